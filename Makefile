@@ -1,0 +1,93 @@
+# spm — Sales Performance Management as small Unix programs.
+# make | make check | make demo | make bench | make install PREFIX=... DESTDIR=... | make clean
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+CC      ?= cc
+OPT     ?= -O2
+CFLAGS  ?= $(OPT) -g
+WARN     = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+ALL_CFLAGS = -std=c11 -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE $(WARN) -pthread -Isrc/lib $(CFLAGS)
+LDLIBS_CSV = -lcsv -pthread
+
+# Build directory: build/ for the normal build, build/san for the sanitizer build.
+B       ?= build
+BIN     ?= bin
+
+PROGRAMS = spm-track
+LIB_SRC  = $(wildcard src/lib/*.c)
+LIB_OBJ  = $(LIB_SRC:src/lib/%.c=$(B)/lib/%.o)
+LIB_HDR  = $(wildcard src/lib/*.h)
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+MAN1     = $(wildcard man/*.1)
+MAN7     = $(wildcard man/*.7)
+
+.PHONY: all deps check unit cli sanitize demo bench install uninstall clean lint-man
+
+all: deps $(PROGRAMS:%=$(BIN)/%) $(BIN)/gen-deals
+
+deps:
+	@sh scripts/deps.sh build
+
+$(B)/lib/%.o: src/lib/%.c $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libspm.a: $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $(LIB_OBJ)
+
+$(BIN)/spm-%: src/spm-%.c $(B)/libspm.a $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libspm.a $(LDLIBS_CSV)
+
+$(BIN)/gen-deals: scripts/gen-deals.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $<
+
+$(B)/tests/test_%: tests/unit/test_%.c $(B)/libspm.a $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libspm.a -lcmocka $(LDLIBS_CSV)
+
+# Every unit test program, then every CLI case, then all of it again under ASan+UBSan.
+check: deps
+	@sh scripts/deps.sh test
+	$(MAKE) unit cli
+	$(MAKE) sanitize
+
+unit: $(UNIT_BIN)
+	@sh tests/unit/run.sh $(UNIT_BIN)
+
+cli: $(PROGRAMS:%=$(BIN)/%)
+	@sh tests/cli/run.sh $(BIN)
+
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+sanitize:
+	$(MAKE) B=build/san BIN=build/san/bin CFLAGS="$(SAN_FLAGS)" \
+		ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 unit cli
+
+demo: all
+	@sh scripts/demo.sh $(BIN)
+
+bench: all
+	@bash scripts/bench.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
+	install -m 755 $(PROGRAMS:%=$(BIN)/%) $(DESTDIR)$(BINDIR)/
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+
+uninstall:
+	rm -f $(PROGRAMS:%=$(DESTDIR)$(BINDIR)/%)
+	rm -f $(MAN1:man/%=$(DESTDIR)$(MANDIR)/man1/%) $(MAN7:man/%=$(DESTDIR)$(MANDIR)/man7/%)
+
+lint-man:
+	@for m in $(MAN1) $(MAN7); do \
+		out=$$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l $$m 2>&1 >/dev/null); \
+		if [ -n "$$out" ]; then echo "$$m: $$out"; exit 1; fi; done; echo "man pages: no warnings"
+
+clean:
+	rm -rf build bin tests/cli/out

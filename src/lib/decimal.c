@@ -1,0 +1,348 @@
+/* Exact decimal numbers: parsing of the ways CRM exports write amounts, checked
+ * arithmetic, rounding and printing. */
+#include "decimal.h"
+
+#include <string.h>
+
+__extension__ typedef unsigned __int128 decimal_uunits;
+
+static const decimal_units SCALE = 1000000000; /* 10^DECIMAL_PLACES */
+
+static decimal_units pow10_units(int n)
+{
+	decimal_units p = 1;
+	while (n-- > 0)
+		p *= 10;
+	return p;
+}
+
+const char *decimal_strerror(enum decimal_status status)
+{
+	switch (status) {
+	case DECIMAL_OK:
+		return "ok";
+	case DECIMAL_EMPTY:
+		return "empty number";
+	case DECIMAL_SYNTAX:
+		return "not a number";
+	case DECIMAL_GROUPING:
+		return "bad digit grouping (use --decimal-comma for 1.234,56)";
+	case DECIMAL_TOO_PRECISE:
+		return "more than 9 decimal places";
+	case DECIMAL_OVERFLOW:
+		return "number too large";
+	}
+	return "not a number";
+}
+
+decimal decimal_from_int(int64_t n)
+{
+	decimal d = { (decimal_units)n * SCALE };
+	return d;
+}
+
+decimal decimal_zero(void)
+{
+	decimal d = { 0 };
+	return d;
+}
+
+bool decimal_is_zero(decimal a)
+{
+	return a.units == 0;
+}
+
+int decimal_sign(decimal a)
+{
+	return (a.units > 0) - (a.units < 0);
+}
+
+int decimal_cmp(decimal a, decimal b)
+{
+	return (a.units > b.units) - (a.units < b.units);
+}
+
+bool decimal_add(decimal a, decimal b, decimal *out)
+{
+	return !__builtin_add_overflow(a.units, b.units, &out->units);
+}
+
+bool decimal_sub(decimal a, decimal b, decimal *out)
+{
+	return !__builtin_sub_overflow(a.units, b.units, &out->units);
+}
+
+/* n ÷ d rounded to an integer by mode; d != 0. */
+static decimal_units divide_rounded(decimal_units n, decimal_units d, enum decimal_rounding mode)
+{
+	decimal_units q = n / d, r = n % d;
+	if (r == 0)
+		return q;
+	decimal_uunits ar = r < 0 ? (decimal_uunits)0 - (decimal_uunits)r : (decimal_uunits)r;
+	decimal_uunits ad = d < 0 ? (decimal_uunits)0 - (decimal_uunits)d : (decimal_uunits)d;
+	decimal_uunits twice = ar * 2; /* ar < ad <= 2^127, so no overflow in unsigned */
+	int away = twice > ad || (twice == ad && (mode == ROUND_HALF_AWAY || (q % 2) != 0));
+	if (away)
+		q += ((n < 0) != (d < 0)) ? -1 : 1;
+	return q;
+}
+
+decimal decimal_round(decimal a, int places, enum decimal_rounding mode)
+{
+	if (places >= DECIMAL_PLACES || places < 0)
+		return a;
+	decimal_units step = pow10_units(DECIMAL_PLACES - places);
+	decimal r = { divide_rounded(a.units, step, mode) * step };
+	return r;
+}
+
+bool decimal_mul(decimal a, decimal b, int places, enum decimal_rounding mode, decimal *out)
+{
+	decimal_units product;
+	if (places < 0 || places > DECIMAL_PLACES)
+		places = DECIMAL_PLACES;
+	if (__builtin_mul_overflow(a.units, b.units, &product))
+		return false;
+	/* product has 2×9 decimals; keep `places`, then scale back to 9. */
+	decimal_units kept = divide_rounded(product, pow10_units(2 * DECIMAL_PLACES - places), mode);
+	return !__builtin_mul_overflow(kept, pow10_units(DECIMAL_PLACES - places), &out->units);
+}
+
+bool decimal_div(decimal a, decimal b, int places, enum decimal_rounding mode, decimal *out)
+{
+	decimal_units numerator;
+	if (b.units == 0)
+		return false;
+	if (places < 0 || places > DECIMAL_PLACES)
+		places = DECIMAL_PLACES;
+	/* a/b = A/B; the result at `places` decimals is round(A × 10^places / B). */
+	if (__builtin_mul_overflow(a.units, pow10_units(places), &numerator))
+		return false;
+	decimal_units q = divide_rounded(numerator, b.units, mode);
+	return !__builtin_mul_overflow(q, pow10_units(DECIMAL_PLACES - places), &out->units);
+}
+
+size_t decimal_format(decimal a, int places, char *buf, size_t size)
+{
+	char digits[DECIMAL_BUFSIZE];
+	size_t n = 0, at = 0;
+	if (places > DECIMAL_PLACES)
+		places = DECIMAL_PLACES;
+	if (places >= 0)
+		a = decimal_round(a, places, ROUND_HALF_AWAY);
+	decimal_uunits mag = a.units < 0 ? (decimal_uunits)0 - (decimal_uunits)a.units
+					 : (decimal_uunits)a.units;
+	do { /* digits of the magnitude, least significant first */
+		digits[n++] = (char)('0' + (int)(mag % 10));
+		mag /= 10;
+	} while (mag);
+	while (n <= DECIMAL_PLACES)
+		digits[n++] = '0';
+	int shown = places;
+	if (places < 0) { /* fewest decimals that keep the value exact */
+		shown = DECIMAL_PLACES;
+		while (shown > 0 && digits[DECIMAL_PLACES - shown] == '0')
+			shown--;
+	}
+	if (size < n + 3) {
+		if (size)
+			buf[0] = '\0';
+		return 0;
+	}
+	if (a.units < 0)
+		buf[at++] = '-';
+	for (size_t i = n; i-- > DECIMAL_PLACES;)
+		buf[at++] = digits[i];
+	if (shown > 0) {
+		buf[at++] = '.';
+		for (int i = 0; i < shown; i++)
+			buf[at++] = digits[DECIMAL_PLACES - 1 - i];
+	}
+	buf[at] = '\0';
+	return at;
+}
+
+/* ---- parsing ---- */
+
+struct cursor {
+	const unsigned char *p, *end;
+};
+
+static int at_bytes(const struct cursor *c, const char *bytes)
+{
+	size_t n = strlen(bytes);
+	return (size_t)(c->end - c->p) >= n && memcmp(c->p, bytes, n) == 0;
+}
+
+/* A currency symbol: $, €, £ or ¥. Amounts are not converted between currencies. */
+static int skip_currency(struct cursor *c)
+{
+	static const char *const symbols[] = { "$", "\xe2\x82\xac", "\xc2\xa3", "\xc2\xa5" };
+	for (size_t i = 0; i < sizeof symbols / sizeof symbols[0]; i++) {
+		if (at_bytes(c, symbols[i])) {
+			c->p += strlen(symbols[i]);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Length of a digit-group separator at c (0 if none) for the style. */
+static size_t group_separator(const struct cursor *c, enum decimal_style style)
+{
+	if (c->p >= c->end)
+		return 0;
+	if (style == DECIMAL_POINT)
+		return *c->p == ',' ? 1 : 0;
+	if (*c->p == '.' || *c->p == ' ')
+		return 1;
+	if (at_bytes(c, "\xc2\xa0")) /* no-break space */
+		return 2;
+	if (at_bytes(c, "\xe2\x80\xaf")) /* narrow no-break space (French typography) */
+		return 3;
+	return 0;
+}
+
+static void skip_spaces(struct cursor *c)
+{
+	while (c->p < c->end && *c->p == ' ')
+		c->p++;
+}
+
+static void trim_trailing_spaces(struct cursor *c)
+{
+	while (c->end > c->p && c->end[-1] == ' ')
+		c->end--;
+}
+
+static int is_digit(const struct cursor *c)
+{
+	return c->p < c->end && *c->p >= '0' && *c->p <= '9';
+}
+
+/* Accumulates one digit into the magnitude; false on overflow. */
+static bool push_digit(decimal_uunits *mag, int digit)
+{
+	static const decimal_uunits limit = ((decimal_uunits)1 << 126) / 10;
+	if (*mag > limit)
+		return false;
+	*mag = *mag * 10 + (decimal_uunits)digit;
+	return true;
+}
+
+static enum decimal_status parse_integer_part(struct cursor *c, enum decimal_style style,
+					      decimal_uunits *mag, int *ndigits)
+{
+	int group_len = 0, grouped = 0;
+	*ndigits = 0;
+	for (;;) {
+		if (is_digit(c)) {
+			if (!push_digit(mag, *c->p - '0'))
+				return DECIMAL_OVERFLOW;
+			c->p++;
+			(*ndigits)++;
+			group_len++;
+			if (!grouped && group_len > 3)
+				group_len = 4; /* too long for a leading group, fine if no separator follows */
+			continue;
+		}
+		size_t sep = group_separator(c, style);
+		/* A separator counts only when three digits follow it. */
+		if (sep && *ndigits > 0) {
+			struct cursor ahead = { c->p + sep, c->end };
+			int k = 0;
+			while (k < 4 && is_digit(&ahead)) {
+				ahead.p++;
+				k++;
+			}
+			if (style == DECIMAL_COMMA && *c->p == ' ' && k != 3)
+				break; /* a space not followed by a group ends the number ("5 €") */
+			if (k != 3 || (!grouped && group_len > 3) || (grouped && group_len != 3))
+				return DECIMAL_GROUPING;
+			grouped = 1;
+			group_len = 0;
+			c->p += sep;
+			continue;
+		}
+		break;
+	}
+	if (grouped && group_len != 3)
+		return DECIMAL_GROUPING;
+	return DECIMAL_OK;
+}
+
+static enum decimal_status parse_fraction(struct cursor *c, decimal_uunits *mag, int *places)
+{
+	*places = 0;
+	if (!is_digit(c))
+		return DECIMAL_SYNTAX;
+	while (is_digit(c)) {
+		int digit = *c->p - '0';
+		if (*places < DECIMAL_PLACES) {
+			if (!push_digit(mag, digit))
+				return DECIMAL_OVERFLOW;
+			(*places)++;
+		} else if (digit != 0) {
+			return DECIMAL_TOO_PRECISE;
+		}
+		c->p++;
+	}
+	return DECIMAL_OK;
+}
+
+static int skip_sign(struct cursor *c, int *negative)
+{
+	if (c->p < c->end && (*c->p == '-' || *c->p == '+')) {
+		*negative = *c->p == '-';
+		c->p++;
+		return 1;
+	}
+	return 0;
+}
+
+enum decimal_status decimal_parse(const char *s, size_t len, enum decimal_style style,
+				  decimal *out)
+{
+	struct cursor c = { (const unsigned char *)s, (const unsigned char *)s + len };
+	int negative = 0, parens = 0, has_sign = 0;
+	decimal_uunits mag = 0;
+	int int_digits = 0, places = 0;
+	enum decimal_status st;
+
+	skip_spaces(&c);
+	trim_trailing_spaces(&c);
+	if (c.p == c.end)
+		return DECIMAL_EMPTY;
+	if (*c.p == '(' && c.end[-1] == ')') { /* accounting negative: (1,234.56) */
+		parens = 1;
+		c.p++;
+		c.end--;
+	}
+	has_sign = skip_sign(&c, &negative);
+	if (skip_currency(&c) && !has_sign)
+		has_sign = skip_sign(&c, &negative);
+	if (parens && has_sign)
+		return DECIMAL_SYNTAX;
+	char mark = style == DECIMAL_POINT ? '.' : ',';
+	if ((st = parse_integer_part(&c, style, &mag, &int_digits)) != DECIMAL_OK)
+		return st;
+	if (c.p < c.end && *c.p == mark) {
+		c.p++;
+		if ((st = parse_fraction(&c, &mag, &places)) != DECIMAL_OK)
+			return st;
+	} else if (int_digits == 0) {
+		return DECIMAL_SYNTAX;
+	}
+	skip_spaces(&c);
+	skip_currency(&c);
+	if (c.p != c.end)
+		return DECIMAL_SYNTAX;
+	/* Scale to billionths. */
+	for (int i = places; i < DECIMAL_PLACES; i++)
+		if (!push_digit(&mag, 0))
+			return DECIMAL_OVERFLOW;
+	out->units = (decimal_units)mag;
+	if (negative != parens)
+		out->units = -out->units;
+	return DECIMAL_OK;
+}

@@ -1,0 +1,198 @@
+/* Diagnostics, exit statuses and checked allocation shared by every spm program. */
+#include "diag.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *program_name = "spm";
+
+#define MAX_CLEANUPS 16
+static struct {
+	diag_cleanup_fn fn;
+	void *arg;
+} cleanups[MAX_CLEANUPS];
+
+void diag_set_program(const char *name)
+{
+	program_name = name;
+}
+
+const char *diag_program(void)
+{
+	return program_name;
+}
+
+void diag_on_fatal(diag_cleanup_fn fn, void *arg)
+{
+	for (size_t i = 0; i < MAX_CLEANUPS; i++) {
+		if (cleanups[i].fn == NULL) {
+			cleanups[i].fn = fn;
+			cleanups[i].arg = arg;
+			return;
+		}
+	}
+	diag_fatal(SPM_EXIT_USAGE, "too many open output files");
+}
+
+void diag_forget(void *arg)
+{
+	for (size_t i = 0; i < MAX_CLEANUPS; i++)
+		if (cleanups[i].arg == arg)
+			cleanups[i].fn = NULL;
+}
+
+static void run_cleanups(void)
+{
+	for (size_t i = 0; i < MAX_CLEANUPS; i++) {
+		if (cleanups[i].fn) {
+			diag_cleanup_fn fn = cleanups[i].fn;
+			cleanups[i].fn = NULL;
+			fn(cleanups[i].arg);
+		}
+	}
+}
+
+void diag_warn(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: ", program_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+noreturn void diag_fatal(int status, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: ", program_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	run_cleanups();
+	exit(status);
+}
+
+noreturn void diag_usage(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: ", program_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n", program_name);
+	run_cleanups();
+	exit(SPM_EXIT_USAGE);
+}
+
+void diag_quote_value(char *buf, size_t size, const char *value, size_t len)
+{
+	enum { MAX_SHOWN = 60 };
+	size_t at = strlen(buf);
+	for (size_t i = 0; i < len && at + 8 < size; i++) {
+		unsigned char c = (unsigned char)value[i];
+		if (i == MAX_SHOWN) {
+			at += (size_t)snprintf(buf + at, size - at, "...");
+			break;
+		}
+		if (c == '\t')
+			at += (size_t)snprintf(buf + at, size - at, "\\t");
+		else if (c == '\n')
+			at += (size_t)snprintf(buf + at, size - at, "\\n");
+		else if (c == '\r')
+			at += (size_t)snprintf(buf + at, size - at, "\\r");
+		else if (c == '\\')
+			at += (size_t)snprintf(buf + at, size - at, "\\\\");
+		else if (c < 0x20 || c == 0x7f)
+			at += (size_t)snprintf(buf + at, size - at, "\\x%02x", c);
+		else
+			buf[at++] = (char)c;
+		buf[at] = '\0';
+	}
+}
+
+void diag_at(const char *file, uint64_t line, const char *column, const char *value,
+	     size_t value_len, const char *message)
+{
+	char shown[512] = "";
+	if (value)
+		diag_quote_value(shown, sizeof shown, value, value_len);
+	fprintf(stderr, "%s: %s", program_name, file ? file : "-");
+	if (line)
+		fprintf(stderr, ":%llu", (unsigned long long)line);
+	fputs(": ", stderr);
+	if (column)
+		fprintf(stderr, "%s: ", column);
+	fputs(message, stderr);
+	if (value)
+		fprintf(stderr, " (\"%s\")", shown);
+	fputc('\n', stderr);
+}
+
+static noreturn void out_of_memory(void)
+{
+	diag_fatal(SPM_EXIT_USAGE, "out of memory");
+}
+
+void *xmalloc(size_t size)
+{
+	void *p = malloc(size ? size : 1);
+	if (!p)
+		out_of_memory();
+	return p;
+}
+
+void *xcalloc(size_t count, size_t size)
+{
+	void *p = calloc(count ? count : 1, size ? size : 1);
+	if (!p)
+		out_of_memory();
+	return p;
+}
+
+void *xrealloc(void *ptr, size_t size)
+{
+	void *p = realloc(ptr, size ? size : 1);
+	if (!p)
+		out_of_memory();
+	return p;
+}
+
+void *xreallocarray(void *ptr, size_t count, size_t size)
+{
+	if (size && count > SIZE_MAX / size)
+		out_of_memory();
+	return xrealloc(ptr, count * size);
+}
+
+char *xstrdup(const char *s)
+{
+	return xmemdup0(s, strlen(s));
+}
+
+char *xmemdup0(const char *s, size_t len)
+{
+	if (len == SIZE_MAX)
+		out_of_memory();
+	char *p = xmalloc(len + 1);
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+void xgrow(void **ptr, size_t *cap, size_t need, size_t elem_size)
+{
+	if (need <= *cap)
+		return;
+	size_t n = *cap ? *cap : 16;
+	while (n < need) {
+		if (n > SIZE_MAX / 2)
+			out_of_memory();
+		n *= 2;
+	}
+	*ptr = xreallocarray(*ptr, n, elem_size);
+	*cap = n;
+}

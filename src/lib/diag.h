@@ -1,0 +1,52 @@
+/* Diagnostics, exit statuses and checked allocation shared by every spm program.
+ * Messages follow the brief: "PROG: FILE:LINE: COLUMN: message ("value")". */
+#ifndef SPM_DIAG_H
+#define SPM_DIAG_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdnoreturn.h>
+
+enum spm_exit {
+	SPM_EXIT_OK = 0,
+	SPM_EXIT_DATA = 1,  /* bad data or a failed check */
+	SPM_EXIT_USAGE = 2, /* usage or I/O error */
+};
+
+#define SPM_VERSION "0.1.0"
+
+/* The program name used as the prefix of every message ("spm-track"). */
+void diag_set_program(const char *name);
+const char *diag_program(void);
+
+/* Cleanup hooks run before a fatal exit (e.g. removing a half-written temporary file). */
+typedef void (*diag_cleanup_fn)(void *arg);
+void diag_on_fatal(diag_cleanup_fn fn, void *arg);
+void diag_forget(void *arg);
+
+/* "PROG: message" on stderr. */
+void diag_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "PROG: message", cleanup, exit(status). */
+noreturn void diag_fatal(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "PROG: message" + "Try 'PROG --help' for more information.", exit 2. */
+noreturn void diag_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Appends value to buf quoted for a message: control bytes escaped, long values cut. */
+void diag_quote_value(char *buf, size_t size, const char *value, size_t len);
+
+/* "PROG: FILE:LINE: COLUMN: message ("value")"; line 0, column NULL or value NULL omit parts. */
+void diag_at(const char *file, uint64_t line, const char *column, const char *value,
+	     size_t value_len, const char *message);
+
+/* Checked allocation: out of memory is fatal (exit 2). */
+void *xmalloc(size_t size);
+void *xcalloc(size_t count, size_t size);
+void *xrealloc(void *ptr, size_t size);
+void *xreallocarray(void *ptr, size_t count, size_t size);
+char *xstrdup(const char *s);
+char *xmemdup0(const char *s, size_t len);
+/* Grows *ptr (of *cap elements of elem_size) to hold at least need elements. */
+void xgrow(void **ptr, size_t *cap, size_t need, size_t elem_size);
+
+#endif

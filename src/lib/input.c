@@ -1,0 +1,759 @@
+/* Reading spm's inputs: TSV and CSV (libcsv, strict), header first, then rows to a
+ * callback; big regular files are cut at line boundaries and read by several threads. */
+#include "input.h"
+
+#include "diag.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define READ_BLOCK (1u << 20)       /* bytes read at a time */
+#define CSV_FEED (1u << 16)         /* bytes handed to libcsv at a time */
+#define CSV_BLOCK (1u << 20)        /* libcsv's field buffer grows by this much */
+#define MIN_CHUNK ((off_t)4 << 20)  /* files smaller than this per thread are read by one */
+
+struct source {
+	char *path;
+	const char *name;
+	int fd;
+	bool seekable;
+	off_t size;
+	enum input_format format;
+	struct header header;
+	off_t data_start;       /* offset of the first byte after the header */
+	uint64_t header_lines;  /* physical lines the header took */
+	char *pending;          /* bytes already read from a stream past the header */
+	size_t pending_len;
+	off_t *bounds;          /* chunk boundaries planned by source_plan */
+	size_t nbounds;
+};
+
+/* ---- small helpers ---- */
+
+enum input_format format_for_path(const char *path)
+{
+	size_t n = strlen(path);
+	if (n >= 4 && strcasecmp(path + n - 4, ".csv") == 0)
+		return FORMAT_CSV;
+	return FORMAT_TSV;
+}
+
+size_t tsv_unescape(char *s, size_t len)
+{
+	char *p = memchr(s, '\\', len);
+	if (!p)
+		return len;
+	char *out = p, *end = s + len;
+	while (p < end) {
+		if (*p == '\\' && p + 1 < end) {
+			char c = p[1];
+			char decoded = c == 't' ? '\t' : c == 'n' ? '\n' : c == 'r' ? '\r' : c == '\\' ? '\\' : 0;
+			if (decoded) {
+				*out++ = decoded;
+				p += 2;
+				continue;
+			}
+		}
+		*out++ = *p++; /* unknown escapes stay as written */
+	}
+	return (size_t)(out - s);
+}
+
+static bool name_matches_loosely(const char *a, const char *b)
+{
+	while (*a == ' ')
+		a++;
+	while (*b == ' ')
+		b++;
+	size_t la = strlen(a), lb = strlen(b);
+	while (la && a[la - 1] == ' ')
+		la--;
+	while (lb && b[lb - 1] == ' ')
+		lb--;
+	return la == lb && strncasecmp(a, b, la) == 0;
+}
+
+long header_find(const struct header *h, const char *name)
+{
+	long found = -1;
+	for (size_t i = 0; i < h->count; i++) {
+		if (strcmp(h->name[i], name) == 0) {
+			if (found >= 0)
+				return -2;
+			found = (long)i;
+		}
+	}
+	if (found >= 0)
+		return found;
+	for (size_t i = 0; i < h->count; i++) {
+		if (name_matches_loosely(h->name[i], name)) {
+			if (found >= 0)
+				return -2;
+			found = (long)i;
+		}
+	}
+	return found;
+}
+
+bool header_equal(const struct header *a, const struct header *b)
+{
+	if (a->count != b->count)
+		return false;
+	for (size_t i = 0; i < a->count; i++)
+		if (strcmp(a->name[i], b->name[i]) != 0)
+			return false;
+	return true;
+}
+
+static ssize_t read_fully(int fd, char *buf, size_t cap)
+{
+	size_t got = 0;
+	while (got < cap) {
+		ssize_t n = read(fd, buf + got, cap - got);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+static ssize_t pread_fully(int fd, char *buf, size_t cap, off_t at)
+{
+	size_t got = 0;
+	while (got < cap) {
+		ssize_t n = pread(fd, buf + got, cap - got, at + (off_t)got);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+static noreturn void read_failed(const struct source *src)
+{
+	diag_fatal(SPM_EXIT_USAGE, "%s: read error: %s", src->name, strerror(errno));
+}
+
+/* ---- the header ---- */
+
+struct header_reader {
+	char *buf;   /* bytes read so far from the start of the input */
+	size_t len, cap;
+	size_t at;   /* bytes consumed by the header */
+};
+
+/* Makes sure the header reader holds at least `need` bytes, or all of the input. */
+static bool header_fill(struct source *src, struct header_reader *hr, size_t need)
+{
+	while (hr->len < need) {
+		xgrow((void **)&hr->buf, &hr->cap, hr->len + READ_BLOCK, 1);
+		ssize_t n = src->seekable ? pread_fully(src->fd, hr->buf + hr->len, READ_BLOCK, (off_t)hr->len)
+					  : read_fully(src->fd, hr->buf + hr->len, READ_BLOCK);
+		if (n < 0)
+			read_failed(src);
+		if (n == 0)
+			return false;
+		hr->len += (size_t)n;
+	}
+	return true;
+}
+
+static void header_add(struct header *h, size_t *cap, const char *s, size_t len)
+{
+	xgrow((void **)&h->name, cap, h->count + 1, sizeof *h->name);
+	h->name[h->count++] = xmemdup0(s, len);
+}
+
+static noreturn void header_error(const struct source *src, uint64_t line, const char *msg)
+{
+	diag_at(src->name, line, NULL, NULL, 0, msg);
+	exit(SPM_EXIT_DATA);
+}
+
+/* Returns the end of the line starting at `from` (index of '\n', or len if none). */
+static size_t header_line_end(struct source *src, struct header_reader *hr, size_t from)
+{
+	for (;;) {
+		char *nl = memchr(hr->buf + from, '\n', hr->len - from);
+		if (nl)
+			return (size_t)(nl - hr->buf);
+		size_t had = hr->len;
+		if (!header_fill(src, hr, hr->len + 1))
+			return had;
+	}
+}
+
+static void read_tsv_header(struct source *src, struct header_reader *hr)
+{
+	size_t cap = 0;
+	for (;;) {
+		size_t end = header_line_end(src, hr, hr->at);
+		if (end == hr->at && end == hr->len)
+			header_error(src, 0, "empty input: a header line is required");
+		size_t len = end - hr->at;
+		char *line = hr->buf + hr->at;
+		hr->at = end < hr->len ? end + 1 : end;
+		src->header_lines++;
+		if (len && line[len - 1] == '\r')
+			len--;
+		if (len == 0)
+			continue; /* blank lines before the header */
+		size_t pos = 0;
+		for (;;) {
+			char *tab = memchr(line + pos, '\t', len - pos);
+			size_t flen = (tab ? (size_t)(tab - line) : len) - pos;
+			flen = tsv_unescape(line + pos, flen);
+			header_add(&src->header, &cap, line + pos, flen);
+			if (!tab)
+				break;
+			pos = (size_t)(tab - line) + 1;
+		}
+		return;
+	}
+}
+
+struct csv_header_state {
+	struct header *h;
+	size_t cap;
+	int records;
+	uint64_t newlines_in_fields;
+};
+
+static void csv_header_field(void *s, size_t len, void *data)
+{
+	struct csv_header_state *st = data;
+	if (st->records)
+		return;
+	header_add(st->h, &st->cap, s ? s : "", len);
+	for (const char *p = s; p && (p = memchr(p, '\n', len - (size_t)(p - (const char *)s))); p++)
+		st->newlines_in_fields++;
+}
+
+static void csv_header_end(int c, void *data)
+{
+	struct csv_header_state *st = data;
+	(void)c;
+	if (st->h->count > 0)
+		st->records = 1;
+}
+
+static int csv_no_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+static void csv_parser_setup(struct csv_parser *p)
+{
+	if (csv_init(p, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL) != 0)
+		diag_fatal(SPM_EXIT_USAGE, "out of memory");
+	csv_set_space_func(p, csv_no_space); /* never trim: spaces are data */
+	csv_set_blk_size(p, CSV_BLOCK);
+}
+
+static void read_csv_header(struct source *src, struct header_reader *hr)
+{
+	struct csv_parser p;
+	struct csv_header_state st = { &src->header, 0, 0, 0 };
+	csv_parser_setup(&p);
+	uint64_t lines = 0;
+	/* Feed one physical line at a time so we know where the header record ends. */
+	while (!st.records) {
+		size_t end = header_line_end(src, hr, hr->at);
+		if (end == hr->len && end == hr->at) {
+			if (csv_fini(&p, csv_header_field, csv_header_end, &st) != 0)
+				header_error(src, 1, "unterminated quoted field in the header");
+			if (!st.records)
+				header_error(src, 0, "empty input: a header line is required");
+			break;
+		}
+		size_t next = end < hr->len ? end + 1 : end;
+		if (csv_parse(&p, hr->buf + hr->at, next - hr->at, csv_header_field, csv_header_end, &st) !=
+		    next - hr->at)
+			header_error(src, 1, "malformed quoted field in the header");
+		hr->at = next;
+		lines++;
+	}
+	/* A CRLF header ends at the CR; the LF was fed with it. */
+	src->header_lines = lines;
+	csv_free(&p);
+}
+
+static void strip_bom(struct source *src, struct header_reader *hr)
+{
+	header_fill(src, hr, 3);
+	if (hr->len >= 3 && memcmp(hr->buf, "\xef\xbb\xbf", 3) == 0)
+		hr->at = 3;
+}
+
+struct source *source_open(const char *path, enum input_format format)
+{
+	struct source *src = xcalloc(1, sizeof *src);
+	struct stat st;
+	bool is_stdin = strcmp(path, "-") == 0;
+	src->path = xstrdup(path);
+	src->name = src->path;
+	src->fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	if (src->fd < 0)
+		diag_fatal(SPM_EXIT_USAGE, "%s: %s", path, strerror(errno));
+	if (fstat(src->fd, &st) != 0)
+		diag_fatal(SPM_EXIT_USAGE, "%s: %s", path, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		diag_fatal(SPM_EXIT_USAGE, "%s: is a directory", path);
+	src->seekable = S_ISREG(st.st_mode) && lseek(src->fd, 0, SEEK_CUR) == 0;
+	src->size = src->seekable ? st.st_size : -1;
+	src->format = format != FORMAT_AUTO ? format : is_stdin ? FORMAT_TSV : format_for_path(path);
+
+	struct header_reader hr = { NULL, 0, 0, 0 };
+	strip_bom(src, &hr);
+	if (src->format == FORMAT_CSV)
+		read_csv_header(src, &hr);
+	else
+		read_tsv_header(src, &hr);
+	src->data_start = (off_t)hr.at;
+	if (!src->seekable && hr.at < hr.len) {
+		src->pending_len = hr.len - hr.at;
+		src->pending = xmalloc(src->pending_len);
+		memcpy(src->pending, hr.buf + hr.at, src->pending_len);
+	}
+	free(hr.buf);
+	return src;
+}
+
+void source_close(struct source *src)
+{
+	if (!src)
+		return;
+	if (src->fd != STDIN_FILENO)
+		close(src->fd);
+	for (size_t i = 0; i < src->header.count; i++)
+		free(src->header.name[i]);
+	free(src->header.name);
+	free(src->pending);
+	free(src->bounds);
+	free(src->path);
+	free(src);
+}
+
+const struct header *source_header(const struct source *src)
+{
+	return &src->header;
+}
+
+const char *source_name(const struct source *src)
+{
+	return src->name;
+}
+
+enum input_format source_format(const struct source *src)
+{
+	return src->format;
+}
+
+/* ---- planning chunks ---- */
+
+/* Offset just past the first '\n' at or after `from`, or -1 if there is none. */
+static off_t next_line_start(struct source *src, off_t from)
+{
+	char buf[1 << 16];
+	while (from < src->size) {
+		ssize_t n = pread_fully(src->fd, buf, sizeof buf, from);
+		if (n < 0)
+			read_failed(src);
+		if (n == 0)
+			break;
+		char *nl = memchr(buf, '\n', (size_t)n);
+		if (nl)
+			return from + (off_t)(nl - buf) + 1;
+		from += n;
+	}
+	return -1;
+}
+
+size_t source_plan(struct source *src, size_t max_chunks)
+{
+	free(src->bounds);
+	src->nbounds = 1;
+	src->bounds = xcalloc(max_chunks + 1, sizeof *src->bounds);
+	src->bounds[0] = src->data_start;
+	if (src->seekable) {
+		off_t body = src->size - src->data_start;
+		size_t want = max_chunks;
+		while (want > 1 && body / (off_t)want < MIN_CHUNK)
+			want--;
+		for (size_t i = 1; i < want; i++) {
+			off_t b = next_line_start(src, src->data_start + body / (off_t)want * (off_t)i);
+			if (b < 0 || b >= src->size || b <= src->bounds[src->nbounds - 1])
+				break;
+			src->bounds[src->nbounds++] = b;
+		}
+	}
+	src->bounds[src->nbounds] = src->seekable ? src->size : -1;
+	return src->nbounds;
+}
+
+/* ---- reading one chunk ---- */
+
+struct chunk_reader {
+	struct source *src;
+	const struct scan_options *opt;
+	struct scan_chunk *out;
+	off_t pos, end;        /* next byte to read; end of the range (-1: to end of stream) */
+	bool last;             /* the chunk runs to the end of the input */
+	bool done;             /* stopped: callback stop or syntax error */
+	uint64_t lines;        /* physical lines completed in this chunk */
+	size_t pending_used;
+	char *buf;
+	size_t cap;
+	/* the row being assembled */
+	char **field;
+	size_t *len;
+	size_t *offset;
+	size_t fcap;
+	char *arena;
+	size_t arena_len, arena_cap;
+	size_t nfields;
+	/* CSV */
+	struct csv_parser parser;
+	bool parser_ready;
+	bool cr_pending;        /* the last record ended at a CR: its LF comes next */
+	uint64_t record_line;   /* line where the record being read starts */
+	uint64_t terminators;   /* record ends and blank lines seen by the parser */
+};
+
+static bool column_wanted(const struct chunk_reader *r, size_t i)
+{
+	const struct scan_options *o = r->opt;
+	if (i >= r->src->header.count)
+		return o->keep_extra;
+	return o->wanted == NULL || o->wanted[i] || o->keep_extra;
+}
+
+/* Reads the next block of the chunk; 0 at its end. */
+static size_t chunk_read(struct chunk_reader *r, char *dst, size_t cap)
+{
+	struct source *src = r->src;
+	if (src->seekable) {
+		if (r->pos >= r->end)
+			return 0;
+		if ((off_t)cap > r->end - r->pos)
+			cap = (size_t)(r->end - r->pos);
+		ssize_t n = pread_fully(src->fd, dst, cap, r->pos);
+		if (n < 0)
+			read_failed(src);
+		r->pos += n;
+		return (size_t)n;
+	}
+	if (r->pending_used < src->pending_len) {
+		size_t n = src->pending_len - r->pending_used;
+		if (n > cap)
+			n = cap;
+		memcpy(dst, src->pending + r->pending_used, n);
+		r->pending_used += n;
+		return n;
+	}
+	ssize_t n = read_fully(src->fd, dst, cap);
+	if (n < 0)
+		read_failed(src);
+	return (size_t)n;
+}
+
+static void set_error(struct chunk_reader *r, uint64_t line, size_t column, const char *message)
+{
+	r->out->error.line = line;
+	r->out->error.column = column;
+	r->out->error.message = message;
+	r->done = true;
+}
+
+static void deliver_row(struct chunk_reader *r, uint64_t line)
+{
+	struct row row = { r->nfields, r->field, r->len, line };
+	int stop = r->opt->on_row(r->out->ctx, &row);
+	if (stop) {
+		r->out->stop = stop;
+		r->done = true;
+	}
+}
+
+static void ensure_fields(struct chunk_reader *r, size_t n)
+{
+	if (n <= r->fcap)
+		return;
+	size_t cap = r->fcap;
+	xgrow((void **)&r->field, &cap, n, sizeof *r->field);
+	cap = r->fcap;
+	xgrow((void **)&r->len, &cap, n, sizeof *r->len);
+	cap = r->fcap;
+	xgrow((void **)&r->offset, &cap, n, sizeof *r->offset);
+	r->fcap = cap;
+}
+
+/* ---- TSV ---- */
+
+static void tsv_line(struct chunk_reader *r, char *line, size_t len)
+{
+	r->lines++;
+	if (len && line[len - 1] == '\r')
+		len--;
+	if (len == 0)
+		return; /* blank lines carry no record */
+	size_t n = 0, pos = 0;
+	for (;;) {
+		char *tab = memchr(line + pos, '\t', len - pos);
+		size_t end = tab ? (size_t)(tab - line) : len;
+		ensure_fields(r, n + 1);
+		size_t flen = end - pos;
+		if (column_wanted(r, n))
+			flen = tsv_unescape(line + pos, flen);
+		line[pos + flen] = '\0';
+		r->field[n] = line + pos;
+		r->len[n] = flen;
+		n++;
+		if (!tab)
+			break;
+		pos = end + 1;
+	}
+	r->nfields = n;
+	deliver_row(r, r->lines);
+}
+
+static void run_tsv(struct chunk_reader *r)
+{
+	size_t have = 0; /* bytes of an unfinished line at the start of buf */
+	while (!r->done) {
+		if (r->cap - have < READ_BLOCK / 2) {
+			r->cap = r->cap * 2;
+			r->buf = xrealloc(r->buf, r->cap);
+		}
+		size_t n = chunk_read(r, r->buf + have, r->cap - have - 1);
+		if (n == 0) {
+			if (have)
+				tsv_line(r, r->buf, have); /* last line without a newline */
+			break;
+		}
+		char *p = r->buf, *end = r->buf + have + n;
+		char *nl;
+		while (!r->done && (nl = memchr(p, '\n', (size_t)(end - p)))) {
+			tsv_line(r, p, (size_t)(nl - p));
+			p = nl + 1;
+		}
+		have = (size_t)(end - p);
+		memmove(r->buf, p, have);
+	}
+}
+
+/* ---- CSV ---- */
+
+static void csv_field(void *s, size_t len, void *data)
+{
+	struct chunk_reader *r = data;
+	if (r->done)
+		return;
+	size_t i = r->nfields++;
+	if (i == 0)
+		r->record_line = r->lines + 1;
+	ensure_fields(r, i + 1);
+	if (s && len && memchr(s, '\n', len)) {
+		for (const char *p = s, *e = (const char *)s + len; (p = memchr(p, '\n', (size_t)(e - p))); p++)
+			r->lines++;
+	}
+	if (column_wanted(r, i)) {
+		if (len >= SIZE_MAX - r->arena_len - 1)
+			diag_fatal(SPM_EXIT_USAGE, "out of memory");
+		xgrow((void **)&r->arena, &r->arena_cap, r->arena_len + len + 1, 1);
+		if (len)
+			memcpy(r->arena + r->arena_len, s, len);
+		r->arena[r->arena_len + len] = '\0';
+		r->offset[i] = r->arena_len;
+		r->arena_len += len + 1;
+		r->len[i] = len;
+	} else {
+		r->offset[i] = SIZE_MAX;
+		r->len[i] = 0;
+	}
+}
+
+static void csv_record(int c, void *data)
+{
+	struct chunk_reader *r = data;
+	r->terminators++;
+	if (r->done)
+		return;
+	if (r->nfields == 0) { /* a blank line, or the LF of a CRLF */
+		if (!(c == '\n' && r->cr_pending))
+			r->lines++;
+		r->cr_pending = c == '\r';
+		return;
+	}
+	if (c >= 0)
+		r->lines++;
+	r->cr_pending = c == '\r';
+	for (size_t i = 0; i < r->nfields; i++)
+		r->field[i] = r->offset[i] == SIZE_MAX ? (char *)"" : r->arena + r->offset[i];
+	deliver_row(r, r->record_line);
+	r->nfields = 0;
+	r->arena_len = 0;
+}
+
+static uint64_t csv_error_line(const struct chunk_reader *r)
+{
+	return r->nfields ? r->record_line : r->lines + 1;
+}
+
+static void csv_feed(struct chunk_reader *r, const char *p, size_t n)
+{
+	while (n && !r->done) {
+		size_t take = n < CSV_FEED ? n : CSV_FEED;
+		if (csv_parse(&r->parser, p, take, csv_field, csv_record, r) != take) {
+			if (csv_error(&r->parser) == CSV_EPARSE)
+				set_error(r, csv_error_line(r), r->nfields,
+					  "malformed quoted field: a quote inside quotes must be doubled, and "
+					  "nothing may follow the closing quote");
+			else
+				diag_fatal(SPM_EXIT_USAGE, "%s", csv_strerror(csv_error(&r->parser)));
+			return;
+		}
+		p += take;
+		n -= take;
+	}
+}
+
+/* Reads the chunk's range. Returns true if its last byte ended a record (the next chunk
+ * then starts on a record boundary). */
+static bool run_csv(struct chunk_reader *r)
+{
+	bool boundary = false;
+	if (!r->parser_ready) {
+		csv_parser_setup(&r->parser);
+		r->parser_ready = true;
+	}
+	while (!r->done) {
+		size_t n = chunk_read(r, r->buf, r->cap);
+		if (n == 0)
+			break;
+		if (!r->last && r->pos == r->end) {
+			/* The range ends after a '\n': it ends a record unless it sits in quotes. */
+			csv_feed(r, r->buf, n - 1);
+			uint64_t before = r->terminators;
+			csv_feed(r, r->buf + n - 1, 1);
+			boundary = r->terminators != before;
+		} else {
+			csv_feed(r, r->buf, n);
+		}
+	}
+	if (r->last && !r->done) {
+		uint64_t line = csv_error_line(r);
+		if (csv_fini(&r->parser, csv_field, csv_record, r) != 0)
+			set_error(r, line, r->nfields, "unterminated quoted field");
+	}
+	return boundary;
+}
+
+static bool run_chunk(struct chunk_reader *r)
+{
+	if (r->src->format == FORMAT_CSV)
+		return run_csv(r);
+	run_tsv(r);
+	return true; /* a TSV record never spans lines */
+}
+
+static void reader_init(struct chunk_reader *r, struct source *src, const struct scan_options *opt,
+			struct scan_chunk *out, size_t index)
+{
+	memset(r, 0, sizeof *r);
+	r->src = src;
+	r->opt = opt;
+	r->out = out;
+	r->pos = src->bounds[index];
+	r->end = src->bounds[index + 1];
+	r->last = index + 1 == src->nbounds;
+	r->cap = READ_BLOCK + 1;
+	r->buf = xmalloc(r->cap);
+	out->used = true;
+	out->stop = 0;
+	out->error.line = 0;
+}
+
+static void reader_free(struct chunk_reader *r)
+{
+	if (r->parser_ready)
+		csv_free(&r->parser);
+	free(r->buf);
+	free(r->field);
+	free(r->len);
+	free(r->offset);
+	free(r->arena);
+}
+
+struct thread_job {
+	struct chunk_reader *reader;
+	bool boundary;
+};
+
+static void *thread_main(void *arg)
+{
+	struct thread_job *job = arg;
+	job->boundary = run_chunk(job->reader);
+	return NULL;
+}
+
+void source_scan(struct source *src, const struct scan_options *opt, struct scan_chunk *chunks,
+		 size_t nchunks)
+{
+	struct chunk_reader *readers = xcalloc(nchunks, sizeof *readers);
+	struct thread_job *jobs = xcalloc(nchunks, sizeof *jobs);
+	pthread_t *threads = xcalloc(nchunks, sizeof *threads);
+	if (nchunks != src->nbounds)
+		diag_fatal(SPM_EXIT_USAGE, "internal error: chunks not planned");
+	for (size_t i = 0; i < nchunks; i++) {
+		reader_init(&readers[i], src, opt, &chunks[i], i);
+		jobs[i].reader = &readers[i];
+	}
+	for (size_t i = 1; i < nchunks; i++)
+		if (pthread_create(&threads[i], NULL, thread_main, &jobs[i]) != 0)
+			diag_fatal(SPM_EXIT_USAGE, "cannot start a thread");
+	thread_main(&jobs[0]);
+	for (size_t i = 1; i < nchunks; i++)
+		pthread_join(threads[i], NULL);
+
+	/* Stitch: a chunk is valid if the one before it ended on a record boundary; if not,
+	 * the one before reads on through it. Line numbers follow the chunks in order. */
+	size_t cur = 0;
+	chunks[0].line_offset = src->header_lines;
+	for (size_t i = 1; i < nchunks; i++) {
+		if (readers[cur].done)
+			break; /* stopped: what follows does not matter */
+		if (jobs[cur].boundary) {
+			chunks[i].line_offset = chunks[cur].line_offset + readers[cur].lines;
+			cur = i;
+			continue;
+		}
+		chunks[i].used = false;
+		readers[cur].end = src->bounds[i + 1];
+		readers[cur].last = i + 1 == nchunks;
+		jobs[cur].boundary = run_chunk(&readers[cur]);
+	}
+	for (size_t i = 0; i < nchunks; i++)
+		reader_free(&readers[i]);
+	free(readers);
+	free(jobs);
+	free(threads);
+}

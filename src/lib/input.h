@@ -1,0 +1,79 @@
+/* Reading spm's inputs: TSV streams (with \t \n \r \\ escapes) and CSV exports (RFC 4180,
+ * through libcsv), a header line first, rows handed one by one to a callback. Large
+ * regular files can be read in several chunks by several threads. */
+#ifndef SPM_INPUT_H
+#define SPM_INPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum input_format { FORMAT_AUTO, FORMAT_TSV, FORMAT_CSV };
+
+struct header {
+	size_t count;
+	char **name; /* decoded column names, NUL-terminated */
+};
+
+/* One record. Fields are NUL-terminated (len is authoritative: a CSV field may hold a
+ * NUL byte). Only the columns asked for are decoded; the others read as "". */
+struct row {
+	size_t count;        /* fields found: may differ from the header's count */
+	char **field;
+	const size_t *len;
+	uint64_t line;       /* physical line where the record starts, local to its chunk */
+};
+
+typedef int (*row_fn)(void *ctx, const struct row *row);
+
+struct scan_error {
+	uint64_t line;      /* 0: no error */
+	size_t column;      /* column index, or SIZE_MAX */
+	const char *message;
+};
+
+/* What became of one chunk of a file after a scan. */
+struct scan_chunk {
+	void *ctx;            /* the caller's accumulator for this chunk */
+	bool used;            /* false: the previous chunk read its rows again; ignore ctx */
+	uint64_t line_offset; /* add to row.line for the line number in the file */
+	int stop;             /* the callback's nonzero return value, 0 if it read to the end */
+	struct scan_error error; /* a syntax error the reader found (the chunk stops there) */
+};
+
+struct scan_options {
+	const bool *wanted; /* per header column; NULL: all */
+	bool keep_extra;    /* also decode fields past the header's count (for reject files) */
+	row_fn on_row;
+};
+
+struct source;
+
+/* Opens path ("-" for stdin) and reads its header. I/O errors exit 2; an empty input or
+ * a malformed header exits 1 with a diagnostic. */
+struct source *source_open(const char *path, enum input_format format);
+void source_close(struct source *src);
+const struct header *source_header(const struct source *src);
+const char *source_name(const struct source *src);
+enum input_format source_format(const struct source *src);
+
+/* Index of the column named name (exact, then ignoring ASCII case and spaces around it);
+ * -1 if absent, -2 if the name appears more than once. */
+long header_find(const struct header *h, const char *name);
+bool header_equal(const struct header *a, const struct header *b);
+
+/* How many chunks (at most max_chunks) the file will be read in. */
+size_t source_plan(struct source *src, size_t max_chunks);
+/* Reads the whole input, chunks[i].ctx receiving the rows of chunk i (chunks in file
+ * order, as many as source_plan said). Runs the chunks in parallel threads. */
+void source_scan(struct source *src, const struct scan_options *opt, struct scan_chunk *chunks,
+		 size_t nchunks);
+
+/* Format of a path by its extension (.csv → CSV, otherwise TSV). */
+enum input_format format_for_path(const char *path);
+
+/* Decodes the TSV escapes \t \n \r \\ in place; returns the new length. */
+size_t tsv_unescape(char *s, size_t len);
+
+#endif

@@ -1,0 +1,153 @@
+/* Writing TSV streams with checked, buffered writes and atomic replacement of files. */
+#define _GNU_SOURCE 1 /* for mkostemp */
+#include "output.h"
+
+#include "diag.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define OUTPUT_BUFFER (1u << 16)
+
+static void discard_hook(void *arg)
+{
+	struct output *o = arg;
+	if (o->tmp_path)
+		unlink(o->tmp_path);
+}
+
+static noreturn void write_failed(const struct output *o)
+{
+	int err = errno;
+	diag_fatal(SPM_EXIT_USAGE, "%s: write error: %s", o->path ? o->path : "standard output",
+		   strerror(err ? err : EIO));
+}
+
+void output_open(struct output *o, const char *path)
+{
+	memset(o, 0, sizeof *o);
+	if (path == NULL || strcmp(path, "-") == 0) {
+		o->fp = stdout;
+		return;
+	}
+	o->path = xstrdup(path);
+	size_t n = strlen(path);
+	o->tmp_path = xmalloc(n + 16);
+	snprintf(o->tmp_path, n + 16, "%s.XXXXXX", path);
+	int fd = mkostemp(o->tmp_path, O_CLOEXEC);
+	if (fd < 0) {
+		int err = errno;
+		free(o->tmp_path);
+		o->tmp_path = NULL;
+		diag_fatal(SPM_EXIT_USAGE, "%s: cannot create: %s", path, strerror(err));
+	}
+	/* mkostemp creates 0600; give the file the usual mode under the umask. */
+	mode_t mask = umask(0);
+	umask(mask);
+	fchmod(fd, 0666 & ~mask);
+	diag_on_fatal(discard_hook, o);
+	o->fp = fdopen(fd, "w");
+	if (!o->fp)
+		write_failed(o);
+	setvbuf(o->fp, NULL, _IOFBF, OUTPUT_BUFFER);
+}
+
+void output_discard(struct output *o)
+{
+	if (o->fp && o->fp != stdout)
+		fclose(o->fp);
+	discard_hook(o);
+	diag_forget(o);
+	free(o->tmp_path);
+	free(o->path);
+	memset(o, 0, sizeof *o);
+}
+
+void output_close(struct output *o)
+{
+	if (o->fp == stdout) {
+		if (fflush(stdout) != 0 || ferror(stdout))
+			write_failed(o);
+		o->fp = NULL;
+		return;
+	}
+	errno = 0;
+	if (fflush(o->fp) != 0 || ferror(o->fp) || fsync(fileno(o->fp)) != 0)
+		write_failed(o);
+	if (fclose(o->fp) != 0) {
+		o->fp = NULL;
+		write_failed(o);
+	}
+	o->fp = NULL;
+	if (rename(o->tmp_path, o->path) != 0) {
+		int err = errno;
+		diag_fatal(SPM_EXIT_USAGE, "%s: cannot replace: %s", o->path, strerror(err));
+	}
+	diag_forget(o);
+	free(o->tmp_path);
+	free(o->path);
+	o->tmp_path = o->path = NULL;
+}
+
+void output_bytes(struct output *o, const char *s, size_t len)
+{
+	if (len && fwrite(s, 1, len, o->fp) != len)
+		write_failed(o);
+}
+
+void output_str(struct output *o, const char *s)
+{
+	output_bytes(o, s, strlen(s));
+}
+
+void output_field(struct output *o, const char *s, size_t len)
+{
+	size_t start = 0;
+	for (size_t i = 0; i < len; i++) {
+		const char *esc = s[i] == '\t' ? "\\t" : s[i] == '\n' ? "\\n" : s[i] == '\r' ? "\\r"
+				: s[i] == '\\' ? "\\\\" : NULL;
+		if (esc) {
+			output_bytes(o, s + start, i - start);
+			output_bytes(o, esc, 2);
+			start = i + 1;
+		}
+	}
+	output_bytes(o, s + start, len - start);
+}
+
+void output_tab(struct output *o)
+{
+	if (putc('\t', o->fp) == EOF)
+		write_failed(o);
+}
+
+void output_newline(struct output *o)
+{
+	if (putc('\n', o->fp) == EOF)
+		write_failed(o);
+}
+
+void output_row(struct output *o, char *const *fields, const size_t *lens, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			output_tab(o);
+		output_field(o, fields[i], lens[i]);
+	}
+	output_newline(o);
+}
+
+void output_close_stdout(void)
+{
+	/* Catches "> /dev/full": the data may sit in stdio's buffer until now. */
+	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
+		int err = errno;
+		fprintf(stderr, "%s: standard output: write error: %s\n", diag_program(),
+			strerror(err ? err : EIO));
+		_exit(SPM_EXIT_USAGE);
+	}
+}

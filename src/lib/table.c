@@ -1,0 +1,152 @@
+/* Group-by tables: open addressing with linear probing over an array of entry indexes;
+ * keys and values live in growable arrays in insertion order. */
+#include "table.h"
+
+#include "diag.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct entry {
+	uint64_t hash;
+	size_t key_at; /* offset of the key in the key store */
+	size_t key_len;
+};
+
+struct table {
+	size_t value_size;
+	struct entry *entries;
+	size_t count, entries_cap;
+	char *values;
+	size_t values_cap; /* in entries */
+	char *keys;
+	size_t keys_len, keys_cap;
+	uint32_t *slots; /* entry index + 1; 0 = empty */
+	size_t nslots;   /* power of two */
+};
+
+uint64_t hash_bytes(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ (len * 0xff51afd7ed558ccdull);
+	while (len >= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
+		h ^= h >> 31;
+		p += 8;
+		len -= 8;
+	}
+	uint64_t tail = 0;
+	memcpy(&tail, p, len);
+	h = (h ^ tail) * 0x94d049bb133111ebull;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 32;
+	return h;
+}
+
+struct table *table_new(size_t value_size)
+{
+	struct table *t = xcalloc(1, sizeof *t);
+	t->value_size = value_size;
+	t->nslots = 64;
+	t->slots = xcalloc(t->nslots, sizeof *t->slots);
+	return t;
+}
+
+void table_free(struct table *t)
+{
+	if (!t)
+		return;
+	free(t->entries);
+	free(t->values);
+	free(t->keys);
+	free(t->slots);
+	free(t);
+}
+
+static size_t find_slot(const struct table *t, uint64_t h, const void *key, size_t len)
+{
+	size_t mask = t->nslots - 1;
+	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+		uint32_t s = t->slots[i];
+		if (s == 0)
+			return i;
+		const struct entry *e = &t->entries[s - 1];
+		if (e->hash == h && e->key_len == len && memcmp(t->keys + e->key_at, key, len) == 0)
+			return i;
+	}
+}
+
+static void rehash(struct table *t)
+{
+	if (t->nslots > SIZE_MAX / 2 / sizeof *t->slots)
+		diag_fatal(SPM_EXIT_USAGE, "out of memory");
+	free(t->slots);
+	t->nslots *= 2;
+	t->slots = xcalloc(t->nslots, sizeof *t->slots);
+	size_t mask = t->nslots - 1;
+	for (size_t e = 0; e < t->count; e++) {
+		size_t i = (size_t)t->entries[e].hash & mask;
+		while (t->slots[i])
+			i = (i + 1) & mask;
+		t->slots[i] = (uint32_t)(e + 1);
+	}
+}
+
+void *table_find(const struct table *t, const void *key, size_t len)
+{
+	size_t i = find_slot(t, hash_bytes(key, len), key, len);
+	return t->slots[i] ? t->values + (size_t)(t->slots[i] - 1) * t->value_size : NULL;
+}
+
+void *table_upsert(struct table *t, const void *key, size_t len, bool *created)
+{
+	uint64_t h = hash_bytes(key, len);
+	size_t i = find_slot(t, h, key, len);
+	if (t->slots[i]) {
+		if (created)
+			*created = false;
+		return t->values + (size_t)(t->slots[i] - 1) * t->value_size;
+	}
+	if (t->count >= UINT32_MAX - 1)
+		diag_fatal(SPM_EXIT_USAGE, "too many groups");
+	size_t e = t->count;
+	xgrow((void **)&t->entries, &t->entries_cap, e + 1, sizeof *t->entries);
+	size_t vcap = t->values_cap;
+	xgrow((void **)&t->values, &vcap, e + 1, t->value_size);
+	if (vcap > t->values_cap)
+		memset(t->values + t->values_cap * t->value_size, 0, (vcap - t->values_cap) * t->value_size);
+	t->values_cap = vcap;
+	if (len > SIZE_MAX - t->keys_len)
+		diag_fatal(SPM_EXIT_USAGE, "out of memory");
+	xgrow((void **)&t->keys, &t->keys_cap, t->keys_len + len, 1);
+	if (len)
+		memcpy(t->keys + t->keys_len, key, len);
+	t->entries[e] = (struct entry){ h, t->keys_len, len };
+	t->keys_len += len;
+	t->count++;
+	t->slots[i] = (uint32_t)(e + 1);
+	if (t->count * 2 >= t->nslots)
+		rehash(t);
+	if (created)
+		*created = true;
+	return t->values + e * t->value_size;
+}
+
+size_t table_count(const struct table *t)
+{
+	return t->count;
+}
+
+const void *table_key(const struct table *t, size_t i, size_t *len)
+{
+	*len = t->entries[i].key_len;
+	return t->keys + t->entries[i].key_at;
+}
+
+void *table_value(const struct table *t, size_t i)
+{
+	return t->values + i * t->value_size;
+}

@@ -1,0 +1,26 @@
+/* Group-by tables: a hash map from byte-string keys to fixed-size, zeroed value slots.
+ * Memory grows with the number of distinct keys (groups), never with the rows read. */
+#ifndef SPM_TABLE_H
+#define SPM_TABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct table;
+
+struct table *table_new(size_t value_size);
+void table_free(struct table *t);
+
+/* The value of key, created zeroed if absent (*created tells which). */
+void *table_upsert(struct table *t, const void *key, size_t len, bool *created);
+void *table_find(const struct table *t, const void *key, size_t len);
+
+/* Entries in insertion order, 0 .. table_count()-1. */
+size_t table_count(const struct table *t);
+const void *table_key(const struct table *t, size_t i, size_t *len);
+void *table_value(const struct table *t, size_t i);
+
+uint64_t hash_bytes(const void *data, size_t len);
+
+#endif
