@@ -60,7 +60,7 @@ check: deps
 unit: $(UNIT_BIN)
 	@sh tests/unit/run.sh $(UNIT_BIN)
 
-cli: $(PROGRAMS:%=$(BIN)/%)
+cli: $(PROGRAMS:%=$(BIN)/%) $(BIN)/gen-deals
 	@sh tests/cli/run.sh $(BIN)
 
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -1694,10 +1694,10 @@ static void print_summary(const struct tally *t)
 	fprintf(stderr, "%s: %llu rows read, %llu used, %llu rejected", diag_program(),
 		(unsigned long long)t->read, (unsigned long long)t->used, (unsigned long long)t->rejected);
 	if (t->open_undated)
-		fprintf(stderr, "; %llu open deals without a close date count in no period",
+		fprintf(stderr, "; %llu open deal(s) without a close date count in no period",
 			(unsigned long long)t->open_undated);
 	if (t->outside)
-		fprintf(stderr, "; %llu rows dated outside the range", (unsigned long long)t->outside);
+		fprintf(stderr, "; %llu row(s) outside the period range", (unsigned long long)t->outside);
 	fputc('\n', stderr);
 }
 

@@ -319,8 +319,11 @@ enum decimal_status decimal_parse(const char *s, size_t len, enum decimal_style 
 		c.end--;
 	}
 	has_sign = skip_sign(&c, &negative);
-	if (skip_currency(&c) && !has_sign)
-		has_sign = skip_sign(&c, &negative);
+	if (skip_currency(&c)) {
+		skip_spaces(&c); /* "€ 10,50" */
+		if (!has_sign)
+			has_sign = skip_sign(&c, &negative);
+	}
 	if (parens && has_sign)
 		return DECIMAL_SYNTAX;
 	char mark = style == DECIMAL_POINT ? '.' : ',';

@@ -8,6 +8,8 @@
 
 static const char *program_name = "spm";
 
+static void run_cleanups(void);
+
 #define MAX_CLEANUPS 16
 static struct {
 	diag_cleanup_fn fn;
@@ -17,6 +19,9 @@ static struct {
 void diag_set_program(const char *name)
 {
 	program_name = name;
+	/* Whatever is still registered at exit belongs to a run that did not finish
+	 * (every successful close unregisters itself): remove it. */
+	atexit(run_cleanups);
 }
 
 const char *diag_program(void)

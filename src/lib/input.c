@@ -685,6 +685,8 @@ static void reader_init(struct chunk_reader *r, struct source *src, const struct
 	r->pos = src->bounds[index];
 	r->end = src->bounds[index + 1];
 	r->last = index + 1 == src->nbounds;
+	if (index == 0) /* the first chunk counts lines from the top of the file */
+		r->lines = src->header_lines;
 	r->cap = READ_BLOCK + 1;
 	r->buf = xmalloc(r->cap);
 	out->used = true;
@@ -737,7 +739,7 @@ void source_scan(struct source *src, const struct scan_options *opt, struct scan
 	/* Stitch: a chunk is valid if the one before it ended on a record boundary; if not,
 	 * the one before reads on through it. Line numbers follow the chunks in order. */
 	size_t cur = 0;
-	chunks[0].line_offset = src->header_lines;
+	chunks[0].line_offset = 0;
 	for (size_t i = 1; i < nchunks; i++) {
 		if (readers[cur].done)
 			break; /* stopped: what follows does not matter */

@@ -22,7 +22,8 @@ struct row {
 	size_t count;        /* fields found: may differ from the header's count */
 	char **field;
 	const size_t *len;
-	uint64_t line;       /* physical line where the record starts, local to its chunk */
+	uint64_t line;       /* physical line where the record starts (in the first chunk, of
+			      * the file; in the others, from the chunk's start) */
 };
 
 typedef int (*row_fn)(void *ctx, const struct row *row);

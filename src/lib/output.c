@@ -5,6 +5,7 @@
 #include "diag.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,9 +21,15 @@ static void discard_hook(void *arg)
 		unlink(o->tmp_path);
 }
 
+/* Set once a write to stdout has failed and been reported, so the exit-time check
+ * does not report it again. */
+static bool stdout_reported;
+
 static noreturn void write_failed(const struct output *o)
 {
 	int err = errno;
+	if (o->fp == stdout || o->path == NULL)
+		stdout_reported = true;
 	diag_fatal(SPM_EXIT_USAGE, "%s: write error: %s", o->path ? o->path : "standard output",
 		   strerror(err ? err : EIO));
 }
@@ -35,6 +42,15 @@ void output_open(struct output *o, const char *path)
 		return;
 	}
 	o->path = xstrdup(path);
+	struct stat st;
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* A device or a pipe (/dev/stdout, a FIFO) is written in place: renaming a
+		 * temporary file over it would replace the device itself. */
+		o->fp = fopen(path, "w");
+		if (!o->fp)
+			diag_fatal(SPM_EXIT_USAGE, "%s: cannot open: %s", path, strerror(errno));
+		return;
+	}
 	size_t n = strlen(path);
 	o->tmp_path = xmalloc(n + 16);
 	snprintf(o->tmp_path, n + 16, "%s.XXXXXX", path);
@@ -76,14 +92,14 @@ void output_close(struct output *o)
 		return;
 	}
 	errno = 0;
-	if (fflush(o->fp) != 0 || ferror(o->fp) || fsync(fileno(o->fp)) != 0)
+	if (fflush(o->fp) != 0 || ferror(o->fp) || (o->tmp_path && fsync(fileno(o->fp)) != 0))
 		write_failed(o);
 	if (fclose(o->fp) != 0) {
 		o->fp = NULL;
 		write_failed(o);
 	}
 	o->fp = NULL;
-	if (rename(o->tmp_path, o->path) != 0) {
+	if (o->tmp_path && rename(o->tmp_path, o->path) != 0) {
 		int err = errno;
 		diag_fatal(SPM_EXIT_USAGE, "%s: cannot replace: %s", o->path, strerror(err));
 	}
@@ -144,6 +160,8 @@ void output_row(struct output *o, char *const *fields, const size_t *lens, size_
 void output_close_stdout(void)
 {
 	/* Catches "> /dev/full": the data may sit in stdio's buffer until now. */
+	if (stdout_reported)
+		return;
 	if (fflush(stdout) != 0 || ferror(stdout) || fclose(stdout) != 0) {
 		int err = errno;
 		fprintf(stderr, "%s: standard output: write error: %s\n", diag_program(),

@@ -1,0 +1,24 @@
+#!/bin/sh
+# make demo: generates a realistic Salesforce-style export (deterministic sample data) and
+# runs spm-track on it: actuals per rep, a roll-up to teams, and a dirty export with --reject.
+set -eu
+bin=${1:-bin}
+dir=build/demo
+mkdir -p "$dir"
+"$bin/gen-deals" -n 2000 -r 8 -s 42 --roster "$dir/roster.tsv" -o "$dir/deals.csv"
+"$bin/gen-deals" -n 2000 -r 8 -s 42 --dirty -o "$dir/deals-dirty.csv"
+echo "== sample export: $dir/deals.csv (2000 deals, 8 reps; first lines)"
+head -n 3 "$dir/deals.csv"
+echo
+echo "== spm-track --map salesforce --period 2026-Q2 --metrics won_revenue,won_deals,win_rate,avg_deal,cycle_days,pipeline"
+"$bin/spm-track" --map salesforce --period 2026-Q2 \
+	--metrics won_revenue,won_deals,win_rate,avg_deal,cycle_days,pipeline "$dir/deals.csv"
+echo
+echo "== the same year rolled up to teams: --roster $dir/roster.tsv --level team --grain quarter --period 2026"
+"$bin/spm-track" --map salesforce --roster "$dir/roster.tsv" --level team --period 2026 --grain quarter \
+	--metrics won_revenue,win_rate "$dir/deals.csv"
+echo
+echo "== a dirty export: bad rows go to $dir/rejects.tsv with a reason, the run goes on"
+"$bin/spm-track" --map salesforce --metrics won_revenue --reject "$dir/rejects.tsv" \
+	-o "$dir/actuals.tsv" "$dir/deals-dirty.csv"
+cut -f 1,4,5,6,7,11 "$dir/rejects.tsv" | head -n 6
