@@ -62,14 +62,23 @@ int decimal_cmp(decimal a, decimal b)
 	return (a.units > b.units) - (a.units < b.units);
 }
 
+/* Results are kept within ±10^29 (10^38 units), well inside int128: rounding any of
+ * them to whole units or fewer decimals can then never overflow (10^38 is a multiple of
+ * every rounding step), and no result is the int128 minimum, whose negation overflows. */
+static bool in_range(decimal_units u)
+{
+	const decimal_units limit = (decimal_units)10000000000000000000u * 10000000000000000000u;
+	return u <= limit && u >= -limit;
+}
+
 bool decimal_add(decimal a, decimal b, decimal *out)
 {
-	return !__builtin_add_overflow(a.units, b.units, &out->units);
+	return !__builtin_add_overflow(a.units, b.units, &out->units) && in_range(out->units);
 }
 
 bool decimal_sub(decimal a, decimal b, decimal *out)
 {
-	return !__builtin_sub_overflow(a.units, b.units, &out->units);
+	return !__builtin_sub_overflow(a.units, b.units, &out->units) && in_range(out->units);
 }
 
 /* n ÷ d rounded to an integer by mode; d != 0. */
@@ -105,7 +114,8 @@ bool decimal_mul(decimal a, decimal b, int places, enum decimal_rounding mode, d
 		return false;
 	/* product has 2×9 decimals; keep `places`, then scale back to 9. */
 	decimal_units kept = divide_rounded(product, pow10_units(2 * DECIMAL_PLACES - places), mode);
-	return !__builtin_mul_overflow(kept, pow10_units(DECIMAL_PLACES - places), &out->units);
+	return !__builtin_mul_overflow(kept, pow10_units(DECIMAL_PLACES - places), &out->units) &&
+	       in_range(out->units);
 }
 
 bool decimal_div(decimal a, decimal b, int places, enum decimal_rounding mode, decimal *out)
@@ -119,7 +129,8 @@ bool decimal_div(decimal a, decimal b, int places, enum decimal_rounding mode, d
 	if (__builtin_mul_overflow(a.units, pow10_units(places), &numerator))
 		return false;
 	decimal_units q = divide_rounded(numerator, b.units, mode);
-	return !__builtin_mul_overflow(q, pow10_units(DECIMAL_PLACES - places), &out->units);
+	return !__builtin_mul_overflow(q, pow10_units(DECIMAL_PLACES - places), &out->units) &&
+	       in_range(out->units);
 }
 
 size_t decimal_format(decimal a, int places, char *buf, size_t size)

@@ -257,22 +257,55 @@ static void test_add_sub_overflow(void **state)
 {
 	(void)state;
 	decimal r, max = decimal_max(), min = decimal_min();
+	/* At the int128 limits themselves. */
 	assert_false(decimal_add(max, units(1), &r));
 	assert_false(decimal_add(min, units(-1), &r));
 	assert_false(decimal_sub(min, units(1), &r));
 	assert_false(decimal_sub(max, units(-1), &r));
 	assert_false(decimal_sub(decimal_zero(), min, &r));
-	assert_true(decimal_add(max, units(-1), &r));
-	assert_true(decimal_add(max, min, &r));
-	assert_int_equal(r.units, -1);
-	assert_true(decimal_sub(max, max, &r));
-	assert_true(decimal_is_zero(r));
 
-	/* The largest numbers the parser accepts still add, and twice them does not. */
-	decimal big = num("80000000000000000000000000000");
-	assert_true(decimal_add(big, big, &r) == false);
+	/* Results are kept within ±10^29 so that they can always be rounded and printed. */
 	decimal half = num("50000000000000000000000000000");
-	assert_false(decimal_add(half, half, &r)); /* 10^29 needs 10^38 units: past 2^127? no */
+	decimal rest = num("49999999999999999999999999999.999999999");
+	decimal edge;
+	assert_true(decimal_add(half, rest, &edge));
+	assert_formats(edge, -1, "99999999999999999999999999999.999999999");
+	assert_true(decimal_add(edge, units(1), &r)); /* exactly 10^29 */
+	assert_formats(r, -1, "100000000000000000000000000000");
+	assert_false(decimal_add(edge, units(2), &r));
+	assert_true(decimal_add(half, half, &r));
+	assert_false(decimal_add(r, units(1), &r));
+	decimal neg_edge;
+	assert_true(decimal_sub(decimal_zero(), edge, &neg_edge));
+	assert_true(decimal_sub(neg_edge, units(1), &r));
+	assert_false(decimal_sub(neg_edge, units(2), &r));
+	assert_false(decimal_add(neg_edge, units(-2), &r));
+
+	/* Regression: two parseable amounts used to add up to the int128 extremes, whose
+	 * rounding (max at 0 places) or division by -0.000000001 (min) overflowed. */
+	decimal p126 = num("85070591730234615865843651857.942052864"); /* 2^126 units */
+	decimal n126 = num("-85070591730234615865843651857.942052864");
+	assert_false(decimal_add(n126, n126, &r));
+	assert_false(decimal_sub(n126, p126, &r));
+	assert_false(decimal_add(p126, num("85070591730234615865843651857.942052863"), &r));
+
+	/* Repeated sums of the largest parseable amounts stop with an error, never wrap. */
+	decimal big = num("80000000000000000000000000000"), acc = decimal_zero(), next;
+	int added = 0;
+	while (decimal_add(acc, big, &next)) { /* on failure, next is unspecified */
+		acc = next;
+		added++;
+	}
+	assert_int_equal(added, 1);
+	assert_int_equal(decimal_cmp(acc, big), 0);
+	acc = decimal_zero();
+	added = 0;
+	while (decimal_sub(acc, big, &next)) {
+		acc = next;
+		added++;
+	}
+	assert_int_equal(added, 1);
+	assert_int_equal(decimal_sign(acc), -1);
 }
 
 static void test_mul(void **state)
@@ -380,8 +413,18 @@ static void test_div_overflow(void **state)
 	assert_false(decimal_div(decimal_max(), decimal_from_int(1), 9, ROUND_HALF_AWAY, &r));
 	assert_true(decimal_div(num("10000000000000000000"), num("0.001"), 2, ROUND_HALF_AWAY, &r));
 	assert_formats(r, -1, "10000000000000000000000");
-	/* The most negative value divided by -1 unit does not fit: reported, not wrapped. */
-	assert_false(decimal_div(decimal_min(), units(-1), 0, ROUND_HALF_AWAY, &r));
+	/* Quotients past 10^29 are refused even when int128 could hold them. */
+	assert_true(decimal_div(num("100000000000000000000"), units(1), 0, ROUND_HALF_AWAY, &r));
+	assert_formats(r, -1, "100000000000000000000000000000");
+	assert_false(decimal_div(num("150000000000000000000"), units(1), 0, ROUND_HALF_AWAY, &r));
+	assert_false(decimal_div(num("-150000000000000000000"), units(1), 0, ROUND_HALF_AWAY, &r));
+	/* The most negative result divided by -1 unit does not fit: reported, not wrapped. */
+	decimal low;
+	assert_true(decimal_sub(num("-50000000000000000000000000000"),
+				num("50000000000000000000000000000"), &low));
+	assert_false(decimal_div(low, units(-1), 0, ROUND_HALF_AWAY, &r));
+	assert_true(decimal_div(low, num("-1"), 0, ROUND_HALF_AWAY, &r));
+	assert_formats(r, -1, "100000000000000000000000000000");
 }
 
 /* ---- rounding and formatting ---- */
@@ -417,19 +460,29 @@ static void test_round(void **state)
 static void test_round_near_limit(void **state)
 {
 	(void)state;
-	/* Rounding the largest values must not wrap around to a negative number. */
-	decimal max = decimal_max(), min = decimal_min();
-	decimal r = decimal_round(max, 2, ROUND_HALF_AWAY); /* .884105727 rounds down */
-	assert_int_equal(decimal_sign(r), 1);
-	char buf[DECIMAL_BUFSIZE];
-	decimal_format(max, -1, buf, sizeof buf);
-	assert_string_equal(buf, "170141183460469231731687303715.884105727");
-	decimal_format(max, 2, buf, sizeof buf);
-	assert_string_equal(buf, "170141183460469231731687303715.88");
-	decimal_format(min, 2, buf, sizeof buf);
-	assert_string_equal(buf, "-170141183460469231731687303715.88");
-	decimal_format(min, -1, buf, sizeof buf);
-	assert_string_equal(buf, "-170141183460469231731687303715.884105728");
+	/* The largest result arithmetic can give, 10^29 - 10^-9, rounds up to 10^29 at every
+	 * number of places without wrapping around to a negative number. */
+	decimal edge, neg;
+	assert_true(decimal_add(num("50000000000000000000000000000"),
+				num("49999999999999999999999999999.999999999"), &edge));
+	assert_true(decimal_sub(decimal_zero(), edge, &neg));
+	for (int places = 0; places < DECIMAL_PLACES; places++) {
+		decimal up = decimal_round(edge, places, ROUND_HALF_AWAY);
+		decimal down = decimal_round(neg, places, ROUND_HALF_EVEN);
+		assert_int_equal(decimal_sign(up), 1);
+		assert_int_equal(decimal_sign(down), -1);
+		assert_formats(up, -1, "100000000000000000000000000000");
+		assert_formats(down, -1, "-100000000000000000000000000000");
+	}
+	assert_formats(edge, 2, "100000000000000000000000000000.00");
+	assert_formats(neg, 0, "-100000000000000000000000000000");
+	assert_formats(edge, -1, "99999999999999999999999999999.999999999");
+
+	/* The raw int128 extremes still print (they round down at 2 places). */
+	assert_formats(decimal_max(), -1, "170141183460469231731687303715.884105727");
+	assert_formats(decimal_max(), 2, "170141183460469231731687303715.88");
+	assert_formats(decimal_min(), 2, "-170141183460469231731687303715.88");
+	assert_formats(decimal_min(), -1, "-170141183460469231731687303715.884105728");
 }
 
 static void test_format_places(void **state)
@@ -488,8 +541,9 @@ static void test_format_small_buffer(void **state)
 	memset(buf, 'x', sizeof buf);
 	assert_int_equal(decimal_format(num("123456.78"), 2, buf, sizeof buf), 0);
 	assert_string_equal(buf, "");
+	buf[0] = 'x';
 	assert_int_equal(decimal_format(num("1"), 2, buf, 0), 0);
-	assert_int_equal(buf[0], '\0');
+	assert_int_equal(buf[0], 'x'); /* size 0: nothing written at all */
 	/* The worst case fits DECIMAL_BUFSIZE. */
 	char big[DECIMAL_BUFSIZE];
 	size_t n = decimal_format(decimal_min(), -1, big, sizeof big);
