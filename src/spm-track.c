@@ -120,6 +120,7 @@ struct job {
 	struct range range;
 	char **won, **lost;
 	size_t nwon, nlost;
+	size_t *won_len, *lost_len;
 	const char *file;
 	const struct header *header;
 	enum input_kind kind;
@@ -175,7 +176,29 @@ struct chunk_state {
 	struct problem problem;
 	char *key;
 	size_t key_cap;
+	struct period_cache *periods;
 };
+
+/* Periods of recently seen days: computing a period takes calendar arithmetic, and an
+ * export has few distinct dates (a few years' worth) among millions of rows. */
+#define PERIOD_CACHE 4096
+struct period_cache {
+	spm_day day[PERIOD_CACHE];
+	struct period period[PERIOD_CACHE];
+	bool filled[PERIOD_CACHE];
+};
+
+static struct period cached_period(struct chunk_state *cs, spm_day d)
+{
+	struct period_cache *c = cs->periods;
+	size_t i = (size_t)(uint32_t)d % PERIOD_CACHE;
+	if (!c->filled[i] || c->day[i] != d) {
+		c->period[i] = period_of(d, cs->job->opt->grain, cs->job->opt->fiscal_start);
+		c->day[i] = d;
+		c->filled[i] = true;
+	}
+	return c->period[i];
+}
 
 /* ---- usage ---- */
 
@@ -834,12 +857,20 @@ static void build_range(const struct track_options *opt, struct range *r, enum g
 
 enum deal_state { DEAL_OPEN, DEAL_WON, DEAL_LOST };
 
-static bool stage_in(char **list, size_t n, const char *s, size_t len)
+static bool stage_in(char **list, const size_t *lens, size_t n, const char *s, size_t len)
 {
 	for (size_t i = 0; i < n; i++)
-		if (strlen(list[i]) == len && strncasecmp(list[i], s, len) == 0)
+		if (lens[i] == len && strncasecmp(list[i], s, len) == 0)
 			return true;
 	return false;
+}
+
+static size_t *item_lengths(char **items, size_t n)
+{
+	size_t *lens = xcalloc(n + 1, sizeof *lens);
+	for (size_t i = 0; i < n; i++)
+		lens[i] = strlen(items[i]);
+	return lens;
 }
 
 /* ---- bad rows ---- */
@@ -1060,9 +1091,9 @@ static int export_row(void *ctx, const struct row *row)
 			bad_row(cs, row, col[COL_STAGE], "empty stage");
 			return reject_or_stop(cs, row);
 		}
-		if (stage_in(job->won, job->nwon, stage, len))
+		if (stage_in(job->won, job->won_len, job->nwon, stage, len))
 			state = DEAL_WON;
-		else if (stage_in(job->lost, job->nlost, stage, len))
+		else if (stage_in(job->lost, job->lost_len, job->nlost, stage, len))
 			state = DEAL_LOST;
 	}
 
@@ -1124,7 +1155,7 @@ static int export_row(void *ctx, const struct row *row)
 		return 0;
 	}
 
-	struct period p = period_of(close, job->opt->grain, job->opt->fiscal_start);
+	struct period p = cached_period(cs, close);
 	size_t key_len;
 	const char *key = group_key(cs, p, owner, owner_len, NULL, &key_len);
 	struct deal_totals *t = table_upsert(cs->groups, key, key_len, NULL);
@@ -1300,6 +1331,7 @@ static void chunk_state_init(struct chunk_state *cs, const struct job *job)
 	cs->value_size = totals_size(job);
 	cs->groups = table_new(cs->value_size);
 	cs->distinct = table_new(1);
+	cs->periods = xcalloc(1, sizeof *cs->periods);
 }
 
 static void chunk_state_free(struct chunk_state *cs)
@@ -1307,6 +1339,7 @@ static void chunk_state_free(struct chunk_state *cs)
 	table_free(cs->groups);
 	table_free(cs->distinct);
 	free(cs->key);
+	free(cs->periods);
 }
 
 static void merge_custom(const struct metric_set *ms, struct custom_totals *into,
@@ -1732,6 +1765,8 @@ int main(int argc, char **argv)
 	}
 	job.won = stage_list(opt.won, "Closed Won,Won,closedwon", &job.nwon);
 	job.lost = stage_list(opt.lost, "Closed Lost,Lost,closedlost", &job.nlost);
+	job.won_len = item_lengths(job.won, job.nwon);
+	job.lost_len = item_lengths(job.lost, job.nlost);
 	if (job.nwon == 0)
 		diag_usage("--won: no stage named");
 
@@ -1775,6 +1810,8 @@ int main(int argc, char **argv)
 		free(first_header);
 	}
 	free_list(job.won, job.nwon);
+	free(job.won_len);
+	free(job.lost_len);
 	free_list(job.lost, job.nlost);
 	if (opt.roster)
 		free_roster(&roster);

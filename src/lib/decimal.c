@@ -311,8 +311,43 @@ static int skip_sign(struct cursor *c, int *negative)
 	return 0;
 }
 
-enum decimal_status decimal_parse(const char *s, size_t len, enum decimal_style style,
-				  decimal *out)
+/* The common case, "-1234.56": at most 18 integer digits and 9 decimals, nothing else.
+ * Returns false to let the general parser decide (including on every error). */
+static bool parse_plain(const char *s, size_t len, char mark, decimal *out)
+{
+	static const uint64_t scale[DECIMAL_PLACES + 1] = {
+		1000000000, 100000000, 10000000, 1000000, 100000, 10000, 1000, 100, 10, 1,
+	};
+	const char *p = s, *end = s + len;
+	bool negative = p < end && *p == '-';
+	uint64_t whole = 0, frac = 0;
+	int digits = 0, places = 0;
+	p += negative;
+	while (p < end && *p >= '0' && *p <= '9' && digits < 18) {
+		whole = whole * 10 + (uint64_t)(*p++ - '0');
+		digits++;
+	}
+	if (digits == 0)
+		return false;
+	if (p < end && *p == mark) {
+		p++;
+		while (p < end && *p >= '0' && *p <= '9' && places < DECIMAL_PLACES) {
+			frac = frac * 10 + (uint64_t)(*p++ - '0');
+			places++;
+		}
+		if (places == 0)
+			return false;
+	}
+	if (p != end)
+		return false;
+	decimal_units v = (decimal_units)whole * SCALE + (decimal_units)(frac * scale[places]);
+	out->units = negative ? -v : v;
+	return true;
+}
+
+/* Every form the brief allows: signs, currency symbols, grouping, parentheses. */
+static enum decimal_status parse_general(const char *s, size_t len, enum decimal_style style,
+					 decimal *out)
 {
 	struct cursor c = { (const unsigned char *)s, (const unsigned char *)s + len };
 	int negative = 0, parens = 0, has_sign = 0;
@@ -359,4 +394,12 @@ enum decimal_status decimal_parse(const char *s, size_t len, enum decimal_style 
 	if (negative != parens)
 		out->units = -out->units;
 	return DECIMAL_OK;
+}
+
+enum decimal_status decimal_parse(const char *s, size_t len, enum decimal_style style,
+				  decimal *out)
+{
+	if (parse_plain(s, len, style == DECIMAL_POINT ? '.' : ',', out))
+		return DECIMAL_OK;
+	return parse_general(s, len, style, out);
 }
