@@ -24,7 +24,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 MAN1     = $(wildcard man/*.1)
 MAN7     = $(wildcard man/*.7)
 
-.PHONY: all deps check unit cli sanitize demo bench install uninstall clean lint-man
+.PHONY: all deps check unit cli sanitize clang demo bench install uninstall clean lint-man
 
 all: deps $(PROGRAMS:%=$(BIN)/%) $(BIN)/gen-deals
 
@@ -56,6 +56,15 @@ check: deps
 	@sh scripts/deps.sh test
 	$(MAKE) unit cli
 	$(MAKE) sanitize
+	$(MAKE) clang
+
+# The same sources must build warning-free with clang too.
+clang:
+	@if command -v clang >/dev/null 2>&1; then \
+		$(MAKE) --no-print-directory CC=clang B=build/clang BIN=build/clang/bin \
+			$(PROGRAMS:%=build/clang/bin/%) build/clang/bin/gen-deals $(UNIT_SRC:tests/unit/%.c=build/clang/tests/%) && \
+		echo "clang: warning-free build"; \
+	else echo "clang: not installed, clang build skipped (apt-get install clang)"; fi
 
 unit: $(UNIT_BIN)
 	@sh tests/unit/run.sh $(UNIT_BIN)

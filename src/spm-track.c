@@ -164,6 +164,8 @@ struct problem {
 	size_t value_len;
 	bool has_value;
 	char detail[96];
+	char id[64];       /* the record's id (--id), to find it in the CRM */
+	size_t id_len;
 };
 
 /* One chunk's accumulators. */
@@ -217,7 +219,7 @@ static noreturn void usage(void)
 	       "      --amount COL          column of the amount\n"
 	       "      --stage COL           column of the stage\n"
 	       "      --created COL         column of the created date (for cycle_days)\n"
-	       "      --id COL              column of the record id (quoted in diagnostics)\n"
+	       "      --id COL              column of the record id, named in bad-row reports\n"
 	       "      --won LIST            stages that mean won (default: Closed Won,Won,closedwon)\n"
 	       "      --lost LIST           stages that mean lost (default: Closed Lost,Lost,closedlost)\n"
 	       "      --date-format FMT     strptime layout of dates, e.g. %%m/%%d/%%Y (default: ISO)\n"
@@ -239,7 +241,7 @@ static noreturn void usage(void)
 	       "Output and errors:\n"
 	       "  -o, --output FILE         write to FILE atomically instead of standard output\n"
 	       "      --reject FILE         write bad rows to FILE with a reason and go on\n"
-	       "      --threads N           read big files with N threads (default: all cores)\n"
+	       "      --threads N           read big files with N threads (default: cores, up to 8)\n"
 	       "  -q, --quiet               no summary line on standard error\n"
 	       "  -h, --help                display this help and exit\n"
 	       "  -V, --version             output version information and exit\n"
@@ -298,6 +300,7 @@ static int parse_options(int argc, char **argv, struct track_options *opt)
 	memset(opt, 0, sizeof *opt);
 	opt->grain = GRAIN_QUARTER;
 	opt->threads = online_cpus(8);
+	argv[0] = (char *)diag_program(); /* getopt's own messages name the program, not its path */
 	while ((c = getopt_long(argc, argv, "o:qhV", long_options, NULL)) != -1) {
 		switch (c) {
 		case OPT_CSV: opt->format = FORMAT_CSV; break;
@@ -834,7 +837,7 @@ static void build_range(const struct track_options *opt, struct range *r, enum g
 		r->lo = p.start;
 		r->hi = period_end(p);
 		if (!opt->grain_set)
-			*grain = (enum grain)p.grain;
+			*grain = (enum grain)p.grain; /* actuals input is regrouped to it too */
 		else if (*grain < (enum grain)p.grain)
 			diag_usage("--grain %s is coarser than --period %s", grain_name(*grain), opt->period);
 	}
@@ -853,6 +856,8 @@ static void build_range(const struct track_options *opt, struct range *r, enum g
 		if (d + 1 < r->hi)
 			r->hi = d + 1;
 	}
+	if (r->limited && r->lo >= r->hi)
+		diag_usage("--from, --to and --period leave no day to count");
 }
 
 enum deal_state { DEAL_OPEN, DEAL_WON, DEAL_LOST };
@@ -890,24 +895,51 @@ static int bad_row(struct chunk_state *cs, const struct row *row, long col, cons
 			memcpy(p->value, row->field[col], p->value_len);
 		}
 	}
+	long id = cs->job->kind == INPUT_EXPORT ? cs->job->col[COL_ID] : -1;
+	if (id >= 0 && (size_t)id < row->count && row->len[id]) {
+		p->id_len = row->len[id] < sizeof p->id ? row->len[id] : sizeof p->id;
+		memcpy(p->id, row->field[id], p->id_len);
+	}
 	return 1;
+}
+
+/* " (record 006A1)" when the export has an id column, else "". */
+static void format_record_id(const struct problem *p, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (p->id_len) {
+		char shown[256] = "";
+		diag_quote_value(shown, sizeof shown, p->id, p->id_len);
+		snprintf(buf, size, " (record %s)", shown);
+	}
+}
+
+/* "COLUMN: message ("value") (record ID)": the part after FILE:LINE. */
+static void format_problem_text(const struct problem *p, char *buf, size_t size)
+{
+	char shown[512] = "", record[300];
+	if (p->has_value)
+		diag_quote_value(shown, sizeof shown, p->value, p->value_len);
+	format_record_id(p, record, sizeof record);
+	snprintf(buf, size, "%s%s%s%s%s%s%s%s", p->column ? p->column : "", p->column ? ": " : "",
+		 p->message, p->detail, p->has_value ? " (\"" : "", shown, p->has_value ? "\")" : "",
+		 record);
 }
 
 static void format_problem(const struct problem *p, uint64_t line, char *buf, size_t size)
 {
-	char shown[512] = "";
-	if (p->has_value)
-		diag_quote_value(shown, sizeof shown, p->value, p->value_len);
-	snprintf(buf, size, "line %llu: %s%s%s%s%s%s%s", (unsigned long long)line,
-		 p->column ? p->column : "", p->column ? ": " : "", p->message, p->detail,
-		 p->has_value ? " (\"" : "", shown, p->has_value ? "\")" : "");
+	char text[1024];
+	format_problem_text(p, text, sizeof text);
+	int n = snprintf(buf, size, "line %llu: ", (unsigned long long)line);
+	if (n > 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, "%s", text);
 }
 
 static void report_problem(const struct job *job, const struct problem *p, uint64_t line)
 {
-	char msg[512];
-	snprintf(msg, sizeof msg, "%s%s", p->message, p->detail);
-	diag_at(job->file, line, p->column, p->has_value ? p->value : NULL, p->value_len, msg);
+	char text[1024];
+	format_problem_text(p, text, sizeof text);
+	fprintf(stderr, "%s: %s:%llu: %s\n", diag_program(), job->file, (unsigned long long)line, text);
 }
 
 /* Writes a bad row to the reject file: its fields, padded to the header, and the reason.
@@ -916,7 +948,7 @@ static void write_reject(struct chunk_state *cs, const struct row *row)
 {
 	const struct job *job = cs->job;
 	struct output *o = job->reject;
-	char reason[1024];
+	char reason[1200];
 	size_t ncols = job->header->count;
 	format_problem(&cs->problem, row->line, reason, sizeof reason);
 	for (size_t i = 0; i < ncols; i++) {
@@ -1376,15 +1408,28 @@ static void merge_deals(const struct job *job, struct deal_totals *a, const stru
 	merge_custom(job->metrics, (struct custom_totals *)(a + 1), (const struct custom_totals *)(b + 1));
 }
 
-static void merge_actuals(struct actual_totals *a, const struct actual_totals *b, const char *metric_key)
+/* Merges the totals of one owner, period and metric read from two chunks or files. */
+static void merge_actuals(const struct job *job, struct actual_totals *a, const struct actual_totals *b,
+			  bool created, const char *key)
 {
-	/* Only additive values and ratio parts are merged across chunks of one file: min and
-	 * max would need their own rule, so files with them are read in one chunk. */
+	const char *metric = key + sizeof(struct period);
+	const struct metric *m = metric_named(job->metrics, metric);
+	if (created) {
+		*a = *b;
+		return;
+	}
+	if (a->has_parts != b->has_parts)
+		diag_fatal(SPM_EXIT_DATA, "%s: metric %s mixes plain values and numerator/denominator across inputs",
+			   job->file, metric);
+	if (m && (m->agg == AGG_MIN || m->agg == AGG_MAX) && !a->has_parts) {
+		int c = decimal_cmp(b->value, a->value);
+		if ((m->agg == AGG_MIN && c < 0) || (m->agg == AGG_MAX && c > 0))
+			a->value = b->value;
+		return;
+	}
 	if (!add_or_fail(&a->value, b->value) || !add_or_fail(&a->numerator, b->numerator) ||
 	    !add_or_fail(&a->denominator, b->denominator))
-		sum_overflow(metric_key);
-	a->has_value |= b->has_value;
-	a->has_parts |= b->has_parts;
+		sum_overflow(metric);
 }
 
 /* Adds the groups of `from` into `into` (same job, same kind). */
@@ -1399,7 +1444,7 @@ static void merge_state(struct chunk_state *into, const struct chunk_state *from
 		if (job->kind == INPUT_EXPORT)
 			merge_deals(job, dst, table_value(from->groups, i));
 		else
-			merge_actuals(dst, table_value(from->groups, i), "value");
+			merge_actuals(job, dst, table_value(from->groups, i), created, key);
 	}
 	into->tally.read += from->tally.read;
 	into->tally.used += from->tally.used;
@@ -1645,14 +1690,6 @@ static bool is_actuals_header(const struct header *h)
 	       strcmp(h->name[2], "metric") == 0 && strcmp(h->name[3], "value") == 0;
 }
 
-static bool any_min_max(const struct metric_set *ms)
-{
-	for (size_t i = 0; i < ms->nall; i++)
-		if (ms->all[i].agg == AGG_MIN || ms->all[i].agg == AGG_MAX)
-			return true;
-	return false;
-}
-
 /* Reads one file into `all`; exits on the first bad row unless --reject. */
 static void read_input(struct job *job, const struct mapping *map, const char *path,
 		       struct header **first_header, struct chunk_state *all)
@@ -1679,7 +1716,7 @@ static void read_input(struct job *job, const struct mapping *map, const char *p
 		job->col_den = header_find(job->header, "denominator");
 	}
 	/* Rejected rows are written in input order, so --reject reads with one thread. */
-	size_t threads = job->reject || (kind == INPUT_ACTUALS && any_min_max(job->metrics)) ? 1 : job->opt->threads;
+	size_t threads = job->reject ? 1 : job->opt->threads;
 	size_t n = source_plan(src, threads);
 	struct chunk_state *states = xcalloc(n, sizeof *states);
 	struct scan_chunk *chunks = xcalloc(n, sizeof *chunks);
@@ -1756,6 +1793,8 @@ int main(int argc, char **argv)
 	memset(&job, 0, sizeof job);
 	job.opt = &opt;
 	build_range(&opt, &job.range, &opt.grain);
+	if (opt.period)
+		opt.grain_set = true;
 	build_mapping(&opt, &map);
 	build_metrics(&opt, &metrics);
 	job.metrics = &metrics;

@@ -38,7 +38,8 @@ uint64_t hash_bytes(const void *data, size_t len)
 		len -= 8;
 	}
 	uint64_t tail = 0;
-	memcpy(&tail, p, len);
+	if (len) /* data may be NULL for an empty key */
+		memcpy(&tail, p, len);
 	h = (h ^ tail) * 0x94d049bb133111ebull;
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ull;
@@ -74,7 +75,8 @@ static size_t find_slot(const struct table *t, uint64_t h, const void *key, size
 		if (s == 0)
 			return i;
 		const struct entry *e = &t->entries[s - 1];
-		if (e->hash == h && e->key_len == len && memcmp(t->keys + e->key_at, key, len) == 0)
+		if (e->hash == h && e->key_len == len &&
+		    (len == 0 || memcmp(t->keys + e->key_at, key, len) == 0))
 			return i;
 	}
 }
@@ -119,9 +121,11 @@ void *table_upsert(struct table *t, const void *key, size_t len, bool *created)
 	if (vcap > t->values_cap)
 		memset(t->values + t->values_cap * t->value_size, 0, (vcap - t->values_cap) * t->value_size);
 	t->values_cap = vcap;
-	if (len > SIZE_MAX - t->keys_len)
+	if (len >= SIZE_MAX - t->keys_len)
 		diag_fatal(SPM_EXIT_USAGE, "out of memory");
-	xgrow((void **)&t->keys, &t->keys_cap, t->keys_len + len, 1);
+	/* + 1: the key store exists even when every key so far is empty (table_key's
+	 * pointer is then never NULL + 0). */
+	xgrow((void **)&t->keys, &t->keys_cap, t->keys_len + len + 1, 1);
 	if (len)
 		memcpy(t->keys + t->keys_len, key, len);
 	t->entries[e] = (struct entry){ h, t->keys_len, len };
