@@ -57,6 +57,8 @@ check: deps
 	$(MAKE) unit cli
 	$(MAKE) sanitize
 	$(MAKE) clang
+	@if command -v man >/dev/null 2>&1; then $(MAKE) --no-print-directory lint-man; \
+	else echo "man: not installed, man page lint skipped"; fi
 
 # The same sources must build warning-free with clang too.
 clang:
