@@ -215,6 +215,10 @@ static void read_tsv_header(struct source *src, struct header_reader *hr)
 			len--;
 		if (len == 0)
 			continue; /* blank lines before the header */
+		if (memchr(line, '\r', len))
+			header_error(src, src->header_lines,
+				     "carriage return inside the header: old Mac line endings are not TSV "
+				     "(convert with: tr '\\r' '\\n')");
 		size_t pos = 0;
 		for (;;) {
 			char *tab = memchr(line + pos, '\t', len - pos);
@@ -268,6 +272,23 @@ static void csv_parser_setup(struct csv_parser *p)
 	csv_set_blk_size(p, CSV_BLOCK);
 }
 
+/* End of the physical line starting at `from` in a CSV: at a LF, a CRLF, or a lone CR
+ * (old Mac line endings). Returns the index of its last byte, or len if there is none. */
+static size_t csv_line_end(struct source *src, struct header_reader *hr, size_t from)
+{
+	for (size_t i = from;; i++) {
+		if (i >= hr->len && !header_fill(src, hr, i + 1))
+			return hr->len;
+		if (hr->buf[i] == '\n')
+			return i;
+		if (hr->buf[i] == '\r') {
+			if (i + 1 >= hr->len && !header_fill(src, hr, i + 2))
+				return i;
+			return hr->buf[i + 1] == '\n' ? i + 1 : i;
+		}
+	}
+}
+
 static void read_csv_header(struct source *src, struct header_reader *hr)
 {
 	struct csv_parser p;
@@ -276,7 +297,7 @@ static void read_csv_header(struct source *src, struct header_reader *hr)
 	uint64_t lines = 0;
 	/* Feed one physical line at a time so we know where the header record ends. */
 	while (!st.records) {
-		size_t end = header_line_end(src, hr, hr->at);
+		size_t end = csv_line_end(src, hr, hr->at);
 		if (end == hr->len && end == hr->at) {
 			if (csv_fini(&p, csv_header_field, csv_header_end, &st) != 0)
 				header_error(src, 1, "unterminated quoted field in the header");
@@ -701,8 +722,8 @@ static enum fast_result fast_scan(struct chunk_reader *r, char *p, char *end, bo
 	char *q = p;
 	size_t n = 0;
 	*newlines = 0;
-	if (*q == '\n') {
-		*next = q + 1;
+	if (*q == '\n' || (*q == '\r' && q + 1 < end && q[1] == '\n')) {
+		*next = q + (*q == '\r' ? 2 : 1);
 		*newlines = 1;
 		return FAST_BLANK;
 	}
@@ -914,8 +935,11 @@ void source_scan(struct source *src, const struct scan_options *opt, struct scan
 	size_t cur = 0;
 	chunks[0].line_offset = 0;
 	for (size_t i = 1; i < nchunks; i++) {
-		if (readers[cur].done)
-			break; /* stopped: what follows does not matter */
+		if (readers[cur].done) { /* stopped: what follows was not reached */
+			for (size_t k = i; k < nchunks; k++)
+				chunks[k].used = false;
+			break;
+		}
 		if (jobs[cur].boundary) {
 			chunks[i].line_offset = chunks[cur].line_offset + readers[cur].lines;
 			cur = i;

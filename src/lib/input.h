@@ -17,7 +17,8 @@ struct header {
 };
 
 /* One record. Fields are NUL-terminated (len is authoritative: a CSV field may hold a
- * NUL byte). Only the columns asked for are decoded; the others read as "". */
+ * NUL byte). Only the columns asked for are decoded; the others hold undecoded bytes (or
+ * "") and are not to be read. */
 struct row {
 	size_t count;        /* fields found: may differ from the header's count */
 	char **field;
@@ -37,7 +38,8 @@ struct scan_error {
 /* What became of one chunk of a file after a scan. */
 struct scan_chunk {
 	void *ctx;            /* the caller's accumulator for this chunk */
-	bool used;            /* false: the previous chunk read its rows again; ignore ctx */
+	bool used;            /* false: ignore ctx (the previous chunk read these rows again,
+			       * or an earlier chunk stopped before reaching them) */
 	uint64_t line_offset; /* add to row.line for the line number in the file */
 	int stop;             /* the callback's nonzero return value, 0 if it read to the end */
 	struct scan_error error; /* a syntax error the reader found (the chunk stops there) */
