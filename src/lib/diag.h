@@ -25,6 +25,9 @@ typedef void (*diag_cleanup_fn)(void *arg);
 void diag_on_fatal(diag_cleanup_fn fn, void *arg);
 void diag_forget(void *arg);
 
+/* Ends a failed run with status: cleanup hooks, flush, _exit. */
+noreturn void diag_exit(int status);
+
 /* "PROG: message" on stderr. */
 void diag_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "PROG: message", cleanup, exit(status). */

@@ -184,7 +184,7 @@ static void header_add(struct header *h, size_t *cap, const char *s, size_t len)
 static noreturn void header_error(const struct source *src, uint64_t line, const char *msg)
 {
 	diag_at(src->name, line, NULL, NULL, 0, msg);
-	exit(SPM_EXIT_DATA);
+	diag_exit(SPM_EXIT_DATA);
 }
 
 /* Returns the end of the line starting at `from` (index of '\n', or len if none). */
