@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 /* ---- the columns of an export ---- */
 
@@ -964,6 +965,15 @@ static void write_reject(struct chunk_state *cs, const struct row *row)
 	output_newline(o);
 }
 
+static void write_reject_header(struct output *o, const struct header *h)
+{
+	for (size_t k = 0; k < h->count; k++) {
+		output_field(o, h->name[k], strlen(h->name[k]));
+		output_tab(o);
+	}
+	output_str(o, "reason\n");
+}
+
 /* Called for a bad row: in --reject mode it is written and the run goes on. */
 static int reject_or_stop(struct chunk_state *cs, const struct row *row)
 {
@@ -989,12 +999,12 @@ static const char *group_key(struct chunk_state *cs, struct period p, const char
 			     size_t owner_len, const char *metric, size_t *key_len)
 {
 	size_t metric_len = metric ? strlen(metric) + 1 : 0;
-	size_t need = sizeof p + owner_len + metric_len;
+	size_t need = PERIOD_KEY_SIZE + owner_len + metric_len;
 	xgrow((void **)&cs->key, &cs->key_cap, need, 1);
-	memcpy(cs->key, &p, sizeof p);
+	period_to_key(p, (unsigned char *)cs->key); /* no padding bytes in keys */
 	if (metric_len)
-		memcpy(cs->key + sizeof p, metric, metric_len);
-	memcpy(cs->key + sizeof p + metric_len, owner, owner_len);
+		memcpy(cs->key + PERIOD_KEY_SIZE, metric, metric_len);
+	memcpy(cs->key + PERIOD_KEY_SIZE + metric_len, owner, owner_len);
 	*key_len = need;
 	return cs->key;
 }
@@ -1102,6 +1112,10 @@ static int export_row(void *ctx, const struct row *row)
 	const char *rep = row->field[col[COL_REP]];
 	if (row->len[col[COL_REP]] == 0) {
 		bad_row(cs, row, col[COL_REP], "empty owner");
+		return reject_or_stop(cs, row);
+	}
+	if (memchr(rep, '\0', row->len[col[COL_REP]])) {
+		bad_row(cs, row, col[COL_REP], "owner holds a NUL byte");
 		return reject_or_stop(cs, row);
 	}
 	const char *owner = row_owner(job, rep, row->len[col[COL_REP]], &owner_len);
@@ -1243,6 +1257,10 @@ static int actuals_row(void *ctx, const struct row *row)
 		bad_row(cs, row, 0, "empty owner");
 		return reject_or_stop(cs, row);
 	}
+	if (memchr(row->field[0], '\0', row->len[0])) {
+		bad_row(cs, row, 0, "owner holds a NUL byte");
+		return reject_or_stop(cs, row);
+	}
 	size_t owner_len;
 	const char *owner = row_owner(job, row->field[0], row->len[0], &owner_len);
 	if (!owner) {
@@ -1259,7 +1277,7 @@ static int actuals_row(void *ctx, const struct row *row)
 							    : "not a period label");
 		return reject_or_stop(cs, row);
 	}
-	if (!is_metric_name(metric)) {
+	if (!is_metric_name(metric) || strlen(metric) != row->len[2]) {
 		bad_row(cs, row, 2, "not a metric name");
 		return reject_or_stop(cs, row);
 	}
@@ -1297,10 +1315,6 @@ static int actuals_row(void *ctx, const struct row *row)
 		bad_row(cs, row, 2, "distinct counts cannot be merged from actuals");
 		return reject_or_stop(cs, row);
 	}
-	if (!has_value && !has_parts) {
-		bad_row(cs, row, 3, "empty value");
-		return reject_or_stop(cs, row);
-	}
 	if (job->opt->grain_set) { /* regroup finer periods into the grain asked for */
 		struct period q = period_of(p.start, job->opt->grain, job->opt->fiscal_start);
 		if (period_end(p) > period_end(q) || p.start < q.start) {
@@ -1330,7 +1344,9 @@ static int actuals_row(void *ctx, const struct row *row)
 		return reject_or_stop(cs, row);
 	}
 	t->has_parts = has_parts;
-	if (has_parts) {
+	if (!has_value && !has_parts) {
+		/* an empty value: no value for this group (a min of no rows), nothing to add */
+	} else if (has_parts) {
 		if (!add_or_fail(&t->numerator, num) || !add_or_fail(&t->denominator, den))
 			sum_overflow(metric);
 	} else if (known && known->agg == AGG_MIN) {
@@ -1342,7 +1358,7 @@ static int actuals_row(void *ctx, const struct row *row)
 	} else if (!add_or_fail(&t->value, value)) {
 		sum_overflow(metric);
 	}
-	t->has_value = true;
+	t->has_value |= has_value || has_parts;
 	cs->tally.used++;
 	return 0;
 }
@@ -1412,7 +1428,7 @@ static void merge_deals(const struct job *job, struct deal_totals *a, const stru
 static void merge_actuals(const struct job *job, struct actual_totals *a, const struct actual_totals *b,
 			  bool created, const char *key)
 {
-	const char *metric = key + sizeof(struct period);
+	const char *metric = key + PERIOD_KEY_SIZE;
 	const struct metric *m = metric_named(job->metrics, metric);
 	if (created) {
 		*a = *b;
@@ -1423,13 +1439,15 @@ static void merge_actuals(const struct job *job, struct actual_totals *a, const 
 			   job->file, metric);
 	if (m && (m->agg == AGG_MIN || m->agg == AGG_MAX) && !a->has_parts) {
 		int c = decimal_cmp(b->value, a->value);
-		if ((m->agg == AGG_MIN && c < 0) || (m->agg == AGG_MAX && c > 0))
+		if (b->has_value && (!a->has_value || (m->agg == AGG_MIN && c < 0) || (m->agg == AGG_MAX && c > 0)))
 			a->value = b->value;
+		a->has_value |= b->has_value;
 		return;
 	}
 	if (!add_or_fail(&a->value, b->value) || !add_or_fail(&a->numerator, b->numerator) ||
 	    !add_or_fail(&a->denominator, b->denominator))
 		sum_overflow(metric);
+	a->has_value |= b->has_value;
 }
 
 /* Adds the groups of `from` into `into` (same job, same kind). */
@@ -1548,10 +1566,10 @@ static void write_out_row(struct output *o, const struct out_row *r, bool parts)
 static void split_key(const char *key, size_t len, bool with_metric, struct out_row *r)
 {
 	struct period p;
-	memcpy(&p, key, sizeof p);
+	p = period_from_key((const unsigned char *)key);
 	period_format(p, r->period);
-	key += sizeof p;
-	len -= sizeof p;
+	key += PERIOD_KEY_SIZE;
+	len -= PERIOD_KEY_SIZE;
 	r->metric = NULL;
 	if (with_metric) {
 		r->metric = key;
@@ -1595,6 +1613,9 @@ static void emit_actuals(struct output *o, const struct job *job, const struct c
 				struct metric fallback = { .name = (char *)r->metric, .places = 4 };
 				format_ratio(m ? m : &fallback, t->numerator, t->denominator, r);
 				parts = true;
+			} else if (!t->has_value) {
+				r->value[0] = '\0';
+				r->numerator[0] = r->denominator[0] = '\0';
 			} else {
 				int places = m ? m->places : -1;
 				decimal_format(t->value, places, r->value, sizeof r->value);
@@ -1705,6 +1726,8 @@ static void read_input(struct job *job, const struct mapping *map, const char *p
 	if (!*first_header) {
 		job->kind = kind;
 		chunk_state_init(all, job);
+		if (job->reject) /* the reject file repeats the input's header, plus the reason */
+			write_reject_header(job->reject, job->header);
 	}
 	bool *wanted = NULL;
 	if (kind == INPUT_EXPORT) {
@@ -1771,6 +1794,32 @@ static void print_summary(const struct tally *t)
 	fputc('\n', stderr);
 }
 
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	if (strcmp(a, b) == 0)
+		return true;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino &&
+	       S_ISREG(sa.st_mode);
+}
+
+/* Writing over an input, or the output and the rejects into one file, would destroy
+ * data: refuse before reading anything. */
+static void check_output_paths(const struct track_options *opt, char **files, size_t nfiles)
+{
+	const char *outputs[2] = { opt->output, opt->reject };
+	const char *names[2] = { "--output", "--reject" };
+	for (int k = 0; k < 2; k++) {
+		if (!outputs[k] || strcmp(outputs[k], "-") == 0)
+			continue;
+		for (size_t i = 0; i < nfiles; i++)
+			if (strcmp(files[i], "-") != 0 && same_file(files[i], outputs[k]))
+				diag_usage("%s %s is also an input", names[k], outputs[k]);
+	}
+	if (opt->output && opt->reject && same_file(opt->output, opt->reject))
+		diag_usage("--output and --reject name the same file (\"%s\")", opt->reject);
+}
+
 static char **stage_list(const char *given, const char *fallback, size_t *n)
 {
 	return split_list(given ? given : fallback, ',', n);
@@ -1809,31 +1858,17 @@ int main(int argc, char **argv)
 	if (job.nwon == 0)
 		diag_usage("--won: no stage named");
 
+	const char *stdin_only[] = { "-" };
+	char **files = first < argc ? argv + first : (char **)stdin_only;
+	size_t nfiles = first < argc ? (size_t)(argc - first) : 1;
+	check_output_paths(&opt, files, nfiles);
 	output_open(&out, opt.output);
 	if (opt.reject) {
 		output_open(&reject, opt.reject);
 		job.reject = &reject;
 	}
-	const char *stdin_only[] = { "-" };
-	char **files = first < argc ? argv + first : (char **)stdin_only;
-	size_t nfiles = first < argc ? (size_t)(argc - first) : 1;
-	for (size_t i = 0; i < nfiles; i++) {
-		if (job.reject && i == 0) {
-			/* the reject file repeats the input's header, plus the reason */
-			struct source *peek = source_open(files[0], opt.format);
-			const struct header *h = source_header(peek);
-			for (size_t k = 0; k < h->count; k++) {
-				output_field(job.reject, h->name[k], strlen(h->name[k]));
-				output_tab(job.reject);
-			}
-			output_str(job.reject, "reason\n");
-			if (strcmp(files[0], "-") != 0)
-				source_close(peek);
-			else
-				diag_usage("--reject cannot read standard input twice; give the file name");
-		}
+	for (size_t i = 0; i < nfiles; i++)
 		read_input(&job, &map, files[i], &first_header, &all);
-	}
 	emit_actuals(&out, &job, &all);
 	if (job.reject)
 		output_close(job.reject);

@@ -34,6 +34,67 @@ static noreturn void write_failed(const struct output *o)
 		   strerror(err ? err : EIO));
 }
 
+static bool is_system_path(const char *p)
+{
+	return strncmp(p, "/dev/", 5) == 0 || strncmp(p, "/proc/", 6) == 0;
+}
+
+/* Whether a chain of symbolic links passes through /dev or /proc (/dev/stdout is a link
+ * to /proc/self/fd/1, itself a link to whatever stdout is). */
+static bool link_reaches_system(const char *path)
+{
+	char cur[4096], target[4096];
+	if (strlen(path) >= sizeof cur)
+		return true;
+	strcpy(cur, path);
+	for (int hop = 0; hop < 40; hop++) {
+		struct stat st;
+		if (is_system_path(cur))
+			return true;
+		if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode))
+			return false;
+		ssize_t n = readlink(cur, target, sizeof target - 1);
+		if (n < 0)
+			return true;
+		target[n] = '\0';
+		if (target[0] == '/') {
+			strcpy(cur, target);
+		} else { /* relative to the link's folder */
+			char *slash = strrchr(cur, '/');
+			size_t dir = slash ? (size_t)(slash - cur) + 1 : 0;
+			if (dir + (size_t)n >= sizeof cur)
+				return true;
+			memcpy(cur + dir, target, (size_t)n + 1);
+		}
+	}
+	return true;
+}
+
+/* The file to replace atomically for path: path itself, or the regular file a symbolic
+ * link points to (the link stays a link). NULL when path must be written in place. */
+static char *output_target(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) != 0)
+		return xstrdup(path); /* a new file */
+	if (S_ISLNK(st.st_mode)) {
+		if (link_reaches_system(path))
+			return NULL;
+		char *real = realpath(path, NULL);
+		if (!real)
+			return NULL; /* a dangling link: let fopen say what is wrong */
+		if (strncmp(real, "/proc/", 6) == 0 || strncmp(real, "/dev/", 5) == 0 ||
+		    stat(real, &st) != 0 || !S_ISREG(st.st_mode)) {
+			free(real);
+			return NULL;
+		}
+		char *copy = xstrdup(real); /* allocated by us, freed with free() like the rest */
+		free(real);
+		return copy;
+	}
+	return S_ISREG(st.st_mode) ? xstrdup(path) : NULL;
+}
+
 void output_open(struct output *o, const char *path)
 {
 	memset(o, 0, sizeof *o);
@@ -41,16 +102,17 @@ void output_open(struct output *o, const char *path)
 		o->fp = stdout;
 		return;
 	}
-	o->path = xstrdup(path);
-	struct stat st;
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		/* A device or a pipe (/dev/stdout, a FIFO) is written in place: renaming a
-		 * temporary file over it would replace the device itself. */
+	o->path = output_target(path);
+	if (!o->path) {
+		/* A device, a pipe or a /proc or /dev link (/dev/stdout) is written in place:
+		 * renaming a temporary file over it would replace the device or the link. */
+		o->path = xstrdup(path);
 		o->fp = fopen(path, "w");
 		if (!o->fp)
 			diag_fatal(SPM_EXIT_USAGE, "%s: cannot open: %s", path, strerror(errno));
 		return;
 	}
+	path = o->path;
 	size_t n = strlen(path);
 	o->tmp_path = xmalloc(n + 16);
 	snprintf(o->tmp_path, n + 16, "%s.XXXXXX", path);

@@ -185,6 +185,22 @@ bool date_parse_format(const char *s, size_t len, const char *format, spm_day *o
 
 /* ---- grains and periods ---- */
 
+void period_to_key(struct period p, unsigned char key[PERIOD_KEY_SIZE])
+{
+	memcpy(key, &p.start, sizeof p.start);
+	key[4] = p.grain;
+	key[5] = p.fiscal_start;
+}
+
+struct period period_from_key(const unsigned char key[PERIOD_KEY_SIZE])
+{
+	struct period p;
+	memcpy(&p.start, key, sizeof p.start);
+	p.grain = key[4];
+	p.fiscal_start = key[5];
+	return p;
+}
+
 static const char *const grain_names[] = { "year", "half", "quarter", "month", "week", "day" };
 
 bool grain_parse(const char *name, enum grain *out)
@@ -340,8 +356,14 @@ bool period_parse(const char *s, size_t len, int fiscal_start, struct period *ou
 		s += 2;
 		len -= 2;
 	}
-	if (len < 4 || !digits(s, 4, &year) || year < MIN_YEAR + 1 || year > MAX_YEAR)
+	/* Fiscal years are named by their end year: FY10000 ends in the year 10000 and
+	 * holds the last days of 9999, so FY labels take 4 or 5 digits. */
+	size_t ndigits = fs > 1 && len >= 5 && s[4] >= '0' && s[4] <= '9' ? 5 : 4;
+	if (len < ndigits || !digits(s, ndigits, &year) || year < MIN_YEAR ||
+	    year > (fs > 1 ? MAX_YEAR + 1 : MAX_YEAR))
 		return false;
+	s += ndigits - 4; /* so that s + 4 is what follows the year */
+	len -= ndigits - 4;
 	out->fiscal_start = (uint8_t)fs;
 	if (len == 4) {
 		out->grain = GRAIN_YEAR;

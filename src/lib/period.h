@@ -10,7 +10,7 @@
 typedef int32_t spm_day; /* days since 1970-01-01; 0001-01-01 .. 9999-12-31 */
 
 #define PERIOD_LABEL_SIZE 16
-#define DATE_TEXT_SIZE 11
+#define DATE_TEXT_SIZE 16
 
 struct civil_date {
 	int year, month, day;
@@ -39,6 +39,11 @@ struct period {
 	uint8_t grain;
 	uint8_t fiscal_start;
 };
+
+/* A period as 6 bytes with no padding, for hash keys: start, grain, fiscal start. */
+#define PERIOD_KEY_SIZE 6
+void period_to_key(struct period p, unsigned char key[PERIOD_KEY_SIZE]);
+struct period period_from_key(const unsigned char key[PERIOD_KEY_SIZE]);
 
 bool grain_parse(const char *name, enum grain *out);
 const char *grain_name(enum grain g);
