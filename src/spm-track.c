@@ -1483,20 +1483,6 @@ struct out_row {
 	char denominator[DECIMAL_BUFSIZE];
 };
 
-static int compare_rows(const void *pa, const void *pb)
-{
-	const struct out_row *a = pa, *b = pb;
-	size_t n = a->owner_len < b->owner_len ? a->owner_len : b->owner_len;
-	int c = memcmp(a->owner, b->owner, n);
-	if (c)
-		return c;
-	if (a->owner_len != b->owner_len)
-		return a->owner_len < b->owner_len ? -1 : 1;
-	if ((c = strcmp(a->period, b->period)))
-		return c;
-	return strcmp(a->metric, b->metric);
-}
-
 /* value = num ÷ den at the metric's decimals; empty when den is zero. */
 static void format_ratio(const struct metric *m, decimal num, decimal den, struct out_row *r)
 {
@@ -1581,54 +1567,95 @@ static void split_key(const char *key, size_t len, bool with_metric, struct out_
 	r->owner_len = len;
 }
 
+/* A group in the output order. Values are formatted one row at a time when written,
+ * so the memory for output stays small beside the groups themselves. */
+struct group_ref {
+	const char *owner;
+	size_t owner_len;
+	const char *metric; /* actuals input: the group's metric */
+	char period[PERIOD_LABEL_SIZE];
+	size_t index;
+};
+
+static int compare_refs(const void *pa, const void *pb)
+{
+	const struct group_ref *a = pa, *b = pb;
+	size_t n = a->owner_len < b->owner_len ? a->owner_len : b->owner_len;
+	int c = memcmp(a->owner, b->owner, n);
+	if (c)
+		return c;
+	if (a->owner_len != b->owner_len)
+		return a->owner_len < b->owner_len ? -1 : 1;
+	if ((c = strcmp(a->period, b->period)))
+		return c;
+	return a->metric && b->metric ? strcmp(a->metric, b->metric) : 0;
+}
+
+static int compare_metric_names(const void *pa, const void *pb)
+{
+	const struct metric *const *a = pa, *const *b = pb;
+	return strcmp((*a)->name, (*b)->name);
+}
+
+static void fill_actual(const struct metric_set *ms, const struct actual_totals *t, struct out_row *r)
+{
+	const struct metric *m = metric_named(ms, r->metric);
+	r->numerator[0] = r->denominator[0] = r->value[0] = '\0';
+	if (t->has_parts) {
+		struct metric fallback = { .name = (char *)r->metric, .places = 4 };
+		format_ratio(m ? m : &fallback, t->numerator, t->denominator, r);
+	} else if (t->has_value) {
+		decimal_format(t->value, m ? m->places : -1, r->value, sizeof r->value);
+	}
+}
+
 static void emit_actuals(struct output *o, const struct job *job, const struct chunk_state *all)
 {
 	const struct metric_set *ms = job->metrics;
-	size_t n = table_count(all->groups), count = 0;
-	bool parts = ms->any_ratio;
-	struct out_row *rows;
-	if (job->kind == INPUT_EXPORT) {
-		rows = xcalloc(n * ms->nselected + 1, sizeof *rows);
-		for (size_t i = 0; i < n; i++) {
-			size_t len;
-			const char *key = table_key(all->groups, i, &len);
-			for (size_t k = 0; k < ms->nselected; k++) {
-				struct out_row *r = &rows[count++];
-				split_key(key, len, false, r);
-				r->metric = ms->selected[k]->name;
-				fill_deal_metric(ms->selected[k], table_value(all->groups, i), r);
-			}
-		}
-	} else {
-		rows = xcalloc(n + 1, sizeof *rows);
-		parts = false;
-		for (size_t i = 0; i < n; i++) {
-			size_t len;
-			const char *key = table_key(all->groups, i, &len);
-			const struct actual_totals *t = table_value(all->groups, i);
-			struct out_row *r = &rows[count++];
-			split_key(key, len, true, r);
-			const struct metric *m = metric_named(ms, r->metric);
-			if (t->has_parts) {
-				struct metric fallback = { .name = (char *)r->metric, .places = 4 };
-				format_ratio(m ? m : &fallback, t->numerator, t->denominator, r);
-				parts = true;
-			} else if (!t->has_value) {
-				r->value[0] = '\0';
-				r->numerator[0] = r->denominator[0] = '\0';
-			} else {
-				int places = m ? m->places : -1;
-				decimal_format(t->value, places, r->value, sizeof r->value);
-				r->numerator[0] = r->denominator[0] = '\0';
-			}
-		}
+	size_t n = table_count(all->groups);
+	bool with_metric = job->kind == INPUT_ACTUALS;
+	bool parts = with_metric ? false : ms->any_ratio;
+	struct group_ref *refs = xcalloc(n + 1, sizeof *refs);
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		const char *key = table_key(all->groups, i, &len);
+		struct out_row r;
+		split_key(key, len, with_metric, &r);
+		refs[i].owner = r.owner;
+		refs[i].owner_len = r.owner_len;
+		refs[i].metric = r.metric;
+		memcpy(refs[i].period, r.period, sizeof r.period);
+		refs[i].index = i;
+		if (with_metric && ((const struct actual_totals *)table_value(all->groups, i))->has_parts)
+			parts = true;
 	}
-	qsort(rows, count, sizeof *rows, compare_rows);
+	qsort(refs, n, sizeof *refs, compare_refs);
+	struct metric **metrics = xcalloc(ms->nselected + 1, sizeof *metrics);
+	memcpy(metrics, ms->selected, ms->nselected * sizeof *metrics);
+	qsort(metrics, ms->nselected, sizeof *metrics, compare_metric_names);
+
 	output_str(o, parts ? "owner\tperiod\tmetric\tvalue\tnumerator\tdenominator\n"
 			    : "owner\tperiod\tmetric\tvalue\n");
-	for (size_t i = 0; i < count; i++)
-		write_out_row(o, &rows[i], parts);
-	free(rows);
+	for (size_t i = 0; i < n; i++) {
+		struct out_row r;
+		r.owner = refs[i].owner;
+		r.owner_len = refs[i].owner_len;
+		memcpy(r.period, refs[i].period, sizeof r.period);
+		const void *totals = table_value(all->groups, refs[i].index);
+		if (with_metric) {
+			r.metric = refs[i].metric;
+			fill_actual(ms, totals, &r);
+			write_out_row(o, &r, parts);
+			continue;
+		}
+		for (size_t k = 0; k < ms->nselected; k++) {
+			r.metric = metrics[k]->name;
+			fill_deal_metric(metrics[k], totals, &r);
+			write_out_row(o, &r, parts);
+		}
+	}
+	free(metrics);
+	free(refs);
 }
 
 /* ---- reading the inputs ---- */

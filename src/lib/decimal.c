@@ -26,7 +26,7 @@ const char *decimal_strerror(enum decimal_status status)
 	case DECIMAL_SYNTAX:
 		return "not a number";
 	case DECIMAL_GROUPING:
-		return "bad digit grouping (use --decimal-comma for 1.234,56)";
+		return "bad digit grouping (1,234.56 by default; 1.234,56 needs --decimal-comma)";
 	case DECIMAL_TOO_PRECISE:
 		return "more than 9 decimal places";
 	case DECIMAL_OVERFLOW:
@@ -379,6 +379,8 @@ static enum decimal_status parse_general(const char *s, size_t len, enum decimal
 		c.p++;
 		if ((st = parse_fraction(&c, &mag, &places)) != DECIMAL_OK)
 			return st;
+		if (c.p < c.end && (*c.p == ',' || *c.p == '.'))
+			return DECIMAL_GROUPING; /* "1.234,56" read in the other style */
 	} else if (int_digits == 0) {
 		return DECIMAL_SYNTAX;
 	}

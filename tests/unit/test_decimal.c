@@ -129,7 +129,8 @@ static void test_parse_comma_style(void **state)
 	assert_parses("12", DECIMAL_COMMA, "12");
 	/* In comma style a point is a group separator: 1.5 is bad grouping, not 1.5. */
 	assert_rejects("1.5", DECIMAL_COMMA, DECIMAL_GROUPING);
-	assert_rejects("1,2,3", DECIMAL_COMMA, DECIMAL_SYNTAX);
+	assert_rejects("1,2,3", DECIMAL_COMMA, DECIMAL_GROUPING);
+	assert_rejects("1,234.56", DECIMAL_COMMA, DECIMAL_GROUPING); /* the other style */
 	/* And a no-break space is no group separator in point style. */
 	assert_rejects("1\xc2\xa0" "234.56", DECIMAL_POINT, DECIMAL_SYNTAX);
 }
@@ -157,7 +158,8 @@ static void test_parse_errors(void **state)
 	assert_rejects("-", DECIMAL_POINT, DECIMAL_SYNTAX);
 	assert_rejects("$", DECIMAL_POINT, DECIMAL_SYNTAX);
 	assert_rejects(".", DECIMAL_POINT, DECIMAL_SYNTAX);
-	assert_rejects("1.2.3", DECIMAL_POINT, DECIMAL_SYNTAX);
+	assert_rejects("1.2.3", DECIMAL_POINT, DECIMAL_GROUPING);
+	assert_rejects("1.234,56", DECIMAL_POINT, DECIMAL_GROUPING); /* the other style */
 	assert_rejects("1 000", DECIMAL_POINT, DECIMAL_SYNTAX);
 	assert_rejects("- 5", DECIMAL_POINT, DECIMAL_SYNTAX);
 	assert_rejects("5-", DECIMAL_POINT, DECIMAL_SYNTAX);
