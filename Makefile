@@ -24,7 +24,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 MAN1     = $(wildcard man/*.1)
 MAN7     = $(wildcard man/*.7)
 
-.PHONY: all deps check unit cli sanitize clang demo bench install uninstall clean lint-man
+.PHONY: all deps check unit cli sanitize clang fuzz demo bench install uninstall clean lint-man
 
 all: deps $(PROGRAMS:%=$(BIN)/%) $(BIN)/gen-deals
 
@@ -78,6 +78,10 @@ SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-san
 sanitize:
 	$(MAKE) B=build/san BIN=build/san/bin CFLAGS="$(SAN_FLAGS)" \
 		ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 unit cli
+
+# libFuzzer harnesses (clang); FUZZ_SECONDS per harness. Not part of check.
+fuzz:
+	@sh tests/fuzz/run.sh
 
 demo: all
 	@sh scripts/demo.sh $(BIN)

@@ -358,7 +358,7 @@ bool period_parse(const char *s, size_t len, int fiscal_start, struct period *ou
 	}
 	/* Fiscal years are named by their end year: FY10000 ends in the year 10000 and
 	 * holds the last days of 9999, so FY labels take 4 or 5 digits. */
-	size_t ndigits = fs > 1 && len >= 5 && s[4] >= '0' && s[4] <= '9' ? 5 : 4;
+	size_t ndigits = fs > 1 && len >= 5 && memcmp(s, "10000", 5) == 0 ? 5 : 4;
 	if (len < ndigits || !digits(s, ndigits, &year) || year < MIN_YEAR ||
 	    year > (fs > 1 ? MAX_YEAR + 1 : MAX_YEAR))
 		return false;
