@@ -354,6 +354,48 @@ static int parse_options(int argc, char **argv, struct track_options *opt)
 	return optind;
 }
 
+/* ---- side files (mapping, metrics file, roster) ---- */
+
+/* The first problem found in a side file; reading stops there. */
+struct file_problem {
+	uint64_t line;
+	const char *column;
+	const char *message;
+	char value[128];
+	bool has_value;
+};
+
+static int file_problem_at(struct file_problem *fp, const struct row *row, const char *column,
+			   const char *value, const char *message)
+{
+	fp->line = row->line;
+	fp->column = column;
+	fp->message = message;
+	fp->has_value = value != NULL;
+	snprintf(fp->value, sizeof fp->value, "%s", value ? value : "");
+	return 1;
+}
+
+/* Reads a whole side file through on_row (one chunk); its first problem exits 1. */
+static void read_side_file(struct source *src, const char *path, row_fn on_row, void *ctx,
+			   const struct file_problem *fp)
+{
+	struct scan_chunk chunk = { .ctx = ctx };
+	struct scan_options so = { NULL, true, on_row };
+	source_plan(src, 1);
+	source_scan(src, &so, &chunk, 1);
+	if (chunk.error.line) {
+		diag_at(path, chunk.error.line, NULL, NULL, 0, chunk.error.message);
+		diag_exit(SPM_EXIT_DATA);
+	}
+	if (fp->line) {
+		diag_at(path, fp->line, fp->column, fp->has_value ? fp->value : NULL, strlen(fp->value),
+			fp->message);
+		diag_exit(SPM_EXIT_DATA);
+	}
+	source_close(src);
+}
+
 /* ---- column mapping ---- */
 
 static enum column column_by_name(const char *name)
@@ -370,11 +412,7 @@ struct mapping {
 
 struct mapping_reader {
 	struct mapping *map;
-	const char *file;
-	int stop_line_problem;
-	uint64_t bad_line;
-	const char *bad_message;
-	char bad_value[128];
+	struct file_problem problem;
 };
 
 static int mapping_row(void *ctx, const struct row *row)
@@ -382,19 +420,13 @@ static int mapping_row(void *ctx, const struct row *row)
 	struct mapping_reader *mr = ctx;
 	if (row->len[0] && row->field[0][0] == '#')
 		return 0;
-	if (row->count != 2) {
-		mr->bad_line = row->line;
-		mr->bad_message = "expected 'canonical<TAB>source column'";
-		snprintf(mr->bad_value, sizeof mr->bad_value, "%s", row->field[0]);
-		return 1;
-	}
+	if (row->count != 2)
+		return file_problem_at(&mr->problem, row, NULL, row->field[0],
+				       "expected 'canonical<TAB>source column'");
 	enum column c = column_by_name(row->field[0]);
-	if (c == COL_COUNT) {
-		mr->bad_line = row->line;
-		mr->bad_message = "unknown canonical column (expected rep, date, amount, stage, created or id)";
-		snprintf(mr->bad_value, sizeof mr->bad_value, "%s", row->field[0]);
-		return 1;
-	}
+	if (c == COL_COUNT)
+		return file_problem_at(&mr->problem, row, NULL, row->field[0],
+				       "unknown canonical column (expected rep, date, amount, stage, created or id)");
 	free(mr->map->column[c]);
 	mr->map->column[c] = xmemdup0(row->field[1], row->len[1]);
 	return 0;
@@ -409,18 +441,8 @@ static void load_mapping_file(const char *path, struct mapping *map)
 		diag_at(path, 1, NULL, NULL, 0, "a mapping file starts with the header 'canonical<TAB>source'");
 		diag_exit(SPM_EXIT_DATA);
 	}
-	struct mapping_reader mr = { map, path, 0, 0, NULL, "" };
-	struct scan_chunk chunk = { .ctx = &mr };
-	struct scan_options so = { NULL, true, mapping_row };
-	source_plan(src, 1);
-	source_scan(src, &so, &chunk, 1);
-	if (chunk.error.line || mr.bad_line) {
-		uint64_t line = chunk.error.line ? chunk.error.line : mr.bad_line;
-		diag_at(path, line + chunk.line_offset, NULL, mr.bad_line ? mr.bad_value : NULL,
-			strlen(mr.bad_value), chunk.error.line ? chunk.error.message : mr.bad_message);
-		diag_exit(SPM_EXIT_DATA);
-	}
-	source_close(src);
+	struct mapping_reader mr = { .map = map };
+	read_side_file(src, path, mapping_row, &mr, &mr.problem);
 }
 
 static void build_mapping(const struct track_options *opt, struct mapping *map)
@@ -553,10 +575,7 @@ struct metrics_reader {
 	struct metric_set *ms;
 	size_t *cap;
 	long col[7];
-	uint64_t bad_line;
-	const char *bad_column;
-	const char *bad_message;
-	char bad_value[128];
+	struct file_problem problem;
 };
 
 enum { MF_METRIC, MF_AGG, MF_COLUMN, MF_WHERE, MF_UNIT, MF_DIRECTION, MF_CATEGORY };
@@ -570,11 +589,7 @@ static const char *mf_field(const struct metrics_reader *mr, const struct row *r
 static int metrics_bad(struct metrics_reader *mr, const struct row *row, const char *column,
 		       const char *value, const char *message)
 {
-	mr->bad_line = row->line;
-	mr->bad_column = column;
-	mr->bad_message = message;
-	snprintf(mr->bad_value, sizeof mr->bad_value, "%s", value);
-	return 1;
+	return file_problem_at(&mr->problem, row, column, value, message);
 }
 
 static int metrics_row(void *ctx, const struct row *row)
@@ -636,20 +651,7 @@ static void load_metrics_file(const char *path, struct metric_set *ms, size_t *c
 		diag_at(path, 1, NULL, NULL, 0, "a metrics file needs the columns metric and agg");
 		diag_exit(SPM_EXIT_DATA);
 	}
-	struct scan_chunk chunk = { .ctx = &mr };
-	struct scan_options so = { NULL, true, metrics_row };
-	source_plan(src, 1);
-	source_scan(src, &so, &chunk, 1);
-	if (chunk.error.line) {
-		diag_at(path, chunk.error.line + chunk.line_offset, NULL, NULL, 0, chunk.error.message);
-		diag_exit(SPM_EXIT_DATA);
-	}
-	if (mr.bad_line) {
-		diag_at(path, mr.bad_line + chunk.line_offset, mr.bad_column, mr.bad_value,
-			strlen(mr.bad_value), mr.bad_message);
-		diag_exit(SPM_EXIT_DATA);
-	}
-	source_close(src);
+	read_side_file(src, path, metrics_row, &mr, &mr.problem);
 }
 
 static struct metric *find_metric(struct metric_set *ms, const char *name)
@@ -731,10 +733,7 @@ static void free_metrics(struct metric_set *ms)
 struct roster_reader {
 	struct roster *roster;
 	long rep_col, level_col;
-	uint64_t bad_line;
-	const char *bad_column;
-	const char *bad_message;
-	char bad_value[128];
+	struct file_problem problem;
 };
 
 static int roster_row(void *ctx, const struct row *row)
@@ -742,28 +741,16 @@ static int roster_row(void *ctx, const struct row *row)
 	struct roster_reader *rr = ctx;
 	struct roster *r = rr->roster;
 	size_t need = (size_t)(rr->rep_col > rr->level_col ? rr->rep_col : rr->level_col) + 1;
-	if (row->count < need) {
-		rr->bad_line = row->line;
-		rr->bad_message = "too few fields";
-		return 1;
-	}
+	if (row->count < need)
+		return file_problem_at(&rr->problem, row, NULL, NULL, "too few fields");
 	const char *rep = row->field[rr->rep_col];
 	size_t rep_len = row->len[rr->rep_col];
-	if (rep_len == 0) {
-		rr->bad_line = row->line;
-		rr->bad_column = "rep";
-		rr->bad_message = "empty rep";
-		return 1;
-	}
+	if (rep_len == 0)
+		return file_problem_at(&rr->problem, row, "rep", NULL, "empty rep");
 	bool created;
 	size_t *group = table_upsert(r->reps, rep, rep_len, &created);
-	if (!created) {
-		rr->bad_line = row->line;
-		rr->bad_column = "rep";
-		rr->bad_message = "appears twice in the roster";
-		snprintf(rr->bad_value, sizeof rr->bad_value, "%s", rep);
-		return 1;
-	}
+	if (!created)
+		return file_problem_at(&rr->problem, row, "rep", rep, "appears twice in the roster");
 	const char *name = rr->level_col >= 0 ? row->field[rr->level_col] : rep;
 	size_t name_len = rr->level_col >= 0 ? row->len[rr->level_col] : rep_len;
 	xgrow((void **)&r->group, &r->cap, r->ngroups + 1, sizeof *r->group);
@@ -794,17 +781,7 @@ static void load_roster(const struct track_options *opt, struct roster *r)
 			diag_exit(SPM_EXIT_DATA);
 		}
 	}
-	struct scan_chunk chunk = { .ctx = &rr };
-	struct scan_options so = { NULL, true, roster_row };
-	source_plan(src, 1);
-	source_scan(src, &so, &chunk, 1);
-	if (chunk.error.line || rr.bad_line) {
-		diag_at(opt->roster, (chunk.error.line ? chunk.error.line : rr.bad_line) + chunk.line_offset,
-			rr.bad_column, rr.bad_value[0] ? rr.bad_value : NULL, strlen(rr.bad_value),
-			chunk.error.line ? chunk.error.message : rr.bad_message);
-		diag_exit(SPM_EXIT_DATA);
-	}
-	source_close(src);
+	read_side_file(src, opt->roster, roster_row, &rr, &rr.problem);
 }
 
 static void free_roster(struct roster *r)
