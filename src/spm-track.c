@@ -1650,10 +1650,14 @@ static void resolve_export_columns(struct job *job, const struct mapping *map)
 				   job->file, map->column[c], column_names[c]);
 		if (i < 0 && job->metrics->needs[c]) {
 			char found[1024] = "";
-			for (size_t k = 0; k < h->count && strlen(found) < sizeof found - 100; k++) {
+			for (size_t k = 0; k < h->count; k++) {
+				if (strlen(found) > sizeof found - 100) {
+					strcat(found, ", ...");
+					break;
+				}
 				if (k)
 					strcat(found, ", ");
-				diag_quote_value(found, sizeof found - 4, h->name[k], strlen(h->name[k]));
+				diag_quote_value(found, sizeof found - 8, h->name[k], strlen(h->name[k]));
 			}
 			diag_fatal(SPM_EXIT_DATA,
 				   "%s:1: no column \"%s\" for %s (use --map or --%s); the header has: %s",

@@ -85,7 +85,7 @@ static bool time_suffix_is_valid(const char *s, size_t n)
 	int hh, mm, ss;
 	size_t i = 5;
 	if (n < 5 || !digits(s, 2, &hh) || s[2] != ':' || !digits(s + 3, 2, &mm) || hh > 24 ||
-	    mm > 59)
+	    mm > 59 || (hh == 24 && mm != 0)) /* 24:00 is the end of the day, nothing later */
 		return false;
 	if (i + 3 <= n && s[i] == ':') {
 		if (!digits(s + i + 1, 2, &ss) || ss > 60)
