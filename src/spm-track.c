@@ -174,11 +174,12 @@ struct chunk_state {
 	const struct job *job;
 	struct table *groups;
 	struct table *distinct;
-	size_t value_size;
 	struct tally tally;
 	struct problem problem;
 	char *key;
 	size_t key_cap;
+	char *distinct_key; /* (metric, group, value) keys of distinct counts */
+	size_t distinct_key_cap;
 	struct period_cache *periods;
 };
 
@@ -571,6 +572,15 @@ static bool parse_where(const char *text, struct metric *m)
 	return ok;
 }
 
+/* The built-in or custom metric of that name, or NULL. */
+static struct metric *find_metric(const struct metric_set *ms, const char *name)
+{
+	for (size_t i = 0; i < ms->nall; i++)
+		if (strcmp(ms->all[i].name, name) == 0)
+			return &ms->all[i];
+	return NULL;
+}
+
 struct metrics_reader {
 	struct metric_set *ms;
 	size_t *cap;
@@ -607,10 +617,10 @@ static int metrics_row(void *ctx, const struct row *row)
 	memset(&m, 0, sizeof m);
 	if (!is_metric_name(name))
 		return metrics_bad(mr, row, "metric", name, "a metric name is lowercase letters, digits and _");
-	for (size_t i = 0; i < ms->nall; i++)
-		if (strcmp(ms->all[i].name, name) == 0)
-			return metrics_bad(mr, row, "metric", name, ms->all[i].builtin == M_CUSTOM
-				? "defined twice" : "is a built-in metric");
+	const struct metric *same = find_metric(ms, name);
+	if (same)
+		return metrics_bad(mr, row, "metric", name,
+				   same->builtin == M_CUSTOM ? "defined twice" : "is a built-in metric");
 	if (!parse_agg(agg, &m.agg))
 		return metrics_bad(mr, row, "agg", agg, "expected count, sum, avg, min, max or distinct");
 	if (m.agg != AGG_COUNT && !*column)
@@ -654,13 +664,6 @@ static void load_metrics_file(const char *path, struct metric_set *ms, size_t *c
 	read_side_file(src, path, metrics_row, &mr, &mr.problem);
 }
 
-static struct metric *find_metric(struct metric_set *ms, const char *name)
-{
-	for (size_t i = 0; i < ms->nall; i++)
-		if (strcmp(ms->all[i].name, name) == 0)
-			return &ms->all[i];
-	return NULL;
-}
 
 static void select_metric(struct metric_set *ms, size_t *cap, struct metric *m)
 {
@@ -1047,13 +1050,13 @@ static int add_custom(struct chunk_state *cs, const struct row *row, struct deal
 		if (m->agg == AGG_DISTINCT) {
 			/* key: metric slot, group pointer, value */
 			size_t klen = sizeof(size_t) + sizeof(void *) + len;
-			char *key = xmalloc(klen);
+			xgrow((void **)&cs->distinct_key, &cs->distinct_key_cap, klen, 1);
+			char *key = cs->distinct_key;
 			memcpy(key, &m->slot, sizeof(size_t));
 			memcpy(key + sizeof(size_t), &t, sizeof(void *));
 			memcpy(key + sizeof(size_t) + sizeof(void *), v, len);
 			bool created;
 			table_upsert(cs->distinct, key, klen, &created);
-			free(key);
 			if (created)
 				c->count++;
 			continue;
@@ -1206,13 +1209,6 @@ static int export_row(void *ctx, const struct row *row)
 
 /* ---- reading actuals ---- */
 
-static const struct metric *metric_named(const struct metric_set *ms, const char *name)
-{
-	for (size_t i = 0; i < ms->nall; i++)
-		if (strcmp(ms->all[i].name, name) == 0)
-			return &ms->all[i];
-	return NULL;
-}
 
 static bool metric_is_selected(const struct metric_set *ms, const char *name)
 {
@@ -1262,7 +1258,7 @@ static int actuals_row(void *ctx, const struct row *row)
 		cs->tally.used++;
 		return 0;
 	}
-	const struct metric *known = metric_named(job->metrics, metric);
+	const struct metric *known = find_metric(job->metrics, metric);
 	decimal value = decimal_zero(), num = decimal_zero(), den = decimal_zero();
 	enum decimal_status st = decimal_parse(row->field[3], row->len[3], DECIMAL_POINT, &value);
 	bool has_value = st == DECIMAL_OK;
@@ -1353,8 +1349,7 @@ static void chunk_state_init(struct chunk_state *cs, const struct job *job)
 {
 	memset(cs, 0, sizeof *cs);
 	cs->job = job;
-	cs->value_size = totals_size(job);
-	cs->groups = table_new(cs->value_size);
+	cs->groups = table_new(totals_size(job));
 	cs->distinct = table_new(1);
 	cs->periods = xcalloc(1, sizeof *cs->periods);
 }
@@ -1364,6 +1359,7 @@ static void chunk_state_free(struct chunk_state *cs)
 	table_free(cs->groups);
 	table_free(cs->distinct);
 	free(cs->key);
+	free(cs->distinct_key);
 	free(cs->periods);
 }
 
@@ -1406,7 +1402,7 @@ static void merge_actuals(const struct job *job, struct actual_totals *a, const 
 			  bool created, const char *key)
 {
 	const char *metric = key + PERIOD_KEY_SIZE;
-	const struct metric *m = metric_named(job->metrics, metric);
+	const struct metric *m = find_metric(job->metrics, metric);
 	if (created) {
 		*a = *b;
 		return;
@@ -1576,7 +1572,7 @@ static int compare_metric_names(const void *pa, const void *pb)
 
 static void fill_actual(const struct metric_set *ms, const struct actual_totals *t, struct out_row *r)
 {
-	const struct metric *m = metric_named(ms, r->metric);
+	const struct metric *m = find_metric(ms, r->metric);
 	r->numerator[0] = r->denominator[0] = r->value[0] = '\0';
 	if (t->has_parts) {
 		struct metric fallback = { .name = (char *)r->metric, .places = 4 };

@@ -60,16 +60,6 @@ static void run_cleanups(void)
 	}
 }
 
-void diag_warn(const char *fmt, ...)
-{
-	va_list ap;
-	fprintf(stderr, "%s: ", program_name);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 noreturn void diag_fatal(int status, const char *fmt, ...)
 {
 	va_list ap;

@@ -28,8 +28,6 @@ void diag_forget(void *arg);
 /* Ends a failed run with status: cleanup hooks, flush, _exit. */
 noreturn void diag_exit(int status);
 
-/* "PROG: message" on stderr. */
-void diag_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "PROG: message", cleanup, exit(status). */
 noreturn void diag_fatal(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "PROG: message" + "Try 'PROG --help' for more information.", exit 2. */

@@ -237,7 +237,6 @@ struct csv_header_state {
 	struct header *h;
 	size_t cap;
 	int records;
-	uint64_t newlines_in_fields;
 };
 
 static void csv_header_field(void *s, size_t len, void *data)
@@ -246,8 +245,6 @@ static void csv_header_field(void *s, size_t len, void *data)
 	if (st->records)
 		return;
 	header_add(st->h, &st->cap, s ? s : "", len);
-	for (const char *p = s; p && (p = memchr(p, '\n', len - (size_t)(p - (const char *)s))); p++)
-		st->newlines_in_fields++;
 }
 
 static void csv_header_end(int c, void *data)
@@ -292,7 +289,7 @@ static size_t csv_line_end(struct source *src, struct header_reader *hr, size_t 
 static void read_csv_header(struct source *src, struct header_reader *hr)
 {
 	struct csv_parser p;
-	struct csv_header_state st = { &src->header, 0, 0, 0 };
+	struct csv_header_state st = { &src->header, 0, 0 };
 	csv_parser_setup(&p);
 	uint64_t lines = 0;
 	/* Feed one physical line at a time so we know where the header record ends. */

@@ -134,17 +134,6 @@ void output_open(struct output *o, const char *path)
 	setvbuf(o->fp, NULL, _IOFBF, OUTPUT_BUFFER);
 }
 
-void output_discard(struct output *o)
-{
-	if (o->fp && o->fp != stdout)
-		fclose(o->fp);
-	discard_hook(o);
-	diag_forget(o);
-	free(o->tmp_path);
-	free(o->path);
-	memset(o, 0, sizeof *o);
-}
-
 void output_close(struct output *o)
 {
 	if (o->fp == stdout) {
@@ -207,16 +196,6 @@ void output_newline(struct output *o)
 {
 	if (putc('\n', o->fp) == EOF)
 		write_failed(o);
-}
-
-void output_row(struct output *o, char *const *fields, const size_t *lens, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			output_tab(o);
-		output_field(o, fields[i], lens[i]);
-	}
-	output_newline(o);
 }
 
 void output_close_stdout(void)

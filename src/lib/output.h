@@ -16,8 +16,6 @@ struct output {
 void output_open(struct output *o, const char *path);
 /* Flushes and checks; renames the temporary file into place. Errors exit 2. */
 void output_close(struct output *o);
-/* Removes a half-written temporary file (also done on any fatal error). */
-void output_discard(struct output *o);
 
 void output_bytes(struct output *o, const char *s, size_t len);
 void output_str(struct output *o, const char *s);
@@ -25,8 +23,6 @@ void output_str(struct output *o, const char *s);
 void output_field(struct output *o, const char *s, size_t len);
 void output_tab(struct output *o);
 void output_newline(struct output *o);
-/* Fields of a whole row: fields[i] of length lens[i], TAB-separated, LF-terminated. */
-void output_row(struct output *o, char *const *fields, const size_t *lens, size_t n);
 
 /* Checks stdout's buffered data reached its destination; call at exit (atexit). */
 void output_close_stdout(void);
