@@ -1025,7 +1025,8 @@ static int sum_overflow(const char *what)
 }
 
 /* Custom metrics for one row; returns nonzero if the row is bad. */
-static int add_custom(struct chunk_state *cs, const struct row *row, struct deal_totals *t)
+static int add_custom(struct chunk_state *cs, const struct row *row, struct deal_totals *t,
+		      const char *group, size_t group_len)
 {
 	const struct job *job = cs->job;
 	struct custom_totals *ct = (struct custom_totals *)(t + 1);
@@ -1048,17 +1049,16 @@ static int add_custom(struct chunk_state *cs, const struct row *row, struct deal
 		if (len == 0)
 			continue; /* empty values are not counted, as in SQL */
 		if (m->agg == AGG_DISTINCT) {
-			/* key: metric slot, group pointer, value */
-			size_t klen = sizeof(size_t) + sizeof(void *) + len;
+			/* The set of values, not a count: chunks and files may share values, so
+			 * counts are taken once all sets are merged (count_distinct). */
+			size_t klen = 2 * sizeof(size_t) + group_len + len;
 			xgrow((void **)&cs->distinct_key, &cs->distinct_key_cap, klen, 1);
 			char *key = cs->distinct_key;
 			memcpy(key, &m->slot, sizeof(size_t));
-			memcpy(key + sizeof(size_t), &t, sizeof(void *));
-			memcpy(key + sizeof(size_t) + sizeof(void *), v, len);
-			bool created;
-			table_upsert(cs->distinct, key, klen, &created);
-			if (created)
-				c->count++;
+			memcpy(key + sizeof(size_t), &group_len, sizeof(size_t));
+			memcpy(key + 2 * sizeof(size_t), group, group_len);
+			memcpy(key + 2 * sizeof(size_t) + group_len, v, len);
+			table_upsert(cs->distinct, key, klen, NULL);
 			continue;
 		}
 		decimal d;
@@ -1185,7 +1185,7 @@ static int export_row(void *ctx, const struct row *row)
 	size_t key_len;
 	const char *key = group_key(cs, p, owner, owner_len, NULL, &key_len);
 	struct deal_totals *t = table_upsert(cs->groups, key, key_len, NULL);
-	if (ms->ncustom && add_custom(cs, row, t))
+	if (ms->ncustom && add_custom(cs, row, t, key, key_len))
 		return reject_or_stop(cs, row);
 	switch (state) {
 	case DEAL_WON:
@@ -1437,11 +1437,30 @@ static void merge_state(struct chunk_state *into, const struct chunk_state *from
 		else
 			merge_actuals(job, dst, table_value(from->groups, i), created, key);
 	}
+	for (size_t i = 0; i < table_count(from->distinct); i++) {
+		size_t len;
+		const void *key = table_key(from->distinct, i, &len);
+		table_upsert(into->distinct, key, len, NULL);
+	}
 	into->tally.read += from->tally.read;
 	into->tally.used += from->tally.used;
 	into->tally.rejected += from->tally.rejected;
 	into->tally.open_undated += from->tally.open_undated;
 	into->tally.outside += from->tally.outside;
+}
+
+/* Counts the distinct values of each group once every chunk and file is merged. */
+static void count_distinct(struct chunk_state *all)
+{
+	for (size_t i = 0; i < table_count(all->distinct); i++) {
+		size_t len, slot, group_len;
+		const char *key = table_key(all->distinct, i, &len);
+		memcpy(&slot, key, sizeof slot);
+		memcpy(&group_len, key + sizeof slot, sizeof group_len);
+		struct deal_totals *t = table_find(all->groups, key + 2 * sizeof(size_t), group_len);
+		if (t)
+			((struct custom_totals *)(t + 1))[slot].count++;
+	}
 }
 
 /* ---- output ---- */
@@ -1873,6 +1892,8 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < nfiles; i++)
 		read_input(&job, &map, files[i], &first_header, &all);
+	if (job.kind == INPUT_EXPORT)
+		count_distinct(&all);
 	emit_actuals(&out, &job, &all);
 	if (job.reject)
 		output_close(job.reject);
