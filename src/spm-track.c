@@ -6,6 +6,7 @@
 #include "options.h"
 #include "output.h"
 #include "period.h"
+#include "progress.h"
 #include "table.h"
 
 #include <getopt.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 
 /* ---- the columns of an export ---- */
 
@@ -40,11 +42,13 @@ enum agg { AGG_COUNT, AGG_SUM, AGG_AVG, AGG_MIN, AGG_MAX, AGG_DISTINCT };
 
 enum builtin {
 	M_WON_REVENUE, M_WON_DEALS, M_LOST_DEALS, M_WIN_RATE, M_AVG_DEAL, M_CYCLE_DAYS, M_PIPELINE,
+	M_COVERAGE, /* pipeline ÷ the gap to the won_revenue goal: needs --goals */
 	M_BUILTIN_COUNT, M_CUSTOM = M_BUILTIN_COUNT
 };
 
 static const char *const builtin_names[M_BUILTIN_COUNT] = {
 	"won_revenue", "won_deals", "lost_deals", "win_rate", "avg_deal", "cycle_days", "pipeline",
+	"coverage",
 };
 
 struct condition {
@@ -60,6 +64,8 @@ struct metric {
 	enum agg agg;
 	bool ratio;           /* value = numerator ÷ denominator: merges by its parts */
 	int places;           /* decimals printed; -1: as exact as the value is */
+	bool cumulative;      /* grows through a period (sums, counts), so goals are prorated */
+	bool lower;           /* default direction: less is better (cycle_days) */
 	char *column;         /* custom: the column aggregated */
 	struct condition *where;
 	size_t nwhere;
@@ -73,11 +79,19 @@ struct metric_set {
 	struct metric **selected;
 	size_t nselected;
 	size_t ncustom;
+	size_t cap;
 	bool any_ratio;
+	bool coverage;         /* coverage is selected: won_revenue and pipeline are needed */
 	bool needs[COL_COUNT]; /* columns the selected metrics read */
 };
 
 /* ---- options ---- */
+
+/* The levels an owner can be named at: a rep, or a group of reps from the roster. */
+enum level { LEVEL_REP, LEVEL_TEAM, LEVEL_MANAGER, LEVEL_REGION, LEVEL_COUNT };
+
+static const char *const level_names[LEVEL_COUNT] = { "rep", "team", "manager", "region" };
+
 
 struct track_options {
 	enum input_format format;
@@ -91,19 +105,43 @@ struct track_options {
 	int fiscal_start;
 	const char *date_format;
 	enum decimal_style style;
-	const char *roster, *level;
+	const char *roster;
+	enum level level;
+	bool level_set;
 	const char *reject, *output;
 	size_t threads;
 	bool quiet;
+	/* progress against goals */
+	const char *goals, *reject_goals, *holidays;
+	spm_day as_of;
+	bool workdays, all;
+	struct status_thresholds thresholds;
 };
 
 /* ---- the state of a run ---- */
 
+static bool parse_level(const char *s, enum level *out)
+{
+	for (int l = 0; l < LEVEL_COUNT; l++) {
+		if (strcmp(s, level_names[l]) == 0) {
+			*out = (enum level)l;
+			return true;
+		}
+	}
+	return false;
+}
+
+struct roster_rep {
+	char *name[LEVEL_COUNT]; /* the rep, its team, manager and region ("" or NULL: none) */
+	size_t len[LEVEL_COUNT];
+};
+
 struct roster {
-	struct table *reps; /* rep → index into group names */
-	char **group;
-	size_t ngroups, cap;
-	const char *level;
+	struct table *reps;               /* rep → 1-based index into rep[] */
+	struct roster_rep *rep;
+	size_t nreps, cap;
+	struct table *names[LEVEL_COUNT]; /* the names found at each level */
+	bool has_level[LEVEL_COUNT];      /* the roster has that column */
 };
 
 struct range {
@@ -113,12 +151,23 @@ struct range {
 
 enum input_kind { INPUT_EXPORT, INPUT_ACTUALS };
 
+/* A grain and a fiscal start month: the periods a goal or --grain counts in. Years,
+ * halves and quarters exist both ways; months, weeks and days only once: 9 at most. */
+#define MAX_CALENDARS 9
+struct calendar {
+	enum grain grain;
+	int fiscal_start;
+};
+
+struct goal_sheet;
+
 /* What every chunk of one file shares: read-only while the threads run. */
 struct job {
 	const struct track_options *opt;
 	struct metric_set *metrics;
 	const struct roster *roster;
 	struct range range;
+	struct range span;        /* exports with --goals: the days the reported goals cover */
 	char **won, **lost;
 	size_t nwon, nlost;
 	size_t *won_len, *lost_len;
@@ -128,6 +177,14 @@ struct job {
 	long col[COL_COUNT];      /* export columns, -1 if absent */
 	long col_num, col_den;    /* actuals: numerator/denominator columns, -1 if absent */
 	struct output *reject;
+	/* Periods are counted in every calendar (grain and fiscal start) that a goal uses,
+	 * or in the one of --grain; owners at every level a goal names, or at --level. */
+	struct calendar cal[MAX_CALENDARS];
+	size_t ncal;
+	enum level level[LEVEL_COUNT];
+	size_t nlevels;
+	bool regroup;             /* actuals input: periods regrouped into the calendars */
+	const struct goal_sheet *goals; /* NULL without --goals */
 };
 
 /* Accumulators for one owner and period of an export. */
@@ -154,6 +211,7 @@ struct tally {
 	uint64_t read, used, rejected;
 	uint64_t open_undated; /* open deals with no close date: in no period */
 	uint64_t outside;      /* rows dated outside --from/--to/--period */
+	uint64_t after_as_of;  /* rows dated after --as-of */
 };
 
 /* A bad row, kept to report it after the threads are done. */
@@ -181,6 +239,16 @@ struct chunk_state {
 	char *distinct_key; /* (metric, group, value) keys of distinct counts */
 	size_t distinct_key_cap;
 	struct period_cache *periods;
+	struct custom_value *custom; /* this row's values of the custom metrics */
+};
+
+/* A custom metric's value in the row at hand, read once however many groups it feeds. */
+struct custom_value {
+	bool match;      /* the where conditions hold */
+	bool has_value;  /* a non-empty value */
+	decimal value;   /* sum, avg, min, max */
+	const char *raw; /* distinct: the value's bytes */
+	size_t raw_len;
 };
 
 /* Periods of recently seen days: computing a period takes calendar arithmetic, and an
@@ -188,16 +256,19 @@ struct chunk_state {
 #define PERIOD_CACHE 4096
 struct period_cache {
 	spm_day day[PERIOD_CACHE];
-	struct period period[PERIOD_CACHE];
+	struct period period[PERIOD_CACHE][MAX_CALENDARS];
 	bool filled[PERIOD_CACHE];
 };
 
-static struct period cached_period(struct chunk_state *cs, spm_day d)
+/* The periods holding day d, one per calendar of the job. */
+static const struct period *cached_periods(struct chunk_state *cs, spm_day d)
 {
 	struct period_cache *c = cs->periods;
+	const struct job *job = cs->job;
 	size_t i = (size_t)(uint32_t)d % PERIOD_CACHE;
 	if (!c->filled[i] || c->day[i] != d) {
-		c->period[i] = period_of(d, cs->job->opt->grain, cs->job->opt->fiscal_start);
+		for (size_t k = 0; k < job->ncal; k++)
+			c->period[i][k] = period_of(d, job->cal[k].grain, job->cal[k].fiscal_start);
 		c->day[i] = d;
 		c->filled[i] = true;
 	}
@@ -240,6 +311,19 @@ static noreturn void usage(void)
 	       "      --roster FILE         roster (rep team manager region ...); reps not in it are bad rows\n"
 	       "      --level L             roll owners up to rep (default), team, manager or region\n"
 	       "\n"
+	       "Progress against goals:\n"
+	       "      --goals FILE          goal sheet (owner period metric target [weight category\n"
+	       "                            direction]): one progress row per goal\n"
+	       "      --as-of DATE          measure as of DATE; later rows are ignored (default:\n"
+	       "                            $SPM_AS_OF, else today)\n"
+	       "      --workdays            elapsed share counts Monday to Friday (default: every day)\n"
+	       "      --holidays FILE       TSV with a 'date' column: days that do not count\n"
+	       "      --all                 also actuals with no goal, with empty goal columns\n"
+	       "      --reject-goals FILE   write bad goal rows to FILE with a reason and go on\n"
+	       "      --achieved X          status achieved from attainment X (default 1)\n"
+	       "      --ahead X             status ahead from pace X (default 1.1)\n"
+	       "      --on-track X          status on_track from pace X (default 0.9)\n"
+	       "\n"
 	       "Output and errors:\n"
 	       "  -o, --output FILE         write to FILE atomically instead of standard output\n"
 	       "      --reject FILE         write bad rows to FILE with a reason and go on\n"
@@ -249,11 +333,14 @@ static noreturn void usage(void)
 	       "  -V, --version             output version information and exit\n"
 	       "\n"
 	       "Output: TSV 'owner period metric value', plus 'numerator denominator' when a ratio\n"
-	       "metric is asked for, sorted by owner, period and metric.\n"
+	       "metric is asked for, sorted by owner, period and metric. With --goals: 'owner period\n"
+	       "metric actual target attainment expected pace projected gap status weight direction\n"
+	       "days_elapsed days_left', one row per goal, sorted the same way.\n"
 	       "Exit status: 0 success, 1 bad data, 2 usage or I/O error.\n"
 	       "\n"
-	       "Example:\n"
-	       "  spm-track --map salesforce --grain quarter --roster roster.tsv --level team deals.csv\n");
+	       "Examples:\n"
+	       "  spm-track --map salesforce --grain quarter --roster roster.tsv --level team deals.csv\n"
+	       "  spm-track --map salesforce --goals goals.tsv --as-of 2026-11-26 --workdays deals.csv\n");
 	exit(SPM_EXIT_OK);
 }
 
@@ -261,6 +348,8 @@ enum {
 	OPT_CSV = 256, OPT_TSV, OPT_MAP, OPT_REP, OPT_DATE, OPT_AMOUNT, OPT_STAGE, OPT_CREATED, OPT_ID,
 	OPT_WON, OPT_LOST, OPT_METRICS, OPT_METRICS_FILE, OPT_GRAIN, OPT_PERIOD, OPT_FROM, OPT_TO,
 	OPT_FISCAL, OPT_DATE_FORMAT, OPT_DECIMAL_COMMA, OPT_ROSTER, OPT_LEVEL, OPT_REJECT, OPT_THREADS,
+	OPT_GOALS, OPT_AS_OF, OPT_WORKDAYS, OPT_HOLIDAYS, OPT_ALL, OPT_REJECT_GOALS, OPT_ACHIEVED, OPT_AHEAD,
+	OPT_ON_TRACK,
 };
 
 static const struct option long_options[] = {
@@ -288,6 +377,15 @@ static const struct option long_options[] = {
 	{ "level", required_argument, NULL, OPT_LEVEL },
 	{ "reject", required_argument, NULL, OPT_REJECT },
 	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "goals", required_argument, NULL, OPT_GOALS },
+	{ "as-of", required_argument, NULL, OPT_AS_OF },
+	{ "workdays", no_argument, NULL, OPT_WORKDAYS },
+	{ "holidays", required_argument, NULL, OPT_HOLIDAYS },
+	{ "all", no_argument, NULL, OPT_ALL },
+	{ "reject-goals", required_argument, NULL, OPT_REJECT_GOALS },
+	{ "achieved", required_argument, NULL, OPT_ACHIEVED },
+	{ "ahead", required_argument, NULL, OPT_AHEAD },
+	{ "on-track", required_argument, NULL, OPT_ON_TRACK },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -295,12 +393,45 @@ static const struct option long_options[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+/* A positive threshold such as 1.1. */
+static decimal threshold_option(const char *option, const char *arg)
+{
+	decimal d;
+	if (decimal_parse(arg, strlen(arg), DECIMAL_POINT, &d) != DECIMAL_OK || decimal_sign(d) <= 0)
+		diag_usage("%s: expected a positive number such as 0.9 (\"%s\")", option, arg);
+	return d;
+}
+
+/* --as-of, else $SPM_AS_OF, else today in local time. */
+static spm_day as_of_option(const char *arg)
+{
+	const char *env = getenv("SPM_AS_OF");
+	spm_day d;
+	if (arg) {
+		if (!date_parse_iso(arg, strlen(arg), &d))
+			diag_usage("--as-of: expected a date YYYY-MM-DD (\"%s\")", arg);
+		return d;
+	}
+	if (env && *env) {
+		if (!date_parse_iso(env, strlen(env), &d))
+			diag_usage("SPM_AS_OF: expected a date YYYY-MM-DD (\"%s\")", env);
+		return d;
+	}
+	time_t now = time(NULL);
+	struct tm tm;
+	if (now == (time_t)-1 || !localtime_r(&now, &tm))
+		diag_fatal(SPM_EXIT_USAGE, "cannot read today's date; give --as-of");
+	return day_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
 static int parse_options(int argc, char **argv, struct track_options *opt)
 {
-	const char *fiscal = NULL;
+	const char *fiscal = NULL, *as_of = NULL;
+	bool goal_only = false; /* an option that means nothing without --goals */
 	int c;
 	memset(opt, 0, sizeof *opt);
 	opt->grain = GRAIN_QUARTER;
+	opt->thresholds = default_thresholds();
 	opt->threads = online_cpus(8);
 	argv[0] = (char *)diag_program(); /* getopt's own messages name the program, not its path */
 	while ((c = getopt_long(argc, argv, "o:qhV", long_options, NULL)) != -1) {
@@ -334,9 +465,22 @@ static int parse_options(int argc, char **argv, struct track_options *opt)
 			break;
 		case OPT_DECIMAL_COMMA: opt->style = DECIMAL_COMMA; break;
 		case OPT_ROSTER: opt->roster = optarg; break;
-		case OPT_LEVEL: opt->level = optarg; break;
+		case OPT_LEVEL:
+			if (!parse_level(optarg, &opt->level))
+				diag_usage("--level: expected rep, team, manager or region (\"%s\")", optarg);
+			opt->level_set = true;
+			break;
 		case OPT_REJECT: opt->reject = optarg; break;
 		case OPT_THREADS: opt->threads = (size_t)number_option("--threads", optarg, 1, 64); break;
+		case OPT_GOALS: opt->goals = optarg; break;
+		case OPT_AS_OF: as_of = optarg; goal_only = true; break;
+		case OPT_WORKDAYS: opt->workdays = goal_only = true; break;
+		case OPT_HOLIDAYS: opt->holidays = optarg; goal_only = true; break;
+		case OPT_ALL: opt->all = goal_only = true; break;
+		case OPT_REJECT_GOALS: opt->reject_goals = optarg; goal_only = true; break;
+		case OPT_ACHIEVED: opt->thresholds.achieved = threshold_option("--achieved", optarg); goal_only = true; break;
+		case OPT_AHEAD: opt->thresholds.ahead = threshold_option("--ahead", optarg); goal_only = true; break;
+		case OPT_ON_TRACK: opt->thresholds.on_track = threshold_option("--on-track", optarg); goal_only = true; break;
 		case 'o': opt->output = optarg; break;
 		case 'q': opt->quiet = true; break;
 		case 'h': usage();
@@ -347,11 +491,16 @@ static int parse_options(int argc, char **argv, struct track_options *opt)
 		}
 	}
 	opt->fiscal_start = fiscal_start_option(fiscal);
-	if (opt->level && !opt->roster)
+	if (opt->level_set && !opt->roster)
 		diag_usage("--level needs --roster");
-	if (opt->level && strcmp(opt->level, "rep") && strcmp(opt->level, "team") &&
-	    strcmp(opt->level, "manager") && strcmp(opt->level, "region"))
-		diag_usage("--level: expected rep, team, manager or region (\"%s\")", opt->level);
+	if (goal_only && !opt->goals)
+		diag_usage("--as-of, --workdays, --holidays, --all, --reject-goals and the status thresholds need --goals");
+	if (opt->goals && opt->grain_set)
+		diag_usage("--grain does not apply with --goals: each goal is measured over its own period");
+	if (decimal_cmp(opt->thresholds.on_track, opt->thresholds.ahead) > 0)
+		diag_usage("--on-track must not be above --ahead");
+	if (opt->goals)
+		opt->as_of = as_of_option(as_of);
 	return optind;
 }
 
@@ -485,16 +634,18 @@ static void add_builtin(struct metric_set *ms, size_t *cap, enum builtin b)
 {
 	static const struct {
 		enum agg agg;
-		bool ratio;
+		bool ratio, cumulative, lower;
 		int places;
 	} spec[M_BUILTIN_COUNT] = {
-		[M_WON_REVENUE] = { AGG_SUM, false, 2 },
-		[M_WON_DEALS] = { AGG_COUNT, false, 0 },
-		[M_LOST_DEALS] = { AGG_COUNT, false, 0 },
-		[M_WIN_RATE] = { AGG_AVG, true, 4 },
-		[M_AVG_DEAL] = { AGG_AVG, true, 2 },
-		[M_CYCLE_DAYS] = { AGG_AVG, true, 2 },
-		[M_PIPELINE] = { AGG_SUM, false, 2 },
+		[M_WON_REVENUE] = { AGG_SUM, false, true, false, 2 },
+		[M_WON_DEALS] = { AGG_COUNT, false, true, false, 0 },
+		[M_LOST_DEALS] = { AGG_COUNT, false, true, false, 0 },
+		[M_WIN_RATE] = { AGG_AVG, true, false, false, 4 },
+		[M_AVG_DEAL] = { AGG_AVG, true, false, false, 2 },
+		[M_CYCLE_DAYS] = { AGG_AVG, true, false, true, 2 },
+		/* open pipeline is a level at a moment, not a flow: never prorated */
+		[M_PIPELINE] = { AGG_SUM, false, false, false, 2 },
+		[M_COVERAGE] = { AGG_AVG, true, false, false, 4 },
 	};
 	xgrow((void **)&ms->all, cap, ms->nall + 1, sizeof *ms->all);
 	struct metric *m = &ms->all[ms->nall++];
@@ -504,6 +655,8 @@ static void add_builtin(struct metric_set *ms, size_t *cap, enum builtin b)
 	m->agg = spec[b].agg;
 	m->ratio = spec[b].ratio;
 	m->places = spec[b].places;
+	m->cumulative = spec[b].cumulative;
+	m->lower = spec[b].lower;
 	m->index = -1;
 }
 
@@ -611,6 +764,7 @@ static int metrics_row(void *ctx, const struct row *row)
 	const char *column = mf_field(mr, row, MF_COLUMN);
 	const char *where = mf_field(mr, row, MF_WHERE);
 	const char *unit = mf_field(mr, row, MF_UNIT);
+	const char *direction = mf_field(mr, row, MF_DIRECTION);
 	struct metric m;
 	if (name[0] == '#')
 		return 0;
@@ -623,6 +777,8 @@ static int metrics_row(void *ctx, const struct row *row)
 				   same->builtin == M_CUSTOM ? "defined twice" : "is a built-in metric");
 	if (!parse_agg(agg, &m.agg))
 		return metrics_bad(mr, row, "agg", agg, "expected count, sum, avg, min, max or distinct");
+	if (*direction && strcmp(direction, "higher") && strcmp(direction, "lower"))
+		return metrics_bad(mr, row, "direction", direction, "expected higher or lower");
 	if (m.agg != AGG_COUNT && !*column)
 		return metrics_bad(mr, row, "column", column, "this aggregation needs a column");
 	if (*where && !parse_where(where, &m)) {
@@ -637,6 +793,8 @@ static int metrics_row(void *ctx, const struct row *row)
 	m.builtin = M_CUSTOM;
 	m.column = *column ? xstrdup(column) : NULL;
 	m.ratio = m.agg == AGG_AVG;
+	m.cumulative = m.agg == AGG_COUNT || m.agg == AGG_SUM || m.agg == AGG_DISTINCT;
+	m.lower = strcmp(direction, "lower") == 0;
 	if (strcmp(unit, "money") == 0 || strcmp(unit, "currency") == 0)
 		m.places = 2;
 	else if (strcmp(unit, "ratio") == 0)
@@ -674,14 +832,22 @@ static void select_metric(struct metric_set *ms, size_t *cap, struct metric *m)
 	ms->selected[ms->nselected++] = m;
 }
 
-static void build_metrics(const struct track_options *opt, struct metric_set *ms)
+/* Every metric a run knows: the built-ins, then the metrics file's. */
+static void load_metrics(const struct track_options *opt, struct metric_set *ms)
 {
-	size_t cap = 0, scap = 0;
 	memset(ms, 0, sizeof *ms);
 	for (int b = 0; b < M_BUILTIN_COUNT; b++)
-		add_builtin(ms, &cap, (enum builtin)b);
+		add_builtin(ms, &ms->cap, (enum builtin)b);
 	if (opt->metrics_file)
-		load_metrics_file(opt->metrics_file, ms, &cap);
+		load_metrics_file(opt->metrics_file, ms, &ms->cap);
+}
+
+/* The metrics to compute: --metrics, else those of the goal sheet, else every built-in
+ * (or every metric of the metrics file); then the columns they read. */
+static void select_metrics(const struct track_options *opt, struct metric_set *ms, struct metric **wanted,
+			   size_t nwanted)
+{
+	size_t scap = 0;
 	if (opt->metrics) {
 		size_t n;
 		char **names = split_list(opt->metrics, ',', &n);
@@ -692,12 +858,18 @@ static void build_metrics(const struct track_options *opt, struct metric_set *ms
 			if (!m)
 				diag_usage("--metrics: unknown metric \"%s\"%s", names[i],
 					   opt->metrics_file ? "" : " (custom metrics need --metrics-file)");
+			if (m->builtin == M_COVERAGE && !opt->goals)
+				diag_usage("--metrics: coverage is measured against won_revenue goals: it needs --goals");
 			select_metric(ms, &scap, m);
 		}
 		free_list(names, n);
+	} else if (opt->goals) {
+		for (size_t i = 0; i < nwanted; i++)
+			select_metric(ms, &scap, wanted[i]);
 	} else {
 		for (size_t i = opt->metrics_file ? M_BUILTIN_COUNT : 0; i < ms->nall; i++)
-			select_metric(ms, &scap, &ms->all[i]);
+			if (ms->all[i].builtin != M_COVERAGE)
+				select_metric(ms, &scap, &ms->all[i]);
 	}
 	for (size_t i = 0; i < ms->nselected; i++) {
 		struct metric *m = ms->selected[i];
@@ -708,10 +880,13 @@ static void build_metrics(const struct track_options *opt, struct metric_set *ms
 			continue;
 		}
 		ms->needs[COL_STAGE] = true;
-		if (m->builtin == M_WON_REVENUE || m->builtin == M_AVG_DEAL || m->builtin == M_PIPELINE)
+		if (m->builtin == M_WON_REVENUE || m->builtin == M_AVG_DEAL || m->builtin == M_PIPELINE ||
+		    m->builtin == M_COVERAGE)
 			ms->needs[COL_AMOUNT] = true;
 		if (m->builtin == M_CYCLE_DAYS)
 			ms->needs[COL_CREATED] = true;
+		if (m->builtin == M_COVERAGE)
+			ms->coverage = true;
 	}
 }
 
@@ -735,7 +910,7 @@ static void free_metrics(struct metric_set *ms)
 
 struct roster_reader {
 	struct roster *roster;
-	long rep_col, level_col;
+	long col[LEVEL_COUNT]; /* rep, team, manager, region; -1 if absent */
 	struct file_problem problem;
 };
 
@@ -743,22 +918,35 @@ static int roster_row(void *ctx, const struct row *row)
 {
 	struct roster_reader *rr = ctx;
 	struct roster *r = rr->roster;
-	size_t need = (size_t)(rr->rep_col > rr->level_col ? rr->rep_col : rr->level_col) + 1;
-	if (row->count < need)
-		return file_problem_at(&rr->problem, row, NULL, NULL, "too few fields");
-	const char *rep = row->field[rr->rep_col];
-	size_t rep_len = row->len[rr->rep_col];
+	for (int l = 0; l < LEVEL_COUNT; l++)
+		if (rr->col[l] >= 0 && row->count <= (size_t)rr->col[l])
+			return file_problem_at(&rr->problem, row, NULL, NULL, "too few fields");
+	const char *rep = row->field[rr->col[LEVEL_REP]];
+	size_t rep_len = row->len[rr->col[LEVEL_REP]];
 	if (rep_len == 0)
 		return file_problem_at(&rr->problem, row, "rep", NULL, "empty rep");
+	if (memchr(rep, '\0', rep_len))
+		return file_problem_at(&rr->problem, row, "rep", NULL, "rep holds a NUL byte");
 	bool created;
-	size_t *group = table_upsert(r->reps, rep, rep_len, &created);
+	size_t *index = table_upsert(r->reps, rep, rep_len, &created);
 	if (!created)
 		return file_problem_at(&rr->problem, row, "rep", rep, "appears twice in the roster");
-	const char *name = rr->level_col >= 0 ? row->field[rr->level_col] : rep;
-	size_t name_len = rr->level_col >= 0 ? row->len[rr->level_col] : rep_len;
-	xgrow((void **)&r->group, &r->cap, r->ngroups + 1, sizeof *r->group);
-	r->group[r->ngroups] = xmemdup0(name, name_len);
-	*group = ++r->ngroups; /* 1-based: 0 never names a group */
+	xgrow((void **)&r->rep, &r->cap, r->nreps + 1, sizeof *r->rep);
+	struct roster_rep *e = &r->rep[r->nreps];
+	memset(e, 0, sizeof *e);
+	for (int l = 0; l < LEVEL_COUNT; l++) {
+		if (rr->col[l] < 0)
+			continue;
+		const char *name = row->field[rr->col[l]];
+		size_t len = row->len[rr->col[l]];
+		if (memchr(name, '\0', len))
+			return file_problem_at(&rr->problem, row, level_names[l], NULL, "holds a NUL byte");
+		e->name[l] = xmemdup0(name, len);
+		e->len[l] = len;
+		if (len)
+			table_upsert(r->names[l], name, len, NULL);
+	}
+	*index = ++r->nreps; /* 1-based: 0 never names a rep */
 	return 0;
 }
 
@@ -766,32 +954,42 @@ static void load_roster(const struct track_options *opt, struct roster *r)
 {
 	memset(r, 0, sizeof *r);
 	r->reps = table_new(sizeof(size_t));
-	r->level = opt->level ? opt->level : "rep";
+	for (int l = 0; l < LEVEL_COUNT; l++)
+		r->names[l] = table_new(1);
 	struct source *src = source_open(opt->roster, FORMAT_AUTO);
 	const struct header *h = source_header(src);
-	struct roster_reader rr = { .roster = r, .level_col = -1 };
-	rr.rep_col = header_find(h, "rep");
-	if (rr.rep_col < 0) {
-		diag_at(opt->roster, 1, NULL, NULL, 0, "a roster needs a column 'rep'");
-		diag_exit(SPM_EXIT_DATA);
-	}
-	if (strcmp(r->level, "rep") != 0) {
-		rr.level_col = header_find(h, r->level);
-		if (rr.level_col < 0) {
+	struct roster_reader rr = { .roster = r };
+	for (int l = 0; l < LEVEL_COUNT; l++) {
+		rr.col[l] = header_find(h, level_names[l]);
+		r->has_level[l] = rr.col[l] >= 0;
+		if (rr.col[l] == -2) {
 			char msg[128];
-			snprintf(msg, sizeof msg, "the roster has no column '%s' for --level", r->level);
+			snprintf(msg, sizeof msg, "the roster has the column '%s' twice", level_names[l]);
 			diag_at(opt->roster, 1, NULL, NULL, 0, msg);
 			diag_exit(SPM_EXIT_DATA);
 		}
+	}
+	if (rr.col[LEVEL_REP] < 0) {
+		diag_at(opt->roster, 1, NULL, NULL, 0, "a roster needs a column 'rep'");
+		diag_exit(SPM_EXIT_DATA);
+	}
+	if (opt->level_set && !r->has_level[opt->level]) {
+		char msg[128];
+		snprintf(msg, sizeof msg, "the roster has no column '%s' for --level", level_names[opt->level]);
+		diag_at(opt->roster, 1, NULL, NULL, 0, msg);
+		diag_exit(SPM_EXIT_DATA);
 	}
 	read_side_file(src, opt->roster, roster_row, &rr, &rr.problem);
 }
 
 static void free_roster(struct roster *r)
 {
-	for (size_t i = 0; i < r->ngroups; i++)
-		free(r->group[i]);
-	free(r->group);
+	for (size_t i = 0; i < r->nreps; i++)
+		for (int l = 0; l < LEVEL_COUNT; l++)
+			free(r->rep[i].name[l]);
+	free(r->rep);
+	for (int l = 0; l < LEVEL_COUNT; l++)
+		table_free(r->names[l]);
 	table_free(r->reps);
 }
 
@@ -974,34 +1172,435 @@ static int field_count_problem(struct chunk_state *cs, const struct row *row)
 
 /* ---- grouping ---- */
 
-/* The key of a group: the period, then the owner's bytes. */
-static const char *group_key(struct chunk_state *cs, struct period p, const char *owner,
-			     size_t owner_len, const char *metric, size_t *key_len)
+/* The key of a group: the period, the owner's level, the metric (actuals input), then
+ * the owner's bytes. The level keeps a team apart from a rep of the same name. */
+#define GROUP_KEY_HEAD (PERIOD_KEY_SIZE + 1)
+
+static size_t make_group_key(char **buf, size_t *cap, struct period p, enum level level, const char *owner,
+			     size_t owner_len, const char *metric)
 {
 	size_t metric_len = metric ? strlen(metric) + 1 : 0;
-	size_t need = PERIOD_KEY_SIZE + owner_len + metric_len;
-	xgrow((void **)&cs->key, &cs->key_cap, need, 1);
-	period_to_key(p, (unsigned char *)cs->key); /* no padding bytes in keys */
+	size_t need = GROUP_KEY_HEAD + owner_len + metric_len;
+	xgrow((void **)buf, cap, need, 1);
+	period_to_key(p, (unsigned char *)*buf); /* no padding bytes in keys */
+	(*buf)[PERIOD_KEY_SIZE] = (char)level;
 	if (metric_len)
-		memcpy(cs->key + PERIOD_KEY_SIZE, metric, metric_len);
-	memcpy(cs->key + PERIOD_KEY_SIZE + metric_len, owner, owner_len);
-	*key_len = need;
+		memcpy(*buf + GROUP_KEY_HEAD, metric, metric_len);
+	memcpy(*buf + GROUP_KEY_HEAD + metric_len, owner, owner_len);
+	return need;
+}
+
+static const char *group_key(struct chunk_state *cs, struct period p, enum level level, const char *owner,
+			     size_t owner_len, const char *metric, size_t *key_len)
+{
+	*key_len = make_group_key(&cs->key, &cs->key_cap, p, level, owner, owner_len, metric);
 	return cs->key;
 }
 
-/* The owner a row counts for: the rep, or its group at --level. NULL if not in roster. */
-static const char *row_owner(const struct job *job, const char *rep, size_t rep_len, size_t *len)
+/* An owner a row counts for: the rep, or one of its groups. */
+struct owner_ref {
+	enum level level;
+	const char *name;
+	size_t len;
+};
+
+enum owner_problem { OWNERS_OK, OWNERS_NOT_IN_ROSTER, OWNERS_NO_GROUP };
+
+/* The owners a rep's rows count for, one per level of the job. A rep with no group at a
+ * level counts for none there, unless --level asked for that level alone. */
+static enum owner_problem row_owners(const struct job *job, const char *rep, size_t rep_len,
+				     struct owner_ref owners[LEVEL_COUNT], size_t *n)
 {
+	*n = 0;
 	if (!job->roster) {
-		*len = rep_len;
-		return rep;
+		owners[(*n)++] = (struct owner_ref){ LEVEL_REP, rep, rep_len };
+		return OWNERS_OK;
 	}
-	const size_t *g = table_find(job->roster->reps, rep, rep_len);
-	if (!g)
+	const size_t *index = table_find(job->roster->reps, rep, rep_len);
+	if (!index)
+		return OWNERS_NOT_IN_ROSTER;
+	const struct roster_rep *r = &job->roster->rep[*index - 1];
+	for (size_t i = 0; i < job->nlevels; i++) {
+		enum level l = job->level[i];
+		if (r->len[l] == 0) {
+			if (job->opt->level_set)
+				return OWNERS_NO_GROUP;
+			continue;
+		}
+		owners[(*n)++] = (struct owner_ref){ l, r->name[l], r->len[l] };
+	}
+	return OWNERS_OK;
+}
+
+/* Checks the owner field of a row and finds its owners; nonzero if the row is bad. */
+static int find_owners(struct chunk_state *cs, const struct row *row, long col, struct owner_ref owners[LEVEL_COUNT],
+		       size_t *n)
+{
+	const struct job *job = cs->job;
+	const char *rep = row->field[col];
+	size_t len = row->len[col];
+	if (len == 0)
+		return bad_row(cs, row, col, "empty owner");
+	if (memchr(rep, '\0', len))
+		return bad_row(cs, row, col, "owner holds a NUL byte");
+	switch (row_owners(job, rep, len, owners, n)) {
+	case OWNERS_OK:
+		return 0;
+	case OWNERS_NOT_IN_ROSTER:
+		return bad_row(cs, row, col, "not in the roster");
+	case OWNERS_NO_GROUP:
+		bad_row(cs, row, col, "has no group in the roster");
+		snprintf(cs->problem.detail, sizeof cs->problem.detail, " at level %s", level_names[job->opt->level]);
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- goal sheets ---- */
+
+struct goal {
+	char *owner;
+	size_t owner_len;
+	enum level level;
+	struct period period;
+	const struct metric *metric;
+	decimal target, weight;
+	bool lower;
+	bool used;     /* within --metrics and the period range */
+	uint64_t line; /* in the goal sheet */
+};
+
+struct goal_sheet {
+	struct goal *goal;
+	size_t n, cap;
+	struct table *index;            /* group key (period, level, metric, owner) → 1-based goal */
+	struct calendar cal[MAX_CALENDARS];
+	size_t ncal;
+	bool level_used[LEVEL_COUNT];
+	struct table *needs;            /* (calendar, metric): for regrouping actuals input */
+	uint64_t read, used, rejected;
+	char *key;
+	size_t key_cap;
+};
+
+enum goal_column { G_OWNER, G_PERIOD, G_METRIC, G_TARGET, G_WEIGHT, G_DIRECTION, G_COUNT };
+
+static const char *const goal_column_names[G_COUNT] = { "owner", "period", "metric", "target", "weight",
+							 "direction" };
+
+struct goal_reader {
+	struct goal_sheet *sheet;
+	const struct track_options *opt;
+	const struct metric_set *metrics;
+	const struct roster *roster;
+	const struct header *header;
+	long col[G_COUNT];
+	struct output *reject;
+	struct file_problem problem;
+	char message[160]; /* a problem's message when it names levels or lines */
+};
+
+/* A bad goal row: written to --reject-goals and skipped (0), or the run stops (1). */
+static int bad_goal(struct goal_reader *gr, const struct row *row, enum goal_column c, const char *message)
+{
+	const char *column = goal_column_names[c];
+	long i = gr->col[c];
+	const char *value = i >= 0 && (size_t)i < row->count ? row->field[i] : NULL;
+	size_t value_len = value ? row->len[i] : 0;
+	if (!gr->reject) {
+		file_problem_at(&gr->problem, row, column, value, message);
+		if (value)
+			snprintf(gr->problem.value, sizeof gr->problem.value, "%.*s", (int)value_len, value);
+		return 1;
+	}
+	char shown[512] = "", reason[1024];
+	if (value)
+		diag_quote_value(shown, sizeof shown, value, value_len);
+	snprintf(reason, sizeof reason, "line %llu: %s: %s%s%s%s", (unsigned long long)row->line, column, message,
+		 value ? " (\"" : "", shown, value ? "\")" : "");
+	size_t ncols = gr->header->count;
+	for (size_t k = 0; k < ncols; k++) {
+		if (k < row->count)
+			output_field(gr->reject, row->field[k], row->len[k]);
+		output_tab(gr->reject);
+	}
+	output_field(gr->reject, reason, strlen(reason));
+	for (size_t k = ncols; k < row->count; k++) {
+		output_str(gr->reject, k == ncols ? "; extra fields: " : " | ");
+		output_field(gr->reject, row->field[k], row->len[k]);
+	}
+	output_newline(gr->reject);
+	gr->sheet->rejected++;
+	return 0;
+}
+
+/* Whether every rep of the roster belongs to name at level a exactly when it does at b. */
+static bool same_reps(const struct roster *r, enum level a, enum level b, const char *name, size_t len)
+{
+	for (size_t i = 0; i < r->nreps; i++) {
+		const struct roster_rep *e = &r->rep[i];
+		bool in_a = e->len[a] == len && memcmp(e->name[a], name, len) == 0;
+		bool in_b = e->len[b] == len && memcmp(e->name[b], name, len) == 0;
+		if (in_a != in_b)
+			return false;
+	}
+	return true;
+}
+
+/* The level a goal's owner is named at: --level, or the one roster level holding the
+ * name. NULL if found, else the problem. */
+static const char *goal_owner_level(struct goal_reader *gr, const char *owner, size_t len, enum level *out)
+{
+	const struct roster *r = gr->roster;
+	*out = LEVEL_REP;
+	if (!r)
 		return NULL;
-	const char *name = job->roster->group[*g - 1];
-	*len = strlen(name);
-	return name;
+	if (gr->opt->level_set) {
+		*out = gr->opt->level;
+		if (table_find(r->names[*out], owner, len))
+			return NULL;
+		snprintf(gr->message, sizeof gr->message, "not a %s in the roster (--level %s)", level_names[*out],
+			 level_names[*out]);
+		return gr->message;
+	}
+	int found = -1;
+	for (int l = 0; l < LEVEL_COUNT; l++) {
+		if (!r->has_level[l] || !table_find(r->names[l], owner, len))
+			continue;
+		if (found < 0) {
+			found = l;
+		} else if (!same_reps(r, (enum level)found, (enum level)l, owner, len)) {
+			snprintf(gr->message, sizeof gr->message,
+				 "names both a %s and a %s of other reps in the roster; say which with --level",
+				 level_names[found], level_names[l]);
+			return gr->message;
+		}
+	}
+	if (found < 0)
+		return "not in the roster (as a rep, team, manager or region)";
+	*out = (enum level)found;
+	return NULL;
+}
+
+static const char *goal_field(const struct goal_reader *gr, const struct row *row, enum goal_column c, size_t *len)
+{
+	long i = gr->col[c];
+	*len = i >= 0 ? row->len[i] : 0;
+	return i >= 0 ? row->field[i] : "";
+}
+
+static size_t calendar_index(struct goal_sheet *g, struct period p)
+{
+	for (size_t k = 0; k < g->ncal; k++)
+		if (g->cal[k].grain == (enum grain)p.grain && g->cal[k].fiscal_start == p.fiscal_start)
+			return k;
+	/* grains × (calendar, fiscal) for year, half and quarter: never more than MAX_CALENDARS */
+	g->cal[g->ncal] = (struct calendar){ (enum grain)p.grain, p.fiscal_start };
+	return g->ncal++;
+}
+
+static void note_need(struct goal_sheet *g, size_t cal, const char *metric)
+{
+	size_t len = strlen(metric);
+	xgrow((void **)&g->key, &g->key_cap, len + 1, 1);
+	g->key[0] = (char)cal;
+	memcpy(g->key + 1, metric, len);
+	table_upsert(g->needs, g->key, len + 1, NULL);
+}
+
+static bool goal_needs(const struct goal_sheet *g, size_t cal, const char *metric)
+{
+	char key[256];
+	size_t len = strlen(metric);
+	if (len + 1 > sizeof key)
+		return false;
+	key[0] = (char)cal;
+	memcpy(key + 1, metric, len);
+	return table_find(g->needs, key, len + 1) != NULL;
+}
+
+static int goal_row(void *ctx, const struct row *row)
+{
+	struct goal_reader *gr = ctx;
+	struct goal_sheet *g = gr->sheet;
+	struct goal goal;
+	size_t len;
+	g->read++;
+	memset(&goal, 0, sizeof goal);
+	goal.line = row->line;
+	if (row->count != gr->header->count) {
+		snprintf(gr->message, sizeof gr->message, "wrong number of fields: expected %zu, found %zu",
+			 gr->header->count, row->count);
+		return bad_goal(gr, row, G_OWNER, gr->message);
+	}
+	const char *owner = goal_field(gr, row, G_OWNER, &goal.owner_len);
+	if (goal.owner_len == 0)
+		return bad_goal(gr, row, G_OWNER, "empty owner");
+	if (memchr(owner, '\0', goal.owner_len))
+		return bad_goal(gr, row, G_OWNER, "owner holds a NUL byte");
+	const char *problem = goal_owner_level(gr, owner, goal.owner_len, &goal.level);
+	if (problem)
+		return bad_goal(gr, row, G_OWNER, problem);
+
+	const char *period = goal_field(gr, row, G_PERIOD, &len);
+	if (!period_parse(period, len, gr->opt->fiscal_start, &goal.period))
+		return bad_goal(gr, row, G_PERIOD, period[0] == 'F' && gr->opt->fiscal_start == 1
+							   ? "not a period label (FY labels need --fiscal-start)"
+							   : "not a period label (2026, 2026-H2, 2026-Q3, 2026-11, 2026-W48, 2026-11-26)");
+
+	const char *metric = goal_field(gr, row, G_METRIC, &len);
+	goal.metric = find_metric(gr->metrics, metric);
+	if (!goal.metric || strlen(metric) != len)
+		return bad_goal(gr, row, G_METRIC, gr->opt->metrics_file
+							   ? "unknown metric (not built in, not in the metrics file)"
+							   : "unknown metric (custom metrics need --metrics-file)");
+
+	const char *target = goal_field(gr, row, G_TARGET, &len);
+	enum decimal_status st = decimal_parse(target, len, DECIMAL_POINT, &goal.target);
+	if (st == DECIMAL_EMPTY)
+		return bad_goal(gr, row, G_TARGET, "empty target");
+	if (st != DECIMAL_OK)
+		return bad_goal(gr, row, G_TARGET, decimal_strerror(st));
+	if (decimal_sign(goal.target) < 0)
+		return bad_goal(gr, row, G_TARGET, "negative target");
+
+	goal.weight = decimal_from_int(1);
+	const char *weight = goal_field(gr, row, G_WEIGHT, &len);
+	if (len) {
+		st = decimal_parse(weight, len, DECIMAL_POINT, &goal.weight);
+		if (st != DECIMAL_OK)
+			return bad_goal(gr, row, G_WEIGHT, decimal_strerror(st));
+		if (decimal_sign(goal.weight) < 0)
+			return bad_goal(gr, row, G_WEIGHT, "negative weight");
+	}
+
+	const char *direction = goal_field(gr, row, G_DIRECTION, &len);
+	goal.lower = goal.metric->lower;
+	if (len && strcmp(direction, "lower") == 0)
+		goal.lower = true;
+	else if (len && strcmp(direction, "higher") == 0)
+		goal.lower = false;
+	else if (len)
+		return bad_goal(gr, row, G_DIRECTION, "expected higher or lower");
+
+	size_t key_len = make_group_key(&g->key, &g->key_cap, goal.period, goal.level, owner, goal.owner_len,
+					goal.metric->name);
+	bool created;
+	size_t *index = table_upsert(g->index, g->key, key_len, &created);
+	if (!created) {
+		snprintf(gr->message, sizeof gr->message,
+			 "duplicate goal: this owner, period and metric already have a goal on line %llu",
+			 (unsigned long long)g->goal[*index - 1].line);
+		return bad_goal(gr, row, G_METRIC, gr->message);
+	}
+	goal.owner = xmemdup0(owner, goal.owner_len);
+	xgrow((void **)&g->goal, &g->cap, g->n + 1, sizeof *g->goal);
+	g->goal[g->n++] = goal;
+	*index = g->n;
+	size_t cal = calendar_index(g, goal.period);
+	g->level_used[goal.level] = true;
+	note_need(g, cal, goal.metric->name);
+	if (goal.metric->builtin == M_COVERAGE) {
+		note_need(g, cal, "won_revenue");
+		note_need(g, cal, "pipeline");
+	}
+	return 0;
+}
+
+static void load_goals(const struct track_options *opt, const struct metric_set *ms, const struct roster *roster,
+		       struct output *reject, struct goal_sheet *g)
+{
+	memset(g, 0, sizeof *g);
+	g->index = table_new(sizeof(size_t));
+	g->needs = table_new(1);
+	struct source *src = source_open(opt->goals, FORMAT_AUTO);
+	const struct header *h = source_header(src);
+	struct goal_reader gr = { .sheet = g, .opt = opt, .metrics = ms, .roster = roster, .header = h,
+				  .reject = reject };
+	for (int c = 0; c < G_COUNT; c++) {
+		gr.col[c] = header_find(h, goal_column_names[c]);
+		if (gr.col[c] == -2) {
+			char msg[128];
+			snprintf(msg, sizeof msg, "the column '%s' appears twice in the header", goal_column_names[c]);
+			diag_at(opt->goals, 1, NULL, NULL, 0, msg);
+			diag_exit(SPM_EXIT_DATA);
+		}
+		if (gr.col[c] < 0 && c <= G_TARGET) {
+			diag_at(opt->goals, 1, NULL, NULL, 0, "a goal sheet needs the columns owner, period, metric and target");
+			diag_exit(SPM_EXIT_DATA);
+		}
+	}
+	if (reject)
+		write_reject_header(reject, h);
+	read_side_file(src, opt->goals, goal_row, &gr, &gr.problem);
+}
+
+static void free_goals(struct goal_sheet *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		free(g->goal[i].owner);
+	free(g->goal);
+	free(g->key);
+	table_free(g->index);
+	table_free(g->needs);
+}
+
+/* The goal of that owner, period and metric, or NULL. */
+static const struct goal *find_goal(const struct goal_sheet *g, struct period p, enum level level,
+				    const char *owner, size_t owner_len, const char *metric, char **key,
+				    size_t *key_cap)
+{
+	size_t len = make_group_key(key, key_cap, p, level, owner, owner_len, metric);
+	const size_t *index = table_find(g->index, *key, len);
+	return index ? &g->goal[*index - 1] : NULL;
+}
+
+/* ---- holidays ---- */
+
+struct holiday_reader {
+	spm_day *day;
+	size_t n, cap;
+	long col;
+	struct file_problem problem;
+};
+
+static int holiday_row(void *ctx, const struct row *row)
+{
+	struct holiday_reader *hr = ctx;
+	spm_day d;
+	if (row->count <= (size_t)hr->col)
+		return file_problem_at(&hr->problem, row, NULL, NULL, "too few fields");
+	const char *text = row->field[hr->col];
+	if (!date_parse_iso(text, row->len[hr->col], &d))
+		return file_problem_at(&hr->problem, row, "date", text, "not a date (YYYY-MM-DD)");
+	xgrow((void **)&hr->day, &hr->cap, hr->n + 1, sizeof *hr->day);
+	hr->day[hr->n++] = d;
+	return 0;
+}
+
+static int compare_days(const void *a, const void *b)
+{
+	spm_day x = *(const spm_day *)a, y = *(const spm_day *)b;
+	return (x > y) - (x < y);
+}
+
+/* The days of a holidays file, sorted, each once. */
+static spm_day *load_holidays(const char *path, size_t *n)
+{
+	struct source *src = source_open(path, FORMAT_AUTO);
+	struct holiday_reader hr = { NULL, 0, 0, header_find(source_header(src), "date"), { 0 } };
+	if (hr.col < 0) {
+		diag_at(path, 1, NULL, NULL, 0, "a holidays file needs a column 'date'");
+		diag_exit(SPM_EXIT_DATA);
+	}
+	read_side_file(src, path, holiday_row, &hr, &hr.problem);
+	qsort(hr.day, hr.n, sizeof *hr.day, compare_days);
+	size_t kept = 0;
+	for (size_t i = 0; i < hr.n; i++)
+		if (kept == 0 || hr.day[kept - 1] != hr.day[i])
+			hr.day[kept++] = hr.day[i];
+	*n = kept;
+	return hr.day;
 }
 
 /* ---- reading exports ---- */
@@ -1024,9 +1623,37 @@ static int sum_overflow(const char *what)
 	diag_fatal(SPM_EXIT_DATA, "%s: sum too large for exact arithmetic", what);
 }
 
-/* Custom metrics for one row; returns nonzero if the row is bad. */
-static int add_custom(struct chunk_state *cs, const struct row *row, struct deal_totals *t,
-		      const char *group, size_t group_len)
+/* Reads the row's values of the custom metrics once; nonzero if one is bad. */
+static int read_custom(struct chunk_state *cs, const struct row *row)
+{
+	const struct job *job = cs->job;
+	for (size_t i = 0; i < job->metrics->nselected; i++) {
+		const struct metric *m = job->metrics->selected[i];
+		if (m->builtin != M_CUSTOM)
+			continue;
+		struct custom_value *v = &cs->custom[m->slot];
+		memset(v, 0, sizeof *v);
+		v->match = true;
+		for (size_t k = 0; k < m->nwhere && v->match; k++)
+			v->match = condition_holds(&m->where[k], row);
+		if (!v->match || m->agg == AGG_COUNT)
+			continue;
+		v->raw = row->field[m->index];
+		v->raw_len = row->len[m->index];
+		if (v->raw_len == 0 || m->agg == AGG_DISTINCT) {
+			v->has_value = v->raw_len != 0; /* empty values are not counted, as in SQL */
+			continue;
+		}
+		enum decimal_status st = decimal_parse(v->raw, v->raw_len, job->opt->style, &v->value);
+		if (st != DECIMAL_OK)
+			return bad_row(cs, row, m->index, decimal_strerror(st));
+		v->has_value = true;
+	}
+	return 0;
+}
+
+/* Adds the row's custom values (read_custom) to one group. */
+static void add_custom(struct chunk_state *cs, struct deal_totals *t, const char *group, size_t group_len)
 {
 	const struct job *job = cs->job;
 	struct custom_totals *ct = (struct custom_totals *)(t + 1);
@@ -1034,48 +1661,69 @@ static int add_custom(struct chunk_state *cs, const struct row *row, struct deal
 		const struct metric *m = job->metrics->selected[i];
 		if (m->builtin != M_CUSTOM)
 			continue;
-		bool match = true;
-		for (size_t k = 0; k < m->nwhere && match; k++)
-			match = condition_holds(&m->where[k], row);
-		if (!match)
-			continue;
+		const struct custom_value *v = &cs->custom[m->slot];
 		struct custom_totals *c = &ct[m->slot];
+		if (!v->match)
+			continue;
 		if (m->agg == AGG_COUNT) {
 			c->count++;
 			continue;
 		}
-		const char *v = row->field[m->index];
-		size_t len = row->len[m->index];
-		if (len == 0)
-			continue; /* empty values are not counted, as in SQL */
+		if (!v->has_value)
+			continue;
 		if (m->agg == AGG_DISTINCT) {
 			/* The set of values, not a count: chunks and files may share values, so
 			 * counts are taken once all sets are merged (count_distinct). */
-			size_t klen = 2 * sizeof(size_t) + group_len + len;
+			size_t klen = 2 * sizeof(size_t) + group_len + v->raw_len;
 			xgrow((void **)&cs->distinct_key, &cs->distinct_key_cap, klen, 1);
 			char *key = cs->distinct_key;
 			memcpy(key, &m->slot, sizeof(size_t));
 			memcpy(key + sizeof(size_t), &group_len, sizeof(size_t));
 			memcpy(key + 2 * sizeof(size_t), group, group_len);
-			memcpy(key + 2 * sizeof(size_t) + group_len, v, len);
+			memcpy(key + 2 * sizeof(size_t) + group_len, v->raw, v->raw_len);
 			table_upsert(cs->distinct, key, klen, NULL);
 			continue;
 		}
-		decimal d;
-		enum decimal_status st = decimal_parse(v, len, job->opt->style, &d);
-		if (st != DECIMAL_OK) {
-			bad_row(cs, row, m->index, decimal_strerror(st));
-			return 1;
-		}
-		if (c->count == 0 || decimal_cmp(d, c->min) < 0)
-			c->min = d;
-		if (c->count == 0 || decimal_cmp(d, c->max) > 0)
-			c->max = d;
-		if (!add_or_fail(&c->sum, d))
+		if (c->count == 0 || decimal_cmp(v->value, c->min) < 0)
+			c->min = v->value;
+		if (c->count == 0 || decimal_cmp(v->value, c->max) > 0)
+			c->max = v->value;
+		if (!add_or_fail(&c->sum, v->value))
 			sum_overflow(m->name);
 		c->count++;
 	}
-	return 0;
+}
+
+/* What one deal row adds to each of its groups. */
+struct deal_row {
+	enum deal_state state;
+	decimal amount;
+	bool has_amount;
+	int64_t cycle;
+	bool pipeline_only; /* an open deal closing after --as-of: its forecast counts, nothing else */
+};
+
+static void add_deal(struct chunk_state *cs, const struct deal_row *d, struct deal_totals *t, const char *key,
+		     size_t key_len)
+{
+	if (cs->job->metrics->ncustom && !d->pipeline_only)
+		add_custom(cs, t, key, key_len);
+	switch (d->state) {
+	case DEAL_WON:
+		t->won_deals++;
+		if (d->has_amount && !add_or_fail(&t->won_revenue, d->amount))
+			sum_overflow("won_revenue");
+		t->cycle_days += d->cycle;
+		t->cycle_deals++;
+		break;
+	case DEAL_LOST:
+		t->lost_deals++;
+		break;
+	case DEAL_OPEN:
+		if (d->has_amount && !add_or_fail(&t->pipeline, d->amount))
+			sum_overflow("pipeline");
+		break;
+	}
 }
 
 static int export_row(void *ctx, const struct row *row)
@@ -1084,32 +1732,15 @@ static int export_row(void *ctx, const struct row *row)
 	const struct job *job = cs->job;
 	const struct metric_set *ms = job->metrics;
 	const long *col = job->col;
+	struct owner_ref owners[LEVEL_COUNT];
+	size_t nowners;
+	struct deal_row d = { DEAL_OPEN, decimal_zero(), false, 0, false };
 	cs->tally.read++;
 	if (row->count != job->header->count)
 		return field_count_problem(cs, row);
+	if (find_owners(cs, row, col[COL_REP], owners, &nowners))
+		return reject_or_stop(cs, row);
 
-	size_t owner_len;
-	const char *rep = row->field[col[COL_REP]];
-	if (row->len[col[COL_REP]] == 0) {
-		bad_row(cs, row, col[COL_REP], "empty owner");
-		return reject_or_stop(cs, row);
-	}
-	if (memchr(rep, '\0', row->len[col[COL_REP]])) {
-		bad_row(cs, row, col[COL_REP], "owner holds a NUL byte");
-		return reject_or_stop(cs, row);
-	}
-	const char *owner = row_owner(job, rep, row->len[col[COL_REP]], &owner_len);
-	if (!owner) {
-		bad_row(cs, row, col[COL_REP], "not in the roster");
-		return reject_or_stop(cs, row);
-	}
-	if (owner_len == 0) {
-		bad_row(cs, row, col[COL_REP], "has no group in the roster");
-		snprintf(cs->problem.detail, sizeof cs->problem.detail, " at level %s", job->roster->level);
-		return reject_or_stop(cs, row);
-	}
-
-	enum deal_state state = DEAL_OPEN;
 	if (ms->needs[COL_STAGE]) {
 		const char *stage = row->field[col[COL_STAGE]];
 		size_t len = row->len[col[COL_STAGE]];
@@ -1118,19 +1749,19 @@ static int export_row(void *ctx, const struct row *row)
 			return reject_or_stop(cs, row);
 		}
 		if (stage_in(job->won, job->won_len, job->nwon, stage, len))
-			state = DEAL_WON;
+			d.state = DEAL_WON;
 		else if (stage_in(job->lost, job->lost_len, job->nlost, stage, len))
-			state = DEAL_LOST;
+			d.state = DEAL_LOST;
 	}
 
 	spm_day close;
 	if (row->len[col[COL_DATE]] == 0) {
-		if (ms->needs[COL_STAGE] && state == DEAL_OPEN) {
+		if (ms->needs[COL_STAGE] && d.state == DEAL_OPEN) {
 			cs->tally.used++;
 			cs->tally.open_undated++; /* an open deal with no close date: in no period */
 			return 0;
 		}
-		bad_row(cs, row, col[COL_DATE], state == DEAL_OPEN ? "empty date" : "closed deal without a close date");
+		bad_row(cs, row, col[COL_DATE], d.state == DEAL_OPEN ? "empty date" : "closed deal without a close date");
 		return reject_or_stop(cs, row);
 	}
 	if (!parse_date(job->opt, row->field[col[COL_DATE]], row->len[col[COL_DATE]], &close)) {
@@ -1139,24 +1770,20 @@ static int export_row(void *ctx, const struct row *row)
 		return reject_or_stop(cs, row);
 	}
 
-	decimal amount = decimal_zero();
-	bool has_amount = false;
-	bool amount_needed = ms->needs[COL_AMOUNT] && state != DEAL_LOST;
-	if (amount_needed) {
+	if (ms->needs[COL_AMOUNT] && d.state != DEAL_LOST) {
 		const char *a = row->field[col[COL_AMOUNT]];
 		size_t len = row->len[col[COL_AMOUNT]];
-		enum decimal_status st = decimal_parse(a, len, job->opt->style, &amount);
+		enum decimal_status st = decimal_parse(a, len, job->opt->style, &d.amount);
 		if (st == DECIMAL_OK) {
-			has_amount = true;
-		} else if (!(st == DECIMAL_EMPTY && state == DEAL_OPEN)) {
+			d.has_amount = true;
+		} else if (!(st == DECIMAL_EMPTY && d.state == DEAL_OPEN)) {
 			bad_row(cs, row, col[COL_AMOUNT], st == DECIMAL_EMPTY ? "won deal without an amount"
 									     : decimal_strerror(st));
 			return reject_or_stop(cs, row);
 		}
 	}
 
-	int64_t cycle = 0;
-	if (ms->needs[COL_CREATED] && state == DEAL_WON) {
+	if (ms->needs[COL_CREATED] && d.state == DEAL_WON) {
 		spm_day created;
 		const char *c = row->field[col[COL_CREATED]];
 		size_t len = row->len[col[COL_CREATED]];
@@ -1172,7 +1799,7 @@ static int export_row(void *ctx, const struct row *row)
 			bad_row(cs, row, col[COL_CREATED], "created after the close date");
 			return reject_or_stop(cs, row);
 		}
-		cycle = close - created;
+		d.cycle = close - created;
 	}
 
 	if (job->range.limited && (close < job->range.lo || close >= job->range.hi)) {
@@ -1180,28 +1807,32 @@ static int export_row(void *ctx, const struct row *row)
 		cs->tally.outside++;
 		return 0;
 	}
-
-	struct period p = cached_period(cs, close);
-	size_t key_len;
-	const char *key = group_key(cs, p, owner, owner_len, NULL, &key_len);
-	struct deal_totals *t = table_upsert(cs->groups, key, key_len, NULL);
-	if (ms->ncustom && add_custom(cs, row, t, key, key_len))
+	if (job->span.limited && (close < job->span.lo || close >= job->span.hi)) {
+		cs->tally.used++;
+		cs->tally.outside++;
+		return 0;
+	}
+	if (job->goals && close > job->opt->as_of) {
+		/* Not yet happened on the as-of date, except an open deal: its close date is a
+		 * forecast, and its amount is pipeline whatever the day. */
+		if (!(ms->needs[COL_STAGE] && d.state == DEAL_OPEN)) {
+			cs->tally.used++;
+			cs->tally.after_as_of++;
+			return 0;
+		}
+		d.pipeline_only = true;
+	}
+	if (ms->ncustom && !d.pipeline_only && read_custom(cs, row))
 		return reject_or_stop(cs, row);
-	switch (state) {
-	case DEAL_WON:
-		t->won_deals++;
-		if (has_amount && !add_or_fail(&t->won_revenue, amount))
-			sum_overflow("won_revenue");
-		t->cycle_days += cycle;
-		t->cycle_deals++;
-		break;
-	case DEAL_LOST:
-		t->lost_deals++;
-		break;
-	case DEAL_OPEN:
-		if (has_amount && !add_or_fail(&t->pipeline, amount))
-			sum_overflow("pipeline");
-		break;
+
+	const struct period *periods = cached_periods(cs, close);
+	for (size_t o = 0; o < nowners; o++) {
+		for (size_t k = 0; k < job->ncal; k++) {
+			size_t key_len;
+			const char *key = group_key(cs, periods[k], owners[o].level, owners[o].name, owners[o].len,
+						    NULL, &key_len);
+			add_deal(cs, &d, table_upsert(cs->groups, key, key_len, NULL), key, key_len);
+		}
 	}
 	cs->tally.used++;
 	return 0;
@@ -1218,32 +1849,78 @@ static bool metric_is_selected(const struct metric_set *ms, const char *name)
 	return false;
 }
 
+/* One actuals row's value: plain, or a ratio's numerator and denominator. */
+struct actual_row {
+	decimal value, num, den;
+	bool has_value, has_parts;
+	const struct metric *known; /* NULL: a metric this run does not define */
+};
+
+static void add_actual(const struct actual_row *a, struct actual_totals *t, const char *metric)
+{
+	t->has_parts = a->has_parts;
+	if (!a->has_value && !a->has_parts) {
+		/* an empty value: no value for this group (a min of no rows), nothing to add */
+	} else if (a->has_parts) {
+		if (!add_or_fail(&t->numerator, a->num) || !add_or_fail(&t->denominator, a->den))
+			sum_overflow(metric);
+	} else if (a->known && a->known->agg == AGG_MIN) {
+		if (!t->has_value || decimal_cmp(a->value, t->value) < 0)
+			t->value = a->value;
+	} else if (a->known && a->known->agg == AGG_MAX) {
+		if (!t->has_value || decimal_cmp(a->value, t->value) > 0)
+			t->value = a->value;
+	} else if (!add_or_fail(&t->value, a->value)) {
+		sum_overflow(metric);
+	}
+	t->has_value |= a->has_value || a->has_parts;
+}
+
+static bool goal_needs(const struct goal_sheet *g, size_t cal, const char *metric);
+
+/* The period of calendar k that an actuals row counts in; nonzero if the row is bad. */
+static int actual_period(struct chunk_state *cs, const struct row *row, struct period p, size_t k,
+			 struct period *out, bool *skip)
+{
+	const struct job *job = cs->job;
+	*skip = false;
+	*out = p;
+	if (!job->regroup)
+		return 0;
+	struct period q = period_of(p.start, job->cal[k].grain, job->cal[k].fiscal_start);
+	if (period_end(p) > period_end(q) || p.start < q.start) {
+		/* a coarser or straddling period: fine unless a goal needs it at this grain */
+		if (job->goals && !goal_needs(job->goals, k, row->field[2])) {
+			*skip = true;
+			return 0;
+		}
+		bad_row(cs, row, 1, job->goals ? "period does not fit in one period of a goal of this metric"
+					       : "period does not fit in one period of --grain");
+		return 1;
+	}
+	*out = q;
+	return 0;
+}
+
+/* Selected, or read to measure coverage. */
+static bool metric_is_read(const struct metric_set *ms, const char *name)
+{
+	return metric_is_selected(ms, name) ||
+	       (ms->coverage && (strcmp(name, "won_revenue") == 0 || strcmp(name, "pipeline") == 0));
+}
+
 static int actuals_row(void *ctx, const struct row *row)
 {
 	struct chunk_state *cs = ctx;
 	const struct job *job = cs->job;
+	struct owner_ref owners[LEVEL_COUNT];
+	size_t nowners;
 	cs->tally.read++;
 	if (row->count != job->header->count)
 		return field_count_problem(cs, row);
 	const char *metric = row->field[2];
-	if (row->len[0] == 0) {
-		bad_row(cs, row, 0, "empty owner");
+	if (find_owners(cs, row, 0, owners, &nowners))
 		return reject_or_stop(cs, row);
-	}
-	if (memchr(row->field[0], '\0', row->len[0])) {
-		bad_row(cs, row, 0, "owner holds a NUL byte");
-		return reject_or_stop(cs, row);
-	}
-	size_t owner_len;
-	const char *owner = row_owner(job, row->field[0], row->len[0], &owner_len);
-	if (!owner) {
-		bad_row(cs, row, 0, "not in the roster");
-		return reject_or_stop(cs, row);
-	}
-	if (owner_len == 0) {
-		bad_row(cs, row, 0, "has no group in the roster");
-		return reject_or_stop(cs, row);
-	}
 	struct period p;
 	if (!period_parse(row->field[1], row->len[1], job->opt->fiscal_start, &p)) {
 		bad_row(cs, row, 1, row->field[1][0] == 'F' ? "not a period label (FY labels need --fiscal-start)"
@@ -1254,84 +1931,90 @@ static int actuals_row(void *ctx, const struct row *row)
 		bad_row(cs, row, 2, "not a metric name");
 		return reject_or_stop(cs, row);
 	}
-	if (job->opt->metrics && !metric_is_selected(job->metrics, metric)) {
+	if ((job->opt->metrics || job->goals) && !metric_is_read(job->metrics, metric)) {
 		cs->tally.used++;
 		return 0;
 	}
-	const struct metric *known = find_metric(job->metrics, metric);
-	decimal value = decimal_zero(), num = decimal_zero(), den = decimal_zero();
-	enum decimal_status st = decimal_parse(row->field[3], row->len[3], DECIMAL_POINT, &value);
-	bool has_value = st == DECIMAL_OK;
+	struct actual_row a = { decimal_zero(), decimal_zero(), decimal_zero(), false, false, NULL };
+	a.known = find_metric(job->metrics, metric);
+	enum decimal_status st = decimal_parse(row->field[3], row->len[3], DECIMAL_POINT, &a.value);
+	a.has_value = st == DECIMAL_OK;
 	if (st != DECIMAL_OK && st != DECIMAL_EMPTY) {
 		bad_row(cs, row, 3, decimal_strerror(st));
 		return reject_or_stop(cs, row);
 	}
-	bool has_parts = false;
 	if (job->col_num >= 0 && job->col_den >= 0 &&
 	    (row->len[job->col_num] || row->len[job->col_den])) {
 		long bad = -1;
-		if ((st = decimal_parse(row->field[job->col_num], row->len[job->col_num], DECIMAL_POINT, &num)))
+		if ((st = decimal_parse(row->field[job->col_num], row->len[job->col_num], DECIMAL_POINT, &a.num)))
 			bad = job->col_num;
-		else if ((st = decimal_parse(row->field[job->col_den], row->len[job->col_den], DECIMAL_POINT, &den)))
+		else if ((st = decimal_parse(row->field[job->col_den], row->len[job->col_den], DECIMAL_POINT, &a.den)))
 			bad = job->col_den;
 		if (bad >= 0) {
 			bad_row(cs, row, bad, decimal_strerror(st));
 			return reject_or_stop(cs, row);
 		}
-		has_parts = true;
+		a.has_parts = true;
 	}
-	if (known && known->ratio && !has_parts) {
+	if (a.known && a.known->ratio && !a.has_parts) {
 		bad_row(cs, row, 2, "a ratio needs its numerator and denominator to be merged");
 		return reject_or_stop(cs, row);
 	}
-	if (known && known->agg == AGG_DISTINCT) {
+	if (a.known && a.known->agg == AGG_DISTINCT) {
 		bad_row(cs, row, 2, "distinct counts cannot be merged from actuals");
 		return reject_or_stop(cs, row);
 	}
-	if (job->opt->grain_set) { /* regroup finer periods into the grain asked for */
-		struct period q = period_of(p.start, job->opt->grain, job->opt->fiscal_start);
-		if (period_end(p) > period_end(q) || p.start < q.start) {
-			bad_row(cs, row, 1, "period does not fit in one period of --grain");
+	if (job->goals && p.start > job->opt->as_of) {
+		cs->tally.used++;
+		cs->tally.after_as_of++;
+		return 0;
+	}
+	/* Every group this row feeds, checked before any is changed, so that a rejected
+	 * row leaves no trace. */
+	struct period periods[MAX_CALENDARS];
+	bool skip[MAX_CALENDARS];
+	size_t counted = 0;
+	bool outside = false;
+	for (size_t k = 0; k < job->ncal; k++) {
+		if (actual_period(cs, row, p, k, &periods[k], &skip[k]))
 			return reject_or_stop(cs, row);
+		if (skip[k])
+			continue;
+		if (job->range.limited) {
+			spm_day end = period_end(periods[k]);
+			if (end <= job->range.lo || periods[k].start >= job->range.hi) {
+				skip[k] = outside = true;
+				continue;
+			}
+			if (periods[k].start < job->range.lo || end > job->range.hi) {
+				bad_row(cs, row, 1, "period is only partly inside --from/--to/--period");
+				return reject_or_stop(cs, row);
+			}
 		}
-		p = q;
-	}
-	if (job->range.limited) {
-		spm_day end = period_end(p);
-		if (end <= job->range.lo || p.start >= job->range.hi) {
-			cs->tally.used++;
-			cs->tally.outside++;
-			return 0;
+		for (size_t o = 0; o < nowners; o++) {
+			size_t key_len;
+			const char *key = group_key(cs, periods[k], owners[o].level, owners[o].name, owners[o].len,
+						    metric, &key_len);
+			const struct actual_totals *t = table_find(cs->groups, key, key_len);
+			if (t && t->has_parts != a.has_parts) {
+				bad_row(cs, row, 2, "rows of this metric mix plain values and numerator/denominator");
+				return reject_or_stop(cs, row);
+			}
 		}
-		if (p.start < job->range.lo || end > job->range.hi) {
-			bad_row(cs, row, 1, "period is only partly inside --from/--to/--period");
-			return reject_or_stop(cs, row);
+		counted++;
+	}
+	if (counted == 0 && outside)
+		cs->tally.outside++;
+	for (size_t k = 0; k < job->ncal; k++) {
+		if (skip[k])
+			continue;
+		for (size_t o = 0; o < nowners; o++) {
+			size_t key_len;
+			const char *key = group_key(cs, periods[k], owners[o].level, owners[o].name, owners[o].len,
+						    metric, &key_len);
+			add_actual(&a, table_upsert(cs->groups, key, key_len, NULL), metric);
 		}
 	}
-	size_t key_len;
-	const char *key = group_key(cs, p, owner, owner_len, metric, &key_len);
-	bool created;
-	struct actual_totals *t = table_upsert(cs->groups, key, key_len, &created);
-	if (!created && t->has_parts != has_parts) {
-		bad_row(cs, row, 2, "rows of this metric mix plain values and numerator/denominator");
-		return reject_or_stop(cs, row);
-	}
-	t->has_parts = has_parts;
-	if (!has_value && !has_parts) {
-		/* an empty value: no value for this group (a min of no rows), nothing to add */
-	} else if (has_parts) {
-		if (!add_or_fail(&t->numerator, num) || !add_or_fail(&t->denominator, den))
-			sum_overflow(metric);
-	} else if (known && known->agg == AGG_MIN) {
-		if (!t->has_value || decimal_cmp(value, t->value) < 0)
-			t->value = value;
-	} else if (known && known->agg == AGG_MAX) {
-		if (!t->has_value || decimal_cmp(value, t->value) > 0)
-			t->value = value;
-	} else if (!add_or_fail(&t->value, value)) {
-		sum_overflow(metric);
-	}
-	t->has_value |= has_value || has_parts;
 	cs->tally.used++;
 	return 0;
 }
@@ -1352,6 +2035,7 @@ static void chunk_state_init(struct chunk_state *cs, const struct job *job)
 	cs->groups = table_new(totals_size(job));
 	cs->distinct = table_new(1);
 	cs->periods = xcalloc(1, sizeof *cs->periods);
+	cs->custom = xcalloc(job->metrics->ncustom + 1, sizeof *cs->custom);
 }
 
 static void chunk_state_free(struct chunk_state *cs)
@@ -1361,6 +2045,7 @@ static void chunk_state_free(struct chunk_state *cs)
 	free(cs->key);
 	free(cs->distinct_key);
 	free(cs->periods);
+	free(cs->custom);
 }
 
 static void merge_custom(const struct metric_set *ms, struct custom_totals *into,
@@ -1401,7 +2086,7 @@ static void merge_deals(const struct job *job, struct deal_totals *a, const stru
 static void merge_actuals(const struct job *job, struct actual_totals *a, const struct actual_totals *b,
 			  bool created, const char *key)
 {
-	const char *metric = key + PERIOD_KEY_SIZE;
+	const char *metric = key + GROUP_KEY_HEAD;
 	const struct metric *m = find_metric(job->metrics, metric);
 	if (created) {
 		*a = *b;
@@ -1447,6 +2132,7 @@ static void merge_state(struct chunk_state *into, const struct chunk_state *from
 	into->tally.rejected += from->tally.rejected;
 	into->tally.open_undated += from->tally.open_undated;
 	into->tally.outside += from->tally.outside;
+	into->tally.after_as_of += from->tally.after_as_of;
 }
 
 /* Counts the distinct values of each group once every chunk and file is merged. */
@@ -1505,6 +2191,7 @@ static void fill_deal_metric(const struct metric *m, const struct deal_totals *t
 	case M_CYCLE_DAYS:
 		format_ratio(m, decimal_from_int(t->cycle_days), decimal_from_int(t->cycle_deals), r);
 		return;
+	case M_COVERAGE: r->value[0] = '\0'; return; /* needs goals: never in actuals */
 	case M_BUILTIN_COUNT: break;
 	}
 	const struct custom_totals *c = &ct[m->slot];
@@ -1546,8 +2233,8 @@ static void split_key(const char *key, size_t len, bool with_metric, struct out_
 	struct period p;
 	p = period_from_key((const unsigned char *)key);
 	period_format(p, r->period);
-	key += PERIOD_KEY_SIZE;
-	len -= PERIOD_KEY_SIZE;
+	key += GROUP_KEY_HEAD;
+	len -= GROUP_KEY_HEAD;
 	r->metric = NULL;
 	if (with_metric) {
 		r->metric = key;
@@ -1648,6 +2335,274 @@ static void emit_actuals(struct output *o, const struct job *job, const struct c
 	}
 	free(metrics);
 	free(refs);
+}
+
+/* ---- progress against goals ---- */
+
+/* A row of the progress output: a goal, or with --all an actual that has none. */
+struct progress_ref {
+	const char *owner;
+	size_t owner_len;
+	enum level level;
+	struct period period;
+	char label[PERIOD_LABEL_SIZE];
+	const struct metric *metric;
+	const struct goal *goal; /* NULL: an actual with no goal */
+};
+
+static int compare_progress(const void *pa, const void *pb)
+{
+	const struct progress_ref *a = pa, *b = pb;
+	size_t n = a->owner_len < b->owner_len ? a->owner_len : b->owner_len;
+	int c = memcmp(a->owner, b->owner, n);
+	if (c)
+		return c;
+	if (a->owner_len != b->owner_len)
+		return a->owner_len < b->owner_len ? -1 : 1;
+	if ((c = strcmp(a->label, b->label)))
+		return c;
+	if ((c = strcmp(a->metric->name, b->metric->name)))
+		return c;
+	return (a->level > b->level) - (a->level < b->level);
+}
+
+/* Finds groups of the merged totals by owner, period and metric. */
+struct progress_job {
+	const struct job *job;
+	const struct chunk_state *all;
+	struct work_calendar calendar;
+	char *key;
+	size_t key_cap;
+};
+
+static const void *group_totals(struct progress_job *pj, const struct progress_ref *r, const char *metric)
+{
+	bool actuals = pj->job->kind == INPUT_ACTUALS;
+	size_t len = make_group_key(&pj->key, &pj->key_cap, r->period, r->level, r->owner, r->owner_len,
+				    actuals ? metric : NULL);
+	return table_find(pj->all->groups, pj->key, len);
+}
+
+/* Sums and counts are 0 where nothing happened; ratios, averages, min and max have no value. */
+static bool zero_when_empty(const struct metric *m)
+{
+	return m->agg == AGG_SUM || m->agg == AGG_COUNT || m->agg == AGG_DISTINCT;
+}
+
+static struct fraction deal_fraction(const struct metric *m, const struct deal_totals *t)
+{
+	const struct custom_totals *c = &((const struct custom_totals *)(t + 1))[m->slot];
+	switch (m->builtin) {
+	case M_WON_REVENUE: return fraction_of(t->won_revenue);
+	case M_PIPELINE: return fraction_of(t->pipeline);
+	case M_WON_DEALS: return fraction_of(decimal_from_int(t->won_deals));
+	case M_LOST_DEALS: return fraction_of(decimal_from_int(t->lost_deals));
+	case M_WIN_RATE:
+		return fraction_ratio(decimal_from_int(t->won_deals), decimal_from_int(t->won_deals + t->lost_deals));
+	case M_AVG_DEAL: return fraction_ratio(t->won_revenue, decimal_from_int(t->won_deals));
+	case M_CYCLE_DAYS: return fraction_ratio(decimal_from_int(t->cycle_days), decimal_from_int(t->cycle_deals));
+	case M_COVERAGE: /* measured in actual_of, against the won_revenue goal */
+	case M_BUILTIN_COUNT: break;
+	}
+	switch (m->agg) {
+	case AGG_COUNT:
+	case AGG_DISTINCT: return fraction_of(decimal_from_int(c->count));
+	case AGG_SUM: return fraction_of(c->sum);
+	case AGG_AVG: return fraction_ratio(c->sum, decimal_from_int(c->count));
+	case AGG_MIN: return c->count ? fraction_of(c->min) : fraction_ratio(decimal_zero(), decimal_zero());
+	case AGG_MAX: return c->count ? fraction_of(c->max) : fraction_ratio(decimal_zero(), decimal_zero());
+	}
+	return fraction_ratio(decimal_zero(), decimal_zero());
+}
+
+static struct fraction metric_actual(struct progress_job *pj, const struct progress_ref *r, const struct metric *m)
+{
+	const struct fraction none = { 0, 0 };
+	const void *t = group_totals(pj, r, m->name);
+	if (pj->job->kind == INPUT_ACTUALS) {
+		const struct actual_totals *a = t;
+		if (a && a->has_parts)
+			return fraction_ratio(a->numerator, a->denominator);
+		if (a && a->has_value)
+			return fraction_of(a->value);
+		return zero_when_empty(m) ? fraction_of(decimal_zero()) : none;
+	}
+	if (t)
+		return deal_fraction(m, t);
+	return zero_when_empty(m) ? fraction_of(decimal_zero()) : none;
+}
+
+/* coverage = open pipeline ÷ what is left of the period's won_revenue goal; no value
+ * without such a goal, or once it is reached. */
+static struct fraction coverage_actual(struct progress_job *pj, const struct progress_ref *r)
+{
+	const struct fraction none = { 0, 0 };
+	const struct metric_set *ms = pj->job->metrics;
+	const struct goal *won_goal = find_goal(pj->job->goals, r->period, r->level, r->owner, r->owner_len,
+						"won_revenue", &pj->key, &pj->key_cap);
+	if (!won_goal)
+		return none;
+	decimal won, pipeline, gap;
+	if (!fraction_round(metric_actual(pj, r, find_metric(ms, "won_revenue")), DECIMAL_PLACES, &won) ||
+	    !fraction_round(metric_actual(pj, r, find_metric(ms, "pipeline")), DECIMAL_PLACES, &pipeline))
+		return none;
+	if (!decimal_sub(won_goal->target, won, &gap) || decimal_sign(gap) <= 0)
+		return none;
+	return fraction_ratio(pipeline, gap);
+}
+
+static struct fraction actual_of(struct progress_job *pj, const struct progress_ref *r)
+{
+	if (r->metric->builtin == M_COVERAGE)
+		return coverage_actual(pj, r);
+	return metric_actual(pj, r, r->metric);
+}
+
+/* Writes f with `places` decimals; with keep_exact, more when rounding would change it
+ * (a target of 7.5 deals stays 7.5). places < 0: as exact as it is. Empty if undefined. */
+static void write_quantity(struct output *o, struct fraction f, int places, bool keep_exact)
+{
+	char buf[DECIMAL_BUFSIZE];
+	decimal d;
+	if (!fraction_defined(f))
+		return;
+	if (!fraction_round(f, places < 0 || keep_exact ? DECIMAL_PLACES : places, &d))
+		sum_overflow("progress");
+	if (places >= 0 && keep_exact && decimal_cmp(decimal_round(d, places, ROUND_HALF_AWAY), d) != 0)
+		places = -1;
+	decimal_format(d, places, buf, sizeof buf);
+	output_str(o, buf);
+}
+
+static void write_count(struct output *o, int64_t n)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "%lld", (long long)n);
+	output_str(o, buf);
+}
+
+static void write_progress_row(struct output *o, struct progress_job *pj, const struct progress_ref *r)
+{
+	const struct metric *m = r->metric;
+	const struct goal *g = r->goal;
+	struct elapsed e = period_elapsed(r->period, pj->job->opt->as_of, &pj->calendar);
+	struct fraction actual = actual_of(pj, r);
+	int quantity = m->places >= 2 ? m->places : 2; /* expected and projected are rarely whole */
+
+	output_field(o, r->owner, r->owner_len);
+	output_tab(o);
+	output_str(o, r->label);
+	output_tab(o);
+	output_str(o, m->name);
+	output_tab(o);
+	write_quantity(o, actual, m->places, false);
+	if (!g) {
+		output_str(o, "\t\t\t\t\t\t\t\t\t\t");
+	} else {
+		struct goal_measure gm = { actual, g->target, g->lower, m->cumulative, e };
+		struct progress p;
+		char weight[DECIMAL_BUFSIZE];
+		if (!progress_compute(&gm, &pj->job->opt->thresholds, &p))
+			sum_overflow(m->name);
+		output_tab(o);
+		write_quantity(o, fraction_of(g->target), m->places, true);
+		output_tab(o);
+		write_quantity(o, p.attainment, 4, false);
+		output_tab(o);
+		write_quantity(o, p.expected, quantity, false);
+		output_tab(o);
+		write_quantity(o, p.pace, 4, false);
+		output_tab(o);
+		write_quantity(o, p.projected, quantity, false);
+		output_tab(o);
+		write_quantity(o, p.gap, m->places, !m->ratio);
+		output_tab(o);
+		output_str(o, goal_status_name(p.status));
+		output_tab(o);
+		decimal_format(g->weight, -1, weight, sizeof weight);
+		output_str(o, weight);
+		output_tab(o);
+		output_str(o, g->lower ? "lower" : "higher");
+		output_tab(o);
+	}
+	write_count(o, e.done);
+	output_tab(o);
+	write_count(o, e.total - e.done);
+	output_newline(o);
+}
+
+static bool period_in_range(const struct range *range, struct period p)
+{
+	return !range->limited || (p.start >= range->lo && period_end(p) <= range->hi);
+}
+
+/* With --all: the actuals of every group that no goal covers. */
+static void add_actuals_without_goals(struct progress_job *pj, struct progress_ref **refs, size_t *n,
+				      size_t *cap)
+{
+	const struct job *job = pj->job;
+	const struct table *groups = pj->all->groups;
+	const struct metric_set *ms = job->metrics;
+	for (size_t i = 0; i < table_count(groups); i++) {
+		size_t len;
+		const char *key = table_key(groups, i, &len);
+		struct progress_ref r;
+		memset(&r, 0, sizeof r);
+		r.period = period_from_key((const unsigned char *)key);
+		r.level = (enum level)key[PERIOD_KEY_SIZE];
+		if (!period_in_range(&job->range, r.period))
+			continue;
+		period_format(r.period, r.label);
+		const char *rest = key + GROUP_KEY_HEAD;
+		size_t rest_len = len - GROUP_KEY_HEAD;
+		const char *metric = NULL;
+		if (job->kind == INPUT_ACTUALS) {
+			metric = rest;
+			size_t mlen = strlen(metric) + 1;
+			rest += mlen;
+			rest_len -= mlen;
+		}
+		r.owner = rest;
+		r.owner_len = rest_len;
+		for (size_t k = 0; k < ms->nselected; k++) {
+			const struct metric *m = ms->selected[k];
+			if (metric && strcmp(metric, m->name) != 0)
+				continue;
+			if (find_goal(job->goals, r.period, r.level, r.owner, r.owner_len, m->name, &pj->key, &pj->key_cap))
+				continue;
+			r.metric = m;
+			xgrow((void **)refs, cap, *n + 1, sizeof **refs);
+			(*refs)[(*n)++] = r;
+		}
+	}
+}
+
+static void emit_progress(struct output *o, const struct job *job, const struct chunk_state *all,
+			  const struct work_calendar *calendar)
+{
+	const struct goal_sheet *gs = job->goals;
+	struct progress_job pj = { job, all, *calendar, NULL, 0 };
+	struct progress_ref *refs = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t i = 0; i < gs->n; i++) {
+		const struct goal *g = &gs->goal[i];
+		if (!g->used)
+			continue;
+		xgrow((void **)&refs, &cap, n + 1, sizeof *refs);
+		struct progress_ref *r = &refs[n++];
+		*r = (struct progress_ref){ g->owner, g->owner_len, g->level, g->period, "", g->metric, g };
+		period_format(g->period, r->label);
+	}
+	if (job->opt->all)
+		add_actuals_without_goals(&pj, &refs, &n, &cap);
+	if (n)
+		qsort(refs, n, sizeof *refs, compare_progress);
+	output_str(o, "owner\tperiod\tmetric\tactual\ttarget\tattainment\texpected\tpace\tprojected\tgap\tstatus\t"
+		      "weight\tdirection\tdays_elapsed\tdays_left\n");
+	for (size_t i = 0; i < n; i++)
+		write_progress_row(o, &pj, &refs[i]);
+	free(refs);
+	free(pj.key);
 }
 
 /* ---- reading the inputs ---- */
@@ -1814,6 +2769,8 @@ static void print_summary(const struct tally *t)
 			(unsigned long long)t->open_undated);
 	if (t->outside)
 		fprintf(stderr, "; %llu row(s) outside the period range", (unsigned long long)t->outside);
+	if (t->after_as_of)
+		fprintf(stderr, "; %llu row(s) dated after the as-of date", (unsigned long long)t->after_as_of);
 	fputc('\n', stderr);
 }
 
@@ -1826,26 +2783,97 @@ static bool same_file(const char *a, const char *b)
 	       S_ISREG(sa.st_mode);
 }
 
-/* Writing over an input, or the output and the rejects into one file, would destroy
- * data: refuse before reading anything. */
+/* Writing over an input, or two outputs into one file, would destroy data: refuse
+ * before reading anything. */
 static void check_output_paths(const struct track_options *opt, char **files, size_t nfiles)
 {
-	const char *outputs[2] = { opt->output, opt->reject };
-	const char *names[2] = { "--output", "--reject" };
-	for (int k = 0; k < 2; k++) {
+	const char *outputs[3] = { opt->output, opt->reject, opt->reject_goals };
+	const char *names[3] = { "--output", "--reject", "--reject-goals" };
+	const char *side[4] = { opt->goals, opt->roster, opt->holidays, opt->metrics_file };
+	for (int k = 0; k < 3; k++) {
 		if (!outputs[k] || strcmp(outputs[k], "-") == 0)
 			continue;
-		for (size_t i = 0; i < nfiles; i++)
-			if (strcmp(files[i], "-") != 0 && same_file(files[i], outputs[k]))
+		for (size_t i = 0; i < nfiles + 4; i++) {
+			const char *in = i < nfiles ? files[i] : side[i - nfiles];
+			if (in && strcmp(in, "-") != 0 && same_file(in, outputs[k]))
 				diag_usage("%s %s is also an input", names[k], outputs[k]);
+		}
+		for (int j = 0; j < k; j++)
+			if (outputs[j] && strcmp(outputs[j], "-") != 0 && same_file(outputs[j], outputs[k]))
+				diag_usage("%s and %s name the same file (\"%s\")", names[j], names[k], outputs[k]);
 	}
-	if (opt->output && opt->reject && same_file(opt->output, opt->reject))
-		diag_usage("--output and --reject name the same file (\"%s\")", opt->reject);
 }
 
 static char **stage_list(const char *given, const char *fallback, size_t *n)
 {
 	return split_list(given ? given : fallback, ',', n);
+}
+
+/* The distinct metrics of the goal sheet, in order of appearance. */
+static struct metric **goal_metrics(const struct goal_sheet *g, size_t *n)
+{
+	struct metric **list = xcalloc(g->n + 1, sizeof *list);
+	*n = 0;
+	for (size_t i = 0; i < g->n; i++) {
+		size_t k = 0;
+		while (k < *n && list[k] != g->goal[i].metric)
+			k++;
+		if (k == *n)
+			list[(*n)++] = (struct metric *)g->goal[i].metric;
+	}
+	return list;
+}
+
+/* Goals within --metrics and the period range are reported; rows outside the span of
+ * their periods cannot change them and are skipped early. */
+static void choose_goals(struct job *job, struct goal_sheet *g)
+{
+	bool any = false;
+	for (size_t i = 0; i < g->n; i++) {
+		struct goal *goal = &g->goal[i];
+		goal->used = metric_is_selected(job->metrics, goal->metric->name) &&
+			     period_in_range(&job->range, goal->period);
+		if (!goal->used)
+			continue;
+		g->used++;
+		spm_day end = period_end(goal->period);
+		if (!any || goal->period.start < job->span.lo)
+			job->span.lo = goal->period.start;
+		if (!any || end > job->span.hi)
+			job->span.hi = end;
+		any = true;
+	}
+	job->span.limited = any && !job->opt->all;
+}
+
+/* The calendars and owner levels that rows are counted in. */
+static void plan_groups(struct job *job, const struct goal_sheet *g)
+{
+	const struct track_options *opt = job->opt;
+	job->nlevels = 0;
+	if (!g) {
+		job->cal[0] = (struct calendar){ opt->grain, opt->fiscal_start };
+		job->ncal = 1;
+		job->regroup = opt->grain_set;
+		job->level[job->nlevels++] = opt->level_set ? opt->level : LEVEL_REP;
+		return;
+	}
+	memcpy(job->cal, g->cal, sizeof job->cal);
+	job->ncal = g->ncal;
+	job->regroup = true;
+	if (opt->level_set) {
+		job->level[job->nlevels++] = opt->level;
+		return;
+	}
+	for (int l = 0; l < LEVEL_COUNT; l++)
+		if (g->level_used[l] || (l == LEVEL_REP && !job->roster))
+			job->level[job->nlevels++] = (enum level)l;
+}
+
+static void print_goal_summary(const struct goal_sheet *g)
+{
+	fprintf(stderr, "%s: goals: %llu read, %llu reported, %llu rejected\n", diag_program(),
+		(unsigned long long)g->read, (unsigned long long)g->used, (unsigned long long)g->rejected);
 }
 
 int main(int argc, char **argv)
@@ -1854,10 +2882,13 @@ int main(int argc, char **argv)
 	struct mapping map;
 	struct metric_set metrics;
 	struct roster roster;
+	struct goal_sheet goals;
 	struct job job;
-	struct output out, reject;
+	struct output out, reject, reject_goals;
 	struct header *first_header = NULL;
 	struct chunk_state all;
+	struct work_calendar calendar = { false, NULL, 0 };
+	spm_day *holidays = NULL;
 
 	diag_set_program("spm-track");
 	atexit(output_close_stdout);
@@ -1867,8 +2898,12 @@ int main(int argc, char **argv)
 	build_range(&opt, &job.range, &opt.grain);
 	if (opt.period)
 		opt.grain_set = true;
+	const char *stdin_only[] = { "-" };
+	char **files = first < argc ? argv + first : (char **)stdin_only;
+	size_t nfiles = first < argc ? (size_t)(argc - first) : 1;
+	check_output_paths(&opt, files, nfiles);
 	build_mapping(&opt, &map);
-	build_metrics(&opt, &metrics);
+	load_metrics(&opt, &metrics);
 	job.metrics = &metrics;
 	if (opt.roster) {
 		load_roster(&opt, &roster);
@@ -1881,25 +2916,49 @@ int main(int argc, char **argv)
 	if (job.nwon == 0)
 		diag_usage("--won: no stage named");
 
-	const char *stdin_only[] = { "-" };
-	char **files = first < argc ? argv + first : (char **)stdin_only;
-	size_t nfiles = first < argc ? (size_t)(argc - first) : 1;
-	check_output_paths(&opt, files, nfiles);
 	output_open(&out, opt.output);
 	if (opt.reject) {
 		output_open(&reject, opt.reject);
 		job.reject = &reject;
 	}
+	if (opt.goals) {
+		if (opt.reject_goals)
+			output_open(&reject_goals, opt.reject_goals);
+		load_goals(&opt, &metrics, job.roster, opt.reject_goals ? &reject_goals : NULL, &goals);
+		size_t n;
+		struct metric **wanted = goal_metrics(&goals, &n);
+		select_metrics(&opt, &metrics, wanted, n);
+		free(wanted);
+		job.goals = &goals;
+		choose_goals(&job, &goals);
+		if (opt.holidays) {
+			holidays = load_holidays(opt.holidays, &calendar.nholidays);
+			calendar.holidays = holidays;
+		}
+		calendar.workdays = opt.workdays;
+	} else {
+		select_metrics(&opt, &metrics, NULL, 0);
+	}
+	plan_groups(&job, job.goals);
+
 	for (size_t i = 0; i < nfiles; i++)
 		read_input(&job, &map, files[i], &first_header, &all);
 	if (job.kind == INPUT_EXPORT)
 		count_distinct(&all);
-	emit_actuals(&out, &job, &all);
+	if (job.goals)
+		emit_progress(&out, &job, &all, &calendar);
+	else
+		emit_actuals(&out, &job, &all);
 	if (job.reject)
 		output_close(job.reject);
+	if (opt.goals && opt.reject_goals)
+		output_close(&reject_goals);
 	output_close(&out);
-	if (!opt.quiet)
+	if (!opt.quiet) {
 		print_summary(&all.tally);
+		if (job.goals)
+			print_goal_summary(&goals);
+	}
 
 	chunk_state_free(&all);
 	if (first_header) {
@@ -1912,6 +2971,9 @@ int main(int argc, char **argv)
 	free(job.won_len);
 	free(job.lost_len);
 	free_list(job.lost, job.nlost);
+	if (opt.goals)
+		free_goals(&goals);
+	free(holidays);
 	if (opt.roster)
 		free_roster(&roster);
 	free_metrics(&metrics);

@@ -1,0 +1,81 @@
+/* Progress against a goal at an as-of date: the elapsed share of the goal's period
+ * (calendar or working days), then attainment, expected, pace, projection, gap and status,
+ * computed as exact fractions and rounded only when printed. */
+#ifndef SPM_PROGRESS_H
+#define SPM_PROGRESS_H
+
+#include "decimal.h"
+#include "period.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Which days count: every day, or Monday to Friday; less the holidays (sorted, unique). */
+struct work_calendar {
+	bool workdays;
+	const spm_day *holidays;
+	size_t nholidays;
+};
+
+/* Counted days in the half-open interval [lo, hi); 0 when hi <= lo. */
+int64_t counted_days(const struct work_calendar *cal, spm_day lo, spm_day hi);
+
+/* How much of a period lies behind the as-of date, the as-of day itself included. */
+struct elapsed {
+	int64_t done;  /* counted days from the period's start through the as-of date */
+	int64_t total; /* counted days in the period */
+	bool started;  /* the as-of date is on or after the first day */
+	bool over;     /* the as-of date is on or after the last day */
+};
+
+struct elapsed period_elapsed(struct period p, spm_day as_of, const struct work_calendar *cal);
+
+/* An exact ratio num/den of two decimals' units; den == 0 means "no value". */
+struct fraction {
+	decimal_units num, den;
+};
+
+struct fraction fraction_of(decimal d);
+struct fraction fraction_ratio(decimal num, decimal den);
+bool fraction_defined(struct fraction f);
+/* f rounded to places decimals (half away from zero); false if undefined or too large. */
+bool fraction_round(struct fraction f, int places, decimal *out);
+
+enum goal_status {
+	STATUS_ACHIEVED,
+	STATUS_AHEAD,
+	STATUS_ON_TRACK,
+	STATUS_BEHIND,
+	STATUS_MISSED,
+	STATUS_NOT_STARTED,
+};
+
+const char *goal_status_name(enum goal_status s);
+
+/* attainment >= achieved: achieved; pace >= ahead: ahead; pace >= on_track: on_track. */
+struct status_thresholds {
+	decimal achieved, ahead, on_track;
+};
+
+struct status_thresholds default_thresholds(void);
+
+struct goal_measure {
+	struct fraction actual; /* undefined: nothing measured (a win rate with no closed deal) */
+	decimal target;
+	bool lower;      /* direction lower: less is better, attainment = target ÷ actual */
+	bool cumulative; /* grows through the period (sums, counts); else a level (ratios) */
+	struct elapsed elapsed;
+};
+
+/* Every value may be undefined (den == 0): the column is then printed empty. */
+struct progress {
+	struct fraction attainment, expected, pace, projected, gap;
+	enum goal_status status;
+};
+
+/* false when a product exceeds exact arithmetic (values beyond about 10^20). */
+bool progress_compute(const struct goal_measure *g, const struct status_thresholds *t,
+		      struct progress *out);
+
+#endif
