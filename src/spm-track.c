@@ -1300,11 +1300,12 @@ struct goal_reader {
 	char message[160]; /* a problem's message when it names levels or lines */
 };
 
-/* A bad goal row: written to --reject-goals and skipped (0), or the run stops (1). */
+/* A bad goal row: written to --reject-goals and skipped (0), or the run stops (1).
+ * c is the column at fault, or G_COUNT for the row as a whole. */
 static int bad_goal(struct goal_reader *gr, const struct row *row, enum goal_column c, const char *message)
 {
-	const char *column = goal_column_names[c];
-	long i = gr->col[c];
+	const char *column = c < G_COUNT ? goal_column_names[c] : NULL;
+	long i = c < G_COUNT ? gr->col[c] : -1;
 	const char *value = i >= 0 && (size_t)i < row->count ? row->field[i] : NULL;
 	size_t value_len = value ? row->len[i] : 0;
 	if (!gr->reject) {
@@ -1316,8 +1317,8 @@ static int bad_goal(struct goal_reader *gr, const struct row *row, enum goal_col
 	char shown[512] = "", reason[1024];
 	if (value)
 		diag_quote_value(shown, sizeof shown, value, value_len);
-	snprintf(reason, sizeof reason, "line %llu: %s: %s%s%s%s", (unsigned long long)row->line, column, message,
-		 value ? " (\"" : "", shown, value ? "\")" : "");
+	snprintf(reason, sizeof reason, "line %llu: %s%s%s%s%s%s", (unsigned long long)row->line,
+		 column ? column : "", column ? ": " : "", message, value ? " (\"" : "", shown, value ? "\")" : "");
 	size_t ncols = gr->header->count;
 	for (size_t k = 0; k < ncols; k++) {
 		if (k < row->count)
@@ -1431,7 +1432,7 @@ static int goal_row(void *ctx, const struct row *row)
 	if (row->count != gr->header->count) {
 		snprintf(gr->message, sizeof gr->message, "wrong number of fields: expected %zu, found %zu",
 			 gr->header->count, row->count);
-		return bad_goal(gr, row, G_OWNER, gr->message);
+		return bad_goal(gr, row, G_COUNT, gr->message);
 	}
 	const char *owner = goal_field(gr, row, G_OWNER, &goal.owner_len);
 	if (goal.owner_len == 0)
