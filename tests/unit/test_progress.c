@@ -345,14 +345,18 @@ static void test_counted_days_holidays(void **state)
 	assert_int_equal(counted_days(&every, jul1, jun1), 0);
 	assert_int_equal(counted_days(&every, day("2024-06-10"), day("2024-06-10")), 0);
 	/* Holidays before 1970: Thu 1969-12-25 and Thu 1970-01-01 (day 0).
-	 * Dec 1969 workdays 23 − 1 = 22; [1969-12-29, 1970-01-05) = Mon..Fri 5 − 2 = 3;
-	 * every day over the same week: 7 − 2 = 5. */
+	 * Dec 1969 workdays 23 − Dec 25 = 22 (Jan 1 is after it);
+	 * [1969-12-29, 1970-01-05) = Mon..Fri 5 − Jan 1 = 4 (Dec 25 is before it);
+	 * every day over the same week: 7 − Jan 1 = 6;
+	 * [1969-12-22, 1970-01-05), two weeks: 10 − 2 = 8 workdays, 14 − 2 = 12 days. */
 	const spm_day old[] = { day("1969-12-25"), 0 };
 	struct work_calendar old_work = { true, old, 2 };
 	struct work_calendar old_every = { false, old, 2 };
 	assert_int_equal(counted_days(&old_work, day("1969-12-01"), day("1970-01-01")), 22);
-	assert_int_equal(counted_days(&old_work, day("1969-12-29"), day("1970-01-05")), 3);
-	assert_int_equal(counted_days(&old_every, day("1969-12-29"), day("1970-01-05")), 5);
+	assert_int_equal(counted_days(&old_work, day("1969-12-29"), day("1970-01-05")), 4);
+	assert_int_equal(counted_days(&old_every, day("1969-12-29"), day("1970-01-05")), 6);
+	assert_int_equal(counted_days(&old_work, day("1969-12-22"), day("1970-01-05")), 8);
+	assert_int_equal(counted_days(&old_every, day("1969-12-22"), day("1970-01-05")), 12);
 	/* No holidays at all (NULL list, 0 of them) is the plain count. */
 	struct work_calendar none = { true, NULL, 0 };
 	assert_int_equal(counted_days(&none, jun1, jul1), 20);
@@ -1058,9 +1062,8 @@ static void test_progress_overflow(void **state)
 	g = goal("100000000000000000000", "100000000000000000000", HIGHER, CUMULATIVE, running(46, 92));
 	assert_progress(&g, &t, "1", "50000000000000000000", "2", "200000000000000000000", "0",
 			STATUS_ACHIEVED);
-	/* Just above 10^20 with billionths still fits: (10^29 + 1) × 10^9 = 10^38 + 10^9 < 1.7×10^38.
-	 * attainment (10^29 + 1)/10^29 → 1.0000; gap 0 (actual above the target 10^-9 … no: the
-	 * target is 10^-9, so gap max(10^-9 − actual, 0) = 0). */
+	/* 10^20 + 10^-9 against 10^-9 still fits: (10^29 + 1) × 10^9 = 10^38 + 10^9 < 1.7×10^38.
+	 * attainment (10^29 + 1)/10^9 ÷ 1/10^9 = 10^29 + 1 → achieved; gap max(10^-9 − actual, 0) = 0. */
 	g = goal("100000000000000000000.000000001", "0.000000001", HIGHER, CUMULATIVE, running(46, 92));
 	assert_true(progress_compute(&g, &t, &p));
 	assert_value(p.gap, 4, "0");
