@@ -1,6 +1,7 @@
 #!/bin/sh
 # make demo: generates a realistic Salesforce-style export (deterministic sample data) and
-# runs spm-track on it: actuals per rep, a roll-up to teams, and a dirty export with --reject.
+# runs spm-track on it: actuals per rep, a roll-up to teams, progress against a goal sheet
+# as of a fixed day, and a dirty export with --reject.
 set -eu
 bin=${1:-bin}
 dir=build/demo
@@ -17,6 +18,14 @@ echo
 echo "== the same year rolled up to teams: --roster $dir/roster.tsv --level team --grain quarter --period 2026"
 "$bin/spm-track" --map salesforce --roster "$dir/roster.tsv" --level team --period 2026 --grain quarter \
 	--metrics won_revenue,win_rate "$dir/deals.csv"
+echo
+echo "== progress as of 2026-08-15: a won_revenue goal per rep, win_rate goals per team, coverage"
+awk -F '\t' 'BEGIN { OFS = "\t"; print "owner", "period", "metric", "target" }
+	NR > 1 { print $1, "2026-Q3", "won_revenue", 150000 + 25000 * (NR % 3) }
+	NR > 1 && !seen[$2]++ { print $2, "2026-Q3", "win_rate", "0.45" }
+	NR == 2 { print $1, "2026-Q3", "coverage", 2 }' "$dir/roster.tsv" >"$dir/goals.tsv"
+"$bin/spm-track" --map salesforce --roster "$dir/roster.tsv" --goals "$dir/goals.tsv" \
+	--as-of 2026-08-15 "$dir/deals.csv" | cut -f 1-11
 echo
 echo "== a dirty export: bad rows go to $dir/rejects.tsv with a reason, the run goes on"
 "$bin/spm-track" --map salesforce --metrics won_revenue --reject "$dir/rejects.tsv" \

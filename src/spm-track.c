@@ -2761,7 +2761,7 @@ static void read_input(struct job *job, const struct mapping *map, const char *p
 	source_close(src);
 }
 
-static void print_summary(const struct tally *t)
+static void print_summary(const struct tally *t, bool goals)
 {
 	fprintf(stderr, "%s: %llu rows read, %llu used, %llu rejected", diag_program(),
 		(unsigned long long)t->read, (unsigned long long)t->used, (unsigned long long)t->rejected);
@@ -2769,7 +2769,8 @@ static void print_summary(const struct tally *t)
 		fprintf(stderr, "; %llu open deal(s) without a close date count in no period",
 			(unsigned long long)t->open_undated);
 	if (t->outside)
-		fprintf(stderr, "; %llu row(s) outside the period range", (unsigned long long)t->outside);
+		fprintf(stderr, "; %llu row(s) outside the %s", (unsigned long long)t->outside,
+			goals ? "goals' periods" : "period range");
 	if (t->after_as_of)
 		fprintf(stderr, "; %llu row(s) dated after the as-of date", (unsigned long long)t->after_as_of);
 	fputc('\n', stderr);
@@ -2956,7 +2957,7 @@ int main(int argc, char **argv)
 		output_close(&reject_goals);
 	output_close(&out);
 	if (!opt.quiet) {
-		print_summary(&all.tally);
+		print_summary(&all.tally, job.goals != NULL);
 		if (job.goals)
 			print_goal_summary(&goals);
 	}
