@@ -1409,15 +1409,17 @@ static void note_need(struct goal_sheet *g, size_t cal, const char *metric)
 	table_upsert(g->needs, g->key, len + 1, NULL);
 }
 
+/* Called by reader threads, and only for rows whose period straddles a goal's: a key of
+ * their own. */
 static bool goal_needs(const struct goal_sheet *g, size_t cal, const char *metric)
 {
-	char key[256];
 	size_t len = strlen(metric);
-	if (len + 1 > sizeof key)
-		return false;
+	char *key = xmalloc(len + 1);
 	key[0] = (char)cal;
 	memcpy(key + 1, metric, len);
-	return table_find(g->needs, key, len + 1) != NULL;
+	bool needed = table_find(g->needs, key, len + 1) != NULL;
+	free(key);
+	return needed;
 }
 
 static int goal_row(void *ctx, const struct row *row)

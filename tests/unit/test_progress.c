@@ -975,7 +975,7 @@ static void test_progress_thresholds(void **state)
 	/* 94.999999999: attainment just below 0.95; pace 1.89999999998 → ahead. */
 	g = goal("94.999999999", "100", HIGHER, CUMULATIVE, half);
 	assert_progress(&g, &c, "0.95", "50", "1.9", "190", "5", STATUS_AHEAD);
-	/* 60: pace 1.2 → ahead (on_track under the defaults? no: 1.2 ≥ 1.1, ahead there too). */
+	/* 60: pace 60/50 = 1.2 exactly → ahead (ahead under the defaults too: 1.2 ≥ 1.1). */
 	g = goal("60", "100", HIGHER, CUMULATIVE, half);
 	assert_progress(&g, &c, "0.6", "50", "1.2", "120", "40", STATUS_AHEAD);
 	/* 59.999999999: pace just below 1.2 → on_track (ahead under the defaults). */
