@@ -216,18 +216,24 @@ static bool is_achieved(struct exact *x, const struct goal_measure *g, const str
 static enum goal_status status_of(struct exact *x, const struct goal_measure *g, const struct progress *p,
 				  const struct status_thresholds *t)
 {
+	/* A total that only grows, kept under a ceiling (direction lower, cumulative): being
+	 * under it says nothing until the period ends, and once above it, it stays above. */
+	bool ceiling = g->lower && g->cumulative;
 	if (!g->elapsed.started)
 		return STATUS_NOT_STARTED;
-	if (is_achieved(x, g, p, t))
+	if ((!ceiling || g->elapsed.over) && is_achieved(x, g, p, t))
 		return STATUS_ACHIEVED;
 	if (g->elapsed.over)
 		return STATUS_MISSED;
 	if (!fraction_defined(g->actual))
 		return STATUS_BEHIND; /* nothing measured yet */
+	if (ceiling && compare(x, g->actual, fraction_of(g->target)) > 0)
+		return STATUS_BEHIND;
 	if (!fraction_defined(p->pace)) {
-		/* nothing expected yet (first non-working days, or a target of 0) */
-		bool moving = !g->lower && g->actual.num > 0;
-		return moving ? STATUS_AHEAD : STATUS_ON_TRACK;
+		/* higher: nothing expected yet (elapsed 0, or a target of 0), so any progress is
+		 * ahead; lower: nothing spent yet, which is ahead of any allowance */
+		bool ahead = g->lower ? p->expected.num > 0 : g->actual.num > 0;
+		return ahead ? STATUS_AHEAD : STATUS_ON_TRACK;
 	}
 	if (compare(x, p->pace, fraction_of(t->ahead)) >= 0)
 		return STATUS_AHEAD;

@@ -673,7 +673,7 @@ static void test_progress_exact(void **state)
 	assert_progress(&g, &t, "0.1111", "3", "0.3333", "3", "8", STATUS_BEHIND);
 	/* Cents: target 1000.01, actual 333.34, share 1/3. attainment 33334/100001 = 0.333336…
 	 * → 0.3333; expected 1000.01/3 = 333.336666… → 333.3367; pace 333.34 ÷ 333.336666…
-	 * = 100002/100001 = 1.0000099… → 1.0000 (ahead? no: 1.00001 < 1.1 → on_track);
+	 * = 100002/100001 = 1.0000099… → 1.0000 (0.9 ≤ 1.00001 < 1.1 → on_track);
 	 * projected 333.34 × 3 = 1000.02; gap 1000.01 − 333.34 = 666.67. */
 	g = goal("333.34", "1000.01", HIGHER, CUMULATIVE, e);
 	assert_progress(&g, &t, "0.3333", "333.3367", "1", "1000.02", "666.67", STATUS_ON_TRACK);
@@ -693,10 +693,11 @@ static void test_progress_lower(void **state)
 	struct progress p = computed(&g, &t);
 	assert_value(p.attainment, 2, "0.83");
 	assert_value(p.pace, 2, "0.42");
-	/* Lower, cumulative, actual 80: attainment 100/80 = 1.25 → achieved; pace 50/80 = 0.625;
-	 * projected 160; gap max(80 − 100, 0) = 0. */
+	/* Lower, cumulative, actual 80: attainment 100/80 = 1.25, but a ceiling is not achieved
+	 * before the period ends; pace 50/80 = 0.625 → behind (projected 160 > 100); gap
+	 * max(80 − 100, 0) = 0. */
 	g = goal("80", "100", LOWER, CUMULATIVE, running(46, 92));
-	assert_progress(&g, &t, "1.25", "50", "0.625", "160", "0", STATUS_ACHIEVED);
+	assert_progress(&g, &t, "1.25", "50", "0.625", "160", "0", STATUS_BEHIND);
 	/* Lower, level (cycle days = 90 days over 2 deals = 45), target 30, share 1/2.
 	 * expected = target 30; attainment 30/45 = 2/3 = 0.6667; pace = attainment (behind);
 	 * projected = actual 45; gap 45 − 30 = 15. */
@@ -721,8 +722,10 @@ static void test_progress_lower(void **state)
 	 * projected 0; gap max(0 − 30, 0) = 0. Level and cumulative (expected 30 × 1/2 = 15). */
 	g = goal("0", "30", LOWER, LEVEL, running(46, 92));
 	assert_progress(&g, &t, NULL, "30", NULL, "0", "0", STATUS_ACHIEVED);
+	/* Cumulative (a ceiling): not achieved before the end; nothing spent of an allowance of
+	 * 15 so far, pace undefined → ahead. */
 	g = goal("0", "30", LOWER, CUMULATIVE, running(46, 92));
-	assert_progress(&g, &t, NULL, "15", NULL, "0", "0", STATUS_ACHIEVED);
+	assert_progress(&g, &t, NULL, "15", NULL, "0", "0", STATUS_AHEAD);
 	g = goal("0", "30", LOWER, CUMULATIVE, ended(92));
 	assert_progress(&g, &t, NULL, "30", NULL, "0", "0", STATUS_ACHIEVED);
 	/* Lower, target 0, actual 0: 0/0 undefined; 0 <= 0 → achieved. */
@@ -858,9 +861,10 @@ static void test_progress_elapsed_zero(void **state)
 	 * → behind; projected undefined; gap 50. */
 	g = goal("150", "100", LOWER, CUMULATIVE, e);
 	assert_progress(&g, &t, "0.6667", "0", "0", NULL, "50", STATUS_BEHIND);
-	/* Lower, cumulative, actual 5: attainment 100/5 = 20 → achieved; pace 0; gap 0. */
+	/* Lower, cumulative, actual 5: attainment 100/5 = 20, not achieved before the end (a
+	 * ceiling); pace 0/5 = 0 → behind (5 spent when nothing was due); gap 0. */
 	g = goal("5", "100", LOWER, CUMULATIVE, e);
-	assert_progress(&g, &t, "20", "0", "0", NULL, "0", STATUS_ACHIEVED);
+	assert_progress(&g, &t, "20", "0", "0", NULL, "0", STATUS_BEHIND);
 	/* The same with a hand-made elapsed of 0 of 92. */
 	g = goal("5", "100", HIGHER, CUMULATIVE, running(0, 92));
 	assert_progress(&g, &t, "0.05", "0", NULL, NULL, "95", STATUS_AHEAD);
@@ -1005,25 +1009,32 @@ static void test_progress_thresholds(void **state)
 	assert_progress(&g, &t, "0.8", "0.5", "0.8", "0.4", "0.1", STATUS_BEHIND);
 }
 
-/* Questionable, not a failure: a lower-is-better cumulative metric (say total discounts
- * against a ceiling) only grows, yet it is "achieved" mid-period while under the ceiling,
- * and once over the ceiling mid-period it can still be on_track although it can no longer
- * end at or under it. This test pins the current behaviour, which follows the documented
- * order (attainment first, then pace). */
+/* A lower-is-better cumulative metric (total discounts against a ceiling) only grows: being
+ * under the ceiling mid-period is not yet an achievement, and once above it, it stays above
+ * (behind whatever the pace). Status then comes from the pace: expected ÷ actual. */
 static void test_progress_lower_cumulative_semantics(void **state)
 {
 	(void)state;
 	struct status_thresholds t = default_thresholds();
-	/* Target 100, actual 10 at 1/92 of the period: attainment 100/10 = 10 → achieved;
-	 * expected 100/92 = 1.086956… → 1.0870; pace 1.0869…/10 = 100/920 = 5/46 = 0.108695… → 0.1087;
-	 * projected 10 × 92 = 920; gap 0. */
+	/* Target 100, actual 10 at 1/92 of the period: attainment 100/10 = 10 but not achieved
+	 * before the end; expected 100/92 = 1.086956… → 1.087; pace 1.0869…/10 = 5/46 =
+	 * 0.108695… → 0.1087 → behind (spending 10 when 1.09 was due); projected 10 × 92 = 920;
+	 * gap 0. */
 	struct goal_measure g = goal("10", "100", LOWER, CUMULATIVE, running(1, 92));
-	assert_progress(&g, &t, "10", "1.087", "0.1087", "920", "0", STATUS_ACHIEVED);
+	assert_progress(&g, &t, "10", "1.087", "0.1087", "920", "0", STATUS_BEHIND);
 	/* Target 100, actual 105 at 95/100: attainment 100/105 = 20/21 = 0.952380… → 0.9524;
-	 * expected 95; pace 95/105 = 19/21 = 0.904761… → 0.9048 (≥ 0.9 → on_track);
-	 * projected 105 ÷ 95/100 = 10500/95 = 110.526315… → 110.5263; gap 5. */
+	 * expected 95; pace 95/105 = 19/21 = 0.904761… → 0.9048, but the ceiling is already
+	 * passed: behind; projected 105 ÷ 95/100 = 110.526315… → 110.5263; gap 5. */
 	g = goal("105", "100", LOWER, CUMULATIVE, running(95, 100));
-	assert_progress(&g, &t, "0.9524", "95", "0.9048", "110.5263", "5", STATUS_ON_TRACK);
+	assert_progress(&g, &t, "0.9524", "95", "0.9048", "110.5263", "5", STATUS_BEHIND);
+	/* Target 100, actual 40 at 50/100: expected 50; pace 50/40 = 1.25 → ahead (under
+	 * pace); attainment 100/40 = 2.5; projected 40 ÷ 1/2 = 80; gap 0. */
+	g = goal("40", "100", LOWER, CUMULATIVE, running(50, 100));
+	assert_progress(&g, &t, "2.5", "50", "1.25", "80", "0", STATUS_AHEAD);
+	/* The same 90 of 100 once the period is over: achieved (attainment 100/90 = 1.1111;
+	 * expected 100; pace 100/90 = 1.1111; projected 90; gap 0). */
+	g = goal("90", "100", LOWER, CUMULATIVE, ended(100));
+	assert_progress(&g, &t, "1.1111", "100", "1.1111", "90", "0", STATUS_ACHIEVED);
 }
 
 /* Questionable, not a failure: negative values. A lower-is-better actual below a positive
