@@ -211,6 +211,7 @@ struct tally {
 	uint64_t read, used, rejected;
 	uint64_t open_undated; /* open deals with no close date: in no period */
 	uint64_t outside;      /* rows dated outside --from/--to/--period */
+	uint64_t unneeded;     /* rows dated outside every reported goal's period */
 	uint64_t after_as_of;  /* rows dated after --as-of */
 };
 
@@ -871,10 +872,10 @@ static void select_metrics(const struct track_options *opt, struct metric_set *m
 			if (ms->all[i].builtin != M_COVERAGE)
 				select_metric(ms, &scap, &ms->all[i]);
 	}
+	ms->needs[COL_REP] = ms->needs[COL_DATE] = true; /* even with no metric (an empty sheet) */
 	for (size_t i = 0; i < ms->nselected; i++) {
 		struct metric *m = ms->selected[i];
 		ms->any_ratio |= m->ratio;
-		ms->needs[COL_REP] = ms->needs[COL_DATE] = true;
 		if (m->builtin == M_CUSTOM) {
 			m->slot = ms->ncustom++;
 			continue;
@@ -1348,6 +1349,31 @@ static bool same_reps(const struct roster *r, enum level a, enum level b, const 
 	return true;
 }
 
+enum name_lookup { NAME_FOUND, NAME_UNKNOWN, NAME_AMBIGUOUS };
+
+/* The lowest of the allowed levels whose roster column holds name. It is ambiguous when
+ * another allowed level holds it too with other reps (*other tells which). */
+static enum name_lookup roster_level_of(const struct roster *r, const char *name, size_t len,
+					const bool allowed[LEVEL_COUNT], enum level *found, enum level *other)
+{
+	int first = -1;
+	for (int l = 0; l < LEVEL_COUNT; l++) {
+		if (!allowed[l] || !r->has_level[l] || !table_find(r->names[l], name, len))
+			continue;
+		if (first < 0) {
+			first = l;
+		} else if (!same_reps(r, (enum level)first, (enum level)l, name, len)) {
+			*found = (enum level)first;
+			*other = (enum level)l;
+			return NAME_AMBIGUOUS;
+		}
+	}
+	if (first < 0)
+		return NAME_UNKNOWN;
+	*found = (enum level)first;
+	return NAME_FOUND;
+}
+
 /* The level a goal's owner is named at: --level, or the one roster level holding the
  * name. NULL if found, else the problem. */
 static const char *goal_owner_level(struct goal_reader *gr, const char *owner, size_t len, enum level *out)
@@ -1364,22 +1390,19 @@ static const char *goal_owner_level(struct goal_reader *gr, const char *owner, s
 			 level_names[*out]);
 		return gr->message;
 	}
-	int found = -1;
-	for (int l = 0; l < LEVEL_COUNT; l++) {
-		if (!r->has_level[l] || !table_find(r->names[l], owner, len))
-			continue;
-		if (found < 0) {
-			found = l;
-		} else if (!same_reps(r, (enum level)found, (enum level)l, owner, len)) {
-			snprintf(gr->message, sizeof gr->message,
-				 "names both a %s and a %s of other reps in the roster; say which with --level",
-				 level_names[found], level_names[l]);
-			return gr->message;
-		}
-	}
-	if (found < 0)
+	const bool every[LEVEL_COUNT] = { true, true, true, true };
+	enum level other;
+	switch (roster_level_of(r, owner, len, every, out, &other)) {
+	case NAME_FOUND:
+		return NULL;
+	case NAME_UNKNOWN:
 		return "not in the roster (as a rep, team, manager or region)";
-	*out = (enum level)found;
+	case NAME_AMBIGUOUS:
+		snprintf(gr->message, sizeof gr->message,
+			 "names both a %s and a %s of other reps in the roster; say which with --level",
+			 level_names[*out], level_names[other]);
+		return gr->message;
+	}
 	return NULL;
 }
 
@@ -1529,7 +1552,10 @@ static void load_goals(const struct track_options *opt, const struct metric_set 
 			diag_exit(SPM_EXIT_DATA);
 		}
 		if (gr.col[c] < 0 && c <= G_TARGET) {
-			diag_at(opt->goals, 1, NULL, NULL, 0, "a goal sheet needs the columns owner, period, metric and target");
+			char msg[160];
+			snprintf(msg, sizeof msg, "no column '%s' (a goal sheet needs owner, period, metric and target)",
+				 goal_column_names[c]);
+			diag_at(opt->goals, 1, NULL, NULL, 0, msg);
 			diag_exit(SPM_EXIT_DATA);
 		}
 	}
@@ -1812,7 +1838,7 @@ static int export_row(void *ctx, const struct row *row)
 	}
 	if (job->span.limited && (close < job->span.lo || close >= job->span.hi)) {
 		cs->tally.used++;
-		cs->tally.outside++;
+		cs->tally.unneeded++;
 		return 0;
 	}
 	if (job->goals && close > job->opt->as_of) {
@@ -1967,7 +1993,8 @@ static int actuals_row(void *ctx, const struct row *row)
 		bad_row(cs, row, 2, "distinct counts cannot be merged from actuals");
 		return reject_or_stop(cs, row);
 	}
-	if (job->goals && p.start > job->opt->as_of) {
+	/* pipeline is a forecast, as for open deals in an export: kept whatever its period */
+	if (job->goals && p.start > job->opt->as_of && strcmp(metric, "pipeline") != 0) {
 		cs->tally.used++;
 		cs->tally.after_as_of++;
 		return 0;
@@ -2135,6 +2162,7 @@ static void merge_state(struct chunk_state *into, const struct chunk_state *from
 	into->tally.rejected += from->tally.rejected;
 	into->tally.open_undated += from->tally.open_undated;
 	into->tally.outside += from->tally.outside;
+	into->tally.unneeded += from->tally.unneeded;
 	into->tally.after_as_of += from->tally.after_as_of;
 }
 
@@ -2436,8 +2464,8 @@ static struct fraction metric_actual(struct progress_job *pj, const struct progr
 }
 
 /* coverage = open pipeline ÷ what is left of the period's won_revenue goal; no value
- * without such a goal, or once it is reached. */
-static struct fraction coverage_actual(struct progress_job *pj, const struct progress_ref *r)
+ * without such a goal, or once it is reached (*reached: the coverage is unbounded). */
+static struct fraction coverage_actual(struct progress_job *pj, const struct progress_ref *r, bool *reached)
 {
 	const struct fraction none = { 0, 0 };
 	const struct metric_set *ms = pj->job->metrics;
@@ -2449,15 +2477,20 @@ static struct fraction coverage_actual(struct progress_job *pj, const struct pro
 	if (!fraction_round(metric_actual(pj, r, find_metric(ms, "won_revenue")), DECIMAL_PLACES, &won) ||
 	    !fraction_round(metric_actual(pj, r, find_metric(ms, "pipeline")), DECIMAL_PLACES, &pipeline))
 		return none;
-	if (!decimal_sub(won_goal->target, won, &gap) || decimal_sign(gap) <= 0)
+	if (!decimal_sub(won_goal->target, won, &gap))
 		return none;
+	if (decimal_sign(gap) <= 0) {
+		*reached = true;
+		return none;
+	}
 	return fraction_ratio(pipeline, gap);
 }
 
-static struct fraction actual_of(struct progress_job *pj, const struct progress_ref *r)
+static struct fraction actual_of(struct progress_job *pj, const struct progress_ref *r, bool *reached)
 {
+	*reached = false;
 	if (r->metric->builtin == M_COVERAGE)
-		return coverage_actual(pj, r);
+		return coverage_actual(pj, r, reached);
 	return metric_actual(pj, r, r->metric);
 }
 
@@ -2489,7 +2522,8 @@ static void write_progress_row(struct output *o, struct progress_job *pj, const 
 	const struct metric *m = r->metric;
 	const struct goal *g = r->goal;
 	struct elapsed e = period_elapsed(r->period, pj->job->opt->as_of, &pj->calendar);
-	struct fraction actual = actual_of(pj, r);
+	bool reached;
+	struct fraction actual = actual_of(pj, r, &reached);
 	int quantity = m->places >= 2 ? m->places : 2; /* expected and projected are rarely whole */
 
 	output_field(o, r->owner, r->owner_len);
@@ -2507,6 +2541,10 @@ static void write_progress_row(struct output *o, struct progress_job *pj, const 
 		char weight[DECIMAL_BUFSIZE];
 		if (!progress_compute(&gm, &pj->job->opt->thresholds, &p))
 			sum_overflow(m->name);
+		if (reached && e.started) { /* coverage of a made number: unbounded, so achieved */
+			p.status = STATUS_ACHIEVED;
+			p.gap = fraction_of(decimal_zero());
+		}
 		output_tab(o);
 		write_quantity(o, fraction_of(g->target), m->places, true);
 		output_tab(o);
@@ -2539,6 +2577,30 @@ static bool period_in_range(const struct range *range, struct period p)
 	return !range->limited || (p.start >= range->lo && period_end(p) <= range->hi);
 }
 
+/* Whether an --all row of this group names its owner unambiguously: with several
+ * roster levels, a name is shown at the lowest level holding it, and not at all when
+ * two levels hold it with different reps (counted, and said on stderr). */
+static bool owner_shown_at(const struct job *job, const char *owner, size_t len, enum level level,
+			   uint64_t *ambiguous)
+{
+	if (!job->roster || job->nlevels < 2)
+		return true;
+	bool allowed[LEVEL_COUNT] = { false };
+	for (size_t k = 0; k < job->nlevels; k++)
+		allowed[job->level[k]] = true;
+	enum level found, other;
+	switch (roster_level_of(job->roster, owner, len, allowed, &found, &other)) {
+	case NAME_FOUND:
+		return found == level;
+	case NAME_AMBIGUOUS:
+		(*ambiguous)++;
+		return false;
+	case NAME_UNKNOWN:
+		break;
+	}
+	return true;
+}
+
 /* With --all: the actuals of every group that no goal covers. */
 static void add_actuals_without_goals(struct progress_job *pj, struct progress_ref **refs, size_t *n,
 				      size_t *cap)
@@ -2546,6 +2608,7 @@ static void add_actuals_without_goals(struct progress_job *pj, struct progress_r
 	const struct job *job = pj->job;
 	const struct table *groups = pj->all->groups;
 	const struct metric_set *ms = job->metrics;
+	uint64_t ambiguous = 0;
 	for (size_t i = 0; i < table_count(groups); i++) {
 		size_t len;
 		const char *key = table_key(groups, i, &len);
@@ -2567,6 +2630,8 @@ static void add_actuals_without_goals(struct progress_job *pj, struct progress_r
 		}
 		r.owner = rest;
 		r.owner_len = rest_len;
+		if (!owner_shown_at(job, r.owner, r.owner_len, r.level, &ambiguous))
+			continue;
 		for (size_t k = 0; k < ms->nselected; k++) {
 			const struct metric *m = ms->selected[k];
 			if (metric && strcmp(metric, m->name) != 0)
@@ -2578,6 +2643,11 @@ static void add_actuals_without_goals(struct progress_job *pj, struct progress_r
 			(*refs)[(*n)++] = r;
 		}
 	}
+	if (ambiguous)
+		fprintf(stderr,
+			"%s: --all: %llu group(s) left out: their owner names two roster levels with "
+			"different reps (use --level)\n",
+			diag_program(), (unsigned long long)ambiguous);
 }
 
 static void emit_progress(struct output *o, const struct job *job, const struct chunk_state *all,
@@ -2763,7 +2833,7 @@ static void read_input(struct job *job, const struct mapping *map, const char *p
 	source_close(src);
 }
 
-static void print_summary(const struct tally *t, bool goals)
+static void print_summary(const struct tally *t)
 {
 	fprintf(stderr, "%s: %llu rows read, %llu used, %llu rejected", diag_program(),
 		(unsigned long long)t->read, (unsigned long long)t->used, (unsigned long long)t->rejected);
@@ -2771,8 +2841,9 @@ static void print_summary(const struct tally *t, bool goals)
 		fprintf(stderr, "; %llu open deal(s) without a close date count in no period",
 			(unsigned long long)t->open_undated);
 	if (t->outside)
-		fprintf(stderr, "; %llu row(s) outside the %s", (unsigned long long)t->outside,
-			goals ? "goals' periods" : "period range");
+		fprintf(stderr, "; %llu row(s) outside the period range", (unsigned long long)t->outside);
+	if (t->unneeded)
+		fprintf(stderr, "; %llu row(s) outside the goals' periods", (unsigned long long)t->unneeded);
 	if (t->after_as_of)
 		fprintf(stderr, "; %llu row(s) dated after the as-of date", (unsigned long long)t->after_as_of);
 	fputc('\n', stderr);
@@ -2959,7 +3030,7 @@ int main(int argc, char **argv)
 		output_close(&reject_goals);
 	output_close(&out);
 	if (!opt.quiet) {
-		print_summary(&all.tally, job.goals != NULL);
+		print_summary(&all.tally);
 		if (job.goals)
 			print_goal_summary(&goals);
 	}
