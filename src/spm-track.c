@@ -3,6 +3,7 @@
 #include "decimal.h"
 #include "diag.h"
 #include "input.h"
+#include "metrics.h"
 #include "options.h"
 #include "output.h"
 #include "period.h"
@@ -38,52 +39,27 @@ static const struct preset presets[] = {
 
 /* ---- metrics ---- */
 
-enum agg { AGG_COUNT, AGG_SUM, AGG_AVG, AGG_MIN, AGG_MAX, AGG_DISTINCT };
-
-enum builtin {
-	M_WON_REVENUE, M_WON_DEALS, M_LOST_DEALS, M_WIN_RATE, M_AVG_DEAL, M_CYCLE_DAYS, M_PIPELINE,
-	M_COVERAGE, /* pipeline ÷ the gap to the won_revenue goal: needs --goals */
-	M_BUILTIN_COUNT, M_CUSTOM = M_BUILTIN_COUNT
-};
-
-static const char *const builtin_names[M_BUILTIN_COUNT] = {
-	"won_revenue", "won_deals", "lost_deals", "win_rate", "avg_deal", "cycle_days", "pipeline",
-	"coverage",
-};
-
-struct condition {
-	char *column;
-	char *value;
-	bool negate;
-	long index; /* resolved per file */
-};
-
-struct metric {
-	char *name;
-	enum builtin builtin; /* M_CUSTOM for a metrics-file metric */
-	enum agg agg;
-	bool ratio;           /* value = numerator ÷ denominator: merges by its parts */
-	int places;           /* decimals printed; -1: as exact as the value is */
-	bool cumulative;      /* grows through a period (sums, counts), so goals are prorated */
-	bool lower;           /* default direction: less is better (cycle_days) */
-	char *column;         /* custom: the column aggregated */
-	struct condition *where;
-	size_t nwhere;
-	long index;           /* custom: resolved column index per file */
-	size_t slot;          /* custom: its accumulator */
-};
-
+/* The metrics known, and those this run computes. */
 struct metric_set {
-	struct metric *all; /* built-ins, then the metrics file's */
-	size_t nall;
+	struct metric_catalog catalog;
 	struct metric **selected;
 	size_t nselected;
 	size_t ncustom;
-	size_t cap;
 	bool any_ratio;
 	bool coverage;         /* coverage is selected: won_revenue and pipeline are needed */
 	bool needs[COL_COUNT]; /* columns the selected metrics read */
 };
+
+static struct metric *find_metric(const struct metric_set *ms, const char *name)
+{
+	return metric_find(&ms->catalog, name);
+}
+
+static void free_metrics(struct metric_set *ms)
+{
+	metric_catalog_free(&ms->catalog);
+	free(ms->selected);
+}
 
 /* ---- options ---- */
 
@@ -505,48 +481,6 @@ static int parse_options(int argc, char **argv, struct track_options *opt)
 	return optind;
 }
 
-/* ---- side files (mapping, metrics file, roster) ---- */
-
-/* The first problem found in a side file; reading stops there. */
-struct file_problem {
-	uint64_t line;
-	const char *column;
-	const char *message;
-	char value[128];
-	bool has_value;
-};
-
-static int file_problem_at(struct file_problem *fp, const struct row *row, const char *column,
-			   const char *value, const char *message)
-{
-	fp->line = row->line;
-	fp->column = column;
-	fp->message = message;
-	fp->has_value = value != NULL;
-	snprintf(fp->value, sizeof fp->value, "%s", value ? value : "");
-	return 1;
-}
-
-/* Reads a whole side file through on_row (one chunk); its first problem exits 1. */
-static void read_side_file(struct source *src, const char *path, row_fn on_row, void *ctx,
-			   const struct file_problem *fp)
-{
-	struct scan_chunk chunk = { .ctx = ctx };
-	struct scan_options so = { NULL, true, on_row };
-	source_plan(src, 1);
-	source_scan(src, &so, &chunk, 1);
-	if (chunk.error.line) {
-		diag_at(path, chunk.error.line, NULL, NULL, 0, chunk.error.message);
-		diag_exit(SPM_EXIT_DATA);
-	}
-	if (fp->line) {
-		diag_at(path, fp->line, fp->column, fp->has_value ? fp->value : NULL, strlen(fp->value),
-			fp->message);
-		diag_exit(SPM_EXIT_DATA);
-	}
-	source_close(src);
-}
-
 /* ---- column mapping ---- */
 
 static enum column column_by_name(const char *name)
@@ -631,199 +565,6 @@ static void free_mapping(struct mapping *map)
 
 /* ---- metrics ---- */
 
-static void add_builtin(struct metric_set *ms, size_t *cap, enum builtin b)
-{
-	static const struct {
-		enum agg agg;
-		bool ratio, cumulative, lower;
-		int places;
-	} spec[M_BUILTIN_COUNT] = {
-		[M_WON_REVENUE] = { AGG_SUM, false, true, false, 2 },
-		[M_WON_DEALS] = { AGG_COUNT, false, true, false, 0 },
-		[M_LOST_DEALS] = { AGG_COUNT, false, true, false, 0 },
-		[M_WIN_RATE] = { AGG_AVG, true, false, false, 4 },
-		[M_AVG_DEAL] = { AGG_AVG, true, false, false, 2 },
-		[M_CYCLE_DAYS] = { AGG_AVG, true, false, true, 2 },
-		/* open pipeline is a level at a moment, not a flow: never prorated */
-		[M_PIPELINE] = { AGG_SUM, false, false, false, 2 },
-		[M_COVERAGE] = { AGG_AVG, true, false, false, 4 },
-	};
-	xgrow((void **)&ms->all, cap, ms->nall + 1, sizeof *ms->all);
-	struct metric *m = &ms->all[ms->nall++];
-	memset(m, 0, sizeof *m);
-	m->name = xstrdup(builtin_names[b]);
-	m->builtin = b;
-	m->agg = spec[b].agg;
-	m->ratio = spec[b].ratio;
-	m->places = spec[b].places;
-	m->cumulative = spec[b].cumulative;
-	m->lower = spec[b].lower;
-	m->index = -1;
-}
-
-static bool parse_agg(const char *s, enum agg *out)
-{
-	static const char *const names[] = { "count", "sum", "avg", "min", "max", "distinct" };
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		if (strcmp(s, names[i]) == 0) {
-			*out = (enum agg)i;
-			return true;
-		}
-	}
-	return false;
-}
-
-static bool is_metric_name(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
-			return false;
-	return true;
-}
-
-static char *trimmed_copy(const char *s, size_t len)
-{
-	while (len && *s == ' ') {
-		s++;
-		len--;
-	}
-	while (len && s[len - 1] == ' ')
-		len--;
-	return xmemdup0(s, len);
-}
-
-/* "type=Call&stage!=Lost": conditions that must all hold. */
-static bool parse_where(const char *text, struct metric *m)
-{
-	size_t n, cap = 0;
-	char **parts = split_list(text, '&', &n);
-	bool ok = true;
-	for (size_t i = 0; i < n && ok; i++) {
-		char *p = parts[i];
-		char *ne = strstr(p, "!=");
-		char *eq = strchr(p, '=');
-		struct condition cond = { NULL, NULL, ne != NULL, -1 };
-		char *op = ne ? ne : eq;
-		if (!op || op == p) {
-			ok = false;
-			break;
-		}
-		cond.column = trimmed_copy(p, (size_t)(op - p));
-		const char *value = op + (ne ? 2 : 1);
-		cond.value = xstrdup(value);
-		if (!*cond.column) {
-			free(cond.column);
-			free(cond.value);
-			ok = false;
-			break;
-		}
-		xgrow((void **)&m->where, &cap, m->nwhere + 1, sizeof *m->where);
-		m->where[m->nwhere++] = cond;
-	}
-	free_list(parts, n);
-	return ok;
-}
-
-/* The built-in or custom metric of that name, or NULL. */
-static struct metric *find_metric(const struct metric_set *ms, const char *name)
-{
-	for (size_t i = 0; i < ms->nall; i++)
-		if (strcmp(ms->all[i].name, name) == 0)
-			return &ms->all[i];
-	return NULL;
-}
-
-struct metrics_reader {
-	struct metric_set *ms;
-	size_t *cap;
-	long col[7];
-	struct file_problem problem;
-};
-
-enum { MF_METRIC, MF_AGG, MF_COLUMN, MF_WHERE, MF_UNIT, MF_DIRECTION, MF_CATEGORY };
-
-static const char *mf_field(const struct metrics_reader *mr, const struct row *row, int which)
-{
-	long i = mr->col[which];
-	return i >= 0 && (size_t)i < row->count ? row->field[i] : "";
-}
-
-static int metrics_bad(struct metrics_reader *mr, const struct row *row, const char *column,
-		       const char *value, const char *message)
-{
-	return file_problem_at(&mr->problem, row, column, value, message);
-}
-
-static int metrics_row(void *ctx, const struct row *row)
-{
-	struct metrics_reader *mr = ctx;
-	struct metric_set *ms = mr->ms;
-	const char *name = mf_field(mr, row, MF_METRIC);
-	const char *agg = mf_field(mr, row, MF_AGG);
-	const char *column = mf_field(mr, row, MF_COLUMN);
-	const char *where = mf_field(mr, row, MF_WHERE);
-	const char *unit = mf_field(mr, row, MF_UNIT);
-	const char *direction = mf_field(mr, row, MF_DIRECTION);
-	struct metric m;
-	if (name[0] == '#')
-		return 0;
-	memset(&m, 0, sizeof m);
-	if (!is_metric_name(name))
-		return metrics_bad(mr, row, "metric", name, "a metric name is lowercase letters, digits and _");
-	const struct metric *same = find_metric(ms, name);
-	if (same)
-		return metrics_bad(mr, row, "metric", name,
-				   same->builtin == M_CUSTOM ? "defined twice" : "is a built-in metric");
-	if (!parse_agg(agg, &m.agg))
-		return metrics_bad(mr, row, "agg", agg, "expected count, sum, avg, min, max or distinct");
-	if (*direction && strcmp(direction, "higher") && strcmp(direction, "lower"))
-		return metrics_bad(mr, row, "direction", direction, "expected higher or lower");
-	if (m.agg != AGG_COUNT && !*column)
-		return metrics_bad(mr, row, "column", column, "this aggregation needs a column");
-	if (*where && !parse_where(where, &m)) {
-		for (size_t i = 0; i < m.nwhere; i++) {
-			free(m.where[i].column);
-			free(m.where[i].value);
-		}
-		free(m.where);
-		return metrics_bad(mr, row, "where", where, "expected column=value or column!=value, joined by &");
-	}
-	m.name = xstrdup(name);
-	m.builtin = M_CUSTOM;
-	m.column = *column ? xstrdup(column) : NULL;
-	m.ratio = m.agg == AGG_AVG;
-	m.cumulative = m.agg == AGG_COUNT || m.agg == AGG_SUM || m.agg == AGG_DISTINCT;
-	m.lower = strcmp(direction, "lower") == 0;
-	if (strcmp(unit, "money") == 0 || strcmp(unit, "currency") == 0)
-		m.places = 2;
-	else if (strcmp(unit, "ratio") == 0)
-		m.places = 4;
-	else
-		m.places = m.agg == AGG_AVG ? 2 : -1;
-	m.index = -1;
-	xgrow((void **)&ms->all, mr->cap, ms->nall + 1, sizeof *ms->all);
-	ms->all[ms->nall++] = m;
-	return 0;
-}
-
-static void load_metrics_file(const char *path, struct metric_set *ms, size_t *cap)
-{
-	static const char *const names[] = { "metric", "agg", "column", "where", "unit", "direction", "category" };
-	struct source *src = source_open(path, FORMAT_AUTO);
-	const struct header *h = source_header(src);
-	struct metrics_reader mr = { .ms = ms, .cap = cap };
-	for (int i = 0; i < 7; i++)
-		mr.col[i] = header_find(h, names[i]);
-	if (mr.col[MF_METRIC] < 0 || mr.col[MF_AGG] < 0) {
-		diag_at(path, 1, NULL, NULL, 0, "a metrics file needs the columns metric and agg");
-		diag_exit(SPM_EXIT_DATA);
-	}
-	read_side_file(src, path, metrics_row, &mr, &mr.problem);
-}
-
-
 static void select_metric(struct metric_set *ms, size_t *cap, struct metric *m)
 {
 	for (size_t i = 0; i < ms->nselected; i++)
@@ -837,10 +578,7 @@ static void select_metric(struct metric_set *ms, size_t *cap, struct metric *m)
 static void load_metrics(const struct track_options *opt, struct metric_set *ms)
 {
 	memset(ms, 0, sizeof *ms);
-	for (int b = 0; b < M_BUILTIN_COUNT; b++)
-		add_builtin(ms, &ms->cap, (enum builtin)b);
-	if (opt->metrics_file)
-		load_metrics_file(opt->metrics_file, ms, &ms->cap);
+	metric_catalog_load(&ms->catalog, opt->metrics_file);
 }
 
 /* The metrics to compute: --metrics, else those of the goal sheet, else every built-in
@@ -868,9 +606,10 @@ static void select_metrics(const struct track_options *opt, struct metric_set *m
 		for (size_t i = 0; i < nwanted; i++)
 			select_metric(ms, &scap, wanted[i]);
 	} else {
-		for (size_t i = opt->metrics_file ? M_BUILTIN_COUNT : 0; i < ms->nall; i++)
-			if (ms->all[i].builtin != M_COVERAGE)
-				select_metric(ms, &scap, &ms->all[i]);
+		const struct metric_catalog *c = &ms->catalog;
+		for (size_t i = opt->metrics_file ? M_BUILTIN_COUNT : 0; i < c->nall; i++)
+			if (c->all[i].builtin != M_COVERAGE)
+				select_metric(ms, &scap, &c->all[i]);
 	}
 	ms->needs[COL_REP] = ms->needs[COL_DATE] = true; /* even with no metric (an empty sheet) */
 	for (size_t i = 0; i < ms->nselected; i++) {
@@ -889,22 +628,6 @@ static void select_metrics(const struct track_options *opt, struct metric_set *m
 		if (m->builtin == M_COVERAGE)
 			ms->coverage = true;
 	}
-}
-
-static void free_metrics(struct metric_set *ms)
-{
-	for (size_t i = 0; i < ms->nall; i++) {
-		struct metric *m = &ms->all[i];
-		for (size_t k = 0; k < m->nwhere; k++) {
-			free(m->where[k].column);
-			free(m->where[k].value);
-		}
-		free(m->where);
-		free(m->column);
-		free(m->name);
-	}
-	free(ms->all);
-	free(ms->selected);
 }
 
 /* ---- roster ---- */

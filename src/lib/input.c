@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -952,4 +953,36 @@ void source_scan(struct source *src, const struct scan_options *opt, struct scan
 	free(readers);
 	free(jobs);
 	free(threads);
+}
+
+/* ---- side files ---- */
+
+int file_problem_at(struct file_problem *fp, const struct row *row, const char *column,
+			   const char *value, const char *message)
+{
+	fp->line = row->line;
+	fp->column = column;
+	fp->message = message;
+	fp->has_value = value != NULL;
+	snprintf(fp->value, sizeof fp->value, "%s", value ? value : "");
+	return 1;
+}
+
+void read_side_file(struct source *src, const char *path, row_fn on_row, void *ctx,
+			   const struct file_problem *fp)
+{
+	struct scan_chunk chunk = { .ctx = ctx };
+	struct scan_options so = { NULL, true, on_row };
+	source_plan(src, 1);
+	source_scan(src, &so, &chunk, 1);
+	if (chunk.error.line) {
+		diag_at(path, chunk.error.line, NULL, NULL, 0, chunk.error.message);
+		diag_exit(SPM_EXIT_DATA);
+	}
+	if (fp->line) {
+		diag_at(path, fp->line, fp->column, fp->has_value ? fp->value : NULL, strlen(fp->value),
+			fp->message);
+		diag_exit(SPM_EXIT_DATA);
+	}
+	source_close(src);
 }

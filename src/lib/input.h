@@ -79,4 +79,22 @@ enum input_format format_for_path(const char *path);
 /* Decodes the TSV escapes \t \n \r \\ in place; returns the new length. */
 size_t tsv_unescape(char *s, size_t len);
 
+/* The first problem found in a side file (roster, metrics file, goal sheet...). */
+struct file_problem {
+	uint64_t line;
+	const char *column;
+	const char *message;
+	char value[128];
+	bool has_value;
+};
+
+/* Records a problem at row and returns 1 (stop reading). */
+int file_problem_at(struct file_problem *fp, const struct row *row, const char *column,
+		    const char *value, const char *message);
+
+/* Reads a whole small file through on_row (one chunk) and closes it; a syntax error or
+ * the problem recorded in *fp exits 1 with FILE:LINE: COLUMN: message ("value"). */
+void read_side_file(struct source *src, const char *path, row_fn on_row, void *ctx,
+		    const struct file_problem *fp);
+
 #endif
