@@ -8,6 +8,7 @@
 #include "output.h"
 #include "period.h"
 #include "progress.h"
+#include "roster.h"
 #include "table.h"
 
 #include <getopt.h>
@@ -63,12 +64,6 @@ static void free_metrics(struct metric_set *ms)
 
 /* ---- options ---- */
 
-/* The levels an owner can be named at: a rep, or a group of reps from the roster. */
-enum level { LEVEL_REP, LEVEL_TEAM, LEVEL_MANAGER, LEVEL_REGION, LEVEL_COUNT };
-
-static const char *const level_names[LEVEL_COUNT] = { "rep", "team", "manager", "region" };
-
-
 struct track_options {
 	enum input_format format;
 	const char *map;
@@ -95,30 +90,6 @@ struct track_options {
 };
 
 /* ---- the state of a run ---- */
-
-static bool parse_level(const char *s, enum level *out)
-{
-	for (int l = 0; l < LEVEL_COUNT; l++) {
-		if (strcmp(s, level_names[l]) == 0) {
-			*out = (enum level)l;
-			return true;
-		}
-	}
-	return false;
-}
-
-struct roster_rep {
-	char *name[LEVEL_COUNT]; /* the rep, its team, manager and region ("" or NULL: none) */
-	size_t len[LEVEL_COUNT];
-};
-
-struct roster {
-	struct table *reps;               /* rep → 1-based index into rep[] */
-	struct roster_rep *rep;
-	size_t nreps, cap;
-	struct table *names[LEVEL_COUNT]; /* the names found at each level */
-	bool has_level[LEVEL_COUNT];      /* the roster has that column */
-};
 
 struct range {
 	bool limited;
@@ -630,93 +601,6 @@ static void select_metrics(const struct track_options *opt, struct metric_set *m
 	}
 }
 
-/* ---- roster ---- */
-
-struct roster_reader {
-	struct roster *roster;
-	long col[LEVEL_COUNT]; /* rep, team, manager, region; -1 if absent */
-	struct file_problem problem;
-};
-
-static int roster_row(void *ctx, const struct row *row)
-{
-	struct roster_reader *rr = ctx;
-	struct roster *r = rr->roster;
-	for (int l = 0; l < LEVEL_COUNT; l++)
-		if (rr->col[l] >= 0 && row->count <= (size_t)rr->col[l])
-			return file_problem_at(&rr->problem, row, NULL, NULL, "too few fields");
-	const char *rep = row->field[rr->col[LEVEL_REP]];
-	size_t rep_len = row->len[rr->col[LEVEL_REP]];
-	if (rep_len == 0)
-		return file_problem_at(&rr->problem, row, "rep", NULL, "empty rep");
-	if (memchr(rep, '\0', rep_len))
-		return file_problem_at(&rr->problem, row, "rep", NULL, "rep holds a NUL byte");
-	bool created;
-	size_t *index = table_upsert(r->reps, rep, rep_len, &created);
-	if (!created)
-		return file_problem_at(&rr->problem, row, "rep", rep, "appears twice in the roster");
-	xgrow((void **)&r->rep, &r->cap, r->nreps + 1, sizeof *r->rep);
-	struct roster_rep *e = &r->rep[r->nreps];
-	memset(e, 0, sizeof *e);
-	for (int l = 0; l < LEVEL_COUNT; l++) {
-		if (rr->col[l] < 0)
-			continue;
-		const char *name = row->field[rr->col[l]];
-		size_t len = row->len[rr->col[l]];
-		if (memchr(name, '\0', len))
-			return file_problem_at(&rr->problem, row, level_names[l], NULL, "holds a NUL byte");
-		e->name[l] = xmemdup0(name, len);
-		e->len[l] = len;
-		if (len)
-			table_upsert(r->names[l], name, len, NULL);
-	}
-	*index = ++r->nreps; /* 1-based: 0 never names a rep */
-	return 0;
-}
-
-static void load_roster(const struct track_options *opt, struct roster *r)
-{
-	memset(r, 0, sizeof *r);
-	r->reps = table_new(sizeof(size_t));
-	for (int l = 0; l < LEVEL_COUNT; l++)
-		r->names[l] = table_new(1);
-	struct source *src = source_open(opt->roster, FORMAT_AUTO);
-	const struct header *h = source_header(src);
-	struct roster_reader rr = { .roster = r };
-	for (int l = 0; l < LEVEL_COUNT; l++) {
-		rr.col[l] = header_find(h, level_names[l]);
-		r->has_level[l] = rr.col[l] >= 0;
-		if (rr.col[l] == -2) {
-			char msg[128];
-			snprintf(msg, sizeof msg, "the roster has the column '%s' twice", level_names[l]);
-			diag_at(opt->roster, 1, NULL, NULL, 0, msg);
-			diag_exit(SPM_EXIT_DATA);
-		}
-	}
-	if (rr.col[LEVEL_REP] < 0) {
-		diag_at(opt->roster, 1, NULL, NULL, 0, "a roster needs a column 'rep'");
-		diag_exit(SPM_EXIT_DATA);
-	}
-	if (opt->level_set && !r->has_level[opt->level]) {
-		char msg[128];
-		snprintf(msg, sizeof msg, "the roster has no column '%s' for --level", level_names[opt->level]);
-		diag_at(opt->roster, 1, NULL, NULL, 0, msg);
-		diag_exit(SPM_EXIT_DATA);
-	}
-	read_side_file(src, opt->roster, roster_row, &rr, &rr.problem);
-}
-
-static void free_roster(struct roster *r)
-{
-	for (size_t i = 0; i < r->nreps; i++)
-		for (int l = 0; l < LEVEL_COUNT; l++)
-			free(r->rep[i].name[l]);
-	free(r->rep);
-	for (int l = 0; l < LEVEL_COUNT; l++)
-		table_free(r->names[l]);
-	table_free(r->reps);
-}
-
 /* ---- dates, stages and the range ---- */
 
 static bool parse_date(const struct track_options *opt, const char *s, size_t len, spm_day *out)
@@ -940,10 +824,9 @@ static enum owner_problem row_owners(const struct job *job, const char *rep, siz
 		owners[(*n)++] = (struct owner_ref){ LEVEL_REP, rep, rep_len };
 		return OWNERS_OK;
 	}
-	const size_t *index = table_find(job->roster->reps, rep, rep_len);
-	if (!index)
+	const struct roster_rep *r = roster_find_rep(job->roster, rep, rep_len);
+	if (!r)
 		return OWNERS_NOT_IN_ROSTER;
-	const struct roster_rep *r = &job->roster->rep[*index - 1];
 	for (size_t i = 0; i < job->nlevels; i++) {
 		enum level l = job->level[i];
 		if (r->len[l] == 0) {
@@ -1057,44 +940,6 @@ static int bad_goal(struct goal_reader *gr, const struct row *row, enum goal_col
 	output_newline(gr->reject);
 	gr->sheet->rejected++;
 	return 0;
-}
-
-/* Whether every rep of the roster belongs to name at level a exactly when it does at b. */
-static bool same_reps(const struct roster *r, enum level a, enum level b, const char *name, size_t len)
-{
-	for (size_t i = 0; i < r->nreps; i++) {
-		const struct roster_rep *e = &r->rep[i];
-		bool in_a = e->len[a] == len && memcmp(e->name[a], name, len) == 0;
-		bool in_b = e->len[b] == len && memcmp(e->name[b], name, len) == 0;
-		if (in_a != in_b)
-			return false;
-	}
-	return true;
-}
-
-enum name_lookup { NAME_FOUND, NAME_UNKNOWN, NAME_AMBIGUOUS };
-
-/* The lowest of the allowed levels whose roster column holds name. It is ambiguous when
- * another allowed level holds it too with other reps (*other tells which). */
-static enum name_lookup roster_level_of(const struct roster *r, const char *name, size_t len,
-					const bool allowed[LEVEL_COUNT], enum level *found, enum level *other)
-{
-	int first = -1;
-	for (int l = 0; l < LEVEL_COUNT; l++) {
-		if (!allowed[l] || !r->has_level[l] || !table_find(r->names[l], name, len))
-			continue;
-		if (first < 0) {
-			first = l;
-		} else if (!same_reps(r, (enum level)first, (enum level)l, name, len)) {
-			*found = (enum level)first;
-			*other = (enum level)l;
-			return NAME_AMBIGUOUS;
-		}
-	}
-	if (first < 0)
-		return NAME_UNKNOWN;
-	*found = (enum level)first;
-	return NAME_FOUND;
 }
 
 /* The level a goal's owner is named at: --level, or the one roster level holding the
@@ -2704,7 +2549,7 @@ int main(int argc, char **argv)
 	load_metrics(&opt, &metrics);
 	job.metrics = &metrics;
 	if (opt.roster) {
-		load_roster(&opt, &roster);
+		roster_load(&roster, opt.roster, opt.level_set ? opt.level : LEVEL_COUNT);
 		job.roster = &roster;
 	}
 	job.won = stage_list(opt.won, "Closed Won,Won,closedwon", &job.nwon);
@@ -2773,7 +2618,7 @@ int main(int argc, char **argv)
 		free_goals(&goals);
 	free(holidays);
 	if (opt.roster)
-		free_roster(&roster);
+		roster_free(&roster);
 	free_metrics(&metrics);
 	free_mapping(&map);
 	return SPM_EXIT_OK;

@@ -1,0 +1,167 @@
+/* Rosters: reps and their team, manager and region, for roll-ups and team goals. */
+#include "roster.h"
+
+#include "diag.h"
+#include "input.h"
+#include "table.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const level_names[LEVEL_COUNT] = { "rep", "team", "manager", "region" };
+
+bool parse_level(const char *s, enum level *out)
+{
+	for (int l = 0; l < LEVEL_COUNT; l++) {
+		if (strcmp(s, level_names[l]) == 0) {
+			*out = (enum level)l;
+			return true;
+		}
+	}
+	return false;
+}
+
+struct roster_reader {
+	struct roster *roster;
+	long col[LEVEL_COUNT]; /* rep, team, manager, region; -1 if absent */
+	struct file_problem problem;
+};
+
+static int roster_row(void *ctx, const struct row *row)
+{
+	struct roster_reader *rr = ctx;
+	struct roster *r = rr->roster;
+	if (row->count != r->ncolumns)
+		return file_problem_at(&rr->problem, row, NULL, NULL,
+				       row->count < r->ncolumns ? "too few fields" : "too many fields");
+	const char *rep = row->field[rr->col[LEVEL_REP]];
+	size_t rep_len = row->len[rr->col[LEVEL_REP]];
+	if (rep_len == 0)
+		return file_problem_at(&rr->problem, row, "rep", NULL, "empty rep");
+	for (size_t k = 0; k < row->count; k++)
+		if (memchr(row->field[k], '\0', row->len[k]))
+			return file_problem_at(&rr->problem, row, r->column[k], NULL, "holds a NUL byte");
+	bool created;
+	size_t *index = table_upsert(r->reps, rep, rep_len, &created);
+	if (!created)
+		return file_problem_at(&rr->problem, row, "rep", rep, "appears twice in the roster");
+	xgrow((void **)&r->rep, &r->cap, r->nreps + 1, sizeof *r->rep);
+	struct roster_rep *e = &r->rep[r->nreps];
+	memset(e, 0, sizeof *e);
+	e->line = row->line;
+	e->field = xcalloc(row->count + 1, sizeof *e->field);
+	for (size_t k = 0; k < row->count; k++)
+		e->field[k] = xmemdup0(row->field[k], row->len[k]);
+	for (int l = 0; l < LEVEL_COUNT; l++) {
+		if (rr->col[l] < 0)
+			continue;
+		e->name[l] = e->field[rr->col[l]];
+		e->len[l] = row->len[rr->col[l]];
+		if (e->len[l])
+			table_upsert(r->names[l], e->name[l], e->len[l], NULL);
+	}
+	*index = ++r->nreps; /* 1-based: 0 never names a rep */
+	return 0;
+}
+
+static noreturn void roster_header_problem(const char *path, const char *message, const char *column)
+{
+	char msg[160];
+	snprintf(msg, sizeof msg, message, column);
+	diag_at(path, 1, NULL, NULL, 0, msg);
+	diag_exit(SPM_EXIT_DATA);
+}
+
+void roster_load(struct roster *r, const char *path, enum level needed)
+{
+	memset(r, 0, sizeof *r);
+	r->path = path;
+	r->reps = table_new(sizeof(size_t));
+	for (int l = 0; l < LEVEL_COUNT; l++)
+		r->names[l] = table_new(1);
+	struct source *src = source_open(path, FORMAT_AUTO);
+	const struct header *h = source_header(src);
+	r->ncolumns = h->count;
+	r->column = xcalloc(h->count + 1, sizeof *r->column);
+	for (size_t k = 0; k < h->count; k++)
+		r->column[k] = xstrdup(h->name[k]);
+	struct roster_reader rr = { .roster = r };
+	for (int l = 0; l < LEVEL_COUNT; l++) {
+		rr.col[l] = header_find(h, level_names[l]);
+		r->has_level[l] = rr.col[l] >= 0;
+		if (rr.col[l] == -2)
+			roster_header_problem(path, "the roster has the column '%s' twice", level_names[l]);
+	}
+	if (rr.col[LEVEL_REP] < 0)
+		roster_header_problem(path, "a roster needs a column '%s'", "rep");
+	if (needed != LEVEL_COUNT && !r->has_level[needed])
+		roster_header_problem(path, "the roster has no column '%s' for --level", level_names[needed]);
+	read_side_file(src, path, roster_row, &rr, &rr.problem);
+}
+
+void roster_free(struct roster *r)
+{
+	for (size_t i = 0; i < r->nreps; i++) {
+		for (size_t k = 0; k < r->ncolumns; k++)
+			free(r->rep[i].field[k]);
+		free(r->rep[i].field);
+	}
+	free(r->rep);
+	for (size_t k = 0; k < r->ncolumns; k++)
+		free(r->column[k]);
+	free(r->column);
+	for (int l = 0; l < LEVEL_COUNT; l++)
+		table_free(r->names[l]);
+	table_free(r->reps);
+	memset(r, 0, sizeof *r);
+}
+
+const struct roster_rep *roster_find_rep(const struct roster *r, const char *rep, size_t len)
+{
+	const size_t *index = table_find(r->reps, rep, len);
+	return index ? &r->rep[*index - 1] : NULL;
+}
+
+long roster_column(const struct roster *r, const char *name)
+{
+	for (size_t k = 0; k < r->ncolumns; k++)
+		if (strcmp(r->column[k], name) == 0)
+			return (long)k;
+	return -1;
+}
+
+bool roster_rep_in(const struct roster_rep *e, enum level level, const char *name, size_t len)
+{
+	return e->len[level] == len && memcmp(e->name[level], name, len) == 0;
+}
+
+/* Whether every rep belongs to name at level a exactly when it does at b. */
+static bool same_reps(const struct roster *r, enum level a, enum level b, const char *name, size_t len)
+{
+	for (size_t i = 0; i < r->nreps; i++)
+		if (roster_rep_in(&r->rep[i], a, name, len) != roster_rep_in(&r->rep[i], b, name, len))
+			return false;
+	return true;
+}
+
+enum name_lookup roster_level_of(const struct roster *r, const char *name, size_t len,
+				 const bool allowed[LEVEL_COUNT], enum level *found, enum level *other)
+{
+	int first = -1;
+	for (int l = 0; l < LEVEL_COUNT; l++) {
+		if (!allowed[l] || !r->has_level[l] || !table_find(r->names[l], name, len))
+			continue;
+		if (first < 0) {
+			first = l;
+		} else if (!same_reps(r, (enum level)first, (enum level)l, name, len)) {
+			*found = (enum level)first;
+			*other = (enum level)l;
+			return NAME_AMBIGUOUS;
+		}
+	}
+	if (first < 0)
+		return NAME_UNKNOWN;
+	*found = (enum level)first;
+	return NAME_FOUND;
+}

@@ -1,0 +1,56 @@
+/* Rosters: reps and the groups they belong to (team, manager, region), read from a TSV or
+ * CSV file with a header (rep team manager region role plan incentive draw start end ...). */
+#ifndef SPM_ROSTER_H
+#define SPM_ROSTER_H
+
+#include "period.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The levels an owner can be named at: a rep, or a group of reps. */
+enum level { LEVEL_REP, LEVEL_TEAM, LEVEL_MANAGER, LEVEL_REGION, LEVEL_COUNT };
+
+extern const char *const level_names[LEVEL_COUNT];
+
+bool parse_level(const char *s, enum level *out);
+
+struct roster_rep {
+	char *name[LEVEL_COUNT]; /* the rep, its team, manager and region ("" or NULL: none) */
+	size_t len[LEVEL_COUNT];
+	char **field;            /* every column of its row, NUL-terminated */
+	size_t line;             /* its line in the roster */
+};
+
+struct roster {
+	const char *path;
+	struct table *reps;               /* rep → 1-based index into rep[] */
+	struct roster_rep *rep;
+	size_t nreps, cap;
+	struct table *names[LEVEL_COUNT]; /* the names found at each level */
+	bool has_level[LEVEL_COUNT];      /* the roster has that column */
+	char **column;                    /* the header */
+	size_t ncolumns;
+};
+
+/* Reads path; a roster needs a column rep, and the column of `needed` unless it is
+ * LEVEL_COUNT. An empty or repeated rep, a short row or a NUL byte exits 1 with
+ * FILE:LINE: COLUMN: message. */
+void roster_load(struct roster *r, const char *path, enum level needed);
+void roster_free(struct roster *r);
+
+const struct roster_rep *roster_find_rep(const struct roster *r, const char *rep, size_t len);
+/* Index of a column by name, -1 if absent. */
+long roster_column(const struct roster *r, const char *name);
+
+enum name_lookup { NAME_FOUND, NAME_UNKNOWN, NAME_AMBIGUOUS };
+
+/* The lowest of the allowed levels whose column holds name. It is ambiguous when another
+ * allowed level holds it too with other reps (*other tells which). */
+enum name_lookup roster_level_of(const struct roster *r, const char *name, size_t len,
+				 const bool allowed[LEVEL_COUNT], enum level *found, enum level *other);
+
+/* Whether rep e belongs to the group name at level (a rep belongs to itself). */
+bool roster_rep_in(const struct roster_rep *e, enum level level, const char *name, size_t len);
+
+#endif
