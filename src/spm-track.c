@@ -2,6 +2,7 @@
  * Also reads its own actuals, so results of shards merge exactly. */
 #include "decimal.h"
 #include "diag.h"
+#include "goals.h"
 #include "input.h"
 #include "metrics.h"
 #include "options.h"
@@ -106,7 +107,7 @@ struct calendar {
 	int fiscal_start;
 };
 
-struct goal_sheet;
+struct goal_plan;
 
 /* What every chunk of one file shares: read-only while the threads run. */
 struct job {
@@ -131,7 +132,7 @@ struct job {
 	enum level level[LEVEL_COUNT];
 	size_t nlevels;
 	bool regroup;             /* actuals input: periods regrouped into the calendars */
-	const struct goal_sheet *goals; /* NULL without --goals */
+	struct goal_plan *goals; /* NULL without --goals */
 };
 
 /* Accumulators for one owner and period of an export. */
@@ -865,123 +866,18 @@ static int find_owners(struct chunk_state *cs, const struct row *row, long col, 
 
 /* ---- goal sheets ---- */
 
-struct goal {
-	char *owner;
-	size_t owner_len;
-	enum level level;
-	struct period period;
-	const struct metric *metric;
-	decimal target, weight;
-	bool lower;
-	bool used;     /* within --metrics and the period range */
-	uint64_t line; /* in the goal sheet */
-};
-
-struct goal_sheet {
-	struct goal *goal;
-	size_t n, cap;
-	struct table *index;            /* group key (period, level, metric, owner) → 1-based goal */
+/* The goal sheet, and what it asks of the reading: the calendars and levels to count
+ * rows in, and which metrics each calendar needs (to regroup actuals input). */
+struct goal_plan {
+	struct goal_sheet sheet;
 	struct calendar cal[MAX_CALENDARS];
 	size_t ncal;
 	bool level_used[LEVEL_COUNT];
-	struct table *needs;            /* (calendar, metric): for regrouping actuals input */
-	uint64_t read, used, rejected;
-	char *key;
-	size_t key_cap;
+	struct table *needs;   /* (calendar, metric) */
+	uint64_t used;         /* goals reported */
 };
 
-enum goal_column { G_OWNER, G_PERIOD, G_METRIC, G_TARGET, G_WEIGHT, G_DIRECTION, G_COUNT };
-
-static const char *const goal_column_names[G_COUNT] = { "owner", "period", "metric", "target", "weight",
-							 "direction" };
-
-struct goal_reader {
-	struct goal_sheet *sheet;
-	const struct track_options *opt;
-	const struct metric_set *metrics;
-	const struct roster *roster;
-	const struct header *header;
-	long col[G_COUNT];
-	struct output *reject;
-	struct file_problem problem;
-	char message[160]; /* a problem's message when it names levels or lines */
-};
-
-/* A bad goal row: written to --reject-goals and skipped (0), or the run stops (1).
- * c is the column at fault, or G_COUNT for the row as a whole. */
-static int bad_goal(struct goal_reader *gr, const struct row *row, enum goal_column c, const char *message)
-{
-	const char *column = c < G_COUNT ? goal_column_names[c] : NULL;
-	long i = c < G_COUNT ? gr->col[c] : -1;
-	const char *value = i >= 0 && (size_t)i < row->count ? row->field[i] : NULL;
-	size_t value_len = value ? row->len[i] : 0;
-	if (!gr->reject) {
-		file_problem_at(&gr->problem, row, column, value, message);
-		if (value)
-			snprintf(gr->problem.value, sizeof gr->problem.value, "%.*s", (int)value_len, value);
-		return 1;
-	}
-	char shown[512] = "", reason[1024];
-	if (value)
-		diag_quote_value(shown, sizeof shown, value, value_len);
-	snprintf(reason, sizeof reason, "line %llu: %s%s%s%s%s%s", (unsigned long long)row->line,
-		 column ? column : "", column ? ": " : "", message, value ? " (\"" : "", shown, value ? "\")" : "");
-	size_t ncols = gr->header->count;
-	for (size_t k = 0; k < ncols; k++) {
-		if (k < row->count)
-			output_field(gr->reject, row->field[k], row->len[k]);
-		output_tab(gr->reject);
-	}
-	output_field(gr->reject, reason, strlen(reason));
-	for (size_t k = ncols; k < row->count; k++) {
-		output_str(gr->reject, k == ncols ? "; extra fields: " : " | ");
-		output_field(gr->reject, row->field[k], row->len[k]);
-	}
-	output_newline(gr->reject);
-	gr->sheet->rejected++;
-	return 0;
-}
-
-/* The level a goal's owner is named at: --level, or the one roster level holding the
- * name. NULL if found, else the problem. */
-static const char *goal_owner_level(struct goal_reader *gr, const char *owner, size_t len, enum level *out)
-{
-	const struct roster *r = gr->roster;
-	*out = LEVEL_REP;
-	if (!r)
-		return NULL;
-	if (gr->opt->level_set) {
-		*out = gr->opt->level;
-		if (table_find(r->names[*out], owner, len))
-			return NULL;
-		snprintf(gr->message, sizeof gr->message, "not a %s in the roster (--level %s)", level_names[*out],
-			 level_names[*out]);
-		return gr->message;
-	}
-	const bool every[LEVEL_COUNT] = { true, true, true, true };
-	enum level other;
-	switch (roster_level_of(r, owner, len, every, out, &other)) {
-	case NAME_FOUND:
-		return NULL;
-	case NAME_UNKNOWN:
-		return "not in the roster (as a rep, team, manager or region)";
-	case NAME_AMBIGUOUS:
-		snprintf(gr->message, sizeof gr->message,
-			 "names both a %s and a %s of other reps in the roster; say which with --level",
-			 level_names[*out], level_names[other]);
-		return gr->message;
-	}
-	return NULL;
-}
-
-static const char *goal_field(const struct goal_reader *gr, const struct row *row, enum goal_column c, size_t *len)
-{
-	long i = gr->col[c];
-	*len = i >= 0 ? row->len[i] : 0;
-	return i >= 0 ? row->field[i] : "";
-}
-
-static size_t calendar_index(struct goal_sheet *g, struct period p)
+static size_t calendar_index(struct goal_plan *g, struct period p)
 {
 	for (size_t k = 0; k < g->ncal; k++)
 		if (g->cal[k].grain == (enum grain)p.grain && g->cal[k].fiscal_start == p.fiscal_start)
@@ -991,18 +887,19 @@ static size_t calendar_index(struct goal_sheet *g, struct period p)
 	return g->ncal++;
 }
 
-static void note_need(struct goal_sheet *g, size_t cal, const char *metric)
+static void note_need(struct goal_plan *g, size_t cal, const char *metric)
 {
 	size_t len = strlen(metric);
-	xgrow((void **)&g->key, &g->key_cap, len + 1, 1);
-	g->key[0] = (char)cal;
-	memcpy(g->key + 1, metric, len);
-	table_upsert(g->needs, g->key, len + 1, NULL);
+	char *key = xmalloc(len + 1);
+	key[0] = (char)cal;
+	memcpy(key + 1, metric, len);
+	table_upsert(g->needs, key, len + 1, NULL);
+	free(key);
 }
 
 /* Called by reader threads, and only for rows whose period straddles a goal's: a key of
  * their own. */
-static bool goal_needs(const struct goal_sheet *g, size_t cal, const char *metric)
+static bool goal_needs(const struct goal_plan *g, size_t cal, const char *metric)
 {
 	size_t len = strlen(metric);
 	char *key = xmalloc(len + 1);
@@ -1013,143 +910,40 @@ static bool goal_needs(const struct goal_sheet *g, size_t cal, const char *metri
 	return needed;
 }
 
-static int goal_row(void *ctx, const struct row *row)
-{
-	struct goal_reader *gr = ctx;
-	struct goal_sheet *g = gr->sheet;
-	struct goal goal;
-	size_t len;
-	g->read++;
-	memset(&goal, 0, sizeof goal);
-	goal.line = row->line;
-	if (row->count != gr->header->count) {
-		snprintf(gr->message, sizeof gr->message, "wrong number of fields: expected %zu, found %zu",
-			 gr->header->count, row->count);
-		return bad_goal(gr, row, G_COUNT, gr->message);
-	}
-	const char *owner = goal_field(gr, row, G_OWNER, &goal.owner_len);
-	if (goal.owner_len == 0)
-		return bad_goal(gr, row, G_OWNER, "empty owner");
-	if (memchr(owner, '\0', goal.owner_len))
-		return bad_goal(gr, row, G_OWNER, "owner holds a NUL byte");
-	const char *problem = goal_owner_level(gr, owner, goal.owner_len, &goal.level);
-	if (problem)
-		return bad_goal(gr, row, G_OWNER, problem);
-
-	const char *period = goal_field(gr, row, G_PERIOD, &len);
-	if (!period_parse(period, len, gr->opt->fiscal_start, &goal.period))
-		return bad_goal(gr, row, G_PERIOD, period[0] == 'F' && gr->opt->fiscal_start == 1
-							   ? "not a period label (FY labels need --fiscal-start)"
-							   : "not a period label (2026, 2026-H2, 2026-Q3, 2026-11, 2026-W48, 2026-11-26)");
-
-	const char *metric = goal_field(gr, row, G_METRIC, &len);
-	goal.metric = find_metric(gr->metrics, metric);
-	if (!goal.metric || strlen(metric) != len)
-		return bad_goal(gr, row, G_METRIC, gr->opt->metrics_file
-							   ? "unknown metric (not built in, not in the metrics file)"
-							   : "unknown metric (custom metrics need --metrics-file)");
-
-	const char *target = goal_field(gr, row, G_TARGET, &len);
-	enum decimal_status st = decimal_parse(target, len, DECIMAL_POINT, &goal.target);
-	if (st == DECIMAL_EMPTY)
-		return bad_goal(gr, row, G_TARGET, "empty target");
-	if (st != DECIMAL_OK)
-		return bad_goal(gr, row, G_TARGET, decimal_strerror(st));
-	if (decimal_sign(goal.target) < 0)
-		return bad_goal(gr, row, G_TARGET, "negative target");
-
-	goal.weight = decimal_from_int(1);
-	const char *weight = goal_field(gr, row, G_WEIGHT, &len);
-	if (len) {
-		st = decimal_parse(weight, len, DECIMAL_POINT, &goal.weight);
-		if (st != DECIMAL_OK)
-			return bad_goal(gr, row, G_WEIGHT, decimal_strerror(st));
-		if (decimal_sign(goal.weight) < 0)
-			return bad_goal(gr, row, G_WEIGHT, "negative weight");
-	}
-
-	const char *direction = goal_field(gr, row, G_DIRECTION, &len);
-	goal.lower = goal.metric->lower;
-	if (len && strcmp(direction, "lower") == 0)
-		goal.lower = true;
-	else if (len && strcmp(direction, "higher") == 0)
-		goal.lower = false;
-	else if (len)
-		return bad_goal(gr, row, G_DIRECTION, "expected higher or lower");
-
-	size_t key_len = make_group_key(&g->key, &g->key_cap, goal.period, goal.level, owner, goal.owner_len,
-					goal.metric->name);
-	bool created;
-	size_t *index = table_upsert(g->index, g->key, key_len, &created);
-	if (!created) {
-		snprintf(gr->message, sizeof gr->message,
-			 "duplicate goal: this owner, period and metric already have a goal on line %llu",
-			 (unsigned long long)g->goal[*index - 1].line);
-		return bad_goal(gr, row, G_METRIC, gr->message);
-	}
-	goal.owner = xmemdup0(owner, goal.owner_len);
-	xgrow((void **)&g->goal, &g->cap, g->n + 1, sizeof *g->goal);
-	g->goal[g->n++] = goal;
-	*index = g->n;
-	size_t cal = calendar_index(g, goal.period);
-	g->level_used[goal.level] = true;
-	note_need(g, cal, goal.metric->name);
-	if (goal.metric->builtin == M_COVERAGE) {
-		note_need(g, cal, "won_revenue");
-		note_need(g, cal, "pipeline");
-	}
-	return 0;
-}
-
 static void load_goals(const struct track_options *opt, const struct metric_set *ms, const struct roster *roster,
-		       struct output *reject, struct goal_sheet *g)
+		       struct output *reject, struct goal_plan *g)
 {
 	memset(g, 0, sizeof *g);
-	g->index = table_new(sizeof(size_t));
+	goal_sheet_init(&g->sheet);
 	g->needs = table_new(1);
-	struct source *src = source_open(opt->goals, FORMAT_AUTO);
-	const struct header *h = source_header(src);
-	struct goal_reader gr = { .sheet = g, .opt = opt, .metrics = ms, .roster = roster, .header = h,
-				  .reject = reject };
-	for (int c = 0; c < G_COUNT; c++) {
-		gr.col[c] = header_find(h, goal_column_names[c]);
-		if (gr.col[c] == -2) {
-			char msg[128];
-			snprintf(msg, sizeof msg, "the column '%s' appears twice in the header", goal_column_names[c]);
-			diag_at(opt->goals, 1, NULL, NULL, 0, msg);
-			diag_exit(SPM_EXIT_DATA);
-		}
-		if (gr.col[c] < 0 && c <= G_TARGET) {
-			char msg[160];
-			snprintf(msg, sizeof msg, "no column '%s' (a goal sheet needs owner, period, metric and target)",
-				 goal_column_names[c]);
-			diag_at(opt->goals, 1, NULL, NULL, 0, msg);
-			diag_exit(SPM_EXIT_DATA);
+	struct goal_read_options o = { .fiscal_start = opt->fiscal_start, .metrics = &ms->catalog,
+				       .roster = roster, .level_set = opt->level_set, .level = opt->level,
+				       .reject = reject };
+	goal_sheet_read(&g->sheet, opt->goals, &o);
+	for (size_t i = 0; i < g->sheet.n; i++) {
+		const struct goal *goal = &g->sheet.goal[i];
+		size_t cal = calendar_index(g, goal->period);
+		g->level_used[goal->level] = true;
+		note_need(g, cal, goal->metric_name);
+		if (goal->metric->builtin == M_COVERAGE) {
+			note_need(g, cal, "won_revenue");
+			note_need(g, cal, "pipeline");
 		}
 	}
-	if (reject)
-		write_reject_header(reject, h);
-	read_side_file(src, opt->goals, goal_row, &gr, &gr.problem);
 }
 
-static void free_goals(struct goal_sheet *g)
+static void free_goals(struct goal_plan *g)
 {
-	for (size_t i = 0; i < g->n; i++)
-		free(g->goal[i].owner);
-	free(g->goal);
-	free(g->key);
-	table_free(g->index);
+	goal_sheet_free(&g->sheet);
 	table_free(g->needs);
 }
 
-/* The goal of that owner, period and metric, or NULL. */
-static const struct goal *find_goal(const struct goal_sheet *g, struct period p, enum level level,
-				    const char *owner, size_t owner_len, const char *metric, char **key,
-				    size_t *key_cap)
+/* The goal of that owner (at that level), period and metric, or NULL. */
+static const struct goal *find_goal(struct goal_plan *g, struct period p, enum level level, const char *owner,
+				    size_t owner_len, const char *metric)
 {
-	size_t len = make_group_key(key, key_cap, p, level, owner, owner_len, metric);
-	const size_t *index = table_find(g->index, *key, len);
-	return index ? &g->goal[*index - 1] : NULL;
+	const struct goal *goal = goal_sheet_find(&g->sheet, owner, owner_len, p, metric);
+	return goal && goal->level == level ? goal : NULL;
 }
 
 /* ---- holidays ---- */
@@ -1473,7 +1267,7 @@ static void add_actual(const struct actual_row *a, struct actual_totals *t, cons
 	t->has_value |= a->has_value || a->has_parts;
 }
 
-static bool goal_needs(const struct goal_sheet *g, size_t cal, const char *metric);
+static bool goal_needs(const struct goal_plan *g, size_t cal, const char *metric);
 
 /* The period of calendar k that an actuals row counts in; nonzero if the row is bad. */
 static int actual_period(struct chunk_state *cs, const struct row *row, struct period p, size_t k,
@@ -2038,7 +1832,7 @@ static struct fraction coverage_actual(struct progress_job *pj, const struct pro
 	const struct fraction none = { 0, 0 };
 	const struct metric_set *ms = pj->job->metrics;
 	const struct goal *won_goal = find_goal(pj->job->goals, r->period, r->level, r->owner, r->owner_len,
-						"won_revenue", &pj->key, &pj->key_cap);
+						"won_revenue");
 	if (!won_goal)
 		return none;
 	decimal won, pipeline, gap;
@@ -2204,7 +1998,7 @@ static void add_actuals_without_goals(struct progress_job *pj, struct progress_r
 			const struct metric *m = ms->selected[k];
 			if (metric && strcmp(metric, m->name) != 0)
 				continue;
-			if (find_goal(job->goals, r.period, r.level, r.owner, r.owner_len, m->name, &pj->key, &pj->key_cap))
+			if (find_goal(job->goals, r.period, r.level, r.owner, r.owner_len, m->name))
 				continue;
 			r.metric = m;
 			xgrow((void **)refs, cap, *n + 1, sizeof **refs);
@@ -2221,7 +2015,7 @@ static void add_actuals_without_goals(struct progress_job *pj, struct progress_r
 static void emit_progress(struct output *o, const struct job *job, const struct chunk_state *all,
 			  const struct work_calendar *calendar)
 {
-	const struct goal_sheet *gs = job->goals;
+	const struct goal_sheet *gs = &job->goals->sheet;
 	struct progress_job pj = { job, all, *calendar, NULL, 0 };
 	struct progress_ref *refs = NULL;
 	size_t n = 0, cap = 0;
@@ -2469,8 +2263,9 @@ static struct metric **goal_metrics(const struct goal_sheet *g, size_t *n)
 
 /* Goals within --metrics and the period range are reported; rows outside the span of
  * their periods cannot change them and are skipped early. */
-static void choose_goals(struct job *job, struct goal_sheet *g)
+static void choose_goals(struct job *job, struct goal_plan *plan)
 {
+	struct goal_sheet *g = &plan->sheet;
 	bool any = false;
 	for (size_t i = 0; i < g->n; i++) {
 		struct goal *goal = &g->goal[i];
@@ -2478,7 +2273,7 @@ static void choose_goals(struct job *job, struct goal_sheet *g)
 			     period_in_range(&job->range, goal->period);
 		if (!goal->used)
 			continue;
-		g->used++;
+		plan->used++;
 		spm_day end = period_end(goal->period);
 		if (!any || goal->period.start < job->span.lo)
 			job->span.lo = goal->period.start;
@@ -2490,7 +2285,7 @@ static void choose_goals(struct job *job, struct goal_sheet *g)
 }
 
 /* The calendars and owner levels that rows are counted in. */
-static void plan_groups(struct job *job, const struct goal_sheet *g)
+static void plan_groups(struct job *job, const struct goal_plan *g)
 {
 	const struct track_options *opt = job->opt;
 	job->nlevels = 0;
@@ -2513,10 +2308,11 @@ static void plan_groups(struct job *job, const struct goal_sheet *g)
 			job->level[job->nlevels++] = (enum level)l;
 }
 
-static void print_goal_summary(const struct goal_sheet *g)
+static void print_goal_summary(const struct goal_plan *g)
 {
 	fprintf(stderr, "%s: goals: %llu read, %llu reported, %llu rejected\n", diag_program(),
-		(unsigned long long)g->read, (unsigned long long)g->used, (unsigned long long)g->rejected);
+		(unsigned long long)g->sheet.read, (unsigned long long)g->used,
+		(unsigned long long)g->sheet.rejected);
 }
 
 int main(int argc, char **argv)
@@ -2525,7 +2321,7 @@ int main(int argc, char **argv)
 	struct mapping map;
 	struct metric_set metrics;
 	struct roster roster;
-	struct goal_sheet goals;
+	struct goal_plan goals;
 	struct job job;
 	struct output out, reject, reject_goals;
 	struct header *first_header = NULL;
@@ -2569,7 +2365,7 @@ int main(int argc, char **argv)
 			output_open(&reject_goals, opt.reject_goals);
 		load_goals(&opt, &metrics, job.roster, opt.reject_goals ? &reject_goals : NULL, &goals);
 		size_t n;
-		struct metric **wanted = goal_metrics(&goals, &n);
+		struct metric **wanted = goal_metrics(&goals.sheet, &n);
 		select_metrics(&opt, &metrics, wanted, n);
 		free(wanted);
 		job.goals = &goals;

@@ -34,6 +34,8 @@ struct source {
 	size_t pending_len;
 	off_t *bounds;          /* chunk boundaries planned by source_plan */
 	size_t nbounds;
+	bool allow_empty;       /* no header at all is not an error (source_open_optional) */
+	bool empty;
 };
 
 /* ---- small helpers ---- */
@@ -206,8 +208,13 @@ static void read_tsv_header(struct source *src, struct header_reader *hr)
 	size_t cap = 0;
 	for (;;) {
 		size_t end = header_line_end(src, hr, hr->at);
-		if (end == hr->at && end == hr->len)
+		if (end == hr->at && end == hr->len) {
+			if (src->allow_empty && src->header_lines == 0) {
+				src->empty = true;
+				return;
+			}
 			header_error(src, 0, "empty input: a header line is required");
+		}
 		size_t len = end - hr->at;
 		char *line = hr->buf + hr->at;
 		hr->at = end < hr->len ? end + 1 : end;
@@ -299,6 +306,10 @@ static void read_csv_header(struct source *src, struct header_reader *hr)
 		if (end == hr->len && end == hr->at) {
 			if (csv_fini(&p, csv_header_field, csv_header_end, &st) != 0)
 				header_error(src, 1, "unterminated quoted field in the header");
+			if (!st.records && src->allow_empty && lines == 0) {
+				src->empty = true;
+				break;
+			}
 			if (!st.records)
 				header_error(src, 0, "empty input: a header line is required");
 			break;
@@ -322,9 +333,10 @@ static void strip_bom(struct source *src, struct header_reader *hr)
 		hr->at = 3;
 }
 
-struct source *source_open(const char *path, enum input_format format)
+static struct source *open_source(const char *path, enum input_format format, bool allow_empty)
 {
 	struct source *src = xcalloc(1, sizeof *src);
+	src->allow_empty = allow_empty;
 	struct stat st;
 	bool is_stdin = strcmp(path, "-") == 0;
 	src->path = xstrdup(path);
@@ -353,6 +365,21 @@ struct source *source_open(const char *path, enum input_format format)
 		memcpy(src->pending, hr.buf + hr.at, src->pending_len);
 	}
 	free(hr.buf);
+	return src;
+}
+
+struct source *source_open(const char *path, enum input_format format)
+{
+	return open_source(path, format, false);
+}
+
+struct source *source_open_optional(const char *path, enum input_format format)
+{
+	struct source *src = open_source(path, format, true);
+	if (src->empty) {
+		source_close(src);
+		return NULL;
+	}
 	return src;
 }
 

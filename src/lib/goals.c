@@ -1,0 +1,437 @@
+/* Goal sheets: reading with every row checked (period, metric, target, weight, direction,
+ * owner against a roster, duplicates), and writing them back sorted. */
+#include "goals.h"
+
+#include "diag.h"
+#include "table.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const goal_column_names[G_COUNT] = { "owner", "period", "metric", "target",
+						 "weight", "category", "direction" };
+
+const char *goal_direction_name(enum goal_direction d)
+{
+	return d == DIRECTION_HIGHER ? "higher" : d == DIRECTION_LOWER ? "lower" : "";
+}
+
+void goal_sheet_init(struct goal_sheet *g)
+{
+	memset(g, 0, sizeof *g);
+	g->index = table_new(sizeof(size_t));
+}
+
+static void free_goal(const struct goal_sheet *g, struct goal *goal)
+{
+	free(goal->owner);
+	free(goal->metric_name);
+	free(goal->category);
+	if (goal->extra)
+		for (size_t k = 0; k < g->nextra; k++)
+			free(goal->extra[k]);
+	free(goal->extra);
+}
+
+void goal_sheet_free(struct goal_sheet *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		free_goal(g, &g->goal[i]);
+	free(g->goal);
+	for (size_t k = 0; k < g->nextra; k++)
+		free(g->extra_column[k]);
+	free(g->extra_column);
+	free(g->key);
+	table_free(g->index);
+	memset(g, 0, sizeof *g);
+}
+
+/* (period, metric, owner) with no padding bytes. */
+static size_t goal_key(struct goal_sheet *g, const char *owner, size_t owner_len, struct period p,
+		       const char *metric)
+{
+	size_t mlen = strlen(metric) + 1;
+	size_t need = PERIOD_KEY_SIZE + mlen + owner_len;
+	xgrow((void **)&g->key, &g->key_cap, need, 1);
+	period_to_key(p, (unsigned char *)g->key);
+	memcpy(g->key + PERIOD_KEY_SIZE, metric, mlen);
+	memcpy(g->key + PERIOD_KEY_SIZE + mlen, owner, owner_len);
+	return need;
+}
+
+struct goal *goal_sheet_find(struct goal_sheet *g, const char *owner, size_t owner_len, struct period p,
+			     const char *metric)
+{
+	size_t len = goal_key(g, owner, owner_len, p, metric);
+	const size_t *index = table_find(g->index, g->key, len);
+	return index ? &g->goal[*index - 1] : NULL;
+}
+
+static void reindex(struct goal_sheet *g)
+{
+	table_free(g->index);
+	g->index = table_new(sizeof(size_t));
+	for (size_t i = 0; i < g->n; i++) {
+		struct goal *goal = &g->goal[i];
+		size_t len = goal_key(g, goal->owner, goal->owner_len, goal->period, goal->metric_name);
+		*(size_t *)table_upsert(g->index, g->key, len, NULL) = i + 1;
+	}
+}
+
+struct goal *goal_sheet_add(struct goal_sheet *g, const struct goal *goal)
+{
+	size_t len = goal_key(g, goal->owner, goal->owner_len, goal->period, goal->metric_name);
+	bool created;
+	size_t *index = table_upsert(g->index, g->key, len, &created);
+	if (!created)
+		return NULL;
+	xgrow((void **)&g->goal, &g->cap, g->n + 1, sizeof *g->goal);
+	struct goal *copy = &g->goal[g->n];
+	*copy = *goal;
+	copy->owner = xmemdup0(goal->owner, goal->owner_len);
+	copy->metric_name = xstrdup(goal->metric_name);
+	copy->category = xstrdup(goal->category ? goal->category : "");
+	copy->extra = xcalloc(g->nextra + 1, sizeof *copy->extra);
+	for (size_t k = 0; k < g->nextra; k++)
+		copy->extra[k] = xstrdup(goal->extra && goal->extra[k] ? goal->extra[k] : "");
+	*index = ++g->n;
+	return copy;
+}
+
+void goal_sheet_remove(struct goal_sheet *g, size_t i)
+{
+	free_goal(g, &g->goal[i]);
+	memmove(&g->goal[i], &g->goal[i + 1], (g->n - i - 1) * sizeof *g->goal);
+	g->n--;
+	reindex(g);
+}
+
+static int compare_goals(const void *pa, const void *pb)
+{
+	const struct goal *a = pa, *b = pb;
+	size_t n = a->owner_len < b->owner_len ? a->owner_len : b->owner_len;
+	int c = memcmp(a->owner, b->owner, n);
+	if (c)
+		return c;
+	if (a->owner_len != b->owner_len)
+		return a->owner_len < b->owner_len ? -1 : 1;
+	char la[PERIOD_LABEL_SIZE], lb[PERIOD_LABEL_SIZE];
+	period_format(a->period, la);
+	period_format(b->period, lb);
+	if ((c = strcmp(la, lb)))
+		return c;
+	return strcmp(a->metric_name, b->metric_name);
+}
+
+void goal_sheet_sort(struct goal_sheet *g)
+{
+	if (g->n > 1)
+		qsort(g->goal, g->n, sizeof *g->goal, compare_goals);
+	reindex(g);
+}
+
+/* ---- writing ---- */
+
+static void write_decimal(struct output *o, decimal d)
+{
+	char buf[DECIMAL_BUFSIZE];
+	decimal_format(d, -1, buf, sizeof buf);
+	output_str(o, buf);
+}
+
+void goal_sheet_write(struct output *o, const struct goal_sheet *g)
+{
+	bool with[G_COUNT];
+	memcpy(with, g->has_column, sizeof with);
+	for (size_t i = 0; i < g->n; i++) {
+		with[G_WEIGHT] |= g->goal[i].has_weight;
+		with[G_CATEGORY] |= g->goal[i].category && g->goal[i].category[0];
+		with[G_DIRECTION] |= g->goal[i].direction != DIRECTION_DEFAULT;
+	}
+	output_str(o, "owner\tperiod\tmetric\ttarget");
+	for (int c = G_WEIGHT; c < G_COUNT; c++) {
+		if (!with[c])
+			continue;
+		output_tab(o);
+		output_str(o, goal_column_names[c]);
+	}
+	for (size_t k = 0; k < g->nextra; k++) {
+		output_tab(o);
+		output_field(o, g->extra_column[k], strlen(g->extra_column[k]));
+	}
+	output_newline(o);
+	for (size_t i = 0; i < g->n; i++) {
+		const struct goal *goal = &g->goal[i];
+		char label[PERIOD_LABEL_SIZE];
+		period_format(goal->period, label);
+		output_field(o, goal->owner, goal->owner_len);
+		output_tab(o);
+		output_str(o, label);
+		output_tab(o);
+		output_str(o, goal->metric_name);
+		output_tab(o);
+		write_decimal(o, goal->target);
+		if (with[G_WEIGHT]) {
+			output_tab(o);
+			if (goal->has_weight)
+				write_decimal(o, goal->weight);
+		}
+		if (with[G_CATEGORY]) {
+			output_tab(o);
+			output_field(o, goal->category, strlen(goal->category));
+		}
+		if (with[G_DIRECTION]) {
+			output_tab(o);
+			output_str(o, goal_direction_name(goal->direction));
+		}
+		for (size_t k = 0; k < g->nextra; k++) {
+			output_tab(o);
+			output_field(o, goal->extra[k], strlen(goal->extra[k]));
+		}
+		output_newline(o);
+	}
+}
+
+/* ---- reading ---- */
+
+struct goal_reader {
+	struct goal_sheet *sheet;
+	const struct goal_read_options *opt;
+	const struct header *header;
+	long col[G_COUNT];
+	long *extra_col; /* header index of each extra column */
+	struct file_problem problem;
+	char message[200]; /* a problem's message when it names levels or lines */
+};
+
+/* A bad row: to the reject file or the caller's hook (which may go on), else stop. */
+static int bad_goal(struct goal_reader *gr, const struct row *row, enum goal_column c, const char *message)
+{
+	const char *column = c < G_COUNT ? goal_column_names[c] : NULL;
+	long i = c < G_COUNT ? gr->col[c] : -1;
+	const char *value = i >= 0 && (size_t)i < row->count ? row->field[i] : NULL;
+	size_t value_len = value ? row->len[i] : 0;
+	struct output *reject = gr->opt->reject;
+	if (reject) {
+		char shown[512] = "", reason[1024];
+		if (value)
+			diag_quote_value(shown, sizeof shown, value, value_len);
+		snprintf(reason, sizeof reason, "line %llu: %s%s%s%s%s%s", (unsigned long long)row->line,
+			 column ? column : "", column ? ": " : "", message, value ? " (\"" : "", shown,
+			 value ? "\")" : "");
+		size_t ncols = gr->header->count;
+		for (size_t k = 0; k < ncols; k++) {
+			if (k < row->count)
+				output_field(reject, row->field[k], row->len[k]);
+			output_tab(reject);
+		}
+		output_field(reject, reason, strlen(reason));
+		for (size_t k = ncols; k < row->count; k++) {
+			output_str(reject, k == ncols ? "; extra fields: " : " | ");
+			output_field(reject, row->field[k], row->len[k]);
+		}
+		output_newline(reject);
+		gr->sheet->rejected++;
+		return 0;
+	}
+	if (gr->opt->on_problem && gr->opt->on_problem(gr->opt->ctx, row, column, value, value_len, message) == 0) {
+		gr->sheet->rejected++;
+		return 0;
+	}
+	file_problem_at(&gr->problem, row, column, NULL, message);
+	if (value) {
+		gr->problem.has_value = true;
+		snprintf(gr->problem.value, sizeof gr->problem.value, "%.*s", (int)value_len, value);
+	}
+	/* the message may live in gr->message, which the next row would overwrite: none comes */
+	return 1;
+}
+
+/* The level a goal's owner is named at; NULL if found, else the problem. */
+static const char *owner_level(struct goal_reader *gr, const char *owner, size_t len, enum level *out)
+{
+	const struct roster *r = gr->opt->roster;
+	*out = LEVEL_REP;
+	if (!r)
+		return NULL;
+	if (gr->opt->level_set) {
+		*out = gr->opt->level;
+		if (table_find(r->names[*out], owner, len))
+			return NULL;
+		snprintf(gr->message, sizeof gr->message, "not a %s in the roster (--level %s)", level_names[*out],
+			 level_names[*out]);
+		return gr->message;
+	}
+	const bool every[LEVEL_COUNT] = { true, true, true, true };
+	enum level other;
+	switch (roster_level_of(r, owner, len, every, out, &other)) {
+	case NAME_FOUND:
+		return NULL;
+	case NAME_UNKNOWN:
+		return "not in the roster (as a rep, team, manager or region)";
+	case NAME_AMBIGUOUS:
+		snprintf(gr->message, sizeof gr->message,
+			 "names both a %s and a %s of other reps in the roster; say which with --level",
+			 level_names[*out], level_names[other]);
+		return gr->message;
+	}
+	return NULL;
+}
+
+static const char *field_of(const struct goal_reader *gr, const struct row *row, enum goal_column c, size_t *len)
+{
+	long i = gr->col[c];
+	*len = i >= 0 ? row->len[i] : 0;
+	return i >= 0 ? row->field[i] : "";
+}
+
+/* Checks the fields of one row into *goal; nonzero (a bad_goal result) if one is bad. */
+static int parse_goal(struct goal_reader *gr, const struct row *row, struct goal *goal, int *verdict)
+{
+	const struct goal_read_options *o = gr->opt;
+	size_t len;
+	*verdict = 0;
+	if (row->count != gr->header->count) {
+		snprintf(gr->message, sizeof gr->message, "wrong number of fields: expected %zu, found %zu",
+			 gr->header->count, row->count);
+		return *verdict = bad_goal(gr, row, G_COUNT, gr->message), 1;
+	}
+	const char *owner = field_of(gr, row, G_OWNER, &goal->owner_len);
+	if (goal->owner_len == 0)
+		return *verdict = bad_goal(gr, row, G_OWNER, "empty owner"), 1;
+	if (memchr(owner, '\0', goal->owner_len))
+		return *verdict = bad_goal(gr, row, G_OWNER, "owner holds a NUL byte"), 1;
+	const char *problem = owner_level(gr, owner, goal->owner_len, &goal->level);
+	if (problem)
+		return *verdict = bad_goal(gr, row, G_OWNER, problem), 1;
+	goal->owner = (char *)owner;
+
+	const char *period = field_of(gr, row, G_PERIOD, &len);
+	if (!period_parse(period, len, o->fiscal_start, &goal->period))
+		return *verdict = bad_goal(gr, row, G_PERIOD,
+					   period[0] == 'F' && o->fiscal_start == 1
+						   ? "not a period label (FY labels need --fiscal-start)"
+						   : "not a period label (2026, 2026-H2, 2026-Q3, 2026-11, 2026-W48, 2026-11-26)"),
+		       1;
+
+	const char *metric = field_of(gr, row, G_METRIC, &len);
+	if (!is_metric_name(metric) || strlen(metric) != len)
+		return *verdict = bad_goal(gr, row, G_METRIC, "not a metric name (lowercase letters, digits and _)"), 1;
+	goal->metric_name = (char *)metric;
+	goal->metric = o->metrics ? metric_find(o->metrics, metric) : NULL;
+	if (o->metrics && !goal->metric && !o->unknown_metrics_ok)
+		return *verdict = bad_goal(gr, row, G_METRIC,
+					   o->metrics->nall > M_BUILTIN_COUNT
+						   ? "unknown metric (not built in, not in the metrics file)"
+						   : "unknown metric (custom metrics need a metrics file)"),
+		       1;
+
+	const char *target = field_of(gr, row, G_TARGET, &len);
+	enum decimal_status st = decimal_parse(target, len, DECIMAL_POINT, &goal->target);
+	if (st == DECIMAL_EMPTY)
+		return *verdict = bad_goal(gr, row, G_TARGET, "empty target"), 1;
+	if (st != DECIMAL_OK)
+		return *verdict = bad_goal(gr, row, G_TARGET, decimal_strerror(st)), 1;
+	if (decimal_sign(goal->target) < 0)
+		return *verdict = bad_goal(gr, row, G_TARGET, "negative target"), 1;
+
+	goal->weight = decimal_from_int(1);
+	const char *weight = field_of(gr, row, G_WEIGHT, &len);
+	if (len) {
+		st = decimal_parse(weight, len, DECIMAL_POINT, &goal->weight);
+		if (st != DECIMAL_OK)
+			return *verdict = bad_goal(gr, row, G_WEIGHT, decimal_strerror(st)), 1;
+		if (decimal_sign(goal->weight) < 0)
+			return *verdict = bad_goal(gr, row, G_WEIGHT, "negative weight"), 1;
+		goal->has_weight = true;
+	}
+
+	goal->category = (char *)field_of(gr, row, G_CATEGORY, &len);
+	const char *direction = field_of(gr, row, G_DIRECTION, &len);
+	if (len && strcmp(direction, "lower") == 0)
+		goal->direction = DIRECTION_LOWER;
+	else if (len && strcmp(direction, "higher") == 0)
+		goal->direction = DIRECTION_HIGHER;
+	else if (len)
+		return *verdict = bad_goal(gr, row, G_DIRECTION, "expected higher or lower"), 1;
+	goal->lower = goal->direction == DIRECTION_LOWER ||
+		      (goal->direction == DIRECTION_DEFAULT && goal->metric && goal->metric->lower);
+	return 0;
+}
+
+static int goal_row(void *ctx, const struct row *row)
+{
+	struct goal_reader *gr = ctx;
+	struct goal_sheet *g = gr->sheet;
+	struct goal goal;
+	int verdict;
+	g->read++;
+	memset(&goal, 0, sizeof goal);
+	goal.line = row->line;
+	if (parse_goal(gr, row, &goal, &verdict))
+		return verdict;
+	char **extra = xcalloc(g->nextra + 1, sizeof *extra);
+	for (size_t k = 0; k < g->nextra; k++)
+		extra[k] = (char *)row->field[gr->extra_col[k]];
+	goal.extra = extra;
+	struct goal *first = goal_sheet_find(g, goal.owner, goal.owner_len, goal.period, goal.metric_name);
+	if (first) {
+		free(extra);
+		snprintf(gr->message, sizeof gr->message,
+			 "duplicate goal: this owner, period and metric already have a goal on line %llu",
+			 (unsigned long long)first->line);
+		return bad_goal(gr, row, G_METRIC, gr->message);
+	}
+	goal_sheet_add(g, &goal);
+	free(extra);
+	return 0;
+}
+
+static noreturn void header_problem(const char *path, const char *format, const char *column)
+{
+	char msg[200];
+	snprintf(msg, sizeof msg, format, column);
+	diag_at(path, 1, NULL, NULL, 0, msg);
+	diag_exit(SPM_EXIT_DATA);
+}
+
+void goal_sheet_read(struct goal_sheet *g, const char *path, const struct goal_read_options *o)
+{
+	struct source *src = o->empty_ok ? source_open_optional(path, FORMAT_AUTO) : source_open(path, FORMAT_AUTO);
+	if (!src)
+		return; /* no input at all: an empty sheet */
+	const char *name = source_name(src);
+	const struct header *h = source_header(src);
+	struct goal_reader gr = { .sheet = g, .opt = o, .header = h };
+	for (int c = 0; c < G_COUNT; c++) {
+		gr.col[c] = header_find(h, goal_column_names[c]);
+		if (gr.col[c] == -2)
+			header_problem(name, "the column '%s' appears twice in the header", goal_column_names[c]);
+		if (gr.col[c] < 0 && c <= G_TARGET)
+			header_problem(name, "no column '%s' (a goal sheet needs owner, period, metric and target)",
+				       goal_column_names[c]);
+		g->has_column[c] = gr.col[c] >= 0;
+	}
+	gr.extra_col = xcalloc(h->count + 1, sizeof *gr.extra_col);
+	for (size_t k = 0; k < h->count; k++) {
+		bool known = false;
+		for (int c = 0; c < G_COUNT; c++)
+			known |= gr.col[c] == (long)k;
+		if (known)
+			continue;
+		g->extra_column = xreallocarray(g->extra_column, g->nextra + 2, sizeof *g->extra_column);
+		g->extra_column[g->nextra] = xstrdup(h->name[k]);
+		gr.extra_col[g->nextra++] = (long)k;
+	}
+	if (o->reject) { /* the reject file repeats the sheet's header, plus the reason */
+		for (size_t k = 0; k < h->count; k++) {
+			output_field(o->reject, h->name[k], strlen(h->name[k]));
+			output_tab(o->reject);
+		}
+		output_str(o->reject, "reason\n");
+	}
+	struct file_problem *fp = &gr.problem;
+	read_side_file(src, name, goal_row, &gr, fp); /* exits 1 on the problem that stopped it */
+	free(gr.extra_col);
+}

@@ -1,0 +1,96 @@
+/* Goal sheets: the goals stream (owner period metric target, and optionally weight
+ * category direction, in any column order, other columns kept), read with every row
+ * checked, and written back sorted. */
+#ifndef SPM_GOALS_H
+#define SPM_GOALS_H
+
+#include "decimal.h"
+#include "input.h"
+#include "metrics.h"
+#include "output.h"
+#include "period.h"
+#include "roster.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum goal_column { G_OWNER, G_PERIOD, G_METRIC, G_TARGET, G_WEIGHT, G_CATEGORY, G_DIRECTION, G_COUNT };
+
+extern const char *const goal_column_names[G_COUNT];
+
+enum goal_direction { DIRECTION_DEFAULT, DIRECTION_HIGHER, DIRECTION_LOWER };
+
+struct goal {
+	char *owner;
+	size_t owner_len;
+	enum level level;            /* with a roster: the level the owner is named at */
+	struct period period;
+	char *metric_name;
+	const struct metric *metric; /* NULL when unknown (only if unknown metrics are allowed) */
+	decimal target;
+	decimal weight;              /* 1 when not given */
+	bool has_weight;
+	char *category;              /* "" when not given */
+	enum goal_direction direction; /* as written */
+	bool lower;                  /* the direction in effect: written, else the metric's */
+	uint64_t line;               /* in the sheet; 0 for a goal made by a program */
+	char **extra;                /* values of the sheet's other columns */
+	bool used;                   /* free for the program's own marks */
+};
+
+struct goal_sheet {
+	struct goal *goal;
+	size_t n, cap;
+	struct table *index;       /* (period, metric, owner) → 1-based goal */
+	char **extra_column;       /* other columns of the header, kept in order */
+	size_t nextra;
+	bool has_column[G_COUNT];  /* optional columns the sheet has */
+	uint64_t read, rejected;
+	char *key;
+	size_t key_cap;
+};
+
+/* Called for a bad row (column NULL: the row as a whole). Returns 0 to leave the row out
+ * and go on, nonzero to stop reading (the reader then exits 1 after the diagnostic). */
+typedef int (*goal_problem_fn)(void *ctx, const struct row *row, const char *column, const char *value,
+			       size_t value_len, const char *message);
+
+struct goal_read_options {
+	int fiscal_start;
+	const struct metric_catalog *metrics; /* NULL: any metric name is taken */
+	bool unknown_metrics_ok;              /* keep goals of unknown metrics (metric NULL) */
+	const struct roster *roster;          /* NULL: owners are not checked */
+	bool level_set;                       /* owners are all at `level` */
+	enum level level;
+	bool empty_ok;                        /* no input at all is an empty sheet */
+	struct output *reject;                /* bad rows go here (header + reason) and are left out */
+	goal_problem_fn on_problem;           /* else this decides; else the first stops the run */
+	void *ctx;
+};
+
+void goal_sheet_init(struct goal_sheet *g);
+/* Reads path ("-": standard input). Without reject or on_problem, the first bad row exits
+ * 1 with FILE:LINE: COLUMN: message ("value"). */
+void goal_sheet_read(struct goal_sheet *g, const char *path, const struct goal_read_options *o);
+void goal_sheet_free(struct goal_sheet *g);
+
+/* The goal of that owner, period and metric, or NULL. */
+struct goal *goal_sheet_find(struct goal_sheet *g, const char *owner, size_t owner_len, struct period p,
+			     const char *metric);
+/* Adds a copy of *goal (owner, metric name, category and extras are copied); NULL if the
+ * sheet already has a goal for its owner, period and metric. */
+struct goal *goal_sheet_add(struct goal_sheet *g, const struct goal *goal);
+/* Removes goal i, keeping the order of the others. */
+void goal_sheet_remove(struct goal_sheet *g, size_t i);
+
+/* Sorts by owner (bytes), period label, metric: the order goal sheets are written in. */
+void goal_sheet_sort(struct goal_sheet *g);
+/* Writes the header (owner period metric target, then the optional columns the sheet has
+ * or a goal uses, then the other columns) and every goal. */
+void goal_sheet_write(struct output *o, const struct goal_sheet *g);
+
+/* "higher", "lower" or "" as written. */
+const char *goal_direction_name(enum goal_direction d);
+
+#endif
