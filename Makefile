@@ -15,7 +15,7 @@ LDLIBS_CSV = -lcsv -pthread
 B       ?= build
 BIN     ?= bin
 
-PROGRAMS = spm-track
+PROGRAMS = spm-track spm-goal
 LIB_SRC  = $(wildcard src/lib/*.c)
 LIB_OBJ  = $(LIB_SRC:src/lib/%.c=$(B)/lib/%.o)
 LIB_HDR  = $(wildcard src/lib/*.h)
@@ -42,6 +42,12 @@ $(B)/libspm.a: $(LIB_OBJ)
 $(BIN)/spm-%: src/spm-%.c $(B)/libspm.a $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libspm.a $(LDLIBS_CSV)
+
+# spm-goal is a small folder: one file per subcommand.
+GOAL_SRC = $(wildcard src/spm-goal/*.c)
+$(BIN)/spm-goal: $(GOAL_SRC) $(wildcard src/spm-goal/*.h) $(B)/libspm.a $(LIB_HDR)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -o $@ $(GOAL_SRC) $(B)/libspm.a $(LDLIBS_CSV)
 
 $(BIN)/gen-deals: scripts/gen-deals.c
 	@mkdir -p $(@D)

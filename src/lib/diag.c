@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 static const char *program_name = "spm";
+static const char *usage_name; /* "spm-goal split": the command of "Try ... --help" */
 
 static void run_cleanups(void);
 
@@ -71,6 +72,11 @@ noreturn void diag_fatal(int status, const char *fmt, ...)
 	diag_exit(status);
 }
 
+void diag_set_usage_name(const char *name)
+{
+	usage_name = name;
+}
+
 noreturn void diag_usage(const char *fmt, ...)
 {
 	va_list ap;
@@ -78,7 +84,7 @@ noreturn void diag_usage(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry '%s --help' for more information.\n", program_name);
+	fprintf(stderr, "\nTry '%s --help' for more information.\n", usage_name ? usage_name : program_name);
 	diag_exit(SPM_EXIT_USAGE);
 }
 

@@ -20,6 +20,9 @@ enum spm_exit {
 void diag_set_program(const char *name);
 const char *diag_program(void);
 
+/* The command that "Try 'CMD --help'" names, when not the program ("spm-goal split"). */
+void diag_set_usage_name(const char *name);
+
 /* Cleanup hooks run before a fatal exit (e.g. removing a half-written temporary file). */
 typedef void (*diag_cleanup_fn)(void *arg);
 void diag_on_fatal(diag_cleanup_fn fn, void *arg);

@@ -2,7 +2,10 @@
  * period labels of the brief (calendar and fiscal). */
 #include "period.h"
 
+#include "diag.h"
+
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -285,6 +288,43 @@ struct period period_previous(struct period p)
 struct period period_next(struct period p)
 {
 	return period_of(period_end(p), (enum grain)p.grain, p.fiscal_start);
+}
+
+struct period *period_split(struct period p, enum grain into, size_t *n)
+{
+	spm_day end = period_end(p);
+	*n = 0;
+	if ((enum grain)p.grain > into)
+		return NULL; /* only into a finer grain (or the same: the period itself) */
+	if (into == GRAIN_WEEK) {
+		/* ISO weeks whose Thursday lies in the period: each week belongs to one period */
+		spm_day first = p.start - (iso_weekday(p.start) - 1);
+		if (first + 3 < p.start)
+			first += 7;
+		size_t count = (size_t)((end - 1 - (first + 3)) / 7 + 1);
+		if (first + 3 >= end)
+			count = 0;
+		struct period *parts = xcalloc(count + 1, sizeof *parts);
+		for (size_t i = 0; i < count; i++)
+			parts[i] = period_of(first + (spm_day)(7 * i), GRAIN_WEEK, 1);
+		*n = count;
+		return parts;
+	}
+	struct period q = period_of(p.start, into, p.fiscal_start);
+	if (q.start != p.start)
+		return NULL; /* not aligned: a calendar quarter into fiscal halves */
+	size_t count = 0, cap = 0;
+	struct period *parts = NULL;
+	for (; q.start < end; q = period_next(q)) {
+		if (period_end(q) > end) {
+			free(parts);
+			return NULL;
+		}
+		xgrow((void **)&parts, &cap, count + 1, sizeof *parts);
+		parts[count++] = q;
+	}
+	*n = count;
+	return parts;
 }
 
 int period_cmp(struct period a, struct period b)

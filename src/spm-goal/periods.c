@@ -1,0 +1,91 @@
+/* spm-goal periods: the calendar of a period (start, end, days), whole or cut into a
+ * finer grain, so boundaries can be checked before anyone is paid on them. */
+#include "spm-goal.h"
+
+#include "diag.h"
+#include "options.h"
+#include "progress.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static noreturn void usage(void)
+{
+	printf("Usage: spm-goal periods PERIOD [--into GRAIN] [--fiscal-start M] [-o FILE]\n"
+	       "Print the calendar of PERIOD as TSV 'period start end days workdays': its first and\n"
+	       "last day (inclusive), its days and its Monday-to-Friday days; with --into, one row per\n"
+	       "part of that grain (weeks are the ISO weeks whose Thursday lies in PERIOD).\n"
+	       "\n"
+	       "      --into GRAIN        half, quarter, month, week or day\n"
+	       "      --fiscal-start M    fiscal year starts in month M (default: $SPM_FISCAL_START or 1)\n"
+	       "  -o, --output FILE       write to FILE atomically instead of standard output\n"
+	       "  -h, --help              display this help and exit\n"
+	       "\n"
+	       "Example:\n"
+	       "  spm-goal periods FY2027 --fiscal-start 2 --into quarter\n");
+	exit(SPM_EXIT_OK);
+}
+
+static void write_period(struct output *o, struct period p)
+{
+	char label[PERIOD_LABEL_SIZE], first[DATE_TEXT_SIZE], last[DATE_TEXT_SIZE], line[128];
+	spm_day end = period_end(p);
+	struct work_calendar weekdays = { true, NULL, 0 };
+	period_format(p, label);
+	date_format(p.start, first);
+	date_format(end - 1, last);
+	snprintf(line, sizeof line, "%s\t%s\t%s\t%d\t%lld\n", label, first, last, period_days(p),
+		 (long long)counted_days(&weekdays, p.start, end));
+	output_str(o, line);
+}
+
+int goal_periods(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "into", required_argument, NULL, 'i' },
+		{ "fiscal-start", required_argument, NULL, 'F' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *fiscal = NULL, *output = NULL;
+	enum grain into = GRAIN_DAY;
+	bool split = false;
+	int c;
+	subcommand_begin(argv, "periods");
+	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			if (!grain_parse(optarg, &into) || into == GRAIN_YEAR)
+				diag_usage("--into: expected half, quarter, month, week or day (\"%s\")", optarg);
+			split = true;
+			break;
+		case 'F': fiscal = optarg; break;
+		case 'o': output = optarg; break;
+		case 'h': usage();
+		default: subcommand_bad_option();
+		}
+	}
+	int fiscal_start = fiscal_start_option(fiscal);
+	if (optind != argc - 1)
+		diag_usage(optind == argc ? "a PERIOD is needed (e.g. 2026-Q3)" : "one PERIOD only");
+	const char *label = argv[optind];
+	struct period p;
+	if (!period_parse(label, strlen(label), fiscal_start, &p))
+		diag_usage("not a period label%s (\"%s\")",
+			   label[0] == 'F' && fiscal_start == 1 ? " (FY labels need --fiscal-start)" : "", label);
+	size_t n = 1;
+	struct period *parts = split ? period_split(p, into, &n) : NULL;
+	if (split && !parts)
+		diag_usage("%s cannot be cut into %ss%s", label, grain_name(into),
+			   (enum grain)p.grain > into ? " (not a finer grain)" : " (their boundaries differ)");
+	struct output out;
+	output_open(&out, output);
+	output_str(&out, "period\tstart\tend\tdays\tworkdays\n");
+	for (size_t i = 0; i < n; i++)
+		write_period(&out, parts ? parts[i] : p);
+	output_close(&out);
+	free(parts);
+	return SPM_EXIT_OK;
+}

@@ -1,0 +1,172 @@
+/* spm-goal set: inserts or replaces one goal, the sheet kept sorted; written back to -f
+ * FILE atomically, or from standard input to standard output. */
+#include "spm-goal.h"
+
+#include "diag.h"
+#include "options.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static noreturn void usage(void)
+{
+	printf("Usage: spm-goal set [-f FILE] OWNER PERIOD METRIC TARGET [OPTION]...\n"
+	       "Insert the goal of OWNER for PERIOD and METRIC, or replace its target (and the\n"
+	       "attributes given) if the sheet has it; the sheet stays sorted by owner, period and\n"
+	       "metric. Without -f, the sheet is read from standard input (which may be empty) and\n"
+	       "written to standard output.\n"
+	       "\n"
+	       "  -f, --file FILE         the sheet to change in place, atomically (created if absent)\n"
+	       "      --weight W          weight of the goal in a scorecard (default 1)\n"
+	       "      --category C        financial, activity, innovation, ... (free text)\n"
+	       "      --direction D       higher or lower (default: the metric's)\n"
+	       "      --metrics FILE      metrics file: METRIC must be built in or defined there\n"
+	       "      --fiscal-start M    fiscal year starts in month M (default: $SPM_FISCAL_START or 1)\n"
+	       "  -q, --quiet             do not report what changed on standard error\n"
+	       "  -h, --help              display this help and exit\n"
+	       "\n"
+	       "Example:\n"
+	       "  spm-goal set -f goals.tsv 'Ana Diaz' 2026-Q3 won_revenue 120000 --category financial\n");
+	exit(SPM_EXIT_OK);
+}
+
+struct set_options {
+	const char *file, *weight, *category, *direction, *metrics;
+	int fiscal_start;
+	bool quiet;
+};
+
+static int parse_set_options(int argc, char **argv, struct set_options *o)
+{
+	static const struct option longopts[] = {
+		{ "file", required_argument, NULL, 'f' },
+		{ "weight", required_argument, NULL, 'w' },
+		{ "category", required_argument, NULL, 'c' },
+		{ "direction", required_argument, NULL, 'd' },
+		{ "metrics", required_argument, NULL, 'm' },
+		{ "fiscal-start", required_argument, NULL, 'F' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *fiscal = NULL;
+	int c;
+	memset(o, 0, sizeof *o);
+	while ((c = getopt_long(argc, argv, "f:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': o->file = optarg; break;
+		case 'w': o->weight = optarg; break;
+		case 'c': o->category = optarg; break;
+		case 'd': o->direction = optarg; break;
+		case 'm': o->metrics = optarg; break;
+		case 'F': fiscal = optarg; break;
+		case 'q': o->quiet = true; break;
+		case 'h': usage();
+		default: subcommand_bad_option();
+		}
+	}
+	o->fiscal_start = fiscal_start_option(fiscal);
+	if (argc - optind != 4)
+		diag_usage("expected OWNER PERIOD METRIC TARGET (%d argument%s given)", argc - optind,
+			   argc - optind == 1 ? "" : "s");
+	return optind;
+}
+
+/* The goal the command line describes; bad values are usage errors. */
+static void goal_from_arguments(char **arg, const struct set_options *o, const struct metric_catalog *metrics,
+				struct goal *g)
+{
+	memset(g, 0, sizeof *g);
+	g->owner = arg[0];
+	g->owner_len = strlen(arg[0]);
+	if (g->owner_len == 0)
+		diag_usage("OWNER is empty");
+	if (!period_parse(arg[1], strlen(arg[1]), o->fiscal_start, &g->period))
+		diag_usage("PERIOD: not a period label%s (\"%s\")",
+			   arg[1][0] == 'F' && o->fiscal_start == 1 ? " (FY labels need --fiscal-start)" : "", arg[1]);
+	g->metric_name = arg[2];
+	if (!is_metric_name(arg[2]))
+		diag_usage("METRIC: lowercase letters, digits and _ (\"%s\")", arg[2]);
+	g->metric = metrics ? metric_find(metrics, arg[2]) : NULL;
+	if (metrics && !g->metric)
+		diag_usage("METRIC: unknown metric (not built in, not in %s) (\"%s\")", o->metrics, arg[2]);
+	enum decimal_status st = decimal_parse(arg[3], strlen(arg[3]), DECIMAL_POINT, &g->target);
+	if (st != DECIMAL_OK || decimal_sign(g->target) < 0)
+		diag_usage("TARGET: expected a number, 0 or more (\"%s\")", arg[3]);
+	g->weight = decimal_from_int(1);
+	if (o->weight) {
+		st = decimal_parse(o->weight, strlen(o->weight), DECIMAL_POINT, &g->weight);
+		if (st != DECIMAL_OK || decimal_sign(g->weight) < 0)
+			diag_usage("--weight: expected a number, 0 or more (\"%s\")", o->weight);
+		g->has_weight = true;
+	}
+	g->category = (char *)(o->category ? o->category : "");
+	if (o->direction && strcmp(o->direction, "higher") && strcmp(o->direction, "lower"))
+		diag_usage("--direction: expected higher or lower (\"%s\")", o->direction);
+	g->direction = !o->direction ? DIRECTION_DEFAULT
+		       : strcmp(o->direction, "lower") == 0 ? DIRECTION_LOWER : DIRECTION_HIGHER;
+}
+
+static void report(const struct goal *g, const char *verb, const char *was)
+{
+	char label[PERIOD_LABEL_SIZE], target[DECIMAL_BUFSIZE];
+	period_format(g->period, label);
+	decimal_format(g->target, -1, target, sizeof target);
+	fprintf(stderr, "%s: %s %.*s %s %s %s%s\n", diag_program(), verb, (int)g->owner_len, g->owner, label,
+		g->metric_name, target, was);
+}
+
+int goal_set(int argc, char **argv)
+{
+	struct set_options o;
+	struct metric_catalog metrics;
+	struct goal_sheet sheet;
+	struct goal wanted;
+	subcommand_begin(argv, "set");
+	int first = parse_set_options(argc, argv, &o);
+	if (o.metrics)
+		metric_catalog_load(&metrics, o.metrics);
+	goal_from_arguments(argv + first, &o, o.metrics ? &metrics : NULL, &wanted);
+
+	struct stat st;
+	bool exists = o.file && stat(o.file, &st) == 0;
+	if (o.file && !exists && errno != ENOENT)
+		diag_fatal(SPM_EXIT_USAGE, "%s: %s", o.file, strerror(errno));
+	if (o.file && !exists)
+		goal_sheet_init(&sheet); /* a new sheet */
+	else
+		read_goal_sheet(&sheet, o.file ? o.file : "-", o.fiscal_start, o.metrics ? &metrics : NULL, true);
+
+	struct goal *old = goal_sheet_find(&sheet, wanted.owner, wanted.owner_len, wanted.period, wanted.metric_name);
+	if (old) {
+		char was[DECIMAL_BUFSIZE + 16];
+		char before[DECIMAL_BUFSIZE];
+		decimal_format(old->target, -1, before, sizeof before);
+		snprintf(was, sizeof was, " (was %s)", before);
+		old->target = wanted.target;
+		if (o.weight) {
+			old->weight = wanted.weight;
+			old->has_weight = true;
+		}
+		if (o.category) {
+			free(old->category);
+			old->category = xstrdup(o.category);
+		}
+		if (o.direction)
+			old->direction = wanted.direction;
+		if (!o.quiet)
+			report(old, "replaced", was);
+	} else {
+		goal_sheet_add(&sheet, &wanted);
+		if (!o.quiet)
+			report(&wanted, "added", "");
+	}
+	write_goal_sheet(&sheet, o.file);
+	goal_sheet_free(&sheet);
+	if (o.metrics)
+		metric_catalog_free(&metrics);
+	return SPM_EXIT_OK;
+}

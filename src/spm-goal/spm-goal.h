@@ -1,0 +1,47 @@
+/* spm-goal: goal sheets that are SMART, aligned and add up exactly. One file per
+ * subcommand; this header is what they share. */
+#ifndef SPM_GOAL_H
+#define SPM_GOAL_H
+
+#include "goals.h"
+#include "metrics.h"
+#include "output.h"
+#include "period.h"
+#include "roster.h"
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdnoreturn.h>
+
+/* Each subcommand: its own options and job; returns the exit status. */
+int goal_set(int argc, char **argv);
+int goal_split(int argc, char **argv);
+int goal_allocate(int argc, char **argv);
+int goal_rollup(int argc, char **argv);
+int goal_check(int argc, char **argv);
+int goal_diff(int argc, char **argv);
+int goal_periods(int argc, char **argv);
+
+/* Names the subcommand in "Try 'spm-goal CMD --help'" and in getopt's messages. */
+void subcommand_begin(char **argv, const char *name);
+/* The option getopt could not take: the usage line and exit 2. */
+noreturn void subcommand_bad_option(void);
+
+/* Reads a goal sheet with the checks every subcommand wants (period labels, numbers,
+ * duplicates); the first bad row exits 1. metrics may be NULL (any metric name). */
+void read_goal_sheet(struct goal_sheet *g, const char *path, int fiscal_start, const struct metric_catalog *metrics,
+		     bool empty_ok);
+/* Sorts the sheet and writes it to path (NULL or "-": stdout), atomically. */
+void write_goal_sheet(struct goal_sheet *g, const char *path);
+
+/* A positive decimal option value ("0.01", "1.1"), or a usage error naming the option. */
+decimal positive_option(const char *option, const char *arg);
+
+/* Whether a metric's goals add up over time and across people (sums and counts), as
+ * opposed to ratios, averages and levels, which are copied instead of divided. A goal
+ * of an unknown metric is taken as a sum. */
+bool goal_adds_up(const struct goal *goal);
+/* Counts split into whole numbers. */
+bool goal_is_count(const struct goal *goal);
+
+#endif
