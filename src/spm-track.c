@@ -351,28 +351,6 @@ static decimal threshold_option(const char *option, const char *arg)
 	return d;
 }
 
-/* --as-of, else $SPM_AS_OF, else today in local time. */
-static spm_day as_of_option(const char *arg)
-{
-	const char *env = getenv("SPM_AS_OF");
-	spm_day d;
-	if (arg) {
-		if (!date_parse_iso(arg, strlen(arg), &d))
-			diag_usage("--as-of: expected a date YYYY-MM-DD (\"%s\")", arg);
-		return d;
-	}
-	if (env && *env) {
-		if (!date_parse_iso(env, strlen(env), &d))
-			diag_usage("SPM_AS_OF: expected a date YYYY-MM-DD (\"%s\")", env);
-		return d;
-	}
-	time_t now = time(NULL);
-	struct tm tm;
-	if (now == (time_t)-1 || !localtime_r(&now, &tm))
-		diag_fatal(SPM_EXIT_USAGE, "cannot read today's date; give --as-of");
-	return day_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-}
-
 static int parse_options(int argc, char **argv, struct track_options *opt)
 {
 	const char *fiscal = NULL, *as_of = NULL;

@@ -398,6 +398,9 @@ static noreturn void header_problem(const char *path, const char *format, const 
 
 void goal_sheet_read(struct goal_sheet *g, const char *path, const struct goal_read_options *o)
 {
+	/* the extra columns are the file's: goals of two files could not share them */
+	if (g->n || g->nextra)
+		diag_fatal(SPM_EXIT_USAGE, "%s: internal error: a goal sheet is read into a fresh sheet", path);
 	struct source *src = o->empty_ok ? source_open_optional(path, FORMAT_AUTO) : source_open(path, FORMAT_AUTO);
 	if (!src)
 		return; /* no input at all: an empty sheet */

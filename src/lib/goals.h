@@ -70,7 +70,8 @@ struct goal_read_options {
 };
 
 void goal_sheet_init(struct goal_sheet *g);
-/* Reads path ("-": standard input). Without reject or on_problem, the first bad row exits
+/* Reads path ("-": standard input) into a fresh sheet (one per file: the other columns
+ * are the file's). Without reject or on_problem, the first bad row exits
  * 1 with FILE:LINE: COLUMN: message ("value"). */
 void goal_sheet_read(struct goal_sheet *g, const char *path, const struct goal_read_options *o);
 void goal_sheet_free(struct goal_sheet *g);

@@ -2,11 +2,13 @@
 #include "options.h"
 
 #include "diag.h"
+#include "period.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 noreturn void print_version(void)
@@ -79,4 +81,26 @@ size_t online_cpus(size_t cap)
 	if (n < 1)
 		n = 1;
 	return (size_t)n > cap ? cap : (size_t)n;
+}
+
+/* --as-of, else $SPM_AS_OF, else today in local time. */
+int32_t as_of_option(const char *arg)
+{
+	const char *env = getenv("SPM_AS_OF");
+	spm_day d;
+	if (arg) {
+		if (!date_parse_iso(arg, strlen(arg), &d))
+			diag_usage("--as-of: expected a date YYYY-MM-DD (\"%s\")", arg);
+		return d;
+	}
+	if (env && *env) {
+		if (!date_parse_iso(env, strlen(env), &d))
+			diag_usage("SPM_AS_OF: expected a date YYYY-MM-DD (\"%s\")", env);
+		return d;
+	}
+	time_t now = time(NULL);
+	struct tm tm;
+	if (now == (time_t)-1 || !localtime_r(&now, &tm))
+		diag_fatal(SPM_EXIT_USAGE, "cannot read today's date; give --as-of");
+	return day_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdnoreturn.h>
 
 /* "spm-track (spm) 0.1.0" and exit 0. */
@@ -20,6 +21,10 @@ long number_option(const char *option, const char *arg, long min, long max);
  * free with free_list. */
 char **split_list(const char *s, char sep, size_t *count);
 void free_list(char **items, size_t count);
+
+/* The as-of date of progress and checks: --as-of DATE, else $SPM_AS_OF, else today in
+ * local time. Bad values are usage errors. */
+int32_t as_of_option(const char *arg);
 
 /* Online processors, at least 1 and at most cap. */
 size_t online_cpus(size_t cap);

@@ -1,0 +1,258 @@
+/* spm-goal diff: the goals added, removed and changed between two revisions of a sheet,
+ * for quarterly re-planning. Exit status as diff(1): 0 same goals, 1 they differ, 2
+ * trouble, a bad sheet included (1 already means "they differ"). */
+#include "spm-goal.h"
+
+#include "diag.h"
+#include "options.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static noreturn void usage(void)
+{
+	printf("Usage: spm-goal diff [OPTION]... OLD NEW\n"
+	       "Compare two revisions of a goal sheet and write TSV 'change owner period metric\n"
+	       "old_target new_target delta change_ratio detail', one row per goal added, removed\n"
+	       "or changed, sorted by owner, period and metric. delta = new - old, exactly (a\n"
+	       "missing target counts as 0); change_ratio = delta / old, 4 decimals (empty when\n"
+	       "old is 0 or the goal was added or removed); detail lists the changes of weight,\n"
+	       "category and direction ('weight 1 -> 2; category  -> financial'). Goals whose\n"
+	       "target, weight, category and direction are the same are not listed. An empty\n"
+	       "file (/dev/null) is an empty sheet; one of OLD and NEW may be - (standard input).\n"
+	       "\n"
+	       "      --fiscal-start M    fiscal year starts in month M (default: $SPM_FISCAL_START or 1)\n"
+	       "  -o, --output FILE       write to FILE atomically instead of standard output\n"
+	       "  -q, --quiet             no summary line on standard error\n"
+	       "  -h, --help              display this help and exit\n"
+	       "\n"
+	       "Exit status: 0 the sheets hold the same goals, 1 they differ, 2 trouble: a usage\n"
+	       "or I/O error, or a bad sheet (not 1, which means they differ).\n"
+	       "\n"
+	       "Example:\n"
+	       "  spm-goal diff goals-q2.tsv goals-q3.tsv\n");
+	exit(SPM_EXIT_OK);
+}
+
+struct diff_options {
+	const char *output, *old_path, *new_path;
+	int fiscal_start;
+	bool quiet;
+};
+
+static void parse_diff_options(int argc, char **argv, struct diff_options *o)
+{
+	static const struct option longopts[] = {
+		{ "fiscal-start", required_argument, NULL, 'F' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *fiscal = NULL;
+	int c;
+	memset(o, 0, sizeof *o);
+	while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'F': fiscal = optarg; break;
+		case 'o': o->output = optarg; break;
+		case 'q': o->quiet = true; break;
+		case 'h': usage();
+		default: subcommand_bad_option();
+		}
+	}
+	o->fiscal_start = fiscal_start_option(fiscal);
+	if (argc - optind != 2)
+		diag_usage("expected OLD and NEW (%d argument%s given)", argc - optind, argc - optind == 1 ? "" : "s");
+	o->old_path = argv[optind];
+	o->new_path = argv[optind + 1];
+	if (strcmp(o->old_path, "-") == 0 && strcmp(o->new_path, "-") == 0)
+		diag_usage("OLD and NEW cannot both be standard input");
+}
+
+/* While the sheets are read, any fatal exit is trouble (2): the shared reader exits 1 on
+ * a bad row, and 1 would tell a script the sheets differ. Registered first, before any
+ * output is open, so no other cleanup is skipped by this exit. */
+static int reading_sheets;
+
+static void exit_as_trouble(void *arg)
+{
+	(void)arg;
+	fflush(stdout);
+	fflush(stderr);
+	_exit(SPM_EXIT_USAGE);
+}
+
+static void read_revision(struct goal_sheet *g, const char *path, int fiscal_start)
+{
+	/* metrics NULL: any metric name; periods, targets and duplicates are checked */
+	read_goal_sheet(g, path, fiscal_start, NULL, true);
+}
+
+static int compare_bytes(const char *a, size_t alen, const char *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+	return c ? c : (alen > blen) - (alen < blen);
+}
+
+/* The order goal_sheet_sort leaves sheets in: owner (bytes), period label, metric. */
+static int compare_keys(const struct goal *a, const struct goal *b)
+{
+	int c = compare_bytes(a->owner, a->owner_len, b->owner, b->owner_len);
+	if (c)
+		return c;
+	char la[PERIOD_LABEL_SIZE], lb[PERIOD_LABEL_SIZE];
+	period_format(a->period, la);
+	period_format(b->period, lb);
+	if ((c = strcmp(la, lb)))
+		return c;
+	return strcmp(a->metric_name, b->metric_name);
+}
+
+struct diff_counts {
+	unsigned long long added, removed, changed;
+};
+
+static void append(char **buf, size_t *len, size_t *cap, const char *s)
+{
+	size_t n = strlen(s);
+	xgrow((void **)buf, cap, *len + n + 1, 1);
+	memcpy(*buf + *len, s, n + 1);
+	*len += n;
+}
+
+/* One "NAME OLD → NEW" item of the detail column. */
+static void detail_item(char **buf, size_t *len, size_t *cap, const char *name, const char *was, const char *now)
+{
+	if (*len)
+		append(buf, len, cap, "; ");
+	append(buf, len, cap, name);
+	append(buf, len, cap, " ");
+	append(buf, len, cap, was);
+	append(buf, len, cap, " \xe2\x86\x92 "); /* → */
+	append(buf, len, cap, now);
+}
+
+/* The changes of the fields other than target: weight by value (empty is 1), category
+ * and direction as written. Returns the detail (empty if none); free it. */
+static char *other_changes(const struct goal *a, const struct goal *b)
+{
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	append(&buf, &len, &cap, "");
+	if (decimal_cmp(a->weight, b->weight) != 0) {
+		char was[DECIMAL_BUFSIZE], now[DECIMAL_BUFSIZE];
+		decimal_format(a->weight, -1, was, sizeof was);
+		decimal_format(b->weight, -1, now, sizeof now);
+		detail_item(&buf, &len, &cap, "weight", was, now);
+	}
+	if (strcmp(a->category, b->category) != 0)
+		detail_item(&buf, &len, &cap, "category", a->category, b->category);
+	if (a->direction != b->direction)
+		detail_item(&buf, &len, &cap, "direction", goal_direction_name(a->direction),
+			    goal_direction_name(b->direction));
+	return buf;
+}
+
+static void write_decimal(struct output *out, decimal d)
+{
+	char buf[DECIMAL_BUFSIZE];
+	decimal_format(d, -1, buf, sizeof buf);
+	output_str(out, buf);
+}
+
+/* A change row; old or new is NULL for a goal added or removed. */
+static void write_change(struct output *out, const char *change, const struct goal *old, const struct goal *new,
+			 const char *detail, const char *new_path)
+{
+	const struct goal *g = new ? new : old;
+	char label[PERIOD_LABEL_SIZE];
+	decimal delta;
+	/* targets are 0 or more and at most the decimal range: their difference fits */
+	decimal_sub(new ? new->target : decimal_zero(), old ? old->target : decimal_zero(), &delta);
+	period_format(g->period, label);
+	output_str(out, change);
+	output_tab(out);
+	output_field(out, g->owner, g->owner_len);
+	output_tab(out);
+	output_str(out, label);
+	output_tab(out);
+	output_str(out, g->metric_name);
+	output_tab(out);
+	if (old)
+		write_decimal(out, old->target);
+	output_tab(out);
+	if (new)
+		write_decimal(out, new->target);
+	output_tab(out);
+	write_decimal(out, delta);
+	output_tab(out);
+	if (old && new && !decimal_is_zero(old->target)) {
+		decimal ratio;
+		char buf[DECIMAL_BUFSIZE];
+		if (!decimal_div(delta, old->target, 4, ROUND_HALF_AWAY, &ratio)) {
+			diag_at(new_path, new->line, "target", NULL, 0, "change ratio too large to compute");
+			diag_exit(SPM_EXIT_USAGE);
+		}
+		decimal_format(ratio, 4, buf, sizeof buf);
+		output_str(out, buf);
+	}
+	output_tab(out);
+	output_field(out, detail, strlen(detail));
+	output_newline(out);
+}
+
+/* Walks both sorted sheets side by side: a key in one only is added or removed. */
+static void write_diff(struct output *out, const struct goal_sheet *old, const struct goal_sheet *new,
+		       const char *new_path, struct diff_counts *n)
+{
+	size_t i = 0, j = 0;
+	output_str(out, "change\towner\tperiod\tmetric\told_target\tnew_target\tdelta\tchange_ratio\tdetail\n");
+	while (i < old->n || j < new->n) {
+		int c = i == old->n ? 1 : j == new->n ? -1 : compare_keys(&old->goal[i], &new->goal[j]);
+		if (c < 0) {
+			write_change(out, "removed", &old->goal[i++], NULL, "", new_path);
+			n->removed++;
+		} else if (c > 0) {
+			write_change(out, "added", NULL, &new->goal[j++], "", new_path);
+			n->added++;
+		} else {
+			const struct goal *a = &old->goal[i++], *b = &new->goal[j++];
+			char *detail = other_changes(a, b);
+			if (decimal_cmp(a->target, b->target) != 0 || detail[0]) {
+				write_change(out, "changed", a, b, detail, new_path);
+				n->changed++;
+			}
+			free(detail);
+		}
+	}
+}
+
+int goal_diff(int argc, char **argv)
+{
+	struct diff_options o;
+	struct goal_sheet old, new;
+	struct diff_counts n = { 0, 0, 0 };
+	subcommand_begin(argv, "diff");
+	parse_diff_options(argc, argv, &o);
+
+	diag_on_fatal(exit_as_trouble, &reading_sheets);
+	read_revision(&old, o.old_path, o.fiscal_start);
+	read_revision(&new, o.new_path, o.fiscal_start);
+	diag_forget(&reading_sheets);
+
+	goal_sheet_sort(&old);
+	goal_sheet_sort(&new);
+	struct output out;
+	output_open(&out, o.output);
+	write_diff(&out, &old, &new, o.new_path, &n);
+	output_close(&out);
+	if (!o.quiet)
+		fprintf(stderr, "%s: %llu added, %llu removed, %llu changed\n", diag_program(), n.added, n.removed,
+			n.changed);
+	goal_sheet_free(&old);
+	goal_sheet_free(&new);
+	return n.added || n.removed || n.changed ? SPM_EXIT_DATA : SPM_EXIT_OK;
+}
