@@ -8,7 +8,8 @@
 #include <unistd.h>
 
 static const char *program_name = "spm";
-static const char *usage_name; /* "spm-goal split": the command of "Try ... --help" */
+static const char *usage_name;
+static int data_status = SPM_EXIT_DATA; /* what a bad-data exit returns (diag_set_data_status) */ /* "spm-goal split": the command of "Try ... --help" */
 
 static void run_cleanups(void);
 
@@ -96,7 +97,12 @@ noreturn void diag_exit(int status)
 	run_cleanups();
 	fflush(stdout);
 	fflush(stderr);
-	_exit(status);
+	_exit(status == SPM_EXIT_DATA ? data_status : status);
+}
+
+void diag_set_data_status(int status)
+{
+	data_status = status;
 }
 
 void diag_quote_value(char *buf, size_t size, const char *value, size_t len)

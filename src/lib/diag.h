@@ -31,6 +31,10 @@ void diag_forget(void *arg);
 /* Ends a failed run with status: cleanup hooks, flush, _exit. */
 noreturn void diag_exit(int status);
 
+/* The status a bad-data exit (SPM_EXIT_DATA) ends with from now on: spm-goal diff
+ * returns 2 for a bad sheet, since its 1 means "the sheets differ" (as diff(1)). */
+void diag_set_data_status(int status);
+
 /* "PROG: message", cleanup, exit(status). */
 noreturn void diag_fatal(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "PROG: message" + "Try 'PROG --help' for more information.", exit 2. */

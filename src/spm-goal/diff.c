@@ -72,19 +72,6 @@ static void parse_diff_options(int argc, char **argv, struct diff_options *o)
 		diag_usage("OLD and NEW cannot both be standard input");
 }
 
-/* While the sheets are read, any fatal exit is trouble (2): the shared reader exits 1 on
- * a bad row, and 1 would tell a script the sheets differ. Registered first, before any
- * output is open, so no other cleanup is skipped by this exit. */
-static int reading_sheets;
-
-static void exit_as_trouble(void *arg)
-{
-	(void)arg;
-	fflush(stdout);
-	fflush(stderr);
-	_exit(SPM_EXIT_USAGE);
-}
-
 static void read_revision(struct goal_sheet *g, const char *path, int fiscal_start)
 {
 	/* metrics NULL: any metric name; periods, targets and duplicates are checked */
@@ -238,10 +225,10 @@ int goal_diff(int argc, char **argv)
 	subcommand_begin(argv, "diff");
 	parse_diff_options(argc, argv, &o);
 
-	diag_on_fatal(exit_as_trouble, &reading_sheets);
+	/* a bad sheet is trouble (2): 1 would tell a script the sheets differ */
+	diag_set_data_status(SPM_EXIT_USAGE);
 	read_revision(&old, o.old_path, o.fiscal_start);
 	read_revision(&new, o.new_path, o.fiscal_start);
-	diag_forget(&reading_sheets);
 
 	goal_sheet_sort(&old);
 	goal_sheet_sort(&new);
