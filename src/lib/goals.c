@@ -34,6 +34,16 @@ static void free_goal(const struct goal_sheet *g, struct goal *goal)
 	free(goal->extra);
 }
 
+void goal_sheet_init_like(struct goal_sheet *g, const struct goal_sheet *like)
+{
+	goal_sheet_init(g);
+	memcpy(g->has_column, like->has_column, sizeof g->has_column);
+	g->extra_column = xcalloc(like->nextra + 1, sizeof *g->extra_column);
+	for (size_t k = 0; k < like->nextra; k++)
+		g->extra_column[k] = xstrdup(like->extra_column[k]);
+	g->nextra = like->nextra;
+}
+
 void goal_sheet_free(struct goal_sheet *g)
 {
 	for (size_t i = 0; i < g->n; i++)

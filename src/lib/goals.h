@@ -70,6 +70,8 @@ struct goal_read_options {
 };
 
 void goal_sheet_init(struct goal_sheet *g);
+/* An empty sheet with the columns of another, so every column survives a rewrite. */
+void goal_sheet_init_like(struct goal_sheet *g, const struct goal_sheet *like);
 /* Reads path ("-": standard input) into a fresh sheet (one per file: the other columns
  * are the file's). Without reject or on_problem, the first bad row exits
  * 1 with FILE:LINE: COLUMN: message ("value"). */

@@ -131,6 +131,23 @@ long roster_column(const struct roster *r, const char *name)
 	return -1;
 }
 
+long roster_employment(const struct roster *r, const struct roster_rep *rep, spm_day *first, spm_day *last)
+{
+	const long col[2] = { roster_column(r, "start"), roster_column(r, "end") };
+	spm_day *day[2] = { first, last };
+	long bad = -1;
+	*first = INT32_MIN;
+	*last = INT32_MAX;
+	for (int k = 0; k < 2; k++) {
+		if (col[k] < 0 || !rep->field[col[k]][0])
+			continue;
+		const char *text = rep->field[col[k]];
+		if (!date_parse_iso(text, strlen(text), day[k]) && bad < 0)
+			bad = col[k];
+	}
+	return bad;
+}
+
 bool roster_rep_in(const struct roster_rep *e, enum level level, const char *name, size_t len)
 {
 	return e->len[level] == len && memcmp(e->name[level], name, len) == 0;

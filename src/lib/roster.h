@@ -50,6 +50,11 @@ enum name_lookup { NAME_FOUND, NAME_UNKNOWN, NAME_AMBIGUOUS };
 enum name_lookup roster_level_of(const struct roster *r, const char *name, size_t len,
 				 const bool allowed[LEVEL_COUNT], enum level *found, enum level *other);
 
+/* A rep's employment from the columns start and end (ISO dates, both days included; empty
+ * or absent: unbounded, INT32_MIN or INT32_MAX). Returns -1, or the index of a column
+ * whose value is not a date (*first and *last are then unbounded for it). */
+long roster_employment(const struct roster *r, const struct roster_rep *rep, spm_day *first, spm_day *last);
+
 /* Whether rep e belongs to the group name at level (a rep belongs to itself). */
 bool roster_rep_in(const struct roster_rep *e, enum level level, const char *name, size_t len);
 

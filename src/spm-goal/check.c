@@ -839,21 +839,17 @@ static void check_overlaps(struct check *ck)
 /* Whether a rep is on the roster's books on the as-of date: started (no start, or on or
  * before it) and not gone (no end, or on or after it). A bad date is an error; that rep
  * counts. */
-static bool rep_on_board(struct check *ck, const struct roster_rep *e, const long col[2])
+static bool rep_on_board(struct check *ck, const struct roster_rep *e)
 {
-	static const char *const names[2] = { "start", "end" };
-	bool on = true;
-	for (int k = 0; k < 2; k++) {
-		if (col[k] < 0 || !e->field[col[k]][0])
-			continue;
-		const char *text = e->field[col[k]];
-		spm_day d;
-		if (!date_parse_iso(text, strlen(text), &d))
-			report(ck, 0, e->line, true, names[k], "not a date (YYYY-MM-DD)", text, strlen(text));
-		else if (k == 0 ? d > ck->opt->as_of : d < ck->opt->as_of)
-			on = false;
+	const struct roster *r = &ck->roster;
+	spm_day first, last;
+	long bad = roster_employment(r, e, &first, &last);
+	if (bad >= 0) {
+		const char *text = e->field[bad];
+		report(ck, 0, e->line, true, r->column[bad], "not a date (YYYY-MM-DD)", text, strlen(text));
+		return true;
 	}
-	return on;
+	return first <= ck->opt->as_of && ck->opt->as_of <= last;
 }
 
 struct category_cover {
@@ -893,12 +889,11 @@ static void count_coverage(struct check *ck, struct coverage *cv)
 {
 	static const bool every[LEVEL_COUNT] = { true, true, true, true };
 	const struct roster *r = &ck->roster;
-	const long col[2] = { roster_column(r, "start"), roster_column(r, "end") };
 	memset(cv, 0, sizeof *cv);
 	cv->index = table_new(sizeof(size_t));
 	cv->on_board = xcalloc(r->nreps + 1, sizeof *cv->on_board);
 	for (size_t i = 0; i < r->nreps; i++)
-		if ((cv->on_board[i] = rep_on_board(ck, &r->rep[i], col)))
+		if ((cv->on_board[i] = rep_on_board(ck, &r->rep[i])))
 			cv->reps++;
 	for (size_t f = 0; f < ck->nsheets; f++) {
 		for (size_t i = 0; i < ck->sheet[f].n; i++) {

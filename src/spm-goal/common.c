@@ -36,6 +36,25 @@ bool goal_adds_up(const struct goal *goal)
 	return !goal->metric || goal->metric->cumulative;
 }
 
+bool goal_adds_across_people(const struct goal *goal)
+{
+	const struct metric *m = goal->metric;
+	return !m || (!m->ratio && (m->agg == AGG_SUM || m->agg == AGG_COUNT || m->agg == AGG_DISTINCT));
+}
+
+decimal goal_part_unit(const struct goal *goal, const decimal *round)
+{
+	decimal cent;
+	if (goal_is_count(goal)) {
+		bool whole = round && decimal_cmp(decimal_round(*round, 0, ROUND_HALF_EVEN), *round) == 0;
+		return whole && decimal_cmp(*round, decimal_from_int(1)) > 0 ? *round : decimal_from_int(1);
+	}
+	if (round)
+		return *round;
+	decimal_parse("0.01", 4, DECIMAL_POINT, &cent);
+	return cent;
+}
+
 bool goal_is_count(const struct goal *goal)
 {
 	return goal->metric && (goal->metric->agg == AGG_COUNT || goal->metric->agg == AGG_DISTINCT);

@@ -21,7 +21,7 @@ static noreturn void usage(void)
 	       "group's own goal (empty if none) and gap = own_target - target (positive: the\n"
 	       "reps' goals fall short of the group's; negative: over-assigned). Only goals that\n"
 	       "add up are summed (sums and counts): goals of ratios, averages and levels\n"
-	       "(win_rate, avg_deal, cycle_days, pipeline...) are left out, with a note. Goals of\n"
+	       "(win_rate, avg_deal, cycle_days...) are left out, with a note. Goals of\n"
 	       "groups at other levels are ignored. Without SHEET, or when SHEET is -, the sheet\n"
 	       "is read from standard input.\n"
 	       "\n"
@@ -208,7 +208,7 @@ static void count_goal(struct rollup *ru, const struct goal *g)
 	case OWNER_OTHER_LEVEL:
 		return;
 	case OWNER_GROUP:
-		if (!goal_adds_up(g)) {
+		if (!goal_adds_across_people(g)) {
 			ru->not_adding++;
 			return;
 		}
@@ -217,7 +217,7 @@ static void count_goal(struct rollup *ru, const struct goal *g)
 	case OWNER_REP:
 		break;
 	}
-	if (!goal_adds_up(g)) {
+	if (!goal_adds_across_people(g)) {
 		ru->not_adding++;
 		return;
 	}
@@ -355,7 +355,7 @@ int goal_rollup(int argc, char **argv)
 	struct goal_read_options ro = {
 		.fiscal_start = o.fiscal_start,
 		.metrics = &metrics,
-		.unknown_metrics_ok = true, /* taken as sums, as goal_adds_up says */
+		.unknown_metrics_ok = true, /* taken as sums, as goal_adds_across_people says */
 	};
 	goal_sheet_init(&sheet);
 	goal_sheet_read(&sheet, o.sheet, &ro);

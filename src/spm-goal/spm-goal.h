@@ -41,7 +41,13 @@ decimal positive_option(const char *option, const char *arg);
  * opposed to ratios, averages and levels, which are copied instead of divided. A goal
  * of an unknown metric is taken as a sum. */
 bool goal_adds_up(const struct goal *goal);
+/* Whether goals of the metric add up across people: sums and counts, and open pipeline,
+ * which adds up across reps though not over time. Ratios and averages do not. */
+bool goal_adds_across_people(const struct goal *goal);
 /* Counts split into whole numbers. */
 bool goal_is_count(const struct goal *goal);
+/* What each part of a divided goal is a multiple of: whole numbers for counts (or a whole
+ * --round above 1, such as 10 calls), else --round (NULL: none) or the cent. */
+decimal goal_part_unit(const struct goal *goal, const decimal *round);
 
 #endif

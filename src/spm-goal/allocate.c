@@ -1,0 +1,378 @@
+/* spm-goal allocate: turns the goals of teams, managers and regions into goals for their
+ * reps (equal shares or by a roster column, over-assigned, prorated for reps who join or
+ * leave during the period) that add up exactly to the group's. */
+#include "spm-goal.h"
+
+#include "apportion.h"
+#include "diag.h"
+#include "options.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static noreturn void usage(void)
+{
+	printf("Usage: spm-goal allocate --roster ROSTER [OPTION]... [SHEET]\n"
+	       "Turn each goal whose owner is a team, manager or region of ROSTER into one goal\n"
+	       "per rep of that group, in equal shares or in proportion to a roster column. The\n"
+	       "reps' goals add up exactly to the group's (times --overassign): to the cent (or\n"
+	       "--round UNIT), counts to whole numbers. Ratios, averages and goals of direction\n"
+	       "lower are copied to each rep, not divided. Rep goals and goals of owners not in\n"
+	       "the roster are kept unchanged; the group's own goal is kept too (so rollup can\n"
+	       "show the gap) unless --replace. Without SHEET, or when SHEET is -, the sheet is\n"
+	       "read from standard input; the result is written sorted.\n"
+	       "\n"
+	       "      --roster FILE       the roster (rep team manager region ... start end)\n"
+	       "      --by equal|COLUMN   equal shares (default), or in proportion to a roster column\n"
+	       "                          of numbers, 0 or more (e.g. quota_share)\n"
+	       "      --overassign F      the reps' goals add up to the target times F (e.g. 1.1)\n"
+	       "      --prorate           weigh each rep by the days of the goal's period it is\n"
+	       "                          employed (roster columns start and end, inclusive dates,\n"
+	       "                          empty: unbounded); reps employed no day get no goal\n"
+	       "      --round UNIT        goals are multiples of UNIT (default 0.01; counts: 1, or\n"
+	       "                          UNIT when it is a whole number)\n"
+	       "      --level LEVEL       allocate the goals of owners at LEVEL: team, manager or\n"
+	       "                          region (default: the level the roster names each owner at)\n"
+	       "      --replace           drop the group's own goal from the sheet\n"
+	       "      --fiscal-start M    fiscal year starts in month M (default: $SPM_FISCAL_START or 1)\n"
+	       "      --metrics FILE      metrics file: custom metrics (default: built-in metrics only)\n"
+	       "  -o, --output FILE       write to FILE atomically instead of standard output\n"
+	       "  -q, --quiet             do not warn about owners that are not in the roster\n"
+	       "  -h, --help              display this help and exit\n"
+	       "\n"
+	       "Example:\n"
+	       "  spm-goal allocate --roster roster.tsv --by quota_share --overassign 1.1 team-goals.tsv\n");
+	exit(SPM_EXIT_OK);
+}
+
+struct allocate_options {
+	const char *roster, *by, *metrics, *output, *sheet;
+	const decimal *overassign, *round;
+	decimal overassign_value, round_value;
+	bool prorate, replace, quiet, level_set;
+	enum level level;
+	int fiscal_start;
+};
+
+static void parse_allocate_options(int argc, char **argv, struct allocate_options *o)
+{
+	static const struct option longopts[] = {
+		{ "roster", required_argument, NULL, 'R' },
+		{ "by", required_argument, NULL, 'b' },
+		{ "overassign", required_argument, NULL, 'a' },
+		{ "prorate", no_argument, NULL, 'p' },
+		{ "round", required_argument, NULL, 'r' },
+		{ "level", required_argument, NULL, 'l' },
+		{ "replace", no_argument, NULL, 'x' },
+		{ "fiscal-start", required_argument, NULL, 'F' },
+		{ "metrics", required_argument, NULL, 'm' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *fiscal = NULL;
+	int c;
+	memset(o, 0, sizeof *o);
+	while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'R': o->roster = optarg; break;
+		case 'b':
+			if (!*optarg)
+				diag_usage("--by: expected equal or a roster column");
+			o->by = strcmp(optarg, "equal") == 0 ? NULL : optarg;
+			break;
+		case 'a':
+			o->overassign_value = positive_option("--overassign", optarg);
+			o->overassign = &o->overassign_value;
+			break;
+		case 'p': o->prorate = true; break;
+		case 'r':
+			o->round_value = positive_option("--round", optarg);
+			o->round = &o->round_value;
+			break;
+		case 'l':
+			if (!parse_level(optarg, &o->level) || o->level == LEVEL_REP)
+				diag_usage("--level: expected team, manager or region (\"%s\")", optarg);
+			o->level_set = true;
+			break;
+		case 'x': o->replace = true; break;
+		case 'F': fiscal = optarg; break;
+		case 'm': o->metrics = optarg; break;
+		case 'o': o->output = optarg; break;
+		case 'q': o->quiet = true; break;
+		case 'h': usage();
+		default: subcommand_bad_option();
+		}
+	}
+	o->fiscal_start = fiscal_start_option(fiscal);
+	if (!o->roster)
+		diag_usage("--roster is needed: the reps of each team, manager and region");
+	if (argc - optind > 1)
+		diag_usage("one SHEET only (%d given)", argc - optind);
+	o->sheet = optind < argc ? argv[optind] : "-";
+}
+
+/* Roster columns the options read, checked once the roster is loaded. */
+struct roster_columns {
+	long by, start, end; /* -1: absent */
+};
+
+static struct roster_columns find_columns(const struct roster *r, const struct allocate_options *o)
+{
+	struct roster_columns col = { -1, roster_column(r, "start"), roster_column(r, "end") };
+	if (o->by) {
+		col.by = roster_column(r, o->by);
+		if (col.by < 0)
+			diag_usage("--by: the roster %s has no column '%s'", r->path, o->by);
+	}
+	if (o->prorate && col.start < 0 && col.end < 0)
+		diag_usage("--prorate: the roster %s has no column 'start' or 'end'", r->path);
+	return col;
+}
+
+/* The owner is quoted unless the message names it already. */
+static noreturn void bad_goal(const char *sheet, const struct goal *g, const char *message, bool quote_owner)
+{
+	diag_at(sheet, g->line, "owner", quote_owner ? g->owner : NULL, g->owner_len, message);
+	diag_exit(SPM_EXIT_DATA);
+}
+
+static noreturn void bad_roster_value(const struct roster *r, const struct roster_rep *rep, long col,
+				      const char *message)
+{
+	const char *value = rep->field[col];
+	diag_at(r->path, rep->line, r->column[col], value, strlen(value), message);
+	diag_exit(SPM_EXIT_DATA);
+}
+
+enum owner_kind { OWNER_REP, OWNER_GROUP, OWNER_UNKNOWN };
+
+/* Whether the goal's owner is a rep, a group to allocate (at *level) or not in the
+ * roster. With --level, every owner that is not a rep is a group at that level. */
+static enum owner_kind owner_kind(const struct roster *r, const struct goal *g, const struct allocate_options *o,
+				  enum level *level)
+{
+	bool allowed[LEVEL_COUNT] = { !o->level_set, !o->level_set, !o->level_set, !o->level_set };
+	enum level other;
+	char message[200];
+	if (o->level_set)
+		allowed[o->level] = true;
+	switch (roster_level_of(r, g->owner, g->owner_len, allowed, level, &other)) {
+	case NAME_FOUND:
+		return *level == LEVEL_REP ? OWNER_REP : OWNER_GROUP;
+	case NAME_AMBIGUOUS:
+		snprintf(message, sizeof message,
+			 "names both a %s and a %s of other reps in the roster; say which with --level",
+			 level_names[*level], level_names[other]);
+		bad_goal(o->sheet, g, message, true);
+	case NAME_UNKNOWN:
+		break;
+	}
+	if (!o->level_set)
+		return OWNER_UNKNOWN;
+	if (roster_find_rep(r, g->owner, g->owner_len))
+		return OWNER_REP;
+	*level = o->level;
+	return OWNER_GROUP;
+}
+
+/* The days of period p on which the rep is employed, first and last day included. */
+static int employed_days(const struct roster *r, const struct roster_rep *rep, struct period p)
+{
+	spm_day first, last;
+	long bad = roster_employment(r, rep, &first, &last);
+	if (bad >= 0)
+		bad_roster_value(r, rep, bad, "not a date (YYYY-MM-DD)");
+	if (last < first)
+		bad_roster_value(r, rep, roster_column(r, "end"), "ends before it starts");
+	spm_day from = first > p.start ? first : p.start;
+	spm_day end = period_end(p);
+	if (last < INT32_MAX && last + 1 < end)
+		end = last + 1;
+	return end > from ? (int)(end - from) : 0;
+}
+
+/* A rep's share weight: 1, or its --by value; times its employed days with --prorate
+ * (the period's days would divide every weight alike, so they are left out). */
+static decimal rep_weight(const struct roster *r, const struct roster_rep *rep, const struct roster_columns *col,
+			  int days)
+{
+	decimal w = decimal_from_int(1);
+	if (col->by >= 0) {
+		const char *value = rep->field[col->by];
+		if (decimal_parse(value, strlen(value), DECIMAL_POINT, &w) != DECIMAL_OK || decimal_sign(w) < 0)
+			bad_roster_value(r, rep, col->by, "expected a number, 0 or more");
+	}
+	/* only a --by value can be large enough to overflow: 1 × days never does */
+	if (days >= 0 && !decimal_mul(w, decimal_from_int(days), DECIMAL_PLACES, ROUND_HALF_EVEN, &w)) {
+		if (col->by < 0)
+			diag_fatal(SPM_EXIT_DATA, "%s: a weight is too large to prorate exactly", r->path);
+		bad_roster_value(r, rep, col->by, "too large to weigh exactly");
+	}
+	return w;
+}
+
+/* The reps' total: the target, times --overassign exactly; a count over-assigned to a
+ * fraction is rounded up to a whole number (16.5 deals would be no one's goal). */
+static decimal group_total(const struct goal *g, const struct allocate_options *o)
+{
+	decimal total = g->target;
+	if (!o->overassign)
+		return total;
+	if (!decimal_mul(g->target, *o->overassign, DECIMAL_PLACES, ROUND_HALF_EVEN, &total))
+		bad_goal(o->sheet, g, "target times --overassign is too large", true);
+	if (goal_is_count(g)) {
+		decimal whole = decimal_round(total, 0, ROUND_HALF_EVEN);
+		if (decimal_cmp(whole, total) < 0 && !decimal_add(whole, decimal_from_int(1), &whole))
+			bad_goal(o->sheet, g, "target times --overassign is too large", true);
+		total = whole;
+	}
+	return total;
+}
+
+struct allocation {
+	const struct roster_rep **rep;
+	decimal *weight, *target;
+	size_t n, cap;
+};
+
+/* The reps of the group (employed in the period, with --prorate) and their weights. */
+static void group_reps(const struct roster *r, const struct goal *g, enum level level,
+		       const struct roster_columns *col, const struct allocate_options *o, struct allocation *a)
+{
+	char message[256];
+	size_t members = 0;
+	for (size_t i = 0; i < r->nreps; i++) {
+		const struct roster_rep *rep = &r->rep[i];
+		if (!roster_rep_in(rep, level, g->owner, g->owner_len))
+			continue;
+		members++;
+		int days = o->prorate ? employed_days(r, rep, g->period) : -1;
+		if (days == 0)
+			continue;
+		xgrow((void **)&a->rep, &a->cap, a->n + 1, sizeof *a->rep);
+		a->weight = xreallocarray(a->weight, a->cap, sizeof *a->weight);
+		a->rep[a->n] = rep;
+		a->weight[a->n++] = rep_weight(r, rep, col, days);
+	}
+	if (a->n > 0)
+		return;
+	if (members == 0) {
+		snprintf(message, sizeof message, "%s %.*s has no reps in the roster", level_names[level],
+			 (int)g->owner_len, g->owner);
+	} else {
+		char label[PERIOD_LABEL_SIZE];
+		period_format(g->period, label);
+		snprintf(message, sizeof message, "%s %.*s has no reps employed in %s (--prorate)", level_names[level],
+			 (int)g->owner_len, g->owner, label);
+	}
+	bad_goal(o->sheet, g, message, false);
+}
+
+/* Each rep's target: a share of the group's total, or the group's target as it is. */
+static void rep_targets(const struct goal *g, enum level level, const struct allocate_options *o,
+			struct allocation *a)
+{
+	char message[256];
+	a->target = xcalloc(a->n, sizeof *a->target);
+	if (!(!g->lower && goal_adds_across_people(g))) {
+		for (size_t i = 0; i < a->n; i++)
+			a->target[i] = g->target;
+		return;
+	}
+	bool any = false;
+	for (size_t i = 0; i < a->n; i++)
+		any |= decimal_sign(a->weight[i]) > 0;
+	if (!any) {
+		snprintf(message, sizeof message, "every rep of %s %.*s weighs 0%s%s", level_names[level],
+			 (int)g->owner_len, g->owner, o->by ? " in column " : "", o->by ? o->by : "");
+		bad_goal(o->sheet, g, message, false);
+	}
+	if (!apportion(group_total(g, o), a->weight, a->n, goal_part_unit(g, o->round), a->target))
+		bad_goal(o->sheet, g, "target too large to allocate exactly", true);
+}
+
+/* A rep goal that lands on a goal the result already has. */
+static noreturn void duplicate_rep_goal(const struct goal *g, enum level level, const struct goal *part,
+					const struct goal *other, const char *sheet)
+{
+	char label[PERIOD_LABEL_SIZE], message[400];
+	period_format(part->period, label);
+	if (other->line == g->line && !other->used)
+		snprintf(message, sizeof message,
+			 "%s %.*s has a rep of the same name, whose goal would be this one; use --replace",
+			 level_names[level], (int)g->owner_len, g->owner);
+	else
+		snprintf(message, sizeof message, "%s %.*s: rep %.*s already has a goal for %s %s%s on line %llu",
+			 level_names[level], (int)g->owner_len, g->owner, (int)part->owner_len, part->owner, label,
+			 part->metric_name, other->used ? ", allocated from the goal" : "",
+			 (unsigned long long)other->line);
+	bad_goal(sheet, g, message, false);
+}
+
+static void allocate_goal(const struct roster *r, const struct goal *g, enum level level,
+			  const struct roster_columns *col, const struct allocate_options *o, struct goal_sheet *out)
+{
+	struct allocation a = { NULL, NULL, NULL, 0, 0 };
+	group_reps(r, g, level, col, o, &a);
+	rep_targets(g, level, o, &a);
+	for (size_t i = 0; i < a.n; i++) {
+		struct goal part = *g;
+		part.owner = a.rep[i]->name[LEVEL_REP];
+		part.owner_len = a.rep[i]->len[LEVEL_REP];
+		part.level = LEVEL_REP;
+		part.target = a.target[i];
+		part.used = true; /* marks an allocated goal, for messages */
+		if (!goal_sheet_add(out, &part))
+			duplicate_rep_goal(g, level, &part,
+					   goal_sheet_find(out, part.owner, part.owner_len, part.period, part.metric_name),
+					   o->sheet);
+	}
+	free(a.rep);
+	free(a.weight);
+	free(a.target);
+}
+
+int goal_allocate(int argc, char **argv)
+{
+	struct allocate_options o;
+	struct metric_catalog metrics;
+	struct roster roster;
+	struct goal_sheet in, out;
+	subcommand_begin(argv, "allocate");
+	parse_allocate_options(argc, argv, &o);
+	roster_load(&roster, o.roster, o.level_set ? o.level : LEVEL_COUNT);
+	struct roster_columns col = find_columns(&roster, &o);
+	metric_catalog_load(&metrics, o.metrics);
+	read_goal_sheet(&in, o.sheet, o.fiscal_start, &metrics, false);
+	goal_sheet_init_like(&out, &in);
+
+	/* Which goals are groups' first, and every goal that stays, so that a rep goal
+	 * landing on one of them is reported against it whatever the order of lines. */
+	enum level *level = xcalloc(in.n + 1, sizeof *level);
+	bool *group = xcalloc(in.n + 1, sizeof *group);
+	for (size_t i = 0; i < in.n; i++) {
+		const struct goal *g = &in.goal[i];
+		enum owner_kind kind = owner_kind(&roster, g, &o, &level[i]);
+		group[i] = kind == OWNER_GROUP;
+		if (kind == OWNER_UNKNOWN && !o.quiet)
+			diag_at(o.sheet, g->line, "owner", g->owner, g->owner_len,
+				"not in the roster (as a rep, team, manager or region); goal kept unchanged");
+		if (!group[i] || !o.replace)
+			goal_sheet_add(&out, g);
+	}
+	for (size_t i = 0; i < in.n; i++)
+		if (group[i])
+			allocate_goal(&roster, &in.goal[i], level[i], &col, &o, &out);
+
+	write_goal_sheet(&out, o.output);
+	free(level);
+	free(group);
+	goal_sheet_free(&out);
+	goal_sheet_free(&in);
+	metric_catalog_free(&metrics);
+	roster_free(&roster);
+	return SPM_EXIT_OK;
+}

@@ -1,0 +1,307 @@
+/* Unit tests for src/lib/apportion.c: a property test over many random totals, weights and
+ * units, checked against exact rational arithmetic, plus cases worked out by hand and the
+ * arguments it must refuse. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "apportion.h"
+
+/* ---- helpers ---- */
+
+static decimal number(const char *s)
+{
+	decimal d;
+	if (decimal_parse(s, strlen(s), DECIMAL_POINT, &d) != DECIMAL_OK)
+		fail_msg("cannot parse number \"%s\"", s);
+	return d;
+}
+
+static void assert_number(decimal d, const char *expected)
+{
+	char buf[DECIMAL_BUFSIZE];
+	decimal_format(d, -1, buf, sizeof buf);
+	assert_string_equal(buf, expected);
+}
+
+/* splitmix64 from a fixed seed: the same cases on every run and every machine. */
+static uint64_t rng_state = 0x5eed5a1e5ca1ab1eULL;
+
+static uint64_t next_random(void)
+{
+	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* Uniform enough in [0, bound] for a test (bound < 2^63). */
+static uint64_t random_upto(uint64_t bound)
+{
+	return next_random() % (bound + 1);
+}
+
+static decimal units(decimal_units u)
+{
+	decimal d = { u };
+	return d;
+}
+
+static decimal_units magnitude(decimal_units x)
+{
+	return x < 0 ? -x : x;
+}
+
+#define MAX_PARTS 50
+/* Weights stay below 10^16 billionths (10^7) so that total × weight × parts fits in 128
+ * bits in the checks below as in apportion itself: totals reach 10^19 billionths. */
+#define MAX_WEIGHT_UNITS 10000000000000000LL
+
+enum weight_shape { SHAPE_RANDOM, SHAPE_EQUAL, SHAPE_ZEROS, SHAPE_EXTREME, SHAPE_SMALL, SHAPE_COUNT };
+
+/* n weights of the given shape; at least one is not 0. */
+static void random_weights(decimal *w, size_t n, enum weight_shape shape)
+{
+	decimal_units equal = (decimal_units)random_upto(MAX_WEIGHT_UNITS - 1) + 1;
+	for (size_t i = 0; i < n; i++) {
+		switch (shape) {
+		case SHAPE_RANDOM: w[i] = units((decimal_units)random_upto(MAX_WEIGHT_UNITS)); break;
+		case SHAPE_EQUAL: w[i] = units(equal); break;
+		case SHAPE_ZEROS: /* mostly zeros, the rest days of a month */
+			w[i] = random_upto(3) == 0 ? decimal_from_int((int64_t)random_upto(30) + 1) : decimal_zero();
+			break;
+		case SHAPE_EXTREME: /* a billionth next to ten million */
+			w[i] = random_upto(1) ? units(1) : units(MAX_WEIGHT_UNITS);
+			break;
+		case SHAPE_SMALL: w[i] = decimal_from_int((int64_t)random_upto(3)); break;
+		default: break;
+		}
+	}
+	bool any = false;
+	for (size_t i = 0; i < n; i++)
+		any |= w[i].units > 0;
+	if (!any)
+		w[random_upto(n - 1)] = units((decimal_units)random_upto(MAX_WEIGHT_UNITS - 1) + 1);
+}
+
+/* The properties of one split, checked with exact rational arithmetic: part_i is within
+ * one unit of total × w_i ÷ W, i.e. |part_i × W − total × w_i| < unit × W. */
+static void check_split(decimal total, const decimal *w, size_t n, decimal unit, const decimal *parts,
+			unsigned long case_number)
+{
+	decimal_units sum = 0, weights = 0;
+	for (size_t i = 0; i < n; i++) {
+		sum += parts[i].units;
+		weights += w[i].units;
+	}
+	if (sum != total.units)
+		fail_msg("case %lu: the parts do not add up to the total", case_number);
+	bool total_whole = total.units % unit.units == 0;
+	for (size_t i = 0; i < n; i++) {
+		if (parts[i].units < 0)
+			fail_msg("case %lu: part %zu is negative", case_number, i);
+		decimal_units off = magnitude(parts[i].units * weights - total.units * w[i].units);
+		if (off >= unit.units * weights)
+			fail_msg("case %lu: part %zu is a unit or more away from its exact share", case_number, i);
+		if (total_whole && parts[i].units % unit.units != 0)
+			fail_msg("case %lu: part %zu is not a multiple of the unit", case_number, i);
+		if (w[i].units == 0 && parts[i].units != 0 && total_whole)
+			fail_msg("case %lu: part %zu has weight 0 but gets something", case_number, i);
+	}
+}
+
+/* ---- properties ---- */
+
+static void test_random_splits_add_up_and_stay_close(void **state)
+{
+	(void)state;
+	static const char *const unit_text[] = { "0.01", "1", "100", "0.05" };
+	decimal w[MAX_PARTS], parts[MAX_PARTS];
+	const decimal_units cent = units(10000000).units; /* 0.01 in billionths */
+	for (unsigned long k = 0; k < 40000; k++) {
+		size_t n = (size_t)random_upto(MAX_PARTS - 1) + 1;
+		enum weight_shape shape = (enum weight_shape)(k % SHAPE_COUNT);
+		decimal unit = number(unit_text[(k / SHAPE_COUNT) % 4]);
+		/* cents up to 10^12; every eighth case a round amount, often a multiple of the unit */
+		decimal_units cents = (decimal_units)random_upto(1000000000000ULL);
+		if (k % 8 == 0)
+			cents -= cents % 10000;
+		if (k % 16 == 1)
+			cents = (decimal_units)random_upto(9); /* tiny totals: fewer units than parts */
+		decimal total = units(cents * cent);
+		random_weights(w, n, shape);
+		memset(parts, 0, sizeof parts);
+		if (!apportion(total, w, n, unit, parts))
+			fail_msg("case %lu: apportion refused valid arguments", k);
+		check_split(total, w, n, unit, parts, k);
+	}
+}
+
+/* The same arguments give the same parts: nothing depends on memory or time. */
+static void test_deterministic(void **state)
+{
+	(void)state;
+	decimal w[MAX_PARTS], a[MAX_PARTS], b[MAX_PARTS];
+	for (int k = 0; k < 200; k++) {
+		size_t n = (size_t)random_upto(MAX_PARTS - 1) + 1;
+		random_weights(w, n, (enum weight_shape)(k % SHAPE_COUNT));
+		decimal total = units((decimal_units)random_upto(1000000000000ULL) * 10000000);
+		assert_true(apportion(total, w, n, number("0.01"), a));
+		assert_true(apportion(total, w, n, number("0.01"), b));
+		assert_memory_equal(a, b, n * sizeof *a);
+	}
+}
+
+/* ---- cases worked out by hand ---- */
+
+static void test_thirds_of_100(void **state)
+{
+	(void)state;
+	decimal w[3] = { decimal_from_int(1), decimal_from_int(1), decimal_from_int(1) };
+	decimal p[3];
+	/* 33.33 each leaves 0.01; the remainders tie, so the earliest part takes it */
+	assert_true(apportion(decimal_from_int(100), w, 3, number("0.01"), p));
+	assert_number(p[0], "33.34");
+	assert_number(p[1], "33.33");
+	assert_number(p[2], "33.33");
+}
+
+static void test_ties_go_to_the_earlier_part(void **state)
+{
+	(void)state;
+	decimal w[4] = { decimal_from_int(5), decimal_from_int(5), decimal_from_int(5), decimal_from_int(5) };
+	decimal p[4];
+	/* 0.02 over four equal parts: two cents for the first two */
+	assert_true(apportion(number("0.02"), w, 4, number("0.01"), p));
+	assert_number(p[0], "0.01");
+	assert_number(p[1], "0.01");
+	assert_number(p[2], "0");
+	assert_number(p[3], "0");
+	/* 10 over [1, 2, 1] at 1: 2.5, 5, 2.5; the tie between the 0.5s goes to the first */
+	decimal v[3] = { decimal_from_int(1), decimal_from_int(2), decimal_from_int(1) };
+	assert_true(apportion(decimal_from_int(10), v, 3, decimal_from_int(1), p));
+	assert_number(p[0], "3");
+	assert_number(p[1], "5");
+	assert_number(p[2], "2");
+}
+
+static void test_largest_remainder_wins(void **state)
+{
+	(void)state;
+	/* 120000 by the days of the months of 2026: January's 10191.7808... rounds up,
+	 * September's 9863.0136... does not; each exact share was computed by hand. */
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	static const char *const expected[12] = { "10191.78", "9205.48", "10191.78", "9863.02",
+						  "10191.78", "9863.02", "10191.78", "10191.78",
+						  "9863.01", "10191.78", "9863.01", "10191.78" };
+	decimal w[12], p[12];
+	for (int i = 0; i < 12; i++)
+		w[i] = decimal_from_int(days[i]);
+	assert_true(apportion(decimal_from_int(120000), w, 12, number("0.01"), p));
+	for (int i = 0; i < 12; i++)
+		assert_number(p[i], expected[i]);
+	/* 7 deals over [0.5, 0.3, 0.2]: 3.5, 2.1, 1.4 → 3, 2, 1 and the one left goes to 0.5 */
+	decimal s[3] = { number("0.5"), number("0.3"), number("0.2") };
+	assert_true(apportion(decimal_from_int(7), s, 3, decimal_from_int(1), p));
+	assert_number(p[0], "4");
+	assert_number(p[1], "2");
+	assert_number(p[2], "1");
+}
+
+static void test_zero_weights_and_zero_total(void **state)
+{
+	(void)state;
+	decimal w[3] = { decimal_zero(), decimal_from_int(3), decimal_zero() };
+	decimal p[3];
+	assert_true(apportion(decimal_from_int(1000), w, 3, number("0.01"), p));
+	assert_number(p[0], "0");
+	assert_number(p[1], "1000");
+	assert_number(p[2], "0");
+	decimal e[2] = { decimal_from_int(1), decimal_from_int(1) };
+	assert_true(apportion(decimal_zero(), e, 2, number("0.01"), p));
+	assert_number(p[0], "0");
+	assert_number(p[1], "0");
+	/* one part takes it all */
+	assert_true(apportion(number("12.34"), w + 1, 1, number("0.01"), p));
+	assert_number(p[0], "12.34");
+}
+
+static void test_odd_remainder_when_total_is_not_a_multiple(void **state)
+{
+	(void)state;
+	/* 120500 in thousands over 4 equal quarters: 30000 each, 500 left for the first */
+	decimal w[4] = { decimal_from_int(1), decimal_from_int(1), decimal_from_int(1), decimal_from_int(1) };
+	decimal p[4];
+	assert_true(apportion(decimal_from_int(120500), w, 4, decimal_from_int(1000), p));
+	assert_number(p[0], "30500");
+	assert_number(p[1], "30000");
+	assert_number(p[2], "30000");
+	assert_number(p[3], "30000");
+	/* 2500 into thousands: 625 each; 2 units left: 1000, 1000, then the odd 500 */
+	assert_true(apportion(decimal_from_int(2500), w, 4, decimal_from_int(1000), p));
+	assert_number(p[0], "1000");
+	assert_number(p[1], "1000");
+	assert_number(p[2], "500");
+	assert_number(p[3], "0");
+}
+
+static void test_nickels(void **state)
+{
+	(void)state;
+	decimal w[3] = { decimal_from_int(1), decimal_from_int(1), decimal_from_int(1) };
+	decimal p[3];
+	assert_true(apportion(decimal_from_int(1), w, 3, number("0.05"), p));
+	assert_number(p[0], "0.35");
+	assert_number(p[1], "0.35");
+	assert_number(p[2], "0.3");
+}
+
+/* ---- bad arguments ---- */
+
+static void test_bad_arguments(void **state)
+{
+	(void)state;
+	decimal w[2] = { decimal_from_int(1), decimal_from_int(2) };
+	decimal zeros[2] = { decimal_zero(), decimal_zero() };
+	decimal negative[2] = { decimal_from_int(3), decimal_from_int(-1) };
+	decimal p[2];
+	decimal cent = number("0.01");
+	assert_false(apportion(decimal_from_int(100), w, 0, cent, p));         /* no parts */
+	assert_false(apportion(decimal_from_int(100), zeros, 2, cent, p));     /* all weights 0 */
+	assert_false(apportion(decimal_from_int(100), negative, 2, cent, p));  /* negative weight */
+	assert_false(apportion(decimal_from_int(100), w, 2, decimal_zero(), p));        /* unit 0 */
+	assert_false(apportion(decimal_from_int(100), w, 2, decimal_from_int(-1), p));  /* unit < 0 */
+	assert_false(apportion(decimal_from_int(-100), w, 2, cent, p));        /* negative total */
+}
+
+static void test_too_large_is_refused(void **state)
+{
+	(void)state;
+	/* total × weight would not fit in 128 bits: refused, never wrapped */
+	decimal huge = { (decimal_units)1 << 100 };
+	decimal w[2] = { huge, decimal_from_int(1) };
+	decimal p[2];
+	assert_false(apportion(huge, w, 2, number("0.01"), p));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_random_splits_add_up_and_stay_close),
+		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_thirds_of_100),
+		cmocka_unit_test(test_ties_go_to_the_earlier_part),
+		cmocka_unit_test(test_largest_remainder_wins),
+		cmocka_unit_test(test_zero_weights_and_zero_total),
+		cmocka_unit_test(test_odd_remainder_when_total_is_not_a_multiple),
+		cmocka_unit_test(test_nickels),
+		cmocka_unit_test(test_bad_arguments),
+		cmocka_unit_test(test_too_large_is_refused),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
