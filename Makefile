@@ -43,11 +43,16 @@ $(BIN)/spm-%: src/spm-%.c $(B)/libspm.a $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libspm.a $(LDLIBS_CSV)
 
-# spm-goal is a small folder: one file per subcommand.
-GOAL_SRC = $(wildcard src/spm-goal/*.c)
-$(BIN)/spm-goal: $(GOAL_SRC) $(wildcard src/spm-goal/*.h) $(B)/libspm.a $(LIB_HDR)
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $(GOAL_SRC) $(B)/libspm.a $(LDLIBS_CSV)
+# A program is one file (src/spm-track.c) or a small folder (src/spm-goal/*.c), built
+# with the core library; LDLIBS_<name> adds libraries (libm for statistics).
+LDLIBS_spm-score = -lm
+LDLIBS_spm-report = -lm
+define folder_program
+$$(BIN)/$(1): $$(wildcard src/$(1)/*.c) $$(wildcard src/$(1)/*.h) $$(B)/libspm.a $$(LIB_HDR)
+	@mkdir -p $$(@D)
+	$$(CC) $$(ALL_CFLAGS) -o $$@ $$(wildcard src/$(1)/*.c) $$(B)/libspm.a $$(LDLIBS_$(1)) $$(LDLIBS_CSV)
+endef
+$(foreach p,$(filter-out spm-track,$(PROGRAMS)),$(eval $(call folder_program,$(p))))
 
 $(BIN)/gen-deals: scripts/gen-deals.c
 	@mkdir -p $(@D)
