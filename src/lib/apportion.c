@@ -18,6 +18,16 @@ static int by_remainder(const void *pa, const void *pb)
 	return (a->index > b->index) - (a->index < b->index);
 }
 
+static decimal_units gcd_units(decimal_units a, decimal_units b)
+{
+	while (b) {
+		decimal_units t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
 bool apportion(decimal total, const decimal *weights, size_t n, decimal unit, decimal *parts)
 {
 	decimal_units sum = 0, den, given = 0;
@@ -27,13 +37,21 @@ bool apportion(decimal total, const decimal *weights, size_t n, decimal unit, de
 		if (weights[i].units < 0 || __builtin_add_overflow(sum, weights[i].units, &sum))
 			return false;
 	}
-	if (sum == 0 || __builtin_mul_overflow(sum, unit.units, &den))
+	if (sum == 0)
+		return false;
+	/* Only the weights' ratios matter: dividing them by their common divisor (10^9 for
+	 * whole-number weights such as days) keeps the products far from overflowing. */
+	decimal_units common = 0;
+	for (size_t i = 0; i < n; i++)
+		common = gcd_units(common, weights[i].units);
+	sum /= common;
+	if (__builtin_mul_overflow(sum, unit.units, &den))
 		return false;
 	struct share *order = xcalloc(n, sizeof *order);
 	bool ok = true;
 	for (size_t i = 0; i < n && ok; i++) {
 		decimal_units exact; /* the share in units of unit, times den */
-		if (__builtin_mul_overflow(total.units, weights[i].units, &exact)) {
+		if (__builtin_mul_overflow(total.units, weights[i].units / common, &exact)) {
 			ok = false;
 			break;
 		}

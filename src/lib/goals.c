@@ -57,16 +57,18 @@ void goal_sheet_free(struct goal_sheet *g)
 	memset(g, 0, sizeof *g);
 }
 
-/* (period, metric, owner) with no padding bytes. */
+/* (first day, end, metric, owner) with no padding bytes. A period is keyed by its days,
+ * not its label: 2026-Q2 and FY2027-Q1 (fiscal year from April) are the same goal. */
 static size_t goal_key(struct goal_sheet *g, const char *owner, size_t owner_len, struct period p,
 		       const char *metric)
 {
+	spm_day days[2] = { p.start, period_end(p) };
 	size_t mlen = strlen(metric) + 1;
-	size_t need = PERIOD_KEY_SIZE + mlen + owner_len;
+	size_t need = sizeof days + mlen + owner_len;
 	xgrow((void **)&g->key, &g->key_cap, need, 1);
-	period_to_key(p, (unsigned char *)g->key);
-	memcpy(g->key + PERIOD_KEY_SIZE, metric, mlen);
-	memcpy(g->key + PERIOD_KEY_SIZE + mlen, owner, owner_len);
+	memcpy(g->key, days, sizeof days);
+	memcpy(g->key + sizeof days, metric, mlen);
+	memcpy(g->key + sizeof days + mlen, owner, owner_len);
 	return need;
 }
 
@@ -102,6 +104,7 @@ struct goal *goal_sheet_add(struct goal_sheet *g, const struct goal *goal)
 	copy->owner = xmemdup0(goal->owner, goal->owner_len);
 	copy->metric_name = xstrdup(goal->metric_name);
 	copy->category = xstrdup(goal->category ? goal->category : "");
+	period_format(copy->period, copy->label);
 	copy->extra = xcalloc(g->nextra + 1, sizeof *copy->extra);
 	for (size_t k = 0; k < g->nextra; k++)
 		copy->extra[k] = xstrdup(goal->extra && goal->extra[k] ? goal->extra[k] : "");
@@ -126,10 +129,7 @@ static int compare_goals(const void *pa, const void *pb)
 		return c;
 	if (a->owner_len != b->owner_len)
 		return a->owner_len < b->owner_len ? -1 : 1;
-	char la[PERIOD_LABEL_SIZE], lb[PERIOD_LABEL_SIZE];
-	period_format(a->period, la);
-	period_format(b->period, lb);
-	if ((c = strcmp(la, lb)))
+	if ((c = strcmp(a->label, b->label)))
 		return c;
 	return strcmp(a->metric_name, b->metric_name);
 }
@@ -143,15 +143,45 @@ void goal_sheet_sort(struct goal_sheet *g)
 
 /* ---- writing ---- */
 
-static void write_decimal(struct output *o, decimal d)
+/* Fields of a TSV sheet (escaped) or of a CSV one (quoted). */
+struct sheet_writer {
+	struct output *o;
+	bool csv;
+	bool first; /* no separator before the first field of a line */
+};
+
+static void put_field(struct sheet_writer *w, const char *s, size_t len)
+{
+	if (!w->first)
+		output_bytes(w->o, w->csv ? "," : "\t", 1);
+	w->first = false;
+	if (w->csv)
+		output_csv_field(w->o, s, len);
+	else
+		output_field(w->o, s, len);
+}
+
+static void put_text(struct sheet_writer *w, const char *s)
+{
+	put_field(w, s, strlen(s));
+}
+
+static void put_decimal(struct sheet_writer *w, decimal d)
 {
 	char buf[DECIMAL_BUFSIZE];
 	decimal_format(d, -1, buf, sizeof buf);
-	output_str(o, buf);
+	put_text(w, buf);
 }
 
-void goal_sheet_write(struct output *o, const struct goal_sheet *g)
+static void end_line(struct sheet_writer *w)
 {
+	output_bytes(w->o, w->csv ? "\r\n" : "\n", w->csv ? 2 : 1); /* RFC 4180 lines end in CRLF */
+	w->first = true;
+}
+
+void goal_sheet_write(struct output *o, const struct goal_sheet *g, bool csv)
+{
+	struct sheet_writer w = { o, csv, true };
 	bool with[G_COUNT];
 	memcpy(with, g->has_column, sizeof with);
 	for (size_t i = 0; i < g->n; i++) {
@@ -159,47 +189,33 @@ void goal_sheet_write(struct output *o, const struct goal_sheet *g)
 		with[G_CATEGORY] |= g->goal[i].category && g->goal[i].category[0];
 		with[G_DIRECTION] |= g->goal[i].direction != DIRECTION_DEFAULT;
 	}
-	output_str(o, "owner\tperiod\tmetric\ttarget");
-	for (int c = G_WEIGHT; c < G_COUNT; c++) {
-		if (!with[c])
-			continue;
-		output_tab(o);
-		output_str(o, goal_column_names[c]);
-	}
-	for (size_t k = 0; k < g->nextra; k++) {
-		output_tab(o);
-		output_field(o, g->extra_column[k], strlen(g->extra_column[k]));
-	}
-	output_newline(o);
+	for (int c = 0; c < G_COUNT; c++)
+		if (c <= G_TARGET || with[c])
+			put_text(&w, goal_column_names[c]);
+	for (size_t k = 0; k < g->nextra; k++)
+		put_text(&w, g->extra_column[k]);
+	end_line(&w);
 	for (size_t i = 0; i < g->n; i++) {
 		const struct goal *goal = &g->goal[i];
 		char label[PERIOD_LABEL_SIZE];
 		period_format(goal->period, label);
-		output_field(o, goal->owner, goal->owner_len);
-		output_tab(o);
-		output_str(o, label);
-		output_tab(o);
-		output_str(o, goal->metric_name);
-		output_tab(o);
-		write_decimal(o, goal->target);
+		put_field(&w, goal->owner, goal->owner_len);
+		put_text(&w, label);
+		put_text(&w, goal->metric_name);
+		put_decimal(&w, goal->target);
 		if (with[G_WEIGHT]) {
-			output_tab(o);
 			if (goal->has_weight)
-				write_decimal(o, goal->weight);
+				put_decimal(&w, goal->weight);
+			else
+				put_text(&w, "");
 		}
-		if (with[G_CATEGORY]) {
-			output_tab(o);
-			output_field(o, goal->category, strlen(goal->category));
-		}
-		if (with[G_DIRECTION]) {
-			output_tab(o);
-			output_str(o, goal_direction_name(goal->direction));
-		}
-		for (size_t k = 0; k < g->nextra; k++) {
-			output_tab(o);
-			output_field(o, goal->extra[k], strlen(goal->extra[k]));
-		}
-		output_newline(o);
+		if (with[G_CATEGORY])
+			put_text(&w, goal->category);
+		if (with[G_DIRECTION])
+			put_text(&w, goal_direction_name(goal->direction));
+		for (size_t k = 0; k < g->nextra; k++)
+			put_text(&w, goal->extra[k]);
+		end_line(&w);
 	}
 }
 
@@ -307,11 +323,22 @@ static int parse_goal(struct goal_reader *gr, const struct row *row, struct goal
 			 gr->header->count, row->count);
 		return *verdict = bad_goal(gr, row, G_COUNT, gr->message), 1;
 	}
+	/* a NUL byte would silently cut a field short once it is a C string */
+	for (int c = 0; c < G_COUNT; c++) {
+		long i = gr->col[c];
+		if (i >= 0 && memchr(row->field[i], '\0', row->len[i]))
+			return *verdict = bad_goal(gr, row, (enum goal_column)c, "holds a NUL byte"), 1;
+	}
+	for (size_t k = 0; k < gr->sheet->nextra; k++) {
+		long i = gr->extra_col[k];
+		if (memchr(row->field[i], '\0', row->len[i])) {
+			snprintf(gr->message, sizeof gr->message, "%s: holds a NUL byte", gr->header->name[i]);
+			return *verdict = bad_goal(gr, row, G_COUNT, gr->message), 1;
+		}
+	}
 	const char *owner = field_of(gr, row, G_OWNER, &goal->owner_len);
 	if (goal->owner_len == 0)
 		return *verdict = bad_goal(gr, row, G_OWNER, "empty owner"), 1;
-	if (memchr(owner, '\0', goal->owner_len))
-		return *verdict = bad_goal(gr, row, G_OWNER, "owner holds a NUL byte"), 1;
 	const char *problem = owner_level(gr, owner, goal->owner_len, &goal->level);
 	if (problem)
 		return *verdict = bad_goal(gr, row, G_OWNER, problem), 1;

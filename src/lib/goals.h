@@ -26,6 +26,7 @@ struct goal {
 	size_t owner_len;
 	enum level level;            /* with a roster: the level the owner is named at */
 	struct period period;
+	char label[PERIOD_LABEL_SIZE]; /* the period's label, set by goal_sheet_add (sorting) */
 	char *metric_name;
 	const struct metric *metric; /* NULL when unknown (only if unknown metrics are allowed) */
 	decimal target;
@@ -42,7 +43,7 @@ struct goal {
 struct goal_sheet {
 	struct goal *goal;
 	size_t n, cap;
-	struct table *index;       /* (period, metric, owner) → 1-based goal */
+	struct table *index;       /* (days of the period, metric, owner) → 1-based goal */
 	char **extra_column;       /* other columns of the header, kept in order */
 	size_t nextra;
 	bool has_column[G_COUNT];  /* optional columns the sheet has */
@@ -78,7 +79,8 @@ void goal_sheet_init_like(struct goal_sheet *g, const struct goal_sheet *like);
 void goal_sheet_read(struct goal_sheet *g, const char *path, const struct goal_read_options *o);
 void goal_sheet_free(struct goal_sheet *g);
 
-/* The goal of that owner, period and metric, or NULL. */
+/* The goal of that owner, period and metric, or NULL. Periods compare by their days:
+ * 2026-Q2 finds FY2027-Q1 of a fiscal year that starts in April. */
 struct goal *goal_sheet_find(struct goal_sheet *g, const char *owner, size_t owner_len, struct period p,
 			     const char *metric);
 /* Adds a copy of *goal (owner, metric name, category and extras are copied); NULL if the
@@ -90,8 +92,8 @@ void goal_sheet_remove(struct goal_sheet *g, size_t i);
 /* Sorts by owner (bytes), period label, metric: the order goal sheets are written in. */
 void goal_sheet_sort(struct goal_sheet *g);
 /* Writes the header (owner period metric target, then the optional columns the sheet has
- * or a goal uses, then the other columns) and every goal. */
-void goal_sheet_write(struct output *o, const struct goal_sheet *g);
+ * or a goal uses, then the other columns) and every goal, as TSV or as CSV. */
+void goal_sheet_write(struct output *o, const struct goal_sheet *g, bool csv);
 
 /* "higher", "lower" or "" as written. */
 const char *goal_direction_name(enum goal_direction d);

@@ -102,6 +102,8 @@ void output_open(struct output *o, const char *path)
 		o->fp = stdout;
 		return;
 	}
+	if (!*path)
+		diag_usage("an output file name is empty");
 	o->path = output_target(path);
 	if (!o->path) {
 		/* A device, a pipe or a /proc or /dev link (/dev/stdout) is written in place:
@@ -123,10 +125,19 @@ void output_open(struct output *o, const char *path)
 		o->tmp_path = NULL;
 		diag_fatal(SPM_EXIT_USAGE, "%s: cannot create: %s", path, strerror(err));
 	}
-	/* mkostemp creates 0600; give the file the usual mode under the umask. */
-	mode_t mask = umask(0);
-	umask(mask);
-	fchmod(fd, 0666 & ~mask);
+	/* mkostemp creates 0600. A file that is replaced keeps its mode (and, where allowed,
+	 * its owner and group); a new one gets the usual mode under the umask. */
+	struct stat old;
+	if (stat(path, &old) == 0 && S_ISREG(old.st_mode)) {
+		fchmod(fd, old.st_mode & 07777);
+		if (fchown(fd, old.st_uid, old.st_gid) != 0) {
+			/* not allowed (not root): the file becomes the writer's, as with any editor */
+		}
+	} else {
+		mode_t mask = umask(0);
+		umask(mask);
+		fchmod(fd, 0666 & ~mask);
+	}
 	diag_on_fatal(discard_hook, o);
 	o->fp = fdopen(fd, "w");
 	if (!o->fp)
@@ -184,6 +195,27 @@ void output_field(struct output *o, const char *s, size_t len)
 		}
 	}
 	output_bytes(o, s + start, len - start);
+}
+
+void output_csv_field(struct output *o, const char *s, size_t len)
+{
+	bool quote = len && (s[0] == ' ' || s[len - 1] == ' ');
+	for (size_t i = 0; i < len && !quote; i++)
+		quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+	if (!quote) {
+		output_bytes(o, s, len);
+		return;
+	}
+	output_bytes(o, "\"", 1);
+	size_t start = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '"') {
+			output_bytes(o, s + start, i + 1 - start); /* the quote, then its double */
+			start = i;
+		}
+	}
+	output_bytes(o, s + start, len - start);
+	output_bytes(o, "\"", 1);
 }
 
 void output_tab(struct output *o)

@@ -290,7 +290,13 @@ struct period period_next(struct period p)
 	return period_of(period_end(p), (enum grain)p.grain, p.fiscal_start);
 }
 
-struct period *period_split(struct period p, enum grain into, size_t *n)
+const char *grain_plural(enum grain g)
+{
+	static const char *const plural[] = { "years", "halves", "quarters", "months", "weeks", "days" };
+	return (size_t)g < sizeof plural / sizeof plural[0] ? plural[g] : "periods";
+}
+
+struct period *period_split(struct period p, enum grain into, int fiscal_start, size_t *n)
 {
 	spm_day end = period_end(p);
 	*n = 0;
@@ -310,7 +316,7 @@ struct period *period_split(struct period p, enum grain into, size_t *n)
 		*n = count;
 		return parts;
 	}
-	struct period q = period_of(p.start, into, p.fiscal_start);
+	struct period q = period_of(p.start, into, fiscal_start);
 	if (q.start != p.start)
 		return NULL; /* not aligned: a calendar quarter into fiscal halves */
 	size_t count = 0, cap = 0;

@@ -58,9 +58,12 @@ struct period period_previous(struct period p);
 struct period period_next(struct period p);
 int period_cmp(struct period a, struct period b);
 /* The periods of grain `into` that make up p, in order (free the array); NULL when into is
- * not finer or does not fit (a calendar quarter into fiscal halves). Weeks are the ISO
- * weeks whose Thursday lies in p, so each week belongs to exactly one period. */
-struct period *period_split(struct period p, enum grain into, size_t *n);
+ * coarser or does not fit (a calendar year into quarters of a February fiscal year).
+ * Halves and quarters are those of fiscal_start; weeks are the ISO weeks whose Thursday
+ * lies in p, so each week belongs to exactly one period. */
+struct period *period_split(struct period p, enum grain into, int fiscal_start, size_t *n);
+/* "years", "halves", "quarters", "months", "weeks", "days". */
+const char *grain_plural(enum grain g);
 
 /* "2026", "2026-H2", "2026-Q3", "2026-11", "2026-W48", "2026-11-26", "FY2027-Q1".
  * FY labels need fiscal_start > 1; returns false on anything else. */

@@ -22,6 +22,11 @@ bool parse_level(const char *s, enum level *out)
 	return false;
 }
 
+/* A group's members: a slice of roster.member. */
+struct roster_group {
+	size_t first, count;
+};
+
 struct roster_reader {
 	struct roster *roster;
 	long col[LEVEL_COUNT]; /* rep, team, manager, region; -1 if absent */
@@ -58,8 +63,10 @@ static int roster_row(void *ctx, const struct row *row)
 			continue;
 		e->name[l] = e->field[rr->col[l]];
 		e->len[l] = row->len[rr->col[l]];
-		if (e->len[l])
-			table_upsert(r->names[l], e->name[l], e->len[l], NULL);
+		if (e->len[l]) {
+			struct roster_group *g = table_upsert(r->names[l], e->name[l], e->len[l], NULL);
+			g->count++;
+		}
 	}
 	*index = ++r->nreps; /* 1-based: 0 never names a rep */
 	return 0;
@@ -73,13 +80,38 @@ static noreturn void roster_header_problem(const char *path, const char *message
 	diag_exit(SPM_EXIT_DATA);
 }
 
+/* Lays the members of every group out in one array, group after group, in roster order,
+ * so that a group's reps are found without walking the roster. */
+static void index_members(struct roster *r)
+{
+	size_t total = 0;
+	for (int l = 0; l < LEVEL_COUNT; l++) {
+		for (size_t i = 0; i < table_count(r->names[l]); i++) {
+			struct roster_group *g = table_value(r->names[l], i);
+			g->first = total;
+			total += g->count;
+			g->count = 0; /* filled again below */
+		}
+	}
+	r->member = xcalloc(total + 1, sizeof *r->member);
+	for (size_t i = 0; i < r->nreps; i++) {
+		const struct roster_rep *e = &r->rep[i];
+		for (int l = 0; l < LEVEL_COUNT; l++) {
+			if (!e->len[l])
+				continue;
+			struct roster_group *g = table_find(r->names[l], e->name[l], e->len[l]);
+			r->member[g->first + g->count++] = i;
+		}
+	}
+}
+
 void roster_load(struct roster *r, const char *path, enum level needed)
 {
 	memset(r, 0, sizeof *r);
 	r->path = path;
 	r->reps = table_new(sizeof(size_t));
 	for (int l = 0; l < LEVEL_COUNT; l++)
-		r->names[l] = table_new(1);
+		r->names[l] = table_new(sizeof(struct roster_group));
 	struct source *src = source_open(path, FORMAT_AUTO);
 	const struct header *h = source_header(src);
 	r->ncolumns = h->count;
@@ -98,6 +130,7 @@ void roster_load(struct roster *r, const char *path, enum level needed)
 	if (needed != LEVEL_COUNT && !r->has_level[needed])
 		roster_header_problem(path, "the roster has no column '%s' for --level", level_names[needed]);
 	read_side_file(src, path, roster_row, &rr, &rr.problem);
+	index_members(r);
 }
 
 void roster_free(struct roster *r)
@@ -108,6 +141,7 @@ void roster_free(struct roster *r)
 		free(r->rep[i].field);
 	}
 	free(r->rep);
+	free(r->member);
 	for (size_t k = 0; k < r->ncolumns; k++)
 		free(r->column[k]);
 	free(r->column);
@@ -121,6 +155,13 @@ const struct roster_rep *roster_find_rep(const struct roster *r, const char *rep
 {
 	const size_t *index = table_find(r->reps, rep, len);
 	return index ? &r->rep[*index - 1] : NULL;
+}
+
+const size_t *roster_members(const struct roster *r, enum level level, const char *name, size_t len, size_t *n)
+{
+	const struct roster_group *g = r->has_level[level] ? table_find(r->names[level], name, len) : NULL;
+	*n = g ? g->count : 0;
+	return g ? r->member + g->first : NULL;
 }
 
 long roster_column(const struct roster *r, const char *name)
@@ -153,13 +194,13 @@ bool roster_rep_in(const struct roster_rep *e, enum level level, const char *nam
 	return e->len[level] == len && memcmp(e->name[level], name, len) == 0;
 }
 
-/* Whether every rep belongs to name at level a exactly when it does at b. */
+/* Whether name has the same reps at level a and at level b (both in roster order). */
 static bool same_reps(const struct roster *r, enum level a, enum level b, const char *name, size_t len)
 {
-	for (size_t i = 0; i < r->nreps; i++)
-		if (roster_rep_in(&r->rep[i], a, name, len) != roster_rep_in(&r->rep[i], b, name, len))
-			return false;
-	return true;
+	size_t na, nb;
+	const size_t *ma = roster_members(r, a, name, len, &na);
+	const size_t *mb = roster_members(r, b, name, len, &nb);
+	return na == nb && (na == 0 || memcmp(ma, mb, na * sizeof *ma) == 0);
 }
 
 enum name_lookup roster_level_of(const struct roster *r, const char *name, size_t len,

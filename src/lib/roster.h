@@ -27,7 +27,8 @@ struct roster {
 	struct table *reps;               /* rep → 1-based index into rep[] */
 	struct roster_rep *rep;
 	size_t nreps, cap;
-	struct table *names[LEVEL_COUNT]; /* the names found at each level */
+	struct table *names[LEVEL_COUNT]; /* name at each level → its members (struct roster_group) */
+	size_t *member;                   /* rep indices, grouped by name: roster_group's slices */
 	bool has_level[LEVEL_COUNT];      /* the roster has that column */
 	char **column;                    /* the header */
 	size_t ncolumns;
@@ -40,6 +41,10 @@ void roster_load(struct roster *r, const char *path, enum level needed);
 void roster_free(struct roster *r);
 
 const struct roster_rep *roster_find_rep(const struct roster *r, const char *rep, size_t len);
+
+/* The reps (indices into rep[], in roster order) that belong to name at level; n = 0 when
+ * the name is not there. Found in constant time: groups are indexed when loaded. */
+const size_t *roster_members(const struct roster *r, enum level level, const char *name, size_t len, size_t *n);
 /* Index of a column by name, -1 if absent. */
 long roster_column(const struct roster *r, const char *name);
 

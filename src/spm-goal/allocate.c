@@ -243,12 +243,10 @@ static void group_reps(const struct roster *r, const struct goal *g, enum level 
 		       const struct roster_columns *col, const struct allocate_options *o, struct allocation *a)
 {
 	char message[256];
-	size_t members = 0;
-	for (size_t i = 0; i < r->nreps; i++) {
-		const struct roster_rep *rep = &r->rep[i];
-		if (!roster_rep_in(rep, level, g->owner, g->owner_len))
-			continue;
-		members++;
+	size_t members;
+	const size_t *member = roster_members(r, level, g->owner, g->owner_len, &members);
+	for (size_t k = 0; k < members; k++) {
+		const struct roster_rep *rep = &r->rep[member[k]];
 		int days = o->prorate ? employed_days(r, rep, g->period) : -1;
 		if (days == 0)
 			continue;

@@ -19,7 +19,8 @@ void write_goal_sheet(struct goal_sheet *g, const char *path)
 	struct output out;
 	goal_sheet_sort(g);
 	output_open(&out, path);
-	goal_sheet_write(&out, g);
+	/* a sheet named .csv stays CSV, so that it can be read again */
+	goal_sheet_write(&out, g, path && strcmp(path, "-") != 0 && format_for_path(path) == FORMAT_CSV);
 	output_close(&out);
 }
 

@@ -152,7 +152,7 @@ static void write_decimal(struct output *out, decimal d)
 
 /* A change row; old or new is NULL for a goal added or removed. */
 static void write_change(struct output *out, const char *change, const struct goal *old, const struct goal *new,
-			 const char *detail, const char *new_path)
+			 const char *detail)
 {
 	const struct goal *g = new ? new : old;
 	char label[PERIOD_LABEL_SIZE];
@@ -179,12 +179,11 @@ static void write_change(struct output *out, const char *change, const struct go
 	if (old && new && !decimal_is_zero(old->target)) {
 		decimal ratio;
 		char buf[DECIMAL_BUFSIZE];
-		if (!decimal_div(delta, old->target, 4, ROUND_HALF_AWAY, &ratio)) {
-			diag_at(new_path, new->line, "target", NULL, 0, "change ratio too large to compute");
-			diag_exit(SPM_EXIT_USAGE);
+		/* a ratio beyond exact arithmetic (10^-9 to 10^28) is left empty, as for old 0 */
+		if (decimal_div(delta, old->target, 4, ROUND_HALF_AWAY, &ratio)) {
+			decimal_format(ratio, 4, buf, sizeof buf);
+			output_str(out, buf);
 		}
-		decimal_format(ratio, 4, buf, sizeof buf);
-		output_str(out, buf);
 	}
 	output_tab(out);
 	output_field(out, detail, strlen(detail));
@@ -193,23 +192,23 @@ static void write_change(struct output *out, const char *change, const struct go
 
 /* Walks both sorted sheets side by side: a key in one only is added or removed. */
 static void write_diff(struct output *out, const struct goal_sheet *old, const struct goal_sheet *new,
-		       const char *new_path, struct diff_counts *n)
+		       struct diff_counts *n)
 {
 	size_t i = 0, j = 0;
 	output_str(out, "change\towner\tperiod\tmetric\told_target\tnew_target\tdelta\tchange_ratio\tdetail\n");
 	while (i < old->n || j < new->n) {
 		int c = i == old->n ? 1 : j == new->n ? -1 : compare_keys(&old->goal[i], &new->goal[j]);
 		if (c < 0) {
-			write_change(out, "removed", &old->goal[i++], NULL, "", new_path);
+			write_change(out, "removed", &old->goal[i++], NULL, "");
 			n->removed++;
 		} else if (c > 0) {
-			write_change(out, "added", NULL, &new->goal[j++], "", new_path);
+			write_change(out, "added", NULL, &new->goal[j++], "");
 			n->added++;
 		} else {
 			const struct goal *a = &old->goal[i++], *b = &new->goal[j++];
 			char *detail = other_changes(a, b);
 			if (decimal_cmp(a->target, b->target) != 0 || detail[0]) {
-				write_change(out, "changed", a, b, detail, new_path);
+				write_change(out, "changed", a, b, detail);
 				n->changed++;
 			}
 			free(detail);
@@ -234,7 +233,7 @@ int goal_diff(int argc, char **argv)
 	goal_sheet_sort(&new);
 	struct output out;
 	output_open(&out, o.output);
-	write_diff(&out, &old, &new, o.new_path, &n);
+	write_diff(&out, &old, &new, &n);
 	output_close(&out);
 	if (!o.quiet)
 		fprintf(stderr, "%s: %llu added, %llu removed, %llu changed\n", diag_program(), n.added, n.removed,

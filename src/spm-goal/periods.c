@@ -15,7 +15,9 @@ static noreturn void usage(void)
 	printf("Usage: spm-goal periods PERIOD [--into GRAIN] [--fiscal-start M] [-o FILE]\n"
 	       "Print the calendar of PERIOD as TSV 'period start end days workdays': its first and\n"
 	       "last day (inclusive), its days and its Monday-to-Friday days; with --into, one row per\n"
-	       "part of that grain (weeks are the ISO weeks whose Thursday lies in PERIOD).\n"
+	       "part of that grain (weeks are the ISO weeks whose Thursday lies in PERIOD; halves\n"
+	       "and quarters are those of the fiscal year with --fiscal-start), as spm-goal split\n"
+	       "cuts goals.\n"
 	       "\n"
 	       "      --into GRAIN        half, quarter, month, week or day\n"
 	       "      --fiscal-start M    fiscal year starts in month M (default: $SPM_FISCAL_START or 1)\n"
@@ -76,10 +78,11 @@ int goal_periods(int argc, char **argv)
 		diag_usage("not a period label%s (\"%s\")",
 			   label[0] == 'F' && fiscal_start == 1 ? " (FY labels need --fiscal-start)" : "", label);
 	size_t n = 1;
-	struct period *parts = split ? period_split(p, into, &n) : NULL;
+	struct period *parts = split ? period_split(p, into, fiscal_start, &n) : NULL;
 	if (split && !parts)
-		diag_usage("%s cannot be cut into %ss%s", label, grain_name(into),
-			   (enum grain)p.grain > into ? " (not a finer grain)" : " (their boundaries differ)");
+		diag_usage("%s cannot be cut into %s%s", label, grain_plural(into),
+			   (enum grain)p.grain > into ? " (not a finer grain)"
+			   : fiscal_start > 1 ? " of the fiscal year (their boundaries differ)" : " (their boundaries differ)");
 	struct output out;
 	output_open(&out, output);
 	output_str(&out, "period\tstart\tend\tdays\tworkdays\n");

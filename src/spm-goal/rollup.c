@@ -129,6 +129,16 @@ static enum owner_kind classify_owner(const struct roster *r, enum level level, 
 												 : OWNER_OTHER_LEVEL;
 }
 
+/* Whether the goals of a metric add up to the group's: sums and counts across reps (and
+ * open pipeline, unless periods are regrouped: it does not add up over time). A goal of
+ * direction lower is a ceiling that allocate copies to every rep: not summed either. */
+static bool rolls_up(const struct rollup_options *o, const struct goal *g)
+{
+	if (!goal_adds_across_people(g) || g->lower)
+		return false;
+	return !o->regroup || goal_adds_up(g);
+}
+
 /* The period of --grain that holds the goal's period; the goal's own without --grain. */
 static struct period regrouped_period(const struct rollup_options *o, const char *path, const struct goal *g)
 {
@@ -144,6 +154,9 @@ static struct period regrouped_period(const struct rollup_options *o, const char
 		diag_at(path, g->line, "period", label, strlen(label), message);
 		diag_exit(SPM_EXIT_DATA);
 	}
+	if ((enum grain)g->period.grain == GRAIN_WEEK && o->grain != GRAIN_WEEK)
+		/* a week counts in the period that holds its Thursday, as spm-goal split cuts them */
+		return period_of(g->period.start + 3, o->grain, o->fiscal_start);
 	struct period q = period_of(g->period.start, o->grain, o->fiscal_start);
 	spm_day end = period_end(g->period);
 	if (end > period_end(q)) {
@@ -208,7 +221,7 @@ static void count_goal(struct rollup *ru, const struct goal *g)
 	case OWNER_OTHER_LEVEL:
 		return;
 	case OWNER_GROUP:
-		if (!goal_adds_across_people(g)) {
+		if (!rolls_up(ru->opt, g)) {
 			ru->not_adding++;
 			return;
 		}
@@ -217,7 +230,7 @@ static void count_goal(struct rollup *ru, const struct goal *g)
 	case OWNER_REP:
 		break;
 	}
-	if (!goal_adds_across_people(g)) {
+	if (!rolls_up(ru->opt, g)) {
 		ru->not_adding++;
 		return;
 	}
@@ -333,7 +346,7 @@ static void report_left_out(const struct rollup *ru)
 	if (ru->opt->quiet)
 		return;
 	if (ru->not_adding)
-		fprintf(stderr, "%s: %llu goal%s of ratios, averages or levels left out: such targets do not add up\n",
+		fprintf(stderr, "%s: %llu goal%s of ratios, averages, levels or ceilings (direction lower) left out: such targets do not add up\n",
 			diag_program(), (unsigned long long)ru->not_adding, ru->not_adding == 1 ? "" : "s");
 	if (ru->groupless_reps)
 		fprintf(stderr, "%s: %zu rep%s with no %s in the roster left out (%llu goal%s)\n", diag_program(),

@@ -69,6 +69,8 @@ static int parse_set_options(int argc, char **argv, struct set_options *o)
 		}
 	}
 	o->fiscal_start = fiscal_start_option(fiscal);
+	if (o->file && strcmp(o->file, "-") == 0)
+		o->file = NULL; /* -f -: standard input to standard output, as without -f */
 	if (argc - optind != 4)
 		diag_usage("expected OWNER PERIOD METRIC TARGET (%d argument%s given)", argc - optind,
 			   argc - optind == 1 ? "" : "s");
@@ -115,8 +117,9 @@ static void report(const struct goal *g, const char *verb, const char *was)
 	char label[PERIOD_LABEL_SIZE], target[DECIMAL_BUFSIZE];
 	period_format(g->period, label);
 	decimal_format(g->target, -1, target, sizeof target);
-	fprintf(stderr, "%s: %s %.*s %s %s %s%s\n", diag_program(), verb, (int)g->owner_len, g->owner, label,
-		g->metric_name, target, was);
+	char owner[512] = "";
+	diag_quote_value(owner, sizeof owner, g->owner, g->owner_len); /* a TAB or newline shows escaped */
+	fprintf(stderr, "%s: %s %s %s %s %s%s\n", diag_program(), verb, owner, label, g->metric_name, target, was);
 }
 
 int goal_set(int argc, char **argv)
@@ -141,8 +144,8 @@ int goal_set(int argc, char **argv)
 		read_goal_sheet(&sheet, o.file ? o.file : "-", o.fiscal_start, o.metrics ? &metrics : NULL, true);
 
 	struct goal *old = goal_sheet_find(&sheet, wanted.owner, wanted.owner_len, wanted.period, wanted.metric_name);
+	char was[DECIMAL_BUFSIZE + 16] = "";
 	if (old) {
-		char was[DECIMAL_BUFSIZE + 16];
 		char before[DECIMAL_BUFSIZE];
 		decimal_format(old->target, -1, before, sizeof before);
 		snprintf(was, sizeof was, " (was %s)", before);
@@ -157,14 +160,12 @@ int goal_set(int argc, char **argv)
 		}
 		if (o.direction)
 			old->direction = wanted.direction;
-		if (!o.quiet)
-			report(old, "replaced", was);
 	} else {
 		goal_sheet_add(&sheet, &wanted);
-		if (!o.quiet)
-			report(&wanted, "added", "");
 	}
-	write_goal_sheet(&sheet, o.file);
+	write_goal_sheet(&sheet, o.file); /* reported once written: a failed write exits first */
+	if (!o.quiet)
+		report(&wanted, old ? "replaced" : "added", old ? was : "");
 	goal_sheet_free(&sheet);
 	if (o.metrics)
 		metric_catalog_free(&metrics);

@@ -52,12 +52,6 @@ struct split_options {
 };
 
 /* "halves", not "halfs": for messages that count parts. */
-static const char *grain_plural(enum grain g)
-{
-	static const char *const plural[] = { "years", "halves", "quarters", "months", "weeks", "days" };
-	return plural[g];
-}
-
 /* "8,8,9,...": one weight per part, each 0 or more, not all 0. */
 static decimal *parse_season(const char *arg, size_t *n)
 {
@@ -142,10 +136,8 @@ static noreturn void bad_goal(const char *sheet, const struct goal *g, const cha
  * calendar year cut into quarters of a February fiscal year does not fit. */
 static struct period *parts_of(const struct goal *g, const struct split_options *o, size_t *n)
 {
-	struct period whole = g->period;
 	char label[PERIOD_LABEL_SIZE], message[256];
-	whole.fiscal_start = (uint8_t)o->fiscal_start; /* matters for halves and quarters only */
-	struct period *parts = period_split(whole, o->into, n);
+	struct period *parts = period_split(g->period, o->into, o->fiscal_start, n);
 	if (parts && *n > 0)
 		return parts;
 	free(parts);

@@ -31,7 +31,8 @@ noreturn void subcommand_bad_option(void);
  * duplicates); the first bad row exits 1. metrics may be NULL (any metric name). */
 void read_goal_sheet(struct goal_sheet *g, const char *path, int fiscal_start, const struct metric_catalog *metrics,
 		     bool empty_ok);
-/* Sorts the sheet and writes it to path (NULL or "-": stdout), atomically. */
+/* Sorts the sheet and writes it to path (NULL or "-": stdout), atomically; as CSV when
+ * path ends in .csv. */
 void write_goal_sheet(struct goal_sheet *g, const char *path);
 
 /* A positive decimal option value ("0.01", "1.1"), or a usage error naming the option. */
