@@ -15,7 +15,7 @@ LDLIBS_CSV = -lcsv -pthread
 B       ?= build
 BIN     ?= bin
 
-PROGRAMS = spm-track spm-goal
+PROGRAMS = spm-track spm-goal spm-score spm-report
 LIB_SRC  = $(wildcard src/lib/*.c)
 LIB_OBJ  = $(LIB_SRC:src/lib/%.c=$(B)/lib/%.o)
 LIB_HDR  = $(wildcard src/lib/*.h)
@@ -62,6 +62,9 @@ $(B)/tests/test_%: tests/unit/test_%.c $(B)/libspm.a $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libspm.a -lcmocka $(LDLIBS_CSV)
 
+# The unit test of spm-report compiles some of its sources in.
+$(B)/tests/test_report: $(wildcard src/spm-report/*.c src/spm-report/*.h)
+
 # Every unit test program, then every CLI case, then all of it again under ASan+UBSan.
 check: deps
 	@sh scripts/deps.sh test
@@ -70,6 +73,7 @@ check: deps
 	$(MAKE) clang
 	@if command -v man >/dev/null 2>&1; then $(MAKE) --no-print-directory lint-man; \
 	else echo "man: not installed, man page lint skipped"; fi
+	@sh tests/browser/run.sh $(BIN)
 
 # The same sources must build warning-free with clang too.
 clang:

@@ -1,0 +1,508 @@
+/* Reading spm streams for a report: each file is recognised by its header (actuals,
+ * progress, scores or payouts), its columns are found by name (others are ignored, except
+ * that a scores stream's unknown columns are its per-metric attainments), and every row
+ * is checked: the first bad one stops the run with FILE:LINE: COLUMN: message ("value"). */
+#include "spm-report.h"
+
+#include "diag.h"
+#include "input.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const stream_names[STREAM_COUNT] = { "actuals", "progress", "scores", "payouts" };
+
+/* ---- numbers ---- */
+
+struct num num_of(decimal v, int places)
+{
+	struct num n = { v, places, true };
+	return n;
+}
+
+struct num num_none(void)
+{
+	struct num n = { { 0 }, 0, false };
+	return n;
+}
+
+bool num_parse(const char *s, size_t len, struct num *out)
+{
+	*out = num_none();
+	if (decimal_parse(s, len, DECIMAL_POINT, &out->v) != DECIMAL_OK)
+		return false;
+	const char *dot = memchr(s, '.', len);
+	int places = 0;
+	if (dot)
+		for (const char *p = dot + 1; p < s + len && *p >= '0' && *p <= '9' && places < DECIMAL_PLACES; p++)
+			places++;
+	out->places = places;
+	out->has = true;
+	return true;
+}
+
+size_t num_text(struct num n, char *buf, size_t size)
+{
+	if (!n.has) {
+		buf[0] = '\0';
+		return 0;
+	}
+	return decimal_format(n.v, n.places, buf, size);
+}
+
+/* ---- names ---- */
+
+size_t name_id(struct names *nm, const char *s, size_t len)
+{
+	bool created;
+	size_t *slot = table_upsert(nm->index, s, len, &created);
+	if (!created)
+		return *slot - 1;
+	xgrow((void **)&nm->s, &nm->cap, nm->n + 1, sizeof *nm->s);
+	xgrow((void **)&nm->len, &nm->len_cap, nm->n + 1, sizeof *nm->len);
+	nm->s[nm->n] = xmemdup0(s, len);
+	nm->len[nm->n] = len;
+	*slot = ++nm->n;
+	return nm->n - 1;
+}
+
+size_t name_find(const struct names *nm, const char *s, size_t len)
+{
+	const size_t *slot = table_find(nm->index, s, len);
+	return slot ? *slot - 1 : NONE;
+}
+
+int name_cmp(const struct names *nm, size_t a, size_t b)
+{
+	if (a == b)
+		return 0;
+	if (a == NONE || b == NONE)
+		return a == NONE ? 1 : -1;
+	size_t la = nm->len[a], lb = nm->len[b];
+	int c = memcmp(nm->s[a], nm->s[b], la < lb ? la : lb);
+	return c ? c : (la > lb) - (la < lb);
+}
+
+void data_init(struct data *d)
+{
+	memset(d, 0, sizeof *d);
+	d->names.index = table_new(sizeof(size_t));
+	d->total_metric = name_id(&d->names, "*", 1);
+}
+
+void data_free(struct data *d)
+{
+	for (size_t i = 0; i < d->nscore; i++)
+		free(d->score[i].detail);
+	for (size_t i = 0; i < d->npayout; i++)
+		free(d->payout[i].detail);
+	free(d->actual);
+	free(d->progress);
+	free(d->score);
+	free(d->payout);
+	for (size_t i = 0; i < d->names.n; i++)
+		free(d->names.s[i]);
+	free(d->names.s);
+	free(d->names.len);
+	table_free(d->names.index);
+	memset(d, 0, sizeof *d);
+}
+
+/* ---- the columns of each stream ---- */
+
+enum col {
+	C_OWNER, C_PERIOD, C_METRIC, C_VALUE,
+	C_ACTUAL, C_TARGET, C_ATTAINMENT, C_EXPECTED, C_PACE, C_PROJECTED, C_GAP, C_STATUS,
+	C_WEIGHT, C_DIRECTION, C_DAYS_ELAPSED, C_DAYS_LEFT,
+	C_SCORE, C_RANK, C_PERCENTILE, C_TIER, C_TEAM, C_PREV_SCORE, C_DELTA, C_PREV_RANK, C_STREAK,
+	C_PLAN, C_PAYOUT, C_DETAIL,
+	C_NUMERATOR, C_DENOMINATOR,
+	C_COUNT
+};
+
+static const char *const col_names[C_COUNT] = {
+	"owner", "period", "metric", "value",
+	"actual", "target", "attainment", "expected", "pace", "projected", "gap", "status",
+	"weight", "direction", "days_elapsed", "days_left",
+	"score", "rank", "percentile", "tier", "team", "prev_score", "delta", "prev_rank", "streak",
+	"plan", "payout", "detail",
+	"numerator", "denominator",
+};
+
+/* Required columns of each stream, then the optional ones it reads. */
+static const enum col required[STREAM_COUNT][12] = {
+	[STREAM_ACTUALS] = { C_OWNER, C_PERIOD, C_METRIC, C_VALUE, C_COUNT },
+	[STREAM_PROGRESS] = { C_OWNER, C_PERIOD, C_METRIC, C_ACTUAL, C_TARGET, C_ATTAINMENT, C_EXPECTED, C_PACE,
+			      C_PROJECTED, C_GAP, C_STATUS, C_COUNT },
+	[STREAM_SCORES] = { C_OWNER, C_PERIOD, C_SCORE, C_RANK, C_PERCENTILE, C_TIER, C_COUNT },
+	[STREAM_PAYOUTS] = { C_OWNER, C_PERIOD, C_PLAN, C_METRIC, C_ACTUAL, C_TARGET, C_ATTAINMENT, C_PAYOUT,
+			     C_DETAIL, C_COUNT },
+};
+static const enum col optional[STREAM_COUNT][8] = {
+	[STREAM_ACTUALS] = { C_NUMERATOR, C_DENOMINATOR, C_COUNT },
+	[STREAM_PROGRESS] = { C_WEIGHT, C_DIRECTION, C_DAYS_ELAPSED, C_DAYS_LEFT, C_COUNT },
+	[STREAM_SCORES] = { C_TEAM, C_PREV_SCORE, C_DELTA, C_PREV_RANK, C_STREAK, C_COUNT },
+	[STREAM_PAYOUTS] = { C_COUNT },
+};
+
+static bool has_column(const struct header *h, enum col c)
+{
+	return header_find(h, col_names[c]) >= 0;
+}
+
+/* The stream a header belongs to: the most specific whose telling columns it has. */
+static int recognise(const struct header *h)
+{
+	if (has_column(h, C_PAYOUT))
+		return STREAM_PAYOUTS;
+	if (has_column(h, C_SCORE) && has_column(h, C_RANK))
+		return STREAM_SCORES;
+	if (has_column(h, C_ATTAINMENT) && has_column(h, C_TARGET))
+		return STREAM_PROGRESS;
+	if (has_column(h, C_VALUE))
+		return STREAM_ACTUALS;
+	return -1;
+}
+
+static noreturn void header_problem(const char *file, const char *message, const struct header *h)
+{
+	struct sbuf b = { 0 };
+	sb_str(&b, message);
+	sb_str(&b, " (found:");
+	for (size_t i = 0; i < h->count && i < 20; i++) {
+		sb_str(&b, " ");
+		sb_str(&b, h->name[i]);
+	}
+	sb_str(&b, h->count > 20 ? " ...)" : ")");
+	diag_at(file, 1, NULL, NULL, 0, b.s);
+	sb_free(&b);
+	diag_exit(SPM_EXIT_DATA);
+}
+
+/* ---- rows ---- */
+
+struct reader {
+	struct data *d;
+	enum stream stream;
+	const char *file;
+	const struct header *h;
+	int fiscal_start;
+	long col[C_COUNT];
+	long *detail_col;       /* scores: the per-metric columns */
+	size_t *detail_metric;
+	size_t ndetail;
+	struct table *seen;     /* key → line: one row per owner, period (metric, plan) */
+	struct file_problem problem;
+	char message[160];
+};
+
+static int bad(struct reader *rd, const struct row *row, enum col c, const char *message)
+{
+	long i = c < C_COUNT ? rd->col[c] : -1;
+	file_problem_at(&rd->problem, row, c < C_COUNT ? col_names[c] : NULL, NULL, message);
+	if (i >= 0 && (size_t)i < row->count) {
+		rd->problem.has_value = true; /* diag_at quotes it (controls escaped, long values cut) */
+		snprintf(rd->problem.value, sizeof rd->problem.value, "%.*s", (int)row->len[i], row->field[i]);
+	}
+	return 1;
+}
+
+static const char *get(const struct reader *rd, const struct row *row, enum col c, size_t *len)
+{
+	long i = rd->col[c];
+	if (i < 0) {
+		*len = 0;
+		return "";
+	}
+	*len = row->len[i];
+	return row->field[i];
+}
+
+/* A name column: not empty, no NUL byte. */
+static int read_name(struct reader *rd, const struct row *row, enum col c, size_t *id, bool empty_ok)
+{
+	size_t len;
+	const char *s = get(rd, row, c, &len);
+	if (len == 0) {
+		if (empty_ok) {
+			*id = NONE;
+			return 0;
+		}
+		snprintf(rd->message, sizeof rd->message, "empty %s", col_names[c]);
+		return bad(rd, row, c, rd->message);
+	}
+	if (memchr(s, '\0', len))
+		return bad(rd, row, c, "holds a NUL byte");
+	*id = name_id(&rd->d->names, s, len);
+	return 0;
+}
+
+static int read_period(struct reader *rd, const struct row *row, struct period *p)
+{
+	size_t len;
+	const char *s = get(rd, row, C_PERIOD, &len);
+	if (period_parse(s, len, rd->fiscal_start, p))
+		return 0;
+	return bad(rd, row, C_PERIOD, len && s[0] == 'F' && rd->fiscal_start == 1
+					      ? "not a period label (FY labels need --fiscal-start)"
+					      : "not a period label (2026, 2026-H2, 2026-Q3, 2026-11, 2026-W48, 2026-11-26)");
+}
+
+enum number_rule { ANY, REQUIRED, WHOLE };
+
+/* A number column; an absent optional column or an empty field is "no value". */
+static int read_number(struct reader *rd, const struct row *row, enum col c, enum number_rule rule, struct num *n)
+{
+	size_t len;
+	const char *s = get(rd, row, c, &len);
+	*n = num_none();
+	if (len == 0)
+		return rule == REQUIRED ? bad(rd, row, c, "empty: a value is needed") : 0;
+	if (!num_parse(s, len, n))
+		return bad(rd, row, c, "not a number");
+	if (rule == WHOLE && (decimal_sign(n->v) < 0 || decimal_cmp(decimal_round(n->v, 0, ROUND_HALF_AWAY), n->v) != 0))
+		return bad(rd, row, c, "not a whole number, 0 or more");
+	if (rule == WHOLE)
+		n->places = 0;
+	return 0;
+}
+
+/* One row per key: a second is an error naming the first's line. */
+static int check_unique(struct reader *rd, const struct row *row, const size_t *ids, size_t nids, struct period p,
+			enum col c)
+{
+	unsigned char key[PERIOD_KEY_SIZE + 4 * sizeof(size_t)];
+	period_to_key(p, key);
+	memcpy(key + PERIOD_KEY_SIZE, ids, nids * sizeof *ids);
+	bool created;
+	uint64_t *line = table_upsert(rd->seen, key, PERIOD_KEY_SIZE + nids * sizeof *ids, &created);
+	if (created) {
+		*line = row->line;
+		return 0;
+	}
+	snprintf(rd->message, sizeof rd->message, "a second row for this %s (the first is on line %llu)",
+		 rd->stream == STREAM_SCORES ? "owner and period"
+		 : rd->stream == STREAM_PAYOUTS ? "owner, period, plan and metric"
+						: "owner, period and metric",
+		 (unsigned long long)*line);
+	return bad(rd, row, c, rd->message);
+}
+
+static void *grow(void **rows, size_t *cap, size_t n, size_t size)
+{
+	xgrow(rows, cap, n + 1, size);
+	char *at = (char *)*rows + n * size;
+	memset(at, 0, size);
+	return at;
+}
+
+static int actual_row(struct reader *rd, const struct row *row)
+{
+	struct data *d = rd->d;
+	struct actual_row a;
+	memset(&a, 0, sizeof a);
+	if (read_name(rd, row, C_OWNER, &a.owner, false) || read_period(rd, row, &a.period) ||
+	    read_name(rd, row, C_METRIC, &a.metric, false) || read_number(rd, row, C_VALUE, ANY, &a.value))
+		return 1;
+	size_t ids[2] = { a.owner, a.metric };
+	if (check_unique(rd, row, ids, 2, a.period, C_METRIC))
+		return 1;
+	a.at.file = rd->file;
+	a.at.line = row->line;
+	*(struct actual_row *)grow((void **)&d->actual, &d->cap[STREAM_ACTUALS], d->nactual, sizeof a) = a;
+	d->nactual++;
+	return 0;
+}
+
+static int read_status(struct reader *rd, const struct row *row, enum goal_status *out)
+{
+	size_t len;
+	const char *s = get(rd, row, C_STATUS, &len);
+	for (int st = STATUS_ACHIEVED; st <= STATUS_NOT_STARTED; st++) {
+		const char *name = goal_status_name((enum goal_status)st);
+		if (strlen(name) == len && memcmp(name, s, len) == 0) {
+			*out = (enum goal_status)st;
+			return 0;
+		}
+	}
+	return bad(rd, row, C_STATUS, "expected achieved, ahead, on_track, behind, missed or not_started");
+}
+
+static int progress_row(struct reader *rd, const struct row *row)
+{
+	struct data *d = rd->d;
+	struct progress_row p;
+	memset(&p, 0, sizeof p);
+	if (read_name(rd, row, C_OWNER, &p.owner, false) || read_period(rd, row, &p.period) ||
+	    read_name(rd, row, C_METRIC, &p.metric, false) || read_number(rd, row, C_ACTUAL, ANY, &p.actual) ||
+	    read_number(rd, row, C_TARGET, REQUIRED, &p.target) ||
+	    read_number(rd, row, C_ATTAINMENT, ANY, &p.attainment) ||
+	    read_number(rd, row, C_EXPECTED, ANY, &p.expected) || read_number(rd, row, C_PACE, ANY, &p.pace) ||
+	    read_number(rd, row, C_PROJECTED, ANY, &p.projected) || read_number(rd, row, C_GAP, ANY, &p.gap) ||
+	    read_status(rd, row, &p.status) || read_number(rd, row, C_WEIGHT, ANY, &p.weight) ||
+	    read_number(rd, row, C_DAYS_ELAPSED, WHOLE, &p.days_elapsed) ||
+	    read_number(rd, row, C_DAYS_LEFT, WHOLE, &p.days_left))
+		return 1;
+	size_t len;
+	const char *dir = get(rd, row, C_DIRECTION, &len);
+	if (len == 5 && memcmp(dir, "lower", 5) == 0)
+		p.lower = true;
+	else if (len && !(len == 6 && memcmp(dir, "higher", 6) == 0))
+		return bad(rd, row, C_DIRECTION, "expected higher or lower");
+	if (!p.weight.has)
+		p.weight = num_of(decimal_from_int(1), 0);
+	size_t ids[2] = { p.owner, p.metric };
+	if (check_unique(rd, row, ids, 2, p.period, C_METRIC))
+		return 1;
+	p.at.file = rd->file;
+	p.at.line = row->line;
+	*(struct progress_row *)grow((void **)&d->progress, &d->cap[STREAM_PROGRESS], d->nprogress, sizeof p) = p;
+	d->nprogress++;
+	return 0;
+}
+
+static int score_row(struct reader *rd, const struct row *row)
+{
+	struct data *d = rd->d;
+	struct score_row s;
+	memset(&s, 0, sizeof s);
+	s.team = NONE;
+	if (read_name(rd, row, C_OWNER, &s.owner, false) || read_period(rd, row, &s.period) ||
+	    read_number(rd, row, C_SCORE, REQUIRED, &s.score) || read_number(rd, row, C_RANK, WHOLE, &s.rank) ||
+	    read_number(rd, row, C_PERCENTILE, ANY, &s.percentile) || read_name(rd, row, C_TIER, &s.tier, true) ||
+	    read_name(rd, row, C_TEAM, &s.team, true) || read_number(rd, row, C_PREV_SCORE, ANY, &s.prev_score) ||
+	    read_number(rd, row, C_DELTA, ANY, &s.delta) || read_number(rd, row, C_PREV_RANK, WHOLE, &s.prev_rank) ||
+	    read_number(rd, row, C_STREAK, WHOLE, &s.streak))
+		return 1;
+	if (s.percentile.has && (decimal_sign(s.percentile.v) < 0 || decimal_cmp(s.percentile.v, decimal_from_int(100)) > 0))
+		return bad(rd, row, C_PERCENTILE, "not a percentile from 0 to 100");
+	size_t ids[1] = { s.owner };
+	if (check_unique(rd, row, ids, 1, s.period, C_OWNER))
+		return 1;
+	if (rd->ndetail) {
+		s.detail = xcalloc(rd->ndetail, sizeof *s.detail);
+		for (size_t k = 0; k < rd->ndetail; k++) {
+			long i = rd->detail_col[k];
+			s.detail[s.ndetail].metric = rd->detail_metric[k];
+			if (!num_parse(row->field[i], row->len[i], &s.detail[s.ndetail].value) && row->len[i]) {
+				free(s.detail);
+				file_problem_at(&rd->problem, row, rd->h->name[i], NULL, "not a number");
+				rd->problem.has_value = true;
+				snprintf(rd->problem.value, sizeof rd->problem.value, "%.*s", (int)row->len[i], row->field[i]);
+				return 1;
+			}
+			s.ndetail++;
+		}
+	}
+	s.at.file = rd->file;
+	s.at.line = row->line;
+	*(struct score_row *)grow((void **)&d->score, &d->cap[STREAM_SCORES], d->nscore, sizeof s) = s;
+	d->nscore++;
+	return 0;
+}
+
+static int payout_row(struct reader *rd, const struct row *row)
+{
+	struct data *d = rd->d;
+	struct payout_row p;
+	memset(&p, 0, sizeof p);
+	if (read_name(rd, row, C_OWNER, &p.owner, false) || read_period(rd, row, &p.period) ||
+	    read_name(rd, row, C_PLAN, &p.plan, true) || read_name(rd, row, C_METRIC, &p.metric, false) ||
+	    read_number(rd, row, C_ACTUAL, ANY, &p.actual) || read_number(rd, row, C_TARGET, ANY, &p.target) ||
+	    read_number(rd, row, C_ATTAINMENT, ANY, &p.attainment) ||
+	    read_number(rd, row, C_PAYOUT, REQUIRED, &p.payout))
+		return 1;
+	size_t ids[3] = { p.owner, p.plan, p.metric };
+	if (check_unique(rd, row, ids, 3, p.period, C_METRIC))
+		return 1;
+	size_t len;
+	const char *detail = get(rd, row, C_DETAIL, &len);
+	p.total = p.metric == d->total_metric;
+	p.detail = xmemdup0(detail, len);
+	p.detail_len = len;
+	p.at.file = rd->file;
+	p.at.line = row->line;
+	*(struct payout_row *)grow((void **)&d->payout, &d->cap[STREAM_PAYOUTS], d->npayout, sizeof p) = p;
+	d->npayout++;
+	return 0;
+}
+
+static int on_row(void *ctx, const struct row *row)
+{
+	struct reader *rd = ctx;
+	if (row->count != rd->h->count) {
+		snprintf(rd->message, sizeof rd->message, "wrong number of fields: expected %zu, found %zu",
+			 rd->h->count, row->count);
+		return bad(rd, row, C_COUNT, rd->message);
+	}
+	switch (rd->stream) {
+	case STREAM_ACTUALS: return actual_row(rd, row);
+	case STREAM_PROGRESS: return progress_row(rd, row);
+	case STREAM_SCORES: return score_row(rd, row);
+	case STREAM_PAYOUTS: return payout_row(rd, row);
+	case STREAM_COUNT: break;
+	}
+	return 1;
+}
+
+/* The scores stream's columns beyond its own: one per metric (its clamped attainment). */
+static void find_detail_columns(struct reader *rd)
+{
+	const struct header *h = rd->h;
+	rd->detail_col = xcalloc(h->count + 1, sizeof *rd->detail_col);
+	rd->detail_metric = xcalloc(h->count + 1, sizeof *rd->detail_metric);
+	for (size_t i = 0; i < h->count; i++) {
+		bool known = false;
+		for (int c = 0; c < C_COUNT; c++)
+			known |= rd->col[c] == (long)i;
+		if (known || !is_metric_name(h->name[i]))
+			continue;
+		rd->detail_col[rd->ndetail] = (long)i;
+		rd->detail_metric[rd->ndetail++] = name_id(&rd->d->names, h->name[i], strlen(h->name[i]));
+	}
+}
+
+void data_read(struct data *d, const char *path, int fiscal_start)
+{
+	struct source *src = source_open(path, FORMAT_AUTO);
+	const char *file = source_name(src);
+	const struct header *h = source_header(src);
+	int stream = recognise(h);
+	if (stream < 0)
+		header_problem(file, "not an spm stream: expected the header of actuals, progress, scores or payouts", h);
+	struct reader rd = { .d = d, .stream = (enum stream)stream, .file = file, .h = h,
+			     .fiscal_start = fiscal_start };
+	for (int c = 0; c < C_COUNT; c++)
+		rd.col[c] = -1;
+	char message[160];
+	for (const enum col *c = required[stream]; *c != C_COUNT; c++) {
+		rd.col[*c] = header_find(h, col_names[*c]);
+		if (rd.col[*c] == -2 || rd.col[*c] == -1) {
+			snprintf(message, sizeof message, rd.col[*c] == -2 ? "the column '%s' appears twice in the header"
+									   : "no column '%s' (a %s stream needs it)",
+				 col_names[*c], stream_names[stream]);
+			header_problem(file, message, h);
+		}
+	}
+	for (const enum col *c = optional[stream]; *c != C_COUNT; c++) {
+		rd.col[*c] = header_find(h, col_names[*c]);
+		if (rd.col[*c] == -2) {
+			snprintf(message, sizeof message, "the column '%s' appears twice in the header", col_names[*c]);
+			header_problem(file, message, h);
+		}
+	}
+	if (stream == STREAM_SCORES) {
+		find_detail_columns(&rd);
+		if (rd.col[C_TEAM] >= 0)
+			d->scores_grouped = true;
+	}
+	rd.seen = table_new(sizeof(uint64_t));
+	/* the file name outlives the source: rows keep it for later messages */
+	rd.file = file = d->names.s[name_id(&d->names, file, strlen(file))];
+	read_side_file(src, file, on_row, &rd, &rd.problem);
+	d->has[stream] = true;
+	table_free(rd.seen);
+	free(rd.detail_col);
+	free(rd.detail_metric);
+}

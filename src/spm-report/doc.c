@@ -1,0 +1,188 @@
+/* The document a kind builds and a format writes: sections (one per owner, group or
+ * period) with fields, tables and notes, a title and a footer of definitions. */
+#include "spm-report.h"
+
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const topic_keys[T_COUNT] = { "recognition", "strengths", "to_improve", "comparisons", "training",
+					  "self_assessment" };
+const char *const topic_labels[T_COUNT] = { "Recognition", "Strengths", "To improve",
+					    "Compared with the team and with your last period", "Training",
+					    "Self-assessment" };
+
+void doc_init(struct doc *d, enum kind kind, const char *title)
+{
+	memset(d, 0, sizeof *d);
+	d->kind = kind;
+	d->title = xstrdup(title);
+}
+
+void dtable_init(struct dtable *t, const struct column *col, size_t ncol)
+{
+	memset(t, 0, sizeof *t);
+	t->col = col;
+	t->ncol = ncol;
+}
+
+size_t dtable_row(struct dtable *t)
+{
+	size_t need;
+	if (__builtin_mul_overflow(t->nrow + 1, t->ncol, &need))
+		diag_fatal(SPM_EXIT_USAGE, "out of memory");
+	xgrow((void **)&t->cell, &t->cap, need, sizeof *t->cell);
+	memset(t->cell + t->nrow * t->ncol, 0, t->ncol * sizeof *t->cell);
+	return t->nrow++;
+}
+
+struct cell *dtable_cell(struct dtable *t, size_t row, size_t col)
+{
+	return &t->cell[row * t->ncol + col];
+}
+
+void dtable_free(struct dtable *t)
+{
+	for (size_t i = 0; i < t->nrow * t->ncol; i++) {
+		free(t->cell[i].text);
+		free(t->cell[i].series);
+	}
+	free(t->cell);
+	memset(t, 0, sizeof *t);
+}
+
+void doc_free(struct doc *d)
+{
+	for (size_t i = 0; i < d->nsection; i++) {
+		struct section *s = &d->section[i];
+		dtable_free(&s->fields);
+		for (size_t b = 0; b < s->nblock; b++) {
+			struct block *bl = &s->block[b];
+			dtable_free(&bl->t);
+			for (size_t n = 0; n < bl->nnote; n++)
+				free(bl->note[n].text);
+			free(bl->note);
+			free(bl->title);
+			free(bl->text);
+		}
+		free(s->block);
+	}
+	free(d->section);
+	for (size_t i = 0; i < d->nfooter; i++)
+		free(d->footer[i]);
+	free(d->footer);
+	free(d->title);
+	memset(d, 0, sizeof *d);
+}
+
+struct section *doc_section(struct doc *d, size_t split, const struct column *fields, size_t nfields, size_t ntitle)
+{
+	xgrow((void **)&d->section, &d->cap, d->nsection + 1, sizeof *d->section);
+	struct section *s = &d->section[d->nsection++];
+	memset(s, 0, sizeof *s);
+	s->split = split;
+	s->ntitle = ntitle;
+	dtable_init(&s->fields, fields, nfields);
+	dtable_row(&s->fields);
+	return s;
+}
+
+struct cell *field(struct section *s, size_t col)
+{
+	return dtable_cell(&s->fields, 0, col);
+}
+
+void doc_footer(struct doc *d, const char *fmt, ...)
+{
+	va_list ap;
+	struct sbuf b = { 0 };
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		diag_fatal(SPM_EXIT_USAGE, "cannot format the footer");
+	b.s = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(b.s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	xgrow((void **)&d->footer, &d->footer_cap, d->nfooter + 1, sizeof *d->footer);
+	d->footer[d->nfooter++] = b.s;
+}
+
+static struct block *new_block(struct section *s, enum block_type type, const char *key, const char *title)
+{
+	xgrow((void **)&s->block, &s->cap, s->nblock + 1, sizeof *s->block);
+	struct block *b = &s->block[s->nblock++];
+	memset(b, 0, sizeof *b);
+	b->type = type;
+	b->key = key;
+	b->title = title ? xstrdup(title) : NULL;
+	return b;
+}
+
+struct block *section_table(struct section *s, const char *key, const char *title, const struct column *col,
+			    size_t ncol)
+{
+	struct block *b = new_block(s, BLOCK_TABLE, key, title);
+	dtable_init(&b->t, col, ncol);
+	return b;
+}
+
+struct block *section_notes(struct section *s, const char *key, const char *title)
+{
+	return new_block(s, BLOCK_NOTES, key, title);
+}
+
+struct block *section_text(struct section *s, const char *key, const char *title, const char *text)
+{
+	struct block *b = new_block(s, BLOCK_TEXT, key, title);
+	b->text = xstrdup(text);
+	return b;
+}
+
+void block_note(struct block *b, enum topic topic, size_t metric, const char *text, size_t len)
+{
+	xgrow((void **)&b->note, &b->cap, b->nnote + 1, sizeof *b->note);
+	struct note *n = &b->note[b->nnote++];
+	n->topic = topic;
+	n->metric = metric;
+	n->text = xmemdup0(text, len);
+	n->len = len;
+}
+
+/* ---- cells ---- */
+
+void set_text(struct cell *c, const char *s, size_t len)
+{
+	free(c->text);
+	c->text = xmemdup0(s, len);
+	c->len = len;
+}
+
+void set_str(struct cell *c, const char *s)
+{
+	set_text(c, s, strlen(s));
+}
+
+void set_name(struct cell *c, const struct names *nm, size_t id)
+{
+	if (id != NONE) /* no name: no text (JSON null) */
+		set_text(c, nm->s[id], nm->len[id]);
+}
+
+void set_num(struct cell *c, struct num n, enum unit unit)
+{
+	c->num = n;
+	c->unit = unit;
+}
+
+void set_series(struct cell *c, const struct num *v, size_t n)
+{
+	free(c->series);
+	c->series = xcalloc(n ? n : 1, sizeof *c->series);
+	memcpy(c->series, v, n * sizeof *v);
+	c->nseries = n;
+}

@@ -1,0 +1,809 @@
+/* Feedback that follows the guide: regular, specific, actionable, strengths first. Every
+ * sentence is made from the rows and cites their figures; the wording is plain and
+ * respectful (no word of blame: a goal not reached "ended at" its figure, "short" by so
+ * much), and deterministic: goals in metric order, topics in a fixed order.
+ *
+ *   recognition   top performer, most improved, on a streak, every goal achieved
+ *   strengths     goals achieved, ahead or on track; rank gained; top quarter of the team
+ *   to improve    goals behind or not reached, each with a concrete action: what is
+ *                 needed per remaining day against the rate so far (sums and counts), or
+ *                 the level to reach (ratios and averages)
+ *   comparisons   with the team median, with the owner's own previous period
+ *   training      courses of the catalogue for metrics under its threshold
+ *   self          the owner's self-rating against the measured percentile */
+#include "spm-report.h"
+
+#include "diag.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct voice {
+	struct report *r;
+	struct block *notes;
+	size_t owner, team;
+	struct period p;
+	struct sbuf b;
+};
+
+static void say(struct voice *v, enum topic topic, size_t metric)
+{
+	block_note(v->notes, topic, metric, v->b.s, v->b.len);
+	v->b.len = 0;
+	v->b.s[0] = '\0';
+}
+
+/* "Won revenue" at the start of a sentence. */
+static void metric_first(struct voice *v, size_t metric)
+{
+	size_t at = v->b.len;
+	sb_metric(&v->b, v->r->names, metric);
+	v->b.s[at] = (char)toupper((unsigned char)v->b.s[at]);
+}
+
+static void metric_words(struct voice *v, size_t metric)
+{
+	sb_metric(&v->b, v->r->names, metric);
+}
+
+static void value(struct voice *v, struct num n, size_t metric)
+{
+	sb_value(&v->b, n, metric_view(v->r, metric).unit);
+}
+
+static void percent(struct voice *v, decimal fraction)
+{
+	sb_percent(&v->b, fraction);
+}
+
+/* A difference of two values of a metric: percentage points for percentages. */
+static void difference(struct voice *v, decimal diff, int places, size_t metric)
+{
+	enum unit u = metric_view(v->r, metric).unit;
+	if (decimal_sign(diff) < 0)
+		diff.units = -diff.units;
+	if (u == U_PERCENT) {
+		sb_points(&v->b, diff, false);
+		sb_str(&v->b, " points");
+	} else {
+		sb_value(&v->b, num_of(diff, places), u);
+	}
+}
+
+static const char *day_word(const struct voice *v)
+{
+	return v->r->opt->workdays ? "working day" : "day";
+}
+
+static void days(struct voice *v, struct num n)
+{
+	sb_grouped(&v->b, n.v, 0);
+	sb_printf(&v->b, " %s%s", day_word(v), decimal_cmp(n.v, decimal_from_int(1)) == 0 ? "" : "s");
+}
+
+static int wider(struct num a, struct num b)
+{
+	return a.places > b.places ? a.places : b.places;
+}
+
+/* ---- recognition, to the owner ---- */
+
+static size_t group_size(const struct voice *v)
+{
+	return group_values(v->r, NONE, v->p, v->team)->n;
+}
+
+/* The largest rise in score among the owner's group in the period. */
+static bool most_improved(const struct report *r, const struct score_row *me, struct period p, size_t team)
+{
+	const struct group_values *g = group_values(r, NONE, p, team);
+	return me->delta.has && decimal_sign(me->delta.v) > 0 && g->has_delta && decimal_cmp(me->delta.v, g->max_delta) == 0;
+}
+
+static void in_team(struct voice *v)
+{
+	if (v->team == NONE)
+		return;
+	sb_str(&v->b, " in team ");
+	sb_add(&v->b, v->r->names->s[v->team], v->r->names->len[v->team]);
+}
+
+static void recognise_owner(struct voice *v, const struct score_row *s, const struct progress_row **goals, size_t n)
+{
+	char label[PERIOD_LABEL_SIZE];
+	if (s && s->rank.has && decimal_cmp(s->rank.v, decimal_from_int(1)) == 0) {
+		sb_printf(&v->b, "Top performer of %s", period_label(v->p, label));
+		in_team(v);
+		sb_printf(&v->b, ": rank 1 of %zu, with a score of ", group_size(v));
+		percent(v, s->score.v);
+		sb_str(&v->b, ".");
+		say(v, T_RECOGNITION, NONE);
+	}
+	if (s && most_improved(v->r, s, v->p, v->team)) {
+		sb_str(&v->b, "Most improved");
+		in_team(v);
+		sb_str(&v->b, ": your score rose ");
+		sb_points(&v->b, s->delta.v, false);
+		sb_str(&v->b, " points");
+		if (s->prev_score.has) {
+			sb_str(&v->b, ", from ");
+			percent(v, s->prev_score.v);
+		}
+		sb_str(&v->b, " to ");
+		percent(v, s->score.v);
+		sb_str(&v->b, ".");
+		say(v, T_RECOGNITION, NONE);
+	}
+	if (s && s->streak.has && decimal_cmp(s->streak.v, decimal_from_int(2)) >= 0) {
+		sb_str(&v->b, "On a streak: ");
+		sb_grouped(&v->b, s->streak.v, 0);
+		sb_str(&v->b, " periods in a row in the top tier");
+		if (s->tier != NONE) {
+			sb_str(&v->b, " (");
+			sb_add(&v->b, v->r->names->s[s->tier], v->r->names->len[s->tier]);
+			sb_str(&v->b, ")");
+		}
+		sb_str(&v->b, ".");
+		say(v, T_RECOGNITION, NONE);
+	}
+	size_t achieved = 0;
+	for (size_t i = 0; i < n; i++)
+		achieved += goals[i]->status == STATUS_ACHIEVED;
+	if (n && achieved == n) {
+		sb_printf(&v->b, "Every goal of %s achieved: ", period_label(v->p, label));
+		for (size_t i = 0; i < n; i++) {
+			sb_str(&v->b, i == 0 ? "" : i + 1 == n ? " and " : ", ");
+			metric_words(v, goals[i]->metric);
+		}
+		sb_printf(&v->b, " (%zu of %zu).", n, n);
+		say(v, T_RECOGNITION, NONE);
+	}
+}
+
+/* ---- strengths ---- */
+
+static void so_far_against(struct voice *v, const struct progress_row *g, const char *expected_word)
+{
+	value(v, g->actual, g->metric);
+	sb_str(&v->b, " so far against ");
+	value(v, g->expected, g->metric);
+	sb_printf(&v->b, " %s by now (pace ", expected_word);
+	percent(v, g->pace.v);
+	sb_str(&v->b, ")");
+}
+
+static void goal_strength(struct voice *v, const struct progress_row *g)
+{
+	struct metric_view mv = metric_view(v->r, g->metric);
+	struct daily daily = daily_figures(v->r, g);
+	if (g->status == STATUS_ACHIEVED) {
+		sb_str(&v->b, "You achieved your ");
+		metric_words(v, g->metric);
+		sb_str(&v->b, " goal: ");
+		value(v, g->actual, g->metric);
+		sb_str(&v->b, g->lower ? " against a limit of " : " against ");
+		value(v, g->target, g->metric);
+		if (g->attainment.has) {
+			sb_str(&v->b, " (");
+			percent(v, g->attainment.v);
+			sb_str(&v->b, ")");
+		}
+		sb_str(&v->b, ".");
+		say(v, T_STRENGTH, g->metric);
+		return;
+	}
+	if (!g->pace.has || !g->actual.has)
+		return;
+	if (mv.cumulative && g->status == STATUS_AHEAD) {
+		metric_first(v, g->metric);
+		sb_str(&v->b, g->lower ? " is well within its limit: " : " is ahead of pace: ");
+		so_far_against(v, g, g->lower ? "allowed" : "expected");
+		sb_str(&v->b, ".");
+		say(v, T_STRENGTH, g->metric);
+	} else if (mv.cumulative && g->status == STATUS_ON_TRACK) {
+		metric_first(v, g->metric);
+		sb_str(&v->b, " is on track: ");
+		so_far_against(v, g, g->lower ? "allowed" : "expected");
+		if (daily.needed.has && g->days_left.has) {
+			sb_str(&v->b, g->lower ? "; at most " : "; ");
+			value(v, daily.needed, g->metric);
+			sb_printf(&v->b, " a %s over the ", day_word(v));
+			days(v, g->days_left);
+			sb_str(&v->b, g->lower ? " left stays within " : " left reaches ");
+			value(v, g->target, g->metric);
+		}
+		sb_str(&v->b, ".");
+		say(v, T_STRENGTH, g->metric);
+	} else if (!mv.cumulative && g->status == STATUS_ON_TRACK && g->attainment.has) {
+		decimal diff;
+		if (!decimal_sub(g->target.v, g->actual.v, &diff))
+			return;
+		metric_first(v, g->metric);
+		sb_str(&v->b, " is close to its goal: ");
+		value(v, g->actual, g->metric);
+		sb_str(&v->b, g->lower ? " against a limit of " : " against ");
+		value(v, g->target, g->metric);
+		sb_str(&v->b, " (");
+		percent(v, g->attainment.v);
+		sb_str(&v->b, "); ");
+		difference(v, diff, wider(g->target, g->actual), g->metric);
+		sb_str(&v->b, g->lower ? " less reaches it." : " more reaches it.");
+		say(v, T_STRENGTH, g->metric);
+	}
+}
+
+/* Fewer than a quarter of the group strictly above: the top quarter (with 4 or more). */
+static void top_quarter(struct voice *v, const struct progress_row *g)
+{
+	const struct group_values *all = group_values(v->r, g->metric, v->p, v->team);
+	decimal median;
+	size_t n = all->n, higher = count_above(all, g->attainment.v);
+	if (n >= 4 && higher * 4 < n && median_sorted(all->v, n, &median)) {
+		sb_str(&v->b, "Your ");
+		metric_words(v, g->metric);
+		sb_str(&v->b, " attainment of ");
+		percent(v, g->attainment.v);
+		sb_printf(&v->b, " is in the top quarter of %s (%zu owners, median ", v->team == NONE ? "all owners" : "the team", n);
+		percent(v, median);
+		sb_str(&v->b, ").");
+		say(v, T_STRENGTH, g->metric);
+	}
+}
+
+static void rank_gain(struct voice *v, const struct score_row *s)
+{
+	if (!s || !s->rank.has || !s->prev_rank.has || decimal_cmp(s->prev_rank.v, s->rank.v) <= 0)
+		return;
+	sb_str(&v->b, "You moved up from rank ");
+	sb_grouped(&v->b, s->prev_rank.v, 0);
+	sb_str(&v->b, " to rank ");
+	sb_grouped(&v->b, s->rank.v, 0);
+	sb_str(&v->b, ".");
+	say(v, T_STRENGTH, NONE);
+}
+
+/* ---- to improve ---- */
+
+static struct num days_in_period(const struct progress_row *g)
+{
+	decimal total;
+	if (!g->days_elapsed.has || !g->days_left.has || !decimal_add(g->days_elapsed.v, g->days_left.v, &total))
+		return num_none();
+	return num_of(total, 0);
+}
+
+static struct num divide(struct num a, struct num b)
+{
+	decimal q;
+	if (!a.has || !b.has || decimal_sign(b.v) <= 0 || !decimal_div(a.v, b.v, 2, ROUND_HALF_AWAY, &q))
+		return num_none();
+	return num_of(q, 2);
+}
+
+/* Days of a period as the progress rows count them: calendar, or Monday to Friday (the
+ * holidays of spm-track's --holidays are not known here). */
+static struct num period_day_count(const struct voice *v, struct period p)
+{
+	struct work_calendar cal = { v->r->opt->workdays, NULL, 0 };
+	return num_of(decimal_from_int(counted_days(&cal, p.start, period_end(p))), 0);
+}
+
+/* After a goal not reached: the daily rate the next goal (or a goal of the same size)
+ * takes, against the daily rate of this period. */
+static void next_time(struct voice *v, const struct progress_row *g)
+{
+	struct period next = period_next(v->p);
+	const struct names *nm = v->r->names;
+	struct goal *ng = v->r->has_goals ? goal_sheet_find(&v->r->goals, nm->s[v->owner], nm->len[v->owner], next,
+							   nm->s[g->metric])
+					  : NULL;
+	struct num total = days_in_period(g), rate = divide(g->actual, total);
+	struct num target = g->target, span = total;
+	char label[PERIOD_LABEL_SIZE];
+	if (ng) {
+		target = num_of(ng->target, g->target.places);
+		span = period_day_count(v, next);
+	}
+	struct num need = divide(target, span);
+	if (!need.has || !rate.has) {
+		if (ng) {
+			sb_printf(&v->b, " The goal for %s is ", period_label(next, label));
+			value(v, target, g->metric);
+			sb_str(&v->b, ".");
+		}
+		return;
+	}
+	if (ng) {
+		sb_printf(&v->b, g->lower ? " The limit for %s is " : " The goal for %s is ", period_label(next, label));
+		value(v, target, g->metric);
+		sb_str(&v->b, g->lower ? ": at most " : ": ");
+	} else {
+		sb_str(&v->b, g->lower ? " Staying within a limit of the same size takes at most "
+				       : " Reaching a goal of the same size takes ");
+	}
+	value(v, need, g->metric);
+	sb_printf(&v->b, " a %s over %s", day_word(v), ng ? "its " : "the ");
+	days(v, span);
+	sb_str(&v->b, ", against ");
+	value(v, rate, g->metric);
+	sb_printf(&v->b, " a %s this period.", day_word(v));
+}
+
+static void goal_to_improve(struct voice *v, const struct progress_row *g)
+{
+	struct metric_view mv = metric_view(v->r, g->metric);
+	struct daily daily = daily_figures(v->r, g);
+	char label[PERIOD_LABEL_SIZE];
+	if (g->status != STATUS_BEHIND && g->status != STATUS_MISSED)
+		return;
+	if (!g->actual.has) {
+		metric_first(v, g->metric);
+		sb_printf(&v->b, " has no measured value yet in %s (nothing to measure it on); the goal is ",
+			  period_label(v->p, label));
+		value(v, g->target, g->metric);
+		sb_str(&v->b, ".");
+		say(v, T_IMPROVE, g->metric);
+		return;
+	}
+	decimal diff;
+	bool over = g->lower && decimal_cmp(g->actual.v, g->target.v) > 0;
+	if (!decimal_sub(g->target.v, g->actual.v, &diff))
+		return;
+	metric_first(v, g->metric);
+	if (g->status == STATUS_MISSED) {
+		sb_str(&v->b, " ended at ");
+		value(v, g->actual, g->metric);
+		sb_str(&v->b, g->lower ? " against a limit of " : " against ");
+		value(v, g->target, g->metric);
+		if (g->attainment.has) {
+			sb_str(&v->b, " (");
+			percent(v, g->attainment.v);
+			sb_str(&v->b, ")");
+		}
+		sb_str(&v->b, ": ");
+		difference(v, diff, wider(g->target, g->actual), g->metric);
+		sb_str(&v->b, over ? " above it." : " short.");
+		if (mv.cumulative)
+			next_time(v, g);
+		else if (v->r->has_goals) {
+			struct goal *ng = goal_sheet_find(&v->r->goals, v->r->names->s[v->owner], v->r->names->len[v->owner],
+							  period_next(v->p), v->r->names->s[g->metric]);
+			if (ng) {
+				sb_printf(&v->b, " The goal for %s is ", period_label(period_next(v->p), label));
+				value(v, num_of(ng->target, g->target.places), g->metric);
+				sb_str(&v->b, ".");
+			}
+		}
+		say(v, T_IMPROVE, g->metric);
+		return;
+	}
+	/* behind, with days left */
+	if (mv.cumulative && over) {
+		sb_str(&v->b, " is at ");
+		value(v, g->actual, g->metric);
+		sb_str(&v->b, ", above the limit of ");
+		value(v, g->target, g->metric);
+		sb_str(&v->b, " by ");
+		difference(v, diff, wider(g->target, g->actual), g->metric);
+		sb_str(&v->b, ", with ");
+		days(v, g->days_left);
+		sb_str(&v->b, " left: holding it at ");
+		value(v, g->actual, g->metric);
+		sb_str(&v->b, " keeps the difference where it is.");
+	} else if (mv.cumulative) {
+		sb_str(&v->b, g->lower ? " is using its limit faster than planned: " : " is behind pace: ");
+		so_far_against(v, g, g->lower ? "allowed" : "expected");
+		sb_str(&v->b, ".");
+		if (daily.needed.has && g->days_left.has) {
+			if (g->lower) {
+				sb_str(&v->b, " At most ");
+				value(v, daily.needed, g->metric);
+				sb_printf(&v->b, " a %s over the ", day_word(v));
+				days(v, g->days_left);
+				sb_str(&v->b, " left stays within ");
+				value(v, g->target, g->metric);
+			} else {
+				sb_str(&v->b, " You need ");
+				value(v, g->gap, g->metric);
+				sb_str(&v->b, " more ");
+				metric_words(v, g->metric);
+				sb_str(&v->b, " in ");
+				days(v, g->days_left);
+				sb_str(&v->b, ": ");
+				value(v, daily.needed, g->metric);
+				sb_printf(&v->b, " a %s", day_word(v));
+			}
+			if (daily.so_far.has) {
+				sb_str(&v->b, ", against ");
+				value(v, daily.so_far, g->metric);
+				sb_printf(&v->b, " a %s so far", day_word(v));
+			}
+			sb_str(&v->b, ".");
+		}
+	} else {
+		sb_str(&v->b, " is at ");
+		value(v, g->actual, g->metric);
+		sb_str(&v->b, g->lower ? " against a limit of " : " against a goal of ");
+		value(v, g->target, g->metric);
+		if (g->attainment.has) {
+			sb_str(&v->b, " (");
+			percent(v, g->attainment.v);
+			sb_str(&v->b, ")");
+		}
+		sb_str(&v->b, g->lower ? ". It has to come down " : ". It has to rise ");
+		difference(v, diff, wider(g->target, g->actual), g->metric);
+		sb_str(&v->b, " to ");
+		value(v, g->target, g->metric);
+		if (g->days_left.has) {
+			sb_str(&v->b, " in the ");
+			days(v, g->days_left);
+			sb_str(&v->b, " left");
+		}
+		sb_str(&v->b, ".");
+	}
+	say(v, T_IMPROVE, g->metric);
+}
+
+/* ---- comparisons ---- */
+
+static void above_below(struct voice *v, decimal mine, decimal other)
+{
+	decimal diff;
+	if (!decimal_sub(mine, other, &diff))
+		return;
+	if (decimal_sign(diff) == 0) {
+		sb_str(&v->b, "level with");
+		return;
+	}
+	if (decimal_sign(diff) < 0)
+		diff.units = -diff.units;
+	sb_points(&v->b, diff, false);
+	sb_str(&v->b, decimal_cmp(mine, other) > 0 ? " points above" : " points below");
+}
+
+static void compare_score(struct voice *v, const struct score_row *s)
+{
+	char label[PERIOD_LABEL_SIZE];
+	if (!s)
+		return;
+	const struct group_values *all = group_values(v->r, NONE, v->p, v->team);
+	decimal median;
+	size_t n = all->n;
+	if (n >= 2 && median_sorted(all->v, n, &median)) {
+		sb_str(&v->b, "Your score of ");
+		percent(v, s->score.v);
+		sb_str(&v->b, " is ");
+		above_below(v, s->score.v, median);
+		sb_printf(&v->b, " the %s median of ", v->team == NONE ? "overall" : "team");
+		percent(v, median);
+		sb_printf(&v->b, " (%zu owners).", n);
+		say(v, T_COMPARE, NONE);
+	}
+	if (s->delta.has) {
+		sb_str(&v->b, "Your score is ");
+		percent(v, s->score.v);
+		sb_str(&v->b, ", ");
+		if (decimal_sign(s->delta.v) == 0) {
+			sb_str(&v->b, "the same as");
+		} else {
+			sb_points(&v->b, decimal_sign(s->delta.v) < 0 ? (decimal){ -s->delta.v.units } : s->delta.v, false);
+			sb_str(&v->b, decimal_sign(s->delta.v) > 0 ? " points up from" : " points down from");
+		}
+		if (s->prev_score.has) {
+			sb_str(&v->b, " ");
+			percent(v, s->prev_score.v);
+			sb_str(&v->b, " in");
+		}
+		sb_printf(&v->b, " %s.", period_label(period_previous(v->p), label));
+		say(v, T_COMPARE, NONE);
+	}
+}
+
+static void compare_goal(struct voice *v, const struct progress_row *g)
+{
+	char label[PERIOD_LABEL_SIZE];
+	if (!g->attainment.has)
+		return;
+	const struct group_values *all = group_values(v->r, g->metric, v->p, v->team);
+	decimal median;
+	size_t n = all->n;
+	if (n >= 2 && median_sorted(all->v, n, &median)) {
+		metric_first(v, g->metric);
+		sb_str(&v->b, ": your attainment of ");
+		percent(v, g->attainment.v);
+		sb_str(&v->b, " is ");
+		above_below(v, g->attainment.v, median);
+		sb_printf(&v->b, " the %s median of ", v->team == NONE ? "overall" : "team");
+		percent(v, median);
+		sb_printf(&v->b, " (%zu owners).", n);
+		say(v, T_COMPARE, g->metric);
+	}
+	struct period prev = period_previous(v->p);
+	const struct progress_row *before = progress_find(v->r, v->owner, g->metric, prev);
+	if (before && before->attainment.has) {
+		metric_first(v, g->metric);
+		sb_str(&v->b, ": ");
+		percent(v, g->attainment.v);
+		sb_str(&v->b, " this period against ");
+		percent(v, before->attainment.v);
+		sb_printf(&v->b, " in %s (", period_label(prev, label));
+		decimal diff;
+		if (decimal_sub(g->attainment.v, before->attainment.v, &diff) && decimal_sign(diff) != 0) {
+			if (decimal_sign(diff) < 0)
+				diff.units = -diff.units;
+			sb_points(&v->b, diff, false);
+			sb_str(&v->b, decimal_cmp(g->attainment.v, before->attainment.v) > 0 ? " points up)." : " points down).");
+		} else {
+			sb_str(&v->b, "the same).");
+		}
+		say(v, T_COMPARE, g->metric);
+	}
+}
+
+/* ---- training and self-assessment ---- */
+
+static void training(struct voice *v, const struct progress_row *g)
+{
+	const struct catalog *c = &v->r->catalog;
+	for (size_t i = 0; i < c->n; i++) {
+		const struct course *course = &c->course[i];
+		if (course->metric != g->metric || !g->attainment.has || decimal_cmp(g->attainment.v, course->below.v) >= 0)
+			continue;
+		metric_first(v, g->metric);
+		sb_str(&v->b, " attainment is ");
+		percent(v, g->attainment.v);
+		sb_str(&v->b, ", under ");
+		percent(v, course->below.v);
+		sb_str(&v->b, ": the course \"");
+		sb_add(&v->b, course->title, course->title_len);
+		sb_str(&v->b, "\" is recommended.");
+		say(v, T_TRAINING, g->metric);
+	}
+}
+
+/* The rating a percentile matches: r covers 20·(r−1) up to 20·r, and 100 is a 5. */
+static int rating_of_percentile(decimal pct)
+{
+	for (int r = 1; r < 5; r++)
+		if (decimal_cmp(pct, decimal_from_int(20 * r)) < 0)
+			return r;
+	return 5;
+}
+
+/* Percentile of an attainment in its group: the share of the other owners below it. */
+static bool attainment_percentile(struct voice *v, const struct progress_row *g, decimal *pct, size_t *n)
+{
+	const struct group_values *all = group_values(v->r, g->metric, v->p, v->team);
+	size_t lower = count_below(all, g->attainment.v);
+	*n = all->n;
+	if (*n < 2)
+		return false;
+	return decimal_div(decimal_from_int((int64_t)lower * 100), decimal_from_int((int64_t)*n - 1), 2, ROUND_HALF_AWAY,
+			   pct);
+}
+
+static void self_rating(struct voice *v, const struct self_rating *sr, const struct score_row *s)
+{
+	char label[PERIOD_LABEL_SIZE];
+	bool overall = strcmp(v->r->names->s[sr->metric], "score") == 0;
+	decimal pct, figure;
+	size_t n = 0;
+	bool measured = false;
+	sb_str(&v->b, "You rated your ");
+	if (overall)
+		sb_str(&v->b, "overall performance");
+	else
+		metric_words(v, sr->metric);
+	sb_printf(&v->b, " %d of 5", sr->rating);
+	if (overall && s && s->percentile.has) {
+		pct = s->percentile.v;
+		figure = s->score.v;
+		measured = true;
+	} else if (!overall) {
+		const struct progress_row *g = progress_find(v->r, v->owner, sr->metric, v->p);
+		if (g && g->attainment.has) {
+			figure = g->attainment.v;
+			if (!attainment_percentile(v, g, &pct, &n)) {
+				sb_str(&v->b, "; your attainment is ");
+				percent(v, figure);
+				sb_str(&v->b, ", and no other owner of the team has this goal to compare it with.");
+				say(v, T_SELF, sr->metric);
+				return;
+			}
+			measured = true;
+		}
+	}
+	if (!measured) {
+		sb_printf(&v->b, "; there is no measured %s in %s to compare it with.", overall ? "score" : "attainment",
+			  period_label(v->p, label));
+		say(v, T_SELF, overall ? NONE : sr->metric);
+		return;
+	}
+	int m = rating_of_percentile(pct);
+	struct sbuf where = { 0 };
+	sb_printf(&where, "your %s of ", overall ? "score" : "attainment");
+	sb_percent(&where, figure);
+	sb_str(&where, " is at percentile ");
+	sb_grouped(&where, pct, 2);
+	sb_printf(&where, " of the %s", v->team == NONE ? "owners" : "team");
+	if (sr->rating == m) {
+		sb_str(&v->b, ", and the numbers agree: ");
+		sb_add(&v->b, where.s, where.len);
+		sb_printf(&v->b, ", which matches a %d.", m);
+	} else if (sr->rating > m) {
+		sb_printf(&v->b, "; the numbers put it at %d: ", m);
+		sb_add(&v->b, where.s, where.len);
+		sb_printf(&v->b, ". A difference of %d to talk through in your review.", sr->rating - m);
+	} else {
+		sb_printf(&v->b, "; the numbers put it higher, at %d: ", m);
+		sb_add(&v->b, where.s, where.len);
+		sb_printf(&v->b, ". You are doing better than you rated yourself, by %d.", m - sr->rating);
+	}
+	sb_free(&where);
+	say(v, T_SELF, overall ? NONE : sr->metric);
+}
+
+/* ---- the owner's feedback ---- */
+
+static int cmp_goals(const void *pa, const void *pb, const struct names *nm)
+{
+	const struct progress_row *a = *(const struct progress_row *const *)pa;
+	const struct progress_row *b = *(const struct progress_row *const *)pb;
+	return name_cmp(nm, a->metric, b->metric);
+}
+
+static const struct names *goal_names;
+
+static int cmp_goal_rows(const void *a, const void *b)
+{
+	return cmp_goals(a, b, goal_names);
+}
+
+void owner_feedback(struct report *r, size_t owner, struct period p, struct block *notes)
+{
+	struct voice v = { .r = r, .notes = notes, .owner = owner, .p = p, .team = team_of(r, owner, p) };
+	size_t nown, n = 0;
+	const size_t *own = owner_progress(r, owner, &nown);
+	const struct progress_row **goals = xcalloc(nown + 1, sizeof *goals);
+	for (size_t i = 0; i < nown; i++) {
+		const struct progress_row *g = &r->data->progress[own[i]];
+		if (period_cmp(g->period, p) == 0 && g->period.grain == p.grain &&
+		    g->status != STATUS_NOT_STARTED)
+			goals[n++] = g;
+	}
+	goal_names = r->names;
+	if (n > 1)
+		qsort(goals, n, sizeof *goals, cmp_goal_rows);
+	const struct score_row *s = score_find(r, owner, p);
+	sb_str(&v.b, ""); /* say() needs a buffer */
+
+	recognise_owner(&v, s, goals, n);
+	for (size_t i = 0; i < n; i++)
+		goal_strength(&v, goals[i]);
+	rank_gain(&v, s);
+	for (size_t i = 0; i < n; i++)
+		if (goals[i]->attainment.has)
+			top_quarter(&v, goals[i]);
+	for (size_t i = 0; i < n; i++)
+		goal_to_improve(&v, goals[i]);
+	compare_score(&v, s);
+	for (size_t i = 0; i < n; i++)
+		compare_goal(&v, goals[i]);
+	for (size_t i = 0; i < n; i++)
+		training(&v, goals[i]);
+	for (size_t i = 0; i < r->self.n; i++) {
+		const struct self_rating *sr = &r->self.r[i];
+		if (sr->owner == owner && period_cmp(sr->period, p) == 0 && sr->period.grain == p.grain)
+			self_rating(&v, sr, s);
+	}
+	free(goals);
+	sb_free(&v.b);
+}
+
+/* ---- recognition of a period, to everyone (leaderboard, team) ---- */
+
+static void named(struct voice *v, size_t owner)
+{
+	sb_add(&v->b, v->r->names->s[owner], v->r->names->len[owner]);
+}
+
+void period_recognition(struct report *r, struct period p, size_t team, struct block *notes)
+{
+	struct voice v = { .r = r, .notes = notes, .p = p, .team = team };
+	sb_str(&v.b, "");
+	const struct data *d = r->data;
+	size_t *order = xcalloc(d->nscore + 1, sizeof *order), n = 0;
+	for (size_t i = 0; i < d->nscore; i++) {
+		const struct score_row *s = &d->score[i];
+		if (period_cmp(s->period, p) == 0 && s->period.grain == p.grain &&
+		    (team == NONE || team_of(r, s->owner, p) == team))
+			order[n++] = i;
+	}
+	/* in owner order, so the sentences come out the same every time */
+	for (size_t i = 1; i < n; i++)
+		for (size_t k = i; k > 0 && name_cmp(r->names, d->score[order[k]].owner, d->score[order[k - 1]].owner) < 0; k--) {
+			size_t t = order[k];
+			order[k] = order[k - 1];
+			order[k - 1] = t;
+		}
+	for (size_t i = 0; i < n; i++) {
+		const struct score_row *s = &d->score[order[i]];
+		if (!s->rank.has || decimal_cmp(s->rank.v, decimal_from_int(1)) != 0)
+			continue;
+		sb_str(&v.b, "Top performer");
+		if (s->team != NONE && team == NONE) {
+			sb_str(&v.b, " in team ");
+			named(&v, s->team);
+		}
+		sb_str(&v.b, ": ");
+		named(&v, s->owner);
+		sb_str(&v.b, ", rank 1 with a score of ");
+		percent(&v, s->score.v);
+		sb_str(&v.b, ".");
+		say(&v, T_RECOGNITION, NONE);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct score_row *s = &d->score[order[i]];
+		if (!most_improved(r, s, p, team))
+			continue;
+		sb_str(&v.b, "Most improved: ");
+		named(&v, s->owner);
+		sb_str(&v.b, ", score up ");
+		sb_points(&v.b, s->delta.v, false);
+		sb_str(&v.b, " points to ");
+		percent(&v, s->score.v);
+		sb_str(&v.b, ".");
+		say(&v, T_RECOGNITION, NONE);
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct score_row *s = &d->score[order[i]];
+		if (!s->streak.has || decimal_cmp(s->streak.v, decimal_from_int(2)) < 0)
+			continue;
+		sb_str(&v.b, "On a streak: ");
+		named(&v, s->owner);
+		sb_str(&v.b, ", ");
+		sb_grouped(&v.b, s->streak.v, 0);
+		sb_str(&v.b, " periods in a row in the top tier.");
+		say(&v, T_RECOGNITION, NONE);
+	}
+	free(order);
+	/* every goal achieved, from progress */
+	size_t *owners = xcalloc(d->nprogress + 1, sizeof *owners), no = 0;
+	for (size_t i = 0; i < d->nprogress; i++) {
+		const struct progress_row *g = &d->progress[i];
+		if (period_cmp(g->period, p) != 0 || g->period.grain != p.grain ||
+		    (team != NONE && team_of(r, g->owner, p) != team))
+			continue;
+		size_t k = 0;
+		while (k < no && owners[k] != g->owner)
+			k++;
+		if (k == no)
+			owners[no++] = g->owner;
+	}
+	for (size_t i = 1; i < no; i++)
+		for (size_t k = i; k > 0 && name_cmp(r->names, owners[k], owners[k - 1]) < 0; k--) {
+			size_t t = owners[k];
+			owners[k] = owners[k - 1];
+			owners[k - 1] = t;
+		}
+	for (size_t k = 0; k < no; k++) {
+		size_t goals = 0, achieved = 0;
+		for (size_t i = 0; i < d->nprogress; i++) {
+			const struct progress_row *g = &d->progress[i];
+			if (g->owner != owners[k] || period_cmp(g->period, p) != 0 || g->period.grain != p.grain)
+				continue;
+			goals++;
+			achieved += g->status == STATUS_ACHIEVED;
+		}
+		if (goals && achieved == goals && owner_wanted(r, owners[k])) {
+			sb_str(&v.b, "Every goal achieved: ");
+			named(&v, owners[k]);
+			sb_printf(&v.b, " (%zu of %zu).", achieved, goals);
+			say(&v, T_RECOGNITION, NONE);
+		}
+	}
+	free(owners);
+	sb_free(&v.b);
+}

@@ -1,0 +1,260 @@
+/* Feedback and the quarterly review, per owner. Feedback is the sentences of feedback.c
+ * under the owner's heading; the review adds the final attainment, the payouts, the trend
+ * over the last four periods and next period's goals (--goals). */
+#include "spm-report.h"
+
+#include "diag.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TREND_PERIODS 4
+
+enum { FB_OWNER, FB_PERIOD, FB_TEAM, FB_SCORE, FB_RANK, FB_TIER, FB_TREND, FB_N };
+
+static struct column owner_fields[FB_N] = {
+	[FB_OWNER] = { "owner", "Owner", COL_TEXT, SHOW_ALL, false },
+	[FB_PERIOD] = { "period", "Period", COL_TEXT, SHOW_ALL, false },
+	[FB_TEAM] = { "team", "Team", COL_TEXT, SHOW_ALL, false },
+	[FB_SCORE] = { "score", "Score", COL_NUMBER, SHOW_ALL, false },
+	[FB_RANK] = { "rank", "Rank", COL_NUMBER, SHOW_ALL, false },
+	[FB_TIER] = { "tier", "Tier", COL_TEXT, SHOW_ALL, false },
+	[FB_TREND] = { "trend", "Trend", COL_SPARK, SHOW_ALL, false },
+};
+
+static struct section *owner_section(struct report *r, struct doc *d, size_t owner, struct period p, bool trend)
+{
+	char label[PERIOD_LABEL_SIZE];
+	bool scores = r->data->has[STREAM_SCORES];
+	owner_fields[FB_TEAM].show = r->has_roster || r->data->scores_grouped ? SHOW_ALL : 0;
+	owner_fields[FB_SCORE].show = owner_fields[FB_RANK].show = owner_fields[FB_TIER].show = scores ? SHOW_ALL : 0;
+	owner_fields[FB_TREND].show = trend && scores ? SHOW_ALL : 0;
+	struct section *sec = doc_section(d, owner, owner_fields, FB_N, 2);
+	set_name(field(sec, FB_OWNER), r->names, owner);
+	set_str(field(sec, FB_PERIOD), period_label(p, label));
+	set_name(field(sec, FB_TEAM), r->names, team_of(r, owner, p));
+	const struct score_row *s = score_find(r, owner, p);
+	if (s) {
+		set_num(field(sec, FB_SCORE), s->score, U_PERCENT);
+		set_num(field(sec, FB_RANK), s->rank, U_COUNT);
+		set_name(field(sec, FB_TIER), r->names, s->tier);
+	}
+	if (trend && scores) {
+		struct period last[TREND_PERIODS];
+		struct num series[TREND_PERIODS];
+		last_periods(p, TREND_PERIODS, last);
+		for (size_t i = 0; i < TREND_PERIODS; i++) {
+			const struct score_row *q = score_find(r, owner, last[i]);
+			series[i] = q ? q->score : num_none();
+		}
+		size_t skip = 0; /* the line starts at the first period with a score */
+		while (skip < TREND_PERIODS && !series[skip].has)
+			skip++;
+		set_series(field(sec, FB_TREND), series + skip, TREND_PERIODS - skip);
+	}
+	return sec;
+}
+
+static void feedback_footer(const struct report *r, struct doc *d)
+{
+	const char *group = r->has_roster ? "roster group (--roster, --level)"
+			    : r->data->scores_grouped ? "team (the scores' team column)"
+						      : "set of owners in the report";
+	doc_footer(d, "Every sentence is made from the input rows and cites their figures; goals are taken in metric "
+		      "order. Team: the owner's %s; team median: its middle attainment (the mean of the two middle "
+		      "ones for an even count); top quarter: fewer than a quarter of the team above, with at least "
+		      "4 owners.", group);
+	if (r->self.n)
+		doc_footer(d, "Self-assessment: a rating r from 1 to 5 matches the percentiles from 20\xc2\xb7" "(r\xe2\x88\x92" "1) up "
+			      "to 20\xc2\xb7" "r (100 is a 5). The percentile of an attainment is the share of the other owners of the "
+			      "team with a lower attainment (0 to 100); of the overall score, spm-score's percentile.");
+	if (r->catalog.n)
+		doc_footer(d, "Training: a course of the catalogue is recommended when the attainment of its metric is "
+			      "under the catalogue's 'below'.");
+}
+
+/* Self-ratings for owners the report does not show in its periods are not used: said on
+ * standard error (a misspelt name would otherwise go unnoticed). */
+static void unused_ratings(const struct report *r, const struct doc *d)
+{
+	for (size_t i = 0; i < r->self.n; i++) {
+		const struct self_rating *sr = &r->self.r[i];
+		if (!is_current(r, sr->period) || !owner_wanted(r, sr->owner))
+			continue;
+		bool used = false;
+		for (size_t k = 0; k < d->nsection && !used; k++)
+			used = d->section[k].split == sr->owner;
+		if (!used) {
+			char message[160];
+			snprintf(message, sizeof message, "no rows for this owner in the period; rating not used");
+			diag_at(r->opt->self, sr->at.line, "owner", r->names->s[sr->owner], r->names->len[sr->owner], message);
+		}
+	}
+}
+
+void build_feedback(struct report *r, struct doc *d)
+{
+	enum stream s = primary_stream(r->data, K_FEEDBACK);
+	d->csv_ok = true;
+	for (size_t c = 0; c < r->ncurrent; c++) {
+		size_t n;
+		size_t *owners = owners_in(r, s, r->current[c], &n);
+		for (size_t i = 0; i < n; i++) {
+			struct section *sec = owner_section(r, d, owners[i], r->current[c], false);
+			owner_feedback(r, owners[i], r->current[c], section_notes(sec, "feedback", NULL));
+		}
+		free(owners);
+	}
+	feedback_footer(r, d);
+	common_footer(r, d);
+	unused_ratings(r, d);
+}
+
+/* ---- the review ---- */
+
+static const struct column trend_cols[] = {
+	{ "period", "Period", COL_TEXT, SHOW_ALL, false },
+	{ "score", "Score", COL_NUMBER, SHOW_ALL, false },
+	{ "bar", "", COL_BAR, SHOW_HUMAN, false },
+	{ "tier", "Tier", COL_TEXT, SHOW_ALL, false },
+	{ "rank", "Rank", COL_NUMBER, SHOW_ALL, false },
+	{ "goals", "Goals", COL_NUMBER, SHOW_ALL, false },
+	{ "achieved", "Achieved", COL_NUMBER, SHOW_ALL, false },
+};
+
+static const struct column goal_cols[] = {
+	{ "metric", "Metric", COL_TEXT, SHOW_ALL, false },
+	{ "target", "Target", COL_NUMBER, SHOW_ALL, false },
+	{ "weight", "Weight", COL_NUMBER, SHOW_ALL, false },
+	{ "category", "Category", COL_TEXT, SHOW_ALL, false },
+};
+
+static void review_trend(struct report *r, struct section *sec, size_t owner, struct period p)
+{
+	struct period last[TREND_PERIODS];
+	char label[PERIOD_LABEL_SIZE], title[64];
+	last_periods(p, TREND_PERIODS, last);
+	snprintf(title, sizeof title, "Trend over the last %d periods", TREND_PERIODS);
+	struct block *b = section_table(sec, "trend", title, trend_cols, 7);
+	for (size_t i = 0; i < TREND_PERIODS; i++) {
+		const struct score_row *s = score_find(r, owner, last[i]);
+		size_t goals = 0, achieved = 0, nown;
+		const size_t *own = owner_progress(r, owner, &nown);
+		for (size_t k = 0; k < nown; k++) {
+			const struct progress_row *g = &r->data->progress[own[k]];
+			if (period_cmp(g->period, last[i]) == 0 && g->period.grain == last[i].grain) {
+				goals++;
+				achieved += g->status == STATUS_ACHIEVED;
+			}
+		}
+		if (!s && !goals)
+			continue;
+		size_t row = dtable_row(&b->t);
+		set_str(dtable_cell(&b->t, row, 0), period_label(last[i], label));
+		if (s) {
+			set_num(dtable_cell(&b->t, row, 1), s->score, U_PERCENT);
+			set_num(dtable_cell(&b->t, row, 2), s->score, U_PERCENT);
+			dtable_cell(&b->t, row, 2)->tone = attainment_tone(s->score);
+			set_name(dtable_cell(&b->t, row, 3), r->names, s->tier);
+			set_num(dtable_cell(&b->t, row, 4), s->rank, U_COUNT);
+		}
+		if (goals) {
+			set_num(dtable_cell(&b->t, row, 5), num_of(decimal_from_int((int64_t)goals), 0), U_COUNT);
+			set_num(dtable_cell(&b->t, row, 6), num_of(decimal_from_int((int64_t)achieved), 0), U_COUNT);
+		}
+	}
+}
+
+/* A decimal with the fewest decimals that keep it exact. */
+static struct num exact_num(decimal d)
+{
+	struct num n;
+	char text[DECIMAL_BUFSIZE];
+	size_t len = decimal_format(d, -1, text, sizeof text);
+	num_parse(text, len, &n);
+	return n;
+}
+
+static void review_next_goals(struct report *r, struct section *sec, size_t owner, struct period p)
+{
+	char label[PERIOD_LABEL_SIZE], title[64];
+	struct period next = period_next(p);
+	snprintf(title, sizeof title, "Goals for %s", period_label(next, label));
+	struct block *b = section_table(sec, "next_goals", title, goal_cols, 4);
+	const struct names *nm = r->names;
+	for (size_t i = 0; i < r->goals.n; i++) {
+		const struct goal *g = &r->goals.goal[i];
+		if (g->owner_len != nm->len[owner] || memcmp(g->owner, nm->s[owner], g->owner_len) != 0 ||
+		    period_cmp(g->period, next) != 0 || g->period.grain != next.grain)
+			continue;
+		size_t row = dtable_row(&b->t);
+		size_t metric = name_id(r->names, g->metric_name, strlen(g->metric_name));
+		enum unit u = metric_view(r, metric).unit;
+		struct num target = exact_num(g->target), weight = exact_num(g->weight);
+		if (u == U_MONEY && target.places < 2)
+			target.places = 2; /* money prints with cents */
+		set_name(dtable_cell(&b->t, row, 0), r->names, metric);
+		set_num(dtable_cell(&b->t, row, 1), target, u);
+		set_num(dtable_cell(&b->t, row, 2), weight, U_PLAIN);
+		set_str(dtable_cell(&b->t, row, 3), g->category);
+	}
+}
+
+void build_review(struct report *r, struct doc *d)
+{
+	enum stream s = primary_stream(r->data, K_REVIEW);
+	size_t ncols;
+	const struct column *progress_cols = progress_columns(&ncols);
+	size_t nline;
+	const struct column *line_cols = statement_columns(&nline);
+	for (size_t c = 0; c < r->ncurrent; c++) {
+		struct period p = r->current[c];
+		size_t n;
+		size_t *owners = owners_in(r, s, p, &n);
+		for (size_t i = 0; i < n; i++) {
+			size_t owner = owners[i];
+			struct section *sec = owner_section(r, d, owner, p, true);
+			if (r->data->has[STREAM_PROGRESS]) {
+				struct block *b = section_table(sec, "attainment", "Final attainment", progress_cols, ncols);
+				size_t nown, k = 0;
+				const size_t *own = owner_progress(r, owner, &nown);
+				size_t *rows = xcalloc(nown + 1, sizeof *rows);
+				for (size_t g = 0; g < nown; g++) {
+					const struct progress_row *pr = &r->data->progress[own[g]];
+					if (period_cmp(pr->period, p) == 0 && pr->period.grain == p.grain)
+						rows[k++] = own[g];
+				}
+				for (size_t a = 1; a < k; a++) /* by metric */
+					for (size_t z = a; z > 0 && name_cmp(r->names, r->data->progress[rows[z]].metric,
+									     r->data->progress[rows[z - 1]].metric) < 0; z--) {
+						size_t t = rows[z];
+						rows[z] = rows[z - 1];
+						rows[z - 1] = t;
+					}
+				for (size_t g = 0; g < k; g++)
+					progress_cells(r, &b->t, &r->data->progress[rows[g]]);
+				free(rows);
+			}
+			if (r->data->has[STREAM_PAYOUTS]) {
+				struct block *b = section_table(sec, "payouts", "Payouts", line_cols, nline);
+				bool summed;
+				statement_table(r, &b->t, owner, p, &summed);
+			}
+			review_trend(r, sec, owner, p);
+			owner_feedback(r, owner, p, section_notes(sec, "feedback", "Feedback"));
+			if (r->has_goals)
+				review_next_goals(r, sec, owner, p);
+		}
+		free(owners);
+	}
+	doc_footer(d, "Final attainment is as of the date of the progress rows; the trend shows the score, tier and "
+		      "rank of the last %d periods of the grain, with how many goals each had and how many were "
+		      "achieved.", TREND_PERIODS);
+	if (r->has_goals)
+		doc_footer(d, "Next period's goals are those of the goal sheet (--goals) for the period after the one "
+			      "reviewed.");
+	feedback_footer(r, d);
+	common_footer(r, d);
+	unused_ratings(r, d);
+}

@@ -1,0 +1,344 @@
+/* The leaderboard: public recognition. From scores: rank, owner, score, percentile, tier,
+ * change since the last period, streak and trend, as spm-score ranked them (within teams
+ * when the scores are grouped). From progress or actuals alone: owners ranked on one
+ * metric's attainment (or value), ties sharing a rank. Recognition follows the table. */
+#include "spm-report.h"
+
+#include "diag.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define TREND 8 /* periods in a sparkline */
+
+static const struct column period_field[] = { { "period", "Period", COL_TEXT, SHOW_ALL, false } };
+
+static const struct report *sort_report; /* qsort has no context argument */
+
+/* ---- from scores ---- */
+
+enum { L_RANK, L_OWNER, L_TEAM, L_SCORE, L_BAR, L_PERCENTILE, L_TIER, L_DELTA, L_PREV_RANK, L_STREAK, L_TREND, L_N };
+
+static struct column score_cols[L_N] = {
+	[L_RANK] = { "rank", "Rank", COL_NUMBER, SHOW_ALL, false },
+	[L_OWNER] = { "owner", "Owner", COL_TEXT, SHOW_ALL, false },
+	[L_TEAM] = { "team", "Team", COL_TEXT, SHOW_ALL, false },
+	[L_SCORE] = { "score", "Score", COL_NUMBER, SHOW_ALL, false },
+	[L_BAR] = { "bar", "", COL_BAR, SHOW_HUMAN, false },
+	[L_PERCENTILE] = { "percentile", "Percentile", COL_NUMBER, SHOW_ALL, false },
+	[L_TIER] = { "tier", "Tier", COL_TEXT, SHOW_ALL, false },
+	[L_DELTA] = { "delta", "Change", COL_NUMBER, SHOW_ALL, false },
+	[L_PREV_RANK] = { "prev_rank", "Last rank", COL_NUMBER, SHOW_ALL, false },
+	[L_STREAK] = { "streak", "Streak", COL_NUMBER, SHOW_ALL, false },
+	[L_TREND] = { "trend", "Trend", COL_SPARK, SHOW_ALL, false },
+};
+
+static int cmp_scores(const void *pa, const void *pb)
+{
+	const struct score_row *a = &sort_report->data->score[*(const size_t *)pa];
+	const struct score_row *b = &sort_report->data->score[*(const size_t *)pb];
+	int c = name_cmp(sort_report->names, a->team, b->team);
+	if (c)
+		return c;
+	if (a->rank.has != b->rank.has)
+		return a->rank.has ? -1 : 1;
+	if ((c = decimal_cmp(a->rank.v, b->rank.v)))
+		return c;
+	return name_cmp(sort_report->names, a->owner, b->owner);
+}
+
+/* Rows of the stream in period p that the report shows, sorted by cmp. */
+static size_t *rows_in(const struct report *r, enum stream s, struct period p, size_t metric, size_t *n,
+		       int (*cmp)(const void *, const void *))
+{
+	size_t total = s == STREAM_SCORES ? r->data->nscore : s == STREAM_PROGRESS ? r->data->nprogress : r->data->nactual;
+	size_t *rows = xcalloc(total + 1, sizeof *rows);
+	*n = 0;
+	for (size_t i = 0; i < total; i++) {
+		struct period q;
+		size_t owner, m = NONE;
+		if (s == STREAM_SCORES) {
+			q = r->data->score[i].period, owner = r->data->score[i].owner;
+		} else if (s == STREAM_PROGRESS) {
+			q = r->data->progress[i].period, owner = r->data->progress[i].owner, m = r->data->progress[i].metric;
+		} else {
+			q = r->data->actual[i].period, owner = r->data->actual[i].owner, m = r->data->actual[i].metric;
+		}
+		if (period_cmp(q, p) == 0 && q.grain == p.grain && m == metric && owner_wanted(r, owner))
+			rows[(*n)++] = i;
+	}
+	sort_report = r;
+	if (*n > 1 && cmp)
+		qsort(rows, *n, sizeof *rows, cmp);
+	return rows;
+}
+
+static bool within_top(const struct report *r, struct num rank)
+{
+	return !r->opt->top || (rank.has && decimal_cmp(rank.v, decimal_from_int(r->opt->top)) <= 0);
+}
+
+static void score_trend(const struct report *r, size_t owner, struct period p, struct num *series, size_t *known)
+{
+	struct period last[TREND];
+	last_periods(p, TREND, last);
+	*known = 0;
+	for (size_t i = 0; i < TREND; i++) {
+		const struct score_row *s = score_find(r, owner, last[i]);
+		series[i] = s ? s->score : num_none();
+		*known += s != NULL;
+	}
+}
+
+/* Trims leading periods with no value, so a sparkline starts at the first one. */
+static size_t trim_series(struct num *series, size_t n)
+{
+	size_t skip = 0;
+	while (skip < n && !series[skip].has)
+		skip++;
+	memmove(series, series + skip, (n - skip) * sizeof *series);
+	return n - skip;
+}
+
+static void scores_board(struct report *r, struct doc *d, struct period p)
+{
+	size_t n;
+	size_t *rows = rows_in(r, STREAM_SCORES, p, NONE, &n, cmp_scores);
+	bool trend = false, delta = false, prev_rank = false, streak = false;
+	for (size_t i = 0; i < n; i++) {
+		const struct score_row *s = &r->data->score[rows[i]];
+		struct num series[TREND];
+		size_t known;
+		score_trend(r, s->owner, p, series, &known);
+		trend |= known > 1;
+		delta |= s->delta.has;
+		prev_rank |= s->prev_rank.has;
+		streak |= s->streak.has;
+	}
+	score_cols[L_TEAM].show = r->data->scores_grouped ? SHOW_ALL : 0;
+	score_cols[L_DELTA].show = delta ? SHOW_ALL : 0;
+	score_cols[L_PREV_RANK].show = prev_rank ? SHOW_ALL : 0;
+	score_cols[L_STREAK].show = streak ? SHOW_ALL : 0;
+	score_cols[L_TREND].show = trend ? SHOW_ALL : 0;
+	char label[PERIOD_LABEL_SIZE];
+	struct section *sec = doc_section(d, NONE, period_field, 1, 1);
+	set_str(field(sec, 0), period_label(p, label));
+	struct block *b = section_table(sec, "rows", NULL, score_cols, L_N);
+	for (size_t i = 0; i < n; i++) {
+		const struct score_row *s = &r->data->score[rows[i]];
+		if (!within_top(r, s->rank))
+			continue;
+		size_t row = dtable_row(&b->t);
+		set_num(dtable_cell(&b->t, row, L_RANK), s->rank, U_COUNT);
+		set_name(dtable_cell(&b->t, row, L_OWNER), r->names, s->owner);
+		set_name(dtable_cell(&b->t, row, L_TEAM), r->names, s->team);
+		set_num(dtable_cell(&b->t, row, L_SCORE), s->score, U_PERCENT);
+		dtable_cell(&b->t, row, L_SCORE)->tone = attainment_tone(s->score);
+		set_num(dtable_cell(&b->t, row, L_BAR), s->score, U_PERCENT);
+		dtable_cell(&b->t, row, L_BAR)->tone = attainment_tone(s->score);
+		set_num(dtable_cell(&b->t, row, L_PERCENTILE), s->percentile, U_PLAIN);
+		set_name(dtable_cell(&b->t, row, L_TIER), r->names, s->tier);
+		struct cell *c = dtable_cell(&b->t, row, L_DELTA);
+		set_num(c, s->delta, U_PERCENT);
+		c->points = c->sign = true;
+		set_num(dtable_cell(&b->t, row, L_PREV_RANK), s->prev_rank, U_COUNT);
+		set_num(dtable_cell(&b->t, row, L_STREAK), s->streak, U_COUNT);
+		struct num series[TREND];
+		size_t known;
+		score_trend(r, s->owner, p, series, &known);
+		set_series(dtable_cell(&b->t, row, L_TREND), series, trim_series(series, TREND));
+	}
+	free(rows);
+	struct block *notes = section_notes(sec, "recognition", NULL);
+	period_recognition(r, p, NONE, notes);
+}
+
+/* ---- from progress or actuals: one metric ---- */
+
+enum { M_RANK, M_OWNER, M_TEAM, M_ATTAINMENT, M_BAR, M_ACTUAL, M_TARGET, M_STATUS, M_DELTA, M_TREND, M_N };
+
+static struct column metric_cols[M_N] = {
+	[M_RANK] = { "rank", "Rank", COL_NUMBER, SHOW_ALL, false },
+	[M_OWNER] = { "owner", "Owner", COL_TEXT, SHOW_ALL, false },
+	[M_TEAM] = { "team", "Team", COL_TEXT, SHOW_ALL, false },
+	[M_ATTAINMENT] = { "attainment", "Attainment", COL_NUMBER, SHOW_ALL, false },
+	[M_BAR] = { "bar", "", COL_BAR, SHOW_HUMAN, false },
+	[M_ACTUAL] = { "actual", "Actual", COL_NUMBER, SHOW_ALL, false },
+	[M_TARGET] = { "target", "Target", COL_NUMBER, SHOW_ALL, false },
+	[M_STATUS] = { "status", "Status", COL_TEXT, SHOW_ALL, false },
+	[M_DELTA] = { "delta", "Change", COL_NUMBER, SHOW_ALL, false },
+	[M_TREND] = { "trend", "Trend", COL_SPARK, SHOW_ALL, false },
+};
+
+static const struct column metric_fields[] = {
+	{ "period", "Period", COL_TEXT, SHOW_ALL, false },
+	{ "metric", "Ranked on", COL_TEXT, SHOW_ALL, false },
+};
+
+/* --metric, else won_revenue when the period has it, else the first metric in byte order. */
+static size_t ranked_metric(const struct report *r, enum stream s, struct period p)
+{
+	if (r->opt->metric) {
+		size_t m = name_find(r->names, r->opt->metric, strlen(r->opt->metric));
+		if (m == NONE)
+			diag_fatal(SPM_EXIT_DATA, "--metric %s: no %s rows of that metric", r->opt->metric, stream_names[s]);
+		return m;
+	}
+	size_t best = NONE, won = name_find(r->names, "won_revenue", 11);
+	size_t total = s == STREAM_PROGRESS ? r->data->nprogress : r->data->nactual;
+	for (size_t i = 0; i < total; i++) {
+		struct period q = s == STREAM_PROGRESS ? r->data->progress[i].period : r->data->actual[i].period;
+		size_t m = s == STREAM_PROGRESS ? r->data->progress[i].metric : r->data->actual[i].metric;
+		if (period_cmp(q, p) != 0 || q.grain != p.grain)
+			continue;
+		if (m == won)
+			return m;
+		if (best == NONE || name_cmp(r->names, m, best) < 0)
+			best = m;
+	}
+	return best;
+}
+
+/* The value an owner is ranked on in period q: attainment (progress) or value (actuals). */
+static struct num ranked_value(const struct report *r, enum stream s, size_t owner, size_t metric, struct period q)
+{
+	if (s == STREAM_PROGRESS) {
+		const struct progress_row *p = progress_find(r, owner, metric, q);
+		return p ? p->attainment : num_none();
+	}
+	const struct actual_row *a = actual_find(r, owner, metric, q);
+	return a ? a->value : num_none();
+}
+
+struct ranked_row {
+	size_t row, owner;
+	struct num value, rank;
+};
+
+static int cmp_ranked_rows(const void *pa, const void *pb)
+{
+	const struct ranked_row *a = pa, *b = pb;
+	if (a->rank.has != b->rank.has)
+		return a->rank.has ? -1 : 1;
+	int c = decimal_cmp(a->rank.v, b->rank.v);
+	return c ? c : name_cmp(sort_report->names, a->owner, b->owner);
+}
+
+static void metric_board(struct report *r, struct doc *d, struct period p, enum stream s)
+{
+	size_t metric = ranked_metric(r, s, p);
+	if (metric == NONE)
+		return;
+	struct metric_view view = metric_view(r, metric);
+	bool progress = s == STREAM_PROGRESS;
+	size_t n;
+	size_t *rows = rows_in(r, s, p, metric, &n, NULL);
+	struct ranked_row *rr = xcalloc(n + 1, sizeof *rr);
+	decimal *values = xcalloc(n + 1, sizeof *values);
+	size_t *rank = xcalloc(n + 1, sizeof *rank);
+	size_t nvalued = 0;
+	for (size_t i = 0; i < n; i++) {
+		rr[i].row = rows[i];
+		rr[i].owner = progress ? r->data->progress[rows[i]].owner : r->data->actual[rows[i]].owner;
+		rr[i].value = ranked_value(r, s, rr[i].owner, metric, p);
+		if (rr[i].value.has)
+			values[nvalued++] = rr[i].value.v;
+	}
+	rank_values(values, nvalued, !progress && view.lower, rank);
+	for (size_t i = 0, k = 0; i < n; i++)
+		rr[i].rank = rr[i].value.has ? num_of(decimal_from_int((int64_t)rank[k++]), 0) : num_none();
+	sort_report = r;
+	if (n > 1)
+		qsort(rr, n, sizeof *rr, cmp_ranked_rows);
+
+	bool trend = false, delta = false;
+	for (size_t i = 0; i < n; i++) {
+		struct period last[TREND];
+		last_periods(p, TREND, last);
+		size_t known = 0;
+		for (size_t k = 0; k < TREND; k++)
+			known += ranked_value(r, s, rr[i].owner, metric, last[k]).has;
+		trend |= known > 1;
+		delta |= ranked_value(r, s, rr[i].owner, metric, last[TREND - 2]).has && rr[i].value.has;
+	}
+	metric_cols[M_TEAM].show = r->has_roster ? SHOW_ALL : 0;
+	metric_cols[M_ATTAINMENT].show = metric_cols[M_TARGET].show = metric_cols[M_STATUS].show = progress ? SHOW_ALL : 0;
+	metric_cols[M_BAR].show = progress ? SHOW_HUMAN : 0;
+	metric_cols[M_ACTUAL].label = progress ? "Actual" : "Value";
+	metric_cols[M_ACTUAL].key = progress ? "actual" : "value";
+	metric_cols[M_DELTA].show = delta ? SHOW_ALL : 0;
+	metric_cols[M_TREND].show = trend ? SHOW_ALL : 0;
+
+	char label[PERIOD_LABEL_SIZE];
+	struct section *sec = doc_section(d, NONE, metric_fields, 2, 1);
+	set_str(field(sec, 0), period_label(p, label));
+	set_name(field(sec, 1), r->names, metric);
+	struct block *b = section_table(sec, "rows", NULL, metric_cols, M_N);
+	for (size_t i = 0; i < n; i++) {
+		if (!within_top(r, rr[i].rank))
+			continue;
+		size_t row = dtable_row(&b->t);
+		set_num(dtable_cell(&b->t, row, M_RANK), rr[i].rank, U_COUNT);
+		set_name(dtable_cell(&b->t, row, M_OWNER), r->names, rr[i].owner);
+		set_name(dtable_cell(&b->t, row, M_TEAM), r->names, team_of(r, rr[i].owner, p));
+		struct period last[TREND];
+		struct num series[TREND];
+		last_periods(p, TREND, last);
+		for (size_t k = 0; k < TREND; k++)
+			series[k] = ranked_value(r, s, rr[i].owner, metric, last[k]);
+		struct cell *dc = dtable_cell(&b->t, row, M_DELTA);
+		decimal diff;
+		if (series[TREND - 1].has && series[TREND - 2].has && decimal_sub(series[TREND - 1].v, series[TREND - 2].v, &diff)) {
+			int places = series[TREND - 1].places > series[TREND - 2].places ? series[TREND - 1].places
+											 : series[TREND - 2].places;
+			set_num(dc, num_of(diff, places), progress ? U_PERCENT : view.unit);
+			dc->points = progress;
+			dc->sign = true;
+		}
+		set_series(dtable_cell(&b->t, row, M_TREND), series, trim_series(series, TREND));
+		if (progress) {
+			const struct progress_row *pr = &r->data->progress[rr[i].row];
+			set_num(dtable_cell(&b->t, row, M_ATTAINMENT), pr->attainment, U_PERCENT);
+			dtable_cell(&b->t, row, M_ATTAINMENT)->tone = attainment_tone(pr->attainment);
+			set_num(dtable_cell(&b->t, row, M_BAR), pr->attainment, U_PERCENT);
+			dtable_cell(&b->t, row, M_BAR)->tone = status_tone(pr->status);
+			set_num(dtable_cell(&b->t, row, M_ACTUAL), pr->actual, view.unit);
+			set_num(dtable_cell(&b->t, row, M_TARGET), pr->target, view.unit);
+			set_str(dtable_cell(&b->t, row, M_STATUS), goal_status_name(pr->status));
+			dtable_cell(&b->t, row, M_STATUS)->tone = status_tone(pr->status);
+		} else {
+			set_num(dtable_cell(&b->t, row, M_ACTUAL), r->data->actual[rr[i].row].value, view.unit);
+		}
+	}
+	if (progress) {
+		struct block *notes = section_notes(sec, "recognition", NULL);
+		period_recognition(r, p, NONE, notes);
+	}
+	free(rows);
+	free(rr);
+	free(values);
+	free(rank);
+}
+
+void build_leaderboard(struct report *r, struct doc *d)
+{
+	enum stream s = primary_stream(r->data, K_LEADERBOARD);
+	d->json_flat = true;
+	d->csv_ok = true;
+	for (size_t i = 0; i < r->ncurrent; i++) {
+		if (s == STREAM_SCORES)
+			scores_board(r, d, r->current[i]);
+		else
+			metric_board(r, d, r->current[i], s);
+	}
+	if (s == STREAM_SCORES)
+		doc_footer(d, "Rank, percentile, change and streak are spm-score's; the change is in percentage points of "
+			      "score against the previous period; ties share a rank.");
+	else
+		doc_footer(d, "Ranked on the attainment of the metric (actuals: its value%s); ties share a rank; the change "
+			      "is against the previous period.",
+			   s == STREAM_ACTUALS ? ", lower first for metrics where less is better" : "");
+	if (r->opt->top)
+		doc_footer(d, "Only ranks 1 to %ld are shown (--top), ties included.", r->opt->top);
+	common_footer(r, d);
+}

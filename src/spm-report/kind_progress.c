@@ -1,0 +1,130 @@
+/* Progress: per owner, each goal of the period with its status, and what it needs per
+ * remaining day against what was done per day so far (for sums and counts: for ratios and
+ * levels a per-day figure means nothing, and the cells stay empty). */
+#include "spm-report.h"
+
+#include "diag.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { P_PERIOD, P_METRIC, P_ACTUAL, P_TARGET, P_ATTAINMENT, P_BAR, P_STATUS, P_GAP, P_DAYS_LEFT, P_NEEDED,
+       P_SO_FAR, P_EXPECTED, P_PACE, P_PROJECTED, P_WEIGHT, P_DIRECTION, P_DAYS_ELAPSED, P_N };
+
+static const struct column progress_cols[P_N] = {
+	[P_PERIOD] = { "period", "Period", COL_TEXT, SHOW_ALL, false },
+	[P_METRIC] = { "metric", "Metric", COL_TEXT, SHOW_ALL, false },
+	[P_ACTUAL] = { "actual", "Actual", COL_NUMBER, SHOW_ALL, false },
+	[P_TARGET] = { "target", "Target", COL_NUMBER, SHOW_ALL, false },
+	[P_ATTAINMENT] = { "attainment", "Attainment", COL_NUMBER, SHOW_ALL, false },
+	[P_BAR] = { "bar", "", COL_BAR, SHOW_HUMAN, false },
+	[P_STATUS] = { "status", "Status", COL_TEXT, SHOW_ALL, false },
+	[P_GAP] = { "gap", "Gap", COL_NUMBER, SHOW_ALL, false },
+	[P_DAYS_LEFT] = { "days_left", "Days left", COL_NUMBER, SHOW_ALL, false },
+	[P_NEEDED] = { "needed_per_day", "Needed a day", COL_NUMBER, SHOW_ALL, false },
+	[P_SO_FAR] = { "so_far_per_day", "So far a day", COL_NUMBER, SHOW_ALL, false },
+	[P_EXPECTED] = { "expected", "Expected", COL_NUMBER, SHOW_DATA, false },
+	[P_PACE] = { "pace", "Pace", COL_NUMBER, SHOW_DATA, false },
+	[P_PROJECTED] = { "projected", "Projected", COL_NUMBER, SHOW_DATA, false },
+	[P_WEIGHT] = { "weight", "Weight", COL_NUMBER, SHOW_DATA, false },
+	[P_DIRECTION] = { "direction", "Direction", COL_TEXT, SHOW_DATA, false },
+	[P_DAYS_ELAPSED] = { "days_elapsed", "Days elapsed", COL_NUMBER, SHOW_DATA, false },
+};
+
+static struct column owner_fields[] = {
+	{ "owner", "Owner", COL_TEXT, SHOW_ALL, false },
+	{ "team", "Team", COL_TEXT, SHOW_ALL, false },
+};
+
+static const struct report *sort_report;
+
+/* By owner, period (start, then grain), metric. */
+static int cmp_progress(const void *pa, const void *pb)
+{
+	const struct progress_row *a = &sort_report->data->progress[*(const size_t *)pa];
+	const struct progress_row *b = &sort_report->data->progress[*(const size_t *)pb];
+	int c = name_cmp(sort_report->names, a->owner, b->owner);
+	if (c || (c = period_cmp(a->period, b->period)) || (c = (int)a->period.grain - (int)b->period.grain))
+		return c;
+	return name_cmp(sort_report->names, a->metric, b->metric);
+}
+
+size_t *current_progress(const struct report *r, size_t *n)
+{
+	size_t *rows = xcalloc(r->data->nprogress + 1, sizeof *rows);
+	*n = 0;
+	for (size_t i = 0; i < r->data->nprogress; i++) {
+		const struct progress_row *p = &r->data->progress[i];
+		if (is_current(r, p->period) && owner_wanted(r, p->owner))
+			rows[(*n)++] = i;
+	}
+	sort_report = r;
+	if (*n > 1)
+		qsort(rows, *n, sizeof *rows, cmp_progress);
+	return rows;
+}
+
+void progress_cells(const struct report *r, struct dtable *t, const struct progress_row *p)
+{
+	char label[PERIOD_LABEL_SIZE];
+	enum unit u = metric_view(r, p->metric).unit;
+	struct daily daily = daily_figures(r, p);
+	size_t row = dtable_row(t);
+	set_str(dtable_cell(t, row, P_PERIOD), period_label(p->period, label));
+	set_name(dtable_cell(t, row, P_METRIC), r->names, p->metric);
+	set_num(dtable_cell(t, row, P_ACTUAL), p->actual, u);
+	set_num(dtable_cell(t, row, P_TARGET), p->target, u);
+	set_num(dtable_cell(t, row, P_ATTAINMENT), p->attainment, U_PERCENT);
+	dtable_cell(t, row, P_ATTAINMENT)->tone = attainment_tone(p->attainment);
+	set_num(dtable_cell(t, row, P_BAR), p->attainment, U_PERCENT);
+	dtable_cell(t, row, P_BAR)->tone = status_tone(p->status);
+	set_str(dtable_cell(t, row, P_STATUS), goal_status_name(p->status));
+	dtable_cell(t, row, P_STATUS)->tone = status_tone(p->status);
+	set_num(dtable_cell(t, row, P_GAP), p->gap, u);
+	dtable_cell(t, row, P_GAP)->points = u == U_PERCENT; /* a gap in a rate: percentage points */
+	set_num(dtable_cell(t, row, P_DAYS_LEFT), p->days_left, U_COUNT);
+	set_num(dtable_cell(t, row, P_NEEDED), daily.needed, u == U_PERCENT ? U_PLAIN : u);
+	set_num(dtable_cell(t, row, P_SO_FAR), daily.so_far, u == U_PERCENT ? U_PLAIN : u);
+	set_num(dtable_cell(t, row, P_EXPECTED), p->expected, u);
+	set_num(dtable_cell(t, row, P_PACE), p->pace, U_PERCENT);
+	set_num(dtable_cell(t, row, P_PROJECTED), p->projected, u);
+	set_num(dtable_cell(t, row, P_WEIGHT), p->weight, U_PLAIN);
+	set_str(dtable_cell(t, row, P_DIRECTION), p->lower ? "lower" : "higher");
+	set_num(dtable_cell(t, row, P_DAYS_ELAPSED), p->days_elapsed, U_COUNT);
+}
+
+const struct column *progress_columns(size_t *n)
+{
+	*n = P_N;
+	return progress_cols;
+}
+
+void build_progress(struct report *r, struct doc *d)
+{
+	size_t n;
+	size_t *rows = current_progress(r, &n);
+	bool teams = r->has_roster || r->data->scores_grouped;
+	owner_fields[1].show = teams ? SHOW_ALL : 0;
+	d->json_flat = true;
+	d->csv_ok = true;
+	struct section *sec = NULL;
+	struct block *b = NULL;
+	size_t owner = NONE;
+	for (size_t i = 0; i < n; i++) {
+		const struct progress_row *p = &r->data->progress[rows[i]];
+		if (!sec || p->owner != owner) {
+			owner = p->owner;
+			sec = doc_section(d, owner, owner_fields, 2, 1);
+			set_name(field(sec, 0), r->names, owner);
+			set_name(field(sec, 1), r->names, team_of(r, owner, p->period));
+			b = section_table(sec, "goals", NULL, progress_cols, P_N);
+		}
+		progress_cells(r, &b->t, p);
+	}
+	free(rows);
+	doc_footer(d, "Needed a day: the gap divided by the days left; so far a day: the actual divided by the days "
+		      "elapsed. Only for sums and counts; for ratios and averages (win rate, average deal, cycle "
+		      "days) the level itself is what has to reach the target. For a goal kept under a limit, needed "
+		      "a day is what may still be used per day.");
+	common_footer(r, d);
+}

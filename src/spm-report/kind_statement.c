@@ -1,0 +1,134 @@
+/* The payout statement: per owner and period, each payout line with its actual, target,
+ * attainment and the arithmetic spm-score wrote in its detail, then the total (the row
+ * whose metric is *). A stream without the total row gets one summed from the lines,
+ * and says so. */
+#include "spm-report.h"
+
+#include "diag.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { ST_PLAN, ST_METRIC, ST_ACTUAL, ST_TARGET, ST_ATTAIN, ST_PAYOUT, ST_DETAIL, ST_N };
+
+static const struct column line_cols[ST_N] = {
+	[ST_PLAN] = { "plan", "Plan", COL_TEXT, SHOW_ALL, false },
+	[ST_METRIC] = { "metric", "Metric", COL_TEXT, SHOW_ALL, false },
+	[ST_ACTUAL] = { "actual", "Actual", COL_NUMBER, SHOW_ALL, false },
+	[ST_TARGET] = { "target", "Target", COL_NUMBER, SHOW_ALL, false },
+	[ST_ATTAIN] = { "attainment", "Attainment", COL_NUMBER, SHOW_ALL, false },
+	[ST_PAYOUT] = { "payout", "Payout", COL_NUMBER, SHOW_ALL, false },
+	[ST_DETAIL] = { "detail", "How it was computed", COL_TEXT, SHOW_ALL, true },
+};
+
+static const struct column statement_fields[] = {
+	{ "owner", "Owner", COL_TEXT, SHOW_ALL, false },
+	{ "period", "Period", COL_TEXT, SHOW_ALL, false },
+	{ "total", "Total payout", COL_NUMBER, SHOW_ALL, false },
+};
+
+static const struct report *sort_report;
+
+static int cmp_lines(const void *pa, const void *pb)
+{
+	const struct payout_row *a = &sort_report->data->payout[*(const size_t *)pa];
+	const struct payout_row *b = &sort_report->data->payout[*(const size_t *)pb];
+	if (a->total != b->total)
+		return a->total ? 1 : -1;
+	int c = name_cmp(sort_report->names, a->plan, b->plan);
+	return c ? c : name_cmp(sort_report->names, a->metric, b->metric);
+}
+
+size_t *payout_lines(const struct report *r, size_t owner, struct period p, size_t *n)
+{
+	size_t *rows = xcalloc(r->data->npayout + 1, sizeof *rows);
+	*n = 0;
+	for (size_t i = 0; i < r->data->npayout; i++) {
+		const struct payout_row *l = &r->data->payout[i];
+		if (l->owner == owner && period_cmp(l->period, p) == 0 && l->period.grain == p.grain)
+			rows[(*n)++] = i;
+	}
+	sort_report = r;
+	if (*n > 1)
+		qsort(rows, *n, sizeof *rows, cmp_lines);
+	return rows;
+}
+
+const struct column *statement_columns(size_t *n)
+{
+	*n = ST_N;
+	return line_cols;
+}
+
+struct num statement_table(const struct report *r, struct dtable *t, size_t owner, struct period p, bool *summed)
+{
+	size_t n;
+	size_t *rows = payout_lines(r, owner, p, &n);
+	decimal sum = decimal_zero();
+	int places = 0;
+	struct num total = num_none();
+	bool exact = true;
+	for (size_t i = 0; i < n; i++) {
+		const struct payout_row *l = &r->data->payout[rows[i]];
+		enum unit u = l->total ? U_MONEY : metric_view(r, l->metric).unit;
+		size_t row = dtable_row(t);
+		set_name(dtable_cell(t, row, ST_PLAN), r->names, l->plan);
+		if (l->total)
+			set_str(dtable_cell(t, row, ST_METRIC), "Total");
+		else
+			set_name(dtable_cell(t, row, ST_METRIC), r->names, l->metric);
+		set_num(dtable_cell(t, row, ST_ACTUAL), l->actual, u);
+		set_num(dtable_cell(t, row, ST_TARGET), l->target, u);
+		set_num(dtable_cell(t, row, ST_ATTAIN), l->attainment, U_PERCENT);
+		dtable_cell(t, row, ST_ATTAIN)->tone = attainment_tone(l->attainment);
+		set_num(dtable_cell(t, row, ST_PAYOUT), l->payout, U_MONEY);
+		set_text(dtable_cell(t, row, ST_DETAIL), l->detail, l->detail_len);
+		for (size_t c = 0; c < ST_N; c++)
+			dtable_cell(t, row, c)->strong = l->total;
+		if (l->total) {
+			total = l->payout;
+			continue;
+		}
+		exact &= decimal_add(sum, l->payout.v, &sum);
+		places = l->payout.places > places ? l->payout.places : places;
+	}
+	*summed = false;
+	if (!total.has && n && exact) {
+		total = num_of(sum, places);
+		*summed = true;
+		size_t row = dtable_row(t);
+		set_str(dtable_cell(t, row, ST_METRIC), "Total");
+		set_num(dtable_cell(t, row, ST_PAYOUT), total, U_MONEY);
+		set_str(dtable_cell(t, row, ST_DETAIL), "sum of the lines (the stream had no total row)");
+		for (size_t c = 0; c < ST_N; c++)
+			dtable_cell(t, row, c)->strong = true;
+	}
+	free(rows);
+	return total;
+}
+
+void build_statement(struct report *r, struct doc *d)
+{
+	bool any_summed = false;
+	d->csv_ok = true;
+	for (size_t c = 0; c < r->ncurrent; c++) {
+		char label[PERIOD_LABEL_SIZE];
+		size_t n;
+		size_t *owners = owners_in(r, STREAM_PAYOUTS, r->current[c], &n);
+		for (size_t i = 0; i < n; i++) {
+			struct section *sec = doc_section(d, owners[i], statement_fields, 3, 2);
+			set_name(field(sec, 0), r->names, owners[i]);
+			set_str(field(sec, 1), period_label(r->current[c], label));
+			struct block *b = section_table(sec, "lines", NULL, line_cols, ST_N);
+			bool summed;
+			set_num(field(sec, 2), statement_table(r, &b->t, owners[i], r->current[c], &summed), U_MONEY);
+			any_summed |= summed;
+		}
+		free(owners);
+	}
+	doc_footer(d, "Payouts are spm-score's, exact to the cent: each line is rounded once and the total is the sum "
+		      "of the rounded lines (with caps and draws as its detail says).");
+	if (any_summed)
+		doc_footer(d, "Where the stream had no total row (metric *), the total is the sum of the lines.");
+	common_footer(r, d);
+}

@@ -1,0 +1,341 @@
+/* The team summary: per group (the roster's level, else the scores' team column, else
+ * everyone together) and period: totals per metric, how the goals stand, the spread of
+ * tiers, who needs attention (a goal behind or not reached, a score under
+ * --attention-below) and the period's recognition. */
+#include "spm-report.h"
+
+#include "diag.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { T_METRIC, T_BASIS, T_OWNERS, T_ACTUAL, T_TARGET, T_ATTAIN, T_BAR, T_ACHIEVED, T_AHEAD, T_ON_TRACK,
+       T_BEHIND, T_MISSED, T_N };
+
+static const struct column total_cols[T_N] = {
+	[T_METRIC] = { "metric", "Metric", COL_TEXT, SHOW_ALL, false },
+	[T_BASIS] = { "basis", "Basis", COL_TEXT, SHOW_ALL, false },
+	[T_OWNERS] = { "owners", "Owners", COL_NUMBER, SHOW_ALL, false },
+	[T_ACTUAL] = { "actual", "Actual", COL_NUMBER, SHOW_ALL, false },
+	[T_TARGET] = { "target", "Target", COL_NUMBER, SHOW_ALL, false },
+	[T_ATTAIN] = { "attainment", "Attainment", COL_NUMBER, SHOW_ALL, false },
+	[T_BAR] = { "bar", "", COL_BAR, SHOW_HUMAN, false },
+	[T_ACHIEVED] = { "achieved", "Achieved", COL_NUMBER, SHOW_ALL, false },
+	[T_AHEAD] = { "ahead", "Ahead", COL_NUMBER, SHOW_ALL, false },
+	[T_ON_TRACK] = { "on_track", "On track", COL_NUMBER, SHOW_ALL, false },
+	[T_BEHIND] = { "behind", "Behind", COL_NUMBER, SHOW_ALL, false },
+	[T_MISSED] = { "missed", "Missed", COL_NUMBER, SHOW_ALL, false },
+};
+
+static const struct column tier_cols[] = {
+	{ "tier", "Tier", COL_TEXT, SHOW_ALL, false },
+	{ "owners", "Owners", COL_NUMBER, SHOW_ALL, false },
+	{ "lowest", "Lowest score", COL_NUMBER, SHOW_ALL, false },
+	{ "highest", "Highest score", COL_NUMBER, SHOW_ALL, false },
+};
+
+static const struct column attention_cols[] = {
+	{ "owner", "Owner", COL_TEXT, SHOW_ALL, false },
+	{ "reason", "Why", COL_TEXT, SHOW_ALL, true },
+};
+
+enum { TM_TEAM, TM_PERIOD, TM_OWNERS, TM_MEDIAN, TM_NFIELDS };
+
+static struct column team_fields[TM_NFIELDS] = {
+	[TM_TEAM] = { "team", "Team", COL_TEXT, SHOW_ALL, false },
+	[TM_PERIOD] = { "period", "Period", COL_TEXT, SHOW_ALL, false },
+	[TM_OWNERS] = { "owners", "Owners", COL_NUMBER, SHOW_ALL, false },
+	[TM_MEDIAN] = { "median_score", "Median score", COL_NUMBER, SHOW_ALL, false },
+};
+
+struct member {
+	size_t owner, team;
+};
+
+static const struct names *sort_names;
+
+static int cmp_members(const void *pa, const void *pb)
+{
+	const struct member *a = pa, *b = pb;
+	int c = name_cmp(sort_names, a->team, b->team);
+	return c ? c : name_cmp(sort_names, a->owner, b->owner);
+}
+
+static struct num count_num(size_t n)
+{
+	return num_of(decimal_from_int((int64_t)n), 0);
+}
+
+static bool in_group(const struct member *m, size_t n, size_t owner)
+{
+	for (size_t i = 0; i < n; i++)
+		if (m[i].owner == owner)
+			return true;
+	return false;
+}
+
+/* One row per metric: sums for sums and counts, medians for levels. */
+static void team_totals(struct report *r, struct section *sec, const struct member *m, size_t nm, struct period p)
+{
+	struct block *b = section_table(sec, "totals", "Goals", total_cols, T_N);
+	size_t *metrics = xcalloc(r->data->nprogress + 1, sizeof *metrics), nmetric = 0;
+	for (size_t i = 0; i < r->data->nprogress; i++) {
+		const struct progress_row *g = &r->data->progress[i];
+		if (period_cmp(g->period, p) != 0 || g->period.grain != p.grain || !in_group(m, nm, g->owner))
+			continue;
+		size_t k = 0;
+		while (k < nmetric && metrics[k] != g->metric)
+			k++;
+		if (k == nmetric)
+			metrics[nmetric++] = g->metric;
+	}
+	for (size_t i = 1; i < nmetric; i++)
+		for (size_t k = i; k > 0 && name_cmp(r->names, metrics[k], metrics[k - 1]) < 0; k--) {
+			size_t t = metrics[k];
+			metrics[k] = metrics[k - 1];
+			metrics[k - 1] = t;
+		}
+	for (size_t k = 0; k < nmetric; k++) {
+		struct metric_view mv = metric_view(r, metrics[k]);
+		size_t owners = 0, status[STATUS_NOT_STARTED + 1] = { 0 }, nv = 0;
+		decimal actual = decimal_zero(), target = decimal_zero();
+		decimal *actuals = xcalloc(nm + 1, sizeof *actuals), *targets = xcalloc(nm + 1, sizeof *targets);
+		decimal *attains = xcalloc(nm + 1, sizeof *attains);
+		size_t nt = 0, na = 0;
+		bool exact = true, lower = false;
+		int places = 0;
+		for (size_t i = 0; i < nm; i++) {
+			const struct progress_row *g = progress_find(r, m[i].owner, metrics[k], p);
+			if (!g)
+				continue;
+			owners++;
+			status[g->status]++;
+			lower |= g->lower;
+			places = g->target.places > places ? g->target.places : places;
+			targets[nt++] = g->target.v;
+			exact &= decimal_add(target, g->target.v, &target);
+			if (g->actual.has) {
+				actuals[nv++] = g->actual.v;
+				exact &= decimal_add(actual, g->actual.v, &actual);
+				places = g->actual.places > places ? g->actual.places : places;
+			}
+			if (g->attainment.has)
+				attains[na++] = g->attainment.v;
+		}
+		size_t row = dtable_row(&b->t);
+		set_name(dtable_cell(&b->t, row, T_METRIC), r->names, metrics[k]);
+		set_num(dtable_cell(&b->t, row, T_OWNERS), count_num(owners), U_COUNT);
+		struct num att = num_none();
+		if (mv.cumulative && exact) {
+			set_str(dtable_cell(&b->t, row, T_BASIS), "sum");
+			set_num(dtable_cell(&b->t, row, T_ACTUAL), num_of(actual, places), mv.unit);
+			set_num(dtable_cell(&b->t, row, T_TARGET), num_of(target, places), mv.unit);
+			decimal q;
+			if (lower ? decimal_div(target, actual, 4, ROUND_HALF_AWAY, &q)
+				  : decimal_div(actual, target, 4, ROUND_HALF_AWAY, &q))
+				att = num_of(q, 4);
+		} else {
+			decimal med;
+			set_str(dtable_cell(&b->t, row, T_BASIS), "median");
+			if (median_of(actuals, nv, &med))
+				set_num(dtable_cell(&b->t, row, T_ACTUAL), num_of(decimal_round(med, places, ROUND_HALF_AWAY), places), mv.unit);
+			if (median_of(targets, nt, &med))
+				set_num(dtable_cell(&b->t, row, T_TARGET), num_of(decimal_round(med, places, ROUND_HALF_AWAY), places), mv.unit);
+			if (median_of(attains, na, &med))
+				att = num_of(decimal_round(med, 4, ROUND_HALF_AWAY), 4);
+		}
+		set_num(dtable_cell(&b->t, row, T_ATTAIN), att, U_PERCENT);
+		dtable_cell(&b->t, row, T_ATTAIN)->tone = attainment_tone(att);
+		set_num(dtable_cell(&b->t, row, T_BAR), att, U_PERCENT);
+		dtable_cell(&b->t, row, T_BAR)->tone = attainment_tone(att);
+		set_num(dtable_cell(&b->t, row, T_ACHIEVED), count_num(status[STATUS_ACHIEVED]), U_COUNT);
+		set_num(dtable_cell(&b->t, row, T_AHEAD), count_num(status[STATUS_AHEAD]), U_COUNT);
+		set_num(dtable_cell(&b->t, row, T_ON_TRACK), count_num(status[STATUS_ON_TRACK]), U_COUNT);
+		set_num(dtable_cell(&b->t, row, T_BEHIND), count_num(status[STATUS_BEHIND]), U_COUNT);
+		set_num(dtable_cell(&b->t, row, T_MISSED), count_num(status[STATUS_MISSED]), U_COUNT);
+		free(actuals);
+		free(targets);
+		free(attains);
+	}
+	free(metrics);
+}
+
+struct tier_count {
+	size_t tier, n;
+	decimal low, high;
+};
+
+static int cmp_tier_counts(const void *pa, const void *pb)
+{
+	const struct tier_count *a = pa, *b = pb;
+	int c = decimal_cmp(b->high, a->high);
+	return c ? c : decimal_cmp(b->low, a->low);
+}
+
+static void team_tiers(struct report *r, struct section *sec, const struct member *m, size_t nm, struct period p)
+{
+	struct tier_count *t = xcalloc(nm + 1, sizeof *t);
+	size_t n = 0;
+	for (size_t i = 0; i < nm; i++) {
+		const struct score_row *s = score_find(r, m[i].owner, p);
+		if (!s)
+			continue;
+		size_t k = 0;
+		while (k < n && t[k].tier != s->tier)
+			k++;
+		if (k == n) {
+			t[n].tier = s->tier;
+			t[n].low = t[n].high = s->score.v;
+			n++;
+		}
+		t[k].n++;
+		if (decimal_cmp(s->score.v, t[k].low) < 0)
+			t[k].low = s->score.v;
+		if (decimal_cmp(s->score.v, t[k].high) > 0)
+			t[k].high = s->score.v;
+	}
+	/* in the order of --tiers when given, else from the highest scores down */
+	if (r->ntiers) {
+		for (size_t k = 0; k < n; k++) {
+			t[k].high = decimal_from_int(-(int64_t)r->ntiers - 1);
+			for (size_t x = 0; x < r->ntiers; x++)
+				if (t[k].tier != NONE && strcmp(r->names->s[t[k].tier], r->tier[x].name) == 0)
+					t[k].high = decimal_from_int(-(int64_t)x);
+		}
+	}
+	qsort(t, n, sizeof *t, cmp_tier_counts);
+	struct block *b = section_table(sec, "tiers", "Tiers", tier_cols, 4);
+	for (size_t k = 0; k < n; k++) {
+		size_t row = dtable_row(&b->t);
+		if (t[k].tier == NONE)
+			set_str(dtable_cell(&b->t, row, 0), "(none)");
+		else
+			set_name(dtable_cell(&b->t, row, 0), r->names, t[k].tier);
+		set_num(dtable_cell(&b->t, row, 1), count_num(t[k].n), U_COUNT);
+	}
+	/* lowest and highest again, as found (the order above may have replaced them) */
+	for (size_t k = 0; k < n; k++) {
+		decimal lo = { 0 }, hi = { 0 };
+		bool any = false;
+		for (size_t i = 0; i < nm; i++) {
+			const struct score_row *s = score_find(r, m[i].owner, p);
+			if (!s || s->tier != t[k].tier)
+				continue;
+			if (!any || decimal_cmp(s->score.v, lo) < 0)
+				lo = s->score.v;
+			if (!any || decimal_cmp(s->score.v, hi) > 0)
+				hi = s->score.v;
+			any = true;
+		}
+		set_num(dtable_cell(&b->t, k, 2), num_of(lo, 4), U_PERCENT);
+		set_num(dtable_cell(&b->t, k, 3), num_of(hi, 4), U_PERCENT);
+	}
+	free(t);
+}
+
+static void team_attention(struct report *r, struct section *sec, const struct member *m, size_t nm, struct period p)
+{
+	struct block *b = section_table(sec, "attention", "Needs attention", attention_cols, 2);
+	for (size_t i = 0; i < nm; i++) {
+		struct sbuf why = { 0 };
+		const struct score_row *s = score_find(r, m[i].owner, p);
+		if (s && decimal_cmp(s->score.v, r->opt->attention) < 0) {
+			sb_str(&why, "score ");
+			sb_percent(&why, s->score.v);
+			sb_str(&why, " under ");
+			sb_percent(&why, r->opt->attention);
+		}
+		size_t nown;
+		const size_t *own = owner_progress(r, m[i].owner, &nown);
+		for (size_t k = 0; k < nown; k++) {
+			const struct progress_row *g = &r->data->progress[own[k]];
+			if (period_cmp(g->period, p) != 0 || g->period.grain != p.grain ||
+			    (g->status != STATUS_BEHIND && g->status != STATUS_MISSED))
+				continue;
+			sb_str(&why, why.len ? "; " : "");
+			sb_metric(&why, r->names, g->metric);
+			sb_str(&why, g->status == STATUS_BEHIND ? " behind" : " not reached");
+			if (g->attainment.has) {
+				sb_str(&why, " (");
+				sb_percent(&why, g->attainment.v);
+				sb_str(&why, ")");
+			}
+		}
+		if (why.len) {
+			size_t row = dtable_row(&b->t);
+			set_name(dtable_cell(&b->t, row, 0), r->names, m[i].owner);
+			set_text(dtable_cell(&b->t, row, 1), why.s, why.len);
+			dtable_cell(&b->t, row, 1)->tone = TONE_WARN;
+		}
+		sb_free(&why);
+	}
+	if (b->t.nrow == 0) {
+		size_t row = dtable_row(&b->t);
+		set_str(dtable_cell(&b->t, row, 0), "(nobody)");
+		set_str(dtable_cell(&b->t, row, 1), "every goal achieved, ahead or on track, and every score at or over the line");
+	}
+}
+
+static void team_section(struct report *r, struct doc *d, const struct member *m, size_t nm, struct period p)
+{
+	char label[PERIOD_LABEL_SIZE];
+	size_t team = m[0].team;
+	size_t group = team == NONE ? name_id(r->names, "All owners", 10) : team;
+	struct section *sec = doc_section(d, group, team_fields, TM_NFIELDS, 2);
+	set_name(field(sec, TM_TEAM), r->names, group);
+	set_str(field(sec, TM_PERIOD), period_label(p, label));
+	set_num(field(sec, TM_OWNERS), count_num(nm), U_COUNT);
+	decimal *scores = xcalloc(nm + 1, sizeof *scores), median;
+	size_t ns = 0;
+	for (size_t i = 0; i < nm; i++) {
+		const struct score_row *s = score_find(r, m[i].owner, p);
+		if (s)
+			scores[ns++] = s->score.v;
+	}
+	if (median_of(scores, ns, &median))
+		set_num(field(sec, TM_MEDIAN), num_of(decimal_round(median, 4, ROUND_HALF_AWAY), 4), U_PERCENT);
+	free(scores);
+	if (r->data->has[STREAM_PROGRESS])
+		team_totals(r, sec, m, nm, p);
+	if (r->data->has[STREAM_SCORES])
+		team_tiers(r, sec, m, nm, p);
+	team_attention(r, sec, m, nm, p);
+	struct block *notes = section_notes(sec, "recognition", NULL);
+	period_recognition(r, p, team, notes);
+}
+
+void build_team(struct report *r, struct doc *d)
+{
+	enum stream s = primary_stream(r->data, K_TEAM);
+	team_fields[TM_MEDIAN].show = r->data->has[STREAM_SCORES] ? SHOW_ALL : 0;
+	for (size_t c = 0; c < r->ncurrent; c++) {
+		struct period p = r->current[c];
+		size_t n;
+		size_t *owners = owners_in(r, s, p, &n);
+		struct member *m = xcalloc(n + 1, sizeof *m);
+		for (size_t i = 0; i < n; i++) {
+			m[i].owner = owners[i];
+			m[i].team = team_of(r, owners[i], p);
+		}
+		sort_names = r->names;
+		if (n > 1)
+			qsort(m, n, sizeof *m, cmp_members);
+		for (size_t i = 0, j; i < n; i = j) {
+			for (j = i + 1; j < n && m[j].team == m[i].team; j++)
+				;
+			team_section(r, d, m + i, j - i, p);
+		}
+		free(m);
+		free(owners);
+	}
+	doc_footer(d, "Goals: sums and counts are added up over the team, and the team's attainment is the sum of "
+		      "actuals over the sum of targets; for ratios and averages (win rate, average deal, cycle "
+		      "days) the row gives the medians instead.");
+	doc_footer(d, "Needs attention: a goal behind or not reached%s.", r->data->has[STREAM_SCORES]
+									? ", or a score under the --attention-below line"
+									: "");
+	doc_footer(d, "Groups: %s.", r->has_roster ? "the roster's --level column"
+				     : r->data->scores_grouped ? "the scores' team column"
+							       : "none given, so everyone together");
+	common_footer(r, d);
+}

@@ -1,0 +1,99 @@
+/* What the formats share: which columns each shows, headings, bar and sparkline geometry
+ * (from exact decimals, so a chart is the same on every machine), and visible text. */
+#include "spm-report.h"
+
+#include "diag.h"
+#include "utf8.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void render(struct output *o, const struct doc *d, const struct render_options *ro, const size_t *which, size_t n)
+{
+	switch (ro->format) {
+	case F_TEXT: render_text(o, d, ro, which, n); break;
+	case F_MARKDOWN: render_markdown(o, d, which, n); break;
+	case F_HTML: render_html(o, d, which, n); break;
+	case F_JSON: render_json(o, d, which, n); break;
+	case F_CSV: render_csv(o, d, ro, which, n); break;
+	case F_COUNT: break;
+	}
+}
+
+bool column_shown(const struct column *c, enum format f)
+{
+	bool human = f == F_TEXT || f == F_MARKDOWN || f == F_HTML;
+	if (!(c->show & (human ? SHOW_HUMAN : SHOW_DATA)))
+		return false;
+	if (c->type == COL_BAR)
+		return f == F_TEXT || f == F_HTML; /* Markdown tables have no charts */
+	if (c->type == COL_SPARK)
+		return f != F_CSV; /* a series does not fit a CSV cell */
+	return true;
+}
+
+void sb_heading(struct sbuf *b, const struct section *s)
+{
+	bool first = true;
+	for (size_t c = 0; c < s->ntitle; c++) {
+		const struct cell *cell = &s->fields.cell[c];
+		if (!cell->num.has && cell->len == 0)
+			continue;
+		if (!first)
+			sb_str(b, " \xe2\x80\x94 "); /* — */
+		sb_cell(b, cell);
+		first = false;
+	}
+}
+
+char *visible(const char *s, size_t len, size_t max, size_t *out_len)
+{
+	size_t n;
+	char *v = utf8_visible(s, len, &n);
+	if (max > 0 && utf8_width(v, n) > max) {
+		size_t w, cut = utf8_prefix(v, n, max - 1, &w);
+		v = xrealloc(v, cut + 4);
+		memcpy(v + cut, "\xe2\x80\xa6", 4); /* … and the NUL */
+		n = cut + 3;
+	}
+	if (out_len)
+		*out_len = n;
+	return v;
+}
+
+long bar_eighths(struct num v, long cells)
+{
+	if (!v.has || decimal_sign(v.v) <= 0)
+		return 0;
+	decimal top;
+	decimal_parse("1.5", 3, DECIMAL_POINT, &top);
+	if (decimal_cmp(v.v, top) >= 0)
+		return cells * 8;
+	/* eighths = v ÷ 1.5 × cells × 8, rounded half up: exact in 128-bit units */
+	decimal_units scaled = v.v.units * (decimal_units)cells * 8 * 2 + top.units;
+	return (long)(scaled / (top.units * 2));
+}
+
+void spark_levels(const struct num *v, size_t n, int levels, int *out)
+{
+	decimal lo = { 0 }, hi = { 0 };
+	bool any = false;
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i].has)
+			continue;
+		if (!any || decimal_cmp(v[i].v, lo) < 0)
+			lo = v[i].v;
+		if (!any || decimal_cmp(v[i].v, hi) > 0)
+			hi = v[i].v;
+		any = true;
+	}
+	decimal_units range = hi.units - lo.units;
+	for (size_t i = 0; i < n; i++) {
+		if (!v[i].has)
+			out[i] = -1;
+		else if (range == 0)
+			out[i] = levels / 2;
+		else
+			out[i] = (int)(((v[i].v.units - lo.units) * (levels - 1) * 2 + range) / (range * 2));
+	}
+}

@@ -1,0 +1,640 @@
+/* What every kind reads: how a metric reads, who is in whose team, the periods reported
+ * on, lookups of an owner's rows, team medians, ranks, and the footer of definitions. */
+#include "spm-report.h"
+
+#include "diag.h"
+#include "options.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *period_label(struct period p, char buf[PERIOD_LABEL_SIZE])
+{
+	period_format(p, buf);
+	return buf;
+}
+
+struct metric_view metric_view(const struct report *r, size_t metric)
+{
+	struct metric_view v = { U_PLAIN, true, false };
+	const struct metric *m = metric_find(&r->metrics, r->names->s[metric]);
+	if (!m)
+		return v; /* unknown: taken as a sum, as spm-goal does */
+	v.cumulative = m->cumulative;
+	v.lower = m->lower;
+	switch (m->builtin) {
+	case M_WON_REVENUE: case M_AVG_DEAL: case M_PIPELINE: v.unit = U_MONEY; break;
+	case M_WON_DEALS: case M_LOST_DEALS: v.unit = U_COUNT; break;
+	case M_WIN_RATE: v.unit = U_PERCENT; break;
+	case M_CYCLE_DAYS: v.unit = U_DAYS; break;
+	case M_COVERAGE: v.unit = U_MULTIPLE; break;
+	case M_CUSTOM:
+		if (strcmp(m->unit, "money") == 0 || strcmp(m->unit, "currency") == 0)
+			v.unit = U_MONEY;
+		else if (strcmp(m->unit, "ratio") == 0 || strcmp(m->unit, "percent") == 0 || strcmp(m->unit, "rate") == 0)
+			v.unit = U_PERCENT;
+		else if (strcmp(m->unit, "count") == 0)
+			v.unit = U_COUNT;
+		else if (strcmp(m->unit, "days") == 0)
+			v.unit = U_DAYS;
+		break;
+	}
+	return v;
+}
+
+/* ---- lookups ---- */
+
+static size_t owner_key(unsigned char *key, struct period p, size_t owner, size_t metric)
+{
+	period_to_key(p, key);
+	memcpy(key + PERIOD_KEY_SIZE, &owner, sizeof owner);
+	if (metric == NONE)
+		return PERIOD_KEY_SIZE + sizeof owner;
+	memcpy(key + PERIOD_KEY_SIZE + sizeof owner, &metric, sizeof metric);
+	return PERIOD_KEY_SIZE + 2 * sizeof owner;
+}
+
+const struct progress_row *progress_find(const struct report *r, size_t owner, size_t metric, struct period p)
+{
+	unsigned char key[PERIOD_KEY_SIZE + 2 * sizeof(size_t)];
+	const size_t *i = table_find(r->progress_at, key, owner_key(key, p, owner, metric));
+	return i ? &r->data->progress[*i - 1] : NULL;
+}
+
+const struct score_row *score_find(const struct report *r, size_t owner, struct period p)
+{
+	unsigned char key[PERIOD_KEY_SIZE + 2 * sizeof(size_t)];
+	const size_t *i = table_find(r->score_at, key, owner_key(key, p, owner, NONE));
+	return i ? &r->data->score[*i - 1] : NULL;
+}
+
+const struct actual_row *actual_find(const struct report *r, size_t owner, size_t metric, struct period p)
+{
+	unsigned char key[PERIOD_KEY_SIZE + 2 * sizeof(size_t)];
+	const size_t *i = table_find(r->actual_at, key, owner_key(key, p, owner, metric));
+	return i ? &r->data->actual[*i - 1] : NULL;
+}
+
+const size_t *owner_progress(const struct report *r, size_t owner, size_t *n)
+{
+	*n = owner < r->names->n && r->owner_first ? r->owner_first[owner + 1] - r->owner_first[owner] : 0;
+	return *n ? r->by_owner + r->owner_first[owner] : NULL;
+}
+
+/* Counting sort of the progress rows by owner id: every owner's rows in one run. */
+static void index_owners(struct report *r)
+{
+	const struct data *d = r->data;
+	size_t n = r->names->n;
+	r->owner_first = xcalloc(n + 2, sizeof *r->owner_first);
+	r->by_owner = xcalloc(d->nprogress + 1, sizeof *r->by_owner);
+	for (size_t i = 0; i < d->nprogress; i++)
+		r->owner_first[d->progress[i].owner + 1]++;
+	for (size_t k = 0; k < n; k++)
+		r->owner_first[k + 1] += r->owner_first[k];
+	size_t *next = xcalloc(n + 1, sizeof *next);
+	memcpy(next, r->owner_first, n * sizeof *next);
+	for (size_t i = 0; i < d->nprogress; i++)
+		r->by_owner[next[d->progress[i].owner]++] = i;
+	free(next);
+}
+
+void last_periods(struct period p, size_t n, struct period *out)
+{
+	for (size_t i = n; i-- > 0;) {
+		out[i] = p;
+		p = period_previous(p);
+	}
+}
+
+size_t team_of(const struct report *r, size_t owner, struct period p)
+{
+	if (r->has_roster) {
+		const struct roster_rep *rep = roster_find_rep(&r->roster, r->names->s[owner], r->names->len[owner]);
+		if (!rep || rep->len[r->opt->level] == 0)
+			return NONE; /* not placed by the roster: compared with everyone */
+		return name_id(r->names, rep->name[r->opt->level], rep->len[r->opt->level]);
+	}
+	const struct score_row *s = score_find(r, owner, p);
+	return s ? s->team : NONE;
+}
+
+bool is_current(const struct report *r, struct period p)
+{
+	for (size_t i = 0; i < r->ncurrent; i++)
+		if (period_cmp(r->current[i], p) == 0 && r->current[i].grain == p.grain)
+			return true;
+	return false;
+}
+
+bool owner_wanted(const struct report *r, size_t owner)
+{
+	return r->owner_filter == NONE || r->owner_filter == owner;
+}
+
+/* ---- statistics ---- */
+
+static int cmp_decimal(const void *a, const void *b)
+{
+	return decimal_cmp(*(const decimal *)a, *(const decimal *)b);
+}
+
+bool median_of(decimal *v, size_t n, decimal *out)
+{
+	if (n > 1)
+		qsort(v, n, sizeof *v, cmp_decimal);
+	return median_sorted(v, n, out);
+}
+
+bool median_sorted(const decimal *v, size_t n, decimal *out)
+{
+	if (n == 0)
+		return false;
+	if (n % 2) {
+		*out = v[n / 2];
+		return true;
+	}
+	decimal sum;
+	if (!decimal_add(v[n / 2 - 1], v[n / 2], &sum))
+		return false;
+	return decimal_div(sum, decimal_from_int(2), DECIMAL_PLACES, ROUND_HALF_AWAY, out);
+}
+
+struct ranked {
+	decimal v;
+	size_t i;
+};
+
+static int cmp_ranked(const void *pa, const void *pb)
+{
+	const struct ranked *a = pa, *b = pb;
+	int c = decimal_cmp(b->v, a->v); /* best first */
+	return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+void rank_values(const decimal *v, size_t n, bool lower_is_better, size_t *rank)
+{
+	struct ranked *r = xcalloc(n + 1, sizeof *r);
+	for (size_t i = 0; i < n; i++) {
+		r[i].v = v[i];
+		if (lower_is_better)
+			r[i].v.units = -r[i].v.units;
+		r[i].i = i;
+	}
+	qsort(r, n, sizeof *r, cmp_ranked);
+	for (size_t k = 0; k < n; k++)
+		rank[r[k].i] = k && decimal_cmp(r[k].v, r[k - 1].v) == 0 ? rank[r[k - 1].i] : k + 1;
+	free(r);
+}
+
+static void collect_group(const struct report *r, size_t metric, struct period p, size_t team,
+			  struct group_values *g)
+{
+	size_t cap = 0;
+	const struct data *d = r->data;
+	if (metric == NONE) {
+		for (size_t i = 0; i < d->nscore; i++) {
+			const struct score_row *s = &d->score[i];
+			if (period_cmp(s->period, p) != 0 || s->period.grain != p.grain ||
+			    (team != NONE && team_of(r, s->owner, p) != team))
+				continue;
+			xgrow((void **)&g->v, &cap, g->n + 1, sizeof *g->v);
+			g->v[g->n++] = s->score.v;
+			if (s->delta.has && (!g->has_delta || decimal_cmp(s->delta.v, g->max_delta) > 0)) {
+				g->max_delta = s->delta.v;
+				g->has_delta = true;
+			}
+		}
+	} else {
+		for (size_t i = 0; i < d->nprogress; i++) {
+			const struct progress_row *row = &d->progress[i];
+			if (row->metric != metric || !row->attainment.has || period_cmp(row->period, p) != 0 ||
+			    row->period.grain != p.grain || row->status == STATUS_NOT_STARTED ||
+			    (team != NONE && team_of(r, row->owner, p) != team))
+				continue;
+			xgrow((void **)&g->v, &cap, g->n + 1, sizeof *g->v);
+			g->v[g->n++] = row->attainment.v;
+		}
+	}
+	if (g->n > 1)
+		qsort(g->v, g->n, sizeof *g->v, cmp_decimal);
+}
+
+const struct group_values *group_values(const struct report *r, size_t metric, struct period p, size_t team)
+{
+	unsigned char key[PERIOD_KEY_SIZE + 2 * sizeof(size_t)];
+	bool created;
+	period_to_key(p, key);
+	memcpy(key + PERIOD_KEY_SIZE, &metric, sizeof metric);
+	memcpy(key + PERIOD_KEY_SIZE + sizeof metric, &team, sizeof team);
+	struct group_values *g = table_upsert(r->groups, key, sizeof key, &created);
+	if (created) {
+		struct group_values fresh = { 0 };
+		collect_group(r, metric, p, team, &fresh);
+		/* the table may have moved while collecting (team_of adds names, not groups) */
+		g = table_find(r->groups, key, sizeof key);
+		*g = fresh;
+	}
+	return g;
+}
+
+size_t count_below(const struct group_values *g, decimal x)
+{
+	size_t lo = 0, hi = g->n;
+	while (lo < hi) { /* first value >= x */
+		size_t mid = lo + (hi - lo) / 2;
+		if (decimal_cmp(g->v[mid], x) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+size_t count_above(const struct group_values *g, decimal x)
+{
+	size_t lo = 0, hi = g->n;
+	while (lo < hi) { /* first value > x */
+		size_t mid = lo + (hi - lo) / 2;
+		if (decimal_cmp(g->v[mid], x) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return g->n - lo;
+}
+
+/* a ÷ b to 2 decimals, or no value (b not above 0, or a negative). */
+static struct num per_day(struct num a, struct num b)
+{
+	decimal q;
+	if (!a.has || !b.has || decimal_sign(b.v) <= 0 || decimal_sign(a.v) < 0 ||
+	    !decimal_div(a.v, b.v, 2, ROUND_HALF_AWAY, &q))
+		return num_none();
+	return num_of(q, 2);
+}
+
+struct daily daily_figures(const struct report *r, const struct progress_row *p)
+{
+	struct daily d = { num_none(), num_none() };
+	if (!metric_view(r, p->metric).cumulative || p->status == STATUS_NOT_STARTED)
+		return d;
+	d.so_far = per_day(p->actual, p->days_elapsed);
+	if (p->lower) { /* a ceiling: what may still be used per day */
+		decimal left;
+		if (p->actual.has && decimal_sub(p->target.v, p->actual.v, &left) && decimal_sign(left) >= 0)
+			d.needed = per_day(num_of(left, p->target.places), p->days_left);
+	} else if (p->gap.has && decimal_sign(p->gap.v) > 0) {
+		d.needed = per_day(p->gap, p->days_left);
+	}
+	return d;
+}
+
+enum tone status_tone(enum goal_status s)
+{
+	switch (s) {
+	case STATUS_ACHIEVED: case STATUS_AHEAD: return TONE_GOOD;
+	case STATUS_ON_TRACK: return TONE_ON;
+	case STATUS_BEHIND: return TONE_WARN;
+	case STATUS_MISSED: return TONE_LOW;
+	case STATUS_NOT_STARTED: break;
+	}
+	return TONE_NONE;
+}
+
+enum tone attainment_tone(struct num a)
+{
+	if (!a.has)
+		return TONE_NONE;
+	decimal ninety, seventy;
+	decimal_parse("0.9", 3, DECIMAL_POINT, &ninety);
+	decimal_parse("0.7", 3, DECIMAL_POINT, &seventy);
+	if (decimal_cmp(a.v, decimal_from_int(1)) >= 0)
+		return TONE_GOOD;
+	if (decimal_cmp(a.v, ninety) >= 0)
+		return TONE_ON;
+	return decimal_cmp(a.v, seventy) >= 0 ? TONE_WARN : TONE_LOW;
+}
+
+/* ---- setup ---- */
+
+enum stream primary_stream(const struct data *d, enum kind k)
+{
+	switch (k) {
+	case K_STATEMENT:
+		return STREAM_PAYOUTS;
+	case K_LEADERBOARD:
+		return d->has[STREAM_SCORES] ? STREAM_SCORES : d->has[STREAM_PROGRESS] ? STREAM_PROGRESS : STREAM_ACTUALS;
+	case K_PROGRESS:
+		return STREAM_PROGRESS;
+	case K_SCORECARD: case K_TEAM: case K_FEEDBACK: case K_REVIEW: case K_COUNT:
+		break;
+	}
+	return d->has[STREAM_PROGRESS] ? STREAM_PROGRESS : STREAM_SCORES;
+}
+
+static void index_rows(struct report *r)
+{
+	struct data *d = r->data;
+	unsigned char key[PERIOD_KEY_SIZE + 2 * sizeof(size_t)];
+	bool created;
+	r->progress_at = table_new(sizeof(size_t));
+	r->score_at = table_new(sizeof(size_t));
+	r->actual_at = table_new(sizeof(size_t));
+	r->groups = table_new(sizeof(struct group_values));
+	for (size_t i = 0; i < d->nactual; i++) {
+		const struct actual_row *a = &d->actual[i];
+		*(size_t *)table_upsert(r->actual_at, key, owner_key(key, a->period, a->owner, a->metric), &created) = i + 1;
+	}
+	for (size_t i = 0; i < d->nprogress; i++) {
+		const struct progress_row *p = &d->progress[i];
+		*(size_t *)table_upsert(r->progress_at, key, owner_key(key, p->period, p->owner, p->metric), &created) = i + 1;
+	}
+	for (size_t i = 0; i < d->nscore; i++) {
+		const struct score_row *s = &d->score[i];
+		*(size_t *)table_upsert(r->score_at, key, owner_key(key, s->period, s->owner, NONE), &created) = i + 1;
+	}
+}
+
+/* One period of a stream's rows, and whether it counts as begun. */
+static void period_of_row(const struct data *d, enum stream s, size_t i, struct period *p, bool *begun)
+{
+	*begun = true;
+	switch (s) {
+	case STREAM_ACTUALS: *p = d->actual[i].period; break;
+	case STREAM_PROGRESS:
+		*p = d->progress[i].period;
+		*begun = d->progress[i].status != STATUS_NOT_STARTED;
+		break;
+	case STREAM_SCORES: *p = d->score[i].period; break;
+	case STREAM_PAYOUTS: *p = d->payout[i].period; break;
+	case STREAM_COUNT: break;
+	}
+}
+
+static size_t stream_rows(const struct data *d, enum stream s)
+{
+	return s == STREAM_ACTUALS ? d->nactual : s == STREAM_PROGRESS ? d->nprogress
+				  : s == STREAM_SCORES ? d->nscore : d->npayout;
+}
+
+/* The periods reported on: --period, else for each grain the latest period of the primary
+ * stream that has begun (by --as-of when given; with progress, a period whose goals are
+ * all not_started has not). */
+static void choose_periods(struct report *r, enum stream primary)
+{
+	const struct report_options *o = r->opt;
+	const struct data *d = r->data;
+	struct period want, latest[GRAIN_DAY + 1];
+	bool have[GRAIN_DAY + 1] = { false }, found = false;
+	if (o->period && !period_parse(o->period, strlen(o->period), o->fiscal_start, &want))
+		diag_usage("--period: not a period label (\"%s\")", o->period);
+	for (size_t i = 0, n = stream_rows(d, primary); i < n; i++) {
+		struct period p;
+		bool begun;
+		period_of_row(d, primary, i, &p, &begun);
+		if (o->period) {
+			found |= period_cmp(p, want) == 0 && p.grain == want.grain;
+			continue;
+		}
+		if (!begun || (o->has_as_of && p.start > o->as_of))
+			continue;
+		if (!have[p.grain] || period_cmp(p, latest[p.grain]) > 0)
+			latest[p.grain] = p;
+		have[p.grain] = true;
+	}
+	r->current = xcalloc(GRAIN_DAY + 1, sizeof *r->current);
+	if (o->period) {
+		if (!found)
+			diag_fatal(SPM_EXIT_DATA, "--period %s: no %s rows for that period", o->period, stream_names[primary]);
+		r->current[r->ncurrent++] = want;
+		return;
+	}
+	for (int g = GRAIN_YEAR; g <= GRAIN_DAY; g++)
+		if (have[g])
+			r->current[r->ncurrent++] = latest[g];
+}
+
+/* --tiers 'exceeds:1.0,meets:0.9,below:0.7,far_below:0': names with strictly decreasing
+ * minimum scores, as spm-score takes them. */
+static void parse_tiers(struct report *r, const char *spec)
+{
+	size_t n;
+	char **items = split_list(spec, ',', &n);
+	r->tier = xcalloc(n + 1, sizeof *r->tier);
+	for (size_t i = 0; i < n; i++) {
+		char *colon = strrchr(items[i], ':');
+		decimal min;
+		if (!colon || colon == items[i] ||
+		    decimal_parse(colon + 1, strlen(colon + 1), DECIMAL_POINT, &min) != DECIMAL_OK) {
+			free_list(items, n);
+			diag_usage("--tiers: expected NAME:MINIMUM,... such as exceeds:1.0,meets:0.9 (\"%s\")", spec);
+		}
+		if (i && decimal_cmp(min, r->tier[i - 1].min) >= 0) {
+			free_list(items, n);
+			diag_usage("--tiers: minimums must decrease strictly (\"%s\")", spec);
+		}
+		r->tier[i].name = xmemdup0(items[i], (size_t)(colon - items[i]));
+		r->tier[i].min = min;
+		r->ntiers++;
+	}
+	free_list(items, n);
+	if (n == 0)
+		diag_usage("--tiers: no tier given");
+}
+
+/* With --tiers, each score's tier must be the one the thresholds give: the footer states
+ * them, and a footer that does not describe the data would mislead. */
+static void check_tiers(const struct report *r)
+{
+	for (size_t i = 0; i < r->data->nscore; i++) {
+		const struct score_row *s = &r->data->score[i];
+		const char *want = "";
+		for (size_t t = 0; t < r->ntiers; t++) {
+			if (decimal_cmp(s->score.v, r->tier[t].min) >= 0) {
+				want = r->tier[t].name;
+				break;
+			}
+		}
+		const char *got = s->tier == NONE ? "" : r->names->s[s->tier];
+		if (strcmp(want, got) != 0) {
+			char message[200];
+			char score[DECIMAL_BUFSIZE];
+			num_text(s->score, score, sizeof score);
+			snprintf(message, sizeof message, "does not match --tiers, which gives %s for a score of %s",
+				 *want ? want : "no tier", score);
+			diag_at(s->at.file, s->at.line, "tier", got, strlen(got), message);
+			diag_exit(SPM_EXIT_DATA);
+		}
+	}
+}
+
+void report_setup(struct report *r, enum stream primary)
+{
+	const struct report_options *o = r->opt;
+	r->owner_filter = NONE;
+	index_rows(r);
+	index_owners(r);
+	choose_periods(r, primary);
+	if (o->tiers) {
+		parse_tiers(r, o->tiers);
+		check_tiers(r);
+	}
+	if (o->owner) {
+		r->owner_filter = name_find(r->names, o->owner, strlen(o->owner));
+		bool found = false;
+		for (size_t i = 0, n = stream_rows(r->data, primary); i < n && r->owner_filter != NONE && !found; i++) {
+			struct period p;
+			bool begun;
+			period_of_row(r->data, primary, i, &p, &begun);
+			size_t owner = primary == STREAM_ACTUALS ? r->data->actual[i].owner
+				       : primary == STREAM_PROGRESS ? r->data->progress[i].owner
+				       : primary == STREAM_SCORES ? r->data->score[i].owner
+								    : r->data->payout[i].owner;
+			found = owner == r->owner_filter && is_current(r, p);
+		}
+		if (!found)
+			diag_fatal(SPM_EXIT_DATA, "--owner %s: no %s rows for this owner in the period reported on", o->owner,
+				   stream_names[primary]);
+	}
+}
+
+void report_free(struct report *r)
+{
+	for (size_t i = 0; i < r->ntiers; i++)
+		free(r->tier[i].name);
+	free(r->tier);
+	free(r->current);
+	table_free(r->progress_at);
+	table_free(r->score_at);
+	table_free(r->actual_at);
+	free(r->by_owner);
+	free(r->owner_first);
+	for (size_t i = 0; i < table_count(r->groups); i++)
+		free(((struct group_values *)table_value(r->groups, i))->v);
+	table_free(r->groups);
+}
+
+/* ---- the footer ---- */
+
+struct tier_found {
+	size_t tier;
+	decimal low, high;
+	size_t n;
+};
+
+static int cmp_tier_found(const void *pa, const void *pb)
+{
+	const struct tier_found *a = pa, *b = pb;
+	int c = decimal_cmp(b->high, a->high);
+	return c ? c : decimal_cmp(b->low, a->low);
+}
+
+/* The tiers: as --tiers gives them, else as found in the scores (each tier's lowest and
+ * highest score), from the top. */
+static void tiers_footer(const struct report *r, struct doc *d)
+{
+	struct sbuf b = { 0 };
+	if (r->ntiers) {
+		sb_str(&b, "Tiers (--tiers, as spm-score gave them): ");
+		for (size_t t = 0; t < r->ntiers; t++) {
+			sb_printf(&b, "%s%s from a score of ", t ? ", " : "", r->tier[t].name);
+			sb_percent(&b, r->tier[t].min);
+		}
+		sb_str(&b, ".");
+		doc_footer(d, "%s", b.s);
+		sb_free(&b);
+		return;
+	}
+	struct tier_found *f = xcalloc(r->data->nscore + 1, sizeof *f);
+	size_t n = 0;
+	for (size_t i = 0; i < r->data->nscore; i++) {
+		const struct score_row *s = &r->data->score[i];
+		if (s->tier == NONE || !is_current(r, s->period))
+			continue;
+		size_t k = 0;
+		while (k < n && f[k].tier != s->tier)
+			k++;
+		if (k == n) {
+			f[n].tier = s->tier;
+			f[n].low = f[n].high = s->score.v;
+			n++;
+		}
+		if (decimal_cmp(s->score.v, f[k].low) < 0)
+			f[k].low = s->score.v;
+		if (decimal_cmp(s->score.v, f[k].high) > 0)
+			f[k].high = s->score.v;
+		f[k].n++;
+	}
+	if (n) {
+		qsort(f, n, sizeof *f, cmp_tier_found);
+		sb_str(&b, "Tiers as found in the scores of the period (lowest to highest score in each): ");
+		for (size_t k = 0; k < n; k++) {
+			sb_printf(&b, "%s", k ? "; " : "");
+			sb_add(&b, r->names->s[f[k].tier], r->names->len[f[k].tier]);
+			sb_str(&b, " ");
+			sb_percent(&b, f[k].low);
+			sb_str(&b, " to ");
+			sb_percent(&b, f[k].high);
+		}
+		sb_str(&b, ". The thresholds themselves are spm-score's (--tiers states them).");
+		doc_footer(d, "%s", b.s);
+	}
+	sb_free(&b);
+	free(f);
+}
+
+void common_footer(const struct report *r, struct doc *d)
+{
+	const struct data *data = r->data;
+	if (data->has[STREAM_PROGRESS])
+		doc_footer(d, r->opt->workdays
+				      ? "Days are working days (Monday to Friday, less holidays), as spm-track counted them "
+					"with --workdays: \"a day\" means a working day."
+				      : "Days are calendar days, as spm-track counted them: days left are the days of the "
+					"period after the as-of date.");
+	doc_footer(d, "Figures are exact: percentages are the input's fractions times 100 (1.0534 is 105.34 %%), "
+		      "amounts are as the input wrote them; per-day figures, medians and differences are "
+		      "rounded half away from zero to 2 decimals.");
+	if (data->has[STREAM_PROGRESS])
+		doc_footer(d, "Status is spm-track's: achieved at an attainment of 100 %%; otherwise ahead, on track or "
+			      "behind by pace (actual against what was expected by the as-of date; by default from "
+			      "110 %% and 90 %%), missed once the period is over.");
+	if (data->has[STREAM_SCORES])
+		tiers_footer(r, d);
+}
+
+static const struct names *owner_names; /* qsort has no context argument */
+
+static int cmp_owner_ids(const void *a, const void *b)
+{
+	return name_cmp(owner_names, *(const size_t *)a, *(const size_t *)b);
+}
+
+size_t *owners_in(const struct report *r, enum stream s, struct period p, size_t *n)
+{
+	size_t total = stream_rows(r->data, s);
+	size_t *owners = xcalloc(total + 1, sizeof *owners);
+	struct table *seen = table_new(1);
+	*n = 0;
+	for (size_t i = 0; i < total; i++) {
+		struct period q;
+		bool begun, created;
+		period_of_row(r->data, s, i, &q, &begun);
+		size_t owner = s == STREAM_ACTUALS ? r->data->actual[i].owner
+			       : s == STREAM_PROGRESS ? r->data->progress[i].owner
+			       : s == STREAM_SCORES ? r->data->score[i].owner
+						    : r->data->payout[i].owner;
+		if (period_cmp(q, p) != 0 || q.grain != p.grain || !owner_wanted(r, owner))
+			continue;
+		table_upsert(seen, &owner, sizeof owner, &created);
+		if (created)
+			owners[(*n)++] = owner;
+	}
+	table_free(seen);
+	owner_names = r->names;
+	if (*n > 1)
+		qsort(owners, *n, sizeof *owners, cmp_owner_ids);
+	return owners;
+}

@@ -1,0 +1,133 @@
+/* Words and figures for people: growing strings, and numbers as a report shows them
+ * (42,000.00; 105.34 %; +4.20 pts; 3.20×), computed exactly in decimal and rounded half
+ * away from zero. */
+#include "spm-report.h"
+
+#include "diag.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void sb_add(struct sbuf *b, const char *s, size_t len)
+{
+	if (len > SIZE_MAX - b->len - 1)
+		diag_fatal(SPM_EXIT_USAGE, "out of memory");
+	xgrow((void **)&b->s, &b->cap, b->len + len + 1, 1);
+	memcpy(b->s + b->len, s, len);
+	b->len += len;
+	b->s[b->len] = '\0';
+}
+
+void sb_str(struct sbuf *b, const char *s)
+{
+	sb_add(b, s, strlen(s));
+}
+
+void sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		diag_fatal(SPM_EXIT_USAGE, "cannot format a sentence");
+	xgrow((void **)&b->s, &b->cap, b->len + (size_t)n + 1, 1);
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+void sb_free(struct sbuf *b)
+{
+	free(b->s);
+	memset(b, 0, sizeof *b);
+}
+
+/* 1234567.5 → 1,234,567.50 (places decimals): thousands grouped with commas. */
+void sb_grouped(struct sbuf *b, decimal v, int places)
+{
+	char digits[DECIMAL_BUFSIZE];
+	size_t n = decimal_format(v, places, digits, sizeof digits);
+	const char *p = digits;
+	if (*p == '-') {
+		sb_add(b, "-", 1);
+		p++;
+		n--;
+	}
+	const char *dot = memchr(p, '.', n);
+	size_t whole = dot ? (size_t)(dot - p) : n;
+	for (size_t i = 0; i < whole; i++) {
+		if (i && (whole - i) % 3 == 0)
+			sb_add(b, ",", 1);
+		sb_add(b, p + i, 1);
+	}
+	sb_add(b, p + whole, n - whole);
+}
+
+void sb_percent(struct sbuf *b, decimal fraction)
+{
+	decimal pct;
+	if (!decimal_mul(fraction, decimal_from_int(100), 2, ROUND_HALF_AWAY, &pct)) {
+		sb_grouped(b, fraction, -1); /* too large for a percentage: the fraction as it is */
+		return;
+	}
+	sb_grouped(b, pct, 2);
+	sb_str(b, " %");
+}
+
+void sb_points(struct sbuf *b, decimal diff, bool sign)
+{
+	decimal pts;
+	if (!decimal_mul(diff, decimal_from_int(100), 2, ROUND_HALF_AWAY, &pts))
+		pts = diff;
+	if (sign && decimal_sign(pts) > 0)
+		sb_add(b, "+", 1);
+	sb_grouped(b, pts, 2);
+}
+
+void sb_value(struct sbuf *b, struct num n, enum unit unit)
+{
+	if (!n.has)
+		return;
+	switch (unit) {
+	case U_PERCENT:
+		sb_percent(b, n.v);
+		return;
+	case U_MULTIPLE:
+		sb_grouped(b, n.v, n.places);
+		sb_str(b, "\xc3\x97"); /* × */
+		return;
+	case U_PLAIN: case U_COUNT: case U_MONEY: case U_DAYS:
+		sb_grouped(b, n.v, n.places);
+		return;
+	}
+}
+
+void sb_cell(struct sbuf *b, const struct cell *c)
+{
+	if (!c->num.has) {
+		if (c->text)
+			sb_add(b, c->text, c->len);
+		return;
+	}
+	if (c->points) {
+		sb_points(b, c->num.v, c->sign);
+		sb_str(b, " pts");
+		return;
+	}
+	if (c->sign && decimal_sign(c->num.v) > 0)
+		sb_add(b, "+", 1);
+	sb_value(b, c->num, c->unit);
+}
+
+void sb_metric(struct sbuf *b, const struct names *nm, size_t metric)
+{
+	size_t start = b->len;
+	sb_add(b, nm->s[metric], nm->len[metric]);
+	for (size_t i = start; i < b->len; i++)
+		if (b->s[i] == '_')
+			b->s[i] = ' ';
+}

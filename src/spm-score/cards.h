@@ -1,0 +1,94 @@
+/* spm-score's model of its input: the progress stream (one row per goal, as spm-track
+ * --goals writes it) from one or more files, every row checked, gathered into cards: one
+ * per owner and period, holding that owner's goals of that period. The scorecards are
+ * computed from it, and incentive plans (--plan) can be too. */
+#ifndef SPM_SCORE_CARDS_H
+#define SPM_SCORE_CARDS_H
+
+#include "decimal.h"
+#include "output.h"
+#include "period.h"
+#include "table.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The columns read, found by name: the first five are needed, the others used if there. */
+enum progress_column {
+	PC_OWNER, PC_PERIOD, PC_METRIC, PC_ATTAINMENT, PC_WEIGHT,
+	PC_ACTUAL, PC_TARGET, PC_DIRECTION, PC_STATUS, PC_COUNT
+};
+#define PC_REQUIRED PC_ACTUAL
+
+extern const char *const progress_column_names[PC_COUNT];
+
+/* One progress row: a goal of an owner in a period. */
+struct goal_row {
+	decimal attainment; /* as read: direction lower arrives inverted by spm-track */
+	decimal weight;     /* 1 when the field is empty */
+	decimal actual, target;
+	uint64_t line;      /* where it was read, in files[file] */
+	uint32_t file;
+	uint32_t owner, period, metric; /* indexes into the set's lists */
+	uint32_t card;
+	int8_t status;      /* enum goal_status, or -1 when not given */
+	bool has_attainment : 1, has_actual : 1, has_target : 1;
+	bool lower : 1;      /* direction lower */
+	bool normalized : 1; /* attainment computed by spm-score (--normalize), not read */
+};
+
+/* One owner in one period. */
+struct card {
+	uint32_t owner, period;
+	uint32_t count;
+	struct goal_row **goal; /* its goals, in byte order of metric name */
+};
+
+struct card_owner {
+	char *name;
+	size_t len;
+	uint32_t file; /* its first row, to name in diagnostics about the owner */
+	uint64_t line;
+};
+
+struct card_set {
+	struct card_owner *owner;
+	size_t nowners;
+	struct period *period;
+	char (*label)[PERIOD_LABEL_SIZE];
+	size_t nperiods;
+	char **metric; /* sorted: metric indexes follow the byte order of names */
+	size_t nmetrics;
+	struct card *card; /* in order of first appearance */
+	size_t ncards;
+	const char **file; /* as diagnostics name them ("-" is standard input) */
+	size_t nfiles;
+	bool has_column[PC_COUNT];
+	uint64_t read, used, rejected;
+	/* storage */
+	struct goal_row **segment; /* the rows, in reading order, in blocks */
+	size_t *segment_len, nsegments;
+	struct goal_row **by_card;
+	struct table *card_index;   /* (owner, period) → card index + 1 */
+	struct table *period_index; /* period key → period index */
+};
+
+struct card_read_options {
+	int fiscal_start;
+	size_t threads;
+	struct output *reject; /* bad rows go there with a reason; NULL: the first stops the run */
+};
+
+/* Reads the files (the same header in each) into s. Without a reject file, the first bad
+ * row exits 1 with FILE:LINE: COLUMN: message ("value"). */
+void cards_read(struct card_set *s, char *const *files, size_t nfiles, const struct card_read_options *o);
+void cards_free(struct card_set *s);
+
+/* The card of owner in period p (or in the period of that index), or NULL. */
+const struct card *cards_find(const struct card_set *s, uint32_t owner, struct period p);
+const struct card *cards_find_index(const struct card_set *s, uint32_t owner, uint32_t period);
+/* Index of a metric by name, -1 if no row has it. */
+long cards_metric(const struct card_set *s, const char *name);
+
+#endif

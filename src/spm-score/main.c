@@ -1,0 +1,328 @@
+/* spm-score: turns progress rows (spm-track --goals) into scorecards — a weighted score
+ * per owner and period from capped and floored attainments — with ranks and percentiles
+ * (within teams through a roster), tiers, the trend against the previous period, and the
+ * drivers: which metrics move with the score across owners. */
+#include "spm-score.h"
+
+#include "diag.h"
+#include "metrics.h"
+#include "options.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static noreturn void usage(void)
+{
+	printf("Usage: spm-score [OPTION]... [FILE]...\n"
+	       "Score progress rows (spm-track --goals: owner period metric attainment weight,\n"
+	       "and actual target direction status if there): one scorecard per owner and\n"
+	       "period, score = sum of weight x attainment (capped, floored) / sum of weights,\n"
+	       "with rank, percentile and tier, within teams, against the period before.\n"
+	       "With no FILE, or when FILE is -, read standard input.\n"
+	       "\n"
+	       "Scorecard:\n"
+	       "      --cap [METRIC=]X      count an attainment up to X (default 2), or that\n"
+	       "                            METRIC's; may be repeated\n"
+	       "      --floor [METRIC=]X    count an attainment down to X (default 0)\n"
+	       "      --missing RULE        a goal with no attainment: skip (default: left out\n"
+	       "                            with its weight) or floor (counted at its floor)\n"
+	       "      --normalize METHOD    zscore or percentile: score goals without a target\n"
+	       "                            from their actual, against the owners ranked with\n"
+	       "                            them\n"
+	       "      --detail              add one column per metric: the attainment counted\n"
+	       "\n"
+	       "Ranks, tiers and trends:\n"
+	       "      --roster FILE         roster (rep team manager region ...) for --group\n"
+	       "      --group COLUMN        rank within the roster's COLUMN (team, region, ...)\n"
+	       "      --by METRIC           rank on METRIC's attainment instead of the score\n"
+	       "      --tiers LIST          NAME:MIN,... strictly decreasing (default\n"
+	       "                            exceeds:1.0,meets:0.9,below:0.7,far_below:0)\n"
+	       "      --streak-tier NAME    streaks count periods in NAME or above (default\n"
+	       "                            exceeds, else the first tier)\n"
+	       "      --prev FILE           scores of earlier periods (an earlier run's output)\n"
+	       "\n"
+	       "Drivers:\n"
+	       "      --drivers             write the drivers stream instead: how each metric's\n"
+	       "                            actual moves with the score across owners\n"
+	       "      --outcome METRIC      with --drivers: against METRIC's actual instead\n"
+	       "\n"
+	       "Input and output:\n"
+	       "      --fiscal-start M      fiscal year starts in month M (default:\n"
+	       "                            $SPM_FISCAL_START, else 1)\n"
+	       "      --threads N           read big files with N threads (default: the\n"
+	       "                            processors, at most 8)\n"
+	       "  -o, --output FILE         write to FILE atomically instead of standard output\n"
+	       "      --reject FILE         write bad rows to FILE with a reason and go on\n"
+	       "  -q, --quiet               no summary line on standard error\n"
+	       "  -h, --help                display this help and exit\n"
+	       "  -V, --version             output version information and exit\n"
+	       "\n"
+	       "Output: TSV 'owner period score rank percentile tier', then 'team' with\n"
+	       "--group, then 'prev_score delta prev_rank streak' when there is a period\n"
+	       "before, then one column per metric with --detail; sorted by period, team,\n"
+	       "rank and owner. With --drivers: 'period metric n pearson spearman strength\n"
+	       "top_mean bottom_mean ratio note'.\n"
+	       "Exit status: 0 success, 1 bad data, 2 usage or I/O error.\n"
+	       "\n"
+	       "Examples:\n"
+	       "  spm-score --roster roster.tsv --group team --cap won_revenue=1.5 progress.tsv\n"
+	       "  spm-score --drivers --outcome won_revenue progress.tsv\n");
+	exit(SPM_EXIT_OK);
+}
+
+enum {
+	OPT_CAP = 256, OPT_FLOOR, OPT_MISSING, OPT_NORMALIZE, OPT_DETAIL, OPT_ROSTER, OPT_GROUP, OPT_BY, OPT_TIERS,
+	OPT_STREAK_TIER, OPT_PREV, OPT_DRIVERS, OPT_OUTCOME, OPT_FISCAL, OPT_THREADS, OPT_REJECT,
+};
+
+static const struct option long_options[] = {
+	{ "cap", required_argument, NULL, OPT_CAP },
+	{ "floor", required_argument, NULL, OPT_FLOOR },
+	{ "missing", required_argument, NULL, OPT_MISSING },
+	{ "normalize", required_argument, NULL, OPT_NORMALIZE },
+	{ "detail", no_argument, NULL, OPT_DETAIL },
+	{ "roster", required_argument, NULL, OPT_ROSTER },
+	{ "group", required_argument, NULL, OPT_GROUP },
+	{ "by", required_argument, NULL, OPT_BY },
+	{ "tiers", required_argument, NULL, OPT_TIERS },
+	{ "streak-tier", required_argument, NULL, OPT_STREAK_TIER },
+	{ "prev", required_argument, NULL, OPT_PREV },
+	{ "drivers", no_argument, NULL, OPT_DRIVERS },
+	{ "outcome", required_argument, NULL, OPT_OUTCOME },
+	{ "fiscal-start", required_argument, NULL, OPT_FISCAL },
+	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "reject", required_argument, NULL, OPT_REJECT },
+	{ "output", required_argument, NULL, 'o' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* "--cap 1.5" for every metric, "--cap won_revenue=1.5" for one. */
+static void add_limit(struct limit **list, size_t *n, const char *option, const char *arg)
+{
+	struct limit l = { NULL, decimal_zero() };
+	const char *eq = strchr(arg, '='), *number = eq ? eq + 1 : arg;
+	if (eq) {
+		char *metric = xmemdup0(arg, (size_t)(eq - arg));
+		bool ok = is_metric_name(metric);
+		free(metric);
+		if (!ok)
+			diag_usage("%s: expected [METRIC=]NUMBER, METRIC in lowercase letters, digits and _ (\"%s\")", option,
+				   arg);
+		l.metric = arg; /* compared up to the '=' below */
+	}
+	if (decimal_parse(number, strlen(number), DECIMAL_POINT, &l.value) != DECIMAL_OK)
+		diag_usage("%s: expected [METRIC=]NUMBER (\"%s\")", option, arg);
+	*list = xreallocarray(*list, *n + 1, sizeof **list);
+	(*list)[(*n)++] = l;
+}
+
+/* The metric names of --cap/--floor, cut at their '='. */
+static void cut_limit_names(struct limit *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (list[i].metric) {
+			const char *eq = strchr(list[i].metric, '=');
+			list[i].metric = xmemdup0(list[i].metric, (size_t)(eq - list[i].metric));
+		}
+}
+
+static void free_limits(struct limit *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free((char *)list[i].metric);
+	free(list);
+}
+
+/* A floor must be below the cap of its metric: for every metric an option names, and for
+ * the others. */
+static void check_limits(const struct score_options *o)
+{
+	for (size_t i = 0; i <= o->ncaps + o->nfloors; i++) {
+		const char *metric = i < o->ncaps ? o->caps[i].metric
+				     : i < o->ncaps + o->nfloors ? o->floors[i - o->ncaps].metric : NULL;
+		if (i < o->ncaps + o->nfloors && !metric)
+			continue; /* a general limit: checked as metric NULL, last */
+		decimal floor = limit_for(o->floors, o->nfloors, metric, DEFAULT_FLOOR);
+		decimal cap = limit_for(o->caps, o->ncaps, metric, DEFAULT_CAP);
+		if (decimal_cmp(floor, cap) >= 0)
+			diag_usage("the floor of %s must be below its cap", metric ? metric : "every metric");
+	}
+}
+
+static void parse_options(int argc, char **argv, struct score_options *o, int *first)
+{
+	const char *fiscal = NULL, *tiers = DEFAULT_TIERS, *streak_tier = NULL;
+	bool scores_only = false; /* an option that shapes the scores stream, not the drivers */
+	int c;
+	memset(o, 0, sizeof *o);
+	o->threads = online_cpus(8);
+	argv[0] = (char *)diag_program(); /* getopt's own messages name the program, not its path */
+	while ((c = getopt_long(argc, argv, "o:qhV", long_options, NULL)) != -1) {
+		switch (c) {
+		case OPT_CAP: add_limit(&o->caps, &o->ncaps, "--cap", optarg); break;
+		case OPT_FLOOR: add_limit(&o->floors, &o->nfloors, "--floor", optarg); break;
+		case OPT_MISSING:
+			if (strcmp(optarg, "skip") == 0)
+				o->missing = MISSING_SKIP;
+			else if (strcmp(optarg, "floor") == 0)
+				o->missing = MISSING_FLOOR;
+			else
+				diag_usage("--missing: expected skip or floor (\"%s\")", optarg);
+			break;
+		case OPT_NORMALIZE:
+			if (strcmp(optarg, "zscore") == 0)
+				o->normalize = NORMALIZE_ZSCORE;
+			else if (strcmp(optarg, "percentile") == 0)
+				o->normalize = NORMALIZE_PERCENTILE;
+			else
+				diag_usage("--normalize: expected zscore or percentile (\"%s\")", optarg);
+			break;
+		case OPT_DETAIL: o->detail = scores_only = true; break;
+		case OPT_ROSTER: o->roster = optarg; break;
+		case OPT_GROUP: o->group = optarg; break;
+		case OPT_BY: o->by = optarg; scores_only = true; break;
+		case OPT_TIERS: tiers = optarg; scores_only = true; break;
+		case OPT_STREAK_TIER: streak_tier = optarg; scores_only = true; break;
+		case OPT_PREV: o->prev = optarg; scores_only = true; break;
+		case OPT_DRIVERS: o->drivers = true; break;
+		case OPT_OUTCOME: o->outcome = optarg; break;
+		case OPT_FISCAL: fiscal = optarg; break;
+		case OPT_THREADS: o->threads = (size_t)number_option("--threads", optarg, 1, 64); break;
+		case OPT_REJECT: o->reject = optarg; break;
+		case 'o': o->output = optarg; break;
+		case 'q': o->quiet = true; break;
+		case 'h': usage();
+		case 'V': print_version();
+		default:
+			fprintf(stderr, "Try '%s --help' for more information.\n", diag_program());
+			diag_exit(SPM_EXIT_USAGE);
+		}
+	}
+	o->fiscal_start = fiscal_start_option(fiscal);
+	if (o->group && !o->roster)
+		diag_usage("--group needs --roster (the roster holds each rep's %s)", o->group);
+	if (o->roster && !o->group)
+		diag_usage("--roster is read for --group: name the column to rank within (--group team)");
+	if (o->outcome && !o->drivers)
+		diag_usage("--outcome needs --drivers");
+	if (o->drivers && scores_only)
+		diag_usage("--detail, --by, --tiers, --streak-tier and --prev shape the scores stream, not --drivers");
+	if (o->by && !is_metric_name(o->by))
+		diag_usage("--by: not a metric name (\"%s\")", o->by);
+	if (o->outcome && !is_metric_name(o->outcome))
+		diag_usage("--outcome: not a metric name (\"%s\")", o->outcome);
+	char error[300];
+	if (!tiers_parse(tiers, &o->tiers, error, sizeof error))
+		diag_usage("--tiers: %s", error);
+	if (o->tiers.n > 1000)
+		diag_usage("--tiers: more than 1000 tiers");
+	o->streak_tier = streak_tier ? tier_find(&o->tiers, streak_tier) : tier_find(&o->tiers, "exceeds");
+	if (streak_tier && o->streak_tier < 0)
+		diag_usage("--streak-tier: no tier named \"%s\" in --tiers", streak_tier);
+	if (o->streak_tier < 0)
+		o->streak_tier = 0; /* the top tier when none is called exceeds */
+	cut_limit_names(o->caps, o->ncaps);
+	cut_limit_names(o->floors, o->nfloors);
+	check_limits(o);
+	*first = optind;
+}
+
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	if (strcmp(a, b) == 0)
+		return true;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino &&
+	       S_ISREG(sa.st_mode);
+}
+
+/* Writing over an input, or both outputs into one file, would destroy data: refuse
+ * before reading anything. */
+static void check_output_paths(const struct score_options *o, char *const *files, size_t nfiles)
+{
+	const char *outputs[2] = { o->output, o->reject };
+	const char *names[2] = { "--output", "--reject" };
+	const char *side[2] = { o->roster, o->prev };
+	for (int k = 0; k < 2; k++) {
+		if (!outputs[k] || strcmp(outputs[k], "-") == 0)
+			continue;
+		for (size_t i = 0; i < nfiles + 2; i++) {
+			const char *in = i < nfiles ? files[i] : side[i - nfiles];
+			if (in && strcmp(in, "-") != 0 && same_file(in, outputs[k]))
+				diag_usage("%s %s is also an input", names[k], outputs[k]);
+		}
+	}
+	if (o->output && o->reject && strcmp(o->output, "-") != 0 && same_file(o->output, o->reject))
+		diag_usage("--output and --reject name the same file (\"%s\")", o->output);
+}
+
+static void print_summary(const struct scoring *sc)
+{
+	const struct card_set *set = sc->set;
+	fprintf(stderr, "%s: %llu rows read, %llu used, %llu rejected", diag_program(), (unsigned long long)set->read,
+		(unsigned long long)set->used, (unsigned long long)set->rejected);
+	if (sc->normalized_goals)
+		fprintf(stderr, "; %llu goal(s) without a target scored by %s", (unsigned long long)sc->normalized_goals,
+			sc->opt->normalize == NORMALIZE_ZSCORE ? "zscore" : "percentile");
+	if (sc->unmeasured_goals)
+		fprintf(stderr, "; %llu goal(s) without an attainment %s", (unsigned long long)sc->unmeasured_goals,
+			sc->opt->missing == MISSING_FLOOR ? "counted at the floor" : "left out");
+	if (sc->unmeasured_cards)
+		fprintf(stderr, "; %llu owner-period(s) with nothing measured have no score",
+			(unsigned long long)sc->unmeasured_cards);
+	if (sc->not_started_cards)
+		fprintf(stderr, "; %llu owner-period(s) not started yet left out", (unsigned long long)sc->not_started_cards);
+	fputc('\n', stderr);
+}
+
+int main(int argc, char **argv)
+{
+	struct score_options o;
+	struct card_set set;
+	struct scoring sc;
+	struct output out, reject;
+	int first;
+
+	diag_set_program("spm-score");
+	atexit(output_close_stdout);
+	parse_options(argc, argv, &o, &first);
+	char *stdin_only[] = { (char *)"-" };
+	char *const *files = first < argc ? argv + first : stdin_only;
+	size_t nfiles = first < argc ? (size_t)(argc - first) : 1;
+	check_output_paths(&o, files, nfiles);
+
+	output_open(&out, o.output);
+	if (o.reject)
+		output_open(&reject, o.reject);
+	struct card_read_options ro = { o.fiscal_start, o.threads, o.reject ? &reject : NULL };
+	cards_read(&set, files, nfiles, &ro);
+
+	score_init(&sc, &o, &set);
+	check_detail_columns(&sc);
+	score_groups(&sc);
+	score_all(&sc);
+	if (o.drivers) {
+		write_drivers(&out, &sc);
+	} else {
+		score_trend(&sc);
+		write_scores(&out, &sc);
+	}
+	if (o.reject)
+		output_close(&reject);
+	output_close(&out);
+	if (!o.quiet)
+		print_summary(&sc);
+
+	score_free(&sc);
+	cards_free(&set);
+	tiers_free(&o.tiers);
+	free_limits(o.caps, o.ncaps);
+	free_limits(o.floors, o.nfloors);
+	return SPM_EXIT_OK;
+}

@@ -1,0 +1,108 @@
+/* spm-score: scorecards, ranks, tiers, trends and drivers from progress rows. main.c reads
+ * the options, cards.c the input, score.c scores and ranks the cards, trend.c compares them
+ * with earlier periods, write.c writes the scores stream and drivers.c the drivers stream. */
+#ifndef SPM_SCORE_H
+#define SPM_SCORE_H
+
+#include "cards.h"
+#include "output.h"
+#include "scorecard.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum normalize { NORMALIZE_NONE, NORMALIZE_ZSCORE, NORMALIZE_PERCENTILE };
+
+/* A --cap or --floor: for every metric (metric NULL), or for one. */
+struct limit {
+	const char *metric;
+	decimal value;
+};
+
+#define DEFAULT_CAP decimal_from_int(2)
+#define DEFAULT_FLOOR decimal_zero()
+
+/* The limit of a metric: the last --cap/--floor that names it, else the last that names
+ * none, else the default. metric NULL: the limit of metrics no option names. */
+decimal limit_for(const struct limit *l, size_t n, const char *metric, decimal fallback);
+
+struct score_options {
+	const char *output, *reject, *roster, *group, *by, *prev, *outcome;
+	struct limit *caps, *floors;
+	size_t ncaps, nfloors;
+	enum missing_rule missing;
+	enum normalize normalize;
+	struct tier_list tiers;
+	long streak_tier; /* index into tiers */
+	bool detail, drivers, quiet;
+	int fiscal_start;
+	size_t threads;
+};
+
+enum card_state {
+	CARD_SCORED,
+	CARD_UNMEASURED,  /* no goal that carries weight has an attainment: no score */
+	CARD_NOT_STARTED, /* every goal's period starts after the as-of date: left out */
+};
+
+/* What scoring found for one card: 64 bytes, since the cards are visited in the order of
+ * their ranks, not in memory order. */
+struct card_score {
+	decimal score;
+	decimal prev_score;
+	uint32_t rank, prev_rank;
+	uint32_t streak;
+	uint16_t percentile; /* hundredths: 6667 is 66.67 */
+	int16_t tier;        /* index into the tiers; -1: none */
+	uint8_t state;       /* enum card_state */
+	bool ranked : 1;     /* a score, or with --by that metric's attainment */
+	bool has_prev_score : 1, has_prev_rank : 1;
+};
+
+struct scoring {
+	const struct score_options *opt;
+	struct card_set *set;
+	decimal *floor, *cap;  /* per metric */
+	struct card_score *cs; /* per card */
+	uint32_t *owner_group; /* per owner, with --group */
+	char **group;          /* in byte order: group indexes sort as names do */
+	size_t ngroups;
+	uint32_t *owner_order;  /* per owner: its place in byte order of names */
+	uint32_t *period_order; /* per period: its place in byte order of labels */
+	size_t *order;         /* the cards written, in the order of the scores stream */
+	size_t norder;
+	long by;               /* --by metric index, -1 */
+	bool trend;            /* the trend columns are written */
+	/* for the summary line */
+	uint64_t unmeasured_goals, normalized_goals, not_started_cards, unmeasured_cards;
+};
+
+/* score.c: groups, normalization, scores, tiers and ranks of every card. */
+void score_init(struct scoring *sc, const struct score_options *o, struct card_set *set);
+void score_groups(struct scoring *sc);
+void score_all(struct scoring *sc);
+void score_free(struct scoring *sc);
+/* What a goal counts for in its card's score; false when it counts for nothing. */
+bool goal_counted(const struct scoring *sc, const struct goal_row *g, decimal *value);
+
+/* trend.c: prev_score, prev_rank and streak, from the input's earlier periods and --prev. */
+void score_trend(struct scoring *sc);
+
+/* write.c: the scores stream; before anything is written, whether --detail can name a
+ * column after each metric. */
+void check_detail_columns(const struct scoring *sc);
+void write_scores(struct output *out, const struct scoring *sc);
+
+/* drivers.c: the drivers stream. */
+void write_drivers(struct output *out, const struct scoring *sc);
+
+/* Shared by the writers: a decimal with places decimals ("-0.0000" never), a count;
+ * written, or formatted into buf (the text returned lies in buf, *len bytes). */
+void write_decimal(struct output *out, decimal d, int places);
+void write_count(struct output *out, uint64_t n);
+const char *format_fixed(decimal d, int places, char buf[DECIMAL_BUFSIZE], size_t *len);
+const char *format_count(uint64_t n, char buf[24], size_t *len);
+int compare_bytes(const char *a, size_t alen, const char *b, size_t blen);
+
+#endif
