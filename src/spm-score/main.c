@@ -1,7 +1,8 @@
 /* spm-score: turns progress rows (spm-track --goals) into scorecards — a weighted score
  * per owner and period from capped and floored attainments — with ranks and percentiles
  * (within teams through a roster), tiers, the trend against the previous period, and the
- * drivers: which metrics move with the score across owners. */
+ * drivers: which metrics move with the score across owners. With --plan, into incentive
+ * payouts instead (payouts.c). */
 #include "spm-score.h"
 
 #include "diag.h"
@@ -49,6 +50,25 @@ static noreturn void usage(void)
 	       "                            actual moves with the score across owners\n"
 	       "      --outcome METRIC      with --drivers: against METRIC's actual instead\n"
 	       "\n"
+	       "Payouts (instead of scores; e.g. spm-score --plan plan.tsv --roster roster.tsv):\n"
+	       "      --plan FILE           pay each owner by a plan of FILE (plan metric rule\n"
+	       "                            lower upper rate): writes 'owner period plan metric\n"
+	       "                            actual target attainment payout detail'\n"
+	       "      --roster FILE         the owners' plan, incentive and draw columns\n"
+	       "      --plan-name NAME      pay every owner by plan NAME\n"
+	       "      --incentive AMOUNT    target incentive of every owner, for curves\n"
+	       "      --skip-unplanned      leave out owners without a plan (listed on stderr)\n"
+	       "      --rounding MODE       each line rounded once to the cent: half-away\n"
+	       "                            (default, from zero) or half-even\n"
+	       "      --no-draw             ignore the roster's draw column\n"
+	       "      --as-if-attainment F  what-if: pay as if --metric's attainment were F\n"
+	       "      --as-if-actual AMOUNT what-if: pay as if --metric's actual were AMOUNT\n"
+	       "      --metric METRIC       the metric of the what-if (default: the first of\n"
+	       "                            each owner's plan)\n"
+	       "      --against PAID        write only the differences from the payouts of PAID\n"
+	       "                            (may be repeated; rows of one line add up), as\n"
+	       "                            adjustments, with the columns paid and recomputed\n"
+	       "\n"
 	       "Input and output:\n"
 	       "      --fiscal-start M      fiscal year starts in month M (default:\n"
 	       "                            $SPM_FISCAL_START, else 1)\n"
@@ -76,6 +96,8 @@ static noreturn void usage(void)
 enum {
 	OPT_CAP = 256, OPT_FLOOR, OPT_MISSING, OPT_NORMALIZE, OPT_DETAIL, OPT_ROSTER, OPT_GROUP, OPT_BY, OPT_TIERS,
 	OPT_STREAK_TIER, OPT_PREV, OPT_DRIVERS, OPT_OUTCOME, OPT_FISCAL, OPT_THREADS, OPT_REJECT,
+	OPT_PLAN, OPT_PLAN_NAME, OPT_INCENTIVE, OPT_SKIP_UNPLANNED, OPT_ROUNDING, OPT_NO_DRAW, OPT_AS_IF_ATTAINMENT,
+	OPT_AS_IF_ACTUAL, OPT_METRIC, OPT_AGAINST,
 };
 
 static const struct option long_options[] = {
@@ -95,6 +117,16 @@ static const struct option long_options[] = {
 	{ "fiscal-start", required_argument, NULL, OPT_FISCAL },
 	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ "reject", required_argument, NULL, OPT_REJECT },
+	{ "plan", required_argument, NULL, OPT_PLAN },
+	{ "plan-name", required_argument, NULL, OPT_PLAN_NAME },
+	{ "incentive", required_argument, NULL, OPT_INCENTIVE },
+	{ "skip-unplanned", no_argument, NULL, OPT_SKIP_UNPLANNED },
+	{ "rounding", required_argument, NULL, OPT_ROUNDING },
+	{ "no-draw", no_argument, NULL, OPT_NO_DRAW },
+	{ "as-if-attainment", required_argument, NULL, OPT_AS_IF_ATTAINMENT },
+	{ "as-if-actual", required_argument, NULL, OPT_AS_IF_ACTUAL },
+	{ "metric", required_argument, NULL, OPT_METRIC },
+	{ "against", required_argument, NULL, OPT_AGAINST },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -155,19 +187,56 @@ static void check_limits(const struct score_options *o)
 	}
 }
 
+/* A --incentive or what-if amount: a number, 0 or more. */
+static decimal amount_option(const char *option, const char *arg)
+{
+	decimal d;
+	if (decimal_parse(arg, strlen(arg), DECIMAL_POINT, &d) != DECIMAL_OK || decimal_sign(d) < 0)
+		diag_usage("%s: expected a number, 0 or more (\"%s\")", option, arg);
+	return d;
+}
+
+/* The options of --plan: given without it, or with an option that shapes scores, they
+ * are usage errors; so is a what-if of two figures, or one that is also compared. */
+static void check_payout_options(const struct score_options *o, const char *plan_only, const char *scoring)
+{
+	const struct payout_options *p = &o->pay;
+	if (!p->plan) {
+		if (plan_only)
+			diag_usage("%s needs --plan", plan_only);
+		return;
+	}
+	if (scoring)
+		diag_usage("%s shapes the scores stream, not the payouts of --plan", scoring);
+	if (!p->plan_name && !o->roster)
+		diag_usage("--plan needs each owner's plan: --roster FILE (its plan column) or --plan-name NAME");
+	if (p->metric && p->as_if == AS_IF_NONE)
+		diag_usage("--metric names the metric of --as-if-attainment or --as-if-actual");
+	if (p->metric && !is_metric_name(p->metric))
+		diag_usage("--metric: not a metric name (\"%s\")", p->metric);
+	if (p->as_if != AS_IF_NONE && p->nagainst)
+		diag_usage("--against compares payouts with what was paid; a what-if was never paid");
+}
+
 static void parse_options(int argc, char **argv, struct score_options *o, int *first)
 {
 	const char *fiscal = NULL, *tiers = DEFAULT_TIERS, *streak_tier = NULL;
 	bool scores_only = false; /* an option that shapes the scores stream, not the drivers */
+	const char *scoring = NULL;   /* the first option given that shapes scores, for --plan */
+	const char *plan_only = NULL; /* the first option given that only --plan reads */
 	int c;
 	memset(o, 0, sizeof *o);
 	o->threads = online_cpus(8);
 	argv[0] = (char *)diag_program(); /* getopt's own messages name the program, not its path */
 	while ((c = getopt_long(argc, argv, "o:qhV", long_options, NULL)) != -1) {
 		switch (c) {
-		case OPT_CAP: add_limit(&o->caps, &o->ncaps, "--cap", optarg); break;
-		case OPT_FLOOR: add_limit(&o->floors, &o->nfloors, "--floor", optarg); break;
+		case OPT_CAP: add_limit(&o->caps, &o->ncaps, "--cap", optarg); scoring = scoring ? scoring : "--cap"; break;
+		case OPT_FLOOR:
+			add_limit(&o->floors, &o->nfloors, "--floor", optarg);
+			scoring = scoring ? scoring : "--floor";
+			break;
 		case OPT_MISSING:
+			scoring = scoring ? scoring : "--missing";
 			if (strcmp(optarg, "skip") == 0)
 				o->missing = MISSING_SKIP;
 			else if (strcmp(optarg, "floor") == 0)
@@ -176,6 +245,7 @@ static void parse_options(int argc, char **argv, struct score_options *o, int *f
 				diag_usage("--missing: expected skip or floor (\"%s\")", optarg);
 			break;
 		case OPT_NORMALIZE:
+			scoring = scoring ? scoring : "--normalize";
 			if (strcmp(optarg, "zscore") == 0)
 				o->normalize = NORMALIZE_ZSCORE;
 			else if (strcmp(optarg, "percentile") == 0)
@@ -183,18 +253,57 @@ static void parse_options(int argc, char **argv, struct score_options *o, int *f
 			else
 				diag_usage("--normalize: expected zscore or percentile (\"%s\")", optarg);
 			break;
-		case OPT_DETAIL: o->detail = scores_only = true; break;
+		case OPT_DETAIL: o->detail = scores_only = true; scoring = scoring ? scoring : "--detail"; break;
 		case OPT_ROSTER: o->roster = optarg; break;
-		case OPT_GROUP: o->group = optarg; break;
-		case OPT_BY: o->by = optarg; scores_only = true; break;
-		case OPT_TIERS: tiers = optarg; scores_only = true; break;
-		case OPT_STREAK_TIER: streak_tier = optarg; scores_only = true; break;
-		case OPT_PREV: o->prev = optarg; scores_only = true; break;
-		case OPT_DRIVERS: o->drivers = true; break;
-		case OPT_OUTCOME: o->outcome = optarg; break;
+		case OPT_GROUP: o->group = optarg; scoring = scoring ? scoring : "--group"; break;
+		case OPT_BY: o->by = optarg; scores_only = true; scoring = scoring ? scoring : "--by"; break;
+		case OPT_TIERS: tiers = optarg; scores_only = true; scoring = scoring ? scoring : "--tiers"; break;
+		case OPT_STREAK_TIER:
+			streak_tier = optarg;
+			scores_only = true;
+			scoring = scoring ? scoring : "--streak-tier";
+			break;
+		case OPT_PREV: o->prev = optarg; scores_only = true; scoring = scoring ? scoring : "--prev"; break;
+		case OPT_DRIVERS: o->drivers = true; scoring = scoring ? scoring : "--drivers"; break;
+		case OPT_OUTCOME: o->outcome = optarg; scoring = scoring ? scoring : "--outcome"; break;
 		case OPT_FISCAL: fiscal = optarg; break;
 		case OPT_THREADS: o->threads = (size_t)number_option("--threads", optarg, 1, 64); break;
 		case OPT_REJECT: o->reject = optarg; break;
+		case OPT_PLAN: o->pay.plan = optarg; break;
+		case OPT_PLAN_NAME: o->pay.plan_name = optarg; plan_only = plan_only ? plan_only : "--plan-name"; break;
+		case OPT_INCENTIVE:
+			o->pay.incentive = amount_option("--incentive", optarg);
+			o->pay.has_incentive = true;
+			plan_only = plan_only ? plan_only : "--incentive";
+			break;
+		case OPT_SKIP_UNPLANNED:
+			o->pay.skip_unplanned = true;
+			plan_only = plan_only ? plan_only : "--skip-unplanned";
+			break;
+		case OPT_ROUNDING:
+			if (strcmp(optarg, "half-away") == 0)
+				o->pay.rounding = ROUND_HALF_AWAY;
+			else if (strcmp(optarg, "half-even") == 0)
+				o->pay.rounding = ROUND_HALF_EVEN;
+			else
+				diag_usage("--rounding: expected half-away or half-even (\"%s\")", optarg);
+			plan_only = plan_only ? plan_only : "--rounding";
+			break;
+		case OPT_NO_DRAW: o->pay.no_draw = true; plan_only = plan_only ? plan_only : "--no-draw"; break;
+		case OPT_AS_IF_ATTAINMENT: case OPT_AS_IF_ACTUAL:
+			if (o->pay.as_if != AS_IF_NONE)
+				diag_usage("one what-if at a time: --as-if-attainment or --as-if-actual, once");
+			o->pay.as_if = c == OPT_AS_IF_ACTUAL ? AS_IF_ACTUAL : AS_IF_ATTAINMENT;
+			o->pay.as_if_value =
+				amount_option(c == OPT_AS_IF_ACTUAL ? "--as-if-actual" : "--as-if-attainment", optarg);
+			plan_only = plan_only ? plan_only : c == OPT_AS_IF_ACTUAL ? "--as-if-actual" : "--as-if-attainment";
+			break;
+		case OPT_METRIC: o->pay.metric = optarg; plan_only = plan_only ? plan_only : "--metric"; break;
+		case OPT_AGAINST:
+			o->pay.against = xreallocarray(o->pay.against, o->pay.nagainst + 1, sizeof *o->pay.against);
+			o->pay.against[o->pay.nagainst++] = optarg;
+			plan_only = plan_only ? plan_only : "--against";
+			break;
 		case 'o': o->output = optarg; break;
 		case 'q': o->quiet = true; break;
 		case 'h': usage();
@@ -205,9 +314,10 @@ static void parse_options(int argc, char **argv, struct score_options *o, int *f
 		}
 	}
 	o->fiscal_start = fiscal_start_option(fiscal);
+	check_payout_options(o, plan_only, scoring);
 	if (o->group && !o->roster)
 		diag_usage("--group needs --roster (the roster holds each rep's %s)", o->group);
-	if (o->roster && !o->group)
+	if (o->roster && !o->group && !o->pay.plan)
 		diag_usage("--roster is read for --group: name the column to rank within (--group team)");
 	if (o->outcome && !o->drivers)
 		diag_usage("--outcome needs --drivers");
@@ -248,12 +358,13 @@ static void check_output_paths(const struct score_options *o, char *const *files
 {
 	const char *outputs[2] = { o->output, o->reject };
 	const char *names[2] = { "--output", "--reject" };
-	const char *side[2] = { o->roster, o->prev };
+	const char *side[3] = { o->roster, o->prev, o->pay.plan };
+	size_t nside = 3 + o->pay.nagainst;
 	for (int k = 0; k < 2; k++) {
 		if (!outputs[k] || strcmp(outputs[k], "-") == 0)
 			continue;
-		for (size_t i = 0; i < nfiles + 2; i++) {
-			const char *in = i < nfiles ? files[i] : side[i - nfiles];
+		for (size_t i = 0; i < nfiles + nside; i++) {
+			const char *in = i < nfiles ? files[i] : i < nfiles + 3 ? side[i - nfiles] : o->pay.against[i - nfiles - 3];
 			if (in && strcmp(in, "-") != 0 && same_file(in, outputs[k]))
 				diag_usage("%s %s is also an input", names[k], outputs[k]);
 		}
@@ -296,6 +407,12 @@ int main(int argc, char **argv)
 	char *const *files = first < argc ? argv + first : stdin_only;
 	size_t nfiles = first < argc ? (size_t)(argc - first) : 1;
 	check_output_paths(&o, files, nfiles);
+	if (o.pay.plan) {
+		int status = pay_main(&o, files, nfiles);
+		tiers_free(&o.tiers);
+		free(o.pay.against);
+		return status;
+	}
 
 	output_open(&out, o.output);
 	if (o.reject)

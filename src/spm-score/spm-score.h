@@ -1,6 +1,7 @@
 /* spm-score: scorecards, ranks, tiers, trends and drivers from progress rows. main.c reads
  * the options, cards.c the input, score.c scores and ranks the cards, trend.c compares them
- * with earlier periods, write.c writes the scores stream and drivers.c the drivers stream. */
+ * with earlier periods, write.c writes the scores stream and drivers.c the drivers stream.
+ * With --plan, payouts.c pays the cards instead, under the plans of plan.c, by payout.c. */
 #ifndef SPM_SCORE_H
 #define SPM_SCORE_H
 
@@ -27,6 +28,19 @@ struct limit {
  * none, else the default. metric NULL: the limit of metrics no option names. */
 decimal limit_for(const struct limit *l, size_t n, const char *metric, decimal fallback);
 
+/* --plan: incentive payouts instead of scores (payouts.c). */
+enum as_if { AS_IF_NONE, AS_IF_ATTAINMENT, AS_IF_ACTUAL };
+
+struct payout_options {
+	const char *plan, *plan_name, *metric;
+	const char **against; /* paid payouts files, summed (--against, repeated) */
+	size_t nagainst;
+	decimal incentive, as_if_value;
+	bool has_incentive, skip_unplanned, no_draw;
+	enum as_if as_if;
+	enum decimal_rounding rounding;
+};
+
 struct score_options {
 	const char *output, *reject, *roster, *group, *by, *prev, *outcome;
 	struct limit *caps, *floors;
@@ -38,6 +52,7 @@ struct score_options {
 	bool detail, drivers, quiet;
 	int fiscal_start;
 	size_t threads;
+	struct payout_options pay;
 };
 
 enum card_state {
@@ -96,6 +111,10 @@ void write_scores(struct output *out, const struct scoring *sc);
 
 /* drivers.c: the drivers stream. */
 void write_drivers(struct output *out, const struct scoring *sc);
+
+/* payouts.c: the whole of a --plan run, from reading the plan to the summary line;
+ * returns the exit status. */
+int pay_main(const struct score_options *o, char *const *files, size_t nfiles);
 
 /* Shared by the writers: a decimal with places decimals ("-0.0000" never), a count;
  * written, or formatted into buf (the text returned lies in buf, *len bytes). */

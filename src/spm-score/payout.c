@@ -1,0 +1,667 @@
+/* Paying one progress row under a plan, exactly. Every product of the arithmetic keeps all
+ * of its digits (a rate of 0.075 times a band of 41,666.6625 is 3,124.9996875) until the
+ * line's one rounding to the cent; a curve's interpolation is kept as a fraction and
+ * divided once, in that rounding. The detail says in words what was computed, with the
+ * numbers a rep can check on a calculator. No binary floating point anywhere. */
+#include "plan.h"
+
+#include "diag.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- exact amounts: m × 10^-e, built on the core's 128-bit decimal units ---- */
+
+/* Not a second decimal type: the core's decimal keeps 9 decimals, and a product of two of
+ * them has 18. This holds such products (and their sums) without rounding them, so that
+ * a payout is rounded once, to the cent, and never before. */
+struct exact {
+	decimal_units m;
+	int e;
+};
+
+static bool pow10_of(int n, decimal_units *out)
+{
+	if (n < 0 || n > 38)
+		return false;
+	decimal_units p = 1;
+	while (n-- > 0)
+		p *= 10;
+	*out = p;
+	return true;
+}
+
+/* Trailing zeros dropped, so that products stay small. Most amounts fit 64 bits, where
+ * a division is a fraction of the cost of a 128-bit one. */
+static struct exact ex_norm(struct exact a)
+{
+	if (a.m == 0)
+		a.e = 0;
+	if (a.m >= INT64_MIN && a.m <= INT64_MAX) {
+		int64_t m = (int64_t)a.m;
+		while (a.e >= 4 && m % 10000 == 0) {
+			m /= 10000;
+			a.e -= 4;
+		}
+		while (a.e > 0 && m % 10 == 0) {
+			m /= 10;
+			a.e--;
+		}
+		a.m = m;
+		return a;
+	}
+	while (a.e > 0 && a.m % 10 == 0) {
+		a.m /= 10;
+		a.e--;
+	}
+	return a;
+}
+
+static struct exact ex_of(decimal d)
+{
+	struct exact a = { d.units, DECIMAL_PLACES };
+	return ex_norm(a);
+}
+
+static struct exact ex_int(int n)
+{
+	struct exact a = { n, 0 };
+	return a;
+}
+
+/* a's digits at e decimals (e >= a.e). */
+static bool ex_at(struct exact a, int e, decimal_units *m)
+{
+	decimal_units p;
+	return pow10_of(e - a.e, &p) && !__builtin_mul_overflow(a.m, p, m);
+}
+
+static bool ex_add(struct exact a, struct exact b, struct exact *out)
+{
+	int e = a.e > b.e ? a.e : b.e;
+	decimal_units x, y;
+	if (!ex_at(a, e, &x) || !ex_at(b, e, &y) || __builtin_add_overflow(x, y, &out->m))
+		return false;
+	out->e = e;
+	*out = ex_norm(*out);
+	return true;
+}
+
+static bool ex_sub(struct exact a, struct exact b, struct exact *out)
+{
+	int e = a.e > b.e ? a.e : b.e;
+	decimal_units x, y;
+	if (!ex_at(a, e, &x) || !ex_at(b, e, &y) || __builtin_sub_overflow(x, y, &out->m))
+		return false;
+	out->e = e;
+	*out = ex_norm(*out);
+	return true;
+}
+
+static bool ex_mul(struct exact a, struct exact b, struct exact *out)
+{
+	if (__builtin_mul_overflow(a.m, b.m, &out->m))
+		return false;
+	out->e = a.e + b.e;
+	*out = ex_norm(*out);
+	return out->e <= 38;
+}
+
+static int ex_sign(struct exact a)
+{
+	return (a.m > 0) - (a.m < 0);
+}
+
+/* *c = sign(a - b); false on overflow. */
+static bool ex_cmp(struct exact a, struct exact b, int *c)
+{
+	struct exact d;
+	if (!ex_sub(a, b, &d))
+		return false;
+	*c = ex_sign(d);
+	return true;
+}
+
+/* n ÷ d rounded to an integer by mode; d != 0 (the core's rule, for these digits). */
+static decimal_units divide_rounded(decimal_units n, decimal_units d, enum decimal_rounding mode)
+{
+	__extension__ typedef unsigned __int128 uunits;
+	decimal_units q = n / d, r = n % d;
+	if (r == 0)
+		return q;
+	uunits ar = r < 0 ? (uunits)0 - (uunits)r : (uunits)r;
+	uunits ad = d < 0 ? (uunits)0 - (uunits)d : (uunits)d;
+	uunits twice = ar * 2;
+	if (twice > ad || (twice == ad && (mode == ROUND_HALF_AWAY || q % 2 != 0)))
+		q += (n < 0) != (d < 0) ? -1 : 1;
+	return q;
+}
+
+/* n ÷ d (d > 0) rounded once to places decimals (0..9), as a core decimal. */
+static bool ex_div_round(struct exact n, struct exact d, int places, enum decimal_rounding mode, decimal *out)
+{
+	/* n ÷ d × 10^places = n.m × 10^(d.e − n.e + places) ÷ d.m */
+	int k = d.e - n.e + places;
+	decimal_units num = n.m, den = d.m, p, q;
+	if (den <= 0)
+		return false;
+	if (k >= 0) {
+		if (!pow10_of(k, &p) || __builtin_mul_overflow(num, p, &num))
+			return false;
+	} else if (!pow10_of(-k, &p) || __builtin_mul_overflow(den, p, &den)) {
+		return false;
+	}
+	q = divide_rounded(num, den, mode);
+	const decimal_units limit = (decimal_units)10000000000000000000u * 10000000000000000000u; /* 10^38 */
+	return pow10_of(DECIMAL_PLACES - places, &p) && !__builtin_mul_overflow(q, p, &out->units) &&
+	       out->units <= limit && out->units >= -limit;
+}
+
+/* ---- text ---- */
+
+/* Every text function accepts NULL, and then does nothing: a payout computed only for
+ * its amount (the first pass over the cards) builds no words. */
+void text_clear(struct text *t)
+{
+	if (!t)
+		return;
+	t->len = 0;
+	if (t->s)
+		t->s[0] = '\0';
+}
+
+void text_free(struct text *t)
+{
+	free(t->s);
+	memset(t, 0, sizeof *t);
+}
+
+void text_add(struct text *t, const char *s, size_t len)
+{
+	if (!t)
+		return;
+	xgrow((void **)&t->s, &t->cap, t->len + len + 1, 1);
+	memcpy(t->s + t->len, s, len);
+	t->len += len;
+	t->s[t->len] = '\0';
+}
+
+void text_str(struct text *t, const char *s)
+{
+	if (t)
+		text_add(t, s, strlen(s));
+}
+
+/* Every digit of a, at least min_places decimals, thousands grouped with commas. */
+static void text_exact(struct text *t, struct exact a, int min_places)
+{
+	__extension__ typedef unsigned __int128 uunits;
+	char digits[48], out[128];
+	int n = 0, k = 0;
+	if (!t)
+		return;
+	uunits mag = a.m < 0 ? (uunits)0 - (uunits)a.m : (uunits)a.m;
+	if (mag <= UINT64_MAX) { /* least significant first */
+		uint64_t m = (uint64_t)mag;
+		do {
+			digits[n++] = (char)('0' + (int)(m % 10));
+			m /= 10;
+		} while (m);
+	} else {
+		do {
+			digits[n++] = (char)('0' + (int)(mag % 10));
+			mag /= 10;
+		} while (mag);
+	}
+	while (n <= a.e)
+		digits[n++] = '0';
+	if (a.m < 0)
+		out[k++] = '-';
+	int whole = n - a.e;
+	for (int i = 0; i < whole; i++) {
+		if (i && (whole - i) % 3 == 0)
+			out[k++] = ',';
+		out[k++] = digits[n - 1 - i];
+	}
+	if (a.e > 0 || min_places > 0)
+		out[k++] = '.';
+	for (int i = a.e - 1; i >= 0; i--)
+		out[k++] = digits[i];
+	for (int i = a.e; i < min_places && k < (int)sizeof out; i++)
+		out[k++] = '0';
+	text_add(t, out, (size_t)k);
+}
+
+void text_number(struct text *t, decimal d, int min_places)
+{
+	text_exact(t, ex_of(d), min_places);
+}
+
+void text_money(struct text *t, decimal d)
+{
+	text_exact(t, ex_of(d), 2);
+}
+
+/* A plan's figures take as few decimals as they need (8%, 7.5%); attainments 2. */
+void text_percent(struct text *t, decimal f, int min_places)
+{
+	struct exact p;
+	if (!t)
+		return;
+	if (ex_mul(ex_of(f), ex_int(100), &p))
+		text_exact(t, p, min_places);
+	else
+		text_exact(t, ex_of(f), 0); /* too large to be a percentage: the fraction itself */
+	text_add(t, "%", 1);
+}
+
+/* ---- one line ---- */
+
+/* What the line's parts add up to: num ÷ den (den is 1 but for a curve). */
+struct line_sum {
+	struct exact num, den;
+	int terms;
+	struct text *t;     /* the terms, joined by " + " */
+	struct text *notes; /* remarks in brackets after the result, joined by "; " */
+};
+
+static void add_term_start(struct line_sum *ls)
+{
+	if (ls->terms++)
+		text_str(ls->t, " + ");
+}
+
+static void add_note_start(struct line_sum *ls)
+{
+	if (ls->notes)
+		text_str(ls->notes, ls->notes->len ? "; " : " (");
+}
+
+/* Marginal bands: each band's rate on the part of the actual that falls in it,
+ * [lower × target, upper × target). */
+static bool pay_rate(const struct plan_metric *m, const struct payout_input *in, struct line_sum *ls)
+{
+	struct exact actual = ex_of(in->actual), target = ex_of(in->target);
+	for (size_t i = 0; i < m->nsteps; i++) {
+		const struct plan_rule *b = &m->step[i];
+		struct exact lo, hi, top = actual, part, pay;
+		int c;
+		if (!ex_mul(ex_of(b->lower), target, &lo))
+			return false;
+		if (!b->unbounded) {
+			if (!ex_mul(ex_of(b->upper), target, &hi) || !ex_cmp(top, hi, &c))
+				return false;
+			if (c > 0)
+				top = hi;
+		}
+		if (!ex_sub(top, lo, &part))
+			return false;
+		if (ex_sign(part) <= 0)
+			continue;
+		add_term_start(ls);
+		text_percent(ls->t, b->rate, 0);
+		text_str(ls->t, " × ");
+		text_exact(ls->t, part, 2);
+		if (!ex_mul(ex_of(b->rate), part, &pay) || !ex_add(ls->num, pay, &ls->num))
+			return false;
+	}
+	if (ls->terms == 0) { /* nothing above 0 */
+		add_term_start(ls);
+		text_percent(ls->t, m->step[0].rate, 0);
+		text_str(ls->t, " × 0.00");
+		if (decimal_sign(in->actual) < 0) {
+			add_note_start(ls);
+			text_str(ls->notes, "an actual below 0 pays nothing");
+		}
+	}
+	return true;
+}
+
+/* Retroactive tiers: the rate of the highest band the attainment reached, on the whole
+ * actual. */
+static bool pay_retro(const struct plan_metric *m, const struct payout_input *in, struct line_sum *ls)
+{
+	const struct plan_rule *band = &m->step[0];
+	for (size_t i = 1; i < m->nsteps; i++)
+		if (decimal_cmp(in->attainment, m->step[i].lower) >= 0)
+			band = &m->step[i];
+	decimal base = decimal_sign(in->actual) > 0 ? in->actual : decimal_zero();
+	add_term_start(ls);
+	text_percent(ls->t, band->rate, 0);
+	text_str(ls->t, " × ");
+	text_money(ls->t, base);
+	text_str(ls->t, " (retroactive: attainment ");
+	text_percent(ls->t, in->attainment, 2);
+	text_str(ls->t, " is in the band from ");
+	text_percent(ls->t, band->lower, 0);
+	if (band->unbounded) {
+		text_str(ls->t, " up)");
+	} else {
+		text_str(ls->t, " to ");
+		text_percent(ls->t, band->upper, 0);
+		text_str(ls->t, ")");
+	}
+	if (decimal_sign(in->actual) < 0) {
+		add_note_start(ls);
+		text_str(ls->notes, "an actual below 0 pays nothing");
+	}
+	struct exact pay;
+	return ex_mul(ex_of(band->rate), ex_of(base), &pay) && ex_add(ls->num, pay, &ls->num);
+}
+
+static void text_point(struct text *t, const struct plan_rule *p)
+{
+	text_percent(t, p->lower, 0);
+	text_str(t, " → ");
+	text_percent(t, p->rate, 0);
+}
+
+/* A payout curve: the share of the target incentive at the attainment, on the straight
+ * line between the two points around it, flat before the first point and after the last. */
+static bool pay_curve(const struct plan_metric *m, const struct payout_input *in, struct line_sum *ls)
+{
+	const struct plan_rule *p = m->step, *first = &p[0], *last = &p[m->nsteps - 1];
+	decimal a = in->attainment;
+	struct exact y = ex_of(first->rate), den = ex_int(1), share;
+	struct text where_text = { NULL, 0, 0 }, *where = ls->t ? &where_text : NULL;
+	size_t seg = 0;
+	if (decimal_cmp(a, first->lower) <= 0 || m->nsteps == 1) {
+		const struct plan_rule *at = decimal_cmp(a, first->lower) <= 0 ? first : last;
+		y = ex_of(at->rate);
+		text_str(where, decimal_cmp(a, at->lower) < 0 ? "below the curve's first point "
+				 : decimal_cmp(a, at->lower) == 0 ? "at the curve's point "
+								   : "beyond the curve's last point ");
+		text_point(where, at);
+	} else if (decimal_cmp(a, last->lower) >= 0) {
+		y = ex_of(last->rate);
+		text_str(where, decimal_cmp(a, last->lower) == 0 ? "at the curve's point " : "beyond the curve's last point ");
+		text_point(where, last);
+	} else {
+		while (decimal_cmp(a, p[seg + 1].lower) >= 0)
+			seg++;
+		const struct plan_rule *lo = &p[seg], *hi = &p[seg + 1];
+		if (decimal_cmp(a, lo->lower) == 0) {
+			y = ex_of(lo->rate);
+			text_str(where, "at the curve's point ");
+			text_point(where, lo);
+		} else {
+			/* y = (y0 × (x1 − x0) + (y1 − y0) × (a − x0)) ÷ (x1 − x0) */
+			struct exact dx, dy, da, rise;
+			if (!ex_sub(ex_of(hi->lower), ex_of(lo->lower), &dx) || !ex_sub(ex_of(hi->rate), ex_of(lo->rate), &dy) ||
+			    !ex_sub(ex_of(a), ex_of(lo->lower), &da) || !ex_mul(dy, da, &rise) ||
+			    !ex_mul(ex_of(lo->rate), dx, &y) || !ex_add(y, rise, &y)) {
+				text_free(&where_text);
+				return false;
+			}
+			den = dx;
+			text_str(where, "between the curve's points ");
+			text_point(where, lo);
+			text_str(where, " and ");
+			text_point(where, hi);
+		}
+	}
+	/* the share as a percentage: exact when it ends, else to 4 decimals with ≈ */
+	struct exact pct, back;
+	decimal shown = decimal_zero();
+	int c = 1;
+	if (ls->t && !(ex_mul(y, ex_int(100), &pct) && ex_div_round(pct, den, 9, ROUND_HALF_AWAY, &shown) &&
+		       ex_mul(ex_of(shown), den, &back) && ex_cmp(back, pct, &c))) {
+		text_free(&where_text);
+		return false;
+	}
+	add_term_start(ls);
+	if (c != 0) {
+		text_str(ls->t, "≈ ");
+		text_exact(ls->t, ex_of(decimal_round(shown, 4, ROUND_HALF_AWAY)), 4);
+	} else {
+		text_exact(ls->t, ex_of(shown), 0);
+	}
+	text_str(ls->t, "% of the target incentive ");
+	text_money(ls->t, in->incentive);
+	text_str(ls->t, " (attainment ");
+	text_percent(ls->t, a, 2);
+	text_str(ls->t, " ");
+	text_add(ls->t, where_text.s, where_text.len);
+	text_str(ls->t, ")");
+	text_free(&where_text);
+	ls->den = den;
+	return ex_mul(ex_of(in->incentive), y, &share) && ex_add(ls->num, share, &ls->num);
+}
+
+static bool pay_bonuses(const struct plan_metric *m, const struct payout_input *in, struct line_sum *ls)
+{
+	for (size_t i = 0; i < m->nbonus; i++) {
+		const struct plan_rule *b = &m->bonus[i];
+		if (decimal_cmp(in->attainment, b->lower) >= 0) {
+			struct exact amount;
+			add_term_start(ls);
+			text_str(ls->t, "bonus ");
+			text_money(ls->t, b->rate);
+			text_str(ls->t, " (attainment ");
+			text_percent(ls->t, in->attainment, 2);
+			text_str(ls->t, " ≥ ");
+			text_percent(ls->t, b->lower, 0);
+			text_str(ls->t, ")");
+			if (!ex_mul(ex_of(b->rate), ls->den, &amount) || !ex_add(ls->num, amount, &ls->num))
+				return false;
+		} else {
+			add_note_start(ls);
+			text_str(ls->notes, "no bonus ");
+			text_money(ls->notes, b->rate);
+			text_str(ls->notes, ": attainment ");
+			text_percent(ls->notes, in->attainment, 2);
+			text_str(ls->notes, " < ");
+			text_percent(ls->notes, b->lower, 0);
+		}
+	}
+	return true;
+}
+
+/* The sum, the cap, the one rounding: " = 10,400.00 (cap 50,000.00 not reached)". */
+static bool finish_line(const struct plan_metric *m, struct line_sum *ls, enum decimal_rounding mode, decimal *payout)
+{
+	decimal exact9;
+	struct exact back, value = ls->num;
+	int c = 1;
+	bool shown_exact = false;
+	if (!ex_div_round(ls->num, ls->den, 2, mode, payout))
+		return false;
+	if (ls->t) {
+		/* den 1: num is the sum, every digit of it; a curve's sum is shown in full when it
+		 * ends within 9 decimals, else as rounded */
+		bool whole_den = ls->den.m == 1 && ls->den.e == 0;
+		if (!whole_den && (!ex_div_round(ls->num, ls->den, 9, ROUND_HALF_AWAY, &exact9) ||
+				   !ex_mul(ex_of(exact9), ls->den, &back) || !ex_cmp(back, ls->num, &c)))
+			return false;
+		shown_exact = whole_den || c == 0;
+		if (!whole_den)
+			value = ex_of(exact9);
+		text_str(ls->t, " = ");
+		if (shown_exact)
+			text_exact(ls->t, value, 2);
+		else
+			text_money(ls->t, *payout);
+	}
+	bool capped = false;
+	if (m->has_cap) {
+		struct exact limit;
+		if (!ex_mul(ex_of(m->cap.rate), ls->den, &limit) || !ex_cmp(ls->num, limit, &c))
+			return false;
+		capped = c > 0;
+	}
+	if (capped) {
+		*payout = m->cap.rate;
+		text_str(ls->t, ", capped at ");
+		text_money(ls->t, m->cap.rate);
+	} else if (shown_exact && value.e > 2) {
+		text_str(ls->t, ", rounded to ");
+		text_money(ls->t, *payout);
+	}
+	if (m->has_cap && !capped) {
+		add_note_start(ls);
+		text_str(ls->notes, "cap ");
+		text_money(ls->notes, m->cap.rate);
+		text_str(ls->notes, " not reached");
+	}
+	return true;
+}
+
+enum payout_status payout_line(const struct plan_metric *m, const struct payout_input *in, enum decimal_rounding mode,
+			       decimal *payout, struct text *detail)
+{
+	text_clear(detail);
+	*payout = decimal_zero();
+	if (!in->has_attainment) {
+		text_str(detail, "no attainment (no target, or nothing measured): nothing paid");
+		return PAYOUT_OK;
+	}
+	if (m->base == RULE_RATE || m->base == RULE_RETRO) {
+		if (in->lower)
+			return PAYOUT_LOWER;
+		if (!in->has_actual)
+			return PAYOUT_NO_ACTUAL;
+		if (m->base == RULE_RATE && (!in->has_target || decimal_sign(in->target) <= 0))
+			return PAYOUT_NO_TARGET;
+	}
+	if (m->base == RULE_CURVE && !in->has_incentive)
+		return PAYOUT_NO_INCENTIVE;
+	if (m->has_threshold && decimal_cmp(in->attainment, m->threshold.lower) < 0) {
+		text_str(detail, "threshold ");
+		text_percent(detail, m->threshold.lower, 0);
+		text_str(detail, " not reached (attainment ");
+		text_percent(detail, in->attainment, 2);
+		text_str(detail, "): 0.00");
+		return PAYOUT_OK;
+	}
+	struct text notes = { NULL, 0, 0 };
+	struct line_sum ls = { ex_int(0), ex_int(1), 0, detail, detail ? &notes : NULL };
+	if (m->has_threshold) {
+		add_note_start(&ls);
+		text_str(&notes, "threshold ");
+		text_percent(&notes, m->threshold.lower, 0);
+		text_str(&notes, " reached");
+	}
+	bool ok = m->base == RULE_RATE    ? pay_rate(m, in, &ls)
+		  : m->base == RULE_RETRO ? pay_retro(m, in, &ls)
+		  : m->base == RULE_CURVE ? pay_curve(m, in, &ls)
+					  : true;
+	ok = ok && pay_bonuses(m, in, &ls);
+	if (ok && ls.terms == 0) { /* bonuses only, none reached: the notes say why */
+		if (detail)
+			text_add(detail, notes.s + 2, notes.len - 2); /* without the " (" */
+		text_free(&notes);
+		return PAYOUT_OK;
+	}
+	ok = ok && finish_line(m, &ls, mode, payout);
+	if (ok && notes.len) {
+		text_add(detail, notes.s, notes.len);
+		text_str(detail, ")");
+	}
+	text_free(&notes);
+	return ok ? PAYOUT_OK : PAYOUT_OVERFLOW;
+}
+
+/* ---- totals and draws ---- */
+
+bool payout_total(const struct plan *p, const decimal *line, size_t n, decimal *total, struct text *t)
+{
+	decimal sum = decimal_zero();
+	text_clear(t);
+	for (size_t i = 0; i < n; i++) {
+		if (!decimal_add(sum, line[i], &sum))
+			return false;
+		if (i)
+			text_str(t, " + ");
+		text_money(t, line[i]);
+	}
+	if (n == 0)
+		text_str(t, "no goal here that the plan pays: 0.00");
+	else if (n > 1) {
+		text_str(t, " = ");
+		text_money(t, sum);
+	}
+	*total = sum;
+	if (!p->has_cap)
+		return true;
+	if (decimal_cmp(sum, p->cap.rate) > 0) {
+		*total = p->cap.rate;
+		text_str(t, ", capped at ");
+		text_money(t, p->cap.rate);
+	} else {
+		text_str(t, " (cap ");
+		text_money(t, p->cap.rate);
+		text_str(t, " not reached)");
+	}
+	return true;
+}
+
+void payout_total_draw(struct text *t, decimal earned, decimal draw_line, decimal paid)
+{
+	if (decimal_is_zero(draw_line))
+		return;
+	decimal shown = draw_line;
+	struct text alone = { NULL, 0, 0 };
+	text_money(&alone, earned);
+	if (t->len == alone.len && memcmp(t->s, alone.s, alone.len) == 0)
+		text_clear(t); /* one line and no cap: "earned" says it */
+	text_free(&alone);
+	text_str(t, t->len ? "; earned " : "earned ");
+	text_money(t, earned);
+	if (decimal_sign(draw_line) > 0) {
+		text_str(t, " + draw advance ");
+	} else {
+		text_str(t, " - draw recovered ");
+		shown.units = -shown.units;
+	}
+	text_money(t, shown);
+	text_str(t, " = ");
+	text_money(t, paid);
+}
+
+bool payout_draw(decimal draw, decimal earned, decimal *balance, decimal *line, struct text *t)
+{
+	decimal gap, owed = *balance;
+	text_clear(t);
+	if (decimal_cmp(earned, draw) < 0) { /* advanced up to the draw, and owed */
+		if (!decimal_sub(draw, earned, &gap) || !decimal_add(*balance, gap, balance))
+			return false;
+		*line = gap;
+		text_str(t, "draw ");
+		text_money(t, draw);
+		text_str(t, " - earned ");
+		text_money(t, earned);
+		text_str(t, " = ");
+		text_money(t, gap);
+		text_str(t, " advanced; owed ");
+		text_money(t, *balance);
+		return true;
+	}
+	if (!decimal_sub(earned, draw, &gap))
+		return false;
+	*line = decimal_zero();
+	text_str(t, "earned ");
+	text_money(t, earned);
+	if (decimal_sign(owed) <= 0) {
+		text_str(t, " ≥ draw ");
+		text_money(t, draw);
+		text_str(t, ": nothing advanced, nothing owed");
+		return true;
+	}
+	/* repaid from the excess over the draw only: the draw itself is never taken back */
+	decimal recovered = decimal_cmp(gap, owed) < 0 ? gap : owed;
+	if (!decimal_sub(owed, recovered, balance))
+		return false;
+	line->units = -recovered.units;
+	text_str(t, " - draw ");
+	text_money(t, draw);
+	text_str(t, " = ");
+	text_money(t, gap);
+	text_str(t, " above the draw; recovered ");
+	text_money(t, recovered);
+	text_str(t, " of ");
+	text_money(t, owed);
+	text_str(t, " owed; owed ");
+	text_money(t, *balance);
+	return true;
+}
