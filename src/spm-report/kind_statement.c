@@ -36,7 +36,14 @@ static int cmp_lines(const void *pa, const void *pb)
 	if (a->total != b->total)
 		return a->total ? 1 : -1;
 	int c = name_cmp(sort_report->names, a->plan, b->plan);
-	return c ? c : name_cmp(sort_report->names, a->metric, b->metric);
+	if (c)
+		return c;
+	/* spm-score's own lines (*draw) come after the metrics they settle */
+	bool a_own = a->metric != NONE && sort_report->names->s[a->metric][0] == '*';
+	bool b_own = b->metric != NONE && sort_report->names->s[b->metric][0] == '*';
+	if (a_own != b_own)
+		return a_own ? 1 : -1;
+	return name_cmp(sort_report->names, a->metric, b->metric);
 }
 
 size_t *payout_lines(const struct report *r, size_t owner, struct period p, size_t *n)
