@@ -4,6 +4,10 @@
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share
+# where bash-completion and zsh look for completions of commands installed in PREFIX
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR  ?= $(DATADIR)/zsh/site-functions
 CC      ?= cc
 OPT     ?= -O2
 CFLAGS  ?= $(OPT) -g
@@ -16,6 +20,8 @@ B       ?= build
 BIN     ?= bin
 
 PROGRAMS = spm-track spm-goal spm-score spm-report
+# POSIX sh scripts installed beside the programs (scripts/NAME)
+SCRIPTS  = spm-weekly spm-quarter-close
 LIB_SRC  = $(wildcard src/lib/*.c)
 LIB_OBJ  = $(LIB_SRC:src/lib/%.c=$(B)/lib/%.o)
 LIB_HDR  = $(wildcard src/lib/*.h)
@@ -24,7 +30,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 MAN1     = $(wildcard man/*.1)
 MAN7     = $(wildcard man/*.7)
 
-.PHONY: all deps check unit cli sanitize clang fuzz demo bench install uninstall clean lint-man
+.PHONY: all deps check unit cli test-scripts sanitize clang fuzz demo bench install uninstall clean lint-man
 
 all: deps $(PROGRAMS:%=$(BIN)/%) $(BIN)/gen-deals
 
@@ -69,6 +75,7 @@ $(B)/tests/test_report: $(wildcard src/spm-report/*.c src/spm-report/*.h)
 check: deps
 	@sh scripts/deps.sh test
 	$(MAKE) unit cli
+	$(MAKE) test-scripts
 	$(MAKE) sanitize
 	$(MAKE) clang
 	@if command -v man >/dev/null 2>&1; then $(MAKE) --no-print-directory lint-man; \
@@ -89,6 +96,12 @@ unit: $(UNIT_BIN)
 cli: $(PROGRAMS:%=$(BIN)/%) $(BIN)/gen-deals
 	@sh tests/cli/run.sh $(BIN)
 
+# The automation around the programs (tests/scripts/): spm-weekly and spm-quarter-close
+# end to end on the demo data, the examples, the bash and zsh completions, install and
+# uninstall into a DESTDIR, and shellcheck.
+test-scripts: $(PROGRAMS:%=$(BIN)/%) $(BIN)/gen-deals
+	@sh tests/scripts/run.sh $(BIN)
+
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 sanitize:
 	$(MAKE) B=build/san BIN=build/san/bin CFLAGS="$(SAN_FLAGS)" \
@@ -104,15 +117,35 @@ demo: all
 bench: all
 	@bash scripts/bench.sh
 
+# Programs and scripts in BINDIR, manual pages, and the completions: bash-completion loads
+# BASHCOMPDIR/NAME when NAME is first completed (one file, linked under every name), zsh
+# finds _spm in ZSHCOMPDIR, which is in its fpath.
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
-	install -m 755 $(PROGRAMS:%=$(BIN)/%) $(DESTDIR)$(BINDIR)/
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 755 $(PROGRAMS:%=$(BIN)/%) $(SCRIPTS:%=scripts/%) $(DESTDIR)$(BINDIR)/
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+	install -m 644 completions/spm.bash $(DESTDIR)$(BASHCOMPDIR)/spm-track
+	for p in $(filter-out spm-track,$(PROGRAMS) $(SCRIPTS)); do \
+		ln -sf spm-track $(DESTDIR)$(BASHCOMPDIR)/$$p || exit 1; done
+	install -m 644 completions/_spm $(DESTDIR)$(ZSHCOMPDIR)/_spm
 
+# Removes every file install put in place. Into a DESTDIR (a staging tree, which install
+# made), it also removes the folders left empty up to DESTDIR, so that nothing is left
+# behind; into a live system it leaves shared folders such as /usr/local/bin alone.
 uninstall:
-	rm -f $(PROGRAMS:%=$(DESTDIR)$(BINDIR)/%)
+	rm -f $(PROGRAMS:%=$(DESTDIR)$(BINDIR)/%) $(SCRIPTS:%=$(DESTDIR)$(BINDIR)/%)
 	rm -f $(MAN1:man/%=$(DESTDIR)$(MANDIR)/man1/%) $(MAN7:man/%=$(DESTDIR)$(MANDIR)/man7/%)
+	rm -f $(PROGRAMS:%=$(DESTDIR)$(BASHCOMPDIR)/%) $(SCRIPTS:%=$(DESTDIR)$(BASHCOMPDIR)/%)
+	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_spm
+	@if [ -n "$(DESTDIR)" ]; then \
+		for d in $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
+			$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR); do \
+			while case $$d in "$(DESTDIR)"/?*) true ;; *) false ;; esac && \
+				rmdir "$$d" 2>/dev/null; do d=$$(dirname "$$d"); done; \
+		done; \
+	fi
 
 lint-man:
 	@for m in $(MAN1) $(MAN7); do \

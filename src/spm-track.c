@@ -4,6 +4,7 @@
 #include "diag.h"
 #include "goals.h"
 #include "input.h"
+#include "meter.h"
 #include "metrics.h"
 #include "options.h"
 #include "output.h"
@@ -20,6 +21,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* ---- the columns of an export ---- */
 
@@ -83,6 +85,7 @@ struct track_options {
 	const char *reject, *output;
 	size_t threads;
 	bool quiet;
+	bool progress; /* --progress: the meter even off a terminal, and after --quiet */
 	/* progress against goals */
 	const char *goals, *reject_goals, *holidays;
 	spm_day as_of;
@@ -133,6 +136,7 @@ struct job {
 	size_t nlevels;
 	bool regroup;             /* actuals input: periods regrouped into the calendars */
 	struct goal_plan *goals; /* NULL without --goals */
+	struct meter *meter;     /* progress on standard error, or NULL */
 };
 
 /* Accumulators for one owner and period of an export. */
@@ -277,7 +281,10 @@ static noreturn void usage(void)
 	       "  -o, --output FILE         write to FILE atomically instead of standard output\n"
 	       "      --reject FILE         write bad rows to FILE with a reason and go on\n"
 	       "      --threads N           read big files with N threads (default: cores, up to 8)\n"
-	       "  -q, --quiet               no summary line on standard error\n"
+	       "      --progress            show progress (rows, MB/s, percent) on standard error\n"
+	       "                            even when it is not a terminal (default: on a\n"
+	       "                            terminal, for inputs that take more than a second)\n"
+	       "  -q, --quiet               no summary line, and no progress unless --progress\n"
 	       "  -h, --help                display this help and exit\n"
 	       "  -V, --version             output version information and exit\n"
 	       "\n"
@@ -298,7 +305,7 @@ enum {
 	OPT_WON, OPT_LOST, OPT_METRICS, OPT_METRICS_FILE, OPT_GRAIN, OPT_PERIOD, OPT_FROM, OPT_TO,
 	OPT_FISCAL, OPT_DATE_FORMAT, OPT_DECIMAL_COMMA, OPT_ROSTER, OPT_LEVEL, OPT_REJECT, OPT_THREADS,
 	OPT_GOALS, OPT_AS_OF, OPT_WORKDAYS, OPT_HOLIDAYS, OPT_ALL, OPT_REJECT_GOALS, OPT_ACHIEVED, OPT_AHEAD,
-	OPT_ON_TRACK,
+	OPT_ON_TRACK, OPT_PROGRESS,
 };
 
 static const struct option long_options[] = {
@@ -336,6 +343,7 @@ static const struct option long_options[] = {
 	{ "ahead", required_argument, NULL, OPT_AHEAD },
 	{ "on-track", required_argument, NULL, OPT_ON_TRACK },
 	{ "output", required_argument, NULL, 'o' },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -409,6 +417,7 @@ static int parse_options(int argc, char **argv, struct track_options *opt)
 		case OPT_AHEAD: opt->thresholds.ahead = threshold_option("--ahead", optarg); goal_only = true; break;
 		case OPT_ON_TRACK: opt->thresholds.on_track = threshold_option("--on-track", optarg); goal_only = true; break;
 		case 'o': opt->output = optarg; break;
+		case OPT_PROGRESS: opt->progress = true; break;
 		case 'q': opt->quiet = true; break;
 		case 'h': usage();
 		case 'V': print_version();
@@ -2139,7 +2148,10 @@ static void read_input(struct job *job, const struct mapping *map, const char *p
 		chunks[i].ctx = &states[i];
 	}
 	struct scan_options so = { wanted, job->reject != NULL, kind == INPUT_EXPORT ? export_row : actuals_row };
+	if (job->meter)
+		source_set_progress(src, meter_block, job->meter);
 	source_scan(src, &so, chunks, n);
+	meter_clear(job->meter); /* a diagnostic or the next file's line starts clean */
 	for (size_t i = 0; i < n; i++) {
 		if (!chunks[i].used)
 			continue;
@@ -2171,6 +2183,30 @@ static void read_input(struct job *job, const struct mapping *map, const char *p
 		*first_header = copy;
 	}
 	source_close(src);
+}
+
+/* The bytes the inputs hold, for the meter's percent: 0 (not known) as soon as one of
+ * them is not a regular file (a pipe, standard input from a terminal). */
+static uint64_t input_bytes(char **files, size_t nfiles)
+{
+	uint64_t total = 0;
+	for (size_t i = 0; i < nfiles; i++) {
+		struct stat st;
+		int r = strcmp(files[i], "-") == 0 ? fstat(STDIN_FILENO, &st) : stat(files[i], &st);
+		if (r != 0 || !S_ISREG(st.st_mode))
+			return 0;
+		total += (uint64_t)st.st_size;
+	}
+	return total;
+}
+
+/* Progress is on by default on a terminal only (never into a pipe or a log); --quiet
+ * turns it off; --progress forces it on, after --quiet too. */
+static enum meter_mode progress_mode(const struct track_options *opt)
+{
+	if (opt->progress)
+		return METER_ON;
+	return opt->quiet ? METER_OFF : METER_AUTO;
 }
 
 static void print_summary(const struct tally *t)
@@ -2358,8 +2394,11 @@ int main(int argc, char **argv)
 	}
 	plan_groups(&job, job.goals);
 
+	job.meter = meter_new(diag_program(), progress_mode(&opt), STDERR_FILENO, input_bytes(files, nfiles));
 	for (size_t i = 0; i < nfiles; i++)
 		read_input(&job, &map, files[i], &first_header, &all);
+	meter_finish(job.meter);
+	job.meter = NULL;
 	if (job.kind == INPUT_EXPORT)
 		count_distinct(&all);
 	if (job.goals)

@@ -36,6 +36,8 @@ struct source {
 	size_t nbounds;
 	bool allow_empty;       /* no header at all is not an error (source_open_optional) */
 	bool empty;
+	block_fn on_block;      /* progress hook (source_set_progress), or NULL */
+	void *block_ctx;
 };
 
 /* ---- small helpers ---- */
@@ -484,6 +486,7 @@ struct chunk_reader {
 	uint64_t terminators;   /* record ends and blank lines seen by the parser */
 	bool handed_over;       /* the fast path gave the rest of the chunk to libcsv */
 	size_t carry;           /* bytes of an unfinished record at the start of buf */
+	uint64_t rows_unreported; /* rows delivered since the last progress call */
 };
 
 static bool column_wanted(const struct chunk_reader *r, size_t i)
@@ -494,8 +497,17 @@ static bool column_wanted(const struct chunk_reader *r, size_t i)
 	return o->wanted == NULL || o->wanted[i] || o->keep_extra;
 }
 
+/* Tells the progress hook, if any, about a block read and the rows delivered since. */
+static void report_block(struct chunk_reader *r, size_t bytes)
+{
+	if (r->src->on_block && (bytes || r->rows_unreported)) {
+		r->src->on_block(r->src->block_ctx, bytes, r->rows_unreported);
+		r->rows_unreported = 0;
+	}
+}
+
 /* Reads the next block of the chunk; 0 at its end. */
-static size_t chunk_read(struct chunk_reader *r, char *dst, size_t cap)
+static size_t chunk_read_block(struct chunk_reader *r, char *dst, size_t cap)
 {
 	struct source *src = r->src;
 	if (src->seekable) {
@@ -523,6 +535,13 @@ static size_t chunk_read(struct chunk_reader *r, char *dst, size_t cap)
 	return (size_t)n;
 }
 
+static size_t chunk_read(struct chunk_reader *r, char *dst, size_t cap)
+{
+	size_t n = chunk_read_block(r, dst, cap);
+	report_block(r, n);
+	return n;
+}
+
 static void set_error(struct chunk_reader *r, uint64_t line, size_t column, const char *message)
 {
 	r->out->error.line = line;
@@ -534,6 +553,7 @@ static void set_error(struct chunk_reader *r, uint64_t line, size_t column, cons
 static void deliver_row(struct chunk_reader *r, uint64_t line)
 {
 	struct row row = { r->nfields, r->field, r->len, line };
+	r->rows_unreported++;
 	int stop = r->opt->on_row(r->out->ctx, &row);
 	if (stop) {
 		r->out->stop = stop;
@@ -975,11 +995,19 @@ void source_scan(struct source *src, const struct scan_options *opt, struct scan
 		readers[cur].last = i + 1 == nchunks;
 		jobs[cur].boundary = run_chunk(&readers[cur]);
 	}
-	for (size_t i = 0; i < nchunks; i++)
+	for (size_t i = 0; i < nchunks; i++) {
+		report_block(&readers[i], 0); /* the rows of the last block */
 		reader_free(&readers[i]);
+	}
 	free(readers);
 	free(jobs);
 	free(threads);
+}
+
+void source_set_progress(struct source *src, block_fn on_block, void *ctx)
+{
+	src->on_block = on_block;
+	src->block_ctx = ctx;
 }
 
 /* ---- side files ---- */

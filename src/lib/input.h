@@ -75,6 +75,14 @@ size_t source_plan(struct source *src, size_t max_chunks);
 void source_scan(struct source *src, const struct scan_options *opt, struct scan_chunk *chunks,
 		 size_t nchunks);
 
+/* A reader's progress, for a meter: called from the reading thread (several at once when
+ * chunks are read in parallel) after each block of about 1 MiB, with the bytes of that block
+ * and the rows delivered since the previous call; once more at the end of the scan with the
+ * last rows. Never per row, so the cost is nothing next to the reading. */
+typedef void (*block_fn)(void *ctx, size_t bytes, uint64_t rows);
+/* Sets the progress hook of the following source_scan calls (NULL: none, the default). */
+void source_set_progress(struct source *src, block_fn on_block, void *ctx);
+
 /* Format of a path by its extension (.csv → CSV, otherwise TSV). */
 enum input_format format_for_path(const char *path);
 

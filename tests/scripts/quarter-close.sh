@@ -1,0 +1,198 @@
+# spm-quarter-close on the demo data, end to end: 2026-Q3 closed (statements that total
+# the payouts, next quarter's goals that add up to the annual plan's share, the review
+# packet, the goal diff on standard output), adjustments against a payouts file already
+# paid, a SMART failure that stops everything before publishing, the quarter after
+# (2026-Q4, whose next goals come from the 2027 plan, with the trend of both closes), and
+# the choice of quarters (default, fiscal, across years).
+# Sourced by run.sh (top, bindir, work, scripts and the helpers of lib.sh are set).
+
+Q="$work/quarter-close"
+close="$scripts/spm-quarter-close"
+demo "$Q/demo"
+conf="$Q/demo/spm.conf"
+reports="$Q/demo/reports"
+
+# ---- command line and configuration ----
+check_eq 'close: --version' 'spm-quarter-close (spm) 0.1.0' "$("$close" --version)"
+check_eq 'close: --help opens with the synopsis' 'Usage: spm-quarter-close [OPTION]... CONFIG' "$("$close" --help | head -n 1)"
+st=$(run_status "$Q/u1" "$close" --quarter 2026-13 "$conf")
+check_eq 'close: a label that is not a quarter' "2 spm-quarter-close: --quarter: not a quarter label such as 2026-Q3 or FY2027-Q2 ('2026-13')" \
+	"$st $(head -n 1 "$Q/u1.err")"
+st=$(run_status "$Q/u2" "$close" --quarter 2026-Q3 --paid "$Q/nothing.tsv" "$conf")
+check_eq 'close: --paid must be readable' "2 spm-quarter-close: --paid: cannot read '$Q/nothing.tsv'" "$st $(head -n 1 "$Q/u2.err")"
+grep -v '^PLAN=' "$conf" >"$Q/demo/noplan.conf"
+st=$(run_status "$Q/u3" "$close" --quarter 2026-Q3 "$Q/demo/noplan.conf")
+check_eq 'close: PLAN is required' "2 spm-quarter-close: $Q/demo/noplan.conf: PLAN is required (the incentive plan the payouts follow)" \
+	"$st $(cat "$Q/u3.err")"
+sed 's/^GOALS=.*/GOALS=goals.csv/' "$conf" >"$Q/demo/csvgoals.conf"
+st=$(run_status "$Q/u4" "$close" --quarter 2026-Q3 "$Q/demo/csvgoals.conf")
+check_eq 'close: the goal sheet must be TSV' "2 spm-quarter-close: $Q/demo/csvgoals.conf:12: GOALS: the goal sheet must be TSV to be compared with next quarter's (\"$Q/demo/goals.csv\")" \
+	"$st $(cat "$Q/u4.err")"
+
+# ---- which quarter: the default, fiscal years, across years (dry runs) ----
+first_line() { "$close" --dry-run "$@" | head -n 1 | sed "s|$Q|WORK|"; }
+check_eq 'close: default: the last quarter ended before SPM_AS_OF' \
+	'# spm-quarter-close: 2026-Q3 (2026-07-01 to 2026-09-30), next 2026-Q4 (from 2026-10-01), into WORK/demo/reports/close-2026-Q3' \
+	"$(SPM_AS_OF=2026-10-05 first_line "$conf")"
+check_eq 'close: default in January: last year'"'"'s Q4' \
+	'# spm-quarter-close: 2025-Q4 (2025-10-01 to 2025-12-31), next 2026-Q1 (from 2026-01-01), into WORK/demo/reports/close-2025-Q4' \
+	"$(SPM_AS_OF=2026-01-10 first_line "$conf")"
+check_eq 'close: Q4 is followed by next year'"'"'s Q1' \
+	'# spm-quarter-close: 2026-Q4 (2026-10-01 to 2026-12-31), next 2027-Q1 (from 2027-01-01), into WORK/demo/reports/close-2026-Q4' \
+	"$(first_line --quarter 2026-Q4 "$conf")"
+sed 's/^FISCAL_START=.*/FISCAL_START=2/' "$conf" >"$Q/demo/fiscal.conf"
+check_eq 'close: default with a fiscal year starting in February' \
+	'# spm-quarter-close: FY2027-Q2 (2026-05-01 to 2026-07-31), next FY2027-Q3 (from 2026-08-01), into WORK/demo/reports/close-FY2027-Q2' \
+	"$(SPM_AS_OF=2026-08-15 first_line "$Q/demo/fiscal.conf")"
+check_eq 'close: a fiscal Q4 is followed by the next fiscal year' \
+	'# spm-quarter-close: FY2027-Q4 (2026-11-01 to 2027-01-31), next FY2028-Q1 (from 2027-02-01), into WORK/demo/reports/close-FY2027-Q4' \
+	"$(first_line --quarter FY2027-Q4 "$Q/demo/fiscal.conf")"
+
+grep -v '^FISCAL_START=' "$conf" >"$Q/demo/nofiscal.conf"
+check_eq 'close: without FISCAL_START, SPM_FISCAL_START' \
+	'# spm-quarter-close: FY2027-Q2 (2026-05-01 to 2026-07-31), next FY2027-Q3 (from 2026-08-01), into WORK/demo/reports/close-FY2027-Q2' \
+	"$(SPM_FISCAL_START=2 SPM_AS_OF=2026-08-15 first_line "$Q/demo/nofiscal.conf")"
+
+# ---- the dry run ----
+st=$(run_status "$Q/dry" "$close" --dry-run --quarter 2026-Q3 --paid "$Q/demo/roster.tsv" "$conf")
+check_eq 'close: --dry-run exits 0' 0 "$st"
+sed "s|$Q|WORK|g" "$Q/dry.out" >"$Q/dry.txt"
+check_file 'close: --dry-run prints every step' "$here/expected/close-dry-run.txt" "$Q/dry.txt"
+check 'close: --dry-run writes nothing' test ! -e "$reports"
+
+# ---- closing 2026-Q3 ----
+st=$(run_status "$Q/c1" "$close" --quarter 2026-Q3 "$conf")
+check_eq 'close: 2026-Q3 closes' 0 "$st"
+check_file 'close: prints the goal diff (next quarter against this one)' "$here/expected/close-diff.tsv" "$Q/c1.out"
+check_file 'close: prints the warnings of the goal check' "$here/expected/close-check.txt" "$Q/c1.err"
+C="$reports/close-2026-Q3"
+(cd "$C" && find . -type f | LC_ALL=C sort) >"$Q/files.txt"
+check_file 'close: the folder holds every result' "$here/expected/close-files.txt" "$Q/files.txt"
+check 'close: nothing else in OUTPUT' test "$(cd "$reports" && ls -A | tr '\n' ' ')" = 'close-2026-Q3 spm.log '
+check 'close: a log line' grep -qE \
+	"^[0-9-]{10}T[0-9:]{8}Z spm-quarter-close: closed 2026-Q3: 8 owners, next goals goals-2026-Q4.tsv, in $C\$" "$reports/spm.log"
+check_eq 'close: final attainment is as of the last day' '2026-Q3 0' \
+	"$(awk -F '\t' 'NR > 1 { print $2 "\t" $15 }' "$C/progress.tsv" | sort -u | tr '\t' ' ')"
+
+# statements total the payouts: for every rep, the lines of the statement add up to its
+# total, which is the payouts' total row; and the statements add up to all payouts
+bad=
+for f in "$C"/statements/*.md; do
+	owner=$(sed -n 's/^## \(.*\) — 2026-Q3$/\1/p' "$f")
+	total=$(sed -n 's/^\*\*Total payout\*\* //p' "$f" | sum_cents)
+	lines=$(awk -F ' \\| ' '/^\| [a-z]/ && $2 !~ /Total/ { print $6 }' "$f" | sum_cents)
+	paid=$(awk -F '\t' -v o="$owner" '$1 == o && $4 == "*" { print $8 }' "$C/payouts.tsv" | sum_cents)
+	paid_lines=$(awk -F '\t' -v o="$owner" 'NR > 1 && $1 == o && $4 != "*" { print $8 }' "$C/payouts.tsv" | sum_cents)
+	[ "$total" = "$lines" ] && [ "$total" = "$paid" ] && [ "$paid" = "$paid_lines" ] && [ "$total" != 0 -o "$owner" = 'Zoë Müller' ] ||
+		bad="$bad $owner($total $lines $paid $paid_lines)"
+done
+check_eq 'close: every statement totals its lines and the payouts' '' "$bad"
+check_eq 'close: one statement per rep' 8 "$(ls "$C"/statements/*.md | wc -l | tr -d ' ')"
+all_statements=$(for f in "$C"/statements/*.md; do sed -n 's/^\*\*Total payout\*\* //p' "$f"; done | sum_cents)
+all_payouts=$(awk -F '\t' 'NR > 1 && $4 == "*" { print $8 }' "$C/payouts.tsv" | sum_cents)
+check_eq 'close: the statements add up to all payouts' "$all_payouts" "$all_statements"
+check_eq 'close: ... which are 64,883.67' 6488367 "$all_payouts"
+check_grep 'close: the combined statement has every rep' '## Łukasz Nowak — 2026-Q3' "$C/statements.md"
+check_grep 'close: a statement shows the arithmetic' \
+	'| enterprise | won\_revenue | 240,888.59 | 142,831.05 | 168.65 % | 15,519.00 | 5% × 142,831.05 + 8% × 71,415.525 + 10% × 26,642.015 = 15,518.996, rounded to 15,519.00 (threshold 50% reached) |' \
+	"$C/statements/Felix_Nowak.md"
+
+# next quarter's goals add up to the annual plan's share of 2026-Q4, computed here on
+# its own: each year's target in units (cents, or whole counts), cut by the days of the
+# quarters (90, 91, 92, 92) by the largest remainder, the unit left over to the largest
+# remainders, ties to the earlier quarter
+awk -F '\t' 'NR > 1 && $2 == "2026" && ($3 == "won_revenue" || $3 == "won_deals" || $3 == "new_logos") {
+		unit = $3 == "won_revenue" ? 100 : 1; t = $4 * unit
+		d[1] = 90; d[2] = 91; d[3] = 92; d[4] = 92; D = 365; left = t
+		for (i = 1; i <= 4; i++) { f[i] = int(t * d[i] / D); r[i] = t * d[i] - f[i] * D; left -= f[i] }
+		for (k = 0; k < left; k++) { best = 0
+			for (i = 1; i <= 4; i++) if (!g[i] && (best == 0 || r[i] > r[best])) best = i
+			g[best] = 1 }
+		share = f[4] + (g[4] ? 1 : 0); delete g
+		printf "%s\t%s\t%d\n", $1, $3, share }' "$Q/demo/annual-plan.tsv" | LC_ALL=C sort >"$Q/expected-shares.tsv"
+awk -F '\t' 'FNR == 1 { f++; next } f == 1 { team[$1] = $2; next }
+	$2 == "2026-Q4" && ($3 == "won_revenue" || $3 == "won_deals" || $3 == "new_logos") {
+		unit = $3 == "won_revenue" ? 100 : 1; v = $4; n = split(v, p, ".")
+		c = n > 1 ? p[2] : ""; while (length(c) < 2) c = c "0"
+		x = unit == 100 ? p[1] * 100 + c : v; sum[team[$1] "\t" $3] += x }
+	END { for (k in sum) printf "%s\t%d\n", k, sum[k] }' "$Q/demo/roster.tsv" "$C/goals-2026-Q4.tsv" |
+	LC_ALL=C sort >"$Q/actual-shares.tsv"
+check_file 'close: next quarter'"'"'s goals sum to the annual plan'"'"'s share' "$Q/expected-shares.tsv" "$Q/actual-shares.tsv"
+check_eq 'close: ... for the 3 teams and 3 metrics that add up' 9 "$(wc -l <"$Q/actual-shares.tsv" | tr -d ' ')"
+check_eq 'close: a ratio goal is copied to each rep, not divided' '' "$(awk -F '\t' 'FNR == 1 { f++; next }
+	f == 1 { team[$1] = $2; next } $3 == "win_rate" { w = team[$1] == "Enterprise EMEA" ? "0.5" : "0.42"; if ($4 != w) print $1 }' \
+	"$Q/demo/roster.tsv" "$C/goals-2026-Q4.tsv")"
+check_eq 'close: every rep gets an innovation goal of 1 (4 a year)' '8 1' \
+	"$(awk -F '\t' '$3 == "partner_won" { n++; t[$4] = 1 } END { for (k in t) printf "%d %s\n", n, k }' "$C/goals-2026-Q4.tsv")"
+check_eq 'close: coverage of the categories' 'customer 8 8 1.0000 financial 8 8 1.0000 innovation 8 8 1.0000' \
+	"$(sed 1d "$C/goals-check.tsv" | tr '\t\n' '  ' | sed 's/ $//')"
+
+# the review packet: final attainment, payouts, trend, feedback, next quarter's goals
+r="$C/review/Zoë_Müller.md"
+check_grep 'close: review: final attainment' '| 2026-Q3 | won\_revenue | 8,169.00 | 142,831.05 | 5.72 % | missed | 134,662.05 | 0 | — | 88.79 |' "$r"
+check_grep 'close: review: payouts' '| enterprise | won\_revenue | 8,169.00 | 142,831.05 | 5.72 % | 0.00 | threshold 50% not reached (attainment 5.72%): 0.00 |' "$r"
+check_grep 'close: review: feedback with next quarter'"'"'s rate' \
+	'- Won revenue ended at 8,169.00 against 142,831.05 (5.72 %): 134,662.05 short. The goal for 2026-Q4 is 142,831.05: 1,552.51 a day over its 92 days, against 88.79 a day this period.' "$r"
+check_grep 'close: review: training' '- Won revenue attainment is 5.72 %, under 50.00 %: the course "Pipeline review with your manager" is recommended.' "$r"
+check_grep 'close: review: self-assessment' '- You rated your overall performance 2 of 5; the numbers put it at 1' "$r"
+check_grep 'close: review: next quarter'"'"'s goals' '| won\_revenue | 142,831.05 | 2 | financial |' "$r"
+check_eq 'close: one review per rep and format' 16 "$(ls "$C/review" | wc -l | tr -d ' ')"
+cp -r "$C" "$Q/close1"
+
+# ---- adjustments against what was already paid ----
+# paid before two late deals were booked: Felix's revenue line 1,000.00 lower
+awk -F '\t' -v OFS='\t' '$1 == "Felix Nowak" && ($4 == "won_revenue" || $4 == "*") { $8 = sprintf("%.2f", $8 - 1000) } 1' \
+	"$C/payouts.tsv" >"$Q/paid.tsv"
+st=$(run_status "$Q/c2" "$close" --quarter 2026-Q3 --paid "$Q/paid.tsv" "$conf")
+check_eq 'close: with --paid' 0 "$st"
+check_eq 'close: adjustments: only the differences, each with its arithmetic' \
+	'Felix Nowak|won_revenue|1000.00|14519.00|15519.00
+Felix Nowak|*|1000.00|15519.00|16519.00' \
+	"$(awk -F '\t' 'NR > 1 { print $1 "|" $4 "|" $8 "|" $10 "|" $11 }' "$C/adjustments.tsv")"
+check_grep 'close: adjustments: the statement of them' '**Total payout** 1,000.00' "$C/adjustments.md"
+check_grep 'close: adjustments: explained' 'adjustment: paid 14,519.00, now 15,519.00' "$C/adjustments.md"
+check 'close: a rerun replaced the close, the same results' diff "$Q/close1/payouts.tsv" "$C/payouts.tsv"
+check 'close: ... the same reviews' diff -r "$Q/close1/review" "$C/review"
+
+# ---- a SMART failure stops the close before anything is published ----
+tree_sum "$reports" >"$Q/before.sum"
+grep -v '^Zoë Müller	2026	partner_won' "$Q/demo/annual-plan.tsv" >"$Q/demo/plan-no-innovation.tsv"
+sed 's/^ANNUAL_PLAN=.*/ANNUAL_PLAN=plan-no-innovation.tsv/' "$conf" >"$Q/demo/smart.conf"
+st=$(run_status "$Q/s1" "$close" --quarter 2026-Q3 "$Q/demo/smart.conf")
+check_eq 'close: a failed SMART check exits 1' 1 "$st"
+check_grep 'close: the check says why' 'spm-goal: error: innovation goals cover 7 of 8 reps (0.8750), below the required 0.95; without one: Zoë Müller' "$Q/s1.err"
+check_eq 'close: ... and that nothing was published' \
+	'spm-quarter-close: the goals of 2026-Q4 fail their SMART check (above); nothing was published' "$(tail -n 1 "$Q/s1.err")"
+check_eq 'close: nothing on standard output' '' "$(cat "$Q/s1.out")"
+tree_sum "$reports" >"$Q/after.sum"
+check_file 'close: the earlier close, and the log, are untouched' "$Q/before.sum" "$Q/after.sum"
+check 'close: no staging folder or lock is left' test "$(cd "$reports" && ls -A | tr '\n' ' ')" = 'close-2026-Q3 spm.log '
+# a fresh output folder gets nothing at all
+sed 's/^OUTPUT=.*/OUTPUT=fresh/' "$Q/demo/smart.conf" >"$Q/demo/smart-fresh.conf"
+st=$(run_status "$Q/s2" "$close" --quarter 2026-Q3 "$Q/demo/smart-fresh.conf")
+check_eq 'close: a SMART failure publishes nothing in a new folder' "1 " "$st $(ls -A "$Q/demo/fresh")"
+# an unknown metric is a SMART error too (measurable), from a plan split without it
+printf 'Sofia Silva\t2026-Q4\tnps\t60\t1\tcustomer\n' >"$Q/demo/plan-nps.tsv"
+cat "$Q/demo/annual-plan.tsv" "$Q/demo/plan-nps.tsv" >"$Q/demo/plan-measurable.tsv"
+sed 's/^ANNUAL_PLAN=.*/ANNUAL_PLAN=plan-measurable.tsv/; /^METRICS=/d' "$conf" >"$Q/demo/measurable.conf"
+st=$(run_status "$Q/s3" "$close" --quarter 2026-Q3 "$Q/demo/measurable.conf")
+check_eq 'close: a goal nothing measures stops the close' 1 "$st"
+tree_sum "$reports" >"$Q/after3.sum"
+check_file 'close: ... with nothing published' "$Q/before.sum" "$Q/after3.sum"
+
+# ---- the next quarter: 2026-Q4, from goals the Q3 close made ----
+cp "$Q/demo/goals.tsv" "$Q/demo/goals-q3-q4.tsv"
+sed 1d "$C/goals-2026-Q4.tsv" >>"$Q/demo/goals-q3-q4.tsv"
+sed 's/^GOALS=.*/GOALS=goals-q3-q4.tsv/' "$conf" >"$Q/demo/q4.conf"
+st=$(run_status "$Q/q4" "$close" --quarter 2026-Q4 "$Q/demo/q4.conf")
+check_eq 'close: 2026-Q4 closes' 0 "$st"
+C4="$reports/close-2026-Q4"
+check_eq 'close: 2027-Q1 goals come from the 2027 plan' '2027-Q1' "$(cut -f 2 "$C4/goals-2027-Q1.tsv" | sed 1d | sort -u)"
+check_eq 'close: 2027-Q1 revenue goals add up to 2027'"'"'s share (90 of 365 days)' '257671.23 461095.89 325479.45' \
+	"$(awk -F '\t' 'FNR == 1 { f++; next } f == 1 { team[$1] = $2; next } $3 == "won_revenue" { v = $4; sub(/\./, "", v); s[team[$1]] += v }
+	END { printf "%.2f %.2f %.2f\n", s["Enterprise East"] / 100, s["Enterprise EMEA"] / 100, s["Growth APAC"] / 100 }' \
+	"$Q/demo/roster.tsv" "$C4/goals-2027-Q1.tsv")"
+check_eq 'close: the scores compare with the Q3 close (--prev)' 'Felix Nowak 1.5316 1.7705 -0.2389' \
+	"$(awk -F '\t' '$1 == "Felix Nowak" { print $1 " " $3 " " $7 " " $8 }' "$C4/scores.tsv")"
+check_grep 'close: the review shows both quarters in the trend' '| 2026-Q3 | 177.05 % | exceeds | 1 | 5 | 5 |' "$C4/review/Felix_Nowak.md"
+check_grep 'close: ... and the change since the Q3 close' '- Your score is 153.16 %, 23.89 points down from 177.05 % in 2026-Q3.' "$C4/review/Felix_Nowak.md"
