@@ -68,8 +68,9 @@ $(B)/tests/test_%: tests/unit/test_%.c $(B)/libspm.a $(LIB_HDR)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libspm.a -lcmocka $(LDLIBS_CSV)
 
-# The unit test of spm-report compiles some of its sources in.
+# Unit tests that compile a program's sources in.
 $(B)/tests/test_report: $(wildcard src/spm-report/*.c src/spm-report/*.h)
+$(B)/tests/test_payout: $(wildcard src/spm-score/plan.[ch] src/spm-score/payout.c src/spm-score/*.h)
 
 # Every unit test program, then every CLI case, then all of it again under ASan+UBSan.
 check: deps
