@@ -106,6 +106,9 @@ void data_free(struct data *d)
 	free(d->names.s);
 	free(d->names.len);
 	table_free(d->names.index);
+	for (int i = 0; i < STREAM_COUNT; i++)
+		if (d->seen[i])
+			table_free(d->seen[i]);
 	memset(d, 0, sizeof *d);
 }
 
@@ -192,7 +195,8 @@ struct reader {
 	long *detail_col;       /* scores: the per-metric columns */
 	size_t *detail_metric;
 	size_t ndetail;
-	struct table *seen;     /* key → line: one row per owner, period (metric, plan) */
+	struct table *seen;     /* key → first row: one row per owner, period (metric, plan), over all files */
+	size_t nread;           /* which file this is, counting from 0 */
 	struct file_problem problem;
 	char message[160];
 };
@@ -268,7 +272,15 @@ static int read_number(struct reader *rd, const struct row *row, enum col c, enu
 	return 0;
 }
 
-/* One row per key: a second is an error naming the first's line. */
+/* Where a key was first seen. */
+struct first_row {
+	uint64_t line;
+	const char *file;
+	size_t nread;
+};
+
+/* One row per key, across all the files read: a second is an error naming the first's
+ * line (and its file when it was another file). */
 static int check_unique(struct reader *rd, const struct row *row, const size_t *ids, size_t nids, struct period p,
 			enum col c)
 {
@@ -276,16 +288,22 @@ static int check_unique(struct reader *rd, const struct row *row, const size_t *
 	period_to_key(p, key);
 	memcpy(key + PERIOD_KEY_SIZE, ids, nids * sizeof *ids);
 	bool created;
-	uint64_t *line = table_upsert(rd->seen, key, PERIOD_KEY_SIZE + nids * sizeof *ids, &created);
+	struct first_row *first = table_upsert(rd->seen, key, PERIOD_KEY_SIZE + nids * sizeof *ids, &created);
 	if (created) {
-		*line = row->line;
+		first->line = row->line;
+		first->file = rd->file;
+		first->nread = rd->nread;
 		return 0;
 	}
-	snprintf(rd->message, sizeof rd->message, "a second row for this %s (the first is on line %llu)",
-		 rd->stream == STREAM_SCORES ? "owner and period"
-		 : rd->stream == STREAM_PAYOUTS ? "owner, period, plan and metric"
-						: "owner, period and metric",
-		 (unsigned long long)*line);
+	const char *what = rd->stream == STREAM_SCORES	   ? "owner and period"
+			   : rd->stream == STREAM_PAYOUTS ? "owner, period, plan and metric"
+							  : "owner, period and metric";
+	if (first->nread == rd->nread)
+		snprintf(rd->message, sizeof rd->message, "a second row for this %s (the first is on line %llu)", what,
+			 (unsigned long long)first->line);
+	else
+		snprintf(rd->message, sizeof rd->message, "a second row for this %s (the first is %s:%llu)", what,
+			 first->file, (unsigned long long)first->line);
 	return bad(rd, row, c, rd->message);
 }
 
@@ -497,12 +515,14 @@ void data_read(struct data *d, const char *path, int fiscal_start)
 		if (rd.col[C_TEAM] >= 0)
 			d->scores_grouped = true;
 	}
-	rd.seen = table_new(sizeof(uint64_t));
+	if (!d->seen[stream])
+		d->seen[stream] = table_new(sizeof(struct first_row));
+	rd.seen = d->seen[stream];
+	rd.nread = d->nread++;
 	/* the file name outlives the source: rows keep it for later messages */
 	rd.file = file = d->names.s[name_id(&d->names, file, strlen(file))];
 	read_side_file(src, file, on_row, &rd, &rd.problem);
 	d->has[stream] = true;
-	table_free(rd.seen);
 	free(rd.detail_col);
 	free(rd.detail_metric);
 }

@@ -25,7 +25,9 @@ void doc_init(struct doc *d, enum kind kind, const char *title)
 void dtable_init(struct dtable *t, const struct column *col, size_t ncol)
 {
 	memset(t, 0, sizeof *t);
-	t->col = col;
+	t->col = xcalloc(ncol ? ncol : 1, sizeof *t->col);
+	if (ncol)
+		memcpy(t->col, col, ncol * sizeof *t->col);
 	t->ncol = ncol;
 }
 
@@ -51,6 +53,7 @@ void dtable_free(struct dtable *t)
 		free(t->cell[i].series);
 	}
 	free(t->cell);
+	free(t->col);
 	memset(t, 0, sizeof *t);
 }
 

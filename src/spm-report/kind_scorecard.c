@@ -112,7 +112,8 @@ static void owner_card(struct report *r, struct doc *d, size_t owner, struct per
 			dtable_cell(&b->t, row, S_STATUS)->tone = status_tone(g->status);
 			const struct group_values *all = group_values(r, g->metric, p, team);
 			decimal *copy = xcalloc(all->n + 1, sizeof *copy);
-			memcpy(copy, all->v, all->n * sizeof *copy);
+			if (all->n) /* all->v may be NULL when no one has a value */
+				memcpy(copy, all->v, all->n * sizeof *copy);
 			against_median(&b->t, row, copy, all->n, g->attainment);
 			free(copy);
 		}

@@ -75,6 +75,7 @@ struct num statement_table(const struct report *r, struct dtable *t, size_t owne
 	int places = 0;
 	struct num total = num_none();
 	bool exact = true;
+	bool any_total = false, plan_summed = false;
 	for (size_t i = 0; i < n; i++) {
 		const struct payout_row *l = &r->data->payout[rows[i]];
 		enum unit u = l->total ? U_MONEY : metric_view(r, l->metric).unit;
@@ -92,16 +93,38 @@ struct num statement_table(const struct report *r, struct dtable *t, size_t owne
 		set_text(dtable_cell(t, row, ST_DETAIL), l->detail, l->detail_len);
 		for (size_t c = 0; c < ST_N; c++)
 			dtable_cell(t, row, c)->strong = l->total;
-		if (l->total) {
-			total = l->payout;
+		/* the statement total is the sum over plans: each plan's * row, or the sum
+		 * of that plan's lines when the stream has no * row for it */
+		bool counts = l->total;
+		if (!l->total) {
+			counts = true;
+			for (size_t j = 0; j < n; j++) {
+				const struct payout_row *o = &r->data->payout[rows[j]];
+				if (o->total && o->plan == l->plan) {
+					counts = false;
+					break;
+				}
+			}
+			if (counts)
+				plan_summed = true;
+		}
+		if (l->total)
+			any_total = true;
+		if (!counts)
+			continue;
+		if (l->total && !l->payout.has) {
+			exact = false;
 			continue;
 		}
 		exact &= decimal_add(sum, l->payout.v, &sum);
 		places = l->payout.places > places ? l->payout.places : places;
 	}
 	*summed = false;
-	if (!total.has && n && exact) {
+	if (n && exact)
 		total = num_of(sum, places);
+	if (any_total) {
+		*summed = plan_summed && exact;
+	} else if (n && exact) {
 		*summed = true;
 		size_t row = dtable_row(t);
 		set_str(dtable_cell(t, row, ST_METRIC), "Total");

@@ -87,13 +87,24 @@ void spark_levels(const struct num *v, size_t n, int levels, int *out)
 			hi = v[i].v;
 		any = true;
 	}
-	decimal_units range = hi.units - lo.units;
+	/* exact in 128-bit units while that cannot overflow; otherwise (values spanning more
+	 * than about 1e28 units) the geometry is computed in long double */
+	decimal_units range, twice, top;
+	bool wide = __builtin_sub_overflow(hi.units, lo.units, &range) ||
+		    __builtin_mul_overflow(range, (decimal_units)(levels > 1 ? levels - 1 : 1) * 2, &top) ||
+		    __builtin_mul_overflow(range, (decimal_units)2, &twice) ||
+		    __builtin_add_overflow(top, range, &top);
+	long double wide_range = (long double)hi.units - (long double)lo.units;
 	for (size_t i = 0; i < n; i++) {
 		if (!v[i].has)
 			out[i] = -1;
-		else if (range == 0)
+		else if (hi.units == lo.units)
 			out[i] = levels / 2;
-		else
-			out[i] = (int)(((v[i].v.units - lo.units) * (levels - 1) * 2 + range) / (range * 2));
+		else if (wide) {
+			long double f = ((long double)v[i].v.units - (long double)lo.units) / wide_range;
+			long level = (long)(f * (levels - 1) + 0.5L);
+			out[i] = level < 0 ? 0 : level > levels - 1 ? levels - 1 : (int)level;
+		} else
+			out[i] = (int)(((v[i].v.units - lo.units) * (levels - 1) * 2 + range) / twice);
 	}
 }

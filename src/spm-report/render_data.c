@@ -1,7 +1,7 @@
 /* The data formats. JSON: an array of objects, numbers as numbers exactly as the input
  * wrote them (fractions stay fractions: 1.0534), no value as null. CSV (RFC 4180, CRLF):
  * one row per table row with its section's fields, and text cells that start with
- * = + - @ TAB or CR prefixed with ' so that a spreadsheet never runs them as a formula
+ * = + - @ TAB or CR (after any leading spaces and tabs) prefixed with ' so that a spreadsheet never runs them as a formula
  * (OWASP), unless --raw. Number cells are written by spm from exact decimals, never copied
  * from the input's text, so a negative figure stays a number. */
 #include "spm-report.h"
@@ -210,7 +210,11 @@ static void csv_value(struct output *o, const struct column *col, const struct c
 		return;
 	}
 	const char *s = c->text ? c->text : "";
-	bool formula = c->len && strchr("=+-@\t\r", s[0]);
+	/* spreadsheets skip leading blanks: " =1+1" is a formula too */
+	size_t k = 0;
+	while (k < c->len && (s[k] == ' ' || s[k] == '\t'))
+		k++;
+	bool formula = c->len && (s[0] == '\t' || s[0] == '\r' || (k < c->len && s[k] && strchr("=+-@\r", s[k])));
 	csv_cell(o, s, c->len, formula && !raw);
 }
 

@@ -117,6 +117,8 @@ struct data {
 	bool has[STREAM_COUNT];
 	bool scores_grouped; /* a team column */
 	size_t total_metric; /* the name "*" */
+	struct table *seen[STREAM_COUNT]; /* key → first row: one row per key across all files */
+	size_t nread;                      /* files read so far */
 };
 
 void data_init(struct data *d);
@@ -277,7 +279,7 @@ struct cell {
 };
 
 struct dtable {
-	const struct column *col;
+	struct column *col; /* its own copy: a kind may change its static table's flags per table */
 	size_t ncol;
 	struct cell *cell; /* row-major */
 	size_t nrow, cap;
