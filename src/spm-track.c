@@ -10,6 +10,7 @@
 #include "output.h"
 #include "period.h"
 #include "progress.h"
+#include "reject.h"
 #include "roster.h"
 #include "table.h"
 
@@ -726,26 +727,7 @@ static void write_reject(struct chunk_state *cs, const struct row *row)
 	char reason[1200];
 	size_t ncols = job->header->count;
 	format_problem(&cs->problem, row->line, reason, sizeof reason);
-	for (size_t i = 0; i < ncols; i++) {
-		if (i < row->count)
-			output_field(o, row->field[i], row->len[i]);
-		output_tab(o);
-	}
-	output_field(o, reason, strlen(reason));
-	for (size_t i = ncols; i < row->count; i++) {
-		output_str(o, i == ncols ? "; extra fields: " : " | ");
-		output_field(o, row->field[i], row->len[i]);
-	}
-	output_newline(o);
-}
-
-static void write_reject_header(struct output *o, const struct header *h)
-{
-	for (size_t k = 0; k < h->count; k++) {
-		output_field(o, h->name[k], strlen(h->name[k]));
-		output_tab(o);
-	}
-	output_str(o, "reason\n");
+	reject_write_row(o, row, ncols, reason);
 }
 
 /* Called for a bad row: in --reject mode it is written and the run goes on. */
@@ -2127,7 +2109,7 @@ static void read_input(struct job *job, const struct mapping *map, const char *p
 		job->kind = kind;
 		chunk_state_init(all, job);
 		if (job->reject) /* the reject file repeats the input's header, plus the reason */
-			write_reject_header(job->reject, job->header);
+			reject_write_header(job->reject, job->header);
 	}
 	bool *wanted = NULL;
 	if (kind == INPUT_EXPORT) {

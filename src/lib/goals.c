@@ -3,6 +3,7 @@
 #include "goals.h"
 
 #include "diag.h"
+#include "reject.h"
 #include "table.h"
 
 #include <stdio.h>
@@ -246,18 +247,7 @@ static int bad_goal(struct goal_reader *gr, const struct row *row, enum goal_col
 		snprintf(reason, sizeof reason, "line %llu: %s%s%s%s%s%s", (unsigned long long)row->line,
 			 column ? column : "", column ? ": " : "", message, value ? " (\"" : "", shown,
 			 value ? "\")" : "");
-		size_t ncols = gr->header->count;
-		for (size_t k = 0; k < ncols; k++) {
-			if (k < row->count)
-				output_field(reject, row->field[k], row->len[k]);
-			output_tab(reject);
-		}
-		output_field(reject, reason, strlen(reason));
-		for (size_t k = ncols; k < row->count; k++) {
-			output_str(reject, k == ncols ? "; extra fields: " : " | ");
-			output_field(reject, row->field[k], row->len[k]);
-		}
-		output_newline(reject);
+		reject_write_row(reject, row, gr->header->count, reason);
 		gr->sheet->rejected++;
 		return 0;
 	}
@@ -464,13 +454,8 @@ void goal_sheet_read(struct goal_sheet *g, const char *path, const struct goal_r
 		g->extra_column[g->nextra] = xstrdup(h->name[k]);
 		gr.extra_col[g->nextra++] = (long)k;
 	}
-	if (o->reject) { /* the reject file repeats the sheet's header, plus the reason */
-		for (size_t k = 0; k < h->count; k++) {
-			output_field(o->reject, h->name[k], strlen(h->name[k]));
-			output_tab(o->reject);
-		}
-		output_str(o->reject, "reason\n");
-	}
+	if (o->reject) /* the reject file repeats the sheet's header, plus the reason */
+		reject_write_header(o->reject, h);
 	struct file_problem *fp = &gr.problem;
 	read_side_file(src, name, goal_row, &gr, fp); /* exits 1 on the problem that stopped it */
 	free(gr.extra_col);

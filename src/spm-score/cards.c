@@ -8,6 +8,7 @@
 #include "input.h"
 #include "metrics.h"
 #include "progress.h"
+#include "reject.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -143,17 +144,7 @@ static void write_reject(struct chunk *c, const struct row *row)
 	char text[1200], reason[1300];
 	format_problem(&c->problem, c->job, 0, text, sizeof text);
 	snprintf(reason, sizeof reason, "line %llu: %s", (unsigned long long)row->line, text);
-	for (size_t i = 0; i < ncols; i++) {
-		if (i < row->count)
-			output_field(o, row->field[i], row->len[i]);
-		output_tab(o);
-	}
-	output_field(o, reason, strlen(reason));
-	for (size_t i = ncols; i < row->count; i++) {
-		output_str(o, i == ncols ? "; extra fields: " : " | ");
-		output_field(o, row->field[i], row->len[i]);
-	}
-	output_newline(o);
+	reject_write_row(o, row, ncols, reason);
 }
 
 /* A bad row: rejected and the run goes on, or the chunk stops (1). */
@@ -725,13 +716,8 @@ static void read_file(struct card_set *s, struct builder *run, const char *path,
 		*first_header = copy_header(h);
 		for (int c = 0; c < PC_COUNT; c++)
 			s->has_column[c] = job.col[c] >= 0;
-		if (o->reject) { /* the reject file repeats the input's header, plus the reason */
-			for (size_t k = 0; k < h->count; k++) {
-				output_field(o->reject, h->name[k], strlen(h->name[k]));
-				output_tab(o->reject);
-			}
-			output_str(o->reject, "reason\n");
-		}
+		if (o->reject) /* the reject file repeats the input's header, plus the reason */
+			reject_write_header(o->reject, h);
 	}
 	bool *wanted = xcalloc(h->count + 1, sizeof *wanted);
 	for (int c = 0; c < PC_COUNT; c++)
