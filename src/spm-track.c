@@ -1621,12 +1621,9 @@ struct group_ref {
 static int compare_refs(const void *pa, const void *pb)
 {
 	const struct group_ref *a = pa, *b = pb;
-	size_t n = a->owner_len < b->owner_len ? a->owner_len : b->owner_len;
-	int c = memcmp(a->owner, b->owner, n);
+	int c = bytes_cmp(a->owner, a->owner_len, b->owner, b->owner_len);
 	if (c)
 		return c;
-	if (a->owner_len != b->owner_len)
-		return a->owner_len < b->owner_len ? -1 : 1;
 	if ((c = strcmp(a->period, b->period)))
 		return c;
 	return a->metric && b->metric ? strcmp(a->metric, b->metric) : 0;
@@ -1715,12 +1712,9 @@ struct progress_ref {
 static int compare_progress(const void *pa, const void *pb)
 {
 	const struct progress_ref *a = pa, *b = pb;
-	size_t n = a->owner_len < b->owner_len ? a->owner_len : b->owner_len;
-	int c = memcmp(a->owner, b->owner, n);
+	int c = bytes_cmp(a->owner, a->owner_len, b->owner, b->owner_len);
 	if (c)
 		return c;
-	if (a->owner_len != b->owner_len)
-		return a->owner_len < b->owner_len ? -1 : 1;
 	if ((c = strcmp(a->label, b->label)))
 		return c;
 	if ((c = strcmp(a->metric->name, b->metric->name)))

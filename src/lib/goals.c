@@ -124,12 +124,9 @@ void goal_sheet_remove(struct goal_sheet *g, size_t i)
 static int compare_goals(const void *pa, const void *pb)
 {
 	const struct goal *a = pa, *b = pb;
-	size_t n = a->owner_len < b->owner_len ? a->owner_len : b->owner_len;
-	int c = memcmp(a->owner, b->owner, n);
+	int c = bytes_cmp(a->owner, a->owner_len, b->owner, b->owner_len);
 	if (c)
 		return c;
-	if (a->owner_len != b->owner_len)
-		return a->owner_len < b->owner_len ? -1 : 1;
 	if ((c = strcmp(a->label, b->label)))
 		return c;
 	return strcmp(a->metric_name, b->metric_name);

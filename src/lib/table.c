@@ -154,3 +154,9 @@ void *table_value(const struct table *t, size_t i)
 {
 	return t->values + i * t->value_size;
 }
+
+int bytes_cmp(const void *a, size_t alen, const void *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+	return c ? c : (alen > blen) - (alen < blen);
+}

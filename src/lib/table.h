@@ -22,5 +22,7 @@ const void *table_key(const struct table *t, size_t i, size_t *len);
 void *table_value(const struct table *t, size_t i);
 
 uint64_t hash_bytes(const void *data, size_t len);
+/* Byte order of two byte strings (a shorter prefix first): how spm sorts owners. */
+int bytes_cmp(const void *a, size_t alen, const void *b, size_t blen);
 
 #endif

@@ -773,11 +773,8 @@ static int compare_refs(const void *pa, const void *pb)
 	int c = strcmp(a->goal->metric_name, b->goal->metric_name);
 	if (c)
 		return c;
-	size_t n = a->goal->owner_len < b->goal->owner_len ? a->goal->owner_len : b->goal->owner_len;
-	if ((c = memcmp(a->goal->owner, b->goal->owner, n)))
+	if ((c = bytes_cmp(a->goal->owner, a->goal->owner_len, b->goal->owner, b->goal->owner_len)))
 		return c;
-	if (a->goal->owner_len != b->goal->owner_len)
-		return a->goal->owner_len < b->goal->owner_len ? -1 : 1;
 	if (a->file != b->file)
 		return a->file < b->file ? -1 : 1;
 	return a->goal->line < b->goal->line ? -1 : a->goal->line > b->goal->line;

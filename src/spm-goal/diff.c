@@ -5,6 +5,7 @@
 
 #include "diag.h"
 #include "options.h"
+#include "table.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,16 +79,10 @@ static void read_revision(struct goal_sheet *g, const char *path, int fiscal_sta
 	read_goal_sheet(g, path, fiscal_start, NULL, true);
 }
 
-static int compare_bytes(const char *a, size_t alen, const char *b, size_t blen)
-{
-	int c = memcmp(a, b, alen < blen ? alen : blen);
-	return c ? c : (alen > blen) - (alen < blen);
-}
-
 /* The order goal_sheet_sort leaves sheets in: owner (bytes), period label, metric. */
 static int compare_keys(const struct goal *a, const struct goal *b)
 {
-	int c = compare_bytes(a->owner, a->owner_len, b->owner, b->owner_len);
+	int c = bytes_cmp(a->owner, a->owner_len, b->owner, b->owner_len);
 	if (c)
 		return c;
 	char la[PERIOD_LABEL_SIZE], lb[PERIOD_LABEL_SIZE];

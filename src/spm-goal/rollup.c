@@ -5,6 +5,7 @@
 
 #include "diag.h"
 #include "options.h"
+#include "table.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -247,17 +248,11 @@ static void count_goal(struct rollup *ru, const struct goal *g)
 	add_contribution(ru, rep->name[level], rep->len[level], index, g);
 }
 
-static int compare_bytes(const char *a, size_t alen, const char *b, size_t blen)
-{
-	int c = memcmp(a, b, alen < blen ? alen : blen);
-	return c ? c : (alen > blen) - (alen < blen);
-}
-
 /* By group (bytes), period label, metric; within one row, by rep, the own goal last. */
 static int compare_contributions(const void *pa, const void *pb)
 {
 	const struct contribution *a = pa, *b = pb;
-	int c = compare_bytes(a->group, a->group_len, b->group, b->group_len);
+	int c = bytes_cmp(a->group, a->group_len, b->group, b->group_len);
 	if (c || (c = strcmp(a->label, b->label)) || (c = strcmp(a->metric, b->metric)))
 		return c;
 	return (a->rep > b->rep) - (a->rep < b->rep);
@@ -265,7 +260,7 @@ static int compare_contributions(const void *pa, const void *pb)
 
 static bool same_row(const struct contribution *a, const struct contribution *b)
 {
-	return compare_bytes(a->group, a->group_len, b->group, b->group_len) == 0 &&
+	return bytes_cmp(a->group, a->group_len, b->group, b->group_len) == 0 &&
 	       strcmp(a->label, b->label) == 0 && strcmp(a->metric, b->metric) == 0;
 }
 

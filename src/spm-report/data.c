@@ -6,6 +6,7 @@
 
 #include "diag.h"
 #include "input.h"
+#include "table.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,9 +80,7 @@ int name_cmp(const struct names *nm, size_t a, size_t b)
 		return 0;
 	if (a == NONE || b == NONE)
 		return a == NONE ? 1 : -1;
-	size_t la = nm->len[a], lb = nm->len[b];
-	int c = memcmp(nm->s[a], nm->s[b], la < lb ? la : lb);
-	return c ? c : (la > lb) - (la < lb);
+	return bytes_cmp(nm->s[a], nm->len[a], nm->s[b], nm->len[b]);
 }
 
 void data_init(struct data *d)

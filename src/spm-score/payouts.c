@@ -339,7 +339,7 @@ static const struct card_set *sort_set;
 static int compare_owner_index(const void *pa, const void *pb)
 {
 	const struct card_owner *a = &sort_set->owner[*(const size_t *)pa], *b = &sort_set->owner[*(const size_t *)pb];
-	return compare_bytes(a->name, a->len, b->name, b->len);
+	return bytes_cmp(a->name, a->len, b->name, b->len);
 }
 
 /* Each owner's plan, target incentive and draw, in byte order of names (the order the
@@ -641,7 +641,7 @@ static int compare_cards_in_stream(const void *pa, const void *pb)
 	const struct card_set *set = sort_run->set;
 	const struct card *a = &set->card[*(const size_t *)pa], *b = &set->card[*(const size_t *)pb];
 	const struct card_owner *oa = &set->owner[a->owner], *ob = &set->owner[b->owner];
-	int c = compare_bytes(oa->name, oa->len, ob->name, ob->len);
+	int c = bytes_cmp(oa->name, oa->len, ob->name, ob->len);
 	return c ? c : strcmp(set->label[a->period], set->label[b->period]);
 }
 

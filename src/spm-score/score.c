@@ -7,18 +7,13 @@
 #include "progress.h"
 #include "roster.h"
 #include "stats.h"
+#include "table.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const decimal_units SCALE = 1000000000; /* 10^DECIMAL_PLACES */
-
-int compare_bytes(const char *a, size_t alen, const char *b, size_t blen)
-{
-	int c = memcmp(a, b, alen < blen ? alen : blen);
-	return c ? c : (alen > blen) - (alen < blen);
-}
 
 /* Digits of q, least significant first, into the end of a buffer; returns the start. */
 static char *digits_before(char *p, uint64_t q, int at_least)
@@ -102,7 +97,7 @@ struct named {
 static int compare_named(const void *pa, const void *pb)
 {
 	const struct named *a = pa, *b = pb;
-	return compare_bytes(a->name, a->len, b->name, b->len);
+	return bytes_cmp(a->name, a->len, b->name, b->len);
 }
 
 /* Each name's place in byte order, so that sorting compares integers, not strings. */

@@ -122,6 +122,5 @@ void write_decimal(struct output *out, decimal d, int places);
 void write_count(struct output *out, uint64_t n);
 const char *format_fixed(decimal d, int places, char buf[DECIMAL_BUFSIZE], size_t *len);
 const char *format_count(uint64_t n, char buf[24], size_t *len);
-int compare_bytes(const char *a, size_t alen, const char *b, size_t blen);
 
 #endif
