@@ -89,6 +89,12 @@ noreturn void diag_usage(const char *fmt, ...)
 	diag_exit(SPM_EXIT_USAGE);
 }
 
+noreturn void diag_usage_hint(void)
+{
+	fprintf(stderr, "Try '%s --help' for more information.\n", usage_name ? usage_name : program_name);
+	diag_exit(SPM_EXIT_USAGE);
+}
+
 noreturn void diag_exit(int status)
 {
 	/* A failed run ends here: half-written files are removed, what was printed is

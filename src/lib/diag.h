@@ -40,6 +40,9 @@ noreturn void diag_fatal(int status, const char *fmt, ...) __attribute__((format
 /* "PROG: message" + "Try 'PROG --help' for more information.", exit 2. */
 noreturn void diag_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Only "Try 'PROG --help' for more information.", exit 2: after getopt's own message. */
+noreturn void diag_usage_hint(void);
+
 /* Appends value to buf quoted for a message: control bytes escaped, long values cut. */
 void diag_quote_value(char *buf, size_t size, const char *value, size_t len);
 

@@ -1,0 +1,144 @@
+/* The shared command line: common options and the check that outputs spare the inputs. */
+#include "cli.h"
+
+#include "diag.h"
+#include "options.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+bool cli_common_option(struct cli_common *cc, int c, const char *arg, void (*help)(void))
+{
+	switch (c) {
+	case 'o': cc->output = arg; return true;
+	case 'q': cc->quiet = true; return true;
+	case 'h': help(); return true;
+	case 'V': print_version();
+	case CLI_OPT_REJECT: cc->reject = arg; return true;
+	case CLI_OPT_ROSTER: cc->roster = arg; return true;
+	case CLI_OPT_METRICS_FILE: cc->metrics_file = arg; return true;
+	case CLI_OPT_FISCAL_START: cc->fiscal = arg; return true;
+	case CLI_OPT_AS_OF: cc->as_of = arg; return true;
+	case CLI_OPT_THREADS: cc->threads = (size_t)number_option("--threads", arg, 1, 64); return true;
+	case '?': cli_bad_option();
+	default: return false;
+	}
+}
+
+noreturn void cli_bad_option(void)
+{
+	diag_usage_hint();
+}
+
+static void add(struct run_file **list, size_t *n, size_t *cap, const char *option, const char *path)
+{
+	if (!path || strcmp(path, "-") == 0)
+		return;
+	xgrow((void **)list, cap, *n + 1, sizeof **list);
+	(*list)[(*n)++] = (struct run_file){ option, path };
+}
+
+void run_files_input(struct run_files *rf, const char *option, const char *path)
+{
+	add(&rf->in, &rf->nin, &rf->cap_in, option, path);
+}
+
+void run_files_output(struct run_files *rf, const char *option, const char *path)
+{
+	add(&rf->out, &rf->nout, &rf->cap_out, option, path);
+}
+
+void run_files_output_dir(struct run_files *rf, const char *option, const char *path)
+{
+	add(&rf->dir, &rf->ndir, &rf->cap_dir, option, path);
+}
+
+void run_files_free(struct run_files *rf)
+{
+	free(rf->in);
+	free(rf->out);
+	free(rf->dir);
+	memset(rf, 0, sizeof *rf);
+}
+
+/* The same regular file (or the same name): writing one destroys the other. Devices such
+ * as /dev/null may be named twice. */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	if (strcmp(a, b) == 0)
+		return true;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino &&
+	       S_ISREG(sa.st_mode);
+}
+
+/* The absolute path path would have, symbolic links resolved; for a file not yet there,
+ * its folder's resolved path and its name. NULL when even the folder cannot be resolved
+ * (it will not be created by us either, so nothing can lie in it). Free the result. */
+static char *resolved(const char *path)
+{
+	char *real = realpath(path, NULL);
+	if (real || errno != ENOENT)
+		return real;
+	char *copy = xstrdup(path), *copy2 = xstrdup(path);
+	char *dir = realpath(dirname(copy), NULL);
+	char *out = NULL;
+	if (dir) {
+		const char *base = basename(copy2);
+		size_t n = strlen(dir) + strlen(base) + 2;
+		out = xmalloc(n);
+		snprintf(out, n, "%s/%s", strcmp(dir, "/") == 0 ? "" : dir, base);
+	}
+	free(dir);
+	free(copy);
+	free(copy2);
+	return out;
+}
+
+/* Whether path lies inside the folder dir (both resolved). */
+static bool inside(const char *dir, const char *path)
+{
+	char *d = resolved(dir), *p = resolved(path);
+	bool in = false;
+	if (d && p) {
+		size_t n = strlen(d);
+		in = strncmp(d, p, n) == 0 && (p[n] == '/' || (n == 1 && d[0] == '/'));
+	}
+	free(d);
+	free(p);
+	return in;
+}
+
+static const char *named(const struct run_file *f)
+{
+	return f->option ? f->option : "the input";
+}
+
+void run_files_check(const struct run_files *rf)
+{
+	for (size_t k = 0; k < rf->nout; k++) {
+		const struct run_file *o = &rf->out[k];
+		for (size_t i = 0; i < rf->nin; i++)
+			if (same_file(rf->in[i].path, o->path))
+				diag_usage("%s %s is also an input (%s); it would be destroyed", o->option, o->path,
+					   named(&rf->in[i]));
+		for (size_t j = 0; j < k; j++)
+			if (same_file(rf->out[j].path, o->path))
+				diag_usage("%s and %s name the same file (\"%s\")", rf->out[j].option, o->option, o->path);
+		for (size_t d = 0; d < rf->ndir; d++)
+			if (inside(rf->dir[d].path, o->path))
+				diag_usage("%s %s lies inside %s %s, where it could overwrite an owner's file",
+					   o->option, o->path, rf->dir[d].option, rf->dir[d].path);
+	}
+	for (size_t d = 0; d < rf->ndir; d++) {
+		for (size_t i = 0; i < rf->nin; i++)
+			if (same_file(rf->in[i].path, rf->dir[d].path) || inside(rf->dir[d].path, rf->in[i].path))
+				diag_usage("%s %s holds an input (%s %s); it would be overwritten", rf->dir[d].option,
+					   rf->dir[d].path, named(&rf->in[i]), rf->in[i].path);
+	}
+}

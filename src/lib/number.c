@@ -1,0 +1,161 @@
+/* Printing numbers, once for every program: machine forms for streams, grouped forms and
+ * percentages for people. All digits come from exact decimals; nothing goes through a
+ * binary float. */
+#include "number.h"
+
+#include <string.h>
+
+static const int64_t pow10_64[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
+				     1000000000 };
+
+/* Writes the decimal digits of q before p (at least at_least of them); returns the start. */
+static char *digits_before(char *p, uint64_t q, int at_least)
+{
+	for (int written = 0; q || written < at_least; written++) {
+		*--p = (char)('0' + q % 10);
+		q /= 10;
+	}
+	return p;
+}
+
+static size_t move_to_start(char *buf, const char *p, const char *end)
+{
+	size_t len = (size_t)(end - p);
+	memmove(buf, p, len);
+	buf[len] = '\0';
+	return len;
+}
+
+size_t number_fixed(decimal d, int places, char buf[NUMBER_BUFSIZE])
+{
+	/* Most values fit 64 bits: decimal_format's 128-bit division per digit made writing a
+	 * million scores slower than reading them. Same digits, same rounding. */
+	if (places < 0 || places > DECIMAL_PLACES || d.units > INT64_MAX / 2 || d.units < -(INT64_MAX / 2))
+		return decimal_format(d, places, buf, NUMBER_BUFSIZE);
+	int64_t u = (int64_t)d.units, step = pow10_64[DECIMAL_PLACES - places];
+	uint64_t q = (uint64_t)(((u < 0 ? -u : u) + step / 2) / step);
+	char tmp[NUMBER_BUFSIZE];
+	char *end = tmp + sizeof tmp, *p = end;
+	if (places > 0) {
+		p = digits_before(p, q % (uint64_t)pow10_64[places], places);
+		*--p = '.';
+	}
+	p = digits_before(p, q / (uint64_t)pow10_64[places], 1);
+	if (u < 0 && q)
+		*--p = '-';
+	return move_to_start(buf, p, end);
+}
+
+/* Decimals d needs to be exact (0..9). */
+static int exact_places(decimal d)
+{
+	decimal_units u = d.units < 0 ? -d.units : d.units;
+	int places = DECIMAL_PLACES;
+	while (places > 0 && u % 10 == 0) {
+		u /= 10;
+		places--;
+	}
+	return places;
+}
+
+size_t number_at_least(decimal d, int places, char buf[NUMBER_BUFSIZE])
+{
+	int need = exact_places(d);
+	return number_fixed(d, need > places ? need : places, buf);
+}
+
+size_t number_money(decimal d, char buf[NUMBER_BUFSIZE])
+{
+	return number_at_least(d, MONEY_PLACES, buf);
+}
+
+size_t number_exact(decimal d, char buf[NUMBER_BUFSIZE])
+{
+	return number_at_least(d, 0, buf);
+}
+
+size_t number_ratio(decimal d, char buf[NUMBER_BUFSIZE])
+{
+	return number_fixed(d, RATIO_PLACES, buf);
+}
+
+size_t number_score(decimal d, char buf[NUMBER_BUFSIZE])
+{
+	return number_fixed(d, SCORE_PLACES, buf);
+}
+
+size_t number_count(uint64_t n, char buf[NUMBER_BUFSIZE])
+{
+	char tmp[24];
+	char *end = tmp + sizeof tmp;
+	return move_to_start(buf, digits_before(end, n, 1), end);
+}
+
+size_t number_grouped(decimal d, int places, char buf[NUMBER_BUFSIZE])
+{
+	char digits[NUMBER_BUFSIZE];
+	size_t n = places < 0 ? number_exact(d, digits) : number_fixed(d, places, digits);
+	const char *p = digits;
+	size_t at = 0;
+	if (*p == '-') {
+		buf[at++] = '-';
+		p++;
+		n--;
+	}
+	const char *dot = memchr(p, '.', n);
+	size_t whole = dot ? (size_t)(dot - p) : n;
+	for (size_t i = 0; i < whole; i++) { /* at most 39 digits: 13 commas fit the buffer */
+		if (i && (whole - i) % 3 == 0)
+			buf[at++] = ',';
+		buf[at++] = p[i];
+	}
+	memcpy(buf + at, p + whole, n - whole);
+	at += n - whole;
+	buf[at] = '\0';
+	return at;
+}
+
+size_t number_percent(decimal fraction, int places, char buf[NUMBER_BUFSIZE])
+{
+	decimal pct;
+	if (!decimal_mul(fraction, decimal_from_int(100), places, ROUND_HALF_AWAY, &pct))
+		return number_grouped(fraction, -1, buf);
+	size_t n = number_grouped(pct, places, buf);
+	memcpy(buf + n, " %", 3);
+	return n + 2;
+}
+
+size_t number_points(decimal diff, bool sign, char buf[NUMBER_BUFSIZE])
+{
+	decimal pts;
+	if (!decimal_mul(diff, decimal_from_int(100), 2, ROUND_HALF_AWAY, &pts))
+		pts = diff;
+	size_t at = 0;
+	if (sign && decimal_sign(pts) > 0)
+		buf[at++] = '+';
+	return at + number_grouped(pts, 2, buf + at);
+}
+
+void output_fixed(struct output *o, decimal d, int places)
+{
+	char buf[NUMBER_BUFSIZE];
+	output_bytes(o, buf, number_fixed(d, places, buf));
+}
+
+void output_money(struct output *o, decimal d)
+{
+	char buf[NUMBER_BUFSIZE];
+	output_bytes(o, buf, number_money(d, buf));
+}
+
+void output_exact(struct output *o, decimal d)
+{
+	char buf[NUMBER_BUFSIZE];
+	output_bytes(o, buf, number_exact(d, buf));
+}
+
+void output_count(struct output *o, uint64_t n)
+{
+	char buf[NUMBER_BUFSIZE];
+	output_bytes(o, buf, number_count(n, buf));
+}

@@ -1,0 +1,112 @@
+/* The stream contract in code: every column of every stream spm reads or writes, its type,
+ * and which streams require it. man/spm.7 (STREAMS) says the same; a test compares them.
+ * Programs find their columns through stream_bind() and name no column as a literal. */
+#ifndef SPM_STREAM_H
+#define SPM_STREAM_H
+
+#include "input.h"
+#include "output.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* What a column holds; how a value of it is checked and printed. */
+enum column_type {
+	CT_TEXT,      /* an owner, a plan, a note: any bytes but TAB/LF (escaped) */
+	CT_PERIOD,    /* a period label (spm.7 PERIODS) */
+	CT_DATE,      /* a day, YYYY-MM-DD */
+	CT_METRIC,    /* a metric name */
+	CT_VALUE,     /* a number whose kind follows its metric: money, count or ratio */
+	CT_MONEY,     /* an amount: every significant digit, at least two decimals */
+	CT_COUNT,     /* a whole number */
+	CT_RATIO,     /* a fraction such as an attainment, printed with 4 decimals */
+	CT_SCORE,     /* a score or a percentile, printed with 2 decimals */
+	CT_EXACT,     /* a decimal printed with as few decimals as keep it exact */
+	CT_ENUM,      /* one word of a fixed list: status, direction, tier, level, rule... */
+};
+
+/* Every column name of every stream, once. */
+enum column {
+	COL_OWNER, COL_PERIOD, COL_METRIC, COL_VALUE, COL_NUMERATOR, COL_DENOMINATOR,
+	COL_TARGET, COL_WEIGHT, COL_CATEGORY, COL_DIRECTION,
+	COL_ACTUAL, COL_ATTAINMENT, COL_EXPECTED, COL_PACE, COL_PROJECTED, COL_GAP, COL_STATUS,
+	COL_DAYS_ELAPSED, COL_DAYS_LEFT, COL_LEVEL,
+	COL_SCORE, COL_RANK, COL_PERCENTILE, COL_TIER, COL_TEAM, COL_PREV_SCORE, COL_DELTA,
+	COL_PREV_RANK, COL_STREAK, COL_BASIS,
+	COL_N, COL_PEARSON, COL_SPEARMAN, COL_STRENGTH, COL_TOP_MEAN, COL_BOTTOM_MEAN, COL_RATIO,
+	COL_NOTE,
+	COL_PLAN, COL_PAYOUT, COL_DETAIL, COL_PAID, COL_RECOMPUTED,
+	COL_RULE, COL_LOWER, COL_UPPER, COL_RATE,
+	COL_AGG, COL_COLUMN, COL_WHERE, COL_UNIT, COL_LABEL,
+	COL_BELOW, COL_COURSE, COL_RATING,
+	COL_REP, COL_MANAGER, COL_REGION, COL_ROLE, COL_INCENTIVE, COL_DRAW, COL_START, COL_END,
+	COL_DATE,
+	COL_CHANGE, COL_OLD_TARGET, COL_NEW_TARGET, COL_CHANGE_RATIO,
+	COL_REPS, COL_OWN_TARGET, COL_WITH_GOAL, COL_COVERAGE, COL_DAYS, COL_WORKDAYS, COL_FILE,
+	COL_COUNT
+};
+
+/* Every stream of spm.7. */
+enum stream_id {
+	STREAM_ROSTER, STREAM_GOALS, STREAM_ACTUALS, STREAM_PROGRESS, STREAM_SCORES,
+	STREAM_DRIVERS, STREAM_PAYOUTS, STREAM_METRICS, STREAM_PLAN, STREAM_CATALOG,
+	STREAM_SELF, STREAM_HOLIDAYS, STREAM_GOAL_DIFF, STREAM_ROLLUP, STREAM_COVERAGE,
+	STREAM_PERIODS, STREAM_SPLIT_INDEX,
+	STREAM_ID_COUNT
+};
+
+struct stream_column {
+	enum column column;
+	bool required;
+};
+
+struct stream_def {
+	const char *name;                     /* "progress" */
+	const char *what;                     /* "a progress stream": for messages */
+	const struct stream_column *columns;  /* in the order programs write them */
+	size_t count;
+	bool extra_columns;                   /* other columns are data (scores: one per metric) */
+};
+
+const struct stream_def *stream_def(enum stream_id s);
+const char *column_name(enum column c);
+enum column_type column_type(enum column c);
+/* The column of that name, or COL_COUNT. */
+enum column column_named(const char *name);
+
+/* Where each column of a stream is in one file's header: -1 when absent. */
+struct stream_binding {
+	enum stream_id stream;
+	long at[COL_COUNT];
+};
+
+/* Binds the stream's columns in h. needs lists the required columns this reader reads
+ * (a subset of the stream's required columns: asking for an optional one is a programming
+ * error and aborts); every other column of the stream is bound when present. A missing
+ * needed column, or any column of the stream found twice, is reported as
+ * "PROG: FILE:1: message (found: ...)" and exits 1. needs NULL: all required columns. */
+void stream_bind(enum stream_id s, const struct header *h, const char *file,
+		 const enum column *needs, size_t nneeds, struct stream_binding *b);
+/* The same, returning the message (written into msg) instead of exiting; NULL if bound. */
+const char *stream_try_bind(enum stream_id s, const struct header *h, const enum column *needs,
+			    size_t nneeds, struct stream_binding *b, char *msg, size_t size);
+/* The index of c in the bound header, or -1. */
+static inline long stream_at(const struct stream_binding *b, enum column c)
+{
+	return b->at[c];
+}
+static inline bool stream_has(const struct stream_binding *b, enum column c)
+{
+	return b->at[c] >= 0;
+}
+
+/* Which stream a header is (the most specific whose telling columns it holds), among the
+ * streams in the candidates list (NULL: any); -1 when none. */
+int stream_detect(const struct header *h, const enum stream_id *candidates, size_t n);
+
+/* Writes a header line: the named columns, tab-separated, then a newline. */
+void stream_write_header(struct output *o, const enum column *cols, size_t n);
+/* One column name (for headers built piece by piece), without separator. */
+void stream_write_name(struct output *o, enum column c);
+
+#endif
