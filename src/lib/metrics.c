@@ -4,6 +4,7 @@
 #include "diag.h"
 #include "input.h"
 #include "options.h"
+#include "stream.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,12 @@
 const char *const builtin_metric_names[M_BUILTIN_COUNT] = {
 	"won_revenue", "won_deals", "lost_deals", "win_rate", "avg_deal", "cycle_days", "pipeline",
 	"coverage",
+};
+
+/* What people read for each built-in (reports in text, Markdown and HTML). */
+static const char *const builtin_labels[M_BUILTIN_COUNT] = {
+	"Won revenue", "Won deals", "Lost deals", "Win rate", "Average deal", "Cycle days", "Pipeline",
+	"Pipeline coverage",
 };
 
 static void add_builtin(struct metric_catalog *ms, enum builtin b)
@@ -35,6 +42,7 @@ static void add_builtin(struct metric_catalog *ms, enum builtin b)
 	struct metric *m = &ms->all[ms->nall++];
 	memset(m, 0, sizeof *m);
 	m->name = xstrdup(builtin_metric_names[b]);
+	m->label = xstrdup(builtin_labels[b]);
 	m->unit = xstrdup(spec[b].places == 2 && spec[b].agg != AGG_AVG ? "money" : "");
 	m->category = xstrdup("");
 	m->builtin = b;
@@ -111,6 +119,27 @@ static bool parse_where(const char *text, struct metric *m)
 	return ok;
 }
 
+/* "new_logos" → "New logos": a label for a metric that has none. */
+char *label_from_name(const char *name)
+{
+	char *label = xstrdup(name);
+	for (char *p = label; *p; p++)
+		if (*p == '_')
+			*p = ' ';
+	if (label[0] >= 'a' && label[0] <= 'z')
+		label[0] = (char)(label[0] - 'a' + 'A');
+	return label;
+}
+
+const char *metric_label(const struct metric_catalog *c, const char *name, char **made)
+{
+	const struct metric *m = metric_find(c, name);
+	*made = NULL;
+	if (m)
+		return m->label;
+	return *made = label_from_name(name);
+}
+
 /* The built-in or custom metric of that name, or NULL. */
 struct metric *metric_find(const struct metric_catalog *ms, const char *name)
 {
@@ -122,57 +151,55 @@ struct metric *metric_find(const struct metric_catalog *ms, const char *name)
 
 struct metrics_reader {
 	struct metric_catalog *ms;
-	long col[7];
+	struct stream_binding cols;
 	struct file_problem problem;
 };
 
-enum { MF_METRIC, MF_AGG, MF_COLUMN, MF_WHERE, MF_UNIT, MF_DIRECTION, MF_CATEGORY };
-
-static const char *mf_field(const struct metrics_reader *mr, const struct row *row, int which)
+static const char *mf_field(const struct metrics_reader *mr, const struct row *row, enum column c)
 {
-	long i = mr->col[which];
+	long i = stream_at(&mr->cols, c);
 	return i >= 0 && (size_t)i < row->count ? row->field[i] : "";
 }
 
-static int metrics_bad(struct metrics_reader *mr, const struct row *row, const char *column,
+static int metrics_bad(struct metrics_reader *mr, const struct row *row, enum column c,
 		       const char *value, const char *message)
 {
-	return file_problem_at(&mr->problem, row, column, value, message);
+	return file_problem_at(&mr->problem, row, column_name(c), value, message);
 }
 
 static int metrics_row(void *ctx, const struct row *row)
 {
 	struct metrics_reader *mr = ctx;
 	struct metric_catalog *ms = mr->ms;
-	const char *name = mf_field(mr, row, MF_METRIC);
-	const char *agg = mf_field(mr, row, MF_AGG);
-	const char *column = mf_field(mr, row, MF_COLUMN);
-	const char *where = mf_field(mr, row, MF_WHERE);
-	const char *unit = mf_field(mr, row, MF_UNIT);
-	const char *direction = mf_field(mr, row, MF_DIRECTION);
+	const char *name = mf_field(mr, row, COL_METRIC);
+	const char *agg = mf_field(mr, row, COL_AGG);
+	const char *column = mf_field(mr, row, COL_COLUMN);
+	const char *where = mf_field(mr, row, COL_WHERE);
+	const char *unit = mf_field(mr, row, COL_UNIT);
+	const char *direction = mf_field(mr, row, COL_DIRECTION);
 	struct metric m;
 	if (name[0] == '#')
 		return 0;
 	memset(&m, 0, sizeof m);
 	if (!is_metric_name(name))
-		return metrics_bad(mr, row, "metric", name, "a metric name is lowercase letters, digits and _");
+		return metrics_bad(mr, row, COL_METRIC, name, "a metric name is lowercase letters, digits and _");
 	const struct metric *same = metric_find(ms, name);
 	if (same)
-		return metrics_bad(mr, row, "metric", name,
+		return metrics_bad(mr, row, COL_METRIC, name,
 				   same->builtin == M_CUSTOM ? "defined twice" : "is a built-in metric");
 	if (!parse_agg(agg, &m.agg))
-		return metrics_bad(mr, row, "agg", agg, "expected count, sum, avg, min, max or distinct");
+		return metrics_bad(mr, row, COL_AGG, agg, "expected count, sum, avg, min, max or distinct");
 	if (*direction && strcmp(direction, "higher") && strcmp(direction, "lower"))
-		return metrics_bad(mr, row, "direction", direction, "expected higher or lower");
+		return metrics_bad(mr, row, COL_DIRECTION, direction, "expected higher or lower");
 	if (m.agg != AGG_COUNT && !*column)
-		return metrics_bad(mr, row, "column", column, "this aggregation needs a column");
+		return metrics_bad(mr, row, COL_COLUMN, column, "this aggregation needs a column");
 	if (*where && !parse_where(where, &m)) {
 		for (size_t i = 0; i < m.nwhere; i++) {
 			free(m.where[i].column);
 			free(m.where[i].value);
 		}
 		free(m.where);
-		return metrics_bad(mr, row, "where", where, "expected column=value or column!=value, joined by &");
+		return metrics_bad(mr, row, COL_WHERE, where, "expected column=value or column!=value, joined by &");
 	}
 	m.name = xstrdup(name);
 	m.builtin = M_CUSTOM;
@@ -181,7 +208,8 @@ static int metrics_row(void *ctx, const struct row *row)
 	m.cumulative = m.agg == AGG_COUNT || m.agg == AGG_SUM || m.agg == AGG_DISTINCT;
 	m.lower = strcmp(direction, "lower") == 0;
 	m.unit = xstrdup(unit);
-	m.category = xstrdup(mf_field(mr, row, MF_CATEGORY));
+	m.category = xstrdup(mf_field(mr, row, COL_CATEGORY));
+	m.label = *mf_field(mr, row, COL_LABEL) ? xstrdup(mf_field(mr, row, COL_LABEL)) : label_from_name(name);
 	if (strcmp(unit, "money") == 0 || strcmp(unit, "currency") == 0)
 		m.places = 2;
 	else if (strcmp(unit, "ratio") == 0)
@@ -196,16 +224,9 @@ static int metrics_row(void *ctx, const struct row *row)
 
 static void load_metrics_file(const char *path, struct metric_catalog *ms)
 {
-	static const char *const names[] = { "metric", "agg", "column", "where", "unit", "direction", "category" };
 	struct source *src = source_open(path, FORMAT_AUTO);
-	const struct header *h = source_header(src);
 	struct metrics_reader mr = { .ms = ms };
-	for (int i = 0; i < 7; i++)
-		mr.col[i] = header_find(h, names[i]);
-	if (mr.col[MF_METRIC] < 0 || mr.col[MF_AGG] < 0) {
-		diag_at(path, 1, NULL, NULL, 0, "a metrics file needs the columns metric and agg");
-		diag_exit(SPM_EXIT_DATA);
-	}
+	stream_bind(STREAM_METRICS, source_header(src), path, NULL, 0, &mr.cols);
 	read_side_file(src, path, metrics_row, &mr, &mr.problem);
 }
 
@@ -231,6 +252,7 @@ void metric_catalog_free(struct metric_catalog *c)
 		free(m->column);
 		free(m->unit);
 		free(m->category);
+		free(m->label);
 		free(m->name);
 	}
 	free(c->all);

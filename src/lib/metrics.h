@@ -1,5 +1,5 @@
 /* The metrics spm knows: the built-in deal metrics and the custom ones of a metrics file
- * (metric agg column where unit direction category), with what each means for goals. */
+ * (metric agg column where unit direction category label), with what each means for goals. */
 #ifndef SPM_METRICS_H
 #define SPM_METRICS_H
 
@@ -32,6 +32,7 @@ struct metric {
 	char *column;         /* custom: the column aggregated */
 	char *unit;           /* metrics file: money, ratio, count, ... ("" if none) */
 	char *category;       /* metrics file: financial, activity, innovation, ... ("" if none) */
+	char *label;          /* what people read: "Won revenue"; metrics file: its label column */
 	struct condition *where;
 	size_t nwhere;
 	long index;           /* custom: resolved column index per file */
@@ -51,6 +52,11 @@ extern const char *const builtin_metric_names[M_BUILTIN_COUNT];
 void metric_catalog_load(struct metric_catalog *c, const char *path);
 void metric_catalog_free(struct metric_catalog *c);
 struct metric *metric_find(const struct metric_catalog *c, const char *name);
+
+/* What people read for a metric: its label, or one made from its name ("new_logos" →
+ * "New logos"), which *made then holds for the caller to free. */
+const char *metric_label(const struct metric_catalog *c, const char *name, char **made);
+char *label_from_name(const char *name);
 
 /* Lowercase letters, digits and _; not empty. */
 bool is_metric_name(const char *s);

@@ -3,6 +3,7 @@
 
 #include "diag.h"
 #include "input.h"
+#include "stream.h"
 #include "table.h"
 
 #include <stdio.h>
@@ -10,6 +11,9 @@
 #include <string.h>
 
 const char *const level_names[LEVEL_COUNT] = { "rep", "team", "manager", "region" };
+
+/* The roster column that names the owners of each level. */
+static const enum column level_column[LEVEL_COUNT] = { COL_REP, COL_TEAM, COL_MANAGER, COL_REGION };
 
 bool parse_level(const char *s, enum level *out)
 {
@@ -43,14 +47,14 @@ static int roster_row(void *ctx, const struct row *row)
 	const char *rep = row->field[rr->col[LEVEL_REP]];
 	size_t rep_len = row->len[rr->col[LEVEL_REP]];
 	if (rep_len == 0)
-		return file_problem_at(&rr->problem, row, "rep", NULL, "empty rep");
+		return file_problem_at(&rr->problem, row, column_name(COL_REP), NULL, "empty rep");
 	for (size_t k = 0; k < row->count; k++)
 		if (memchr(row->field[k], '\0', row->len[k]))
 			return file_problem_at(&rr->problem, row, r->column[k], NULL, "holds a NUL byte");
 	bool created;
 	size_t *index = table_upsert(r->reps, rep, rep_len, &created);
 	if (!created)
-		return file_problem_at(&rr->problem, row, "rep", rep, "appears twice in the roster");
+		return file_problem_at(&rr->problem, row, column_name(COL_REP), rep, "appears twice in the roster");
 	xgrow((void **)&r->rep, &r->cap, r->nreps + 1, sizeof *r->rep);
 	struct roster_rep *e = &r->rep[r->nreps];
 	memset(e, 0, sizeof *e);
@@ -119,16 +123,14 @@ void roster_load(struct roster *r, const char *path, enum level needed)
 	for (size_t k = 0; k < h->count; k++)
 		r->column[k] = xstrdup(h->name[k]);
 	struct roster_reader rr = { .roster = r };
+	struct stream_binding cols;
+	stream_bind(STREAM_ROSTER, h, path, NULL, 0, &cols);
 	for (int l = 0; l < LEVEL_COUNT; l++) {
-		rr.col[l] = header_find(h, level_names[l]);
+		rr.col[l] = stream_at(&cols, level_column[l]);
 		r->has_level[l] = rr.col[l] >= 0;
-		if (rr.col[l] == -2)
-			roster_header_problem(path, "the roster has the column '%s' twice", level_names[l]);
 	}
-	if (rr.col[LEVEL_REP] < 0)
-		roster_header_problem(path, "a roster needs a column '%s'", "rep");
 	if (needed != LEVEL_COUNT && !r->has_level[needed])
-		roster_header_problem(path, "the roster has no column '%s' for --level", level_names[needed]);
+		roster_header_problem(path, "the roster has no column '%s' for --level", column_name(level_column[needed]));
 	read_side_file(src, path, roster_row, &rr, &rr.problem);
 	index_members(r);
 }
