@@ -306,6 +306,10 @@ static void write_progress_row(struct output *o, struct progress_job *pj, const 
 	write_count(o, e.done);
 	output_tab(o);
 	write_count(o, e.total - e.done);
+	if (pj->job->roster) {
+		output_tab(o);
+		output_str(o, level_names[r->level]);
+	}
 	output_newline(o);
 }
 
@@ -408,7 +412,9 @@ void emit_progress(struct output *o, const struct job *job, const struct chunk_s
 	if (n)
 		qsort(refs, n, sizeof *refs, compare_progress);
 	output_str(o, "owner\tperiod\tmetric\tactual\ttarget\tattainment\texpected\tpace\tprojected\tgap\tstatus\t"
-		      "weight\tdirection\tdays_elapsed\tdays_left\n");
+		      "weight\tdirection\tdays_elapsed\tdays_left");
+	/* With a roster, owners may be reps or groups: each row says which. */
+	output_str(o, job->roster ? "\tlevel\n" : "\n");
 	for (size_t i = 0; i < n; i++)
 		write_progress_row(o, &pj, &refs[i]);
 	free(refs);
