@@ -45,12 +45,8 @@ $(B)/libspm.a: $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJ)
 
-$(BIN)/spm-%: src/spm-%.c $(B)/libspm.a $(LIB_HDR)
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(B)/libspm.a $(LDLIBS_CSV)
-
-# A program is one file (src/spm-track.c) or a small folder (src/spm-goal/*.c), built
-# with the core library; LDLIBS_<name> adds libraries (libm for statistics).
+# A program is a small folder (src/spm-goal/*.c), built with the core library;
+# LDLIBS_<name> adds libraries (libm for statistics).
 LDLIBS_spm-score = -lm
 LDLIBS_spm-report = -lm
 define folder_program
@@ -58,7 +54,7 @@ $$(BIN)/$(1): $$(wildcard src/$(1)/*.c) $$(wildcard src/$(1)/*.h) $$(B)/libspm.a
 	@mkdir -p $$(@D)
 	$$(CC) $$(ALL_CFLAGS) -o $$@ $$(wildcard src/$(1)/*.c) $$(B)/libspm.a $$(LDLIBS_$(1)) $$(LDLIBS_CSV)
 endef
-$(foreach p,$(filter-out spm-track,$(PROGRAMS)),$(eval $(call folder_program,$(p))))
+$(foreach p,$(PROGRAMS),$(eval $(call folder_program,$(p))))
 
 $(BIN)/gen-deals: scripts/gen-deals.c
 	@mkdir -p $(@D)
@@ -71,6 +67,7 @@ $(B)/tests/test_%: tests/unit/test_%.c $(B)/libspm.a $(LIB_HDR)
 # Unit tests that compile a program's sources in.
 $(B)/tests/test_report: $(wildcard src/spm-report/*.c src/spm-report/*.h)
 $(B)/tests/test_payout: $(wildcard src/spm-score/plan.[ch] src/spm-score/payout.c src/spm-score/*.h)
+$(B)/tests/test_track: $(filter-out src/spm-track/main.c,$(wildcard src/spm-track/*.c)) src/spm-track/spm-track.h
 
 # Every unit test program, then every CLI case, then all of it again under ASan+UBSan.
 check: deps

@@ -179,7 +179,8 @@ static int compare(struct exact *x, struct fraction a, struct fraction b)
 
 const char *goal_status_name(enum goal_status s)
 {
-	static const char *const names[] = { "achieved", "ahead", "on_track", "behind", "missed", "not_started" };
+	static const char *const names[STATUS_COUNT] = { "achieved", "ahead", "on_track", "behind", "missed",
+							 "not_started", "no_data" };
 	return (size_t)s < sizeof names / sizeof names[0] ? names[s] : "behind";
 }
 
@@ -223,10 +224,12 @@ static enum goal_status status_of(struct exact *x, const struct goal_measure *g,
 		return STATUS_NOT_STARTED;
 	if ((!ceiling || g->elapsed.over) && is_achieved(x, g, p, t))
 		return STATUS_ACHIEVED;
+	/* Nothing to measure (a ratio of no closed deal, an average of no row): neither
+	 * behind nor missed, whether the period runs or is over. */
+	if (!fraction_defined(g->actual))
+		return STATUS_NO_DATA;
 	if (g->elapsed.over)
 		return STATUS_MISSED;
-	if (!fraction_defined(g->actual))
-		return STATUS_BEHIND; /* nothing measured yet */
 	if (ceiling && compare(x, g->actual, fraction_of(g->target)) > 0)
 		return STATUS_BEHIND;
 	if (!fraction_defined(p->pace)) {

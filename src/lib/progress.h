@@ -49,7 +49,11 @@ enum goal_status {
 	STATUS_BEHIND,
 	STATUS_MISSED,
 	STATUS_NOT_STARTED,
+	STATUS_NO_DATA, /* started, but nothing to measure: a win rate with no closed deal */
 };
+
+/* How many statuses there are (outside the enum: switches need not name it). */
+enum { STATUS_COUNT = STATUS_NO_DATA + 1 };
 
 const char *goal_status_name(enum goal_status s);
 

@@ -97,7 +97,7 @@ static void team_totals(struct report *r, struct section *sec, const struct memb
 		}
 	for (size_t k = 0; k < nmetric; k++) {
 		struct metric_view mv = metric_view(r, metrics[k]);
-		size_t owners = 0, status[STATUS_NOT_STARTED + 1] = { 0 }, nv = 0;
+		size_t owners = 0, status[STATUS_COUNT] = { 0 }, nv = 0;
 		decimal actual = decimal_zero(), target = decimal_zero();
 		decimal *actuals = xcalloc(nm + 1, sizeof *actuals), *targets = xcalloc(nm + 1, sizeof *targets);
 		decimal *attains = xcalloc(nm + 1, sizeof *attains);

@@ -298,7 +298,7 @@ enum tone status_tone(enum goal_status s)
 	case STATUS_ON_TRACK: return TONE_ON;
 	case STATUS_BEHIND: return TONE_WARN;
 	case STATUS_MISSED: return TONE_LOW;
-	case STATUS_NOT_STARTED: break;
+	case STATUS_NOT_STARTED: case STATUS_NO_DATA: break;
 	}
 	return TONE_NONE;
 }

@@ -213,17 +213,17 @@ static const char *optional_number(const char *s, size_t len, decimal *out, bool
 
 /* The lengths of the status names, set before any thread reads (a strlen per name and
  * row was measurable on a million rows). */
-static size_t status_len[STATUS_NOT_STARTED + 1];
+static size_t status_len[STATUS_COUNT];
 
 static void measure_status_names(void)
 {
-	for (int st = STATUS_ACHIEVED; st <= STATUS_NOT_STARTED; st++)
+	for (int st = STATUS_ACHIEVED; st < STATUS_COUNT; st++)
 		status_len[st] = strlen(goal_status_name((enum goal_status)st));
 }
 
 static int parse_status(const char *s, size_t len)
 {
-	for (int st = STATUS_ACHIEVED; st <= STATUS_NOT_STARTED; st++)
+	for (int st = STATUS_ACHIEVED; st < STATUS_COUNT; st++)
 		if (status_len[st] == len && memcmp(s, goal_status_name((enum goal_status)st), len) == 0)
 			return st;
 	return -2;
@@ -386,7 +386,7 @@ static int progress_row(void *ctx, const struct row *row)
 		int st = parse_status(s, len);
 		if (st < 0)
 			return bad_row(c, row, job->col[PC_STATUS],
-				       "not a status (achieved ahead on_track behind missed not_started)");
+				       "not a status (achieved ahead on_track behind missed not_started no_data)");
 		g.status = (int8_t)st;
 	}
 

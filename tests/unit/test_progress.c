@@ -598,7 +598,8 @@ static void test_status_names_and_defaults(void **state)
 	assert_string_equal(goal_status_name(STATUS_BEHIND), "behind");
 	assert_string_equal(goal_status_name(STATUS_MISSED), "missed");
 	assert_string_equal(goal_status_name(STATUS_NOT_STARTED), "not_started");
-	assert_string_equal(goal_status_name((enum goal_status)6), "behind");
+	assert_string_equal(goal_status_name(STATUS_NO_DATA), "no_data");
+	assert_string_equal(goal_status_name((enum goal_status)STATUS_COUNT), "behind");
 	assert_string_equal(goal_status_name((enum goal_status)99), "behind");
 	struct status_thresholds t = default_thresholds();
 	assert_int_equal(decimal_cmp(t.achieved, num("1")), 0);
@@ -794,11 +795,12 @@ static void test_progress_target_zero(void **state)
 	 * 0.1 >= 0 → achieved; projected 0.1; gap 0. */
 	g = goal("0.1", "0", HIGHER, LEVEL, running(46, 92));
 	assert_progress(&g, &t, NULL, "0", NULL, "0.1", "0", STATUS_ACHIEVED);
-	/* Target 0 with nothing measured: everything but expected undefined; behind, then missed. */
+	/* Target 0 with nothing measured: everything but expected undefined; no_data, running
+	 * or over. */
 	g = goal(NULL, "0", HIGHER, CUMULATIVE, running(46, 92));
-	assert_progress(&g, &t, NULL, "0", NULL, NULL, NULL, STATUS_BEHIND);
+	assert_progress(&g, &t, NULL, "0", NULL, NULL, NULL, STATUS_NO_DATA);
 	g.elapsed = ended(92);
-	assert_progress(&g, &t, NULL, "0", NULL, NULL, NULL, STATUS_MISSED);
+	assert_progress(&g, &t, NULL, "0", NULL, NULL, NULL, STATUS_NO_DATA);
 }
 
 static void test_progress_actual_undefined(void **state)
@@ -806,23 +808,26 @@ static void test_progress_actual_undefined(void **state)
 	(void)state;
 	struct status_thresholds t = default_thresholds();
 	/* A win rate with no closed deal: actual 0/0. Attainment, pace, projected and gap are
-	 * undefined; expected still is the target 0.4 (level). Running: behind; over: missed;
-	 * before the start: not_started. */
+	 * undefined; expected still is the target 0.4 (level). It cannot be measured: no_data,
+	 * running or over (neither behind nor missed); before the start: not_started. */
 	struct goal_measure g = goal(NULL, "0.4", HIGHER, LEVEL, running(46, 92));
 	g.actual = fraction_ratio(num("0"), num("0"));
-	assert_progress(&g, &t, NULL, "0.4", NULL, NULL, NULL, STATUS_BEHIND);
+	assert_progress(&g, &t, NULL, "0.4", NULL, NULL, NULL, STATUS_NO_DATA);
 	g.elapsed = ended(92);
-	assert_progress(&g, &t, NULL, "0.4", NULL, NULL, NULL, STATUS_MISSED);
+	assert_progress(&g, &t, NULL, "0.4", NULL, NULL, NULL, STATUS_NO_DATA);
 	g.elapsed = not_yet(92);
 	assert_progress(&g, &t, NULL, "0.4", NULL, NULL, NULL, STATUS_NOT_STARTED);
 	/* Cumulative: expected 100 × 1/2 = 50, the rest undefined. */
 	g = goal(NULL, "100", HIGHER, CUMULATIVE, running(46, 92));
-	assert_progress(&g, &t, NULL, "50", NULL, NULL, NULL, STATUS_BEHIND);
+	assert_progress(&g, &t, NULL, "50", NULL, NULL, NULL, STATUS_NO_DATA);
 	/* Lower (cycle days with no won deal): target 30 ÷ nothing is undefined too. */
 	g = goal(NULL, "30", LOWER, LEVEL, running(46, 92));
-	assert_progress(&g, &t, NULL, "30", NULL, NULL, NULL, STATUS_BEHIND);
+	assert_progress(&g, &t, NULL, "30", NULL, NULL, NULL, STATUS_NO_DATA);
 	g.elapsed = ended(92);
-	assert_progress(&g, &t, NULL, "30", NULL, NULL, NULL, STATUS_MISSED);
+	assert_progress(&g, &t, NULL, "30", NULL, NULL, NULL, STATUS_NO_DATA);
+	/* A ceiling (lower, cumulative) with nothing measured: no_data too. */
+	g = goal(NULL, "30", LOWER, CUMULATIVE, running(46, 92));
+	assert_progress(&g, &t, NULL, "15", NULL, NULL, NULL, STATUS_NO_DATA);
 	g = goal(NULL, "30", LOWER, CUMULATIVE, not_yet(92));
 	assert_progress(&g, &t, NULL, "0", NULL, NULL, NULL, STATUS_NOT_STARTED);
 	/* Undefined columns come back as 0/0. */
@@ -850,9 +855,9 @@ static void test_progress_elapsed_zero(void **state)
 	/* Actual 0: attainment 0; pace 0/0 undefined; projected undefined; gap 100 → on_track. */
 	g = goal("0", "100", HIGHER, CUMULATIVE, e);
 	assert_progress(&g, &t, "0", "0", NULL, NULL, "100", STATUS_ON_TRACK);
-	/* Nothing measured: behind. */
+	/* Nothing measured: no_data. */
 	g = goal(NULL, "100", HIGHER, CUMULATIVE, e);
-	assert_progress(&g, &t, NULL, "0", NULL, NULL, NULL, STATUS_BEHIND);
+	assert_progress(&g, &t, NULL, "0", NULL, NULL, NULL, STATUS_NO_DATA);
 	/* Actual already at the target: achieved even with no time elapsed. */
 	g = goal("100", "100", HIGHER, CUMULATIVE, e);
 	assert_progress(&g, &t, "1", "0", NULL, NULL, "0", STATUS_ACHIEVED);

@@ -1,0 +1,385 @@
+/* The tables of totals a run accumulates: the metrics it computes, the group key of an
+ * owner and period, the owners a row counts for, bad rows, and merging chunks. */
+#include "spm-track.h"
+
+#include "diag.h"
+#include "options.h"
+#include "reject.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- metrics ---- */
+
+struct metric *find_metric(const struct metric_set *ms, const char *name)
+{
+	return metric_find(&ms->catalog, name);
+}
+
+void free_metrics(struct metric_set *ms)
+{
+	metric_catalog_free(&ms->catalog);
+	free(ms->selected);
+}
+
+static void select_metric(struct metric_set *ms, size_t *cap, struct metric *m)
+{
+	for (size_t i = 0; i < ms->nselected; i++)
+		if (ms->selected[i] == m)
+			return;
+	xgrow((void **)&ms->selected, cap, ms->nselected + 1, sizeof *ms->selected);
+	ms->selected[ms->nselected++] = m;
+}
+
+/* Every metric a run knows: the built-ins, then the metrics file's. */
+void load_metrics(const struct track_options *opt, struct metric_set *ms)
+{
+	memset(ms, 0, sizeof *ms);
+	metric_catalog_load(&ms->catalog, opt->metrics_file);
+}
+
+/* The metrics to compute: --metrics, else those of the goal sheet, else every built-in
+ * (or every metric of the metrics file); then the columns they read. */
+void select_metrics(const struct track_options *opt, struct metric_set *ms, struct metric **wanted,
+			   size_t nwanted)
+{
+	size_t scap = 0;
+	if (opt->metrics) {
+		size_t n;
+		char **names = split_list(opt->metrics, ',', &n);
+		if (n == 0)
+			diag_usage("--metrics: no metric named");
+		for (size_t i = 0; i < n; i++) {
+			struct metric *m = find_metric(ms, names[i]);
+			if (!m)
+				diag_usage("--metrics: unknown metric \"%s\"%s", names[i],
+					   opt->metrics_file ? "" : " (custom metrics need --metrics-file)");
+			if (m->builtin == M_COVERAGE && !opt->goals)
+				diag_usage("--metrics: coverage is measured against won_revenue goals: it needs --goals");
+			select_metric(ms, &scap, m);
+		}
+		free_list(names, n);
+	} else if (opt->goals) {
+		for (size_t i = 0; i < nwanted; i++)
+			select_metric(ms, &scap, wanted[i]);
+	} else {
+		const struct metric_catalog *c = &ms->catalog;
+		for (size_t i = opt->metrics_file ? M_BUILTIN_COUNT : 0; i < c->nall; i++)
+			if (c->all[i].builtin != M_COVERAGE)
+				select_metric(ms, &scap, &c->all[i]);
+	}
+	ms->needs[COL_REP] = ms->needs[COL_DATE] = true; /* even with no metric (an empty sheet) */
+	for (size_t i = 0; i < ms->nselected; i++) {
+		struct metric *m = ms->selected[i];
+		ms->any_ratio |= m->ratio;
+		if (m->builtin == M_CUSTOM) {
+			m->slot = ms->ncustom++;
+			continue;
+		}
+		ms->needs[COL_STAGE] = true;
+		if (m->builtin == M_WON_REVENUE || m->builtin == M_AVG_DEAL || m->builtin == M_PIPELINE ||
+		    m->builtin == M_COVERAGE)
+			ms->needs[COL_AMOUNT] = true;
+		if (m->builtin == M_CYCLE_DAYS)
+			ms->needs[COL_CREATED] = true;
+		if (m->builtin == M_COVERAGE)
+			ms->coverage = true;
+	}
+}
+
+/* The periods holding day d, one per calendar of the job. */
+const struct period *cached_periods(struct chunk_state *cs, spm_day d)
+{
+	struct period_cache *c = cs->periods;
+	const struct job *job = cs->job;
+	size_t i = (size_t)(uint32_t)d % PERIOD_CACHE;
+	if (!c->filled[i] || c->day[i] != d) {
+		for (size_t k = 0; k < job->ncal; k++)
+			c->period[i][k] = period_of(d, job->cal[k].grain, job->cal[k].fiscal_start);
+		c->day[i] = d;
+		c->filled[i] = true;
+	}
+	return c->period[i];
+}
+
+/* ---- bad rows ---- */
+
+int bad_row(struct chunk_state *cs, const struct row *row, long col, const char *message)
+{
+	struct problem *p = &cs->problem;
+	const struct header *h = cs->job->header;
+	memset(p, 0, sizeof *p);
+	p->line = row->line;
+	p->message = message;
+	if (col >= 0 && (size_t)col < h->count) {
+		p->column = h->name[col];
+		if ((size_t)col < row->count) {
+			p->has_value = true;
+			p->value_len = row->len[col] < sizeof p->value ? row->len[col] : sizeof p->value - 1;
+			memcpy(p->value, row->field[col], p->value_len);
+		}
+	}
+	long id = cs->job->kind == INPUT_EXPORT ? cs->job->col[COL_ID] : -1;
+	if (id >= 0 && (size_t)id < row->count && row->len[id]) {
+		p->id_len = row->len[id] < sizeof p->id ? row->len[id] : sizeof p->id;
+		memcpy(p->id, row->field[id], p->id_len);
+	}
+	return 1;
+}
+
+/* " (record 006A1)" when the export has an id column, else "". */
+static void format_record_id(const struct problem *p, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (p->id_len) {
+		char shown[256] = "";
+		diag_quote_value(shown, sizeof shown, p->id, p->id_len);
+		snprintf(buf, size, " (record %s)", shown);
+	}
+}
+
+/* "COLUMN: message ("value") (record ID)": the part after FILE:LINE. */
+static void format_problem_text(const struct problem *p, char *buf, size_t size)
+{
+	char shown[512] = "", record[300];
+	if (p->has_value)
+		diag_quote_value(shown, sizeof shown, p->value, p->value_len);
+	format_record_id(p, record, sizeof record);
+	snprintf(buf, size, "%s%s%s%s%s%s%s%s", p->column ? p->column : "", p->column ? ": " : "",
+		 p->message, p->detail, p->has_value ? " (\"" : "", shown, p->has_value ? "\")" : "",
+		 record);
+}
+
+static void format_problem(const struct problem *p, uint64_t line, char *buf, size_t size)
+{
+	char text[1024];
+	format_problem_text(p, text, sizeof text);
+	int n = snprintf(buf, size, "line %llu: ", (unsigned long long)line);
+	if (n > 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, "%s", text);
+}
+
+void report_problem(const struct job *job, const struct problem *p, uint64_t line)
+{
+	char text[1024];
+	format_problem_text(p, text, sizeof text);
+	fprintf(stderr, "%s: %s:%llu: %s\n", diag_program(), job->file, (unsigned long long)line, text);
+}
+
+/* Writes a bad row to the reject file: its fields, padded to the header, and the reason.
+ * Fields past the header's count are listed in the reason so nothing is lost. */
+static void write_reject(struct chunk_state *cs, const struct row *row)
+{
+	const struct job *job = cs->job;
+	struct output *o = job->reject;
+	char reason[1200];
+	size_t ncols = job->header->count;
+	format_problem(&cs->problem, row->line, reason, sizeof reason);
+	reject_write_row(o, row, ncols, reason);
+}
+
+/* Called for a bad row: in --reject mode it is written and the run goes on. */
+int reject_or_stop(struct chunk_state *cs, const struct row *row)
+{
+	if (!cs->job->reject)
+		return 1;
+	write_reject(cs, row);
+	cs->tally.rejected++;
+	return 0;
+}
+
+int field_count_problem(struct chunk_state *cs, const struct row *row)
+{
+	bad_row(cs, row, -1, "wrong number of fields");
+	snprintf(cs->problem.detail, sizeof cs->problem.detail, ": expected %zu, found %zu",
+		 cs->job->header->count, row->count);
+	return reject_or_stop(cs, row);
+}
+
+/* ---- grouping ---- */
+
+size_t make_group_key(char **buf, size_t *cap, struct period p, enum level level, const char *owner,
+			     size_t owner_len, const char *metric)
+{
+	size_t metric_len = metric ? strlen(metric) + 1 : 0;
+	size_t need = GROUP_KEY_HEAD + owner_len + metric_len;
+	xgrow((void **)buf, cap, need, 1);
+	period_to_key(p, (unsigned char *)*buf); /* no padding bytes in keys */
+	(*buf)[PERIOD_KEY_SIZE] = (char)level;
+	if (metric_len)
+		memcpy(*buf + GROUP_KEY_HEAD, metric, metric_len);
+	memcpy(*buf + GROUP_KEY_HEAD + metric_len, owner, owner_len);
+	return need;
+}
+
+const char *group_key(struct chunk_state *cs, struct period p, enum level level, const char *owner,
+			     size_t owner_len, const char *metric, size_t *key_len)
+{
+	*key_len = make_group_key(&cs->key, &cs->key_cap, p, level, owner, owner_len, metric);
+	return cs->key;
+}
+
+/* The owners a rep's rows count for, one per level of the job. A rep with no group at a
+ * level counts for none there, unless --level asked for that level alone. */
+static enum owner_problem row_owners(const struct job *job, const char *rep, size_t rep_len,
+				     struct owner_ref owners[LEVEL_COUNT], size_t *n)
+{
+	*n = 0;
+	if (!job->roster) {
+		owners[(*n)++] = (struct owner_ref){ LEVEL_REP, rep, rep_len };
+		return OWNERS_OK;
+	}
+	const struct roster_rep *r = roster_find_rep(job->roster, rep, rep_len);
+	if (!r)
+		return OWNERS_NOT_IN_ROSTER;
+	for (size_t i = 0; i < job->nlevels; i++) {
+		enum level l = job->level[i];
+		if (r->len[l] == 0) {
+			if (job->opt->level_set)
+				return OWNERS_NO_GROUP;
+			continue;
+		}
+		owners[(*n)++] = (struct owner_ref){ l, r->name[l], r->len[l] };
+	}
+	return OWNERS_OK;
+}
+
+/* Checks the owner field of a row and finds its owners; nonzero if the row is bad. */
+int find_owners(struct chunk_state *cs, const struct row *row, long col, struct owner_ref owners[LEVEL_COUNT],
+		       size_t *n)
+{
+	const struct job *job = cs->job;
+	const char *rep = row->field[col];
+	size_t len = row->len[col];
+	if (len == 0)
+		return bad_row(cs, row, col, "empty owner");
+	if (memchr(rep, '\0', len))
+		return bad_row(cs, row, col, "owner holds a NUL byte");
+	switch (row_owners(job, rep, len, owners, n)) {
+	case OWNERS_OK:
+		return 0;
+	case OWNERS_NOT_IN_ROSTER:
+		return bad_row(cs, row, col, "not in the roster");
+	case OWNERS_NO_GROUP:
+		bad_row(cs, row, col, "has no group in the roster");
+		snprintf(cs->problem.detail, sizeof cs->problem.detail, " at level %s", level_names[job->opt->level]);
+		return 1;
+	}
+	return 0;
+}
+
+bool add_or_fail(decimal *acc, decimal v)
+{
+	return decimal_add(*acc, v, acc);
+}
+
+int sum_overflow(const char *what)
+{
+	diag_fatal(SPM_EXIT_DATA, "%s: sum too large for exact arithmetic", what);
+}
+
+/* ---- chunk accumulators ---- */
+
+static size_t totals_size(const struct job *job)
+{
+	if (job->kind == INPUT_ACTUALS)
+		return sizeof(struct actual_totals);
+	return sizeof(struct deal_totals) + job->metrics->ncustom * sizeof(struct custom_totals);
+}
+
+void chunk_state_init(struct chunk_state *cs, const struct job *job)
+{
+	memset(cs, 0, sizeof *cs);
+	cs->job = job;
+	cs->groups = table_new(totals_size(job));
+	cs->distinct = table_new(1);
+	cs->periods = xcalloc(1, sizeof *cs->periods);
+	cs->custom = xcalloc(job->metrics->ncustom + 1, sizeof *cs->custom);
+}
+
+void chunk_state_free(struct chunk_state *cs)
+{
+	table_free(cs->groups);
+	table_free(cs->distinct);
+	free(cs->key);
+	free(cs->distinct_key);
+	free(cs->periods);
+	free(cs->custom);
+}
+
+static void merge_custom(const struct metric_set *ms, struct custom_totals *into,
+			 const struct custom_totals *from)
+{
+	for (size_t i = 0; i < ms->nselected; i++) {
+		const struct metric *m = ms->selected[i];
+		if (m->builtin != M_CUSTOM)
+			continue;
+		struct custom_totals *a = &into[m->slot];
+		const struct custom_totals *b = &from[m->slot];
+		if (b->count == 0)
+			continue;
+		if (a->count == 0 || decimal_cmp(b->min, a->min) < 0)
+			a->min = b->min;
+		if (a->count == 0 || decimal_cmp(b->max, a->max) > 0)
+			a->max = b->max;
+		if (!add_or_fail(&a->sum, b->sum))
+			sum_overflow(m->name);
+		a->count += b->count;
+	}
+}
+
+static void merge_deals(const struct job *job, struct deal_totals *a, const struct deal_totals *b)
+{
+	if (!add_or_fail(&a->won_revenue, b->won_revenue))
+		sum_overflow("won_revenue");
+	if (!add_or_fail(&a->pipeline, b->pipeline))
+		sum_overflow("pipeline");
+	a->won_deals += b->won_deals;
+	a->lost_deals += b->lost_deals;
+	a->cycle_days += b->cycle_days;
+	a->cycle_deals += b->cycle_deals;
+	merge_custom(job->metrics, (struct custom_totals *)(a + 1), (const struct custom_totals *)(b + 1));
+}
+
+/* Adds the groups of `from` into `into` (same job, same kind). */
+void merge_state(struct chunk_state *into, const struct chunk_state *from)
+{
+	const struct job *job = into->job;
+	for (size_t i = 0; i < table_count(from->groups); i++) {
+		size_t len;
+		const void *key = table_key(from->groups, i, &len);
+		bool created;
+		void *dst = table_upsert(into->groups, key, len, &created);
+		if (job->kind == INPUT_EXPORT)
+			merge_deals(job, dst, table_value(from->groups, i));
+		else
+			merge_actuals(job, dst, table_value(from->groups, i), created, key);
+	}
+	for (size_t i = 0; i < table_count(from->distinct); i++) {
+		size_t len;
+		const void *key = table_key(from->distinct, i, &len);
+		table_upsert(into->distinct, key, len, NULL);
+	}
+	into->tally.read += from->tally.read;
+	into->tally.used += from->tally.used;
+	into->tally.rejected += from->tally.rejected;
+	into->tally.open_undated += from->tally.open_undated;
+	into->tally.outside += from->tally.outside;
+	into->tally.unneeded += from->tally.unneeded;
+	into->tally.after_as_of += from->tally.after_as_of;
+}
+
+/* Counts the distinct values of each group once every chunk and file is merged. */
+void count_distinct(struct chunk_state *all)
+{
+	for (size_t i = 0; i < table_count(all->distinct); i++) {
+		size_t len, slot, group_len;
+		const char *key = table_key(all->distinct, i, &len);
+		memcpy(&slot, key, sizeof slot);
+		memcpy(&group_len, key + sizeof slot, sizeof group_len);
+		struct deal_totals *t = table_find(all->groups, key + 2 * sizeof(size_t), group_len);
+		if (t)
+			((struct custom_totals *)(t + 1))[slot].count++;
+	}
+}

@@ -1,0 +1,431 @@
+/* Reading CRM exports: the column mapping (presets, a mapping file, single overrides),
+ * won and lost stages, and what each deal or activity row adds to its groups. */
+#include "spm-track.h"
+
+#include "diag.h"
+#include "options.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- the columns of an export ---- */
+
+static const char *const column_names[COL_COUNT] = { "rep", "date", "amount", "stage", "created", "id" };
+
+struct preset {
+	const char *name;
+	const char *column[COL_COUNT];
+};
+
+/* Header names as the CRMs write them in their standard exports. */
+static const struct preset presets[] = {
+	{ "salesforce", { "Opportunity Owner", "Close Date", "Amount", "Stage", "Created Date", "Opportunity ID" } },
+	{ "hubspot", { "Deal owner", "Close Date", "Amount", "Deal Stage", "Create Date", "Record ID" } },
+	{ "pipedrive", { "Deal - Owner", "Deal - Close time", "Deal - Value", "Deal - Status", "Deal - Deal created", "Deal - ID" } },
+};
+
+/* ---- column mapping ---- */
+
+static enum column column_by_name(const char *name)
+{
+	for (int i = 0; i < COL_COUNT; i++)
+		if (strcmp(column_names[i], name) == 0)
+			return (enum column)i;
+	return COL_COUNT;
+}
+
+struct mapping_reader {
+	struct mapping *map;
+	struct file_problem problem;
+};
+
+static int mapping_row(void *ctx, const struct row *row)
+{
+	struct mapping_reader *mr = ctx;
+	if (row->len[0] && row->field[0][0] == '#')
+		return 0;
+	if (row->count != 2)
+		return file_problem_at(&mr->problem, row, NULL, row->field[0],
+				       "expected 'canonical<TAB>source column'");
+	enum column c = column_by_name(row->field[0]);
+	if (c == COL_COUNT)
+		return file_problem_at(&mr->problem, row, NULL, row->field[0],
+				       "unknown canonical column (expected rep, date, amount, stage, created or id)");
+	free(mr->map->column[c]);
+	mr->map->column[c] = xmemdup0(row->field[1], row->len[1]);
+	return 0;
+}
+
+/* A mapping file is TSV whose header is 'canonical<TAB>source'. */
+static void load_mapping_file(const char *path, struct mapping *map)
+{
+	struct source *src = source_open(path, FORMAT_TSV);
+	const struct header *h = source_header(src);
+	if (h->count != 2 || strcmp(h->name[0], "canonical") || strcmp(h->name[1], "source")) {
+		diag_at(path, 1, NULL, NULL, 0, "a mapping file starts with the header 'canonical<TAB>source'");
+		diag_exit(SPM_EXIT_DATA);
+	}
+	struct mapping_reader mr = { .map = map };
+	read_side_file(src, path, mapping_row, &mr, &mr.problem);
+}
+
+void build_mapping(const struct track_options *opt, struct mapping *map)
+{
+	memset(map, 0, sizeof *map);
+	if (opt->map) {
+		const struct preset *preset = NULL;
+		for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++)
+			if (strcmp(presets[i].name, opt->map) == 0)
+				preset = &presets[i];
+		if (preset) {
+			for (int c = 0; c < COL_COUNT; c++)
+				map->column[c] = xstrdup(preset->column[c]);
+		} else if (strchr(opt->map, '/') || strchr(opt->map, '.')) {
+			load_mapping_file(opt->map, map);
+		} else {
+			diag_usage("--map: expected salesforce, hubspot, pipedrive or a mapping file (\"%s\")", opt->map);
+		}
+	}
+	for (int c = 0; c < COL_COUNT; c++) {
+		if (opt->column[c]) {
+			free(map->column[c]);
+			map->column[c] = xstrdup(opt->column[c]);
+		}
+		if (!map->column[c]) /* unmapped: the canonical name itself (rep, date, ...) */
+			map->column[c] = xstrdup(column_names[c]);
+	}
+}
+
+void free_mapping(struct mapping *map)
+{
+	for (int c = 0; c < COL_COUNT; c++)
+		free(map->column[c]);
+}
+
+/* ---- dates and stages ---- */
+
+static bool parse_date(const struct track_options *opt, const char *s, size_t len, spm_day *out)
+{
+	if (opt->date_format)
+		return date_parse_format(s, len, opt->date_format, out);
+	return date_parse_iso(s, len, out);
+}
+
+static bool stage_in(char **list, const size_t *lens, size_t n, const char *s, size_t len)
+{
+	for (size_t i = 0; i < n; i++)
+		if (lens[i] == len && strncasecmp(list[i], s, len) == 0)
+			return true;
+	return false;
+}
+
+/* Won or lost by the stage lists of the job (case-insensitive), else open. */
+enum deal_state deal_state_of(const struct job *job, const char *stage, size_t len)
+{
+	if (stage_in(job->won, job->won_len, job->nwon, stage, len))
+		return DEAL_WON;
+	if (stage_in(job->lost, job->lost_len, job->nlost, stage, len))
+		return DEAL_LOST;
+	return DEAL_OPEN;
+}
+
+size_t *item_lengths(char **items, size_t n)
+{
+	size_t *lens = xcalloc(n + 1, sizeof *lens);
+	for (size_t i = 0; i < n; i++)
+		lens[i] = strlen(items[i]);
+	return lens;
+}
+
+/* ---- reading exports ---- */
+
+static bool condition_holds(const struct condition *c, const struct row *row)
+{
+	const char *v = row->field[c->index];
+	size_t len = row->len[c->index];
+	bool equal = len == strlen(c->value) && memcmp(v, c->value, len) == 0;
+	return equal != c->negate;
+}
+
+/* Reads the row's values of the custom metrics once; nonzero if one is bad. */
+static int read_custom(struct chunk_state *cs, const struct row *row)
+{
+	const struct job *job = cs->job;
+	for (size_t i = 0; i < job->metrics->nselected; i++) {
+		const struct metric *m = job->metrics->selected[i];
+		if (m->builtin != M_CUSTOM)
+			continue;
+		struct custom_value *v = &cs->custom[m->slot];
+		memset(v, 0, sizeof *v);
+		v->match = true;
+		for (size_t k = 0; k < m->nwhere && v->match; k++)
+			v->match = condition_holds(&m->where[k], row);
+		if (!v->match || m->agg == AGG_COUNT)
+			continue;
+		v->raw = row->field[m->index];
+		v->raw_len = row->len[m->index];
+		if (v->raw_len == 0 || m->agg == AGG_DISTINCT) {
+			v->has_value = v->raw_len != 0; /* empty values are not counted, as in SQL */
+			continue;
+		}
+		enum decimal_status st = decimal_parse(v->raw, v->raw_len, job->opt->style, &v->value);
+		if (st != DECIMAL_OK)
+			return bad_row(cs, row, m->index, decimal_strerror(st));
+		v->has_value = true;
+	}
+	return 0;
+}
+
+/* Adds the row's custom values (read_custom) to one group. */
+static void add_custom(struct chunk_state *cs, struct deal_totals *t, const char *group, size_t group_len)
+{
+	const struct job *job = cs->job;
+	struct custom_totals *ct = (struct custom_totals *)(t + 1);
+	for (size_t i = 0; i < job->metrics->nselected; i++) {
+		const struct metric *m = job->metrics->selected[i];
+		if (m->builtin != M_CUSTOM)
+			continue;
+		const struct custom_value *v = &cs->custom[m->slot];
+		struct custom_totals *c = &ct[m->slot];
+		if (!v->match)
+			continue;
+		if (m->agg == AGG_COUNT) {
+			c->count++;
+			continue;
+		}
+		if (!v->has_value)
+			continue;
+		if (m->agg == AGG_DISTINCT) {
+			/* The set of values, not a count: chunks and files may share values, so
+			 * counts are taken once all sets are merged (count_distinct). */
+			size_t klen = 2 * sizeof(size_t) + group_len + v->raw_len;
+			xgrow((void **)&cs->distinct_key, &cs->distinct_key_cap, klen, 1);
+			char *key = cs->distinct_key;
+			memcpy(key, &m->slot, sizeof(size_t));
+			memcpy(key + sizeof(size_t), &group_len, sizeof(size_t));
+			memcpy(key + 2 * sizeof(size_t), group, group_len);
+			memcpy(key + 2 * sizeof(size_t) + group_len, v->raw, v->raw_len);
+			table_upsert(cs->distinct, key, klen, NULL);
+			continue;
+		}
+		if (c->count == 0 || decimal_cmp(v->value, c->min) < 0)
+			c->min = v->value;
+		if (c->count == 0 || decimal_cmp(v->value, c->max) > 0)
+			c->max = v->value;
+		if (!add_or_fail(&c->sum, v->value))
+			sum_overflow(m->name);
+		c->count++;
+	}
+}
+
+static void add_deal(struct chunk_state *cs, const struct deal_row *d, struct deal_totals *t, const char *key,
+		     size_t key_len)
+{
+	if (cs->job->metrics->ncustom && !d->pipeline_only)
+		add_custom(cs, t, key, key_len);
+	switch (d->state) {
+	case DEAL_WON:
+		t->won_deals++;
+		if (d->has_amount && !add_or_fail(&t->won_revenue, d->amount))
+			sum_overflow("won_revenue");
+		t->cycle_days += d->cycle;
+		t->cycle_deals++;
+		break;
+	case DEAL_LOST:
+		t->lost_deals++;
+		break;
+	case DEAL_OPEN:
+		if (d->has_amount && !add_or_fail(&t->pipeline, d->amount))
+			sum_overflow("pipeline");
+		break;
+	}
+}
+
+int export_row(void *ctx, const struct row *row)
+{
+	struct chunk_state *cs = ctx;
+	const struct job *job = cs->job;
+	const struct metric_set *ms = job->metrics;
+	const long *col = job->col;
+	struct owner_ref owners[LEVEL_COUNT];
+	size_t nowners;
+	struct deal_row d = { DEAL_OPEN, decimal_zero(), false, 0, false };
+	cs->tally.read++;
+	if (row->count != job->header->count)
+		return field_count_problem(cs, row);
+	if (find_owners(cs, row, col[COL_REP], owners, &nowners))
+		return reject_or_stop(cs, row);
+
+	if (ms->needs[COL_STAGE]) {
+		const char *stage = row->field[col[COL_STAGE]];
+		size_t len = row->len[col[COL_STAGE]];
+		if (len == 0) {
+			bad_row(cs, row, col[COL_STAGE], "empty stage");
+			return reject_or_stop(cs, row);
+		}
+		d.state = deal_state_of(job, stage, len);
+	}
+
+	spm_day close;
+	if (row->len[col[COL_DATE]] == 0) {
+		if (ms->needs[COL_STAGE] && d.state == DEAL_OPEN) {
+			cs->tally.used++;
+			cs->tally.open_undated++; /* an open deal with no close date: in no period */
+			return 0;
+		}
+		bad_row(cs, row, col[COL_DATE], d.state == DEAL_OPEN ? "empty date" : "closed deal without a close date");
+		return reject_or_stop(cs, row);
+	}
+	if (!parse_date(job->opt, row->field[col[COL_DATE]], row->len[col[COL_DATE]], &close)) {
+		bad_row(cs, row, col[COL_DATE], job->opt->date_format ? "not a date in the --date-format layout"
+								      : "not a date (YYYY-MM-DD; see --date-format)");
+		return reject_or_stop(cs, row);
+	}
+
+	if (ms->needs[COL_AMOUNT] && d.state != DEAL_LOST) {
+		const char *a = row->field[col[COL_AMOUNT]];
+		size_t len = row->len[col[COL_AMOUNT]];
+		enum decimal_status st = decimal_parse(a, len, job->opt->style, &d.amount);
+		if (st == DECIMAL_OK) {
+			d.has_amount = true;
+		} else if (!(st == DECIMAL_EMPTY && d.state == DEAL_OPEN)) {
+			bad_row(cs, row, col[COL_AMOUNT], st == DECIMAL_EMPTY ? "won deal without an amount"
+									     : decimal_strerror(st));
+			return reject_or_stop(cs, row);
+		}
+	}
+
+	if (ms->needs[COL_CREATED] && d.state == DEAL_WON) {
+		spm_day created;
+		const char *c = row->field[col[COL_CREATED]];
+		size_t len = row->len[col[COL_CREATED]];
+		if (len == 0) {
+			bad_row(cs, row, col[COL_CREATED], "won deal without a created date");
+			return reject_or_stop(cs, row);
+		}
+		if (!parse_date(job->opt, c, len, &created)) {
+			bad_row(cs, row, col[COL_CREATED], "not a date");
+			return reject_or_stop(cs, row);
+		}
+		if (created > close) {
+			bad_row(cs, row, col[COL_CREATED], "created after the close date");
+			return reject_or_stop(cs, row);
+		}
+		d.cycle = close - created;
+	}
+
+	if (job->range.limited && (close < job->range.lo || close >= job->range.hi)) {
+		cs->tally.used++;
+		cs->tally.outside++;
+		return 0;
+	}
+	if (job->span.limited && (close < job->span.lo || close >= job->span.hi)) {
+		cs->tally.used++;
+		cs->tally.unneeded++;
+		return 0;
+	}
+	if (job->goals && close > job->opt->as_of) {
+		/* Not yet happened on the as-of date, except an open deal: its close date is a
+		 * forecast, and its amount is pipeline whatever the day. */
+		if (!(ms->needs[COL_STAGE] && d.state == DEAL_OPEN)) {
+			cs->tally.used++;
+			cs->tally.after_as_of++;
+			return 0;
+		}
+		d.pipeline_only = true;
+	}
+	if (ms->ncustom && !d.pipeline_only && read_custom(cs, row))
+		return reject_or_stop(cs, row);
+
+	const struct period *periods = cached_periods(cs, close);
+	for (size_t o = 0; o < nowners; o++) {
+		for (size_t k = 0; k < job->ncal; k++) {
+			size_t key_len;
+			const char *key = group_key(cs, periods[k], owners[o].level, owners[o].name, owners[o].len,
+						    NULL, &key_len);
+			add_deal(cs, &d, table_upsert(cs->groups, key, key_len, NULL), key, key_len);
+		}
+	}
+	cs->tally.used++;
+	return 0;
+}
+
+/* ---- the columns an export's header gives ---- */
+
+void resolve_export_columns(struct job *job, const struct mapping *map)
+{
+	const struct header *h = job->header;
+	for (int c = 0; c < COL_COUNT; c++) {
+		job->col[c] = -1;
+		if (!job->metrics->needs[c] && c != COL_ID)
+			continue;
+		long i = header_find(h, map->column[c]);
+		if (i == -2)
+			diag_fatal(SPM_EXIT_DATA, "%s:1: column \"%s\" (%s) appears twice in the header",
+				   job->file, map->column[c], column_names[c]);
+		if (i < 0 && job->metrics->needs[c]) {
+			char found[1024] = "";
+			for (size_t k = 0; k < h->count; k++) {
+				if (strlen(found) > sizeof found - 100) {
+					strcat(found, ", ...");
+					break;
+				}
+				if (k)
+					strcat(found, ", ");
+				diag_quote_value(found, sizeof found - 8, h->name[k], strlen(h->name[k]));
+			}
+			diag_fatal(SPM_EXIT_DATA,
+				   "%s:1: no column \"%s\" for %s (use --map or --%s); the header has: %s",
+				   job->file, map->column[c], column_names[c], column_names[c], found);
+		}
+		job->col[c] = i;
+	}
+}
+
+/* A custom metric names a column of the export, or one of the canonical names. */
+static long resolve_named_column(const struct job *job, const struct mapping *map, const char *name,
+				 const char *metric)
+{
+	long i = header_find(job->header, name);
+	if (i < 0) {
+		enum column c = column_by_name(name);
+		if (c != COL_COUNT)
+			i = header_find(job->header, map->column[c]);
+	}
+	if (i < 0)
+		diag_fatal(SPM_EXIT_DATA, "%s:1: no column \"%s\" for metric %s", job->file, name, metric);
+	return i;
+}
+
+void resolve_custom_columns(struct job *job, const struct mapping *map)
+{
+	struct metric_set *ms = job->metrics;
+	for (size_t i = 0; i < ms->nselected; i++) {
+		struct metric *m = ms->selected[i];
+		if (m->builtin != M_CUSTOM)
+			continue;
+		m->index = m->column ? resolve_named_column(job, map, m->column, m->name) : -1;
+		for (size_t k = 0; k < m->nwhere; k++)
+			m->where[k].index = resolve_named_column(job, map, m->where[k].column, m->name);
+	}
+}
+
+bool *wanted_columns(const struct job *job)
+{
+	bool *w = xcalloc(job->header->count + 1, sizeof *w);
+	for (int c = 0; c < COL_COUNT; c++)
+		if (job->col[c] >= 0)
+			w[job->col[c]] = true;
+	for (size_t i = 0; i < job->metrics->nselected; i++) {
+		const struct metric *m = job->metrics->selected[i];
+		if (m->builtin != M_CUSTOM)
+			continue;
+		if (m->index >= 0)
+			w[m->index] = true;
+		for (size_t k = 0; k < m->nwhere; k++)
+			w[m->where[k].index] = true;
+	}
+	return w;
+}

@@ -1,0 +1,550 @@
+/* spm-track's options, and the outline of a run: read every input into one table of
+ * totals (chunk by chunk, on threads), then write actuals or progress. */
+#include "spm-track.h"
+
+#include "diag.h"
+#include "options.h"
+#include "reject.h"
+
+#include <getopt.h>
+#include <stdnoreturn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- usage ---- */
+
+static noreturn void usage(void)
+{
+	printf("Usage: spm-track [OPTION]... [FILE]...\n"
+	       "Turn CRM exports (CSV or TSV) into actuals: one row per owner, period and metric.\n"
+	       "With no FILE, or when FILE is -, read standard input (TSV unless --csv).\n"
+	       "\n"
+	       "Input:\n"
+	       "      --csv, --tsv          input format (default: by extension; .csv is CSV)\n"
+	       "      --map NAME|FILE       column names: salesforce, hubspot, pipedrive, or a\n"
+	       "                            file of 'canonical<TAB>source column' lines\n"
+	       "      --rep COL             column of the deal owner\n"
+	       "      --date COL            column of the close date (activities: their date)\n"
+	       "      --amount COL          column of the amount\n"
+	       "      --stage COL           column of the stage\n"
+	       "      --created COL         column of the created date (for cycle_days)\n"
+	       "      --id COL              column of the record id, named in bad-row reports\n"
+	       "      --won LIST            stages that mean won (default: " DEFAULT_WON_STAGES ")\n"
+	       "      --lost LIST           stages that mean lost (default: " DEFAULT_LOST_STAGES ")\n"
+	       "      --date-format FMT     strptime layout of dates, e.g. %%m/%%d/%%Y (default: ISO)\n"
+	       "      --decimal-comma       amounts are written 1.234,56\n"
+	       "\n"
+	       "Metrics and periods:\n"
+	       "      --metrics LIST        metrics to compute (default: all built-in, or all of\n"
+	       "                            --metrics-file): won_revenue won_deals lost_deals\n"
+	       "                            win_rate avg_deal cycle_days pipeline\n"
+	       "      --metrics-file FILE   custom metrics: metric agg column where unit direction category\n"
+	       "      --grain G             year, half, quarter (default), month, week or day\n"
+	       "      --period LABEL        only this period (e.g. 2026-Q3, FY2027); sets the grain\n"
+	       "      --from DATE           only rows dated on or after DATE\n"
+	       "      --to DATE             only rows dated on or before DATE\n"
+	       "      --fiscal-start M      fiscal year starts in month M (default: $SPM_FISCAL_START or 1)\n"
+	       "      --roster FILE         roster (rep team manager region ...); reps not in it are bad rows\n"
+	       "      --level L             roll owners up to rep (default), team, manager or region\n"
+	       "\n"
+	       "Progress against goals:\n"
+	       "      --goals FILE          goal sheet (owner period metric target [weight category\n"
+	       "                            direction]): one progress row per goal\n"
+	       "      --as-of DATE          measure as of DATE; later rows are ignored (default:\n"
+	       "                            $SPM_AS_OF, else today)\n"
+	       "      --workdays            elapsed share counts Monday to Friday (default: every day)\n"
+	       "      --holidays FILE       TSV with a 'date' column: days that do not count\n"
+	       "      --all                 also actuals with no goal, with empty goal columns\n"
+	       "      --reject-goals FILE   write bad goal rows to FILE with a reason and go on\n"
+	       "      --achieved X          status achieved from attainment X (default 1)\n"
+	       "      --ahead X             status ahead from pace X (default 1.1)\n"
+	       "      --on-track X          status on_track from pace X (default 0.9)\n"
+	       "\n"
+	       "Output and errors:\n"
+	       "  -o, --output FILE         write to FILE atomically instead of standard output\n"
+	       "      --reject FILE         write bad rows to FILE with a reason and go on\n"
+	       "      --threads N           read big files with N threads (default: cores, up to 8)\n"
+	       "      --progress            show progress (rows, MB/s, percent) on standard error\n"
+	       "                            even when it is not a terminal (default: on a\n"
+	       "                            terminal, for inputs that take more than a second)\n"
+	       "  -q, --quiet               no summary line, and no progress unless --progress\n"
+	       "  -h, --help                display this help and exit\n"
+	       "  -V, --version             output version information and exit\n"
+	       "\n"
+	       "Output: TSV 'owner period metric value', plus 'numerator denominator' when a ratio\n"
+	       "metric is asked for, sorted by owner, period and metric. With --goals: 'owner period\n"
+	       "metric actual target attainment expected pace projected gap status weight direction\n"
+	       "days_elapsed days_left', plus 'level' with --roster, one row per goal, sorted the\n"
+	       "same way.\n"
+	       "Exit status: 0 success, 1 bad data, 2 usage or I/O error.\n"
+	       "\n"
+	       "Examples:\n"
+	       "  spm-track --map salesforce --grain quarter --roster roster.tsv --level team deals.csv\n"
+	       "  spm-track --map salesforce --goals goals.tsv --as-of 2026-11-26 --workdays deals.csv\n");
+	exit(SPM_EXIT_OK);
+}
+
+enum {
+	OPT_CSV = 256, OPT_TSV, OPT_MAP, OPT_REP, OPT_DATE, OPT_AMOUNT, OPT_STAGE, OPT_CREATED, OPT_ID,
+	OPT_WON, OPT_LOST, OPT_METRICS, OPT_METRICS_FILE, OPT_GRAIN, OPT_PERIOD, OPT_FROM, OPT_TO,
+	OPT_FISCAL, OPT_DATE_FORMAT, OPT_DECIMAL_COMMA, OPT_ROSTER, OPT_LEVEL, OPT_REJECT, OPT_THREADS,
+	OPT_GOALS, OPT_AS_OF, OPT_WORKDAYS, OPT_HOLIDAYS, OPT_ALL, OPT_REJECT_GOALS, OPT_ACHIEVED, OPT_AHEAD,
+	OPT_ON_TRACK, OPT_PROGRESS,
+};
+
+static const struct option long_options[] = {
+	{ "csv", no_argument, NULL, OPT_CSV },
+	{ "tsv", no_argument, NULL, OPT_TSV },
+	{ "map", required_argument, NULL, OPT_MAP },
+	{ "rep", required_argument, NULL, OPT_REP },
+	{ "date", required_argument, NULL, OPT_DATE },
+	{ "amount", required_argument, NULL, OPT_AMOUNT },
+	{ "stage", required_argument, NULL, OPT_STAGE },
+	{ "created", required_argument, NULL, OPT_CREATED },
+	{ "id", required_argument, NULL, OPT_ID },
+	{ "won", required_argument, NULL, OPT_WON },
+	{ "lost", required_argument, NULL, OPT_LOST },
+	{ "metrics", required_argument, NULL, OPT_METRICS },
+	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
+	{ "grain", required_argument, NULL, OPT_GRAIN },
+	{ "period", required_argument, NULL, OPT_PERIOD },
+	{ "from", required_argument, NULL, OPT_FROM },
+	{ "to", required_argument, NULL, OPT_TO },
+	{ "fiscal-start", required_argument, NULL, OPT_FISCAL },
+	{ "date-format", required_argument, NULL, OPT_DATE_FORMAT },
+	{ "decimal-comma", no_argument, NULL, OPT_DECIMAL_COMMA },
+	{ "roster", required_argument, NULL, OPT_ROSTER },
+	{ "level", required_argument, NULL, OPT_LEVEL },
+	{ "reject", required_argument, NULL, OPT_REJECT },
+	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "goals", required_argument, NULL, OPT_GOALS },
+	{ "as-of", required_argument, NULL, OPT_AS_OF },
+	{ "workdays", no_argument, NULL, OPT_WORKDAYS },
+	{ "holidays", required_argument, NULL, OPT_HOLIDAYS },
+	{ "all", no_argument, NULL, OPT_ALL },
+	{ "reject-goals", required_argument, NULL, OPT_REJECT_GOALS },
+	{ "achieved", required_argument, NULL, OPT_ACHIEVED },
+	{ "ahead", required_argument, NULL, OPT_AHEAD },
+	{ "on-track", required_argument, NULL, OPT_ON_TRACK },
+	{ "output", required_argument, NULL, 'o' },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* A positive threshold such as 1.1. */
+/* ---- options ---- */
+
+static decimal threshold_option(const char *option, const char *arg)
+{
+	decimal d;
+	if (decimal_parse(arg, strlen(arg), DECIMAL_POINT, &d) != DECIMAL_OK || decimal_sign(d) <= 0)
+		diag_usage("%s: expected a positive number such as 0.9 (\"%s\")", option, arg);
+	return d;
+}
+
+static int parse_options(int argc, char **argv, struct track_options *opt)
+{
+	const char *fiscal = NULL, *as_of = NULL;
+	bool goal_only = false; /* an option that means nothing without --goals */
+	int c;
+	memset(opt, 0, sizeof *opt);
+	opt->grain = GRAIN_QUARTER;
+	opt->thresholds = default_thresholds();
+	opt->threads = online_cpus(8);
+	argv[0] = (char *)diag_program(); /* getopt's own messages name the program, not its path */
+	while ((c = getopt_long(argc, argv, "o:qhV", long_options, NULL)) != -1) {
+		switch (c) {
+		case OPT_CSV: opt->format = FORMAT_CSV; break;
+		case OPT_TSV: opt->format = FORMAT_TSV; break;
+		case OPT_MAP: opt->map = optarg; break;
+		case OPT_REP: opt->column[COL_REP] = optarg; break;
+		case OPT_DATE: opt->column[COL_DATE] = optarg; break;
+		case OPT_AMOUNT: opt->column[COL_AMOUNT] = optarg; break;
+		case OPT_STAGE: opt->column[COL_STAGE] = optarg; break;
+		case OPT_CREATED: opt->column[COL_CREATED] = optarg; break;
+		case OPT_ID: opt->column[COL_ID] = optarg; break;
+		case OPT_WON: opt->won = optarg; break;
+		case OPT_LOST: opt->lost = optarg; break;
+		case OPT_METRICS: opt->metrics = optarg; break;
+		case OPT_METRICS_FILE: opt->metrics_file = optarg; break;
+		case OPT_GRAIN:
+			if (!grain_parse(optarg, &opt->grain))
+				diag_usage("--grain: expected year, half, quarter, month, week or day (\"%s\")", optarg);
+			opt->grain_set = true;
+			break;
+		case OPT_PERIOD: opt->period = optarg; break;
+		case OPT_FROM: opt->from = optarg; break;
+		case OPT_TO: opt->to = optarg; break;
+		case OPT_FISCAL: fiscal = optarg; break;
+		case OPT_DATE_FORMAT:
+			if (!date_format_is_usable(optarg))
+				diag_usage("--date-format: the layout must give a year, a month and a day (\"%s\")", optarg);
+			opt->date_format = optarg;
+			break;
+		case OPT_DECIMAL_COMMA: opt->style = DECIMAL_COMMA; break;
+		case OPT_ROSTER: opt->roster = optarg; break;
+		case OPT_LEVEL:
+			if (!parse_level(optarg, &opt->level))
+				diag_usage("--level: expected rep, team, manager or region (\"%s\")", optarg);
+			opt->level_set = true;
+			break;
+		case OPT_REJECT: opt->reject = optarg; break;
+		case OPT_THREADS: opt->threads = (size_t)number_option("--threads", optarg, 1, 64); break;
+		case OPT_GOALS: opt->goals = optarg; break;
+		case OPT_AS_OF: as_of = optarg; goal_only = true; break;
+		case OPT_WORKDAYS: opt->workdays = goal_only = true; break;
+		case OPT_HOLIDAYS: opt->holidays = optarg; goal_only = true; break;
+		case OPT_ALL: opt->all = goal_only = true; break;
+		case OPT_REJECT_GOALS: opt->reject_goals = optarg; goal_only = true; break;
+		case OPT_ACHIEVED: opt->thresholds.achieved = threshold_option("--achieved", optarg); goal_only = true; break;
+		case OPT_AHEAD: opt->thresholds.ahead = threshold_option("--ahead", optarg); goal_only = true; break;
+		case OPT_ON_TRACK: opt->thresholds.on_track = threshold_option("--on-track", optarg); goal_only = true; break;
+		case 'o': opt->output = optarg; break;
+		case OPT_PROGRESS: opt->progress = true; break;
+		case 'q': opt->quiet = true; break;
+		case 'h': usage();
+		case 'V': print_version();
+		default:
+			fprintf(stderr, "Try '%s --help' for more information.\n", diag_program());
+			diag_exit(SPM_EXIT_USAGE);
+		}
+	}
+	opt->fiscal_start = fiscal_start_option(fiscal);
+	if (opt->level_set && !opt->roster)
+		diag_usage("--level needs --roster");
+	if (goal_only && !opt->goals)
+		diag_usage("--as-of, --workdays, --holidays, --all, --reject-goals and the status thresholds need --goals");
+	if (opt->goals && opt->grain_set)
+		diag_usage("--grain does not apply with --goals: each goal is measured over its own period");
+	if (decimal_cmp(opt->thresholds.on_track, opt->thresholds.ahead) > 0)
+		diag_usage("--on-track must not be above --ahead");
+	if (opt->goals)
+		opt->as_of = as_of_option(as_of);
+	return optind;
+}
+
+static void build_range(const struct track_options *opt, struct range *r, enum grain *grain)
+{
+	r->limited = false;
+	r->lo = INT32_MIN;
+	r->hi = INT32_MAX;
+	if (opt->period) {
+		struct period p;
+		if (!period_parse(opt->period, strlen(opt->period), opt->fiscal_start, &p))
+			diag_usage("--period: not a period label%s (\"%s\")",
+				   opt->period[0] == 'F' ? " (FY labels need --fiscal-start)" : "", opt->period);
+		r->limited = true;
+		r->lo = p.start;
+		r->hi = period_end(p);
+		if (!opt->grain_set)
+			*grain = (enum grain)p.grain; /* actuals input is regrouped to it too */
+		else if (*grain < (enum grain)p.grain)
+			diag_usage("--grain %s is coarser than --period %s", grain_name(*grain), opt->period);
+	}
+	spm_day d;
+	if (opt->from) {
+		if (!date_parse_iso(opt->from, strlen(opt->from), &d))
+			diag_usage("--from: expected a date YYYY-MM-DD (\"%s\")", opt->from);
+		r->limited = true;
+		if (d > r->lo)
+			r->lo = d;
+	}
+	if (opt->to) {
+		if (!date_parse_iso(opt->to, strlen(opt->to), &d))
+			diag_usage("--to: expected a date YYYY-MM-DD (\"%s\")", opt->to);
+		r->limited = true;
+		if (d + 1 < r->hi)
+			r->hi = d + 1;
+	}
+	if (r->limited && r->lo >= r->hi)
+		diag_usage("--from, --to and --period leave no day to count");
+}
+
+/* ---- reading the inputs ---- */
+
+/* Reads one file into `all`; exits on the first bad row unless --reject. */
+static void read_input(struct job *job, const struct mapping *map, const char *path,
+		       struct header **first_header, struct chunk_state *all)
+{
+	struct source *src = source_open(path, job->opt->format);
+	job->file = source_name(src);
+	job->header = source_header(src);
+	if (*first_header && !header_equal(*first_header, job->header))
+		diag_fatal(SPM_EXIT_DATA, "%s:1: header differs from the first input's", job->file);
+	enum input_kind kind = is_actuals_header(job->header) ? INPUT_ACTUALS : INPUT_EXPORT;
+	if (*first_header && kind != job->kind)
+		diag_fatal(SPM_EXIT_DATA, "%s: inputs mix exports and actuals", job->file);
+	if (!*first_header) {
+		job->kind = kind;
+		chunk_state_init(all, job);
+		if (job->reject) /* the reject file repeats the input's header, plus the reason */
+			reject_write_header(job->reject, job->header);
+	}
+	bool *wanted = NULL;
+	if (kind == INPUT_EXPORT) {
+		resolve_export_columns(job, map);
+		resolve_custom_columns(job, map);
+		wanted = wanted_columns(job);
+	} else {
+		job->col_num = header_find(job->header, "numerator");
+		job->col_den = header_find(job->header, "denominator");
+	}
+	/* Rejected rows are written in input order, so --reject reads with one thread. */
+	size_t threads = job->reject ? 1 : job->opt->threads;
+	size_t n = source_plan(src, threads);
+	struct chunk_state *states = xcalloc(n, sizeof *states);
+	struct scan_chunk *chunks = xcalloc(n, sizeof *chunks);
+	for (size_t i = 0; i < n; i++) {
+		chunk_state_init(&states[i], job);
+		chunks[i].ctx = &states[i];
+	}
+	struct scan_options so = { wanted, job->reject != NULL, kind == INPUT_EXPORT ? export_row : actuals_row };
+	if (job->meter)
+		source_set_progress(src, meter_block, job->meter);
+	source_scan(src, &so, chunks, n);
+	meter_clear(job->meter); /* a diagnostic or the next file's line starts clean */
+	for (size_t i = 0; i < n; i++) {
+		if (!chunks[i].used)
+			continue;
+		if (chunks[i].error.line) {
+			const struct header *h = job->header;
+			size_t col = chunks[i].error.column;
+			diag_at(job->file, chunks[i].error.line + chunks[i].line_offset,
+				col < h->count ? h->name[col] : NULL, NULL, 0, chunks[i].error.message);
+			diag_exit(SPM_EXIT_DATA);
+		}
+		if (chunks[i].stop) {
+			report_problem(job, &states[i].problem, states[i].problem.line + chunks[i].line_offset);
+			diag_exit(SPM_EXIT_DATA);
+		}
+		merge_state(all, &states[i]);
+	}
+	for (size_t i = 0; i < n; i++)
+		chunk_state_free(&states[i]);
+	free(states);
+	free(chunks);
+	free(wanted);
+	if (!*first_header) {
+		/* keep a copy of the header to compare the next files with */
+		struct header *copy = xcalloc(1, sizeof *copy);
+		copy->count = job->header->count;
+		copy->name = xcalloc(copy->count + 1, sizeof *copy->name);
+		for (size_t i = 0; i < copy->count; i++)
+			copy->name[i] = xstrdup(job->header->name[i]);
+		*first_header = copy;
+	}
+	source_close(src);
+}
+
+/* The bytes the inputs hold, for the meter's percent: 0 (not known) as soon as one of
+ * them is not a regular file (a pipe, standard input from a terminal). */
+static uint64_t input_bytes(char **files, size_t nfiles)
+{
+	uint64_t total = 0;
+	for (size_t i = 0; i < nfiles; i++) {
+		struct stat st;
+		int r = strcmp(files[i], "-") == 0 ? fstat(STDIN_FILENO, &st) : stat(files[i], &st);
+		if (r != 0 || !S_ISREG(st.st_mode))
+			return 0;
+		total += (uint64_t)st.st_size;
+	}
+	return total;
+}
+
+/* Progress is on by default on a terminal only (never into a pipe or a log); --quiet
+ * turns it off; --progress forces it on, after --quiet too. */
+static enum meter_mode progress_mode(const struct track_options *opt)
+{
+	if (opt->progress)
+		return METER_ON;
+	return opt->quiet ? METER_OFF : METER_AUTO;
+}
+
+static void print_summary(const struct tally *t)
+{
+	fprintf(stderr, "%s: %llu rows read, %llu used, %llu rejected", diag_program(),
+		(unsigned long long)t->read, (unsigned long long)t->used, (unsigned long long)t->rejected);
+	if (t->open_undated)
+		fprintf(stderr, "; %llu open deal(s) without a close date count in no period",
+			(unsigned long long)t->open_undated);
+	if (t->outside)
+		fprintf(stderr, "; %llu row(s) outside the period range", (unsigned long long)t->outside);
+	if (t->unneeded)
+		fprintf(stderr, "; %llu row(s) outside the goals' periods", (unsigned long long)t->unneeded);
+	if (t->after_as_of)
+		fprintf(stderr, "; %llu row(s) dated after the as-of date", (unsigned long long)t->after_as_of);
+	fputc('\n', stderr);
+}
+
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	if (strcmp(a, b) == 0)
+		return true;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino &&
+	       S_ISREG(sa.st_mode);
+}
+
+/* Writing over an input, or two outputs into one file, would destroy data: refuse
+ * before reading anything. */
+static void check_output_paths(const struct track_options *opt, char **files, size_t nfiles)
+{
+	const char *outputs[3] = { opt->output, opt->reject, opt->reject_goals };
+	const char *names[3] = { "--output", "--reject", "--reject-goals" };
+	const char *side[4] = { opt->goals, opt->roster, opt->holidays, opt->metrics_file };
+	for (int k = 0; k < 3; k++) {
+		if (!outputs[k] || strcmp(outputs[k], "-") == 0)
+			continue;
+		for (size_t i = 0; i < nfiles + 4; i++) {
+			const char *in = i < nfiles ? files[i] : side[i - nfiles];
+			if (in && strcmp(in, "-") != 0 && same_file(in, outputs[k]))
+				diag_usage("%s %s is also an input", names[k], outputs[k]);
+		}
+		for (int j = 0; j < k; j++)
+			if (outputs[j] && strcmp(outputs[j], "-") != 0 && same_file(outputs[j], outputs[k]))
+				diag_usage("%s and %s name the same file (\"%s\")", names[j], names[k], outputs[k]);
+	}
+}
+
+static char **stage_list(const char *given, const char *fallback, size_t *n)
+{
+	return split_list(given ? given : fallback, ',', n);
+}
+
+/* The calendars and owner levels that rows are counted in. */
+static void plan_groups(struct job *job, const struct goal_plan *g)
+{
+	const struct track_options *opt = job->opt;
+	job->nlevels = 0;
+	if (!g) {
+		job->cal[0] = (struct calendar){ opt->grain, opt->fiscal_start };
+		job->ncal = 1;
+		job->regroup = opt->grain_set;
+		job->level[job->nlevels++] = opt->level_set ? opt->level : LEVEL_REP;
+		return;
+	}
+	memcpy(job->cal, g->cal, sizeof job->cal);
+	job->ncal = g->ncal;
+	job->regroup = true;
+	if (opt->level_set) {
+		job->level[job->nlevels++] = opt->level;
+		return;
+	}
+	for (int l = 0; l < LEVEL_COUNT; l++)
+		if (g->level_used[l] || (l == LEVEL_REP && !job->roster))
+			job->level[job->nlevels++] = (enum level)l;
+}
+
+int main(int argc, char **argv)
+{
+	struct track_options opt;
+	struct mapping map;
+	struct metric_set metrics;
+	struct roster roster;
+	struct goal_plan goals;
+	struct job job;
+	struct output out, reject, reject_goals;
+	struct header *first_header = NULL;
+	struct chunk_state all;
+	struct work_calendar calendar = { false, NULL, 0 };
+	spm_day *holidays = NULL;
+
+	diag_set_program("spm-track");
+	atexit(output_close_stdout);
+	int first = parse_options(argc, argv, &opt);
+	memset(&job, 0, sizeof job);
+	job.opt = &opt;
+	build_range(&opt, &job.range, &opt.grain);
+	if (opt.period)
+		opt.grain_set = true;
+	const char *stdin_only[] = { "-" };
+	char **files = first < argc ? argv + first : (char **)stdin_only;
+	size_t nfiles = first < argc ? (size_t)(argc - first) : 1;
+	check_output_paths(&opt, files, nfiles);
+	build_mapping(&opt, &map);
+	load_metrics(&opt, &metrics);
+	job.metrics = &metrics;
+	if (opt.roster) {
+		roster_load(&roster, opt.roster, opt.level_set ? opt.level : LEVEL_COUNT);
+		job.roster = &roster;
+	}
+	job.won = stage_list(opt.won, DEFAULT_WON_STAGES, &job.nwon);
+	job.lost = stage_list(opt.lost, DEFAULT_LOST_STAGES, &job.nlost);
+	job.won_len = item_lengths(job.won, job.nwon);
+	job.lost_len = item_lengths(job.lost, job.nlost);
+	if (job.nwon == 0)
+		diag_usage("--won: no stage named");
+
+	output_open(&out, opt.output);
+	if (opt.reject) {
+		output_open(&reject, opt.reject);
+		job.reject = &reject;
+	}
+	if (opt.goals) {
+		if (opt.reject_goals)
+			output_open(&reject_goals, opt.reject_goals);
+		load_goals(&opt, &metrics, job.roster, opt.reject_goals ? &reject_goals : NULL, &goals);
+		size_t n;
+		struct metric **wanted = goal_metrics(&goals.sheet, &n);
+		select_metrics(&opt, &metrics, wanted, n);
+		free(wanted);
+		job.goals = &goals;
+		choose_goals(&job, &goals);
+		if (opt.holidays) {
+			holidays = load_holidays(opt.holidays, &calendar.nholidays);
+			calendar.holidays = holidays;
+		}
+		calendar.workdays = opt.workdays;
+	} else {
+		select_metrics(&opt, &metrics, NULL, 0);
+	}
+	plan_groups(&job, job.goals);
+
+	job.meter = meter_new(diag_program(), progress_mode(&opt), STDERR_FILENO, input_bytes(files, nfiles));
+	for (size_t i = 0; i < nfiles; i++)
+		read_input(&job, &map, files[i], &first_header, &all);
+	meter_finish(job.meter);
+	job.meter = NULL;
+	if (job.kind == INPUT_EXPORT)
+		count_distinct(&all);
+	if (job.goals)
+		emit_progress(&out, &job, &all, &calendar);
+	else
+		emit_actuals(&out, &job, &all);
+	if (job.reject)
+		output_close(job.reject);
+	if (opt.goals && opt.reject_goals)
+		output_close(&reject_goals);
+	output_close(&out);
+	if (!opt.quiet) {
+		print_summary(&all.tally);
+		if (job.goals)
+			print_goal_summary(&goals);
+	}
+
+	chunk_state_free(&all);
+	if (first_header) {
+		for (size_t i = 0; i < first_header->count; i++)
+			free(first_header->name[i]);
+		free(first_header->name);
+		free(first_header);
+	}
+	free_list(job.won, job.nwon);
+	free(job.won_len);
+	free(job.lost_len);
+	free_list(job.lost, job.nlost);
+	if (opt.goals)
+		free_goals(&goals);
+	free(holidays);
+	if (opt.roster)
+		roster_free(&roster);
+	free_metrics(&metrics);
+	free_mapping(&map);
+	return SPM_EXIT_OK;
+}

@@ -1,0 +1,212 @@
+/* Reading actuals streams (spm-track's own output): shards merge exactly, ratios by
+ * numerator and denominator, and periods regroup into a coarser grain. */
+#include "spm-track.h"
+
+#include "diag.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- reading actuals ---- */
+
+bool metric_is_selected(const struct metric_set *ms, const char *name)
+{
+	for (size_t i = 0; i < ms->nselected; i++)
+		if (strcmp(ms->selected[i]->name, name) == 0)
+			return true;
+	return false;
+}
+
+static void add_actual(const struct actual_row *a, struct actual_totals *t, const char *metric)
+{
+	t->has_parts = a->has_parts;
+	if (!a->has_value && !a->has_parts) {
+		/* an empty value: no value for this group (a min of no rows), nothing to add */
+	} else if (a->has_parts) {
+		if (!add_or_fail(&t->numerator, a->num) || !add_or_fail(&t->denominator, a->den))
+			sum_overflow(metric);
+	} else if (a->known && a->known->agg == AGG_MIN) {
+		if (!t->has_value || decimal_cmp(a->value, t->value) < 0)
+			t->value = a->value;
+	} else if (a->known && a->known->agg == AGG_MAX) {
+		if (!t->has_value || decimal_cmp(a->value, t->value) > 0)
+			t->value = a->value;
+	} else if (!add_or_fail(&t->value, a->value)) {
+		sum_overflow(metric);
+	}
+	t->has_value |= a->has_value || a->has_parts;
+}
+
+/* The period of calendar k that an actuals row counts in; nonzero if the row is bad. */
+static int actual_period(struct chunk_state *cs, const struct row *row, struct period p, size_t k,
+			 struct period *out, bool *skip)
+{
+	const struct job *job = cs->job;
+	*skip = false;
+	*out = p;
+	if (!job->regroup)
+		return 0;
+	struct period q = period_of(p.start, job->cal[k].grain, job->cal[k].fiscal_start);
+	if (period_end(p) > period_end(q) || p.start < q.start) {
+		/* a coarser or straddling period: fine unless a goal needs it at this grain */
+		if (job->goals && !goal_needs(job->goals, k, row->field[2])) {
+			*skip = true;
+			return 0;
+		}
+		bad_row(cs, row, 1, job->goals ? "period does not fit in one period of a goal of this metric"
+					       : "period does not fit in one period of --grain");
+		return 1;
+	}
+	*out = q;
+	return 0;
+}
+
+/* Selected, or read to measure coverage. */
+static bool metric_is_read(const struct metric_set *ms, const char *name)
+{
+	return metric_is_selected(ms, name) ||
+	       (ms->coverage && (strcmp(name, "won_revenue") == 0 || strcmp(name, "pipeline") == 0));
+}
+
+int actuals_row(void *ctx, const struct row *row)
+{
+	struct chunk_state *cs = ctx;
+	const struct job *job = cs->job;
+	struct owner_ref owners[LEVEL_COUNT];
+	size_t nowners;
+	cs->tally.read++;
+	if (row->count != job->header->count)
+		return field_count_problem(cs, row);
+	const char *metric = row->field[2];
+	if (find_owners(cs, row, 0, owners, &nowners))
+		return reject_or_stop(cs, row);
+	struct period p;
+	if (!period_parse(row->field[1], row->len[1], job->opt->fiscal_start, &p)) {
+		bad_row(cs, row, 1, row->field[1][0] == 'F' ? "not a period label (FY labels need --fiscal-start)"
+							    : "not a period label");
+		return reject_or_stop(cs, row);
+	}
+	if (!is_metric_name(metric) || strlen(metric) != row->len[2]) {
+		bad_row(cs, row, 2, "not a metric name");
+		return reject_or_stop(cs, row);
+	}
+	if ((job->opt->metrics || job->goals) && !metric_is_read(job->metrics, metric)) {
+		cs->tally.used++;
+		return 0;
+	}
+	struct actual_row a = { decimal_zero(), decimal_zero(), decimal_zero(), false, false, NULL };
+	a.known = find_metric(job->metrics, metric);
+	enum decimal_status st = decimal_parse(row->field[3], row->len[3], DECIMAL_POINT, &a.value);
+	a.has_value = st == DECIMAL_OK;
+	if (st != DECIMAL_OK && st != DECIMAL_EMPTY) {
+		bad_row(cs, row, 3, decimal_strerror(st));
+		return reject_or_stop(cs, row);
+	}
+	if (job->col_num >= 0 && job->col_den >= 0 &&
+	    (row->len[job->col_num] || row->len[job->col_den])) {
+		long bad = -1;
+		if ((st = decimal_parse(row->field[job->col_num], row->len[job->col_num], DECIMAL_POINT, &a.num)))
+			bad = job->col_num;
+		else if ((st = decimal_parse(row->field[job->col_den], row->len[job->col_den], DECIMAL_POINT, &a.den)))
+			bad = job->col_den;
+		if (bad >= 0) {
+			bad_row(cs, row, bad, decimal_strerror(st));
+			return reject_or_stop(cs, row);
+		}
+		a.has_parts = true;
+	}
+	if (a.known && a.known->ratio && !a.has_parts) {
+		bad_row(cs, row, 2, "a ratio needs its numerator and denominator to be merged");
+		return reject_or_stop(cs, row);
+	}
+	if (a.known && a.known->agg == AGG_DISTINCT) {
+		bad_row(cs, row, 2, "distinct counts cannot be merged from actuals");
+		return reject_or_stop(cs, row);
+	}
+	/* pipeline is a forecast, as for open deals in an export: kept whatever its period */
+	if (job->goals && p.start > job->opt->as_of && strcmp(metric, "pipeline") != 0) {
+		cs->tally.used++;
+		cs->tally.after_as_of++;
+		return 0;
+	}
+	/* Every group this row feeds, checked before any is changed, so that a rejected
+	 * row leaves no trace. */
+	struct period periods[MAX_CALENDARS];
+	bool skip[MAX_CALENDARS];
+	size_t counted = 0;
+	bool outside = false;
+	for (size_t k = 0; k < job->ncal; k++) {
+		if (actual_period(cs, row, p, k, &periods[k], &skip[k]))
+			return reject_or_stop(cs, row);
+		if (skip[k])
+			continue;
+		if (job->range.limited) {
+			spm_day end = period_end(periods[k]);
+			if (end <= job->range.lo || periods[k].start >= job->range.hi) {
+				skip[k] = outside = true;
+				continue;
+			}
+			if (periods[k].start < job->range.lo || end > job->range.hi) {
+				bad_row(cs, row, 1, "period is only partly inside --from/--to/--period");
+				return reject_or_stop(cs, row);
+			}
+		}
+		for (size_t o = 0; o < nowners; o++) {
+			size_t key_len;
+			const char *key = group_key(cs, periods[k], owners[o].level, owners[o].name, owners[o].len,
+						    metric, &key_len);
+			const struct actual_totals *t = table_find(cs->groups, key, key_len);
+			if (t && t->has_parts != a.has_parts) {
+				bad_row(cs, row, 2, "rows of this metric mix plain values and numerator/denominator");
+				return reject_or_stop(cs, row);
+			}
+		}
+		counted++;
+	}
+	if (counted == 0 && outside)
+		cs->tally.outside++;
+	for (size_t k = 0; k < job->ncal; k++) {
+		if (skip[k])
+			continue;
+		for (size_t o = 0; o < nowners; o++) {
+			size_t key_len;
+			const char *key = group_key(cs, periods[k], owners[o].level, owners[o].name, owners[o].len,
+						    metric, &key_len);
+			add_actual(&a, table_upsert(cs->groups, key, key_len, NULL), metric);
+		}
+	}
+	cs->tally.used++;
+	return 0;
+}
+
+/* Merges the totals of one owner, period and metric read from two chunks or files. */
+void merge_actuals(const struct job *job, struct actual_totals *a, const struct actual_totals *b,
+			  bool created, const char *key)
+{
+	const char *metric = key + GROUP_KEY_HEAD;
+	const struct metric *m = find_metric(job->metrics, metric);
+	if (created) {
+		*a = *b;
+		return;
+	}
+	if (a->has_parts != b->has_parts)
+		diag_fatal(SPM_EXIT_DATA, "%s: metric %s mixes plain values and numerator/denominator across inputs",
+			   job->file, metric);
+	if (m && (m->agg == AGG_MIN || m->agg == AGG_MAX) && !a->has_parts) {
+		int c = decimal_cmp(b->value, a->value);
+		if (b->has_value && (!a->has_value || (m->agg == AGG_MIN && c < 0) || (m->agg == AGG_MAX && c > 0)))
+			a->value = b->value;
+		a->has_value |= b->has_value;
+		return;
+	}
+	if (!add_or_fail(&a->value, b->value) || !add_or_fail(&a->numerator, b->numerator) ||
+	    !add_or_fail(&a->denominator, b->denominator))
+		sum_overflow(metric);
+	a->has_value |= b->has_value;
+}
+
+bool is_actuals_header(const struct header *h)
+{
+	return h->count >= 4 && strcmp(h->name[0], "owner") == 0 && strcmp(h->name[1], "period") == 0 &&
+	       strcmp(h->name[2], "metric") == 0 && strcmp(h->name[3], "value") == 0;
+}

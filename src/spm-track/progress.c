@@ -1,0 +1,467 @@
+/* --goals: the goal sheet, holidays, and one progress row per goal as of a date (actual,
+ * target, attainment, pace, projection, gap and status, from src/lib/progress.c). */
+#include "spm-track.h"
+
+#include "diag.h"
+#include "options.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- goal sheets ---- */
+
+static size_t calendar_index(struct goal_plan *g, struct period p)
+{
+	for (size_t k = 0; k < g->ncal; k++)
+		if (g->cal[k].grain == (enum grain)p.grain && g->cal[k].fiscal_start == p.fiscal_start)
+			return k;
+	/* grains × (calendar, fiscal) for year, half and quarter: never more than MAX_CALENDARS */
+	g->cal[g->ncal] = (struct calendar){ (enum grain)p.grain, p.fiscal_start };
+	return g->ncal++;
+}
+
+static void note_need(struct goal_plan *g, size_t cal, const char *metric)
+{
+	size_t len = strlen(metric);
+	char *key = xmalloc(len + 1);
+	key[0] = (char)cal;
+	memcpy(key + 1, metric, len);
+	table_upsert(g->needs, key, len + 1, NULL);
+	free(key);
+}
+
+/* Called by reader threads, and only for rows whose period straddles a goal's: a key of
+ * their own. */
+bool goal_needs(const struct goal_plan *g, size_t cal, const char *metric)
+{
+	size_t len = strlen(metric);
+	char *key = xmalloc(len + 1);
+	key[0] = (char)cal;
+	memcpy(key + 1, metric, len);
+	bool needed = table_find(g->needs, key, len + 1) != NULL;
+	free(key);
+	return needed;
+}
+
+void load_goals(const struct track_options *opt, const struct metric_set *ms, const struct roster *roster,
+		       struct output *reject, struct goal_plan *g)
+{
+	memset(g, 0, sizeof *g);
+	goal_sheet_init(&g->sheet);
+	g->needs = table_new(1);
+	struct goal_read_options o = { .fiscal_start = opt->fiscal_start, .metrics = &ms->catalog,
+				       .roster = roster, .level_set = opt->level_set, .level = opt->level,
+				       .reject = reject };
+	goal_sheet_read(&g->sheet, opt->goals, &o);
+	for (size_t i = 0; i < g->sheet.n; i++) {
+		const struct goal *goal = &g->sheet.goal[i];
+		size_t cal = calendar_index(g, goal->period);
+		g->level_used[goal->level] = true;
+		note_need(g, cal, goal->metric_name);
+		if (goal->metric->builtin == M_COVERAGE) {
+			note_need(g, cal, "won_revenue");
+			note_need(g, cal, "pipeline");
+		}
+	}
+}
+
+void free_goals(struct goal_plan *g)
+{
+	goal_sheet_free(&g->sheet);
+	table_free(g->needs);
+}
+
+/* The goal of that owner (at that level), period and metric, or NULL. */
+static const struct goal *find_goal(struct goal_plan *g, struct period p, enum level level, const char *owner,
+				    size_t owner_len, const char *metric)
+{
+	const struct goal *goal = goal_sheet_find(&g->sheet, owner, owner_len, p, metric);
+	return goal && goal->level == level ? goal : NULL;
+}
+
+/* ---- holidays ---- */
+
+struct holiday_reader {
+	spm_day *day;
+	size_t n, cap;
+	long col;
+	struct file_problem problem;
+};
+
+static int holiday_row(void *ctx, const struct row *row)
+{
+	struct holiday_reader *hr = ctx;
+	spm_day d;
+	if (row->count <= (size_t)hr->col)
+		return file_problem_at(&hr->problem, row, NULL, NULL, "too few fields");
+	const char *text = row->field[hr->col];
+	if (!date_parse_iso(text, row->len[hr->col], &d))
+		return file_problem_at(&hr->problem, row, "date", text, "not a date (YYYY-MM-DD)");
+	xgrow((void **)&hr->day, &hr->cap, hr->n + 1, sizeof *hr->day);
+	hr->day[hr->n++] = d;
+	return 0;
+}
+
+static int compare_days(const void *a, const void *b)
+{
+	spm_day x = *(const spm_day *)a, y = *(const spm_day *)b;
+	return (x > y) - (x < y);
+}
+
+/* The days of a holidays file, sorted, each once. */
+spm_day *load_holidays(const char *path, size_t *n)
+{
+	struct source *src = source_open(path, FORMAT_AUTO);
+	struct holiday_reader hr = { NULL, 0, 0, header_find(source_header(src), "date"), { 0 } };
+	if (hr.col < 0) {
+		diag_at(path, 1, NULL, NULL, 0, "a holidays file needs a column 'date'");
+		diag_exit(SPM_EXIT_DATA);
+	}
+	read_side_file(src, path, holiday_row, &hr, &hr.problem);
+	qsort(hr.day, hr.n, sizeof *hr.day, compare_days);
+	size_t kept = 0;
+	for (size_t i = 0; i < hr.n; i++)
+		if (kept == 0 || hr.day[kept - 1] != hr.day[i])
+			hr.day[kept++] = hr.day[i];
+	*n = kept;
+	return hr.day;
+}
+
+/* ---- progress against goals ---- */
+
+static int compare_progress(const void *pa, const void *pb)
+{
+	const struct progress_ref *a = pa, *b = pb;
+	int c = bytes_cmp(a->owner, a->owner_len, b->owner, b->owner_len);
+	if (c)
+		return c;
+	if ((c = strcmp(a->label, b->label)))
+		return c;
+	if ((c = strcmp(a->metric->name, b->metric->name)))
+		return c;
+	return (a->level > b->level) - (a->level < b->level);
+}
+
+static const void *group_totals(struct progress_job *pj, const struct progress_ref *r, const char *metric)
+{
+	bool actuals = pj->job->kind == INPUT_ACTUALS;
+	size_t len = make_group_key(&pj->key, &pj->key_cap, r->period, r->level, r->owner, r->owner_len,
+				    actuals ? metric : NULL);
+	return table_find(pj->all->groups, pj->key, len);
+}
+
+/* Sums and counts are 0 where nothing happened; ratios, averages, min and max have no value. */
+static bool zero_when_empty(const struct metric *m)
+{
+	return m->agg == AGG_SUM || m->agg == AGG_COUNT || m->agg == AGG_DISTINCT;
+}
+
+static struct fraction deal_fraction(const struct metric *m, const struct deal_totals *t)
+{
+	const struct custom_totals *c = &((const struct custom_totals *)(t + 1))[m->slot];
+	switch (m->builtin) {
+	case M_WON_REVENUE: return fraction_of(t->won_revenue);
+	case M_PIPELINE: return fraction_of(t->pipeline);
+	case M_WON_DEALS: return fraction_of(decimal_from_int(t->won_deals));
+	case M_LOST_DEALS: return fraction_of(decimal_from_int(t->lost_deals));
+	case M_WIN_RATE:
+		return fraction_ratio(decimal_from_int(t->won_deals), decimal_from_int(t->won_deals + t->lost_deals));
+	case M_AVG_DEAL: return fraction_ratio(t->won_revenue, decimal_from_int(t->won_deals));
+	case M_CYCLE_DAYS: return fraction_ratio(decimal_from_int(t->cycle_days), decimal_from_int(t->cycle_deals));
+	case M_COVERAGE: /* measured in actual_of, against the won_revenue goal */
+	case M_BUILTIN_COUNT: break;
+	}
+	switch (m->agg) {
+	case AGG_COUNT:
+	case AGG_DISTINCT: return fraction_of(decimal_from_int(c->count));
+	case AGG_SUM: return fraction_of(c->sum);
+	case AGG_AVG: return fraction_ratio(c->sum, decimal_from_int(c->count));
+	case AGG_MIN: return c->count ? fraction_of(c->min) : fraction_ratio(decimal_zero(), decimal_zero());
+	case AGG_MAX: return c->count ? fraction_of(c->max) : fraction_ratio(decimal_zero(), decimal_zero());
+	}
+	return fraction_ratio(decimal_zero(), decimal_zero());
+}
+
+static struct fraction metric_actual(struct progress_job *pj, const struct progress_ref *r, const struct metric *m)
+{
+	const struct fraction none = { 0, 0 };
+	const void *t = group_totals(pj, r, m->name);
+	if (pj->job->kind == INPUT_ACTUALS) {
+		const struct actual_totals *a = t;
+		if (a && a->has_parts)
+			return fraction_ratio(a->numerator, a->denominator);
+		if (a && a->has_value)
+			return fraction_of(a->value);
+		return zero_when_empty(m) ? fraction_of(decimal_zero()) : none;
+	}
+	if (t)
+		return deal_fraction(m, t);
+	return zero_when_empty(m) ? fraction_of(decimal_zero()) : none;
+}
+
+/* coverage = open pipeline ÷ what is left of the period's won_revenue goal; no value
+ * without such a goal, or once it is reached (*reached: the coverage is unbounded). */
+static struct fraction coverage_actual(struct progress_job *pj, const struct progress_ref *r, bool *reached)
+{
+	const struct fraction none = { 0, 0 };
+	const struct metric_set *ms = pj->job->metrics;
+	const struct goal *won_goal = find_goal(pj->job->goals, r->period, r->level, r->owner, r->owner_len,
+						"won_revenue");
+	if (!won_goal)
+		return none;
+	decimal won, pipeline, gap;
+	if (!fraction_round(metric_actual(pj, r, find_metric(ms, "won_revenue")), DECIMAL_PLACES, &won) ||
+	    !fraction_round(metric_actual(pj, r, find_metric(ms, "pipeline")), DECIMAL_PLACES, &pipeline))
+		return none;
+	if (!decimal_sub(won_goal->target, won, &gap))
+		return none;
+	if (decimal_sign(gap) <= 0) {
+		*reached = true;
+		return none;
+	}
+	return fraction_ratio(pipeline, gap);
+}
+
+static struct fraction actual_of(struct progress_job *pj, const struct progress_ref *r, bool *reached)
+{
+	*reached = false;
+	if (r->metric->builtin == M_COVERAGE)
+		return coverage_actual(pj, r, reached);
+	return metric_actual(pj, r, r->metric);
+}
+
+/* Writes f with `places` decimals; with keep_exact, more when rounding would change it
+ * (a target of 7.5 deals stays 7.5). places < 0: as exact as it is. Empty if undefined. */
+static void write_quantity(struct output *o, struct fraction f, int places, bool keep_exact)
+{
+	char buf[DECIMAL_BUFSIZE];
+	decimal d;
+	if (!fraction_defined(f))
+		return;
+	if (!fraction_round(f, places < 0 || keep_exact ? DECIMAL_PLACES : places, &d))
+		sum_overflow("progress");
+	if (places >= 0 && keep_exact && decimal_cmp(decimal_round(d, places, ROUND_HALF_AWAY), d) != 0)
+		places = -1;
+	decimal_format(d, places, buf, sizeof buf);
+	output_str(o, buf);
+}
+
+static void write_count(struct output *o, int64_t n)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "%lld", (long long)n);
+	output_str(o, buf);
+}
+
+static void write_progress_row(struct output *o, struct progress_job *pj, const struct progress_ref *r)
+{
+	const struct metric *m = r->metric;
+	const struct goal *g = r->goal;
+	struct elapsed e = period_elapsed(r->period, pj->job->opt->as_of, &pj->calendar);
+	bool reached;
+	struct fraction actual = actual_of(pj, r, &reached);
+	int quantity = m->places >= 2 ? m->places : 2; /* expected and projected are rarely whole */
+
+	output_field(o, r->owner, r->owner_len);
+	output_tab(o);
+	output_str(o, r->label);
+	output_tab(o);
+	output_str(o, m->name);
+	output_tab(o);
+	write_quantity(o, actual, m->places, false);
+	if (!g) {
+		output_str(o, "\t\t\t\t\t\t\t\t\t\t");
+	} else {
+		struct goal_measure gm = { actual, g->target, g->lower, m->cumulative, e };
+		struct progress p;
+		char weight[DECIMAL_BUFSIZE];
+		if (!progress_compute(&gm, &pj->job->opt->thresholds, &p))
+			sum_overflow(m->name);
+		if (reached && e.started) { /* coverage of a made number: unbounded, so achieved */
+			p.status = STATUS_ACHIEVED;
+			p.gap = fraction_of(decimal_zero());
+		}
+		output_tab(o);
+		write_quantity(o, fraction_of(g->target), m->places, true);
+		output_tab(o);
+		write_quantity(o, p.attainment, 4, false);
+		output_tab(o);
+		write_quantity(o, p.expected, quantity, false);
+		output_tab(o);
+		write_quantity(o, p.pace, 4, false);
+		output_tab(o);
+		write_quantity(o, p.projected, quantity, false);
+		output_tab(o);
+		write_quantity(o, p.gap, m->places, !m->ratio);
+		output_tab(o);
+		output_str(o, goal_status_name(p.status));
+		output_tab(o);
+		decimal_format(g->weight, -1, weight, sizeof weight);
+		output_str(o, weight);
+		output_tab(o);
+		output_str(o, g->lower ? "lower" : "higher");
+		output_tab(o);
+	}
+	write_count(o, e.done);
+	output_tab(o);
+	write_count(o, e.total - e.done);
+	if (pj->job->roster) {
+		output_tab(o);
+		output_str(o, level_names[r->level]);
+	}
+	output_newline(o);
+}
+
+static bool period_in_range(const struct range *range, struct period p)
+{
+	return !range->limited || (p.start >= range->lo && period_end(p) <= range->hi);
+}
+
+/* Whether an --all row of this group names its owner unambiguously: with several
+ * roster levels, a name is shown at the lowest level holding it, and not at all when
+ * two levels hold it with different reps (counted, and said on stderr). */
+static bool owner_shown_at(const struct job *job, const char *owner, size_t len, enum level level,
+			   uint64_t *ambiguous)
+{
+	if (!job->roster || job->nlevels < 2)
+		return true;
+	bool allowed[LEVEL_COUNT] = { false };
+	for (size_t k = 0; k < job->nlevels; k++)
+		allowed[job->level[k]] = true;
+	enum level found, other;
+	switch (roster_level_of(job->roster, owner, len, allowed, &found, &other)) {
+	case NAME_FOUND:
+		return found == level;
+	case NAME_AMBIGUOUS:
+		(*ambiguous)++;
+		return false;
+	case NAME_UNKNOWN:
+		break;
+	}
+	return true;
+}
+
+/* With --all: the actuals of every group that no goal covers. */
+static void add_actuals_without_goals(struct progress_job *pj, struct progress_ref **refs, size_t *n,
+				      size_t *cap)
+{
+	const struct job *job = pj->job;
+	const struct table *groups = pj->all->groups;
+	const struct metric_set *ms = job->metrics;
+	uint64_t ambiguous = 0;
+	for (size_t i = 0; i < table_count(groups); i++) {
+		size_t len;
+		const char *key = table_key(groups, i, &len);
+		struct progress_ref r;
+		memset(&r, 0, sizeof r);
+		r.period = period_from_key((const unsigned char *)key);
+		r.level = (enum level)key[PERIOD_KEY_SIZE];
+		if (!period_in_range(&job->range, r.period))
+			continue;
+		period_format(r.period, r.label);
+		const char *rest = key + GROUP_KEY_HEAD;
+		size_t rest_len = len - GROUP_KEY_HEAD;
+		const char *metric = NULL;
+		if (job->kind == INPUT_ACTUALS) {
+			metric = rest;
+			size_t mlen = strlen(metric) + 1;
+			rest += mlen;
+			rest_len -= mlen;
+		}
+		r.owner = rest;
+		r.owner_len = rest_len;
+		if (!owner_shown_at(job, r.owner, r.owner_len, r.level, &ambiguous))
+			continue;
+		for (size_t k = 0; k < ms->nselected; k++) {
+			const struct metric *m = ms->selected[k];
+			if (metric && strcmp(metric, m->name) != 0)
+				continue;
+			if (find_goal(job->goals, r.period, r.level, r.owner, r.owner_len, m->name))
+				continue;
+			r.metric = m;
+			xgrow((void **)refs, cap, *n + 1, sizeof **refs);
+			(*refs)[(*n)++] = r;
+		}
+	}
+	if (ambiguous)
+		fprintf(stderr,
+			"%s: --all: %llu group(s) left out: their owner names two roster levels with "
+			"different reps (use --level)\n",
+			diag_program(), (unsigned long long)ambiguous);
+}
+
+void emit_progress(struct output *o, const struct job *job, const struct chunk_state *all,
+			  const struct work_calendar *calendar)
+{
+	const struct goal_sheet *gs = &job->goals->sheet;
+	struct progress_job pj = { job, all, *calendar, NULL, 0 };
+	struct progress_ref *refs = NULL;
+	size_t n = 0, cap = 0;
+	for (size_t i = 0; i < gs->n; i++) {
+		const struct goal *g = &gs->goal[i];
+		if (!g->used)
+			continue;
+		xgrow((void **)&refs, &cap, n + 1, sizeof *refs);
+		struct progress_ref *r = &refs[n++];
+		*r = (struct progress_ref){ g->owner, g->owner_len, g->level, g->period, "", g->metric, g };
+		period_format(g->period, r->label);
+	}
+	if (job->opt->all)
+		add_actuals_without_goals(&pj, &refs, &n, &cap);
+	if (n)
+		qsort(refs, n, sizeof *refs, compare_progress);
+	output_str(o, "owner\tperiod\tmetric\tactual\ttarget\tattainment\texpected\tpace\tprojected\tgap\tstatus\t"
+		      "weight\tdirection\tdays_elapsed\tdays_left");
+	/* With a roster, owners may be reps or groups: each row says which. */
+	output_str(o, job->roster ? "\tlevel\n" : "\n");
+	for (size_t i = 0; i < n; i++)
+		write_progress_row(o, &pj, &refs[i]);
+	free(refs);
+	free(pj.key);
+}
+
+/* The distinct metrics of the goal sheet, in order of appearance. */
+struct metric **goal_metrics(const struct goal_sheet *g, size_t *n)
+{
+	struct metric **list = xcalloc(g->n + 1, sizeof *list);
+	*n = 0;
+	for (size_t i = 0; i < g->n; i++) {
+		size_t k = 0;
+		while (k < *n && list[k] != g->goal[i].metric)
+			k++;
+		if (k == *n)
+			list[(*n)++] = (struct metric *)g->goal[i].metric;
+	}
+	return list;
+}
+
+/* Goals within --metrics and the period range are reported; rows outside the span of
+ * their periods cannot change them and are skipped early. */
+void choose_goals(struct job *job, struct goal_plan *plan)
+{
+	struct goal_sheet *g = &plan->sheet;
+	bool any = false;
+	for (size_t i = 0; i < g->n; i++) {
+		struct goal *goal = &g->goal[i];
+		goal->used = metric_is_selected(job->metrics, goal->metric->name) &&
+			     period_in_range(&job->range, goal->period);
+		if (!goal->used)
+			continue;
+		plan->used++;
+		spm_day end = period_end(goal->period);
+		if (!any || goal->period.start < job->span.lo)
+			job->span.lo = goal->period.start;
+		if (!any || end > job->span.hi)
+			job->span.hi = end;
+		any = true;
+	}
+	job->span.limited = any && !job->opt->all;
+}
+
+void print_goal_summary(const struct goal_plan *g)
+{
+	fprintf(stderr, "%s: goals: %llu read, %llu reported, %llu rejected\n", diag_program(),
+		(unsigned long long)g->sheet.read, (unsigned long long)g->used,
+		(unsigned long long)g->sheet.rejected);
+}

@@ -1,0 +1,334 @@
+/* spm-track: CRM exports (CSV/TSV) to actuals, one row per owner, period and metric, and
+ * progress against goals. Also reads its own actuals, so results of shards merge exactly.
+ *
+ * main.c reads the options and runs the job: each input file is read in chunks by
+ * threads into tables of totals (actuals.c: the tables, group keys, owners and bad rows),
+ * from a CRM export (export.c: column mapping, stages, deal and custom metrics) or from
+ * actuals (merge.c: regrouping periods, merging ratios exactly); then write.c writes
+ * actuals, or progress.c the progress against a goal sheet (--goals). */
+#ifndef SPM_TRACK_H
+#define SPM_TRACK_H
+
+#include "decimal.h"
+#include "goals.h"
+#include "input.h"
+#include "meter.h"
+#include "metrics.h"
+#include "output.h"
+#include "period.h"
+#include "progress.h"
+#include "roster.h"
+#include "table.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Stages that mean won or lost unless --won/--lost say otherwise (case-insensitive). */
+#define DEFAULT_WON_STAGES "Closed Won,Won,closedwon"
+#define DEFAULT_LOST_STAGES "Closed Lost,Lost,closedlost"
+
+/* ---- the columns of an export ---- */
+
+enum column { COL_REP, COL_DATE, COL_AMOUNT, COL_STAGE, COL_CREATED, COL_ID, COL_COUNT };
+
+/* ---- metrics ---- */
+
+/* The metrics known, and those this run computes. */
+struct metric_set {
+	struct metric_catalog catalog;
+	struct metric **selected;
+	size_t nselected;
+	size_t ncustom;
+	bool any_ratio;
+	bool coverage;         /* coverage is selected: won_revenue and pipeline are needed */
+	bool needs[COL_COUNT]; /* columns the selected metrics read */
+};
+
+/* ---- options ---- */
+
+struct track_options {
+	enum input_format format;
+	const char *map;
+	const char *column[COL_COUNT];
+	const char *won, *lost;
+	const char *metrics, *metrics_file;
+	enum grain grain;
+	bool grain_set;
+	const char *period, *from, *to;
+	int fiscal_start;
+	const char *date_format;
+	enum decimal_style style;
+	const char *roster;
+	enum level level;
+	bool level_set;
+	const char *reject, *output;
+	size_t threads;
+	bool quiet;
+	bool progress; /* --progress: the meter even off a terminal, and after --quiet */
+	/* progress against goals */
+	const char *goals, *reject_goals, *holidays;
+	spm_day as_of;
+	bool workdays, all;
+	struct status_thresholds thresholds;
+};
+
+/* ---- the state of a run ---- */
+
+struct range {
+	bool limited;
+	spm_day lo, hi; /* half-open [lo, hi) */
+};
+
+enum input_kind { INPUT_EXPORT, INPUT_ACTUALS };
+
+/* A grain and a fiscal start month: the periods a goal or --grain counts in. Years,
+ * halves and quarters exist both ways; months, weeks and days only once: 9 at most. */
+#define MAX_CALENDARS 9
+struct calendar {
+	enum grain grain;
+	int fiscal_start;
+};
+
+struct goal_plan;
+
+/* What every chunk of one file shares: read-only while the threads run. */
+struct job {
+	const struct track_options *opt;
+	struct metric_set *metrics;
+	const struct roster *roster;
+	struct range range;
+	struct range span;        /* exports with --goals: the days the reported goals cover */
+	char **won, **lost;
+	size_t nwon, nlost;
+	size_t *won_len, *lost_len;
+	const char *file;
+	const struct header *header;
+	enum input_kind kind;
+	long col[COL_COUNT];      /* export columns, -1 if absent */
+	long col_num, col_den;    /* actuals: numerator/denominator columns, -1 if absent */
+	struct output *reject;
+	/* Periods are counted in every calendar (grain and fiscal start) that a goal uses,
+	 * or in the one of --grain; owners at every level a goal names, or at --level. */
+	struct calendar cal[MAX_CALENDARS];
+	size_t ncal;
+	enum level level[LEVEL_COUNT];
+	size_t nlevels;
+	bool regroup;             /* actuals input: periods regrouped into the calendars */
+	struct goal_plan *goals; /* NULL without --goals */
+	struct meter *meter;     /* progress on standard error, or NULL */
+};
+
+/* Accumulators for one owner and period of an export. */
+struct deal_totals {
+	decimal won_revenue;
+	decimal pipeline;
+	int64_t won_deals, lost_deals;
+	int64_t cycle_days, cycle_deals;
+	/* followed by one struct custom_totals per custom metric */
+};
+
+struct custom_totals {
+	decimal sum, min, max;
+	int64_t count;
+};
+
+/* Accumulator for one owner, period and metric of an actuals input. */
+struct actual_totals {
+	decimal value, numerator, denominator;
+	bool has_value, has_parts;
+};
+
+struct tally {
+	uint64_t read, used, rejected;
+	uint64_t open_undated; /* open deals with no close date: in no period */
+	uint64_t outside;      /* rows dated outside --from/--to/--period */
+	uint64_t unneeded;     /* rows dated outside every reported goal's period */
+	uint64_t after_as_of;  /* rows dated after --as-of */
+};
+
+/* A bad row, kept to report it after the threads are done. */
+struct problem {
+	uint64_t line;
+	const char *column;
+	const char *message;
+	char value[256];
+	size_t value_len;
+	bool has_value;
+	char detail[96];
+	char id[64];       /* the record's id (--id), to find it in the CRM */
+	size_t id_len;
+};
+
+/* One chunk's accumulators. */
+struct chunk_state {
+	const struct job *job;
+	struct table *groups;
+	struct table *distinct;
+	struct tally tally;
+	struct problem problem;
+	char *key;
+	size_t key_cap;
+	char *distinct_key; /* (metric, group, value) keys of distinct counts */
+	size_t distinct_key_cap;
+	struct period_cache *periods;
+	struct custom_value *custom; /* this row's values of the custom metrics */
+};
+
+/* A custom metric's value in the row at hand, read once however many groups it feeds. */
+struct custom_value {
+	bool match;      /* the where conditions hold */
+	bool has_value;  /* a non-empty value */
+	decimal value;   /* sum, avg, min, max */
+	const char *raw; /* distinct: the value's bytes */
+	size_t raw_len;
+};
+
+/* Periods of recently seen days: computing a period takes calendar arithmetic, and an
+ * export has few distinct dates (a few years' worth) among millions of rows. */
+#define PERIOD_CACHE 4096
+struct period_cache {
+	spm_day day[PERIOD_CACHE];
+	struct period period[PERIOD_CACHE][MAX_CALENDARS];
+	bool filled[PERIOD_CACHE];
+};
+
+enum deal_state { DEAL_OPEN, DEAL_WON, DEAL_LOST };
+
+/* The key of a group: the period, the owner's level, the metric (actuals input), then
+ * the owner's bytes. The level keeps a team apart from a rep of the same name. */
+#define GROUP_KEY_HEAD (PERIOD_KEY_SIZE + 1)
+
+/* An owner a row counts for: the rep, or one of its groups. */
+struct owner_ref {
+	enum level level;
+	const char *name;
+	size_t len;
+};
+
+enum owner_problem { OWNERS_OK, OWNERS_NOT_IN_ROSTER, OWNERS_NO_GROUP };
+
+/* ---- goal sheets ---- */
+
+/* The goal sheet, and what it asks of the reading: the calendars and levels to count
+ * rows in, and which metrics each calendar needs (to regroup actuals input). */
+struct goal_plan {
+	struct goal_sheet sheet;
+	struct calendar cal[MAX_CALENDARS];
+	size_t ncal;
+	bool level_used[LEVEL_COUNT];
+	struct table *needs;   /* (calendar, metric) */
+	uint64_t used;         /* goals reported */
+};
+
+struct mapping {
+	char *column[COL_COUNT];
+};
+
+/* What one deal row adds to each of its groups. */
+struct deal_row {
+	enum deal_state state;
+	decimal amount;
+	bool has_amount;
+	int64_t cycle;
+	bool pipeline_only; /* an open deal closing after --as-of: its forecast counts, nothing else */
+};
+
+/* One actuals row's value: plain, or a ratio's numerator and denominator. */
+struct actual_row {
+	decimal value, num, den;
+	bool has_value, has_parts;
+	const struct metric *known; /* NULL: a metric this run does not define */
+};
+
+/* ---- output ---- */
+
+struct out_row {
+	const char *owner;
+	size_t owner_len;
+	char period[PERIOD_LABEL_SIZE];
+	const char *metric;
+	char value[DECIMAL_BUFSIZE];
+	char numerator[DECIMAL_BUFSIZE];
+	char denominator[DECIMAL_BUFSIZE];
+};
+
+/* A row of the progress output: a goal, or with --all an actual that has none. */
+struct progress_ref {
+	const char *owner;
+	size_t owner_len;
+	enum level level;
+	struct period period;
+	char label[PERIOD_LABEL_SIZE];
+	const struct metric *metric;
+	const struct goal *goal; /* NULL: an actual with no goal */
+};
+
+/* Finds groups of the merged totals by owner, period and metric. */
+struct progress_job {
+	const struct job *job;
+	const struct chunk_state *all;
+	struct work_calendar calendar;
+	char *key;
+	size_t key_cap;
+};
+
+/* ---- functions shared between the files ---- */
+
+/* export.c */
+void build_mapping(const struct track_options *opt, struct mapping *map);
+void free_mapping(struct mapping *map);
+enum deal_state deal_state_of(const struct job *job, const char *stage, size_t len);
+size_t *item_lengths(char **items, size_t n);
+int export_row(void *ctx, const struct row *row);
+void resolve_export_columns(struct job *job, const struct mapping *map);
+void resolve_custom_columns(struct job *job, const struct mapping *map);
+bool *wanted_columns(const struct job *job);
+
+/* actuals.c */
+struct metric *find_metric(const struct metric_set *ms, const char *name);
+void free_metrics(struct metric_set *ms);
+void load_metrics(const struct track_options *opt, struct metric_set *ms);
+void select_metrics(const struct track_options *opt, struct metric_set *ms, struct metric **wanted,
+			   size_t nwanted);
+const struct period *cached_periods(struct chunk_state *cs, spm_day d);
+int bad_row(struct chunk_state *cs, const struct row *row, long col, const char *message);
+void report_problem(const struct job *job, const struct problem *p, uint64_t line);
+int reject_or_stop(struct chunk_state *cs, const struct row *row);
+int field_count_problem(struct chunk_state *cs, const struct row *row);
+size_t make_group_key(char **buf, size_t *cap, struct period p, enum level level, const char *owner,
+			     size_t owner_len, const char *metric);
+const char *group_key(struct chunk_state *cs, struct period p, enum level level, const char *owner,
+			     size_t owner_len, const char *metric, size_t *key_len);
+int find_owners(struct chunk_state *cs, const struct row *row, long col, struct owner_ref owners[LEVEL_COUNT],
+		       size_t *n);
+bool add_or_fail(decimal *acc, decimal v);
+int sum_overflow(const char *what);
+void chunk_state_init(struct chunk_state *cs, const struct job *job);
+void chunk_state_free(struct chunk_state *cs);
+void merge_state(struct chunk_state *into, const struct chunk_state *from);
+void count_distinct(struct chunk_state *all);
+
+/* merge.c */
+bool metric_is_selected(const struct metric_set *ms, const char *name);
+int actuals_row(void *ctx, const struct row *row);
+void merge_actuals(const struct job *job, struct actual_totals *a, const struct actual_totals *b,
+			  bool created, const char *key);
+bool is_actuals_header(const struct header *h);
+
+/* progress.c */
+bool goal_needs(const struct goal_plan *g, size_t cal, const char *metric);
+void load_goals(const struct track_options *opt, const struct metric_set *ms, const struct roster *roster,
+		       struct output *reject, struct goal_plan *g);
+void free_goals(struct goal_plan *g);
+spm_day *load_holidays(const char *path, size_t *n);
+void emit_progress(struct output *o, const struct job *job, const struct chunk_state *all,
+			  const struct work_calendar *calendar);
+struct metric **goal_metrics(const struct goal_sheet *g, size_t *n);
+void choose_goals(struct job *job, struct goal_plan *plan);
+void print_goal_summary(const struct goal_plan *g);
+
+/* write.c */
+void emit_actuals(struct output *o, const struct job *job, const struct chunk_state *all);
+
+#endif

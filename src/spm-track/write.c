@@ -1,0 +1,183 @@
+/* Writing actuals: one row per owner, period and metric, in byte order, with the
+ * numerator and denominator of ratios. */
+#include "spm-track.h"
+
+#include "diag.h"
+#include "options.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* value = num ÷ den at the metric's decimals; empty when den is zero. */
+static void format_ratio(const struct metric *m, decimal num, decimal den, struct out_row *r)
+{
+	decimal q;
+	decimal_format(num, -1, r->numerator, sizeof r->numerator);
+	decimal_format(den, -1, r->denominator, sizeof r->denominator);
+	if (decimal_is_zero(den))
+		r->value[0] = '\0';
+	else if (!decimal_div(num, den, m->places, ROUND_HALF_AWAY, &q))
+		sum_overflow(m->name);
+	else
+		decimal_format(q, m->places, r->value, sizeof r->value);
+}
+
+static void fill_deal_metric(const struct metric *m, const struct deal_totals *t, struct out_row *r)
+{
+	const struct custom_totals *ct = (const struct custom_totals *)(t + 1);
+	r->numerator[0] = r->denominator[0] = '\0';
+	switch (m->builtin) {
+	case M_WON_REVENUE: decimal_format(t->won_revenue, 2, r->value, sizeof r->value); return;
+	case M_PIPELINE: decimal_format(t->pipeline, 2, r->value, sizeof r->value); return;
+	case M_WON_DEALS: snprintf(r->value, sizeof r->value, "%lld", (long long)t->won_deals); return;
+	case M_LOST_DEALS: snprintf(r->value, sizeof r->value, "%lld", (long long)t->lost_deals); return;
+	case M_WIN_RATE:
+		format_ratio(m, decimal_from_int(t->won_deals), decimal_from_int(t->won_deals + t->lost_deals), r);
+		return;
+	case M_AVG_DEAL: format_ratio(m, t->won_revenue, decimal_from_int(t->won_deals), r); return;
+	case M_CYCLE_DAYS:
+		format_ratio(m, decimal_from_int(t->cycle_days), decimal_from_int(t->cycle_deals), r);
+		return;
+	case M_COVERAGE: r->value[0] = '\0'; return; /* needs goals: never in actuals */
+	case M_BUILTIN_COUNT: break;
+	}
+	const struct custom_totals *c = &ct[m->slot];
+	switch (m->agg) {
+	case AGG_COUNT:
+	case AGG_DISTINCT: snprintf(r->value, sizeof r->value, "%lld", (long long)c->count); break;
+	case AGG_SUM: decimal_format(c->sum, m->places, r->value, sizeof r->value); break;
+	case AGG_AVG: format_ratio(m, c->sum, decimal_from_int(c->count), r); break;
+	case AGG_MIN:
+	case AGG_MAX:
+		if (c->count == 0)
+			r->value[0] = '\0';
+		else
+			decimal_format(m->agg == AGG_MIN ? c->min : c->max, m->places, r->value, sizeof r->value);
+		break;
+	}
+}
+
+static void write_out_row(struct output *o, const struct out_row *r, bool parts)
+{
+	output_field(o, r->owner, r->owner_len);
+	output_tab(o);
+	output_str(o, r->period);
+	output_tab(o);
+	output_str(o, r->metric);
+	output_tab(o);
+	output_str(o, r->value);
+	if (parts) {
+		output_tab(o);
+		output_str(o, r->numerator);
+		output_tab(o);
+		output_str(o, r->denominator);
+	}
+	output_newline(o);
+}
+
+static void split_key(const char *key, size_t len, bool with_metric, struct out_row *r)
+{
+	struct period p;
+	p = period_from_key((const unsigned char *)key);
+	period_format(p, r->period);
+	key += GROUP_KEY_HEAD;
+	len -= GROUP_KEY_HEAD;
+	r->metric = NULL;
+	if (with_metric) {
+		r->metric = key;
+		size_t mlen = strlen(key) + 1;
+		key += mlen;
+		len -= mlen;
+	}
+	r->owner = key;
+	r->owner_len = len;
+}
+
+/* A group in the output order. Values are formatted one row at a time when written,
+ * so the memory for output stays small beside the groups themselves. */
+struct group_ref {
+	const char *owner;
+	size_t owner_len;
+	const char *metric; /* actuals input: the group's metric */
+	char period[PERIOD_LABEL_SIZE];
+	size_t index;
+};
+
+static int compare_refs(const void *pa, const void *pb)
+{
+	const struct group_ref *a = pa, *b = pb;
+	int c = bytes_cmp(a->owner, a->owner_len, b->owner, b->owner_len);
+	if (c)
+		return c;
+	if ((c = strcmp(a->period, b->period)))
+		return c;
+	return a->metric && b->metric ? strcmp(a->metric, b->metric) : 0;
+}
+
+static int compare_metric_names(const void *pa, const void *pb)
+{
+	const struct metric *const *a = pa, *const *b = pb;
+	return strcmp((*a)->name, (*b)->name);
+}
+
+static void fill_actual(const struct metric_set *ms, const struct actual_totals *t, struct out_row *r)
+{
+	const struct metric *m = find_metric(ms, r->metric);
+	r->numerator[0] = r->denominator[0] = r->value[0] = '\0';
+	if (t->has_parts) {
+		struct metric fallback = { .name = (char *)r->metric, .places = 4 };
+		format_ratio(m ? m : &fallback, t->numerator, t->denominator, r);
+	} else if (t->has_value) {
+		decimal_format(t->value, m ? m->places : -1, r->value, sizeof r->value);
+	}
+}
+
+void emit_actuals(struct output *o, const struct job *job, const struct chunk_state *all)
+{
+	const struct metric_set *ms = job->metrics;
+	size_t n = table_count(all->groups);
+	bool with_metric = job->kind == INPUT_ACTUALS;
+	bool parts = with_metric ? false : ms->any_ratio;
+	struct group_ref *refs = xcalloc(n + 1, sizeof *refs);
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		const char *key = table_key(all->groups, i, &len);
+		struct out_row r;
+		split_key(key, len, with_metric, &r);
+		refs[i].owner = r.owner;
+		refs[i].owner_len = r.owner_len;
+		refs[i].metric = r.metric;
+		memcpy(refs[i].period, r.period, sizeof r.period);
+		refs[i].index = i;
+		if (with_metric && ((const struct actual_totals *)table_value(all->groups, i))->has_parts)
+			parts = true;
+	}
+	qsort(refs, n, sizeof *refs, compare_refs);
+	struct metric **metrics = xcalloc(ms->nselected + 1, sizeof *metrics);
+	memcpy(metrics, ms->selected, ms->nselected * sizeof *metrics);
+	qsort(metrics, ms->nselected, sizeof *metrics, compare_metric_names);
+
+	output_str(o, parts ? "owner\tperiod\tmetric\tvalue\tnumerator\tdenominator\n"
+			    : "owner\tperiod\tmetric\tvalue\n");
+	for (size_t i = 0; i < n; i++) {
+		struct out_row r;
+		r.owner = refs[i].owner;
+		r.owner_len = refs[i].owner_len;
+		memcpy(r.period, refs[i].period, sizeof r.period);
+		const void *totals = table_value(all->groups, refs[i].index);
+		if (with_metric) {
+			r.metric = refs[i].metric;
+			fill_actual(ms, totals, &r);
+			write_out_row(o, &r, parts);
+			continue;
+		}
+		for (size_t k = 0; k < ms->nselected; k++) {
+			r.metric = metrics[k]->name;
+			fill_deal_metric(metrics[k], totals, &r);
+			write_out_row(o, &r, parts);
+		}
+	}
+	free(metrics);
+	free(refs);
+}

@@ -1,0 +1,348 @@
+/* Unit tests for spm-track's pure parts: won/lost stage classification, the column
+ * mapping (presets, overrides, a mapping file), group keys, regrouping an actuals row's
+ * period into a goal's grain, and merging ratios exactly (numerators and denominators
+ * added, divided once). spm-track is not part of the core library, so its sources other
+ * than main.c are compiled in here. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "../../src/spm-track/actuals.c"
+#include "../../src/spm-track/export.c"
+#include "../../src/spm-track/merge.c"
+#include "../../src/spm-track/progress.c"
+#include "../../src/spm-track/write.c"
+
+/* ---- helpers ---- */
+
+static decimal dec(const char *s)
+{
+	decimal d;
+	if (decimal_parse(s, strlen(s), DECIMAL_POINT, &d) != DECIMAL_OK)
+		fail_msg("not a number: %s", s);
+	return d;
+}
+
+/* A job with the stage lists of --won and --lost (NULL: the defaults). */
+static void stages_init(struct job *job, const char *won, const char *lost)
+{
+	memset(job, 0, sizeof *job);
+	job->won = split_list(won ? won : DEFAULT_WON_STAGES, ',', &job->nwon);
+	job->lost = split_list(lost ? lost : DEFAULT_LOST_STAGES, ',', &job->nlost);
+	job->won_len = item_lengths(job->won, job->nwon);
+	job->lost_len = item_lengths(job->lost, job->nlost);
+}
+
+static void stages_free(struct job *job)
+{
+	free_list(job->won, job->nwon);
+	free_list(job->lost, job->nlost);
+	free(job->won_len);
+	free(job->lost_len);
+}
+
+static enum deal_state state(const struct job *job, const char *stage)
+{
+	return deal_state_of(job, stage, strlen(stage));
+}
+
+/* ---- stages ---- */
+
+static void test_default_stages(void **unused)
+{
+	(void)unused;
+	struct job job;
+	stages_init(&job, NULL, NULL);
+	assert_int_equal(state(&job, "Closed Won"), DEAL_WON);
+	assert_int_equal(state(&job, "closed won"), DEAL_WON);
+	assert_int_equal(state(&job, "CLOSEDWON"), DEAL_WON);
+	assert_int_equal(state(&job, "Won"), DEAL_WON);
+	assert_int_equal(state(&job, "Closed Lost"), DEAL_LOST);
+	assert_int_equal(state(&job, "lost"), DEAL_LOST);
+	assert_int_equal(state(&job, "closedlost"), DEAL_LOST);
+	/* whole names only: no prefix, no padding */
+	assert_int_equal(state(&job, "Closed"), DEAL_OPEN);
+	assert_int_equal(state(&job, "Won "), DEAL_OPEN);
+	assert_int_equal(state(&job, "Closed Won - Renewal"), DEAL_OPEN);
+	assert_int_equal(state(&job, "Negotiation"), DEAL_OPEN);
+	stages_free(&job);
+}
+
+static void test_given_stages(void **unused)
+{
+	(void)unused;
+	struct job job;
+	stages_init(&job, "Booked,Signed", "Dead");
+	assert_int_equal(state(&job, "signed"), DEAL_WON);
+	assert_int_equal(state(&job, "BOOKED"), DEAL_WON);
+	assert_int_equal(state(&job, "Dead"), DEAL_LOST);
+	/* the defaults no longer apply */
+	assert_int_equal(state(&job, "Closed Won"), DEAL_OPEN);
+	assert_int_equal(state(&job, "Lost"), DEAL_OPEN);
+	stages_free(&job);
+}
+
+/* ---- column mapping ---- */
+
+static void test_presets(void **unused)
+{
+	(void)unused;
+	struct track_options opt;
+	struct mapping map;
+	memset(&opt, 0, sizeof opt);
+
+	opt.map = "salesforce";
+	build_mapping(&opt, &map);
+	assert_string_equal(map.column[COL_REP], "Opportunity Owner");
+	assert_string_equal(map.column[COL_DATE], "Close Date");
+	assert_string_equal(map.column[COL_STAGE], "Stage");
+	assert_string_equal(map.column[COL_ID], "Opportunity ID");
+	free_mapping(&map);
+
+	opt.map = "hubspot";
+	build_mapping(&opt, &map);
+	assert_string_equal(map.column[COL_REP], "Deal owner");
+	assert_string_equal(map.column[COL_STAGE], "Deal Stage");
+	assert_string_equal(map.column[COL_CREATED], "Create Date");
+	free_mapping(&map);
+
+	opt.map = "pipedrive";
+	opt.column[COL_AMOUNT] = "Weighted value"; /* a single override wins over the preset */
+	build_mapping(&opt, &map);
+	assert_string_equal(map.column[COL_DATE], "Deal - Close time");
+	assert_string_equal(map.column[COL_AMOUNT], "Weighted value");
+	assert_string_equal(map.column[COL_STAGE], "Deal - Status");
+	free_mapping(&map);
+
+	/* no --map: the canonical names, unless overridden */
+	opt.map = NULL;
+	build_mapping(&opt, &map);
+	assert_string_equal(map.column[COL_REP], "rep");
+	assert_string_equal(map.column[COL_AMOUNT], "Weighted value");
+	assert_string_equal(map.column[COL_CREATED], "created");
+	free_mapping(&map);
+}
+
+static void test_mapping_file(void **unused)
+{
+	(void)unused;
+	char path[] = "/tmp/test_track_map_XXXXXX.tsv";
+	int fd = mkstemps(path, 4);
+	assert_true(fd >= 0);
+	const char text[] = "canonical\tsource\n# a comment\t\nrep\tAgent\nstage\tDeal Stage\nrep\tSales Agent\n";
+	assert_int_equal(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
+	close(fd);
+
+	struct track_options opt;
+	struct mapping map;
+	memset(&opt, 0, sizeof opt);
+	opt.map = path;
+	opt.column[COL_ID] = "Record";
+	build_mapping(&opt, &map);
+	assert_string_equal(map.column[COL_REP], "Sales Agent"); /* the last line wins */
+	assert_string_equal(map.column[COL_STAGE], "Deal Stage");
+	assert_string_equal(map.column[COL_DATE], "date");
+	assert_string_equal(map.column[COL_ID], "Record");
+	free_mapping(&map);
+	unlink(path);
+}
+
+/* ---- group keys ---- */
+
+static void test_group_key_roundtrip(void **unused)
+{
+	(void)unused;
+	struct period p;
+	assert_true(period_parse("2026-Q3", 7, 1, &p));
+	char *buf = NULL;
+	size_t cap = 0;
+	struct out_row r;
+
+	size_t len = make_group_key(&buf, &cap, p, LEVEL_TEAM, "West", 4, "win_rate");
+	assert_int_equal((unsigned char)buf[PERIOD_KEY_SIZE], LEVEL_TEAM);
+	split_key(buf, len, true, &r);
+	assert_string_equal(r.period, "2026-Q3");
+	assert_string_equal(r.metric, "win_rate");
+	assert_int_equal(r.owner_len, 4);
+	assert_memory_equal(r.owner, "West", 4);
+
+	/* an export's key has no metric; owners may hold any byte but NUL */
+	len = make_group_key(&buf, &cap, p, LEVEL_REP, "Zoë\tA", 7, NULL);
+	split_key(buf, len, false, &r);
+	assert_null(r.metric);
+	assert_int_equal(r.owner_len, 7);
+	assert_memory_equal(r.owner, "Zoë\tA", 7);
+	free(buf);
+}
+
+/* ---- actuals: regrouping and merging ---- */
+
+/* A job reading actuals into one calendar (grain, calendar year). */
+struct actuals_fixture {
+	struct track_options opt;
+	struct metric_set ms;
+	struct job job;
+	struct header header;
+	struct chunk_state cs;
+};
+
+static char *actuals_columns[] = { "owner", "period", "metric", "value", "numerator", "denominator" };
+
+static void actuals_init(struct actuals_fixture *f, enum grain grain)
+{
+	memset(f, 0, sizeof *f);
+	f->opt.grain = grain;
+	f->opt.grain_set = true;
+	f->opt.fiscal_start = 1;
+	f->opt.threads = 1;
+	load_metrics(&f->opt, &f->ms);
+	select_metrics(&f->opt, &f->ms, NULL, 0);
+	f->header = (struct header){ 6, actuals_columns };
+	f->job.opt = &f->opt;
+	f->job.metrics = &f->ms;
+	f->job.kind = INPUT_ACTUALS;
+	f->job.header = &f->header;
+	f->job.file = "actuals.tsv";
+	f->job.col_num = 4;
+	f->job.col_den = 5;
+	f->job.cal[0] = (struct calendar){ grain, 1 };
+	f->job.ncal = 1;
+	f->job.level[0] = LEVEL_REP;
+	f->job.nlevels = 1;
+	f->job.regroup = true;
+	chunk_state_init(&f->cs, &f->job);
+}
+
+static void actuals_free(struct actuals_fixture *f)
+{
+	chunk_state_free(&f->cs);
+	free_metrics(&f->ms);
+}
+
+/* Feeds one actuals row (6 fields) to actuals_row; its return value. */
+static int feed(struct actuals_fixture *f, const char *owner, const char *period, const char *metric,
+		const char *value, const char *num, const char *den)
+{
+	char *field[6] = { (char *)owner, (char *)period, (char *)metric, (char *)value, (char *)num, (char *)den };
+	size_t len[6];
+	for (int i = 0; i < 6; i++)
+		len[i] = strlen(field[i]);
+	struct row row = { 6, field, len, 2 };
+	return actuals_row(&f->cs, &row);
+}
+
+/* The value the merged totals of (owner, period, metric) print as. */
+static const char *merged_value(struct actuals_fixture *f, const char *owner, const char *period,
+				const char *metric, struct out_row *r)
+{
+	struct period p;
+	assert_true(period_parse(period, strlen(period), 1, &p));
+	char *key = NULL;
+	size_t cap = 0;
+	size_t len = make_group_key(&key, &cap, p, LEVEL_REP, owner, strlen(owner), metric);
+	const struct actual_totals *t = table_find(f->cs.groups, key, len);
+	free(key);
+	assert_non_null(t);
+	r->metric = metric;
+	fill_actual(&f->ms, t, r);
+	return r->value;
+}
+
+static void test_regroup_months_into_quarter(void **unused)
+{
+	(void)unused;
+	struct actuals_fixture f;
+	struct out_row r;
+	actuals_init(&f, GRAIN_QUARTER);
+	assert_int_equal(feed(&f, "ana", "2026-07", "won_revenue", "100.50", "", ""), 0);
+	assert_int_equal(feed(&f, "ana", "2026-09", "won_revenue", "20", "", ""), 0);
+	assert_string_equal(merged_value(&f, "ana", "2026-Q3", "won_revenue", &r), "120.50");
+	assert_int_equal(f.cs.tally.used, 2);
+
+	/* a week straddling two quarters (Sep 28 to Oct 4), a year: not in one quarter */
+	assert_int_equal(feed(&f, "ana", "2026-W40", "won_revenue", "1", "", ""), 1);
+	assert_string_equal(f.cs.problem.message, "period does not fit in one period of --grain");
+	assert_string_equal(f.cs.problem.column, "period");
+	assert_int_equal(feed(&f, "ana", "2026", "won_revenue", "1", "", ""), 1);
+	assert_string_equal(merged_value(&f, "ana", "2026-Q3", "won_revenue", &r), "120.50");
+	actuals_free(&f);
+}
+
+static void test_ratio_merges_exactly(void **unused)
+{
+	(void)unused;
+	struct actuals_fixture f;
+	struct out_row r;
+	actuals_init(&f, GRAIN_QUARTER);
+	/* two shards: 1 of 1 deals won, then 1 of 3; the quarter is 2 of 4, not the mean 0.6667 */
+	assert_int_equal(feed(&f, "bo", "2026-07", "win_rate", "1.0000", "1", "1"), 0);
+	assert_int_equal(feed(&f, "bo", "2026-08", "win_rate", "0.3333", "1", "3"), 0);
+	assert_string_equal(merged_value(&f, "bo", "2026-Q3", "win_rate", &r), "0.5000");
+	assert_string_equal(r.numerator, "2");
+	assert_string_equal(r.denominator, "4");
+
+	/* a ratio with no closed deal: an empty value, parts kept */
+	assert_int_equal(feed(&f, "cy", "2026-07", "win_rate", "", "0", "0"), 0);
+	assert_string_equal(merged_value(&f, "cy", "2026-Q3", "win_rate", &r), "");
+	assert_string_equal(r.numerator, "0");
+	assert_string_equal(r.denominator, "0");
+
+	/* a ratio without its parts cannot be merged */
+	assert_int_equal(feed(&f, "bo", "2026-09", "win_rate", "0.5", "", ""), 1);
+	assert_string_equal(f.cs.problem.message, "a ratio needs its numerator and denominator to be merged");
+	actuals_free(&f);
+}
+
+/* Totals of two chunks or files merge the same way as rows of one. */
+static void test_merge_actuals_of_chunks(void **unused)
+{
+	(void)unused;
+	struct actuals_fixture f;
+	actuals_init(&f, GRAIN_QUARTER);
+	struct actual_totals a = { decimal_zero(), dec("3"), dec("10"), true, true };
+	struct actual_totals b = { decimal_zero(), dec("2"), dec("5"), true, true };
+	struct period p;
+	assert_true(period_parse("2026-Q3", 7, 1, &p));
+	char *key = NULL;
+	size_t cap = 0;
+	make_group_key(&key, &cap, p, LEVEL_REP, "dee", 3, "avg_deal");
+	merge_actuals(&f.job, &a, &b, false, key);
+	struct out_row r = { .metric = "avg_deal" };
+	fill_actual(&f.ms, &a, &r);
+	assert_string_equal(r.value, "0.33"); /* 5 ÷ 15 at avg_deal's 2 places */
+	assert_string_equal(r.numerator, "5");
+	assert_string_equal(r.denominator, "15");
+
+	/* sums add */
+	struct actual_totals c = { dec("1.25"), decimal_zero(), decimal_zero(), true, false };
+	struct actual_totals d = { dec("2.5"), decimal_zero(), decimal_zero(), true, false };
+	make_group_key(&key, &cap, p, LEVEL_REP, "dee", 3, "won_revenue");
+	merge_actuals(&f.job, &c, &d, false, key);
+	r.metric = "won_revenue";
+	fill_actual(&f.ms, &c, &r);
+	assert_string_equal(r.value, "3.75");
+	free(key);
+	actuals_free(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_default_stages),
+		cmocka_unit_test(test_given_stages),
+		cmocka_unit_test(test_presets),
+		cmocka_unit_test(test_mapping_file),
+		cmocka_unit_test(test_group_key_roundtrip),
+		cmocka_unit_test(test_regroup_months_into_quarter),
+		cmocka_unit_test(test_ratio_merges_exactly),
+		cmocka_unit_test(test_merge_actuals_of_chunks),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
