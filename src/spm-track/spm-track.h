@@ -290,18 +290,18 @@ struct metric *find_metric(const struct metric_set *ms, const char *name);
 void free_metrics(struct metric_set *ms);
 void load_metrics(const struct track_options *opt, struct metric_set *ms);
 void select_metrics(const struct track_options *opt, struct metric_set *ms, struct metric **wanted,
-			   size_t nwanted);
+		size_t nwanted);
 const struct period *cached_periods(struct chunk_state *cs, spm_day d);
 int bad_row(struct chunk_state *cs, const struct row *row, long col, const char *message);
 void report_problem(const struct job *job, const struct problem *p, uint64_t line);
 int reject_or_stop(struct chunk_state *cs, const struct row *row);
 int field_count_problem(struct chunk_state *cs, const struct row *row);
 size_t make_group_key(char **buf, size_t *cap, struct period p, enum level level, const char *owner,
-			     size_t owner_len, const char *metric);
+		size_t owner_len, const char *metric);
 const char *group_key(struct chunk_state *cs, struct period p, enum level level, const char *owner,
-			     size_t owner_len, const char *metric, size_t *key_len);
+		size_t owner_len, const char *metric, size_t *key_len);
 int find_owners(struct chunk_state *cs, const struct row *row, long col, struct owner_ref owners[LEVEL_COUNT],
-		       size_t *n);
+		size_t *n);
 bool add_or_fail(decimal *acc, decimal v);
 int sum_overflow(const char *what);
 void chunk_state_init(struct chunk_state *cs, const struct job *job);
@@ -313,17 +313,17 @@ void count_distinct(struct chunk_state *all);
 bool metric_is_selected(const struct metric_set *ms, const char *name);
 int actuals_row(void *ctx, const struct row *row);
 void merge_actuals(const struct job *job, struct actual_totals *a, const struct actual_totals *b,
-			  bool created, const char *key);
+		bool created, const char *key);
 bool is_actuals_header(const struct header *h);
 
 /* progress.c */
 bool goal_needs(const struct goal_plan *g, size_t cal, const char *metric);
 void load_goals(const struct track_options *opt, const struct metric_set *ms, const struct roster *roster,
-		       struct output *reject, struct goal_plan *g);
+		struct output *reject, struct goal_plan *g);
 void free_goals(struct goal_plan *g);
 spm_day *load_holidays(const char *path, size_t *n);
 void emit_progress(struct output *o, const struct job *job, const struct chunk_state *all,
-			  const struct work_calendar *calendar);
+		const struct work_calendar *calendar);
 struct metric **goal_metrics(const struct goal_sheet *g, size_t *n);
 void choose_goals(struct job *job, struct goal_plan *plan);
 void print_goal_summary(const struct goal_plan *g);
