@@ -33,6 +33,7 @@ static noreturn void usage(void)
 	       "  scorecard     an owner's metrics against the team median\n"
 	       "  team          per group: totals, tiers, statuses, who needs attention\n"
 	       "  statement     payouts per owner: each line with its detail, and the total\n"
+	       "                (adjustments with no line for the period: nothing to adjust)\n"
 	       "  feedback      per owner: strengths first, then what to improve, with numbers\n"
 	       "  review        the quarterly packet: attainment, payouts, trend, feedback, goals\n"
 	       "\n"

@@ -119,7 +119,12 @@ struct data {
 	size_t total_metric; /* the name "*" */
 	struct table *seen[STREAM_COUNT]; /* key → first row: one row per key across all files */
 	size_t nread;                      /* files read so far */
+	size_t npayout_files, nadjust_files; /* payouts files read; those that are adjustments */
 };
+
+/* Every payouts input is an adjustments stream (spm-score --against: the columns paid and
+ * recomputed), and there is at least one: no row then means nothing to adjust. */
+bool adjustments_only(const struct data *d);
 
 void data_init(struct data *d);
 void data_free(struct data *d);
@@ -330,6 +335,8 @@ struct doc {
 	size_t nfooter, footer_cap;
 	bool json_flat; /* JSON: one object per row of the section's table, with its fields */
 	bool csv_ok;    /* one table per section: CSV can hold it */
+	char *empty;    /* the sentence for a document without a section, or NULL: "Nothing to report
+			 * for the period." */
 };
 
 void doc_init(struct doc *d, enum kind kind, const char *title);
@@ -337,6 +344,8 @@ void doc_free(struct doc *d);
 struct section *doc_section(struct doc *d, size_t split, const struct column *fields, size_t nfields,
 			    size_t ntitle);
 void doc_footer(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The sentence for a document without a section. */
+const char *doc_empty(const struct doc *d);
 
 void dtable_init(struct dtable *t, const struct column *col, size_t ncol);
 size_t dtable_row(struct dtable *t);
