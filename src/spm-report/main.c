@@ -308,6 +308,16 @@ int main(int argc, char **argv)
 	diag_set_program("spm-report");
 	atexit(output_close_stdout);
 	parse_options(argc, argv, &o);
+	if (o.split_dir) {
+		/* the inputs, side files included, and -o must all stay out of the folder */
+		const char **in = xcalloc(o.nfiles + 5, sizeof *in);
+		for (size_t i = 0; i < o.nfiles; i++)
+			in[i] = o.files[i];
+		const char *side[] = { o.roster, o.metrics, o.goals, o.catalog, o.self };
+		memcpy(in + o.nfiles, side, sizeof side);
+		split_dir_check(o.split_dir, o.output, in, o.nfiles + 5);
+		free(in);
+	}
 	data_init(&data);
 	if (o.nfiles == 0)
 		data_read(&data, "-", o.fiscal_start);
