@@ -199,7 +199,9 @@ void output_field(struct output *o, const char *s, size_t len)
 
 void output_csv_field(struct output *o, const char *s, size_t len)
 {
-	bool quote = len && (s[0] == ' ' || s[len - 1] == ' ');
+	/* a leading ' (spm-report's mark of a neutralised formula) is quoted too, so that it
+	 * reads as part of the text */
+	bool quote = len && (s[0] == ' ' || s[len - 1] == ' ' || s[0] == '\'');
 	for (size_t i = 0; i < len && !quote; i++)
 		quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
 	if (!quote) {

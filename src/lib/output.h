@@ -21,8 +21,8 @@ void output_bytes(struct output *o, const char *s, size_t len);
 void output_str(struct output *o, const char *s);
 /* A field with TAB, LF, CR and backslash escaped as \t \n \r \\. */
 void output_field(struct output *o, const char *s, size_t len);
-/* A CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF, or starts or
- * ends with a space; quotes doubled. */
+/* A CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF, starts or ends
+ * with a space, or starts with '; quotes doubled. */
 void output_csv_field(struct output *o, const char *s, size_t len);
 void output_tab(struct output *o);
 void output_newline(struct output *o);

@@ -111,6 +111,11 @@ void data_free(struct data *d)
 	memset(d, 0, sizeof *d);
 }
 
+bool adjustments_only(const struct data *d)
+{
+	return d->npayout_files > 0 && d->nadjust_files == d->npayout_files;
+}
+
 /* ---- the columns of each stream ---- */
 
 enum col {
@@ -513,6 +518,11 @@ void data_read(struct data *d, const char *path, int fiscal_start)
 		find_detail_columns(&rd);
 		if (rd.col[C_TEAM] >= 0)
 			d->scores_grouped = true;
+	}
+	if (stream == STREAM_PAYOUTS) {
+		d->npayout_files++;
+		if (header_find(h, "paid") >= 0 && header_find(h, "recomputed") >= 0)
+			d->nadjust_files++;
 	}
 	if (!d->seen[stream])
 		d->seen[stream] = table_new(sizeof(struct first_row));

@@ -78,6 +78,7 @@ void doc_free(struct doc *d)
 		free(d->footer[i]);
 	free(d->footer);
 	free(d->title);
+	free(d->empty);
 	memset(d, 0, sizeof *d);
 }
 
@@ -96,6 +97,11 @@ struct section *doc_section(struct doc *d, size_t split, const struct column *fi
 struct cell *field(struct section *s, size_t col)
 {
 	return dtable_cell(&s->fields, 0, col);
+}
+
+const char *doc_empty(const struct doc *d)
+{
+	return d->empty ? d->empty : "Nothing to report for the period.";
 }
 
 void doc_footer(struct doc *d, const char *fmt, ...)

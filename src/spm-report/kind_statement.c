@@ -156,6 +156,22 @@ void build_statement(struct report *r, struct doc *d)
 		}
 		free(owners);
 	}
+	if (d->nsection == 0 && adjustments_only(r->data)) {
+		/* spm-score --against writes only its header when nothing changed: a re-close
+		 * with nothing to adjust is a statement that says so, not an error */
+		struct sbuf b = { 0 };
+		sb_str(&b, "Nothing to adjust");
+		for (size_t c = 0; c < r->ncurrent; c++) {
+			char label[PERIOD_LABEL_SIZE];
+			sb_str(&b, c ? ", " : " for ");
+			sb_str(&b, period_label(r->current[c], label));
+		}
+		sb_str(&b, r->opt->owner ? ": the adjustments stream has no line for this owner"
+					 : ": the adjustments stream has no line");
+		sb_str(&b, " (spm-score --against writes a line only where what is computed now differs from what "
+			   "was paid).");
+		d->empty = b.s;
+	}
 	doc_footer(d, "Payouts are spm-score's, exact to the cent: each line is rounded once and the total is the sum "
 		      "of the rounded lines (with caps and draws as its detail says).");
 	if (any_summed)

@@ -33,6 +33,7 @@ static noreturn void usage(void)
 	       "  scorecard     an owner's metrics against the team median\n"
 	       "  team          per group: totals, tiers, statuses, who needs attention\n"
 	       "  statement     payouts per owner: each line with its detail, and the total\n"
+	       "                (adjustments with no line for the period: nothing to adjust)\n"
 	       "  feedback      per owner: strengths first, then what to improve, with numbers\n"
 	       "  review        the quarterly packet: attainment, payouts, trend, feedback, goals\n"
 	       "\n"
@@ -60,7 +61,8 @@ static noreturn void usage(void)
 	       "      --attention-below F  team: a score under F needs attention (default 0.9)\n"
 	       "      --workdays           the progress days are working days (said so in words)\n"
 	       "      --fiscal-start M     fiscal year starts in month M (default: $SPM_FISCAL_START or 1)\n"
-	       "      --raw                csv: no neutralisation of cells that start with = + - @\n"
+	       "      --raw                csv: cells as they are (no ' before a formula such as\n"
+	       "                           =1+1, no escapes of controls or bidi characters)\n"
 	       "      --color WHEN         text colours: auto (when standard output is a terminal),\n"
 	       "                           always or never; NO_COLOR set in the environment: never\n"
 	       "  -h, --help               display this help and exit\n"
@@ -307,6 +309,16 @@ int main(int argc, char **argv)
 	diag_set_program("spm-report");
 	atexit(output_close_stdout);
 	parse_options(argc, argv, &o);
+	if (o.split_dir) {
+		/* the inputs, side files included, and -o must all stay out of the folder */
+		const char **in = xcalloc(o.nfiles + 5, sizeof *in);
+		for (size_t i = 0; i < o.nfiles; i++)
+			in[i] = o.files[i];
+		const char *side[] = { o.roster, o.metrics, o.goals, o.catalog, o.self };
+		memcpy(in + o.nfiles, side, sizeof side);
+		split_dir_check(o.split_dir, o.output, in, o.nfiles + 5);
+		free(in);
+	}
 	data_init(&data);
 	if (o.nfiles == 0)
 		data_read(&data, "-", o.fiscal_start);

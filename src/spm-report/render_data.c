@@ -1,9 +1,16 @@
 /* The data formats. JSON: an array of objects, numbers as numbers exactly as the input
- * wrote them (fractions stay fractions: 1.0534), no value as null. CSV (RFC 4180, CRLF):
- * one row per table row with its section's fields, and text cells that start with
- * = + - @ TAB or CR (after any leading spaces and tabs) prefixed with ' so that a spreadsheet never runs them as a formula
- * (OWASP), unless --raw. Number cells are written by spm from exact decimals, never copied
- * from the input's text, so a negative figure stays a number. */
+ * wrote them (fractions stay fractions: 1.0534), no value as null; strings lossless:
+ * controls, bidirectional and invisible characters as \uXXXX, and each byte that is not
+ * UTF-8 as \udcXX (a lone low surrogate, as Python's surrogateescape: 0xFF is \udcff),
+ * which no UTF-8 text can hold, so the owner's bytes can always be told back.
+ * CSV (RFC 4180, CRLF): one row per table row with its section's fields. Unless --raw,
+ * a text cell that could run as a formula is prefixed with ' (OWASP): one that starts
+ * with TAB, CR or LF, or whose first character after blanks and invisible characters
+ * (spaces of any width, zero-width characters, BOM, bidirectional controls) is = + - @
+ * or a fullwidth or small form of them; and controls (other than TAB, LF and CR),
+ * bidirectional controls and bytes that are not UTF-8 are written as the escapes the
+ * human formats show (\u{202E}, \xFF). Number cells are written by spm from exact
+ * decimals, never copied from the input's text, so a negative figure stays a number. */
 #include "spm-report.h"
 
 #include "diag.h"
@@ -15,6 +22,12 @@
 
 /* ---- JSON ---- */
 
+/* Zero-width characters beyond the hidden ones: escaped too, so that they can be seen. */
+static bool json_invisible(uint32_t cp)
+{
+	return (cp >= 0x200B && cp <= 0x200D) || (cp >= 0x2060 && cp <= 0x2064);
+}
+
 static void json_string(struct output *o, const char *s, size_t len)
 {
 	output_bytes(o, "\"", 1);
@@ -24,9 +37,10 @@ static void json_string(struct output *o, const char *s, size_t len)
 		size_t n = utf8_decode(s + i, len - i, &cp);
 		char esc[8];
 		const char *rep = NULL;
-		if (n == 0)
-			rep = "\\ufffd"; /* not UTF-8: JSON must be */
-		else if (cp == '"')
+		if (n == 0) { /* not UTF-8: the byte as a lone low surrogate, lossless */
+			snprintf(esc, sizeof esc, "\\udc%02x", (unsigned)(unsigned char)s[i]);
+			rep = esc;
+		} else if (cp == '"')
 			rep = "\\\"";
 		else if (cp == '\\')
 			rep = "\\\\";
@@ -36,7 +50,7 @@ static void json_string(struct output *o, const char *s, size_t len)
 			rep = "\\t";
 		else if (cp == '\r')
 			rep = "\\r";
-		else if (cp < 0x20 || cp == 0x2028 || cp == 0x2029) {
+		else if (utf8_cp_hidden(cp) || json_invisible(cp)) {
 			snprintf(esc, sizeof esc, "\\u%04x", (unsigned)cp);
 			rep = esc;
 		}
@@ -178,27 +192,74 @@ void render_json(struct output *o, const struct doc *d, const size_t *which, siz
 
 /* ---- CSV ---- */
 
-static void csv_cell(struct output *o, const char *s, size_t len, bool neutralise)
+/* What a spreadsheet skips before it looks for a formula: blanks of any width, zero-width
+ * and bidirectional characters, the BOM. */
+static bool csv_blank(uint32_t cp)
 {
-	bool quote = neutralise || memchr(s, ',', len) || memchr(s, '"', len) || memchr(s, '\n', len) ||
-		     memchr(s, '\r', len);
-	if (!quote) {
-		output_bytes(o, s, len);
-		return;
+	return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\n' || cp == 0xA0 || cp == 0x1680 || cp == 0x180E ||
+	       (cp >= 0x2000 && cp <= 0x200F) || cp == 0x202F || cp == 0x205F || (cp >= 0x2060 && cp <= 0x2064) ||
+	       cp == 0x3000 || cp == 0xFEFF || (cp >= 0x80 && utf8_cp_hidden(cp));
+}
+
+/* = + - @, their fullwidth and small forms, and the minus sign. */
+static bool csv_formula_start(uint32_t cp)
+{
+	switch (cp) {
+	case '=': case '+': case '-': case '@':
+	case 0xFF1D: case 0xFF0B: case 0xFF0D: case 0xFF20:
+	case 0xFE66: case 0xFE62: case 0xFE63: case 0xFE6B:
+	case 0x2212:
+		return true;
 	}
-	output_bytes(o, "\"", 1);
-	if (neutralise)
-		output_bytes(o, "'", 1);
-	size_t start = 0;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] == '"') {
-			output_bytes(o, s + start, i + 1 - start);
-			output_bytes(o, "\"", 1);
-			start = i + 1;
-		}
+	return false;
+}
+
+static bool csv_formula(const char *s, size_t len)
+{
+	if (len && (s[0] == '\t' || s[0] == '\r' || s[0] == '\n'))
+		return true;
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t n = utf8_decode(s + i, len - i, &cp);
+		if (n == 0)
+			return false;
+		if (!csv_blank(cp))
+			return csv_formula_start(cp);
+		i += n;
 	}
-	output_bytes(o, s + start, len - start);
-	output_bytes(o, "\"", 1);
+	return false;
+}
+
+/* A cell's text as written (not --raw): ' before a formula, and controls other than TAB,
+ * LF and CR, bidirectional controls and bytes that are not UTF-8 as \u{XXXX} and \xHH.
+ * NULL when the text is written as it is. */
+static char *csv_safe(const char *s, size_t len, size_t *out_len)
+{
+	bool formula = csv_formula(s, len), hidden = false;
+	for (size_t i = 0; i < len && !hidden;) {
+		uint32_t cp;
+		size_t n = utf8_decode(s + i, len - i, &cp);
+		hidden = n == 0 || (utf8_cp_hidden(cp) && cp != '\t' && cp != '\n' && cp != '\r');
+		i += n ? n : 1;
+	}
+	if (!formula && !hidden)
+		return NULL;
+	struct sbuf b = { 0 };
+	if (formula)
+		sb_add(&b, "'", 1);
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t n = utf8_decode(s + i, len - i, &cp);
+		if (n == 0)
+			sb_printf(&b, "\\x%02X", (unsigned)(unsigned char)s[i]);
+		else if (utf8_cp_hidden(cp) && cp != '\t' && cp != '\n' && cp != '\r')
+			sb_printf(&b, "\\u{%04X}", (unsigned)cp);
+		else
+			sb_add(&b, s + i, n);
+		i += n ? n : 1;
+	}
+	*out_len = b.len;
+	return b.s;
 }
 
 static void csv_value(struct output *o, const struct column *col, const struct cell *c, bool raw)
@@ -210,12 +271,14 @@ static void csv_value(struct output *o, const struct column *col, const struct c
 		return;
 	}
 	const char *s = c->text ? c->text : "";
-	/* spreadsheets skip leading blanks: " =1+1" is a formula too */
-	size_t k = 0;
-	while (k < c->len && (s[k] == ' ' || s[k] == '\t'))
-		k++;
-	bool formula = c->len && (s[0] == '\t' || s[0] == '\r' || (k < c->len && s[k] && strchr("=+-@\r", s[k])));
-	csv_cell(o, s, c->len, formula && !raw);
+	size_t len;
+	char *safe = raw ? NULL : csv_safe(s, c->len, &len);
+	if (safe) {
+		output_csv_field(o, safe, len);
+		free(safe);
+	} else {
+		output_csv_field(o, s, c->len);
+	}
 }
 
 static void csv_header(struct output *o, const struct dtable *t, bool *first)
@@ -224,7 +287,7 @@ static void csv_header(struct output *o, const struct dtable *t, bool *first)
 		if (!column_shown(&t->col[c], F_CSV))
 			continue;
 		output_str(o, *first ? "" : ",");
-		csv_cell(o, t->col[c].key, strlen(t->col[c].key), false);
+		output_csv_field(o, t->col[c].key, strlen(t->col[c].key));
 		*first = false;
 	}
 }

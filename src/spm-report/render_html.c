@@ -295,8 +295,11 @@ void render_html(struct output *o, const struct doc *d, const size_t *which, siz
 	output_str(o, "</header>\n<main>\n");
 	for (size_t i = 0; i < n; i++)
 		html_section(o, &d->section[which[i]], which[i]);
-	if (n == 0)
-		output_str(o, "<p>Nothing to report for the period.</p>\n");
+	if (n == 0) {
+		output_str(o, "<p>");
+		html_str(o, doc_empty(d));
+		output_str(o, "</p>\n");
+	}
 	output_str(o, "</main>\n<footer>\n<h2>Definitions</h2>\n<ul>\n");
 	for (size_t i = 0; i < d->nfooter; i++) {
 		output_str(o, "<li>");

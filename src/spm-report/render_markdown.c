@@ -154,8 +154,11 @@ void render_markdown(struct output *o, const struct doc *d, const size_t *which,
 	}
 	for (size_t i = 0; i < n; i++)
 		md_section(o, &d->section[which[i]]);
-	if (n == 0)
-		output_str(o, "\nNothing to report for the period.\n");
+	if (n == 0) {
+		output_str(o, "\n");
+		md_escaped(o, doc_empty(d), strlen(doc_empty(d)));
+		output_newline(o);
+	}
 	output_str(o, "\n---\n\n**Definitions**\n\n");
 	for (size_t i = 0; i < d->nfooter; i++) {
 		output_str(o, "- ");

@@ -299,8 +299,7 @@ void render_text(struct output *o, const struct doc *d, const struct render_opti
 	}
 	if (n == 0) {
 		output_newline(o);
-		put(&t, "Nothing to report for the period.");
-		output_newline(o);
+		wrapped_raw(&t, doc_empty(d), strlen(doc_empty(d)), 0, 0);
 	}
 	output_newline(o);
 	put(&t, "Definitions");

@@ -130,7 +130,9 @@ bool is_current(const struct report *r, struct period p)
 
 bool owner_wanted(const struct report *r, size_t owner)
 {
-	return r->owner_filter == NONE || r->owner_filter == owner;
+	if (!r->opt->owner)
+		return true;
+	return r->owner_filter != NONE && r->owner_filter == owner;
 }
 
 /* ---- statistics ---- */
@@ -406,7 +408,9 @@ static void choose_periods(struct report *r, enum stream primary)
 	}
 	r->current = xcalloc(GRAIN_DAY + 1, sizeof *r->current);
 	if (o->period) {
-		if (!found)
+		/* an adjustments stream without a row for the period is not an error: nothing
+		 * changed since it was paid (the statement says so) */
+		if (!found && !(primary == STREAM_PAYOUTS && adjustments_only(d)))
 			diag_fatal(SPM_EXIT_DATA, "--period %s: no %s rows for that period", o->period, stream_names[primary]);
 		r->current[r->ncurrent++] = want;
 		return;
@@ -494,7 +498,8 @@ void report_setup(struct report *r, enum stream primary)
 								    : r->data->payout[i].owner;
 			found = owner == r->owner_filter && is_current(r, p);
 		}
-		if (!found)
+		/* nor without a row for the owner: nothing changed for that owner */
+		if (!found && !(primary == STREAM_PAYOUTS && adjustments_only(r->data)))
 			diag_fatal(SPM_EXIT_DATA, "--owner %s: no %s rows for this owner in the period reported on", o->owner,
 				   stream_names[primary]);
 	}

@@ -1,32 +1,64 @@
 /* --split-dir: one file per owner (or per group for the team report), to mail each rep
  * their own feedback or statement. File names come from owner names made safe: letters,
- * digits, - _ . and non-ASCII letters stay, everything else (/, \, spaces, controls,
- * invisible characters) becomes _, runs of dots and a leading dot become _, long names
- * are cut, and names that collide (ignoring ASCII case) get -2, -3 ... in owner order.
- * A name can therefore never leave DIR; an existing entry that is not a regular file
- * (a symbolic link, a folder) is refused rather than followed or replaced. */
+ * digits, - _ . and non-ASCII letters stay, everything else (/, \, spaces of any width,
+ * controls, invisible characters, soft hyphens, look-alikes of / \ and .) becomes _, runs
+ * of dots and a leading dot become _, long names are cut, and names that collide
+ * (ignoring ASCII case) get -2, -3 ... in owner order. A name can therefore never leave DIR.
+ *
+ * The folder is written as a whole: every file goes to a temporary file created in DIR
+ * through the folder's descriptor (openat, O_CREAT|O_EXCL|O_NOFOLLOW: never through a
+ * symbolic link, whenever it appeared), the list of files is written, and only then are
+ * the temporary files renamed into place (renameat, which replaces a link rather than
+ * following it). A failure before the renames (a full disk, a bad write) leaves DIR as it
+ * was. An existing entry that is not a regular file (a symbolic link, a folder) is
+ * refused before anything is written. */
 #include "spm-report.h"
 
 #include "diag.h"
+#include "table.h"
 #include "utf8.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
-#define NAME_MAX_BYTES 180 /* room for -N, the extension and the temporary suffix in 255 */
+#define NAME_MAX_BYTES 180 /* room for -N, the extension and the temporary name in 255 */
 
 static const char *const extension[F_COUNT] = { ".txt", ".md", ".html", ".json", ".csv" };
+
+/* Characters that look like nothing, like a space, or like a / \ or . without being
+ * one: a file name that holds them reads as another name, or as a path. */
+static bool deceptive(uint32_t cp)
+{
+	switch (cp) {
+	case 0x00A0: /* no-break space */
+	case 0x00AD: /* soft hyphen */
+	case 0x115F: case 0x1160: case 0x3164: case 0xFFA0: /* Hangul fillers */
+	case 0x1680: case 0x180E: case 0x202F: case 0x205F: case 0x3000: case 0x2800:
+	case 0x2044: /* fraction slash */
+	case 0x2215: /* division slash */
+	case 0x2216: /* set minus */
+	case 0x2571: case 0x2572: /* box-drawing diagonals */
+	case 0x29F5: case 0x29F8: case 0x29F9: /* reverse solidus operator, big solidi */
+	case 0x3033: case 0x3035: /* vertical kana repeat marks */
+	case 0xFE68: case 0xFF0F: case 0xFF3C: /* small and fullwidth solidi */
+	case 0x2024: case 0x2025: case 0x2026: case 0xFE52: case 0xFF0E: /* dot leaders, small and fullwidth stops */
+		return true;
+	}
+	return (cp >= 0x2000 && cp <= 0x200F) || (cp >= 0x2060 && cp <= 0x206F) || (cp >= 0xFFF0 && cp <= 0xFFFF);
+}
 
 static bool keeps(uint32_t cp)
 {
 	if (cp < 0x80)
 		return isalnum((int)cp) || cp == '-' || cp == '_' || cp == '.';
-	return cp >= 0xA0 && !utf8_cp_hidden(cp) && utf8_cp_width(cp) > 0;
+	return cp > 0xA0 && !utf8_cp_hidden(cp) && !deceptive(cp) && utf8_cp_width(cp) > 0;
 }
 
 char *safe_file_name(const char *name, size_t len, const char *ext)
@@ -55,9 +87,134 @@ char *safe_file_name(const char *name, size_t len, const char *ext)
 	return b.s;
 }
 
+/* ---- the folder must not hold an input, nor the list of files ---- */
+
+/* path made absolute without symbolic links: realpath() where it exists, else the
+ * canonical form of its folder and its last name (NULL when that cannot be told). */
+static char *canonical(const char *path)
+{
+	char *real = realpath(path, NULL);
+	if (real)
+		return real;
+	if (errno != ENOENT)
+		return NULL;
+	size_t len = strlen(path);
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	size_t slash = len;
+	while (slash > 0 && path[slash - 1] != '/')
+		slash--;
+	const char *last = path + slash;
+	size_t last_len = len - slash;
+	if (last_len == 0 || (last_len == 2 && memcmp(last, "..", 2) == 0))
+		return NULL;
+	char *parent = slash == 0 ? xstrdup(".") : slash == 1 ? xstrdup("/") : xmemdup0(path, slash - 1);
+	char *folder = canonical(parent);
+	free(parent);
+	if (!folder || (last_len == 1 && last[0] == '.'))
+		return folder;
+	struct sbuf b = { 0 };
+	sb_str(&b, folder);
+	if (b.len == 0 || b.s[b.len - 1] != '/')
+		sb_add(&b, "/", 1);
+	sb_add(&b, last, last_len);
+	free(folder);
+	return b.s;
+}
+
+/* Where a folder is: its device and inode when it exists, else its canonical path. */
+struct place {
+	bool exists;
+	dev_t dev;
+	ino_t ino;
+	char *path;
+};
+
+static void place_of(const char *folder, struct place *p)
+{
+	struct stat st;
+	memset(p, 0, sizeof *p);
+	if (stat(folder, &st) == 0 && S_ISDIR(st.st_mode)) {
+		p->exists = true;
+		p->dev = st.st_dev;
+		p->ino = st.st_ino;
+	}
+	p->path = canonical(folder);
+}
+
+static bool same_place(const struct place *a, const struct place *b)
+{
+	if (a->exists || b->exists)
+		return a->exists && b->exists && a->dev == b->dev && a->ino == b->ino;
+	return a->path && b->path && strcmp(a->path, b->path) == 0;
+}
+
+/* The folder a file name is in, as written ("sd/pay.txt": "sd"; "pay.txt": "."). */
+static char *folder_of(const char *file)
+{
+	size_t len = strlen(file);
+	while (len > 1 && file[len - 1] == '/')
+		len--;
+	size_t slash = len;
+	while (slash > 0 && file[slash - 1] != '/')
+		slash--;
+	if (slash == 0)
+		return xstrdup(".");
+	size_t end = slash - 1; /* the slash before the last name, and any before it */
+	while (end > 0 && file[end - 1] == '/')
+		end--;
+	return end == 0 ? xstrdup("/") : xmemdup0(file, end);
+}
+
+/* Whether file lies directly in the folder at dir: by the folder its name says, and by
+ * the folder of the file it resolves to (a symbolic link into DIR counts). */
+static bool lies_in(const char *file, const struct place *dir)
+{
+	char *names[2] = { folder_of(file), NULL };
+	char *real = realpath(file, NULL);
+	if (real) {
+		names[1] = folder_of(real);
+		free(real);
+	}
+	bool in = false;
+	for (int i = 0; i < 2 && !in; i++) {
+		if (!names[i])
+			continue;
+		struct place p;
+		place_of(names[i], &p);
+		in = same_place(&p, dir);
+		free(p.path);
+	}
+	free(names[0]);
+	free(names[1]);
+	return in;
+}
+
+void split_dir_check(const char *dir, const char *output, const char *const *inputs, size_t n)
+{
+	struct place d;
+	place_of(dir, &d);
+	for (size_t i = 0; i < n; i++) {
+		if (!inputs[i] || strcmp(inputs[i], "-") == 0 || !lies_in(inputs[i], &d))
+			continue;
+		free(d.path);
+		diag_usage("--split-dir %s: the input '%s' is in that folder and could be replaced; write the files "
+			   "elsewhere",
+			   dir, inputs[i]);
+	}
+	if (output && strcmp(output, "-") != 0 && lies_in(output, &d)) {
+		free(d.path);
+		diag_usage("-o %s: in the --split-dir folder '%s', where an owner's file could replace it", output, dir);
+	}
+	free(d.path);
+}
+
+/* ---- the files and their names ---- */
+
 struct split_file {
 	size_t owner;
 	char *name;
+	char *tmp; /* its temporary name in DIR while it is written, or NULL */
 	size_t *sections;
 	size_t n, cap;
 };
@@ -70,38 +227,132 @@ static int cmp_split_files(const void *pa, const void *pb)
 	return name_cmp(sort_names, a->owner, b->owner);
 }
 
-static bool name_taken(const struct split_file *f, size_t n, const char *name)
+static char *ascii_lower(const char *s, size_t len)
 {
-	for (size_t i = 0; i < n; i++)
-		if (f[i].name && strcasecmp(f[i].name, name) == 0)
-			return true;
-	return false;
+	char *l = xmemdup0(s, len);
+	for (size_t i = 0; i < len; i++)
+		l[i] = (char)tolower((unsigned char)l[i]);
+	return l;
 }
 
-/* Distinct names, in owner order: the first keeps its name, the next get -2, -3 ... */
+/* Distinct names, in owner order: the first keeps its name, the next get -2, -3 ...
+ * Names taken are kept in a hash set (ignoring ASCII case), and each safe name remembers
+ * the next number to try, so that n owners of one safe name cost n look-ups, not n². */
 static void name_files(struct split_file *f, size_t n, const struct names *nm, const char *ext)
 {
+	struct table *taken = table_new(1);
+	struct table *next = table_new(sizeof(unsigned long));
 	for (size_t i = 0; i < n; i++) {
 		char *base = safe_file_name(nm->s[f[i].owner], nm->len[f[i].owner], "");
+		char *key = ascii_lower(base, strlen(base));
 		struct sbuf b = { 0 };
 		sb_str(&b, base);
 		sb_str(&b, ext);
-		for (unsigned k = 2; name_taken(f, i, b.s); k++) {
-			b.len = 0;
-			sb_printf(&b, "%s-%u%s", base, k, ext);
+		char *lower = ascii_lower(b.s, b.len);
+		bool created;
+		table_upsert(taken, lower, b.len, &created);
+		free(lower);
+		if (!created) {
+			unsigned long *k = table_upsert(next, key, strlen(key), &created);
+			if (*k < 2)
+				*k = 2;
+			for (;; (*k)++) {
+				b.len = 0;
+				sb_printf(&b, "%s-%lu%s", base, *k, ext);
+				lower = ascii_lower(b.s, b.len);
+				table_upsert(taken, lower, b.len, &created);
+				free(lower);
+				if (created)
+					break;
+			}
+			(*k)++;
 		}
 		f[i].name = b.s;
+		free(key);
 		free(base);
 	}
+	table_free(taken);
+	table_free(next);
 }
 
-static void ensure_dir(const char *dir)
+/* ---- writing ---- */
+
+struct split_run {
+	int dfd;
+	const char *dir;
+	struct split_file *f;
+	size_t n;
+};
+
+/* A failed run removes the temporary files it made: DIR is left as it was. */
+static void discard_temporaries(void *arg)
 {
-	struct stat st;
+	struct split_run *run = arg;
+	for (size_t i = 0; i < run->n; i++)
+		if (run->f[i].tmp)
+			unlinkat(run->dfd, run->f[i].tmp, 0);
+}
+
+static int open_dir(const char *dir)
+{
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
 		diag_fatal(SPM_EXIT_USAGE, "%s: cannot create the folder: %s", dir, strerror(errno));
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-		diag_fatal(SPM_EXIT_USAGE, "%s: not a folder", dir);
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		{
+		if (errno == ENOTDIR)
+			diag_fatal(SPM_EXIT_USAGE, "%s: not a folder", dir);
+		diag_fatal(SPM_EXIT_USAGE, "%s: cannot open the folder: %s", dir, strerror(errno));
+	}
+	return dfd;
+}
+
+/* A new temporary file in DIR, never through a link: ".NAME.PID-N.tmp" (hidden, and no
+ * safe name starts with a dot). */
+static int create_temporary(struct split_run *run, struct split_file *f, mode_t mode)
+{
+	static unsigned long counter;
+	unsigned long salt = (unsigned long)time(NULL) ^ ((unsigned long)getpid() << 16);
+	for (int attempt = 0; attempt < 100; attempt++) {
+		struct sbuf b = { 0 };
+		sb_printf(&b, ".%s.%lx-%lu.tmp", f->name, salt, counter++);
+		int fd = openat(run->dfd, b.s, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+		if (fd >= 0) {
+			f->tmp = b.s;
+			return fd;
+		}
+		int err = errno;
+		sb_free(&b);
+		if (err != EEXIST)
+			diag_fatal(SPM_EXIT_USAGE, "%s/%s: cannot create: %s", run->dir, f->name, strerror(err));
+		salt = salt * 6364136223846793005UL + 1442695040888963407UL;
+	}
+	diag_fatal(SPM_EXIT_USAGE, "%s/%s: cannot create a temporary file", run->dir, f->name);
+}
+
+static void write_file(struct split_run *run, struct split_file *f, const struct doc *d,
+		       const struct render_options *ro)
+{
+	struct stat st;
+	bool replaces = fstatat(run->dfd, f->name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+	/* a new file gets 0666 under the umask; a file replaced keeps its mode */
+	int fd = create_temporary(run, f, replaces ? 0600 : 0666);
+	if (replaces)
+		fchmod(fd, st.st_mode & 07777);
+	struct output o = { 0 };
+	struct sbuf path = { 0 };
+	sb_printf(&path, "%s/%s", run->dir, f->name);
+	o.path = path.s; /* for messages */
+	o.fp = fdopen(fd, "w");
+	if (!o.fp)
+		diag_fatal(SPM_EXIT_USAGE, "%s: cannot write: %s", path.s, strerror(errno));
+	render(&o, d, ro, f->sections, f->n);
+	errno = 0;
+	if (fflush(o.fp) != 0 || ferror(o.fp) || fsync(fd) != 0)
+		diag_fatal(SPM_EXIT_USAGE, "%s: write error: %s", path.s, strerror(errno ? errno : EIO));
+	if (fclose(o.fp) != 0)
+		diag_fatal(SPM_EXIT_USAGE, "%s: write error: %s", path.s, strerror(errno));
+	sb_free(&path);
 }
 
 void write_split(const struct doc *d, const struct names *nm, const char *dir, const struct render_options *ro,
@@ -109,52 +360,63 @@ void write_split(const struct doc *d, const struct names *nm, const char *dir, c
 {
 	struct split_file *f = NULL;
 	size_t n = 0, cap = 0;
+	size_t *file_of = xcalloc(nm->n + 1, sizeof *file_of); /* owner → 1-based file */
 	for (size_t i = 0; i < d->nsection; i++) {
 		size_t owner = d->section[i].split;
 		if (owner == NONE)
 			continue;
-		size_t k = 0;
-		while (k < n && f[k].owner != owner)
-			k++;
-		if (k == n) {
+		if (!file_of[owner]) {
 			xgrow((void **)&f, &cap, n + 1, sizeof *f);
 			memset(&f[n], 0, sizeof *f);
 			f[n++].owner = owner;
+			file_of[owner] = n;
 		}
-		xgrow((void **)&f[k].sections, &f[k].cap, f[k].n + 1, sizeof *f[k].sections);
-		f[k].sections[f[k].n++] = i;
+		struct split_file *k = &f[file_of[owner] - 1];
+		xgrow((void **)&k->sections, &k->cap, k->n + 1, sizeof *k->sections);
+		k->sections[k->n++] = i;
 	}
+	free(file_of);
 	sort_names = nm;
 	if (n > 1)
 		qsort(f, n, sizeof *f, cmp_split_files);
 	name_files(f, n, nm, extension[ro->format]);
-	ensure_dir(dir);
+
+	struct split_run run = { open_dir(dir), dir, f, n };
 	/* every name is checked before anything is written */
 	for (size_t i = 0; i < n; i++) {
-		struct sbuf path = { 0 };
 		struct stat st;
-		sb_printf(&path, "%s/%s", dir, f[i].name);
-		if (lstat(path.s, &st) == 0 && !S_ISREG(st.st_mode))
-			diag_fatal(SPM_EXIT_USAGE, "%s: exists and is not a regular file; not replaced", path.s);
-		sb_free(&path);
+		if (fstatat(run.dfd, f[i].name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode))
+			diag_fatal(SPM_EXIT_USAGE, "%s/%s: exists and is not a regular file; not replaced", dir, f[i].name);
 	}
+	diag_on_fatal(discard_temporaries, &run);
+	for (size_t i = 0; i < n; i++)
+		write_file(&run, &f[i], d, ro);
+
+	/* the list, complete (and in place for -o) before any file of DIR changes */
 	struct output index;
 	output_open(&index, index_path);
 	output_str(&index, "owner\tfile\n");
 	for (size_t i = 0; i < n; i++) {
-		struct sbuf path = { 0 };
-		sb_printf(&path, "%s/%s", dir, f[i].name);
-		struct output o;
-		output_open(&o, path.s);
-		render(&o, d, ro, f[i].sections, f[i].n);
-		output_close(&o);
 		output_field(&index, nm->s[f[i].owner], nm->len[f[i].owner]);
 		output_tab(&index);
 		output_field(&index, f[i].name, strlen(f[i].name));
 		output_newline(&index);
-		sb_free(&path);
 	}
 	output_close(&index);
+
+	for (size_t i = 0; i < n; i++) {
+		if (renameat(run.dfd, f[i].tmp, run.dfd, f[i].name) != 0) {
+			int err = errno;
+			diag_fatal(SPM_EXIT_USAGE, "%s/%s: cannot replace: %s (%zu of %zu files replaced)", dir, f[i].name,
+				   strerror(err), i, n);
+		}
+		free(f[i].tmp);
+		f[i].tmp = NULL;
+	}
+	diag_forget(&run);
+	if (fsync(run.dfd) != 0 && errno != EINVAL && errno != EROFS)
+		diag_fatal(SPM_EXIT_USAGE, "%s: cannot sync the folder: %s", dir, strerror(errno));
+	close(run.dfd);
 	for (size_t i = 0; i < n; i++) {
 		free(f[i].name);
 		free(f[i].sections);

@@ -119,7 +119,12 @@ struct data {
 	size_t total_metric; /* the name "*" */
 	struct table *seen[STREAM_COUNT]; /* key → first row: one row per key across all files */
 	size_t nread;                      /* files read so far */
+	size_t npayout_files, nadjust_files; /* payouts files read; those that are adjustments */
 };
+
+/* Every payouts input is an adjustments stream (spm-score --against: the columns paid and
+ * recomputed), and there is at least one: no row then means nothing to adjust. */
+bool adjustments_only(const struct data *d);
 
 void data_init(struct data *d);
 void data_free(struct data *d);
@@ -330,6 +335,8 @@ struct doc {
 	size_t nfooter, footer_cap;
 	bool json_flat; /* JSON: one object per row of the section's table, with its fields */
 	bool csv_ok;    /* one table per section: CSV can hold it */
+	char *empty;    /* the sentence for a document without a section, or NULL: "Nothing to report
+			 * for the period." */
 };
 
 void doc_init(struct doc *d, enum kind kind, const char *title);
@@ -337,6 +344,8 @@ void doc_free(struct doc *d);
 struct section *doc_section(struct doc *d, size_t split, const struct column *fields, size_t nfields,
 			    size_t ntitle);
 void doc_footer(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The sentence for a document without a section. */
+const char *doc_empty(const struct doc *d);
 
 void dtable_init(struct dtable *t, const struct column *col, size_t ncol);
 size_t dtable_row(struct dtable *t);
@@ -477,5 +486,9 @@ char *visible(const char *s, size_t len, size_t max, size_t *out_len);
 char *safe_file_name(const char *name, size_t len, const char *ext);
 void write_split(const struct doc *d, const struct names *nm, const char *dir, const struct render_options *ro,
 		 const char *index_path);
+/* Refuses (exit 2) a --split-dir folder that holds one of the inputs (directly, or as the
+ * file a link resolves to) or the output -o: folders compared by device and inode, or by
+ * canonical path when they do not exist yet. Inputs "-" and NULL are skipped. */
+void split_dir_check(const char *dir, const char *output, const char *const *inputs, size_t n);
 
 #endif

@@ -205,6 +205,12 @@ static void test_safe_file_names(void **state)
 	assert_safe("\xe5\xb1\xb1\xe7\x94\xb0\xe5\xa4\xaa\xe9\x83\x8e", "\xe5\xb1\xb1\xe7\x94\xb0\xe5\xa4\xaa\xe9\x83\x8e.txt");
 	assert_safe("a\xe2\x80\xae" "b", "a_b.txt"); /* a right-to-left override is not kept */
 	assert_safe("x\xff" "y", "x_y.txt");        /* nor a byte that is not UTF-8 */
+	assert_safe("Ana\xc2\xa0Silva", "Ana_Silva.txt");            /* no-break space */
+	assert_safe("Ben\xc2\xad" "Okafor", "Ben_Okafor.txt");        /* soft hyphen */
+	assert_safe("a\xe2\x88\x95" "b\xe2\x81\x84" "c", "a_b_c.txt"); /* division and fraction slashes */
+	assert_safe("a\xef\xbc\x8f" "b\xe2\xa7\xb8" "c", "a_b_c.txt"); /* fullwidth and big solidus */
+	assert_safe("\xef\xbc\x8e\xef\xbc\x8e\xef\xbc\x8f" "etc", "_etc.txt"); /* fullwidth ../ */
+	assert_safe("\xe5\xb1\xb1\xe3\x80\x80\xe7\x94\xb0", "\xe5\xb1\xb1_\xe7\x94\xb0.txt"); /* U+3000 */
 	/* a very long name is cut (at a character boundary) to leave room in NAME_MAX */
 	char longname[1001];
 	memset(longname, 'n', 1000);
