@@ -462,7 +462,7 @@ static void goal_input(struct pay_run *run, const struct goal_row *g, const stru
 		else
 			text_str(t, "none");
 		in->attainment = po->as_if_value;
-		in->has_attainment = true;
+		in->has_attainment = in->attainment_given = true;
 		if (g->has_target && !g->lower) { /* the actual that reaches it */
 			ok = decimal_mul(po->as_if_value, g->target, DECIMAL_PLACES, ROUND_HALF_AWAY, &in->actual);
 			in->has_actual = true;
