@@ -1,5 +1,5 @@
 #!/bin/sh
-# Checks the build dependencies (libcsv; cmocka and jq for tests) and installs the missing
+# Checks the build dependencies (libcsv; cmocka, jq and python3 for tests) and installs the missing
 # Debian packages when run as root, or prints the exact command to run.
 # Usage: deps.sh build|test
 set -u
@@ -13,6 +13,7 @@ if [ "${1:-build}" = test ]; then
 	printf '#include <stdarg.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <setjmp.h>\n#include <cmocka.h>\nint main(void){return 0;}\n' |
 		${CC:-cc} -x c - -o /dev/null -c >/dev/null 2>&1 || need="$need libcmocka-dev"
 	command -v jq >/dev/null 2>&1 || need="$need jq" # the JSON reports are checked with jq
+	command -v python3 >/dev/null 2>&1 || need="$need python3" # payouts checked against exact fractions
 fi
 command -v "${CC:-cc}" >/dev/null 2>&1 || need="$need gcc"
 [ -z "$need" ] && exit 0

@@ -195,12 +195,10 @@ static void team_tiers(struct report *r, struct section *sec, const struct membe
 			t[k].high = s->score.v;
 	}
 	/* in the order of --tiers when given, else from the highest scores down */
-	if (r->ntiers) {
+	if (r->tiers.n) {
 		for (size_t k = 0; k < n; k++) {
-			t[k].high = decimal_from_int(-(int64_t)r->ntiers - 1);
-			for (size_t x = 0; x < r->ntiers; x++)
-				if (t[k].tier != NONE && strcmp(r->names->s[t[k].tier], r->tier[x].name) == 0)
-					t[k].high = decimal_from_int(-(int64_t)x);
+			long x = t[k].tier != NONE ? tier_find(&r->tiers, r->names->s[t[k].tier]) : -1;
+			t[k].high = decimal_from_int(x >= 0 ? -(int64_t)x : -(int64_t)r->tiers.n - 1);
 		}
 	}
 	qsort(t, n, sizeof *t, cmp_tier_counts);

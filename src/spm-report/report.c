@@ -420,47 +420,14 @@ static void choose_periods(struct report *r, enum stream primary)
 			r->current[r->ncurrent++] = latest[g];
 }
 
-/* --tiers 'exceeds:1.0,meets:0.9,below:0.7,far_below:0': names with strictly decreasing
- * minimum scores, as spm-score takes them. */
-static void parse_tiers(struct report *r, const char *spec)
-{
-	size_t n;
-	char **items = split_list(spec, ',', &n);
-	r->tier = xcalloc(n + 1, sizeof *r->tier);
-	for (size_t i = 0; i < n; i++) {
-		char *colon = strrchr(items[i], ':');
-		decimal min;
-		if (!colon || colon == items[i] ||
-		    decimal_parse(colon + 1, strlen(colon + 1), DECIMAL_POINT, &min) != DECIMAL_OK) {
-			free_list(items, n);
-			diag_usage("--tiers: expected NAME:MINIMUM,... such as exceeds:1.0,meets:0.9 (\"%s\")", spec);
-		}
-		if (i && decimal_cmp(min, r->tier[i - 1].min) >= 0) {
-			free_list(items, n);
-			diag_usage("--tiers: minimums must decrease strictly (\"%s\")", spec);
-		}
-		r->tier[i].name = xmemdup0(items[i], (size_t)(colon - items[i]));
-		r->tier[i].min = min;
-		r->ntiers++;
-	}
-	free_list(items, n);
-	if (n == 0)
-		diag_usage("--tiers: no tier given");
-}
-
 /* With --tiers, each score's tier must be the one the thresholds give: the footer states
  * them, and a footer that does not describe the data would mislead. */
 static void check_tiers(const struct report *r)
 {
 	for (size_t i = 0; i < r->data->nscore; i++) {
 		const struct score_row *s = &r->data->score[i];
-		const char *want = "";
-		for (size_t t = 0; t < r->ntiers; t++) {
-			if (decimal_cmp(s->score.v, r->tier[t].min) >= 0) {
-				want = r->tier[t].name;
-				break;
-			}
-		}
+		long t = tier_of(&r->tiers, s->score.v);
+		const char *want = t >= 0 ? r->tiers.tier[t].name : "";
 		const char *got = s->tier == NONE ? "" : r->names->s[s->tier];
 		if (strcmp(want, got) != 0) {
 			char message[200];
@@ -481,8 +448,10 @@ void report_setup(struct report *r, enum stream primary)
 	index_rows(r);
 	index_owners(r);
 	choose_periods(r, primary);
-	if (o->tiers) {
-		parse_tiers(r, o->tiers);
+	if (o->tiers) { /* the one parser of spm-score's --tiers, in the core */
+		char error[300];
+		if (!tiers_parse(o->tiers, &r->tiers, error, sizeof error))
+			diag_usage("--tiers: %s", error);
 		check_tiers(r);
 	}
 	if (o->owner) {
@@ -507,9 +476,7 @@ void report_setup(struct report *r, enum stream primary)
 
 void report_free(struct report *r)
 {
-	for (size_t i = 0; i < r->ntiers; i++)
-		free(r->tier[i].name);
-	free(r->tier);
+	tiers_free(&r->tiers);
 	free(r->current);
 	table_free(r->progress_at);
 	table_free(r->score_at);
@@ -541,11 +508,11 @@ static int cmp_tier_found(const void *pa, const void *pb)
 static void tiers_footer(const struct report *r, struct doc *d)
 {
 	struct sbuf b = { 0 };
-	if (r->ntiers) {
+	if (r->tiers.n) {
 		sb_str(&b, "Tiers (--tiers, as spm-score gave them): ");
-		for (size_t t = 0; t < r->ntiers; t++) {
-			sb_printf(&b, "%s%s from a score of ", t ? ", " : "", r->tier[t].name);
-			sb_percent(&b, r->tier[t].min);
+		for (size_t t = 0; t < r->tiers.n; t++) {
+			sb_printf(&b, "%s%s from a score of ", t ? ", " : "", r->tiers.tier[t].name);
+			sb_percent(&b, r->tiers.tier[t].min);
 		}
 		sb_str(&b, ".");
 		doc_footer(d, "%s", b.s);

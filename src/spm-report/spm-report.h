@@ -13,6 +13,7 @@
 #include "period.h"
 #include "progress.h"
 #include "roster.h"
+#include "scorecard.h"
 #include "table.h"
 
 #include <stdbool.h>
@@ -171,11 +172,6 @@ enum format { F_TEXT, F_MARKDOWN, F_HTML, F_JSON, F_CSV, F_COUNT };
 extern const char *const kind_names[K_COUNT];
 extern const char *const format_names[F_COUNT];
 
-struct tier_spec {
-	char *name;
-	decimal min;
-};
-
 struct report_options {
 	enum kind kind;
 	bool kind_set;
@@ -214,8 +210,7 @@ struct report {
 	bool has_goals;
 	struct catalog catalog;
 	struct self_sheet self;
-	struct tier_spec *tier;   /* --tiers, in order */
-	size_t ntiers;
+	struct tier_list tiers;   /* --tiers, parsed by the core as spm-score parses it */
 	struct period *current;   /* the periods reported on: the latest of each grain */
 	size_t ncurrent;
 	size_t owner_filter;      /* --owner, or NONE */

@@ -652,7 +652,7 @@ static void check_header(const struct header *h, const char *name, long col[PC_C
 			snprintf(message, sizeof message, "the column '%s' appears twice in the header", progress_column_names[c]);
 		else if (col[c] < 0 && c < PC_REQUIRED)
 			snprintf(message, sizeof message,
-				 "no column '%s' (a progress stream needs owner, period, metric, attainment and weight)",
+				 "no column '%s' (a progress stream needs owner, period, metric and attainment)",
 				 progress_column_names[c]);
 		else
 			continue;

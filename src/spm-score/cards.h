@@ -14,12 +14,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The columns read, found by name: the first five are needed, the others used if there. */
+/* The columns read, found by name: the first four are needed, the others used if there
+ * (a missing weight is 1, as in spm.7 and spm-report). */
 enum progress_column {
 	PC_OWNER, PC_PERIOD, PC_METRIC, PC_ATTAINMENT, PC_WEIGHT,
 	PC_ACTUAL, PC_TARGET, PC_DIRECTION, PC_STATUS, PC_COUNT
 };
-#define PC_REQUIRED PC_ACTUAL
+#define PC_REQUIRED PC_WEIGHT
 
 extern const char *const progress_column_names[PC_COUNT];
 

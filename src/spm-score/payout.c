@@ -138,24 +138,65 @@ static decimal_units divide_rounded(decimal_units n, decimal_units d, enum decim
 	return q;
 }
 
-/* n ÷ d (d > 0) rounded once to places decimals (0..9), as a core decimal. */
-static bool ex_div_round(struct exact n, struct exact d, int places, enum decimal_rounding mode, decimal *out)
+static decimal_units gcd_units(decimal_units a, decimal_units b)
+{
+	__extension__ typedef unsigned __int128 uunits;
+	uunits x = a < 0 ? (uunits)0 - (uunits)a : (uunits)a, y = b < 0 ? (uunits)0 - (uunits)b : (uunits)b;
+	while (y) {
+		uunits r = x % y;
+		x = y;
+		y = r;
+	}
+	return (decimal_units)x;
+}
+
+/* n ÷ d × 10^places as the integer quotient *num ÷ *den (d > 0). The common factor of the
+ * two is taken out first when scaling would overflow otherwise. */
+static bool ex_scaled(struct exact n, struct exact d, int places, decimal_units *num, decimal_units *den)
 {
 	/* n ÷ d × 10^places = n.m × 10^(d.e − n.e + places) ÷ d.m */
 	int k = d.e - n.e + places;
-	decimal_units num = n.m, den = d.m, p, q;
-	if (den <= 0)
+	decimal_units p;
+	*num = n.m;
+	*den = d.m;
+	if (*den <= 0 || !pow10_of(k >= 0 ? k : -k, &p))
 		return false;
-	if (k >= 0) {
-		if (!pow10_of(k, &p) || __builtin_mul_overflow(num, p, &num))
-			return false;
-	} else if (!pow10_of(-k, &p) || __builtin_mul_overflow(den, p, &den)) {
-		return false;
+	decimal_units *scaled = k >= 0 ? num : den;
+	if (!__builtin_mul_overflow(*scaled, p, scaled))
+		return true;
+	*num = n.m;
+	*den = d.m;
+	decimal_units g = gcd_units(*num, *den);
+	if (g > 1) {
+		*num /= g;
+		*den /= g;
 	}
+	return !__builtin_mul_overflow(*scaled, p, scaled);
+}
+
+/* n ÷ d (d > 0) rounded once to places decimals (0..9), as a core decimal. */
+static bool ex_div_round(struct exact n, struct exact d, int places, enum decimal_rounding mode, decimal *out)
+{
+	decimal_units num, den, p, q;
+	if (!ex_scaled(n, d, places, &num, &den))
+		return false;
 	q = divide_rounded(num, den, mode);
 	const decimal_units limit = (decimal_units)10000000000000000000u * 10000000000000000000u; /* 10^38 */
 	return pow10_of(DECIMAL_PLACES - places, &p) && !__builtin_mul_overflow(q, p, &out->units) &&
 	       out->units <= limit && out->units >= -limit;
+}
+
+/* n ÷ d (d > 0) cut to places decimals, towards zero; *whole says whether nothing was cut. */
+static bool ex_div_cut(struct exact n, struct exact d, int places, struct exact *out, bool *whole)
+{
+	decimal_units num, den;
+	if (!ex_scaled(n, d, places, &num, &den))
+		return false;
+	out->m = num / den;
+	out->e = places;
+	*whole = num % den == 0;
+	*out = ex_norm(*out);
+	return true;
 }
 
 /* ---- text ---- */
@@ -256,6 +297,66 @@ void text_percent(struct text *t, decimal f, int min_places)
 	text_add(t, "%", 1);
 }
 
+/* ---- the attainment, exactly ---- */
+
+/* An attainment as the exact quotient num ÷ den (den > 0): actual ÷ target, or target ÷
+ * actual for direction lower, never the 4 decimals of the progress row's column. */
+struct ratio {
+	struct exact num, den;
+};
+
+/* From the row's actual and target when it has both and the quotient is defined; else
+ * (no such columns, or a what-if attainment) the attainment as given. */
+static void attainment_of(const struct payout_input *in, struct ratio *a)
+{
+	a->num = ex_of(in->attainment);
+	a->den = ex_int(1);
+	if (in->attainment_given || !in->has_actual || !in->has_target)
+		return;
+	struct exact n = ex_of(in->lower ? in->target : in->actual), d = ex_of(in->lower ? in->actual : in->target);
+	if (d.m == 0)
+		return;
+	if (d.m < 0) { /* no 128-bit value of a decimal is the most negative one */
+		n.m = -n.m;
+		d.m = -d.m;
+	}
+	a->num = n;
+	a->den = d;
+}
+
+/* *c = sign(a − x); false on overflow. */
+static bool ratio_cmp(const struct ratio *a, decimal x, int *c)
+{
+	struct exact xd;
+	return ex_mul(ex_of(x), a->den, &xd) && ex_cmp(a->num, xd, c);
+}
+
+/* A rule's attainment reached: a ≥ x. On overflow *ok turns false (and the answer is no). */
+static bool reached(const struct ratio *a, decimal x, bool *ok)
+{
+	int c = 0;
+	if (!ratio_cmp(a, x, &c))
+		*ok = false;
+	return *ok && c >= 0;
+}
+
+/* The attainment as a percentage with at least 2 decimals: every digit when it ends within
+ * 8 decimals of the percentage (10 of the fraction: a spreadsheet's actual ÷ target shows
+ * them), else cut there and followed by "…" (123.45678%, 33.33333333…%). Cut, not
+ * rounded, so that the digits shown never cross a plan's figure the other way. */
+static bool text_attainment(struct text *t, const struct ratio *a)
+{
+	struct exact q, pct;
+	bool whole;
+	if (!t)
+		return true;
+	if (!ex_div_cut(a->num, a->den, 10, &q, &whole) || !ex_mul(q, ex_int(100), &pct))
+		return false;
+	text_exact(t, pct, 2);
+	text_str(t, whole ? "%" : "…%");
+	return true;
+}
+
 /* ---- one line ---- */
 
 /* What the line's parts add up to: num ÷ den (den is 1 but for a curve). */
@@ -320,19 +421,24 @@ static bool pay_rate(const struct plan_metric *m, const struct payout_input *in,
 
 /* Retroactive tiers: the rate of the highest band the attainment reached, on the whole
  * actual. */
-static bool pay_retro(const struct plan_metric *m, const struct payout_input *in, struct line_sum *ls)
+static bool pay_retro(const struct plan_metric *m, const struct payout_input *in, const struct ratio *a,
+		      struct line_sum *ls)
 {
 	const struct plan_rule *band = &m->step[0];
+	bool ok = true;
 	for (size_t i = 1; i < m->nsteps; i++)
-		if (decimal_cmp(in->attainment, m->step[i].lower) >= 0)
+		if (reached(a, m->step[i].lower, &ok))
 			band = &m->step[i];
+	if (!ok)
+		return false;
 	decimal base = decimal_sign(in->actual) > 0 ? in->actual : decimal_zero();
 	add_term_start(ls);
 	text_percent(ls->t, band->rate, 0);
 	text_str(ls->t, " × ");
 	text_money(ls->t, base);
 	text_str(ls->t, " (retroactive: attainment ");
-	text_percent(ls->t, in->attainment, 2);
+	if (!text_attainment(ls->t, a))
+		return false;
 	text_str(ls->t, " is in the band from ");
 	text_percent(ls->t, band->lower, 0);
 	if (band->unbounded) {
@@ -358,43 +464,60 @@ static void text_point(struct text *t, const struct plan_rule *p)
 }
 
 /* A payout curve: the share of the target incentive at the attainment, on the straight
- * line between the two points around it, flat before the first point and after the last. */
-static bool pay_curve(const struct plan_metric *m, const struct payout_input *in, struct line_sum *ls)
+ * line between the two points around it, flat before the first point and after the last.
+ * With the attainment a = n ÷ d, the share between (x0, y0) and (x1, y1) is
+ * (y0 × (x1 − x0) × d + (y1 − y0) × (n − x0 × d)) ÷ ((x1 − x0) × d), kept as that fraction. */
+static bool pay_curve(const struct plan_metric *m, const struct payout_input *in, const struct ratio *a,
+		      struct line_sum *ls)
 {
 	const struct plan_rule *p = m->step, *first = &p[0], *last = &p[m->nsteps - 1];
-	decimal a = in->attainment;
 	struct exact y = ex_of(first->rate), den = ex_int(1), share;
 	struct text where_text = { NULL, 0, 0 }, *where = ls->t ? &where_text : NULL;
 	size_t seg = 0;
-	if (decimal_cmp(a, first->lower) <= 0 || m->nsteps == 1) {
-		const struct plan_rule *at = decimal_cmp(a, first->lower) <= 0 ? first : last;
+	int c_first, c_last, c;
+	if (!ratio_cmp(a, first->lower, &c_first) || !ratio_cmp(a, last->lower, &c_last))
+		return false;
+	if (c_first <= 0 || m->nsteps == 1) {
+		const struct plan_rule *at = c_first <= 0 ? first : last;
+		int c_at = c_first <= 0 ? c_first : c_last;
 		y = ex_of(at->rate);
-		text_str(where, decimal_cmp(a, at->lower) < 0 ? "below the curve's first point "
-				 : decimal_cmp(a, at->lower) == 0 ? "at the curve's point "
-								   : "beyond the curve's last point ");
+		text_str(where, c_at < 0    ? "below the curve's first point "
+				: c_at == 0 ? "at the curve's point "
+					    : "beyond the curve's last point ");
 		text_point(where, at);
-	} else if (decimal_cmp(a, last->lower) >= 0) {
+	} else if (c_last >= 0) {
 		y = ex_of(last->rate);
-		text_str(where, decimal_cmp(a, last->lower) == 0 ? "at the curve's point " : "beyond the curve's last point ");
+		text_str(where, c_last == 0 ? "at the curve's point " : "beyond the curve's last point ");
 		text_point(where, last);
 	} else {
-		while (decimal_cmp(a, p[seg + 1].lower) >= 0)
+		/* first < a < last: the segment [p[seg], p[seg + 1]) that holds a */
+		for (;;) {
+			if (!ratio_cmp(a, p[seg + 1].lower, &c)) {
+				text_free(&where_text);
+				return false;
+			}
+			if (c < 0)
+				break;
 			seg++;
+		}
 		const struct plan_rule *lo = &p[seg], *hi = &p[seg + 1];
-		if (decimal_cmp(a, lo->lower) == 0) {
+		if (!ratio_cmp(a, lo->lower, &c)) {
+			text_free(&where_text);
+			return false;
+		}
+		if (c == 0) {
 			y = ex_of(lo->rate);
 			text_str(where, "at the curve's point ");
 			text_point(where, lo);
 		} else {
-			/* y = (y0 × (x1 − x0) + (y1 − y0) × (a − x0)) ÷ (x1 − x0) */
-			struct exact dx, dy, da, rise;
+			struct exact dx, dy, x0d, da, rise;
 			if (!ex_sub(ex_of(hi->lower), ex_of(lo->lower), &dx) || !ex_sub(ex_of(hi->rate), ex_of(lo->rate), &dy) ||
-			    !ex_sub(ex_of(a), ex_of(lo->lower), &da) || !ex_mul(dy, da, &rise) ||
-			    !ex_mul(ex_of(lo->rate), dx, &y) || !ex_add(y, rise, &y)) {
+			    !ex_mul(ex_of(lo->lower), a->den, &x0d) || !ex_sub(a->num, x0d, &da) || !ex_mul(dy, da, &rise) ||
+			    !ex_mul(ex_of(lo->rate), dx, &y) || !ex_mul(y, a->den, &y) || !ex_add(y, rise, &y) ||
+			    !ex_mul(dx, a->den, &den)) {
 				text_free(&where_text);
 				return false;
 			}
-			den = dx;
 			text_str(where, "between the curve's points ");
 			text_point(where, lo);
 			text_str(where, " and ");
@@ -404,7 +527,7 @@ static bool pay_curve(const struct plan_metric *m, const struct payout_input *in
 	/* the share as a percentage: exact when it ends, else to 4 decimals with ≈ */
 	struct exact pct, back;
 	decimal shown = decimal_zero();
-	int c = 1;
+	c = 1;
 	if (ls->t && !(ex_mul(y, ex_int(100), &pct) && ex_div_round(pct, den, 9, ROUND_HALF_AWAY, &shown) &&
 		       ex_mul(ex_of(shown), den, &back) && ex_cmp(back, pct, &c))) {
 		text_free(&where_text);
@@ -420,7 +543,10 @@ static bool pay_curve(const struct plan_metric *m, const struct payout_input *in
 	text_str(ls->t, "% of the target incentive ");
 	text_money(ls->t, in->incentive);
 	text_str(ls->t, " (attainment ");
-	text_percent(ls->t, a, 2);
+	if (!text_attainment(ls->t, a)) {
+		text_free(&where_text);
+		return false;
+	}
 	text_str(ls->t, " ");
 	text_add(ls->t, where_text.s, where_text.len);
 	text_str(ls->t, ")");
@@ -429,17 +555,22 @@ static bool pay_curve(const struct plan_metric *m, const struct payout_input *in
 	return ex_mul(ex_of(in->incentive), y, &share) && ex_add(ls->num, share, &ls->num);
 }
 
-static bool pay_bonuses(const struct plan_metric *m, const struct payout_input *in, struct line_sum *ls)
+static bool pay_bonuses(const struct plan_metric *m, const struct ratio *a, struct line_sum *ls)
 {
+	bool ok = true;
 	for (size_t i = 0; i < m->nbonus; i++) {
 		const struct plan_rule *b = &m->bonus[i];
-		if (decimal_cmp(in->attainment, b->lower) >= 0) {
+		bool got = reached(a, b->lower, &ok);
+		if (!ok)
+			return false;
+		if (got) {
 			struct exact amount;
 			add_term_start(ls);
 			text_str(ls->t, "bonus ");
 			text_money(ls->t, b->rate);
 			text_str(ls->t, " (attainment ");
-			text_percent(ls->t, in->attainment, 2);
+			if (!text_attainment(ls->t, a))
+				return false;
 			text_str(ls->t, " ≥ ");
 			text_percent(ls->t, b->lower, 0);
 			text_str(ls->t, ")");
@@ -450,7 +581,8 @@ static bool pay_bonuses(const struct plan_metric *m, const struct payout_input *
 			text_str(ls->notes, "no bonus ");
 			text_money(ls->notes, b->rate);
 			text_str(ls->notes, ": attainment ");
-			text_percent(ls->notes, in->attainment, 2);
+			if (!text_attainment(ls->notes, a))
+				return false;
 			text_str(ls->notes, " < ");
 			text_percent(ls->notes, b->lower, 0);
 		}
@@ -526,11 +658,17 @@ enum payout_status payout_line(const struct plan_metric *m, const struct payout_
 	}
 	if (m->base == RULE_CURVE && !in->has_incentive)
 		return PAYOUT_NO_INCENTIVE;
-	if (m->has_threshold && decimal_cmp(in->attainment, m->threshold.lower) < 0) {
+	struct ratio a;
+	attainment_of(in, &a);
+	bool ok = true;
+	if (m->has_threshold && !reached(&a, m->threshold.lower, &ok)) {
+		if (!ok)
+			return PAYOUT_OVERFLOW;
 		text_str(detail, "threshold ");
 		text_percent(detail, m->threshold.lower, 0);
 		text_str(detail, " not reached (attainment ");
-		text_percent(detail, in->attainment, 2);
+		if (!text_attainment(detail, &a))
+			return PAYOUT_OVERFLOW;
 		text_str(detail, "): 0.00");
 		return PAYOUT_OK;
 	}
@@ -542,11 +680,11 @@ enum payout_status payout_line(const struct plan_metric *m, const struct payout_
 		text_percent(&notes, m->threshold.lower, 0);
 		text_str(&notes, " reached");
 	}
-	bool ok = m->base == RULE_RATE    ? pay_rate(m, in, &ls)
-		  : m->base == RULE_RETRO ? pay_retro(m, in, &ls)
-		  : m->base == RULE_CURVE ? pay_curve(m, in, &ls)
-					  : true;
-	ok = ok && pay_bonuses(m, in, &ls);
+	ok = m->base == RULE_RATE    ? pay_rate(m, in, &ls)
+	     : m->base == RULE_RETRO ? pay_retro(m, in, &a, &ls)
+	     : m->base == RULE_CURVE ? pay_curve(m, in, &a, &ls)
+				     : true;
+	ok = ok && pay_bonuses(m, &a, &ls);
 	if (ok && ls.terms == 0) { /* bonuses only, none reached: the notes say why */
 		if (detail)
 			text_add(detail, notes.s + 2, notes.len - 2); /* without the " (" */

@@ -65,19 +65,35 @@ struct ledger {
 	struct table *lines;   /* key → index + 1 into line[] */
 	struct table *periods; /* period key → (nothing) */
 	struct table *ranges;  /* owner \0 period key → struct paid_range */
+	struct table *rows;    /* a row's every field that counts → struct row_seen: duplicates */
+};
+
+/* Where a row of the paid files was first read. */
+struct row_seen {
+	size_t file; /* index into --against */
+	uint64_t line;
 };
 
 enum paid_column { PD_OWNER, PD_PERIOD, PD_PLAN, PD_METRIC, PD_PAYOUT, PD_COUNT };
 
 static const char *const paid_column_names[PD_COUNT] = { "owner", "period", "plan", "metric", "payout" };
 
+/* The columns that tell two rows of one line apart when they are there: a payout and the
+ * adjustments since differ in them ("adjustment: paid 6,600.00, now ..."). */
+enum paid_extra { PX_DETAIL, PX_PAID, PX_RECOMPUTED, PX_COUNT };
+
+static const char *const paid_extra_names[PX_COUNT] = { "detail", "paid", "recomputed" };
+
 struct ledger_reader {
 	struct ledger *l;
-	long col[PD_COUNT];
+	const struct payout_options *po;
+	size_t file; /* index into po->against */
+	long col[PD_COUNT], extra[PX_COUNT];
 	size_t ncolumns;
 	int fiscal_start;
 	struct file_problem problem;
 	char message[200];
+	char *long_message; /* one that names another file */
 };
 
 struct pay_run {
@@ -142,6 +158,46 @@ static int paid_problem(struct ledger_reader *lr, const struct row *row, enum pa
 	return file_problem_at(&lr->problem, row, paid_column_names[c], row->len[i] ? row->field[i] : NULL, message);
 }
 
+/* A row the same as one read before, in every field that counts (the line's key, the
+ * payout, and detail, paid and recomputed when there): the same ledger given twice, or a
+ * row pasted twice, would otherwise add up into a clawback of what was paid once.
+ * true with the message naming both rows. */
+static bool duplicate_row(struct ledger_reader *lr, const struct row *row, const char *key, size_t key_len,
+			  decimal payout)
+{
+	size_t len = key_len + sizeof payout.units;
+	for (int x = 0; x < PX_COUNT; x++)
+		len += (lr->extra[x] >= 0 ? row->len[lr->extra[x]] : 0) + 1;
+	char *id = xmalloc(len), *at = id;
+	memcpy(at, key, key_len);
+	at += key_len;
+	memcpy(at, &payout.units, sizeof payout.units); /* 1000 and 1000.00 alike */
+	at += sizeof payout.units;
+	for (int x = 0; x < PX_COUNT; x++) {
+		size_t n = lr->extra[x] >= 0 ? row->len[lr->extra[x]] : 0;
+		if (n)
+			memcpy(at, row->field[lr->extra[x]], n);
+		at += n;
+		*at++ = '\0'; /* fields hold no NUL byte: checked for the key, harmless for the rest */
+	}
+	bool created;
+	struct row_seen *seen = table_upsert(lr->l->rows, id, len, &created);
+	free(id);
+	if (created) {
+		seen->file = lr->file;
+		seen->line = row->line;
+		return false;
+	}
+	const char *first = lr->po->against[seen->file];
+	const char *fmt = "duplicate row: the same as %s:%llu, every field alike (the same paid file given twice, or a row "
+			  "pasted twice, would pay back what was paid once); an adjustment differs in its detail";
+	size_t size = (size_t)snprintf(NULL, 0, fmt, first, (unsigned long long)seen->line) + 1;
+	free(lr->long_message);
+	lr->long_message = xmalloc(size);
+	snprintf(lr->long_message, size, fmt, first, (unsigned long long)seen->line);
+	return true;
+}
+
 static int paid_row(void *ctx, const struct row *row)
 {
 	struct ledger_reader *lr = ctx;
@@ -171,6 +227,10 @@ static int paid_row(void *ctx, const struct row *row)
 	period_to_key(p, pk);
 	size_t len;
 	char *key = line_key(name[PD_OWNER], pk, name[PD_PLAN], name[PD_METRIC], &len);
+	if (duplicate_row(lr, row, key, len, paid)) {
+		free(key);
+		return file_problem_at(&lr->problem, row, NULL, NULL, lr->long_message);
+	}
 	bool created;
 	size_t *index = table_upsert(l->lines, key, len, &created);
 	free(key);
@@ -191,11 +251,14 @@ static int paid_row(void *ctx, const struct row *row)
 	return 0;
 }
 
-static void read_paid(struct ledger *l, const char *path, int fiscal_start)
+static void read_paid(struct ledger *l, const struct payout_options *po, size_t file, int fiscal_start)
 {
+	const char *path = po->against[file];
 	struct ledger_reader lr;
 	memset(&lr, 0, sizeof lr);
 	lr.l = l;
+	lr.po = po;
+	lr.file = file;
 	lr.fiscal_start = fiscal_start;
 	struct source *src = source_open(path, FORMAT_AUTO);
 	const struct header *h = source_header(src);
@@ -210,8 +273,17 @@ static void read_paid(struct ledger *l, const char *path, int fiscal_start)
 		diag_at(path, 1, NULL, NULL, 0, lr.message);
 		diag_exit(SPM_EXIT_DATA);
 	}
+	for (int x = 0; x < PX_COUNT; x++) {
+		lr.extra[x] = header_find(h, paid_extra_names[x]);
+		if (lr.extra[x] == -2) {
+			snprintf(lr.message, sizeof lr.message, "the column '%s' appears twice in the header", paid_extra_names[x]);
+			diag_at(path, 1, NULL, NULL, 0, lr.message);
+			diag_exit(SPM_EXIT_DATA);
+		}
+	}
 	lr.ncolumns = h->count;
 	read_side_file(src, path, paid_row, &lr, &lr.problem);
+	free(lr.long_message);
 }
 
 static int compare_paid(const void *pa, const void *pb)
@@ -232,9 +304,13 @@ static void load_ledger(struct ledger *l, const struct payout_options *po, int f
 	l->lines = table_new(sizeof(size_t));
 	l->periods = table_new(1);
 	l->ranges = table_new(sizeof(struct paid_range));
+	l->rows = table_new(sizeof(struct row_seen));
 	for (size_t i = 0; i < po->nagainst; i++)
-		read_paid(l, po->against[i], fiscal_start);
-	qsort(l->line, l->n, sizeof *l->line, compare_paid);
+		read_paid(l, po, i, fiscal_start);
+	table_free(l->rows);
+	l->rows = NULL;
+	if (l->n > 1) /* a header-only ledger has no lines: qsort(NULL, 0) is undefined */
+		qsort(l->line, l->n, sizeof *l->line, compare_paid);
 	table_free(l->lines);
 	l->lines = table_new(sizeof(size_t));
 	for (size_t i = 0; i < l->n; i++) {
@@ -462,7 +538,7 @@ static void goal_input(struct pay_run *run, const struct goal_row *g, const stru
 		else
 			text_str(t, "none");
 		in->attainment = po->as_if_value;
-		in->has_attainment = true;
+		in->has_attainment = in->attainment_given = true;
 		if (g->has_target && !g->lower) { /* the actual that reaches it */
 			ok = decimal_mul(po->as_if_value, g->target, DECIMAL_PLACES, ROUND_HALF_AWAY, &in->actual);
 			in->has_actual = true;
@@ -628,12 +704,21 @@ static decimal pay_card(struct pay_run *run, size_t c, bool keep)
 
 static const struct pay_run *sort_run;
 
+/* By owner, then in time: by first day (the longer period first when two start on one
+ * day), so that periods of different grains (2026-02-01 before 2026-W06) are in the order
+ * of the calendar. */
 static int compare_cards_in_time(const void *pa, const void *pb)
 {
 	const struct card *a = &sort_run->set->card[*(const size_t *)pa], *b = &sort_run->set->card[*(const size_t *)pb];
 	if (a->owner != b->owner)
 		return a->owner < b->owner ? -1 : 1;
-	return period_cmp(sort_run->set->period[a->period], sort_run->set->period[b->period]);
+	struct period x = sort_run->set->period[a->period], y = sort_run->set->period[b->period];
+	if (x.start != y.start)
+		return x.start < y.start ? -1 : 1;
+	spm_day ex = period_end(x), ey = period_end(y);
+	if (ex != ey)
+		return ex > ey ? -1 : 1;
+	return period_cmp(x, y);
 }
 
 static int compare_cards_in_stream(const void *pa, const void *pb)
@@ -667,7 +752,8 @@ static void earn_all(struct pay_run *run)
 }
 
 /* Draws, owner by owner in time order: what each period advances or recovers. A draw is
- * per period, so an owner's periods must not overlap (a year and its quarters). */
+ * per period, so an owner's periods must not overlap (a year and its quarters), in days:
+ * sorted by first day, two periods overlap exactly when some neighbours do. */
 static void run_draws(struct pay_run *run)
 {
 	struct card_set *set = run->set;

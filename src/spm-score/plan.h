@@ -112,12 +112,16 @@ struct text {
 void text_clear(struct text *t);
 void text_free(struct text *t);
 
-/* What a progress row brings to its payout. The attainment is the one the row carries
- * (rounded to 4 decimals by spm-track): what reaches a band, a point of the curve, a
- * threshold or a bonus is what the statement shows. */
+/* What a progress row brings to its payout. What reaches a band, a point of the curve, a
+ * threshold or a bonus is the exact attainment actual ÷ target (target ÷ actual for
+ * direction lower), not the row's attainment column (rounded to 4 decimals by spm-track);
+ * the column is used only when the row lacks the actual or the target, or with
+ * attainment_given (a what-if attainment, exact as given). A row without an attainment
+ * (has_attainment false) pays nothing. */
 struct payout_input {
 	decimal actual, target, attainment, incentive;
 	bool has_actual, has_target, has_attainment, has_incentive;
+	bool attainment_given;
 	bool lower; /* direction lower */
 };
 

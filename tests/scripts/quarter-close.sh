@@ -91,7 +91,9 @@ check_eq 'close: one statement per rep' 8 "$(ls "$C"/statements/*.md | wc -l | t
 all_statements=$(for f in "$C"/statements/*.md; do sed -n 's/^\*\*Total payout\*\* //p' "$f"; done | sum_cents)
 all_payouts=$(awk -F '\t' 'NR > 1 && $4 == "*" { print $8 }' "$C/payouts.tsv" | sum_cents)
 check_eq 'close: the statements add up to all payouts' "$all_payouts" "$all_statements"
-check_eq 'close: ... which are 64,883.67' 6488367 "$all_payouts"
+# (64,883.67 when curves paid on the 4-decimal attainment column: Sofia Silva and Łukasz
+# Nowak are paid on 190,950.00 ÷ 151,232.88 and 107,624.50 ÷ 151,232.88 exactly now)
+check_eq 'close: ... which are 64,884.59' 6488459 "$all_payouts"
 check_grep 'close: the combined statement has every rep' '## Łukasz Nowak — 2026-Q3' "$C/statements.md"
 check_grep 'close: a statement shows the arithmetic' \
 	'| enterprise | won\_revenue | 240,888.59 | 142,831.05 | 168.65 % | 15,519.00 | 5% × 142,831.05 + 8% × 71,415.525 + 10% × 26,642.015 = 15,518.996, rounded to 15,519.00 (threshold 50% reached) |' \
@@ -130,7 +132,7 @@ check_eq 'close: coverage of the categories' 'customer 8 8 1.0000 financial 8 8 
 # the review packet: final attainment, payouts, trend, feedback, next quarter's goals
 r="$C/review/Zoë_Müller.md"
 check_grep 'close: review: final attainment' '| 2026-Q3 | won\_revenue | 8,169.00 | 142,831.05 | 5.72 % | missed | 134,662.05 | 0 | — | 88.79 |' "$r"
-check_grep 'close: review: payouts' '| enterprise | won\_revenue | 8,169.00 | 142,831.05 | 5.72 % | 0.00 | threshold 50% not reached (attainment 5.72%): 0.00 |' "$r"
+check_grep 'close: review: payouts' '| enterprise | won\_revenue | 8,169.00 | 142,831.05 | 5.72 % | 0.00 | threshold 50% not reached (attainment 5.71934463…%): 0.00 |' "$r"
 check_grep 'close: review: feedback with next quarter'"'"'s rate' \
 	'- Won revenue ended at 8,169.00 against 142,831.05 (5.72 %): 134,662.05 short. The goal for 2026-Q4 is 142,831.05: 1,552.51 a day over its 92 days, against 88.79 a day this period.' "$r"
 check_grep 'close: review: training' '- Won revenue attainment is 5.72 %, under 50.00 %: the course "Pipeline review with your manager" is recommended.' "$r"

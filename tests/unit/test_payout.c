@@ -168,10 +168,11 @@ static void test_retro_examples(void **state)
 		   "12% × 172,000.00 (retroactive: attainment 172.00% is in the band from 150% up) = 20,640.00");
 	/* exactly 100 %: the band from 100 % applies to all of it (a retro plan jumps there) */
 	assert_pay(m, "100000", "100000", "8000.00", NULL);
-	/* 99.99999 % is shown, and counts, as 100.00 %: the 8 % band, 7,999.9992 */
-	assert_pay(m, "99999.99", "100000", "8000.00",
-		   "8% × 99,999.99 (retroactive: attainment 100.00% is in the band from 100% to 150%) = 7,999.9992, rounded "
-		   "to 8,000.00");
+	/* 99.99999 %, though the row's column says 1.0000: the exact attainment counts, so
+	 * the band below 100 % (5 %), 4,999.9995 */
+	assert_pay(m, "99999.99", "100000", "5000.00",
+		   "5% × 99,999.99 (retroactive: attainment 99.99999% is in the band from 0% to 100%) = 4,999.9995, "
+		   "rounded to 5,000.00");
 	assert_pay(m, "99990", "100000", "4999.50",
 		   "5% × 99,990.00 (retroactive: attainment 99.99% is in the band from 0% to 100%) = 4,999.50");
 	plan_set_free(&s);
@@ -212,6 +213,77 @@ static void test_curve_examples(void **state)
 	in.has_incentive = false;
 	decimal out;
 	assert_int_equal(payout_line(m, &in, ROUND_HALF_AWAY, &out, &t), PAYOUT_NO_INCENTIVE);
+	text_free(&t);
+	plan_set_free(&s);
+}
+
+/* Every rule reaches its figures by the exact attainment actual ÷ target, not by the
+ * 4 decimals of the row's attainment column (issue: a curve paid 14,692.00 for 14,691.36). */
+static void test_exact_attainment(void **state)
+{
+	(void)state;
+	struct plan_set s;
+	struct file_problem fp;
+	assert_true(load(&s,
+			 "c\tw\tcurve\t1\t-\t1\nc\tw\tcurve\t1.5\t-\t2\n"
+			 "t\tw\tcurve\t0\t-\t0\nt\tw\tcurve\t1\t-\t1\nt\tw\tthreshold\t1\t-\t-\nt\tw\tbonus\t1\t-\t100\n"
+			 "l\tcycle_days\tcurve\t0\t-\t0\nl\tcycle_days\tcurve\t1\t-\t1\n",
+			 &fp));
+	const struct plan_metric *c = metric_of(&s, "c", "w");
+	struct payout_input in = input(dec("123456.78"), dec("100000"));
+	assert_string_equal(fmt(in.attainment, -1), "1.2346"); /* what the row's column says */
+	in.incentive = dec("10000");
+	in.has_incentive = true;
+	struct text t = { NULL, 0, 0 };
+	assert_string_equal(fmt(pay(c, in, ROUND_HALF_AWAY, &t), 2), "14691.36");
+	assert_string_equal(t.s, "146.91356% of the target incentive 10,000.00 (attainment 123.45678% between the "
+				 "curve's points 100% → 100% and 150% → 200%) = 14,691.356, rounded to 14,691.36");
+	/* four thirds: the attainment shown to 8 decimals of the percentage, cut, with … */
+	in = input(dec("100000"), dec("75000"));
+	in.incentive = dec("10000");
+	in.has_incentive = true;
+	assert_string_equal(fmt(pay(c, in, ROUND_HALF_AWAY, &t), 2), "16666.67");
+	assert_string_equal(t.s, "≈ 166.6667% of the target incentive 10,000.00 (attainment 133.33333333…% between the "
+				 "curve's points 100% → 100% and 150% → 200%) = 16,666.67");
+	/* 99.99999 % reaches neither the threshold at 100 % nor the bonus there, though the
+	 * column says 1.0000; 100 % exactly reaches both */
+	const struct plan_metric *th = metric_of(&s, "t", "w");
+	in = input(dec("99999.99"), dec("100000"));
+	in.incentive = dec("1000");
+	in.has_incentive = true;
+	assert_string_equal(fmt(in.attainment, -1), "1");
+	assert_string_equal(fmt(pay(th, in, ROUND_HALF_AWAY, &t), 2), "0.00");
+	assert_string_equal(t.s, "threshold 100% not reached (attainment 99.99999%): 0.00");
+	in = input(dec("100000"), dec("100000"));
+	in.incentive = dec("1000");
+	in.has_incentive = true;
+	assert_string_equal(fmt(pay(th, in, ROUND_HALF_AWAY, &t), 2), "1100.00");
+	assert_string_equal(t.s, "100% of the target incentive 1,000.00 (attainment 100.00% at the curve's point 100% → "
+				 "100%) + bonus 100.00 (attainment 100.00% ≥ 100%) = 1,100.00 (threshold 100% reached)");
+	/* direction lower: target ÷ actual, exactly (50 ÷ 45 = 1.1111…) */
+	const struct plan_metric *lo = metric_of(&s, "l", "cycle_days");
+	in = input(dec("45"), dec("50"));
+	in.lower = true;
+	in.incentive = dec("900");
+	in.has_incentive = true;
+	assert_string_equal(fmt(pay(lo, in, ROUND_HALF_AWAY, &t), 2), "900.00");
+	assert_string_equal(t.s, "100% of the target incentive 900.00 (attainment 111.11111111…% beyond the curve's last "
+				 "point 100% → 100%) = 900.00");
+	in = input(dec("60"), dec("50")); /* 5/6 of the incentive */
+	in.lower = true;
+	in.incentive = dec("900");
+	in.has_incentive = true;
+	assert_string_equal(fmt(pay(lo, in, ROUND_HALF_AWAY, &t), 2), "750.00");
+	/* a what-if attainment is exact as given; a row without an actual pays on its column */
+	in = input(dec("123456.78"), dec("100000"));
+	in.attainment = dec("1.25");
+	in.attainment_given = true;
+	in.incentive = dec("10000");
+	in.has_incentive = true;
+	assert_string_equal(fmt(pay(c, in, ROUND_HALF_AWAY, &t), 2), "15000.00");
+	in.attainment_given = false;
+	in.has_actual = false;
+	assert_string_equal(fmt(pay(c, in, ROUND_HALF_AWAY, &t), 2), "15000.00");
 	text_free(&t);
 	plan_set_free(&s);
 }
@@ -673,6 +745,7 @@ int main(void)
 		cmocka_unit_test(test_retro_examples),
 		cmocka_unit_test(test_curve_examples),
 		cmocka_unit_test(test_curve_repeating_share),
+		cmocka_unit_test(test_exact_attainment),
 		cmocka_unit_test(test_threshold_bonus_cap),
 		cmocka_unit_test(test_rounding_modes),
 		cmocka_unit_test(test_draws),
