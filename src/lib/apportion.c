@@ -3,7 +3,9 @@
 
 #include "diag.h"
 
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct share {
 	decimal_units remainder; /* of total × weight ÷ (sum of weights × unit) */
@@ -71,5 +73,254 @@ bool apportion(decimal total, const decimal *weights, size_t n, decimal unit, de
 		}
 	}
 	free(order);
+	return ok;
+}
+
+/* ---- controlled rounding of a table ---- */
+
+/* The table being rounded: which cells have a remainder (can go up) and which went up. */
+struct rounding {
+	size_t rows, cols;
+	const decimal_units *rem; /* remainder of each cell's share (0: the share is whole) */
+	unsigned char *up;        /* the cell is its share rounded up */
+	size_t *need, *placed;    /* per row: cells to round up, and rounded up so far */
+	size_t *colsum, *cap;     /* per column: cells rounded up, and the most allowed now */
+	size_t *parent, *queue;   /* breadth-first search over rows (0..rows-1) and columns */
+};
+
+struct candidate {
+	size_t left; /* units the row still has to place */
+	decimal_units rem;
+	size_t row;
+};
+
+static int by_most_left(const void *pa, const void *pb)
+{
+	const struct candidate *a = pa, *b = pb;
+	if (a->left != b->left)
+		return a->left > b->left ? -1 : 1;
+	if (a->rem != b->rem)
+		return a->rem > b->rem ? -1 : 1;
+	return (a->row > b->row) - (a->row < b->row);
+}
+
+/* Fills each column up to its cap from the rows with the most units left to place (the
+ * Gale-Ryser order: it places everything whenever every cell may go up), larger
+ * remainders first among equals. */
+static void greedy_fill(struct rounding *t, struct candidate *c)
+{
+	for (size_t j = 0; j < t->cols; j++) {
+		if (t->colsum[j] >= t->cap[j])
+			continue;
+		size_t k = 0;
+		for (size_t i = 0; i < t->rows; i++) {
+			size_t cell = i * t->cols + j;
+			if (t->rem[cell] > 0 && !t->up[cell] && t->placed[i] < t->need[i])
+				c[k++] = (struct candidate){ t->need[i] - t->placed[i], t->rem[cell], i };
+		}
+		size_t want = t->cap[j] - t->colsum[j];
+		if (k > want)
+			qsort(c, k, sizeof *c, by_most_left);
+		for (size_t q = 0; q < k && q < want; q++) {
+			t->up[c[q].row * t->cols + j] = 1;
+			t->placed[c[q].row]++;
+			t->colsum[j]++;
+		}
+	}
+}
+
+/* One augmenting path: from a row with units left, through cells that may go up and
+ * cells that went up (taken back), to a column below its cap. False when there is none. */
+static bool augment(struct rounding *t)
+{
+	const size_t none = SIZE_MAX, root = SIZE_MAX - 1, nodes = t->rows + t->cols;
+	size_t head = 0, tail = 0, end = none;
+	for (size_t v = 0; v < nodes; v++)
+		t->parent[v] = none;
+	for (size_t i = 0; i < t->rows; i++) {
+		if (t->placed[i] < t->need[i]) {
+			t->parent[i] = root;
+			t->queue[tail++] = i;
+		}
+	}
+	while (head < tail && end == none) {
+		size_t v = t->queue[head++];
+		if (v < t->rows) {
+			for (size_t j = 0; j < t->cols && end == none; j++) {
+				size_t cell = v * t->cols + j;
+				if (t->rem[cell] == 0 || t->up[cell] || t->parent[t->rows + j] != none)
+					continue;
+				t->parent[t->rows + j] = v;
+				if (t->colsum[j] < t->cap[j])
+					end = j;
+				else
+					t->queue[tail++] = t->rows + j;
+			}
+		} else {
+			size_t j = v - t->rows;
+			for (size_t i = 0; i < t->rows; i++) {
+				if (t->up[i * t->cols + j] && t->parent[i] == none) {
+					t->parent[i] = v;
+					t->queue[tail++] = i;
+				}
+			}
+		}
+	}
+	if (end == none)
+		return false;
+	t->colsum[end]++;
+	for (size_t j = end;;) {
+		size_t i = t->parent[t->rows + j];
+		t->up[i * t->cols + j] = 1;
+		if (t->parent[i] == root) {
+			t->placed[i]++;
+			break;
+		}
+		j = t->parent[i] - t->rows;
+		t->up[i * t->cols + j] = 0;
+	}
+	return true;
+}
+
+/* Greedy, then augmenting paths, until the columns hold `goal` units in all (true) or no
+ * path is left (false). */
+static bool fill(struct rounding *t, struct candidate *c, size_t goal)
+{
+	size_t total = 0;
+	greedy_fill(t, c);
+	for (size_t j = 0; j < t->cols; j++)
+		total += t->colsum[j];
+	while (total < goal && augment(t))
+		total++;
+	return total == goal;
+}
+
+bool round_table(size_t rows, size_t cols, const decimal_units *num, decimal_units den, const decimal_units *want,
+		 decimal_units *cells)
+{
+	size_t ncells;
+	if (rows == 0 || cols == 0 || den <= 0 || __builtin_mul_overflow(rows, cols, &ncells))
+		return false;
+	for (size_t k = 0; k < ncells; k++)
+		if (num[k] < 0)
+			return false;
+	decimal_units *rem = xcalloc(ncells, sizeof *rem);
+	struct rounding t = {
+		.rows = rows,
+		.cols = cols,
+		.rem = rem,
+		.up = xcalloc(ncells, 1),
+		.need = xcalloc(rows, sizeof(size_t)),
+		.placed = xcalloc(rows, sizeof(size_t)),
+		.colsum = xcalloc(cols, sizeof(size_t)),
+		.cap = xcalloc(cols, sizeof(size_t)),
+		.parent = xcalloc(rows + cols, sizeof(size_t)),
+		.queue = xcalloc(rows + cols, sizeof(size_t)),
+	};
+	size_t *lo = xcalloc(cols, sizeof *lo), *hi = xcalloc(cols, sizeof *hi), *prefer = xcalloc(cols, sizeof *prefer);
+	struct candidate *c = xcalloc(rows, sizeof *c);
+	bool ok = true;
+	size_t need = 0, low = 0;
+	for (size_t k = 0; k < ncells; k++) {
+		cells[k] = num[k] / den;
+		rem[k] = num[k] % den;
+	}
+	/* each row rounds up as many cells as its remainders make whole units */
+	for (size_t i = 0; i < rows && ok; i++) {
+		decimal_units sum = 0;
+		for (size_t j = 0; j < cols && ok; j++)
+			ok = !__builtin_add_overflow(sum, rem[i * cols + j], &sum);
+		ok = ok && sum % den == 0;
+		t.need[i] = ok ? (size_t)(sum / den) : 0;
+		need += t.need[i];
+	}
+	/* each column rounds up its remainders' sum rounded down or up: to want if it can */
+	for (size_t j = 0; j < cols && ok; j++) {
+		decimal_units sum = 0, floors = 0;
+		for (size_t i = 0; i < rows && ok; i++)
+			ok = !__builtin_add_overflow(sum, rem[i * cols + j], &sum) &&
+			     !__builtin_add_overflow(floors, cells[i * cols + j], &floors);
+		lo[j] = (size_t)(sum / den);
+		hi[j] = lo[j] + (sum % den != 0);
+		decimal_units up; /* how many cells want[j] rounds up */
+		prefer[j] = lo[j];
+		if (want && !__builtin_sub_overflow(want[j], floors, &up) && up >= (decimal_units)lo[j] &&
+		    up <= (decimal_units)hi[j])
+			prefer[j] = (size_t)up;
+		low += lo[j];
+	}
+	if (ok) {
+		/* every column to its lower bound first: placing a unit never takes one from a
+		 * column, so the bounds hold from then on; then to want; then what is left */
+		memcpy(t.cap, lo, cols * sizeof *lo);
+		ok = fill(&t, c, low);
+		memcpy(t.cap, prefer, cols * sizeof *prefer);
+		(void)(ok && fill(&t, c, need));
+		memcpy(t.cap, hi, cols * sizeof *hi);
+		ok = ok && fill(&t, c, need);
+	}
+	for (size_t k = 0; k < ncells && ok; k++)
+		cells[k] += t.up[k];
+	free(c);
+	free(prefer);
+	free(hi);
+	free(lo);
+	free(t.queue);
+	free(t.parent);
+	free(t.cap);
+	free(t.colsum);
+	free(t.placed);
+	free(t.need);
+	free(t.up);
+	free(rem);
+	return ok;
+}
+
+bool apportion_table(size_t rows, size_t cols, const decimal *totals, const decimal *weights, decimal unit,
+		     const decimal *want, decimal *parts, decimal *column_sums)
+{
+	size_t ncells;
+	if (rows == 0 || cols == 0 || unit.units <= 0 || __builtin_mul_overflow(rows, cols, &ncells))
+		return false;
+	/* a common denominator of the rows' weights (each reduced by its common divisor) */
+	decimal_units den = 1;
+	decimal_units *common = xcalloc(rows, sizeof *common), *wsum = xcalloc(rows, sizeof *wsum);
+	decimal_units *num = xcalloc(ncells, sizeof *num), *cells = xcalloc(ncells, sizeof *cells);
+	decimal_units *wanted = want ? xcalloc(cols, sizeof *wanted) : NULL;
+	bool ok = true;
+	for (size_t i = 0; i < rows && ok; i++) {
+		const decimal *w = weights + i * cols;
+		ok = totals[i].units >= 0 && totals[i].units % unit.units == 0;
+		for (size_t j = 0; j < cols && ok; j++) {
+			ok = w[j].units >= 0 && !__builtin_add_overflow(wsum[i], w[j].units, &wsum[i]);
+			common[i] = gcd_units(common[i], w[j].units);
+		}
+		ok = ok && wsum[i] > 0;
+		if (ok) {
+			decimal_units reduced = wsum[i] / common[i], g = gcd_units(den, reduced);
+			ok = !__builtin_mul_overflow(den / g, reduced, &den);
+		}
+	}
+	for (size_t i = 0; i < rows && ok; i++) {
+		decimal_units scale, whole = totals[i].units / unit.units;
+		ok = !__builtin_mul_overflow(whole, den / (wsum[i] / common[i]), &scale);
+		for (size_t j = 0; j < cols && ok; j++)
+			ok = !__builtin_mul_overflow(scale, weights[i * cols + j].units / common[i], &num[i * cols + j]);
+	}
+	for (size_t j = 0; want && j < cols; j++)
+		wanted[j] = want[j].units % unit.units == 0 ? want[j].units / unit.units : -1;
+	ok = ok && round_table(rows, cols, num, den, wanted, cells);
+	for (size_t k = 0; k < ncells && ok; k++)
+		ok = !__builtin_mul_overflow(cells[k], unit.units, &parts[k].units);
+	for (size_t j = 0; column_sums && j < cols && ok; j++) {
+		column_sums[j] = decimal_zero();
+		for (size_t i = 0; i < rows && ok; i++)
+			ok = decimal_add(column_sums[j], parts[i * cols + j], &column_sums[j]);
+	}
+	free(wanted);
+	free(cells);
+	free(num);
+	free(wsum);
+	free(common);
 	return ok;
 }
