@@ -88,42 +88,28 @@ struct rounding {
 	size_t *parent, *queue;   /* breadth-first search over rows (0..rows-1) and columns */
 };
 
-struct candidate {
-	size_t left; /* units the row still has to place */
+struct cell_order {
 	decimal_units rem;
-	size_t row;
+	size_t cell;
 };
 
-static int by_most_left(const void *pa, const void *pb)
+static int by_largest_remainder(const void *pa, const void *pb)
 {
-	const struct candidate *a = pa, *b = pb;
-	if (a->left != b->left)
-		return a->left > b->left ? -1 : 1;
+	const struct cell_order *a = pa, *b = pb;
 	if (a->rem != b->rem)
 		return a->rem > b->rem ? -1 : 1;
-	return (a->row > b->row) - (a->row < b->row);
+	return (a->cell > b->cell) - (a->cell < b->cell);
 }
 
-/* Fills each column up to its cap from the rows with the most units left to place (the
- * Gale-Ryser order: it places everything whenever every cell may go up), larger
- * remainders first among equals. */
-static void greedy_fill(struct rounding *t, struct candidate *c)
+/* Rounds up the cells of largest remainder first (as apportion does along one row), each
+ * while its row has units to place and its column is below its cap. */
+static void greedy_fill(struct rounding *t, const struct cell_order *order, size_t n)
 {
-	for (size_t j = 0; j < t->cols; j++) {
-		if (t->colsum[j] >= t->cap[j])
-			continue;
-		size_t k = 0;
-		for (size_t i = 0; i < t->rows; i++) {
-			size_t cell = i * t->cols + j;
-			if (t->rem[cell] > 0 && !t->up[cell] && t->placed[i] < t->need[i])
-				c[k++] = (struct candidate){ t->need[i] - t->placed[i], t->rem[cell], i };
-		}
-		size_t want = t->cap[j] - t->colsum[j];
-		if (k > want)
-			qsort(c, k, sizeof *c, by_most_left);
-		for (size_t q = 0; q < k && q < want; q++) {
-			t->up[c[q].row * t->cols + j] = 1;
-			t->placed[c[q].row]++;
+	for (size_t k = 0; k < n; k++) {
+		size_t cell = order[k].cell, i = cell / t->cols, j = cell % t->cols;
+		if (!t->up[cell] && t->placed[i] < t->need[i] && t->colsum[j] < t->cap[j]) {
+			t->up[cell] = 1;
+			t->placed[i]++;
 			t->colsum[j]++;
 		}
 	}
@@ -184,10 +170,10 @@ static bool augment(struct rounding *t)
 
 /* Greedy, then augmenting paths, until the columns hold `goal` units in all (true) or no
  * path is left (false). */
-static bool fill(struct rounding *t, struct candidate *c, size_t goal)
+static bool fill(struct rounding *t, const struct cell_order *order, size_t n, size_t goal)
 {
 	size_t total = 0;
-	greedy_fill(t, c);
+	greedy_fill(t, order, n);
 	for (size_t j = 0; j < t->cols; j++)
 		total += t->colsum[j];
 	while (total < goal && augment(t))
@@ -218,13 +204,17 @@ bool round_table(size_t rows, size_t cols, const decimal_units *num, decimal_uni
 		.queue = xcalloc(rows + cols, sizeof(size_t)),
 	};
 	size_t *lo = xcalloc(cols, sizeof *lo), *hi = xcalloc(cols, sizeof *hi), *prefer = xcalloc(cols, sizeof *prefer);
-	struct candidate *c = xcalloc(rows, sizeof *c);
+	struct cell_order *order = xcalloc(ncells, sizeof *order);
+	size_t norder = 0;
 	bool ok = true;
 	size_t need = 0, low = 0;
 	for (size_t k = 0; k < ncells; k++) {
 		cells[k] = num[k] / den;
 		rem[k] = num[k] % den;
+		if (rem[k] > 0)
+			order[norder++] = (struct cell_order){ rem[k], k };
 	}
+	qsort(order, norder, sizeof *order, by_largest_remainder);
 	/* each row rounds up as many cells as its remainders make whole units */
 	for (size_t i = 0; i < rows && ok; i++) {
 		decimal_units sum = 0;
@@ -253,15 +243,15 @@ bool round_table(size_t rows, size_t cols, const decimal_units *num, decimal_uni
 		/* every column to its lower bound first: placing a unit never takes one from a
 		 * column, so the bounds hold from then on; then to want; then what is left */
 		memcpy(t.cap, lo, cols * sizeof *lo);
-		ok = fill(&t, c, low);
+		ok = fill(&t, order, norder, low);
 		memcpy(t.cap, prefer, cols * sizeof *prefer);
-		(void)(ok && fill(&t, c, need));
+		(void)(ok && fill(&t, order, norder, need));
 		memcpy(t.cap, hi, cols * sizeof *hi);
-		ok = ok && fill(&t, c, need);
+		ok = ok && fill(&t, order, norder, need);
 	}
 	for (size_t k = 0; k < ncells && ok; k++)
 		cells[k] += t.up[k];
-	free(c);
+	free(order);
 	free(prefer);
 	free(hi);
 	free(lo);

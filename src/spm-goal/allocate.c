@@ -214,21 +214,19 @@ static decimal rep_weight(const struct roster *r, const struct roster_rep *rep, 
 	return w;
 }
 
-/* The reps' total: the target, times --overassign exactly; a count over-assigned to a
- * fraction is rounded up to a whole number (16.5 deals would be no one's goal). */
+/* The reps' total: the target, times --overassign exactly, rounded up to the unit of the
+ * parts (a cent, --round, a whole deal): 16.5 deals or 855,555.547 would be no one's
+ * goal, and a total that is a multiple of the unit gives parts that are. */
 static decimal group_total(const struct goal *g, const struct allocate_options *o)
 {
-	decimal total = g->target;
+	decimal total = g->target, unit = goal_part_unit(g, o->round);
 	if (!o->overassign)
 		return total;
 	if (!decimal_mul(g->target, *o->overassign, DECIMAL_PLACES, ROUND_HALF_EVEN, &total))
 		bad_goal(o->sheet, g, "target times --overassign is too large", true);
-	if (goal_is_count(g)) {
-		decimal whole = decimal_round(total, 0, ROUND_HALF_EVEN);
-		if (decimal_cmp(whole, total) < 0 && !decimal_add(whole, decimal_from_int(1), &whole))
-			bad_goal(o->sheet, g, "target times --overassign is too large", true);
-		total = whole;
-	}
+	decimal_units odd = total.units % unit.units;
+	if (odd > 0 && __builtin_add_overflow(total.units, unit.units - odd, &total.units))
+		bad_goal(o->sheet, g, "target times --overassign is too large", true);
 	return total;
 }
 
