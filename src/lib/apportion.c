@@ -85,7 +85,8 @@ struct rounding {
 	unsigned char *up;        /* the cell is its share rounded up */
 	size_t *need, *placed;    /* per row: cells to round up, and rounded up so far */
 	size_t *colsum, *cap;     /* per column: cells rounded up, and the most allowed now */
-	size_t *parent, *queue;   /* breadth-first search over rows (0..rows-1) and columns */
+	size_t *level, *next;     /* augmenting paths: per row (0..rows-1) and column (rows..) */
+	size_t *queue;
 };
 
 struct cell_order {
@@ -115,69 +116,124 @@ static void greedy_fill(struct rounding *t, const struct cell_order *order, size
 	}
 }
 
-/* One augmenting path: from a row with units left, through cells that may go up and
- * cells that went up (taken back), to a column below its cap. False when there is none. */
-static bool augment(struct rounding *t)
+/* Augmenting paths go from a row with units left, through cells that may go up (row to
+ * column) and cells that went up (column to row: taken back), to a column below its cap;
+ * each moves one unit. They are found in phases (Dinic): a breadth-first search labels
+ * rows and columns by their distance from the rows with units left, then depth-first
+ * searches along those labels, each edge tried once per phase (current-arc pointers), find
+ * as many shortest paths as there are. A phase costs time in proportion to the cells. */
+static bool label(struct rounding *t)
 {
-	const size_t none = SIZE_MAX, root = SIZE_MAX - 1, nodes = t->rows + t->cols;
-	size_t head = 0, tail = 0, end = none;
-	for (size_t v = 0; v < nodes; v++)
-		t->parent[v] = none;
+	size_t head = 0, tail = 0, nodes = t->rows + t->cols;
+	bool found = false;
+	for (size_t v = 0; v < nodes; v++) {
+		t->level[v] = SIZE_MAX;
+		t->next[v] = 0;
+	}
 	for (size_t i = 0; i < t->rows; i++) {
 		if (t->placed[i] < t->need[i]) {
-			t->parent[i] = root;
+			t->level[i] = 0;
 			t->queue[tail++] = i;
 		}
 	}
-	while (head < tail && end == none) {
+	while (head < tail) {
 		size_t v = t->queue[head++];
 		if (v < t->rows) {
-			for (size_t j = 0; j < t->cols && end == none; j++) {
+			for (size_t j = 0; j < t->cols; j++) {
 				size_t cell = v * t->cols + j;
-				if (t->rem[cell] == 0 || t->up[cell] || t->parent[t->rows + j] != none)
+				if (t->rem[cell] == 0 || t->up[cell] || t->level[t->rows + j] != SIZE_MAX)
 					continue;
-				t->parent[t->rows + j] = v;
+				t->level[t->rows + j] = t->level[v] + 1;
 				if (t->colsum[j] < t->cap[j])
-					end = j;
+					found = true; /* a path ends here; its column is not searched on */
 				else
 					t->queue[tail++] = t->rows + j;
 			}
 		} else {
 			size_t j = v - t->rows;
 			for (size_t i = 0; i < t->rows; i++) {
-				if (t->up[i * t->cols + j] && t->parent[i] == none) {
-					t->parent[i] = v;
+				if (t->up[i * t->cols + j] && t->level[i] == SIZE_MAX) {
+					t->level[i] = t->level[v] + 1;
 					t->queue[tail++] = i;
 				}
 			}
 		}
 	}
-	if (end == none)
-		return false;
-	t->colsum[end]++;
-	for (size_t j = end;;) {
-		size_t i = t->parent[t->rows + j];
-		t->up[i * t->cols + j] = 1;
-		if (t->parent[i] == root) {
-			t->placed[i]++;
-			break;
-		}
-		j = t->parent[i] - t->rows;
-		t->up[i * t->cols + j] = 0;
-	}
-	return true;
+	return found;
 }
 
-/* Greedy, then augmenting paths, until the columns hold `goal` units in all (true) or no
- * path is left (false). */
+/* The next node along the labels from v (current arc), or SIZE_MAX when v is spent. */
+static size_t next_node(struct rounding *t, size_t v)
+{
+	if (v < t->rows) {
+		for (; t->next[v] < t->cols; t->next[v]++) {
+			size_t j = t->next[v], cell = v * t->cols + j;
+			if (t->rem[cell] > 0 && !t->up[cell] && t->level[t->rows + j] == t->level[v] + 1)
+				return t->rows + j;
+		}
+	} else {
+		size_t j = v - t->rows;
+		for (; t->next[v] < t->rows; t->next[v]++) {
+			size_t i = t->next[v];
+			if (t->up[i * t->cols + j] && t->level[i] == t->level[v] + 1)
+				return i;
+		}
+	}
+	return SIZE_MAX;
+}
+
+/* One phase: every shortest path it can find, until the columns hold `goal` units. */
+static void blocking_paths(struct rounding *t, size_t *total, size_t goal)
+{
+	for (size_t source = 0; source < t->rows && *total < goal; source++) {
+		while (t->level[source] == 0 && t->placed[source] < t->need[source] && *total < goal) {
+			size_t depth = 0;
+			t->queue[depth++] = source; /* the path so far */
+			bool done = false;
+			while (depth > 0 && !done) {
+				size_t v = t->queue[depth - 1];
+				if (v >= t->rows && t->colsum[v - t->rows] < t->cap[v - t->rows]) {
+					done = true;
+					break;
+				}
+				size_t w = next_node(t, v);
+				if (w == SIZE_MAX) {
+					t->level[v] = SIZE_MAX - 1; /* a dead end for the rest of the phase */
+					depth--;
+				} else {
+					t->queue[depth++] = w;
+				}
+			}
+			if (!done) {
+				t->level[source] = SIZE_MAX - 1;
+				break;
+			}
+			/* rows and columns alternate along the path: row → column rounds a cell up,
+			 * column → row takes one back */
+			for (size_t k = 0; k + 1 < depth; k++) {
+				size_t v = t->queue[k], w = t->queue[k + 1];
+				if (v < t->rows)
+					t->up[v * t->cols + (w - t->rows)] = 1;
+				else
+					t->up[w * t->cols + (v - t->rows)] = 0;
+			}
+			t->placed[source]++;
+			t->colsum[t->queue[depth - 1] - t->rows]++;
+			(*total)++;
+		}
+	}
+}
+
+/* Greedy, then phases of augmenting paths, until the columns hold `goal` units in all
+ * (true) or no path is left (false). */
 static bool fill(struct rounding *t, const struct cell_order *order, size_t n, size_t goal)
 {
 	size_t total = 0;
 	greedy_fill(t, order, n);
 	for (size_t j = 0; j < t->cols; j++)
 		total += t->colsum[j];
-	while (total < goal && augment(t))
-		total++;
+	while (total < goal && label(t))
+		blocking_paths(t, &total, goal);
 	return total == goal;
 }
 
@@ -200,7 +256,8 @@ bool round_table(size_t rows, size_t cols, const decimal_units *num, decimal_uni
 		.placed = xcalloc(rows, sizeof(size_t)),
 		.colsum = xcalloc(cols, sizeof(size_t)),
 		.cap = xcalloc(cols, sizeof(size_t)),
-		.parent = xcalloc(rows + cols, sizeof(size_t)),
+		.level = xcalloc(rows + cols, sizeof(size_t)),
+		.next = xcalloc(rows + cols, sizeof(size_t)),
 		.queue = xcalloc(rows + cols, sizeof(size_t)),
 	};
 	size_t *lo = xcalloc(cols, sizeof *lo), *hi = xcalloc(cols, sizeof *hi), *prefer = xcalloc(cols, sizeof *prefer);
@@ -256,7 +313,8 @@ bool round_table(size_t rows, size_t cols, const decimal_units *num, decimal_uni
 	free(hi);
 	free(lo);
 	free(t.queue);
-	free(t.parent);
+	free(t.next);
+	free(t.level);
 	free(t.cap);
 	free(t.colsum);
 	free(t.placed);
