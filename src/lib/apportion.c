@@ -232,8 +232,12 @@ static bool fill(struct rounding *t, const struct cell_order *order, size_t n, s
 	greedy_fill(t, order, n);
 	for (size_t j = 0; j < t->cols; j++)
 		total += t->colsum[j];
-	while (total < goal && label(t))
+	/* a phase finds a path whenever the labels reach a column below its cap; the check
+	 * of progress only guards against looping should that ever fail */
+	for (size_t before = SIZE_MAX; total < goal && total != before && label(t);) {
+		before = total;
 		blocking_paths(t, &total, goal);
+	}
 	return total == goal;
 }
 
