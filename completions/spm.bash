@@ -24,7 +24,7 @@ _spm_opts_report='-k --kind -f --format -o --output --split-dir --title --as-of 
 _spm_opts_goal='-h --help -V --version'
 _spm_opts_goal_set='-f --file --weight --category --direction --metrics --fiscal-start
 	-q --quiet -h --help'
-_spm_opts_goal_split='--into --season --round --fiscal-start --metrics -o --output
+_spm_opts_goal_split='--into --season --round --roster --fiscal-start --metrics -o --output
 	-q --quiet -h --help'
 _spm_opts_goal_allocate='--roster --by --overassign --prorate --round --level --replace
 	--fiscal-start --metrics -o --output -q --quiet -h --help'

@@ -18,20 +18,23 @@ static noreturn void usage(void)
 	       "per rep of that group, in equal shares or in proportion to a roster column. The\n"
 	       "reps' goals add up exactly to the group's (times --overassign): to the cent (or\n"
 	       "--round UNIT), counts to whole numbers. Ratios, averages and goals of direction\n"
-	       "lower are copied to each rep, not divided. Rep goals and goals of owners not in\n"
-	       "the roster are kept unchanged; the group's own goal is kept too (so rollup can\n"
-	       "show the gap) unless --replace. Without SHEET, or when SHEET is -, the sheet is\n"
-	       "read from standard input; the result is written sorted.\n"
+	       "lower are copied to each rep, not divided. A group's goals of several periods of\n"
+	       "one year are allocated as one table: each rep's periods also add up to its share\n"
+	       "of their sum. Rep goals and goals of owners not in the roster are kept\n"
+	       "unchanged; the group's own goal is kept too (so rollup can show the gap) unless\n"
+	       "--replace. Without SHEET, or when SHEET is -, the sheet is read from standard\n"
+	       "input; the result is written sorted.\n"
 	       "\n"
 	       "      --roster FILE       the roster (rep team manager region ... start end)\n"
 	       "      --by equal|COLUMN   equal shares (default), or in proportion to a roster column\n"
 	       "                          of numbers, 0 or more (e.g. quota_share)\n"
-	       "      --overassign F      the reps' goals add up to the target times F (e.g. 1.1)\n"
+	       "      --overassign F      the reps' goals add up to the target times F (e.g. 1.1),\n"
+	       "                          rounded up to the unit (money) or a whole number (counts)\n"
 	       "      --prorate           weigh each rep by the days of the goal's period it is\n"
 	       "                          employed (roster columns start and end, inclusive dates,\n"
 	       "                          empty: unbounded); reps employed no day get no goal\n"
-	       "      --round UNIT        goals are multiples of UNIT (default 0.01; counts: 1, or\n"
-	       "                          UNIT when it is a whole number)\n"
+	       "      --round UNIT        goals are multiples of UNIT (default 0.01, the cent; e.g.\n"
+	       "                          1 or 100; counts: 1, or UNIT when it is a whole number)\n"
 	       "      --level LEVEL       allocate the goals of owners at LEVEL: team, manager or\n"
 	       "                          region (default: the level the roster names each owner at)\n"
 	       "      --replace           drop the group's own goal from the sheet\n"
@@ -42,7 +45,8 @@ static noreturn void usage(void)
 	       "  -h, --help              display this help and exit\n"
 	       "\n"
 	       "Example:\n"
-	       "  spm-goal allocate --roster roster.tsv --by quota_share --overassign 1.1 team-goals.tsv\n");
+	       "  spm-goal allocate --roster roster.tsv --by quota_share --overassign 1.1 team-goals.tsv\n"
+	       "  spm-goal allocate --roster roster.tsv --round 100 team-goals.tsv\n");
 	exit(SPM_EXIT_OK);
 }
 
@@ -214,21 +218,20 @@ static decimal rep_weight(const struct roster *r, const struct roster_rep *rep, 
 	return w;
 }
 
-/* The reps' total: the target, times --overassign exactly; a count over-assigned to a
- * fraction is rounded up to a whole number (16.5 deals would be no one's goal). */
+/* The reps' total: the target, times --overassign exactly, rounded up: money to the unit
+ * of the parts (the cent, or --round), counts to a whole number. 855,555.547 or 16.5
+ * deals would be no one's goal, and a total that is a multiple of the unit gives parts
+ * that are. */
 static decimal group_total(const struct goal *g, const struct allocate_options *o)
 {
-	decimal total = g->target;
+	decimal total = g->target, unit = goal_is_count(g) ? decimal_from_int(1) : goal_part_unit(g, o->round);
 	if (!o->overassign)
 		return total;
 	if (!decimal_mul(g->target, *o->overassign, DECIMAL_PLACES, ROUND_HALF_EVEN, &total))
 		bad_goal(o->sheet, g, "target times --overassign is too large", true);
-	if (goal_is_count(g)) {
-		decimal whole = decimal_round(total, 0, ROUND_HALF_EVEN);
-		if (decimal_cmp(whole, total) < 0 && !decimal_add(whole, decimal_from_int(1), &whole))
-			bad_goal(o->sheet, g, "target times --overassign is too large", true);
-		total = whole;
-	}
+	decimal_units odd = total.units % unit.units;
+	if (odd > 0 && __builtin_add_overflow(total.units, unit.units - odd, &total.units))
+		bad_goal(o->sheet, g, "target times --overassign is too large", true);
 	return total;
 }
 
@@ -333,6 +336,123 @@ static void allocate_goal(const struct roster *r, const struct goal *g, enum lev
 	free(a.target);
 }
 
+/* ---- the goals of one group over several periods, as one table ---- */
+
+/* Whether the goal is divided among the reps (and so may join a table), not copied. */
+static bool divided(const struct goal *g)
+{
+	return !g->lower && goal_adds_across_people(g);
+}
+
+/* The year that holds the goal's period (a week: the year of its Thursday). */
+static struct period year_of(const struct goal *g, int fiscal_start)
+{
+	spm_day d = g->period.start + ((enum grain)g->period.grain == GRAIN_WEEK ? 3 : 0);
+	return period_of(d, GRAIN_YEAR, fiscal_start);
+}
+
+struct table_key {
+	const struct goal *goal;
+	size_t index;
+	struct period year;
+};
+
+static int by_table(const void *pa, const void *pb)
+{
+	const struct table_key *a = pa, *b = pb;
+	const struct goal *x = a->goal, *y = b->goal;
+	size_t n = x->owner_len < y->owner_len ? x->owner_len : y->owner_len;
+	int c = memcmp(x->owner, y->owner, n);
+	if (c == 0 && x->owner_len != y->owner_len)
+		c = x->owner_len < y->owner_len ? -1 : 1;
+	if (c == 0)
+		c = strcmp(x->metric_name, y->metric_name);
+	if (c == 0)
+		c = (int)x->period.grain - (int)y->period.grain;
+	if (c == 0)
+		c = period_cmp(a->year, b->year);
+	if (c == 0)
+		c = period_cmp(x->period, y->period);
+	return c ? c : (a->index > b->index) - (a->index < b->index);
+}
+
+static bool same_table(const struct table_key *a, const struct table_key *b)
+{
+	const struct goal *x = a->goal, *y = b->goal;
+	return x->owner_len == y->owner_len && memcmp(x->owner, y->owner, x->owner_len) == 0 &&
+	       strcmp(x->metric_name, y->metric_name) == 0 && x->period.grain == y->period.grain &&
+	       period_cmp(a->year, b->year) == 0;
+}
+
+/* The goals of one group and metric for several periods of one grain and year (its
+ * quarters, say): rows are the periods, columns the group's reps. Each period's goals add
+ * up to the group's (times --overassign), and each rep's goals over the periods add up to
+ * its share of the group's goals over them, rounded down or up: to what allocating their
+ * sum over the year's weights would give whenever that is possible, so that splitting
+ * first or allocating first give reps the same total. False when the table cannot be made
+ * (a period without reps, numbers too large): then each goal is allocated alone. */
+static bool allocate_table(const struct roster *r, const struct table_key *keys, size_t rows, enum level level,
+			   const struct roster_columns *col, const struct allocate_options *o, struct goal_sheet *out)
+{
+	const struct goal *first = keys[0].goal;
+	size_t members;
+	const size_t *member = roster_members(r, level, first->owner, first->owner_len, &members);
+	if (members == 0)
+		return false;
+	decimal unit = goal_part_unit(first, o->round), sum = decimal_zero();
+	decimal *totals = xcalloc(rows, sizeof *totals), *w = xcalloc(rows * members, sizeof *w);
+	decimal *yearly = xcalloc(members, sizeof *yearly), *want = xcalloc(members, sizeof *want);
+	decimal *cells = xcalloc(rows * members, sizeof *cells);
+	bool *present = xcalloc(rows * members, sizeof *present), ok = true;
+	for (size_t j = 0; j < rows && ok; j++) {
+		const struct goal *g = keys[j].goal;
+		bool any = false;
+		totals[j] = group_total(g, o);
+		ok = decimal_add(sum, totals[j], &sum);
+		for (size_t m = 0; m < members; m++) {
+			const struct roster_rep *rep = &r->rep[member[m]];
+			int days = o->prorate ? employed_days(r, rep, g->period) : -1;
+			present[j * members + m] = days != 0;
+			w[j * members + m] = days != 0 ? rep_weight(r, rep, col, days) : decimal_zero();
+			any |= decimal_sign(w[j * members + m]) > 0;
+		}
+		ok = ok && any;
+	}
+	for (size_t m = 0; m < members && ok; m++) {
+		const struct roster_rep *rep = &r->rep[member[m]];
+		int days = o->prorate ? employed_days(r, rep, keys[0].year) : -1;
+		yearly[m] = days != 0 ? rep_weight(r, rep, col, days) : decimal_zero();
+	}
+	bool prefer = ok && apportion(sum, yearly, members, unit, want);
+	ok = ok && apportion_table(rows, members, totals, w, unit, prefer ? want : NULL, cells, NULL);
+	for (size_t j = 0; j < rows && ok; j++) {
+		const struct goal *g = keys[j].goal;
+		for (size_t m = 0; m < members; m++) {
+			const struct roster_rep *rep = &r->rep[member[m]];
+			if (!present[j * members + m])
+				continue;
+			struct goal part = *g;
+			part.owner = rep->name[LEVEL_REP];
+			part.owner_len = rep->len[LEVEL_REP];
+			part.level = LEVEL_REP;
+			part.target = cells[j * members + m];
+			part.used = true;
+			if (!goal_sheet_add(out, &part))
+				duplicate_rep_goal(g, level, &part,
+						   goal_sheet_find(out, part.owner, part.owner_len, part.period,
+								   part.metric_name),
+						   o->sheet);
+		}
+	}
+	free(present);
+	free(cells);
+	free(want);
+	free(yearly);
+	free(w);
+	free(totals);
+	return ok;
+}
+
 int goal_allocate(int argc, char **argv)
 {
 	struct allocate_options o;
@@ -361,9 +481,27 @@ int goal_allocate(int argc, char **argv)
 		if (!group[i] || !o.replace)
 			goal_sheet_add(&out, g);
 	}
-	for (size_t i = 0; i < in.n; i++)
-		if (group[i])
+	/* the divided goals of a group, metric, grain and year as tables; the rest alone */
+	struct table_key *keys = xcalloc(in.n + 1, sizeof *keys);
+	size_t nkeys = 0;
+	for (size_t i = 0; i < in.n; i++) {
+		if (!group[i])
+			continue;
+		if (divided(&in.goal[i]))
+			keys[nkeys++] = (struct table_key){ &in.goal[i], i, year_of(&in.goal[i], o.fiscal_start) };
+		else
 			allocate_goal(&roster, &in.goal[i], level[i], &col, &o, &out);
+	}
+	qsort(keys, nkeys, sizeof *keys, by_table);
+	for (size_t a = 0, b; a < nkeys; a = b) {
+		for (b = a + 1; b < nkeys && same_table(&keys[a], &keys[b]);)
+			b++;
+		if (b - a > 1 && allocate_table(&roster, keys + a, b - a, level[keys[a].index], &col, &o, &out))
+			continue;
+		for (size_t k = a; k < b; k++)
+			allocate_goal(&roster, keys[k].goal, level[keys[k].index], &col, &o, &out);
+	}
+	free(keys);
 
 	write_goal_sheet(&out, o.output);
 	free(level);

@@ -26,8 +26,11 @@ static noreturn void usage(void)
 	       "                          whose Thursday lies in the period)\n"
 	       "      --season W1,W2,...  weights of the parts in order, one per part, 0 or more\n"
 	       "                          (default: the days of each part)\n"
-	       "      --round UNIT        parts are multiples of UNIT (default 0.01; counts: 1, or\n"
-	       "                          UNIT when it is a whole number)\n"
+	       "      --round UNIT        parts are multiples of UNIT (default 0.01, the cent; e.g.\n"
+	       "                          1 or 100; counts: 1, or UNIT when it is a whole number)\n"
+	       "      --roster FILE       the roster: a group's goal and its reps' goals of the same\n"
+	       "                          period and metric that add up to it are split as one table,\n"
+	       "                          so that the reps' parts also add up to the group's parts\n"
 	       "      --fiscal-start M    fiscal year starts in month M (default: $SPM_FISCAL_START or 1);\n"
 	       "                          halves and quarters are then fiscal ones\n"
 	       "      --metrics FILE      metrics file: custom metrics (default: built-in metrics only)\n"
@@ -36,7 +39,8 @@ static noreturn void usage(void)
 	       "  -h, --help              display this help and exit\n"
 	       "\n"
 	       "Example:\n"
-	       "  spm-goal split --into quarter --season 20,25,25,30 goals-2026.tsv\n");
+	       "  spm-goal split --into quarter --season 20,25,25,30 goals-2026.tsv\n"
+	       "  spm-goal split --into quarter --round 100 --roster roster.tsv goals-2026.tsv\n");
 	exit(SPM_EXIT_OK);
 }
 
@@ -47,7 +51,7 @@ struct split_options {
 	const decimal *round;
 	decimal round_value;
 	int fiscal_start;
-	const char *metrics, *output, *sheet;
+	const char *metrics, *output, *sheet, *roster;
 	bool quiet;
 };
 
@@ -85,6 +89,7 @@ static void parse_split_options(int argc, char **argv, struct split_options *o)
 		{ "into", required_argument, NULL, 'i' },
 		{ "season", required_argument, NULL, 's' },
 		{ "round", required_argument, NULL, 'r' },
+		{ "roster", required_argument, NULL, 'R' },
 		{ "fiscal-start", required_argument, NULL, 'F' },
 		{ "metrics", required_argument, NULL, 'm' },
 		{ "output", required_argument, NULL, 'o' },
@@ -108,6 +113,7 @@ static void parse_split_options(int argc, char **argv, struct split_options *o)
 			o->round_value = positive_option("--round", optarg);
 			o->round = &o->round_value;
 			break;
+		case 'R': o->roster = optarg; break;
 		case 'F': fiscal = optarg; break;
 		case 'm': o->metrics = optarg; break;
 		case 'o': o->output = optarg; break;
@@ -138,8 +144,20 @@ static struct period *parts_of(const struct goal *g, const struct split_options 
 {
 	char label[PERIOD_LABEL_SIZE], message[256];
 	struct period *parts = period_split(g->period, o->into, o->fiscal_start, n);
-	if (parts && *n > 0)
+	if (parts && *n > 0) {
+		/* a part only a program could name (0000-04, 10000-01) could never be read back */
+		for (size_t i = 0; i < *n; i++) {
+			struct period back;
+			size_t len = period_format(parts[i], label);
+			if (!period_parse(label, len, o->fiscal_start, &back) || period_cmp(back, parts[i]) != 0) {
+				snprintf(message, sizeof message,
+					 "its part %s would be a period no program can read (years 1 to 9999)", label);
+				free(parts);
+				bad_goal(o->sheet, g, "period", message);
+			}
+		}
 		return parts;
+	}
 	free(parts);
 	period_format(g->period, label);
 	if (o->fiscal_start > 1 && o->into <= GRAIN_QUARTER)
@@ -179,20 +197,16 @@ static noreturn void duplicate_part(const struct goal *g, const struct goal *par
 	bad_goal(sheet, g, "period", message);
 }
 
-/* Adds the parts of one goal to out: divided exactly when the metric adds up over time,
- * else (ratios, averages, levels, ceilings) the same target for every part. */
-static void split_goal(const struct goal *g, const struct split_options *o, struct goal_sheet *out)
+/* Whether the goal is divided over time (and so may join a table), not copied. */
+static bool divided(const struct goal *g)
 {
-	size_t n;
-	struct period *parts = parts_of(g, o, &n);
-	decimal *weights = part_weights(g, o, parts, n);
-	decimal *targets = xcalloc(n, sizeof *targets);
-	if (!goal_adds_up(g) || g->lower) {
-		for (size_t i = 0; i < n; i++)
-			targets[i] = g->target;
-	} else if (!apportion(g->target, weights, n, goal_part_unit(g, o->round), targets)) {
-		bad_goal(o->sheet, g, "target", "too large to split exactly");
-	}
+	return goal_adds_up(g) && !g->lower;
+}
+
+/* The parts of one goal, with their targets, into out. */
+static void add_parts(const struct goal *g, const struct period *parts, const decimal *targets, size_t n,
+		      const struct split_options *o, struct goal_sheet *out)
+{
 	for (size_t i = 0; i < n; i++) {
 		struct goal part = *g;
 		part.period = parts[i];
@@ -203,9 +217,131 @@ static void split_goal(const struct goal *g, const struct split_options *o, stru
 				       goal_sheet_find(out, part.owner, part.owner_len, part.period, part.metric_name),
 				       o->sheet);
 	}
+}
+
+/* Adds the parts of one goal to out: divided exactly when the metric adds up over time,
+ * else (ratios, averages, levels, ceilings) the same target for every part. */
+static void split_goal(const struct goal *g, const struct split_options *o, struct goal_sheet *out)
+{
+	size_t n;
+	struct period *parts = parts_of(g, o, &n);
+	decimal *weights = part_weights(g, o, parts, n);
+	decimal *targets = xcalloc(n, sizeof *targets);
+	if (!divided(g)) {
+		for (size_t i = 0; i < n; i++)
+			targets[i] = g->target;
+	} else if (!apportion(g->target, weights, n, goal_part_unit(g, o->round), targets)) {
+		bad_goal(o->sheet, g, "target", "too large to split exactly");
+	}
+	add_parts(g, parts, targets, n, o, out);
 	free(targets);
 	free(weights);
 	free(parts);
+}
+
+/* A group's goal and the goals of its reps for the same period and metric, which add up
+ * to it: split as one table (rows: the reps; columns: the parts), so that each rep's parts
+ * add up to its goal and each part of the group's to the reps' parts of that period. */
+struct split_table {
+	size_t group;  /* index of the group's goal in the sheet */
+	size_t *rep;   /* indices of the reps' goals */
+	size_t nrep;
+};
+
+static void split_table(const struct goal_sheet *in, const struct split_table *t, const struct split_options *o,
+			struct goal_sheet *out)
+{
+	const struct goal *g = &in->goal[t->group];
+	size_t n, k = t->nrep;
+	struct period *parts = parts_of(g, o, &n);
+	decimal *weights = part_weights(g, o, parts, n), unit = goal_part_unit(g, o->round);
+	decimal *group = xcalloc(n, sizeof *group), *sums = xcalloc(n, sizeof *sums);
+	decimal *totals = xcalloc(k, sizeof *totals), *w = xcalloc(k * n, sizeof *w), *cells = xcalloc(k * n, sizeof *cells);
+	if (!apportion(g->target, weights, n, unit, group))
+		bad_goal(o->sheet, g, "target", "too large to split exactly");
+	for (size_t i = 0; i < k; i++) {
+		totals[i] = in->goal[t->rep[i]].target;
+		memcpy(w + i * n, weights, n * sizeof *weights);
+	}
+	/* the group's parts as it would be split alone, when the reps' parts can add up to
+	 * them; else the sums of the reps' parts, each within a unit of its exact share too */
+	if (apportion_table(k, n, totals, w, unit, group, cells, sums)) {
+		add_parts(g, parts, sums, n, o, out);
+		for (size_t i = 0; i < k; i++)
+			add_parts(&in->goal[t->rep[i]], parts, cells + i * n, n, o, out);
+	} else {
+		/* too large for one table (or targets off the unit): each alone, as without a roster */
+		split_goal(g, o, out);
+		for (size_t i = 0; i < k; i++)
+			split_goal(&in->goal[t->rep[i]], o, out);
+	}
+	free(cells);
+	free(w);
+	free(totals);
+	free(sums);
+	free(group);
+	free(weights);
+	free(parts);
+}
+
+/* The tables of the sheet: each divided goal of a group (lowest levels first: a team
+ * before its region) whose reps' goals for its period and metric add up to it exactly and
+ * are in no other table. role[i]: ALONE, IN_TABLE (a rep's goal), or 1 + the index of
+ * the table the goal heads. */
+enum { ALONE = 0, IN_TABLE = SIZE_MAX };
+
+static struct split_table *find_tables(const struct goal_sheet *in, const struct roster *r,
+				       const struct split_options *o, size_t *role, size_t *ntables)
+{
+	static const bool any_level[LEVEL_COUNT] = { true, true, true, true };
+	struct split_table *tables = NULL;
+	size_t n = 0, cap = 0;
+	enum level *level = xcalloc(in->n + 1, sizeof *level);
+	for (size_t i = 0; i < in->n; i++) {
+		const struct goal *g = &in->goal[i];
+		enum level other;
+		level[i] = LEVEL_REP;
+		if ((enum grain)g->period.grain < o->into && divided(g) && goal_adds_across_people(g) &&
+		    roster_level_of(r, g->owner, g->owner_len, any_level, &level[i], &other) != NAME_FOUND)
+			level[i] = LEVEL_REP;
+	}
+	size_t *rep = xcalloc(r->nreps + 1, sizeof *rep);
+	for (enum level lv = LEVEL_TEAM; lv < LEVEL_COUNT; lv++) {
+		for (size_t i = 0; i < in->n; i++) {
+			const struct goal *g = &in->goal[i];
+			if (level[i] != lv || role[i])
+				continue;
+			size_t members, k = 0;
+			const size_t *member = roster_members(r, lv, g->owner, g->owner_len, &members);
+			decimal sum = decimal_zero();
+			bool ok = true;
+			for (size_t m = 0; m < members && ok; m++) {
+				const struct roster_rep *e = &r->rep[member[m]];
+				struct goal *rg = goal_sheet_find((struct goal_sheet *)in, e->name[LEVEL_REP], e->len[LEVEL_REP],
+								  g->period, g->metric_name);
+				if (!rg)
+					continue;
+				size_t j = (size_t)(rg - in->goal);
+				ok = j != i && !role[j] && level[j] == LEVEL_REP && period_cmp(rg->period, g->period) == 0 &&
+				     divided(rg) && decimal_add(sum, rg->target, &sum);
+				rep[k++] = j;
+			}
+			if (!ok || k == 0 || decimal_cmp(sum, g->target) != 0)
+				continue;
+			xgrow((void **)&tables, &cap, n + 1, sizeof *tables);
+			tables[n].group = i;
+			tables[n].nrep = k;
+			tables[n].rep = xcalloc(k, sizeof *rep);
+			memcpy(tables[n++].rep, rep, k * sizeof *rep);
+			role[i] = n;
+			for (size_t q = 0; q < k; q++)
+				role[rep[q]] = IN_TABLE;
+		}
+	}
+	free(rep);
+	free(level);
+	*ntables = n;
+	return tables;
 }
 
 int goal_split(int argc, char **argv)
@@ -227,9 +363,28 @@ int goal_split(int argc, char **argv)
 			kept++;
 		}
 	}
-	for (size_t i = 0; i < in.n; i++)
-		if ((enum grain)in.goal[i].period.grain < o.into)
+	/* with a roster, groups and their reps as tables; every other goal alone */
+	size_t *role = xcalloc(in.n + 1, sizeof *role);
+	struct split_table *tables = NULL;
+	size_t ntables = 0;
+	if (o.roster) {
+		struct roster roster;
+		roster_load(&roster, o.roster, LEVEL_COUNT);
+		tables = find_tables(&in, &roster, &o, role, &ntables);
+		roster_free(&roster);
+	}
+	for (size_t i = 0; i < in.n; i++) {
+		if ((enum grain)in.goal[i].period.grain >= o.into || role[i] == IN_TABLE)
+			continue;
+		if (role[i] != ALONE)
+			split_table(&in, &tables[role[i] - 1], &o, &out);
+		else
 			split_goal(&in.goal[i], &o, &out);
+	}
+	for (size_t t = 0; t < ntables; t++)
+		free(tables[t].rep);
+	free(tables);
+	free(role);
 	if (kept && !o.quiet)
 		fprintf(stderr, "%s: kept %zu goal%s unchanged (already by %s or finer)\n", diag_program(), kept,
 			kept == 1 ? "" : "s", grain_name(o.into));

@@ -289,6 +289,260 @@ static void test_too_large_is_refused(void **state)
 	assert_false(apportion(huge, w, 2, number("0.01"), p));
 }
 
+/* ---- controlled rounding of tables ---- */
+
+#define MAX_ROWS 30
+#define MAX_COLS 15
+
+/* The properties of one rounded table, checked exactly: each row adds up to its exact sum,
+ * each column to within one unit of its exact sum, and each cell is within one unit of
+ * its exact share num ÷ den (so its share rounded down or up). */
+static uint64_t k_big_total(void)
+{
+	return random_upto(1) ? 1000 : 100000000000ULL;
+}
+
+static void check_table(size_t m, size_t n, const decimal_units *num, decimal_units den, const decimal_units *cells,
+			unsigned long case_number)
+{
+	for (size_t i = 0; i < m; i++) {
+		decimal_units exact = 0, sum = 0;
+		for (size_t j = 0; j < n; j++) {
+			exact += num[i * n + j];
+			sum += cells[i * n + j];
+			if (magnitude(cells[i * n + j] * den - num[i * n + j]) >= den)
+				fail_msg("case %lu: cell (%zu, %zu) is a unit or more from its exact share", case_number, i, j);
+		}
+		if (sum * den != exact)
+			fail_msg("case %lu: row %zu does not add up to its exact sum", case_number, i);
+	}
+	for (size_t j = 0; j < n; j++) {
+		decimal_units exact = 0, sum = 0;
+		for (size_t i = 0; i < m; i++) {
+			exact += num[i * n + j];
+			sum += cells[i * n + j];
+		}
+		if (magnitude(sum * den - exact) >= den)
+			fail_msg("case %lu: column %zu is a unit or more from its exact sum", case_number, j);
+	}
+}
+
+enum table_shape { TABLE_RANDOM, TABLE_PROPORTIONAL, TABLE_WHOLE_CELLS, TABLE_HALVES, TABLE_SHAPES };
+
+/* A random table of exact shares whose rows add up to whole units. */
+static void random_table(size_t m, size_t n, enum table_shape shape, decimal_units *num, decimal_units *den)
+{
+	static const decimal_units dens[] = { 2, 3, 7, 365, 1000000007, 999999999999989LL };
+	*den = dens[random_upto(5)];
+	if (shape == TABLE_HALVES)
+		*den = 2;
+	if (shape == TABLE_PROPORTIONAL) {
+		/* row i: a whole total T_i over weights w_j, as split and allocate make them */
+		decimal_units w[MAX_COLS], sum = 0;
+		for (size_t j = 0; j < n; j++)
+			sum += w[j] = (decimal_units)random_upto(92);
+		if (sum == 0)
+			sum += w[0] = 1;
+		*den = sum;
+		for (size_t i = 0; i < m; i++) {
+			decimal_units total = (decimal_units)random_upto(k_big_total());
+			for (size_t j = 0; j < n; j++)
+				num[i * n + j] = total * w[j];
+		}
+		return;
+	}
+	for (size_t i = 0; i < m; i++) {
+		decimal_units sum = 0;
+		for (size_t j = 0; j < n; j++) {
+			decimal_units v = (decimal_units)random_upto(60) * *den;
+			if (shape != TABLE_WHOLE_CELLS || random_upto(2) == 0)
+				v += (decimal_units)(next_random() % (uint64_t)*den);
+			if (shape == TABLE_HALVES)
+				v = (decimal_units)random_upto(1); /* 0 or one half */
+			num[i * n + j] = v;
+			sum += v;
+		}
+		/* the last cell with room takes what makes the row whole */
+		decimal_units missing = (*den - sum % *den) % *den;
+		num[i * n + (size_t)random_upto(n - 1)] += missing;
+	}
+}
+
+static void test_random_tables_add_up_both_ways(void **state)
+{
+	(void)state;
+	static decimal_units num[MAX_ROWS * MAX_COLS], cells[MAX_ROWS * MAX_COLS], again[MAX_ROWS * MAX_COLS];
+	decimal_units want[MAX_COLS], den;
+	unsigned long honoured = 0;
+	for (unsigned long k = 0; k < 10000; k++) {
+		size_t m = (size_t)random_upto(MAX_ROWS - 1) + 1, n = (size_t)random_upto(MAX_COLS - 1) + 1;
+		random_table(m, n, (enum table_shape)(k % TABLE_SHAPES), num, &den);
+		/* no preference; then a random one (any column sums within the bounds hold) */
+		if (!round_table(m, n, num, den, NULL, cells))
+			fail_msg("case %lu: round_table refused a valid table", k);
+		check_table(m, n, num, den, cells, k);
+		for (size_t j = 0; j < n; j++) {
+			want[j] = 0;
+			for (size_t i = 0; i < m; i++)
+				want[j] += num[i * n + j];
+			want[j] = want[j] / den + (decimal_units)random_upto(1);
+		}
+		if (!round_table(m, n, num, den, want, again))
+			fail_msg("case %lu: round_table refused a valid table and preference", k);
+		check_table(m, n, num, den, again, k);
+		/* column sums that some rounding has are always kept: those of the first */
+		for (size_t j = 0; j < n; j++) {
+			want[j] = 0;
+			for (size_t i = 0; i < m; i++)
+				want[j] += cells[i * n + j];
+		}
+		if (!round_table(m, n, num, den, want, again))
+			fail_msg("case %lu: round_table refused feasible column sums", k);
+		check_table(m, n, num, den, again, k);
+		for (size_t j = 0; j < n; j++) {
+			decimal_units sum = 0;
+			for (size_t i = 0; i < m; i++)
+				sum += again[i * n + j];
+			if (sum != want[j])
+				fail_msg("case %lu: column %zu: wanted %lld, got %lld", k, j, (long long)want[j],
+					 (long long)sum);
+		}
+		honoured++;
+	}
+	assert_int_equal(honoured, 10000);
+}
+
+/* The smallest table where a column sum within the bounds cannot be had: row 1 is half a
+ * unit in columns 1 and 2, row 2 in columns 3 and 4. Wanting 1, 1, 0, 0 would take two
+ * units from row 1; the rounding keeps the rows and finds other column sums. */
+static void test_infeasible_preference_is_let_go(void **state)
+{
+	(void)state;
+	const decimal_units num[8] = { 1, 1, 0, 0, 0, 0, 1, 1 };
+	const decimal_units want[4] = { 1, 1, 0, 0 };
+	decimal_units cells[8];
+	assert_true(round_table(2, 4, num, 2, want, cells));
+	check_table(2, 4, num, 2, cells, 0);
+	assert_int_equal(cells[0] + cells[1], 1);
+	assert_int_equal(cells[6] + cells[7], 1);
+	assert_true(round_table(2, 4, num, 2, NULL, cells));
+	check_table(2, 4, num, 2, cells, 0);
+}
+
+/* allocate | split on a small roster: three reps' yearly goals (from one region's 1000.00
+ * allocated equally: 333.34, 333.33, 333.33) over four quarters of 90, 91, 92 and 92 days,
+ * whose columns must make the region's own quarters (its 1000.00 split alone). */
+static void test_apportion_table_keeps_the_groups_parts(void **state)
+{
+	(void)state;
+	decimal cent = number("0.01"), region[4], parts[12], sums[4];
+	decimal totals[3] = { number("333.34"), number("333.33"), number("333.33") };
+	decimal days[4] = { decimal_from_int(90), decimal_from_int(91), decimal_from_int(92), decimal_from_int(92) };
+	decimal w[12];
+	for (int i = 0; i < 3; i++)
+		memcpy(w + 4 * i, days, sizeof days);
+	assert_true(apportion(decimal_from_int(1000), days, 4, cent, region));
+	assert_true(apportion_table(3, 4, totals, w, cent, region, parts, sums));
+	for (int j = 0; j < 4; j++)
+		assert_memory_equal(&sums[j], &region[j], sizeof sums[j]);
+	for (int i = 0; i < 3; i++) {
+		decimal s = decimal_zero();
+		for (int j = 0; j < 4; j++)
+			assert_true(decimal_add(s, parts[4 * i + j], &s));
+		assert_memory_equal(&s, &totals[i], sizeof s);
+	}
+	/* against each exact share: |part × 365 − total × days| < 0.01 × 365 */
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 4; j++)
+			assert_true(magnitude(parts[4 * i + j].units * 365 - totals[i].units * days[j].units / 1000000000) <
+				    cent.units * 365);
+}
+
+static decimal_units gcd_of(decimal_units a, decimal_units b)
+{
+	while (b) {
+		decimal_units t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/* Decimal tables against exact fractions: rows of their own weights (as --prorate gives). */
+static void test_random_decimal_tables(void **state)
+{
+	(void)state;
+	static const char *const unit_text[] = { "0.01", "1", "100", "0.05" };
+	enum { R = 12, C = 6 };
+	decimal totals[R], w[R * C], parts[R * C], sums[C];
+	for (unsigned long k = 0; k < 2000; k++) {
+		size_t m = (size_t)random_upto(R - 1) + 1, n = (size_t)random_upto(C - 1) + 1;
+		decimal unit = number(unit_text[k % 4]);
+		for (size_t i = 0; i < m; i++) {
+			totals[i] = units((decimal_units)random_upto(100000000) * unit.units);
+			bool any = false;
+			for (size_t j = 0; j < n; j++) {
+				w[i * n + j] = decimal_from_int((int64_t)random_upto(k % 2 ? 31 : 3));
+				any |= w[i * n + j].units > 0;
+			}
+			if (!any)
+				w[i * n] = decimal_from_int(1);
+		}
+		if (!apportion_table(m, n, totals, w, unit, NULL, parts, sums))
+			fail_msg("case %lu: apportion_table refused a valid table", k);
+		/* exact: part × W_i against total × w_ij, in whole-number weights */
+		for (size_t i = 0; i < m; i++) {
+			decimal_units W = 0, sum = 0;
+			for (size_t j = 0; j < n; j++)
+				W += w[i * n + j].units / 1000000000;
+			for (size_t j = 0; j < n; j++) {
+				decimal_units wij = w[i * n + j].units / 1000000000;
+				sum += parts[i * n + j].units;
+				if (magnitude(parts[i * n + j].units * W - totals[i].units * wij) >= unit.units * W)
+					fail_msg("case %lu: part (%zu, %zu) is a unit or more from its share", k, i, j);
+				if (parts[i * n + j].units % unit.units != 0)
+					fail_msg("case %lu: part (%zu, %zu) is not a multiple of the unit", k, i, j);
+			}
+			if (sum != totals[i].units)
+				fail_msg("case %lu: row %zu does not add up", k, i);
+		}
+		/* columns, exactly: in units, over the rows' common multiple L of their weights'
+		 * sums (at most 186^12, so every product below fits in 128 bits) */
+		decimal_units L = 1, W[R];
+		for (size_t i = 0; i < m; i++) {
+			W[i] = 0;
+			for (size_t q = 0; q < n; q++)
+				W[i] += w[i * n + q].units / 1000000000;
+			L = L / gcd_of(L, W[i]) * W[i];
+		}
+		for (size_t j = 0; j < n; j++) {
+			decimal_units colsum = 0, exact = 0;
+			for (size_t i = 0; i < m; i++) {
+				exact += totals[i].units / unit.units * (w[i * n + j].units / 1000000000) * (L / W[i]);
+				colsum += parts[i * n + j].units;
+			}
+			if (colsum != sums[j].units)
+				fail_msg("case %lu: column sum %zu is not the sum of its parts", k, j);
+			if (magnitude(colsum / unit.units * L - exact) >= L)
+				fail_msg("case %lu: column %zu is a unit or more from its exact sum", k, j);
+		}
+	}
+}
+
+static void test_table_bad_arguments(void **state)
+{
+	(void)state;
+	decimal cent = number("0.01"), p[2];
+	decimal one[2] = { decimal_from_int(1), decimal_from_int(1) }, zeros[2] = { decimal_zero(), decimal_zero() };
+	decimal odd = number("0.005");
+	decimal_units num[2] = { 1, 0 }, cells[2];
+	assert_false(apportion_table(1, 2, &odd, one, cent, NULL, p, NULL));   /* not a multiple of the unit */
+	assert_false(apportion_table(1, 2, one, zeros, cent, NULL, p, NULL));  /* all weights 0 */
+	assert_false(apportion_table(0, 2, one, one, cent, NULL, p, NULL));    /* no rows */
+	assert_false(round_table(1, 2, num, 2, NULL, cells));                  /* a row that is not whole */
+	assert_false(round_table(1, 2, num, 0, NULL, cells));                  /* no denominator */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -302,6 +556,11 @@ int main(void)
 		cmocka_unit_test(test_nickels),
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_too_large_is_refused),
+		cmocka_unit_test(test_random_tables_add_up_both_ways),
+		cmocka_unit_test(test_infeasible_preference_is_let_go),
+		cmocka_unit_test(test_apportion_table_keeps_the_groups_parts),
+		cmocka_unit_test(test_random_decimal_tables),
+		cmocka_unit_test(test_table_bad_arguments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
