@@ -20,7 +20,7 @@
 
 #define NAME_MAX_BYTES 180 /* room for -N, the extension and the temporary suffix in 255 */
 
-static const char *const extension[F_COUNT] = { ".txt", ".md", ".html", ".json", ".csv" };
+static const char *const extension[F_COUNT] = { ".txt", ".md", ".html", ".json", ".csv", ".xlsx" };
 
 static bool keeps(uint32_t cp)
 {
