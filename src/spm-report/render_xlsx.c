@@ -32,6 +32,7 @@
 #include "diag.h"
 #include "utf8.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,6 +115,19 @@ static void check(struct xlsx *x, lxw_error e, const char *what)
 	}
 }
 
+/* The same, naming the cell ("sheet 'Payout lines' I2"). */
+static void check_cell(struct xlsx *x, lxw_error e, const struct xsheet *sh, lxw_row_t row, lxw_col_t col)
+{
+	if (e != LXW_NO_ERROR && x->err == LXW_NO_ERROR) {
+		char cell[32];
+		struct sbuf b = { 0 };
+		lxw_rowcol_to_cell(cell, row, col);
+		sb_printf(&b, "sheet '%s' cell %s", sh->name, cell);
+		x->err = e;
+		x->err_what = b.s;
+	}
+}
+
 static void discard_tmp(void *arg)
 {
 	struct xlsx *x = arg;
@@ -182,6 +196,8 @@ static void number_format(const struct cell *c, int places, const char *currency
 		break;
 	}
 	default:
+		if (c->unit == U_MONEY && places < 2)
+			places = 2; /* money always shows its cents */
 		if (places > 9)
 			places = 9;
 		if (places) {
@@ -383,9 +399,9 @@ static void write_number(struct xlsx *x, struct xsheet *sh, struct xcol *xc, lxw
 	lxw_format *f = format_for(x, fmt, bold);
 	double v = num_double(value);
 	if (formula)
-		check(x, worksheet_write_formula_num(sh->ws, row, col, formula, f, v), "a total");
+		check_cell(x, worksheet_write_formula_num(sh->ws, row, col, formula, f, v), sh, row, col);
 	else
-		check(x, worksheet_write_number(sh->ws, row, col, v, f), "a number");
+		check_cell(x, worksheet_write_number(sh->ws, row, col, v, f), sh, row, col);
 	char text[DECIMAL_BUFSIZE];
 	size_t w = num_text(value, text, sizeof text) + (size_t)value.places / 3 + 4;
 	w += (size_t)(decimal_sign(value.v) < 0) + (x->ro->currency ? strlen(x->ro->currency) + 1 : 0);
@@ -398,7 +414,7 @@ static void write_text(struct xlsx *x, struct xsheet *sh, struct xcol *xc, lxw_r
 {
 	size_t w;
 	char *t = cell_text(s, len, !x->ro->raw, &w);
-	check(x, worksheet_write_string(sh->ws, row, col, t, bold ? format_for(x, "", true) : NULL), "a text cell");
+	check_cell(x, worksheet_write_string(sh->ws, row, col, t, bold ? format_for(x, "", true) : NULL), sh, row, col);
 	free(t);
 	if (w + 2 > xc->width)
 		xc->width = w + 2;
@@ -470,7 +486,8 @@ static void write_part_row(struct xlsx *x, struct xsheet *sh, const struct xpart
 		} else if (c->text && c->len) {
 			write_text(x, sh, xc, row, (lxw_col_t)k, c->text, c->len, bold);
 		} else if (bold) {
-			check(x, worksheet_write_blank(sh->ws, row, (lxw_col_t)k, format_for(x, "", true)), "a cell");
+			check_cell(x, worksheet_write_blank(sh->ws, row, (lxw_col_t)k, format_for(x, "", true)), sh, row,
+				   (lxw_col_t)k);
 		}
 	}
 }
@@ -729,10 +746,15 @@ void render_xlsx(struct output *o, const struct doc *d, const struct render_opti
 
 	const char *dir = getenv("TMPDIR");
 	struct sbuf tmp = { 0 };
-	sb_printf(&tmp, "%s/spm-report-XXXXXX", dir && *dir ? dir : "/tmp");
+	dir = dir && *dir ? dir : "/tmp";
+	sb_printf(&tmp, "%s/spm-report-XXXXXX", dir);
 	int fd = mkstemp(tmp.s);
-	if (fd < 0)
-		diag_fatal(SPM_EXIT_USAGE, "%s: cannot create a temporary file: %s", tmp.s, strerror(errno));
+	if (fd < 0) {
+		int err = errno;
+		sb_free(&tmp);
+		diag_fatal(SPM_EXIT_USAGE, "%s: cannot create a temporary file for the workbook: %s", dir,
+			   strerror(err));
+	}
 	close(fd);
 	x.tmp_path = tmp.s;
 	diag_on_fatal(discard_tmp, &x);
@@ -757,8 +779,14 @@ void render_xlsx(struct output *o, const struct doc *d, const struct render_opti
 
 	lxw_error closed = workbook_close(x.wb); /* writes the file and frees the workbook */
 	check(&x, closed, "the file");
-	if (x.err != LXW_NO_ERROR)
-		diag_fatal(SPM_EXIT_USAGE, "%s: %s: %s", x.where, x.err_what, lxw_strerror(x.err));
+	if (x.err != LXW_NO_ERROR) {
+		const char *msg = lxw_strerror(x.err); /* "String exceeds ...": lowercase after the prefix */
+		size_t len = strlen(msg);
+		if (len && msg[len - 1] == '.')
+			len--;
+		diag_fatal(SPM_EXIT_USAGE, "%s: %s: %c%.*s", x.where, x.err_what, len ? tolower((unsigned char)msg[0]) : ' ',
+			   (int)(len ? len - 1 : 0), len ? msg + 1 : "");
+	}
 	copy_out(&x, o);
 	unlink(x.tmp_path);
 	diag_forget(&x);
