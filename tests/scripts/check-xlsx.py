@@ -57,8 +57,11 @@ def formula_sum(ws, values, text):
 
 def check(path):
     ok = True
-    wb = openpyxl.load_workbook(path)
-    cached = openpyxl.load_workbook(path, data_only=True)
+    # file objects: openpyxl judges a file name by its extension
+    with open(path, "rb") as f:
+        wb = openpyxl.load_workbook(f)
+    with open(path, "rb") as f:
+        cached = openpyxl.load_workbook(f, data_only=True)
     p = wb.properties
     print("workbook: title=%r created=%s" % (p.title, p.created.isoformat() if p.created else None))
     for ws in wb.worksheets:
