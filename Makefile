@@ -48,7 +48,7 @@ $(B)/libspm.a: $(LIB_OBJ)
 # A program is a small folder (src/spm-goal/*.c), built with the core library;
 # LDLIBS_<name> adds libraries (libm for statistics).
 LDLIBS_spm-score = -lm
-LDLIBS_spm-report = -lm
+LDLIBS_spm-report = -lm -lxlsxwriter
 define folder_program
 $$(BIN)/$(1): $$(wildcard src/$(1)/*.c) $$(wildcard src/$(1)/*.h) $$(B)/libspm.a $$(LIB_HDR)
 	@mkdir -p $$(@D)

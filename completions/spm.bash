@@ -20,7 +20,7 @@ _spm_opts_score='--cap --floor --missing --normalize --detail --roster --group -
 	--threads -o --output --reject -q --quiet -h --help -V --version'
 _spm_opts_report='-k --kind -f --format -o --output --split-dir --title --as-of --period
 	--owner --top --metric --roster --level --metrics --goals --catalog --self --tiers
-	--attention-below --workdays --fiscal-start --raw --color -h --help -V --version'
+	--attention-below --workdays --fiscal-start --raw --currency --color -h --help -V --version'
 _spm_opts_goal='-h --help -V --version'
 _spm_opts_goal_set='-f --file --weight --category --direction --metrics --fiscal-start
 	-q --quiet -h --help'
@@ -110,7 +110,7 @@ _spm_value() {
 	score:--rounding) _spm_words 'half-away half-even' "$cur" ;;
 	score:--group) _spm_words 'team manager region' "$cur" ;;
 	report:-k | report:--kind) _spm_words 'leaderboard progress scorecard team statement feedback review' "$cur" ;;
-	report:-f | report:--format) _spm_words 'text markdown html json csv' "$cur" ;;
+	report:-f | report:--format) _spm_words 'text markdown html json csv xlsx' "$cur" ;;
 	report:--color) _spm_words 'auto always never' "$cur" ;;
 	report:--split-dir) _spm_dirs "$cur" ;;
 	goal-set:--direction) _spm_words 'higher lower' "$cur" ;;
@@ -139,7 +139,7 @@ _spm_value() {
 		*:--threads | score:--cap | score:--floor | score:--tiers | score:--streak-tier | \
 		score:--plan-name | score:--incentive | score:--as-if-attainment | score:--as-if-actual | \
 		report:--title | report:--period | report:--owner | report:--top | report:--tiers | \
-		report:--attention-below | goal-set:--weight | goal-split:--season | goal-*:--round | \
+		report:--attention-below | report:--currency | goal-set:--weight | goal-split:--season | goal-*:--round | \
 		goal-allocate:--overassign | goal-check:--max-growth | weekly:-a | *:-w | *:--wait | \
 		close:--quarter)
 		COMPREPLY=()

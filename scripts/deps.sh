@@ -1,5 +1,6 @@
 #!/bin/sh
-# Checks the build dependencies (libcsv; cmocka, jq and python3 for tests) and installs the missing
+# Checks the build dependencies (libcsv; libxlsxwriter for spm-report -f xlsx; cmocka, jq, python3 and
+# python3-openpyxl for tests) and installs the missing
 # Debian packages when run as root, or prints the exact command to run.
 # Usage: deps.sh build|test
 set -u
@@ -9,11 +10,15 @@ have_header() {
 		${CC:-cc} -x c - -o /dev/null -c >/dev/null 2>&1
 }
 have_header csv.h || need="$need libcsv-dev"
+have_header xlsxwriter.h || need="$need libxlsxwriter-dev" # spm-report -f xlsx
 if [ "${1:-build}" = test ]; then
 	printf '#include <stdarg.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <setjmp.h>\n#include <cmocka.h>\nint main(void){return 0;}\n' |
 		${CC:-cc} -x c - -o /dev/null -c >/dev/null 2>&1 || need="$need libcmocka-dev"
 	command -v jq >/dev/null 2>&1 || need="$need jq" # the JSON reports are checked with jq
 	command -v python3 >/dev/null 2>&1 || need="$need python3" # payouts checked against exact fractions
+	# the workbooks are read back with openpyxl (tests/scripts/check-xlsx)
+	python3 -c 'import openpyxl' >/dev/null 2>&1 || /usr/bin/python3 -c 'import openpyxl' >/dev/null 2>&1 ||
+		need="$need python3-openpyxl"
 fi
 command -v "${CC:-cc}" >/dev/null 2>&1 || need="$need gcc"
 [ -z "$need" ] && exit 0

@@ -1,7 +1,7 @@
 /* spm-report: renders spm streams for people. It reads actuals, progress, scores and
  * payouts (each file recognised by its header), builds the kind of report asked for
- * (or the one the input calls for) and writes it as text, Markdown, HTML, JSON or CSV,
- * to standard output, a file, or one file per owner. */
+ * (or the one the input calls for) and writes it as text, Markdown, HTML, JSON, CSV or
+ * an xlsx workbook, to standard output, a file, or one file per owner. */
 #include "spm-report.h"
 
 #include "diag.h"
@@ -15,14 +15,14 @@
 
 const char *const kind_names[K_COUNT] = { "leaderboard", "progress", "scorecard", "team",
 					  "statement", "feedback", "review" };
-const char *const format_names[F_COUNT] = { "text", "markdown", "html", "json", "csv" };
+const char *const format_names[F_COUNT] = { "text", "markdown", "html", "json", "csv", "xlsx" };
 
 static noreturn void usage(void)
 {
 	printf("Usage: spm-report [-k KIND] [-f FORMAT] [OPTION]... [FILE]...\n"
 	       "Render spm streams for people: leaderboards, progress, scorecards, team summaries,\n"
-	       "payout statements, feedback and quarterly reviews, as text, Markdown, HTML, JSON\n"
-	       "or CSV. Each FILE is an actuals, progress, scores or payouts stream, recognised by\n"
+	       "payout statements, feedback and quarterly reviews, as text, Markdown, HTML, JSON,\n"
+	       "CSV or an xlsx workbook. Each FILE is an actuals, progress, scores or payouts stream, recognised by\n"
 	       "its header; streams may be given together (a review reads progress, scores and\n"
 	       "payouts). Without FILE, or when FILE is -, standard input is read.\n"
 	       "\n"
@@ -38,7 +38,8 @@ static noreturn void usage(void)
 	       "  review        the quarterly packet: attainment, payouts, trend, feedback, goals\n"
 	       "\n"
 	       "  -k, --kind KIND          one of the kinds above\n"
-	       "  -f, --format FORMAT      text (default), markdown, html, json or csv\n"
+	       "  -f, --format FORMAT      text (default), markdown, html, json, csv or xlsx (a\n"
+	       "                           workbook: never to a terminal, use -o FILE.xlsx)\n"
 	       "  -o, --output FILE        write to FILE atomically instead of standard output\n"
 	       "      --split-dir DIR      one file per owner (team: per group) in DIR, with safe\n"
 	       "                           names; the list 'owner file' goes to standard output\n"
@@ -61,8 +62,9 @@ static noreturn void usage(void)
 	       "      --attention-below F  team: a score under F needs attention (default 0.9)\n"
 	       "      --workdays           the progress days are working days (said so in words)\n"
 	       "      --fiscal-start M     fiscal year starts in month M (default: $SPM_FISCAL_START or 1)\n"
-	       "      --raw                csv: cells as they are (no ' before a formula such as\n"
-	       "                           =1+1, no escapes of controls or bidi characters)\n"
+	       "      --raw                csv, xlsx: cells as they are (no ' before a formula such\n"
+	       "                           as =1+1; csv: no escapes of controls or bidi characters)\n"
+	       "      --currency CODE      xlsx: money cells show this currency code (EUR, USD, ...)\n"
 	       "      --color WHEN         text colours: auto (when standard output is a terminal),\n"
 	       "                           always or never; NO_COLOR set in the environment: never\n"
 	       "  -h, --help               display this help and exit\n"
@@ -71,7 +73,8 @@ static noreturn void usage(void)
 	       "Exit status: 0 success, 1 bad data, 2 usage or I/O error.\n"
 	       "\n"
 	       "Example:\n"
-	       "  spm-report -k feedback --catalog courses.tsv --split-dir feedback progress.tsv scores.tsv\n");
+	       "  spm-report -k feedback --catalog courses.tsv --split-dir feedback progress.tsv scores.tsv\n"
+	       "  spm-report -k statement -f xlsx --currency EUR -o statements.xlsx payouts.tsv\n");
 	exit(SPM_EXIT_OK);
 }
 
@@ -104,7 +107,7 @@ static bool want_color(const char *when)
 static void parse_options(int argc, char **argv, struct report_options *o)
 {
 	enum { O_SPLIT = 256, O_TITLE, O_AS_OF, O_PERIOD, O_OWNER, O_TOP, O_METRIC, O_ROSTER, O_LEVEL, O_METRICS,
-	       O_GOALS, O_CATALOG, O_SELF, O_TIERS, O_ATTENTION, O_WORKDAYS, O_FISCAL, O_RAW, O_COLOR };
+	       O_GOALS, O_CATALOG, O_SELF, O_TIERS, O_ATTENTION, O_WORKDAYS, O_FISCAL, O_RAW, O_COLOR, O_CURRENCY };
 	static const struct option longopts[] = {
 		{ "kind", required_argument, NULL, 'k' },
 		{ "format", required_argument, NULL, 'f' },
@@ -127,6 +130,7 @@ static void parse_options(int argc, char **argv, struct report_options *o)
 		{ "workdays", no_argument, NULL, O_WORKDAYS },
 		{ "fiscal-start", required_argument, NULL, O_FISCAL },
 		{ "raw", no_argument, NULL, O_RAW },
+		{ "currency", required_argument, NULL, O_CURRENCY },
 		{ "color", required_argument, NULL, O_COLOR },
 		{ "colour", required_argument, NULL, O_COLOR },
 		{ "help", no_argument, NULL, 'h' },
@@ -149,7 +153,7 @@ static void parse_options(int argc, char **argv, struct report_options *o)
 			break;
 		case 'f':
 			if (!parse_name(optarg, format_names, F_COUNT, &v))
-				diag_usage("--format: expected text, markdown, html, json or csv (\"%s\")", optarg);
+				diag_usage("--format: expected text, markdown, html, json, csv or xlsx (\"%s\")", optarg);
 			o->format = (enum format)v;
 			break;
 		case 'o': o->output = optarg; break;
@@ -182,6 +186,11 @@ static void parse_options(int argc, char **argv, struct report_options *o)
 		case O_WORKDAYS: o->workdays = true; break;
 		case O_FISCAL: fiscal = optarg; break;
 		case O_RAW: o->raw = true; break;
+		case O_CURRENCY:
+			if (strlen(optarg) != 3 || strspn(optarg, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3)
+				diag_usage("--currency: expected a three-letter code such as EUR or USD (\"%s\")", optarg);
+			o->currency = optarg;
+			break;
 		case O_COLOR: color = optarg; break;
 		case 'h': usage();
 		case 'V': print_version();
@@ -197,6 +206,10 @@ static void parse_options(int argc, char **argv, struct report_options *o)
 		o->as_of = as_of_option(as_of);
 	}
 	o->color = want_color(color) && o->format == F_TEXT;
+	/* before standard input is read: a workbook is binary, never for a terminal */
+	if (o->format == F_XLSX && !o->split_dir && (!o->output || strcmp(o->output, "-") == 0) &&
+	    isatty(STDOUT_FILENO))
+		diag_usage("-f xlsx: standard output is a terminal; write the workbook with -o FILE.xlsx");
 	o->files = argv + optind;
 	o->nfiles = (size_t)(argc - optind);
 }
@@ -244,8 +257,10 @@ static void check_kind(const struct report_options *o, const struct data *d)
 			   o->kind == K_TEAM ? "scorecard" : "progress");
 	if (o->top && o->kind != K_LEADERBOARD)
 		diag_usage("--top is for -k leaderboard");
-	if (o->raw && o->format != F_CSV)
-		diag_usage("--raw is for -f csv");
+	if (o->raw && o->format != F_CSV && o->format != F_XLSX)
+		diag_usage("--raw is for -f csv and -f xlsx");
+	if (o->currency && o->format != F_XLSX)
+		diag_usage("--currency is for -f xlsx");
 	if (o->self && o->kind != K_FEEDBACK && o->kind != K_REVIEW)
 		diag_usage("--self is for -k feedback and -k review");
 	if (o->catalog && o->kind != K_FEEDBACK && o->kind != K_REVIEW)
@@ -345,7 +360,7 @@ int main(int argc, char **argv)
 		date_format(o.as_of, d.as_of);
 	build(&r, &d);
 
-	struct render_options ro = { o.format, o.raw, o.color };
+	struct render_options ro = { o.format, o.raw, o.color, o.currency };
 	if (o.split_dir) {
 		write_split(&d, r.names, o.split_dir, &ro, o.output);
 	} else {

@@ -16,6 +16,7 @@ void render(struct output *o, const struct doc *d, const struct render_options *
 	case F_HTML: render_html(o, d, which, n); break;
 	case F_JSON: render_json(o, d, which, n); break;
 	case F_CSV: render_csv(o, d, ro, which, n); break;
+	case F_XLSX: render_xlsx(o, d, ro, which, n); break;
 	case F_COUNT: break;
 	}
 }
@@ -28,7 +29,7 @@ bool column_shown(const struct column *c, enum format f)
 	if (c->type == COL_BAR)
 		return f == F_TEXT || f == F_HTML; /* Markdown tables have no charts */
 	if (c->type == COL_SPARK)
-		return f != F_CSV; /* a series does not fit a CSV cell */
+		return f != F_CSV && f != F_XLSX; /* a series does not fit a CSV or workbook cell */
 	return true;
 }
 

@@ -30,7 +30,7 @@
 
 #define NAME_MAX_BYTES 180 /* room for -N, the extension and the temporary name in 255 */
 
-static const char *const extension[F_COUNT] = { ".txt", ".md", ".html", ".json", ".csv" };
+static const char *const extension[F_COUNT] = { ".txt", ".md", ".html", ".json", ".csv", ".xlsx" };
 
 /* Characters that look like nothing, like a space, or like a / \ or . without being
  * one: a file name that holds them reads as another name, or as a path. */

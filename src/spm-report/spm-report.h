@@ -2,7 +2,7 @@
  * scores, payouts) are read into memory (data.c); a kind (leaderboard, progress,
  * scorecard, team, statement, feedback, review) turns them into a document of sections,
  * tables and sentences (doc.c, kind_*.c, feedback.c); a format writes the document as
- * text, Markdown, HTML, JSON or CSV (render_*.c); split.c writes one file per owner. */
+ * text, Markdown, HTML, JSON, CSV or an xlsx workbook (render_*.c); split.c writes one file per owner. */
 #ifndef SPM_REPORT_H
 #define SPM_REPORT_H
 
@@ -167,7 +167,7 @@ void self_free(struct self_sheet *s);
 /* ---- options and the run ---- */
 
 enum kind { K_LEADERBOARD, K_PROGRESS, K_SCORECARD, K_TEAM, K_STATEMENT, K_FEEDBACK, K_REVIEW, K_COUNT };
-enum format { F_TEXT, F_MARKDOWN, F_HTML, F_JSON, F_CSV, F_COUNT };
+enum format { F_TEXT, F_MARKDOWN, F_HTML, F_JSON, F_CSV, F_XLSX, F_COUNT };
 
 extern const char *const kind_names[K_COUNT];
 extern const char *const format_names[F_COUNT];
@@ -184,6 +184,7 @@ struct report_options {
 	long top;            /* 0: every row */
 	decimal attention;   /* a score under it needs attention */
 	bool workdays, raw, color;
+	const char *currency; /* --currency: xlsx money format */
 	int fiscal_start;
 	char **files;
 	size_t nfiles;
@@ -450,8 +451,9 @@ enum tone attainment_tone(struct num attainment);
 
 struct render_options {
 	enum format format;
-	bool raw;   /* CSV: no formula neutralisation */
+	bool raw;   /* CSV and xlsx: no formula neutralisation */
 	bool color; /* text: ANSI colours */
+	const char *currency; /* xlsx: the money cells' currency code (--currency), or NULL */
 };
 
 /* Writes the sections `which` (n of them) of the document, with its title and footer. */
@@ -463,6 +465,9 @@ void render_html(struct output *o, const struct doc *d, const size_t *which, siz
 void render_json(struct output *o, const struct doc *d, const size_t *which, size_t n);
 void render_csv(struct output *o, const struct doc *d, const struct render_options *ro, const size_t *which,
 		size_t n);
+/* A workbook (render_xlsx.c): refuses a terminal. */
+void render_xlsx(struct output *o, const struct doc *d, const struct render_options *ro, const size_t *which,
+		 size_t n);
 /* Whether a column shows in this format. */
 bool column_shown(const struct column *c, enum format f);
 /* The section's heading for people: its title fields joined with " — ". */

@@ -92,7 +92,7 @@ check_eq 'bash: spm-score --normalize' 'percentile zscore' "$(bcomp spm-score --
 check_eq 'bash: spm-score --by: metrics' 'avg_deal coverage cycle_days lost_deals pipeline win_rate won_deals won_revenue' \
 	"$(bcomp spm-score --by '')"
 check_eq 'bash: spm-report -k' 'feedback leaderboard progress review scorecard statement team' "$(bcomp spm-report -k '')"
-check_eq 'bash: spm-report --format' 'csv html json markdown text' "$(bcomp spm-report --format '')"
+check_eq 'bash: spm-report --format' 'csv html json markdown text xlsx' "$(bcomp spm-report --format '')"
 check_eq 'bash: spm-report --color' 'always auto never' "$(bcomp spm-report --color '')"
 check_eq 'bash: spm-report --split-dir: folders only' 'reports' "$(bcomp spm-report --split-dir '')"
 check_eq 'bash: spm-goal split --into' 'day half month quarter week' "$(bcomp spm-goal split --into '')"
@@ -163,7 +163,7 @@ if command -v zsh >/dev/null 2>&1; then
 	check_eq 'zsh: spm-score --by' 'spm-score --by |avg_deal coverage cycle_days lost_deals pipeline win_rate won_deals won_revenue' \
 		"$(zline 'spm-score --by ')"
 	check_eq 'zsh: spm-report -k' 'spm-report -k |feedback leaderboard progress review scorecard statement team' "$(zline 'spm-report -k ')"
-	check_eq 'zsh: spm-report --format=' 'spm-report --format=|csv html json markdown text' "$(zline 'spm-report --format=')"
+	check_eq 'zsh: spm-report --format=' 'spm-report --format=|csv html json markdown text xlsx' "$(zline 'spm-report --format=')"
 	check_eq 'zsh: spm-report --split-dir: folders' 'spm-report --split-dir reports/|reports' "$(zline 'spm-report --split-dir ')"
 	check_eq 'zsh: spm-goal split --into' 'spm-goal split --into |day half month quarter week' "$(zline 'spm-goal split --into ')"
 	check_eq 'zsh: spm-goal check --require' 'spm-goal check --require innovation |innovation' "$(zline 'spm-goal check --require in')"

@@ -40,6 +40,11 @@ void render_csv(struct output *o, const struct doc *d, const struct render_optio
 {
 	(void)o, (void)d, (void)ro, (void)which, (void)n;
 }
+void render_xlsx(struct output *o, const struct doc *d, const struct render_options *ro, const size_t *which,
+		 size_t n)
+{
+	(void)o, (void)d, (void)ro, (void)which, (void)n;
+}
 struct num num_none(void)
 {
 	struct num n = { { 0 }, 0, false };
