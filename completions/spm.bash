@@ -14,7 +14,7 @@ _spm_opts_track='--csv --tsv --map --rep --date --amount --stage --created --id 
 	--fiscal-start --roster --level --goals --as-of --workdays --holidays --all --reject-goals
 	--achieved --ahead --on-track -o --output --reject --threads --progress -q --quiet
 	-h --help -V --version'
-_spm_opts_score='--cap --floor --missing --normalize --detail --roster --group --by --tiers
+_spm_opts_score='--cap --floor --missing --normalize --basis --detail --roster --group --by --tiers
 	--streak-tier --prev --drivers --outcome --plan --plan-name --incentive --skip-unplanned
 	--rounding --no-draw --as-if-attainment --as-if-actual --metric --against --fiscal-start
 	--threads -o --output --reject -q --quiet -h --help -V --version'
@@ -107,6 +107,7 @@ _spm_value() {
 		;;
 	score:--missing) _spm_words 'skip floor' "$cur" ;;
 	score:--normalize) _spm_words 'zscore percentile' "$cur" ;;
+	score:--basis) _spm_words 'auto attainment pace' "$cur" ;;
 	score:--rounding) _spm_words 'half-away half-even' "$cur" ;;
 	score:--group) _spm_words 'team manager region' "$cur" ;;
 	report:-k | report:--kind) _spm_words 'leaderboard progress scorecard team statement feedback review' "$cur" ;;

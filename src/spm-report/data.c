@@ -478,7 +478,10 @@ static void find_detail_columns(struct reader *rd)
 		bool known = false;
 		for (int c = 0; c < C_COUNT; c++)
 			known |= rd->col[c] == (long)i;
-		if (known || !is_metric_name(h->name[i]))
+		/* spm-score's basis and level are not metrics (the group column after level is
+		 * read as the team: see data_read) */
+		if (known || !is_metric_name(h->name[i]) || strcmp(h->name[i], "basis") == 0 ||
+		    strcmp(h->name[i], "level") == 0)
 			continue;
 		rd->detail_col[rd->ndetail] = (long)i;
 		rd->detail_metric[rd->ndetail++] = name_id(&rd->d->names, h->name[i], strlen(h->name[i]));
@@ -514,6 +517,9 @@ void data_read(struct data *d, const char *path, int fiscal_start)
 			header_problem(file, message, h);
 		}
 	}
+	long level = stream == STREAM_SCORES ? header_find(h, "level") : -1;
+	if (level >= 0 && rd.col[C_TEAM] < 0 && (size_t)level + 1 < h->count)
+		rd.col[C_TEAM] = level + 1; /* spm-score --group: the group column, named after it, follows level */
 	if (stream == STREAM_SCORES) {
 		find_detail_columns(&rd);
 		if (rd.col[C_TEAM] >= 0)

@@ -9,6 +9,7 @@
 #include "metrics.h"
 #include "progress.h"
 #include "reject.h"
+#include "roster.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 
 const char *const progress_column_names[PC_COUNT] = {
 	"owner", "period", "metric", "attainment", "weight", "actual", "target", "direction", "status",
+	"pace", "days_left", "level",
 };
 
 /* Where a row was read. */
@@ -226,6 +228,16 @@ static int parse_status(const char *s, size_t len)
 	for (int st = STATUS_ACHIEVED; st < STATUS_COUNT; st++)
 		if (status_len[st] == len && memcmp(s, goal_status_name((enum goal_status)st), len) == 0)
 			return st;
+	if (len == 7 && memcmp(s, "no_data", 7) == 0)
+		return GOAL_STATUS_NO_DATA;
+	return -2;
+}
+
+static int parse_row_level(const char *s, size_t len)
+{
+	for (int l = 0; l < LEVEL_COUNT; l++)
+		if (strlen(level_names[l]) == len && memcmp(s, level_names[l], len) == 0)
+			return l;
 	return -2;
 }
 
@@ -388,6 +400,26 @@ static int progress_row(void *ctx, const struct row *row)
 			return bad_row(c, row, job->col[PC_STATUS],
 				       "not a status (achieved ahead on_track behind missed not_started no_data)");
 		g.status = (int8_t)st;
+	}
+
+	s = field(c, row, PC_PACE, &len);
+	if ((problem = optional_number(s, len, &g.pace, &has)))
+		return bad_row(c, row, job->col[PC_PACE], problem);
+	g.has_pace = has;
+	s = field(c, row, PC_DAYS_LEFT, &len);
+	decimal days;
+	if ((problem = optional_number(s, len, &days, &has)))
+		return bad_row(c, row, job->col[PC_DAYS_LEFT], problem);
+	if (has && decimal_sign(days) < 0)
+		return bad_row(c, row, job->col[PC_DAYS_LEFT], "negative days");
+	g.running = (int8_t)(has ? decimal_sign(days) > 0 : -1);
+	s = field(c, row, PC_LEVEL, &len);
+	g.level = -1;
+	if (len) {
+		int l = parse_row_level(s, len);
+		if (l < 0)
+			return bad_row(c, row, job->col[PC_LEVEL], "not a level (rep team manager region)");
+		g.level = (int8_t)l;
 	}
 
 	struct place here = { job->file, row->line };

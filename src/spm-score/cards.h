@@ -8,6 +8,7 @@
 #include "decimal.h"
 #include "output.h"
 #include "period.h"
+#include "progress.h"
 #include "table.h"
 
 #include <stdbool.h>
@@ -18,23 +19,30 @@
  * (a missing weight is 1, as in spm.7 and spm-report). */
 enum progress_column {
 	PC_OWNER, PC_PERIOD, PC_METRIC, PC_ATTAINMENT, PC_WEIGHT,
-	PC_ACTUAL, PC_TARGET, PC_DIRECTION, PC_STATUS, PC_COUNT
+	PC_ACTUAL, PC_TARGET, PC_DIRECTION, PC_STATUS, PC_PACE, PC_DAYS_LEFT, PC_LEVEL, PC_COUNT
 };
 #define PC_REQUIRED PC_WEIGHT
 
 extern const char *const progress_column_names[PC_COUNT];
+
+/* Status no_data (a goal that cannot be measured yet): read as any status, after the
+ * statuses of enum goal_status. */
+#define GOAL_STATUS_NO_DATA (STATUS_NOT_STARTED + 1)
 
 /* One progress row: a goal of an owner in a period. */
 struct goal_row {
 	decimal attainment; /* as read: direction lower arrives inverted by spm-track */
 	decimal weight;     /* 1 when the field is empty */
 	decimal actual, target;
+	decimal pace;       /* actual against what was expected by the as-of date */
 	uint64_t line;      /* where it was read, in files[file] */
 	uint32_t file;
 	uint32_t owner, period, metric; /* indexes into the set's lists */
 	uint32_t card;
-	int8_t status;      /* enum goal_status, or -1 when not given */
-	bool has_attainment : 1, has_actual : 1, has_target : 1;
+	int8_t status;      /* enum goal_status or GOAL_STATUS_NO_DATA, or -1 when not given */
+	int8_t running;     /* days_left: 1 some left, 0 none (the period is over), -1 not given */
+	int8_t level;       /* enum level from the column level, or -1 when not given */
+	bool has_attainment : 1, has_actual : 1, has_target : 1, has_pace : 1;
 	bool lower : 1;      /* direction lower */
 	bool normalized : 1; /* attainment computed by spm-score (--normalize), not read */
 };

@@ -33,7 +33,11 @@ static noreturn void usage(void)
 	       "      --normalize METHOD    zscore or percentile: score goals without a target\n"
 	       "                            from their actual, against the owners ranked with\n"
 	       "                            them\n"
-	       "      --detail              add one column per metric: the attainment counted\n"
+	       "      --basis BASIS         what a goal counts for: attainment, pace (actual\n"
+	       "                            against what was expected by the as-of date) or\n"
+	       "                            auto (default: pace while the period runs,\n"
+	       "                            attainment once it is over)\n"
+	       "      --detail              add one column per metric: the value counted\n"
 	       "\n"
 	       "Ranks, tiers and trends:\n"
 	       "      --roster FILE         roster (rep team manager region ...) for --group\n"
@@ -43,7 +47,8 @@ static noreturn void usage(void)
 	       "                            exceeds:1.0,meets:0.9,below:0.7,far_below:0)\n"
 	       "      --streak-tier NAME    streaks count periods in NAME or above (default\n"
 	       "                            exceeds, else the first tier)\n"
-	       "      --prev FILE           scores of earlier periods (an earlier run's output)\n"
+	       "      --prev FILE           earlier scores (last week's run, or the previous\n"
+	       "                            period's final run), compared on the same basis\n"
 	       "\n"
 	       "Drivers:\n"
 	       "      --drivers             write the drivers stream instead: how each metric's\n"
@@ -80,10 +85,12 @@ static noreturn void usage(void)
 	       "  -h, --help                display this help and exit\n"
 	       "  -V, --version             output version information and exit\n"
 	       "\n"
-	       "Output: TSV 'owner period score rank percentile tier', then 'team' with\n"
-	       "--group, then 'prev_score delta prev_rank streak' when there is a period\n"
-	       "before, then one column per metric with --detail; sorted by period, team,\n"
-	       "rank and owner. With --drivers: 'period metric n pearson spearman strength\n"
+	       "Output: TSV 'owner period score rank percentile tier basis', then 'level'\n"
+	       "(with --group or a level column in the input) and the --group column\n"
+	       "(named after it: team, region, ...),\n"
+	       "then 'prev_score delta prev_rank streak' when there is something to compare\n"
+	       "with, then one column per metric with --detail; sorted by period, level,\n"
+	       "group, rank and owner. With --drivers: 'period metric n pearson spearman strength\n"
 	       "top_mean bottom_mean ratio note'.\n"
 	       "Exit status: 0 success, 1 bad data, 2 usage or I/O error.\n"
 	       "\n"
@@ -97,7 +104,7 @@ enum {
 	OPT_CAP = 256, OPT_FLOOR, OPT_MISSING, OPT_NORMALIZE, OPT_DETAIL, OPT_ROSTER, OPT_GROUP, OPT_BY, OPT_TIERS,
 	OPT_STREAK_TIER, OPT_PREV, OPT_DRIVERS, OPT_OUTCOME, OPT_FISCAL, OPT_THREADS, OPT_REJECT,
 	OPT_PLAN, OPT_PLAN_NAME, OPT_INCENTIVE, OPT_SKIP_UNPLANNED, OPT_ROUNDING, OPT_NO_DRAW, OPT_AS_IF_ATTAINMENT,
-	OPT_AS_IF_ACTUAL, OPT_METRIC, OPT_AGAINST,
+	OPT_AS_IF_ACTUAL, OPT_METRIC, OPT_AGAINST, OPT_BASIS,
 };
 
 static const struct option long_options[] = {
@@ -106,6 +113,7 @@ static const struct option long_options[] = {
 	{ "missing", required_argument, NULL, OPT_MISSING },
 	{ "normalize", required_argument, NULL, OPT_NORMALIZE },
 	{ "detail", no_argument, NULL, OPT_DETAIL },
+	{ "basis", required_argument, NULL, OPT_BASIS },
 	{ "roster", required_argument, NULL, OPT_ROSTER },
 	{ "group", required_argument, NULL, OPT_GROUP },
 	{ "by", required_argument, NULL, OPT_BY },
@@ -253,6 +261,17 @@ static void parse_options(int argc, char **argv, struct score_options *o, int *f
 			else
 				diag_usage("--normalize: expected zscore or percentile (\"%s\")", optarg);
 			break;
+		case OPT_BASIS:
+			scoring = scoring ? scoring : "--basis";
+			if (strcmp(optarg, "auto") == 0)
+				o->basis = BASIS_AUTO;
+			else if (strcmp(optarg, "attainment") == 0)
+				o->basis = BASIS_ATTAINMENT;
+			else if (strcmp(optarg, "pace") == 0)
+				o->basis = BASIS_PACE;
+			else
+				diag_usage("--basis: expected attainment, pace or auto (\"%s\")", optarg);
+			break;
 		case OPT_DETAIL: o->detail = scores_only = true; scoring = scoring ? scoring : "--detail"; break;
 		case OPT_ROSTER: o->roster = optarg; break;
 		case OPT_GROUP: o->group = optarg; scoring = scoring ? scoring : "--group"; break;
@@ -315,6 +334,9 @@ static void parse_options(int argc, char **argv, struct score_options *o, int *f
 	}
 	o->fiscal_start = fiscal_start_option(fiscal);
 	check_payout_options(o, plan_only, scoring);
+	if (o->group && (!is_metric_name(o->group) || is_score_column(o->group)))
+		diag_usage("--group: the scores stream names a column after it, so it must be a lowercase name (letters, "
+			   "digits and _) other than %s's own columns (\"%s\")", diag_program(), o->group);
 	if (o->group && !o->roster)
 		diag_usage("--group needs --roster (the roster holds each rep's %s)", o->group);
 	if (o->roster && !o->group && !o->pay.plan)
@@ -387,6 +409,9 @@ static void print_summary(const struct scoring *sc)
 	if (sc->unmeasured_cards)
 		fprintf(stderr, "; %llu owner-period(s) with nothing measured have no score",
 			(unsigned long long)sc->unmeasured_cards);
+	if (sc->other_basis_cards)
+		fprintf(stderr, "; %llu owner-period(s) with an earlier score of another basis only: no change shown",
+			(unsigned long long)sc->other_basis_cards);
 	if (sc->not_started_cards)
 		fprintf(stderr, "; %llu owner-period(s) not started yet left out", (unsigned long long)sc->not_started_cards);
 	fputc('\n', stderr);

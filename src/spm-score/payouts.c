@@ -118,7 +118,7 @@ struct pay_run {
 	size_t nheld, held_cap;
 	struct text detail, whatif;
 	/* for the summary line */
-	uint64_t lines_written, cards_paid, unplanned_owners, not_started, no_attainment, as_if_cards, as_if_missing;
+	uint64_t lines_written, cards_paid, unplanned_owners, group_owners, not_started, no_attainment, as_if_cards, as_if_missing;
 	uint64_t adjustments, adjusted_cards, never_paid, left_alone;
 };
 
@@ -435,6 +435,13 @@ static void find_payees(struct pay_run *run)
 		struct payee *pe = &run->payee[owners[k]];
 		const struct roster_rep *rep = run->has_roster ? roster_find_rep(&run->roster, owner->name, owner->len) : NULL;
 		const char *name = po->plan_name ? po->plan_name : rep ? rep->field[run->col_plan] : NULL;
+		const bool groups[LEVEL_COUNT] = { false, true, true, true };
+		enum level level, other;
+		if (!rep && run->has_roster &&
+		    roster_level_of(&run->roster, owner->name, owner->len, groups, &level, &other) != NAME_UNKNOWN) {
+			run->group_owners++; /* a team, manager or region: payouts go to reps */
+			continue;
+		}
 		if (!name || !name[0]) {
 			unplanned(run, owner, rep);
 			continue;
@@ -973,6 +980,9 @@ static void print_summary(const struct pay_run *run)
 			(unsigned long long)run->cards_paid);
 	if (run->unplanned_owners)
 		fprintf(stderr, "; %llu owner(s) without a plan left out", (unsigned long long)run->unplanned_owners);
+	if (run->group_owners)
+		fprintf(stderr, "; %llu team, manager or region owner(s) left out (payouts go to reps)",
+			(unsigned long long)run->group_owners);
 	if (run->not_started)
 		fprintf(stderr, "; %llu owner-period(s) not started yet left out", (unsigned long long)run->not_started);
 	if (run->no_attainment)

@@ -154,7 +154,10 @@ void score_init(struct scoring *sc, const struct score_options *o, struct card_s
 		no_such_metric("--outcome", o->outcome);
 	sc->cs = xcalloc(set->ncards + 1, sizeof *sc->cs);
 	sc->owner_group = xcalloc(set->nowners + 1, sizeof *sc->owner_group);
+	sc->owner_level = xcalloc(set->nowners + 1, sizeof *sc->owner_level);
 	order_owners_and_periods(sc);
+	if (o->basis == BASIS_PACE && !set->has_column[PC_PACE])
+		diag_fatal(SPM_EXIT_DATA, "--basis pace: the input has no column 'pace' (spm-track --goals writes it)");
 }
 
 void score_free(struct scoring *sc)
@@ -162,7 +165,9 @@ void score_free(struct scoring *sc)
 	for (size_t i = 0; i < sc->ngroups; i++)
 		free(sc->group[i]);
 	free(sc->group);
+	free(sc->group_level);
 	free(sc->owner_group);
+	free(sc->owner_level);
 	free(sc->owner_order);
 	free(sc->period_order);
 	free(sc->order);
@@ -180,7 +185,7 @@ static noreturn void owner_problem(const struct card_set *set, const struct card
 }
 
 /* The group value of an owner that is not a rep but a team, manager or region of the
- * roster: the one its reps share. */
+ * roster: the one its reps share; NULL when the roster lists none of its reps. */
 static const char *group_of_group(const struct scoring *sc, const struct roster *r, long col,
 				  const struct card_owner *o)
 {
@@ -209,26 +214,122 @@ static const char *group_of_group(const struct scoring *sc, const struct roster 
 	return found;
 }
 
+/* Each owner's level from the input's column level: the same in every row of the owner. */
+static void levels_from_input(struct scoring *sc)
+{
+	const struct card_set *set = sc->set;
+	memset(sc->owner_level, -1, set->nowners + 1);
+	if (!set->has_column[PC_LEVEL])
+		return;
+	const struct goal_row **first = xcalloc(set->nowners + 1, sizeof *first);
+	for (size_t c = 0; c < set->ncards; c++) {
+		const struct card *card = &set->card[c];
+		for (uint32_t k = 0; k < card->count; k++) {
+			const struct goal_row *g = card->goal[k], *f = first[card->owner];
+			if (g->level < 0)
+				continue;
+			if (f && f->level != g->level) {
+				const struct goal_row *later =
+					g->file > f->file || (g->file == f->file && g->line > f->line) ? g : f;
+				const struct goal_row *earlier = later == g ? f : g;
+				char message[300];
+				snprintf(message, sizeof message, "the owner is a %s here and a %s at %s:%llu",
+					 level_names[later->level], level_names[earlier->level], set->file[earlier->file],
+					 (unsigned long long)earlier->line);
+				diag_at(set->file[later->file], later->line, "level", NULL, 0, message);
+				diag_exit(SPM_EXIT_DATA);
+			}
+			if (!f)
+				first[card->owner] = g;
+		}
+	}
+	for (size_t i = 0; i < set->nowners; i++)
+		if (first[i])
+			sc->owner_level[i] = first[i]->level;
+	free((void *)first);
+}
+
+/* The level of an owner of the input: the level column's word, else a rep of the roster,
+ * else the lowest level of the roster whose column holds the name; -1 if none. */
+static int owner_level_in(const struct roster *r, const struct card_owner *o, int given)
+{
+	if (given >= 0)
+		return given;
+	if (roster_find_rep(r, o->name, o->len))
+		return LEVEL_REP;
+	bool allowed[LEVEL_COUNT] = { false, true, true, true };
+	enum level found = LEVEL_REP, other;
+	return roster_level_of(r, o->name, o->len, allowed, &found, &other) == NAME_UNKNOWN ? -1 : (int)found;
+}
+
+struct level_group {
+	int8_t level;
+	const char *name;
+	size_t len;
+	uint32_t index;
+};
+
+static int compare_level_groups(const void *pa, const void *pb)
+{
+	const struct level_group *a = pa, *b = pb;
+	if (a->level != b->level)
+		return a->level < b->level ? -1 : 1;
+	return bytes_cmp(a->name, a->len, b->name, b->len);
+}
+
+/* The (level, group) of each owner, numbered in the order rows are sorted in. */
+static uint32_t add_group(struct scoring *sc, struct table *index, int level, const char *group)
+{
+	size_t len = strlen(group);
+	char *key = xcalloc(len + 2, 1);
+	key[0] = (char)(level + 2);
+	memcpy(key + 1, group, len);
+	bool created;
+	uint32_t *g = table_upsert(index, key, len + 1, &created);
+	free(key);
+	if (created) {
+		*g = (uint32_t)sc->ngroups;
+		sc->group = xreallocarray(sc->group, sc->ngroups + 1, sizeof *sc->group);
+		sc->group_level = xreallocarray(sc->group_level, sc->ngroups + 1, sizeof *sc->group_level);
+		sc->group[sc->ngroups] = xstrdup(group);
+		sc->group_level[sc->ngroups++] = (int8_t)level;
+	}
+	return *g;
+}
+
 void score_groups(struct scoring *sc)
 {
 	const struct score_options *o = sc->opt;
 	struct card_set *set = sc->set;
 	struct roster r;
 	char message[300];
-	if (!o->group)
-		return;
-	roster_load(&r, o->roster, LEVEL_COUNT);
-	long col = roster_column(&r, o->group);
-	if (col < 0) {
-		snprintf(message, sizeof message, "the roster has no column '%s' for --group", o->group);
-		diag_at(o->roster, 1, NULL, NULL, 0, message);
-		diag_exit(SPM_EXIT_DATA);
-	}
 	struct table *index = table_new(sizeof(uint32_t));
+	levels_from_input(sc);
+	sc->levels = o->group || set->has_column[PC_LEVEL];
+	long col = -1;
+	int group_level = -1; /* the level --group names, if it names one */
+	if (o->group) {
+		roster_load(&r, o->roster, LEVEL_COUNT);
+		col = roster_column(&r, o->group);
+		if (col < 0) {
+			snprintf(message, sizeof message, "the roster has no column '%s' for --group", o->group);
+			diag_at(o->roster, 1, NULL, NULL, 0, message);
+			diag_exit(SPM_EXIT_DATA);
+		}
+		for (int l = LEVEL_TEAM; l < LEVEL_COUNT; l++)
+			if (strcmp(o->group, level_names[l]) == 0)
+				group_level = l;
+	}
 	for (size_t i = 0; i < set->nowners; i++) {
 		const struct card_owner *owner = &set->owner[i];
-		const struct roster_rep *rep = roster_find_rep(&r, owner->name, owner->len);
-		const char *group;
+		const char *group = "";
+		if (!o->group) {
+			sc->owner_group[i] = add_group(sc, index, sc->owner_level[i], "");
+			continue;
+		}
+		int level = owner_level_in(&r, owner, sc->owner_level[i]);
+		sc->owner_level[i] = (int8_t)level;
+		const struct roster_rep *rep = level == LEVEL_REP ? roster_find_rep(&r, owner->name, owner->len) : NULL;
 		if (rep) {
 			group = rep->field[col];
 			if (!group[0]) {
@@ -237,33 +338,35 @@ void score_groups(struct scoring *sc)
 				diag_at(o->roster, rep->line, o->group, NULL, 0, message);
 				diag_exit(SPM_EXIT_DATA);
 			}
-		} else if (!(group = group_of_group(sc, &r, col, owner))) {
-			snprintf(message, sizeof message, "not in the roster, so it has no %s to be ranked in",
-				 o->group);
+		} else if (level <= LEVEL_REP) {
+			snprintf(message, sizeof message, "not in the roster, so it has no %s to be ranked in", o->group);
 			owner_problem(set, owner, message);
-		}
-		bool created;
-		uint32_t *g = table_upsert(index, group, strlen(group), &created);
-		if (created) {
-			*g = (uint32_t)sc->ngroups;
-			sc->group = xreallocarray(sc->group, sc->ngroups + 1, sizeof *sc->group);
-			sc->group[sc->ngroups++] = xstrdup(group);
-		}
-		sc->owner_group[i] = *g;
+		} else if (group_level < 0 || level < group_level) {
+			/* a group below the level asked for: ranked within the group its reps share */
+			const char *shared = group_of_group(sc, &r, col, owner);
+			group = shared ? shared : "";
+		} /* else a group at or above the level asked for: among all the groups of its level */
+		sc->owner_group[i] = add_group(sc, index, level, group);
 	}
-	/* group indexes in byte order of names: the scores stream sorts by them */
-	struct named *n = xcalloc(sc->ngroups + 1, sizeof *n);
+	/* ranking groups numbered by level, then in byte order of names: the scores stream
+	 * sorts by them */
+	struct level_group *n = xcalloc(sc->ngroups + 1, sizeof *n);
 	for (size_t i = 0; i < sc->ngroups; i++)
-		n[i] = (struct named){ sc->group[i], strlen(sc->group[i]), (uint32_t)i };
-	uint32_t *order = byte_order(n, sc->ngroups);
-	for (size_t i = 0; i < sc->ngroups; i++)
-		sc->group[order[n[i].index]] = (char *)n[i].name;
+		n[i] = (struct level_group){ sc->group_level[i], sc->group[i], strlen(sc->group[i]), (uint32_t)i };
+	qsort(n, sc->ngroups, sizeof *n, compare_level_groups);
+	uint32_t *order = xcalloc(sc->ngroups + 1, sizeof *order);
+	for (size_t i = 0; i < sc->ngroups; i++) {
+		order[n[i].index] = (uint32_t)i;
+		sc->group[i] = (char *)n[i].name;
+		sc->group_level[i] = n[i].level;
+	}
 	for (size_t i = 0; i < set->nowners; i++)
 		sc->owner_group[i] = order[sc->owner_group[i]];
 	free(order);
 	free(n);
 	table_free(index);
-	roster_free(&r);
+	if (o->group)
+		roster_free(&r);
 }
 
 /* ---- normalization: goals without a target ---- */
@@ -538,12 +641,63 @@ static void rank_cards(struct scoring *sc)
 	free(r);
 }
 
+/* ---- basis ---- */
+
+const char *const basis_names[3] = { "auto", "attainment", "pace" };
+
+/* Whether a card's period is not over at the as-of date: some days left (days_left), or
+ * without that column a status only a running period has (ahead, on_track, behind). */
+static bool card_running(const struct card *card)
+{
+	bool running = false, told = false;
+	for (uint32_t k = 0; k < card->count; k++) {
+		const struct goal_row *g = card->goal[k];
+		if (g->status == STATUS_NOT_STARTED)
+			continue;
+		if (g->running >= 0) {
+			told = true;
+			running |= g->running > 0;
+		}
+	}
+	for (uint32_t k = 0; !told && k < card->count; k++) {
+		int st = card->goal[k]->status;
+		running |= st == STATUS_AHEAD || st == STATUS_ON_TRACK || st == STATUS_BEHIND;
+	}
+	return running;
+}
+
+/* The basis of each card; a card scored on pace takes each goal's pace for its value (a
+ * goal scored by --normalize keeps the value it was given). */
+static void choose_bases(struct scoring *sc)
+{
+	const struct card_set *set = sc->set;
+	for (size_t c = 0; c < set->ncards; c++) {
+		const struct card *card = &set->card[c];
+		struct card_score *cs = &sc->cs[c];
+		cs->running = card_running(card);
+		if (sc->opt->basis == BASIS_AUTO)
+			cs->basis = cs->running && set->has_column[PC_PACE] ? BASIS_PACE : BASIS_ATTAINMENT;
+		else
+			cs->basis = (uint8_t)sc->opt->basis;
+		if (cs->basis != BASIS_PACE)
+			continue;
+		for (uint32_t k = 0; k < card->count; k++) {
+			struct goal_row *g = card->goal[k];
+			if (g->normalized)
+				continue;
+			g->attainment = g->pace;
+			g->has_attainment = g->has_pace;
+		}
+	}
+}
+
 void score_all(struct scoring *sc)
 {
 	struct score_goal *buf = NULL;
 	size_t cap = 0;
 	if (sc->opt->normalize != NORMALIZE_NONE)
 		normalize_goals(sc);
+	choose_bases(sc);
 	for (size_t c = 0; c < sc->set->ncards; c++)
 		score_card(sc, c, &buf, &cap);
 	free(buf);

@@ -15,6 +15,12 @@
 
 enum normalize { NORMALIZE_NONE, NORMALIZE_ZSCORE, NORMALIZE_PERCENTILE };
 
+/* What a goal's value is (--basis): its attainment, its pace (actual against what was
+ * expected by the as-of date), or pace while its period runs and attainment once it is over. */
+enum basis { BASIS_AUTO, BASIS_ATTAINMENT, BASIS_PACE };
+
+extern const char *const basis_names[3]; /* "auto", "attainment", "pace" */
+
 /* A --cap or --floor: for every metric (metric NULL), or for one. */
 struct limit {
 	const char *metric;
@@ -47,6 +53,7 @@ struct score_options {
 	size_t ncaps, nfloors;
 	enum missing_rule missing;
 	enum normalize normalize;
+	enum basis basis;
 	struct tier_list tiers;
 	long streak_tier; /* index into tiers */
 	bool detail, drivers, quiet;
@@ -71,8 +78,11 @@ struct card_score {
 	uint16_t percentile; /* hundredths: 6667 is 66.67 */
 	int16_t tier;        /* index into the tiers; -1: none */
 	uint8_t state;       /* enum card_state */
+	uint8_t basis;       /* BASIS_ATTAINMENT or BASIS_PACE: the basis the card was scored on */
+	bool running : 1;    /* its period is not over at the as-of date */
 	bool ranked : 1;     /* a score, or with --by that metric's attainment */
 	bool has_prev_score : 1, has_prev_rank : 1;
+	bool no_streak : 1;  /* an earlier snapshot of another basis only: the streak is not known */
 };
 
 struct scoring {
@@ -80,9 +90,14 @@ struct scoring {
 	struct card_set *set;
 	decimal *floor, *cap;  /* per metric */
 	struct card_score *cs; /* per card */
-	uint32_t *owner_group; /* per owner, with --group */
-	char **group;          /* in byte order: group indexes sort as names do */
+	uint32_t *owner_group; /* per owner: the peers it is ranked among (level, then group) */
+	char **group;          /* per ranking group: the --group value ("" for groups of owners
+				* ranked among all the owners of their level); indexes sort as
+				* (level, name) do */
+	int8_t *group_level;   /* per ranking group: its owners' enum level, -1 not known */
 	size_t ngroups;
+	int8_t *owner_level;   /* per owner: enum level, -1 not known (no roster, no level column) */
+	bool levels;           /* the level column is written */
 	uint32_t *owner_order;  /* per owner: its place in byte order of names */
 	uint32_t *period_order; /* per period: its place in byte order of labels */
 	size_t *order;         /* the cards written, in the order of the scores stream */
@@ -91,6 +106,7 @@ struct scoring {
 	bool trend;            /* the trend columns are written */
 	/* for the summary line */
 	uint64_t unmeasured_goals, normalized_goals, not_started_cards, unmeasured_cards;
+	uint64_t other_basis_cards; /* whose earlier snapshot is of another basis: no change */
 };
 
 /* score.c: groups, normalization, scores, tiers and ranks of every card. */
@@ -108,6 +124,11 @@ void score_trend(struct scoring *sc);
  * column after each metric. */
 void check_detail_columns(const struct scoring *sc);
 void write_scores(struct output *out, const struct scoring *sc);
+
+/* The fixed columns of the scores stream (the --group column and --detail's come besides). */
+#define SCORE_COLUMNS 12
+extern const char *const score_columns[SCORE_COLUMNS];
+bool is_score_column(const char *name);
 
 /* drivers.c: the drivers stream. */
 void write_drivers(struct output *out, const struct scoring *sc);

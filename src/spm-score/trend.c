@@ -1,6 +1,10 @@
-/* Trends: each card against the same owner's card of the period just before, taken from
- * the input (several periods of one grain) or from --prev (the scores an earlier run
- * wrote): prev_score, prev_rank, and the streak of consecutive periods in the streak tier. */
+/* Trends: each card against the same owner's previous snapshot of the same basis, so that
+ * a change compares like with like: for a period that is over, the card of the period just
+ * before scored on the same basis (from the input, or from --prev: the scores an earlier
+ * run wrote); for a period still running, the card of the same period in --prev (last
+ * week's run), or in the input the card of the period just before when it was running too
+ * (weekly snapshots). prev_score, prev_rank, and the streak of consecutive snapshots in the
+ * streak tier; empty when there is nothing of the same basis to compare with. */
 #include "spm-score.h"
 
 #include "diag.h"
@@ -10,14 +14,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum prev_column { PREV_OWNER, PREV_PERIOD, PREV_SCORE, PREV_RANK, PREV_STREAK, PREV_COUNT };
-static const char *const prev_column_names[PREV_COUNT] = { "owner", "period", "score", "rank", "streak" };
+enum prev_column { PREV_OWNER, PREV_PERIOD, PREV_SCORE, PREV_RANK, PREV_STREAK, PREV_BASIS, PREV_COUNT };
+static const char *const prev_column_names[PREV_COUNT] = { "owner", "period", "score", "rank", "streak", "basis" };
 
 /* One row of an earlier scores stream. */
 struct prev_row {
 	decimal score;
 	unsigned long rank, streak;
 	bool has_score, has_rank, has_streak;
+	uint8_t basis; /* BASIS_ATTAINMENT (also when the stream has no column basis) or BASIS_PACE */
 	uint64_t line;
 };
 
@@ -85,6 +90,14 @@ static int prev_row(void *ctx, const struct row *row)
 			return file_problem_at(&pr->problem, row, prev_column_names[c], row->field[i],
 					       c == PREV_RANK ? "not a rank (1, 2, ...)" : "not a whole number");
 	}
+	r.basis = BASIS_ATTAINMENT;
+	if (pr->col[PREV_BASIS] >= 0) {
+		const char *b = row->field[pr->col[PREV_BASIS]];
+		if (strcmp(b, "pace") == 0)
+			r.basis = BASIS_PACE;
+		else if (strcmp(b, "attainment") != 0)
+			return file_problem_at(&pr->problem, row, "basis", b, "not a basis (attainment or pace)");
+	}
 	size_t klen = prev_key(&pr->key, &pr->key_cap, p, owner, owner_len);
 	bool created;
 	struct prev_row *slot = table_upsert(pr->rows, pr->key, klen, &created);
@@ -111,7 +124,7 @@ static struct table *read_prev(const char *path, int fiscal_start)
 			snprintf(message, sizeof message, "the column '%s' appears twice in the header", prev_column_names[c]);
 		else if (pr.col[c] < 0 && c <= PREV_SCORE)
 			snprintf(message, sizeof message,
-				 "no column '%s' (--prev reads a scores stream: owner, period, score, and rank and streak if any)",
+				 "no column '%s' (--prev reads a scores stream: owner, period, score, and rank, streak and basis if any)",
 				 prev_column_names[c]);
 		else
 			continue;
@@ -178,8 +191,19 @@ static bool prev_from_file(struct scoring *sc, struct card_score *cs, const stru
 	return r->has_score || r->has_streak;
 }
 
+/* The row of --prev for owner o in period p, or NULL. */
+static const struct prev_row *prev_find(const struct table *prev, struct period p, const struct card_owner *o,
+					char **key, size_t *key_cap)
+{
+	size_t klen = prev_key(key, key_cap, p, o->name, o->len);
+	return table_find(prev, *key, klen);
+}
+
 /* prev_score, prev_rank and streak of one card; bc is the owner's card of the period
- * just before, if the input has it, its trend done already. */
+ * just before, if the input has it, its trend done already. The snapshot compared with is
+ * one of the same basis: for a period that is over, the period just before, over too (from
+ * the input, else a row of --prev); for a running period, the same period in --prev (an
+ * earlier run), else in the input the period just before when it was running too. */
 static void trend_card(struct scoring *sc, size_t c, const struct card *bc, const struct table *prev, char **key,
 		       size_t *key_cap)
 {
@@ -192,20 +216,33 @@ static void trend_card(struct scoring *sc, size_t c, const struct card *bc, cons
 	const struct card_score *bs = bc ? &sc->cs[bc - set->card] : NULL;
 	const unsigned long *prev_streak = NULL;
 	unsigned long from_file = 0, from_input;
-	if (bs && bs->state != CARD_NOT_STARTED) {
+	bool other_basis = false; /* there was an earlier snapshot, of another basis */
+	if (bs && bs->state == CARD_NOT_STARTED)
+		bs = NULL;
+	const struct card_owner *o = &set->owner[card->owner];
+	struct period p = set->period[card->period];
+	bool has_before = p.start > day_from_civil(1, 1, 1);
+	const struct prev_row *same = prev && cs->running ? prev_find(prev, p, o, key, key_cap) : NULL;
+	const struct prev_row *before = prev && !cs->running && has_before ? prev_find(prev, period_previous(p), o, key, key_cap)
+									   : NULL;
+	if (bs && bs->basis == cs->basis && bs->running == cs->running && !(same && same->basis == cs->basis)) {
 		cs->has_prev_score = bs->state == CARD_SCORED;
 		cs->prev_score = bs->score;
 		cs->has_prev_rank = bs->ranked;
 		cs->prev_rank = bs->rank;
 		from_input = bs->streak;
-		prev_streak = &from_input;
-	} else if (prev && set->period[card->period].start > day_from_civil(1, 1, 1)) {
-		const struct card_owner *o = &set->owner[card->owner];
-		size_t klen = prev_key(key, key_cap, period_previous(set->period[card->period]), o->name, o->len);
-		const struct prev_row *r = table_find(prev, *key, klen);
-		if (r && prev_from_file(sc, cs, r, &from_file))
+		prev_streak = bs->no_streak ? NULL : &from_input;
+	} else if (same && same->basis == cs->basis) {
+		if (prev_from_file(sc, cs, same, &from_file))
 			prev_streak = &from_file;
+	} else if (!bs && before && before->basis == cs->basis) {
+		if (prev_from_file(sc, cs, before, &from_file))
+			prev_streak = &from_file;
+	} else {
+		other_basis = bs || same || before;
 	}
+	sc->other_basis_cards += other_basis;
+	cs->no_streak = other_basis;
 	bool reached = cs->state == CARD_SCORED && decimal_cmp(cs->score, t->min) >= 0;
 	cs->streak = (uint32_t)streak_next(prev_streak, reached);
 }

@@ -1,34 +1,48 @@
-/* The scores stream: owner period score rank percentile tier, then team (with --group),
- * then prev_score delta prev_rank streak (when there is a trend), then one column per
- * metric (with --detail). Rows in byte order of period label, then team, then rank (the
- * unranked last), then owner: a leaderboard per period and team, read top down. */
+/* The scores stream: owner period score rank percentile tier basis, then level and the
+ * group column (named after --group: team, region, ...) when levels are known, then
+ * prev_score delta prev_rank streak (when there is a trend), then one column per metric
+ * (with --detail). Rows by period label, then level, then group, then rank (the unranked
+ * last), then owner: a leaderboard per period, level and group, read top down. */
 #include "spm-score.h"
 
 #include "diag.h"
+#include "roster.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const fixed_columns[] = {
-	"owner", "period", "score", "rank", "percentile", "tier", "team", "prev_score", "delta", "prev_rank", "streak",
+/* The columns of the scores stream, in order; the group column is named by --group. */
+const char *const score_columns[SCORE_COLUMNS] = {
+	"owner", "period", "score", "rank", "percentile", "tier", "basis", "level", "prev_score", "delta", "prev_rank", "streak",
 };
+
+bool is_score_column(const char *name)
+{
+	for (size_t k = 0; k < SCORE_COLUMNS; k++)
+		if (strcmp(name, score_columns[k]) == 0)
+			return true;
+	return false;
+}
 
 void check_detail_columns(const struct scoring *sc)
 {
 	for (size_t m = 0; sc->opt->detail && m < sc->set->nmetrics; m++)
-		for (size_t k = 0; k < sizeof fixed_columns / sizeof fixed_columns[0]; k++)
-			if (strcmp(sc->set->metric[m], fixed_columns[k]) == 0)
-				diag_fatal(SPM_EXIT_DATA,
-					   "--detail: the metric '%s' has the name of a column of the scores stream; rename it",
-					   sc->set->metric[m]);
+		if (is_score_column(sc->set->metric[m]) || (sc->opt->group && strcmp(sc->set->metric[m], sc->opt->group) == 0))
+			diag_fatal(SPM_EXIT_DATA,
+				   "--detail: the metric '%s' has the name of a column of the scores stream; rename it",
+				   sc->set->metric[m]);
 }
 
 static void write_header(struct output *out, const struct scoring *sc)
 {
-	output_str(out, "owner\tperiod\tscore\trank\tpercentile\ttier");
-	if (sc->opt->group)
-		output_str(out, "\tteam");
+	output_str(out, "owner\tperiod\tscore\trank\tpercentile\ttier\tbasis");
+	if (sc->levels)
+		output_str(out, "\tlevel");
+	if (sc->opt->group) {
+		output_tab(out);
+		output_str(out, sc->opt->group);
+	}
 	if (sc->trend)
 		output_str(out, "\tprev_score\tdelta\tprev_rank\tstreak");
 	if (!sc->opt->detail) {
@@ -110,7 +124,8 @@ static void write_trend(struct line *l, const struct card_score *cs)
 	if (cs->has_prev_rank)
 		line_count(l, cs->prev_rank);
 	line_tab(l);
-	line_count(l, cs->streak);
+	if (!cs->no_streak)
+		line_count(l, cs->streak);
 }
 
 /* One column per metric: what the goal counted for in the score, empty if nothing. */
@@ -152,10 +167,19 @@ static void write_line(struct output *out, const struct scoring *sc, const struc
 		const char *tier = sc->opt->tiers.tier[cs->tier].name;
 		line_field(&l, tier, strlen(tier));
 	}
-	if (sc->opt->group) {
-		const char *team = sc->group[sc->owner_group[card->owner]];
+	line_tab(&l);
+	const char *basis = basis_names[cs->basis];
+	line_add(&l, basis, strlen(basis));
+	if (sc->levels) {
+		int level = sc->owner_level[card->owner];
 		line_tab(&l);
-		line_field(&l, team, strlen(team));
+		if (level >= 0)
+			line_add(&l, level_names[level], strlen(level_names[level]));
+	}
+	if (sc->opt->group) {
+		const char *group = sc->group[sc->owner_group[card->owner]];
+		line_tab(&l);
+		line_field(&l, group, strlen(group));
 	}
 	if (sc->trend)
 		write_trend(&l, cs);

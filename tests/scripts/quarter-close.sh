@@ -195,6 +195,6 @@ check_eq 'close: 2027-Q1 revenue goals add up to 2027'"'"'s share (90 of 365 day
 	END { printf "%.2f %.2f %.2f\n", s["Enterprise East"] / 100, s["Enterprise EMEA"] / 100, s["Growth APAC"] / 100 }' \
 	"$Q/demo/roster.tsv" "$C4/goals-2027-Q1.tsv")"
 check_eq 'close: the scores compare with the Q3 close (--prev)' 'Felix Nowak 1.5316 1.7705 -0.2389' \
-	"$(awk -F '\t' '$1 == "Felix Nowak" { print $1 " " $3 " " $7 " " $8 }' "$C4/scores.tsv")"
+	"$(awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i } $1 == "Felix Nowak" { print $1 " " $3 " " $col["prev_score"] " " $col["delta"] }' "$C4/scores.tsv")"
 check_grep 'close: the review shows both quarters in the trend' '| 2026-Q3 | 177.05 % | exceeds | 1 | 5 | 5 |' "$C4/review/Felix_Nowak.md"
 check_grep 'close: ... and the change since the Q3 close' '- Your score is 153.16 %, 23.89 points down from 177.05 % in 2026-Q3.' "$C4/review/Felix_Nowak.md"

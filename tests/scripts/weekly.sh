@@ -80,30 +80,32 @@ check_eq 'weekly: the kept progress is spm-track'"'"'s, for 2026-Q3' '2026-Q3' \
 	"$(cut -f 2 "$reports/2026-08-15/progress.tsv" | sed 1d | sort -u)"
 check_eq 'weekly: one feedback file per rep and format' 16 "$(ls "$reports/2026-08-15/feedback" | wc -l | tr -d ' ')"
 
-# ---- week 2: the changes since week 1 ----
+# ---- week 2: the changes since week 1 (both weeks mid-quarter: scored on pace, compared
+#      pace with pace) ----
 "$weekly" --as-of 2026-08-22 "$conf" >"$W/w2.out" 2>"$W/w2.err"
 check_eq 'weekly: week 2 exits 0, silently' '0' "$?$(cat "$W/w2.out" "$W/w2.err")"
 s2="$reports/2026-08-22/summary.json"
 check_eq 'weekly: summary.json names the previous week' '2026-W34 2026-W33' "$(jq -r '"\(.week) \(.previous_week)"' "$s2")"
 # every owner's previous score is week 1's score, and the change is exact
-awk -F '\t' 'FNR == 1 { f++; next } f == 1 { s1[$1] = $3; next }
-	$2 == "2026-W34" { printf "%s\t%s\t%s\t%s\n", $1, ($1 in s1) ? s1[$1] : "none", $7, $8 }' \
+awk -F '\t' 'FNR == 1 { f++; for (i = 1; i <= NF; i++) col[$i] = i; next } f == 1 { s1[$1] = $3; next }
+	$2 == "2026-W34" { printf "%s\t%s\t%s\t%s\n", $1, ($1 in s1) ? s1[$1] : "none", $col["prev_score"], $col["delta"] }' \
 	"$reports/2026-08-15/weekly-scores.tsv" "$reports/2026-08-22/weekly-scores.tsv" >"$W/deltas.txt"
 check_eq 'weekly: week 2 scores every owner of week 1' 8 "$(wc -l <"$W/deltas.txt" | tr -d ' ')"
 check_eq 'weekly: prev_score is week 1'"'"'s score' '' "$(awk -F '\t' '$2 != $3' "$W/deltas.txt")"
-awk -F '\t' 'NR > 1 && $2 == "2026-W34" { print $1 "\t" $3 "\t" $7 "\t" $8 }' "$reports/2026-08-22/weekly-scores.tsv" |
+awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i }
+	NR > 1 && $2 == "2026-W34" { print $1 "\t" $3 "\t" $col["prev_score"] "\t" $col["delta"] }' "$reports/2026-08-22/weekly-scores.tsv" |
 	awk -F '\t' '{ s = $2; p = $3; gsub(/\./, "", s); gsub(/\./, "", p); d = s - p
 		t = sprintf("%.4f", d / 10000); if (t == "-0.0000") t = "0.0000"; if (t != $4) print $1 ": " $4 " is not " t }' >"$W/bad-deltas.txt"
 check_eq 'weekly: delta = score - prev_score, exactly' '' "$(cat "$W/bad-deltas.txt")"
-check_grep 'weekly: the leaderboard shows the change' '| 1 | Felix Nowak | 96.28 % | 100.00 | meets | +34.18 pts | 3 | 0 | ▁█ |' \
+check_grep 'weekly: the leaderboard shows the change' '| 1 | Felix Nowak | 153.50 % | 100.00 | exceeds | +43.58 pts | 2 | 2 | ▁█ |' \
 	"$reports/2026-08-22/leaderboard.md"
-check_grep 'weekly: the leaderboard recognises the most improved' 'Most improved: Felix Nowak, score up 34.18 points to 96.28 %.' \
+check_grep 'weekly: the leaderboard recognises the most improved' 'Most improved: Felix Nowak, score up 43.58 points to 153.50 %.' \
 	"$reports/2026-08-22/leaderboard.md"
 check_grep 'weekly: feedback compares with last week' \
-	'Your score is 96.28 %, 34.18 points up from 62.10 % in 2026-W33.' "$reports/2026-08-22/feedback/Felix_Nowak.md"
+	'Your score is 153.50 %, 43.58 points up from 109.92 % in 2026-W33.' "$reports/2026-08-22/feedback/Felix_Nowak.md"
 check_grep 'weekly: feedback compares each metric with last week' \
 	'Won revenue: 104.12 % this period against 93.45 % in 2026-W33 (10.67 points up).' "$reports/2026-08-22/feedback/Felix_Nowak.md"
-check_grep 'weekly: the HTML leaderboard too' '+34.18 pts' "$reports/2026-08-22/leaderboard.html"
+check_grep 'weekly: the HTML leaderboard too' '+43.58 pts' "$reports/2026-08-22/leaderboard.html"
 check_grep 'weekly: the self-assessment is matched to the week' 'You rated your won revenue 4 of 5' \
 	"$reports/2026-08-22/feedback/Felix_Nowak.md"
 check_eq 'weekly: two log lines' 2 "$(wc -l <"$reports/spm.log" | tr -d ' ')"
