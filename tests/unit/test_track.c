@@ -100,33 +100,33 @@ static void test_presets(void **unused)
 
 	opt.map = "salesforce";
 	build_mapping(&opt, &map);
-	assert_string_equal(map.column[COL_REP], "Opportunity Owner");
-	assert_string_equal(map.column[COL_DATE], "Close Date");
-	assert_string_equal(map.column[COL_STAGE], "Stage");
-	assert_string_equal(map.column[COL_ID], "Opportunity ID");
+	assert_string_equal(map.column[EXPORT_REP], "Opportunity Owner");
+	assert_string_equal(map.column[EXPORT_DATE], "Close Date");
+	assert_string_equal(map.column[EXPORT_STAGE], "Stage");
+	assert_string_equal(map.column[EXPORT_ID], "Opportunity ID");
 	free_mapping(&map);
 
 	opt.map = "hubspot";
 	build_mapping(&opt, &map);
-	assert_string_equal(map.column[COL_REP], "Deal owner");
-	assert_string_equal(map.column[COL_STAGE], "Deal Stage");
-	assert_string_equal(map.column[COL_CREATED], "Create Date");
+	assert_string_equal(map.column[EXPORT_REP], "Deal owner");
+	assert_string_equal(map.column[EXPORT_STAGE], "Deal Stage");
+	assert_string_equal(map.column[EXPORT_CREATED], "Create Date");
 	free_mapping(&map);
 
 	opt.map = "pipedrive";
-	opt.column[COL_AMOUNT] = "Weighted value"; /* a single override wins over the preset */
+	opt.column[EXPORT_AMOUNT] = "Weighted value"; /* a single override wins over the preset */
 	build_mapping(&opt, &map);
-	assert_string_equal(map.column[COL_DATE], "Deal - Close time");
-	assert_string_equal(map.column[COL_AMOUNT], "Weighted value");
-	assert_string_equal(map.column[COL_STAGE], "Deal - Status");
+	assert_string_equal(map.column[EXPORT_DATE], "Deal - Close time");
+	assert_string_equal(map.column[EXPORT_AMOUNT], "Weighted value");
+	assert_string_equal(map.column[EXPORT_STAGE], "Deal - Status");
 	free_mapping(&map);
 
 	/* no --map: the canonical names, unless overridden */
 	opt.map = NULL;
 	build_mapping(&opt, &map);
-	assert_string_equal(map.column[COL_REP], "rep");
-	assert_string_equal(map.column[COL_AMOUNT], "Weighted value");
-	assert_string_equal(map.column[COL_CREATED], "created");
+	assert_string_equal(map.column[EXPORT_REP], "rep");
+	assert_string_equal(map.column[EXPORT_AMOUNT], "Weighted value");
+	assert_string_equal(map.column[EXPORT_CREATED], "created");
 	free_mapping(&map);
 }
 
@@ -144,12 +144,12 @@ static void test_mapping_file(void **unused)
 	struct mapping map;
 	memset(&opt, 0, sizeof opt);
 	opt.map = path;
-	opt.column[COL_ID] = "Record";
+	opt.column[EXPORT_ID] = "Record";
 	build_mapping(&opt, &map);
-	assert_string_equal(map.column[COL_REP], "Sales Agent"); /* the last line wins */
-	assert_string_equal(map.column[COL_STAGE], "Deal Stage");
-	assert_string_equal(map.column[COL_DATE], "date");
-	assert_string_equal(map.column[COL_ID], "Record");
+	assert_string_equal(map.column[EXPORT_REP], "Sales Agent"); /* the last line wins */
+	assert_string_equal(map.column[EXPORT_STAGE], "Deal Stage");
+	assert_string_equal(map.column[EXPORT_DATE], "date");
+	assert_string_equal(map.column[EXPORT_ID], "Record");
 	free_mapping(&map);
 	unlink(path);
 }
@@ -210,8 +210,7 @@ static void actuals_init(struct actuals_fixture *f, enum grain grain)
 	f->job.kind = INPUT_ACTUALS;
 	f->job.header = &f->header;
 	f->job.file = "actuals.tsv";
-	f->job.col_num = 4;
-	f->job.col_den = 5;
+	bind_actuals(&f->job);
 	f->job.cal[0] = (struct calendar){ grain, 1 };
 	f->job.ncal = 1;
 	f->job.level[0] = LEVEL_REP;
