@@ -331,6 +331,39 @@ static void test_merge_actuals_of_chunks(void **unused)
 	actuals_free(&f);
 }
 
+/* Money actuals print every significant digit (at least two decimals), so that merging
+ * printed shards equals one run (issue 13): 60471.195 never becomes 60471.20 then 60471.19. */
+static void test_money_keeps_every_digit(void **unused)
+{
+	(void)unused;
+	struct actuals_fixture f;
+	struct out_row r;
+	actuals_init(&f, GRAIN_YEAR);
+	const struct metric *won = find_metric(&f.ms, "won_revenue");
+	char buf[NUMBER_BUFSIZE];
+	plain_value(won, dec("100122.8"), buf);
+	assert_string_equal(buf, "100122.80");
+	plain_value(won, dec("60471.195"), buf);
+	assert_string_equal(buf, "60471.195");
+	plain_value(find_metric(&f.ms, "won_deals"), dec("12"), buf);
+	assert_string_equal(buf, "12");
+	plain_value(NULL, dec("2.50"), buf); /* a metric this run does not define: exact */
+	assert_string_equal(buf, "2.5");
+
+	/* quarters of 4-decimal amounts regroup into the year without losing a digit */
+	assert_int_equal(feed(&f, "ana", "2026-Q1", "won_revenue", "60471.1925", "", ""), 0);
+	assert_int_equal(feed(&f, "ana", "2026-Q2", "won_revenue", "0.0025", "", ""), 0);
+	assert_string_equal(merged_value(&f, "ana", "2026", "won_revenue", &r), "60471.195");
+	assert_int_equal(feed(&f, "ana", "2026-Q3", "won_revenue", "0.005", "", ""), 0);
+	assert_string_equal(merged_value(&f, "ana", "2026", "won_revenue", &r), "60471.20");
+	/* a ratio's value is rounded, its parts are exact */
+	assert_int_equal(feed(&f, "ana", "2026-Q1", "avg_deal", "30235.60", "60471.1925", "2"), 0);
+	assert_string_equal(merged_value(&f, "ana", "2026", "avg_deal", &r), "30235.60");
+	assert_string_equal(r.numerator, "60471.1925");
+	assert_string_equal(r.denominator, "2");
+	actuals_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -342,6 +375,7 @@ int main(void)
 		cmocka_unit_test(test_regroup_months_into_quarter),
 		cmocka_unit_test(test_ratio_merges_exactly),
 		cmocka_unit_test(test_merge_actuals_of_chunks),
+		cmocka_unit_test(test_money_keeps_every_digit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
