@@ -69,7 +69,7 @@ void select_metrics(const struct track_options *opt, struct metric_set *ms, stru
 			if (c->all[i].builtin != M_COVERAGE)
 				select_metric(ms, &scap, &c->all[i]);
 	}
-	ms->needs[COL_REP] = ms->needs[COL_DATE] = true; /* even with no metric (an empty sheet) */
+	ms->needs[EXPORT_REP] = ms->needs[EXPORT_DATE] = true; /* even with no metric (an empty sheet) */
 	for (size_t i = 0; i < ms->nselected; i++) {
 		struct metric *m = ms->selected[i];
 		ms->any_ratio |= m->ratio;
@@ -77,12 +77,12 @@ void select_metrics(const struct track_options *opt, struct metric_set *ms, stru
 			m->slot = ms->ncustom++;
 			continue;
 		}
-		ms->needs[COL_STAGE] = true;
+		ms->needs[EXPORT_STAGE] = true;
 		if (m->builtin == M_WON_REVENUE || m->builtin == M_AVG_DEAL || m->builtin == M_PIPELINE ||
 		    m->builtin == M_COVERAGE)
-			ms->needs[COL_AMOUNT] = true;
+			ms->needs[EXPORT_AMOUNT] = true;
 		if (m->builtin == M_CYCLE_DAYS)
-			ms->needs[COL_CREATED] = true;
+			ms->needs[EXPORT_CREATED] = true;
 		if (m->builtin == M_COVERAGE)
 			ms->coverage = true;
 	}
@@ -120,7 +120,7 @@ int bad_row(struct chunk_state *cs, const struct row *row, long col, const char 
 			memcpy(p->value, row->field[col], p->value_len);
 		}
 	}
-	long id = cs->job->kind == INPUT_EXPORT ? cs->job->col[COL_ID] : -1;
+	long id = cs->job->kind == INPUT_EXPORT ? cs->job->col[EXPORT_ID] : -1;
 	if (id >= 0 && (size_t)id < row->count && row->len[id]) {
 		p->id_len = row->len[id] < sizeof p->id ? row->len[id] : sizeof p->id;
 		memcpy(p->id, row->field[id], p->id_len);

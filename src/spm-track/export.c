@@ -12,11 +12,11 @@
 
 /* ---- the columns of an export ---- */
 
-static const char *const column_names[COL_COUNT] = { "rep", "date", "amount", "stage", "created", "id" };
+static const char *const column_names[EXPORT_COLUMNS] = { "rep", "date", "amount", "stage", "created", "id" };
 
 struct preset {
 	const char *name;
-	const char *column[COL_COUNT];
+	const char *column[EXPORT_COLUMNS];
 };
 
 /* Header names as the CRMs write them in their standard exports. */
@@ -28,12 +28,12 @@ static const struct preset presets[] = {
 
 /* ---- column mapping ---- */
 
-static enum column column_by_name(const char *name)
+static enum export_column column_by_name(const char *name)
 {
-	for (int i = 0; i < COL_COUNT; i++)
+	for (int i = 0; i < EXPORT_COLUMNS; i++)
 		if (strcmp(column_names[i], name) == 0)
-			return (enum column)i;
-	return COL_COUNT;
+			return (enum export_column)i;
+	return EXPORT_COLUMNS;
 }
 
 struct mapping_reader {
@@ -49,8 +49,8 @@ static int mapping_row(void *ctx, const struct row *row)
 	if (row->count != 2)
 		return file_problem_at(&mr->problem, row, NULL, row->field[0],
 				       "expected 'canonical<TAB>source column'");
-	enum column c = column_by_name(row->field[0]);
-	if (c == COL_COUNT)
+	enum export_column c = column_by_name(row->field[0]);
+	if (c == EXPORT_COLUMNS)
 		return file_problem_at(&mr->problem, row, NULL, row->field[0],
 				       "unknown canonical column (expected rep, date, amount, stage, created or id)");
 	free(mr->map->column[c]);
@@ -71,24 +71,35 @@ static void load_mapping_file(const char *path, struct mapping *map)
 	read_side_file(src, path, mapping_row, &mr, &mr.problem);
 }
 
+static const struct preset *preset_named(const char *name)
+{
+	for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++)
+		if (strcmp(presets[i].name, name) == 0)
+			return &presets[i];
+	return NULL;
+}
+
+/* --map names a mapping file (not a preset): a path, with a / or a dot. */
+bool map_is_file(const char *map)
+{
+	return map && !preset_named(map) && (strchr(map, '/') || strchr(map, '.'));
+}
+
 void build_mapping(const struct track_options *opt, struct mapping *map)
 {
 	memset(map, 0, sizeof *map);
 	if (opt->map) {
-		const struct preset *preset = NULL;
-		for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++)
-			if (strcmp(presets[i].name, opt->map) == 0)
-				preset = &presets[i];
+		const struct preset *preset = preset_named(opt->map);
 		if (preset) {
-			for (int c = 0; c < COL_COUNT; c++)
+			for (int c = 0; c < EXPORT_COLUMNS; c++)
 				map->column[c] = xstrdup(preset->column[c]);
-		} else if (strchr(opt->map, '/') || strchr(opt->map, '.')) {
+		} else if (map_is_file(opt->map)) {
 			load_mapping_file(opt->map, map);
 		} else {
 			diag_usage("--map: expected salesforce, hubspot, pipedrive or a mapping file (\"%s\")", opt->map);
 		}
 	}
-	for (int c = 0; c < COL_COUNT; c++) {
+	for (int c = 0; c < EXPORT_COLUMNS; c++) {
 		if (opt->column[c]) {
 			free(map->column[c]);
 			map->column[c] = xstrdup(opt->column[c]);
@@ -100,7 +111,7 @@ void build_mapping(const struct track_options *opt, struct mapping *map)
 
 void free_mapping(struct mapping *map)
 {
-	for (int c = 0; c < COL_COUNT; c++)
+	for (int c = 0; c < EXPORT_COLUMNS; c++)
 		free(map->column[c]);
 }
 
@@ -255,62 +266,62 @@ int export_row(void *ctx, const struct row *row)
 	cs->tally.read++;
 	if (row->count != job->header->count)
 		return field_count_problem(cs, row);
-	if (find_owners(cs, row, col[COL_REP], owners, &nowners))
+	if (find_owners(cs, row, col[EXPORT_REP], owners, &nowners))
 		return reject_or_stop(cs, row);
 
-	if (ms->needs[COL_STAGE]) {
-		const char *stage = row->field[col[COL_STAGE]];
-		size_t len = row->len[col[COL_STAGE]];
+	if (ms->needs[EXPORT_STAGE]) {
+		const char *stage = row->field[col[EXPORT_STAGE]];
+		size_t len = row->len[col[EXPORT_STAGE]];
 		if (len == 0) {
-			bad_row(cs, row, col[COL_STAGE], "empty stage");
+			bad_row(cs, row, col[EXPORT_STAGE], "empty stage");
 			return reject_or_stop(cs, row);
 		}
 		d.state = deal_state_of(job, stage, len);
 	}
 
 	spm_day close;
-	if (row->len[col[COL_DATE]] == 0) {
-		if (ms->needs[COL_STAGE] && d.state == DEAL_OPEN) {
+	if (row->len[col[EXPORT_DATE]] == 0) {
+		if (ms->needs[EXPORT_STAGE] && d.state == DEAL_OPEN) {
 			cs->tally.used++;
 			cs->tally.open_undated++; /* an open deal with no close date: in no period */
 			return 0;
 		}
-		bad_row(cs, row, col[COL_DATE], d.state == DEAL_OPEN ? "empty date" : "closed deal without a close date");
+		bad_row(cs, row, col[EXPORT_DATE], d.state == DEAL_OPEN ? "empty date" : "closed deal without a close date");
 		return reject_or_stop(cs, row);
 	}
-	if (!parse_date(job->opt, row->field[col[COL_DATE]], row->len[col[COL_DATE]], &close)) {
-		bad_row(cs, row, col[COL_DATE], job->opt->date_format ? "not a date in the --date-format layout"
+	if (!parse_date(job->opt, row->field[col[EXPORT_DATE]], row->len[col[EXPORT_DATE]], &close)) {
+		bad_row(cs, row, col[EXPORT_DATE], job->opt->date_format ? "not a date in the --date-format layout"
 								      : "not a date (YYYY-MM-DD; see --date-format)");
 		return reject_or_stop(cs, row);
 	}
 
-	if (ms->needs[COL_AMOUNT] && d.state != DEAL_LOST) {
-		const char *a = row->field[col[COL_AMOUNT]];
-		size_t len = row->len[col[COL_AMOUNT]];
+	if (ms->needs[EXPORT_AMOUNT] && d.state != DEAL_LOST) {
+		const char *a = row->field[col[EXPORT_AMOUNT]];
+		size_t len = row->len[col[EXPORT_AMOUNT]];
 		enum decimal_status st = decimal_parse(a, len, job->opt->style, &d.amount);
 		if (st == DECIMAL_OK) {
 			d.has_amount = true;
 		} else if (!(st == DECIMAL_EMPTY && d.state == DEAL_OPEN)) {
-			bad_row(cs, row, col[COL_AMOUNT], st == DECIMAL_EMPTY ? "won deal without an amount"
+			bad_row(cs, row, col[EXPORT_AMOUNT], st == DECIMAL_EMPTY ? "won deal without an amount"
 									     : decimal_strerror(st));
 			return reject_or_stop(cs, row);
 		}
 	}
 
-	if (ms->needs[COL_CREATED] && d.state == DEAL_WON) {
+	if (ms->needs[EXPORT_CREATED] && d.state == DEAL_WON) {
 		spm_day created;
-		const char *c = row->field[col[COL_CREATED]];
-		size_t len = row->len[col[COL_CREATED]];
+		const char *c = row->field[col[EXPORT_CREATED]];
+		size_t len = row->len[col[EXPORT_CREATED]];
 		if (len == 0) {
-			bad_row(cs, row, col[COL_CREATED], "won deal without a created date");
+			bad_row(cs, row, col[EXPORT_CREATED], "won deal without a created date");
 			return reject_or_stop(cs, row);
 		}
 		if (!parse_date(job->opt, c, len, &created)) {
-			bad_row(cs, row, col[COL_CREATED], "not a date");
+			bad_row(cs, row, col[EXPORT_CREATED], "not a date");
 			return reject_or_stop(cs, row);
 		}
 		if (created > close) {
-			bad_row(cs, row, col[COL_CREATED], "created after the close date");
+			bad_row(cs, row, col[EXPORT_CREATED], "created after the close date");
 			return reject_or_stop(cs, row);
 		}
 		d.cycle = close - created;
@@ -329,7 +340,7 @@ int export_row(void *ctx, const struct row *row)
 	if (job->goals && close > job->opt->as_of) {
 		/* Not yet happened on the as-of date, except an open deal: its close date is a
 		 * forecast, and its amount is pipeline whatever the day. */
-		if (!(ms->needs[COL_STAGE] && d.state == DEAL_OPEN)) {
+		if (!(ms->needs[EXPORT_STAGE] && d.state == DEAL_OPEN)) {
 			cs->tally.used++;
 			cs->tally.after_as_of++;
 			return 0;
@@ -357,15 +368,17 @@ int export_row(void *ctx, const struct row *row)
 void resolve_export_columns(struct job *job, const struct mapping *map)
 {
 	const struct header *h = job->header;
-	for (int c = 0; c < COL_COUNT; c++) {
+	for (int c = 0; c < EXPORT_COLUMNS; c++) {
 		job->col[c] = -1;
-		if (!job->metrics->needs[c] && c != COL_ID)
+		if (!job->metrics->needs[c] && c != EXPORT_ID)
 			continue;
 		long i = header_find(h, map->column[c]);
 		if (i == -2)
 			diag_fatal(SPM_EXIT_DATA, "%s:1: column \"%s\" (%s) appears twice in the header",
 				   job->file, map->column[c], column_names[c]);
 		if (i < 0 && job->metrics->needs[c]) {
+			if (nearly_actuals(h))
+				bind_actuals(job); /* says which actuals column is missing or doubled */
 			char found[1024] = "";
 			for (size_t k = 0; k < h->count; k++) {
 				if (strlen(found) > sizeof found - 100) {
@@ -390,8 +403,8 @@ static long resolve_named_column(const struct job *job, const struct mapping *ma
 {
 	long i = header_find(job->header, name);
 	if (i < 0) {
-		enum column c = column_by_name(name);
-		if (c != COL_COUNT)
+		enum export_column c = column_by_name(name);
+		if (c != EXPORT_COLUMNS)
 			i = header_find(job->header, map->column[c]);
 	}
 	if (i < 0)
@@ -415,7 +428,7 @@ void resolve_custom_columns(struct job *job, const struct mapping *map)
 bool *wanted_columns(const struct job *job)
 {
 	bool *w = xcalloc(job->header->count + 1, sizeof *w);
-	for (int c = 0; c < COL_COUNT; c++)
+	for (int c = 0; c < EXPORT_COLUMNS; c++)
 		if (job->col[c] >= 0)
 			w[job->col[c]] = true;
 	for (size_t i = 0; i < job->metrics->nselected; i++) {

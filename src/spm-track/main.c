@@ -2,6 +2,7 @@
  * totals (chunk by chunk, on threads), then write actuals or progress. */
 #include "spm-track.h"
 
+#include "cli.h"
 #include "diag.h"
 #include "options.h"
 #include "reject.h"
@@ -87,12 +88,12 @@ static noreturn void usage(void)
 	exit(SPM_EXIT_OK);
 }
 
+/* spm-track's own options; the common ones are CLI_OPT_* (cli.h). */
 enum {
-	OPT_CSV = 256, OPT_TSV, OPT_MAP, OPT_REP, OPT_DATE, OPT_AMOUNT, OPT_STAGE, OPT_CREATED, OPT_ID,
-	OPT_WON, OPT_LOST, OPT_METRICS, OPT_METRICS_FILE, OPT_GRAIN, OPT_PERIOD, OPT_FROM, OPT_TO,
-	OPT_FISCAL, OPT_DATE_FORMAT, OPT_DECIMAL_COMMA, OPT_ROSTER, OPT_LEVEL, OPT_REJECT, OPT_THREADS,
-	OPT_GOALS, OPT_AS_OF, OPT_WORKDAYS, OPT_HOLIDAYS, OPT_ALL, OPT_REJECT_GOALS, OPT_ACHIEVED, OPT_AHEAD,
-	OPT_ON_TRACK, OPT_PROGRESS,
+	OPT_CSV = CLI_OPT_PROGRAM, OPT_TSV, OPT_MAP, OPT_REP, OPT_DATE, OPT_AMOUNT, OPT_STAGE, OPT_CREATED,
+	OPT_ID, OPT_WON, OPT_LOST, OPT_METRICS, OPT_GRAIN, OPT_PERIOD, OPT_FROM, OPT_TO, OPT_DATE_FORMAT,
+	OPT_DECIMAL_COMMA, OPT_LEVEL, OPT_GOALS, OPT_WORKDAYS, OPT_HOLIDAYS, OPT_ALL, OPT_REJECT_GOALS,
+	OPT_ACHIEVED, OPT_AHEAD, OPT_ON_TRACK, OPT_PROGRESS,
 };
 
 static const struct option long_options[] = {
@@ -108,20 +109,20 @@ static const struct option long_options[] = {
 	{ "won", required_argument, NULL, OPT_WON },
 	{ "lost", required_argument, NULL, OPT_LOST },
 	{ "metrics", required_argument, NULL, OPT_METRICS },
-	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
+	CLI_OPTION_METRICS_FILE,
 	{ "grain", required_argument, NULL, OPT_GRAIN },
 	{ "period", required_argument, NULL, OPT_PERIOD },
 	{ "from", required_argument, NULL, OPT_FROM },
 	{ "to", required_argument, NULL, OPT_TO },
-	{ "fiscal-start", required_argument, NULL, OPT_FISCAL },
+	CLI_OPTION_FISCAL_START,
 	{ "date-format", required_argument, NULL, OPT_DATE_FORMAT },
 	{ "decimal-comma", no_argument, NULL, OPT_DECIMAL_COMMA },
-	{ "roster", required_argument, NULL, OPT_ROSTER },
+	CLI_OPTION_ROSTER,
 	{ "level", required_argument, NULL, OPT_LEVEL },
-	{ "reject", required_argument, NULL, OPT_REJECT },
-	{ "threads", required_argument, NULL, OPT_THREADS },
+	CLI_OPTION_REJECT,
+	CLI_OPTION_THREADS,
 	{ "goals", required_argument, NULL, OPT_GOALS },
-	{ "as-of", required_argument, NULL, OPT_AS_OF },
+	CLI_OPTION_AS_OF,
 	{ "workdays", no_argument, NULL, OPT_WORKDAYS },
 	{ "holidays", required_argument, NULL, OPT_HOLIDAYS },
 	{ "all", no_argument, NULL, OPT_ALL },
@@ -129,11 +130,11 @@ static const struct option long_options[] = {
 	{ "achieved", required_argument, NULL, OPT_ACHIEVED },
 	{ "ahead", required_argument, NULL, OPT_AHEAD },
 	{ "on-track", required_argument, NULL, OPT_ON_TRACK },
-	{ "output", required_argument, NULL, 'o' },
+	CLI_OPTION_OUTPUT,
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
+	CLI_OPTION_QUIET,
+	CLI_OPTION_HELP,
+	CLI_OPTION_VERSION,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -150,29 +151,29 @@ static decimal threshold_option(const char *option, const char *arg)
 
 static int parse_options(int argc, char **argv, struct track_options *opt)
 {
-	const char *fiscal = NULL, *as_of = NULL;
+	struct cli_common cc = { 0 };
 	bool goal_only = false; /* an option that means nothing without --goals */
 	int c;
 	memset(opt, 0, sizeof *opt);
 	opt->grain = GRAIN_QUARTER;
 	opt->thresholds = default_thresholds();
-	opt->threads = online_cpus(8);
 	argv[0] = (char *)diag_program(); /* getopt's own messages name the program, not its path */
 	while ((c = getopt_long(argc, argv, "o:qhV", long_options, NULL)) != -1) {
+		if (cli_common_option(&cc, c, optarg, usage))
+			continue;
 		switch (c) {
 		case OPT_CSV: opt->format = FORMAT_CSV; break;
 		case OPT_TSV: opt->format = FORMAT_TSV; break;
 		case OPT_MAP: opt->map = optarg; break;
-		case OPT_REP: opt->column[COL_REP] = optarg; break;
-		case OPT_DATE: opt->column[COL_DATE] = optarg; break;
-		case OPT_AMOUNT: opt->column[COL_AMOUNT] = optarg; break;
-		case OPT_STAGE: opt->column[COL_STAGE] = optarg; break;
-		case OPT_CREATED: opt->column[COL_CREATED] = optarg; break;
-		case OPT_ID: opt->column[COL_ID] = optarg; break;
+		case OPT_REP: opt->column[EXPORT_REP] = optarg; break;
+		case OPT_DATE: opt->column[EXPORT_DATE] = optarg; break;
+		case OPT_AMOUNT: opt->column[EXPORT_AMOUNT] = optarg; break;
+		case OPT_STAGE: opt->column[EXPORT_STAGE] = optarg; break;
+		case OPT_CREATED: opt->column[EXPORT_CREATED] = optarg; break;
+		case OPT_ID: opt->column[EXPORT_ID] = optarg; break;
 		case OPT_WON: opt->won = optarg; break;
 		case OPT_LOST: opt->lost = optarg; break;
 		case OPT_METRICS: opt->metrics = optarg; break;
-		case OPT_METRICS_FILE: opt->metrics_file = optarg; break;
 		case OPT_GRAIN:
 			if (!grain_parse(optarg, &opt->grain))
 				diag_usage("--grain: expected year, half, quarter, month, week or day (\"%s\")", optarg);
@@ -181,23 +182,18 @@ static int parse_options(int argc, char **argv, struct track_options *opt)
 		case OPT_PERIOD: opt->period = optarg; break;
 		case OPT_FROM: opt->from = optarg; break;
 		case OPT_TO: opt->to = optarg; break;
-		case OPT_FISCAL: fiscal = optarg; break;
 		case OPT_DATE_FORMAT:
 			if (!date_format_is_usable(optarg))
 				diag_usage("--date-format: the layout must give a year, a month and a day (\"%s\")", optarg);
 			opt->date_format = optarg;
 			break;
 		case OPT_DECIMAL_COMMA: opt->style = DECIMAL_COMMA; break;
-		case OPT_ROSTER: opt->roster = optarg; break;
 		case OPT_LEVEL:
 			if (!parse_level(optarg, &opt->level))
 				diag_usage("--level: expected rep, team, manager or region (\"%s\")", optarg);
 			opt->level_set = true;
 			break;
-		case OPT_REJECT: opt->reject = optarg; break;
-		case OPT_THREADS: opt->threads = (size_t)number_option("--threads", optarg, 1, 64); break;
 		case OPT_GOALS: opt->goals = optarg; break;
-		case OPT_AS_OF: as_of = optarg; goal_only = true; break;
 		case OPT_WORKDAYS: opt->workdays = goal_only = true; break;
 		case OPT_HOLIDAYS: opt->holidays = optarg; goal_only = true; break;
 		case OPT_ALL: opt->all = goal_only = true; break;
@@ -205,17 +201,19 @@ static int parse_options(int argc, char **argv, struct track_options *opt)
 		case OPT_ACHIEVED: opt->thresholds.achieved = threshold_option("--achieved", optarg); goal_only = true; break;
 		case OPT_AHEAD: opt->thresholds.ahead = threshold_option("--ahead", optarg); goal_only = true; break;
 		case OPT_ON_TRACK: opt->thresholds.on_track = threshold_option("--on-track", optarg); goal_only = true; break;
-		case 'o': opt->output = optarg; break;
 		case OPT_PROGRESS: opt->progress = true; break;
-		case 'q': opt->quiet = true; break;
-		case 'h': usage();
-		case 'V': print_version();
-		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n", diag_program());
-			diag_exit(SPM_EXIT_USAGE);
+		default: cli_bad_option();
 		}
 	}
-	opt->fiscal_start = fiscal_start_option(fiscal);
+	opt->output = cc.output;
+	opt->reject = cc.reject;
+	opt->roster = cc.roster;
+	opt->metrics_file = cc.metrics_file;
+	opt->quiet = cc.quiet;
+	opt->threads = cc.threads ? cc.threads : online_cpus(8);
+	if (cc.as_of)
+		goal_only = true;
+	opt->fiscal_start = fiscal_start_option(cc.fiscal);
 	if (opt->level_set && !opt->roster)
 		diag_usage("--level needs --roster");
 	if (goal_only && !opt->goals)
@@ -225,7 +223,7 @@ static int parse_options(int argc, char **argv, struct track_options *opt)
 	if (decimal_cmp(opt->thresholds.on_track, opt->thresholds.ahead) > 0)
 		diag_usage("--on-track must not be above --ahead");
 	if (opt->goals)
-		opt->as_of = as_of_option(as_of);
+		opt->as_of = as_of_option(cc.as_of);
 	return optind;
 }
 
@@ -292,8 +290,7 @@ static void read_input(struct job *job, const struct mapping *map, const char *p
 		resolve_custom_columns(job, map);
 		wanted = wanted_columns(job);
 	} else {
-		job->col_num = header_find(job->header, "numerator");
-		job->col_den = header_find(job->header, "denominator");
+		bind_actuals(job);
 	}
 	/* Rejected rows are written in input order, so --reject reads with one thread. */
 	size_t threads = job->reject ? 1 : job->opt->threads;
@@ -382,34 +379,24 @@ static void print_summary(const struct tally *t)
 	fputc('\n', stderr);
 }
 
-static bool same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-	if (strcmp(a, b) == 0)
-		return true;
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino &&
-	       S_ISREG(sa.st_mode);
-}
-
-/* Writing over an input, or two outputs into one file, would destroy data: refuse
- * before reading anything. */
+/* Writing over an input, or two outputs into one file, would destroy data: every file
+ * the run reads and writes, checked before anything is read (cli.h, run_files). */
 static void check_output_paths(const struct track_options *opt, char **files, size_t nfiles)
 {
-	const char *outputs[3] = { opt->output, opt->reject, opt->reject_goals };
-	const char *names[3] = { "--output", "--reject", "--reject-goals" };
-	const char *side[4] = { opt->goals, opt->roster, opt->holidays, opt->metrics_file };
-	for (int k = 0; k < 3; k++) {
-		if (!outputs[k] || strcmp(outputs[k], "-") == 0)
-			continue;
-		for (size_t i = 0; i < nfiles + 4; i++) {
-			const char *in = i < nfiles ? files[i] : side[i - nfiles];
-			if (in && strcmp(in, "-") != 0 && same_file(in, outputs[k]))
-				diag_usage("%s %s is also an input", names[k], outputs[k]);
-		}
-		for (int j = 0; j < k; j++)
-			if (outputs[j] && strcmp(outputs[j], "-") != 0 && same_file(outputs[j], outputs[k]))
-				diag_usage("%s and %s name the same file (\"%s\")", names[j], names[k], outputs[k]);
-	}
+	struct run_files rf = { 0 };
+	for (size_t i = 0; i < nfiles; i++)
+		run_files_input(&rf, NULL, files[i]);
+	run_files_input(&rf, "--goals", opt->goals);
+	run_files_input(&rf, "--roster", opt->roster);
+	run_files_input(&rf, "--holidays", opt->holidays);
+	run_files_input(&rf, "--metrics-file", opt->metrics_file);
+	if (map_is_file(opt->map))
+		run_files_input(&rf, "--map", opt->map);
+	run_files_output(&rf, "-o", opt->output);
+	run_files_output(&rf, "--reject", opt->reject);
+	run_files_output(&rf, "--reject-goals", opt->reject_goals);
+	run_files_check(&rf);
+	run_files_free(&rf);
 }
 
 static char **stage_list(const char *given, const char *fallback, size_t *n)

@@ -39,7 +39,7 @@ static void add_actual(const struct actual_row *a, struct actual_totals *t, cons
 
 /* The period of calendar k that an actuals row counts in; nonzero if the row is bad. */
 static int actual_period(struct chunk_state *cs, const struct row *row, struct period p, size_t k,
-			 struct period *out, bool *skip)
+			 const char *metric, struct period *out, bool *skip)
 {
 	const struct job *job = cs->job;
 	*skip = false;
@@ -49,12 +49,13 @@ static int actual_period(struct chunk_state *cs, const struct row *row, struct p
 	struct period q = period_of(p.start, job->cal[k].grain, job->cal[k].fiscal_start);
 	if (period_end(p) > period_end(q) || p.start < q.start) {
 		/* a coarser or straddling period: fine unless a goal needs it at this grain */
-		if (job->goals && !goal_needs(job->goals, k, row->field[2])) {
+		if (job->goals && !goal_needs(job->goals, k, metric)) {
 			*skip = true;
 			return 0;
 		}
-		bad_row(cs, row, 1, job->goals ? "period does not fit in one period of a goal of this metric"
-					       : "period does not fit in one period of --grain");
+		bad_row(cs, row, stream_at(&job->actuals, COL_PERIOD),
+			job->goals ? "period does not fit in one period of a goal of this metric"
+				   : "period does not fit in one period of --grain");
 		return 1;
 	}
 	*out = q;
@@ -77,17 +78,22 @@ int actuals_row(void *ctx, const struct row *row)
 	cs->tally.read++;
 	if (row->count != job->header->count)
 		return field_count_problem(cs, row);
-	const char *metric = row->field[2];
-	if (find_owners(cs, row, 0, owners, &nowners))
+	const struct stream_binding *b = &job->actuals;
+	long col_period = stream_at(b, COL_PERIOD), col_metric = stream_at(b, COL_METRIC);
+	long col_value = stream_at(b, COL_VALUE);
+	long col_num = stream_at(b, COL_NUMERATOR), col_den = stream_at(b, COL_DENOMINATOR);
+	const char *metric = row->field[col_metric];
+	if (find_owners(cs, row, stream_at(b, COL_OWNER), owners, &nowners))
 		return reject_or_stop(cs, row);
 	struct period p;
-	if (!period_parse(row->field[1], row->len[1], job->opt->fiscal_start, &p)) {
-		bad_row(cs, row, 1, row->field[1][0] == 'F' ? "not a period label (FY labels need --fiscal-start)"
-							    : "not a period label");
+	if (!period_parse(row->field[col_period], row->len[col_period], job->opt->fiscal_start, &p)) {
+		bad_row(cs, row, col_period, row->field[col_period][0] == 'F'
+						     ? "not a period label (FY labels need --fiscal-start)"
+						     : "not a period label");
 		return reject_or_stop(cs, row);
 	}
-	if (!is_metric_name(metric) || strlen(metric) != row->len[2]) {
-		bad_row(cs, row, 2, "not a metric name");
+	if (!is_metric_name(metric) || strlen(metric) != row->len[col_metric]) {
+		bad_row(cs, row, col_metric, "not a metric name");
 		return reject_or_stop(cs, row);
 	}
 	if ((job->opt->metrics || job->goals) && !metric_is_read(job->metrics, metric)) {
@@ -96,19 +102,18 @@ int actuals_row(void *ctx, const struct row *row)
 	}
 	struct actual_row a = { decimal_zero(), decimal_zero(), decimal_zero(), false, false, NULL };
 	a.known = find_metric(job->metrics, metric);
-	enum decimal_status st = decimal_parse(row->field[3], row->len[3], DECIMAL_POINT, &a.value);
+	enum decimal_status st = decimal_parse(row->field[col_value], row->len[col_value], DECIMAL_POINT, &a.value);
 	a.has_value = st == DECIMAL_OK;
 	if (st != DECIMAL_OK && st != DECIMAL_EMPTY) {
-		bad_row(cs, row, 3, decimal_strerror(st));
+		bad_row(cs, row, col_value, decimal_strerror(st));
 		return reject_or_stop(cs, row);
 	}
-	if (job->col_num >= 0 && job->col_den >= 0 &&
-	    (row->len[job->col_num] || row->len[job->col_den])) {
+	if (col_num >= 0 && col_den >= 0 && (row->len[col_num] || row->len[col_den])) {
 		long bad = -1;
-		if ((st = decimal_parse(row->field[job->col_num], row->len[job->col_num], DECIMAL_POINT, &a.num)))
-			bad = job->col_num;
-		else if ((st = decimal_parse(row->field[job->col_den], row->len[job->col_den], DECIMAL_POINT, &a.den)))
-			bad = job->col_den;
+		if ((st = decimal_parse(row->field[col_num], row->len[col_num], DECIMAL_POINT, &a.num)))
+			bad = col_num;
+		else if ((st = decimal_parse(row->field[col_den], row->len[col_den], DECIMAL_POINT, &a.den)))
+			bad = col_den;
 		if (bad >= 0) {
 			bad_row(cs, row, bad, decimal_strerror(st));
 			return reject_or_stop(cs, row);
@@ -116,11 +121,11 @@ int actuals_row(void *ctx, const struct row *row)
 		a.has_parts = true;
 	}
 	if (a.known && a.known->ratio && !a.has_parts) {
-		bad_row(cs, row, 2, "a ratio needs its numerator and denominator to be merged");
+		bad_row(cs, row, col_metric, "a ratio needs its numerator and denominator to be merged");
 		return reject_or_stop(cs, row);
 	}
 	if (a.known && a.known->agg == AGG_DISTINCT) {
-		bad_row(cs, row, 2, "distinct counts cannot be merged from actuals");
+		bad_row(cs, row, col_metric, "distinct counts cannot be merged from actuals");
 		return reject_or_stop(cs, row);
 	}
 	/* pipeline is a forecast, as for open deals in an export: kept whatever its period */
@@ -136,7 +141,7 @@ int actuals_row(void *ctx, const struct row *row)
 	size_t counted = 0;
 	bool outside = false;
 	for (size_t k = 0; k < job->ncal; k++) {
-		if (actual_period(cs, row, p, k, &periods[k], &skip[k]))
+		if (actual_period(cs, row, p, k, metric, &periods[k], &skip[k]))
 			return reject_or_stop(cs, row);
 		if (skip[k])
 			continue;
@@ -147,7 +152,7 @@ int actuals_row(void *ctx, const struct row *row)
 				continue;
 			}
 			if (periods[k].start < job->range.lo || end > job->range.hi) {
-				bad_row(cs, row, 1, "period is only partly inside --from/--to/--period");
+				bad_row(cs, row, col_period, "period is only partly inside --from/--to/--period");
 				return reject_or_stop(cs, row);
 			}
 		}
@@ -157,7 +162,7 @@ int actuals_row(void *ctx, const struct row *row)
 						    metric, &key_len);
 			const struct actual_totals *t = table_find(cs->groups, key, key_len);
 			if (t && t->has_parts != a.has_parts) {
-				bad_row(cs, row, 2, "rows of this metric mix plain values and numerator/denominator");
+				bad_row(cs, row, col_metric, "rows of this metric mix plain values and numerator/denominator");
 				return reject_or_stop(cs, row);
 			}
 		}
@@ -205,8 +210,31 @@ void merge_actuals(const struct job *job, struct actual_totals *a, const struct 
 	a->has_value |= b->has_value;
 }
 
+/* An input is actuals when its header holds every required column of the actuals stream
+ * (spm.7 STREAMS); anything else is an export. */
 bool is_actuals_header(const struct header *h)
 {
-	return h->count >= 4 && strcmp(h->name[0], "owner") == 0 && strcmp(h->name[1], "period") == 0 &&
-	       strcmp(h->name[2], "metric") == 0 && strcmp(h->name[3], "value") == 0;
+	static const enum stream_id actuals[] = { STREAM_ACTUALS };
+	return stream_detect(h, actuals, 1) == STREAM_ACTUALS;
+}
+
+/* A header that names all but one of the actuals columns (or one of them twice) is
+ * a broken actuals stream rather than an export: its fault is best told as such. */
+bool nearly_actuals(const struct header *h)
+{
+	const struct stream_def *d = stream_def(STREAM_ACTUALS);
+	size_t required = 0, named = 0;
+	for (size_t i = 0; i < d->count; i++) {
+		if (!d->columns[i].required)
+			continue;
+		required++;
+		named += header_find(h, column_name(d->columns[i].column)) != -1;
+	}
+	return named + 1 >= required;
+}
+
+/* Where the actuals columns are in this file's header. */
+void bind_actuals(struct job *job)
+{
+	stream_bind(STREAM_ACTUALS, job->header, job->file, NULL, 0, &job->actuals);
 }

@@ -97,7 +97,7 @@ static int holiday_row(void *ctx, const struct row *row)
 		return file_problem_at(&hr->problem, row, NULL, NULL, "too few fields");
 	const char *text = row->field[hr->col];
 	if (!date_parse_iso(text, row->len[hr->col], &d))
-		return file_problem_at(&hr->problem, row, "date", text, "not a date (YYYY-MM-DD)");
+		return file_problem_at(&hr->problem, row, column_name(COL_DATE), text, "not a date (YYYY-MM-DD)");
 	xgrow((void **)&hr->day, &hr->cap, hr->n + 1, sizeof *hr->day);
 	hr->day[hr->n++] = d;
 	return 0;
@@ -113,11 +113,9 @@ static int compare_days(const void *a, const void *b)
 spm_day *load_holidays(const char *path, size_t *n)
 {
 	struct source *src = source_open(path, FORMAT_AUTO);
-	struct holiday_reader hr = { NULL, 0, 0, header_find(source_header(src), "date"), { 0 } };
-	if (hr.col < 0) {
-		diag_at(path, 1, NULL, NULL, 0, "a holidays file needs a column 'date'");
-		diag_exit(SPM_EXIT_DATA);
-	}
+	struct stream_binding b;
+	stream_bind(STREAM_HOLIDAYS, source_header(src), path, NULL, 0, &b);
+	struct holiday_reader hr = { NULL, 0, 0, stream_at(&b, COL_DATE), { 0 } };
 	read_side_file(src, path, holiday_row, &hr, &hr.problem);
 	qsort(hr.day, hr.n, sizeof *hr.day, compare_days);
 	size_t kept = 0;
@@ -231,26 +229,26 @@ static struct fraction actual_of(struct progress_job *pj, const struct progress_
 	return metric_actual(pj, r, r->metric);
 }
 
-/* Writes f with `places` decimals; with keep_exact, more when rounding would change it
- * (a target of 7.5 deals stays 7.5). places < 0: as exact as it is. Empty if undefined. */
-static void write_quantity(struct output *o, struct fraction f, int places, bool keep_exact)
+/* Writes f with `places` decimals (a ratio with 4: number_ratio). With m, the actual,
+ * target or gap of a plain metric (a sum, a count, a minimum): exact, as in actuals
+ * (plain_value: money keeps every significant digit), rounded only when it is not a
+ * decimal (a target of 7.5 deals stays 7.5). Empty if undefined. */
+static void write_quantity(struct output *o, struct fraction f, int places, const struct metric *m)
 {
-	char buf[DECIMAL_BUFSIZE];
+	char buf[NUMBER_BUFSIZE];
 	decimal d;
 	if (!fraction_defined(f))
 		return;
-	if (!fraction_round(f, places < 0 || keep_exact ? DECIMAL_PLACES : places, &d))
+	if (!fraction_round(f, m || places < 0 ? DECIMAL_PLACES : places, &d))
 		sum_overflow("progress");
-	if (places >= 0 && keep_exact && decimal_cmp(decimal_round(d, places, ROUND_HALF_AWAY), d) != 0)
-		places = -1;
-	decimal_format(d, places, buf, sizeof buf);
-	output_str(o, buf);
-}
-
-static void write_count(struct output *o, int64_t n)
-{
-	char buf[32];
-	snprintf(buf, sizeof buf, "%lld", (long long)n);
+	if (m)
+		plain_value(m, d, buf);
+	else if (places < 0)
+		number_exact(d, buf);
+	else if (places == RATIO_PLACES)
+		number_ratio(d, buf);
+	else
+		number_fixed(d, places, buf);
 	output_str(o, buf);
 }
 
@@ -269,13 +267,14 @@ static void write_progress_row(struct output *o, struct progress_job *pj, const 
 	output_tab(o);
 	output_str(o, m->name);
 	output_tab(o);
-	write_quantity(o, actual, m->places, false);
+	/* ratios are rounded to their places; sums, counts, minimums are exact decimals */
+	const struct metric *plain = m->ratio ? NULL : m;
+	write_quantity(o, actual, m->places, plain);
 	if (!g) {
 		output_str(o, "\t\t\t\t\t\t\t\t\t\t");
 	} else {
 		struct goal_measure gm = { actual, g->target, g->lower, m->cumulative, e };
 		struct progress p;
-		char weight[DECIMAL_BUFSIZE];
 		if (!progress_compute(&gm, &pj->job->opt->thresholds, &p))
 			sum_overflow(m->name);
 		if (reached && e.started) { /* coverage of a made number: unbounded, so achieved */
@@ -283,29 +282,28 @@ static void write_progress_row(struct output *o, struct progress_job *pj, const 
 			p.gap = fraction_of(decimal_zero());
 		}
 		output_tab(o);
-		write_quantity(o, fraction_of(g->target), m->places, true);
+		write_quantity(o, fraction_of(g->target), m->places, m);
 		output_tab(o);
-		write_quantity(o, p.attainment, 4, false);
+		write_quantity(o, p.attainment, RATIO_PLACES, NULL);
 		output_tab(o);
-		write_quantity(o, p.expected, quantity, false);
+		write_quantity(o, p.expected, quantity, NULL);
 		output_tab(o);
-		write_quantity(o, p.pace, 4, false);
+		write_quantity(o, p.pace, RATIO_PLACES, NULL);
 		output_tab(o);
-		write_quantity(o, p.projected, quantity, false);
+		write_quantity(o, p.projected, quantity, NULL);
 		output_tab(o);
-		write_quantity(o, p.gap, m->places, !m->ratio);
+		write_quantity(o, p.gap, m->places, plain);
 		output_tab(o);
 		output_str(o, goal_status_name(p.status));
 		output_tab(o);
-		decimal_format(g->weight, -1, weight, sizeof weight);
-		output_str(o, weight);
+		output_exact(o, g->weight);
 		output_tab(o);
-		output_str(o, g->lower ? "lower" : "higher");
+		output_str(o, goal_direction_name(g->lower ? DIRECTION_LOWER : DIRECTION_HIGHER));
 		output_tab(o);
 	}
-	write_count(o, e.done);
+	output_count(o, (uint64_t)e.done);
 	output_tab(o);
-	write_count(o, e.total - e.done);
+	output_count(o, (uint64_t)(e.total - e.done));
 	if (pj->job->roster) {
 		output_tab(o);
 		output_str(o, level_names[r->level]);
@@ -411,10 +409,14 @@ void emit_progress(struct output *o, const struct job *job, const struct chunk_s
 		add_actuals_without_goals(&pj, &refs, &n, &cap);
 	if (n)
 		qsort(refs, n, sizeof *refs, compare_progress);
-	output_str(o, "owner\tperiod\tmetric\tactual\ttarget\tattainment\texpected\tpace\tprojected\tgap\tstatus\t"
-		      "weight\tdirection\tdays_elapsed\tdays_left");
-	/* With a roster, owners may be reps or groups: each row says which. */
-	output_str(o, job->roster ? "\tlevel\n" : "\n");
+	/* With a roster, owners may be reps or groups: each row says which (level). */
+	static const enum column header[] = {
+		COL_OWNER, COL_PERIOD, COL_METRIC, COL_ACTUAL, COL_TARGET, COL_ATTAINMENT, COL_EXPECTED, COL_PACE,
+		COL_PROJECTED, COL_GAP, COL_STATUS, COL_WEIGHT, COL_DIRECTION, COL_DAYS_ELAPSED, COL_DAYS_LEFT,
+		COL_LEVEL,
+	};
+	size_t ncols = sizeof header / sizeof header[0];
+	stream_write_header(o, header, job->roster ? ncols : ncols - 1);
 	for (size_t i = 0; i < n; i++)
 		write_progress_row(o, &pj, &refs[i]);
 	free(refs);

@@ -14,10 +14,12 @@
 #include "input.h"
 #include "meter.h"
 #include "metrics.h"
+#include "number.h"
 #include "output.h"
 #include "period.h"
 #include "progress.h"
 #include "roster.h"
+#include "stream.h"
 #include "table.h"
 
 #include <stdbool.h>
@@ -30,7 +32,9 @@
 
 /* ---- the columns of an export ---- */
 
-enum column { COL_REP, COL_DATE, COL_AMOUNT, COL_STAGE, COL_CREATED, COL_ID, COL_COUNT };
+/* The canonical columns of an export (--map, --rep ...): not a stream of spm.7 but the
+ * CRM's own columns, found through the mapping. */
+enum export_column { EXPORT_REP, EXPORT_DATE, EXPORT_AMOUNT, EXPORT_STAGE, EXPORT_CREATED, EXPORT_ID, EXPORT_COLUMNS };
 
 /* ---- metrics ---- */
 
@@ -42,7 +46,7 @@ struct metric_set {
 	size_t ncustom;
 	bool any_ratio;
 	bool coverage;         /* coverage is selected: won_revenue and pipeline are needed */
-	bool needs[COL_COUNT]; /* columns the selected metrics read */
+	bool needs[EXPORT_COLUMNS]; /* columns the selected metrics read */
 };
 
 /* ---- options ---- */
@@ -50,7 +54,7 @@ struct metric_set {
 struct track_options {
 	enum input_format format;
 	const char *map;
-	const char *column[COL_COUNT];
+	const char *column[EXPORT_COLUMNS];
 	const char *won, *lost;
 	const char *metrics, *metrics_file;
 	enum grain grain;
@@ -105,8 +109,8 @@ struct job {
 	const char *file;
 	const struct header *header;
 	enum input_kind kind;
-	long col[COL_COUNT];      /* export columns, -1 if absent */
-	long col_num, col_den;    /* actuals: numerator/denominator columns, -1 if absent */
+	long col[EXPORT_COLUMNS]; /* export columns, -1 if absent */
+	struct stream_binding actuals; /* actuals input: where each column is */
 	struct output *reject;
 	/* Periods are counted in every calendar (grain and fiscal start) that a goal uses,
 	 * or in the one of --grain; owners at every level a goal names, or at --level. */
@@ -222,7 +226,7 @@ struct goal_plan {
 };
 
 struct mapping {
-	char *column[COL_COUNT];
+	char *column[EXPORT_COLUMNS];
 };
 
 /* What one deal row adds to each of its groups. */
@@ -248,9 +252,9 @@ struct out_row {
 	size_t owner_len;
 	char period[PERIOD_LABEL_SIZE];
 	const char *metric;
-	char value[DECIMAL_BUFSIZE];
-	char numerator[DECIMAL_BUFSIZE];
-	char denominator[DECIMAL_BUFSIZE];
+	char value[NUMBER_BUFSIZE];
+	char numerator[NUMBER_BUFSIZE];
+	char denominator[NUMBER_BUFSIZE];
 };
 
 /* A row of the progress output: a goal, or with --all an actual that has none. */
@@ -276,6 +280,7 @@ struct progress_job {
 /* ---- functions shared between the files ---- */
 
 /* export.c */
+bool map_is_file(const char *map);
 void build_mapping(const struct track_options *opt, struct mapping *map);
 void free_mapping(struct mapping *map);
 enum deal_state deal_state_of(const struct job *job, const char *stage, size_t len);
@@ -315,6 +320,8 @@ int actuals_row(void *ctx, const struct row *row);
 void merge_actuals(const struct job *job, struct actual_totals *a, const struct actual_totals *b,
 		bool created, const char *key);
 bool is_actuals_header(const struct header *h);
+bool nearly_actuals(const struct header *h);
+void bind_actuals(struct job *job);
 
 /* progress.c */
 bool goal_needs(const struct goal_plan *g, size_t cal, const char *metric);
@@ -329,6 +336,7 @@ void choose_goals(struct job *job, struct goal_plan *plan);
 void print_goal_summary(const struct goal_plan *g);
 
 /* write.c */
+size_t plain_value(const struct metric *m, decimal d, char buf[NUMBER_BUFSIZE]);
 void emit_actuals(struct output *o, const struct job *job, const struct chunk_state *all);
 
 #endif

@@ -9,18 +9,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* value = num ÷ den at the metric's decimals; empty when den is zero. */
+/* A plain value of metric m (a sum, a count, a minimum or maximum): money with every
+ * significant digit and at least two decimals, so that merging printed actuals loses
+ * nothing; counts whole; other values with at least the metric's decimals, exactly. */
+size_t plain_value(const struct metric *m, decimal d, char buf[NUMBER_BUFSIZE])
+{
+	if (m && (m->agg == AGG_COUNT || m->agg == AGG_DISTINCT))
+		return number_exact(d, buf); /* whole, whatever the unit says */
+	if (m && m->agg != AGG_AVG && m->places == MONEY_PLACES)
+		return number_money(d, buf);
+	return number_at_least(d, m && m->places > 0 ? m->places : 0, buf);
+}
+
+/* value = num ÷ den at the metric's decimals; empty when den is zero. The numerator and
+ * denominator are exact: merging adds them and divides once. */
 static void format_ratio(const struct metric *m, decimal num, decimal den, struct out_row *r)
 {
 	decimal q;
-	decimal_format(num, -1, r->numerator, sizeof r->numerator);
-	decimal_format(den, -1, r->denominator, sizeof r->denominator);
+	number_exact(num, r->numerator);
+	number_exact(den, r->denominator);
 	if (decimal_is_zero(den))
 		r->value[0] = '\0';
 	else if (!decimal_div(num, den, m->places, ROUND_HALF_AWAY, &q))
 		sum_overflow(m->name);
+	else if (m->places == RATIO_PLACES)
+		number_ratio(q, r->value);
 	else
-		decimal_format(q, m->places, r->value, sizeof r->value);
+		number_fixed(q, m->places, r->value);
 }
 
 static void fill_deal_metric(const struct metric *m, const struct deal_totals *t, struct out_row *r)
@@ -28,10 +43,10 @@ static void fill_deal_metric(const struct metric *m, const struct deal_totals *t
 	const struct custom_totals *ct = (const struct custom_totals *)(t + 1);
 	r->numerator[0] = r->denominator[0] = '\0';
 	switch (m->builtin) {
-	case M_WON_REVENUE: decimal_format(t->won_revenue, 2, r->value, sizeof r->value); return;
-	case M_PIPELINE: decimal_format(t->pipeline, 2, r->value, sizeof r->value); return;
-	case M_WON_DEALS: snprintf(r->value, sizeof r->value, "%lld", (long long)t->won_deals); return;
-	case M_LOST_DEALS: snprintf(r->value, sizeof r->value, "%lld", (long long)t->lost_deals); return;
+	case M_WON_REVENUE: number_money(t->won_revenue, r->value); return;
+	case M_PIPELINE: number_money(t->pipeline, r->value); return;
+	case M_WON_DEALS: number_count((uint64_t)t->won_deals, r->value); return;
+	case M_LOST_DEALS: number_count((uint64_t)t->lost_deals, r->value); return;
 	case M_WIN_RATE:
 		format_ratio(m, decimal_from_int(t->won_deals), decimal_from_int(t->won_deals + t->lost_deals), r);
 		return;
@@ -45,15 +60,15 @@ static void fill_deal_metric(const struct metric *m, const struct deal_totals *t
 	const struct custom_totals *c = &ct[m->slot];
 	switch (m->agg) {
 	case AGG_COUNT:
-	case AGG_DISTINCT: snprintf(r->value, sizeof r->value, "%lld", (long long)c->count); break;
-	case AGG_SUM: decimal_format(c->sum, m->places, r->value, sizeof r->value); break;
+	case AGG_DISTINCT: number_count((uint64_t)c->count, r->value); break;
+	case AGG_SUM: plain_value(m, c->sum, r->value); break;
 	case AGG_AVG: format_ratio(m, c->sum, decimal_from_int(c->count), r); break;
 	case AGG_MIN:
 	case AGG_MAX:
 		if (c->count == 0)
 			r->value[0] = '\0';
 		else
-			decimal_format(m->agg == AGG_MIN ? c->min : c->max, m->places, r->value, sizeof r->value);
+			plain_value(m, m->agg == AGG_MIN ? c->min : c->max, r->value);
 		break;
 	}
 }
@@ -129,7 +144,7 @@ static void fill_actual(const struct metric_set *ms, const struct actual_totals 
 		struct metric fallback = { .name = (char *)r->metric, .places = 4 };
 		format_ratio(m ? m : &fallback, t->numerator, t->denominator, r);
 	} else if (t->has_value) {
-		decimal_format(t->value, m ? m->places : -1, r->value, sizeof r->value);
+		plain_value(m, t->value, r->value);
 	}
 }
 
@@ -158,8 +173,9 @@ void emit_actuals(struct output *o, const struct job *job, const struct chunk_st
 	memcpy(metrics, ms->selected, ms->nselected * sizeof *metrics);
 	qsort(metrics, ms->nselected, sizeof *metrics, compare_metric_names);
 
-	output_str(o, parts ? "owner\tperiod\tmetric\tvalue\tnumerator\tdenominator\n"
-			    : "owner\tperiod\tmetric\tvalue\n");
+	static const enum column header[] = { COL_OWNER, COL_PERIOD, COL_METRIC, COL_VALUE, COL_NUMERATOR,
+					      COL_DENOMINATOR };
+	stream_write_header(o, header, parts ? 6 : 4);
 	for (size_t i = 0; i < n; i++) {
 		struct out_row r;
 		r.owner = refs[i].owner;

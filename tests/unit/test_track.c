@@ -100,33 +100,33 @@ static void test_presets(void **unused)
 
 	opt.map = "salesforce";
 	build_mapping(&opt, &map);
-	assert_string_equal(map.column[COL_REP], "Opportunity Owner");
-	assert_string_equal(map.column[COL_DATE], "Close Date");
-	assert_string_equal(map.column[COL_STAGE], "Stage");
-	assert_string_equal(map.column[COL_ID], "Opportunity ID");
+	assert_string_equal(map.column[EXPORT_REP], "Opportunity Owner");
+	assert_string_equal(map.column[EXPORT_DATE], "Close Date");
+	assert_string_equal(map.column[EXPORT_STAGE], "Stage");
+	assert_string_equal(map.column[EXPORT_ID], "Opportunity ID");
 	free_mapping(&map);
 
 	opt.map = "hubspot";
 	build_mapping(&opt, &map);
-	assert_string_equal(map.column[COL_REP], "Deal owner");
-	assert_string_equal(map.column[COL_STAGE], "Deal Stage");
-	assert_string_equal(map.column[COL_CREATED], "Create Date");
+	assert_string_equal(map.column[EXPORT_REP], "Deal owner");
+	assert_string_equal(map.column[EXPORT_STAGE], "Deal Stage");
+	assert_string_equal(map.column[EXPORT_CREATED], "Create Date");
 	free_mapping(&map);
 
 	opt.map = "pipedrive";
-	opt.column[COL_AMOUNT] = "Weighted value"; /* a single override wins over the preset */
+	opt.column[EXPORT_AMOUNT] = "Weighted value"; /* a single override wins over the preset */
 	build_mapping(&opt, &map);
-	assert_string_equal(map.column[COL_DATE], "Deal - Close time");
-	assert_string_equal(map.column[COL_AMOUNT], "Weighted value");
-	assert_string_equal(map.column[COL_STAGE], "Deal - Status");
+	assert_string_equal(map.column[EXPORT_DATE], "Deal - Close time");
+	assert_string_equal(map.column[EXPORT_AMOUNT], "Weighted value");
+	assert_string_equal(map.column[EXPORT_STAGE], "Deal - Status");
 	free_mapping(&map);
 
 	/* no --map: the canonical names, unless overridden */
 	opt.map = NULL;
 	build_mapping(&opt, &map);
-	assert_string_equal(map.column[COL_REP], "rep");
-	assert_string_equal(map.column[COL_AMOUNT], "Weighted value");
-	assert_string_equal(map.column[COL_CREATED], "created");
+	assert_string_equal(map.column[EXPORT_REP], "rep");
+	assert_string_equal(map.column[EXPORT_AMOUNT], "Weighted value");
+	assert_string_equal(map.column[EXPORT_CREATED], "created");
 	free_mapping(&map);
 }
 
@@ -144,12 +144,12 @@ static void test_mapping_file(void **unused)
 	struct mapping map;
 	memset(&opt, 0, sizeof opt);
 	opt.map = path;
-	opt.column[COL_ID] = "Record";
+	opt.column[EXPORT_ID] = "Record";
 	build_mapping(&opt, &map);
-	assert_string_equal(map.column[COL_REP], "Sales Agent"); /* the last line wins */
-	assert_string_equal(map.column[COL_STAGE], "Deal Stage");
-	assert_string_equal(map.column[COL_DATE], "date");
-	assert_string_equal(map.column[COL_ID], "Record");
+	assert_string_equal(map.column[EXPORT_REP], "Sales Agent"); /* the last line wins */
+	assert_string_equal(map.column[EXPORT_STAGE], "Deal Stage");
+	assert_string_equal(map.column[EXPORT_DATE], "date");
+	assert_string_equal(map.column[EXPORT_ID], "Record");
 	free_mapping(&map);
 	unlink(path);
 }
@@ -210,8 +210,7 @@ static void actuals_init(struct actuals_fixture *f, enum grain grain)
 	f->job.kind = INPUT_ACTUALS;
 	f->job.header = &f->header;
 	f->job.file = "actuals.tsv";
-	f->job.col_num = 4;
-	f->job.col_den = 5;
+	bind_actuals(&f->job);
 	f->job.cal[0] = (struct calendar){ grain, 1 };
 	f->job.ncal = 1;
 	f->job.level[0] = LEVEL_REP;
@@ -332,6 +331,39 @@ static void test_merge_actuals_of_chunks(void **unused)
 	actuals_free(&f);
 }
 
+/* Money actuals print every significant digit (at least two decimals), so that merging
+ * printed shards equals one run (issue 13): 60471.195 never becomes 60471.20 then 60471.19. */
+static void test_money_keeps_every_digit(void **unused)
+{
+	(void)unused;
+	struct actuals_fixture f;
+	struct out_row r;
+	actuals_init(&f, GRAIN_YEAR);
+	const struct metric *won = find_metric(&f.ms, "won_revenue");
+	char buf[NUMBER_BUFSIZE];
+	plain_value(won, dec("100122.8"), buf);
+	assert_string_equal(buf, "100122.80");
+	plain_value(won, dec("60471.195"), buf);
+	assert_string_equal(buf, "60471.195");
+	plain_value(find_metric(&f.ms, "won_deals"), dec("12"), buf);
+	assert_string_equal(buf, "12");
+	plain_value(NULL, dec("2.50"), buf); /* a metric this run does not define: exact */
+	assert_string_equal(buf, "2.5");
+
+	/* quarters of 4-decimal amounts regroup into the year without losing a digit */
+	assert_int_equal(feed(&f, "ana", "2026-Q1", "won_revenue", "60471.1925", "", ""), 0);
+	assert_int_equal(feed(&f, "ana", "2026-Q2", "won_revenue", "0.0025", "", ""), 0);
+	assert_string_equal(merged_value(&f, "ana", "2026", "won_revenue", &r), "60471.195");
+	assert_int_equal(feed(&f, "ana", "2026-Q3", "won_revenue", "0.005", "", ""), 0);
+	assert_string_equal(merged_value(&f, "ana", "2026", "won_revenue", &r), "60471.20");
+	/* a ratio's value is rounded, its parts are exact */
+	assert_int_equal(feed(&f, "ana", "2026-Q1", "avg_deal", "30235.60", "60471.1925", "2"), 0);
+	assert_string_equal(merged_value(&f, "ana", "2026", "avg_deal", &r), "30235.60");
+	assert_string_equal(r.numerator, "60471.1925");
+	assert_string_equal(r.denominator, "2");
+	actuals_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -343,6 +375,7 @@ int main(void)
 		cmocka_unit_test(test_regroup_months_into_quarter),
 		cmocka_unit_test(test_ratio_merges_exactly),
 		cmocka_unit_test(test_merge_actuals_of_chunks),
+		cmocka_unit_test(test_money_keeps_every_digit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
