@@ -322,6 +322,18 @@ static void test_outputs_never_over_inputs(void **state)
 	assert_int_equal(check_status(&twice), SPM_EXIT_USAGE);
 	run_files_free(&twice);
 
+	/* a link to a file not yet written: both outputs would land in it */
+	char dangle[256], target[256];
+	snprintf(dangle, sizeof dangle, "%s/dangle.tsv", dir);
+	snprintf(target, sizeof target, "%s/later.tsv", dir);
+	assert_int_equal(symlink("later.tsv", dangle), 0);
+	struct run_files linked = { 0 };
+	run_files_output(&linked, "-o", target);
+	run_files_output(&linked, "--reject", dangle);
+	assert_int_equal(check_status(&linked), SPM_EXIT_USAGE);
+	run_files_free(&linked);
+	unlink(dangle);
+
 	unlink(in);
 	unlink(hard);
 	unlink(sym);
