@@ -7,7 +7,9 @@
 
 I="$work/install"
 root="$I/root"
-make_quiet() { ${MAKE:-make} --no-print-directory -s -C "$top" "$@" BIN="$bindir"; }
+# The jobserver of a parallel make (make -j check) is not ours: a make started here
+# without it would warn on stderr, which the checks read.
+make_quiet() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL ${MAKE:-make} --no-print-directory -s -C "$top" "$@" BIN="$bindir"; }
 make_quiet install DESTDIR="$root" PREFIX=/usr >"$I/install.out" 2>&1
 check_eq 'install: make install DESTDIR=... PREFIX=/usr' '0' "$?$(grep -v '^for p in\|^install \|^	' "$I/install.out")"
 u="$root/usr"
