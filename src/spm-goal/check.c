@@ -166,6 +166,8 @@ static int parse_check_options(int argc, char **argv, struct check_options *o)
 	o->quiet = cc.quiet;
 	if (o->nrequire && !o->roster)
 		diag_usage("--require needs --roster (coverage is counted over the roster's reps)");
+	if (o->output && !o->roster)
+		diag_usage("-o needs --roster (the coverage of categories is what check writes)");
 	if (o->level_set && !o->roster)
 		diag_usage("--level needs --roster (the level each owner is named at)");
 	o->fiscal_start = fiscal_start_option(cc.fiscal);
