@@ -22,18 +22,20 @@ _spm_opts_report='-k --kind -f --format -o --output --split-dir --title --as-of 
 	--owner --top --metric --roster --level --metrics --goals --catalog --self --tiers
 	--attention-below --workdays --fiscal-start --raw --currency --color -h --help -V --version'
 _spm_opts_goal='-h --help -V --version'
-_spm_opts_goal_set='-f --file --weight --category --direction --metrics --fiscal-start
-	-q --quiet -h --help'
-_spm_opts_goal_split='--into --season --round --roster --fiscal-start --metrics -o --output
-	-q --quiet -h --help'
+_spm_opts_goal_set='--file --weight --category --direction --metrics-file --fiscal-start
+	--csv --tsv -q --quiet -h --help -V --version'
+_spm_opts_goal_split='--into --season --round --roster --fiscal-start --metrics-file --csv --tsv
+	-o --output -q --quiet -h --help -V --version'
 _spm_opts_goal_allocate='--roster --by --overassign --prorate --round --level --replace
-	--fiscal-start --metrics -o --output -q --quiet -h --help'
-_spm_opts_goal_rollup='--roster --level --grain --metrics --fiscal-start -o --output
-	-q --quiet -h --help'
-_spm_opts_goal_check='--roster --metrics --history --max-growth --require --categories
-	--as-of --fiscal-start -q --quiet -h --help'
-_spm_opts_goal_diff='--fiscal-start -o --output -q --quiet -h --help'
-_spm_opts_goal_periods='--into --fiscal-start -o --output -h --help'
+	--fiscal-start --metrics-file --csv --tsv -o --output -q --quiet -h --help -V --version'
+_spm_opts_goal_rollup='--roster --level --grain --metrics-file --fiscal-start --csv --tsv
+	-o --output -q --quiet -h --help -V --version'
+_spm_opts_goal_check='--roster --level --metrics-file --history --max-growth --require
+	--categories --as-of --fiscal-start --csv --tsv -o --output -q --quiet -h --help
+	-V --version'
+_spm_opts_goal_diff='--fiscal-start --metrics-file --csv --tsv -o --output -q --quiet -h --help
+	-V --version'
+_spm_opts_goal_periods='--into --fiscal-start -o --output -h --help -V --version'
 _spm_opts_weekly='-a --as-of -n --dry-run -w --wait -v --verbose -h --help -V --version'
 _spm_opts_close='--quarter --paid -n --dry-run -w --wait -v --verbose -h --help -V --version'
 
@@ -101,6 +103,7 @@ _spm_value() {
 	track:--grain | goal-rollup:--grain) _spm_words 'year half quarter month week day' "$cur" ;;
 	track:--level) _spm_words 'rep team manager region' "$cur" ;;
 	report:--level | goal-allocate:--level | goal-rollup:--level) _spm_words 'team manager region' "$cur" ;;
+	goal-check:--level) _spm_words 'rep team manager region' "$cur" ;;
 	track:--metrics) _spm_list "$_spm_builtin_metrics $(_spm_file_metrics --metrics-file)" "$cur" ;;
 	score:--by | score:--outcome | score:--metric | report:--metric)
 		_spm_words "$_spm_builtin_metrics $(_spm_file_metrics --metrics)" "$cur"
@@ -128,7 +131,7 @@ _spm_value() {
 		track:--reject-goals | track:--reject | *:-o | *:--output | \
 		score:--roster | score:--prev | score:--plan | score:--against | score:--reject | \
 		report:--roster | report:--metrics | report:--goals | report:--catalog | report:--self | \
-		goal-*:--metrics | goal-*:--roster | goal-set:-f | goal-set:--file | goal-check:--history | \
+		goal-*:--metrics | goal-*:--metrics-file | goal-*:--roster | goal-set:-f | goal-set:--file | goal-check:--history | \
 		close:--paid)
 		COMPREPLY=()
 		_spm_files "$cur"

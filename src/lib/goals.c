@@ -3,6 +3,8 @@
 #include "goals.h"
 
 #include "diag.h"
+#include "number.h"
+#include "stream.h"
 #include "reject.h"
 #include "table.h"
 
@@ -10,8 +12,28 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const goal_column_names[G_COUNT] = { "owner", "period", "metric", "target",
-						 "weight", "category", "direction" };
+static const enum column goal_columns[G_COUNT] = { COL_OWNER, COL_PERIOD, COL_METRIC, COL_TARGET,
+						   COL_WEIGHT, COL_CATEGORY, COL_DIRECTION };
+
+const char *goal_column_name(enum goal_column c)
+{
+	return column_name(goal_columns[c]);
+}
+
+size_t goal_number(const struct metric *m, decimal d, char *buf)
+{
+	if (m && m->places == RATIO_PLACES)
+		return number_at_least(d, RATIO_PLACES, buf); /* win_rate 0.3000, never cut */
+	if (m && m->places == MONEY_PLACES)
+		return number_money(d, buf); /* won_revenue, pipeline, averages of money */
+	return number_exact(d, buf);         /* counts (whole), metrics of no known kind */
+}
+
+void output_goal_number(struct output *o, const struct metric *m, decimal d)
+{
+	char buf[NUMBER_BUFSIZE];
+	output_bytes(o, buf, goal_number(m, d, buf));
+}
 
 const char *goal_direction_name(enum goal_direction d)
 {
@@ -164,11 +186,9 @@ static void put_text(struct sheet_writer *w, const char *s)
 	put_field(w, s, strlen(s));
 }
 
-static void put_decimal(struct sheet_writer *w, decimal d)
+static void put_number(struct sheet_writer *w, const char *buf, size_t len)
 {
-	char buf[DECIMAL_BUFSIZE];
-	decimal_format(d, -1, buf, sizeof buf);
-	put_text(w, buf);
+	put_field(w, buf, len);
 }
 
 static void end_line(struct sheet_writer *w)
@@ -189,7 +209,7 @@ void goal_sheet_write(struct output *o, const struct goal_sheet *g, bool csv)
 	}
 	for (int c = 0; c < G_COUNT; c++)
 		if (c <= G_TARGET || with[c])
-			put_text(&w, goal_column_names[c]);
+			put_text(&w, column_name(goal_columns[c]));
 	for (size_t k = 0; k < g->nextra; k++)
 		put_text(&w, g->extra_column[k]);
 	end_line(&w);
@@ -200,10 +220,11 @@ void goal_sheet_write(struct output *o, const struct goal_sheet *g, bool csv)
 		put_field(&w, goal->owner, goal->owner_len);
 		put_text(&w, label);
 		put_text(&w, goal->metric_name);
-		put_decimal(&w, goal->target);
+		char number[NUMBER_BUFSIZE];
+		put_number(&w, number, goal_number(goal->metric, goal->target, number));
 		if (with[G_WEIGHT]) {
 			if (goal->has_weight)
-				put_decimal(&w, goal->weight);
+				put_number(&w, number, number_exact(goal->weight, number));
 			else
 				put_text(&w, "");
 		}
@@ -226,13 +247,13 @@ struct goal_reader {
 	long col[G_COUNT];
 	long *extra_col; /* header index of each extra column */
 	struct file_problem problem;
-	char message[200]; /* a problem's message when it names levels or lines */
+	char message[400]; /* a problem's message when it names levels, lines or the goal */
 };
 
 /* A bad row: to the reject file or the caller's hook (which may go on), else stop. */
 static int bad_goal(struct goal_reader *gr, const struct row *row, enum goal_column c, const char *message)
 {
-	const char *column = c < G_COUNT ? goal_column_names[c] : NULL;
+	const char *column = c < G_COUNT ? column_name(goal_columns[c]) : NULL;
 	long i = c < G_COUNT ? gr->col[c] : -1;
 	const char *value = i >= 0 && (size_t)i < row->count ? row->field[i] : NULL;
 	size_t value_len = value ? row->len[i] : 0;
@@ -384,6 +405,16 @@ static int parse_goal(struct goal_reader *gr, const struct row *row, struct goal
 	return 0;
 }
 
+void goal_duplicate_message(const struct goal *g, const char *where, const char *file, uint64_t line, char *buf,
+			    size_t size)
+{
+	char owner[160] = "", label[PERIOD_LABEL_SIZE];
+	diag_quote_value(owner, sizeof owner, g->owner, g->owner_len);
+	period_format(g->period, label);
+	snprintf(buf, size, "duplicate goal: \"%s\" %s %s already has a goal %s %s%s%llu", owner, label, g->metric_name,
+		 where, file ? file : "", file ? ":" : "", (unsigned long long)line);
+}
+
 static int goal_row(void *ctx, const struct row *row)
 {
 	struct goal_reader *gr = ctx;
@@ -402,22 +433,12 @@ static int goal_row(void *ctx, const struct row *row)
 	struct goal *first = goal_sheet_find(g, goal.owner, goal.owner_len, goal.period, goal.metric_name);
 	if (first) {
 		free(extra);
-		snprintf(gr->message, sizeof gr->message,
-			 "duplicate goal: this owner, period and metric already have a goal on line %llu",
-			 (unsigned long long)first->line);
-		return bad_goal(gr, row, G_METRIC, gr->message);
+		goal_duplicate_message(&goal, "on line", NULL, first->line, gr->message, sizeof gr->message);
+		return bad_goal(gr, row, G_COUNT, gr->message);
 	}
 	goal_sheet_add(g, &goal);
 	free(extra);
 	return 0;
-}
-
-static noreturn void header_problem(const char *path, const char *format, const char *column)
-{
-	char msg[200];
-	snprintf(msg, sizeof msg, format, column);
-	diag_at(path, 1, NULL, NULL, 0, msg);
-	diag_exit(SPM_EXIT_DATA);
 }
 
 void goal_sheet_read(struct goal_sheet *g, const char *path, const struct goal_read_options *o)
@@ -425,19 +446,16 @@ void goal_sheet_read(struct goal_sheet *g, const char *path, const struct goal_r
 	/* the extra columns are the file's: goals of two files could not share them */
 	if (g->n || g->nextra)
 		diag_fatal(SPM_EXIT_USAGE, "%s: internal error: a goal sheet is read into a fresh sheet", path);
-	struct source *src = o->empty_ok ? source_open_optional(path, FORMAT_AUTO) : source_open(path, FORMAT_AUTO);
+	struct source *src = o->empty_ok ? source_open_optional(path, o->format) : source_open(path, o->format);
 	if (!src)
 		return; /* no input at all: an empty sheet */
 	const char *name = source_name(src);
 	const struct header *h = source_header(src);
 	struct goal_reader gr = { .sheet = g, .opt = o, .header = h };
+	struct stream_binding cols;
+	stream_bind(STREAM_GOALS, h, name, NULL, 0, &cols); /* a missing or doubled column exits 1 */
 	for (int c = 0; c < G_COUNT; c++) {
-		gr.col[c] = header_find(h, goal_column_names[c]);
-		if (gr.col[c] == -2)
-			header_problem(name, "the column '%s' appears twice in the header", goal_column_names[c]);
-		if (gr.col[c] < 0 && c <= G_TARGET)
-			header_problem(name, "no column '%s' (a goal sheet needs owner, period, metric and target)",
-				       goal_column_names[c]);
+		gr.col[c] = stream_at(&cols, goal_columns[c]);
 		g->has_column[c] = gr.col[c] >= 0;
 	}
 	gr.extra_col = xcalloc(h->count + 1, sizeof *gr.extra_col);

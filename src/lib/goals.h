@@ -15,9 +15,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The goals stream's columns, in the order sheets are written; their names are those of
+ * the stream contract (lib/stream.c). */
 enum goal_column { G_OWNER, G_PERIOD, G_METRIC, G_TARGET, G_WEIGHT, G_CATEGORY, G_DIRECTION, G_COUNT };
 
-extern const char *const goal_column_names[G_COUNT];
+const char *goal_column_name(enum goal_column c);
 
 enum goal_direction { DIRECTION_DEFAULT, DIRECTION_HIGHER, DIRECTION_LOWER };
 
@@ -65,6 +67,7 @@ struct goal_read_options {
 	bool level_set;                       /* owners are all at `level` */
 	enum level level;
 	bool empty_ok;                        /* no input at all is an empty sheet */
+	enum input_format format;             /* FORMAT_AUTO: by the name (.csv), stdin TSV */
 	struct output *reject;                /* bad rows go here (header + reason) and are left out */
 	goal_problem_fn on_problem;           /* else this decides; else the first stops the run */
 	void *ctx;
@@ -94,6 +97,18 @@ void goal_sheet_sort(struct goal_sheet *g);
 /* Writes the header (owner period metric target, then the optional columns the sheet has
  * or a goal uses, then the other columns) and every goal, as TSV or as CSV. */
 void goal_sheet_write(struct output *o, const struct goal_sheet *g, bool csv);
+
+/* A goal's target (or a sum or difference of targets) as its metric's kind of number
+ * prints (lib/number.h): money every digit and at least 2 decimals, ratios at least 4,
+ * counts and unknown metrics exactly (never a digit lost). */
+size_t goal_number(const struct metric *m, decimal d, char *buf /* NUMBER_BUFSIZE */);
+void output_goal_number(struct output *o, const struct metric *m, decimal d);
+
+/* The message for a second goal of g's owner, period and metric: 'duplicate goal: "Ana
+ * Diaz" 2026-Q3 won_revenue already has a goal on line 4' (where "on line", file NULL), or
+ * '... in goals-a.tsv:4' (where "in"). */
+void goal_duplicate_message(const struct goal *g, const char *where, const char *file, uint64_t line, char *buf,
+			    size_t size);
 
 /* "higher", "lower" or "" as written. */
 const char *goal_direction_name(enum goal_direction d);

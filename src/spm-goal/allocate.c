@@ -39,10 +39,15 @@ static noreturn void usage(void)
 	       "                          region (default: the level the roster names each owner at)\n"
 	       "      --replace           drop the group's own goal from the sheet\n"
 	       "      --fiscal-start M    fiscal year starts in month M (default: $SPM_FISCAL_START or 1)\n"
-	       "      --metrics FILE      metrics file: custom metrics (default: built-in metrics only)\n"
-	       "  -o, --output FILE       write to FILE atomically instead of standard output\n"
+	       "      --metrics-file FILE metrics file: custom metrics (default: built-in metrics only;\n"
+	       "                          --metrics FILE: deprecated name of the same option)\n"
+	       "      --csv, --tsv        the sheet read, and one written to standard output, is CSV,\n"
+	       "                          or TSV (default: by name, .csv is CSV; standard input TSV)\n"
+	       "  -o, --output FILE       write to FILE atomically instead of standard output (CSV\n"
+	       "                          when its name ends in .csv); never over an input\n"
 	       "  -q, --quiet             do not warn about owners that are not in the roster\n"
 	       "  -h, --help              display this help and exit\n"
+	       "  -V, --version           output version information and exit\n"
 	       "\n"
 	       "Example:\n"
 	       "  spm-goal allocate --roster roster.tsv --by quota_share --overassign 1.1 team-goals.tsv\n"
@@ -52,6 +57,7 @@ static noreturn void usage(void)
 
 struct allocate_options {
 	const char *roster, *by, *metrics, *output, *sheet;
+	enum input_format format;
 	const decimal *overassign, *round;
 	decimal overassign_value, round_value;
 	bool prorate, replace, quiet, level_set;
@@ -61,61 +67,68 @@ struct allocate_options {
 
 static void parse_allocate_options(int argc, char **argv, struct allocate_options *o)
 {
+	enum { OPT_BY = CLI_OPT_PROGRAM, OPT_OVERASSIGN, OPT_PRORATE, OPT_ROUND, OPT_LEVEL, OPT_REPLACE };
 	static const struct option longopts[] = {
-		{ "roster", required_argument, NULL, 'R' },
-		{ "by", required_argument, NULL, 'b' },
-		{ "overassign", required_argument, NULL, 'a' },
-		{ "prorate", no_argument, NULL, 'p' },
-		{ "round", required_argument, NULL, 'r' },
-		{ "level", required_argument, NULL, 'l' },
-		{ "replace", no_argument, NULL, 'x' },
-		{ "fiscal-start", required_argument, NULL, 'F' },
-		{ "metrics", required_argument, NULL, 'm' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
+		CLI_OPTION_ROSTER,
+		{ "by", required_argument, NULL, OPT_BY },
+		{ "overassign", required_argument, NULL, OPT_OVERASSIGN },
+		{ "prorate", no_argument, NULL, OPT_PRORATE },
+		{ "round", required_argument, NULL, OPT_ROUND },
+		{ "level", required_argument, NULL, OPT_LEVEL },
+		{ "replace", no_argument, NULL, OPT_REPLACE },
+		CLI_OPTION_FISCAL_START,
+		CLI_OPTION_METRICS_FILE,
+		{ "metrics", required_argument, NULL, CLI_OPT_METRICS_FILE }, /* deprecated */
+		GOAL_OPTION_CSV,
+		GOAL_OPTION_TSV,
+		CLI_OPTION_OUTPUT,
+		CLI_OPTION_QUIET,
+		CLI_OPTION_HELP,
+		CLI_OPTION_VERSION,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *fiscal = NULL;
+	struct cli_common cc;
 	int c;
 	memset(o, 0, sizeof *o);
-	while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+	memset(&cc, 0, sizeof cc);
+	while ((c = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1) {
+		if (cli_common_option(&cc, c, optarg, usage) || sheet_format_option(c, &o->format))
+			continue;
 		switch (c) {
-		case 'R': o->roster = optarg; break;
-		case 'b':
+		case OPT_BY:
 			if (!*optarg)
 				diag_usage("--by: expected equal or a roster column");
 			o->by = strcmp(optarg, "equal") == 0 ? NULL : optarg;
 			break;
-		case 'a':
+		case OPT_OVERASSIGN:
 			o->overassign_value = positive_option("--overassign", optarg);
 			o->overassign = &o->overassign_value;
 			break;
-		case 'p': o->prorate = true; break;
-		case 'r':
+		case OPT_PRORATE: o->prorate = true; break;
+		case OPT_ROUND:
 			o->round_value = positive_option("--round", optarg);
 			o->round = &o->round_value;
 			break;
-		case 'l':
+		case OPT_LEVEL:
 			if (!parse_level(optarg, &o->level) || o->level == LEVEL_REP)
 				diag_usage("--level: expected team, manager or region (\"%s\")", optarg);
 			o->level_set = true;
 			break;
-		case 'x': o->replace = true; break;
-		case 'F': fiscal = optarg; break;
-		case 'm': o->metrics = optarg; break;
-		case 'o': o->output = optarg; break;
-		case 'q': o->quiet = true; break;
-		case 'h': usage();
-		default: subcommand_bad_option();
+		case OPT_REPLACE: o->replace = true; break;
+		default: cli_bad_option();
 		}
 	}
-	o->fiscal_start = fiscal_start_option(fiscal);
+	o->roster = cc.roster;
+	o->metrics = cc.metrics_file;
+	o->output = cc.output;
+	o->quiet = cc.quiet;
+	o->fiscal_start = fiscal_start_option(cc.fiscal);
 	if (!o->roster)
 		diag_usage("--roster is needed: the reps of each team, manager and region");
 	if (argc - optind > 1)
 		diag_usage("one SHEET only (%d given)", argc - optind);
 	o->sheet = optind < argc ? argv[optind] : "-";
+	check_files(o->sheet, o->roster, o->metrics, o->output);
 }
 
 /* Roster columns the options read, checked once the roster is loaded. */
@@ -125,21 +138,23 @@ struct roster_columns {
 
 static struct roster_columns find_columns(const struct roster *r, const struct allocate_options *o)
 {
-	struct roster_columns col = { -1, roster_column(r, "start"), roster_column(r, "end") };
+	struct roster_columns col = { -1, roster_column(r, column_name(COL_START)),
+				      roster_column(r, column_name(COL_END)) };
 	if (o->by) {
 		col.by = roster_column(r, o->by);
 		if (col.by < 0)
 			diag_usage("--by: the roster %s has no column '%s'", r->path, o->by);
 	}
 	if (o->prorate && col.start < 0 && col.end < 0)
-		diag_usage("--prorate: the roster %s has no column 'start' or 'end'", r->path);
+		diag_usage("--prorate: the roster %s has no column '%s' or '%s'", r->path, column_name(COL_START),
+			   column_name(COL_END));
 	return col;
 }
 
 /* The owner is quoted unless the message names it already. */
 static noreturn void bad_goal(const char *sheet, const struct goal *g, const char *message, bool quote_owner)
 {
-	diag_at(sheet, g->line, "owner", quote_owner ? g->owner : NULL, g->owner_len, message);
+	diag_at(sheet, g->line, column_name(COL_OWNER), quote_owner ? g->owner : NULL, g->owner_len, message);
 	diag_exit(SPM_EXIT_DATA);
 }
 
@@ -190,7 +205,7 @@ static int employed_days(const struct roster *r, const struct roster_rep *rep, s
 	if (bad >= 0)
 		bad_roster_value(r, rep, bad, "not a date (YYYY-MM-DD)");
 	if (last < first)
-		bad_roster_value(r, rep, roster_column(r, "end"), "ends before it starts");
+		bad_roster_value(r, rep, roster_column(r, column_name(COL_END)), "ends before it starts");
 	spm_day from = first > p.start ? first : p.start;
 	spm_day end = period_end(p);
 	if (last < INT32_MAX && last + 1 < end)
@@ -464,7 +479,7 @@ int goal_allocate(int argc, char **argv)
 	roster_load(&roster, o.roster, o.level_set ? o.level : LEVEL_COUNT);
 	struct roster_columns col = find_columns(&roster, &o);
 	metric_catalog_load(&metrics, o.metrics);
-	read_goal_sheet(&in, o.sheet, o.fiscal_start, &metrics, false);
+	read_goal_sheet(&in, o.sheet, o.fiscal_start, &metrics, false, false, o.format);
 	goal_sheet_init_like(&out, &in);
 
 	/* Which goals are groups' first, and every goal that stays, so that a rep goal
@@ -476,7 +491,7 @@ int goal_allocate(int argc, char **argv)
 		enum owner_kind kind = owner_kind(&roster, g, &o, &level[i]);
 		group[i] = kind == OWNER_GROUP;
 		if (kind == OWNER_UNKNOWN && !o.quiet)
-			diag_at(o.sheet, g->line, "owner", g->owner, g->owner_len,
+			diag_at(o.sheet, g->line, column_name(COL_OWNER), g->owner, g->owner_len,
 				"not in the roster (as a rep, team, manager or region); goal kept unchanged");
 		if (!group[i] || !o.replace)
 			goal_sheet_add(&out, g);
@@ -503,7 +518,7 @@ int goal_allocate(int argc, char **argv)
 	}
 	free(keys);
 
-	write_goal_sheet(&out, o.output);
+	write_goal_sheet(&out, o.output, o.format);
 	free(level);
 	free(group);
 	goal_sheet_free(&out);

@@ -7,21 +7,35 @@
 #include <string.h>
 
 void read_goal_sheet(struct goal_sheet *g, const char *path, int fiscal_start, const struct metric_catalog *metrics,
-		     bool empty_ok)
+		     bool unknown_ok, bool empty_ok, enum input_format format)
 {
-	struct goal_read_options o = { .fiscal_start = fiscal_start, .metrics = metrics, .empty_ok = empty_ok };
+	struct goal_read_options o = { .fiscal_start = fiscal_start,
+				       .metrics = metrics,
+				       .unknown_metrics_ok = unknown_ok,
+				       .empty_ok = empty_ok,
+				       .format = format };
 	goal_sheet_init(g);
 	goal_sheet_read(g, path, &o);
 }
 
-void write_goal_sheet(struct goal_sheet *g, const char *path)
+void write_goal_sheet(struct goal_sheet *g, const char *path, enum input_format format)
 {
 	struct output out;
 	goal_sheet_sort(g);
 	output_open(&out, path);
 	/* a sheet named .csv stays CSV, so that it can be read again */
-	goal_sheet_write(&out, g, path && strcmp(path, "-") != 0 && format_for_path(path) == FORMAT_CSV);
+	bool csv = format == FORMAT_CSV ||
+		   (format == FORMAT_AUTO && path && strcmp(path, "-") != 0 && format_for_path(path) == FORMAT_CSV);
+	goal_sheet_write(&out, g, csv);
 	output_close(&out);
+}
+
+bool sheet_format_option(int c, enum input_format *format)
+{
+	if (c != OPT_SHEET_CSV && c != OPT_SHEET_TSV)
+		return false;
+	*format = c == OPT_SHEET_CSV ? FORMAT_CSV : FORMAT_TSV;
+	return true;
 }
 
 decimal positive_option(const char *option, const char *arg)
@@ -59,4 +73,16 @@ decimal goal_part_unit(const struct goal *goal, const decimal *round)
 bool goal_is_count(const struct goal *goal)
 {
 	return goal->metric && (goal->metric->agg == AGG_COUNT || goal->metric->agg == AGG_DISTINCT);
+}
+
+void check_files(const char *sheet, const char *roster, const char *metrics, const char *output)
+{
+	struct run_files rf;
+	memset(&rf, 0, sizeof rf);
+	run_files_input(&rf, NULL, sheet);
+	run_files_input(&rf, "--roster", roster);
+	run_files_input(&rf, "--metrics-file", metrics);
+	run_files_output(&rf, "-o", output);
+	run_files_check(&rf);
+	run_files_free(&rf);
 }

@@ -4,6 +4,8 @@
 #include "spm-goal.h"
 
 #include "diag.h"
+#include "number.h"
+#include "stream.h"
 #include "options.h"
 #include "table.h"
 
@@ -23,11 +25,18 @@ static noreturn void usage(void)
 	       "category and direction ('weight 1 -> 2; category  -> financial'). Goals whose\n"
 	       "target, weight, category and direction are the same are not listed. An empty\n"
 	       "file (/dev/null) is an empty sheet; one of OLD and NEW may be - (standard input).\n"
+	       "Targets print as their metric's goals do: money with 2 decimals at least.\n"
 	       "\n"
 	       "      --fiscal-start M    fiscal year starts in month M (default: $SPM_FISCAL_START or 1)\n"
-	       "  -o, --output FILE       write to FILE atomically instead of standard output\n"
+	       "      --metrics-file FILE metrics file: how the targets of its metrics print (money,\n"
+	       "                          ratio, count); any metric name is taken\n"
+	       "      --csv, --tsv        the sheets are CSV, or TSV (default: by name, .csv is CSV;\n"
+	       "                          standard input TSV)\n"
+	       "  -o, --output FILE       write to FILE atomically instead of standard output; never\n"
+	       "                          OLD or NEW\n"
 	       "  -q, --quiet             no summary line on standard error\n"
 	       "  -h, --help              display this help and exit\n"
+	       "  -V, --version           output version information and exit\n"
 	       "\n"
 	       "Exit status: 0 the sheets hold the same goals, 1 they differ, 2 trouble: a usage\n"
 	       "or I/O error, or a bad sheet (not 1, which means they differ).\n"
@@ -38,7 +47,8 @@ static noreturn void usage(void)
 }
 
 struct diff_options {
-	const char *output, *old_path, *new_path;
+	const char *output, *old_path, *new_path, *metrics;
+	enum input_format format;
 	int fiscal_start;
 	bool quiet;
 };
@@ -46,37 +56,48 @@ struct diff_options {
 static void parse_diff_options(int argc, char **argv, struct diff_options *o)
 {
 	static const struct option longopts[] = {
-		{ "fiscal-start", required_argument, NULL, 'F' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
+		CLI_OPTION_FISCAL_START,
+		CLI_OPTION_METRICS_FILE,
+		GOAL_OPTION_CSV,
+		GOAL_OPTION_TSV,
+		CLI_OPTION_OUTPUT,
+		CLI_OPTION_QUIET,
+		CLI_OPTION_HELP,
+		CLI_OPTION_VERSION,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *fiscal = NULL;
+	struct cli_common cc;
 	int c;
 	memset(o, 0, sizeof *o);
-	while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'F': fiscal = optarg; break;
-		case 'o': o->output = optarg; break;
-		case 'q': o->quiet = true; break;
-		case 'h': usage();
-		default: subcommand_bad_option();
-		}
-	}
-	o->fiscal_start = fiscal_start_option(fiscal);
+	memset(&cc, 0, sizeof cc);
+	while ((c = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1)
+		if (!cli_common_option(&cc, c, optarg, usage) && !sheet_format_option(c, &o->format))
+			cli_bad_option();
+	o->output = cc.output;
+	o->quiet = cc.quiet;
+	o->metrics = cc.metrics_file;
+	o->fiscal_start = fiscal_start_option(cc.fiscal);
 	if (argc - optind != 2)
 		diag_usage("expected OLD and NEW (%d argument%s given)", argc - optind, argc - optind == 1 ? "" : "s");
 	o->old_path = argv[optind];
 	o->new_path = argv[optind + 1];
 	if (strcmp(o->old_path, "-") == 0 && strcmp(o->new_path, "-") == 0)
 		diag_usage("OLD and NEW cannot both be standard input");
+	struct run_files rf;
+	memset(&rf, 0, sizeof rf);
+	run_files_input(&rf, NULL, o->old_path);
+	run_files_input(&rf, NULL, o->new_path);
+	run_files_input(&rf, "--metrics-file", o->metrics);
+	run_files_output(&rf, "-o", o->output);
+	run_files_check(&rf);
+	run_files_free(&rf);
 }
 
-static void read_revision(struct goal_sheet *g, const char *path, int fiscal_start)
+static void read_revision(struct goal_sheet *g, const char *path, const struct diff_options *o,
+			  const struct metric_catalog *metrics)
 {
-	/* metrics NULL: any metric name; periods, targets and duplicates are checked */
-	read_goal_sheet(g, path, fiscal_start, NULL, true);
+	/* any metric name; periods, targets and duplicates are checked */
+	read_goal_sheet(g, path, o->fiscal_start, metrics, true, true, o->format);
 }
 
 /* The order goal_sheet_sort leaves sheets in: owner (bytes), period label, metric. */
@@ -125,24 +146,17 @@ static char *other_changes(const struct goal *a, const struct goal *b)
 	size_t len = 0, cap = 0;
 	append(&buf, &len, &cap, "");
 	if (decimal_cmp(a->weight, b->weight) != 0) {
-		char was[DECIMAL_BUFSIZE], now[DECIMAL_BUFSIZE];
-		decimal_format(a->weight, -1, was, sizeof was);
-		decimal_format(b->weight, -1, now, sizeof now);
-		detail_item(&buf, &len, &cap, "weight", was, now);
+		char was[NUMBER_BUFSIZE], now[NUMBER_BUFSIZE];
+		number_exact(a->weight, was);
+		number_exact(b->weight, now);
+		detail_item(&buf, &len, &cap, column_name(COL_WEIGHT), was, now);
 	}
 	if (strcmp(a->category, b->category) != 0)
-		detail_item(&buf, &len, &cap, "category", a->category, b->category);
+		detail_item(&buf, &len, &cap, column_name(COL_CATEGORY), a->category, b->category);
 	if (a->direction != b->direction)
-		detail_item(&buf, &len, &cap, "direction", goal_direction_name(a->direction),
+		detail_item(&buf, &len, &cap, column_name(COL_DIRECTION), goal_direction_name(a->direction),
 			    goal_direction_name(b->direction));
 	return buf;
-}
-
-static void write_decimal(struct output *out, decimal d)
-{
-	char buf[DECIMAL_BUFSIZE];
-	decimal_format(d, -1, buf, sizeof buf);
-	output_str(out, buf);
 }
 
 /* A change row; old or new is NULL for a goal added or removed. */
@@ -163,22 +177,21 @@ static void write_change(struct output *out, const char *change, const struct go
 	output_tab(out);
 	output_str(out, g->metric_name);
 	output_tab(out);
+	/* targets and their delta print as the metric's goals do; the change as a ratio */
 	if (old)
-		write_decimal(out, old->target);
+		output_goal_number(out, g->metric, old->target);
 	output_tab(out);
 	if (new)
-		write_decimal(out, new->target);
+		output_goal_number(out, g->metric, new->target);
 	output_tab(out);
-	write_decimal(out, delta);
+	output_goal_number(out, g->metric, delta);
 	output_tab(out);
 	if (old && new && !decimal_is_zero(old->target)) {
 		decimal ratio;
-		char buf[DECIMAL_BUFSIZE];
+		char buf[NUMBER_BUFSIZE];
 		/* a ratio beyond exact arithmetic (10^-9 to 10^28) is left empty, as for old 0 */
-		if (decimal_div(delta, old->target, 4, ROUND_HALF_AWAY, &ratio)) {
-			decimal_format(ratio, 4, buf, sizeof buf);
-			output_str(out, buf);
-		}
+		if (decimal_div(delta, old->target, RATIO_PLACES, ROUND_HALF_AWAY, &ratio))
+			output_bytes(out, buf, number_ratio(ratio, buf));
 	}
 	output_tab(out);
 	output_field(out, detail, strlen(detail));
@@ -190,7 +203,10 @@ static void write_diff(struct output *out, const struct goal_sheet *old, const s
 		       struct diff_counts *n)
 {
 	size_t i = 0, j = 0;
-	output_str(out, "change\towner\tperiod\tmetric\told_target\tnew_target\tdelta\tchange_ratio\tdetail\n");
+	static const enum column header[] = { COL_CHANGE, COL_OWNER, COL_PERIOD,
+					      COL_METRIC, COL_OLD_TARGET, COL_NEW_TARGET, COL_DELTA,
+					      COL_CHANGE_RATIO, COL_DETAIL };
+	stream_write_header(out, header, sizeof header / sizeof header[0]);
 	while (i < old->n || j < new->n) {
 		int c = i == old->n ? 1 : j == new->n ? -1 : compare_keys(&old->goal[i], &new->goal[j]);
 		if (c < 0) {
@@ -221,8 +237,10 @@ int goal_diff(int argc, char **argv)
 
 	/* a bad sheet is trouble (2): 1 would tell a script the sheets differ */
 	diag_set_data_status(SPM_EXIT_USAGE);
-	read_revision(&old, o.old_path, o.fiscal_start);
-	read_revision(&new, o.new_path, o.fiscal_start);
+	struct metric_catalog metrics;
+	metric_catalog_load(&metrics, o.metrics); /* built in, and the file's: how targets print */
+	read_revision(&old, o.old_path, &o, &metrics);
+	read_revision(&new, o.new_path, &o, &metrics);
 
 	goal_sheet_sort(&old);
 	goal_sheet_sort(&new);
@@ -235,5 +253,6 @@ int goal_diff(int argc, char **argv)
 			n.changed);
 	goal_sheet_free(&old);
 	goal_sheet_free(&new);
+	metric_catalog_free(&metrics);
 	return n.added || n.removed || n.changed ? SPM_EXIT_DATA : SPM_EXIT_OK;
 }

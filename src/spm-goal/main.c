@@ -46,21 +46,12 @@ static noreturn void usage(void)
 	exit(SPM_EXIT_OK);
 }
 
-static const char *usage_name;
-
 void subcommand_begin(char **argv, const char *name)
 {
 	static char buf[64];
 	snprintf(buf, sizeof buf, "spm-goal %s", name);
-	usage_name = buf;
 	diag_set_usage_name(buf);
 	argv[0] = buf; /* getopt's own messages name the command */
-}
-
-noreturn void subcommand_bad_option(void)
-{
-	fprintf(stderr, "Try '%s --help' for more information.\n", usage_name ? usage_name : "spm-goal");
-	diag_exit(SPM_EXIT_USAGE);
 }
 
 int main(int argc, char **argv)

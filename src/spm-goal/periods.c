@@ -3,6 +3,8 @@
 #include "spm-goal.h"
 
 #include "diag.h"
+#include "number.h"
+#include "stream.h"
 #include "options.h"
 #include "progress.h"
 
@@ -12,7 +14,7 @@
 
 static noreturn void usage(void)
 {
-	printf("Usage: spm-goal periods PERIOD [--into GRAIN] [--fiscal-start M] [-o FILE]\n"
+	printf("Usage: spm-goal periods PERIOD [--into GRAIN] [OPTION]...\n"
 	       "Print the calendar of PERIOD as TSV 'period start end days workdays': its first and\n"
 	       "last day (inclusive), its days and its Monday-to-Friday days; with --into, one row per\n"
 	       "part of that grain (weeks are the ISO weeks whose Thursday lies in PERIOD; halves\n"
@@ -23,6 +25,7 @@ static noreturn void usage(void)
 	       "      --fiscal-start M    fiscal year starts in month M (default: $SPM_FISCAL_START or 1)\n"
 	       "  -o, --output FILE       write to FILE atomically instead of standard output\n"
 	       "  -h, --help              display this help and exit\n"
+	       "  -V, --version           output version information and exit\n"
 	       "\n"
 	       "Example:\n"
 	       "  spm-goal periods FY2027 --fiscal-start 2 --into quarter\n");
@@ -31,45 +34,55 @@ static noreturn void usage(void)
 
 static void write_period(struct output *o, struct period p)
 {
-	char label[PERIOD_LABEL_SIZE], first[DATE_TEXT_SIZE], last[DATE_TEXT_SIZE], line[128];
+	char label[PERIOD_LABEL_SIZE], first[DATE_TEXT_SIZE], last[DATE_TEXT_SIZE];
 	spm_day end = period_end(p);
 	struct work_calendar weekdays = { true, NULL, 0 };
 	period_format(p, label);
 	date_format(p.start, first);
 	date_format(end - 1, last);
-	snprintf(line, sizeof line, "%s\t%s\t%s\t%d\t%lld\n", label, first, last, period_days(p),
-		 (long long)counted_days(&weekdays, p.start, end));
-	output_str(o, line);
+	output_str(o, label);
+	output_tab(o);
+	output_str(o, first);
+	output_tab(o);
+	output_str(o, last);
+	output_tab(o);
+	output_count(o, (uint64_t)period_days(p));
+	output_tab(o);
+	output_count(o, (uint64_t)counted_days(&weekdays, p.start, end));
+	output_newline(o);
 }
 
 int goal_periods(int argc, char **argv)
 {
+	enum { OPT_INTO = CLI_OPT_PROGRAM };
 	static const struct option longopts[] = {
-		{ "into", required_argument, NULL, 'i' },
-		{ "fiscal-start", required_argument, NULL, 'F' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
+		{ "into", required_argument, NULL, OPT_INTO },
+		CLI_OPTION_FISCAL_START,
+		CLI_OPTION_OUTPUT,
+		CLI_OPTION_HELP,
+		CLI_OPTION_VERSION,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *fiscal = NULL, *output = NULL;
+	struct cli_common cc;
 	enum grain into = GRAIN_DAY;
 	bool split = false;
 	int c;
+	memset(&cc, 0, sizeof cc);
 	subcommand_begin(argv, "periods");
-	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:hV", longopts, NULL)) != -1) {
+		if (cli_common_option(&cc, c, optarg, usage))
+			continue;
 		switch (c) {
-		case 'i':
+		case OPT_INTO:
 			if (!grain_parse(optarg, &into) || into == GRAIN_YEAR)
 				diag_usage("--into: expected half, quarter, month, week or day (\"%s\")", optarg);
 			split = true;
 			break;
-		case 'F': fiscal = optarg; break;
-		case 'o': output = optarg; break;
-		case 'h': usage();
-		default: subcommand_bad_option();
+		default: cli_bad_option();
 		}
 	}
-	int fiscal_start = fiscal_start_option(fiscal);
+	const char *output = cc.output;
+	int fiscal_start = fiscal_start_option(cc.fiscal);
 	if (optind != argc - 1)
 		diag_usage(optind == argc ? "a PERIOD is needed (e.g. 2026-Q3)" : "one PERIOD only");
 	const char *label = argv[optind];
@@ -85,7 +98,8 @@ int goal_periods(int argc, char **argv)
 			   : fiscal_start > 1 ? " of the fiscal year (their boundaries differ)" : " (their boundaries differ)");
 	struct output out;
 	output_open(&out, output);
-	output_str(&out, "period\tstart\tend\tdays\tworkdays\n");
+	static const enum column header[] = { COL_PERIOD, COL_START, COL_END, COL_DAYS, COL_WORKDAYS };
+	stream_write_header(&out, header, sizeof header / sizeof header[0]);
 	for (size_t i = 0; i < n; i++)
 		write_period(&out, parts ? parts[i] : p);
 	output_close(&out);

@@ -4,6 +4,7 @@
 #include "spm-goal.h"
 
 #include "diag.h"
+#include "number.h"
 #include "options.h"
 #include "table.h"
 
@@ -30,12 +31,16 @@ static noreturn void usage(void)
 	       "      --level LEVEL       team, manager or region (default team)\n"
 	       "      --grain GRAIN       first regroup each period into the year, half, quarter,\n"
 	       "                          month or week that holds it (2026-Q1..2026-Q4 -> 2026)\n"
-	       "      --metrics FILE      metrics file: tells which custom metrics add up (a metric\n"
-	       "                          neither built in nor defined there is taken as a sum)\n"
+	       "      --metrics-file FILE metrics file: tells which custom metrics add up (a metric\n"
+	       "                          neither built in nor defined there is taken as a sum;\n"
+	       "                          --metrics FILE: deprecated name of the same option)\n"
 	       "      --fiscal-start M    fiscal year starts in month M (default: $SPM_FISCAL_START or 1)\n"
+	       "      --csv, --tsv        the sheet is CSV, or TSV (default: by name, .csv is CSV;\n"
+	       "                          standard input TSV)\n"
 	       "  -o, --output FILE       write to FILE atomically instead of standard output\n"
 	       "  -q, --quiet             no notes on standard error about goals left out\n"
 	       "  -h, --help              display this help and exit\n"
+	       "  -V, --version           output version information and exit\n"
 	       "\n"
 	       "Example:\n"
 	       "  spm-goal rollup --roster roster.tsv --level region --grain year goals.tsv\n");
@@ -48,53 +53,61 @@ struct rollup_options {
 	bool regroup;
 	enum grain grain;
 	int fiscal_start;
+	enum input_format format;
 	bool quiet;
 };
 
 static void parse_rollup_options(int argc, char **argv, struct rollup_options *o)
 {
+	enum { OPT_LEVEL = CLI_OPT_PROGRAM, OPT_GRAIN };
 	static const struct option longopts[] = {
-		{ "roster", required_argument, NULL, 'r' },
-		{ "level", required_argument, NULL, 'l' },
-		{ "grain", required_argument, NULL, 'g' },
-		{ "metrics", required_argument, NULL, 'm' },
-		{ "fiscal-start", required_argument, NULL, 'F' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
+		CLI_OPTION_ROSTER,
+		{ "level", required_argument, NULL, OPT_LEVEL },
+		{ "grain", required_argument, NULL, OPT_GRAIN },
+		CLI_OPTION_METRICS_FILE,
+		{ "metrics", required_argument, NULL, CLI_OPT_METRICS_FILE }, /* deprecated */
+		CLI_OPTION_FISCAL_START,
+		GOAL_OPTION_CSV,
+		GOAL_OPTION_TSV,
+		CLI_OPTION_OUTPUT,
+		CLI_OPTION_QUIET,
+		CLI_OPTION_HELP,
+		CLI_OPTION_VERSION,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *fiscal = NULL;
+	struct cli_common cc;
 	int c;
 	memset(o, 0, sizeof *o);
+	memset(&cc, 0, sizeof cc);
 	o->level = LEVEL_TEAM;
-	while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1) {
+		if (cli_common_option(&cc, c, optarg, usage) || sheet_format_option(c, &o->format))
+			continue;
 		switch (c) {
-		case 'r': o->roster = optarg; break;
-		case 'l':
+		case OPT_LEVEL:
 			if (!parse_level(optarg, &o->level) || o->level == LEVEL_REP)
 				diag_usage("--level: expected team, manager or region (\"%s\")", optarg);
 			break;
-		case 'g':
+		case OPT_GRAIN:
 			/* a day holds no coarser period, and summing never splits one */
 			if (!grain_parse(optarg, &o->grain) || o->grain == GRAIN_DAY)
 				diag_usage("--grain: expected year, half, quarter, month or week (\"%s\")", optarg);
 			o->regroup = true;
 			break;
-		case 'm': o->metrics = optarg; break;
-		case 'F': fiscal = optarg; break;
-		case 'o': o->output = optarg; break;
-		case 'q': o->quiet = true; break;
-		case 'h': usage();
-		default: subcommand_bad_option();
+		default: cli_bad_option();
 		}
 	}
-	o->fiscal_start = fiscal_start_option(fiscal);
+	o->roster = cc.roster;
+	o->metrics = cc.metrics_file;
+	o->output = cc.output;
+	o->quiet = cc.quiet;
+	o->fiscal_start = fiscal_start_option(cc.fiscal);
 	if (!o->roster)
 		diag_usage("--roster is needed (the reps and the groups they belong to)");
 	if (argc - optind > 1)
 		diag_usage("one SHEET only (%d arguments given)", argc - optind);
 	o->sheet = optind < argc ? argv[optind] : "-";
+	check_files(o->sheet, o->roster, o->metrics, o->output);
 }
 
 /* What a goal's owner is to this roll-up. */
@@ -119,7 +132,7 @@ static enum owner_kind classify_owner(const struct roster *r, enum level level, 
 		char message[160];
 		snprintf(message, sizeof message, "names both a %s and a %s of other reps in the roster; rename one",
 			 level_names[found], level_names[other]);
-		diag_at(path, g->line, "owner", g->owner, g->owner_len, message);
+		diag_at(path, g->line, column_name(COL_OWNER), g->owner, g->owner_len, message);
 		diag_exit(SPM_EXIT_DATA);
 	}
 	case NAME_UNKNOWN:
@@ -152,7 +165,7 @@ static struct period regrouped_period(const struct rollup_options *o, const char
 		snprintf(message, sizeof message,
 			 "period is coarser than --grain %s (goals are summed, never split: use spm-goal split first)",
 			 grain_name(o->grain));
-		diag_at(path, g->line, "period", label, strlen(label), message);
+		diag_at(path, g->line, column_name(COL_PERIOD), label, strlen(label), message);
 		diag_exit(SPM_EXIT_DATA);
 	}
 	if ((enum grain)g->period.grain == GRAIN_WEEK && o->grain != GRAIN_WEEK)
@@ -166,7 +179,7 @@ static struct period regrouped_period(const struct rollup_options *o, const char
 		period_format(period_of(end - 1, o->grain, o->fiscal_start), last);
 		snprintf(message, sizeof message, "period does not fit in one period of --grain %s (it runs from %s into %s)",
 			 grain_name(o->grain), first, last);
-		diag_at(path, g->line, "period", label, strlen(label), message);
+		diag_at(path, g->line, column_name(COL_PERIOD), label, strlen(label), message);
 		diag_exit(SPM_EXIT_DATA);
 	}
 	return q;
@@ -217,7 +230,7 @@ static void count_goal(struct rollup *ru, const struct goal *g)
 	switch (classify_owner(r, level, ru->path, g)) {
 	case OWNER_UNKNOWN:
 		snprintf(message, sizeof message, "not a rep or a %s in the roster; goal left out", level_names[level]);
-		diag_at(ru->path, g->line, "owner", g->owner, g->owner_len, message);
+		diag_at(ru->path, g->line, column_name(COL_OWNER), g->owner, g->owner_len, message);
 		return;
 	case OWNER_OTHER_LEVEL:
 		return;
@@ -266,17 +279,10 @@ static bool same_row(const struct contribution *a, const struct contribution *b)
 
 static noreturn void sum_overflows(const struct rollup *ru, const struct goal *g, const char *what)
 {
-	char target[DECIMAL_BUFSIZE];
-	size_t len = decimal_format(g->target, -1, target, sizeof target);
-	diag_at(ru->path, g->line, "target", target, len, what);
+	char target[NUMBER_BUFSIZE];
+	size_t len = number_exact(g->target, target);
+	diag_at(ru->path, g->line, column_name(COL_TARGET), target, len, what);
 	diag_exit(SPM_EXIT_DATA);
-}
-
-static void write_decimal(struct output *out, decimal d)
-{
-	char buf[DECIMAL_BUFSIZE];
-	decimal_format(d, -1, buf, sizeof buf);
-	output_str(out, buf);
 }
 
 /* One output row from the contributions [first, end) of one group, period and metric. */
@@ -302,21 +308,23 @@ static void write_rollup_row(struct output *out, const struct rollup *ru, const 
 	}
 	if (has_own && !decimal_sub(own, target, &gap))
 		sum_overflows(ru, first->goal, "the gap to the group's own goal is too large");
-	char line[64];
+	/* targets, own targets and gaps print as the metric's goals do (money: 2 decimals at least) */
+	const struct metric *m = first->goal->metric;
 	output_field(out, first->group, first->group_len);
 	output_tab(out);
 	output_str(out, first->label);
 	output_tab(out);
 	output_str(out, first->metric);
 	output_tab(out);
-	write_decimal(out, target);
-	snprintf(line, sizeof line, "\t%zu\t", reps);
-	output_str(out, line);
-	if (has_own)
-		write_decimal(out, own);
+	output_goal_number(out, m, target);
+	output_tab(out);
+	output_count(out, reps);
 	output_tab(out);
 	if (has_own)
-		write_decimal(out, gap);
+		output_goal_number(out, m, own);
+	output_tab(out);
+	if (has_own)
+		output_goal_number(out, m, gap);
 	output_newline(out);
 }
 
@@ -326,7 +334,9 @@ static void write_rollup(struct rollup *ru)
 	if (ru->n > 1)
 		qsort(ru->c, ru->n, sizeof *ru->c, compare_contributions);
 	output_open(&out, ru->opt->output);
-	output_str(&out, "owner\tperiod\tmetric\ttarget\treps\town_target\tgap\n");
+	static const enum column header[] = { COL_OWNER, COL_PERIOD, COL_METRIC, COL_TARGET,
+					      COL_REPS, COL_OWN_TARGET, COL_GAP };
+	stream_write_header(&out, header, sizeof header / sizeof header[0]);
 	for (size_t i = 0, j; i < ru->n; i = j) {
 		for (j = i + 1; j < ru->n && same_row(&ru->c[i], &ru->c[j]); j++)
 			;
@@ -364,6 +374,7 @@ int goal_rollup(int argc, char **argv)
 		.fiscal_start = o.fiscal_start,
 		.metrics = &metrics,
 		.unknown_metrics_ok = true, /* taken as sums, as goal_adds_across_people says */
+		.format = o.format,
 	};
 	goal_sheet_init(&sheet);
 	goal_sheet_read(&sheet, o.sheet, &ro);

@@ -1,5 +1,5 @@
-/* spm-goal set: inserts or replaces one goal, the sheet kept sorted; written back to -f
- * FILE atomically, or from standard input to standard output. */
+/* spm-goal set: inserts or replaces one goal, the sheet kept sorted; written back to
+ * --file FILE atomically, or from standard input to standard output. */
 #include "spm-goal.h"
 
 #include "diag.h"
@@ -13,67 +13,89 @@
 
 static noreturn void usage(void)
 {
-	printf("Usage: spm-goal set [-f FILE] OWNER PERIOD METRIC TARGET [OPTION]...\n"
+	printf("Usage: spm-goal set [--file FILE] OWNER PERIOD METRIC TARGET [OPTION]...\n"
 	       "Insert the goal of OWNER for PERIOD and METRIC, or replace its target (and the\n"
 	       "attributes given) if the sheet has it; the sheet stays sorted by owner, period and\n"
-	       "metric. Without -f, the sheet is read from standard input (which may be empty) and\n"
-	       "written to standard output.\n"
+	       "metric. Without --file, the sheet is read from standard input (which may be empty)\n"
+	       "and written to standard output.\n"
 	       "\n"
-	       "  -f, --file FILE         the sheet to change in place, atomically (created if absent)\n"
+	       "      --file FILE         the sheet to change in place, atomically (created if absent);\n"
+	       "                          -f FILE: the same, deprecated (-f is --format elsewhere)\n"
 	       "      --weight W          weight of the goal in a scorecard (default 1)\n"
 	       "      --category C        financial, activity, innovation, ... (free text)\n"
 	       "      --direction D       higher or lower (default: the metric's)\n"
-	       "      --metrics FILE      metrics file: METRIC must be built in or defined there\n"
+	       "      --metrics-file FILE metrics file: METRIC must be built in or defined there\n"
+	       "                          (--metrics FILE: deprecated name of the same option)\n"
 	       "      --fiscal-start M    fiscal year starts in month M (default: $SPM_FISCAL_START or 1)\n"
+	       "      --csv, --tsv        the sheet is CSV, or TSV (default: by name, .csv is CSV;\n"
+	       "                          standard input and output are TSV)\n"
 	       "  -q, --quiet             do not report what changed on standard error\n"
 	       "  -h, --help              display this help and exit\n"
+	       "  -V, --version           output version information and exit\n"
 	       "\n"
-	       "Example:\n"
-	       "  spm-goal set -f goals.tsv 'Ana Diaz' 2026-Q3 won_revenue 120000 --category financial\n");
+	       "Examples:\n"
+	       "  spm-goal set --file goals.tsv 'Ana Diaz' 2026-Q3 won_revenue 120000 --category financial\n"
+	       "  spm-goal set --csv 'Ana Diaz' 2026-Q3 won_deals 12 < goals.csv > new-goals.csv\n");
 	exit(SPM_EXIT_OK);
 }
 
 struct set_options {
 	const char *file, *weight, *category, *direction, *metrics;
 	int fiscal_start;
+	enum input_format format;
 	bool quiet;
 };
 
 static int parse_set_options(int argc, char **argv, struct set_options *o)
 {
+	enum { OPT_FILE = CLI_OPT_PROGRAM, OPT_WEIGHT, OPT_CATEGORY, OPT_DIRECTION };
 	static const struct option longopts[] = {
-		{ "file", required_argument, NULL, 'f' },
-		{ "weight", required_argument, NULL, 'w' },
-		{ "category", required_argument, NULL, 'c' },
-		{ "direction", required_argument, NULL, 'd' },
-		{ "metrics", required_argument, NULL, 'm' },
-		{ "fiscal-start", required_argument, NULL, 'F' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
+		{ "file", required_argument, NULL, OPT_FILE },
+		{ "weight", required_argument, NULL, OPT_WEIGHT },
+		{ "category", required_argument, NULL, OPT_CATEGORY },
+		{ "direction", required_argument, NULL, OPT_DIRECTION },
+		CLI_OPTION_METRICS_FILE,
+		{ "metrics", required_argument, NULL, CLI_OPT_METRICS_FILE }, /* deprecated */
+		CLI_OPTION_FISCAL_START,
+		GOAL_OPTION_CSV,
+		GOAL_OPTION_TSV,
+		CLI_OPTION_QUIET,
+		CLI_OPTION_HELP,
+		CLI_OPTION_VERSION,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *fiscal = NULL;
+	struct cli_common cc;
 	int c;
 	memset(o, 0, sizeof *o);
-	while ((c = getopt_long(argc, argv, "f:qh", longopts, NULL)) != -1) {
+	memset(&cc, 0, sizeof cc);
+	/* -f: the deprecated short name of --file (set has no --format to clash with) */
+	while ((c = getopt_long(argc, argv, "f:qhV", longopts, NULL)) != -1) {
+		if (cli_common_option(&cc, c, optarg, usage) || sheet_format_option(c, &o->format))
+			continue;
 		switch (c) {
-		case 'f': o->file = optarg; break;
-		case 'w': o->weight = optarg; break;
-		case 'c': o->category = optarg; break;
-		case 'd': o->direction = optarg; break;
-		case 'm': o->metrics = optarg; break;
-		case 'F': fiscal = optarg; break;
-		case 'q': o->quiet = true; break;
-		case 'h': usage();
-		default: subcommand_bad_option();
+		case 'f':
+		case OPT_FILE: o->file = optarg; break;
+		case OPT_WEIGHT: o->weight = optarg; break;
+		case OPT_CATEGORY: o->category = optarg; break;
+		case OPT_DIRECTION: o->direction = optarg; break;
+		default: cli_bad_option();
 		}
 	}
-	o->fiscal_start = fiscal_start_option(fiscal);
+	o->metrics = cc.metrics_file;
+	o->quiet = cc.quiet;
+	o->fiscal_start = fiscal_start_option(cc.fiscal);
 	if (o->file && strcmp(o->file, "-") == 0)
-		o->file = NULL; /* -f -: standard input to standard output, as without -f */
+		o->file = NULL; /* --file -: standard input to standard output, as without it */
 	if (argc - optind != 4)
 		diag_usage("expected OWNER PERIOD METRIC TARGET (%d argument%s given)", argc - optind,
 			   argc - optind == 1 ? "" : "s");
+	/* the sheet is read and rewritten on purpose; no other file may be written over */
+	struct run_files rf;
+	memset(&rf, 0, sizeof rf);
+	run_files_input(&rf, "--metrics-file", o->metrics);
+	run_files_output(&rf, "--file", o->file);
+	run_files_check(&rf);
+	run_files_free(&rf);
 	return optind;
 }
 
@@ -92,8 +114,8 @@ static void goal_from_arguments(char **arg, const struct set_options *o, const s
 	g->metric_name = arg[2];
 	if (!is_metric_name(arg[2]))
 		diag_usage("METRIC: lowercase letters, digits and _ (\"%s\")", arg[2]);
-	g->metric = metrics ? metric_find(metrics, arg[2]) : NULL;
-	if (metrics && !g->metric)
+	g->metric = metric_find(metrics, arg[2]);
+	if (o->metrics && !g->metric)
 		diag_usage("METRIC: unknown metric (not built in, not in %s) (\"%s\")", o->metrics, arg[2]);
 	enum decimal_status st = decimal_parse(arg[3], strlen(arg[3]), DECIMAL_POINT, &g->target);
 	if (st != DECIMAL_OK || decimal_sign(g->target) < 0)
@@ -114,9 +136,9 @@ static void goal_from_arguments(char **arg, const struct set_options *o, const s
 
 static void report(const struct goal *g, const char *verb, const char *was)
 {
-	char label[PERIOD_LABEL_SIZE], target[DECIMAL_BUFSIZE];
+	char label[PERIOD_LABEL_SIZE], target[NUMBER_BUFSIZE];
 	period_format(g->period, label);
-	decimal_format(g->target, -1, target, sizeof target);
+	goal_number(g->metric, g->target, target);
 	char owner[512] = "";
 	diag_quote_value(owner, sizeof owner, g->owner, g->owner_len); /* a TAB or newline shows escaped */
 	fprintf(stderr, "%s: %s %s %s %s %s%s\n", diag_program(), verb, owner, label, g->metric_name, target, was);
@@ -130,9 +152,9 @@ int goal_set(int argc, char **argv)
 	struct goal wanted;
 	subcommand_begin(argv, "set");
 	int first = parse_set_options(argc, argv, &o);
-	if (o.metrics)
-		metric_catalog_load(&metrics, o.metrics);
-	goal_from_arguments(argv + first, &o, o.metrics ? &metrics : NULL, &wanted);
+	/* the built-in metrics always: they say how a target prints (money, count, ratio) */
+	metric_catalog_load(&metrics, o.metrics);
+	goal_from_arguments(argv + first, &o, &metrics, &wanted);
 
 	struct stat st;
 	bool exists = o.file && stat(o.file, &st) == 0;
@@ -141,13 +163,13 @@ int goal_set(int argc, char **argv)
 	if (o.file && !exists)
 		goal_sheet_init(&sheet); /* a new sheet */
 	else
-		read_goal_sheet(&sheet, o.file ? o.file : "-", o.fiscal_start, o.metrics ? &metrics : NULL, true);
+		read_goal_sheet(&sheet, o.file ? o.file : "-", o.fiscal_start, &metrics, !o.metrics, true, o.format);
 
 	struct goal *old = goal_sheet_find(&sheet, wanted.owner, wanted.owner_len, wanted.period, wanted.metric_name);
-	char was[DECIMAL_BUFSIZE + 16] = "";
+	char was[NUMBER_BUFSIZE + 16] = "";
 	if (old) {
-		char before[DECIMAL_BUFSIZE];
-		decimal_format(old->target, -1, before, sizeof before);
+		char before[NUMBER_BUFSIZE];
+		goal_number(old->metric, old->target, before);
 		snprintf(was, sizeof was, " (was %s)", before);
 		old->target = wanted.target;
 		if (o.weight) {
@@ -163,11 +185,10 @@ int goal_set(int argc, char **argv)
 	} else {
 		goal_sheet_add(&sheet, &wanted);
 	}
-	write_goal_sheet(&sheet, o.file); /* reported once written: a failed write exits first */
+	write_goal_sheet(&sheet, o.file, o.format); /* reported once written: a failed write exits first */
 	if (!o.quiet)
 		report(&wanted, old ? "replaced" : "added", old ? was : "");
 	goal_sheet_free(&sheet);
-	if (o.metrics)
-		metric_catalog_free(&metrics);
+	metric_catalog_free(&metrics);
 	return SPM_EXIT_OK;
 }

@@ -33,10 +33,15 @@ static noreturn void usage(void)
 	       "                          so that the reps' parts also add up to the group's parts\n"
 	       "      --fiscal-start M    fiscal year starts in month M (default: $SPM_FISCAL_START or 1);\n"
 	       "                          halves and quarters are then fiscal ones\n"
-	       "      --metrics FILE      metrics file: custom metrics (default: built-in metrics only)\n"
-	       "  -o, --output FILE       write to FILE atomically instead of standard output\n"
+	       "      --metrics-file FILE metrics file: custom metrics (default: built-in metrics only;\n"
+	       "                          --metrics FILE: deprecated name of the same option)\n"
+	       "      --csv, --tsv        the sheet read, and one written to standard output, is CSV,\n"
+	       "                          or TSV (default: by name, .csv is CSV; standard input TSV)\n"
+	       "  -o, --output FILE       write to FILE atomically instead of standard output (CSV\n"
+	       "                          when its name ends in .csv); never over an input\n"
 	       "  -q, --quiet             do not say on standard error how many goals were kept\n"
 	       "  -h, --help              display this help and exit\n"
+	       "  -V, --version           output version information and exit\n"
 	       "\n"
 	       "Example:\n"
 	       "  spm-goal split --into quarter --season 20,25,25,30 goals-2026.tsv\n"
@@ -52,6 +57,7 @@ struct split_options {
 	decimal round_value;
 	int fiscal_start;
 	const char *metrics, *output, *sheet, *roster;
+	enum input_format format;
 	bool quiet;
 };
 
@@ -85,44 +91,51 @@ static decimal *parse_season(const char *arg, size_t *n)
 
 static void parse_split_options(int argc, char **argv, struct split_options *o)
 {
+	enum { OPT_INTO = CLI_OPT_PROGRAM, OPT_SEASON, OPT_ROUND };
 	static const struct option longopts[] = {
-		{ "into", required_argument, NULL, 'i' },
-		{ "season", required_argument, NULL, 's' },
-		{ "round", required_argument, NULL, 'r' },
-		{ "roster", required_argument, NULL, 'R' },
-		{ "fiscal-start", required_argument, NULL, 'F' },
-		{ "metrics", required_argument, NULL, 'm' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
+		{ "into", required_argument, NULL, OPT_INTO },
+		{ "season", required_argument, NULL, OPT_SEASON },
+		{ "round", required_argument, NULL, OPT_ROUND },
+		CLI_OPTION_ROSTER,
+		CLI_OPTION_FISCAL_START,
+		CLI_OPTION_METRICS_FILE,
+		{ "metrics", required_argument, NULL, CLI_OPT_METRICS_FILE }, /* deprecated */
+		GOAL_OPTION_CSV,
+		GOAL_OPTION_TSV,
+		CLI_OPTION_OUTPUT,
+		CLI_OPTION_QUIET,
+		CLI_OPTION_HELP,
+		CLI_OPTION_VERSION,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *fiscal = NULL, *season = NULL;
+	struct cli_common cc;
+	const char *season = NULL;
 	bool into_given = false;
 	int c;
 	memset(o, 0, sizeof *o);
-	while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
+	memset(&cc, 0, sizeof cc);
+	while ((c = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1) {
+		if (cli_common_option(&cc, c, optarg, usage) || sheet_format_option(c, &o->format))
+			continue;
 		switch (c) {
-		case 'i':
+		case OPT_INTO:
 			if (!grain_parse(optarg, &o->into) || o->into == GRAIN_YEAR)
 				diag_usage("--into: expected half, quarter, month, week or day (\"%s\")", optarg);
 			into_given = true;
 			break;
-		case 's': season = optarg; break;
-		case 'r':
+		case OPT_SEASON: season = optarg; break;
+		case OPT_ROUND:
 			o->round_value = positive_option("--round", optarg);
 			o->round = &o->round_value;
 			break;
-		case 'R': o->roster = optarg; break;
-		case 'F': fiscal = optarg; break;
-		case 'm': o->metrics = optarg; break;
-		case 'o': o->output = optarg; break;
-		case 'q': o->quiet = true; break;
-		case 'h': usage();
-		default: subcommand_bad_option();
+		default: cli_bad_option();
 		}
 	}
-	o->fiscal_start = fiscal_start_option(fiscal);
+	o->roster = cc.roster;
+	o->metrics = cc.metrics_file;
+	o->output = cc.output;
+	o->quiet = cc.quiet;
+	o->fiscal_start = fiscal_start_option(cc.fiscal);
 	if (!into_given)
 		diag_usage("--into is needed: half, quarter, month, week or day");
 	if (argc - optind > 1)
@@ -130,6 +143,7 @@ static void parse_split_options(int argc, char **argv, struct split_options *o)
 	o->sheet = optind < argc ? argv[optind] : "-";
 	if (season)
 		o->season = parse_season(season, &o->nseason);
+	check_files(o->sheet, o->roster, o->metrics, o->output);
 }
 
 static noreturn void bad_goal(const char *sheet, const struct goal *g, const char *column, const char *message)
@@ -153,7 +167,7 @@ static struct period *parts_of(const struct goal *g, const struct split_options 
 				snprintf(message, sizeof message,
 					 "its part %s would be a period no program can read (years 1 to 9999)", label);
 				free(parts);
-				bad_goal(o->sheet, g, "period", message);
+				bad_goal(o->sheet, g, column_name(COL_PERIOD), message);
 			}
 		}
 		return parts;
@@ -166,7 +180,7 @@ static struct period *parts_of(const struct goal *g, const struct split_options 
 			 label, grain_plural(o->into), o->fiscal_start, o->fiscal_start);
 	else
 		snprintf(message, sizeof message, "%s cannot be cut into %s", label, grain_plural(o->into));
-	bad_goal(o->sheet, g, "period", message);
+	bad_goal(o->sheet, g, column_name(COL_PERIOD), message);
 }
 
 /* The weight of each part: --season, or its days. */
@@ -178,7 +192,7 @@ static decimal *part_weights(const struct goal *g, const struct split_options *o
 		period_format(g->period, label);
 		snprintf(message, sizeof message, "--season has %zu weight%s, %s has %zu %s", o->nseason,
 			 o->nseason == 1 ? "" : "s", label, n, grain_plural(o->into));
-		bad_goal(o->sheet, g, "period", message);
+		bad_goal(o->sheet, g, column_name(COL_PERIOD), message);
 	}
 	decimal *weights = xcalloc(n, sizeof *weights);
 	for (size_t i = 0; i < n; i++)
@@ -194,7 +208,7 @@ static noreturn void duplicate_part(const struct goal *g, const struct goal *par
 	period_format(part->period, label);
 	snprintf(message, sizeof message, "its part %s would duplicate %s on line %llu (same owner, period and metric)",
 		 label, other->used ? "a part of the goal" : "the goal", (unsigned long long)other->line);
-	bad_goal(sheet, g, "period", message);
+	bad_goal(sheet, g, column_name(COL_PERIOD), message);
 }
 
 /* Whether the goal is divided over time (and so may join a table), not copied. */
@@ -231,7 +245,7 @@ static void split_goal(const struct goal *g, const struct split_options *o, stru
 		for (size_t i = 0; i < n; i++)
 			targets[i] = g->target;
 	} else if (!apportion(g->target, weights, n, goal_part_unit(g, o->round), targets)) {
-		bad_goal(o->sheet, g, "target", "too large to split exactly");
+		bad_goal(o->sheet, g, column_name(COL_TARGET), "too large to split exactly");
 	}
 	add_parts(g, parts, targets, n, o, out);
 	free(targets);
@@ -258,7 +272,7 @@ static void split_table(const struct goal_sheet *in, const struct split_table *t
 	decimal *group = xcalloc(n, sizeof *group), *sums = xcalloc(n, sizeof *sums);
 	decimal *totals = xcalloc(k, sizeof *totals), *w = xcalloc(k * n, sizeof *w), *cells = xcalloc(k * n, sizeof *cells);
 	if (!apportion(g->target, weights, n, unit, group))
-		bad_goal(o->sheet, g, "target", "too large to split exactly");
+		bad_goal(o->sheet, g, column_name(COL_TARGET), "too large to split exactly");
 	for (size_t i = 0; i < k; i++) {
 		totals[i] = in->goal[t->rep[i]].target;
 		memcpy(w + i * n, weights, n * sizeof *weights);
@@ -352,7 +366,7 @@ int goal_split(int argc, char **argv)
 	subcommand_begin(argv, "split");
 	parse_split_options(argc, argv, &o);
 	metric_catalog_load(&metrics, o.metrics);
-	read_goal_sheet(&in, o.sheet, o.fiscal_start, &metrics, false);
+	read_goal_sheet(&in, o.sheet, o.fiscal_start, &metrics, false, false, o.format);
 	goal_sheet_init_like(&out, &in);
 
 	/* Kept goals first, so that a part landing on one is reported against it. */
@@ -389,7 +403,7 @@ int goal_split(int argc, char **argv)
 		fprintf(stderr, "%s: kept %zu goal%s unchanged (already by %s or finer)\n", diag_program(), kept,
 			kept == 1 ? "" : "s", grain_name(o.into));
 
-	write_goal_sheet(&out, o.output);
+	write_goal_sheet(&out, o.output, o.format);
 	goal_sheet_free(&out);
 	goal_sheet_free(&in);
 	metric_catalog_free(&metrics);

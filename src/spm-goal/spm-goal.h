@@ -3,11 +3,15 @@
 #ifndef SPM_GOAL_H
 #define SPM_GOAL_H
 
+#include "cli.h"
 #include "goals.h"
+#include "input.h"
 #include "metrics.h"
+#include "number.h"
 #include "output.h"
 #include "period.h"
 #include "roster.h"
+#include "stream.h"
 
 #include <getopt.h>
 #include <stdbool.h>
@@ -24,16 +28,27 @@ int goal_periods(int argc, char **argv);
 
 /* Names the subcommand in "Try 'spm-goal CMD --help'" and in getopt's messages. */
 void subcommand_begin(char **argv, const char *name);
-/* The option getopt could not take: the usage line and exit 2. */
-noreturn void subcommand_bad_option(void);
+/* --csv and --tsv, taken by every command that reads a sheet: the format of the sheets
+ * read (standard input included) and of a sheet written to standard output. */
+enum { OPT_SHEET_CSV = CLI_OPT_PROGRAM + 0x80, OPT_SHEET_TSV };
+#define GOAL_OPTION_CSV { "csv", no_argument, NULL, OPT_SHEET_CSV }
+#define GOAL_OPTION_TSV { "tsv", no_argument, NULL, OPT_SHEET_TSV }
+/* Takes c if it is --csv or --tsv. */
+bool sheet_format_option(int c, enum input_format *format);
 
 /* Reads a goal sheet with the checks every subcommand wants (period labels, numbers,
- * duplicates); the first bad row exits 1. metrics may be NULL (any metric name). */
+ * duplicates); the first bad row exits 1. metrics may be NULL (any metric name);
+ * unknown_ok keeps goals of metrics the catalog does not know. format: FORMAT_AUTO, or
+ * --csv/--tsv. */
 void read_goal_sheet(struct goal_sheet *g, const char *path, int fiscal_start, const struct metric_catalog *metrics,
-		     bool empty_ok);
-/* Sorts the sheet and writes it to path (NULL or "-": stdout), atomically; as CSV when
- * path ends in .csv. */
-void write_goal_sheet(struct goal_sheet *g, const char *path);
+		     bool unknown_ok, bool empty_ok, enum input_format format);
+/* Sorts the sheet and writes it to path (NULL or "-": stdout), atomically: as CSV when
+ * format says so, or (FORMAT_AUTO) when path ends in .csv. */
+void write_goal_sheet(struct goal_sheet *g, const char *path, enum input_format format);
+
+/* Refuses (exit 2, nothing read or written) an output that is one of the inputs: the
+ * sheet, the roster, the metrics file (each may be NULL). */
+void check_files(const char *sheet, const char *roster, const char *metrics, const char *output);
 
 /* A positive decimal option value ("0.01", "1.1"), or a usage error naming the option. */
 decimal positive_option(const char *option, const char *arg);

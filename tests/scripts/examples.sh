@@ -10,11 +10,11 @@ X="$top/examples"
 "$bindir/gen-deals" -n 2000 -r 8 -s 42 --roster "$E/roster.tsv" -o /dev/null
 check_file 'examples: the roster is gen-deals'"'"' (rep team manager region)' "$E/roster.tsv" \
 	"$(cut -f 1-4 "$X/roster.tsv" >"$E/ex-roster.tsv"; echo "$E/ex-roster.tsv")"
-"$bindir/spm-goal" split -q --into quarter --metrics "$X/metrics.tsv" "$X/annual-plan.tsv" |
+"$bindir/spm-goal" split -q --into quarter --metrics-file "$X/metrics.tsv" "$X/annual-plan.tsv" |
 	awk -F '\t' 'NR == 1 || $2 == "2026-Q3"' |
-	"$bindir/spm-goal" allocate -q --replace --roster "$X/roster.tsv" --metrics "$X/metrics.tsv" >"$E/goals.tsv"
+	"$bindir/spm-goal" allocate -q --replace --roster "$X/roster.tsv" --metrics-file "$X/metrics.tsv" >"$E/goals.tsv"
 check_file 'examples: goals.tsv is the annual plan'"'"'s 2026-Q3, allocated' "$E/goals.tsv" "$X/goals.tsv"
-"$bindir/spm-goal" check -q --roster "$X/roster.tsv" --metrics "$X/metrics.tsv" --require innovation=0.95 \
+"$bindir/spm-goal" check -q --roster "$X/roster.tsv" --metrics-file "$X/metrics.tsv" --require innovation=0.95 \
 	--as-of 2026-07-01 "$X/goals.tsv" >"$E/check.out" 2>"$E/check.err"
 check_eq 'examples: goals.tsv passes the SMART check, innovation for 95 % of reps' '0' "$?$(cat "$E/check.err")"
 known="won_revenue won_deals lost_deals win_rate avg_deal cycle_days pipeline coverage $(sed 1d "$X/metrics.tsv" | cut -f 1 | tr '\n' ' ')"

@@ -122,7 +122,7 @@ awk -F '\t' 'FNR == 1 { f++; next } f == 1 { team[$1] = $2; next }
 check_file 'close: next quarter'"'"'s goals sum to the annual plan'"'"'s share' "$Q/expected-shares.tsv" "$Q/actual-shares.tsv"
 check_eq 'close: ... for the 3 teams and 3 metrics that add up' 9 "$(wc -l <"$Q/actual-shares.tsv" | tr -d ' ')"
 check_eq 'close: a ratio goal is copied to each rep, not divided' '' "$(awk -F '\t' 'FNR == 1 { f++; next }
-	f == 1 { team[$1] = $2; next } $3 == "win_rate" { w = team[$1] == "Enterprise EMEA" ? "0.5" : "0.42"; if ($4 != w) print $1 }' \
+	f == 1 { team[$1] = $2; next } $3 == "win_rate" { w = team[$1] == "Enterprise EMEA" ? 0.5 : 0.42; if ($4 + 0 != w) print $1 }' \
 	"$Q/demo/roster.tsv" "$C/goals-2026-Q4.tsv")"
 check_eq 'close: every rep gets an innovation goal of 1 (4 a year)' '8 1' \
 	"$(awk -F '\t' '$3 == "partner_won" { n++; t[$4] = 1 } END { for (k in t) printf "%d %s\n", n, k }' "$C/goals-2026-Q4.tsv")"
