@@ -20,7 +20,7 @@ enum column_type {
 	CT_MONEY,     /* an amount: every significant digit, at least two decimals */
 	CT_COUNT,     /* a whole number */
 	CT_RATIO,     /* a fraction such as an attainment, printed with 4 decimals */
-	CT_SCORE,     /* a score or a percentile, printed with 2 decimals */
+	CT_SCORE,     /* a percentile, printed with 2 decimals (a score is a CT_RATIO) */
 	CT_EXACT,     /* a decimal printed with as few decimals as keep it exact */
 	CT_ENUM,      /* one word of a fixed list: status, direction, tier, level, rule... */
 };

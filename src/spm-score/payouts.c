@@ -608,8 +608,8 @@ static void pay_goal(struct pay_run *run, const struct card *card, const struct 
 			 rule_names[pm->base]);
 		goal_problem(run, g, PC_ACTUAL, NULL, message);
 	case PAYOUT_NO_TARGET: {
-		char shown[DECIMAL_BUFSIZE];
-		decimal_format(g->target, -1, shown, sizeof shown);
+		char shown[NUMBER_BUFSIZE];
+		number_exact(g->target, shown);
 		snprintf(message, sizeof message, "%s, and plan '%s' pays %s in bands of the target, which must be above 0",
 			 !run->set->has_column[PC_TARGET] ? "the input has no such column" : g->has_target ? "not above 0" : "empty",
 			 plan, metric);
@@ -798,18 +798,11 @@ static void run_draws(struct pay_run *run)
 
 /* ---- writing ---- */
 
+/* Every digit of d, at least at_least decimals. */
 static void write_number(struct output *out, decimal d, int at_least)
 {
-	int places = 0;
-	decimal_units frac = d.units % 1000000000;
-	if (frac) { /* as many decimals as the value needs */
-		places = DECIMAL_PLACES;
-		while (frac % 10 == 0) {
-			frac /= 10;
-			places--;
-		}
-	}
-	write_decimal(out, d, places > at_least ? places : at_least);
+	char buf[NUMBER_BUFSIZE];
+	output_bytes(out, buf, number_at_least(d, at_least, buf));
 }
 
 static void write_line(struct pay_run *run, const struct card *card, const struct out_line *l, bool adjustment)
@@ -832,19 +825,19 @@ static void write_line(struct pay_run *run, const struct card *card, const struc
 		write_number(out, l->target, l->places);
 	output_tab(out);
 	if (l->has_attainment)
-		write_number(out, l->attainment, SCORE_PLACES);
+		write_number(out, l->attainment, RATIO_PLACES);
 	output_tab(out);
 	decimal shown = l->payout;
 	if (adjustment && !decimal_sub(l->payout, l->paid, &shown))
 		too_large(run, card);
-	write_decimal(out, shown, 2);
+	output_money(out, shown);
 	output_tab(out);
 	output_field(out, l->detail, strlen(l->detail));
 	if (adjustment) {
 		output_tab(out);
-		write_decimal(out, l->paid, 2);
+		output_money(out, l->paid);
 		output_tab(out);
-		write_decimal(out, l->payout, 2);
+		output_money(out, l->payout);
 	}
 	output_newline(out);
 }

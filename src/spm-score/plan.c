@@ -171,9 +171,9 @@ bool plan_add_row(struct plan_set *s, uint64_t line, char *const field[PLAN_COLU
 
 /* ---- the rows together ---- */
 
-static const char *number_text(decimal d, char buf[DECIMAL_BUFSIZE])
+static const char *number_text(decimal d, char buf[NUMBER_BUFSIZE])
 {
-	decimal_format(d, -1, buf, DECIMAL_BUFSIZE);
+	number_exact(d, buf);
 	return buf;
 }
 
@@ -224,7 +224,7 @@ static bool place_row(struct plan_set *s, const struct plan_row *row, struct fil
 {
 	const struct plan_rule *r = &row->rule;
 	struct plan *p = add_plan(s, row->plan, r->line);
-	char a[DECIMAL_BUFSIZE], b[DECIMAL_BUFSIZE];
+	char a[NUMBER_BUFSIZE], b[NUMBER_BUFSIZE];
 	if (strcmp(row->metric, "*") == 0) { /* only a cap gets here */
 		if (p->has_cap)
 			return second_rule(s, r, &p->cap, "the plan's total", fp);
@@ -297,7 +297,7 @@ static int compare_lower(const void *pa, const void *pb)
  * overlap pay it twice; either is a mistake in the plan, never a way to write one. */
 static bool check_bands(struct plan_set *s, const struct plan *p, struct plan_metric *m, struct file_problem *fp)
 {
-	char a[DECIMAL_BUFSIZE], b[DECIMAL_BUFSIZE];
+	char a[NUMBER_BUFSIZE], b[NUMBER_BUFSIZE];
 	const char *kind = rule_names[m->base];
 	qsort(m->step, m->nsteps, sizeof *m->step, compare_lower);
 	const struct plan_rule *first = &m->step[0];
@@ -336,7 +336,7 @@ static bool check_bands(struct plan_set *s, const struct plan *p, struct plan_me
 /* A curve that goes down pays less for more: legal (a plan may mean it), but worth a look. */
 static void check_curve(struct plan_set *s, const struct plan *p, const struct plan_metric *m)
 {
-	char a[DECIMAL_BUFSIZE], b[DECIMAL_BUFSIZE], c[DECIMAL_BUFSIZE], d[DECIMAL_BUFSIZE];
+	char a[NUMBER_BUFSIZE], b[NUMBER_BUFSIZE], c[NUMBER_BUFSIZE], d[NUMBER_BUFSIZE];
 	for (size_t i = 1; i < m->nsteps; i++) {
 		const struct plan_rule *prev = &m->step[i - 1], *cur = &m->step[i];
 		if (decimal_cmp(cur->rate, prev->rate) >= 0)

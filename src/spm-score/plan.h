@@ -7,6 +7,7 @@
 
 #include "decimal.h"
 #include "input.h"
+#include "number.h"
 
 #include <stdbool.h>
 #include <stddef.h>

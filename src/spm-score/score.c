@@ -13,65 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const decimal_units SCALE = 1000000000; /* 10^DECIMAL_PLACES */
-
-/* Digits of q, least significant first, into the end of a buffer; returns the start. */
-static char *digits_before(char *p, uint64_t q, int at_least)
-{
-	for (int written = 0; q || written < at_least; written++) {
-		*--p = (char)('0' + q % 10);
-		q /= 10;
-	}
-	return p;
-}
-
-const char *format_fixed(decimal d, int places, char buf[DECIMAL_BUFSIZE], size_t *len)
-{
-	static const int64_t pow10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000 };
-	/* Scores and percentiles fit 64 bits: with decimal_format's 128-bit division per
-	 * digit, and printf, writing the scores of a million goals took longer than reading
-	 * them. Same digits, same rounding (half away from zero). */
-	if (places < 0 || places > DECIMAL_PLACES || d.units > INT64_MAX / 2 || d.units < -(INT64_MAX / 2)) {
-		*len = decimal_format(d, places, buf, DECIMAL_BUFSIZE);
-		return buf;
-	}
-	int64_t u = (int64_t)d.units, step = pow10[DECIMAL_PLACES - places];
-	uint64_t q = (uint64_t)(((u < 0 ? -u : u) + step / 2) / step);
-	char *end = buf + DECIMAL_BUFSIZE, *p = end;
-	if (places > 0) {
-		p = digits_before(p, q % (uint64_t)pow10[places], places);
-		*--p = '.';
-	}
-	p = digits_before(p, q / (uint64_t)pow10[places], 1);
-	if (u < 0 && q)
-		*--p = '-';
-	*len = (size_t)(end - p);
-	return p;
-}
-
-void write_decimal(struct output *out, decimal d, int places)
-{
-	char buf[DECIMAL_BUFSIZE];
-	size_t len;
-	const char *s = format_fixed(d, places, buf, &len);
-	output_bytes(out, s, len);
-}
-
-const char *format_count(uint64_t n, char buf[24], size_t *len)
-{
-	char *p = digits_before(buf + 24, n, 1);
-	*len = (size_t)(buf + 24 - p);
-	return p;
-}
-
-void write_count(struct output *out, uint64_t n)
-{
-	char buf[24];
-	size_t len;
-	const char *s = format_count(n, buf, &len);
-	output_bytes(out, s, len);
-}
-
 decimal limit_for(const struct limit *l, size_t n, const char *metric, decimal fallback)
 {
 	decimal general = fallback;
@@ -397,16 +338,15 @@ static int compare_peers(const void *pa, const void *pb)
 	return c ? c : (a->owner > b->owner) - (a->owner < b->owner);
 }
 
-static double to_double(decimal d)
+double to_double(decimal d)
 {
-	return (double)d.units / (double)SCALE;
+	return (double)d.units / (double)UNITS_PER_ONE;
 }
 
-/* A statistic as an attainment: rounded to 4 decimals, half away from zero. */
-static decimal from_double(double v)
+decimal ratio_from_double(double v)
 {
 	double t = v * 10000;
-	decimal d = { (decimal_units)(long long)(t < 0 ? t - 0.5 : t + 0.5) * (SCALE / 10000) };
+	decimal d = { (decimal_units)(long long)(t < 0 ? t - 0.5 : t + 0.5) * (UNITS_PER_ONE / 10000) };
 	return d;
 }
 
@@ -420,7 +360,7 @@ static void normalize_zscore(struct peer *p, size_t n)
 	double mean = stats_mean(x, n), sd = stats_stddev(x, n);
 	for (size_t i = 0; i < n; i++) {
 		double z = sd > 0 ? (x[i] - mean) / sd : 0;
-		p[i].goal->attainment = from_double(1 + (p[i].goal->lower ? -z : z));
+		p[i].goal->attainment = ratio_from_double(1 + (p[i].goal->lower ? -z : z));
 	}
 	free(x);
 }
@@ -439,7 +379,7 @@ static void normalize_percentile(struct peer *p, size_t n)
 				g->attainment = decimal_from_int(1);
 			else
 				decimal_div(decimal_from_int((int64_t)(2 * below + equal)), decimal_from_int((int64_t)(n - 1)),
-					    SCORE_PLACES, ROUND_HALF_AWAY, &g->attainment);
+					    RATIO_PLACES, ROUND_HALF_AWAY, &g->attainment);
 		}
 	}
 }
@@ -634,7 +574,7 @@ static void rank_cards(struct scoring *sc)
 			continue;
 		cs->ranked = true;
 		cs->rank = (uint32_t)st[i].rank;
-		cs->percentile = (uint16_t)(st[i].percentile.units / (SCALE / 100));
+		cs->percentile = (uint16_t)(st[i].percentile.units / (UNITS_PER_ONE / 100));
 	}
 	free(st);
 	free(keys);

@@ -90,18 +90,14 @@ static void line_tab(struct line *l)
 
 static void line_decimal(struct line *l, decimal d, int places)
 {
-	char buf[DECIMAL_BUFSIZE];
-	size_t len;
-	const char *s = format_fixed(d, places, buf, &len);
-	line_add(l, s, len);
+	char buf[NUMBER_BUFSIZE];
+	line_add(l, buf, number_fixed(d, places, buf));
 }
 
 static void line_count(struct line *l, uint64_t n)
 {
-	char buf[24];
-	size_t len;
-	const char *s = format_count(n, buf, &len);
-	line_add(l, s, len);
+	char buf[NUMBER_BUFSIZE];
+	line_add(l, buf, number_count(n, buf));
 }
 
 static void line_field(struct line *l, const char *s, size_t len)
@@ -115,11 +111,11 @@ static void write_trend(struct line *l, const struct card_score *cs)
 	decimal delta;
 	line_tab(l);
 	if (cs->has_prev_score)
-		line_decimal(l, cs->prev_score, SCORE_PLACES);
+		line_decimal(l, cs->prev_score, CARD_SCORE_PLACES);
 	line_tab(l);
 	/* both have 4 decimals at most: the difference is exact */
 	if (cs->has_prev_score && cs->state == CARD_SCORED && decimal_sub(cs->score, cs->prev_score, &delta))
-		line_decimal(l, delta, SCORE_PLACES);
+		line_decimal(l, delta, CARD_SCORE_PLACES);
 	line_tab(l);
 	if (cs->has_prev_rank)
 		line_count(l, cs->prev_rank);
@@ -138,7 +134,7 @@ static void write_detail(struct line *l, const struct scoring *sc, const struct 
 		while (k < card->count && card->goal[k]->metric < m)
 			k++;
 		if (k < card->count && card->goal[k]->metric == m && goal_counted(sc, card->goal[k], &v))
-			line_decimal(l, v, SCORE_PLACES);
+			line_decimal(l, v, CARD_SCORE_PLACES);
 	}
 }
 
@@ -155,7 +151,7 @@ static void write_line(struct output *out, const struct scoring *sc, const struc
 	line_add(&l, label, strlen(label));
 	line_tab(&l);
 	if (cs->state == CARD_SCORED)
-		line_decimal(&l, cs->score, SCORE_PLACES);
+		line_decimal(&l, cs->score, CARD_SCORE_PLACES);
 	line_tab(&l);
 	if (cs->ranked)
 		line_count(&l, cs->rank);
