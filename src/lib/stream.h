@@ -84,7 +84,8 @@ struct stream_binding {
  * (a subset of the stream's required columns: asking for an optional one is a programming
  * error and aborts); every other column of the stream is bound when present. A missing
  * needed column, or any column of the stream found twice, is reported as
- * "PROG: FILE:1: message (found: ...)" and exits 1. needs NULL: all required columns. */
+ * "PROG: FILE:1: message (found: ...)" and exits 1; the message lists what the reader
+ * needs. needs NULL: all required columns. */
 void stream_bind(enum stream_id s, const struct header *h, const char *file,
 		 const enum column *needs, size_t nneeds, struct stream_binding *b);
 /* The same, returning the message (written into msg) instead of exiting; NULL if bound. */

@@ -325,7 +325,9 @@ void write_drivers(struct output *out, const struct scoring *sc)
 	long outcome = sc->opt->outcome ? cards_metric(set, sc->opt->outcome) : -1;
 	struct observation *obs = xcalloc(set->ncards + 1, sizeof *obs);
 	size_t n = 0;
-	output_str(out, "period\tmetric\tn\tpearson\tspearman\tstrength\ttop_mean\tbottom_mean\tratio\tnote\n");
+	static const enum column header[] = { COL_PERIOD, COL_METRIC, COL_N, COL_PEARSON,
+					      COL_SPEARMAN, COL_STRENGTH, COL_TOP_MEAN, COL_BOTTOM_MEAN, COL_RATIO, COL_NOTE };
+	stream_write_header(out, header, sizeof header / sizeof header[0]);
 	for (size_t c = 0; c < set->ncards; c++) {
 		const struct card *card = &set->card[c];
 		const struct card_score *cs = &sc->cs[c];

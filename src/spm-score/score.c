@@ -97,8 +97,9 @@ void score_init(struct scoring *sc, const struct score_options *o, struct card_s
 	sc->owner_group = xcalloc(set->nowners + 1, sizeof *sc->owner_group);
 	sc->owner_level = xcalloc(set->nowners + 1, sizeof *sc->owner_level);
 	order_owners_and_periods(sc);
-	if (o->basis == BASIS_PACE && !set->has_column[PC_PACE])
-		diag_fatal(SPM_EXIT_DATA, "--basis pace: the input has no column 'pace' (spm-track --goals writes it)");
+	if (o->basis == BASIS_PACE && !stream_has(&set->columns, COL_PACE))
+		diag_fatal(SPM_EXIT_DATA, "--basis pace: the input has no column '%s' (spm-track --goals writes it)",
+			   column_name(COL_PACE));
 }
 
 void score_free(struct scoring *sc)
@@ -121,7 +122,7 @@ void score_free(struct scoring *sc)
 
 static noreturn void owner_problem(const struct card_set *set, const struct card_owner *o, const char *message)
 {
-	diag_at(set->file[o->file], o->line, "owner", o->name, o->len, message);
+	diag_at(set->file[o->file], o->line, column_name(COL_OWNER), o->name, o->len, message);
 	diag_exit(SPM_EXIT_DATA);
 }
 
@@ -160,7 +161,7 @@ static void levels_from_input(struct scoring *sc)
 {
 	const struct card_set *set = sc->set;
 	memset(sc->owner_level, -1, set->nowners + 1);
-	if (!set->has_column[PC_LEVEL])
+	if (!stream_has(&set->columns, COL_LEVEL))
 		return;
 	const struct goal_row **first = xcalloc(set->nowners + 1, sizeof *first);
 	for (size_t c = 0; c < set->ncards; c++) {
@@ -177,7 +178,7 @@ static void levels_from_input(struct scoring *sc)
 				snprintf(message, sizeof message, "the owner is a %s here and a %s at %s:%llu",
 					 level_names[later->level], level_names[earlier->level], set->file[earlier->file],
 					 (unsigned long long)earlier->line);
-				diag_at(set->file[later->file], later->line, "level", NULL, 0, message);
+				diag_at(set->file[later->file], later->line, column_name(COL_LEVEL), NULL, 0, message);
 				diag_exit(SPM_EXIT_DATA);
 			}
 			if (!f)
@@ -246,7 +247,7 @@ void score_groups(struct scoring *sc)
 	char message[300];
 	struct table *index = table_new(sizeof(uint32_t));
 	levels_from_input(sc);
-	sc->levels = o->group || set->has_column[PC_LEVEL];
+	sc->levels = o->group || stream_has(&set->columns, COL_LEVEL);
 	long col = -1;
 	int group_level = -1; /* the level --group names, if it names one */
 	if (o->group) {
@@ -452,7 +453,7 @@ static noreturn void card_problem(const struct scoring *sc, const struct card *c
 	const struct goal_row *g = first_read(card);
 	char message[400];
 	snprintf(message, sizeof message, what, set->owner[card->owner].name, set->label[card->period]);
-	diag_at(set->file[g->file], g->line, "weight", NULL, 0, message);
+	diag_at(set->file[g->file], g->line, column_name(COL_WEIGHT), NULL, 0, message);
 	diag_exit(SPM_EXIT_DATA);
 }
 
@@ -616,7 +617,7 @@ static void choose_bases(struct scoring *sc)
 		struct card_score *cs = &sc->cs[c];
 		cs->running = card_running(card);
 		if (sc->opt->basis == BASIS_AUTO)
-			cs->basis = cs->running && set->has_column[PC_PACE] ? BASIS_PACE : BASIS_ATTAINMENT;
+			cs->basis = cs->running && stream_has(&set->columns, COL_PACE) ? BASIS_PACE : BASIS_ATTAINMENT;
 		else
 			cs->basis = (uint8_t)sc->opt->basis;
 		if (cs->basis != BASIS_PACE)

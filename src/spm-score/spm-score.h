@@ -126,9 +126,8 @@ void score_trend(struct scoring *sc);
 void check_detail_columns(const struct scoring *sc);
 void write_scores(struct output *out, const struct scoring *sc);
 
-/* The fixed columns of the scores stream (the --group column and --detail's come besides). */
-#define SCORE_COLUMNS 12
-extern const char *const score_columns[SCORE_COLUMNS];
+/* Whether name is a column of the scores stream (lib/stream.c) other than the group column,
+ * which is named after --group: --group and --detail's metrics may not take such a name. */
 bool is_score_column(const char *name);
 
 /* drivers.c: the drivers stream. */

@@ -12,17 +12,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The columns of the scores stream, in order; the group column is named by --group. */
-const char *const score_columns[SCORE_COLUMNS] = {
-	"owner", "period", "score", "rank", "percentile", "tier", "basis", "level", "prev_score", "delta", "prev_rank", "streak",
-};
+/* The columns of the scores stream, in order: the first seven always, then level, the
+ * group column (named by --group), the trend; spm.7 and lib/stream.c list them. */
+static const enum column first_columns[] = { COL_OWNER, COL_PERIOD, COL_SCORE, COL_RANK, COL_PERCENTILE, COL_TIER,
+					     COL_BASIS };
+static const enum column trend_columns[] = { COL_PREV_SCORE, COL_DELTA, COL_PREV_RANK, COL_STREAK };
 
+/* A column of the scores stream but its group column, which takes the name of --group. */
 bool is_score_column(const char *name)
 {
-	for (size_t k = 0; k < SCORE_COLUMNS; k++)
-		if (strcmp(name, score_columns[k]) == 0)
+	const struct stream_def *d = stream_def(STREAM_SCORES);
+	enum column c = column_named(name);
+	for (size_t k = 0; c != COL_COUNT && c != COL_TEAM && k < d->count; k++)
+		if (d->columns[k].column == c)
 			return true;
 	return false;
+}
+
+static void write_names(struct output *out, const enum column *cols, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		output_tab(out);
+		stream_write_name(out, cols[i]);
+	}
 }
 
 void check_detail_columns(const struct scoring *sc)
@@ -36,20 +48,19 @@ void check_detail_columns(const struct scoring *sc)
 
 static void write_header(struct output *out, const struct scoring *sc)
 {
-	output_str(out, "owner\tperiod\tscore\trank\tpercentile\ttier\tbasis");
-	if (sc->levels)
-		output_str(out, "\tlevel");
+	stream_write_name(out, first_columns[0]);
+	write_names(out, first_columns + 1, sizeof first_columns / sizeof first_columns[0] - 1);
+	if (sc->levels) {
+		output_tab(out);
+		stream_write_name(out, COL_LEVEL);
+	}
 	if (sc->opt->group) {
 		output_tab(out);
 		output_str(out, sc->opt->group);
 	}
 	if (sc->trend)
-		output_str(out, "\tprev_score\tdelta\tprev_rank\tstreak");
-	if (!sc->opt->detail) {
-		output_newline(out);
-		return;
-	}
-	for (size_t m = 0; m < sc->set->nmetrics; m++) {
+		write_names(out, trend_columns, sizeof trend_columns / sizeof trend_columns[0]);
+	for (size_t m = 0; sc->opt->detail && m < sc->set->nmetrics; m++) {
 		output_tab(out);
 		output_str(out, sc->set->metric[m]);
 	}

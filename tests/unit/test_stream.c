@@ -155,6 +155,13 @@ static void test_bind_asks_only_for_what_the_reader_needs(void **state)
 	static const enum column prev[] = { COL_OWNER, COL_PERIOD, COL_SCORE };
 	assert_null(stream_try_bind(STREAM_SCORES, &h, prev, 3, &b, msg, sizeof msg));
 	assert_non_null(stream_try_bind(STREAM_SCORES, &h, NULL, 0, &b, msg, sizeof msg));
+	/* a missing column: the message asks for what the reader needs, not for more */
+	static const enum column score[] = { COL_OWNER, COL_PERIOD, COL_METRIC, COL_ATTAINMENT };
+	char *progress[] = { "owner", "period", "metric", "weight" };
+	h = make_header(progress, 4);
+	assert_string_equal(stream_try_bind(STREAM_PROGRESS, &h, score, 4, &b, msg, sizeof msg),
+			    "no column 'attainment' (a progress stream needs owner, period, metric and attainment)"
+			    " (found: owner period metric weight)");
 }
 
 static void test_bind_refuses_a_column_twice(void **state)
