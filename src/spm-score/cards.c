@@ -797,6 +797,12 @@ void cards_read(struct card_set *s, char *const *files, size_t nfiles, const str
 	free_header(first_header);
 }
 
+void cards_print_counts(const struct card_set *s)
+{
+	fprintf(stderr, "%s: %llu rows read, %llu used, %llu rejected", diag_program(), (unsigned long long)s->read,
+		(unsigned long long)s->used, (unsigned long long)s->rejected);
+}
+
 void cards_free(struct card_set *s)
 {
 	for (size_t i = 0; i < s->nowners; i++)

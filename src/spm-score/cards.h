@@ -86,6 +86,9 @@ struct card_read_options {
  * row exits 1 with FILE:LINE: COLUMN: message ("value"). */
 void cards_read(struct card_set *s, char *const *files, size_t nfiles, const struct card_read_options *o);
 void cards_free(struct card_set *s);
+/* The start of the summary line on stderr: "PROG: N rows read, N used, N rejected"; the
+ * caller adds its own counts and the newline. */
+void cards_print_counts(const struct card_set *s);
 
 /* The card of owner in period p (or in the period of that index), or NULL. */
 const struct card *cards_find(const struct card_set *s, uint32_t owner, struct period p);

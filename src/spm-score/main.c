@@ -382,9 +382,7 @@ static void check_output_paths(const struct score_options *o, char *const *files
 
 static void print_summary(const struct scoring *sc)
 {
-	const struct card_set *set = sc->set;
-	fprintf(stderr, "%s: %llu rows read, %llu used, %llu rejected", diag_program(), (unsigned long long)set->read,
-		(unsigned long long)set->used, (unsigned long long)set->rejected);
+	cards_print_counts(sc->set);
 	if (sc->normalized_goals)
 		fprintf(stderr, "; %llu goal(s) without a target scored by %s", (unsigned long long)sc->normalized_goals,
 			sc->opt->normalize == NORMALIZE_ZSCORE ? "zscore" : "percentile");

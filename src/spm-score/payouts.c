@@ -949,9 +949,7 @@ static void write_payouts(struct pay_run *run)
 
 static void print_summary(const struct pay_run *run)
 {
-	const struct card_set *set = run->set;
-	fprintf(stderr, "%s: %llu rows read, %llu used, %llu rejected", diag_program(), (unsigned long long)set->read,
-		(unsigned long long)set->used, (unsigned long long)set->rejected);
+	cards_print_counts(run->set);
 	if (run->po->nagainst)
 		fprintf(stderr, "; %llu adjustment line(s) for %llu owner-period(s)", (unsigned long long)run->adjustments,
 			(unsigned long long)run->adjusted_cards);
