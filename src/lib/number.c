@@ -3,6 +3,7 @@
  * binary float. */
 #include "number.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const int64_t pow10_64[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
@@ -91,20 +92,19 @@ size_t number_count(uint64_t n, char buf[NUMBER_BUFSIZE])
 	return move_to_start(buf, digits_before(end, n, 1), end);
 }
 
-size_t number_grouped(decimal d, int places, char buf[NUMBER_BUFSIZE])
+/* Thousands grouped: plain ("-1234567.50", n bytes) → "-1,234,567.50" in buf. At most 39
+ * digits before the point: 12 commas fit the buffer. */
+static size_t group(const char *p, size_t n, char buf[NUMBER_BUFSIZE])
 {
-	char digits[NUMBER_BUFSIZE];
-	size_t n = places < 0 ? number_exact(d, digits) : number_fixed(d, places, digits);
-	const char *p = digits;
 	size_t at = 0;
-	if (*p == '-') {
+	if (n && *p == '-') {
 		buf[at++] = '-';
 		p++;
 		n--;
 	}
 	const char *dot = memchr(p, '.', n);
 	size_t whole = dot ? (size_t)(dot - p) : n;
-	for (size_t i = 0; i < whole; i++) { /* at most 39 digits: 13 commas fit the buffer */
+	for (size_t i = 0; i < whole; i++) {
 		if (i && (whole - i) % 3 == 0)
 			buf[at++] = ',';
 		buf[at++] = p[i];
@@ -113,6 +113,44 @@ size_t number_grouped(decimal d, int places, char buf[NUMBER_BUFSIZE])
 	at += n - whole;
 	buf[at] = '\0';
 	return at;
+}
+
+size_t number_grouped(decimal d, int places, char buf[NUMBER_BUFSIZE])
+{
+	char digits[NUMBER_BUFSIZE];
+	size_t n = places < 0 ? number_exact(d, digits) : number_fixed(d, places, digits);
+	return group(digits, n, buf);
+}
+
+size_t number_grouped_exact(decimal_units m, int e, int places, char buf[NUMBER_BUFSIZE])
+{
+	__extension__ typedef unsigned __int128 uunits;
+	char plain[NUMBER_BUFSIZE];
+	char *end = plain + sizeof plain, *p = end;
+	uunits mag = m < 0 ? (uunits)0 - (uunits)m : (uunits)m;
+	while (e > 0 && mag % 10 == 0) { /* trailing zeros say nothing */
+		mag /= 10;
+		e--;
+	}
+	if (e < 0 || e > 38)
+		abort(); /* a programming error: no exact product has such a scale */
+	if (places > DECIMAL_PLACES)
+		places = DECIMAL_PLACES; /* 39 digits, 9 more zeros, a sign, a point, 12 commas fit */
+	for (int i = e; i < places; i++)
+		*--p = '0';
+	for (int i = 0; i < e; i++) { /* the decimals, least significant first */
+		*--p = (char)('0' + (int)(mag % 10));
+		mag /= 10;
+	}
+	if (e > 0 || places > 0)
+		*--p = '.';
+	do {
+		*--p = (char)('0' + (int)(mag % 10));
+		mag /= 10;
+	} while (mag);
+	if (m < 0)
+		*--p = '-';
+	return group(p, (size_t)(end - p), buf);
 }
 
 size_t number_percent(decimal fraction, int places, char buf[NUMBER_BUFSIZE])

@@ -15,7 +15,7 @@
 enum {
 	MONEY_PLACES = 2, /* at least: a money value keeps every further digit it has */
 	RATIO_PLACES = 4, /* attainment 1.0534 */
-	SCORE_PLACES = 2, /* scores, percentiles, deltas */
+	SCORE_PLACES = 2, /* percentiles (a score is a weighted attainment: RATIO_PLACES) */
 };
 
 /* Machine forms: '.' as the mark, no grouping, rounding half away from zero.
@@ -32,7 +32,7 @@ size_t number_money(decimal d, char buf[NUMBER_BUFSIZE]);
 size_t number_exact(decimal d, char buf[NUMBER_BUFSIZE]);
 /* A ratio or an attainment: 4 decimals (0.6315). */
 size_t number_ratio(decimal d, char buf[NUMBER_BUFSIZE]);
-/* A score, a percentile or a change of score: 2 decimals. */
+/* A percentile: 2 decimals (spm-score's scores and deltas are ratios: number_ratio). */
 size_t number_score(decimal d, char buf[NUMBER_BUFSIZE]);
 /* A whole number. */
 size_t number_count(uint64_t n, char buf[NUMBER_BUFSIZE]);
@@ -41,6 +41,10 @@ size_t number_count(uint64_t n, char buf[NUMBER_BUFSIZE]);
 
 /* 1234567.5 → 1,234,567.50 with places decimals (places < 0: as few as keep it exact). */
 size_t number_grouped(decimal d, int places, char buf[NUMBER_BUFSIZE]);
+/* m × 10^-e (e 0..38) with every digit and at least places (0..9) decimals, grouped: an exact
+ * product of two decimals keeps more decimals than a decimal holds, and a payout's detail
+ * shows all of them (0.075 × 41,666.6625 = 3,124.9996875; 5% × 33,333.30 = 1,666.665). */
+size_t number_grouped_exact(decimal_units m, int e, int places, char buf[NUMBER_BUFSIZE]);
 /* A fraction as a percentage with places decimals: 1.0534 → "105.34 %". A fraction too
  * large to multiply by 100 prints as the fraction itself. */
 size_t number_percent(decimal fraction, int places, char buf[NUMBER_BUFSIZE]);

@@ -43,7 +43,7 @@ enum score_status score_compute(const struct score_goal *goals, size_t n, enum m
 	decimal num = { weighted }, den;
 	if (__builtin_mul_overflow(weights, SCALE, &den.units))
 		return SCORE_OVERFLOW;
-	return decimal_div(num, den, SCORE_PLACES, ROUND_HALF_AWAY, score) ? SCORE_OK : SCORE_OVERFLOW;
+	return decimal_div(num, den, CARD_SCORE_PLACES, ROUND_HALF_AWAY, score) ? SCORE_OK : SCORE_OVERFLOW;
 }
 
 void score_standings(const decimal *best_first, size_t n, struct standing *out)

@@ -1,17 +1,20 @@
 /* Scorecards: a weighted score from clamped attainments, ranks that ties share,
  * percentiles, tiers and streaks. Exact decimal arithmetic: a score is rounded once, to
- * SCORE_PLACES decimals, and that rounded score is the one ranks, tiers and deltas use, so
+ * CARD_SCORE_PLACES decimals, and that rounded score is the one ranks, tiers and deltas use, so
  * a reader can check every one of them from the printed numbers. */
 #ifndef SPM_SCORECARD_H
 #define SPM_SCORECARD_H
 
 #include "decimal.h"
+#include "number.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 
-#define SCORE_PLACES 4      /* scores, attainments and deltas: 1.0534 */
-#define PERCENTILE_PLACES 2 /* 66.67 */
+/* A score is a weighted mean of attainments, so a ratio like them (1.0534), and so is its
+ * change; a percentile has 2 decimals (66.67). number.h prints both. */
+#define CARD_SCORE_PLACES RATIO_PLACES
+#define PERCENTILE_PLACES SCORE_PLACES
 
 /* One goal of a scorecard. */
 struct score_goal {
@@ -38,7 +41,7 @@ enum score_status {
 decimal score_clamp(decimal attainment, decimal floor, decimal cap);
 
 /* score = Σ wᵢ·clamp(aᵢ) ÷ Σ wᵢ over the goals counted, computed exactly and rounded once
- * to SCORE_PLACES, half away from zero. */
+ * to CARD_SCORE_PLACES, half away from zero. */
 enum score_status score_compute(const struct score_goal *goals, size_t n, enum missing_rule missing,
 				decimal *score);
 

@@ -33,13 +33,13 @@ static const struct {
 	[COL_DAYS_ELAPSED] = { "days_elapsed", CT_COUNT },
 	[COL_DAYS_LEFT] = { "days_left", CT_COUNT },
 	[COL_LEVEL] = { "level", CT_ENUM },
-	[COL_SCORE] = { "score", CT_SCORE },
+	[COL_SCORE] = { "score", CT_RATIO }, /* a weighted attainment: 1.0534 */
 	[COL_RANK] = { "rank", CT_COUNT },
 	[COL_PERCENTILE] = { "percentile", CT_SCORE },
 	[COL_TIER] = { "tier", CT_ENUM },
 	[COL_TEAM] = { "team", CT_TEXT },
-	[COL_PREV_SCORE] = { "prev_score", CT_SCORE },
-	[COL_DELTA] = { "delta", CT_SCORE },
+	[COL_PREV_SCORE] = { "prev_score", CT_RATIO },
+	[COL_DELTA] = { "delta", CT_RATIO },
 	[COL_PREV_RANK] = { "prev_rank", CT_COUNT },
 	[COL_STREAK] = { "streak", CT_COUNT },
 	[COL_BASIS] = { "basis", CT_ENUM },
@@ -194,18 +194,19 @@ static bool is_required(const struct stream_def *d, enum column c)
 	return false;
 }
 
-/* "owner, period, metric and target" */
-static void list_required(const struct stream_def *d, char *buf, size_t size)
+/* "owner, period, metric and target": the columns the reader needs (NULL: the stream's
+ * required ones), so that a reader that needs fewer never asks for more. */
+static void list_required(const struct stream_def *d, const enum column *needs, size_t nneeds, char *buf, size_t size)
 {
-	size_t n = 0, at = 0;
-	for (size_t i = 0; i < d->count; i++)
-		n += d->columns[i].required;
+	size_t n = 0, at = 0, count = needs ? nneeds : d->count;
+	for (size_t i = 0; i < count; i++)
+		n += needs || d->columns[i].required;
 	buf[0] = '\0';
-	for (size_t i = 0, k = 0; i < d->count && at < size; i++) {
-		if (!d->columns[i].required)
+	for (size_t i = 0, k = 0; i < count && at < size; i++) {
+		if (!needs && !d->columns[i].required)
 			continue;
 		const char *sep = k == 0 ? "" : k + 1 == n ? " and " : ", ";
-		int w = snprintf(buf + at, size - at, "%s%s", sep, columns[d->columns[i].column].name);
+		int w = snprintf(buf + at, size - at, "%s%s", sep, columns[needs ? needs[i] : d->columns[i].column].name);
 		if (w < 0)
 			return;
 		at += (size_t)w;
@@ -257,7 +258,7 @@ const char *stream_try_bind(enum stream_id s, const struct header *h, const enum
 		if (b->at[c] >= 0)
 			continue;
 		char need[256];
-		list_required(d, need, sizeof need);
+		list_required(d, needs, nneeds, need, sizeof need);
 		snprintf(msg, size, "no column '%s' (%s needs %s)", columns[c].name, d->what, need);
 		append_found(h, msg, size);
 		return msg;

@@ -20,7 +20,7 @@ enum column_type {
 	CT_MONEY,     /* an amount: every significant digit, at least two decimals */
 	CT_COUNT,     /* a whole number */
 	CT_RATIO,     /* a fraction such as an attainment, printed with 4 decimals */
-	CT_SCORE,     /* a score or a percentile, printed with 2 decimals */
+	CT_SCORE,     /* a percentile, printed with 2 decimals (a score is a CT_RATIO) */
 	CT_EXACT,     /* a decimal printed with as few decimals as keep it exact */
 	CT_ENUM,      /* one word of a fixed list: status, direction, tier, level, rule... */
 };
@@ -84,7 +84,8 @@ struct stream_binding {
  * (a subset of the stream's required columns: asking for an optional one is a programming
  * error and aborts); every other column of the stream is bound when present. A missing
  * needed column, or any column of the stream found twice, is reported as
- * "PROG: FILE:1: message (found: ...)" and exits 1. needs NULL: all required columns. */
+ * "PROG: FILE:1: message (found: ...)" and exits 1; the message lists what the reader
+ * needs. needs NULL: all required columns. */
 void stream_bind(enum stream_id s, const struct header *h, const char *file,
 		 const enum column *needs, size_t nneeds, struct stream_binding *b);
 /* The same, returning the message (written into msg) instead of exiting; NULL if bound. */

@@ -15,9 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const progress_column_names[PC_COUNT] = {
-	"owner", "period", "metric", "attainment", "weight", "actual", "target", "direction", "status",
-	"pace", "days_left", "level",
+/* The progress columns spm-score needs, and those it reads when they are there. */
+static const enum column needed[] = { COL_OWNER, COL_PERIOD, COL_METRIC, COL_ATTAINMENT };
+static const enum column read_columns[] = {
+	COL_OWNER, COL_PERIOD, COL_METRIC, COL_ATTAINMENT, COL_WEIGHT, COL_ACTUAL, COL_TARGET,
+	COL_DIRECTION, COL_STATUS, COL_PACE, COL_DAYS_LEFT, COL_LEVEL,
 };
 
 /* Where a row was read. */
@@ -68,7 +70,7 @@ struct builder {
 struct file_job {
 	const struct card_read_options *opt;
 	const struct header *header;
-	long col[PC_COUNT];
+	struct stream_binding b;
 	uint32_t file;
 	const char *const *files; /* every file's name so far */
 };
@@ -193,9 +195,9 @@ static size_t block_len(const struct builder *b, size_t i)
 	return i + 1 < b->nblocks ? BLOCK_ROWS : b->last_len;
 }
 
-static const char *field(const struct chunk *c, const struct row *row, enum progress_column pc, size_t *len)
+static const char *field(const struct chunk *c, const struct row *row, enum column col, size_t *len)
 {
-	long i = c->job->col[pc];
+	long i = stream_at(&c->job->b, col);
 	*len = i >= 0 ? row->len[i] : 0;
 	return i >= 0 ? row->field[i] : "";
 }
@@ -344,81 +346,81 @@ static int progress_row(void *ctx, const struct row *row)
 	g.file = job->file;
 	g.line = row->line;
 
-	const char *owner = field(c, row, PC_OWNER, &len);
+	const char *owner = field(c, row, COL_OWNER, &len);
 	size_t owner_len = len;
 	if (owner_len == 0)
-		return bad_row(c, row, job->col[PC_OWNER], "empty owner");
+		return bad_row(c, row, stream_at(&job->b, COL_OWNER), "empty owner");
 	if (memchr(owner, '\0', owner_len))
-		return bad_row(c, row, job->col[PC_OWNER], "owner holds a NUL byte");
+		return bad_row(c, row, stream_at(&job->b, COL_OWNER), "owner holds a NUL byte");
 
-	s = field(c, row, PC_PERIOD, &len);
+	s = field(c, row, COL_PERIOD, &len);
 	if (!intern_period(b, s, len, job->opt->fiscal_start, &g.period))
-		return bad_row(c, row, job->col[PC_PERIOD],
+		return bad_row(c, row, stream_at(&job->b, COL_PERIOD),
 			       s[0] == 'F' && job->opt->fiscal_start == 1 ? "not a period label (FY labels need --fiscal-start)"
 									: period_help);
 
-	const char *metric = field(c, row, PC_METRIC, &len);
+	const char *metric = field(c, row, COL_METRIC, &len);
 	size_t metric_len = len;
 	if (!known_metric(b, metric, metric_len) && (!is_metric_name(metric) || strlen(metric) != metric_len))
-		return bad_row(c, row, job->col[PC_METRIC], "not a metric name (lowercase letters, digits and _)");
+		return bad_row(c, row, stream_at(&job->b, COL_METRIC), "not a metric name (lowercase letters, digits and _)");
 
-	s = field(c, row, PC_ATTAINMENT, &len);
+	s = field(c, row, COL_ATTAINMENT, &len);
 	bool has;
 	if ((problem = optional_number(s, len, &g.attainment, &has)))
-		return bad_row(c, row, job->col[PC_ATTAINMENT], problem);
+		return bad_row(c, row, stream_at(&job->b, COL_ATTAINMENT), problem);
 	g.has_attainment = has;
 
-	s = field(c, row, PC_WEIGHT, &len);
+	s = field(c, row, COL_WEIGHT, &len);
 	bool has_weight;
 	if ((problem = optional_number(s, len, &g.weight, &has_weight)))
-		return bad_row(c, row, job->col[PC_WEIGHT], problem);
+		return bad_row(c, row, stream_at(&job->b, COL_WEIGHT), problem);
 	if (!has_weight)
 		g.weight = decimal_from_int(1);
 	if (decimal_sign(g.weight) < 0)
-		return bad_row(c, row, job->col[PC_WEIGHT], "negative weight");
+		return bad_row(c, row, stream_at(&job->b, COL_WEIGHT), "negative weight");
 
-	s = field(c, row, PC_ACTUAL, &len);
+	s = field(c, row, COL_ACTUAL, &len);
 	if ((problem = optional_number(s, len, &g.actual, &has)))
-		return bad_row(c, row, job->col[PC_ACTUAL], problem);
+		return bad_row(c, row, stream_at(&job->b, COL_ACTUAL), problem);
 	g.has_actual = has;
-	s = field(c, row, PC_TARGET, &len);
+	s = field(c, row, COL_TARGET, &len);
 	if ((problem = optional_number(s, len, &g.target, &has)))
-		return bad_row(c, row, job->col[PC_TARGET], problem);
+		return bad_row(c, row, stream_at(&job->b, COL_TARGET), problem);
 	g.has_target = has;
 
-	s = field(c, row, PC_DIRECTION, &len);
+	s = field(c, row, COL_DIRECTION, &len);
 	if (len == 5 && memcmp(s, "lower", 5) == 0)
 		g.lower = true;
 	else if (len && !(len == 6 && memcmp(s, "higher", 6) == 0))
-		return bad_row(c, row, job->col[PC_DIRECTION], "expected higher or lower");
+		return bad_row(c, row, stream_at(&job->b, COL_DIRECTION), "expected higher or lower");
 
-	s = field(c, row, PC_STATUS, &len);
+	s = field(c, row, COL_STATUS, &len);
 	g.status = -1;
 	if (len) {
 		int st = parse_status(s, len);
 		if (st < 0)
-			return bad_row(c, row, job->col[PC_STATUS],
+			return bad_row(c, row, stream_at(&job->b, COL_STATUS),
 				       "not a status (achieved ahead on_track behind missed not_started no_data)");
 		g.status = (int8_t)st;
 	}
 
-	s = field(c, row, PC_PACE, &len);
+	s = field(c, row, COL_PACE, &len);
 	if ((problem = optional_number(s, len, &g.pace, &has)))
-		return bad_row(c, row, job->col[PC_PACE], problem);
+		return bad_row(c, row, stream_at(&job->b, COL_PACE), problem);
 	g.has_pace = has;
-	s = field(c, row, PC_DAYS_LEFT, &len);
+	s = field(c, row, COL_DAYS_LEFT, &len);
 	decimal days;
 	if ((problem = optional_number(s, len, &days, &has)))
-		return bad_row(c, row, job->col[PC_DAYS_LEFT], problem);
+		return bad_row(c, row, stream_at(&job->b, COL_DAYS_LEFT), problem);
 	if (has && decimal_sign(days) < 0)
-		return bad_row(c, row, job->col[PC_DAYS_LEFT], "negative days");
+		return bad_row(c, row, stream_at(&job->b, COL_DAYS_LEFT), "negative days");
 	g.running = (int8_t)(has ? decimal_sign(days) > 0 : -1);
-	s = field(c, row, PC_LEVEL, &len);
+	s = field(c, row, COL_LEVEL, &len);
 	g.level = -1;
 	if (len) {
 		int l = parse_row_level(s, len);
 		if (l < 0)
-			return bad_row(c, row, job->col[PC_LEVEL], "not a level (rep team manager region)");
+			return bad_row(c, row, stream_at(&job->b, COL_LEVEL), "not a level (rep team manager region)");
 		g.level = (int8_t)l;
 	}
 
@@ -430,7 +432,7 @@ static int progress_row(void *ctx, const struct row *row)
 		bool created;
 		struct place *first = table_upsert(b->seen, key, sizeof key, &created);
 		if (!created) {
-			set_problem(c, row, job->col[PC_METRIC], "duplicate row: this owner, period and metric already have a row");
+			set_problem(c, row, stream_at(&job->b, COL_METRIC), "duplicate row: this owner, period and metric already have a row");
 			c->problem.has_value = false;
 			c->problem.duplicate = true;
 			c->problem.first = *first;
@@ -669,29 +671,11 @@ static noreturn void report_duplicate(const struct card_set *s, const struct goa
 		snprintf(message, sizeof message,
 			 "duplicate row: this owner, period and metric already have a row at %s:%llu", s->file[first->file],
 			 (unsigned long long)first->line);
-	diag_at(s->file[dup->file], dup->line, "metric", NULL, 0, message);
+	diag_at(s->file[dup->file], dup->line, column_name(COL_METRIC), NULL, 0, message);
 	diag_exit(SPM_EXIT_DATA);
 }
 
 /* ---- reading ---- */
-
-static void check_header(const struct header *h, const char *name, long col[PC_COUNT])
-{
-	char message[200];
-	for (int c = 0; c < PC_COUNT; c++) {
-		col[c] = header_find(h, progress_column_names[c]);
-		if (col[c] == -2)
-			snprintf(message, sizeof message, "the column '%s' appears twice in the header", progress_column_names[c]);
-		else if (col[c] < 0 && c < PC_REQUIRED)
-			snprintf(message, sizeof message,
-				 "no column '%s' (a progress stream needs owner, period, metric and attainment)",
-				 progress_column_names[c]);
-		else
-			continue;
-		diag_at(name, 1, NULL, NULL, 0, message);
-		diag_exit(SPM_EXIT_DATA);
-	}
-}
 
 static struct header *copy_header(const struct header *h)
 {
@@ -743,18 +727,17 @@ static void read_file(struct card_set *s, struct builder *run, const char *path,
 	s->file[s->nfiles++] = path;
 	if (*first_header && !header_equal(*first_header, h))
 		diag_fatal(SPM_EXIT_DATA, "%s:1: header differs from the first input's", path);
-	check_header(h, path, job.col);
+	stream_bind(STREAM_PROGRESS, h, path, needed, sizeof needed / sizeof needed[0], &job.b);
 	if (!*first_header) {
 		*first_header = copy_header(h);
-		for (int c = 0; c < PC_COUNT; c++)
-			s->has_column[c] = job.col[c] >= 0;
+		s->columns = job.b;
 		if (o->reject) /* the reject file repeats the input's header, plus the reason */
 			reject_write_header(o->reject, h);
 	}
 	bool *wanted = xcalloc(h->count + 1, sizeof *wanted);
-	for (int c = 0; c < PC_COUNT; c++)
-		if (job.col[c] >= 0)
-			wanted[job.col[c]] = true;
+	for (size_t c = 0; c < sizeof read_columns / sizeof read_columns[0]; c++)
+		if (stream_has(&job.b, read_columns[c]))
+			wanted[stream_at(&job.b, read_columns[c])] = true;
 
 	/* Rejected rows are written in input order, and checked for repeats as they come, so
 	 * a reject file means one thread, straight into the run's builder. */
@@ -812,6 +795,12 @@ void cards_read(struct card_set *s, char *const *files, size_t nfiles, const str
 	free(renumber);
 	builder_free(&run);
 	free_header(first_header);
+}
+
+void cards_print_counts(const struct card_set *s)
+{
+	fprintf(stderr, "%s: %llu rows read, %llu used, %llu rejected", diag_program(), (unsigned long long)s->read,
+		(unsigned long long)s->used, (unsigned long long)s->rejected);
 }
 
 void cards_free(struct card_set *s)

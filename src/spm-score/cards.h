@@ -9,21 +9,12 @@
 #include "output.h"
 #include "period.h"
 #include "progress.h"
+#include "stream.h"
 #include "table.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-/* The columns read, found by name: the first four are needed, the others used if there
- * (a missing weight is 1, as in spm.7 and spm-report). */
-enum progress_column {
-	PC_OWNER, PC_PERIOD, PC_METRIC, PC_ATTAINMENT, PC_WEIGHT,
-	PC_ACTUAL, PC_TARGET, PC_DIRECTION, PC_STATUS, PC_PACE, PC_DAYS_LEFT, PC_LEVEL, PC_COUNT
-};
-#define PC_REQUIRED PC_WEIGHT
-
-extern const char *const progress_column_names[PC_COUNT];
 
 /* Status no_data (a goal that cannot be measured yet): read as any status, after the
  * statuses of enum goal_status. */
@@ -73,7 +64,9 @@ struct card_set {
 	size_t ncards;
 	const char **file; /* as diagnostics name them ("-" is standard input) */
 	size_t nfiles;
-	bool has_column[PC_COUNT];
+	struct stream_binding columns; /* the progress columns of the first file (all share it):
+					* owner, period, metric and attainment are needed, the
+					* others used if there (a missing weight is 1, as in spm.7) */
 	uint64_t read, used, rejected;
 	/* storage */
 	struct goal_row **segment; /* the rows, in reading order, in blocks */
@@ -93,6 +86,9 @@ struct card_read_options {
  * row exits 1 with FILE:LINE: COLUMN: message ("value"). */
 void cards_read(struct card_set *s, char *const *files, size_t nfiles, const struct card_read_options *o);
 void cards_free(struct card_set *s);
+/* The start of the summary line on stderr: "PROG: N rows read, N used, N rejected"; the
+ * caller adds its own counts and the newline. */
+void cards_print_counts(const struct card_set *s);
 
 /* The card of owner in period p (or in the period of that index), or NULL. */
 const struct card *cards_find(const struct card_set *s, uint32_t owner, struct period p);

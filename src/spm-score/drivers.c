@@ -15,8 +15,6 @@
 
 #define MIN_OWNERS 5 /* below this a correlation says nothing */
 
-static const decimal_units SCALE = 1000000000; /* 10^DECIMAL_PLACES */
-
 /* One owner in one period with an outcome. */
 struct observation {
 	decimal outcome;
@@ -70,24 +68,11 @@ static bool outcome_of(const struct card *card, uint32_t metric, decimal *out)
 	return true;
 }
 
-static double to_double(decimal d)
-{
-	return (double)d.units / (double)SCALE;
-}
-
-/* r with 4 decimals, half away from zero. */
-static decimal rounded_r(double r)
-{
-	double t = r * 10000;
-	decimal d = { (decimal_units)(long long)(t < 0 ? t - 0.5 : t + 0.5) * (SCALE / 10000) };
-	return d;
-}
-
 /* none below 0.1, weak below 0.3, moderate below 0.5, strong from 0.5; with the sign. */
 static void strength_words(decimal r, char *buf, size_t size)
 {
 	decimal_units a = r.units < 0 ? -r.units : r.units;
-	const char *how = a < SCALE / 10 ? NULL : a < SCALE * 3 / 10 ? "weak" : a < SCALE / 2 ? "moderate" : "strong";
+	const char *how = a < UNITS_PER_ONE / 10 ? NULL : a < UNITS_PER_ONE * 3 / 10 ? "weak" : a < UNITS_PER_ONE / 2 ? "moderate" : "strong";
 	snprintf(buf, size, "%s%s%s", how ? how : "none", how ? " " : "", how ? (r.units > 0 ? "positive" : "negative") : "");
 }
 
@@ -103,7 +88,7 @@ static bool marked_mean(const decimal *v, const bool *mark, size_t n, decimal *s
 			return false;
 		(*count)++;
 	}
-	return *count > 0 && decimal_div(*sum, decimal_from_int(*count), SCORE_PLACES, ROUND_HALF_AWAY, mean);
+	return *count > 0 && decimal_div(*sum, decimal_from_int(*count), RATIO_PLACES, ROUND_HALF_AWAY, mean);
 }
 
 struct driver_row {
@@ -138,7 +123,7 @@ static void outcomes_prepare(struct outcomes *o)
 		return;
 	double *dy = xcalloc(o->n + 1, sizeof *dy);
 	for (size_t i = 0; i < o->n; i++)
-		dy[i] = (double)o->y[i].units / (double)SCALE;
+		dy[i] = to_double(o->y[i]);
 	o->rank = xcalloc(o->n + 1, sizeof *o->rank);
 	stats_average_ranks(dy, o->n, o->rank);
 	o->top = xcalloc(o->n + 1, sizeof *o->top);
@@ -174,7 +159,7 @@ static void quartile_means(struct driver_row *d, const decimal *x, const decimal
 			add_note(d, "bottom quartile mean is 0");
 		else if (decimal_mul(top_sum, decimal_from_int(bottom_n), DECIMAL_PLACES, ROUND_HALF_AWAY, &a) &&
 			 decimal_mul(bottom_sum, decimal_from_int(top_n), DECIMAL_PLACES, ROUND_HALF_AWAY, &b) &&
-			 decimal_div(a, b, SCORE_PLACES, ROUND_HALF_AWAY, &d->ratio))
+			 decimal_div(a, b, RATIO_PLACES, ROUND_HALF_AWAY, &d->ratio))
 			d->has_ratio = true;
 	}
 	if (!whole) {
@@ -231,8 +216,8 @@ static void analyze(const struct scoring *sc, struct driver_row *d, const decima
 			st = stats_pearson(rx, ry, n, &spearman);
 		if (st == STATS_OK) {
 			d->has_r = true;
-			d->pearson = rounded_r(pearson);
-			d->spearman = rounded_r(spearman);
+			d->pearson = ratio_from_double(pearson);
+			d->spearman = ratio_from_double(spearman);
 		} else { /* values apart by less than a double can tell */
 			snprintf(note, sizeof note, "no variance in %s",
 				 st == STATS_CONSTANT_X ? metric : sc->opt->outcome ? sc->opt->outcome : "the score");
@@ -254,13 +239,14 @@ static void write_driver_row(struct output *out, const char *label, const char *
 	output_str(out, label);
 	output_tab(out);
 	output_str(out, metric);
-	snprintf(buf, sizeof buf, "\t%zu\t", d->n);
-	output_str(out, buf);
-	if (d->has_r)
-		write_decimal(out, d->pearson, SCORE_PLACES);
+	output_tab(out);
+	output_count(out, d->n);
 	output_tab(out);
 	if (d->has_r)
-		write_decimal(out, d->spearman, SCORE_PLACES);
+		output_fixed(out, d->pearson, RATIO_PLACES);
+	output_tab(out);
+	if (d->has_r)
+		output_fixed(out, d->spearman, RATIO_PLACES);
 	output_tab(out);
 	if (d->has_r) {
 		strength_words(d->spearman, buf, sizeof buf);
@@ -268,13 +254,13 @@ static void write_driver_row(struct output *out, const char *label, const char *
 	}
 	output_tab(out);
 	if (d->has_means)
-		write_decimal(out, d->top_mean, SCORE_PLACES);
+		output_fixed(out, d->top_mean, RATIO_PLACES);
 	output_tab(out);
 	if (d->has_means)
-		write_decimal(out, d->bottom_mean, SCORE_PLACES);
+		output_fixed(out, d->bottom_mean, RATIO_PLACES);
 	output_tab(out);
 	if (d->has_ratio)
-		write_decimal(out, d->ratio, SCORE_PLACES);
+		output_fixed(out, d->ratio, RATIO_PLACES);
 	output_tab(out);
 	output_str(out, d->note);
 	output_newline(out);
@@ -339,7 +325,9 @@ void write_drivers(struct output *out, const struct scoring *sc)
 	long outcome = sc->opt->outcome ? cards_metric(set, sc->opt->outcome) : -1;
 	struct observation *obs = xcalloc(set->ncards + 1, sizeof *obs);
 	size_t n = 0;
-	output_str(out, "period\tmetric\tn\tpearson\tspearman\tstrength\ttop_mean\tbottom_mean\tratio\tnote\n");
+	static const enum column header[] = { COL_PERIOD, COL_METRIC, COL_N, COL_PEARSON,
+					      COL_SPEARMAN, COL_STRENGTH, COL_TOP_MEAN, COL_BOTTOM_MEAN, COL_RATIO, COL_NOTE };
+	stream_write_header(out, header, sizeof header / sizeof header[0]);
 	for (size_t c = 0; c < set->ncards; c++) {
 		const struct card *card = &set->card[c];
 		const struct card_score *cs = &sc->cs[c];

@@ -5,6 +5,7 @@
  * payouts instead (payouts.c). */
 #include "spm-score.h"
 
+#include "cli.h"
 #include "diag.h"
 #include "metrics.h"
 #include "options.h"
@@ -13,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static noreturn void usage(void)
 {
@@ -101,8 +101,8 @@ static noreturn void usage(void)
 }
 
 enum {
-	OPT_CAP = 256, OPT_FLOOR, OPT_MISSING, OPT_NORMALIZE, OPT_DETAIL, OPT_ROSTER, OPT_GROUP, OPT_BY, OPT_TIERS,
-	OPT_STREAK_TIER, OPT_PREV, OPT_DRIVERS, OPT_OUTCOME, OPT_FISCAL, OPT_THREADS, OPT_REJECT,
+	OPT_CAP = CLI_OPT_PROGRAM, OPT_FLOOR, OPT_MISSING, OPT_NORMALIZE, OPT_DETAIL, OPT_GROUP, OPT_BY, OPT_TIERS,
+	OPT_STREAK_TIER, OPT_PREV, OPT_DRIVERS, OPT_OUTCOME,
 	OPT_PLAN, OPT_PLAN_NAME, OPT_INCENTIVE, OPT_SKIP_UNPLANNED, OPT_ROUNDING, OPT_NO_DRAW, OPT_AS_IF_ATTAINMENT,
 	OPT_AS_IF_ACTUAL, OPT_METRIC, OPT_AGAINST, OPT_BASIS,
 };
@@ -114,7 +114,7 @@ static const struct option long_options[] = {
 	{ "normalize", required_argument, NULL, OPT_NORMALIZE },
 	{ "detail", no_argument, NULL, OPT_DETAIL },
 	{ "basis", required_argument, NULL, OPT_BASIS },
-	{ "roster", required_argument, NULL, OPT_ROSTER },
+	CLI_OPTION_ROSTER,
 	{ "group", required_argument, NULL, OPT_GROUP },
 	{ "by", required_argument, NULL, OPT_BY },
 	{ "tiers", required_argument, NULL, OPT_TIERS },
@@ -122,9 +122,9 @@ static const struct option long_options[] = {
 	{ "prev", required_argument, NULL, OPT_PREV },
 	{ "drivers", no_argument, NULL, OPT_DRIVERS },
 	{ "outcome", required_argument, NULL, OPT_OUTCOME },
-	{ "fiscal-start", required_argument, NULL, OPT_FISCAL },
-	{ "threads", required_argument, NULL, OPT_THREADS },
-	{ "reject", required_argument, NULL, OPT_REJECT },
+	CLI_OPTION_FISCAL_START,
+	CLI_OPTION_THREADS,
+	CLI_OPTION_REJECT,
 	{ "plan", required_argument, NULL, OPT_PLAN },
 	{ "plan-name", required_argument, NULL, OPT_PLAN_NAME },
 	{ "incentive", required_argument, NULL, OPT_INCENTIVE },
@@ -135,10 +135,10 @@ static const struct option long_options[] = {
 	{ "as-if-actual", required_argument, NULL, OPT_AS_IF_ACTUAL },
 	{ "metric", required_argument, NULL, OPT_METRIC },
 	{ "against", required_argument, NULL, OPT_AGAINST },
-	{ "output", required_argument, NULL, 'o' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
+	CLI_OPTION_OUTPUT,
+	CLI_OPTION_QUIET,
+	CLI_OPTION_HELP,
+	CLI_OPTION_VERSION,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -228,15 +228,17 @@ static void check_payout_options(const struct score_options *o, const char *plan
 
 static void parse_options(int argc, char **argv, struct score_options *o, int *first)
 {
-	const char *fiscal = NULL, *tiers = DEFAULT_TIERS, *streak_tier = NULL;
+	struct cli_common cc = { 0 };
+	const char *tiers = DEFAULT_TIERS, *streak_tier = NULL;
 	bool scores_only = false; /* an option that shapes the scores stream, not the drivers */
 	const char *scoring = NULL;   /* the first option given that shapes scores, for --plan */
 	const char *plan_only = NULL; /* the first option given that only --plan reads */
 	int c;
 	memset(o, 0, sizeof *o);
-	o->threads = online_cpus(8);
 	argv[0] = (char *)diag_program(); /* getopt's own messages name the program, not its path */
 	while ((c = getopt_long(argc, argv, "o:qhV", long_options, NULL)) != -1) {
+		if (cli_common_option(&cc, c, optarg, usage))
+			continue;
 		switch (c) {
 		case OPT_CAP: add_limit(&o->caps, &o->ncaps, "--cap", optarg); scoring = scoring ? scoring : "--cap"; break;
 		case OPT_FLOOR:
@@ -263,17 +265,16 @@ static void parse_options(int argc, char **argv, struct score_options *o, int *f
 			break;
 		case OPT_BASIS:
 			scoring = scoring ? scoring : "--basis";
-			if (strcmp(optarg, "auto") == 0)
+			if (strcmp(optarg, basis_names[BASIS_AUTO]) == 0)
 				o->basis = BASIS_AUTO;
-			else if (strcmp(optarg, "attainment") == 0)
+			else if (strcmp(optarg, basis_names[BASIS_ATTAINMENT]) == 0)
 				o->basis = BASIS_ATTAINMENT;
-			else if (strcmp(optarg, "pace") == 0)
+			else if (strcmp(optarg, basis_names[BASIS_PACE]) == 0)
 				o->basis = BASIS_PACE;
 			else
 				diag_usage("--basis: expected attainment, pace or auto (\"%s\")", optarg);
 			break;
 		case OPT_DETAIL: o->detail = scores_only = true; scoring = scoring ? scoring : "--detail"; break;
-		case OPT_ROSTER: o->roster = optarg; break;
 		case OPT_GROUP: o->group = optarg; scoring = scoring ? scoring : "--group"; break;
 		case OPT_BY: o->by = optarg; scores_only = true; scoring = scoring ? scoring : "--by"; break;
 		case OPT_TIERS: tiers = optarg; scores_only = true; scoring = scoring ? scoring : "--tiers"; break;
@@ -285,9 +286,6 @@ static void parse_options(int argc, char **argv, struct score_options *o, int *f
 		case OPT_PREV: o->prev = optarg; scores_only = true; scoring = scoring ? scoring : "--prev"; break;
 		case OPT_DRIVERS: o->drivers = true; scoring = scoring ? scoring : "--drivers"; break;
 		case OPT_OUTCOME: o->outcome = optarg; scoring = scoring ? scoring : "--outcome"; break;
-		case OPT_FISCAL: fiscal = optarg; break;
-		case OPT_THREADS: o->threads = (size_t)number_option("--threads", optarg, 1, 64); break;
-		case OPT_REJECT: o->reject = optarg; break;
 		case OPT_PLAN: o->pay.plan = optarg; break;
 		case OPT_PLAN_NAME: o->pay.plan_name = optarg; plan_only = plan_only ? plan_only : "--plan-name"; break;
 		case OPT_INCENTIVE:
@@ -323,16 +321,15 @@ static void parse_options(int argc, char **argv, struct score_options *o, int *f
 			o->pay.against[o->pay.nagainst++] = optarg;
 			plan_only = plan_only ? plan_only : "--against";
 			break;
-		case 'o': o->output = optarg; break;
-		case 'q': o->quiet = true; break;
-		case 'h': usage();
-		case 'V': print_version();
-		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n", diag_program());
-			diag_exit(SPM_EXIT_USAGE);
+		default: cli_bad_option();
 		}
 	}
-	o->fiscal_start = fiscal_start_option(fiscal);
+	o->output = cc.output;
+	o->reject = cc.reject;
+	o->roster = cc.roster;
+	o->quiet = cc.quiet;
+	o->threads = cc.threads ? cc.threads : online_cpus(8);
+	o->fiscal_start = fiscal_start_option(cc.fiscal);
 	check_payout_options(o, plan_only, scoring);
 	if (o->group && (!is_metric_name(o->group) || is_score_column(o->group)))
 		diag_usage("--group: the scores stream names a column after it, so it must be a lowercase name (letters, "
@@ -365,41 +362,27 @@ static void parse_options(int argc, char **argv, struct score_options *o, int *f
 	*first = optind;
 }
 
-static bool same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-	if (strcmp(a, b) == 0)
-		return true;
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino &&
-	       S_ISREG(sa.st_mode);
-}
-
-/* Writing over an input, or both outputs into one file, would destroy data: refuse
- * before reading anything. */
+/* Writing over an input, or both outputs into one file, would destroy data: refused before
+ * anything is read. */
 static void check_output_paths(const struct score_options *o, char *const *files, size_t nfiles)
 {
-	const char *outputs[2] = { o->output, o->reject };
-	const char *names[2] = { "--output", "--reject" };
-	const char *side[3] = { o->roster, o->prev, o->pay.plan };
-	size_t nside = 3 + o->pay.nagainst;
-	for (int k = 0; k < 2; k++) {
-		if (!outputs[k] || strcmp(outputs[k], "-") == 0)
-			continue;
-		for (size_t i = 0; i < nfiles + nside; i++) {
-			const char *in = i < nfiles ? files[i] : i < nfiles + 3 ? side[i - nfiles] : o->pay.against[i - nfiles - 3];
-			if (in && strcmp(in, "-") != 0 && same_file(in, outputs[k]))
-				diag_usage("%s %s is also an input", names[k], outputs[k]);
-		}
-	}
-	if (o->output && o->reject && strcmp(o->output, "-") != 0 && same_file(o->output, o->reject))
-		diag_usage("--output and --reject name the same file (\"%s\")", o->output);
+	struct run_files rf = { 0 };
+	for (size_t i = 0; i < nfiles; i++)
+		run_files_input(&rf, NULL, files[i]);
+	run_files_input(&rf, "--roster", o->roster);
+	run_files_input(&rf, "--prev", o->prev);
+	run_files_input(&rf, "--plan", o->pay.plan);
+	for (size_t i = 0; i < o->pay.nagainst; i++)
+		run_files_input(&rf, "--against", o->pay.against[i]);
+	run_files_output(&rf, "--output", o->output);
+	run_files_output(&rf, "--reject", o->reject);
+	run_files_check(&rf);
+	run_files_free(&rf);
 }
 
 static void print_summary(const struct scoring *sc)
 {
-	const struct card_set *set = sc->set;
-	fprintf(stderr, "%s: %llu rows read, %llu used, %llu rejected", diag_program(), (unsigned long long)set->read,
-		(unsigned long long)set->used, (unsigned long long)set->rejected);
+	cards_print_counts(sc->set);
 	if (sc->normalized_goals)
 		fprintf(stderr, "; %llu goal(s) without a target scored by %s", (unsigned long long)sc->normalized_goals,
 			sc->opt->normalize == NORMALIZE_ZSCORE ? "zscore" : "percentile");

@@ -237,41 +237,9 @@ void text_str(struct text *t, const char *s)
 /* Every digit of a, at least min_places decimals, thousands grouped with commas. */
 static void text_exact(struct text *t, struct exact a, int min_places)
 {
-	__extension__ typedef unsigned __int128 uunits;
-	char digits[48], out[128];
-	int n = 0, k = 0;
-	if (!t)
-		return;
-	uunits mag = a.m < 0 ? (uunits)0 - (uunits)a.m : (uunits)a.m;
-	if (mag <= UINT64_MAX) { /* least significant first */
-		uint64_t m = (uint64_t)mag;
-		do {
-			digits[n++] = (char)('0' + (int)(m % 10));
-			m /= 10;
-		} while (m);
-	} else {
-		do {
-			digits[n++] = (char)('0' + (int)(mag % 10));
-			mag /= 10;
-		} while (mag);
-	}
-	while (n <= a.e)
-		digits[n++] = '0';
-	if (a.m < 0)
-		out[k++] = '-';
-	int whole = n - a.e;
-	for (int i = 0; i < whole; i++) {
-		if (i && (whole - i) % 3 == 0)
-			out[k++] = ',';
-		out[k++] = digits[n - 1 - i];
-	}
-	if (a.e > 0 || min_places > 0)
-		out[k++] = '.';
-	for (int i = a.e - 1; i >= 0; i--)
-		out[k++] = digits[i];
-	for (int i = a.e; i < min_places && k < (int)sizeof out; i++)
-		out[k++] = '0';
-	text_add(t, out, (size_t)k);
+	char buf[NUMBER_BUFSIZE];
+	if (t)
+		text_add(t, buf, number_grouped_exact(a.m, a.e, min_places, buf));
 }
 
 void text_number(struct text *t, decimal d, int min_places)

@@ -76,19 +76,20 @@ struct row_seen {
 
 enum paid_column { PD_OWNER, PD_PERIOD, PD_PLAN, PD_METRIC, PD_PAYOUT, PD_COUNT };
 
-static const char *const paid_column_names[PD_COUNT] = { "owner", "period", "plan", "metric", "payout" };
+/* The columns of a payouts stream that --against needs: a line's key and its payout. */
+static const enum column paid_columns[PD_COUNT] = { COL_OWNER, COL_PERIOD, COL_PLAN, COL_METRIC, COL_PAYOUT };
 
 /* The columns that tell two rows of one line apart when they are there: a payout and the
  * adjustments since differ in them ("adjustment: paid 6,600.00, now ..."). */
 enum paid_extra { PX_DETAIL, PX_PAID, PX_RECOMPUTED, PX_COUNT };
 
-static const char *const paid_extra_names[PX_COUNT] = { "detail", "paid", "recomputed" };
+static const enum column paid_extras[PX_COUNT] = { COL_DETAIL, COL_PAID, COL_RECOMPUTED };
 
 struct ledger_reader {
 	struct ledger *l;
 	const struct payout_options *po;
 	size_t file; /* index into po->against */
-	long col[PD_COUNT], extra[PX_COUNT];
+	struct stream_binding b;
 	size_t ncolumns;
 	int fiscal_start;
 	struct file_problem problem;
@@ -154,8 +155,8 @@ static size_t range_key(char *key, const char *owner, size_t len, const unsigned
 
 static int paid_problem(struct ledger_reader *lr, const struct row *row, enum paid_column c, const char *message)
 {
-	long i = lr->col[c];
-	return file_problem_at(&lr->problem, row, paid_column_names[c], row->len[i] ? row->field[i] : NULL, message);
+	long i = stream_at(&lr->b, paid_columns[c]);
+	return file_problem_at(&lr->problem, row, column_name(paid_columns[c]), row->len[i] ? row->field[i] : NULL, message);
 }
 
 /* A row the same as one read before, in every field that counts (the line's key, the
@@ -167,16 +168,16 @@ static bool duplicate_row(struct ledger_reader *lr, const struct row *row, const
 {
 	size_t len = key_len + sizeof payout.units;
 	for (int x = 0; x < PX_COUNT; x++)
-		len += (lr->extra[x] >= 0 ? row->len[lr->extra[x]] : 0) + 1;
+		len += (stream_at(&lr->b, paid_extras[x]) >= 0 ? row->len[stream_at(&lr->b, paid_extras[x])] : 0) + 1;
 	char *id = xmalloc(len), *at = id;
 	memcpy(at, key, key_len);
 	at += key_len;
 	memcpy(at, &payout.units, sizeof payout.units); /* 1000 and 1000.00 alike */
 	at += sizeof payout.units;
 	for (int x = 0; x < PX_COUNT; x++) {
-		size_t n = lr->extra[x] >= 0 ? row->len[lr->extra[x]] : 0;
+		size_t n = stream_at(&lr->b, paid_extras[x]) >= 0 ? row->len[stream_at(&lr->b, paid_extras[x])] : 0;
 		if (n)
-			memcpy(at, row->field[lr->extra[x]], n);
+			memcpy(at, row->field[stream_at(&lr->b, paid_extras[x])], n);
 		at += n;
 		*at++ = '\0'; /* fields hold no NUL byte: checked for the key, harmless for the rest */
 	}
@@ -209,18 +210,18 @@ static int paid_row(void *ctx, const struct row *row)
 	}
 	const char *name[PD_COUNT];
 	for (int c = 0; c < PD_COUNT; c++) {
-		long i = lr->col[c];
+		long i = stream_at(&lr->b, paid_columns[c]);
 		name[c] = row->field[i];
 		if (row->len[i] == 0)
 			return paid_problem(lr, row, (enum paid_column)c, "empty: a value is needed");
 		if (memchr(row->field[i], '\0', row->len[i]))
-			return file_problem_at(&lr->problem, row, paid_column_names[c], NULL, "holds a NUL byte");
+			return file_problem_at(&lr->problem, row, column_name(paid_columns[c]), NULL, "holds a NUL byte");
 	}
 	struct period p;
-	if (!period_parse(name[PD_PERIOD], row->len[lr->col[PD_PERIOD]], lr->fiscal_start, &p))
+	if (!period_parse(name[PD_PERIOD], row->len[stream_at(&lr->b, paid_columns[PD_PERIOD])], lr->fiscal_start, &p))
 		return paid_problem(lr, row, PD_PERIOD, "not a period label (2026, 2026-H2, 2026-Q3, 2026-11, 2026-W48, 2026-11-26)");
 	decimal paid;
-	enum decimal_status st = decimal_parse(name[PD_PAYOUT], row->len[lr->col[PD_PAYOUT]], DECIMAL_POINT, &paid);
+	enum decimal_status st = decimal_parse(name[PD_PAYOUT], row->len[stream_at(&lr->b, paid_columns[PD_PAYOUT])], DECIMAL_POINT, &paid);
 	if (st != DECIMAL_OK)
 		return paid_problem(lr, row, PD_PAYOUT, decimal_strerror(st));
 	unsigned char pk[PERIOD_KEY_SIZE];
@@ -262,25 +263,7 @@ static void read_paid(struct ledger *l, const struct payout_options *po, size_t 
 	lr.fiscal_start = fiscal_start;
 	struct source *src = source_open(path, FORMAT_AUTO);
 	const struct header *h = source_header(src);
-	for (int c = 0; c < PD_COUNT; c++) {
-		lr.col[c] = header_find(h, paid_column_names[c]);
-		if (lr.col[c] >= 0)
-			continue;
-		snprintf(lr.message, sizeof lr.message,
-			 lr.col[c] == -2 ? "the column '%s' appears twice in the header"
-					 : "no column '%s' (a paid payouts stream needs owner, period, plan, metric and payout)",
-			 paid_column_names[c]);
-		diag_at(path, 1, NULL, NULL, 0, lr.message);
-		diag_exit(SPM_EXIT_DATA);
-	}
-	for (int x = 0; x < PX_COUNT; x++) {
-		lr.extra[x] = header_find(h, paid_extra_names[x]);
-		if (lr.extra[x] == -2) {
-			snprintf(lr.message, sizeof lr.message, "the column '%s' appears twice in the header", paid_extra_names[x]);
-			diag_at(path, 1, NULL, NULL, 0, lr.message);
-			diag_exit(SPM_EXIT_DATA);
-		}
-	}
+	stream_bind(STREAM_PAYOUTS, h, path, paid_columns, PD_COUNT, &lr.b);
 	lr.ncolumns = h->count;
 	read_side_file(src, path, paid_row, &lr, &lr.problem);
 	free(lr.long_message);
@@ -375,12 +358,14 @@ static void load_roster(struct pay_run *run)
 		return;
 	roster_load(&run->roster, run->o->roster, LEVEL_COUNT);
 	run->has_roster = true;
-	run->col_plan = roster_column(&run->roster, "plan");
-	run->col_incentive = roster_column(&run->roster, "incentive");
-	run->col_draw = po->no_draw ? -1 : roster_column(&run->roster, "draw");
+	run->col_plan = roster_column(&run->roster, column_name(COL_PLAN));
+	run->col_incentive = roster_column(&run->roster, column_name(COL_INCENTIVE));
+	run->col_draw = po->no_draw ? -1 : roster_column(&run->roster, column_name(COL_DRAW));
 	if (!po->plan_name && run->col_plan < 0) {
-		diag_at(run->o->roster, 1, NULL, NULL, 0,
-			"the roster has no column 'plan' to pay its reps by (or give --plan-name for everyone)");
+		char message[200];
+		snprintf(message, sizeof message, "the roster has no column '%s' to pay its reps by (or give --plan-name for everyone)",
+			 column_name(COL_PLAN));
+		diag_at(run->o->roster, 1, NULL, NULL, 0, message);
 		diag_exit(SPM_EXIT_DATA);
 	}
 	/* every amount is checked, not only those of the owners paid: a roster is one file */
@@ -404,7 +389,7 @@ static void unplanned(struct pay_run *run, const struct card_owner *owner, const
 	else
 		snprintf(message, sizeof message, "not in the roster, so no plan%s",
 			 skip ? ": left out" : " (--skip-unplanned leaves such owners out)");
-	diag_at(file, line, rep ? "plan" : "owner", rep ? NULL : owner->name, owner->len, message);
+	diag_at(file, line, column_name(rep ? COL_PLAN : COL_OWNER), rep ? NULL : owner->name, owner->len, message);
 	if (!skip)
 		diag_exit(SPM_EXIT_DATA);
 	run->unplanned_owners++;
@@ -450,7 +435,7 @@ static void find_payees(struct pay_run *run)
 			char message[300];
 			snprintf(message, sizeof message, "no plan of that name in %s (the rep '%s' is paid by it)", po->plan,
 				 owner->name);
-			diag_at(run->o->roster, rep->line, "plan", name, strlen(name), message);
+			diag_at(run->o->roster, rep->line, column_name(COL_PLAN), name, strlen(name), message);
 			diag_exit(SPM_EXIT_DATA);
 		}
 		if (po->has_incentive) {
@@ -508,10 +493,10 @@ static const char *as_if_metric(const struct pay_run *run, const struct plan *p)
 	return run->po->metric ? run->po->metric : p->metric[0].name;
 }
 
-static noreturn void goal_problem(const struct pay_run *run, const struct goal_row *g, enum progress_column col,
+static noreturn void goal_problem(const struct pay_run *run, const struct goal_row *g, enum column col,
 				  const char *value, const char *message)
 {
-	diag_at(run->set->file[g->file], g->line, progress_column_names[col], value, value ? strlen(value) : 0, message);
+	diag_at(run->set->file[g->file], g->line, column_name(col), value, value ? strlen(value) : 0, message);
 	diag_exit(SPM_EXIT_DATA);
 }
 
@@ -572,7 +557,7 @@ static void goal_input(struct pay_run *run, const struct goal_row *g, const stru
 	}
 	text_str(t, "; ");
 	if (!ok)
-		goal_problem(run, g, PC_ACTUAL, NULL, "the what-if is too large for exact arithmetic");
+		goal_problem(run, g, COL_ACTUAL, NULL, "the what-if is too large for exact arithmetic");
 }
 
 static void hold(struct pay_run *run, const struct out_line *l, const struct text *detail)
@@ -601,27 +586,27 @@ static void pay_goal(struct pay_run *run, const struct card *card, const struct 
 		snprintf(message, sizeof message,
 			 "plan '%s' pays %s by %s, a share of the actual, which needs a metric where more is better", plan,
 			 metric, rule_names[pm->base]);
-		goal_problem(run, g, PC_DIRECTION, "lower", message);
+		goal_problem(run, g, COL_DIRECTION, "lower", message);
 	case PAYOUT_NO_ACTUAL:
 		snprintf(message, sizeof message, "%s, and plan '%s' pays %s by %s, a share of the actual",
-			 run->set->has_column[PC_ACTUAL] ? "empty" : "the input has no such column", plan, metric,
+			 stream_has(&run->set->columns, COL_ACTUAL) ? "empty" : "the input has no such column", plan, metric,
 			 rule_names[pm->base]);
-		goal_problem(run, g, PC_ACTUAL, NULL, message);
+		goal_problem(run, g, COL_ACTUAL, NULL, message);
 	case PAYOUT_NO_TARGET: {
-		char shown[DECIMAL_BUFSIZE];
-		decimal_format(g->target, -1, shown, sizeof shown);
+		char shown[NUMBER_BUFSIZE];
+		number_exact(g->target, shown);
 		snprintf(message, sizeof message, "%s, and plan '%s' pays %s in bands of the target, which must be above 0",
-			 !run->set->has_column[PC_TARGET] ? "the input has no such column" : g->has_target ? "not above 0" : "empty",
+			 !stream_has(&run->set->columns, COL_TARGET) ? "the input has no such column" : g->has_target ? "not above 0" : "empty",
 			 plan, metric);
-		goal_problem(run, g, PC_TARGET, g->has_target ? shown : NULL, message);
+		goal_problem(run, g, COL_TARGET, g->has_target ? shown : NULL, message);
 	}
 	case PAYOUT_NO_INCENTIVE:
 		snprintf(message, sizeof message,
 			 "no target incentive for '%s': plan '%s' pays %s on a curve of it (roster column incentive, or --incentive)",
 			 run->set->owner[card->owner].name, plan, metric);
-		goal_problem(run, g, PC_OWNER, NULL, message);
+		goal_problem(run, g, COL_OWNER, NULL, message);
 	case PAYOUT_OVERFLOW:
-		goal_problem(run, g, PC_ACTUAL, NULL, "too large for exact arithmetic");
+		goal_problem(run, g, COL_ACTUAL, NULL, "too large for exact arithmetic");
 	}
 	if (!keep)
 		return;
@@ -652,7 +637,7 @@ static noreturn void too_large(const struct pay_run *run, const struct card *car
 	char message[300];
 	snprintf(message, sizeof message, "the payouts of '%s' in %s are too large for exact arithmetic", o->name,
 		 run->set->label[card->period]);
-	diag_at(run->set->file[o->file], o->line, "owner", NULL, 0, message);
+	diag_at(run->set->file[o->file], o->line, column_name(COL_OWNER), NULL, 0, message);
 	diag_exit(SPM_EXIT_DATA);
 }
 
@@ -784,7 +769,7 @@ static void run_draws(struct pay_run *run)
 				snprintf(message, sizeof message,
 					 "'%s' has a draw, which is per period, and two of the periods overlap (%s, %s): give periods of one grain",
 					 o->name, set->label[prev->period], set->label[card->period]);
-				diag_at(set->file[o->file], o->line, "period", NULL, 0, message);
+				diag_at(set->file[o->file], o->line, column_name(COL_PERIOD), NULL, 0, message);
 				diag_exit(SPM_EXIT_DATA);
 			}
 		}
@@ -798,18 +783,11 @@ static void run_draws(struct pay_run *run)
 
 /* ---- writing ---- */
 
+/* Every digit of d, at least at_least decimals. */
 static void write_number(struct output *out, decimal d, int at_least)
 {
-	int places = 0;
-	decimal_units frac = d.units % 1000000000;
-	if (frac) { /* as many decimals as the value needs */
-		places = DECIMAL_PLACES;
-		while (frac % 10 == 0) {
-			frac /= 10;
-			places--;
-		}
-	}
-	write_decimal(out, d, places > at_least ? places : at_least);
+	char buf[NUMBER_BUFSIZE];
+	output_bytes(out, buf, number_at_least(d, at_least, buf));
 }
 
 static void write_line(struct pay_run *run, const struct card *card, const struct out_line *l, bool adjustment)
@@ -832,19 +810,19 @@ static void write_line(struct pay_run *run, const struct card *card, const struc
 		write_number(out, l->target, l->places);
 	output_tab(out);
 	if (l->has_attainment)
-		write_number(out, l->attainment, SCORE_PLACES);
+		write_number(out, l->attainment, RATIO_PLACES);
 	output_tab(out);
 	decimal shown = l->payout;
 	if (adjustment && !decimal_sub(l->payout, l->paid, &shown))
 		too_large(run, card);
-	write_decimal(out, shown, 2);
+	output_money(out, shown);
 	output_tab(out);
 	output_field(out, l->detail, strlen(l->detail));
 	if (adjustment) {
 		output_tab(out);
-		write_decimal(out, l->paid, 2);
+		output_money(out, l->paid);
 		output_tab(out);
-		write_decimal(out, l->payout, 2);
+		output_money(out, l->payout);
 	}
 	output_newline(out);
 }
@@ -953,8 +931,10 @@ static void write_card(struct pay_run *run, size_t c)
 static void write_payouts(struct pay_run *run)
 {
 	struct card_set *set = run->set;
-	output_str(run->out, "owner\tperiod\tplan\tmetric\tactual\ttarget\tattainment\tpayout\tdetail");
-	output_str(run->out, run->po->nagainst ? "\tpaid\trecomputed\n" : "\n");
+	static const enum column header[] = { COL_OWNER, COL_PERIOD, COL_PLAN, COL_METRIC, COL_ACTUAL, COL_TARGET,
+					      COL_ATTAINMENT, COL_PAYOUT, COL_DETAIL, COL_PAID, COL_RECOMPUTED };
+	/* paid and recomputed only for adjustments (--against) */
+	stream_write_header(run->out, header, sizeof header / sizeof header[0] - (run->po->nagainst ? 0 : 2));
 	run->order = xcalloc(set->ncards + 1, sizeof *run->order);
 	for (size_t c = 0; c < set->ncards; c++)
 		if (run->state[c] == PAY_PAID)
@@ -969,9 +949,7 @@ static void write_payouts(struct pay_run *run)
 
 static void print_summary(const struct pay_run *run)
 {
-	const struct card_set *set = run->set;
-	fprintf(stderr, "%s: %llu rows read, %llu used, %llu rejected", diag_program(), (unsigned long long)set->read,
-		(unsigned long long)set->used, (unsigned long long)set->rejected);
+	cards_print_counts(run->set);
 	if (run->po->nagainst)
 		fprintf(stderr, "; %llu adjustment line(s) for %llu owner-period(s)", (unsigned long long)run->adjustments,
 			(unsigned long long)run->adjusted_cards);

@@ -14,7 +14,7 @@
 
 const char *const rule_names[RULE_KINDS] = { "rate", "retro", "curve", "threshold", "cap", "bonus" };
 
-const char *const plan_column_names[PLAN_COLUMNS] = { "plan", "metric", "rule", "lower", "upper", "rate" };
+const enum column plan_columns[PLAN_COLUMNS] = { COL_PLAN, COL_METRIC, COL_RULE, COL_LOWER, COL_UPPER, COL_RATE };
 
 /* Which of lower, upper and rate each rule takes, and whether its rate is an amount. */
 static const struct {
@@ -104,7 +104,7 @@ static const char *needed_message(enum rule_kind kind, enum plan_column c)
 static bool rule_number(struct plan_set *s, uint64_t line, enum rule_kind kind, enum plan_column c, const char *f,
 			size_t len, decimal *out, bool *unbounded, struct file_problem *fp)
 {
-	const char *column = plan_column_names[c];
+	const char *column = column_name(plan_columns[c]);
 	bool takes = c == PLAN_LOWER ? rule_fields[kind].lower : c == PLAN_UPPER ? rule_fields[kind].upper : rule_fields[kind].rate;
 	*out = decimal_zero();
 	if (!takes) {
@@ -137,11 +137,11 @@ bool plan_add_row(struct plan_set *s, uint64_t line, char *const field[PLAN_COLU
 	memset(&r, 0, sizeof r);
 	r.line = line;
 	if (len[PLAN_PLAN] == 0)
-		return problem_at(fp, line, "plan", NULL, 0, "empty plan name");
+		return problem_at(fp, line, column_name(COL_PLAN), NULL, 0, "empty plan name");
 	const char *metric = field[PLAN_METRIC];
 	bool total = strcmp(metric, "*") == 0;
 	if (!total && (!is_metric_name(metric) || strlen(metric) != len[PLAN_METRIC]))
-		return problem_at(fp, line, "metric", metric, len[PLAN_METRIC],
+		return problem_at(fp, line, column_name(COL_METRIC), metric, len[PLAN_METRIC],
 				  len[PLAN_METRIC] ? "not a metric name (lowercase letters, digits and _), nor * for the plan's total"
 						   : "empty metric");
 	int kind = -1;
@@ -149,17 +149,17 @@ bool plan_add_row(struct plan_set *s, uint64_t line, char *const field[PLAN_COLU
 		if (strcmp(field[PLAN_RULE], rule_names[k]) == 0 && strlen(rule_names[k]) == len[PLAN_RULE])
 			kind = k;
 	if (kind < 0)
-		return problem_at(fp, line, "rule", field[PLAN_RULE], len[PLAN_RULE],
+		return problem_at(fp, line, column_name(COL_RULE), field[PLAN_RULE], len[PLAN_RULE],
 				  "unknown rule (rate, retro, curve, threshold, cap or bonus)");
 	r.kind = (enum rule_kind)kind;
 	if (total && r.kind != RULE_CAP)
-		return problem_at(fp, line, "metric", metric, 1, "* is the plan's total: only a cap applies to it");
+		return problem_at(fp, line, column_name(COL_METRIC), metric, 1, "* is the plan's total: only a cap applies to it");
 	if (!rule_number(s, line, r.kind, PLAN_LOWER, field[PLAN_LOWER], len[PLAN_LOWER], &r.lower, &r.unbounded, fp) ||
 	    !rule_number(s, line, r.kind, PLAN_UPPER, field[PLAN_UPPER], len[PLAN_UPPER], &r.upper, &r.unbounded, fp) ||
 	    !rule_number(s, line, r.kind, PLAN_RATE, field[PLAN_RATE], len[PLAN_RATE], &r.rate, &r.unbounded, fp))
 		return false;
 	if (rule_fields[r.kind].upper && !r.unbounded && decimal_cmp(r.upper, r.lower) <= 0)
-		return problem_at(fp, line, "upper", field[PLAN_UPPER], len[PLAN_UPPER],
+		return problem_at(fp, line, column_name(COL_UPPER), field[PLAN_UPPER], len[PLAN_UPPER],
 				  "an empty band: upper must be above lower");
 	xgrow((void **)&s->row, &s->rowcap, s->nrows + 1, sizeof *s->row);
 	s->row[s->nrows].plan = xmemdup0(field[PLAN_PLAN], len[PLAN_PLAN]);
@@ -171,9 +171,9 @@ bool plan_add_row(struct plan_set *s, uint64_t line, char *const field[PLAN_COLU
 
 /* ---- the rows together ---- */
 
-static const char *number_text(decimal d, char buf[DECIMAL_BUFSIZE])
+static const char *number_text(decimal d, char buf[NUMBER_BUFSIZE])
 {
-	decimal_format(d, -1, buf, DECIMAL_BUFSIZE);
+	number_exact(d, buf);
 	return buf;
 }
 
@@ -216,7 +216,7 @@ static bool second_rule(struct plan_set *s, const struct plan_rule *r, const str
 {
 	snprintf(s->message, sizeof s->message, "a second %s for %.80s (the first is on line %llu)", rule_names[r->kind], what,
 		 (unsigned long long)first->line);
-	return problem_at(fp, r->line, "rule", NULL, 0, s->message);
+	return problem_at(fp, r->line, column_name(COL_RULE), NULL, 0, s->message);
 }
 
 /* One row into its plan and metric, with the checks that follow from the rows before. */
@@ -224,7 +224,7 @@ static bool place_row(struct plan_set *s, const struct plan_row *row, struct fil
 {
 	const struct plan_rule *r = &row->rule;
 	struct plan *p = add_plan(s, row->plan, r->line);
-	char a[DECIMAL_BUFSIZE], b[DECIMAL_BUFSIZE];
+	char a[NUMBER_BUFSIZE], b[NUMBER_BUFSIZE];
 	if (strcmp(row->metric, "*") == 0) { /* only a cap gets here */
 		if (p->has_cap)
 			return second_rule(s, r, &p->cap, "the plan's total", fp);
@@ -239,7 +239,7 @@ static bool place_row(struct plan_set *s, const struct plan_row *row, struct fil
 			snprintf(s->message, sizeof s->message,
 				 "%.80s already pays by %s (line %llu): a metric pays by one of rate, retro or curve", m->name,
 				 rule_names[m->base], (unsigned long long)m->step[0].line);
-			return problem_at(fp, r->line, "rule", rule_names[r->kind], strlen(rule_names[r->kind]), s->message);
+			return problem_at(fp, r->line, column_name(COL_RULE), rule_names[r->kind], strlen(rule_names[r->kind]), s->message);
 		}
 		if (r->kind == RULE_CURVE && m->nsteps) {
 			const struct plan_rule *last = &m->step[m->nsteps - 1];
@@ -252,7 +252,7 @@ static bool place_row(struct plan_set *s, const struct plan_row *row, struct fil
 				snprintf(s->message, sizeof s->message, "a curve x-value twice: %s is the point on line %llu already",
 					 number_text(r->lower, a), (unsigned long long)last->line);
 			if (c <= 0)
-				return problem_at(fp, r->line, "lower", NULL, 0, s->message);
+				return problem_at(fp, r->line, column_name(COL_LOWER), NULL, 0, s->message);
 		}
 		m->base = (int)r->kind;
 		append_rule(&m->step, &m->nsteps, r);
@@ -275,7 +275,7 @@ static bool place_row(struct plan_set *s, const struct plan_row *row, struct fil
 				snprintf(s->message, sizeof s->message,
 					 "a second bonus at attainment %s for %.80s (the first is on line %llu)",
 					 number_text(r->lower, a), m->name, (unsigned long long)m->bonus[i].line);
-				return problem_at(fp, r->line, "lower", NULL, 0, s->message);
+				return problem_at(fp, r->line, column_name(COL_LOWER), NULL, 0, s->message);
 			}
 		}
 		append_rule(&m->bonus, &m->nbonus, r);
@@ -297,7 +297,7 @@ static int compare_lower(const void *pa, const void *pb)
  * overlap pay it twice; either is a mistake in the plan, never a way to write one. */
 static bool check_bands(struct plan_set *s, const struct plan *p, struct plan_metric *m, struct file_problem *fp)
 {
-	char a[DECIMAL_BUFSIZE], b[DECIMAL_BUFSIZE];
+	char a[NUMBER_BUFSIZE], b[NUMBER_BUFSIZE];
 	const char *kind = rule_names[m->base];
 	qsort(m->step, m->nsteps, sizeof *m->step, compare_lower);
 	const struct plan_rule *first = &m->step[0];
@@ -305,7 +305,7 @@ static bool check_bands(struct plan_set *s, const struct plan *p, struct plan_me
 		snprintf(s->message, sizeof s->message,
 			 "gap: the %s bands of %.80s in plan '%.80s' start at %s, not at 0 (a band with rate 0 pays nothing)", kind,
 			 m->name, p->name, number_text(first->lower, a));
-		return problem_at(fp, first->line, "lower", NULL, 0, s->message);
+		return problem_at(fp, first->line, column_name(COL_LOWER), NULL, 0, s->message);
 	}
 	for (size_t i = 1; i < m->nsteps; i++) {
 		const struct plan_rule *prev = &m->step[i - 1], *cur = &m->step[i];
@@ -321,14 +321,14 @@ static bool check_bands(struct plan_set *s, const struct plan *p, struct plan_me
 		else
 			snprintf(s->message, sizeof s->message, "gap: the band on line %llu ends at %s, this one starts at %s",
 				 (unsigned long long)prev->line, number_text(prev->upper, a), number_text(cur->lower, b));
-		return problem_at(fp, cur->line, "lower", NULL, 0, s->message);
+		return problem_at(fp, cur->line, column_name(COL_LOWER), NULL, 0, s->message);
 	}
 	const struct plan_rule *last = &m->step[m->nsteps - 1];
 	if (!last->unbounded) {
 		snprintf(s->message, sizeof s->message,
 			 "gap: the %s bands of %.80s in plan '%.80s' end at %s; the last needs an upper of - (no end)", kind, m->name,
 			 p->name, number_text(last->upper, a));
-		return problem_at(fp, last->line, "upper", NULL, 0, s->message);
+		return problem_at(fp, last->line, column_name(COL_UPPER), NULL, 0, s->message);
 	}
 	return true;
 }
@@ -336,7 +336,7 @@ static bool check_bands(struct plan_set *s, const struct plan *p, struct plan_me
 /* A curve that goes down pays less for more: legal (a plan may mean it), but worth a look. */
 static void check_curve(struct plan_set *s, const struct plan *p, const struct plan_metric *m)
 {
-	char a[DECIMAL_BUFSIZE], b[DECIMAL_BUFSIZE], c[DECIMAL_BUFSIZE], d[DECIMAL_BUFSIZE];
+	char a[NUMBER_BUFSIZE], b[NUMBER_BUFSIZE], c[NUMBER_BUFSIZE], d[NUMBER_BUFSIZE];
 	for (size_t i = 1; i < m->nsteps; i++) {
 		const struct plan_rule *prev = &m->step[i - 1], *cur = &m->step[i];
 		if (decimal_cmp(cur->rate, prev->rate) >= 0)
@@ -344,7 +344,7 @@ static void check_curve(struct plan_set *s, const struct plan *p, const struct p
 		s->warning = xreallocarray(s->warning, s->nwarnings + 1, sizeof *s->warning);
 		struct plan_warning *w = &s->warning[s->nwarnings++];
 		w->line = cur->line;
-		w->column = "rate";
+		w->column = column_name(COL_RATE);
 		snprintf(w->message, sizeof w->message,
 			 "the payout curve of %.80s in plan '%.80s' goes down here, from %s at %s to %s at %s: more attainment pays less",
 			 m->name, p->name, number_text(prev->rate, a), number_text(prev->lower, b), number_text(cur->rate, c),
@@ -368,7 +368,7 @@ bool plan_build(struct plan_set *s, struct file_problem *fp)
 		struct plan *p = &s->plan[i];
 		if (p->nmetrics == 0) {
 			snprintf(s->message, sizeof s->message, "nothing to limit: plan '%.80s' pays no metric", p->name);
-			return problem_at(fp, p->cap.line, "metric", NULL, 0, s->message);
+			return problem_at(fp, p->cap.line, column_name(COL_METRIC), NULL, 0, s->message);
 		}
 		for (size_t k = 0; k < p->nmetrics; k++) {
 			struct plan_metric *m = &p->metric[k];
@@ -380,7 +380,7 @@ bool plan_build(struct plan_set *s, struct file_problem *fp)
 				const struct plan_rule *limit = m->has_threshold ? &m->threshold : &m->cap;
 				snprintf(s->message, sizeof s->message,
 					 "nothing to limit: plan '%.80s' pays %.80s by no rate, retro, curve or bonus", p->name, m->name);
-				return problem_at(fp, limit->line, "rule", NULL, 0, s->message);
+				return problem_at(fp, limit->line, column_name(COL_RULE), NULL, 0, s->message);
 			}
 			if (m->nbonus > 1)
 				qsort(m->bonus, m->nbonus, sizeof *m->bonus, compare_bonus);
@@ -394,7 +394,7 @@ bool plan_build(struct plan_set *s, struct file_problem *fp)
 struct plan_reader {
 	struct plan_set *s;
 	const char *path;
-	long col[PLAN_COLUMNS];
+	struct stream_binding b;
 	size_t ncolumns;
 	bool has_header;
 	struct file_problem problem;
@@ -404,19 +404,8 @@ struct plan_reader {
 /* The columns of a header; NULL if fine, else what is wrong. */
 static const char *find_columns(struct plan_reader *pr, const struct header *h)
 {
-	for (int c = 0; c < PLAN_COLUMNS; c++) {
-		pr->col[c] = header_find(h, plan_column_names[c]);
-		if (pr->col[c] == -2)
-			snprintf(pr->message, sizeof pr->message, "the column '%s' appears twice in the header",
-				 plan_column_names[c]);
-		else if (pr->col[c] < 0)
-			snprintf(pr->message, sizeof pr->message,
-				 "no column '%s' (a plan file needs plan, metric, rule, lower, upper and rate)",
-				 plan_column_names[c]);
-		else
-			continue;
+	if (stream_try_bind(STREAM_PLAN, h, NULL, 0, &pr->b, pr->message, sizeof pr->message))
 		return pr->message;
-	}
 	pr->ncolumns = h->count;
 	pr->has_header = true;
 	return NULL;
@@ -440,10 +429,11 @@ static int plan_row(void *ctx, const struct row *row)
 	char *field[PLAN_COLUMNS];
 	size_t len[PLAN_COLUMNS];
 	for (int c = 0; c < PLAN_COLUMNS; c++) {
-		field[c] = row->field[pr->col[c]];
-		len[c] = row->len[pr->col[c]];
+		long at = stream_at(&pr->b, plan_columns[c]);
+		field[c] = row->field[at];
+		len[c] = row->len[at];
 		if (memchr(field[c], '\0', len[c]))
-			return file_problem_at(&pr->problem, row, plan_column_names[c], NULL, "holds a NUL byte");
+			return file_problem_at(&pr->problem, row, column_name(plan_columns[c]), NULL, "holds a NUL byte");
 	}
 	return plan_add_row(pr->s, row->line, field, len, &pr->problem) ? 0 : 1;
 }
@@ -466,7 +456,13 @@ void plan_load(struct plan_set *s, const char *path)
 	}
 	read_side_file(src, path, plan_row, &pr, &pr.problem);
 	if (!pr.has_header) {
-		diag_at(path, 0, NULL, NULL, 0, "no header: only comments (a plan file needs plan metric rule lower upper rate)");
+		const struct stream_def *d = stream_def(STREAM_PLAN);
+		size_t at = (size_t)snprintf(pr.message, sizeof pr.message, "no header: only comments (%s needs", d->what);
+		for (size_t i = 0; i < d->count && at < sizeof pr.message; i++)
+			at += (size_t)snprintf(pr.message + at, sizeof pr.message - at, " %s", column_name(d->columns[i].column));
+		if (at < sizeof pr.message)
+			snprintf(pr.message + at, sizeof pr.message - at, ")");
+		diag_at(path, 0, NULL, NULL, 0, pr.message);
 		diag_exit(SPM_EXIT_DATA);
 	}
 	if (!plan_build(s, &pr.problem)) {

@@ -7,6 +7,8 @@
 
 #include "decimal.h"
 #include "input.h"
+#include "number.h"
+#include "stream.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -19,7 +21,7 @@ extern const char *const rule_names[RULE_KINDS];
 /* The columns of a plan file, in the order plan_add_row takes them. */
 enum plan_column { PLAN_PLAN, PLAN_METRIC, PLAN_RULE, PLAN_LOWER, PLAN_UPPER, PLAN_RATE, PLAN_COLUMNS };
 
-extern const char *const plan_column_names[PLAN_COLUMNS];
+extern const enum column plan_columns[PLAN_COLUMNS]; /* in lib/stream.c's plan stream */
 
 /* One row of a plan file. What lower, upper and rate mean depends on the rule:
  *   rate, retro  a band of attainment [lower, upper) (upper - : unbounded), rate a fraction

@@ -13,65 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const decimal_units SCALE = 1000000000; /* 10^DECIMAL_PLACES */
-
-/* Digits of q, least significant first, into the end of a buffer; returns the start. */
-static char *digits_before(char *p, uint64_t q, int at_least)
-{
-	for (int written = 0; q || written < at_least; written++) {
-		*--p = (char)('0' + q % 10);
-		q /= 10;
-	}
-	return p;
-}
-
-const char *format_fixed(decimal d, int places, char buf[DECIMAL_BUFSIZE], size_t *len)
-{
-	static const int64_t pow10[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000 };
-	/* Scores and percentiles fit 64 bits: with decimal_format's 128-bit division per
-	 * digit, and printf, writing the scores of a million goals took longer than reading
-	 * them. Same digits, same rounding (half away from zero). */
-	if (places < 0 || places > DECIMAL_PLACES || d.units > INT64_MAX / 2 || d.units < -(INT64_MAX / 2)) {
-		*len = decimal_format(d, places, buf, DECIMAL_BUFSIZE);
-		return buf;
-	}
-	int64_t u = (int64_t)d.units, step = pow10[DECIMAL_PLACES - places];
-	uint64_t q = (uint64_t)(((u < 0 ? -u : u) + step / 2) / step);
-	char *end = buf + DECIMAL_BUFSIZE, *p = end;
-	if (places > 0) {
-		p = digits_before(p, q % (uint64_t)pow10[places], places);
-		*--p = '.';
-	}
-	p = digits_before(p, q / (uint64_t)pow10[places], 1);
-	if (u < 0 && q)
-		*--p = '-';
-	*len = (size_t)(end - p);
-	return p;
-}
-
-void write_decimal(struct output *out, decimal d, int places)
-{
-	char buf[DECIMAL_BUFSIZE];
-	size_t len;
-	const char *s = format_fixed(d, places, buf, &len);
-	output_bytes(out, s, len);
-}
-
-const char *format_count(uint64_t n, char buf[24], size_t *len)
-{
-	char *p = digits_before(buf + 24, n, 1);
-	*len = (size_t)(buf + 24 - p);
-	return p;
-}
-
-void write_count(struct output *out, uint64_t n)
-{
-	char buf[24];
-	size_t len;
-	const char *s = format_count(n, buf, &len);
-	output_bytes(out, s, len);
-}
-
 decimal limit_for(const struct limit *l, size_t n, const char *metric, decimal fallback)
 {
 	decimal general = fallback;
@@ -156,8 +97,9 @@ void score_init(struct scoring *sc, const struct score_options *o, struct card_s
 	sc->owner_group = xcalloc(set->nowners + 1, sizeof *sc->owner_group);
 	sc->owner_level = xcalloc(set->nowners + 1, sizeof *sc->owner_level);
 	order_owners_and_periods(sc);
-	if (o->basis == BASIS_PACE && !set->has_column[PC_PACE])
-		diag_fatal(SPM_EXIT_DATA, "--basis pace: the input has no column 'pace' (spm-track --goals writes it)");
+	if (o->basis == BASIS_PACE && !stream_has(&set->columns, COL_PACE))
+		diag_fatal(SPM_EXIT_DATA, "--basis pace: the input has no column '%s' (spm-track --goals writes it)",
+			   column_name(COL_PACE));
 }
 
 void score_free(struct scoring *sc)
@@ -180,7 +122,7 @@ void score_free(struct scoring *sc)
 
 static noreturn void owner_problem(const struct card_set *set, const struct card_owner *o, const char *message)
 {
-	diag_at(set->file[o->file], o->line, "owner", o->name, o->len, message);
+	diag_at(set->file[o->file], o->line, column_name(COL_OWNER), o->name, o->len, message);
 	diag_exit(SPM_EXIT_DATA);
 }
 
@@ -219,7 +161,7 @@ static void levels_from_input(struct scoring *sc)
 {
 	const struct card_set *set = sc->set;
 	memset(sc->owner_level, -1, set->nowners + 1);
-	if (!set->has_column[PC_LEVEL])
+	if (!stream_has(&set->columns, COL_LEVEL))
 		return;
 	const struct goal_row **first = xcalloc(set->nowners + 1, sizeof *first);
 	for (size_t c = 0; c < set->ncards; c++) {
@@ -236,7 +178,7 @@ static void levels_from_input(struct scoring *sc)
 				snprintf(message, sizeof message, "the owner is a %s here and a %s at %s:%llu",
 					 level_names[later->level], level_names[earlier->level], set->file[earlier->file],
 					 (unsigned long long)earlier->line);
-				diag_at(set->file[later->file], later->line, "level", NULL, 0, message);
+				diag_at(set->file[later->file], later->line, column_name(COL_LEVEL), NULL, 0, message);
 				diag_exit(SPM_EXIT_DATA);
 			}
 			if (!f)
@@ -305,7 +247,7 @@ void score_groups(struct scoring *sc)
 	char message[300];
 	struct table *index = table_new(sizeof(uint32_t));
 	levels_from_input(sc);
-	sc->levels = o->group || set->has_column[PC_LEVEL];
+	sc->levels = o->group || stream_has(&set->columns, COL_LEVEL);
 	long col = -1;
 	int group_level = -1; /* the level --group names, if it names one */
 	if (o->group) {
@@ -397,16 +339,15 @@ static int compare_peers(const void *pa, const void *pb)
 	return c ? c : (a->owner > b->owner) - (a->owner < b->owner);
 }
 
-static double to_double(decimal d)
+double to_double(decimal d)
 {
-	return (double)d.units / (double)SCALE;
+	return (double)d.units / (double)UNITS_PER_ONE;
 }
 
-/* A statistic as an attainment: rounded to 4 decimals, half away from zero. */
-static decimal from_double(double v)
+decimal ratio_from_double(double v)
 {
 	double t = v * 10000;
-	decimal d = { (decimal_units)(long long)(t < 0 ? t - 0.5 : t + 0.5) * (SCALE / 10000) };
+	decimal d = { (decimal_units)(long long)(t < 0 ? t - 0.5 : t + 0.5) * (UNITS_PER_ONE / 10000) };
 	return d;
 }
 
@@ -420,7 +361,7 @@ static void normalize_zscore(struct peer *p, size_t n)
 	double mean = stats_mean(x, n), sd = stats_stddev(x, n);
 	for (size_t i = 0; i < n; i++) {
 		double z = sd > 0 ? (x[i] - mean) / sd : 0;
-		p[i].goal->attainment = from_double(1 + (p[i].goal->lower ? -z : z));
+		p[i].goal->attainment = ratio_from_double(1 + (p[i].goal->lower ? -z : z));
 	}
 	free(x);
 }
@@ -439,7 +380,7 @@ static void normalize_percentile(struct peer *p, size_t n)
 				g->attainment = decimal_from_int(1);
 			else
 				decimal_div(decimal_from_int((int64_t)(2 * below + equal)), decimal_from_int((int64_t)(n - 1)),
-					    SCORE_PLACES, ROUND_HALF_AWAY, &g->attainment);
+					    RATIO_PLACES, ROUND_HALF_AWAY, &g->attainment);
 		}
 	}
 }
@@ -512,7 +453,7 @@ static noreturn void card_problem(const struct scoring *sc, const struct card *c
 	const struct goal_row *g = first_read(card);
 	char message[400];
 	snprintf(message, sizeof message, what, set->owner[card->owner].name, set->label[card->period]);
-	diag_at(set->file[g->file], g->line, "weight", NULL, 0, message);
+	diag_at(set->file[g->file], g->line, column_name(COL_WEIGHT), NULL, 0, message);
 	diag_exit(SPM_EXIT_DATA);
 }
 
@@ -634,7 +575,7 @@ static void rank_cards(struct scoring *sc)
 			continue;
 		cs->ranked = true;
 		cs->rank = (uint32_t)st[i].rank;
-		cs->percentile = (uint16_t)(st[i].percentile.units / (SCALE / 100));
+		cs->percentile = (uint16_t)(st[i].percentile.units / (UNITS_PER_ONE / 100));
 	}
 	free(st);
 	free(keys);
@@ -676,7 +617,7 @@ static void choose_bases(struct scoring *sc)
 		struct card_score *cs = &sc->cs[c];
 		cs->running = card_running(card);
 		if (sc->opt->basis == BASIS_AUTO)
-			cs->basis = cs->running && set->has_column[PC_PACE] ? BASIS_PACE : BASIS_ATTAINMENT;
+			cs->basis = cs->running && stream_has(&set->columns, COL_PACE) ? BASIS_PACE : BASIS_ATTAINMENT;
 		else
 			cs->basis = (uint8_t)sc->opt->basis;
 		if (cs->basis != BASIS_PACE)

@@ -6,6 +6,7 @@
 #define SPM_SCORE_H
 
 #include "cards.h"
+#include "number.h"
 #include "output.h"
 #include "scorecard.h"
 
@@ -125,9 +126,8 @@ void score_trend(struct scoring *sc);
 void check_detail_columns(const struct scoring *sc);
 void write_scores(struct output *out, const struct scoring *sc);
 
-/* The fixed columns of the scores stream (the --group column and --detail's come besides). */
-#define SCORE_COLUMNS 12
-extern const char *const score_columns[SCORE_COLUMNS];
+/* Whether name is a column of the scores stream (lib/stream.c) other than the group column,
+ * which is named after --group: --group and --detail's metrics may not take such a name. */
 bool is_score_column(const char *name);
 
 /* drivers.c: the drivers stream. */
@@ -137,11 +137,10 @@ void write_drivers(struct output *out, const struct scoring *sc);
  * returns the exit status. */
 int pay_main(const struct score_options *o, char *const *files, size_t nfiles);
 
-/* Shared by the writers: a decimal with places decimals ("-0.0000" never), a count;
- * written, or formatted into buf (the text returned lies in buf, *len bytes). */
-void write_decimal(struct output *out, decimal d, int places);
-void write_count(struct output *out, uint64_t n);
-const char *format_fixed(decimal d, int places, char buf[DECIMAL_BUFSIZE], size_t *len);
-const char *format_count(uint64_t n, char buf[24], size_t *len);
+/* Statistics are binary floating point (lib/stats); what comes back from them is a ratio
+ * rounded to RATIO_PLACES, half away from zero. */
+#define UNITS_PER_ONE ((decimal_units)1000000000) /* 10^DECIMAL_PLACES */
+double to_double(decimal d);
+decimal ratio_from_double(double v);
 
 #endif

@@ -14,8 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum prev_column { PREV_OWNER, PREV_PERIOD, PREV_SCORE, PREV_RANK, PREV_STREAK, PREV_BASIS, PREV_COUNT };
-static const char *const prev_column_names[PREV_COUNT] = { "owner", "period", "score", "rank", "streak", "basis" };
+/* The columns of a scores stream that --prev needs; rank, streak and basis are read when
+ * there. */
+static const enum column prev_needs[] = { COL_OWNER, COL_PERIOD, COL_SCORE };
 
 /* One row of an earlier scores stream. */
 struct prev_row {
@@ -29,7 +30,7 @@ struct prev_row {
 struct prev_reader {
 	struct table *rows; /* period key + owner → struct prev_row */
 	const struct header *header;
-	long col[PREV_COUNT];
+	struct stream_binding b;
 	int fiscal_start;
 	char *key;
 	size_t key_cap;
@@ -68,35 +69,41 @@ static int prev_row(void *ctx, const struct row *row)
 	if (row->count != pr->header->count)
 		return file_problem_at(&pr->problem, row, NULL, NULL,
 				       row->count < pr->header->count ? "too few fields" : "too many fields");
-	const char *owner = row->field[pr->col[PREV_OWNER]];
-	size_t owner_len = row->len[pr->col[PREV_OWNER]];
+	const struct stream_binding *sb = &pr->b;
+	long at = stream_at(sb, COL_OWNER);
+	const char *owner = row->field[at];
+	size_t owner_len = row->len[at];
 	if (owner_len == 0)
-		return file_problem_at(&pr->problem, row, "owner", NULL, "empty owner");
-	const char *period = row->field[pr->col[PREV_PERIOD]];
-	if (!period_parse(period, row->len[pr->col[PREV_PERIOD]], pr->fiscal_start, &p))
-		return file_problem_at(&pr->problem, row, "period", period, "not a period label");
-	const char *score = row->field[pr->col[PREV_SCORE]];
-	size_t len = row->len[pr->col[PREV_SCORE]];
+		return file_problem_at(&pr->problem, row, column_name(COL_OWNER), NULL, "empty owner");
+	at = stream_at(sb, COL_PERIOD);
+	const char *period = row->field[at];
+	if (!period_parse(period, row->len[at], pr->fiscal_start, &p))
+		return file_problem_at(&pr->problem, row, column_name(COL_PERIOD), period, "not a period label");
+	at = stream_at(sb, COL_SCORE);
+	const char *score = row->field[at];
+	size_t len = row->len[at];
 	if (len && decimal_parse(score, len, DECIMAL_POINT, &r.score) != DECIMAL_OK)
-		return file_problem_at(&pr->problem, row, "score", score, "not a number");
+		return file_problem_at(&pr->problem, row, column_name(COL_SCORE), score, "not a number");
 	r.has_score = len > 0;
-	for (int c = PREV_RANK; c <= PREV_STREAK; c++) {
-		long i = pr->col[c];
+	const enum column counts[2] = { COL_RANK, COL_STREAK };
+	for (int k = 0; k < 2; k++) {
+		long i = stream_at(sb, counts[k]);
 		if (i < 0)
 			continue;
-		unsigned long *v = c == PREV_RANK ? &r.rank : &r.streak;
-		bool *has = c == PREV_RANK ? &r.has_rank : &r.has_streak;
-		if (!count_field(row->field[i], row->len[i], v, has) || (c == PREV_RANK && *has && *v == 0))
-			return file_problem_at(&pr->problem, row, prev_column_names[c], row->field[i],
-					       c == PREV_RANK ? "not a rank (1, 2, ...)" : "not a whole number");
+		bool rank = counts[k] == COL_RANK;
+		unsigned long *v = rank ? &r.rank : &r.streak;
+		bool *has = rank ? &r.has_rank : &r.has_streak;
+		if (!count_field(row->field[i], row->len[i], v, has) || (rank && *has && *v == 0))
+			return file_problem_at(&pr->problem, row, column_name(counts[k]), row->field[i],
+					       rank ? "not a rank (1, 2, ...)" : "not a whole number");
 	}
 	r.basis = BASIS_ATTAINMENT;
-	if (pr->col[PREV_BASIS] >= 0) {
-		const char *b = row->field[pr->col[PREV_BASIS]];
-		if (strcmp(b, "pace") == 0)
+	if (stream_has(sb, COL_BASIS)) {
+		const char *b = row->field[stream_at(sb, COL_BASIS)];
+		if (strcmp(b, basis_names[BASIS_PACE]) == 0)
 			r.basis = BASIS_PACE;
-		else if (strcmp(b, "attainment") != 0)
-			return file_problem_at(&pr->problem, row, "basis", b, "not a basis (attainment or pace)");
+		else if (strcmp(b, basis_names[BASIS_ATTAINMENT]) != 0)
+			return file_problem_at(&pr->problem, row, column_name(COL_BASIS), b, "not a basis (attainment or pace)");
 	}
 	size_t klen = prev_key(&pr->key, &pr->key_cap, p, owner, owner_len);
 	bool created;
@@ -105,7 +112,7 @@ static int prev_row(void *ctx, const struct row *row)
 		snprintf(pr->message, sizeof pr->message,
 			 "duplicate row: this owner and period already have a row on line %llu",
 			 (unsigned long long)slot->line);
-		return file_problem_at(&pr->problem, row, "period", NULL, pr->message);
+		return file_problem_at(&pr->problem, row, column_name(COL_PERIOD), NULL, pr->message);
 	}
 	*slot = r;
 	return 0;
@@ -117,20 +124,7 @@ static struct table *read_prev(const char *path, int fiscal_start)
 	struct source *src = source_open(path, FORMAT_AUTO);
 	struct prev_reader pr = { .rows = table_new(sizeof(struct prev_row)), .header = source_header(src),
 				  .fiscal_start = fiscal_start };
-	for (int c = 0; c < PREV_COUNT; c++) {
-		char message[200];
-		pr.col[c] = header_find(pr.header, prev_column_names[c]);
-		if (pr.col[c] == -2)
-			snprintf(message, sizeof message, "the column '%s' appears twice in the header", prev_column_names[c]);
-		else if (pr.col[c] < 0 && c <= PREV_SCORE)
-			snprintf(message, sizeof message,
-				 "no column '%s' (--prev reads a scores stream: owner, period, score, and rank, streak and basis if any)",
-				 prev_column_names[c]);
-		else
-			continue;
-		diag_at(path, 1, NULL, NULL, 0, message);
-		diag_exit(SPM_EXIT_DATA);
-	}
+	stream_bind(STREAM_SCORES, pr.header, path, prev_needs, sizeof prev_needs / sizeof prev_needs[0], &pr.b);
 	read_side_file(src, path, prev_row, &pr, &pr.problem);
 	free(pr.key);
 	return pr.rows;

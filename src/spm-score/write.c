@@ -12,17 +12,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The columns of the scores stream, in order; the group column is named by --group. */
-const char *const score_columns[SCORE_COLUMNS] = {
-	"owner", "period", "score", "rank", "percentile", "tier", "basis", "level", "prev_score", "delta", "prev_rank", "streak",
-};
+/* The columns of the scores stream, in order: the first seven always, then level, the
+ * group column (named by --group), the trend; spm.7 and lib/stream.c list them. */
+static const enum column first_columns[] = { COL_OWNER, COL_PERIOD, COL_SCORE, COL_RANK, COL_PERCENTILE, COL_TIER,
+					     COL_BASIS };
+static const enum column trend_columns[] = { COL_PREV_SCORE, COL_DELTA, COL_PREV_RANK, COL_STREAK };
 
+/* A column of the scores stream but its group column, which takes the name of --group. */
 bool is_score_column(const char *name)
 {
-	for (size_t k = 0; k < SCORE_COLUMNS; k++)
-		if (strcmp(name, score_columns[k]) == 0)
+	const struct stream_def *d = stream_def(STREAM_SCORES);
+	enum column c = column_named(name);
+	for (size_t k = 0; c != COL_COUNT && c != COL_TEAM && k < d->count; k++)
+		if (d->columns[k].column == c)
 			return true;
 	return false;
+}
+
+static void write_names(struct output *out, const enum column *cols, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		output_tab(out);
+		stream_write_name(out, cols[i]);
+	}
 }
 
 void check_detail_columns(const struct scoring *sc)
@@ -36,20 +48,19 @@ void check_detail_columns(const struct scoring *sc)
 
 static void write_header(struct output *out, const struct scoring *sc)
 {
-	output_str(out, "owner\tperiod\tscore\trank\tpercentile\ttier\tbasis");
-	if (sc->levels)
-		output_str(out, "\tlevel");
+	stream_write_name(out, first_columns[0]);
+	write_names(out, first_columns + 1, sizeof first_columns / sizeof first_columns[0] - 1);
+	if (sc->levels) {
+		output_tab(out);
+		stream_write_name(out, COL_LEVEL);
+	}
 	if (sc->opt->group) {
 		output_tab(out);
 		output_str(out, sc->opt->group);
 	}
 	if (sc->trend)
-		output_str(out, "\tprev_score\tdelta\tprev_rank\tstreak");
-	if (!sc->opt->detail) {
-		output_newline(out);
-		return;
-	}
-	for (size_t m = 0; m < sc->set->nmetrics; m++) {
+		write_names(out, trend_columns, sizeof trend_columns / sizeof trend_columns[0]);
+	for (size_t m = 0; sc->opt->detail && m < sc->set->nmetrics; m++) {
 		output_tab(out);
 		output_str(out, sc->set->metric[m]);
 	}
@@ -90,18 +101,14 @@ static void line_tab(struct line *l)
 
 static void line_decimal(struct line *l, decimal d, int places)
 {
-	char buf[DECIMAL_BUFSIZE];
-	size_t len;
-	const char *s = format_fixed(d, places, buf, &len);
-	line_add(l, s, len);
+	char buf[NUMBER_BUFSIZE];
+	line_add(l, buf, number_fixed(d, places, buf));
 }
 
 static void line_count(struct line *l, uint64_t n)
 {
-	char buf[24];
-	size_t len;
-	const char *s = format_count(n, buf, &len);
-	line_add(l, s, len);
+	char buf[NUMBER_BUFSIZE];
+	line_add(l, buf, number_count(n, buf));
 }
 
 static void line_field(struct line *l, const char *s, size_t len)
@@ -115,11 +122,11 @@ static void write_trend(struct line *l, const struct card_score *cs)
 	decimal delta;
 	line_tab(l);
 	if (cs->has_prev_score)
-		line_decimal(l, cs->prev_score, SCORE_PLACES);
+		line_decimal(l, cs->prev_score, CARD_SCORE_PLACES);
 	line_tab(l);
 	/* both have 4 decimals at most: the difference is exact */
 	if (cs->has_prev_score && cs->state == CARD_SCORED && decimal_sub(cs->score, cs->prev_score, &delta))
-		line_decimal(l, delta, SCORE_PLACES);
+		line_decimal(l, delta, CARD_SCORE_PLACES);
 	line_tab(l);
 	if (cs->has_prev_rank)
 		line_count(l, cs->prev_rank);
@@ -138,7 +145,7 @@ static void write_detail(struct line *l, const struct scoring *sc, const struct 
 		while (k < card->count && card->goal[k]->metric < m)
 			k++;
 		if (k < card->count && card->goal[k]->metric == m && goal_counted(sc, card->goal[k], &v))
-			line_decimal(l, v, SCORE_PLACES);
+			line_decimal(l, v, CARD_SCORE_PLACES);
 	}
 }
 
@@ -155,7 +162,7 @@ static void write_line(struct output *out, const struct scoring *sc, const struc
 	line_add(&l, label, strlen(label));
 	line_tab(&l);
 	if (cs->state == CARD_SCORED)
-		line_decimal(&l, cs->score, SCORE_PLACES);
+		line_decimal(&l, cs->score, CARD_SCORE_PLACES);
 	line_tab(&l);
 	if (cs->ranked)
 		line_count(&l, cs->rank);

@@ -44,7 +44,7 @@ static void assert_score(const struct score_goal *g, size_t n, enum missing_rule
 {
 	decimal s;
 	assert_int_equal(score_compute(g, n, m, &s), SCORE_OK);
-	assert_decimal(s, SCORE_PLACES, expected);
+	assert_decimal(s, CARD_SCORE_PLACES, expected);
 }
 
 static void test_weights(void **state)

@@ -155,6 +155,13 @@ static void test_bind_asks_only_for_what_the_reader_needs(void **state)
 	static const enum column prev[] = { COL_OWNER, COL_PERIOD, COL_SCORE };
 	assert_null(stream_try_bind(STREAM_SCORES, &h, prev, 3, &b, msg, sizeof msg));
 	assert_non_null(stream_try_bind(STREAM_SCORES, &h, NULL, 0, &b, msg, sizeof msg));
+	/* a missing column: the message asks for what the reader needs, not for more */
+	static const enum column score[] = { COL_OWNER, COL_PERIOD, COL_METRIC, COL_ATTAINMENT };
+	char *progress[] = { "owner", "period", "metric", "weight" };
+	h = make_header(progress, 4);
+	assert_string_equal(stream_try_bind(STREAM_PROGRESS, &h, score, 4, &b, msg, sizeof msg),
+			    "no column 'attainment' (a progress stream needs owner, period, metric and attainment)"
+			    " (found: owner period metric weight)");
 }
 
 static void test_bind_refuses_a_column_twice(void **state)
@@ -250,6 +257,32 @@ static void test_people_forms(void **state)
 	assert_string_equal(buf, "18446744073709551615");
 	number_exact(num("2.500"), buf);
 	assert_string_equal(buf, "2.5");
+}
+
+/* The exact products of payout details: every digit, even beyond a decimal's nine. */
+static void test_grouped_exact_keeps_every_digit(void **state)
+{
+	(void)state;
+	char buf[NUMBER_BUFSIZE];
+	number_grouped_exact(31249996875, 7, 2, buf); /* 0.075 × 41,666.6625 */
+	assert_string_equal(buf, "3,124.9996875");
+	number_grouped_exact(1666665000, 6, 2, buf); /* trailing zeros dropped down to places */
+	assert_string_equal(buf, "1,666.665");
+	number_grouped_exact(8, 0, 0, buf);
+	assert_string_equal(buf, "8");
+	number_grouped_exact(75, 1, 0, buf);
+	assert_string_equal(buf, "7.5");
+	number_grouped_exact(5, 3, 2, buf);
+	assert_string_equal(buf, "0.005");
+	number_grouped_exact(-123456789, 2, 4, buf);
+	assert_string_equal(buf, "-1,234,567.8900");
+	number_grouped_exact(0, 0, 2, buf);
+	assert_string_equal(buf, "0.00");
+	number_grouped_exact(1, 38, 2, buf); /* the smallest scale there is */
+	assert_string_equal(buf, "0.00000000000000000000000000000000000001");
+	decimal_units most = ((decimal_units)1 << 126) - 1 + ((decimal_units)1 << 126);
+	number_grouped_exact(-most, 0, 9, buf); /* the largest magnitude, with the most decimals */
+	assert_string_equal(buf, "-170,141,183,460,469,231,731,687,303,715,884,105,727.000000000");
 }
 
 /* ---- outputs never over inputs ---- */
@@ -355,6 +388,7 @@ int main(void)
 		cmocka_unit_test(test_money_keeps_every_digit_and_at_least_two),
 		cmocka_unit_test(test_fixed_rounds_half_away_in_both_paths),
 		cmocka_unit_test(test_people_forms),
+		cmocka_unit_test(test_grouped_exact_keeps_every_digit),
 		cmocka_unit_test(test_outputs_never_over_inputs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
