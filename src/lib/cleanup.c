@@ -118,15 +118,29 @@ int cleanup_register(const char *path)
 	}
 }
 
-void cleanup_forget(int slot)
+static struct slot *slot_at(int slot)
 {
 	if (slot < 0)
-		return;
+		return NULL;
 	struct chunk *c = &first_chunk;
 	for (int n = slot / SLOTS_PER_CHUNK; n > 0 && c; n--)
 		c = atomic_load(&c->next);
-	if (c)
-		atomic_store(&c->slot[slot % SLOTS_PER_CHUNK].used, 0);
+	return c ? &c->slot[slot % SLOTS_PER_CHUNK] : NULL;
+}
+
+void cleanup_rename(int slot, const char *path)
+{
+	struct slot *s = slot_at(slot);
+	size_t len = strlen(path);
+	if (s && len < s->cap)
+		memcpy(s->path, path, len + 1);
+}
+
+void cleanup_forget(int slot)
+{
+	struct slot *s = slot_at(slot);
+	if (s)
+		atomic_store(&s->used, 0);
 }
 
 void cleanup_remove_all(void)

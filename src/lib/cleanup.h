@@ -16,6 +16,9 @@
  * path is too long (the caller then refuses to write). */
 #define CLEANUP_PATH_MAX 4096
 int cleanup_register(const char *path);
+/* The registered path becomes path, of the same length (the name mkstemp made of the
+ * template registered before the file was created: no allocation once it exists). */
+void cleanup_rename(int slot, const char *path);
 /* The file at slot is no longer temporary (renamed into place, or removed). */
 void cleanup_forget(int slot);
 /* Removes every registered file now (fatal errors and exit); not for signal handlers. */

@@ -19,7 +19,7 @@
 /* Closed outputs waiting for the others (output_close), committed together. */
 struct pending {
 	char *tmp_path, *path, *backup;
-	int slot;
+	int slot, backup_slot;
 	struct pending *next;
 };
 static struct pending *pending_head, **pending_tail = &pending_head;
@@ -48,18 +48,22 @@ static void restore_signals(const sigset_t *old)
 /* A hard link to path under a new name beside it (path.XXXXXX), so that a commit that
  * fails later can put the old file back. NULL when path does not exist, or cannot be
  * linked (a file system without hard links): then the old file cannot come back. */
-static char *backup_of(const char *path)
+static char *backup_of(const char *path, int *slot)
 {
 	struct stat st;
+	*slot = -1;
 	if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
 		return NULL;
 	size_t n = strlen(path) + 16;
 	char *b = xmalloc(n);
+	snprintf(b, n, "%s.XXXXXX", path);
+	*slot = cleanup_register(b); /* before the file exists: a fatal error removes it */
 	for (int tries = 0; tries < 100; tries++) {
 		snprintf(b, n, "%s.XXXXXX", path);
 		int fd = mkostemp(b, O_CLOEXEC);
 		if (fd < 0)
 			break;
+		cleanup_rename(*slot, b);
 		close(fd);
 		unlink(b);
 		if (link(path, b) == 0)
@@ -67,6 +71,8 @@ static char *backup_of(const char *path)
 		if (errno != EEXIST)
 			break;
 	}
+	cleanup_forget(*slot);
+	*slot = -1;
 	free(b);
 	return NULL;
 }
@@ -86,7 +92,7 @@ static void commit(void)
 	sigset_t old;
 	block_signals(&old);
 	for (struct pending *p = pending_head; p; p = p->next)
-		p->backup = backup_of(p->path);
+		p->backup = backup_of(p->path, &p->backup_slot);
 	struct pending *failed = NULL;
 	int err = 0;
 	for (struct pending *p = pending_head; p; p = p->next) {
@@ -116,6 +122,7 @@ static void commit(void)
 		next = p->next;
 		if (p->backup)
 			unlink(p->backup);
+		cleanup_forget(p->backup_slot);
 		cleanup_forget(p->slot);
 		free_pending(p);
 	}
@@ -232,13 +239,16 @@ void output_open(struct output *o, const char *path)
 	o->tmp_path = xmalloc(n + 16);
 	snprintf(o->tmp_path, n + 16, "%s.XXXXXX", path);
 	/* no signal between the creation of the file and its registration */
+	o->slot = cleanup_register(o->tmp_path); /* the template: no allocation once it exists */
 	sigset_t old_mask;
 	block_signals(&old_mask);
 	int fd = mkostemp(o->tmp_path, O_CLOEXEC);
 	int err = errno;
-	o->slot = fd < 0 ? -1 : cleanup_register(o->tmp_path);
+	if (fd >= 0)
+		cleanup_rename(o->slot, o->tmp_path);
 	restore_signals(&old_mask);
 	if (fd < 0) {
+		cleanup_forget(o->slot);
 		free(o->tmp_path);
 		o->tmp_path = NULL;
 		diag_fatal(SPM_EXIT_USAGE, "%s: cannot create: %s", path, strerror(err));
@@ -287,6 +297,7 @@ void output_close(struct output *o)
 		return;
 	}
 	struct pending *p = xcalloc(1, sizeof *p);
+	p->backup_slot = -1;
 	p->tmp_path = o->tmp_path;
 	p->path = o->path;
 	p->slot = o->slot;
