@@ -14,6 +14,8 @@
  *   FAULT_KILL   with a signal number: instead of failing the call, send that signal to
  *                the parent process (an interrupt at that very point of a script), then
  *                make the call
+ *   FAULT_STOP   set: instead of failing the call, stop the process (SIGSTOP) just before
+ *                it, so that a test can send a signal at that very point
  *   FAULT_BT     set: the injected call's stack is printed on stderr (to find a bug)
  *
  * What counts as a write: write(2) on a descriptor above 2, and the stdio calls that write
@@ -163,6 +165,10 @@ static bool hit(enum op op)
 		backtrace_symbols_fd(frames, nf, 2);
 	}
 	busy = 0;
+	if (fail && getenv("FAULT_STOP")) {
+		kill(getpid(), SIGSTOP);
+		return false;
+	}
 	if (fail && kill_sig) {
 		kill(getppid(), kill_sig);
 		return false; /* the call itself goes through */

@@ -161,7 +161,7 @@ program spm-track progress.tsv 1 spm-track -q --map salesforce --roster roster.t
 program spm-track-reject 'actuals.tsv rejects.tsv' 1 spm-track -q --map salesforce --roster roster.tsv \
 	--metrics won_revenue,cycle_days --reject rejects.tsv -o actuals.tsv dirty.csv
 program spm-goal-set goals.tsv 0 spm-goal set -q -f goals.tsv 'Felix Nowak' 2026-Q3 won_deals 12
-program spm-goal-split split.tsv 1 spm-goal split -q --into month -o split.tsv goals.tsv
+program spm-goal-split split.tsv 1 spm-goal split -q --into month --metrics metrics.tsv -o split.tsv goals.tsv
 program spm-goal-allocate alloc.tsv 1 spm-goal allocate -q --roster goal-allocate-roster.tsv -o alloc.tsv \
 	goal-allocate-goals.tsv
 program spm-goal-diff diff.tsv 1 spm-goal diff -q -o diff.tsv goals.tsv goals2.tsv
