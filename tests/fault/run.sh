@@ -198,12 +198,12 @@ script() {
 	while [ "$n" -lt "$((2 * t + 1))" ]; do
 		n=$((n + 1))
 		if [ "$n" -le "$t" ]; then
-			kind="rename #$n of mv ($t)" kill= prog=mv op=rename at=$n want=2
+			kind="rename #$n of mv ($t)" kill='' prog=mv op=rename at=$n want=2
 		elif [ "$n" -le "$((2 * t))" ]; then
 			at=$((n - t))
 			kind="SIGTERM at rename #$at of mv ($t)" kill=15 prog=mv op=rename want=143
 		else
-			kind="full disk under spm-report" kill= prog=spm-report op=write at=1 want=2
+			kind="full disk under spm-report" kill='' prog=spm-report op=write at=1 want=2
 		fi
 		rm -rf "$work/run" "$work/state" "$work/log"
 		cp -R "$base" "$work/run"
@@ -230,7 +230,7 @@ script() {
 			report "$what" "exit $st: $folder is neither the earlier folder nor the new one"
 			ok=0
 		fi
-		extra=$(cd "$work/run/reports" && ls -A | grep -v -x -e "$folder" -e spm.log -e .spm.lock)
+		extra=$(cd "$work/run/reports" && find . ! -name . -prune ! -name "$folder" ! -name spm.log ! -name .spm.lock)
 		if [ -n "$extra" ]; then
 			left=$((left + 1))
 			report "$what" "exit $st, left in reports/: $extra"

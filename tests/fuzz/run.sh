@@ -75,7 +75,7 @@ for name in "$@"; do
 	if [ "$regress" = 1 ]; then
 		# shellcheck disable=SC2086
 		if (set +f; ASAN_OPTIONS=detect_leaks=$leaks "$bin_out" $quiet tests/fuzz/corpus/$name/*) >"$out/$name.regress.log" 2>&1; then
-			echo "fuzz: $name: $(set +f; ls tests/fuzz/corpus/$name | wc -l | tr -d ' ') seed inputs, no finding"
+			echo "fuzz: $name: $(find "tests/fuzz/corpus/$name" -type f | wc -l | tr -d ' ') seed inputs, no finding"
 		else
 			failed=1
 			echo "fuzz: $name: FAILED on its seed corpus; log: $out/$name.regress.log" >&2
