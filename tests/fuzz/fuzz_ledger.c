@@ -6,9 +6,9 @@
 
 static const char plan[] =
 	"plan\tmetric\trule\tlower\tupper\trate\n"
-	"marginal\twon_revenue\ttier\t0\t1\t0.05\n"
-	"marginal\twon_revenue\ttier\t1\t1.5\t0.08\n"
-	"marginal\twon_revenue\ttier\t1.5\t-\t0.12\n";
+	"marginal\twon_revenue\trate\t0\t1\t0.05\n"
+	"marginal\twon_revenue\trate\t1\t1.5\t0.08\n"
+	"marginal\twon_revenue\trate\t1.5\t-\t0.12\n";
 static const char progress[] =
 	"owner\tperiod\tmetric\tactual\ttarget\tattainment\tweight\n"
 	"Ana\t2026-Q1\twon_revenue\t172000.00\t100000.00\t1.7200\t2\n"
