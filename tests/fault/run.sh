@@ -58,7 +58,7 @@ cp "$top/tests/cli/data/dirty.csv" "$top/tests/cli/data/goal-allocate-goals.tsv"
 (cd "$in" &&
 	spm-track -q --map salesforce --roster roster.tsv --metrics-file metrics.tsv --goals goals.tsv \
 		--as-of 2026-08-22 -o progress.tsv deals.csv &&
-	spm-score -o scores.tsv progress.tsv &&
+	spm-score -q -o scores.tsv progress.tsv &&
 	cp goals.tsv goals2.tsv &&
 	printf 'Nina New\t2026-Q3\twon_deals\t9\t1\tfinancial\n' >>goals2.tsv &&
 	{ cat progress.tsv; printf 'Gus\t2026-Q3\twon_revenue\tmany\t1\t1\t1\t1\t1\t1\tbehind\n'; } >progress-dirty.tsv) ||

@@ -153,6 +153,18 @@ check_grep 'close: adjustments: the statement of them' '**Total payout** 1,000.0
 check_grep 'close: adjustments: explained' 'adjustment: paid 14,519.00, now 15,519.00' "$C/adjustments.md"
 check 'close: a rerun replaced the close, the same results' diff "$Q/close1/payouts.tsv" "$C/payouts.tsv"
 check 'close: ... the same reviews' diff -r "$Q/close1/review" "$C/review"
+# a re-close with nothing to adjust: spm-score --against writes a header only, and the
+# close must publish (exit 0). Needs spm-report to render a header-only payouts stream
+# (issue 15, item 2, fixed in spm-report): skipped with a note until it does.
+if printf 'owner\tperiod\tplan\tmetric\tactual\ttarget\tattainment\tpayout\tdetail\n' |
+	spm-report -k statement -f markdown --period 2026-Q3 >/dev/null 2>&1; then
+	cp "$C/payouts.tsv" "$Q/paid-same.tsv"
+	st=$(run_status "$Q/c3" "$close" --quarter 2026-Q3 --paid "$Q/paid-same.tsv" "$conf")
+	check_eq 'close: a re-close with nothing to adjust publishes' 0 "$st$(grep -v warning "$Q/c3.err")"
+	check_eq 'close: ... its adjustments are a header only' 1 "$(wc -l <"$C/adjustments.tsv" | tr -d ' ')"
+else
+	echo "close: spm-report refuses a header-only payouts stream: the re-close with nothing to adjust is not tested"
+fi
 
 # ---- a SMART failure stops the close before anything is published ----
 tree_sum "$reports" >"$Q/before.sum"
