@@ -234,7 +234,8 @@ static void load_ledger(struct ledger *l, const struct payout_options *po, int f
 	l->ranges = table_new(sizeof(struct paid_range));
 	for (size_t i = 0; i < po->nagainst; i++)
 		read_paid(l, po->against[i], fiscal_start);
-	qsort(l->line, l->n, sizeof *l->line, compare_paid);
+	if (l->n > 1) /* no qsort(NULL, 0): a header-only ledger has no lines */
+		qsort(l->line, l->n, sizeof *l->line, compare_paid);
 	table_free(l->lines);
 	l->lines = table_new(sizeof(size_t));
 	for (size_t i = 0; i < l->n; i++) {
