@@ -66,9 +66,10 @@ cp "$top/tests/cli/data/dirty.csv" "$top/tests/cli/data/goal-allocate-goals.tsv"
 
 # snapshot DIR: every path under DIR with the checksum of each file, to compare.
 snapshot() {
-	(cd "$1" && find . | LC_ALL=C sort | while IFS= read -r f; do
-		if [ -f "$f" ]; then printf '%s %s\n' "$f" "$(cksum <"$f")"; else printf '%s\n' "$f"; fi
-	done)
+	(cd "$1" && {
+		find . ! -type f
+		find . -type f -exec cksum {} + | sed 's/^\([0-9]*\) \([0-9]*\) \(.*\)$/\3 \1 \2/'
+	} | LC_ALL=C sort)
 }
 
 # compare WANT RUN: the paths of snapshot RUN not in WANT ("extra PATH"), different
