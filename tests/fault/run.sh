@@ -20,13 +20,13 @@
 # program's own message.
 # Prints "N faults injected, N clean exits, N old outputs changed, N temporary files left"
 # and exits 1 unless every run was clean.
-# Usage: tests/fault/run.sh BINDIR   Environment: FAULT_POINTS (default 4), FAULT_SCRIPTS
+# Usage: tests/fault/run.sh BINDIR   Environment: FAULT_POINTS (default 3), FAULT_SCRIPTS
 # (default 1; 0 leaves the scripts out), CC.
 set -u
 bindir=$(cd "${1:?usage: run.sh BINDIR}" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-points=${FAULT_POINTS:-4}
+points=${FAULT_POINTS:-3}
 work=$(mktemp -d "${TMPDIR:-/tmp}/spm-fault.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 trap 'exit 130' INT
@@ -174,10 +174,11 @@ program spm-report-split-dir 'index.tsv feedback' 1 spm-report -k feedback -f ma
 	--split-dir feedback progress.tsv scores.tsv
 
 # ---- the scripts' publish ----
-# script CASE SCRIPT FOLDER ARGS...: FOLDER is what SCRIPT publishes under reports/.
+# script CASE SCRIPT FOLDER DISK ARGS...: FOLDER is what SCRIPT publishes under reports/;
+# DISK 1 also fills the disk under a stage (the stages of both scripts share that code).
 script() {
-	name=$1 sc=$2 folder=$3
-	shift 3
+	name=$1 sc=$2 folder=$3 disk=$4
+	shift 4
 	base="$work/$name.base"
 	rm -rf "$base" "$work/$name.new"
 	cp -R "$in" "$base"
@@ -196,7 +197,7 @@ script() {
 		"$top/scripts/$sc" "$@" spm.conf >/dev/null 2>&1)
 	t=$(cat "$work/state" 2>/dev/null || echo 0)
 	n=0
-	while [ "$n" -lt "$((2 * t + 1))" ]; do
+	while [ "$n" -lt "$((2 * t + disk))" ]; do
 		n=$((n + 1))
 		if [ "$n" -le "$t" ]; then
 			kind="rename #$n of mv ($t)" kill='' prog=mv op=rename at=$n want=2
@@ -242,8 +243,8 @@ script() {
 	echo "fault: $name: done"
 }
 if [ "${FAULT_SCRIPTS:-1}" = 1 ]; then
-	script spm-weekly spm-weekly 2026-08-22 --as-of 2026-08-22
-	script spm-quarter-close spm-quarter-close close-2026-Q3 --quarter 2026-Q3
+	script spm-weekly spm-weekly 2026-08-22 1 --as-of 2026-08-22
+	script spm-quarter-close spm-quarter-close close-2026-Q3 0 --quarter 2026-Q3
 fi
 
 echo "fault: $injected faults injected, $clean clean exits, $changed old outputs changed, $left temporary files left"
