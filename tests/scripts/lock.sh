@@ -1,7 +1,8 @@
 # The lock of spm-weekly under races (sourced by run.sh): LOCK_TRIALS (default 50) pairs
-# of runs started at once on a stale lock, with the lock folder (SPM_LOCK=mkdir, whose
-# stale takeover must be atomic) and, where flock(1) is installed, with flock(1); each
-# time exactly one of the two may proceed. Also: a lock held by a live process of
+# of runs started at once on a stale lock folder (SPM_LOCK=mkdir, whose stale takeover
+# must be atomic), and where flock(1) is installed, 20 pairs on a stale lock file and 10
+# on a stale folder found by runs that have flock(1); each time exactly one of the two
+# may proceed. Also: a lock held by a live process of
 # another user is not stale (kill -0 fails there with "operation not permitted").
 # spm-track is replaced by a stand-in that holds the run for a moment and fails with
 # status 3: a run that got past the lock exits 3, the other 75.
@@ -18,9 +19,10 @@ trials=${LOCK_TRIALS:-50}
 # dead_pid: the process id of a process that has ended
 dead_pid() { sh -c 'echo $$'; }
 
-# race KIND: runs the trials, with a stale lock of KIND (folder, file) before each;
+# race KIND [TRIALS]: runs the trials, with a stale lock of KIND (folder, file) before each;
 # prints "N of TRIALS" (the trials in which exactly one run proceeded).
 race() {
+	trials=${2:-$trials}
 	good=0
 	i=0
 	while [ "$i" -lt "$trials" ]; do
@@ -53,11 +55,11 @@ echo "lock: lock folder, stale, two runs at once: exactly one proceeded in $resu
 check_eq 'lock: a stale lock folder, two runs at once: exactly one proceeds' "$trials of $trials" "$result"
 check 'lock: ... and no takeover folder is left' test ! -e "$reports/.spm.lock.takeover"
 if command -v flock >/dev/null 2>&1; then
-	result=$(race file)
+	result=$(race file 20)
 	echo "lock: flock(1), stale lock file, two runs at once: exactly one proceeded in $result trials"
-	check_eq 'lock: flock(1), two runs at once: exactly one proceeds' "$trials of $trials" "$result"
-	result=$(race folder)
-	check_eq 'lock: flock(1) honours a lock folder (stale, taken over atomically)' "$trials of $trials" "$result"
+	check_eq 'lock: flock(1), two runs at once: exactly one proceeds' "20 of 20" "$result"
+	result=$(race folder 10)
+	check_eq 'lock: flock(1) honours a lock folder (stale, taken over atomically)' "10 of 10" "$result"
 	# held by a live process: refused at once, naming it
 	rm -rf "$reports/.spm.lock"
 	: >"$reports/.spm.lock"
