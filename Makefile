@@ -30,7 +30,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 MAN1     = $(wildcard man/*.1)
 MAN7     = $(wildcard man/*.7)
 
-.PHONY: all deps check unit cli test-scripts sanitize clang fuzz demo bench install uninstall clean lint-man
+.PHONY: all deps check unit cli test-scripts fault fuzz-regress sanitize clang fuzz demo bench install uninstall clean lint-man
 
 all: deps $(PROGRAMS:%=$(BIN)/%) $(BIN)/gen-deals
 
@@ -74,6 +74,8 @@ check: deps
 	@sh scripts/deps.sh test
 	$(MAKE) unit cli
 	$(MAKE) test-scripts
+	$(MAKE) fault
+	$(MAKE) fuzz-regress
 	$(MAKE) sanitize
 	$(MAKE) clang
 	@if command -v man >/dev/null 2>&1; then $(MAKE) --no-print-directory lint-man; \
@@ -100,12 +102,24 @@ cli: $(PROGRAMS:%=$(BIN)/%) $(BIN)/gen-deals
 test-scripts: $(PROGRAMS:%=$(BIN)/%) $(BIN)/gen-deals
 	@sh tests/scripts/run.sh $(BIN)
 
+# Faults and signals (tests/fault/): every program and output mode, and the scripts'
+# publish, with the Nth write, rename, fsync, close or malloc failing (an LD_PRELOAD
+# shim), and killed by each terminating signal mid-write: old outputs unchanged, no
+# temporary file left.
+fault: $(PROGRAMS:%=$(BIN)/%) $(BIN)/gen-deals
+	@sh tests/fault/signals.sh $(BIN)
+	@sh tests/fault/run.sh $(BIN)
+
+# Every fuzz harness over its seed corpus, once (clang with libFuzzer; skipped without).
+fuzz-regress:
+	@FUZZ_REGRESS=1 sh tests/fuzz/run.sh
+
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 sanitize:
 	$(MAKE) B=build/san BIN=build/san/bin CFLAGS="$(SAN_FLAGS)" \
 		ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 unit cli
 
-# libFuzzer harnesses (clang); FUZZ_SECONDS per harness. Not part of check.
+# libFuzzer harnesses (clang); FUZZ_SECONDS per harness (check runs only their seeds).
 fuzz:
 	@sh tests/fuzz/run.sh
 

@@ -2,9 +2,11 @@
 #define _GNU_SOURCE 1 /* for mkostemp */
 #include "output.h"
 
+#include "cleanup.h"
 #include "diag.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -14,11 +16,121 @@
 
 #define OUTPUT_BUFFER (1u << 16)
 
-static void discard_hook(void *arg)
+/* Closed outputs waiting for the others (output_close), committed together. */
+struct pending {
+	char *tmp_path, *path, *backup;
+	int slot, backup_slot;
+	struct pending *next;
+};
+static struct pending *pending_head, **pending_tail = &pending_head;
+static size_t open_files; /* file outputs open (temporary files not yet closed) */
+
+static void fatal_hook(void *arg)
 {
-	struct output *o = arg;
-	if (o->tmp_path)
-		unlink(o->tmp_path);
+	(void)arg;
+	cleanup_remove_all();
+}
+
+/* Blocks every signal (a commit or the creation of a temporary file is not interrupted
+ * half-way); *old gets the mask to restore. */
+static void block_signals(sigset_t *old)
+{
+	sigset_t all;
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, old);
+}
+
+static void restore_signals(const sigset_t *old)
+{
+	sigprocmask(SIG_SETMASK, old, NULL);
+}
+
+/* A hard link to path under a new name beside it (path.XXXXXX), so that a commit that
+ * fails later can put the old file back. NULL when path does not exist, or cannot be
+ * linked (a file system without hard links): then the old file cannot come back. */
+static char *backup_of(const char *path, int *slot)
+{
+	struct stat st;
+	*slot = -1;
+	if (lstat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return NULL;
+	size_t n = strlen(path) + 16;
+	char *b = xmalloc(n);
+	snprintf(b, n, "%s.XXXXXX", path);
+	*slot = cleanup_register(b); /* before the file exists: a fatal error removes it */
+	for (int tries = 0; tries < 100; tries++) {
+		snprintf(b, n, "%s.XXXXXX", path);
+		int fd = mkostemp(b, O_CLOEXEC);
+		if (fd < 0)
+			break;
+		cleanup_rename(*slot, b);
+		close(fd);
+		unlink(b);
+		if (link(path, b) == 0)
+			return b;
+		if (errno != EEXIST)
+			break;
+	}
+	cleanup_forget(*slot);
+	*slot = -1;
+	free(b);
+	return NULL;
+}
+
+static void free_pending(struct pending *p)
+{
+	free(p->tmp_path);
+	free(p->path);
+	free(p->backup);
+	free(p);
+}
+
+/* Renames every pending output into place, all or none (as far as the file system
+ * allows: a file that could not be linked cannot be restored). */
+static void commit(void)
+{
+	sigset_t old;
+	block_signals(&old);
+	for (struct pending *p = pending_head; p; p = p->next)
+		p->backup = backup_of(p->path, &p->backup_slot);
+	struct pending *failed = NULL;
+	int err = 0;
+	for (struct pending *p = pending_head; p; p = p->next) {
+		if (rename(p->tmp_path, p->path) != 0) {
+			err = errno;
+			failed = p;
+			break;
+		}
+	}
+	if (failed) {
+		/* the ones renamed get their old file back (or go, if they were new) */
+		for (struct pending *p = pending_head; p != failed; p = p->next) {
+			if (p->backup) {
+				if (rename(p->backup, p->path) == 0) {
+					free(p->backup);
+					p->backup = NULL;
+				}
+			} else {
+				unlink(p->path);
+			}
+		}
+		for (struct pending *p = failed; p; p = p->next)
+			unlink(p->tmp_path);
+	}
+	char *failed_path = failed ? xstrdup(failed->path) : NULL;
+	for (struct pending *p = pending_head, *next; p; p = next) {
+		next = p->next;
+		if (p->backup)
+			unlink(p->backup);
+		cleanup_forget(p->backup_slot);
+		cleanup_forget(p->slot);
+		free_pending(p);
+	}
+	pending_head = NULL;
+	pending_tail = &pending_head;
+	restore_signals(&old);
+	if (failed_path)
+		diag_fatal(SPM_EXIT_USAGE, "%s: cannot replace: %s", failed_path, strerror(err));
 }
 
 /* Set once a write to stdout has failed and been reported, so the exit-time check
@@ -98,6 +210,7 @@ static char *output_target(const char *path)
 void output_open(struct output *o, const char *path)
 {
 	memset(o, 0, sizeof *o);
+	o->slot = -1;
 	if (path == NULL || strcmp(path, "-") == 0) {
 		o->fp = stdout;
 		return;
@@ -116,15 +229,31 @@ void output_open(struct output *o, const char *path)
 	}
 	path = o->path;
 	size_t n = strlen(path);
+	if (n + 8 >= CLEANUP_PATH_MAX)
+		diag_fatal(SPM_EXIT_USAGE, "%s: cannot create: %s", path, strerror(ENAMETOOLONG));
+	static bool hooked;
+	if (!hooked) {
+		diag_on_fatal(fatal_hook, NULL);
+		hooked = true;
+	}
 	o->tmp_path = xmalloc(n + 16);
 	snprintf(o->tmp_path, n + 16, "%s.XXXXXX", path);
+	/* no signal between the creation of the file and its registration */
+	o->slot = cleanup_register(o->tmp_path); /* the template: no allocation once it exists */
+	sigset_t old_mask;
+	block_signals(&old_mask);
 	int fd = mkostemp(o->tmp_path, O_CLOEXEC);
+	int err = errno;
+	if (fd >= 0)
+		cleanup_rename(o->slot, o->tmp_path);
+	restore_signals(&old_mask);
 	if (fd < 0) {
-		int err = errno;
+		cleanup_forget(o->slot);
 		free(o->tmp_path);
 		o->tmp_path = NULL;
 		diag_fatal(SPM_EXIT_USAGE, "%s: cannot create: %s", path, strerror(err));
 	}
+	open_files++;
 	/* mkostemp creates 0600. A file that is replaced keeps its mode (and, where allowed,
 	 * its owner and group); a new one gets the usual mode under the umask. */
 	struct stat old;
@@ -138,10 +267,11 @@ void output_open(struct output *o, const char *path)
 		umask(mask);
 		fchmod(fd, 0666 & ~mask);
 	}
-	diag_on_fatal(discard_hook, o);
 	o->fp = fdopen(fd, "w");
-	if (!o->fp)
+	if (!o->fp) {
+		close(fd);
 		write_failed(o);
+	}
 	setvbuf(o->fp, NULL, _IOFBF, OUTPUT_BUFFER);
 }
 
@@ -161,14 +291,21 @@ void output_close(struct output *o)
 		write_failed(o);
 	}
 	o->fp = NULL;
-	if (o->tmp_path && rename(o->tmp_path, o->path) != 0) {
-		int err = errno;
-		diag_fatal(SPM_EXIT_USAGE, "%s: cannot replace: %s", o->path, strerror(err));
+	if (!o->tmp_path) { /* a device or a pipe, written in place */
+		free(o->path);
+		o->path = NULL;
+		return;
 	}
-	diag_forget(o);
-	free(o->tmp_path);
-	free(o->path);
+	struct pending *p = xcalloc(1, sizeof *p);
+	p->backup_slot = -1;
+	p->tmp_path = o->tmp_path;
+	p->path = o->path;
+	p->slot = o->slot;
+	*pending_tail = p;
+	pending_tail = &p->next;
 	o->tmp_path = o->path = NULL;
+	if (--open_files == 0)
+		commit();
 }
 
 void output_bytes(struct output *o, const char *s, size_t len)

@@ -1,5 +1,12 @@
 /* Writing TSV streams: buffered, every write checked, files replaced atomically
- * (temporary file + rename) so a failed run never leaves half an output. */
+ * (temporary file + rename) so a failed run never leaves half an output.
+ *
+ * The outputs of one run are committed together: output_close flushes, syncs and closes
+ * a file, but renames it into place only when no other file output is still open; then
+ * every closed output is renamed, and if one rename fails those already renamed get their
+ * old contents back (a hard link kept until the end). So a failure anywhere leaves every
+ * old output as it was. Temporary files are registered with cleanup.h: a fatal error,
+ * exit() or a terminating signal (SIGHUP, SIGINT, SIGTERM, SIGPIPE, ...) removes them. */
 #ifndef SPM_OUTPUT_H
 #define SPM_OUTPUT_H
 
@@ -10,11 +17,13 @@ struct output {
 	FILE *fp;
 	char *path;     /* final path; NULL for stdout */
 	char *tmp_path; /* where it is written until output_close */
+	int slot;       /* its entry in the cleanup registry */
 };
 
 /* path NULL or "-" is stdout. Errors exit 2. */
 void output_open(struct output *o, const char *path);
-/* Flushes and checks; renames the temporary file into place. Errors exit 2. */
+/* Flushes, syncs and checks; renames the temporary file into place, with the other
+ * closed outputs, once no file output is open any more (see above). Errors exit 2. */
 void output_close(struct output *o);
 
 void output_bytes(struct output *o, const char *s, size_t len);

@@ -73,3 +73,12 @@ sum_cents() {
 		n = split(v, p, "."); c = p[2]; while (length(c) < 2) c = c "0"
 		x = p[1] * 100 + substr(c, 1, 2); s += neg ? -x : x } END { printf "%d\n", s }'
 }
+
+# listing DIR: `ls -A DIR` on one line, without the lock file a finished run leaves with
+# flock(1) (OUTPUT/.spm.lock, empty): what a run leaves behind besides its reports.
+listing() {
+	(cd "$1" && ls -A | while IFS= read -r f; do
+		if [ "$f" = .spm.lock ] && [ -f "$f" ] && [ ! -s "$f" ]; then continue; fi
+		printf '%s ' "$f"
+	done)
+}

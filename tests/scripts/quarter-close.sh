@@ -68,7 +68,7 @@ check_file 'close: prints the warnings of the goal check' "$here/expected/close-
 C="$reports/close-2026-Q3"
 (cd "$C" && find . -type f | LC_ALL=C sort) >"$Q/files.txt"
 check_file 'close: the folder holds every result' "$here/expected/close-files.txt" "$Q/files.txt"
-check 'close: nothing else in OUTPUT' test "$(cd "$reports" && ls -A | tr '\n' ' ')" = 'close-2026-Q3 spm.log '
+check 'close: nothing else in OUTPUT' test "$(listing "$reports")" = 'close-2026-Q3 spm.log '
 check 'close: a log line' grep -qE \
 	"^[0-9-]{10}T[0-9:]{8}Z spm-quarter-close: closed 2026-Q3: 8 owners, next goals goals-2026-Q4.tsv, in $C\$" "$reports/spm.log"
 check_eq 'close: final attainment is as of the last day' '2026-Q3 0' \
@@ -155,6 +155,18 @@ check_grep 'close: adjustments: the statement of them' '**Total payout** 1,000.0
 check_grep 'close: adjustments: explained' 'adjustment: paid 14,519.00, now 15,519.00' "$C/adjustments.md"
 check 'close: a rerun replaced the close, the same results' diff "$Q/close1/payouts.tsv" "$C/payouts.tsv"
 check 'close: ... the same reviews' diff -r "$Q/close1/review" "$C/review"
+# a re-close with nothing to adjust: spm-score --against writes a header only, and the
+# close must publish (exit 0). Needs spm-report to render a header-only payouts stream
+# (issue 15, item 2, fixed in spm-report): skipped with a note until it does.
+if printf 'owner\tperiod\tplan\tmetric\tactual\ttarget\tattainment\tpayout\tdetail\n' |
+	spm-report -k statement -f markdown --period 2026-Q3 >/dev/null 2>&1; then
+	cp "$C/payouts.tsv" "$Q/paid-same.tsv"
+	st=$(run_status "$Q/c3" "$close" --quarter 2026-Q3 --paid "$Q/paid-same.tsv" "$conf")
+	check_eq 'close: a re-close with nothing to adjust publishes' 0 "$st$(grep -v warning "$Q/c3.err")"
+	check_eq 'close: ... its adjustments are a header only' 1 "$(wc -l <"$C/adjustments.tsv" | tr -d ' ')"
+else
+	echo "close: spm-report refuses a header-only payouts stream: the re-close with nothing to adjust is not tested"
+fi
 
 # ---- a SMART failure stops the close before anything is published ----
 tree_sum "$reports" >"$Q/before.sum"
@@ -168,11 +180,11 @@ check_eq 'close: ... and that nothing was published' \
 check_eq 'close: nothing on standard output' '' "$(cat "$Q/s1.out")"
 tree_sum "$reports" >"$Q/after.sum"
 check_file 'close: the earlier close, and the log, are untouched' "$Q/before.sum" "$Q/after.sum"
-check 'close: no staging folder or lock is left' test "$(cd "$reports" && ls -A | tr '\n' ' ')" = 'close-2026-Q3 spm.log '
+check 'close: no staging folder or lock is left' test "$(listing "$reports")" = 'close-2026-Q3 spm.log '
 # a fresh output folder gets nothing at all
 sed 's/^OUTPUT=.*/OUTPUT=fresh/' "$Q/demo/smart.conf" >"$Q/demo/smart-fresh.conf"
 st=$(run_status "$Q/s2" "$close" --quarter 2026-Q3 "$Q/demo/smart-fresh.conf")
-check_eq 'close: a SMART failure publishes nothing in a new folder' "1 " "$st $(ls -A "$Q/demo/fresh")"
+check_eq 'close: a SMART failure publishes nothing in a new folder' "1 " "$st $(listing "$Q/demo/fresh")"
 # an unknown metric is a SMART error too (measurable), from a plan split without it
 printf 'Sofia Silva\t2026-Q4\tnps\t60\t1\tcustomer\n' >"$Q/demo/plan-nps.tsv"
 cat "$Q/demo/annual-plan.tsv" "$Q/demo/plan-nps.tsv" >"$Q/demo/plan-measurable.tsv"

@@ -64,7 +64,7 @@ check_eq 'weekly: week 1 exits 0' 0 $?
 check_eq 'weekly: silent on success (cron mails any output)' '' "$(cat "$W/w1.out" "$W/w1.err")"
 (cd "$reports/2026-08-15" && find . -type f | LC_ALL=C sort) >"$W/files1.txt"
 check_file 'weekly: the dated folder holds every report' "$here/expected/weekly-files.txt" "$W/files1.txt"
-check 'weekly: nothing else in OUTPUT' test "$(cd "$reports" && ls -A | tr '\n' ' ')" = '2026-08-15 spm.log '
+check 'weekly: nothing else in OUTPUT' test "$(listing "$reports")" = '2026-08-15 spm.log '
 check_eq 'weekly: one log line' 1 "$(wc -l <"$reports/spm.log" | tr -d ' ')"
 check 'weekly: the log line' grep -qE \
 	"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z spm-weekly: as of 2026-08-15 \(2026-W33\): 8 owners, 29 files in $reports/2026-08-15\$" \
@@ -123,7 +123,7 @@ st=$(run_status "$W/f2" "$weekly" --as-of 2026-08-29 "$conf")
 check_eq 'weekly: a new week fails too' 1 "$st"
 tree_sum "$reports" >"$W/after.sum"
 check_file 'weekly: earlier reports, log included, are untouched' "$W/before.sum" "$W/after.sum"
-check 'weekly: no staging folder or lock is left' test "$(cd "$reports" && ls -A | tr '\n' ' ')" = '2026-08-15 2026-08-22 spm.log '
+check 'weekly: no staging folder or lock is left' test "$(listing "$reports")" = '2026-08-15 2026-08-22 spm.log '
 cp "$W/deals.good" "$W/demo/deals.csv"
 # a later stage failing (a training catalogue with a bad row): nothing published either
 sed 's/^CATALOG=.*/CATALOG=bad-catalog.tsv/' "$conf" >"$W/demo/late.conf"
@@ -140,6 +140,11 @@ check_eq 'weekly: a rerun succeeds' 0 $?
 check 'weekly: a rerun gives byte-identical reports' diff -r "$W/week2-copy" "$reports/2026-08-22"
 
 # ---- the lock ----
+# A lock folder (without flock(1), or with SPM_LOCK=mkdir; tests/scripts/lock.sh tests
+# both kinds, and races); a folder found is honoured whatever the kind.
+SPM_LOCK=mkdir
+export SPM_LOCK
+rm -f "$reports/.spm.lock" # the lock file the runs above left with flock(1), empty
 sleep 60 &
 holder=$!
 mkdir "$reports/.spm.lock"
@@ -181,6 +186,7 @@ check_eq 'weekly: the runs did not interleave (log order)' '2026-09-12 2026-09-1
 check_eq 'weekly: week 2026-W38 compares with 2026-W37' '2026-W38 2026-W37' \
 	"$(jq -r '"\(.week) \(.previous_week)"' "$reports/2026-09-19/summary.json")"
 check 'weekly: no lock is left' test ! -e "$reports/.spm.lock"
+unset SPM_LOCK
 
 # ---- interrupted runs ----
 mkdir -p "$reports/.2026-09-26.tmp"
@@ -188,13 +194,27 @@ mkdir -p "$reports/.2026-09-26.tmp"
 PATH="$W/slow:$PATH" "$weekly" --as-of 2026-09-26 "$conf" >"$W/k.out" 2>&1 &
 victim=$!
 sleep 1
-check 'weekly: a run in progress holds the lock' test -f "$reports/.spm.lock/pid"
+# held() : whether the run holds the lock (waits up to 30 s for it, on a busy machine)
+held() {
+	n=0
+	while [ "$n" -lt 60 ]; do
+		if command -v flock >/dev/null 2>&1; then
+			[ -f "$reports/.spm.lock" ] && ! flock -n "$reports/.spm.lock" true && return 0
+		else
+			[ -f "$reports/.spm.lock/pid" ] && return 0
+		fi
+		sleep 0.5
+		n=$((n + 1))
+	done
+	return 1
+}
+check 'weekly: a run in progress holds the lock' held
 kill -TERM "$victim"
 wait "$victim"
 check_eq 'weekly: a terminated run exits 143' 143 $?
 check 'weekly: ... publishing nothing' test ! -e "$reports/2026-09-26"
 check 'weekly: ... removing its staging folder and its lock' \
-	test "$(cd "$reports" && ls -A | grep -c '^\.')" = 0
+	test "$(listing "$reports" | tr ' ' '\n' | grep -c '^\.')" = 0
 "$weekly" --as-of 2026-09-26 "$conf" >"$W/k2.out" 2>&1
 check_eq 'weekly: the next run succeeds' "0" "$?$(cat "$W/k2.out")"
 rm -rf "$reports/2026-09-26"
@@ -207,7 +227,7 @@ sed 's/^GOALS=.*/GOALS=goals-month.tsv/; s/^OUTPUT=.*/OUTPUT=reports-month/' "$c
 st=$(run_status "$W/m1" "$weekly" --as-of 2026-08-22 "$W/demo/month.conf")
 check_eq 'weekly: two goals in force for one owner and metric' "1 spm-weekly: $W/demo/goals-month.tsv: Felix Nowak has goals of two periods in force on 2026-08-22 for won_revenue (2026-08 and 2026-Q3): the weekly report takes one per metric; give each period its own configuration
 spm-weekly: cannot make this week's snapshot; nothing was published" "$st $(cat "$W/m1.err")"
-check 'weekly: ... and nothing is published' test "$(ls -A "$W/demo/reports-month")" = ''
+check 'weekly: ... and nothing is published' test "$(listing "$W/demo/reports-month")" = ''
 st=$(run_status "$W/m2" "$weekly" --as-of 2026-12-15 "$conf")
 check_eq 'weekly: no goal in force' "1 spm-weekly: no goal of $W/demo/goals.tsv is in force on 2026-12-15; nothing was published" "$st $(cat "$W/m2.err")"
 
