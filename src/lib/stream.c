@@ -102,7 +102,7 @@ static const struct stream_column goals_cols[] = {
 	R(OWNER), R(PERIOD), R(METRIC), R(TARGET), O(WEIGHT), O(CATEGORY), O(DIRECTION),
 };
 static const struct stream_column actuals_cols[] = {
-	R(OWNER), R(PERIOD), R(METRIC), R(VALUE), O(NUMERATOR), O(DENOMINATOR),
+	R(OWNER), R(PERIOD), R(METRIC), R(VALUE), O(NUMERATOR), O(DENOMINATOR), O(CURRENCY),
 };
 static const struct stream_column progress_cols[] = {
 	R(OWNER), R(PERIOD), R(METRIC), R(ACTUAL), R(TARGET), R(ATTAINMENT), R(EXPECTED), R(PACE),

@@ -46,6 +46,14 @@ const char *currency_base(const struct currency *c)
 	return c ? c->base : NULL;
 }
 
+const char *currency_of_metric(const struct job *job, const struct metric *m)
+{
+	if (!job->currency)
+		return NULL;
+	bool money = m->builtin == M_WON_REVENUE || m->builtin == M_PIPELINE || m->builtin == M_AVG_DEAL;
+	return money ? job->currency->base : "";
+}
+
 void currency_free(struct currency *c)
 {
 	if (!c)
@@ -107,7 +115,8 @@ int currency_convert(struct chunk_state *cs, const struct row *row, spm_day clos
 	case RATE_STALE:
 		date_format(close, day);
 		date_format(hit.day, found);
-		bad_row(cs, row, c->col, "no rate within --rate-age days of the close date");
+		bad_row(cs, row, c->col, job->opt->rate_age ? "no rate within --rate-age days of the close date"
+							    : "no rate on the close date");
 		snprintf(cs->problem.detail, sizeof cs->problem.detail, " %s (the latest is of %s)", day, found);
 		return 1;
 	}

@@ -330,6 +330,8 @@ static void read_input(struct job *job, const struct mapping *map, const char *p
 	if (*first_header && !header_equal(*first_header, job->header))
 		diag_fatal(SPM_EXIT_DATA, "%s:1: header differs from the first input's", job->file);
 	enum input_kind kind = is_actuals_header(job->header) ? INPUT_ACTUALS : INPUT_EXPORT;
+	if (kind == INPUT_ACTUALS && job->currency) /* --rates */
+		diag_usage("%s: --rates converts CRM exports; actuals are already in one currency", job->file);
 	if (*first_header && kind != job->kind)
 		diag_fatal(SPM_EXIT_DATA, "%s: inputs mix exports and actuals", job->file);
 	if (!*first_header) {
@@ -421,7 +423,7 @@ static enum meter_mode progress_mode(const struct track_options *opt)
 	return opt->quiet ? METER_OFF : METER_AUTO;
 }
 
-static void print_summary(const struct tally *t)
+static void print_summary(const struct tally *t, const char *base)
 {
 	fprintf(stderr, "%s: %llu rows read, %llu used, %llu rejected", diag_program(),
 		(unsigned long long)t->read, (unsigned long long)t->used, (unsigned long long)t->rejected);
@@ -440,7 +442,7 @@ static void print_summary(const struct tally *t)
 	if (t->duplicates)
 		fprintf(stderr, "; %llu identical duplicate row(s) counted once", (unsigned long long)t->duplicates);
 	if (t->converted)
-		fprintf(stderr, "; %llu amount(s) converted", (unsigned long long)t->converted);
+		fprintf(stderr, "; %llu amount(s) converted to %s", (unsigned long long)t->converted, base);
 	fputc('\n', stderr);
 }
 
@@ -589,7 +591,7 @@ int main(int argc, char **argv)
 		output_close(&reject_goals);
 	output_close(&out);
 	if (!opt.quiet) {
-		print_summary(&all.tally);
+		print_summary(&all.tally, currency_base(job.currency));
 		if (job.goals)
 			print_goal_summary(&goals);
 	}

@@ -357,6 +357,8 @@ struct currency *currency_setup(const struct track_options *opt);
 void currency_resolve(struct job *job, const struct mapping *map, bool *wanted);
 int currency_convert(struct chunk_state *cs, const struct row *row, spm_day close, struct deal_row *d);
 const char *currency_base(const struct currency *c);
+/* --rates: the base currency for a metric of converted amounts, "" for others; NULL without. */
+const char *currency_of_metric(const struct job *job, const struct metric *m);
 void currency_free(struct currency *c);
 
 /* write.c */

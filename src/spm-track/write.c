@@ -58,7 +58,7 @@ static void fill_deal_metric(const struct metric *m, const struct deal_totals *t
 	}
 }
 
-static void write_out_row(struct output *o, const struct out_row *r, bool parts)
+static void write_out_row(struct output *o, const struct out_row *r, bool parts, const char *currency)
 {
 	output_field(o, r->owner, r->owner_len);
 	output_tab(o);
@@ -72,6 +72,10 @@ static void write_out_row(struct output *o, const struct out_row *r, bool parts)
 		output_str(o, r->numerator);
 		output_tab(o);
 		output_str(o, r->denominator);
+	}
+	if (currency) { /* --rates: the currency of converted money, empty elsewhere */
+		output_tab(o);
+		output_str(o, currency);
 	}
 	output_newline(o);
 }
@@ -158,8 +162,9 @@ void emit_actuals(struct output *o, const struct job *job, const struct chunk_st
 	memcpy(metrics, ms->selected, ms->nselected * sizeof *metrics);
 	qsort(metrics, ms->nselected, sizeof *metrics, compare_metric_names);
 
-	output_str(o, parts ? "owner\tperiod\tmetric\tvalue\tnumerator\tdenominator\n"
-			    : "owner\tperiod\tmetric\tvalue\n");
+	output_str(o, parts ? "owner\tperiod\tmetric\tvalue\tnumerator\tdenominator"
+			    : "owner\tperiod\tmetric\tvalue");
+	output_str(o, job->currency ? "\tcurrency\n" : "\n"); /* --rates */
 	for (size_t i = 0; i < n; i++) {
 		struct out_row r;
 		r.owner = refs[i].owner;
@@ -169,13 +174,13 @@ void emit_actuals(struct output *o, const struct job *job, const struct chunk_st
 		if (with_metric) {
 			r.metric = refs[i].metric;
 			fill_actual(ms, totals, &r);
-			write_out_row(o, &r, parts);
+			write_out_row(o, &r, parts, NULL);
 			continue;
 		}
 		for (size_t k = 0; k < ms->nselected; k++) {
 			r.metric = metrics[k]->name;
 			fill_deal_metric(metrics[k], totals, &r);
-			write_out_row(o, &r, parts);
+			write_out_row(o, &r, parts, currency_of_metric(job, metrics[k]));
 		}
 	}
 	free(metrics);
