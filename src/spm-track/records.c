@@ -220,7 +220,8 @@ static long find_column(const struct job *job, const char *name, const char *wha
 	if (i == -2)
 		diag_fatal(SPM_EXIT_DATA, "%s:1: column \"%s\" (%s) appears twice in the header", job->file, name, what);
 	if (i < 0)
-		diag_fatal(SPM_EXIT_DATA, "%s:1: no column \"%s\" for %s (%s)", job->file, name, what, option);
+		diag_fatal(SPM_EXIT_DATA, "%s:1: no column \"%s\" for %s%s%s%s", job->file, name, what,
+			   option ? " (" : "", option ? option : "", option ? ")" : "");
 	return i;
 }
 
@@ -237,7 +238,7 @@ static void first_reading(struct job *job, struct records *r, const struct mappi
 		diag_usage("%s: --latest and --unique apply to CRM exports, not to actuals", job->file);
 	r->col_id = find_column(job, map->column[COL_ID], "the record id", "use --map or --id");
 	if (r->latest)
-		r->col_latest = find_column(job, job->opt->latest, "--latest", "see --latest");
+		r->col_latest = find_column(job, job->opt->latest, "--latest", NULL);
 	r->names[index] = xstrdup(job->file);
 
 	size_t threads = job->reject ? 1 : job->opt->threads; /* as the second reading */
