@@ -255,7 +255,17 @@ static void first_reading(struct job *job, struct records *r, const struct mappi
 	r->nchunks[index] = n;
 	for (size_t i = 0; i < n; i++) {
 		r->offsets[index][i] = chunks[i].line_offset;
-		if (chunks[i].used) {
+		if (chunks[i].used && table_count(r->ids) == 0) {
+			/* the first rows of all: the chunk's table becomes the table, as it is */
+			struct table *t = states[i].ids;
+			for (size_t k = 0; k < table_count(t); k++) {
+				struct record *c = table_value(t, k);
+				c->line += chunks[i].line_offset;
+				c->file = (uint32_t)index;
+			}
+			states[i].ids = r->ids;
+			r->ids = t;
+		} else if (chunks[i].used) {
 			struct table *t = states[i].ids;
 			for (size_t k = 0; k < table_count(t); k++) {
 				size_t len;
