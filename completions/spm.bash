@@ -10,7 +10,8 @@
 # checks that they stay the same.
 
 _spm_opts_track='--csv --tsv --map --rep --date --amount --stage --created --id --won --lost
-	--date-format --decimal-comma --metrics --metrics-file --grain --period --from --to
+	--date-format --decimal-comma --latest --unique --rates --currency --base-currency
+	--rate-age --rounding --metrics --metrics-file --grain --period --from --to
 	--fiscal-start --roster --level --goals --as-of --workdays --holidays --all --reject-goals
 	--achieved --ahead --on-track -o --output --reject --threads --progress -q --quiet
 	-h --help -V --version'
@@ -111,7 +112,7 @@ _spm_value() {
 	score:--missing) _spm_words 'skip floor' "$cur" ;;
 	score:--normalize) _spm_words 'zscore percentile' "$cur" ;;
 	score:--basis) _spm_words 'auto attainment pace' "$cur" ;;
-	score:--rounding) _spm_words 'half-away half-even' "$cur" ;;
+	score:--rounding | track:--rounding) _spm_words 'half-away half-even' "$cur" ;;
 	score:--group) _spm_words 'team manager region' "$cur" ;;
 	report:-k | report:--kind) _spm_words 'leaderboard progress scorecard team statement feedback review' "$cur" ;;
 	report:-f | report:--format) _spm_words 'text markdown html json csv xlsx' "$cur" ;;
@@ -128,7 +129,7 @@ _spm_value() {
 		;;
 	# options whose value is a file
 	track:--metrics-file | track:--roster | track:--goals | track:--holidays | \
-		track:--reject-goals | track:--reject | *:-o | *:--output | \
+		track:--reject-goals | track:--reject | track:--rates | *:-o | *:--output | \
 		score:--roster | score:--prev | score:--plan | score:--against | score:--reject | \
 		report:--roster | report:--metrics | report:--goals | report:--catalog | report:--self | \
 		goal-*:--metrics | goal-*:--metrics-file | goal-*:--roster | goal-set:-f | goal-set:--file | goal-check:--history | \
@@ -140,6 +141,7 @@ _spm_value() {
 	track:--rep | track:--date | track:--amount | track:--stage | track:--created | track:--id | \
 		track:--won | track:--lost | track:--date-format | track:--period | track:--from | \
 		track:--to | *:--as-of | track:--achieved | track:--ahead | track:--on-track | \
+		track:--latest | track:--currency | track:--base-currency | track:--rate-age | \
 		*:--threads | score:--cap | score:--floor | score:--tiers | score:--streak-tier | \
 		score:--plan-name | score:--incentive | score:--as-if-attainment | score:--as-if-actual | \
 		report:--title | report:--period | report:--owner | report:--top | report:--tiers | \

@@ -88,6 +88,8 @@ static const struct {
 	[COL_DAYS] = { "days", CT_COUNT },
 	[COL_WORKDAYS] = { "workdays", CT_COUNT },
 	[COL_FILE] = { "file", CT_TEXT },
+	[COL_CURRENCY] = { "currency", CT_TEXT },
+	[COL_BASE] = { "base", CT_TEXT },
 };
 
 #define R(c) { COL_##c, true }
@@ -100,7 +102,7 @@ static const struct stream_column goals_cols[] = {
 	R(OWNER), R(PERIOD), R(METRIC), R(TARGET), O(WEIGHT), O(CATEGORY), O(DIRECTION),
 };
 static const struct stream_column actuals_cols[] = {
-	R(OWNER), R(PERIOD), R(METRIC), R(VALUE), O(NUMERATOR), O(DENOMINATOR),
+	R(OWNER), R(PERIOD), R(METRIC), R(VALUE), O(NUMERATOR), O(DENOMINATOR), O(CURRENCY),
 };
 static const struct stream_column progress_cols[] = {
 	R(OWNER), R(PERIOD), R(METRIC), R(ACTUAL), R(TARGET), R(ATTAINMENT), R(EXPECTED), R(PACE),
@@ -137,6 +139,8 @@ static const struct stream_column rollup_cols[] = {
 static const struct stream_column coverage_cols[] = { R(CATEGORY), R(REPS), R(WITH_GOAL), R(COVERAGE) };
 static const struct stream_column periods_cols[] = { R(PERIOD), R(START), R(END), R(DAYS), R(WORKDAYS) };
 static const struct stream_column split_index_cols[] = { R(OWNER), R(FILE) };
+/* A rate is per date or per period: each file has one of the two (lib/rates.c checks). */
+static const struct stream_column rates_cols[] = { R(CURRENCY), O(DATE), O(PERIOD), R(RATE), O(BASE) };
 
 #undef R
 #undef O
@@ -160,6 +164,7 @@ static const struct stream_def streams[STREAM_ID_COUNT] = {
 	DEF(STREAM_COVERAGE, "coverage", "a coverage table", coverage_cols, false),
 	DEF(STREAM_PERIODS, "periods", "a period calendar", periods_cols, false),
 	DEF(STREAM_SPLIT_INDEX, "split-index", "a split index", split_index_cols, false),
+	DEF(STREAM_RATES, "rates", "a rates file", rates_cols, false),
 };
 #undef DEF
 

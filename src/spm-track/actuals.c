@@ -368,6 +368,9 @@ void merge_state(struct chunk_state *into, const struct chunk_state *from)
 	into->tally.outside += from->tally.outside;
 	into->tally.unneeded += from->tally.unneeded;
 	into->tally.after_as_of += from->tally.after_as_of;
+	into->tally.superseded += from->tally.superseded;
+	into->tally.duplicates += from->tally.duplicates;
+	into->tally.converted += from->tally.converted;
 }
 
 /* Counts the distinct values of each group once every chunk and file is merged. */

@@ -266,6 +266,13 @@ int export_row(void *ctx, const struct row *row)
 	cs->tally.read++;
 	if (row->count != job->header->count)
 		return field_count_problem(cs, row);
+	if (job->records) { /* --latest/--unique: one version of each record */
+		enum record_verdict v = records_check(cs, row);
+		if (v == RECORD_SKIP)
+			return 0;
+		if (v == RECORD_BAD)
+			return reject_or_stop(cs, row);
+	}
 	if (find_owners(cs, row, col[EXPORT_REP], owners, &nowners))
 		return reject_or_stop(cs, row);
 
@@ -301,6 +308,8 @@ int export_row(void *ctx, const struct row *row)
 		enum decimal_status st = decimal_parse(a, len, job->opt->style, &d.amount);
 		if (st == DECIMAL_OK) {
 			d.has_amount = true;
+			if (job->currency && currency_convert(cs, row, close, &d)) /* --rates */
+				return reject_or_stop(cs, row);
 		} else if (!(st == DECIMAL_EMPTY && d.state == DEAL_OPEN)) {
 			bad_row(cs, row, col[EXPORT_AMOUNT], st == DECIMAL_EMPTY ? "won deal without an amount"
 									     : decimal_strerror(st));

@@ -38,6 +38,26 @@ static noreturn void usage(void)
 	       "      --date-format FMT     strptime layout of dates, e.g. %%m/%%d/%%Y (default: ISO)\n"
 	       "      --decimal-comma       amounts are written 1.234,56\n"
 	       "\n"
+	       "One version of each record (see DUPLICATES in spm-track(1)):\n"
+	       "      --latest COL          keep the row of each record id (--id) with the latest\n"
+	       "                            COL (e.g. 'Last Modified Date'); ties: the later file,\n"
+	       "                            then the later line\n"
+	       "      --unique              each record id once: identical copies count once, a\n"
+	       "                            copy with other values is a bad row\n"
+	       "\n"
+	       "Currencies (see CURRENCIES in spm-track(1)):\n"
+	       "      --rates FILE          rates to the base currency: 'currency date rate' or\n"
+	       "                            'currency period rate' (optional 'base' column)\n"
+	       "      --currency COL        column of the amount's currency code (default by --map:\n"
+	       "                            'Amount Currency', 'Currency', 'Deal - Currency';\n"
+	       "                            else 'currency')\n"
+	       "      --base-currency CODE  the currency of the output (default: the rates file's\n"
+	       "                            'base' column)\n"
+	       "      --rate-age DAYS       a daily rate may be up to DAYS older than the close date\n"
+	       "                            (default 7; 0: the close date's own rate)\n"
+	       "      --rounding MODE       each converted amount is rounded to the cent:\n"
+	       "                            half-away (default) or half-even\n"
+	       "\n"
 	       "Metrics and periods:\n"
 	       "      --metrics LIST        metrics to compute (default: all built-in, or all of\n"
 	       "                            --metrics-file): won_revenue won_deals lost_deals\n"
@@ -84,7 +104,8 @@ static noreturn void usage(void)
 	       "\n"
 	       "Examples:\n"
 	       "  spm-track --map salesforce --grain quarter --roster roster.tsv --level team deals.csv\n"
-	       "  spm-track --map salesforce --goals goals.tsv --as-of 2026-11-26 --workdays deals.csv\n");
+	       "  spm-track --map salesforce --goals goals.tsv --as-of 2026-11-26 --workdays deals.csv\n"
+	       "  spm-track --map salesforce --latest 'Last Modified Date' --rates rates.tsv old.csv new.csv\n");
 	exit(SPM_EXIT_OK);
 }
 
@@ -94,6 +115,7 @@ enum {
 	OPT_ID, OPT_WON, OPT_LOST, OPT_METRICS, OPT_GRAIN, OPT_PERIOD, OPT_FROM, OPT_TO, OPT_DATE_FORMAT,
 	OPT_DECIMAL_COMMA, OPT_LEVEL, OPT_GOALS, OPT_WORKDAYS, OPT_HOLIDAYS, OPT_ALL, OPT_REJECT_GOALS,
 	OPT_ACHIEVED, OPT_AHEAD, OPT_ON_TRACK, OPT_PROGRESS,
+	OPT_LATEST, OPT_UNIQUE, OPT_CURRENCY, OPT_RATES, OPT_BASE_CURRENCY, OPT_RATE_AGE, OPT_ROUNDING,
 };
 
 static const struct option long_options[] = {
@@ -130,6 +152,13 @@ static const struct option long_options[] = {
 	{ "achieved", required_argument, NULL, OPT_ACHIEVED },
 	{ "ahead", required_argument, NULL, OPT_AHEAD },
 	{ "on-track", required_argument, NULL, OPT_ON_TRACK },
+	{ "latest", required_argument, NULL, OPT_LATEST },
+	{ "unique", no_argument, NULL, OPT_UNIQUE },
+	{ "currency", required_argument, NULL, OPT_CURRENCY },
+	{ "rates", required_argument, NULL, OPT_RATES },
+	{ "base-currency", required_argument, NULL, OPT_BASE_CURRENCY },
+	{ "rate-age", required_argument, NULL, OPT_RATE_AGE },
+	{ "rounding", required_argument, NULL, OPT_ROUNDING },
 	CLI_OPTION_OUTPUT,
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	CLI_OPTION_QUIET,
@@ -153,10 +182,13 @@ static int parse_options(int argc, char **argv, struct track_options *opt)
 {
 	struct cli_common cc = { 0 };
 	bool goal_only = false; /* an option that means nothing without --goals */
+	bool currency_only = false; /* an option that means nothing without --rates */
 	int c;
 	memset(opt, 0, sizeof *opt);
 	opt->grain = GRAIN_QUARTER;
 	opt->thresholds = default_thresholds();
+	opt->rate_age = 7;
+	opt->rounding = ROUND_HALF_AWAY;
 	argv[0] = (char *)diag_program(); /* getopt's own messages name the program, not its path */
 	while ((c = getopt_long(argc, argv, "o:qhV", long_options, NULL)) != -1) {
 		if (cli_common_option(&cc, c, optarg, usage))
@@ -201,6 +233,21 @@ static int parse_options(int argc, char **argv, struct track_options *opt)
 		case OPT_ACHIEVED: opt->thresholds.achieved = threshold_option("--achieved", optarg); goal_only = true; break;
 		case OPT_AHEAD: opt->thresholds.ahead = threshold_option("--ahead", optarg); goal_only = true; break;
 		case OPT_ON_TRACK: opt->thresholds.on_track = threshold_option("--on-track", optarg); goal_only = true; break;
+		case OPT_LATEST: opt->latest = optarg; break;
+		case OPT_UNIQUE: opt->unique = true; break;
+		case OPT_CURRENCY: opt->currency = optarg; currency_only = true; break;
+		case OPT_RATES: opt->rates = optarg; break;
+		case OPT_BASE_CURRENCY: opt->base_currency = optarg; currency_only = true; break;
+		case OPT_RATE_AGE: opt->rate_age = (int)number_option("--rate-age", optarg, 0, 3660); currency_only = true; break;
+		case OPT_ROUNDING:
+			if (strcmp(optarg, "half-away") == 0)
+				opt->rounding = ROUND_HALF_AWAY;
+			else if (strcmp(optarg, "half-even") == 0)
+				opt->rounding = ROUND_HALF_EVEN;
+			else
+				diag_usage("--rounding: expected half-away or half-even (\"%s\")", optarg);
+			currency_only = true;
+			break;
 		case OPT_PROGRESS: opt->progress = true; break;
 		default: cli_bad_option();
 		}
@@ -218,6 +265,10 @@ static int parse_options(int argc, char **argv, struct track_options *opt)
 		diag_usage("--level needs --roster");
 	if (goal_only && !opt->goals)
 		diag_usage("--as-of, --workdays, --holidays, --all, --reject-goals and the status thresholds need --goals");
+	if (currency_only && !opt->rates)
+		diag_usage("--currency, --base-currency, --rate-age and --rounding need --rates");
+	if (opt->latest && opt->unique)
+		diag_usage("--latest and --unique exclude each other: --latest already keeps one row per record");
 	if (opt->goals && opt->grain_set)
 		diag_usage("--grain does not apply with --goals: each goal is measured over its own period");
 	if (decimal_cmp(opt->thresholds.on_track, opt->thresholds.ahead) > 0)
@@ -270,12 +321,15 @@ static void build_range(const struct track_options *opt, struct range *r, enum g
 static void read_input(struct job *job, const struct mapping *map, const char *path,
 		       struct header **first_header, struct chunk_state *all)
 {
+	records_rewind(job); /* --latest/--unique read standard input a second time */
 	struct source *src = source_open(path, job->opt->format);
 	job->file = source_name(src);
 	job->header = source_header(src);
 	if (*first_header && !header_equal(*first_header, job->header))
 		diag_fatal(SPM_EXIT_DATA, "%s:1: header differs from the first input's", job->file);
 	enum input_kind kind = is_actuals_header(job->header) ? INPUT_ACTUALS : INPUT_EXPORT;
+	if (kind == INPUT_ACTUALS && job->currency) /* --rates */
+		diag_usage("%s: --rates converts CRM exports; actuals are already in one currency", job->file);
 	if (*first_header && kind != job->kind)
 		diag_fatal(SPM_EXIT_DATA, "%s: inputs mix exports and actuals", job->file);
 	if (!*first_header) {
@@ -289,6 +343,8 @@ static void read_input(struct job *job, const struct mapping *map, const char *p
 		resolve_export_columns(job, map);
 		resolve_custom_columns(job, map);
 		wanted = wanted_columns(job);
+		currency_resolve(job, map, wanted);  /* --rates: the currency column */
+		wanted = records_wanted(job, wanted); /* --latest/--unique: every column */
 	} else {
 		bind_actuals(job);
 	}
@@ -299,6 +355,7 @@ static void read_input(struct job *job, const struct mapping *map, const char *p
 	struct scan_chunk *chunks = xcalloc(n, sizeof *chunks);
 	for (size_t i = 0; i < n; i++) {
 		chunk_state_init(&states[i], job);
+		records_start_chunk(job, &states[i], i);
 		chunks[i].ctx = &states[i];
 	}
 	struct scan_options so = { wanted, job->reject != NULL, kind == INPUT_EXPORT ? export_row : actuals_row };
@@ -363,7 +420,7 @@ static enum meter_mode progress_mode(const struct track_options *opt)
 	return opt->quiet ? METER_OFF : METER_AUTO;
 }
 
-static void print_summary(const struct tally *t)
+static void print_summary(const struct tally *t, const char *base)
 {
 	fprintf(stderr, "%s: %llu rows read, %llu used, %llu rejected", diag_program(),
 		(unsigned long long)t->read, (unsigned long long)t->used, (unsigned long long)t->rejected);
@@ -376,6 +433,13 @@ static void print_summary(const struct tally *t)
 		fprintf(stderr, "; %llu row(s) outside the goals' periods", (unsigned long long)t->unneeded);
 	if (t->after_as_of)
 		fprintf(stderr, "; %llu row(s) dated after the as-of date", (unsigned long long)t->after_as_of);
+	if (t->superseded)
+		fprintf(stderr, "; %llu row(s) superseded by a later version of their record",
+			(unsigned long long)t->superseded);
+	if (t->duplicates)
+		fprintf(stderr, "; %llu identical duplicate row(s) counted once", (unsigned long long)t->duplicates);
+	if (t->converted)
+		fprintf(stderr, "; %llu amount(s) converted to %s", (unsigned long long)t->converted, base);
 	fputc('\n', stderr);
 }
 
@@ -390,6 +454,7 @@ static void check_output_paths(const struct track_options *opt, char **files, si
 	run_files_input(&rf, "--roster", opt->roster);
 	run_files_input(&rf, "--holidays", opt->holidays);
 	run_files_input(&rf, "--metrics-file", opt->metrics_file);
+	run_files_input(&rf, "--rates", opt->rates);
 	if (map_is_file(opt->map))
 		run_files_input(&rf, "--map", opt->map);
 	run_files_output(&rf, "-o", opt->output);
@@ -492,10 +557,14 @@ int main(int argc, char **argv)
 		select_metrics(&opt, &metrics, NULL, 0);
 	}
 	plan_groups(&job, job.goals);
+	job.currency = currency_setup(&opt); /* --rates; NULL without */
 
 	job.meter = meter_new(diag_program(), progress_mode(&opt), STDERR_FILENO, input_bytes(files, nfiles));
-	for (size_t i = 0; i < nfiles; i++)
+	records_prepare(&job, &map, files, nfiles); /* --latest/--unique: the first reading */
+	for (size_t i = 0; i < nfiles; i++) {
+		job.file_index = i;
 		read_input(&job, &map, files[i], &first_header, &all);
+	}
 	meter_finish(job.meter);
 	job.meter = NULL;
 	if (job.kind == INPUT_EXPORT)
@@ -510,7 +579,7 @@ int main(int argc, char **argv)
 		output_close(&reject_goals);
 	output_close(&out);
 	if (!opt.quiet) {
-		print_summary(&all.tally);
+		print_summary(&all.tally, currency_base(job.currency));
 		if (job.goals)
 			print_goal_summary(&goals);
 	}
@@ -533,5 +602,7 @@ int main(int argc, char **argv)
 		roster_free(&roster);
 	free_metrics(&metrics);
 	free_mapping(&map);
+	records_free(job.records);
+	currency_free(job.currency);
 	return SPM_EXIT_OK;
 }

@@ -75,6 +75,12 @@ struct track_options {
 	spm_day as_of;
 	bool workdays, all;
 	struct status_thresholds thresholds;
+	/* one version of each record (records.c) and currencies (currency.c) */
+	const char *latest;        /* --latest COL */
+	bool unique;               /* --unique */
+	const char *currency, *rates, *base_currency; /* --currency, --rates, --base-currency */
+	int rate_age;              /* --rate-age DAYS */
+	enum decimal_rounding rounding; /* --rounding */
 };
 
 /* ---- the state of a run ---- */
@@ -121,6 +127,9 @@ struct job {
 	bool regroup;             /* actuals input: periods regrouped into the calendars */
 	struct goal_plan *goals; /* NULL without --goals */
 	struct meter *meter;     /* progress on standard error, or NULL */
+	size_t file_index;       /* the input being read, 0.. */
+	struct records *records; /* --latest/--unique: which rows survive (records.c); NULL: all */
+	struct currency *currency; /* --rates: conversion to the base currency (currency.c) */
 };
 
 /* Accumulators for one owner and period of an export. */
@@ -149,6 +158,9 @@ struct tally {
 	uint64_t outside;      /* rows dated outside --from/--to/--period */
 	uint64_t unneeded;     /* rows dated outside every reported goal's period */
 	uint64_t after_as_of;  /* rows dated after --as-of */
+	uint64_t superseded;   /* --latest: older versions of a record, skipped */
+	uint64_t duplicates;   /* --latest/--unique: identical copies of a record, counted once */
+	uint64_t converted;    /* --rates: amounts converted to the base currency */
 };
 
 /* A bad row, kept to report it after the threads are done. */
@@ -159,7 +171,7 @@ struct problem {
 	char value[256];
 	size_t value_len;
 	bool has_value;
-	char detail[96];
+	char detail[320]; /* long enough for a file:line of another input */
 	char id[64];       /* the record's id (--id), to find it in the CRM */
 	size_t id_len;
 };
@@ -177,6 +189,7 @@ struct chunk_state {
 	size_t distinct_key_cap;
 	struct period_cache *periods;
 	struct custom_value *custom; /* this row's values of the custom metrics */
+	uint64_t line_offset;        /* --latest/--unique: the chunk's first line in its file */
 };
 
 /* A custom metric's value in the row at hand, read once however many groups it feeds. */
@@ -334,6 +347,26 @@ void emit_progress(struct output *o, const struct job *job, const struct chunk_s
 struct metric **goal_metrics(const struct goal_sheet *g, size_t *n);
 void choose_goals(struct job *job, struct goal_plan *plan);
 void print_goal_summary(const struct goal_plan *g);
+
+/* records.c: one version of each record (--latest, --unique) */
+struct records;
+void records_prepare(struct job *job, const struct mapping *map, char **files, size_t nfiles);
+void records_rewind(const struct job *job);
+void records_start_chunk(const struct job *job, struct chunk_state *cs, size_t chunk);
+bool *records_wanted(const struct job *job, bool *wanted);
+enum record_verdict { RECORD_USE, RECORD_SKIP, RECORD_BAD };
+enum record_verdict records_check(struct chunk_state *cs, const struct row *row);
+void records_free(struct records *r);
+
+/* currency.c: amounts in several currencies (--currency, --rates) */
+struct currency;
+struct currency *currency_setup(const struct track_options *opt);
+void currency_resolve(struct job *job, const struct mapping *map, bool *wanted);
+int currency_convert(struct chunk_state *cs, const struct row *row, spm_day close, struct deal_row *d);
+const char *currency_base(const struct currency *c);
+/* --rates: the base currency for a metric of converted amounts, "" for others; NULL without. */
+const char *currency_of_metric(const struct job *job, const struct metric *m);
+void currency_free(struct currency *c);
 
 /* write.c */
 size_t plain_value(const struct metric *m, decimal d, char buf[NUMBER_BUFSIZE]);

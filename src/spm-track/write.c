@@ -73,7 +73,7 @@ static void fill_deal_metric(const struct metric *m, const struct deal_totals *t
 	}
 }
 
-static void write_out_row(struct output *o, const struct out_row *r, bool parts)
+static void write_out_row(struct output *o, const struct out_row *r, bool parts, const char *currency)
 {
 	output_field(o, r->owner, r->owner_len);
 	output_tab(o);
@@ -87,6 +87,10 @@ static void write_out_row(struct output *o, const struct out_row *r, bool parts)
 		output_str(o, r->numerator);
 		output_tab(o);
 		output_str(o, r->denominator);
+	}
+	if (currency) { /* --rates: the currency of converted money, empty elsewhere */
+		output_tab(o);
+		output_str(o, currency);
 	}
 	output_newline(o);
 }
@@ -175,7 +179,12 @@ void emit_actuals(struct output *o, const struct job *job, const struct chunk_st
 
 	static const enum column header[] = { COL_OWNER, COL_PERIOD, COL_METRIC, COL_VALUE, COL_NUMERATOR,
 					      COL_DENOMINATOR };
-	stream_write_header(o, header, parts ? 6 : 4);
+	size_t ncols = parts ? 6 : 4;
+	enum column cols[7];
+	memcpy(cols, header, ncols * sizeof *cols);
+	if (job->currency) /* --rates: the base currency of money rows */
+		cols[ncols++] = COL_CURRENCY;
+	stream_write_header(o, cols, ncols);
 	for (size_t i = 0; i < n; i++) {
 		struct out_row r;
 		r.owner = refs[i].owner;
@@ -185,13 +194,13 @@ void emit_actuals(struct output *o, const struct job *job, const struct chunk_st
 		if (with_metric) {
 			r.metric = refs[i].metric;
 			fill_actual(ms, totals, &r);
-			write_out_row(o, &r, parts);
+			write_out_row(o, &r, parts, NULL);
 			continue;
 		}
 		for (size_t k = 0; k < ms->nselected; k++) {
 			r.metric = metrics[k]->name;
 			fill_deal_metric(metrics[k], totals, &r);
-			write_out_row(o, &r, parts);
+			write_out_row(o, &r, parts, currency_of_metric(job, metrics[k]));
 		}
 	}
 	free(metrics);

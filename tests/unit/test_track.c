@@ -19,6 +19,8 @@
 #include "../../src/spm-track/merge.c"
 #include "../../src/spm-track/progress.c"
 #include "../../src/spm-track/write.c"
+#include "../../src/spm-track/records.c"
+#include "../../src/spm-track/currency.c"
 
 /* ---- helpers ---- */
 
