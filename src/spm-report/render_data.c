@@ -78,7 +78,7 @@ static void json_num(struct output *o, struct num n)
 	output_str(o, buf);
 }
 
-static void json_value(struct output *o, const struct column *col, const struct cell *c)
+static void json_value(struct output *o, const struct doc_column *col, const struct cell *c)
 {
 	switch (col->type) {
 	case COL_TEXT:
@@ -262,7 +262,7 @@ static char *csv_safe(const char *s, size_t len, size_t *out_len)
 	return b.s;
 }
 
-static void csv_value(struct output *o, const struct column *col, const struct cell *c, bool raw)
+static void csv_value(struct output *o, const struct doc_column *col, const struct cell *c, bool raw)
 {
 	char buf[DECIMAL_BUFSIZE];
 	if (col->type == COL_NUMBER || col->type == COL_BAR) {
@@ -303,7 +303,7 @@ static void csv_row(struct output *o, const struct dtable *t, size_t row, bool r
 	}
 }
 
-static const struct column note_columns[] = {
+static const struct doc_column note_columns[] = {
 	{ "topic", "Topic", COL_TEXT, SHOW_DATA, false },
 	{ "metric", "Metric", COL_TEXT, SHOW_DATA, false },
 	{ "text", "Text", COL_TEXT, SHOW_DATA, false },

@@ -48,7 +48,7 @@
 
 /* A column of a sheet: a field of the section (its heading) or a column of the table. */
 struct xcol {
-	const struct column *col;
+	const struct doc_column *col;
 	bool field;  /* from the section's fields */
 	size_t index; /* in the fields or in the table */
 	size_t width;
@@ -100,7 +100,7 @@ struct xlsx {
 	char *tmp_path;
 };
 
-static const struct column note_columns[] = {
+static const struct doc_column note_columns[] = {
 	{ "topic", "Topic", COL_TEXT, SHOW_DATA, false },
 	{ "metric", "Metric", COL_TEXT, SHOW_DATA, true },
 	{ "text", "Text", COL_TEXT, SHOW_DATA, true },

@@ -9,11 +9,13 @@
 #include "decimal.h"
 #include "goals.h"
 #include "metrics.h"
+#include "number.h"
 #include "output.h"
 #include "period.h"
 #include "progress.h"
 #include "roster.h"
 #include "scorecard.h"
+#include "stream.h"
 #include "table.h"
 
 #include <stdbool.h>
@@ -57,9 +59,8 @@ int name_cmp(const struct names *nm, size_t a, size_t b); /* byte order */
 
 /* ---- the input streams ---- */
 
-enum stream { STREAM_ACTUALS, STREAM_PROGRESS, STREAM_SCORES, STREAM_PAYOUTS, STREAM_COUNT };
-
-extern const char *const stream_names[STREAM_COUNT];
+/* A report reads four streams of the core's (stream.h): STREAM_ACTUALS, STREAM_PROGRESS,
+ * STREAM_SCORES and STREAM_PAYOUTS. */
 
 struct where {
 	const char *file;
@@ -80,6 +81,7 @@ struct progress_row {
 	struct num days_elapsed, days_left;
 	enum goal_status status;
 	bool lower;
+	size_t level; /* the level column (rep, team, manager, region), or NONE */
 	struct where at;
 };
 
@@ -90,6 +92,7 @@ struct detail_value {
 
 struct score_row {
 	size_t owner, team, tier; /* team NONE when the scores are not grouped */
+	size_t basis, level;      /* the basis and level columns ("pace", "rep"), or NONE */
 	struct period period;
 	struct num score, rank, percentile, prev_score, delta, prev_rank, streak;
 	struct detail_value *detail; /* one per metric column: the clamped attainment */
@@ -114,11 +117,12 @@ struct data {
 	struct score_row *score;
 	struct payout_row *payout;
 	size_t nactual, nprogress, nscore, npayout;
-	size_t cap[STREAM_COUNT];
-	bool has[STREAM_COUNT];
+	size_t cap[STREAM_ID_COUNT];
+	bool has[STREAM_ID_COUNT];
 	bool scores_grouped; /* a team column */
+	size_t group_word;   /* the name of the scores' group column ("team", "region"), or NONE */
 	size_t total_metric; /* the name "*" */
-	struct table *seen[STREAM_COUNT]; /* key → first row: one row per key across all files */
+	struct table *seen[STREAM_ID_COUNT]; /* key → first row: one row per key across all files */
 	size_t nread;                      /* files read so far */
 	size_t npayout_files, nadjust_files; /* payouts files read; those that are adjustments */
 };
@@ -233,10 +237,10 @@ struct group_values {
 };
 
 /* Sets up what every kind reads (indexes, current periods, tiers); report_free undoes it. */
-void report_setup(struct report *r, enum stream primary);
+void report_setup(struct report *r, enum stream_id primary);
 void report_free(struct report *r);
 /* The stream a kind reports from, among those given. */
-enum stream primary_stream(const struct data *d, enum kind k);
+enum stream_id primary_stream(const struct data *d, enum kind k);
 
 struct metric_view metric_view(const struct report *r, size_t metric);
 /* The group an owner is compared within: the roster's (--roster), else the scores' team
@@ -258,7 +262,7 @@ enum { SHOW_HUMAN = 1, SHOW_DATA = 2, SHOW_ALL = 3 };
  * status word or the figure is always printed too). */
 enum tone { TONE_NONE, TONE_GOOD, TONE_ON, TONE_WARN, TONE_LOW };
 
-struct column {
+struct doc_column {
 	const char *key;   /* JSON and CSV name */
 	const char *label; /* heading for people */
 	enum col_type type;
@@ -280,7 +284,7 @@ struct cell {
 };
 
 struct dtable {
-	struct column *col; /* its own copy: a kind may change its static table's flags per table */
+	struct doc_column *col; /* its own copy: a kind may change its static table's flags per table */
 	size_t ncol;
 	struct cell *cell; /* row-major */
 	size_t nrow, cap;
@@ -337,18 +341,18 @@ struct doc {
 
 void doc_init(struct doc *d, enum kind kind, const char *title);
 void doc_free(struct doc *d);
-struct section *doc_section(struct doc *d, size_t split, const struct column *fields, size_t nfields,
+struct section *doc_section(struct doc *d, size_t split, const struct doc_column *fields, size_t nfields,
 			    size_t ntitle);
 void doc_footer(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The sentence for a document without a section. */
 const char *doc_empty(const struct doc *d);
 
-void dtable_init(struct dtable *t, const struct column *col, size_t ncol);
+void dtable_init(struct dtable *t, const struct doc_column *col, size_t ncol);
 size_t dtable_row(struct dtable *t);
 struct cell *dtable_cell(struct dtable *t, size_t row, size_t col);
 void dtable_free(struct dtable *t);
 
-struct block *section_table(struct section *s, const char *key, const char *title, const struct column *col,
+struct block *section_table(struct section *s, const char *key, const char *title, const struct doc_column *col,
 			    size_t ncol);
 struct block *section_notes(struct section *s, const char *key, const char *title);
 struct block *section_text(struct section *s, const char *key, const char *title, const char *text);
@@ -398,15 +402,15 @@ void build_review(struct report *r, struct doc *d);
 /* Progress rows of the current periods for the owners shown, by owner, period, metric. */
 size_t *current_progress(const struct report *r, size_t *n);
 /* The progress table's columns, and one goal as a row of it (the review shares them). */
-const struct column *progress_columns(size_t *n);
+const struct doc_column *progress_columns(size_t *n);
 void progress_cells(const struct report *r, struct dtable *t, const struct progress_row *p);
 /* Owners with rows of the primary stream in period p, shown by the report, in byte order. */
-size_t *owners_in(const struct report *r, enum stream s, struct period p, size_t *n);
+size_t *owners_in(const struct report *r, enum stream_id s, struct period p, size_t *n);
 /* Payout rows of an owner in a period: lines by metric, the total last. */
 size_t *payout_lines(const struct report *r, size_t owner, struct period p, size_t *n);
 /* The statement's columns, and an owner's lines in a table: returns the total (the *
  * row's payout, else the sum of the lines, with *summed set). */
-const struct column *statement_columns(size_t *n);
+const struct doc_column *statement_columns(size_t *n);
 struct num statement_table(const struct report *r, struct dtable *t, size_t owner, struct period p, bool *summed);
 
 /* Feedback sentences for one owner and period, into a notes block (feedback.c). */
@@ -469,7 +473,7 @@ void render_csv(struct output *o, const struct doc *d, const struct render_optio
 void render_xlsx(struct output *o, const struct doc *d, const struct render_options *ro, const size_t *which,
 		 size_t n);
 /* Whether a column shows in this format. */
-bool column_shown(const struct column *c, enum format f);
+bool column_shown(const struct doc_column *c, enum format f);
 /* The section's heading for people: its title fields joined with " — ". */
 void sb_heading(struct sbuf *b, const struct section *s);
 /* A bar's length in eighths of a cell for a fraction: 0..cells*8 for 0..1.5. */
