@@ -69,7 +69,7 @@ static void json_string(struct output *o, const char *s, size_t len)
 
 static void json_num(struct output *o, struct num n)
 {
-	char buf[DECIMAL_BUFSIZE];
+	char buf[NUMBER_BUFSIZE];
 	if (!n.has) {
 		output_str(o, "null");
 		return;
@@ -264,7 +264,7 @@ static char *csv_safe(const char *s, size_t len, size_t *out_len)
 
 static void csv_value(struct output *o, const struct doc_column *col, const struct cell *c, bool raw)
 {
-	char buf[DECIMAL_BUFSIZE];
+	char buf[NUMBER_BUFSIZE];
 	if (col->type == COL_NUMBER || col->type == COL_BAR) {
 		size_t n = num_text(c->num, buf, sizeof buf);
 		output_bytes(o, buf, n);

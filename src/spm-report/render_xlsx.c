@@ -171,8 +171,8 @@ static char *cell_text(const char *s, size_t len, bool neutralise, size_t *width
 
 static double num_double(struct num n)
 {
-	char buf[DECIMAL_BUFSIZE];
-	decimal_format(n.v, DECIMAL_PLACES, buf, sizeof buf);
+	char buf[NUMBER_BUFSIZE];
+	number_fixed(n.v, DECIMAL_PLACES, buf);
 	return strtod(buf, NULL); /* the nearest double; spm-report keeps the C locale */
 }
 
@@ -402,7 +402,7 @@ static void write_number(struct xlsx *x, struct xsheet *sh, struct xcol *xc, lxw
 		check_cell(x, worksheet_write_formula_num(sh->ws, row, col, formula, f, v), sh, row, col);
 	else
 		check_cell(x, worksheet_write_number(sh->ws, row, col, v, f), sh, row, col);
-	char text[DECIMAL_BUFSIZE];
+	char text[NUMBER_BUFSIZE];
 	size_t w = num_text(value, text, sizeof text) + (size_t)value.places / 3 + 4;
 	w += (size_t)(decimal_sign(value.v) < 0) + (x->ro->currency ? strlen(x->ro->currency) + 1 : 0);
 	if (w > xc->width)
