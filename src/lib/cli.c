@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 bool cli_common_option(struct cli_common *cc, int c, const char *arg, void (*help)(void))
 {
@@ -114,21 +115,72 @@ static bool inside(const char *dir, const char *path)
 	return in;
 }
 
-static const char *named(const struct run_file *f)
+/* " (--roster)" after an output that is a side file; nothing for an operand. */
+static const char *named(const struct run_file *f, char *buf, size_t size)
 {
-	return f->option ? f->option : "the input";
+	if (!f->option)
+		return "";
+	snprintf(buf, size, " (%s)", f->option);
+	return buf;
+}
+
+/* Where writing path would land: a symbolic link that leads nowhere yet is followed to
+ * the file it would create, so two outputs through links are told apart (at most 40
+ * links, as the kernel). Free the result. */
+static char *landing(const char *path)
+{
+	char *cur = xstrdup(path);
+	for (int hops = 0; hops < 40; hops++) {
+		struct stat st;
+		if (lstat(cur, &st) != 0 || !S_ISLNK(st.st_mode) || stat(cur, &st) == 0)
+			break;
+		char target[PATH_MAX];
+		ssize_t n = readlink(cur, target, sizeof target - 1);
+		if (n < 0)
+			break;
+		target[n] = '\0';
+		char *next;
+		if (target[0] == '/') {
+			next = xstrdup(target);
+		} else {
+			char *copy = xstrdup(cur);
+			const char *dir = dirname(copy);
+			size_t len = strlen(dir) + (size_t)n + 2;
+			next = xmalloc(len);
+			snprintf(next, len, "%s/%s", dir, target);
+			free(copy);
+		}
+		free(cur);
+		cur = next;
+	}
+	char *r = resolved(cur);
+	free(cur);
+	return r;
+}
+
+/* Two outputs that would write one file, existing or not. */
+static bool same_output(const char *a, const char *b)
+{
+	if (same_file(a, b))
+		return true;
+	char *ra = landing(a), *rb = landing(b);
+	bool same = ra && rb && strcmp(ra, rb) == 0;
+	free(ra);
+	free(rb);
+	return same;
 }
 
 void run_files_check(const struct run_files *rf)
 {
 	for (size_t k = 0; k < rf->nout; k++) {
 		const struct run_file *o = &rf->out[k];
+		char buf[64];
 		for (size_t i = 0; i < rf->nin; i++)
 			if (same_file(rf->in[i].path, o->path))
-				diag_usage("%s %s is also an input (%s); it would be destroyed", o->option, o->path,
-					   named(&rf->in[i]));
+				diag_usage("%s %s is also an input%s; it would be destroyed", o->option, o->path,
+					   named(&rf->in[i], buf, sizeof buf));
 		for (size_t j = 0; j < k; j++)
-			if (same_file(rf->out[j].path, o->path))
+			if (same_output(rf->out[j].path, o->path))
 				diag_usage("%s and %s name the same file (\"%s\")", rf->out[j].option, o->option, o->path);
 		for (size_t d = 0; d < rf->ndir; d++)
 			if (inside(rf->dir[d].path, o->path))
@@ -138,7 +190,7 @@ void run_files_check(const struct run_files *rf)
 	for (size_t d = 0; d < rf->ndir; d++) {
 		for (size_t i = 0; i < rf->nin; i++)
 			if (same_file(rf->in[i].path, rf->dir[d].path) || inside(rf->dir[d].path, rf->in[i].path))
-				diag_usage("%s %s holds an input (%s %s); it would be overwritten", rf->dir[d].option,
-					   rf->dir[d].path, named(&rf->in[i]), rf->in[i].path);
+				diag_usage("%s %s holds an input, %s%s; it would be overwritten", rf->dir[d].option,
+					   rf->dir[d].path, rf->in[i].path, named(&rf->in[i], (char[64]){ 0 }, 64));
 	}
 }
