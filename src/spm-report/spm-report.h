@@ -490,9 +490,5 @@ char *visible(const char *s, size_t len, size_t max, size_t *out_len);
 char *safe_file_name(const char *name, size_t len, const char *ext);
 void write_split(const struct doc *d, const struct names *nm, const char *dir, const struct render_options *ro,
 		 const char *index_path);
-/* Refuses (exit 2) a --split-dir folder that holds one of the inputs (directly, or as the
- * file a link resolves to) or the output -o: folders compared by device and inode, or by
- * canonical path when they do not exist yet. Inputs "-" and NULL are skipped. */
-void split_dir_check(const char *dir, const char *output, const char *const *inputs, size_t n);
 
 #endif
