@@ -120,7 +120,9 @@ static void json_note(struct output *o, const struct names *nm, const struct not
 {
 	output_str(o, "{\"topic\":");
 	json_string(o, topic_keys[n->topic], strlen(topic_keys[n->topic]));
-	output_str(o, ",\"metric\":");
+	output_str(o, ",");
+	json_string(o, column_name(COL_METRIC), strlen(column_name(COL_METRIC)));
+	output_str(o, ":");
 	if (n->metric == NONE || !nm)
 		output_str(o, "null");
 	else
@@ -305,7 +307,7 @@ static void csv_row(struct output *o, const struct dtable *t, size_t row, bool r
 
 static const struct doc_column note_columns[] = {
 	{ "topic", "Topic", COL_TEXT, SHOW_DATA, false },
-	{ "metric", "Metric", COL_TEXT, SHOW_DATA, false },
+	{ NULL, "Metric", COL_TEXT, SHOW_DATA, false }, /* key: the stream column metric (set after dtable_init) */
 	{ "text", "Text", COL_TEXT, SHOW_DATA, false },
 };
 
@@ -326,6 +328,7 @@ void render_csv(struct output *o, const struct doc *d, const struct render_optio
 			const struct dtable *t = &b->t;
 			if (b->type == BLOCK_NOTES) { /* sentences as rows: topic, metric, text */
 				dtable_init(&notes, note_columns, 3);
+				notes.col[1].key = column_name(COL_METRIC);
 				for (size_t r = 0; r < b->nnote; r++) {
 					size_t row = dtable_row(&notes);
 					set_str(dtable_cell(&notes, row, 0), topic_keys[b->note[r].topic]);

@@ -102,7 +102,7 @@ struct xlsx {
 
 static const struct doc_column note_columns[] = {
 	{ "topic", "Topic", COL_TEXT, SHOW_DATA, false },
-	{ "metric", "Metric", COL_TEXT, SHOW_DATA, true },
+	{ NULL, "Metric", COL_TEXT, SHOW_DATA, true }, /* key: the stream column metric (set after dtable_init) */
 	{ "text", "Text", COL_TEXT, SHOW_DATA, true },
 };
 
@@ -242,8 +242,9 @@ static lxw_format *format_for(struct xlsx *x, const char *num, bool bold)
 
 static bool column_additive(const char *block_key, const char *key)
 {
-	static const char *const always[] = { "payout", "total", "goals", "achieved", "ahead", "on_track", "behind",
-					      "missed" };
+	static const char *const always[] = { "total", "goals", "achieved", "ahead", "on_track", "behind", "missed" };
+	if (strcmp(key, column_name(COL_PAYOUT)) == 0)
+		return true;
 	for (size_t i = 0; i < sizeof always / sizeof *always; i++)
 		if (strcmp(key, always[i]) == 0)
 			return true;
@@ -696,6 +697,7 @@ static void plan_sheets(struct xlsx *x, const size_t *which, size_t n)
 				xgrow((void **)&x->notes, &x->notes_cap, x->nnotes + 1, sizeof *x->notes);
 				struct dtable *nt = x->notes[x->nnotes++] = xcalloc(1, sizeof *nt);
 				dtable_init(nt, note_columns, 3);
+				nt->col[1].key = column_name(COL_METRIC);
 				for (size_t r = 0; r < b->nnote; r++) {
 					size_t row = dtable_row(nt);
 					set_str(dtable_cell(nt, row, 0), topic_labels[b->note[r].topic]);
