@@ -20,7 +20,7 @@ _spm_opts_score='--cap --floor --missing --normalize --basis --detail --roster -
 	--rounding --no-draw --as-if-attainment --as-if-actual --metric --against --fiscal-start
 	--threads -o --output --reject -q --quiet -h --help -V --version'
 _spm_opts_report='-k --kind -f --format -o --output --split-dir --title --as-of --period
-	--owner --top --metric --roster --level --metrics --goals --catalog --self --tiers
+	--owner --top --metric --roster --level --metrics-file --goals --catalog --self --tiers
 	--attention-below --workdays --fiscal-start --raw --currency --color -h --help -V --version'
 _spm_opts_goal='-h --help -V --version'
 _spm_opts_goal_set='--file --weight --category --direction --metrics-file --fiscal-start
@@ -75,8 +75,8 @@ _spm_list() {
 	compopt -o nospace 2>/dev/null
 }
 
-# _spm_file_metrics: the metrics of the --metrics-file (spm-track) or --metrics (the
-# others) given earlier on the line, for the lists of metrics.
+# _spm_file_metrics OPTION: the metrics of the metrics file given earlier on the line with
+# OPTION (--metrics-file; --metrics, its older name outside spm-track), for the lists of metrics.
 _spm_file_metrics() {
 	local i f= opt=$1
 	for ((i = 1; i < ${#COMP_WORDS[@]} - 1; i++)); do
@@ -107,7 +107,7 @@ _spm_value() {
 	goal-check:--level) _spm_words 'rep team manager region' "$cur" ;;
 	track:--metrics) _spm_list "$_spm_builtin_metrics $(_spm_file_metrics --metrics-file)" "$cur" ;;
 	score:--by | score:--outcome | score:--metric | report:--metric)
-		_spm_words "$_spm_builtin_metrics $(_spm_file_metrics --metrics)" "$cur"
+		_spm_words "$_spm_builtin_metrics $(_spm_file_metrics --metrics-file) $(_spm_file_metrics --metrics)" "$cur"
 		;;
 	score:--missing) _spm_words 'skip floor' "$cur" ;;
 	score:--normalize) _spm_words 'zscore percentile' "$cur" ;;
@@ -131,7 +131,7 @@ _spm_value() {
 	track:--metrics-file | track:--roster | track:--goals | track:--holidays | \
 		track:--reject-goals | track:--reject | track:--rates | *:-o | *:--output | \
 		score:--roster | score:--prev | score:--plan | score:--against | score:--reject | \
-		report:--roster | report:--metrics | report:--goals | report:--catalog | report:--self | \
+		report:--roster | report:--metrics-file | report:--metrics | report:--goals | report:--catalog | report:--self | \
 		goal-*:--metrics | goal-*:--metrics-file | goal-*:--roster | goal-set:-f | goal-set:--file | goal-check:--history | \
 		close:--paid)
 		COMPREPLY=()

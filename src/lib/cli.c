@@ -101,17 +101,122 @@ static char *resolved(const char *path)
 	return out;
 }
 
-/* Whether path lies inside the folder dir (both resolved). */
+/* path made absolute without symbolic links: realpath() where it exists, else the
+ * canonical form of its folder (as far up as needed) and its last name; NULL when that
+ * cannot be told. Free the result. */
+static char *canonical(const char *path)
+{
+	char *real = realpath(path, NULL);
+	if (real)
+		return real;
+	if (errno != ENOENT)
+		return NULL;
+	size_t len = strlen(path);
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	size_t slash = len;
+	while (slash > 0 && path[slash - 1] != '/')
+		slash--;
+	const char *last = path + slash;
+	size_t last_len = len - slash;
+	if (last_len == 0 || (last_len == 2 && memcmp(last, "..", 2) == 0))
+		return NULL;
+	char *parent = slash == 0 ? xstrdup(".") : slash == 1 ? xstrdup("/") : xmemdup0(path, slash - 1);
+	char *folder = canonical(parent);
+	free(parent);
+	if (!folder || (last_len == 1 && last[0] == '.'))
+		return folder;
+	size_t n = strlen(folder) + last_len + 2;
+	char *out = xmalloc(n);
+	snprintf(out, n, "%s%s%.*s", folder, strcmp(folder, "/") == 0 ? "" : "/", (int)last_len, last);
+	free(folder);
+	return out;
+}
+
+/* The folder a file name is in, as written ("sd/pay.txt": "sd"; "pay.txt": "."). */
+static char *folder_of(const char *file)
+{
+	size_t len = strlen(file);
+	while (len > 1 && file[len - 1] == '/')
+		len--;
+	size_t slash = len;
+	while (slash > 0 && file[slash - 1] != '/')
+		slash--;
+	if (slash == 0)
+		return xstrdup(".");
+	size_t end = slash - 1; /* the slash before the last name, and any before it */
+	while (end > 0 && file[end - 1] == '/')
+		end--;
+	return end == 0 ? xstrdup("/") : xmemdup0(file, end);
+}
+
+/* Where a folder is: its device and inode when it exists (so that two names of one
+ * folder, through links or mounts, are one place), else its canonical path. */
+struct place {
+	bool exists;
+	dev_t dev;
+	ino_t ino;
+	char *path;
+};
+
+static void place_of(const char *folder, struct place *p)
+{
+	struct stat st;
+	memset(p, 0, sizeof *p);
+	if (stat(folder, &st) == 0 && S_ISDIR(st.st_mode)) {
+		p->exists = true;
+		p->dev = st.st_dev;
+		p->ino = st.st_ino;
+	}
+	p->path = canonical(folder);
+}
+
+static bool same_place(const struct place *a, const struct place *b)
+{
+	if (a->exists || b->exists)
+		return a->exists && b->exists && a->dev == b->dev && a->ino == b->ino;
+	return a->path && b->path && strcmp(a->path, b->path) == 0;
+}
+
+/* Whether the folder folder, or one above it, is the place dir. */
+static bool under(const char *folder, const struct place *dir)
+{
+	char *at = canonical(folder);
+	bool in = false;
+	while (at && !in) {
+		struct place p;
+		place_of(at, &p);
+		in = same_place(&p, dir);
+		free(p.path);
+		if (strcmp(at, "/") == 0)
+			break;
+		char *up = folder_of(at);
+		free(at);
+		at = up;
+	}
+	free(at);
+	return in;
+}
+
+/* Whether path lies inside the folder dir, at any depth: by the folder its name says (a
+ * link placed in dir counts: writing there replaces it) and by the folder of the file it
+ * resolves to (a link to a file in dir counts); folders compared by device and inode, or
+ * by canonical path when they do not exist yet. */
 static bool inside(const char *dir, const char *path)
 {
-	char *d = resolved(dir), *p = resolved(path);
-	bool in = false;
-	if (d && p) {
-		size_t n = strlen(d);
-		in = strncmp(d, p, n) == 0 && (p[n] == '/' || (n == 1 && d[0] == '/'));
+	struct place d;
+	place_of(dir, &d);
+	char *named_in = folder_of(path);
+	bool in = under(named_in, &d);
+	free(named_in);
+	char *real = in ? NULL : realpath(path, NULL);
+	if (real) {
+		char *real_in = folder_of(real);
+		in = under(real_in, &d);
+		free(real_in);
+		free(real);
 	}
-	free(d);
-	free(p);
+	free(d.path);
 	return in;
 }
 

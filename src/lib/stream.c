@@ -306,6 +306,28 @@ int stream_detect(const struct header *h, const enum stream_id *candidates, size
 	return best;
 }
 
+int stream_nearest(const struct header *h, const enum stream_id *candidates, size_t n)
+{
+	int best = -1;
+	size_t best_found = 0;
+	for (size_t i = 0; i < (candidates ? n : (size_t)STREAM_ID_COUNT); i++) {
+		enum stream_id s = candidates ? candidates[i] : (enum stream_id)i;
+		const struct stream_def *d = &streams[s];
+		size_t required = 0, found = 0;
+		for (size_t k = 0; k < d->count; k++) {
+			if (!d->columns[k].required)
+				continue;
+			required++;
+			found += header_find(h, columns[d->columns[k].column].name) != -1;
+		}
+		if (2 * found > required && found > best_found) {
+			best = (int)s;
+			best_found = found;
+		}
+	}
+	return best;
+}
+
 void stream_write_name(struct output *o, enum column c)
 {
 	output_str(o, columns[c].name);

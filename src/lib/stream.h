@@ -105,6 +105,10 @@ static inline bool stream_has(const struct stream_binding *b, enum column c)
 /* Which stream a header is (the most specific whose telling columns it holds), among the
  * streams in the candidates list (NULL: any); -1 when none. */
 int stream_detect(const struct header *h, const enum stream_id *candidates, size_t n);
+/* When stream_detect finds none: the stream the header was most likely meant to be, the
+ * candidate holding the most of its required columns if that is more than half of them
+ * (binding it then names what is missing); -1 when none comes close. */
+int stream_nearest(const struct header *h, const enum stream_id *candidates, size_t n);
 
 /* Writes a header line: the named columns, tab-separated, then a newline. */
 void stream_write_header(struct output *o, const enum column *cols, size_t n);

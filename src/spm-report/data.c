@@ -1,18 +1,19 @@
 /* Reading spm streams for a report: each file is recognised by its header (actuals,
- * progress, scores or payouts), its columns are found by name (others are ignored, except
- * that a scores stream's unknown columns are its per-metric attainments), and every row
+ * progress, scores or payouts: stream_detect) and its columns bound by name (stream_bind;
+ * others are ignored, except that a scores stream's group column is named after
+ * spm-score --group and its other unknown columns are its per-metric attainments), and every row
  * is checked: the first bad one stops the run with FILE:LINE: COLUMN: message ("value"). */
 #include "spm-report.h"
 
 #include "diag.h"
 #include "input.h"
+#include "number.h"
+#include "stream.h"
 #include "table.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-const char *const stream_names[STREAM_COUNT] = { "actuals", "progress", "scores", "payouts" };
 
 /* ---- numbers ---- */
 
@@ -49,7 +50,15 @@ size_t num_text(struct num n, char *buf, size_t size)
 		buf[0] = '\0';
 		return 0;
 	}
-	return decimal_format(n.v, n.places, buf, size);
+	char text[NUMBER_BUFSIZE];
+	size_t len = number_fixed(n.v, n.places, text);
+	if (len >= size)
+		len = size ? size - 1 : 0;
+	if (size) {
+		memcpy(buf, text, len);
+		buf[len] = '\0';
+	}
+	return len;
 }
 
 /* ---- names ---- */
@@ -88,6 +97,7 @@ void data_init(struct data *d)
 	memset(d, 0, sizeof *d);
 	d->names.index = table_new(sizeof(size_t));
 	d->total_metric = name_id(&d->names, "*", 1);
+	d->group_word = NONE;
 }
 
 void data_free(struct data *d)
@@ -105,7 +115,7 @@ void data_free(struct data *d)
 	free(d->names.s);
 	free(d->names.len);
 	table_free(d->names.index);
-	for (int i = 0; i < STREAM_COUNT; i++)
+	for (int i = 0; i < STREAM_ID_COUNT; i++)
 		if (d->seen[i])
 			table_free(d->seen[i]);
 	memset(d, 0, sizeof *d);
@@ -116,61 +126,9 @@ bool adjustments_only(const struct data *d)
 	return d->npayout_files > 0 && d->nadjust_files == d->npayout_files;
 }
 
-/* ---- the columns of each stream ---- */
+/* ---- the streams a report reads ---- */
 
-enum col {
-	C_OWNER, C_PERIOD, C_METRIC, C_VALUE,
-	C_ACTUAL, C_TARGET, C_ATTAINMENT, C_EXPECTED, C_PACE, C_PROJECTED, C_GAP, C_STATUS,
-	C_WEIGHT, C_DIRECTION, C_DAYS_ELAPSED, C_DAYS_LEFT,
-	C_SCORE, C_RANK, C_PERCENTILE, C_TIER, C_TEAM, C_PREV_SCORE, C_DELTA, C_PREV_RANK, C_STREAK,
-	C_PLAN, C_PAYOUT, C_DETAIL,
-	C_NUMERATOR, C_DENOMINATOR,
-	C_COUNT
-};
-
-static const char *const col_names[C_COUNT] = {
-	"owner", "period", "metric", "value",
-	"actual", "target", "attainment", "expected", "pace", "projected", "gap", "status",
-	"weight", "direction", "days_elapsed", "days_left",
-	"score", "rank", "percentile", "tier", "team", "prev_score", "delta", "prev_rank", "streak",
-	"plan", "payout", "detail",
-	"numerator", "denominator",
-};
-
-/* Required columns of each stream, then the optional ones it reads. */
-static const enum col required[STREAM_COUNT][12] = {
-	[STREAM_ACTUALS] = { C_OWNER, C_PERIOD, C_METRIC, C_VALUE, C_COUNT },
-	[STREAM_PROGRESS] = { C_OWNER, C_PERIOD, C_METRIC, C_ACTUAL, C_TARGET, C_ATTAINMENT, C_EXPECTED, C_PACE,
-			      C_PROJECTED, C_GAP, C_STATUS, C_COUNT },
-	[STREAM_SCORES] = { C_OWNER, C_PERIOD, C_SCORE, C_RANK, C_PERCENTILE, C_TIER, C_COUNT },
-	[STREAM_PAYOUTS] = { C_OWNER, C_PERIOD, C_PLAN, C_METRIC, C_ACTUAL, C_TARGET, C_ATTAINMENT, C_PAYOUT,
-			     C_DETAIL, C_COUNT },
-};
-static const enum col optional[STREAM_COUNT][8] = {
-	[STREAM_ACTUALS] = { C_NUMERATOR, C_DENOMINATOR, C_COUNT },
-	[STREAM_PROGRESS] = { C_WEIGHT, C_DIRECTION, C_DAYS_ELAPSED, C_DAYS_LEFT, C_COUNT },
-	[STREAM_SCORES] = { C_TEAM, C_PREV_SCORE, C_DELTA, C_PREV_RANK, C_STREAK, C_COUNT },
-	[STREAM_PAYOUTS] = { C_COUNT },
-};
-
-static bool has_column(const struct header *h, enum col c)
-{
-	return header_find(h, col_names[c]) >= 0;
-}
-
-/* The stream a header belongs to: the most specific whose telling columns it has. */
-static int recognise(const struct header *h)
-{
-	if (has_column(h, C_PAYOUT))
-		return STREAM_PAYOUTS;
-	if (has_column(h, C_SCORE) && has_column(h, C_RANK))
-		return STREAM_SCORES;
-	if (has_column(h, C_ATTAINMENT) && has_column(h, C_TARGET))
-		return STREAM_PROGRESS;
-	if (has_column(h, C_VALUE))
-		return STREAM_ACTUALS;
-	return -1;
-}
+static const enum stream_id report_streams[] = { STREAM_ACTUALS, STREAM_PROGRESS, STREAM_SCORES, STREAM_PAYOUTS };
 
 static noreturn void header_problem(const char *file, const char *message, const struct header *h)
 {
@@ -191,11 +149,11 @@ static noreturn void header_problem(const char *file, const char *message, const
 
 struct reader {
 	struct data *d;
-	enum stream stream;
+	enum stream_id stream;
 	const char *file;
 	const struct header *h;
 	int fiscal_start;
-	long col[C_COUNT];
+	long col[COL_COUNT];      /* from the binding; col[COL_TEAM]: the group column, whatever its name */
 	long *detail_col;       /* scores: the per-metric columns */
 	size_t *detail_metric;
 	size_t ndetail;
@@ -205,10 +163,11 @@ struct reader {
 	char message[160];
 };
 
-static int bad(struct reader *rd, const struct row *row, enum col c, const char *message)
+static int bad(struct reader *rd, const struct row *row, enum column c, const char *message)
 {
-	long i = c < C_COUNT ? rd->col[c] : -1;
-	file_problem_at(&rd->problem, row, c < C_COUNT ? col_names[c] : NULL, NULL, message);
+	long i = c < COL_COUNT ? rd->col[c] : -1;
+	file_problem_at(&rd->problem, row, i >= 0 ? rd->h->name[i] : c < COL_COUNT ? column_name(c) : NULL, NULL,
+			message);
 	if (i >= 0 && (size_t)i < row->count) {
 		rd->problem.has_value = true; /* diag_at quotes it (controls escaped, long values cut) */
 		snprintf(rd->problem.value, sizeof rd->problem.value, "%.*s", (int)row->len[i], row->field[i]);
@@ -216,7 +175,7 @@ static int bad(struct reader *rd, const struct row *row, enum col c, const char 
 	return 1;
 }
 
-static const char *get(const struct reader *rd, const struct row *row, enum col c, size_t *len)
+static const char *get(const struct reader *rd, const struct row *row, enum column c, size_t *len)
 {
 	long i = rd->col[c];
 	if (i < 0) {
@@ -228,7 +187,7 @@ static const char *get(const struct reader *rd, const struct row *row, enum col 
 }
 
 /* A name column: not empty, no NUL byte. */
-static int read_name(struct reader *rd, const struct row *row, enum col c, size_t *id, bool empty_ok)
+static int read_name(struct reader *rd, const struct row *row, enum column c, size_t *id, bool empty_ok)
 {
 	size_t len;
 	const char *s = get(rd, row, c, &len);
@@ -237,7 +196,7 @@ static int read_name(struct reader *rd, const struct row *row, enum col c, size_
 			*id = NONE;
 			return 0;
 		}
-		snprintf(rd->message, sizeof rd->message, "empty %s", col_names[c]);
+		snprintf(rd->message, sizeof rd->message, "empty %s", column_name(c));
 		return bad(rd, row, c, rd->message);
 	}
 	if (memchr(s, '\0', len))
@@ -249,10 +208,10 @@ static int read_name(struct reader *rd, const struct row *row, enum col c, size_
 static int read_period(struct reader *rd, const struct row *row, struct period *p)
 {
 	size_t len;
-	const char *s = get(rd, row, C_PERIOD, &len);
+	const char *s = get(rd, row, COL_PERIOD, &len);
 	if (period_parse(s, len, rd->fiscal_start, p))
 		return 0;
-	return bad(rd, row, C_PERIOD, len && s[0] == 'F' && rd->fiscal_start == 1
+	return bad(rd, row, COL_PERIOD, len && s[0] == 'F' && rd->fiscal_start == 1
 					      ? "not a period label (FY labels need --fiscal-start)"
 					      : "not a period label (2026, 2026-H2, 2026-Q3, 2026-11, 2026-W48, 2026-11-26)");
 }
@@ -260,7 +219,7 @@ static int read_period(struct reader *rd, const struct row *row, struct period *
 enum number_rule { ANY, REQUIRED, WHOLE };
 
 /* A number column; an absent optional column or an empty field is "no value". */
-static int read_number(struct reader *rd, const struct row *row, enum col c, enum number_rule rule, struct num *n)
+static int read_number(struct reader *rd, const struct row *row, enum column c, enum number_rule rule, struct num *n)
 {
 	size_t len;
 	const char *s = get(rd, row, c, &len);
@@ -286,7 +245,7 @@ struct first_row {
 /* One row per key, across all the files read: a second is an error naming the first's
  * line (and its file when it was another file). */
 static int check_unique(struct reader *rd, const struct row *row, const size_t *ids, size_t nids, struct period p,
-			enum col c)
+			enum column c)
 {
 	unsigned char key[PERIOD_KEY_SIZE + 4 * sizeof(size_t)];
 	period_to_key(p, key);
@@ -324,11 +283,11 @@ static int actual_row(struct reader *rd, const struct row *row)
 	struct data *d = rd->d;
 	struct actual_row a;
 	memset(&a, 0, sizeof a);
-	if (read_name(rd, row, C_OWNER, &a.owner, false) || read_period(rd, row, &a.period) ||
-	    read_name(rd, row, C_METRIC, &a.metric, false) || read_number(rd, row, C_VALUE, ANY, &a.value))
+	if (read_name(rd, row, COL_OWNER, &a.owner, false) || read_period(rd, row, &a.period) ||
+	    read_name(rd, row, COL_METRIC, &a.metric, false) || read_number(rd, row, COL_VALUE, ANY, &a.value))
 		return 1;
 	size_t ids[2] = { a.owner, a.metric };
-	if (check_unique(rd, row, ids, 2, a.period, C_METRIC))
+	if (check_unique(rd, row, ids, 2, a.period, COL_METRIC))
 		return 1;
 	a.at.file = rd->file;
 	a.at.line = row->line;
@@ -340,7 +299,7 @@ static int actual_row(struct reader *rd, const struct row *row)
 static int read_status(struct reader *rd, const struct row *row, enum goal_status *out)
 {
 	size_t len;
-	const char *s = get(rd, row, C_STATUS, &len);
+	const char *s = get(rd, row, COL_STATUS, &len);
 	for (int st = STATUS_ACHIEVED; st < STATUS_COUNT; st++) {
 		const char *name = goal_status_name((enum goal_status)st);
 		if (strlen(name) == len && memcmp(name, s, len) == 0) {
@@ -348,7 +307,7 @@ static int read_status(struct reader *rd, const struct row *row, enum goal_statu
 			return 0;
 		}
 	}
-	return bad(rd, row, C_STATUS, "expected achieved, ahead, on_track, behind, missed, not_started or no_data");
+	return bad(rd, row, COL_STATUS, "expected achieved, ahead, on_track, behind, missed, not_started or no_data");
 }
 
 static int progress_row(struct reader *rd, const struct row *row)
@@ -356,26 +315,26 @@ static int progress_row(struct reader *rd, const struct row *row)
 	struct data *d = rd->d;
 	struct progress_row p;
 	memset(&p, 0, sizeof p);
-	if (read_name(rd, row, C_OWNER, &p.owner, false) || read_period(rd, row, &p.period) ||
-	    read_name(rd, row, C_METRIC, &p.metric, false) || read_number(rd, row, C_ACTUAL, ANY, &p.actual) ||
-	    read_number(rd, row, C_TARGET, REQUIRED, &p.target) ||
-	    read_number(rd, row, C_ATTAINMENT, ANY, &p.attainment) ||
-	    read_number(rd, row, C_EXPECTED, ANY, &p.expected) || read_number(rd, row, C_PACE, ANY, &p.pace) ||
-	    read_number(rd, row, C_PROJECTED, ANY, &p.projected) || read_number(rd, row, C_GAP, ANY, &p.gap) ||
-	    read_status(rd, row, &p.status) || read_number(rd, row, C_WEIGHT, ANY, &p.weight) ||
-	    read_number(rd, row, C_DAYS_ELAPSED, WHOLE, &p.days_elapsed) ||
-	    read_number(rd, row, C_DAYS_LEFT, WHOLE, &p.days_left))
+	if (read_name(rd, row, COL_OWNER, &p.owner, false) || read_period(rd, row, &p.period) ||
+	    read_name(rd, row, COL_METRIC, &p.metric, false) || read_number(rd, row, COL_ACTUAL, ANY, &p.actual) ||
+	    read_number(rd, row, COL_TARGET, REQUIRED, &p.target) ||
+	    read_number(rd, row, COL_ATTAINMENT, ANY, &p.attainment) ||
+	    read_number(rd, row, COL_EXPECTED, ANY, &p.expected) || read_number(rd, row, COL_PACE, ANY, &p.pace) ||
+	    read_number(rd, row, COL_PROJECTED, ANY, &p.projected) || read_number(rd, row, COL_GAP, ANY, &p.gap) ||
+	    read_status(rd, row, &p.status) || read_number(rd, row, COL_WEIGHT, ANY, &p.weight) ||
+	    read_number(rd, row, COL_DAYS_ELAPSED, WHOLE, &p.days_elapsed) ||
+	    read_number(rd, row, COL_DAYS_LEFT, WHOLE, &p.days_left) || read_name(rd, row, COL_LEVEL, &p.level, true))
 		return 1;
 	size_t len;
-	const char *dir = get(rd, row, C_DIRECTION, &len);
+	const char *dir = get(rd, row, COL_DIRECTION, &len);
 	if (len == 5 && memcmp(dir, "lower", 5) == 0)
 		p.lower = true;
 	else if (len && !(len == 6 && memcmp(dir, "higher", 6) == 0))
-		return bad(rd, row, C_DIRECTION, "expected higher or lower");
+		return bad(rd, row, COL_DIRECTION, "expected higher or lower");
 	if (!p.weight.has)
 		p.weight = num_of(decimal_from_int(1), 0);
 	size_t ids[2] = { p.owner, p.metric };
-	if (check_unique(rd, row, ids, 2, p.period, C_METRIC))
+	if (check_unique(rd, row, ids, 2, p.period, COL_METRIC))
 		return 1;
 	p.at.file = rd->file;
 	p.at.line = row->line;
@@ -390,17 +349,18 @@ static int score_row(struct reader *rd, const struct row *row)
 	struct score_row s;
 	memset(&s, 0, sizeof s);
 	s.team = NONE;
-	if (read_name(rd, row, C_OWNER, &s.owner, false) || read_period(rd, row, &s.period) ||
-	    read_number(rd, row, C_SCORE, REQUIRED, &s.score) || read_number(rd, row, C_RANK, WHOLE, &s.rank) ||
-	    read_number(rd, row, C_PERCENTILE, ANY, &s.percentile) || read_name(rd, row, C_TIER, &s.tier, true) ||
-	    read_name(rd, row, C_TEAM, &s.team, true) || read_number(rd, row, C_PREV_SCORE, ANY, &s.prev_score) ||
-	    read_number(rd, row, C_DELTA, ANY, &s.delta) || read_number(rd, row, C_PREV_RANK, WHOLE, &s.prev_rank) ||
-	    read_number(rd, row, C_STREAK, WHOLE, &s.streak))
+	if (read_name(rd, row, COL_OWNER, &s.owner, false) || read_period(rd, row, &s.period) ||
+	    read_number(rd, row, COL_SCORE, REQUIRED, &s.score) || read_number(rd, row, COL_RANK, WHOLE, &s.rank) ||
+	    read_number(rd, row, COL_PERCENTILE, ANY, &s.percentile) || read_name(rd, row, COL_TIER, &s.tier, true) ||
+	    read_name(rd, row, COL_TEAM, &s.team, true) || read_number(rd, row, COL_PREV_SCORE, ANY, &s.prev_score) ||
+	    read_number(rd, row, COL_DELTA, ANY, &s.delta) || read_number(rd, row, COL_PREV_RANK, WHOLE, &s.prev_rank) ||
+	    read_number(rd, row, COL_STREAK, WHOLE, &s.streak) || read_name(rd, row, COL_BASIS, &s.basis, true) ||
+	    read_name(rd, row, COL_LEVEL, &s.level, true))
 		return 1;
 	if (s.percentile.has && (decimal_sign(s.percentile.v) < 0 || decimal_cmp(s.percentile.v, decimal_from_int(100)) > 0))
-		return bad(rd, row, C_PERCENTILE, "not a percentile from 0 to 100");
+		return bad(rd, row, COL_PERCENTILE, "not a percentile from 0 to 100");
 	size_t ids[1] = { s.owner };
-	if (check_unique(rd, row, ids, 1, s.period, C_OWNER))
+	if (check_unique(rd, row, ids, 1, s.period, COL_OWNER))
 		return 1;
 	if (rd->ndetail) {
 		s.detail = xcalloc(rd->ndetail, sizeof *s.detail);
@@ -429,17 +389,17 @@ static int payout_row(struct reader *rd, const struct row *row)
 	struct data *d = rd->d;
 	struct payout_row p;
 	memset(&p, 0, sizeof p);
-	if (read_name(rd, row, C_OWNER, &p.owner, false) || read_period(rd, row, &p.period) ||
-	    read_name(rd, row, C_PLAN, &p.plan, true) || read_name(rd, row, C_METRIC, &p.metric, false) ||
-	    read_number(rd, row, C_ACTUAL, ANY, &p.actual) || read_number(rd, row, C_TARGET, ANY, &p.target) ||
-	    read_number(rd, row, C_ATTAINMENT, ANY, &p.attainment) ||
-	    read_number(rd, row, C_PAYOUT, REQUIRED, &p.payout))
+	if (read_name(rd, row, COL_OWNER, &p.owner, false) || read_period(rd, row, &p.period) ||
+	    read_name(rd, row, COL_PLAN, &p.plan, true) || read_name(rd, row, COL_METRIC, &p.metric, false) ||
+	    read_number(rd, row, COL_ACTUAL, ANY, &p.actual) || read_number(rd, row, COL_TARGET, ANY, &p.target) ||
+	    read_number(rd, row, COL_ATTAINMENT, ANY, &p.attainment) ||
+	    read_number(rd, row, COL_PAYOUT, REQUIRED, &p.payout))
 		return 1;
 	size_t ids[3] = { p.owner, p.plan, p.metric };
-	if (check_unique(rd, row, ids, 3, p.period, C_METRIC))
+	if (check_unique(rd, row, ids, 3, p.period, COL_METRIC))
 		return 1;
 	size_t len;
-	const char *detail = get(rd, row, C_DETAIL, &len);
+	const char *detail = get(rd, row, COL_DETAIL, &len);
 	p.total = p.metric == d->total_metric;
 	p.detail = xmemdup0(detail, len);
 	p.detail_len = len;
@@ -456,19 +416,20 @@ static int on_row(void *ctx, const struct row *row)
 	if (row->count != rd->h->count) {
 		snprintf(rd->message, sizeof rd->message, "wrong number of fields: expected %zu, found %zu",
 			 rd->h->count, row->count);
-		return bad(rd, row, C_COUNT, rd->message);
+		return bad(rd, row, COL_COUNT, rd->message);
 	}
 	switch (rd->stream) {
 	case STREAM_ACTUALS: return actual_row(rd, row);
 	case STREAM_PROGRESS: return progress_row(rd, row);
 	case STREAM_SCORES: return score_row(rd, row);
 	case STREAM_PAYOUTS: return payout_row(rd, row);
-	case STREAM_COUNT: break;
+	default: break;
 	}
 	return 1;
 }
 
-/* The scores stream's columns beyond its own: one per metric (its clamped attainment). */
+/* The scores stream's columns beyond its own and its group column: one per metric (its
+ * clamped attainment). */
 static void find_detail_columns(struct reader *rd)
 {
 	const struct header *h = rd->h;
@@ -476,58 +437,68 @@ static void find_detail_columns(struct reader *rd)
 	rd->detail_metric = xcalloc(h->count + 1, sizeof *rd->detail_metric);
 	for (size_t i = 0; i < h->count; i++) {
 		bool known = false;
-		for (int c = 0; c < C_COUNT; c++)
+		for (int c = 0; c < COL_COUNT; c++)
 			known |= rd->col[c] == (long)i;
-		/* spm-score's basis and level are not metrics (the group column after level is
-		 * read as the team: see data_read) */
-		if (known || !is_metric_name(h->name[i]) || strcmp(h->name[i], "basis") == 0 ||
-		    strcmp(h->name[i], "level") == 0)
+		if (known || !is_metric_name(h->name[i]))
 			continue;
 		rd->detail_col[rd->ndetail] = (long)i;
 		rd->detail_metric[rd->ndetail++] = name_id(&rd->d->names, h->name[i], strlen(h->name[i]));
 	}
 }
 
+/* The scores' group column, named after spm-score --group: team, manager, region, or
+ * another roster column, which then follows level. -1: the scores are not grouped. */
+static long group_column(const char *file, const struct header *h, const long *col)
+{
+	if (col[COL_TEAM] >= 0)
+		return col[COL_TEAM];
+	for (int lv = LEVEL_TEAM; lv < LEVEL_COUNT; lv++) {
+		long at = header_find(h, level_names[lv]);
+		if (at == -2) {
+			char message[160];
+			snprintf(message, sizeof message, "the column '%s' appears twice in the header", level_names[lv]);
+			header_problem(file, message, h);
+		}
+		if (at >= 0)
+			return at;
+	}
+	long after = col[COL_LEVEL] >= 0 ? col[COL_LEVEL] + 1 : -1;
+	if (after < 0 || (size_t)after >= h->count)
+		return -1;
+	for (int c = 0; c < COL_COUNT; c++)
+		if (col[c] == after)
+			return -1;
+	return after;
+}
+
 void data_read(struct data *d, const char *path, int fiscal_start)
 {
+	const size_t nstreams = sizeof report_streams / sizeof report_streams[0];
 	struct source *src = source_open(path, FORMAT_AUTO);
 	const char *file = source_name(src);
 	const struct header *h = source_header(src);
-	int stream = recognise(h);
+	int stream = stream_detect(h, report_streams, nstreams);
+	if (stream < 0) /* the stream it was meant to be, so that binding names what is missing */
+		stream = stream_nearest(h, report_streams, nstreams);
 	if (stream < 0)
 		header_problem(file, "not an spm stream: expected the header of actuals, progress, scores or payouts", h);
-	struct reader rd = { .d = d, .stream = (enum stream)stream, .file = file, .h = h,
+	struct stream_binding b;
+	stream_bind((enum stream_id)stream, h, file, NULL, 0, &b);
+	struct reader rd = { .d = d, .stream = (enum stream_id)stream, .file = file, .h = h,
 			     .fiscal_start = fiscal_start };
-	for (int c = 0; c < C_COUNT; c++)
-		rd.col[c] = -1;
-	char message[160];
-	for (const enum col *c = required[stream]; *c != C_COUNT; c++) {
-		rd.col[*c] = header_find(h, col_names[*c]);
-		if (rd.col[*c] == -2 || rd.col[*c] == -1) {
-			snprintf(message, sizeof message, rd.col[*c] == -2 ? "the column '%s' appears twice in the header"
-									   : "no column '%s' (a %s stream needs it)",
-				 col_names[*c], stream_names[stream]);
-			header_problem(file, message, h);
-		}
-	}
-	for (const enum col *c = optional[stream]; *c != C_COUNT; c++) {
-		rd.col[*c] = header_find(h, col_names[*c]);
-		if (rd.col[*c] == -2) {
-			snprintf(message, sizeof message, "the column '%s' appears twice in the header", col_names[*c]);
-			header_problem(file, message, h);
-		}
-	}
-	long level = stream == STREAM_SCORES ? header_find(h, "level") : -1;
-	if (level >= 0 && rd.col[C_TEAM] < 0 && (size_t)level + 1 < h->count)
-		rd.col[C_TEAM] = level + 1; /* spm-score --group: the group column, named after it, follows level */
+	memcpy(rd.col, b.at, sizeof rd.col);
 	if (stream == STREAM_SCORES) {
+		rd.col[COL_TEAM] = group_column(file, h, rd.col);
 		find_detail_columns(&rd);
-		if (rd.col[C_TEAM] >= 0)
+		if (rd.col[COL_TEAM] >= 0) {
+			const char *g = h->name[rd.col[COL_TEAM]];
 			d->scores_grouped = true;
+			d->group_word = name_id(&d->names, g, strlen(g));
+		}
 	}
 	if (stream == STREAM_PAYOUTS) {
 		d->npayout_files++;
-		if (header_find(h, "paid") >= 0 && header_find(h, "recomputed") >= 0)
+		if (stream_has(&b, COL_PAID) && stream_has(&b, COL_RECOMPUTED))
 			d->nadjust_files++;
 	}
 	if (!d->seen[stream])

@@ -22,7 +22,7 @@ void doc_init(struct doc *d, enum kind kind, const char *title)
 	d->title = xstrdup(title);
 }
 
-void dtable_init(struct dtable *t, const struct column *col, size_t ncol)
+void dtable_init(struct dtable *t, const struct doc_column *col, size_t ncol)
 {
 	memset(t, 0, sizeof *t);
 	t->col = xcalloc(ncol ? ncol : 1, sizeof *t->col);
@@ -82,7 +82,7 @@ void doc_free(struct doc *d)
 	memset(d, 0, sizeof *d);
 }
 
-struct section *doc_section(struct doc *d, size_t split, const struct column *fields, size_t nfields, size_t ntitle)
+struct section *doc_section(struct doc *d, size_t split, const struct doc_column *fields, size_t nfields, size_t ntitle)
 {
 	xgrow((void **)&d->section, &d->cap, d->nsection + 1, sizeof *d->section);
 	struct section *s = &d->section[d->nsection++];
@@ -132,7 +132,7 @@ static struct block *new_block(struct section *s, enum block_type type, const ch
 	return b;
 }
 
-struct block *section_table(struct section *s, const char *key, const char *title, const struct column *col,
+struct block *section_table(struct section *s, const char *key, const char *title, const struct doc_column *col,
 			    size_t ncol)
 {
 	struct block *b = new_block(s, BLOCK_TABLE, key, title);

@@ -13,7 +13,7 @@
 
 enum { FB_OWNER, FB_PERIOD, FB_TEAM, FB_SCORE, FB_RANK, FB_TIER, FB_TREND, FB_N };
 
-static struct column owner_fields[FB_N] = {
+static struct doc_column owner_fields[FB_N] = {
 	[FB_OWNER] = { "owner", "Owner", COL_TEXT, SHOW_ALL, false },
 	[FB_PERIOD] = { "period", "Period", COL_TEXT, SHOW_ALL, false },
 	[FB_TEAM] = { "team", "Team", COL_TEXT, SHOW_ALL, false },
@@ -95,7 +95,7 @@ static void unused_ratings(const struct report *r, const struct doc *d)
 
 void build_feedback(struct report *r, struct doc *d)
 {
-	enum stream s = primary_stream(r->data, K_FEEDBACK);
+	enum stream_id s = primary_stream(r->data, K_FEEDBACK);
 	d->csv_ok = true;
 	for (size_t c = 0; c < r->ncurrent; c++) {
 		size_t n;
@@ -113,7 +113,7 @@ void build_feedback(struct report *r, struct doc *d)
 
 /* ---- the review ---- */
 
-static const struct column trend_cols[] = {
+static const struct doc_column trend_cols[] = {
 	{ "period", "Period", COL_TEXT, SHOW_ALL, false },
 	{ "score", "Score", COL_NUMBER, SHOW_ALL, false },
 	{ "bar", "", COL_BAR, SHOW_HUMAN, false },
@@ -123,7 +123,7 @@ static const struct column trend_cols[] = {
 	{ "achieved", "Achieved", COL_NUMBER, SHOW_ALL, false },
 };
 
-static const struct column goal_cols[] = {
+static const struct doc_column goal_cols[] = {
 	{ "metric", "Metric", COL_TEXT, SHOW_ALL, false },
 	{ "target", "Target", COL_NUMBER, SHOW_ALL, false },
 	{ "weight", "Weight", COL_NUMBER, SHOW_ALL, false },
@@ -203,11 +203,11 @@ static void review_next_goals(struct report *r, struct section *sec, size_t owne
 
 void build_review(struct report *r, struct doc *d)
 {
-	enum stream s = primary_stream(r->data, K_REVIEW);
+	enum stream_id s = primary_stream(r->data, K_REVIEW);
 	size_t ncols;
-	const struct column *progress_cols = progress_columns(&ncols);
+	const struct doc_column *progress_cols = progress_columns(&ncols);
 	size_t nline;
-	const struct column *line_cols = statement_columns(&nline);
+	const struct doc_column *line_cols = statement_columns(&nline);
 	for (size_t c = 0; c < r->ncurrent; c++) {
 		struct period p = r->current[c];
 		size_t n;

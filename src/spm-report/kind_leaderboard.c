@@ -11,7 +11,7 @@
 
 #define TREND 8 /* periods in a sparkline */
 
-static const struct column period_field[] = { { "period", "Period", COL_TEXT, SHOW_ALL, false } };
+static const struct doc_column period_field[] = { { "period", "Period", COL_TEXT, SHOW_ALL, false } };
 
 static const struct report *sort_report; /* qsort has no context argument */
 
@@ -19,7 +19,7 @@ static const struct report *sort_report; /* qsort has no context argument */
 
 enum { L_RANK, L_OWNER, L_TEAM, L_SCORE, L_BAR, L_PERCENTILE, L_TIER, L_DELTA, L_PREV_RANK, L_STREAK, L_TREND, L_N };
 
-static struct column score_cols[L_N] = {
+static struct doc_column score_cols[L_N] = {
 	[L_RANK] = { "rank", "Rank", COL_NUMBER, SHOW_ALL, false },
 	[L_OWNER] = { "owner", "Owner", COL_TEXT, SHOW_ALL, false },
 	[L_TEAM] = { "team", "Team", COL_TEXT, SHOW_ALL, false },
@@ -48,7 +48,7 @@ static int cmp_scores(const void *pa, const void *pb)
 }
 
 /* Rows of the stream in period p that the report shows, sorted by cmp. */
-static size_t *rows_in(const struct report *r, enum stream s, struct period p, size_t metric, size_t *n,
+static size_t *rows_in(const struct report *r, enum stream_id s, struct period p, size_t metric, size_t *n,
 		       int (*cmp)(const void *, const void *))
 {
 	size_t total = s == STREAM_SCORES ? r->data->nscore : s == STREAM_PROGRESS ? r->data->nprogress : r->data->nactual;
@@ -157,7 +157,7 @@ static void scores_board(struct report *r, struct doc *d, struct period p)
 
 enum { M_RANK, M_OWNER, M_TEAM, M_ATTAINMENT, M_BAR, M_ACTUAL, M_TARGET, M_STATUS, M_DELTA, M_TREND, M_N };
 
-static struct column metric_cols[M_N] = {
+static struct doc_column metric_cols[M_N] = {
 	[M_RANK] = { "rank", "Rank", COL_NUMBER, SHOW_ALL, false },
 	[M_OWNER] = { "owner", "Owner", COL_TEXT, SHOW_ALL, false },
 	[M_TEAM] = { "team", "Team", COL_TEXT, SHOW_ALL, false },
@@ -170,18 +170,18 @@ static struct column metric_cols[M_N] = {
 	[M_TREND] = { "trend", "Trend", COL_SPARK, SHOW_ALL, false },
 };
 
-static const struct column metric_fields[] = {
+static const struct doc_column metric_fields[] = {
 	{ "period", "Period", COL_TEXT, SHOW_ALL, false },
 	{ "metric", "Ranked on", COL_TEXT, SHOW_ALL, false },
 };
 
 /* --metric, else won_revenue when the period has it, else the first metric in byte order. */
-static size_t ranked_metric(const struct report *r, enum stream s, struct period p)
+static size_t ranked_metric(const struct report *r, enum stream_id s, struct period p)
 {
 	if (r->opt->metric) {
 		size_t m = name_find(r->names, r->opt->metric, strlen(r->opt->metric));
 		if (m == NONE)
-			diag_fatal(SPM_EXIT_DATA, "--metric %s: no %s rows of that metric", r->opt->metric, stream_names[s]);
+			diag_fatal(SPM_EXIT_DATA, "--metric %s: no %s rows of that metric", r->opt->metric, stream_def(s)->name);
 		return m;
 	}
 	size_t best = NONE, won = name_find(r->names, "won_revenue", 11);
@@ -200,7 +200,7 @@ static size_t ranked_metric(const struct report *r, enum stream s, struct period
 }
 
 /* The value an owner is ranked on in period q: attainment (progress) or value (actuals). */
-static struct num ranked_value(const struct report *r, enum stream s, size_t owner, size_t metric, struct period q)
+static struct num ranked_value(const struct report *r, enum stream_id s, size_t owner, size_t metric, struct period q)
 {
 	if (s == STREAM_PROGRESS) {
 		const struct progress_row *p = progress_find(r, owner, metric, q);
@@ -224,7 +224,7 @@ static int cmp_ranked_rows(const void *pa, const void *pb)
 	return c ? c : name_cmp(sort_report->names, a->owner, b->owner);
 }
 
-static void metric_board(struct report *r, struct doc *d, struct period p, enum stream s)
+static void metric_board(struct report *r, struct doc *d, struct period p, enum stream_id s)
 {
 	size_t metric = ranked_metric(r, s, p);
 	if (metric == NONE)
@@ -322,7 +322,7 @@ static void metric_board(struct report *r, struct doc *d, struct period p, enum 
 
 void build_leaderboard(struct report *r, struct doc *d)
 {
-	enum stream s = primary_stream(r->data, K_LEADERBOARD);
+	enum stream_id s = primary_stream(r->data, K_LEADERBOARD);
 	d->json_flat = true;
 	d->csv_ok = true;
 	for (size_t i = 0; i < r->ncurrent; i++) {

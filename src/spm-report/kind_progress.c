@@ -11,7 +11,7 @@
 enum { P_PERIOD, P_METRIC, P_ACTUAL, P_TARGET, P_ATTAINMENT, P_BAR, P_STATUS, P_GAP, P_DAYS_LEFT, P_NEEDED,
        P_SO_FAR, P_EXPECTED, P_PACE, P_PROJECTED, P_WEIGHT, P_DIRECTION, P_DAYS_ELAPSED, P_N };
 
-static const struct column progress_cols[P_N] = {
+static const struct doc_column progress_cols[P_N] = {
 	[P_PERIOD] = { "period", "Period", COL_TEXT, SHOW_ALL, false },
 	[P_METRIC] = { "metric", "Metric", COL_TEXT, SHOW_ALL, false },
 	[P_ACTUAL] = { "actual", "Actual", COL_NUMBER, SHOW_ALL, false },
@@ -31,7 +31,7 @@ static const struct column progress_cols[P_N] = {
 	[P_DAYS_ELAPSED] = { "days_elapsed", "Days elapsed", COL_NUMBER, SHOW_DATA, false },
 };
 
-static struct column owner_fields[] = {
+static struct doc_column owner_fields[] = {
 	{ "owner", "Owner", COL_TEXT, SHOW_ALL, false },
 	{ "team", "Team", COL_TEXT, SHOW_ALL, false },
 };
@@ -93,7 +93,7 @@ void progress_cells(const struct report *r, struct dtable *t, const struct progr
 	set_num(dtable_cell(t, row, P_DAYS_ELAPSED), p->days_elapsed, U_COUNT);
 }
 
-const struct column *progress_columns(size_t *n)
+const struct doc_column *progress_columns(size_t *n)
 {
 	*n = P_N;
 	return progress_cols;

@@ -10,7 +10,7 @@
 
 enum { S_METRIC, S_ACTUAL, S_TARGET, S_ATTAINMENT, S_BAR, S_MEDIAN, S_VS, S_STATUS, S_N };
 
-static struct column card_cols[S_N] = {
+static struct doc_column card_cols[S_N] = {
 	[S_METRIC] = { "metric", "Metric", COL_TEXT, SHOW_ALL, false },
 	[S_ACTUAL] = { "actual", "Actual", COL_NUMBER, SHOW_ALL, false },
 	[S_TARGET] = { "target", "Target", COL_NUMBER, SHOW_ALL, false },
@@ -23,7 +23,7 @@ static struct column card_cols[S_N] = {
 
 enum { F_OWNER, F_PERIOD, F_TEAM, F_SCORE, F_RANK, F_PERCENTILE, F_TIER, F_NFIELDS };
 
-static struct column card_fields[F_NFIELDS] = {
+static struct doc_column card_fields[F_NFIELDS] = {
 	[F_OWNER] = { "owner", "Owner", COL_TEXT, SHOW_ALL, false },
 	[F_PERIOD] = { "period", "Period", COL_TEXT, SHOW_ALL, false },
 	[F_TEAM] = { "team", "Team", COL_TEXT, SHOW_ALL, false },
@@ -136,7 +136,7 @@ static void owner_card(struct report *r, struct doc *d, size_t owner, struct per
 
 void build_scorecard(struct report *r, struct doc *d)
 {
-	enum stream s = primary_stream(r->data, K_SCORECARD);
+	enum stream_id s = primary_stream(r->data, K_SCORECARD);
 	bool progress = s == STREAM_PROGRESS;
 	card_cols[S_ACTUAL].show = card_cols[S_TARGET].show = card_cols[S_STATUS].show = progress ? SHOW_ALL : 0;
 	bool scores = r->data->has[STREAM_SCORES];

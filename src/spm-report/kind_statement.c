@@ -11,7 +11,7 @@
 
 enum { ST_PLAN, ST_METRIC, ST_ACTUAL, ST_TARGET, ST_ATTAIN, ST_PAYOUT, ST_DETAIL, ST_N };
 
-static const struct column line_cols[ST_N] = {
+static const struct doc_column line_cols[ST_N] = {
 	[ST_PLAN] = { "plan", "Plan", COL_TEXT, SHOW_ALL, false },
 	[ST_METRIC] = { "metric", "Metric", COL_TEXT, SHOW_ALL, false },
 	[ST_ACTUAL] = { "actual", "Actual", COL_NUMBER, SHOW_ALL, false },
@@ -21,7 +21,7 @@ static const struct column line_cols[ST_N] = {
 	[ST_DETAIL] = { "detail", "How it was computed", COL_TEXT, SHOW_ALL, true },
 };
 
-static const struct column statement_fields[] = {
+static const struct doc_column statement_fields[] = {
 	{ "owner", "Owner", COL_TEXT, SHOW_ALL, false },
 	{ "period", "Period", COL_TEXT, SHOW_ALL, false },
 	{ "total", "Total payout", COL_NUMBER, SHOW_ALL, false },
@@ -61,7 +61,7 @@ size_t *payout_lines(const struct report *r, size_t owner, struct period p, size
 	return rows;
 }
 
-const struct column *statement_columns(size_t *n)
+const struct doc_column *statement_columns(size_t *n)
 {
 	*n = ST_N;
 	return line_cols;

@@ -12,7 +12,7 @@
 enum { T_METRIC, T_BASIS, T_OWNERS, T_ACTUAL, T_TARGET, T_ATTAIN, T_BAR, T_ACHIEVED, T_AHEAD, T_ON_TRACK,
        T_BEHIND, T_MISSED, T_N };
 
-static const struct column total_cols[T_N] = {
+static const struct doc_column total_cols[T_N] = {
 	[T_METRIC] = { "metric", "Metric", COL_TEXT, SHOW_ALL, false },
 	[T_BASIS] = { "basis", "Basis", COL_TEXT, SHOW_ALL, false },
 	[T_OWNERS] = { "owners", "Owners", COL_NUMBER, SHOW_ALL, false },
@@ -27,21 +27,21 @@ static const struct column total_cols[T_N] = {
 	[T_MISSED] = { "missed", "Missed", COL_NUMBER, SHOW_ALL, false },
 };
 
-static const struct column tier_cols[] = {
+static const struct doc_column tier_cols[] = {
 	{ "tier", "Tier", COL_TEXT, SHOW_ALL, false },
 	{ "owners", "Owners", COL_NUMBER, SHOW_ALL, false },
 	{ "lowest", "Lowest score", COL_NUMBER, SHOW_ALL, false },
 	{ "highest", "Highest score", COL_NUMBER, SHOW_ALL, false },
 };
 
-static const struct column attention_cols[] = {
+static const struct doc_column attention_cols[] = {
 	{ "owner", "Owner", COL_TEXT, SHOW_ALL, false },
 	{ "reason", "Why", COL_TEXT, SHOW_ALL, true },
 };
 
 enum { TM_TEAM, TM_PERIOD, TM_OWNERS, TM_MEDIAN, TM_NFIELDS };
 
-static struct column team_fields[TM_NFIELDS] = {
+static struct doc_column team_fields[TM_NFIELDS] = {
 	[TM_TEAM] = { "team", "Team", COL_TEXT, SHOW_ALL, false },
 	[TM_PERIOD] = { "period", "Period", COL_TEXT, SHOW_ALL, false },
 	[TM_OWNERS] = { "owners", "Owners", COL_NUMBER, SHOW_ALL, false },
@@ -304,7 +304,7 @@ static void team_section(struct report *r, struct doc *d, const struct member *m
 
 void build_team(struct report *r, struct doc *d)
 {
-	enum stream s = primary_stream(r->data, K_TEAM);
+	enum stream_id s = primary_stream(r->data, K_TEAM);
 	team_fields[TM_MEDIAN].show = r->data->has[STREAM_SCORES] ? SHOW_ALL : 0;
 	for (size_t c = 0; c < r->ncurrent; c++) {
 		struct period p = r->current[c];

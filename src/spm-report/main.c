@@ -4,6 +4,7 @@
  * an xlsx workbook, to standard output, a file, or one file per owner. */
 #include "spm-report.h"
 
+#include "cli.h"
 #include "diag.h"
 #include "options.h"
 
@@ -53,7 +54,8 @@ static noreturn void usage(void)
 	       "      --roster FILE        the groups owners are compared within (default: the\n"
 	       "                           scores' team column, else everyone together)\n"
 	       "      --level LEVEL        the roster's group: team (default), manager or region\n"
-	       "      --metrics FILE       metrics file: units and directions of custom metrics\n"
+	       "      --metrics-file FILE  metrics file: units and directions of custom metrics\n"
+	       "                           (--metrics FILE: deprecated name of the same option)\n"
 	       "      --goals FILE         review and feedback: next period's goals\n"
 	       "      --catalog FILE       training catalogue (metric below course)\n"
 	       "      --self FILE          self-assessment (owner period metric rating, 1 to 5)\n"
@@ -106,43 +108,48 @@ static bool want_color(const char *when)
 
 static void parse_options(int argc, char **argv, struct report_options *o)
 {
-	enum { O_SPLIT = 256, O_TITLE, O_AS_OF, O_PERIOD, O_OWNER, O_TOP, O_METRIC, O_ROSTER, O_LEVEL, O_METRICS,
-	       O_GOALS, O_CATALOG, O_SELF, O_TIERS, O_ATTENTION, O_WORKDAYS, O_FISCAL, O_RAW, O_COLOR, O_CURRENCY };
+	enum { O_SPLIT = CLI_OPT_PROGRAM, O_TITLE, O_PERIOD, O_OWNER, O_TOP, O_METRIC, O_LEVEL, O_GOALS, O_CATALOG,
+	       O_SELF, O_TIERS, O_ATTENTION, O_WORKDAYS, O_RAW, O_COLOR, O_CURRENCY };
 	static const struct option longopts[] = {
 		{ "kind", required_argument, NULL, 'k' },
 		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
+		CLI_OPTION_OUTPUT,
 		{ "split-dir", required_argument, NULL, O_SPLIT },
 		{ "title", required_argument, NULL, O_TITLE },
-		{ "as-of", required_argument, NULL, O_AS_OF },
+		CLI_OPTION_AS_OF,
 		{ "period", required_argument, NULL, O_PERIOD },
 		{ "owner", required_argument, NULL, O_OWNER },
 		{ "top", required_argument, NULL, O_TOP },
 		{ "metric", required_argument, NULL, O_METRIC },
-		{ "roster", required_argument, NULL, O_ROSTER },
+		CLI_OPTION_ROSTER,
 		{ "level", required_argument, NULL, O_LEVEL },
-		{ "metrics", required_argument, NULL, O_METRICS },
+		CLI_OPTION_METRICS_FILE,
+		{ "metrics", required_argument, NULL, CLI_OPT_METRICS_FILE }, /* deprecated */
 		{ "goals", required_argument, NULL, O_GOALS },
 		{ "catalog", required_argument, NULL, O_CATALOG },
 		{ "self", required_argument, NULL, O_SELF },
 		{ "tiers", required_argument, NULL, O_TIERS },
 		{ "attention-below", required_argument, NULL, O_ATTENTION },
 		{ "workdays", no_argument, NULL, O_WORKDAYS },
-		{ "fiscal-start", required_argument, NULL, O_FISCAL },
+		CLI_OPTION_FISCAL_START,
 		{ "raw", no_argument, NULL, O_RAW },
 		{ "currency", required_argument, NULL, O_CURRENCY },
 		{ "color", required_argument, NULL, O_COLOR },
 		{ "colour", required_argument, NULL, O_COLOR },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
+		CLI_OPTION_HELP,
+		CLI_OPTION_VERSION,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *fiscal = NULL, *as_of = NULL, *color = NULL;
+	struct cli_common cc = { 0 };
+	const char *color = NULL;
 	int c, v;
 	memset(o, 0, sizeof *o);
 	o->level = LEVEL_TEAM;
 	decimal_parse("0.9", 3, DECIMAL_POINT, &o->attention);
+	argv[0] = (char *)diag_program(); /* getopt's own messages name the program, not its path */
 	while ((c = getopt_long(argc, argv, "k:f:o:hV", longopts, NULL)) != -1) {
+		if (cli_common_option(&cc, c, optarg, usage))
+			continue;
 		switch (c) {
 		case 'k':
 			if (!parse_name(optarg, kind_names, K_COUNT, &v))
@@ -156,10 +163,8 @@ static void parse_options(int argc, char **argv, struct report_options *o)
 				diag_usage("--format: expected text, markdown, html, json, csv or xlsx (\"%s\")", optarg);
 			o->format = (enum format)v;
 			break;
-		case 'o': o->output = optarg; break;
 		case O_SPLIT: o->split_dir = optarg; break;
 		case O_TITLE: o->title = optarg; break;
-		case O_AS_OF: as_of = optarg; break;
 		case O_PERIOD: o->period = optarg; break;
 		case O_OWNER: o->owner = optarg; break;
 		case O_TOP: o->top = number_option("--top", optarg, 1, 1000000000L); break;
@@ -168,12 +173,10 @@ static void parse_options(int argc, char **argv, struct report_options *o)
 				diag_usage("--metric: not a metric name (\"%s\")", optarg);
 			o->metric = optarg;
 			break;
-		case O_ROSTER: o->roster = optarg; break;
 		case O_LEVEL:
 			if (!parse_level(optarg, &o->level) || o->level == LEVEL_REP)
 				diag_usage("--level: expected team, manager or region (\"%s\")", optarg);
 			break;
-		case O_METRICS: o->metrics = optarg; break;
 		case O_GOALS: o->goals = optarg; break;
 		case O_CATALOG: o->catalog = optarg; break;
 		case O_SELF: o->self = optarg; break;
@@ -184,7 +187,6 @@ static void parse_options(int argc, char **argv, struct report_options *o)
 				diag_usage("--attention-below: expected a score such as 0.9 (\"%s\")", optarg);
 			break;
 		case O_WORKDAYS: o->workdays = true; break;
-		case O_FISCAL: fiscal = optarg; break;
 		case O_RAW: o->raw = true; break;
 		case O_CURRENCY:
 			if (strlen(optarg) != 3 || strspn(optarg, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3)
@@ -192,13 +194,13 @@ static void parse_options(int argc, char **argv, struct report_options *o)
 			o->currency = optarg;
 			break;
 		case O_COLOR: color = optarg; break;
-		case 'h': usage();
-		case 'V': print_version();
-		default:
-			fprintf(stderr, "Try 'spm-report --help' for more information.\n");
-			diag_exit(SPM_EXIT_USAGE);
+		default: cli_bad_option();
 		}
 	}
+	o->output = cc.output;
+	o->roster = cc.roster;
+	o->metrics = cc.metrics_file;
+	const char *fiscal = cc.fiscal, *as_of = cc.as_of;
 	o->fiscal_start = fiscal_start_option(fiscal);
 	const char *env = getenv("SPM_AS_OF");
 	if (as_of || (env && *env)) {
@@ -324,16 +326,20 @@ int main(int argc, char **argv)
 	diag_set_program("spm-report");
 	atexit(output_close_stdout);
 	parse_options(argc, argv, &o);
-	if (o.split_dir) {
-		/* the inputs, side files included, and -o must all stay out of the folder */
-		const char **in = xcalloc(o.nfiles + 5, sizeof *in);
-		for (size_t i = 0; i < o.nfiles; i++)
-			in[i] = o.files[i];
-		const char *side[] = { o.roster, o.metrics, o.goals, o.catalog, o.self };
-		memcpy(in + o.nfiles, side, sizeof side);
-		split_dir_check(o.split_dir, o.output, in, o.nfiles + 5);
-		free(in);
-	}
+	/* no output (-o, the --split-dir folder) names, holds or lies over an input, side
+	 * files included: checked before anything is read or written */
+	struct run_files rf = { 0 };
+	for (size_t i = 0; i < o.nfiles; i++)
+		run_files_input(&rf, NULL, o.files[i]);
+	run_files_input(&rf, "--roster", o.roster);
+	run_files_input(&rf, "--metrics-file", o.metrics);
+	run_files_input(&rf, "--goals", o.goals);
+	run_files_input(&rf, "--catalog", o.catalog);
+	run_files_input(&rf, "--self", o.self);
+	run_files_output(&rf, "-o", o.output);
+	run_files_output_dir(&rf, "--split-dir", o.split_dir);
+	run_files_check(&rf);
+	run_files_free(&rf);
 	data_init(&data);
 	if (o.nfiles == 0)
 		data_read(&data, "-", o.fiscal_start);

@@ -21,7 +21,7 @@ void render(struct output *o, const struct doc *d, const struct render_options *
 	}
 }
 
-bool column_shown(const struct column *c, enum format f)
+bool column_shown(const struct doc_column *c, enum format f)
 {
 	bool human = f == F_TEXT || f == F_MARKDOWN || f == F_HTML;
 	if (!(c->show & (human ? SHOW_HUMAN : SHOW_DATA)))

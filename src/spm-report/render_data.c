@@ -69,7 +69,7 @@ static void json_string(struct output *o, const char *s, size_t len)
 
 static void json_num(struct output *o, struct num n)
 {
-	char buf[DECIMAL_BUFSIZE];
+	char buf[NUMBER_BUFSIZE];
 	if (!n.has) {
 		output_str(o, "null");
 		return;
@@ -78,7 +78,7 @@ static void json_num(struct output *o, struct num n)
 	output_str(o, buf);
 }
 
-static void json_value(struct output *o, const struct column *col, const struct cell *c)
+static void json_value(struct output *o, const struct doc_column *col, const struct cell *c)
 {
 	switch (col->type) {
 	case COL_TEXT:
@@ -120,7 +120,9 @@ static void json_note(struct output *o, const struct names *nm, const struct not
 {
 	output_str(o, "{\"topic\":");
 	json_string(o, topic_keys[n->topic], strlen(topic_keys[n->topic]));
-	output_str(o, ",\"metric\":");
+	output_str(o, ",");
+	json_string(o, column_name(COL_METRIC), strlen(column_name(COL_METRIC)));
+	output_str(o, ":");
 	if (n->metric == NONE || !nm)
 		output_str(o, "null");
 	else
@@ -262,9 +264,9 @@ static char *csv_safe(const char *s, size_t len, size_t *out_len)
 	return b.s;
 }
 
-static void csv_value(struct output *o, const struct column *col, const struct cell *c, bool raw)
+static void csv_value(struct output *o, const struct doc_column *col, const struct cell *c, bool raw)
 {
-	char buf[DECIMAL_BUFSIZE];
+	char buf[NUMBER_BUFSIZE];
 	if (col->type == COL_NUMBER || col->type == COL_BAR) {
 		size_t n = num_text(c->num, buf, sizeof buf);
 		output_bytes(o, buf, n);
@@ -303,9 +305,9 @@ static void csv_row(struct output *o, const struct dtable *t, size_t row, bool r
 	}
 }
 
-static const struct column note_columns[] = {
+static const struct doc_column note_columns[] = {
 	{ "topic", "Topic", COL_TEXT, SHOW_DATA, false },
-	{ "metric", "Metric", COL_TEXT, SHOW_DATA, false },
+	{ NULL, "Metric", COL_TEXT, SHOW_DATA, false }, /* key: the stream column metric (set after dtable_init) */
 	{ "text", "Text", COL_TEXT, SHOW_DATA, false },
 };
 
@@ -326,6 +328,7 @@ void render_csv(struct output *o, const struct doc *d, const struct render_optio
 			const struct dtable *t = &b->t;
 			if (b->type == BLOCK_NOTES) { /* sentences as rows: topic, metric, text */
 				dtable_init(&notes, note_columns, 3);
+				notes.col[1].key = column_name(COL_METRIC);
 				for (size_t r = 0; r < b->nnote; r++) {
 					size_t row = dtable_row(&notes);
 					set_str(dtable_cell(&notes, row, 0), topic_keys[b->note[r].topic]);

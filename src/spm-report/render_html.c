@@ -140,7 +140,7 @@ static void html_spark(struct output *o, const struct cell *c)
 	sb_free(&label);
 }
 
-static void html_cell(struct output *o, const struct column *col, const struct cell *c)
+static void html_cell(struct output *o, const struct doc_column *col, const struct cell *c)
 {
 	struct sbuf b = { 0 };
 	switch (col->type) {

@@ -24,7 +24,7 @@ static void md_escaped(struct output *o, const char *s, size_t len)
 	free(v);
 }
 
-static void md_cell(struct output *o, const struct column *col, const struct cell *c)
+static void md_cell(struct output *o, const struct doc_column *col, const struct cell *c)
 {
 	struct sbuf b = { 0 };
 	if (col->type == COL_TEXT) {

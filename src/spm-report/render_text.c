@@ -129,7 +129,7 @@ static char *spark_text(const struct num *v, size_t n)
 }
 
 /* What a cell shows in text (newly allocated, visible). */
-static char *cell_text(const struct column *col, const struct cell *c, size_t max)
+static char *cell_text(const struct doc_column *col, const struct cell *c, size_t max)
 {
 	struct sbuf b = { 0 };
 	switch (col->type) {

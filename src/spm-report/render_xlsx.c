@@ -48,7 +48,7 @@
 
 /* A column of a sheet: a field of the section (its heading) or a column of the table. */
 struct xcol {
-	const struct column *col;
+	const struct doc_column *col;
 	bool field;  /* from the section's fields */
 	size_t index; /* in the fields or in the table */
 	size_t width;
@@ -100,9 +100,9 @@ struct xlsx {
 	char *tmp_path;
 };
 
-static const struct column note_columns[] = {
+static const struct doc_column note_columns[] = {
 	{ "topic", "Topic", COL_TEXT, SHOW_DATA, false },
-	{ "metric", "Metric", COL_TEXT, SHOW_DATA, true },
+	{ NULL, "Metric", COL_TEXT, SHOW_DATA, true }, /* key: the stream column metric (set after dtable_init) */
 	{ "text", "Text", COL_TEXT, SHOW_DATA, true },
 };
 
@@ -171,8 +171,8 @@ static char *cell_text(const char *s, size_t len, bool neutralise, size_t *width
 
 static double num_double(struct num n)
 {
-	char buf[DECIMAL_BUFSIZE];
-	decimal_format(n.v, DECIMAL_PLACES, buf, sizeof buf);
+	char buf[NUMBER_BUFSIZE];
+	number_fixed(n.v, DECIMAL_PLACES, buf);
 	return strtod(buf, NULL); /* the nearest double; spm-report keeps the C locale */
 }
 
@@ -242,8 +242,9 @@ static lxw_format *format_for(struct xlsx *x, const char *num, bool bold)
 
 static bool column_additive(const char *block_key, const char *key)
 {
-	static const char *const always[] = { "payout", "total", "goals", "achieved", "ahead", "on_track", "behind",
-					      "missed" };
+	static const char *const always[] = { "total", "goals", "achieved", "ahead", "on_track", "behind", "missed" };
+	if (strcmp(key, column_name(COL_PAYOUT)) == 0)
+		return true;
 	for (size_t i = 0; i < sizeof always / sizeof *always; i++)
 		if (strcmp(key, always[i]) == 0)
 			return true;
@@ -402,7 +403,7 @@ static void write_number(struct xlsx *x, struct xsheet *sh, struct xcol *xc, lxw
 		check_cell(x, worksheet_write_formula_num(sh->ws, row, col, formula, f, v), sh, row, col);
 	else
 		check_cell(x, worksheet_write_number(sh->ws, row, col, v, f), sh, row, col);
-	char text[DECIMAL_BUFSIZE];
+	char text[NUMBER_BUFSIZE];
 	size_t w = num_text(value, text, sizeof text) + (size_t)value.places / 3 + 4;
 	w += (size_t)(decimal_sign(value.v) < 0) + (x->ro->currency ? strlen(x->ro->currency) + 1 : 0);
 	if (w > xc->width)
@@ -696,6 +697,7 @@ static void plan_sheets(struct xlsx *x, const size_t *which, size_t n)
 				xgrow((void **)&x->notes, &x->notes_cap, x->nnotes + 1, sizeof *x->notes);
 				struct dtable *nt = x->notes[x->nnotes++] = xcalloc(1, sizeof *nt);
 				dtable_init(nt, note_columns, 3);
+				nt->col[1].key = column_name(COL_METRIC);
 				for (size_t r = 0; r < b->nnote; r++) {
 					size_t row = dtable_row(nt);
 					set_str(dtable_cell(nt, row, 0), topic_labels[b->note[r].topic]);

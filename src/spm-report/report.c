@@ -321,7 +321,7 @@ enum tone attainment_tone(struct num a)
 
 /* ---- setup ---- */
 
-enum stream primary_stream(const struct data *d, enum kind k)
+enum stream_id primary_stream(const struct data *d, enum kind k)
 {
 	switch (k) {
 	case K_STATEMENT:
@@ -360,7 +360,7 @@ static void index_rows(struct report *r)
 }
 
 /* One period of a stream's rows, and whether it counts as begun. */
-static void period_of_row(const struct data *d, enum stream s, size_t i, struct period *p, bool *begun)
+static void period_of_row(const struct data *d, enum stream_id s, size_t i, struct period *p, bool *begun)
 {
 	*begun = true;
 	switch (s) {
@@ -371,11 +371,11 @@ static void period_of_row(const struct data *d, enum stream s, size_t i, struct 
 		break;
 	case STREAM_SCORES: *p = d->score[i].period; break;
 	case STREAM_PAYOUTS: *p = d->payout[i].period; break;
-	case STREAM_COUNT: break;
+	default: break;
 	}
 }
 
-static size_t stream_rows(const struct data *d, enum stream s)
+static size_t stream_rows(const struct data *d, enum stream_id s)
 {
 	return s == STREAM_ACTUALS ? d->nactual : s == STREAM_PROGRESS ? d->nprogress
 				  : s == STREAM_SCORES ? d->nscore : d->npayout;
@@ -384,7 +384,7 @@ static size_t stream_rows(const struct data *d, enum stream s)
 /* The periods reported on: --period, else for each grain the latest period of the primary
  * stream that has begun (by --as-of when given; with progress, a period whose goals are
  * all not_started has not). */
-static void choose_periods(struct report *r, enum stream primary)
+static void choose_periods(struct report *r, enum stream_id primary)
 {
 	const struct report_options *o = r->opt;
 	const struct data *d = r->data;
@@ -411,7 +411,7 @@ static void choose_periods(struct report *r, enum stream primary)
 		/* an adjustments stream without a row for the period is not an error: nothing
 		 * changed since it was paid (the statement says so) */
 		if (!found && !(primary == STREAM_PAYOUTS && adjustments_only(d)))
-			diag_fatal(SPM_EXIT_DATA, "--period %s: no %s rows for that period", o->period, stream_names[primary]);
+			diag_fatal(SPM_EXIT_DATA, "--period %s: no %s rows for that period", o->period, stream_def(primary)->name);
 		r->current[r->ncurrent++] = want;
 		return;
 	}
@@ -441,7 +441,7 @@ static void check_tiers(const struct report *r)
 	}
 }
 
-void report_setup(struct report *r, enum stream primary)
+void report_setup(struct report *r, enum stream_id primary)
 {
 	const struct report_options *o = r->opt;
 	r->owner_filter = NONE;
@@ -470,7 +470,7 @@ void report_setup(struct report *r, enum stream primary)
 		/* nor without a row for the owner: nothing changed for that owner */
 		if (!found && !(primary == STREAM_PAYOUTS && adjustments_only(r->data)))
 			diag_fatal(SPM_EXIT_DATA, "--owner %s: no %s rows for this owner in the period reported on", o->owner,
-				   stream_names[primary]);
+				   stream_def(primary)->name);
 	}
 }
 
@@ -584,7 +584,7 @@ static int cmp_owner_ids(const void *a, const void *b)
 	return name_cmp(owner_names, *(const size_t *)a, *(const size_t *)b);
 }
 
-size_t *owners_in(const struct report *r, enum stream s, struct period p, size_t *n)
+size_t *owners_in(const struct report *r, enum stream_id s, struct period p, size_t *n)
 {
 	size_t total = stream_rows(r->data, s);
 	size_t *owners = xcalloc(total + 1, sizeof *owners);

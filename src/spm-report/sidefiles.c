@@ -5,6 +5,7 @@
 
 #include "diag.h"
 #include "input.h"
+#include "stream.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,7 @@ struct side_reader {
 	const char *path;
 	const struct header *h;
 	long col[4];
-	const char *const *names;
+	const enum column *cols; /* the columns read, in the order of col */
 	struct names *nm;
 	struct catalog *catalog;
 	struct self_sheet *self;
@@ -27,7 +28,7 @@ struct side_reader {
 static int side_problem(struct side_reader *sr, const struct row *row, int c, const char *message)
 {
 	long i = c >= 0 ? sr->col[c] : -1;
-	file_problem_at(&sr->problem, row, c >= 0 ? sr->names[c] : NULL, NULL, message);
+	file_problem_at(&sr->problem, row, c >= 0 ? column_name(sr->cols[c]) : NULL, NULL, message);
 	if (i >= 0) {
 		sr->problem.has_value = true;
 		snprintf(sr->problem.value, sizeof sr->problem.value, "%.*s", (int)row->len[i], row->field[i]);
@@ -35,26 +36,18 @@ static int side_problem(struct side_reader *sr, const struct row *row, int c, co
 	return 1;
 }
 
-/* Opens a side file and finds its columns by name; a missing one exits 1. */
-static struct source *open_side(struct side_reader *sr, const char *path, const char *const *names, size_t n,
-				const char *what)
+/* Opens a side file and binds its columns (stream_bind: a missing one exits 1). */
+static struct source *open_side(struct side_reader *sr, const char *path, enum stream_id stream,
+				const enum column *cols, size_t n)
 {
 	struct source *src = source_open(path, FORMAT_AUTO);
 	sr->path = source_name(src);
 	sr->h = source_header(src);
-	sr->names = names;
-	for (size_t c = 0; c < n; c++) {
-		sr->col[c] = header_find(sr->h, names[c]);
-		if (sr->col[c] < 0) {
-			char message[200];
-			snprintf(message, sizeof message,
-				 sr->col[c] == -2 ? "the column '%s' appears twice in the header"
-						  : "no column '%s' (%s)",
-				 names[c], what);
-			diag_at(sr->path, 1, NULL, NULL, 0, message);
-			diag_exit(SPM_EXIT_DATA);
-		}
-	}
+	sr->cols = cols;
+	struct stream_binding b;
+	stream_bind(stream, sr->h, sr->path, cols, n, &b);
+	for (size_t c = 0; c < n; c++)
+		sr->col[c] = stream_at(&b, cols[c]);
 	sr->seen = table_new(sizeof(uint64_t));
 	return src;
 }
@@ -68,7 +61,7 @@ static int wrong_count(struct side_reader *sr, const struct row *row)
 
 /* ---- the training catalogue ---- */
 
-static const char *const catalog_columns[] = { "metric", "below", "course" };
+static const enum column catalog_columns[] = { COL_METRIC, COL_BELOW, COL_COURSE };
 
 static int catalog_row(void *ctx, const struct row *row)
 {
@@ -100,7 +93,7 @@ static int catalog_row(void *ctx, const struct row *row)
 void catalog_read(struct catalog *c, struct names *nm, const char *path)
 {
 	struct side_reader sr = { .nm = nm, .catalog = c };
-	struct source *src = open_side(&sr, path, catalog_columns, 3, "a training catalogue has metric, below and course");
+	struct source *src = open_side(&sr, path, STREAM_CATALOG, catalog_columns, 3);
 	char *name = xstrdup(sr.path);
 	read_side_file(src, name, catalog_row, &sr, &sr.problem);
 	free(name);
@@ -117,7 +110,7 @@ void catalog_free(struct catalog *c)
 
 /* ---- the self-assessment sheet ---- */
 
-static const char *const self_columns[] = { "owner", "period", "metric", "rating" };
+static const enum column self_columns[] = { COL_OWNER, COL_PERIOD, COL_METRIC, COL_RATING };
 
 static int self_row(void *ctx, const struct row *row)
 {
@@ -164,8 +157,7 @@ static int self_row(void *ctx, const struct row *row)
 void self_read(struct self_sheet *s, struct names *nm, const char *path, int fiscal_start)
 {
 	struct side_reader sr = { .nm = nm, .self = s, .fiscal_start = fiscal_start };
-	struct source *src = open_side(&sr, path, self_columns, 4,
-				       "a self-assessment sheet has owner, period, metric and rating");
+	struct source *src = open_side(&sr, path, STREAM_SELF, self_columns, 4);
 	char *name = xstrdup(sr.path);
 	read_side_file(src, name, self_row, &sr, &sr.problem);
 	free(name);

@@ -46,46 +46,24 @@ void sb_free(struct sbuf *b)
 	memset(b, 0, sizeof *b);
 }
 
-/* 1234567.5 → 1,234,567.50 (places decimals): thousands grouped with commas. */
+/* The figures come from the core's printers for people (number.h): one thousands
+ * separator and one percentage for every program. */
 void sb_grouped(struct sbuf *b, decimal v, int places)
 {
-	char digits[DECIMAL_BUFSIZE];
-	size_t n = decimal_format(v, places, digits, sizeof digits);
-	const char *p = digits;
-	if (*p == '-') {
-		sb_add(b, "-", 1);
-		p++;
-		n--;
-	}
-	const char *dot = memchr(p, '.', n);
-	size_t whole = dot ? (size_t)(dot - p) : n;
-	for (size_t i = 0; i < whole; i++) {
-		if (i && (whole - i) % 3 == 0)
-			sb_add(b, ",", 1);
-		sb_add(b, p + i, 1);
-	}
-	sb_add(b, p + whole, n - whole);
+	char buf[NUMBER_BUFSIZE];
+	sb_add(b, buf, number_grouped(v, places, buf));
 }
 
 void sb_percent(struct sbuf *b, decimal fraction)
 {
-	decimal pct;
-	if (!decimal_mul(fraction, decimal_from_int(100), 2, ROUND_HALF_AWAY, &pct)) {
-		sb_grouped(b, fraction, -1); /* too large for a percentage: the fraction as it is */
-		return;
-	}
-	sb_grouped(b, pct, 2);
-	sb_str(b, " %");
+	char buf[NUMBER_BUFSIZE];
+	sb_add(b, buf, number_percent(fraction, 2, buf));
 }
 
 void sb_points(struct sbuf *b, decimal diff, bool sign)
 {
-	decimal pts;
-	if (!decimal_mul(diff, decimal_from_int(100), 2, ROUND_HALF_AWAY, &pts))
-		pts = diff;
-	if (sign && decimal_sign(pts) > 0)
-		sb_add(b, "+", 1);
-	sb_grouped(b, pts, 2);
+	char buf[NUMBER_BUFSIZE];
+	sb_add(b, buf, number_points(diff, sign, buf));
 }
 
 void sb_value(struct sbuf *b, struct num n, enum unit unit)

@@ -197,6 +197,24 @@ static void test_detect_picks_the_most_specific_stream(void **state)
 	assert_int_equal(stream_detect(&h, NULL, 0), -1);
 }
 
+static void test_nearest_names_the_stream_a_header_was_meant_to_be(void **state)
+{
+	(void)state;
+	/* progress without status: no stream fits, progress is nearest (10 of 11) */
+	char *progress[] = { "owner", "period", "metric", "actual", "target", "attainment", "expected", "pace",
+			     "projected", "gap" };
+	char *payouts[] = { "owner", "period", "plan", "metric", "actual", "target", "attainment", "detail" };
+	char *owner_only[] = { "owner", "note" };
+	static const enum stream_id report[] = { STREAM_ACTUALS, STREAM_PROGRESS, STREAM_SCORES, STREAM_PAYOUTS };
+	struct header h = make_header(progress, 10);
+	assert_int_equal(stream_detect(&h, report, 4), -1);
+	assert_int_equal(stream_nearest(&h, report, 4), STREAM_PROGRESS);
+	h = make_header(payouts, 8);
+	assert_int_equal(stream_nearest(&h, report, 4), STREAM_PAYOUTS);
+	h = make_header(owner_only, 2); /* one column of four is not close */
+	assert_int_equal(stream_nearest(&h, report, 4), -1);
+}
+
 /* ---- numbers ---- */
 
 static decimal num(const char *s)
@@ -385,6 +403,7 @@ int main(void)
 		cmocka_unit_test(test_bind_asks_only_for_what_the_reader_needs),
 		cmocka_unit_test(test_bind_refuses_a_column_twice),
 		cmocka_unit_test(test_detect_picks_the_most_specific_stream),
+		cmocka_unit_test(test_nearest_names_the_stream_a_header_was_meant_to_be),
 		cmocka_unit_test(test_money_keeps_every_digit_and_at_least_two),
 		cmocka_unit_test(test_fixed_rounds_half_away_in_both_paths),
 		cmocka_unit_test(test_people_forms),

@@ -1,0 +1,158 @@
+/* spm-report's document model: a kind (kind_*.c, feedback.c) builds a document of
+ * sections, tables of cells and sentences (doc.c); words and figures put them in words
+ * for people (words.c). Part of spm-report.h. */
+#ifndef SPM_REPORT_DOC_H
+#define SPM_REPORT_DOC_H
+
+#include "data.h"
+#include "decimal.h"
+#include "period.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum kind { K_LEADERBOARD, K_PROGRESS, K_SCORECARD, K_TEAM, K_STATEMENT, K_FEEDBACK, K_REVIEW, K_COUNT };
+
+extern const char *const kind_names[K_COUNT];
+
+/* How a metric reads to people. */
+enum unit { U_PLAIN, U_COUNT, U_MONEY, U_PERCENT, U_MULTIPLE, U_DAYS };
+
+/* ---- the document ---- */
+
+enum col_type { COL_TEXT, COL_NUMBER, COL_BAR, COL_SPARK };
+/* Where a column is shown: in text, Markdown and HTML, in JSON and CSV, or both. */
+enum { SHOW_HUMAN = 1, SHOW_DATA = 2, SHOW_ALL = 3 };
+
+/* How a cell reads: its figures' tone colours text and HTML (never the only signal: the
+ * status word or the figure is always printed too). */
+enum tone { TONE_NONE, TONE_GOOD, TONE_ON, TONE_WARN, TONE_LOW };
+
+struct doc_column {
+	const char *key;   /* JSON and CSV name */
+	const char *label; /* heading for people */
+	enum col_type type;
+	int show;
+	bool whole; /* text: never cut in text tables (details, reasons) */
+};
+
+struct cell {
+	enum unit unit;     /* numbers: how they read (U_PERCENT: a fraction as a percentage) */
+	bool points;        /* a difference of fractions, shown in percentage points */
+	bool sign;          /* a difference: + before a positive figure */
+	char *text;         /* COL_TEXT, and numbers' words when no value ("") */
+	size_t len;
+	struct num num;     /* COL_NUMBER and COL_BAR */
+	struct num *series; /* COL_SPARK: values in period order (no value: a gap) */
+	size_t nseries;
+	enum tone tone;
+	bool strong;        /* a total row */
+};
+
+struct dtable {
+	struct doc_column *col; /* its own copy: a kind may change its static table's flags per table */
+	size_t ncol;
+	struct cell *cell; /* row-major */
+	size_t nrow, cap;
+};
+
+enum block_type { BLOCK_TABLE, BLOCK_NOTES, BLOCK_TEXT };
+
+/* A note: one sentence of feedback or recognition, under a topic. */
+enum topic { T_RECOGNITION, T_STRENGTH, T_IMPROVE, T_COMPARE, T_TRAINING, T_SELF, T_COUNT };
+extern const char *const topic_keys[T_COUNT];
+extern const char *const topic_labels[T_COUNT];
+
+struct note {
+	enum topic topic;
+	size_t metric; /* or NONE */
+	char *text;
+	size_t len;
+};
+
+struct block {
+	enum block_type type;
+	const char *key;   /* JSON name */
+	char *title;       /* heading for people, or NULL */
+	struct dtable t;   /* BLOCK_TABLE */
+	struct note *note; /* BLOCK_NOTES */
+	size_t nnote, cap;
+	char *text;        /* BLOCK_TEXT: a line for people (JSON: a string) */
+};
+
+/* Fields of a section: the first `ntitle` make its heading ("owner — period"), the rest
+ * are shown under it; all go to JSON and CSV. */
+struct section {
+	size_t split;        /* the owner or group whose file it goes to (--split-dir), or NONE */
+	struct dtable fields; /* one row */
+	size_t ntitle;
+	struct block *block;
+	size_t nblock, cap;
+};
+
+struct doc {
+	enum kind kind;
+	const struct names *names; /* what notes' metrics are named by */
+	char *title;
+	char as_of[DATE_TEXT_SIZE]; /* "" when not given */
+	struct section *section;
+	size_t nsection, cap;
+	char **footer; /* definitions used */
+	size_t nfooter, footer_cap;
+	bool json_flat; /* JSON: one object per row of the section's table, with its fields */
+	bool csv_ok;    /* one table per section: CSV can hold it */
+	char *empty;    /* the sentence for a document without a section, or NULL: "Nothing to report
+			 * for the period." */
+};
+
+void doc_init(struct doc *d, enum kind kind, const char *title);
+void doc_free(struct doc *d);
+struct section *doc_section(struct doc *d, size_t split, const struct doc_column *fields, size_t nfields,
+			    size_t ntitle);
+void doc_footer(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The sentence for a document without a section. */
+const char *doc_empty(const struct doc *d);
+
+void dtable_init(struct dtable *t, const struct doc_column *col, size_t ncol);
+size_t dtable_row(struct dtable *t);
+struct cell *dtable_cell(struct dtable *t, size_t row, size_t col);
+void dtable_free(struct dtable *t);
+
+struct block *section_table(struct section *s, const char *key, const char *title, const struct doc_column *col,
+			    size_t ncol);
+struct block *section_notes(struct section *s, const char *key, const char *title);
+struct block *section_text(struct section *s, const char *key, const char *title, const char *text);
+void block_note(struct block *b, enum topic topic, size_t metric, const char *text, size_t len);
+
+void set_text(struct cell *c, const char *s, size_t len);
+void set_str(struct cell *c, const char *s);
+void set_name(struct cell *c, const struct names *nm, size_t id);
+void set_num(struct cell *c, struct num n, enum unit unit);
+void set_series(struct cell *c, const struct num *v, size_t n);
+struct cell *field(struct section *s, size_t col);
+
+/* ---- words and figures ---- */
+
+/* A growing string. */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+};
+
+void sb_add(struct sbuf *b, const char *s, size_t len);
+void sb_str(struct sbuf *b, const char *s);
+void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_free(struct sbuf *b);
+
+/* Figures as people read them: 42,000.00; 105.34 %; +4.20 pts; 3.20×. Exact: decimal
+ * arithmetic, rounded half away from zero. */
+void sb_grouped(struct sbuf *b, decimal v, int places);
+void sb_percent(struct sbuf *b, decimal fraction);
+void sb_points(struct sbuf *b, decimal fraction_difference, bool sign);
+void sb_value(struct sbuf *b, struct num n, enum unit unit);
+/* A cell as people read it ("" for no value). */
+void sb_cell(struct sbuf *b, const struct cell *c);
+/* "won revenue" for won_revenue. */
+void sb_metric(struct sbuf *b, const struct names *nm, size_t metric);
+
+#endif
