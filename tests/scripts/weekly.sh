@@ -75,7 +75,8 @@ check_eq 'weekly: summary.json (week 1)' '2026-08-15 2026-W33 null 8 2026-Q3 8 3
 check_eq 'weekly: summary.json lists the files' "$(sed 's|^\./||' "$W/files1.txt" | tr '\n' ' ')" \
 	"$(jq -r '.files[]' "$s1" | tr '\n' ' ')"
 check_eq 'weekly: week 1 has no change yet' 0 \
-	"$(awk -F '\t' 'NR > 1 && $8 != ""' "$reports/2026-08-15/weekly-scores.tsv" | wc -l | tr -d ' ')"
+	"$(awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next } ("delta" in col) && $col["delta"] != ""' \
+		"$reports/2026-08-15/weekly-scores.tsv" | wc -l | tr -d ' ')"
 check_eq 'weekly: the kept progress is spm-track'"'"'s, for 2026-Q3' '2026-Q3' \
 	"$(cut -f 2 "$reports/2026-08-15/progress.tsv" | sed 1d | sort -u)"
 check_eq 'weekly: one feedback file per rep and format' 16 "$(ls "$reports/2026-08-15/feedback" | wc -l | tr -d ' ')"
