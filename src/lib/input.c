@@ -107,6 +107,26 @@ long header_find(const struct header *h, const char *name)
 	return found;
 }
 
+struct header *header_copy(const struct header *h)
+{
+	struct header *copy = xcalloc(1, sizeof *copy);
+	copy->count = h->count;
+	copy->name = xcalloc(h->count + 1, sizeof *copy->name);
+	for (size_t i = 0; i < h->count; i++)
+		copy->name[i] = xstrdup(h->name[i]);
+	return copy;
+}
+
+void header_free(struct header *h)
+{
+	if (!h)
+		return;
+	for (size_t i = 0; i < h->count; i++)
+		free(h->name[i]);
+	free(h->name);
+	free(h);
+}
+
 bool header_equal(const struct header *a, const struct header *b)
 {
 	if (a->count != b->count)

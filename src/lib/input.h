@@ -67,6 +67,10 @@ enum input_format source_format(const struct source *src);
  * -1 if absent, -2 if the name appears more than once. */
 long header_find(const struct header *h, const char *name);
 bool header_equal(const struct header *a, const struct header *b);
+/* A copy of h that outlives its source (to compare the next files' headers with);
+ * header_free(NULL) does nothing. */
+struct header *header_copy(const struct header *h);
+void header_free(struct header *h);
 
 /* How many chunks (at most max_chunks) the file will be read in. */
 size_t source_plan(struct source *src, size_t max_chunks);

@@ -677,26 +677,6 @@ static noreturn void report_duplicate(const struct card_set *s, const struct goa
 
 /* ---- reading ---- */
 
-static struct header *copy_header(const struct header *h)
-{
-	struct header *copy = xcalloc(1, sizeof *copy);
-	copy->count = h->count;
-	copy->name = xcalloc(h->count + 1, sizeof *copy->name);
-	for (size_t i = 0; i < h->count; i++)
-		copy->name[i] = xstrdup(h->name[i]);
-	return copy;
-}
-
-static void free_header(struct header *h)
-{
-	if (!h)
-		return;
-	for (size_t i = 0; i < h->count; i++)
-		free(h->name[i]);
-	free(h->name);
-	free(h);
-}
-
 /* The chunk that stopped: its problem, unless a second row for a goal came before it. */
 static noreturn void stop_at(struct card_set *s, struct builder *run, const struct file_job *job,
 			     const struct problem *p, uint64_t offset, const struct scan_error *syntax)
@@ -729,7 +709,7 @@ static void read_file(struct card_set *s, struct builder *run, const char *path,
 		diag_fatal(SPM_EXIT_DATA, "%s:1: header differs from the first input's", path);
 	stream_bind(STREAM_PROGRESS, h, path, needed, sizeof needed / sizeof needed[0], &job.b);
 	if (!*first_header) {
-		*first_header = copy_header(h);
+		*first_header = header_copy(h);
 		s->columns = job.b;
 		if (o->reject) /* the reject file repeats the input's header, plus the reason */
 			reject_write_header(o->reject, h);
@@ -794,7 +774,7 @@ void cards_read(struct card_set *s, char *const *files, size_t nfiles, const str
 		report_duplicate(s, dup, first);
 	free(renumber);
 	builder_free(&run);
-	free_header(first_header);
+	header_free(first_header);
 }
 
 void cards_print_counts(const struct card_set *s)

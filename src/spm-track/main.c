@@ -386,12 +386,7 @@ static void read_input(struct job *job, const struct mapping *map, const char *p
 	free(wanted);
 	if (!*first_header) {
 		/* keep a copy of the header to compare the next files with */
-		struct header *copy = xcalloc(1, sizeof *copy);
-		copy->count = job->header->count;
-		copy->name = xcalloc(copy->count + 1, sizeof *copy->name);
-		for (size_t i = 0; i < copy->count; i++)
-			copy->name[i] = xstrdup(job->header->name[i]);
-		*first_header = copy;
+		*first_header = header_copy(job->header);
 	}
 	source_close(src);
 }
@@ -585,12 +580,7 @@ int main(int argc, char **argv)
 	}
 
 	chunk_state_free(&all);
-	if (first_header) {
-		for (size_t i = 0; i < first_header->count; i++)
-			free(first_header->name[i]);
-		free(first_header->name);
-		free(first_header);
-	}
+	header_free(first_header);
 	free_list(job.won, job.nwon);
 	free(job.won_len);
 	free(job.lost_len);

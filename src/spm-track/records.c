@@ -283,14 +283,8 @@ static void first_reading(struct job *job, struct records *r, const struct mappi
 	}
 	free(states);
 	free(chunks);
-	if (!*first) {
-		struct header *copy = xcalloc(1, sizeof *copy);
-		copy->count = job->header->count;
-		copy->name = xcalloc(copy->count + 1, sizeof *copy->name);
-		for (size_t i = 0; i < copy->count; i++)
-			copy->name[i] = xstrdup(job->header->name[i]);
-		*first = copy;
-	}
+	if (!*first)
+		*first = header_copy(job->header);
 	source_close(src);
 	job->file = NULL;
 	job->header = NULL;
@@ -329,12 +323,7 @@ void records_prepare(struct job *job, const struct mapping *map, char **files, s
 		first_reading(job, r, map, files[i], i, &first);
 	}
 	records_rewind(job);
-	if (first) {
-		for (size_t i = 0; i < first->count; i++)
-			free(first->name[i]);
-		free(first->name);
-		free(first);
-	}
+	header_free(first);
 }
 
 void records_free(struct records *r)
