@@ -29,6 +29,10 @@ struct chunk {
 
 static struct chunk first_chunk;
 static bool installed;
+/* Every slot of the chunks before this one is in use: a run with n files pending at once
+ * (spm-report --split-dir) registers them in linear time, not n². */
+static struct chunk *scan_chunk = &first_chunk;
+static int scan_base;
 
 static const int signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGALRM, SIGTERM, SIGXCPU, SIGXFSZ };
 
@@ -93,12 +97,14 @@ int cleanup_register(const char *path)
 		install();
 		atexit(at_exit);
 	}
-	struct chunk *c = &first_chunk;
-	for (int base = 0;; base += SLOTS_PER_CHUNK) {
+	struct chunk *c = scan_chunk;
+	for (int base = scan_base;; base += SLOTS_PER_CHUNK) {
 		for (int i = 0; i < SLOTS_PER_CHUNK; i++) {
 			struct slot *s = &c->slot[i];
 			if (atomic_load(&s->used))
 				continue;
+			scan_chunk = c;
+			scan_base = base;
 			if (s->cap <= len) {
 				size_t cap = len + 1 < 256 ? 256 : len + 1;
 				s->path = xmalloc(cap); /* the old buffer is left (see struct slot) */
@@ -139,8 +145,13 @@ void cleanup_rename(int slot, const char *path)
 void cleanup_forget(int slot)
 {
 	struct slot *s = slot_at(slot);
-	if (s)
-		atomic_store(&s->used, 0);
+	if (!s)
+		return;
+	atomic_store(&s->used, 0);
+	if (slot < scan_base) {
+		scan_chunk = &first_chunk;
+		scan_base = 0;
+	}
 }
 
 void cleanup_remove_all(void)

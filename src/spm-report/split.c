@@ -14,6 +14,7 @@
  * refused before anything is written. */
 #include "spm-report.h"
 
+#include "cleanup.h"
 #include "diag.h"
 #include "table.h"
 #include "utf8.h"
@@ -21,6 +22,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +95,7 @@ struct split_file {
 	size_t owner;
 	char *name;
 	char *tmp; /* its temporary name in DIR while it is written, or NULL */
+	int cleanup; /* its slot in the registry of files a signal removes (cleanup.h) */
 	size_t *sections;
 	size_t n, cap;
 };
@@ -167,8 +170,23 @@ static void discard_temporaries(void *arg)
 {
 	struct split_run *run = arg;
 	for (size_t i = 0; i < run->n; i++)
-		if (run->f[i].tmp)
+		if (run->f[i].tmp) {
 			unlinkat(run->dfd, run->f[i].tmp, 0);
+			cleanup_forget(run->f[i].cleanup);
+		}
+}
+
+/* The terminating signals are held while a temporary file is created and registered, so
+ * that a signal can neither leave it behind nor remove a file of that name made by someone
+ * else. */
+static void hold_signals(sigset_t *old)
+{
+	static const int held[] = { SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGALRM, SIGTERM, SIGXCPU, SIGXFSZ };
+	sigset_t set;
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof held / sizeof held[0]; i++)
+		sigaddset(&set, held[i]);
+	sigprocmask(SIG_BLOCK, &set, old);
 }
 
 static int open_dir(const char *dir)
@@ -194,12 +212,26 @@ static int create_temporary(struct split_run *run, struct split_file *f, mode_t 
 	for (int attempt = 0; attempt < 100; attempt++) {
 		struct sbuf b = { 0 };
 		sb_printf(&b, ".%s.%lx-%lu.tmp", f->name, salt, counter++);
+		struct sbuf path = { 0 };
+		sb_printf(&path, "%s/%s", run->dir, b.s);
+		sigset_t old;
+		hold_signals(&old);
 		int fd = openat(run->dfd, b.s, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+		int err = errno;
 		if (fd >= 0) {
+			f->cleanup = cleanup_register(path.s);
+			if (f->cleanup < 0) {
+				unlinkat(run->dfd, b.s, 0);
+				sigprocmask(SIG_SETMASK, &old, NULL);
+				diag_fatal(SPM_EXIT_USAGE, "%s/%s: the folder's name is too long", run->dir, f->name);
+			}
+			sigprocmask(SIG_SETMASK, &old, NULL);
+			sb_free(&path);
 			f->tmp = b.s;
 			return fd;
 		}
-		int err = errno;
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		sb_free(&path);
 		sb_free(&b);
 		if (err != EEXIST)
 			diag_fatal(SPM_EXIT_USAGE, "%s/%s: cannot create: %s", run->dir, f->name, strerror(err));
@@ -288,6 +320,7 @@ void write_split(const struct doc *d, const struct names *nm, const char *dir, c
 			diag_fatal(SPM_EXIT_USAGE, "%s/%s: cannot replace: %s (%zu of %zu files replaced)", dir, f[i].name,
 				   strerror(err), i, n);
 		}
+		cleanup_forget(f[i].cleanup);
 		free(f[i].tmp);
 		f[i].tmp = NULL;
 	}

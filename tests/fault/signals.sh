@@ -3,7 +3,7 @@
 # --reject, --split-dir), is stopped at its first write to a temporary file (the shim
 # of tests/fault/fault.c with FAULT_STOP), sent SIGTERM, SIGINT, SIGHUP, SIGPIPE or
 # SIGQUIT, and let go on. Each run must die of that signal (status 128 + N), remove its
-# temporary files (FILE.XXXXXX) and leave the old outputs byte-identical. The handler is
+# temporary files (FILE.XXXXXX, and --split-dir's .NAME.N.tmp) and leave the old outputs byte-identical. The handler is
 # the core's (src/lib/cleanup.c, registered through output.c).
 # Prints "signals: N passed, N failed". Usage: tests/fault/signals.sh BINDIR
 set -u
@@ -67,7 +67,7 @@ case_() {
 			[ "$n" -lt 300 ] || break
 			sleep 0.05
 		done
-		tmp=$(find . -name '*.??????' | wc -l | tr -d ' ')
+		tmp=$(find . \( -name '*.??????' -o -name '.*.tmp' \) | wc -l | tr -d ' ')
 		kill -s "$sig" "$pid"
 		kill -s CONT "$pid"
 		wait "$pid"
