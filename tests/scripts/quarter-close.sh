@@ -156,17 +156,12 @@ check_grep 'close: adjustments: explained' 'adjustment: paid 14,519.00, now 15,5
 check 'close: a rerun replaced the close, the same results' diff "$Q/close1/payouts.tsv" "$C/payouts.tsv"
 check 'close: ... the same reviews' diff -r "$Q/close1/review" "$C/review"
 # a re-close with nothing to adjust: spm-score --against writes a header only, and the
-# close must publish (exit 0). Needs spm-report to render a header-only payouts stream
-# (issue 15, item 2, fixed in spm-report): skipped with a note until it does.
-if printf 'owner\tperiod\tplan\tmetric\tactual\ttarget\tattainment\tpayout\tdetail\n' |
-	spm-report -k statement -f markdown --period 2026-Q3 >/dev/null 2>&1; then
-	cp "$C/payouts.tsv" "$Q/paid-same.tsv"
-	st=$(run_status "$Q/c3" "$close" --quarter 2026-Q3 --paid "$Q/paid-same.tsv" "$conf")
-	check_eq 'close: a re-close with nothing to adjust publishes' 0 "$st$(grep -v warning "$Q/c3.err")"
-	check_eq 'close: ... its adjustments are a header only' 1 "$(wc -l <"$C/adjustments.tsv" | tr -d ' ')"
-else
-	echo "close: spm-report refuses a header-only payouts stream: the re-close with nothing to adjust is not tested"
-fi
+# close must publish (exit 0) a statement that says there is nothing to adjust (issue 15, 2).
+cp "$C/payouts.tsv" "$Q/paid-same.tsv"
+st=$(run_status "$Q/c3" "$close" --quarter 2026-Q3 --paid "$Q/paid-same.tsv" "$conf")
+check_eq 'close: a re-close with nothing to adjust publishes' 0 "$st$(grep -v warning "$Q/c3.err")"
+check_eq 'close: ... its adjustments are a header only' 1 "$(wc -l <"$C/adjustments.tsv" | tr -d ' ')"
+check_grep 'close: ... and its statement says so' 'Nothing to adjust' "$C/adjustments.md"
 
 # ---- a SMART failure stops the close before anything is published ----
 tree_sum "$reports" >"$Q/before.sum"
