@@ -84,30 +84,30 @@ static int rates_row(void *ctx, const struct row *row)
 		return file_problem_at(&rr->problem, row, NULL, NULL, "too few fields");
 	char code[4];
 	if (!currency_code(row->field[cc], row->len[cc], code))
-		return file_problem_at(&rr->problem, row, "currency", row->field[cc],
+		return file_problem_at(&rr->problem, row, column_name(COL_CURRENCY), row->field[cc],
 				       "not a currency code (three letters such as EUR)");
 	decimal rate;
 	enum decimal_status st = decimal_parse(row->field[rc], row->len[rc], DECIMAL_POINT, &rate);
 	if (st != DECIMAL_OK)
-		return file_problem_at(&rr->problem, row, "rate", row->field[rc], decimal_strerror(st));
+		return file_problem_at(&rr->problem, row, column_name(COL_RATE), row->field[rc], decimal_strerror(st));
 	if (decimal_sign(rate) <= 0)
-		return file_problem_at(&rr->problem, row, "rate", row->field[rc], "a rate is positive");
+		return file_problem_at(&rr->problem, row, column_name(COL_RATE), row->field[rc], "a rate is positive");
 	if (bc >= 0) {
 		char base[4];
 		if (!currency_code(row->field[bc], row->len[bc], base))
-			return file_problem_at(&rr->problem, row, "base", row->field[bc],
+			return file_problem_at(&rr->problem, row, column_name(COL_BASE), row->field[bc],
 					       "not a currency code (three letters such as USD)");
 		if (!r->has_base) {
 			memcpy(r->base, base, 4);
 			r->has_base = true;
 		} else if (memcmp(base, r->base, 3) != 0) {
-			return file_problem_at(&rr->problem, row, "base", row->field[bc],
+			return file_problem_at(&rr->problem, row, column_name(COL_BASE), row->field[bc],
 					       rr->base_asked ? "not the base currency of --base-currency"
 							      : "not the base currency of the rows above");
 		}
 	}
 	if (r->has_base && memcmp(code, r->base, 3) == 0 && decimal_cmp(rate, decimal_from_int(1)) != 0)
-		return file_problem_at(&rr->problem, row, "rate", row->field[rc],
+		return file_problem_at(&rr->problem, row, column_name(COL_RATE), row->field[rc],
 				       "the base currency converts to itself at 1");
 	struct rate_entry e = { 0, 0, rate, row->line };
 	if (r->by_period) {
@@ -119,7 +119,7 @@ static int rates_row(void *ctx, const struct row *row)
 		e.end = period_end(p);
 	} else {
 		if (!date_parse_iso(row->field[wc], row->len[wc], &e.start))
-			return file_problem_at(&rr->problem, row, "date", row->field[wc], "not a date (YYYY-MM-DD)");
+			return file_problem_at(&rr->problem, row, column_name(COL_DATE), row->field[wc], "not a date (YYYY-MM-DD)");
 		e.end = e.start + 1;
 	}
 	struct currency_rates *c = currency_of(r, code);
@@ -152,7 +152,7 @@ static void sort_and_check(const char *path, struct rates *r)
 			snprintf(msg, sizeof msg, "%s already has a rate for %s at line %llu", c->code,
 				 r->by_period ? "a period overlapping this one" : "this date",
 				 (unsigned long long)earlier->line);
-			diag_at(path, later->line, r->by_period ? "period" : "date", NULL, 0, msg);
+			diag_at(path, later->line, column_name(r->by_period ? COL_PERIOD : COL_DATE), NULL, 0, msg);
 			diag_exit(SPM_EXIT_DATA);
 		}
 	}
