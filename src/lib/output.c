@@ -18,8 +18,10 @@
 
 /* Closed outputs waiting for the others (output_close), committed together. */
 struct pending {
-	char *tmp_path, *path, *backup;
+	char *tmp_path, *path, *backup; /* names in the folder dfd, or paths for AT_FDCWD */
 	int slot, backup_slot;
+	int dfd;   /* AT_FDCWD, or a folder opened by the caller (output_pending_at) */
+	char *dir; /* that folder's name, for messages and the cleanup registry */
 	struct pending *next;
 };
 static struct pending *pending_head, **pending_tail = &pending_head;
@@ -29,6 +31,15 @@ static void fatal_hook(void *arg)
 {
 	(void)arg;
 	cleanup_remove_all();
+}
+
+static void hook_fatal(void)
+{
+	static bool hooked;
+	if (!hooked) {
+		diag_on_fatal(fatal_hook, NULL);
+		hooked = true;
+	}
 }
 
 /* Blocks every signal (a commit or the creation of a temporary file is not interrupted
@@ -77,51 +88,129 @@ static char *backup_of(const char *path, int *slot)
 	return NULL;
 }
 
+/* The same for a file of a folder opened by the caller: a hard link ".NAME.PID-N.old" in
+ * that folder, made without following links. */
+static char *backup_at(const struct pending *p, int *slot)
+{
+	struct stat st;
+	*slot = -1;
+	if (fstatat(p->dfd, p->path, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+		return NULL;
+	static unsigned long counter;
+	size_t n = strlen(p->dir) + strlen(p->path) + 64;
+	char *full = xmalloc(n);
+	for (int tries = 0; tries < 100; tries++) {
+		int at = snprintf(full, n, "%s/.%s.%ld-%lu.old", p->dir, p->path, (long)getpid(), counter++);
+		if (at < 0 || (size_t)at >= CLEANUP_PATH_MAX)
+			break;
+		const char *name = full + strlen(p->dir) + 1;
+		*slot = cleanup_register(full);
+		if (linkat(p->dfd, p->path, p->dfd, name, 0) == 0) {
+			char *b = xstrdup(name);
+			free(full);
+			return b;
+		}
+		cleanup_forget(*slot);
+		*slot = -1;
+		if (errno != EEXIST)
+			break;
+	}
+	free(full);
+	return NULL;
+}
+
 static void free_pending(struct pending *p)
 {
 	free(p->tmp_path);
 	free(p->path);
 	free(p->backup);
+	free(p->dir);
 	free(p);
+}
+
+/* The few calls of a commit, for a path (AT_FDCWD) or a name in a caller's folder. */
+static int pending_rename(const struct pending *p, const char *from, const char *to)
+{
+	return renameat(p->dfd, from, p->dfd, to);
+}
+
+static void pending_unlink(const struct pending *p, const char *name)
+{
+	unlinkat(p->dfd, name, 0);
+}
+
+/* The folders of the files committed in a caller's folder are synced, so that the new
+ * names are on disk before the old files go; EINVAL and EROFS mean there is nothing to
+ * sync. Returns 0, or the errno of the failure. */
+static int sync_folders(const char **dir)
+{
+	int last = AT_FDCWD;
+	for (struct pending *p = pending_head; p; p = p->next) {
+		if (p->dfd == AT_FDCWD || p->dfd == last)
+			continue;
+		last = p->dfd;
+		if (fsync(p->dfd) != 0 && errno != EINVAL && errno != EROFS) {
+			*dir = p->dir;
+			return errno;
+		}
+	}
+	return 0;
 }
 
 /* Renames every pending output into place, all or none (as far as the file system
  * allows: a file that could not be linked cannot be restored). */
 static void commit(void)
 {
+	if (!pending_head)
+		return;
 	sigset_t old;
 	block_signals(&old);
 	for (struct pending *p = pending_head; p; p = p->next)
-		p->backup = backup_of(p->path, &p->backup_slot);
-	struct pending *failed = NULL;
+		p->backup = p->dfd == AT_FDCWD ? backup_of(p->path, &p->backup_slot) : backup_at(p, &p->backup_slot);
+	struct pending *failed = NULL; /* the first not renamed */
 	int err = 0;
 	for (struct pending *p = pending_head; p; p = p->next) {
-		if (rename(p->tmp_path, p->path) != 0) {
+		if (pending_rename(p, p->tmp_path, p->path) != 0) {
 			err = errno;
 			failed = p;
 			break;
 		}
 	}
-	if (failed) {
+	bool bad = failed != NULL;
+	const char *unsynced = NULL;
+	if (!bad && (err = sync_folders(&unsynced)) != 0)
+		bad = true; /* every file was renamed: they all get their old file back */
+	if (bad) {
 		/* the ones renamed get their old file back (or go, if they were new) */
 		for (struct pending *p = pending_head; p != failed; p = p->next) {
 			if (p->backup) {
-				if (rename(p->backup, p->path) == 0) {
+				if (pending_rename(p, p->backup, p->path) == 0) {
 					free(p->backup);
 					p->backup = NULL;
 				}
 			} else {
-				unlink(p->path);
+				pending_unlink(p, p->path);
 			}
 		}
 		for (struct pending *p = failed; p; p = p->next)
-			unlink(p->tmp_path);
+			pending_unlink(p, p->tmp_path);
 	}
-	char *failed_path = failed ? xstrdup(failed->path) : NULL;
+	char *message = NULL;
+	if (bad) {
+		const struct pending *p = failed ? failed : pending_head;
+		size_t n = strlen(p->path) + (p->dir ? strlen(p->dir) : 0) + (unsynced ? strlen(unsynced) : 0) +
+			   strlen(strerror(err)) + 64;
+		message = xmalloc(n);
+		if (failed)
+			snprintf(message, n, "%s%s%s: cannot replace: %s", p->dir ? p->dir : "", p->dir ? "/" : "", p->path,
+				 strerror(err));
+		else
+			snprintf(message, n, "%s: cannot sync the folder: %s; nothing was replaced", unsynced, strerror(err));
+	}
 	for (struct pending *p = pending_head, *next; p; p = next) {
 		next = p->next;
 		if (p->backup)
-			unlink(p->backup);
+			pending_unlink(p, p->backup);
 		cleanup_forget(p->backup_slot);
 		cleanup_forget(p->slot);
 		free_pending(p);
@@ -129,8 +218,33 @@ static void commit(void)
 	pending_head = NULL;
 	pending_tail = &pending_head;
 	restore_signals(&old);
-	if (failed_path)
-		diag_fatal(SPM_EXIT_USAGE, "%s: cannot replace: %s", failed_path, strerror(err));
+	if (message)
+		diag_fatal(SPM_EXIT_USAGE, "%s", message);
+}
+
+static void add_pending(struct pending *p)
+{
+	*pending_tail = p;
+	pending_tail = &p->next;
+}
+
+void output_pending_at(int dfd, const char *dir, char *tmp_name, char *name, int slot)
+{
+	hook_fatal();
+	struct pending *p = xcalloc(1, sizeof *p);
+	p->backup_slot = -1;
+	p->dfd = dfd;
+	p->dir = xstrdup(dir);
+	p->tmp_path = tmp_name;
+	p->path = name;
+	p->slot = slot;
+	add_pending(p);
+}
+
+void output_commit(void)
+{
+	if (open_files == 0)
+		commit();
 }
 
 /* Set once a write to stdout has failed and been reported, so the exit-time check
@@ -231,11 +345,7 @@ void output_open(struct output *o, const char *path)
 	size_t n = strlen(path);
 	if (n + 8 >= CLEANUP_PATH_MAX)
 		diag_fatal(SPM_EXIT_USAGE, "%s: cannot create: %s", path, strerror(ENAMETOOLONG));
-	static bool hooked;
-	if (!hooked) {
-		diag_on_fatal(fatal_hook, NULL);
-		hooked = true;
-	}
+	hook_fatal();
 	o->tmp_path = xmalloc(n + 16);
 	snprintf(o->tmp_path, n + 16, "%s.XXXXXX", path);
 	/* no signal between the creation of the file and its registration */
@@ -298,11 +408,11 @@ void output_close(struct output *o)
 	}
 	struct pending *p = xcalloc(1, sizeof *p);
 	p->backup_slot = -1;
+	p->dfd = AT_FDCWD;
 	p->tmp_path = o->tmp_path;
 	p->path = o->path;
 	p->slot = o->slot;
-	*pending_tail = p;
-	pending_tail = &p->next;
+	add_pending(p);
 	o->tmp_path = o->path = NULL;
 	if (--open_files == 0)
 		commit();

@@ -36,6 +36,16 @@ void output_csv_field(struct output *o, const char *s, size_t len);
 void output_tab(struct output *o);
 void output_newline(struct output *o);
 
+/* A file already written, synced and closed as tmp_name in the folder dfd (opened by the
+ * caller, named dir in messages; tmp_name registered with cleanup.h at slot), renamed to
+ * name in that folder with the other outputs at the next commit, all or none, the folder
+ * synced before the old files go. Takes tmp_name and name (malloc'd); dfd must stay open
+ * until the commit. For spm-report --split-dir, which writes through a folder's fd. */
+void output_pending_at(int dfd, const char *dir, char *tmp_name, char *name, int slot);
+/* Commits the pending outputs now if no file output is open (when the last output of a
+ * run was standard output, no output_close commits them). Errors exit 2. */
+void output_commit(void);
+
 /* Checks stdout's buffered data reached its destination; call at exit (atexit). */
 void output_close_stdout(void);
 

@@ -263,6 +263,9 @@ static void write_file(struct split_run *run, struct split_file *f, const struct
 	if (fclose(o.fp) != 0)
 		diag_fatal(SPM_EXIT_USAGE, "%s: write error: %s", path.s, strerror(errno));
 	sb_free(&path);
+	/* renamed into place with the index, all or none (output.c's commit) */
+	output_pending_at(run->dfd, run->dir, f->tmp, xstrdup(f->name), f->cleanup);
+	f->tmp = NULL;
 }
 
 void write_split(const struct doc *d, const struct names *nm, const char *dir, const struct render_options *ro,
@@ -302,7 +305,8 @@ void write_split(const struct doc *d, const struct names *nm, const char *dir, c
 	for (size_t i = 0; i < n; i++)
 		write_file(&run, &f[i], d, ro);
 
-	/* the list, complete (and in place for -o) before any file of DIR changes */
+	/* the list, then every file of DIR and the list together: a failure anywhere (a rename,
+	 * the folder's sync) puts every old file back (output.c's commit) */
 	struct output index;
 	output_open(&index, index_path);
 	output_str(&index, "owner\tfile\n");
@@ -313,20 +317,8 @@ void write_split(const struct doc *d, const struct names *nm, const char *dir, c
 		output_newline(&index);
 	}
 	output_close(&index);
-
-	for (size_t i = 0; i < n; i++) {
-		if (renameat(run.dfd, f[i].tmp, run.dfd, f[i].name) != 0) {
-			int err = errno;
-			diag_fatal(SPM_EXIT_USAGE, "%s/%s: cannot replace: %s (%zu of %zu files replaced)", dir, f[i].name,
-				   strerror(err), i, n);
-		}
-		cleanup_forget(f[i].cleanup);
-		free(f[i].tmp);
-		f[i].tmp = NULL;
-	}
+	output_commit();
 	diag_forget(&run);
-	if (fsync(run.dfd) != 0 && errno != EINVAL && errno != EROFS)
-		diag_fatal(SPM_EXIT_USAGE, "%s: cannot sync the folder: %s", dir, strerror(errno));
 	close(run.dfd);
 	for (size_t i = 0; i < n; i++) {
 		free(f[i].name);

@@ -21,7 +21,8 @@
 # Prints "N faults injected, N clean exits, N old outputs changed, N temporary files left"
 # and exits 1 unless every run was clean.
 # Usage: tests/fault/run.sh BINDIR   Environment: FAULT_POINTS (default 3), FAULT_SCRIPTS
-# (default 1; 0 leaves the scripts out), CC.
+# (default 1; 0 leaves the scripts out), FAULT_ONLY (names of program cases to run, e.g.
+# spm-report-split-dir; default all), CC.
 set -u
 bindir=$(cd "${1:?usage: run.sh BINDIR}" && pwd)
 here=$(cd "$(dirname "$0")" && pwd)
@@ -94,6 +95,7 @@ pick() {
 program() {
 	name=$1 outs=$2 age=$3
 	shift 3
+	case " ${FAULT_ONLY:-$name} " in *" $name "*) ;; *) return ;; esac
 	base="$work/$name.base"
 	ref="$work/$name.ref"
 	rm -rf "$base" "$ref"
