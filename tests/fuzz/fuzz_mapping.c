@@ -1,6 +1,6 @@
 /* spm-track's mapping-file reader (--map FILE: canonical column -> export column)
  * through spm-track itself, over a fixed CSV export. Only the documented exit statuses
- * and no sanitizer report. Built with src/spm-track.c (-Dmain=program_main). */
+ * and no sanitizer report. Built with the sources of src/spm-track/ (-Dmain=program_main). */
 #define FUZZ_PROGRAM 1
 #include "fuzz_main.h"
 

@@ -50,7 +50,7 @@ for name in "$@"; do
 	case $name in
 	decimal) lib= ;;
 	plan | ledger) extra="-DFUZZ_PROGRAM -Dmain=program_main $(ls src/spm-score/*.c) -lm" ;;
-	mapping) extra="-DFUZZ_PROGRAM -Dmain=program_main src/spm-track.c" ;;
+	mapping) extra="-DFUZZ_PROGRAM -Dmain=program_main $(ls src/spm-track/*.c)" ;;
 	streams) extra="-DFUZZ_PROGRAM -Dmain=program_main $(ls src/spm-report/*.c) -lm" ;;
 	esac
 	# the readers that refuse bad input end the run without freeing (fuzz_main.h): no
