@@ -170,7 +170,7 @@ static void check_dated(struct roster *r)
 				b = t;
 			}
 			char msg[160];
-			snprintf(msg, sizeof msg, "overlaps line %zu of the same rep: a rep is in one row on any day",
+			snprintf(msg, sizeof msg, "in force on a day of line %zu too: the rows of one rep need start and end dates that do not overlap",
 				 a->line);
 			diag_at(r->path, b->line, column_name(COL_REP), b->name[LEVEL_REP], b->len[LEVEL_REP], msg);
 			free(rows);

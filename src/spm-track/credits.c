@@ -328,7 +328,7 @@ static int resolve(struct chunk_state *cs, const struct row *row, const struct c
 			memcpy(detail, cs->problem.detail, sizeof detail);
 			const char *msg = cs->problem.message;
 			bad_row(cs, row, col, "credited owner");
-			snprintf(cs->problem.detail, sizeof cs->problem.detail, " \"%.*s\" (%s:%llu) %s%s",
+			snprintf(cs->problem.detail, sizeof cs->problem.detail, " \"%.*s\" (%s:%llu) %.60s%.160s",
 				 (int)(cr[k].owner_len > 64 ? 64 : cr[k].owner_len), name, c->path,
 				 (unsigned long long)cr[k].line, msg, detail);
 			cs->problem.has_value = false;
