@@ -280,19 +280,13 @@ int export_row(void *ctx, const struct row *row)
 			return reject_or_stop(cs, row);
 	}
 	const struct credit_deal *credit = NULL;
-	if (job->credits) { /* --credits: the deal's split and overlay credit, if any */
-		credit = credits_find(job->credits, row->field[col[EXPORT_ID]], row->len[col[EXPORT_ID]]);
-		const char *why = credit ? credits_problem(job->credits, credit) : NULL;
-		if (why) {
-			bad_row(cs, row, col[EXPORT_ID], "bad credits");
-			snprintf(cs->problem.detail, sizeof cs->problem.detail, " at %s", why);
-			cs->problem.has_value = false;
-			return reject_or_stop(cs, row);
-		}
-	}
-	/* A deal with revenue credit goes to its credited owners, not its owner column. */
-	bool split = credit && credits_has_revenue(credit);
-	if (!split && find_owners(cs, row, col[EXPORT_REP], owners, &nowners))
+	uint64_t credit_hash = 0;
+	bool split = false;
+	if (job->credits) /* --credits: looked up once the row is parsed, its memory fetched meanwhile */
+		credit_hash = credits_prefetch(job->credits, row->field[col[EXPORT_ID]], row->len[col[EXPORT_ID]]);
+	/* With --credits, a bad owner column matters only for a deal with no revenue credit. */
+	bool owner_bad = find_owners(cs, row, col[EXPORT_REP], owners, &nowners) != 0;
+	if (owner_bad && !job->credits)
 		return reject_or_stop(cs, row);
 
 	if (ms->needs[EXPORT_STAGE]) {
@@ -353,6 +347,23 @@ int export_row(void *ctx, const struct row *row)
 			return reject_or_stop(cs, row);
 		}
 		d.cycle = close - created;
+	}
+
+	if (job->credits) {
+		credit = credits_find(job->credits, row->field[col[EXPORT_ID]], row->len[col[EXPORT_ID]], credit_hash);
+		const char *why = credit ? credits_problem(job->credits, credit) : NULL;
+		if (why) {
+			bad_row(cs, row, col[EXPORT_ID], "bad credits");
+			snprintf(cs->problem.detail, sizeof cs->problem.detail, " at %s", why);
+			cs->problem.has_value = false;
+			return reject_or_stop(cs, row);
+		}
+		/* A deal with revenue credit goes to its credited owners, not its owner column. */
+		split = credit && credits_has_revenue(credit);
+		if (owner_bad && !split) {
+			find_owners(cs, row, col[EXPORT_REP], owners, &nowners); /* its problem again */
+			return reject_or_stop(cs, row);
+		}
 	}
 
 	if (job->range.limited && (close < job->range.lo || close >= job->range.hi)) {

@@ -384,8 +384,10 @@ struct credits;
 struct credit_deal;
 struct credits *credits_load(const char *path, const struct roster *roster, bool reject);
 void credits_free(struct credits *c);
-/* The credits of a record id, or NULL; marks the id as seen in the input. */
-const struct credit_deal *credits_find(const struct credits *c, const char *id, size_t len);
+/* The hash of a record id, its place in the tables being fetched meanwhile. */
+uint64_t credits_prefetch(const struct credits *c, const char *id, size_t len);
+/* The credits of a record id (h: credits_prefetch's), or NULL; marks the id as seen. */
+const struct credit_deal *credits_find(const struct credits *c, const char *id, size_t len, uint64_t h);
 /* The reason a deal's credits are bad (--reject), or NULL. */
 const char *credits_problem(const struct credits *c, const struct credit_deal *cd);
 /* Whether the deal has revenue credit (else its owner column takes the revenue). */
