@@ -170,8 +170,9 @@ static void check_dated(struct roster *r)
 				b = t;
 			}
 			char msg[160];
-			snprintf(msg, sizeof msg, "in force on a day of line %zu too: the rows of one rep need start and end dates that do not overlap",
-				 a->line);
+			if (snprintf(msg, sizeof msg, "in force on a day of line %zu too: the rows of one rep need start and end dates that do not overlap",
+				     a->line) < 0)
+				msg[0] = '\0';
 			diag_at(r->path, b->line, column_name(COL_REP), b->name[LEVEL_REP], b->len[LEVEL_REP], msg);
 			free(rows);
 			diag_exit(SPM_EXIT_DATA);

@@ -279,9 +279,10 @@ static int owner_problem(struct chunk_state *cs, const struct row *row, long col
 		date_text(gap[0]->to, to);
 		date_text(gap[1]->from, from);
 		bad_row(cs, row, col, "in no roster row on the close date");
-		snprintf(cs->problem.detail, sizeof cs->problem.detail,
+		if (snprintf(cs->problem.detail, sizeof cs->problem.detail,
 			 ": between %s:%zu (ends %s) and %s:%zu (starts %s)", job->roster->path, gap[0]->line, to,
-			 job->roster->path, gap[1]->line, from);
+			 job->roster->path, gap[1]->line, from) < 0)
+			cs->problem.detail[0] = '\0';
 		return 1;
 	}
 	}

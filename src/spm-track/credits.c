@@ -351,7 +351,8 @@ static void check_deals(struct credits *c)
 			decimal_format(sum, -1, total, sizeof total);
 			char shown[128] = "";
 			diag_quote_value(shown, sizeof shown, deal_id(c, d), d->id_len);
-			snprintf(msg, sizeof msg, "revenue shares of deal \"%s\" add up to %s, not 1", shown, total);
+			if (snprintf(msg, sizeof msg, "revenue shares of deal \"%s\" add up to %s, not 1", shown, total) < 0)
+				msg[0] = '\0';
 			credit_problem(c, i, NULL, c->credit[d->first].line, C_SHARE, NULL, 0, msg);
 		}
 	}
@@ -457,9 +458,10 @@ static int resolve(struct chunk_state *cs, const struct row *row, const struct c
 			memcpy(detail, cs->problem.detail, sizeof detail);
 			const char *msg = cs->problem.message;
 			bad_row(cs, row, col, "credited owner");
-			snprintf(cs->problem.detail, sizeof cs->problem.detail, " \"%.*s\" (%s:%llu) %.60s%.160s",
+			if (snprintf(cs->problem.detail, sizeof cs->problem.detail, " \"%.*s\" (%s:%llu) %.60s%.160s",
 				 (int)(name_len > 64 ? 64 : name_len), name, c->path,
-				 (unsigned long long)cr[k].line, msg, detail);
+				     (unsigned long long)cr[k].line, msg, detail) < 0)
+				cs->problem.detail[0] = '\0';
 			cs->problem.has_value = false;
 			return 1;
 		}

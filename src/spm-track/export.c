@@ -354,7 +354,8 @@ int export_row(void *ctx, const struct row *row)
 		const char *why = credit ? credits_problem(job->credits, credit) : NULL;
 		if (why) {
 			bad_row(cs, row, col[EXPORT_ID], "bad credits");
-			snprintf(cs->problem.detail, sizeof cs->problem.detail, " at %s", why);
+			if (snprintf(cs->problem.detail, sizeof cs->problem.detail, " at %s", why) < 0)
+				cs->problem.detail[0] = '\0';
 			cs->problem.has_value = false;
 			return reject_or_stop(cs, row);
 		}
