@@ -12,7 +12,7 @@
 _spm_opts_track='--csv --tsv --map --rep --date --amount --stage --created --id --won --lost
 	--date-format --decimal-comma --latest --unique --rates --currency --base-currency
 	--rate-age --rounding --metrics --metrics-file --grain --period --from --to
-	--fiscal-start --roster --level --goals --as-of --workdays --holidays --all --reject-goals
+	--fiscal-start --roster --level --credits --goals --as-of --workdays --holidays --all --reject-goals
 	--achieved --ahead --on-track -o --output --reject --threads --progress -q --quiet
 	-h --help -V --version'
 _spm_opts_score='--cap --floor --missing --normalize --basis --detail --roster --group --by --tiers
@@ -41,7 +41,8 @@ _spm_opts_weekly='-a --as-of -n --dry-run -w --wait -v --verbose -h --help -V --
 _spm_opts_close='--quarter --paid -n --dry-run -w --wait -v --verbose -h --help -V --version'
 
 _spm_goal_commands='set split allocate rollup check diff periods'
-_spm_builtin_metrics='won_revenue won_deals lost_deals win_rate avg_deal cycle_days pipeline coverage'
+_spm_builtin_metrics='won_revenue won_deals lost_deals win_rate avg_deal cycle_days pipeline coverage
+	overlay_revenue overlay_deals'
 _spm_categories='financial activity customer innovation development operational'
 _spm_months='1 2 3 4 5 6 7 8 9 10 11 12'
 
@@ -129,7 +130,7 @@ _spm_value() {
 		;;
 	# options whose value is a file
 	track:--metrics-file | track:--roster | track:--goals | track:--holidays | \
-		track:--reject-goals | track:--reject | track:--rates | *:-o | *:--output | \
+		track:--reject-goals | track:--reject | track:--rates | track:--credits | *:-o | *:--output | \
 		score:--roster | score:--prev | score:--plan | score:--against | score:--reject | \
 		report:--roster | report:--metrics-file | report:--metrics | report:--goals | report:--catalog | report:--self | \
 		goal-*:--metrics | goal-*:--metrics-file | goal-*:--roster | goal-set:-f | goal-set:--file | goal-check:--history | \

@@ -1,7 +1,7 @@
 #!/bin/sh
 # make demo: generates a realistic Salesforce-style export (deterministic sample data) and
 # runs spm-track on it: actuals per rep, a roll-up to teams, progress against a goal sheet
-# as of a fixed day, and a dirty export with --reject.
+# as of a fixed day, a dirty export with --reject, and split and overlay credit (--credits).
 set -eu
 bin=${1:-bin}
 dir=build/demo
@@ -31,3 +31,17 @@ echo "== a dirty export: bad rows go to $dir/rejects.tsv with a reason, the run 
 "$bin/spm-track" --map salesforce --metrics won_revenue --reject "$dir/rejects.tsv" \
 	-o "$dir/actuals.tsv" "$dir/deals-dirty.csv"
 cut -f 1,4,5,6,7,11 "$dir/rejects.tsv" | head -n 6
+echo
+echo "== a split deal: examples/credits.tsv credits 0065g000EJ4lY0mAYE (4,150.00) 70/30 to two reps, with an overlay"
+grep -F 0065g000EJ4lY0mAYE examples/credits.tsv
+"$bin/spm-track" --map salesforce --credits examples/credits.tsv --roster "$dir/roster.tsv" --period 2026-Q3 \
+	--metrics won_revenue,won_deals,overlay_revenue "$dir/deals.csv" >"$dir/credited.tsv"
+grep -E '^(Łukasz Nowak|José Álvarez|Renée Novak)	' "$dir/credited.tsv"
+echo "-- the teams' won revenue with credits adds up to the company's without:"
+total() { awk -F '\t' 'NR > 1 { i = index($4, "."); c += substr($4, 1, i - 1) * 100 + substr($4, i + 1, 2) }
+	END { printf "%d.%02d\n", int(c / 100), c % 100 }'; }
+"$bin/spm-track" -q --map salesforce --credits examples/credits.tsv --roster "$dir/roster.tsv" --level team \
+	--period 2026-Q3 --metrics won_revenue "$dir/deals.csv" | tee "$dir/credited-teams.tsv"
+echo "teams, with --credits:   $(total <"$dir/credited-teams.tsv")"
+echo "company, no --credits:   $("$bin/spm-track" -q --map salesforce --period 2026-Q3 --metrics won_revenue \
+	"$dir/deals.csv" | total)"

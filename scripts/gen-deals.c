@@ -421,6 +421,8 @@ typedef struct {
     uint32_t win_ppm;   /* share of closed deals that are won, parts per million */
     int32_t size_q16;   /* log2 offset of the rep's typical deal size, Q16 */
     uint64_t cum_volume; /* cumulative volume weight, for picking the owner */
+    int64_t move_day;    /* --moves: the day the rep joins its new team (0: never moves) */
+    unsigned new_team;
 } Rep;
 
 static unsigned team_count(unsigned reps)
@@ -517,19 +519,37 @@ static void free_reps(Rep *reps, unsigned n)
     free(reps);
 }
 
-static void write_roster(const char *path, const Rep *reps, unsigned n)
+static char *put_date(char *p, int64_t days);
+
+/* The roster; with moves, an effective-dated one: a rep who moves has a row for its old
+ * team up to the day before the move and one for its new team from that day. */
+static void write_roster(const char *path, const Rep *reps, unsigned n, int moves)
 {
-    static const char *const cols[] = {"rep", "team", "manager", "region"};
+    static const char *const cols[] = {"rep", "team", "manager", "region", "start", "end"};
     Out o;
     out_open(&o, path);
-    write_line(&o, FMT_TSV, cols, COUNT(cols));
+    write_line(&o, FMT_TSV, cols, moves ? COUNT(cols) : 4);
     for (unsigned i = 0; i < n; i++) {
         const Team *t = &TEAMS[reps[i].team];
-        const char *const fields[] = {reps[i].name, t->name, t->manager, t->region};
-        write_line(&o, FMT_TSV, fields, COUNT(fields));
+        char end[16] = "", start[16] = "";
+        if (reps[i].move_day) {
+            *put_date(end, reps[i].move_day - 1) = '\0';
+            *put_date(start, reps[i].move_day) = '\0';
+        }
+        const char *const fields[] = {reps[i].name, t->name, t->manager, t->region, "", end};
+        write_line(&o, FMT_TSV, fields, moves ? COUNT(fields) : 4);
+        if (reps[i].move_day) {
+            const Team *u = &TEAMS[reps[i].new_team];
+            const char *const moved[] = {reps[i].name, u->name, u->manager, u->region, start, ""};
+            write_line(&o, FMT_TSV, moved, COUNT(moved));
+        }
     }
     out_close(&o);
 }
+
+/* --moves PCT: that share of the reps (at least one) moves to the next team in the middle
+ * of a quarter of the second year. */
+static void plan_moves(Rep *reps, unsigned n, unsigned pct, uint64_t seed, int start_year);
 
 /* ---------- dates (days since 1970-01-01, proleptic Gregorian) ---------- */
 
@@ -640,6 +660,24 @@ static char *put_amount(char *p, uint64_t cents)
     return put_digits(p, (unsigned)(cents % 100), 2);
 }
 
+static void plan_moves(Rep *reps, unsigned n, unsigned pct, uint64_t seed, int start_year)
+{
+    unsigned nteams = team_count(n);
+    if (nteams < 2)
+        return;
+    unsigned k = (n * pct + 99) / 100;
+    Rng g = rng_for(seed, 5, 0);
+    for (unsigned moved = 0; moved < k && moved < n;) {
+        unsigned r = rng_below(&g, n);
+        if (reps[r].move_day)
+            continue;
+        unsigned q = rng_below(&g, 4);
+        reps[r].move_day = days_from_civil(start_year + 1, 1 + 3 * q, 1) + 30 + rng_below(&g, 31);
+        reps[r].new_team = (reps[r].team + 1) % nteams;
+        moved++;
+    }
+}
+
 /* ---------- Salesforce ids ---------- */
 
 static const char BASE62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -679,6 +717,10 @@ typedef struct {
     int dirty;
     const char *roster;
     const char *output;
+    const char *credits;   /* --credits FILE */
+    unsigned split_pct;    /* --split PCT: deals split 2 or 3 ways */
+    unsigned overlay_pct;  /* --overlay PCT: deals with an overlay */
+    unsigned moves_pct;    /* --moves PCT: reps who change team */
 } Options;
 
 enum { DIRTY_NONE, DIRTY_WON_NO_AMOUNT, DIRTY_BAD_DATE, DIRTY_NO_STAGE };
@@ -728,6 +770,7 @@ typedef struct {
     Str sources[COUNT(SOURCES)];
     Str won, lost, empty;
     Str *reps;
+    Str *rep_tsv; /* the names as a credits file (TSV) writes them */
     unsigned nreps;
     size_t row_room; /* bytes that always suffice for one row */
 } Texts;
@@ -746,12 +789,15 @@ static void texts_init(Texts *t, int fmt, const Rep *reps, unsigned nreps)
     t->empty = str_prepare("", fmt);
     t->nreps = nreps;
     t->reps = malloc(nreps * sizeof *t->reps);
-    if (!t->reps) {
+    t->rep_tsv = malloc(nreps * sizeof *t->rep_tsv);
+    if (!t->reps || !t->rep_tsv) {
         fprintf(stderr, "%s: out of memory\n", PROG);
         exit(2);
     }
-    for (unsigned i = 0; i < nreps; i++)
+    for (unsigned i = 0; i < nreps; i++) {
         t->reps[i] = str_prepare(reps[i].name, fmt);
+        t->rep_tsv[i] = str_prepare(reps[i].name, FMT_TSV);
+    }
     /* 7 texts (account twice), id, number, dates, quantity, quotes, separators, line end */
     t->row_room = 8 * str_max_len + 128;
 }
@@ -769,10 +815,60 @@ static void texts_free(Texts *t)
     free(t->empty.s);
     str_free_all(t->reps, t->nreps);
     free(t->reps);
+    str_free_all(t->rep_tsv, t->nreps);
+    free(t->rep_tsv);
+}
+
+/* --credits: the revenue split and overlay of deal i (a separate random stream: the
+ * deals are the same with or without credits). Split owners and the overlay are other
+ * reps than the owner; shares are fractions that add up to 1 exactly. */
+static void write_credits(Out *o, const Options *opt, const Texts *t, unsigned owner, uint64_t id_base, uint64_t i)
+{
+    static const char *const two[][2] = {{"0.5", "0.5"}, {"0.6", "0.4"}, {"0.7", "0.3"}, {"0.75", "0.25"}};
+    static const char *const three[][3] = {{"0.4", "0.3", "0.3"}, {"0.5", "0.25", "0.25"}, {"0.3334", "0.3333", "0.3333"}};
+    Rng g = rng_for(opt->seed, 4, i);
+    int split = rng_below(&g, 100) < opt->split_pct;
+    int overlay = rng_below(&g, 100) < opt->overlay_pct;
+    unsigned ways = split ? 2 + rng_below(&g, 2) : 1;
+    if ((!split && !overlay) || opt->nreps < ways + (unsigned)overlay)
+        return;
+    unsigned who[4] = {owner, 0, 0, 0};
+    for (unsigned k = 1; k < ways + (unsigned)overlay; k++) {
+        unsigned r, dup;
+        do {
+            r = rng_below(&g, opt->nreps);
+            dup = 0;
+            for (unsigned j = 0; j < k; j++)
+                dup |= who[j] == r;
+        } while (dup);
+        who[k] = r;
+    }
+    char id[32];
+    *put_id(id, id_base, i) = '\0';
+    unsigned pick = rng_below(&g, ways == 2 ? COUNT(two) : COUNT(three));
+    for (unsigned k = 0; split && k < ways; k++) {
+        const char *share = ways == 2 ? two[pick][k] : three[pick][k];
+        char *p = out_room(o, t->row_room);
+        p = put_mem(p, id, 18);
+        *p++ = '\t';
+        p = put_str(p, &t->rep_tsv[who[k]]);
+        *p++ = '\t';
+        p = put_mem(p, share, strlen(share));
+        p = put_mem(p, "\trevenue\n", 9);
+        out_done(o, p);
+    }
+    if (overlay) {
+        char *p = out_room(o, t->row_room);
+        p = put_mem(p, id, 18);
+        *p++ = '\t';
+        p = put_str(p, &t->rep_tsv[who[ways]]);
+        p = put_mem(p, "\t1\toverlay\n", 11);
+        out_done(o, p);
+    }
 }
 
 static void write_deal(Out *o, const Texts *t, const Options *opt, const Rep *reps,
-                       uint64_t id_base, uint64_t i)
+                       uint64_t id_base, uint64_t i, Out *credits)
 {
     Rng g = rng_for(opt->seed, 3, i);
     unsigned rep_ix = pick_rep(reps, opt->nreps, &g);
@@ -838,6 +934,8 @@ static void write_deal(Out *o, const Texts *t, const Options *opt, const Rep *re
     p = field_close(put_str(field_open(p, fmt, 0), type), fmt);
     p = field_close(put_str(field_open(p, fmt, 0), source), fmt);
     out_done(o, line_end(p, fmt));
+    if (credits)
+        write_credits(credits, opt, t, rep_ix, id_base, i);
 }
 
 /* ---------- command line ---------- */
@@ -865,6 +963,15 @@ static void print_help(void)
           "                       open deals may close up to 90 days later\n"
           "      --roster FILE    also write the matching roster to FILE\n"
           "                       (TSV: rep team manager region)\n"
+          "      --moves PCT      PCT %% of the reps (at least one) change team in the\n"
+          "                       middle of a quarter of the second year: the roster gets\n"
+          "                       start and end columns and two rows for each of them\n"
+          "      --credits FILE   also write split and overlay credits to FILE (TSV: id\n"
+          "                       owner share type, for spm-track --credits)\n"
+          "      --split PCT      with --credits: PCT %% of the deals are split 2 or 3 ways\n"
+          "                       between the owner and other reps (default 20)\n"
+          "      --overlay PCT    with --credits: PCT %% of the deals credit another rep as\n"
+          "                       overlay with share 1 (default 10)\n"
           "      --dirty          inject about 0.3% bad rows: Closed Won without Amount,\n"
           "                       unparseable Close Date, empty Stage (each kind at least\n"
           "                       once when N >= 3)\n"
@@ -893,7 +1000,7 @@ static uint64_t parse_uint(const char *arg, const char *what, uint64_t min, uint
 
 static void parse_args(int argc, char **argv, Options *opt)
 {
-    enum { OPT_FORMAT = 256, OPT_START_YEAR, OPT_ROSTER, OPT_DIRTY };
+    enum { OPT_FORMAT = 256, OPT_START_YEAR, OPT_ROSTER, OPT_DIRTY, OPT_CREDITS, OPT_SPLIT, OPT_OVERLAY, OPT_MOVES };
     static const struct option longopts[] = {
         {"deals", required_argument, NULL, 'n'},
         {"reps", required_argument, NULL, 'r'},
@@ -902,12 +1009,17 @@ static void parse_args(int argc, char **argv, Options *opt)
         {"start-year", required_argument, NULL, OPT_START_YEAR},
         {"roster", required_argument, NULL, OPT_ROSTER},
         {"dirty", no_argument, NULL, OPT_DIRTY},
+        {"credits", required_argument, NULL, OPT_CREDITS},
+        {"split", required_argument, NULL, OPT_SPLIT},
+        {"overlay", required_argument, NULL, OPT_OVERLAY},
+        {"moves", required_argument, NULL, OPT_MOVES},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    *opt = (Options){2000, 12, 1, FMT_CSV, 2024, 0, NULL, NULL};
+    *opt = (Options){2000, 12, 1, FMT_CSV, 2024, 0, NULL, NULL, NULL, 20, 10, 0};
+    int split_set = 0;
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":n:r:s:o:hV", longopts, NULL)) != -1) {
@@ -938,6 +1050,20 @@ static void parse_args(int argc, char **argv, Options *opt)
         case OPT_DIRTY:
             opt->dirty = 1;
             break;
+        case OPT_CREDITS:
+            opt->credits = optarg;
+            break;
+        case OPT_SPLIT:
+            opt->split_pct = (unsigned)parse_uint(optarg, "invalid percentage (0..100)", 0, 100);
+            split_set = 1;
+            break;
+        case OPT_OVERLAY:
+            opt->overlay_pct = (unsigned)parse_uint(optarg, "invalid percentage (0..100)", 0, 100);
+            split_set = 1;
+            break;
+        case OPT_MOVES:
+            opt->moves_pct = (unsigned)parse_uint(optarg, "invalid percentage (0..100)", 0, 100);
+            break;
         case 'o':
             opt->output = optarg;
             break;
@@ -965,6 +1091,12 @@ static void parse_args(int argc, char **argv, Options *opt)
     int deals_to_stdout = !opt->output || strcmp(opt->output, "-") == 0;
     if (opt->roster && strcmp(opt->roster, "-") == 0 && deals_to_stdout)
         usage_error("roster and deals cannot both go to standard output", opt->roster);
+    if (opt->credits && strcmp(opt->credits, "-") == 0 && deals_to_stdout)
+        usage_error("credits and deals cannot both go to standard output", opt->credits);
+    if (split_set && !opt->credits)
+        usage_error("--split and --overlay need --credits", NULL);
+    if (opt->moves_pct && !opt->roster)
+        usage_error("--moves needs --roster", NULL);
 }
 
 int main(int argc, char **argv)
@@ -973,8 +1105,10 @@ int main(int argc, char **argv)
     parse_args(argc, argv, &opt);
     Rep *reps = make_reps(opt.nreps, opt.seed);
 
+    if (opt.moves_pct)
+        plan_moves(reps, opt.nreps, opt.moves_pct, opt.seed, opt.start_year);
     if (opt.roster)
-        write_roster(opt.roster, reps, opt.nreps);
+        write_roster(opt.roster, reps, opt.nreps, opt.moves_pct != 0);
 
     Out o;
     out_open(&o, opt.output);
@@ -982,9 +1116,17 @@ int main(int argc, char **argv)
     texts_init(&texts, opt.fmt, reps, opt.nreps);
     uint64_t id_base = mix64(opt.seed ^ 0x1D5ULL) % ID_SPACE;
     write_line(&o, opt.fmt, HEADER, COUNT(HEADER));
+    Out credits;
+    if (opt.credits) {
+        static const char *const cols[] = {"id", "owner", "share", "type"};
+        out_open(&credits, opt.credits);
+        write_line(&credits, FMT_TSV, cols, COUNT(cols));
+    }
     for (uint64_t i = 0; i < opt.deals; i++)
-        write_deal(&o, &texts, &opt, reps, id_base, i);
-    int to_stdout = o.fp == stdout;
+        write_deal(&o, &texts, &opt, reps, id_base, i, opt.credits ? &credits : NULL);
+    int to_stdout = o.fp == stdout || (opt.credits && credits.fp == stdout);
+    if (opt.credits)
+        out_close(&credits);
     out_close(&o);
     if (!to_stdout)
         close_stdout_checked();

@@ -34,6 +34,8 @@ struct roster_group {
 struct roster_reader {
 	struct roster *roster;
 	long col[LEVEL_COUNT]; /* rep, team, manager, region; -1 if absent */
+	long col_start, col_end; /* -1 if absent */
+	bool allow_dated;        /* roster_load_dated: several rows per rep */
 	struct file_problem problem;
 };
 
@@ -53,12 +55,36 @@ static int roster_row(void *ctx, const struct row *row)
 			return file_problem_at(&rr->problem, row, r->column[k], NULL, "holds a NUL byte");
 	bool created;
 	size_t *index = table_upsert(r->reps, rep, rep_len, &created);
-	if (!created)
-		return file_problem_at(&rr->problem, row, column_name(COL_REP), rep, "appears twice in the roster");
+	if (!created && !rr->allow_dated)
+		return file_problem_at(&rr->problem, row, column_name(COL_REP), rep,
+				       "appears twice in the roster (only spm-track reads effective-dated rosters)");
 	xgrow((void **)&r->rep, &r->cap, r->nreps + 1, sizeof *r->rep);
 	struct roster_rep *e = &r->rep[r->nreps];
 	memset(e, 0, sizeof *e);
 	e->line = row->line;
+	e->from = INT32_MIN;
+	e->to = INT32_MAX;
+	if (rr->allow_dated) {
+		long dcol[2] = { rr->col_start, rr->col_end };
+		spm_day *day[2] = { &e->from, &e->to };
+		for (int k = 0; k < 2; k++) {
+			if (dcol[k] < 0 || row->len[dcol[k]] == 0)
+				continue;
+			if (!date_parse_iso(row->field[dcol[k]], row->len[dcol[k]], day[k]))
+				return file_problem_at(&rr->problem, row, r->column[dcol[k]], row->field[dcol[k]],
+						       "not a date (YYYY-MM-DD)");
+		}
+		if (e->from > e->to)
+			return file_problem_at(&rr->problem, row, r->column[rr->col_end], row->field[rr->col_end],
+					       "ends before it starts");
+		if (!created) { /* the rep's rows: linked in file order, sorted once all are read */
+			struct roster_rep *last = &r->rep[*index - 1];
+			while (last->next)
+				last = &r->rep[last->next - 1];
+			last->next = r->nreps + 1;
+			r->dated = true;
+		}
+	}
 	e->field = xcalloc(row->count + 1, sizeof *e->field);
 	for (size_t k = 0; k < row->count; k++)
 		e->field[k] = xmemdup0(row->field[k], row->len[k]);
@@ -72,7 +98,9 @@ static int roster_row(void *ctx, const struct row *row)
 			g->count++;
 		}
 	}
-	*index = ++r->nreps; /* 1-based: 0 never names a rep */
+	if (created)
+		*index = r->nreps + 1; /* 1-based: 0 never names a rep */
+	r->nreps++;
 	return 0;
 }
 
@@ -109,7 +137,54 @@ static void index_members(struct roster *r)
 	}
 }
 
-void roster_load(struct roster *r, const char *path, enum level needed)
+static int compare_rows_by_start(const void *pa, const void *pb)
+{
+	const struct roster_rep *a = *(const struct roster_rep *const *)pa, *b = *(const struct roster_rep *const *)pb;
+	if (a->from != b->from)
+		return a->from < b->from ? -1 : 1;
+	return a->line < b->line ? -1 : a->line > b->line;
+}
+
+/* Sorts each rep's rows by their start and checks that no two are in force on one day. */
+static void check_dated(struct roster *r)
+{
+	struct roster_rep **rows = NULL;
+	size_t cap = 0;
+	for (size_t i = 0; i < table_count(r->reps); i++) {
+		size_t *first = table_value(r->reps, i);
+		size_t n = 0;
+		for (size_t k = *first; k; k = r->rep[k - 1].next) {
+			xgrow((void **)&rows, &cap, n + 1, sizeof *rows);
+			rows[n++] = &r->rep[k - 1];
+		}
+		if (n < 2)
+			continue;
+		qsort(rows, n, sizeof *rows, compare_rows_by_start);
+		for (size_t k = 1; k < n; k++) {
+			if (rows[k]->from > rows[k - 1]->to)
+				continue;
+			const struct roster_rep *a = rows[k - 1], *b = rows[k];
+			if (a->line > b->line) {
+				const struct roster_rep *t = a;
+				a = b;
+				b = t;
+			}
+			char msg[160];
+			if (snprintf(msg, sizeof msg, "in force on a day of line %zu too: the rows of one rep need start and end dates that do not overlap",
+				     a->line) < 0)
+				msg[0] = '\0';
+			diag_at(r->path, b->line, column_name(COL_REP), b->name[LEVEL_REP], b->len[LEVEL_REP], msg);
+			free(rows);
+			diag_exit(SPM_EXIT_DATA);
+		}
+		*first = (size_t)(rows[0] - r->rep) + 1;
+		for (size_t k = 0; k < n; k++)
+			rows[k]->next = k + 1 < n ? (size_t)(rows[k + 1] - r->rep) + 1 : 0;
+	}
+	free(rows);
+}
+
+static void load(struct roster *r, const char *path, enum level needed, bool dated)
 {
 	memset(r, 0, sizeof *r);
 	r->path = path;
@@ -122,9 +197,11 @@ void roster_load(struct roster *r, const char *path, enum level needed)
 	r->column = xcalloc(h->count + 1, sizeof *r->column);
 	for (size_t k = 0; k < h->count; k++)
 		r->column[k] = xstrdup(h->name[k]);
-	struct roster_reader rr = { .roster = r };
+	struct roster_reader rr = { .roster = r, .allow_dated = dated };
 	struct stream_binding cols;
 	stream_bind(STREAM_ROSTER, h, path, NULL, 0, &cols);
+	rr.col_start = stream_at(&cols, COL_START);
+	rr.col_end = stream_at(&cols, COL_END);
 	for (int l = 0; l < LEVEL_COUNT; l++) {
 		rr.col[l] = stream_at(&cols, level_column[l]);
 		r->has_level[l] = rr.col[l] >= 0;
@@ -132,7 +209,19 @@ void roster_load(struct roster *r, const char *path, enum level needed)
 	if (needed != LEVEL_COUNT && !r->has_level[needed])
 		roster_header_problem(path, "the roster has no column '%s' for --level", column_name(level_column[needed]));
 	read_side_file(src, path, roster_row, &rr, &rr.problem);
+	if (r->dated)
+		check_dated(r);
 	index_members(r);
+}
+
+void roster_load(struct roster *r, const char *path, enum level needed)
+{
+	load(r, path, needed, false);
+}
+
+void roster_load_dated(struct roster *r, const char *path, enum level needed)
+{
+	load(r, path, needed, true);
 }
 
 void roster_free(struct roster *r)
@@ -156,7 +245,35 @@ void roster_free(struct roster *r)
 const struct roster_rep *roster_find_rep(const struct roster *r, const char *rep, size_t len)
 {
 	const size_t *index = table_find(r->reps, rep, len);
-	return index ? &r->rep[*index - 1] : NULL;
+	if (!index)
+		return NULL;
+	const struct roster_rep *e = &r->rep[*index - 1];
+	while (e->next) /* an effective-dated roster: the latest row */
+		e = &r->rep[e->next - 1];
+	return e;
+}
+
+const struct roster_rep *roster_find_rep_on(const struct roster *r, const char *rep, size_t len, spm_day day,
+					    const struct roster_rep **before, const struct roster_rep **after)
+{
+	const size_t *index = table_find(r->reps, rep, len);
+	*before = *after = NULL;
+	if (!index)
+		return NULL;
+	const struct roster_rep *e = &r->rep[*index - 1];
+	if (day < e->from) /* before every row: the first */
+		return e;
+	for (;;) {
+		if (day <= e->to || !e->next) /* in force, or after every row: the last */
+			return e;
+		const struct roster_rep *n = &r->rep[e->next - 1];
+		if (day < n->from) {
+			*before = e;
+			*after = n;
+			return NULL;
+		}
+		e = n;
+	}
 }
 
 const size_t *roster_members(const struct roster *r, enum level level, const char *name, size_t len, size_t *n)

@@ -20,6 +20,9 @@ struct roster_rep {
 	size_t len[LEVEL_COUNT];
 	char **field;            /* every column of its row, NUL-terminated */
 	size_t line;             /* its line in the roster */
+	spm_day from, to;        /* effective-dated rosters: the days the row is in force (both
+				  * included; INT32_MIN/INT32_MAX: unbounded) */
+	size_t next;             /* effective-dated rosters: the rep's next row (1-based; 0: none) */
 };
 
 struct roster {
@@ -32,6 +35,7 @@ struct roster {
 	bool has_level[LEVEL_COUNT];      /* the roster has that column */
 	char **column;                    /* the header */
 	size_t ncolumns;
+	bool dated;                       /* some rep has several rows (roster_load_dated) */
 };
 
 /* Reads path; a roster needs a column rep, and the column of `needed` unless it is
@@ -39,6 +43,20 @@ struct roster {
  * FILE:LINE: COLUMN: message. */
 void roster_load(struct roster *r, const char *path, enum level needed);
 void roster_free(struct roster *r);
+
+/* The same, but a rep may have several rows, each in force from its start to its end (both
+ * included; empty: unbounded): an effective-dated roster. A rep's rows must not overlap:
+ * two rows of one rep in force on one day exit 1 naming both lines. roster_find_rep then
+ * gives the rep's latest row; roster_find_rep_on the row in force on a day. Groups list
+ * every row of their members (a rep who moved is in both teams' lists). */
+void roster_load_dated(struct roster *r, const char *path, enum level needed);
+
+/* The row of rep in force on day: its only row whatever the day; with several rows, the
+ * row whose start..end holds day, the first row for a day before every row and the last
+ * row for a day after every row. NULL when the rep is not in the roster, or when day
+ * falls in a gap between two rows: *before and *after are then those rows. */
+const struct roster_rep *roster_find_rep_on(const struct roster *r, const char *rep, size_t len, spm_day day,
+					    const struct roster_rep **before, const struct roster_rep **after);
 
 const struct roster_rep *roster_find_rep(const struct roster *r, const char *rep, size_t len);
 

@@ -90,6 +90,9 @@ static const struct {
 	[COL_FILE] = { "file", CT_TEXT },
 	[COL_CURRENCY] = { "currency", CT_TEXT },
 	[COL_BASE] = { "base", CT_TEXT },
+	[COL_ID] = { "id", CT_TEXT },
+	[COL_SHARE] = { "share", CT_EXACT },
+	[COL_TYPE] = { "type", CT_ENUM },
 };
 
 #define R(c) { COL_##c, true }
@@ -142,6 +145,10 @@ static const struct stream_column split_index_cols[] = { R(OWNER), R(FILE) };
 /* A rate is per date or per period: each file has one of the two (lib/rates.c checks). */
 static const struct stream_column rates_cols[] = { R(CURRENCY), O(DATE), O(PERIOD), R(RATE), O(BASE) };
 
+/* Split credit of deals: a deal's record id, a credited owner, a share (0.6) and a type
+ * (revenue or overlay); read by spm-track --credits (src/spm-track/credits.c). */
+static const struct stream_column credits_cols[] = { R(ID), R(OWNER), R(SHARE), R(TYPE), O(NOTE) };
+
 #undef R
 #undef O
 
@@ -165,6 +172,7 @@ static const struct stream_def streams[STREAM_ID_COUNT] = {
 	DEF(STREAM_PERIODS, "periods", "a period calendar", periods_cols, false),
 	DEF(STREAM_SPLIT_INDEX, "split-index", "a split index", split_index_cols, false),
 	DEF(STREAM_RATES, "rates", "a rates file", rates_cols, false),
+	DEF(STREAM_CREDITS, "credits", "a credits file", credits_cols, true),
 };
 #undef DEF
 

@@ -213,6 +213,21 @@ static int employed_days(const struct roster *r, const struct roster_rep *rep, s
 	return end > from ? (int)(end - from) : 0;
 }
 
+/* An effective-dated roster: how many rows of the rep are in force during period p (a
+ * rep who changes team, manager or region in the period has two or more). */
+static size_t rows_in_period(const struct roster *r, const struct roster_rep *rep, struct period p)
+{
+	const struct roster_rep *before, *after, *e;
+	e = roster_find_rep_on(r, rep->name[LEVEL_REP], rep->len[LEVEL_REP], p.start, &before, &after);
+	if (!e)
+		e = after;
+	spm_day end = period_end(p);
+	size_t n = 0;
+	for (; e && e->from < end; e = e->next ? &r->rep[e->next - 1] : NULL)
+		n += e->to >= p.start;
+	return n;
+}
+
 /* A rep's share weight: 1, or its --by value; times its employed days with --prorate
  * (the period's days would divide every weight alike, so they are left out). */
 static decimal rep_weight(const struct roster *r, const struct roster_rep *rep, const struct roster_columns *col,
@@ -265,9 +280,31 @@ static void group_reps(const struct roster *r, const struct goal *g, enum level 
 	const size_t *member = roster_members(r, level, g->owner, g->owner_len, &members);
 	for (size_t k = 0; k < members; k++) {
 		const struct roster_rep *rep = &r->rep[member[k]];
-		int days = o->prorate ? employed_days(r, rep, g->period) : -1;
+		/* an effective-dated roster: the rows in force in the period, by their days */
+		int days = o->prorate || r->dated ? employed_days(r, rep, g->period) : -1;
 		if (days == 0)
 			continue;
+		if (r->dated && !o->prorate) {
+			if (rows_in_period(r, rep, g->period) > 1) {
+				char label[PERIOD_LABEL_SIZE];
+				period_format(g->period, label);
+				snprintf(message, sizeof message,
+					 "rep %.*s changes group during %s (roster line %zu): use --prorate to share the goal by days",
+					 (int)rep->len[LEVEL_REP], rep->name[LEVEL_REP], label, rep->line);
+				bad_goal(o->sheet, g, message, false);
+			}
+			days = -1;
+		}
+		size_t same = a->n;
+		for (size_t i = 0; r->dated && i < a->n; i++) /* two rows of one rep in one group */
+			if (a->rep[i]->len[LEVEL_REP] == rep->len[LEVEL_REP] &&
+			    memcmp(a->rep[i]->name[LEVEL_REP], rep->name[LEVEL_REP], rep->len[LEVEL_REP]) == 0)
+				same = i;
+		if (same < a->n) {
+			if (!decimal_add(a->weight[same], rep_weight(r, rep, col, days), &a->weight[same]))
+				bad_goal(o->sheet, g, "weights too large to allocate exactly", false);
+			continue;
+		}
 		xgrow((void **)&a->rep, &a->cap, a->n + 1, sizeof *a->rep);
 		a->weight = xreallocarray(a->weight, a->cap, sizeof *a->weight);
 		a->rep[a->n] = rep;
@@ -328,6 +365,8 @@ static noreturn void duplicate_rep_goal(const struct goal *g, enum level level, 
 	bad_goal(sheet, g, message, false);
 }
 
+static bool divided(const struct goal *g);
+
 static void allocate_goal(const struct roster *r, const struct goal *g, enum level level,
 			  const struct roster_columns *col, const struct allocate_options *o, struct goal_sheet *out)
 {
@@ -341,10 +380,17 @@ static void allocate_goal(const struct roster *r, const struct goal *g, enum lev
 		part.level = LEVEL_REP;
 		part.target = a.target[i];
 		part.used = true; /* marks an allocated goal, for messages */
-		if (!goal_sheet_add(out, &part))
-			duplicate_rep_goal(g, level, &part,
-					   goal_sheet_find(out, part.owner, part.owner_len, part.period, part.metric_name),
-					   o->sheet);
+		if (!goal_sheet_add(out, &part)) {
+			struct goal *other = goal_sheet_find(out, part.owner, part.owner_len, part.period, part.metric_name);
+			/* a rep who moved during the period: its shares of both groups' goals add up */
+			if (r->dated && other && other->used && other->line != g->line && divided(g) &&
+			    rows_in_period(r, a.rep[i], g->period) > 1) {
+				if (!decimal_add(other->target, part.target, &other->target))
+					bad_goal(o->sheet, g, "target too large to allocate exactly", true);
+				continue;
+			}
+			duplicate_rep_goal(g, level, &part, other, o->sheet);
+		}
 	}
 	free(a.rep);
 	free(a.weight);
@@ -410,6 +456,8 @@ static bool allocate_table(const struct roster *r, const struct table_key *keys,
 			   const struct roster_columns *col, const struct allocate_options *o, struct goal_sheet *out)
 {
 	const struct goal *first = keys[0].goal;
+	if (r->dated) /* reps who move: each period's goal alone, by the rows in force in it */
+		return false;
 	size_t members;
 	const size_t *member = roster_members(r, level, first->owner, first->owner_len, &members);
 	if (members == 0)
@@ -476,7 +524,7 @@ int goal_allocate(int argc, char **argv)
 	struct goal_sheet in, out;
 	subcommand_begin(argv, "allocate");
 	parse_allocate_options(argc, argv, &o);
-	roster_load(&roster, o.roster, o.level_set ? o.level : LEVEL_COUNT);
+	roster_load_dated(&roster, o.roster, o.level_set ? o.level : LEVEL_COUNT);
 	struct roster_columns col = find_columns(&roster, &o);
 	metric_catalog_load(&metrics, o.metrics);
 	read_goal_sheet(&in, o.sheet, o.fiscal_start, &metrics, false, false, o.format);

@@ -12,6 +12,11 @@
 
 /* ---- metrics ---- */
 
+bool is_overlay_metric(const struct metric *m)
+{
+	return m->builtin == M_OVERLAY_REVENUE || m->builtin == M_OVERLAY_DEALS;
+}
+
 struct metric *find_metric(const struct metric_set *ms, const char *name)
 {
 	return metric_find(&ms->catalog, name);
@@ -57,6 +62,8 @@ void select_metrics(const struct track_options *opt, struct metric_set *ms, stru
 					   opt->metrics_file ? "" : " (custom metrics need --metrics-file)");
 			if (m->builtin == M_COVERAGE && !opt->goals)
 				diag_usage("--metrics: coverage is measured against won_revenue goals: it needs --goals");
+			if (is_overlay_metric(m) && !opt->credits)
+				diag_usage("--metrics: %s is overlay credit of a credits file: it needs --credits", m->name);
 			select_metric(ms, &scap, m);
 		}
 		free_list(names, n);
@@ -66,8 +73,8 @@ void select_metrics(const struct track_options *opt, struct metric_set *ms, stru
 	} else {
 		const struct metric_catalog *c = &ms->catalog;
 		for (size_t i = opt->metrics_file ? M_BUILTIN_COUNT : 0; i < c->nall; i++)
-			if (c->all[i].builtin != M_COVERAGE)
-				select_metric(ms, &scap, &c->all[i]);
+			if (c->all[i].builtin != M_COVERAGE && (opt->credits || !is_overlay_metric(&c->all[i])))
+				select_metric(ms, &scap, &c->all[i]); /* overlay metrics: with --credits */
 	}
 	ms->needs[EXPORT_REP] = ms->needs[EXPORT_DATE] = true; /* even with no metric (an empty sheet) */
 	for (size_t i = 0; i < ms->nselected; i++) {
@@ -79,7 +86,7 @@ void select_metrics(const struct track_options *opt, struct metric_set *ms, stru
 		}
 		ms->needs[EXPORT_STAGE] = true;
 		if (m->builtin == M_WON_REVENUE || m->builtin == M_AVG_DEAL || m->builtin == M_PIPELINE ||
-		    m->builtin == M_COVERAGE)
+		    m->builtin == M_COVERAGE || m->builtin == M_OVERLAY_REVENUE)
 			ms->needs[EXPORT_AMOUNT] = true;
 		if (m->builtin == M_CYCLE_DAYS)
 			ms->needs[EXPORT_CREATED] = true;
@@ -222,17 +229,19 @@ const char *group_key(struct chunk_state *cs, struct period p, enum level level,
 
 /* The owners a rep's rows count for, one per level of the job. A rep with no group at a
  * level counts for none there, unless --level asked for that level alone. */
-static enum owner_problem row_owners(const struct job *job, const char *rep, size_t rep_len,
-				     struct owner_ref owners[LEVEL_COUNT], size_t *n)
+static enum owner_problem row_owners(const struct job *job, const char *rep, size_t rep_len, const spm_day *day,
+				     struct owner_ref owners[LEVEL_COUNT], size_t *n,
+				     const struct roster_rep *gap[2])
 {
 	*n = 0;
 	if (!job->roster) {
 		owners[(*n)++] = (struct owner_ref){ LEVEL_REP, rep, rep_len };
 		return OWNERS_OK;
 	}
-	const struct roster_rep *r = roster_find_rep(job->roster, rep, rep_len);
+	const struct roster_rep *r = day ? roster_find_rep_on(job->roster, rep, rep_len, *day, &gap[0], &gap[1])
+					 : roster_find_rep(job->roster, rep, rep_len);
 	if (!r)
-		return OWNERS_NOT_IN_ROSTER;
+		return day && gap[0] ? OWNERS_GAP : OWNERS_NOT_IN_ROSTER;
 	for (size_t i = 0; i < job->nlevels; i++) {
 		enum level l = job->level[i];
 		if (r->len[l] == 0) {
@@ -240,9 +249,52 @@ static enum owner_problem row_owners(const struct job *job, const char *rep, siz
 				return OWNERS_NO_GROUP;
 			continue;
 		}
-		owners[(*n)++] = (struct owner_ref){ l, r->name[l], r->len[l] };
+		/* the rep's own name: its bytes in the row, as without a roster */
+		owners[(*n)++] = l == LEVEL_REP ? (struct owner_ref){ l, rep, rep_len }
+						: (struct owner_ref){ l, r->name[l], r->len[l] };
 	}
 	return OWNERS_OK;
+}
+
+static void date_text(spm_day d, char buf[DATE_TEXT_SIZE])
+{
+	date_format(d, buf); /* both days of a gap are dates: only the first row starts unbounded */
+}
+
+static int owner_problem(struct chunk_state *cs, const struct row *row, long col, enum owner_problem p,
+			 const struct roster_rep *gap[2])
+{
+	const struct job *job = cs->job;
+	switch (p) {
+	case OWNERS_OK:
+		return 0;
+	case OWNERS_NOT_IN_ROSTER:
+		return bad_row(cs, row, col, "not in the roster");
+	case OWNERS_NO_GROUP:
+		bad_row(cs, row, col, "has no group in the roster");
+		snprintf(cs->problem.detail, sizeof cs->problem.detail, " at level %s", level_names[job->opt->level]);
+		return 1;
+	case OWNERS_GAP: {
+		char to[DATE_TEXT_SIZE], from[DATE_TEXT_SIZE];
+		date_text(gap[0]->to, to);
+		date_text(gap[1]->from, from);
+		bad_row(cs, row, col, "in no roster row on the close date");
+		if (snprintf(cs->problem.detail, sizeof cs->problem.detail,
+			 ": between %s:%zu (ends %s) and %s:%zu (starts %s)", job->roster->path, gap[0]->line, to,
+			 job->roster->path, gap[1]->line, from) < 0)
+			cs->problem.detail[0] = '\0';
+		return 1;
+	}
+	}
+	return 0;
+}
+
+int find_owners_on(struct chunk_state *cs, const struct row *row, long col, const char *rep, size_t len,
+		   spm_day day, struct owner_ref owners[LEVEL_COUNT], size_t *n)
+{
+	const struct roster_rep *gap[2] = { NULL, NULL };
+	enum owner_problem p = row_owners(cs->job, rep, len, &day, owners, n, gap);
+	return owner_problem(cs, row, col, p, gap);
 }
 
 /* Checks the owner field of a row and finds its owners; nonzero if the row is bad. */
@@ -256,17 +308,8 @@ int find_owners(struct chunk_state *cs, const struct row *row, long col, struct 
 		return bad_row(cs, row, col, "empty owner");
 	if (memchr(rep, '\0', len))
 		return bad_row(cs, row, col, "owner holds a NUL byte");
-	switch (row_owners(job, rep, len, owners, n)) {
-	case OWNERS_OK:
-		return 0;
-	case OWNERS_NOT_IN_ROSTER:
-		return bad_row(cs, row, col, "not in the roster");
-	case OWNERS_NO_GROUP:
-		bad_row(cs, row, col, "has no group in the roster");
-		snprintf(cs->problem.detail, sizeof cs->problem.detail, " at level %s", level_names[job->opt->level]);
-		return 1;
-	}
-	return 0;
+	const struct roster_rep *gap[2] = { NULL, NULL };
+	return owner_problem(cs, row, col, row_owners(job, rep, len, NULL, owners, n, gap), gap);
 }
 
 bool add_or_fail(decimal *acc, decimal v)
@@ -339,6 +382,9 @@ static void merge_deals(const struct job *job, struct deal_totals *a, const stru
 	a->lost_deals += b->lost_deals;
 	a->cycle_days += b->cycle_days;
 	a->cycle_deals += b->cycle_deals;
+	if (!add_or_fail(&a->overlay_revenue, b->overlay_revenue))
+		sum_overflow("overlay_revenue");
+	a->overlay_deals += b->overlay_deals;
 	merge_custom(job->metrics, (struct custom_totals *)(a + 1), (const struct custom_totals *)(b + 1));
 }
 
@@ -371,6 +417,7 @@ void merge_state(struct chunk_state *into, const struct chunk_state *from)
 	into->tally.superseded += from->tally.superseded;
 	into->tally.duplicates += from->tally.duplicates;
 	into->tally.converted += from->tally.converted;
+	into->tally.credited += from->tally.credited;
 }
 
 /* Counts the distinct values of each group once every chunk and file is merged. */

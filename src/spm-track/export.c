@@ -231,24 +231,30 @@ static void add_custom(struct chunk_state *cs, struct deal_totals *t, const char
 	}
 }
 
-static void add_deal(struct chunk_state *cs, const struct deal_row *d, struct deal_totals *t, const char *key,
-		     size_t key_len)
+/* Adds a deal to one group: amount (the deal's, or its credited part) to its revenue or
+ * pipeline; whole: the deal counts there (deal counts, cycle days, custom metrics). A group
+ * given several parts of one deal (two split owners of one team) counts it once. */
+void add_deal(struct chunk_state *cs, const struct deal_row *d, struct deal_totals *t, const char *key,
+	      size_t key_len, decimal amount, bool whole)
 {
-	if (cs->job->metrics->ncustom && !d->pipeline_only)
+	if (whole && cs->job->metrics->ncustom && !d->pipeline_only)
 		add_custom(cs, t, key, key_len);
 	switch (d->state) {
 	case DEAL_WON:
-		t->won_deals++;
-		if (d->has_amount && !add_or_fail(&t->won_revenue, d->amount))
+		if (d->has_amount && !add_or_fail(&t->won_revenue, amount))
 			sum_overflow("won_revenue");
+		if (!whole)
+			break;
+		t->won_deals++;
 		t->cycle_days += d->cycle;
 		t->cycle_deals++;
 		break;
 	case DEAL_LOST:
-		t->lost_deals++;
+		if (whole)
+			t->lost_deals++;
 		break;
 	case DEAL_OPEN:
-		if (d->has_amount && !add_or_fail(&t->pipeline, d->amount))
+		if (d->has_amount && !add_or_fail(&t->pipeline, amount))
 			sum_overflow("pipeline");
 		break;
 	}
@@ -273,7 +279,14 @@ int export_row(void *ctx, const struct row *row)
 		if (v == RECORD_BAD)
 			return reject_or_stop(cs, row);
 	}
-	if (find_owners(cs, row, col[EXPORT_REP], owners, &nowners))
+	const struct credit_deal *credit = NULL;
+	uint64_t credit_hash = 0;
+	bool split = false;
+	if (job->credits) /* --credits: looked up once the row is parsed, its memory fetched meanwhile */
+		credit_hash = credits_prefetch(job->credits, row->field[col[EXPORT_ID]], row->len[col[EXPORT_ID]]);
+	/* With --credits, a bad owner column matters only for a deal with no revenue credit. */
+	bool owner_bad = find_owners(cs, row, col[EXPORT_REP], owners, &nowners) != 0;
+	if (owner_bad && !job->credits)
 		return reject_or_stop(cs, row);
 
 	if (ms->needs[EXPORT_STAGE]) {
@@ -336,6 +349,24 @@ int export_row(void *ctx, const struct row *row)
 		d.cycle = close - created;
 	}
 
+	if (job->credits) {
+		credit = credits_find(job->credits, row->field[col[EXPORT_ID]], row->len[col[EXPORT_ID]], credit_hash);
+		const char *why = credit ? credits_problem(job->credits, credit) : NULL;
+		if (why) {
+			bad_row(cs, row, col[EXPORT_ID], "bad credits");
+			if (snprintf(cs->problem.detail, sizeof cs->problem.detail, " at %s", why) < 0)
+				cs->problem.detail[0] = '\0';
+			cs->problem.has_value = false;
+			return reject_or_stop(cs, row);
+		}
+		/* A deal with revenue credit goes to its credited owners, not its owner column. */
+		split = credit && credits_has_revenue(credit);
+		if (owner_bad && !split) {
+			find_owners(cs, row, col[EXPORT_REP], owners, &nowners); /* its problem again */
+			return reject_or_stop(cs, row);
+		}
+	}
+
 	if (job->range.limited && (close < job->range.lo || close >= job->range.hi)) {
 		cs->tally.used++;
 		cs->tally.outside++;
@@ -360,12 +391,21 @@ int export_row(void *ctx, const struct row *row)
 		return reject_or_stop(cs, row);
 
 	const struct period *periods = cached_periods(cs, close);
-	for (size_t o = 0; o < nowners; o++) {
+	if (!split && job->roster && job->roster->dated &&
+	    find_owners_on(cs, row, col[EXPORT_REP], row->field[col[EXPORT_REP]], row->len[col[EXPORT_REP]], close,
+			   owners, &nowners))
+		return reject_or_stop(cs, row); /* the groups the rep was in on the close date */
+	if (credit) { /* checks every credited owner before it adds anything */
+		if (credits_add(cs, row, credit, &d, close, periods))
+			return reject_or_stop(cs, row);
+		cs->tally.credited++;
+	}
+	for (size_t o = 0; !split && o < nowners; o++) {
 		for (size_t k = 0; k < job->ncal; k++) {
 			size_t key_len;
 			const char *key = group_key(cs, periods[k], owners[o].level, owners[o].name, owners[o].len,
 						    NULL, &key_len);
-			add_deal(cs, &d, table_upsert(cs->groups, key, key_len, NULL), key, key_len);
+			add_deal(cs, &d, table_upsert(cs->groups, key, key_len, NULL), key, key_len, d.amount, true);
 		}
 	}
 	cs->tally.used++;

@@ -70,6 +70,9 @@ static noreturn void usage(void)
 	       "      --fiscal-start M      fiscal year starts in month M (default: $SPM_FISCAL_START or 1)\n"
 	       "      --roster FILE         roster (rep team manager region ...); reps not in it are bad rows\n"
 	       "      --level L             roll owners up to rep (default), team, manager or region\n"
+	       "      --credits FILE        split and overlay credit: 'id owner share type' rows\n"
+	       "                            (type revenue or overlay) keyed by the record id (--id);\n"
+	       "                            see CREDITS in spm-track(1)\n"
 	       "\n"
 	       "Progress against goals:\n"
 	       "      --goals FILE          goal sheet (owner period metric target [weight category\n"
@@ -116,6 +119,7 @@ enum {
 	OPT_DECIMAL_COMMA, OPT_LEVEL, OPT_GOALS, OPT_WORKDAYS, OPT_HOLIDAYS, OPT_ALL, OPT_REJECT_GOALS,
 	OPT_ACHIEVED, OPT_AHEAD, OPT_ON_TRACK, OPT_PROGRESS,
 	OPT_LATEST, OPT_UNIQUE, OPT_CURRENCY, OPT_RATES, OPT_BASE_CURRENCY, OPT_RATE_AGE, OPT_ROUNDING,
+	OPT_CREDITS,
 };
 
 static const struct option long_options[] = {
@@ -141,6 +145,7 @@ static const struct option long_options[] = {
 	{ "decimal-comma", no_argument, NULL, OPT_DECIMAL_COMMA },
 	CLI_OPTION_ROSTER,
 	{ "level", required_argument, NULL, OPT_LEVEL },
+	{ "credits", required_argument, NULL, OPT_CREDITS },
 	CLI_OPTION_REJECT,
 	CLI_OPTION_THREADS,
 	{ "goals", required_argument, NULL, OPT_GOALS },
@@ -249,6 +254,7 @@ static int parse_options(int argc, char **argv, struct track_options *opt)
 			currency_only = true;
 			break;
 		case OPT_PROGRESS: opt->progress = true; break;
+		case OPT_CREDITS: opt->credits = optarg; break;
 		default: cli_bad_option();
 		}
 	}
@@ -330,6 +336,8 @@ static void read_input(struct job *job, const struct mapping *map, const char *p
 	enum input_kind kind = is_actuals_header(job->header) ? INPUT_ACTUALS : INPUT_EXPORT;
 	if (kind == INPUT_ACTUALS && job->currency) /* --rates */
 		diag_usage("%s: --rates converts CRM exports; actuals are already in one currency", job->file);
+	if (kind == INPUT_ACTUALS && job->credits) /* --credits */
+		diag_usage("%s: --credits credits the deals of CRM exports; actuals are already credited", job->file);
 	if (*first_header && kind != job->kind)
 		diag_fatal(SPM_EXIT_DATA, "%s: inputs mix exports and actuals", job->file);
 	if (!*first_header) {
@@ -435,6 +443,8 @@ static void print_summary(const struct tally *t, const char *base)
 		fprintf(stderr, "; %llu identical duplicate row(s) counted once", (unsigned long long)t->duplicates);
 	if (t->converted)
 		fprintf(stderr, "; %llu amount(s) converted to %s", (unsigned long long)t->converted, base);
+	if (t->credited)
+		fprintf(stderr, "; %llu deal(s) credited by --credits", (unsigned long long)t->credited);
 	fputc('\n', stderr);
 }
 
@@ -450,6 +460,7 @@ static void check_output_paths(const struct track_options *opt, char **files, si
 	run_files_input(&rf, "--holidays", opt->holidays);
 	run_files_input(&rf, "--metrics-file", opt->metrics_file);
 	run_files_input(&rf, "--rates", opt->rates);
+	run_files_input(&rf, "--credits", opt->credits);
 	if (map_is_file(opt->map))
 		run_files_input(&rf, "--map", opt->map);
 	run_files_output(&rf, "-o", opt->output);
@@ -518,7 +529,7 @@ int main(int argc, char **argv)
 	load_metrics(&opt, &metrics);
 	job.metrics = &metrics;
 	if (opt.roster) {
-		roster_load(&roster, opt.roster, opt.level_set ? opt.level : LEVEL_COUNT);
+		roster_load_dated(&roster, opt.roster, opt.level_set ? opt.level : LEVEL_COUNT);
 		job.roster = &roster;
 	}
 	job.won = stage_list(opt.won, DEFAULT_WON_STAGES, &job.nwon);
@@ -552,6 +563,10 @@ int main(int argc, char **argv)
 		select_metrics(&opt, &metrics, NULL, 0);
 	}
 	plan_groups(&job, job.goals);
+	if (opt.credits) {
+		metrics.needs[EXPORT_ID] = true; /* deals are known by their record id */
+		job.credits = credits_load(opt.credits, job.roster, opt.reject != NULL);
+	}
 	job.currency = currency_setup(&opt); /* --rates; NULL without */
 
 	job.meter = meter_new(diag_program(), progress_mode(&opt), STDERR_FILENO, input_bytes(files, nfiles));
@@ -562,6 +577,8 @@ int main(int argc, char **argv)
 	}
 	meter_finish(job.meter);
 	job.meter = NULL;
+	if (job.credits && job.kind == INPUT_EXPORT)
+		credits_warn_unknown(job.credits);
 	if (job.kind == INPUT_EXPORT)
 		count_distinct(&all);
 	if (job.goals)
@@ -594,5 +611,6 @@ int main(int argc, char **argv)
 	free_mapping(&map);
 	records_free(job.records);
 	currency_free(job.currency);
+	credits_free(job.credits);
 	return SPM_EXIT_OK;
 }

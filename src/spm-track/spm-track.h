@@ -81,6 +81,7 @@ struct track_options {
 	const char *currency, *rates, *base_currency; /* --currency, --rates, --base-currency */
 	int rate_age;              /* --rate-age DAYS */
 	enum decimal_rounding rounding; /* --rounding */
+	const char *credits;       /* --credits FILE (credits.c) */
 };
 
 /* ---- the state of a run ---- */
@@ -130,6 +131,7 @@ struct job {
 	size_t file_index;       /* the input being read, 0.. */
 	struct records *records; /* --latest/--unique: which rows survive (records.c); NULL: all */
 	struct currency *currency; /* --rates: conversion to the base currency (currency.c) */
+	struct credits *credits;   /* --credits: split and overlay credit by record id (credits.c) */
 };
 
 /* Accumulators for one owner and period of an export. */
@@ -138,6 +140,8 @@ struct deal_totals {
 	decimal pipeline;
 	int64_t won_deals, lost_deals;
 	int64_t cycle_days, cycle_deals;
+	decimal overlay_revenue;   /* --credits: overlay credit, kept out of won_revenue */
+	int64_t overlay_deals;
 	/* followed by one struct custom_totals per custom metric */
 };
 
@@ -161,6 +165,7 @@ struct tally {
 	uint64_t superseded;   /* --latest: older versions of a record, skipped */
 	uint64_t duplicates;   /* --latest/--unique: identical copies of a record, counted once */
 	uint64_t converted;    /* --rates: amounts converted to the base currency */
+	uint64_t credited;     /* --credits: deals credited by the credits file */
 };
 
 /* A bad row, kept to report it after the threads are done. */
@@ -223,7 +228,7 @@ struct owner_ref {
 	size_t len;
 };
 
-enum owner_problem { OWNERS_OK, OWNERS_NOT_IN_ROSTER, OWNERS_NO_GROUP };
+enum owner_problem { OWNERS_OK, OWNERS_NOT_IN_ROSTER, OWNERS_NO_GROUP, OWNERS_GAP };
 
 /* ---- goal sheets ---- */
 
@@ -320,6 +325,12 @@ const char *group_key(struct chunk_state *cs, struct period p, enum level level,
 		size_t owner_len, const char *metric, size_t *key_len);
 int find_owners(struct chunk_state *cs, const struct row *row, long col, struct owner_ref owners[LEVEL_COUNT],
 		size_t *n);
+/* The same on a day: an effective-dated roster gives the groups of the row in force. */
+int find_owners_on(struct chunk_state *cs, const struct row *row, long col, const char *rep, size_t len,
+		   spm_day day, struct owner_ref owners[LEVEL_COUNT], size_t *n);
+bool is_overlay_metric(const struct metric *m);
+void add_deal(struct chunk_state *cs, const struct deal_row *d, struct deal_totals *t, const char *key,
+	      size_t key_len, decimal amount, bool whole);
 bool add_or_fail(decimal *acc, decimal v);
 int sum_overflow(const char *what);
 void chunk_state_init(struct chunk_state *cs, const struct job *job);
@@ -367,6 +378,26 @@ const char *currency_base(const struct currency *c);
 /* --rates: the base currency for a metric of converted amounts, "" for others; NULL without. */
 const char *currency_of_metric(const struct job *job, const struct metric *m);
 void currency_free(struct currency *c);
+
+/* credits.c: split and overlay credit (--credits), effective-dated owners */
+struct credits;
+struct credit_deal;
+struct credits *credits_load(const char *path, const struct roster *roster, bool reject);
+void credits_free(struct credits *c);
+/* The hash of a record id, its place in the tables being fetched meanwhile. */
+uint64_t credits_prefetch(const struct credits *c, const char *id, size_t len);
+/* The credits of a record id (h: credits_prefetch's), or NULL; marks the id as seen. */
+const struct credit_deal *credits_find(const struct credits *c, const char *id, size_t len, uint64_t h);
+/* The reason a deal's credits are bad (--reject), or NULL. */
+const char *credits_problem(const struct credits *c, const struct credit_deal *cd);
+/* Whether the deal has revenue credit (else its owner column takes the revenue). */
+bool credits_has_revenue(const struct credit_deal *cd);
+/* Adds a deal to the groups of its credited owners; nonzero if the row is bad. */
+int credits_add(struct chunk_state *cs, const struct row *row, const struct credit_deal *cd,
+		const struct deal_row *d, spm_day close, const struct period *periods);
+/* Warns about credits whose id no input row had; returns how many. */
+uint64_t credits_warn_unknown(const struct credits *c);
+size_t credits_rows(const struct credits *c);
 
 /* write.c */
 size_t plain_value(const struct metric *m, decimal d, char buf[NUMBER_BUFSIZE]);

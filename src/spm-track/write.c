@@ -55,6 +55,8 @@ static void fill_deal_metric(const struct metric *m, const struct deal_totals *t
 		format_ratio(m, decimal_from_int(t->cycle_days), decimal_from_int(t->cycle_deals), r);
 		return;
 	case M_COVERAGE: r->value[0] = '\0'; return; /* needs goals: never in actuals */
+	case M_OVERLAY_REVENUE: number_money(t->overlay_revenue, r->value); return;
+	case M_OVERLAY_DEALS: number_count((uint64_t)t->overlay_deals, r->value); return;
 	case M_BUILTIN_COUNT: break;
 	}
 	const struct custom_totals *c = &ct[m->slot];

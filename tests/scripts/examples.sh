@@ -26,6 +26,11 @@ for f in goals.tsv annual-plan.tsv catalog.tsv self.tsv; do
 	done
 done
 check_eq 'examples: every metric named is built in or in metrics.tsv' '' "$unknown"
+"$bindir/gen-deals" -n 2000 -r 8 -s 42 -o "$E/deals.csv"
+"$bindir/spm-track" --map salesforce --credits "$X/credits.tsv" --roster "$X/roster.tsv" --period 2026-Q3 \
+	--metrics won_revenue "$E/deals.csv" >"$E/credits.out" 2>"$E/credits.err"
+check_eq 'examples: credits.tsv credits deals of the demo export, none unknown' \
+	"0 spm-track: 2000 rows read, 2000 used, 0 rejected; 1834 row(s) outside the period range; 5 deal(s) credited by --credits" "$? $(cat "$E/credits.err")"
 plans=$(awk -F '\t' '!/^#/ && NR > 1 { print $1 }' "$X/incentive-plan.tsv" | sort -u | tr '\n' ' ')
 check_eq 'examples: every plan of the roster is in the incentive plan' '' \
 	"$(sed 1d "$X/roster.tsv" | cut -f 5 | sort -u | while read -r p; do case " $plans" in *" $p "*) ;; *) echo "$p" ;; esac; done)"

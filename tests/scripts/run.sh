@@ -24,7 +24,7 @@ export LC_ALL TZ
 pass=0
 fail=0
 . "$here/lib.sh"
-if [ $# -eq 0 ]; then set -- lint examples weekly weekly-periods quarter-close lock completion install; fi
+if [ $# -eq 0 ]; then set -- lint examples weekly weekly-periods quarter-close lock completion install crediting; fi
 for t in "$@"; do
 	suite=$t
 	before=$((pass + fail))

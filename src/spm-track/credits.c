@@ -1,0 +1,582 @@
+/* Split and overlay credit (--credits FILE, the credits stream of spm.7): each row credits
+ * a deal, known by its record id (--id), to an owner with a share and a type.
+ *
+ *   revenue  the deal's amount is apportioned over its revenue credits by their shares,
+ *            exactly: the parts are whole cents (largest remainder, lib/apportion.c) and
+ *            add up to the amount. The shares of a deal add up to 1 exactly. A deal with
+ *            no revenue credit goes to its owner column, as without --credits.
+ *   overlay  the owner gets share × amount of a won deal (rounded to the cent; share 1:
+ *            the amount itself) as overlay_revenue and the deal as overlay_deals, a metric
+ *            family of its own that never enters won_revenue: group totals never count a
+ *            deal twice.
+ *
+ * Deal counts (won_deals, lost_deals, cycle_days, custom metrics) are whole: each revenue
+ * owner counts the deal once, and each group (team, manager, region) counts it once however
+ * many of its reps share it. See CREDITS in spm-track(1) for why.
+ *
+ * Bad credits (a bad share or type, an empty owner, an owner not in the roster, one owner
+ * twice in one deal, revenue shares that do not add up to 1) stop the run with
+ * FILE:LINE: COLUMN: message; with --reject, the deal's row of the export goes to the
+ * reject file with that reason instead. Credits of an id no input row has are warned about.
+ * Memory: the credits file, never the export. */
+#include "spm-track.h"
+
+#include "apportion.h"
+#include "diag.h"
+
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* One credit row: 24 bytes, as a credits file may hold millions. */
+struct credit {
+	int64_t share;     /* in billionths (decimal units): a share is at most 1 */
+	uint64_t line;
+	uint32_t owner;    /* index of the owner's name in owners */
+	uint32_t deal : 31, overlay : 1; /* while loading: the deal's index */
+};
+
+struct credit_deal {
+	uint32_t first, nrevenue, noverlay; /* slice of credits: revenue rows, then overlay rows */
+	uint32_t problem;                   /* 1-based index into problems; 0: good */
+	uint64_t line;                      /* its first line */
+	uint64_t hash;                      /* of its id */
+	size_t id_at;                       /* its id: ids[id_at .. id_at + id_len) */
+	uint32_t id_len;
+	atomic_bool seen;                   /* an input row has its id (set by the reading threads) */
+};
+
+/* The deals by id: open addressing over slots that hold a tag of the hash (high 32 bits)
+ * and the deal's index + 1 (low 32 bits), at most half full; a Bloom filter in front
+ * answers for the export rows whose id has no credit (most rows). */
+struct credits {
+	const char *path;
+	const struct roster *roster;
+	bool reject;
+	uint64_t *slots;
+	size_t nslots;
+	uint64_t *filter;           /* a blocked Bloom filter of the ids, 16 bits per deal: it
+				     * stays in cache where the slots do not, and answers "no
+				     * credit" for most rows with one word */
+	size_t filter_mask;
+	char *ids;                  /* the deals' ids, one after the other */
+	size_t ids_len, ids_cap;
+	struct credit_deal *deals;
+	size_t ndeals, deals_cap;
+	struct credit *credit;      /* in file order while loading, then by deal */
+	size_t ncredits, credit_cap;
+	struct table *owners;       /* owner name → nothing: its entry index is its number */
+	char **problems;
+	size_t nproblems, problems_cap;
+	long col[4];                /* id owner share type */
+	size_t ncolumns;
+	struct file_problem problem;
+};
+
+enum { C_ID, C_OWNER, C_SHARE, C_TYPE };
+
+/* ---- the deals by id ---- */
+
+static const char *deal_id(const struct credits *c, const struct credit_deal *d)
+{
+	return c->ids + d->id_at;
+}
+
+static size_t find_deal_slot(const struct credits *c, uint64_t h, const char *id, size_t len)
+{
+	size_t mask = c->nslots - 1;
+	uint32_t tag = (uint32_t)(h >> 32);
+	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+		uint64_t s = c->slots[i];
+		if (s == 0)
+			return i;
+		if ((uint32_t)(s >> 32) == tag) {
+			const struct credit_deal *d = &c->deals[(uint32_t)s - 1];
+			if (d->id_len == len && memcmp(deal_id(c, d), id, len) == 0)
+				return i;
+		}
+	}
+}
+
+static void grow_slots(struct credits *c)
+{
+	if (c->nslots > SIZE_MAX / 2 / sizeof *c->slots)
+		diag_fatal(SPM_EXIT_USAGE, "out of memory");
+	free(c->slots);
+	c->nslots = c->nslots ? c->nslots * 2 : 1024;
+	c->slots = xcalloc(c->nslots, sizeof *c->slots);
+	size_t mask = c->nslots - 1;
+	for (size_t k = 0; k < c->ndeals; k++) {
+		size_t i = (size_t)c->deals[k].hash & mask;
+		while (c->slots[i])
+			i = (i + 1) & mask;
+		c->slots[i] = (c->deals[k].hash >> 32 << 32) | (uint64_t)(k + 1);
+	}
+}
+
+/* The index of the deal with that id, created if new. */
+static size_t deal_upsert(struct credits *c, const char *id, size_t len, uint64_t line)
+{
+	if (c->ndeals) { /* a split export lists a deal's rows together: the last deal again */
+		const struct credit_deal *last = &c->deals[c->ndeals - 1];
+		if (last->id_len == len && memcmp(deal_id(c, last), id, len) == 0)
+			return c->ndeals - 1;
+	}
+	uint64_t h = hash_bytes(id, len);
+	size_t i = find_deal_slot(c, h, id, len);
+	if (c->slots[i])
+		return (uint32_t)c->slots[i] - 1;
+	if (c->ndeals >= INT32_MAX || len > UINT32_MAX)
+		diag_fatal(SPM_EXIT_USAGE, "%s: too many deals", c->path);
+	xgrow((void **)&c->ids, &c->ids_cap, c->ids_len + len + 1, 1);
+	memcpy(c->ids + c->ids_len, id, len);
+	xgrow((void **)&c->deals, &c->deals_cap, c->ndeals + 1, sizeof *c->deals);
+	struct credit_deal *d = &c->deals[c->ndeals];
+	memset(d, 0, sizeof *d);
+	d->line = line;
+	d->hash = h;
+	d->id_at = c->ids_len;
+	d->id_len = (uint32_t)len;
+	c->ids_len += len;
+	c->slots[i] = (h >> 32 << 32) | (uint64_t)(c->ndeals + 1);
+	c->ndeals++;
+	if (c->ndeals * 2 >= c->nslots)
+		grow_slots(c);
+	return c->ndeals - 1;
+}
+
+static uint64_t filter_bits(uint64_t h)
+{
+	return (UINT64_C(1) << ((h >> 40) & 63)) | (UINT64_C(1) << ((h >> 50) & 63));
+}
+
+static void build_filter(struct credits *c)
+{
+	size_t words = 64;
+	while (words < c->ndeals / 4 + 1)
+		words *= 2;
+	c->filter = xcalloc(words, sizeof *c->filter);
+	c->filter_mask = words - 1;
+	for (size_t k = 0; k < c->ndeals; k++)
+		c->filter[c->deals[k].hash & c->filter_mask] |= filter_bits(c->deals[k].hash);
+}
+
+static const char *owner_name(const struct credits *c, uint32_t owner, size_t *len)
+{
+	return table_key(c->owners, owner, len);
+}
+
+/* ---- loading ---- */
+
+/* Records a problem of deal (a bad row without --reject: stop reading). */
+static int credit_problem(struct credits *c, size_t deal, const struct row *row, uint64_t line, long col,
+			  const char *value, size_t value_len, const char *message)
+{
+	const char *column = col >= 0 ? column_name(col == C_ID ? COL_ID : col == C_OWNER ? COL_OWNER
+							 : col == C_SHARE ? COL_SHARE : COL_TYPE)
+				      : NULL;
+	if (!c->reject) {
+		if (row)
+			return file_problem_at(&c->problem, row, column, value, message);
+		diag_at(c->path, line, column, value, value_len, message);
+		diag_exit(SPM_EXIT_DATA);
+	}
+	struct credit_deal *d = &c->deals[deal];
+	if (d->problem)
+		return 0; /* the first problem of a deal is its reason */
+	char shown[300] = "";
+	if (value)
+		diag_quote_value(shown, sizeof shown, value, value_len);
+	int n = snprintf(NULL, 0, "%s:%llu: %s%s%s%s%s%s", c->path, (unsigned long long)line, column ? column : "",
+			 column ? ": " : "", message, value ? " (\"" : "", shown, value ? "\")" : "");
+	char *text = xmalloc((size_t)n + 1);
+	snprintf(text, (size_t)n + 1, "%s:%llu: %s%s%s%s%s%s", c->path, (unsigned long long)line,
+		 column ? column : "", column ? ": " : "", message, value ? " (\"" : "", shown, value ? "\")" : "");
+	xgrow((void **)&c->problems, &c->problems_cap, c->nproblems + 1, sizeof *c->problems);
+	c->problems[c->nproblems++] = text;
+	d->problem = c->nproblems;
+	return 0;
+}
+
+static int credit_row(void *ctx, const struct row *row)
+{
+	struct credits *c = ctx;
+	if (row->count != c->ncolumns)
+		return file_problem_at(&c->problem, row, NULL, NULL,
+				       row->count < c->ncolumns ? "too few fields" : "too many fields");
+	const char *id = row->field[c->col[C_ID]];
+	size_t id_len = row->len[c->col[C_ID]];
+	if (id_len == 0)
+		return file_problem_at(&c->problem, row, column_name(COL_ID), NULL, "empty id");
+	size_t deal = deal_upsert(c, id, id_len, row->line);
+	const char *owner = row->field[c->col[C_OWNER]];
+	size_t owner_len = row->len[c->col[C_OWNER]];
+	const char *share = row->field[c->col[C_SHARE]];
+	size_t share_len = row->len[c->col[C_SHARE]];
+	const char *type = row->field[c->col[C_TYPE]];
+	size_t type_len = row->len[c->col[C_TYPE]];
+	struct credit cr = { 0, row->line, 0, (uint32_t)deal, 0 };
+	decimal share_value;
+
+	if (owner_len == 0)
+		return credit_problem(c, deal, row, row->line, C_OWNER, NULL, 0, "empty owner");
+	if (memchr(owner, '\0', owner_len))
+		return credit_problem(c, deal, row, row->line, C_OWNER, NULL, 0, "owner holds a NUL byte");
+	if (type_len == 7 && strncasecmp(type, "revenue", 7) == 0)
+		cr.overlay = 0;
+	else if (type_len == 7 && strncasecmp(type, "overlay", 7) == 0)
+		cr.overlay = 1;
+	else
+		return credit_problem(c, deal, row, row->line, C_TYPE, type, type_len, "expected revenue or overlay");
+	enum decimal_status st = decimal_parse(share, share_len, DECIMAL_POINT, &share_value);
+	if (st != DECIMAL_OK)
+		return credit_problem(c, deal, row, row->line, C_SHARE, share, share_len, decimal_strerror(st));
+	if (decimal_sign(share_value) < 0)
+		return credit_problem(c, deal, row, row->line, C_SHARE, share, share_len, "negative share");
+	if (decimal_is_zero(share_value))
+		return credit_problem(c, deal, row, row->line, C_SHARE, share, share_len,
+				      "zero share (leave the row out)");
+	if (decimal_cmp(share_value, decimal_from_int(1)) > 0)
+		return credit_problem(c, deal, row, row->line, C_SHARE, share, share_len,
+				      "share above 1 (a share is a fraction: 0.6 for 60 %)");
+	if (c->roster && !roster_find_rep(c->roster, owner, owner_len))
+		return credit_problem(c, deal, row, row->line, C_OWNER, owner, owner_len, "not in the roster");
+
+	cr.share = (int64_t)share_value.units; /* at most 10^9 */
+	bool created;
+	uint32_t *number = table_upsert(c->owners, owner, owner_len, &created);
+	if (created)
+		*number = (uint32_t)(table_count(c->owners) - 1);
+	cr.owner = *number;
+	xgrow((void **)&c->credit, &c->credit_cap, c->ncredits + 1, sizeof *c->credit);
+	c->credit[c->ncredits++] = cr;
+	if (cr.overlay)
+		c->deals[deal].noverlay++;
+	else
+		c->deals[deal].nrevenue++;
+	return 0;
+}
+
+static int compare_owners(const void *pa, const void *pb)
+{
+	const struct credit *a = pa, *b = pb;
+	if (a->owner != b->owner)
+		return a->owner < b->owner ? -1 : 1;
+	return a->line < b->line ? -1 : a->line > b->line;
+}
+
+static decimal share_of(const struct credit *cr)
+{
+	return (decimal){ .units = cr->share };
+}
+
+/* Lays each deal's credits out together (revenue first, in file order), then checks what
+ * needs a whole deal: one owner once, revenue shares adding up to 1. */
+static void check_deals(struct credits *c)
+{
+	if (c->ncredits > UINT32_MAX)
+		diag_fatal(SPM_EXIT_USAGE, "%s: too many credits", c->path);
+	uint32_t at = 0;
+	for (size_t i = 0; i < c->ndeals; i++) {
+		c->deals[i].first = at;
+		at += c->deals[i].nrevenue + c->deals[i].noverlay;
+	}
+	/* In place when each deal's rows are together and revenue rows come first, as a
+	 * CRM's split export sorted by opportunity usually has them; else laid out anew. */
+	bool in_place = true;
+	uint32_t *rev = xcalloc(c->ndeals + 1, sizeof *rev), *ovl = xcalloc(c->ndeals + 1, sizeof *ovl);
+	for (size_t k = 0; k < c->ncredits && in_place; k++) {
+		const struct credit *cr = &c->credit[k];
+		const struct credit_deal *d = &c->deals[cr->deal];
+		size_t slot = cr->overlay ? d->first + d->nrevenue + ovl[cr->deal]++ : d->first + rev[cr->deal]++;
+		in_place = slot == k;
+	}
+	if (!in_place) {
+		memset(rev, 0, (c->ndeals + 1) * sizeof *rev);
+		memset(ovl, 0, (c->ndeals + 1) * sizeof *ovl);
+		struct credit *by_deal = xcalloc(c->ncredits + 1, sizeof *by_deal);
+		for (size_t k = 0; k < c->ncredits; k++) {
+			const struct credit *cr = &c->credit[k];
+			const struct credit_deal *d = &c->deals[cr->deal];
+			size_t slot = cr->overlay ? d->first + d->nrevenue + ovl[cr->deal]++ : d->first + rev[cr->deal]++;
+			by_deal[slot] = *cr;
+		}
+		free(c->credit);
+		c->credit = by_deal;
+		c->credit_cap = c->ncredits;
+	}
+	free(rev);
+	free(ovl);
+
+	struct credit *tmp = NULL;
+	size_t tmp_cap = 0;
+	for (size_t i = 0; i < c->ndeals; i++) {
+		struct credit_deal *d = &c->deals[i];
+		size_t n = d->nrevenue + d->noverlay;
+		/* one owner twice: the later line names the earlier */
+		xgrow((void **)&tmp, &tmp_cap, n + 1, sizeof *tmp);
+		memcpy(tmp, c->credit + d->first, n * sizeof *tmp);
+		if (n > 1)
+			qsort(tmp, n, sizeof *tmp, compare_owners);
+		uint64_t worst = 0, other = 0;
+		const struct credit *dup = NULL;
+		for (size_t k = 1; k < n; k++) {
+			if (tmp[k].owner != tmp[k - 1].owner)
+				continue;
+			if (!dup || tmp[k].line < worst) {
+				dup = &tmp[k];
+				worst = tmp[k].line;
+				other = tmp[k - 1].line;
+			}
+		}
+		if (dup) {
+			char msg[160];
+			snprintf(msg, sizeof msg, "credited twice in one deal: also at line %llu",
+				 (unsigned long long)other);
+			size_t len;
+			const char *name = owner_name(c, dup->owner, &len);
+			credit_problem(c, i, NULL, dup->line, C_OWNER, name, len, msg);
+			continue;
+		}
+		if (d->nrevenue == 0)
+			continue;
+		decimal sum = decimal_zero();
+		for (size_t k = 0; k < d->nrevenue; k++)
+			if (!decimal_add(sum, share_of(&c->credit[d->first + k]), &sum))
+				sum_overflow("share");
+		if (decimal_cmp(sum, decimal_from_int(1)) != 0) {
+			char total[64], msg[200];
+			decimal_format(sum, -1, total, sizeof total);
+			char shown[128] = "";
+			diag_quote_value(shown, sizeof shown, deal_id(c, d), d->id_len);
+			if (snprintf(msg, sizeof msg, "revenue shares of deal \"%s\" add up to %s, not 1", shown, total) < 0)
+				msg[0] = '\0';
+			credit_problem(c, i, NULL, c->credit[d->first].line, C_SHARE, NULL, 0, msg);
+		}
+	}
+	free(tmp);
+}
+
+struct credits *credits_load(const char *path, const struct roster *roster, bool reject)
+{
+	struct credits *c = xcalloc(1, sizeof *c);
+	c->path = path;
+	c->roster = roster;
+	c->reject = reject;
+	c->owners = table_new(sizeof(uint32_t));
+	grow_slots(c);
+	struct source *src = source_open(path, FORMAT_AUTO);
+	const struct header *h = source_header(src);
+	struct stream_binding b;
+	stream_bind(STREAM_CREDITS, h, path, NULL, 0, &b);
+	c->col[C_ID] = stream_at(&b, COL_ID);
+	c->col[C_OWNER] = stream_at(&b, COL_OWNER);
+	c->col[C_SHARE] = stream_at(&b, COL_SHARE);
+	c->col[C_TYPE] = stream_at(&b, COL_TYPE);
+	c->ncolumns = h->count;
+	read_side_file(src, path, credit_row, c, &c->problem);
+	check_deals(c);
+	build_filter(c);
+	return c;
+}
+
+void credits_free(struct credits *c)
+{
+	if (!c)
+		return;
+	free(c->slots);
+	free(c->filter);
+	free(c->ids);
+	table_free(c->owners);
+	free(c->deals);
+	free(c->credit);
+	for (size_t i = 0; i < c->nproblems; i++)
+		free(c->problems[i]);
+	free(c->problems);
+	free(c);
+}
+
+size_t credits_rows(const struct credits *c)
+{
+	return c->ncredits;
+}
+
+/* ---- crediting deals ---- */
+
+uint64_t credits_prefetch(const struct credits *c, const char *id, size_t len)
+{
+	uint64_t h = hash_bytes(id, len);
+	__builtin_prefetch(&c->filter[h & c->filter_mask]);
+	return h;
+}
+
+const struct credit_deal *credits_find(const struct credits *c, const char *id, size_t len, uint64_t h)
+{
+	if (len == 0)
+		return NULL;
+	uint64_t bits = filter_bits(h);
+	if ((c->filter[h & c->filter_mask] & bits) != bits)
+		return NULL;
+	uint64_t s = c->slots[find_deal_slot(c, h, id, len)];
+	if (!s)
+		return NULL;
+	struct credit_deal *d = &c->deals[(uint32_t)s - 1];
+	if (!atomic_load_explicit(&d->seen, memory_order_relaxed))
+		atomic_store_explicit(&d->seen, true, memory_order_relaxed);
+	return d;
+}
+
+const char *credits_problem(const struct credits *c, const struct credit_deal *cd)
+{
+	return cd->problem ? c->problems[cd->problem - 1] : NULL;
+}
+
+bool credits_has_revenue(const struct credit_deal *cd)
+{
+	return cd->nrevenue > 0;
+}
+
+/* The name of credit k's owner at each level of the job on day (owners[k × nlevels + i];
+ * len 0: no group there). Nonzero if the row is bad. */
+static int resolve(struct chunk_state *cs, const struct row *row, const struct credits *c, const struct credit *cr,
+		   size_t n, spm_day day, struct owner_ref *owners)
+{
+	const struct job *job = cs->job;
+	long col = job->col[EXPORT_ID];
+	for (size_t k = 0; k < n; k++) {
+		size_t name_len;
+		const char *name = owner_name(c, cr[k].owner, &name_len);
+		struct owner_ref found[LEVEL_COUNT];
+		size_t nfound;
+		for (size_t i = 0; i < job->nlevels; i++)
+			owners[k * job->nlevels + i] = (struct owner_ref){ job->level[i], NULL, 0 };
+		if (find_owners_on(cs, row, col, name, name_len, day, found, &nfound)) {
+			/* the credited owner, not the id, is what is wrong */
+			char detail[sizeof cs->problem.detail];
+			memcpy(detail, cs->problem.detail, sizeof detail);
+			const char *msg = cs->problem.message;
+			bad_row(cs, row, col, "credited owner");
+			if (snprintf(cs->problem.detail, sizeof cs->problem.detail, " \"%.*s\" (%s:%llu) %.60s%.160s",
+				 (int)(name_len > 64 ? 64 : name_len), name, c->path,
+				     (unsigned long long)cr[k].line, msg, detail) < 0)
+				cs->problem.detail[0] = '\0';
+			cs->problem.has_value = false;
+			return 1;
+		}
+		for (size_t f = 0; f < nfound; f++)
+			for (size_t i = 0; i < job->nlevels; i++)
+				if (job->level[i] == found[f].level)
+					owners[k * job->nlevels + i] = found[f];
+	}
+	return 0;
+}
+
+/* Whether credit k's group at level i is also an earlier credit's: it counts the deal once. */
+static bool seen_before(const struct owner_ref *owners, size_t nlevels, size_t k, size_t i)
+{
+	const struct owner_ref *o = &owners[k * nlevels + i];
+	for (size_t j = 0; j < k; j++) {
+		const struct owner_ref *p = &owners[j * nlevels + i];
+		if (p->len == o->len && memcmp(p->name, o->name, o->len) == 0)
+			return true;
+	}
+	return false;
+}
+
+int credits_add(struct chunk_state *cs, const struct row *row, const struct credit_deal *cd,
+		const struct deal_row *d, spm_day close, const struct period *periods)
+{
+	const struct job *job = cs->job;
+	const struct credits *c = job->credits;
+	size_t n = cd->nrevenue + cd->noverlay, nl = job->nlevels;
+	const struct credit *cr = c->credit + cd->first;
+	struct owner_ref *owners = xcalloc(n * nl + 1, sizeof *owners);
+	decimal *parts = xcalloc(n + 1, sizeof *parts);
+	decimal *weights = xcalloc(n + 1, sizeof *weights);
+	int bad = resolve(cs, row, c, cr, n, close, owners);
+	if (bad)
+		goto done;
+
+	/* revenue: the amount apportioned to the cent over the shares */
+	if (cd->nrevenue && d->has_amount && d->state != DEAL_LOST) {
+		decimal total = d->amount, cent;
+		bool negative = decimal_sign(total) < 0;
+		if (negative)
+			decimal_sub(decimal_zero(), total, &total);
+		decimal_parse("0.01", 4, DECIMAL_POINT, &cent);
+		for (size_t k = 0; k < cd->nrevenue; k++)
+			weights[k] = share_of(&cr[k]);
+		if (!apportion(total, weights, cd->nrevenue, cent, parts))
+			sum_overflow("won_revenue");
+		for (size_t k = 0; negative && k < cd->nrevenue; k++)
+			decimal_sub(decimal_zero(), parts[k], &parts[k]);
+	}
+	for (size_t k = 0; k < cd->nrevenue; k++) {
+		for (size_t i = 0; i < nl; i++) {
+			const struct owner_ref *o = &owners[k * nl + i];
+			if (o->len == 0)
+				continue;
+			bool whole = !seen_before(owners, nl, k, i);
+			for (size_t p = 0; p < job->ncal; p++) {
+				size_t key_len;
+				const char *key = group_key(cs, periods[p], o->level, o->name, o->len, NULL, &key_len);
+				add_deal(cs, d, table_upsert(cs->groups, key, key_len, NULL), key, key_len, parts[k], whole);
+			}
+		}
+	}
+
+	/* overlay: won deals only, in their own metrics */
+	if (d->state == DEAL_WON && !d->pipeline_only) {
+		for (size_t k = cd->nrevenue; k < n; k++) {
+			decimal amount = decimal_zero();
+			if (d->has_amount && decimal_cmp(share_of(&cr[k]), decimal_from_int(1)) == 0)
+				amount = d->amount;
+			else if (d->has_amount && !decimal_mul(d->amount, share_of(&cr[k]), 2, ROUND_HALF_AWAY, &amount))
+				sum_overflow("overlay_revenue");
+			for (size_t i = 0; i < nl; i++) {
+				const struct owner_ref *o = &owners[k * nl + i];
+				if (o->len == 0)
+					continue;
+				bool whole = true;
+				for (size_t j = cd->nrevenue; j < k && whole; j++) {
+					const struct owner_ref *q = &owners[j * nl + i];
+					whole = !(q->len == o->len && memcmp(q->name, o->name, o->len) == 0);
+				}
+				for (size_t p = 0; p < job->ncal; p++) {
+					size_t key_len;
+					const char *key = group_key(cs, periods[p], o->level, o->name, o->len, NULL, &key_len);
+					struct deal_totals *t = table_upsert(cs->groups, key, key_len, NULL);
+					if (!add_or_fail(&t->overlay_revenue, amount))
+						sum_overflow("overlay_revenue");
+					if (whole)
+						t->overlay_deals++;
+				}
+			}
+		}
+	}
+done:
+	free(owners);
+	free(parts);
+	free(weights);
+	return bad;
+}
+
+uint64_t credits_warn_unknown(const struct credits *c)
+{
+	uint64_t n = 0;
+	for (size_t i = 0; i < c->ndeals; i++) {
+		const struct credit_deal *d = &c->deals[i];
+		if (atomic_load_explicit(&d->seen, memory_order_relaxed))
+			continue;
+		if (++n <= 10) {
+			diag_at(c->path, d->line, column_name(COL_ID), deal_id(c, d), d->id_len,
+				"warning: no deal of the input has this id; its credits are not used");
+		}
+	}
+	if (n > 10)
+		fprintf(stderr, "%s: %s: warning: %llu more ids with no deal in the input\n", diag_program(), c->path,
+			(unsigned long long)(n - 10));
+	return n;
+}
