@@ -90,6 +90,10 @@ static const struct {
 	[COL_FILE] = { "file", CT_TEXT },
 	[COL_CURRENCY] = { "currency", CT_TEXT },
 	[COL_BASE] = { "base", CT_TEXT },
+	[COL_ID] = { "id", CT_TEXT },
+	[COL_AMOUNT] = { "amount", CT_MONEY },
+	[COL_CLOSED] = { "closed", CT_DATE },
+	[COL_CANCELLED] = { "cancelled", CT_DATE },
 };
 
 #define R(c) { COL_##c, true }
@@ -142,6 +146,11 @@ static const struct stream_column split_index_cols[] = { R(OWNER), R(FILE) };
 /* A rate is per date or per period: each file has one of the two (lib/rates.c checks). */
 static const struct stream_column rates_cols[] = { R(CURRENCY), O(DATE), O(PERIOD), R(RATE), O(BASE) };
 
+/* Clawbacks: refunds of won deals, by record id (spm-track --refunds), and the reversals
+ * spm-track counted (--reversals), which spm-score --reversals claws commission back for. */
+static const struct stream_column refunds_cols[] = { R(ID), R(DATE), R(AMOUNT) };
+static const struct stream_column reversals_cols[] = { R(OWNER), R(ID), R(CLOSED), R(CANCELLED), R(AMOUNT), O(CURRENCY) };
+
 #undef R
 #undef O
 
@@ -165,6 +174,8 @@ static const struct stream_def streams[STREAM_ID_COUNT] = {
 	DEF(STREAM_PERIODS, "periods", "a period calendar", periods_cols, false),
 	DEF(STREAM_SPLIT_INDEX, "split-index", "a split index", split_index_cols, false),
 	DEF(STREAM_RATES, "rates", "a rates file", rates_cols, false),
+	DEF(STREAM_REFUNDS, "refunds", "a refunds file", refunds_cols, false),
+	DEF(STREAM_REVERSALS, "reversals", "a reversals stream", reversals_cols, false),
 };
 #undef DEF
 

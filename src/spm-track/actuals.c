@@ -66,7 +66,7 @@ void select_metrics(const struct track_options *opt, struct metric_set *ms, stru
 	} else {
 		const struct metric_catalog *c = &ms->catalog;
 		for (size_t i = opt->metrics_file ? M_BUILTIN_COUNT : 0; i < c->nall; i++)
-			if (c->all[i].builtin != M_COVERAGE)
+			if (c->all[i].builtin != M_COVERAGE && (!clawback_metric(&c->all[i]) || opt->cancelled || opt->refunds))
 				select_metric(ms, &scap, &c->all[i]);
 	}
 	ms->needs[EXPORT_REP] = ms->needs[EXPORT_DATE] = true; /* even with no metric (an empty sheet) */
@@ -79,7 +79,7 @@ void select_metrics(const struct track_options *opt, struct metric_set *ms, stru
 		}
 		ms->needs[EXPORT_STAGE] = true;
 		if (m->builtin == M_WON_REVENUE || m->builtin == M_AVG_DEAL || m->builtin == M_PIPELINE ||
-		    m->builtin == M_COVERAGE)
+		    m->builtin == M_COVERAGE || m->builtin == M_CLAWBACK)
 			ms->needs[EXPORT_AMOUNT] = true;
 		if (m->builtin == M_CYCLE_DAYS)
 			ms->needs[EXPORT_CREATED] = true;
@@ -306,6 +306,7 @@ void chunk_state_free(struct chunk_state *cs)
 	free(cs->distinct_key);
 	free(cs->periods);
 	free(cs->custom);
+	clawback_chunk_free(cs);
 }
 
 static void merge_custom(const struct metric_set *ms, struct custom_totals *into,
@@ -339,6 +340,9 @@ static void merge_deals(const struct job *job, struct deal_totals *a, const stru
 	a->lost_deals += b->lost_deals;
 	a->cycle_days += b->cycle_days;
 	a->cycle_deals += b->cycle_deals;
+	if (!add_or_fail(&a->clawback, b->clawback))
+		sum_overflow("clawback");
+	a->clawback_deals += b->clawback_deals;
 	merge_custom(job->metrics, (struct custom_totals *)(a + 1), (const struct custom_totals *)(b + 1));
 }
 
@@ -371,6 +375,9 @@ void merge_state(struct chunk_state *into, const struct chunk_state *from)
 	into->tally.superseded += from->tally.superseded;
 	into->tally.duplicates += from->tally.duplicates;
 	into->tally.converted += from->tally.converted;
+	into->tally.reversals += from->tally.reversals;
+	into->tally.reversals_outside += from->tally.reversals_outside;
+	clawback_merge(into, from);
 }
 
 /* Counts the distinct values of each group once every chunk and file is merged. */

@@ -262,7 +262,7 @@ int export_row(void *ctx, const struct row *row)
 	const long *col = job->col;
 	struct owner_ref owners[LEVEL_COUNT];
 	size_t nowners;
-	struct deal_row d = { DEAL_OPEN, decimal_zero(), false, 0, false };
+	struct deal_row d = { DEAL_OPEN, decimal_zero(), false, 0, false, false };
 	cs->tally.read++;
 	if (row->count != job->header->count)
 		return field_count_problem(cs, row);
@@ -284,6 +284,10 @@ int export_row(void *ctx, const struct row *row)
 			return reject_or_stop(cs, row);
 		}
 		d.state = deal_state_of(job, stage, len);
+		if (d.state == DEAL_OPEN && clawback_stage(job, stage, len)) { /* won, then cancelled */
+			d.state = DEAL_WON;
+			d.cancelled = true;
+		}
 	}
 
 	spm_day close;
@@ -336,6 +340,15 @@ int export_row(void *ctx, const struct row *row)
 		d.cycle = close - created;
 	}
 
+	if (job->clawback && d.state == DEAL_WON) { /* reversals: counted on their own dates */
+		int r = clawback_row(cs, row, close, &d, owners, nowners);
+		if (r < 0)
+			return reject_or_stop(cs, row);
+		if (r > 0) { /* a negative amount: a reversal, not a won deal */
+			cs->tally.used++;
+			return 0;
+		}
+	}
 	if (job->range.limited && (close < job->range.lo || close >= job->range.hi)) {
 		cs->tally.used++;
 		cs->tally.outside++;

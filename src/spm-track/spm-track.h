@@ -81,6 +81,11 @@ struct track_options {
 	const char *currency, *rates, *base_currency; /* --currency, --rates, --base-currency */
 	int rate_age;              /* --rate-age DAYS */
 	enum decimal_rounding rounding; /* --rounding */
+	/* clawbacks (clawback.c) */
+	const char *cancelled;      /* --cancelled LIST (NULL: the defaults of --map) */
+	const char *cancelled_date; /* --cancelled-date COL */
+	const char *refunds;        /* --refunds FILE */
+	const char *reversals;      /* --reversals FILE */
 };
 
 /* ---- the state of a run ---- */
@@ -130,6 +135,7 @@ struct job {
 	size_t file_index;       /* the input being read, 0.. */
 	struct records *records; /* --latest/--unique: which rows survive (records.c); NULL: all */
 	struct currency *currency; /* --rates: conversion to the base currency (currency.c) */
+	struct clawback *clawback; /* cancelled stages, refunds, reversals (clawback.c) */
 };
 
 /* Accumulators for one owner and period of an export. */
@@ -138,6 +144,8 @@ struct deal_totals {
 	decimal pipeline;
 	int64_t won_deals, lost_deals;
 	int64_t cycle_days, cycle_deals;
+	decimal clawback;       /* reversed in this period (won_revenue is net of it) */
+	int64_t clawback_deals; /* reversals dated in this period */
 	/* followed by one struct custom_totals per custom metric */
 };
 
@@ -161,6 +169,8 @@ struct tally {
 	uint64_t superseded;   /* --latest: older versions of a record, skipped */
 	uint64_t duplicates;   /* --latest/--unique: identical copies of a record, counted once */
 	uint64_t converted;    /* --rates: amounts converted to the base currency */
+	uint64_t reversals;    /* clawbacks: cancellations, refunds and negative amounts counted */
+	uint64_t reversals_outside; /* clawbacks dated outside the periods counted */
 };
 
 /* A bad row, kept to report it after the threads are done. */
@@ -190,6 +200,7 @@ struct chunk_state {
 	struct period_cache *periods;
 	struct custom_value *custom; /* this row's values of the custom metrics */
 	uint64_t line_offset;        /* --latest/--unique: the chunk's first line in its file */
+	struct reversal_list *reversals; /* --reversals: the reversals counted, to write */
 };
 
 /* A custom metric's value in the row at hand, read once however many groups it feeds. */
@@ -249,6 +260,7 @@ struct deal_row {
 	bool has_amount;
 	int64_t cycle;
 	bool pipeline_only; /* an open deal closing after --as-of: its forecast counts, nothing else */
+	bool cancelled;     /* a --cancelled stage: won on its close date, reversed later */
 };
 
 /* One actuals row's value: plain, or a ratio's numerator and denominator. */
@@ -367,6 +379,26 @@ const char *currency_base(const struct currency *c);
 /* --rates: the base currency for a metric of converted amounts, "" for others; NULL without. */
 const char *currency_of_metric(const struct job *job, const struct metric *m);
 void currency_free(struct currency *c);
+
+/* clawback.c: cancelled stages, refunds and negative amounts (--cancelled, --refunds) */
+struct clawback;
+struct reversal_list;
+#define DEFAULT_CANCELLED_STAGES "Cancelled,Canceled,Refunded,Closed Cancelled,Closed Refunded"
+struct clawback *clawback_setup(const struct track_options *opt);
+void clawback_resolve(struct job *job, bool *wanted);
+bool clawback_stage(const struct job *job, const char *stage, size_t len);
+int clawback_row(struct chunk_state *cs, const struct row *row, spm_day close, struct deal_row *d,
+		 const struct owner_ref *owners, size_t nowners);
+void clawback_merge(struct chunk_state *into, const struct chunk_state *from);
+void clawback_chunk_free(struct chunk_state *cs);
+void clawback_finish(const struct job *job, struct chunk_state *all);
+bool clawback_metric(const struct metric *m);
+void clawback_free(struct clawback *c);
+
+/* records.c, for clawback.c: the day of the row's --latest value */
+/* won_revenue before its reversals: what avg_deal averages */
+decimal gross_won(const struct deal_totals *t);
+bool records_latest_day(const struct job *job, const struct row *row, spm_day *day);
 
 /* write.c */
 size_t plain_value(const struct metric *m, decimal d, char buf[NUMBER_BUFSIZE]);
