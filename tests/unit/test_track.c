@@ -21,6 +21,7 @@
 #include "../../src/spm-track/write.c"
 #include "../../src/spm-track/records.c"
 #include "../../src/spm-track/currency.c"
+#include "../../src/spm-track/clawback.c"
 
 /* ---- helpers ---- */
 
