@@ -174,3 +174,17 @@ status=$(run_status "$M/gap" "$bindir/spm-track" --map salesforce --rates "$M/ra
 check_eq 'money: a missing rate: exit 1' '1' "$status"
 line=$(awk -F '\t' -v d="$day" 'NR > 1 && $11 == "EUR" && $7 == d && $5 != "Closed Lost" && $6 != "" { print NR; exit }' "$M/fx.tsv")
 check_grep 'money: a missing rate names the export file:line' "fx.tsv:$line: Amount Currency: no rate on the close date $day" "$M/gap.err"
+
+# ---- spm-weekly: several exports and a rates file ----
+
+demo "$M/demo"
+"$bindir/gen-deals" -n 2000 -r 8 -s 42 --second "$M/demo/deals2.csv" --currencies USD,EUR,GBP,JPY \
+	--rates "$M/demo/daily-rates.tsv" -o "$M/demo/deals.csv"
+printf '\nEXPORT=deals2.csv\nLATEST=Last Modified Date\nRATES=daily-rates.tsv\n' >>"$M/demo/spm.conf"
+status=$(run_status "$M/weekly" "$top/scripts/spm-weekly" --as-of 2026-08-15 "$M/demo/spm.conf")
+check_eq 'money: spm-weekly with two overlapping exports and a rates file: exit 0' '0' "$status$(cat "$M/weekly.err")"
+(cd "$M/demo" && "$bindir/spm-track" -q --map salesforce --latest 'Last Modified Date' --rates daily-rates.tsv \
+	--roster roster.tsv --metrics-file metrics.tsv --goals goals.tsv --as-of 2026-08-15 --fiscal-start 1 \
+	deals.csv deals2.csv >"$M/weekly-progress.tsv")
+check_file 'money: spm-weekly ran spm-track with --latest and --rates over both exports' "$M/weekly-progress.tsv" \
+	"$M/demo/reports/2026-08-15/progress.tsv"
