@@ -11,14 +11,14 @@
 
 _spm_opts_track='--csv --tsv --map --rep --date --amount --stage --created --id --won --lost
 	--date-format --decimal-comma --latest --unique --rates --currency --base-currency
-	--rate-age --rounding --metrics --metrics-file --grain --period --from --to
+	--rate-age --rounding --cancelled --cancelled-date --refunds --reversals --metrics --metrics-file --grain --period --from --to
 	--fiscal-start --roster --level --credits --goals --as-of --workdays --holidays --all --reject-goals
 	--achieved --ahead --on-track -o --output --reject --threads --progress -q --quiet
 	-h --help -V --version'
 _spm_opts_score='--cap --floor --missing --normalize --basis --detail --roster --group --by --tiers
 	--streak-tier --prev --drivers --outcome --plan --plan-name --incentive --skip-unplanned
-	--rounding --no-draw --as-if-attainment --as-if-actual --metric --against --fiscal-start
-	--threads -o --output --reject -q --quiet -h --help -V --version'
+	--rounding --no-draw --as-if-attainment --as-if-actual --metric --against --reversals
+	--fiscal-start --threads -o --output --reject -q --quiet -h --help -V --version'
 _spm_opts_report='-k --kind -f --format -o --output --split-dir --title --as-of --period
 	--owner --top --metric --roster --level --metrics-file --goals --catalog --self --tiers
 	--attention-below --workdays --fiscal-start --raw --currency --color -h --help -V --version'
@@ -42,7 +42,7 @@ _spm_opts_close='--quarter --paid -n --dry-run -w --wait -v --verbose -h --help 
 
 _spm_goal_commands='set split allocate rollup check diff periods'
 _spm_builtin_metrics='won_revenue won_deals lost_deals win_rate avg_deal cycle_days pipeline coverage
-	overlay_revenue overlay_deals'
+	overlay_revenue overlay_deals clawback clawback_deals'
 _spm_categories='financial activity customer innovation development operational'
 _spm_months='1 2 3 4 5 6 7 8 9 10 11 12'
 
@@ -130,8 +130,8 @@ _spm_value() {
 		;;
 	# options whose value is a file
 	track:--metrics-file | track:--roster | track:--goals | track:--holidays | \
-		track:--reject-goals | track:--reject | track:--rates | track:--credits | *:-o | *:--output | \
-		score:--roster | score:--prev | score:--plan | score:--against | score:--reject | \
+		track:--reject-goals | track:--reject | track:--rates | track:--credits | track:--refunds | track:--reversals | *:-o | *:--output | \
+		score:--roster | score:--prev | score:--plan | score:--against | score:--reversals | score:--reject | \
 		report:--roster | report:--metrics-file | report:--metrics | report:--goals | report:--catalog | report:--self | \
 		goal-*:--metrics | goal-*:--metrics-file | goal-*:--roster | goal-set:-f | goal-set:--file | goal-check:--history | \
 		close:--paid)
@@ -142,7 +142,7 @@ _spm_value() {
 	track:--rep | track:--date | track:--amount | track:--stage | track:--created | track:--id | \
 		track:--won | track:--lost | track:--date-format | track:--period | track:--from | \
 		track:--to | *:--as-of | track:--achieved | track:--ahead | track:--on-track | \
-		track:--latest | track:--currency | track:--base-currency | track:--rate-age | \
+		track:--latest | track:--cancelled | track:--cancelled-date | track:--currency | track:--base-currency | track:--rate-age | \
 		*:--threads | score:--cap | score:--floor | score:--tiers | score:--streak-tier | \
 		score:--plan-name | score:--incentive | score:--as-if-attainment | score:--as-if-actual | \
 		report:--title | report:--period | report:--owner | report:--top | report:--tiers | \

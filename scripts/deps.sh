@@ -1,5 +1,5 @@
 #!/bin/sh
-# Checks the build dependencies (libcsv; libxlsxwriter for spm-report -f xlsx; cmocka, jq, python3 and
+# Checks the build dependencies (libcsv; libxlsxwriter for spm-report -f xlsx; cmocka, jq, python3, sqlite3 and
 # python3-openpyxl for tests) and installs the missing
 # Debian packages when run as root, or prints the exact command to run.
 # Usage: deps.sh build|test
@@ -16,6 +16,7 @@ if [ "${1:-build}" = test ]; then
 		${CC:-cc} -x c - -o /dev/null -c >/dev/null 2>&1 || need="$need libcmocka-dev"
 	command -v jq >/dev/null 2>&1 || need="$need jq" # the JSON reports are checked with jq
 	command -v python3 >/dev/null 2>&1 || need="$need python3" # payouts checked against exact fractions
+	command -v sqlite3 >/dev/null 2>&1 || need="$need sqlite3" # overlapping exports deduplicated independently
 	# the workbooks are read back with openpyxl (tests/scripts/check-xlsx)
 	python3 -c 'import openpyxl' >/dev/null 2>&1 || /usr/bin/python3 -c 'import openpyxl' >/dev/null 2>&1 ||
 		need="$need python3-openpyxl"

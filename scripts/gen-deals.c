@@ -721,7 +721,18 @@ typedef struct {
     unsigned split_pct;    /* --split PCT: deals split 2 or 3 ways */
     unsigned overlay_pct;  /* --overlay PCT: deals with an overlay */
     unsigned moves_pct;    /* --moves PCT: reps who change team */
+    /* overlapping exports, cancellations, currencies (off unless asked for) */
+    const char *second;   /* --second FILE */
+    unsigned overlap;     /* --overlap PCT of the first export's records also in --second */
+    unsigned changed;     /* --changed PCT of those, in a later version */
+    unsigned cancel;      /* --cancel PCT of won deals later cancelled */
+    char (*currency)[4];  /* --currencies LIST: the first is the base */
+    unsigned ncurrencies;
+    const char *rates;    /* --rates FILE: daily rates to the base */
 } Options;
+
+/* The columns after Lead Source that the options add. */
+static int has_modified(const Options *opt) { return opt->second != NULL; }
 
 enum { DIRTY_NONE, DIRTY_WON_NO_AMOUNT, DIRTY_BAD_DATE, DIRTY_NO_STAGE };
 
@@ -768,7 +779,7 @@ typedef struct {
     Str open_stages[COUNT(OPEN_STAGES)];
     Str types[COUNT(TYPES)];
     Str sources[COUNT(SOURCES)];
-    Str won, lost, empty;
+    Str won, lost, empty, cancelled;
     Str *reps;
     Str *rep_tsv; /* the names as a credits file (TSV) writes them */
     unsigned nreps;
@@ -787,6 +798,7 @@ static void texts_init(Texts *t, int fmt, const Rep *reps, unsigned nreps)
     t->won = str_prepare("Closed Won", fmt);
     t->lost = str_prepare("Closed Lost", fmt);
     t->empty = str_prepare("", fmt);
+    t->cancelled = str_prepare("Closed Cancelled", fmt);
     t->nreps = nreps;
     t->reps = malloc(nreps * sizeof *t->reps);
     t->rep_tsv = malloc(nreps * sizeof *t->rep_tsv);
@@ -799,7 +811,7 @@ static void texts_init(Texts *t, int fmt, const Rep *reps, unsigned nreps)
         t->rep_tsv[i] = str_prepare(reps[i].name, FMT_TSV);
     }
     /* 7 texts (account twice), id, number, dates, quantity, quotes, separators, line end */
-    t->row_room = 8 * str_max_len + 128;
+    t->row_room = 8 * str_max_len + 192; /* and the options' stamp, code and date */
 }
 
 static void texts_free(Texts *t)
@@ -813,6 +825,7 @@ static void texts_free(Texts *t)
     free(t->won.s);
     free(t->lost.s);
     free(t->empty.s);
+    free(t->cancelled.s);
     str_free_all(t->reps, t->nreps);
     free(t->reps);
     str_free_all(t->rep_tsv, t->nreps);
@@ -867,8 +880,28 @@ static void write_credits(Out *o, const Options *opt, const Texts *t, unsigned o
     }
 }
 
+/* A date and time "YYYY-MM-DD hh:mm:ss". */
+static char *put_stamp(char *p, int64_t days, unsigned secs)
+{
+    p = put_date(p, days);
+    *p++ = ' ';
+    p = put_digits(p, secs / 3600, 2);
+    *p++ = ':';
+    p = put_digits(p, secs / 60 % 60, 2);
+    *p++ = ':';
+    return put_digits(p, secs % 60, 2);
+}
+
+/* Record i in a later version (--changed): decided by the seed, the same in every run. */
+static int is_changed(const Options *opt, uint64_t i)
+{
+    Rng g = rng_for(opt->seed, 7, i);
+    return rng_below(&g, 100) < opt->changed;
+}
+
+/* version 1: the later version of a record that --second repeats (--changed). */
 static void write_deal(Out *o, const Texts *t, const Options *opt, const Rep *reps,
-                       uint64_t id_base, uint64_t i, Out *credits)
+                       uint64_t id_base, uint64_t i, int version, Out *credits)
 {
     Rng g = rng_for(opt->seed, 3, i);
     unsigned rep_ix = pick_rep(reps, opt->nreps, &g);
@@ -911,6 +944,33 @@ static void write_deal(Out *o, const Texts *t, const Options *opt, const Rep *re
         stage = &t->empty;
     }
 
+    /* the options' columns draw from streams of their own: the rest stays as it was */
+    Rng h = rng_for(opt->seed, 5, i);
+    int64_t modified = (open ? created : close) + rng_below(&h, 11);
+    unsigned secs = rng_below(&h, 86400);
+    if (version == 1 && !dirty) { /* a later version: won since, or a new amount */
+        modified += 1 + rng_below(&h, 60);
+        if (open) {
+            stage = &t->won;
+            open = 0;
+            if (no_amount) {
+                no_amount = 0;
+                cents = 100000;
+            }
+        } else {
+            cents = cents * (90 + rng_below(&h, 41)) / 100;
+            if (cents < 100)
+                cents = 100;
+        }
+    }
+    int64_t cancelled = -1;
+    Rng k = rng_for(opt->seed, 6, i);
+    if (opt->cancel && !dirty && stage == &t->won && rng_below(&k, 100) < opt->cancel) {
+        stage = &t->cancelled;
+        cancelled = close + 1 + rng_below(&k, 180);
+    }
+    unsigned cur = opt->ncurrencies ? rng_below(&k, opt->ncurrencies) : 0;
+
     const int fmt = t->fmt;
     char *p = out_room(o, t->row_room);
     p = field_close(put_id(field_open(p, fmt, 1), id_base, i), fmt);
@@ -933,9 +993,58 @@ static void write_deal(Out *o, const Texts *t, const Options *opt, const Rep *re
     p = field_close(put_date(field_open(p, fmt, 0), created), fmt);
     p = field_close(put_str(field_open(p, fmt, 0), type), fmt);
     p = field_close(put_str(field_open(p, fmt, 0), source), fmt);
+    if (has_modified(opt))
+        p = field_close(put_stamp(field_open(p, fmt, 0), modified, secs), fmt);
+    if (opt->ncurrencies)
+        p = field_close(put_mem(field_open(p, fmt, 0), opt->currency[cur], 3), fmt);
+    if (opt->cancel) {
+        p = field_open(p, fmt, 0);
+        if (cancelled >= 0)
+            p = put_date(p, cancelled);
+        p = field_close(p, fmt);
+    }
     out_done(o, line_end(p, fmt));
     if (credits)
         write_credits(credits, opt, t, rep_ix, id_base, i);
+}
+
+/* Daily rates of every currency but the base, from Jan 1 of the first year to 100 days
+ * after the last: a random walk, 6 decimals. */
+static void write_rates(const Options *opt)
+{
+    Out o;
+    out_open(&o, opt->rates);
+    static const char *const header[] = {"currency", "date", "rate", "base"};
+    write_line(&o, FMT_TSV, header, 4);
+    int64_t first = days_from_civil(opt->start_year, 1, 1), last = days_from_civil(opt->start_year + 3, 1, 1) + 100;
+    for (unsigned c = 1; c < opt->ncurrencies; c++) {
+        static const struct { const char *code; uint64_t micro; } start[] = {
+            {"EUR", 1085000}, {"GBP", 1270000}, {"JPY", 6700}, {"CHF", 1120000}, {"CAD", 740000}, {"AUD", 660000},
+        };
+        uint64_t rate = 1000000;
+        for (size_t s = 0; s < COUNT(start); s++)
+            if (memcmp(start[s].code, opt->currency[c], 3) == 0)
+                rate = start[s].micro;
+        Rng g = rng_for(opt->seed, 9, c);
+        for (int64_t d = first; d < last; d++) {
+            unsigned step = rng_below(&g, 11); /* -0.5% .. +0.5% a day */
+            rate = rate * (1000 + step - 5) / 1000;
+            if (rate < 100)
+                rate = 100;
+            char *p = out_room(&o, 64);
+            p = put_mem(p, opt->currency[c], 3);
+            *p++ = '\t';
+            p = put_date(p, d);
+            *p++ = '\t';
+            p = put_uint(p, rate / 1000000);
+            *p++ = '.';
+            p = put_digits(p, (unsigned)(rate % 1000000), 6);
+            *p++ = '\t';
+            p = put_mem(p, opt->currency[0], 3);
+            out_done(&o, line_end(p, FMT_TSV));
+        }
+    }
+    out_close(&o);
 }
 
 /* ---------- command line ---------- */
@@ -975,12 +1084,25 @@ static void print_help(void)
           "      --dirty          inject about 0.3% bad rows: Closed Won without Amount,\n"
           "                       unparseable Close Date, empty Stage (each kind at least\n"
           "                       once when N >= 3)\n"
+          "      --second FILE    also write a second, overlapping export to FILE; both get\n"
+          "                       a 'Last Modified Date' column (YYYY-MM-DD hh:mm:ss)\n"
+          "      --overlap PCT    share of the first export's records also in --second\n"
+          "                       (default 30); the rest of --second is new records\n"
+          "      --changed PCT    share of those in a later version in --second: an open\n"
+          "                       deal won since, or a new amount (default 20)\n"
+          "      --cancel PCT     share of won deals shown cancelled: Stage 'Closed\n"
+          "                       Cancelled' and a 'Cancel Date' column (1..180 days later)\n"
+          "      --currencies LIST  deals in these currencies (e.g. USD,EUR,GBP,JPY; the\n"
+          "                       first is the base): an 'Amount Currency' column\n"
+          "      --rates FILE     with --currencies: write daily rates to the base currency\n"
+          "                       (currency date rate base) for every day of the export\n"
           "  -o, --output FILE    write the deals to FILE instead of standard output\n"
           "  -h, --help           display this help and exit\n"
           "  -V, --version        output version information and exit\n"
           "\n"
           "Columns: Opportunity ID, Opportunity Name, Account Name, Opportunity Owner, Stage,\n"
-          "Amount, Close Date, Created Date, Type, Lead Source.\n"
+          "Amount, Close Date, Created Date, Type, Lead Source; then, when asked for, Last\n"
+          "Modified Date, Amount Currency, Cancel Date.\n"
           "Exit status: 0 success, 2 usage or I/O error.\n",
           stdout);
 }
@@ -1000,7 +1122,8 @@ static uint64_t parse_uint(const char *arg, const char *what, uint64_t min, uint
 
 static void parse_args(int argc, char **argv, Options *opt)
 {
-    enum { OPT_FORMAT = 256, OPT_START_YEAR, OPT_ROSTER, OPT_DIRTY, OPT_CREDITS, OPT_SPLIT, OPT_OVERLAY, OPT_MOVES };
+    enum { OPT_FORMAT = 256, OPT_START_YEAR, OPT_ROSTER, OPT_DIRTY, OPT_CREDITS, OPT_SPLIT, OPT_OVERLAY, OPT_MOVES,
+           OPT_SECOND, OPT_OVERLAP, OPT_CHANGED, OPT_CANCEL, OPT_CURRENCIES, OPT_RATES };
     static const struct option longopts[] = {
         {"deals", required_argument, NULL, 'n'},
         {"reps", required_argument, NULL, 'r'},
@@ -1013,13 +1136,21 @@ static void parse_args(int argc, char **argv, Options *opt)
         {"split", required_argument, NULL, OPT_SPLIT},
         {"overlay", required_argument, NULL, OPT_OVERLAY},
         {"moves", required_argument, NULL, OPT_MOVES},
+        {"second", required_argument, NULL, OPT_SECOND},
+        {"overlap", required_argument, NULL, OPT_OVERLAP},
+        {"changed", required_argument, NULL, OPT_CHANGED},
+        {"cancel", required_argument, NULL, OPT_CANCEL},
+        {"currencies", required_argument, NULL, OPT_CURRENCIES},
+        {"rates", required_argument, NULL, OPT_RATES},
         {"output", required_argument, NULL, 'o'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    *opt = (Options){2000, 12, 1, FMT_CSV, 2024, 0, NULL, NULL, NULL, 20, 10, 0};
+    *opt = (Options){.deals = 2000, .nreps = 12, .seed = 1, .fmt = FMT_CSV, .start_year = 2024,
+                     .split_pct = 20, .overlay_pct = 10, .overlap = 30, .changed = 20};
     int split_set = 0;
+    int overlap_set = 0;
     opterr = 0;
     int c;
     while ((c = getopt_long(argc, argv, ":n:r:s:o:hV", longopts, NULL)) != -1) {
@@ -1064,6 +1195,47 @@ static void parse_args(int argc, char **argv, Options *opt)
         case OPT_MOVES:
             opt->moves_pct = (unsigned)parse_uint(optarg, "invalid percentage (0..100)", 0, 100);
             break;
+        case OPT_SECOND:
+            opt->second = optarg;
+            break;
+        case OPT_OVERLAP:
+            opt->overlap = (unsigned)parse_uint(optarg, "invalid overlap (0..100)", 0, 100);
+            overlap_set = 1;
+            break;
+        case OPT_CHANGED:
+            opt->changed = (unsigned)parse_uint(optarg, "invalid share changed (0..100)", 0, 100);
+            overlap_set = 1;
+            break;
+        case OPT_CANCEL:
+            opt->cancel = (unsigned)parse_uint(optarg, "invalid share cancelled (0..100)", 0, 100);
+            break;
+        case OPT_CURRENCIES: {
+            free(opt->currency);
+            size_t len = strlen(optarg);
+            opt->currency = calloc(len / 4 + 2, sizeof *opt->currency);
+            opt->ncurrencies = 0;
+            if (!opt->currency) {
+                fprintf(stderr, "%s: out of memory\n", PROG);
+                exit(2);
+            }
+            for (const char *s = optarg;; s += 4) {
+                if (strlen(s) < 3 || (s[3] && s[3] != ','))
+                    usage_error("invalid currencies (codes of 3 capitals, separated by commas)", optarg);
+                for (int k = 0; k < 3; k++)
+                    if (s[k] < 'A' || s[k] > 'Z')
+                        usage_error("invalid currencies (codes of 3 capitals, separated by commas)", optarg);
+                for (unsigned k = 0; k < opt->ncurrencies; k++)
+                    if (memcmp(opt->currency[k], s, 3) == 0)
+                        usage_error("a currency named twice", optarg);
+                memcpy(opt->currency[opt->ncurrencies++], s, 3);
+                if (!s[3])
+                    break;
+            }
+            break;
+        }
+        case OPT_RATES:
+            opt->rates = optarg;
+            break;
         case 'o':
             opt->output = optarg;
             break;
@@ -1088,6 +1260,10 @@ static void parse_args(int argc, char **argv, Options *opt)
     }
     if (optind < argc)
         usage_error("unexpected argument", argv[optind]);
+    if (overlap_set && !opt->second)
+        usage_error("--overlap and --changed need --second", NULL);
+    if (opt->rates && opt->ncurrencies < 2)
+        usage_error("--rates needs --currencies with two or more codes", NULL);
     int deals_to_stdout = !opt->output || strcmp(opt->output, "-") == 0;
     if (opt->roster && strcmp(opt->roster, "-") == 0 && deals_to_stdout)
         usage_error("roster and deals cannot both go to standard output", opt->roster);
@@ -1115,7 +1291,17 @@ int main(int argc, char **argv)
     Texts texts;
     texts_init(&texts, opt.fmt, reps, opt.nreps);
     uint64_t id_base = mix64(opt.seed ^ 0x1D5ULL) % ID_SPACE;
-    write_line(&o, opt.fmt, HEADER, COUNT(HEADER));
+    const char *header[COUNT(HEADER) + 3];
+    size_t nh = 0;
+    for (size_t k = 0; k < COUNT(HEADER); k++)
+        header[nh++] = HEADER[k];
+    if (has_modified(&opt))
+        header[nh++] = "Last Modified Date";
+    if (opt.ncurrencies)
+        header[nh++] = "Amount Currency";
+    if (opt.cancel)
+        header[nh++] = "Cancel Date";
+    write_line(&o, opt.fmt, header, nh);
     Out credits;
     if (opt.credits) {
         static const char *const cols[] = {"id", "owner", "share", "type"};
@@ -1123,11 +1309,23 @@ int main(int argc, char **argv)
         write_line(&credits, FMT_TSV, cols, COUNT(cols));
     }
     for (uint64_t i = 0; i < opt.deals; i++)
-        write_deal(&o, &texts, &opt, reps, id_base, i, opt.credits ? &credits : NULL);
+        write_deal(&o, &texts, &opt, reps, id_base, i, 0, opt.credits ? &credits : NULL);
     int to_stdout = o.fp == stdout || (opt.credits && credits.fp == stdout);
     if (opt.credits)
         out_close(&credits);
     out_close(&o);
+    if (opt.second) { /* the last --overlap % of the records again, then new ones */
+        Out s;
+        out_open(&s, opt.second);
+        write_line(&s, opt.fmt, header, nh);
+        uint64_t shared = opt.deals * opt.overlap / 100;
+        for (uint64_t i = opt.deals - shared; i < 2 * opt.deals - shared; i++)
+            write_deal(&s, &texts, &opt, reps, id_base, i, i < opt.deals && is_changed(&opt, i), NULL);
+        out_close(&s);
+    }
+    if (opt.rates)
+        write_rates(&opt);
+    free(opt.currency);
     if (!to_stdout)
         close_stdout_checked();
     texts_free(&texts);

@@ -12,13 +12,13 @@
 
 const char *const builtin_metric_names[M_BUILTIN_COUNT] = {
 	"won_revenue", "won_deals", "lost_deals", "win_rate", "avg_deal", "cycle_days", "pipeline",
-	"coverage", "overlay_revenue", "overlay_deals",
+	"coverage", "overlay_revenue", "overlay_deals", "clawback", "clawback_deals",
 };
 
 /* What people read for each built-in (reports in text, Markdown and HTML). */
 static const char *const builtin_labels[M_BUILTIN_COUNT] = {
 	"Won revenue", "Won deals", "Lost deals", "Win rate", "Average deal", "Cycle days", "Pipeline",
-	"Pipeline coverage", "Overlay revenue", "Overlay deals",
+	"Pipeline coverage", "Overlay revenue", "Overlay deals", "Clawback", "Clawback deals",
 };
 
 static void add_builtin(struct metric_catalog *ms, enum builtin b)
@@ -39,6 +39,9 @@ static void add_builtin(struct metric_catalog *ms, enum builtin b)
 		[M_COVERAGE] = { AGG_AVG, true, false, false, 4 },
 		[M_OVERLAY_REVENUE] = { AGG_SUM, false, true, false, 2 },
 		[M_OVERLAY_DEALS] = { AGG_COUNT, false, true, false, 0 },
+		/* reversed revenue: less is better */
+		[M_CLAWBACK] = { AGG_SUM, false, true, true, 2 },
+		[M_CLAWBACK_DEALS] = { AGG_COUNT, false, true, true, 0 },
 	};
 	xgrow((void **)&ms->all, &ms->cap, ms->nall + 1, sizeof *ms->all);
 	struct metric *m = &ms->all[ms->nall++];

@@ -12,6 +12,7 @@ enum builtin {
 	M_WON_REVENUE, M_WON_DEALS, M_LOST_DEALS, M_WIN_RATE, M_AVG_DEAL, M_CYCLE_DAYS, M_PIPELINE,
 	M_COVERAGE, /* pipeline ÷ the gap to the won_revenue goal: needs --goals */
 	M_OVERLAY_REVENUE, M_OVERLAY_DEALS, /* overlay credit (spm-track --credits): its own family */
+	M_CLAWBACK, M_CLAWBACK_DEALS, /* won revenue reversed, and reversals (spm-track clawbacks) */
 	M_BUILTIN_COUNT, M_CUSTOM = M_BUILTIN_COUNT
 };
 

@@ -93,6 +93,9 @@ static const struct {
 	[COL_ID] = { "id", CT_TEXT },
 	[COL_SHARE] = { "share", CT_EXACT },
 	[COL_TYPE] = { "type", CT_ENUM },
+	[COL_AMOUNT] = { "amount", CT_MONEY },
+	[COL_CLOSED] = { "closed", CT_DATE },
+	[COL_CANCELLED] = { "cancelled", CT_DATE },
 };
 
 #define R(c) { COL_##c, true }
@@ -148,6 +151,10 @@ static const struct stream_column rates_cols[] = { R(CURRENCY), O(DATE), O(PERIO
 /* Split credit of deals: a deal's record id, a credited owner, a share (0.6) and a type
  * (revenue or overlay); read by spm-track --credits (src/spm-track/credits.c). */
 static const struct stream_column credits_cols[] = { R(ID), R(OWNER), R(SHARE), R(TYPE), O(NOTE) };
+/* Clawbacks: refunds of won deals, by record id (spm-track --refunds), and the reversals
+ * spm-track counted (--reversals), which spm-score --reversals claws commission back for. */
+static const struct stream_column refunds_cols[] = { R(ID), R(DATE), R(AMOUNT) };
+static const struct stream_column reversals_cols[] = { R(OWNER), R(ID), R(CLOSED), R(CANCELLED), R(AMOUNT), O(CURRENCY) };
 
 #undef R
 #undef O
@@ -173,6 +180,8 @@ static const struct stream_def streams[STREAM_ID_COUNT] = {
 	DEF(STREAM_SPLIT_INDEX, "split-index", "a split index", split_index_cols, false),
 	DEF(STREAM_RATES, "rates", "a rates file", rates_cols, false),
 	DEF(STREAM_CREDITS, "credits", "a credits file", credits_cols, true),
+	DEF(STREAM_REFUNDS, "refunds", "a refunds file", refunds_cols, false),
+	DEF(STREAM_REVERSALS, "reversals", "a reversals stream", reversals_cols, false),
 };
 #undef DEF
 

@@ -24,8 +24,10 @@ struct metric_view metric_view(const struct report *r, size_t metric)
 	v.cumulative = m->cumulative;
 	v.lower = m->lower;
 	switch (m->builtin) {
-	case M_WON_REVENUE: case M_AVG_DEAL: case M_PIPELINE: case M_OVERLAY_REVENUE: v.unit = U_MONEY; break;
-	case M_WON_DEALS: case M_LOST_DEALS: case M_OVERLAY_DEALS: v.unit = U_COUNT; break;
+	case M_WON_REVENUE: case M_AVG_DEAL: case M_PIPELINE: case M_OVERLAY_REVENUE: case M_CLAWBACK:
+		v.unit = U_MONEY;
+		break;
+	case M_WON_DEALS: case M_LOST_DEALS: case M_OVERLAY_DEALS: case M_CLAWBACK_DEALS: v.unit = U_COUNT; break;
 	case M_WIN_RATE: v.unit = U_PERCENT; break;
 	case M_CYCLE_DAYS: v.unit = U_DAYS; break;
 	case M_COVERAGE: v.unit = U_MULTIPLE; break;

@@ -73,6 +73,9 @@ static noreturn void usage(void)
 	       "      --against PAID        write only the differences from the payouts of PAID\n"
 	       "                            (may be repeated; rows of one line add up), as\n"
 	       "                            adjustments, with the columns paid and recomputed\n"
+	       "      --reversals FILE      with --against: claw back, under the plan's clawback\n"
+	       "                            rule, the commission paid on deals that spm-track\n"
+	       "                            --reversals says were cancelled or refunded\n"
 	       "\n"
 	       "Input and output:\n"
 	       "      --fiscal-start M      fiscal year starts in month M (default:\n"
@@ -104,7 +107,7 @@ enum {
 	OPT_CAP = CLI_OPT_PROGRAM, OPT_FLOOR, OPT_MISSING, OPT_NORMALIZE, OPT_DETAIL, OPT_GROUP, OPT_BY, OPT_TIERS,
 	OPT_STREAK_TIER, OPT_PREV, OPT_DRIVERS, OPT_OUTCOME,
 	OPT_PLAN, OPT_PLAN_NAME, OPT_INCENTIVE, OPT_SKIP_UNPLANNED, OPT_ROUNDING, OPT_NO_DRAW, OPT_AS_IF_ATTAINMENT,
-	OPT_AS_IF_ACTUAL, OPT_METRIC, OPT_AGAINST, OPT_BASIS,
+	OPT_AS_IF_ACTUAL, OPT_METRIC, OPT_AGAINST, OPT_BASIS, OPT_REVERSALS,
 };
 
 static const struct option long_options[] = {
@@ -135,6 +138,7 @@ static const struct option long_options[] = {
 	{ "as-if-actual", required_argument, NULL, OPT_AS_IF_ACTUAL },
 	{ "metric", required_argument, NULL, OPT_METRIC },
 	{ "against", required_argument, NULL, OPT_AGAINST },
+	{ "reversals", required_argument, NULL, OPT_REVERSALS },
 	CLI_OPTION_OUTPUT,
 	CLI_OPTION_QUIET,
 	CLI_OPTION_HELP,
@@ -224,6 +228,8 @@ static void check_payout_options(const struct score_options *o, const char *plan
 		diag_usage("--metric: not a metric name (\"%s\")", p->metric);
 	if (p->as_if != AS_IF_NONE && p->nagainst)
 		diag_usage("--against compares payouts with what was paid; a what-if was never paid");
+	if (p->reversals && !p->nagainst)
+		diag_usage("--reversals claws back commission that was paid: it needs --against PAID");
 }
 
 static void parse_options(int argc, char **argv, struct score_options *o, int *first)
@@ -321,6 +327,7 @@ static void parse_options(int argc, char **argv, struct score_options *o, int *f
 			o->pay.against[o->pay.nagainst++] = optarg;
 			plan_only = plan_only ? plan_only : "--against";
 			break;
+		case OPT_REVERSALS: o->pay.reversals = optarg; plan_only = plan_only ? plan_only : "--reversals"; break;
 		default: cli_bad_option();
 		}
 	}
@@ -374,6 +381,7 @@ static void check_output_paths(const struct score_options *o, char *const *files
 	run_files_input(&rf, "--plan", o->pay.plan);
 	for (size_t i = 0; i < o->pay.nagainst; i++)
 		run_files_input(&rf, "--against", o->pay.against[i]);
+	run_files_input(&rf, "--reversals", o->pay.reversals);
 	run_files_output(&rf, "--output", o->output);
 	run_files_output(&rf, "--reject", o->reject);
 	run_files_check(&rf);

@@ -23,6 +23,7 @@
 /* The lines that are not a metric's: names no metric can have. */
 static const char *const TOTAL_METRIC = "*";
 static const char *const DRAW_METRIC = "*draw";
+static const char *const CLAWBACK_METRIC = "*clawback"; /* --reversals */
 
 /* What the roster (or the options) say about an owner. */
 struct payee {
@@ -50,6 +51,8 @@ struct paid_line {
 	char *owner, *plan, *metric;
 	unsigned char period[PERIOD_KEY_SIZE];
 	decimal paid;
+	decimal actual; /* of its last row with one: what the commission was paid on */
+	bool has_actual;
 	bool matched;
 };
 
@@ -121,6 +124,20 @@ struct pay_run {
 	/* for the summary line */
 	uint64_t lines_written, cards_paid, unplanned_owners, group_owners, not_started, no_attainment, as_if_cards, as_if_missing;
 	uint64_t adjustments, adjusted_cards, never_paid, left_alone;
+	/* --reversals */
+	struct claw *claw;
+	size_t nclaws, claw_cap;
+	struct table *claws; /* owner \0 period plan \0 → index + 1 into claw[] */
+	uint64_t rev_read, rev_clawed, rev_outside, rev_unpaid, rev_no_rule, rev_no_date;
+};
+
+/* The clawback line of one owner, period (of the cancellations) and plan. */
+struct claw {
+	char *owner, *plan;
+	char label[PERIOD_LABEL_SIZE];
+	decimal reversed, recovered, paid;
+	size_t deals;
+	struct text detail;
 };
 
 static void key_add(char *key, size_t *n, const char *s, size_t len)
@@ -249,6 +266,12 @@ static int paid_row(void *ctx, const struct row *row)
 		return paid_problem(lr, row, PD_PAYOUT, "the sum of the payouts of this line is too large");
 	}
 	table_upsert(l->periods, pk, PERIOD_KEY_SIZE, NULL);
+	long ac = stream_at(&lr->b, COL_ACTUAL);
+	decimal actual;
+	if (ac >= 0 && row->len[ac] && decimal_parse(row->field[ac], row->len[ac], DECIMAL_POINT, &actual) == DECIMAL_OK) {
+		l->line[*index - 1].actual = actual;
+		l->line[*index - 1].has_actual = true;
+	}
 	return 0;
 }
 
@@ -892,8 +915,8 @@ static void adjust_card(struct pay_run *run, const struct card *card)
 	run->nheld = kept;
 	for (size_t i = 0; range && i < range->count; i++) {
 		const struct paid_line *pl = &l->line[range->first + i];
-		if (pl->matched || decimal_is_zero(pl->paid))
-			continue;
+		if (pl->matched || decimal_is_zero(pl->paid) || strcmp(pl->metric, CLAWBACK_METRIC) == 0)
+			continue; /* a clawback line is --reversals' (clawback lines below) */
 		struct out_line o = { .plan = pl->plan, .metric = pl->metric, .paid = pl->paid, .payout = decimal_zero() };
 		o.rank = strcmp(pl->metric, TOTAL_METRIC) == 0 ? 2 : strcmp(pl->metric, DRAW_METRIC) == 0 ? 1 : 0;
 		struct text t = { NULL, 0, 0 };
@@ -947,6 +970,278 @@ static void write_payouts(struct pay_run *run)
 		run->left_alone += !((struct paid_range *)table_value(run->ledger.ranges, i))->visited;
 }
 
+/* ---- clawbacks (--reversals) ---- */
+
+/* num ÷ den (both positive) rounded to a whole number by mode. */
+static decimal_units div_round(decimal_units num, decimal_units den, enum decimal_rounding mode)
+{
+	decimal_units q = num / den, r = num % den;
+	if (2 * r > den || (2 * r == den && (mode == ROUND_HALF_AWAY || q % 2 != 0)))
+		q++;
+	return q;
+}
+
+/* A money amount in whole cents (rounded half-even when it has more decimals). */
+static decimal_units cents_of(decimal d)
+{
+	decimal_units scale = 1;
+	for (int i = 2; i < DECIMAL_PLACES; i++)
+		scale *= 10;
+	return decimal_round(d, 2, ROUND_HALF_EVEN).units / scale;
+}
+
+static decimal from_cents(decimal_units c)
+{
+	decimal d = decimal_zero();
+	decimal_units scale = 1;
+	for (int i = 2; i < DECIMAL_PLACES; i++)
+		scale *= 10;
+	d.units = c * scale;
+	return d;
+}
+
+struct reversal_reader {
+	struct pay_run *run;
+	struct stream_binding b;
+	size_t ncolumns;
+	struct file_problem problem;
+	char message[200];
+};
+
+/* The paid won_revenue line of owner whose period holds day d (the first in the order of
+ * the ledger, owner then period), or NULL. */
+static struct paid_line *paid_line_holding(struct pay_run *run, const char *owner, spm_day d)
+{
+	struct ledger *l = &run->ledger;
+	for (size_t i = 0; i < l->n; i++) {
+		struct paid_line *pl = &l->line[i];
+		if (strcmp(pl->owner, owner) != 0 || strcmp(pl->metric, "won_revenue") != 0)
+			continue;
+		struct period p = period_from_key(pl->period);
+		if (p.start <= d && d < period_end(p))
+			return pl;
+	}
+	return NULL;
+}
+
+static struct claw *claw_of(struct pay_run *run, const char *owner, struct period p, const char *plan)
+{
+	unsigned char pk[PERIOD_KEY_SIZE];
+	period_to_key(p, pk);
+	size_t len;
+	char *key = line_key(owner, pk, plan, CLAWBACK_METRIC, &len);
+	bool created;
+	size_t *index = table_upsert(run->claws, key, len, &created);
+	if (created) {
+		xgrow((void **)&run->claw, &run->claw_cap, run->nclaws + 1, sizeof *run->claw);
+		struct claw *c = &run->claw[run->nclaws];
+		memset(c, 0, sizeof *c);
+		c->owner = xstrdup(owner);
+		c->plan = xstrdup(plan);
+		period_format(p, c->label);
+		/* what the ledger already holds for this clawback line (paid back before) */
+		size_t *paid = table_find(run->ledger.lines, key, len);
+		if (paid) {
+			c->paid = run->ledger.line[*paid - 1].paid;
+			run->ledger.line[*paid - 1].matched = true;
+		}
+		*index = ++run->nclaws;
+	}
+	free(key);
+	return &run->claw[*index - 1];
+}
+
+static int reversal_row(void *ctx, const struct row *row)
+{
+	struct reversal_reader *rr = ctx;
+	struct pay_run *run = rr->run;
+	if (row->count != rr->ncolumns) {
+		snprintf(rr->message, sizeof rr->message, "wrong number of fields: expected %zu, found %zu", rr->ncolumns,
+			 row->count);
+		return file_problem_at(&rr->problem, row, NULL, NULL, rr->message);
+	}
+	long co = stream_at(&rr->b, COL_OWNER), ci = stream_at(&rr->b, COL_ID), cc = stream_at(&rr->b, COL_CLOSED),
+	     cx = stream_at(&rr->b, COL_CANCELLED), ca = stream_at(&rr->b, COL_AMOUNT);
+	if (row->len[co] == 0)
+		return file_problem_at(&rr->problem, row, "owner", NULL, "empty owner");
+	if (memchr(row->field[co], '\0', row->len[co]))
+		return file_problem_at(&rr->problem, row, "owner", NULL, "holds a NUL byte");
+	spm_day closed = 0, cancelled;
+	bool has_closed = row->len[cc] != 0;
+	if (has_closed && !date_parse_iso(row->field[cc], row->len[cc], &closed))
+		return file_problem_at(&rr->problem, row, "closed", row->field[cc], "not a date (YYYY-MM-DD)");
+	if (!date_parse_iso(row->field[cx], row->len[cx], &cancelled))
+		return file_problem_at(&rr->problem, row, "cancelled", row->field[cx], "not a date (YYYY-MM-DD)");
+	if (has_closed && cancelled < closed)
+		return file_problem_at(&rr->problem, row, "cancelled", row->field[cx], "before the close date");
+	decimal amount;
+	enum decimal_status st = decimal_parse(row->field[ca], row->len[ca], DECIMAL_POINT, &amount);
+	if (st != DECIMAL_OK)
+		return file_problem_at(&rr->problem, row, "amount", row->field[ca], decimal_strerror(st));
+	if (decimal_sign(amount) <= 0)
+		return file_problem_at(&rr->problem, row, "amount", row->field[ca], "a reversal is a positive amount");
+	run->rev_read++;
+	if (!has_closed) { /* a negative amount in the export: the deal it reverses is not known */
+		run->rev_no_date++;
+		return 0;
+	}
+	struct paid_line *pl = paid_line_holding(run, row->field[co], closed);
+	if (!pl || !pl->has_actual || decimal_sign(pl->actual) <= 0 || decimal_sign(pl->paid) <= 0) {
+		run->rev_unpaid++;
+		return 0;
+	}
+	const struct plan *p = plan_find(&run->plans, pl->plan);
+	const struct plan_metric *pm = p ? plan_metric_find(p, pl->metric) : NULL;
+	if (!pm || !pm->has_clawback) {
+		run->rev_no_rule++;
+		return 0;
+	}
+	int64_t window = (int64_t)(pm->clawback.lower.units / from_cents(100).units);
+	int64_t days = (int64_t)cancelled - closed;
+	if (days > window) {
+		run->rev_outside++;
+		return 0;
+	}
+	decimal_units paid_c = cents_of(pl->paid), amount_c = cents_of(amount), actual_c = cents_of(pl->actual);
+	const decimal_units limit = (decimal_units)100000000000000; /* 10^14 cents: the product stays in 128 bits */
+	if (paid_c >= limit || amount_c >= limit || actual_c >= limit)
+		return file_problem_at(&rr->problem, row, "amount", row->field[ca], "too large for exact arithmetic");
+	decimal_units billion = from_cents(100).units; /* 1 in units */
+	decimal_units recovered = div_round(paid_c * amount_c * pm->clawback.rate.units, actual_c * billion, run->po->rounding);
+	struct period won = period_from_key(pl->period);
+	struct period at = period_of(cancelled, (enum grain)won.grain, won.fiscal_start);
+	struct claw *c = claw_of(run, row->field[co], at, pl->plan);
+	decimal got = from_cents(recovered);
+	if (!decimal_add(c->reversed, amount, &c->reversed) || !decimal_add(c->recovered, got, &c->recovered))
+		return file_problem_at(&rr->problem, row, "amount", row->field[ca], "too large for exact arithmetic");
+	c->deals++;
+	char day[DATE_TEXT_SIZE], label[PERIOD_LABEL_SIZE], buf[32];
+	if (c->detail.len)
+		text_str(&c->detail, "; ");
+	text_str(&c->detail, "deal ");
+	text_add(&c->detail, row->field[ci], row->len[ci]);
+	text_str(&c->detail, " won ");
+	date_format(closed, day);
+	text_str(&c->detail, day);
+	text_str(&c->detail, " (");
+	period_format(won, label);
+	text_str(&c->detail, label);
+	text_str(&c->detail, "), reversed ");
+	date_format(cancelled, day);
+	text_str(&c->detail, day);
+	snprintf(buf, sizeof buf, " after %lld", (long long)days);
+	text_str(&c->detail, buf);
+	snprintf(buf, sizeof buf, " of %lld days: ", (long long)window);
+	text_str(&c->detail, buf);
+	text_percent(&c->detail, pm->clawback.rate, 0);
+	text_str(&c->detail, " × paid ");
+	text_money(&c->detail, pl->paid);
+	text_str(&c->detail, " × ");
+	text_money(&c->detail, amount);
+	text_str(&c->detail, " ÷ ");
+	text_money(&c->detail, pl->actual);
+	text_str(&c->detail, " won_revenue = ");
+	text_money(&c->detail, got);
+	run->rev_clawed++;
+	return 0;
+}
+
+/* Reads --reversals against the ledger (before the cards: a clawback line of the ledger
+ * is its own, never "no longer computed"). */
+static void read_reversals(struct pay_run *run)
+{
+	const char *path = run->po->reversals;
+	struct reversal_reader rr;
+	memset(&rr, 0, sizeof rr);
+	rr.run = run;
+	run->claws = table_new(sizeof(size_t));
+	struct source *src = source_open(path, FORMAT_AUTO);
+	const struct header *h = source_header(src);
+	const enum column needs[] = { COL_OWNER, COL_ID, COL_CLOSED, COL_CANCELLED, COL_AMOUNT };
+	stream_bind(STREAM_REVERSALS, h, path, needs, 5, &rr.b);
+	rr.ncolumns = h->count;
+	read_side_file(src, path, reversal_row, &rr, &rr.problem);
+}
+
+static int compare_claws(const void *pa, const void *pb)
+{
+	const struct claw *a = pa, *b = pb;
+	int c = strcmp(a->owner, b->owner);
+	if (!c)
+		c = strcmp(a->label, b->label);
+	return c ? c : strcmp(a->plan, b->plan);
+}
+
+/* One adjustment line per owner, period of the cancellations and plan: minus what is
+ * recovered, less what the ledger already took back on that line. */
+static void write_clawbacks(struct pay_run *run)
+{
+	if (!run->claws)
+		return;
+	if (run->nclaws > 1)
+		qsort(run->claw, run->nclaws, sizeof *run->claw, compare_claws);
+	struct output *out = run->out;
+	for (size_t i = 0; i < run->nclaws; i++) {
+		struct claw *c = &run->claw[i];
+		decimal now, shown;
+		if (!decimal_sub(decimal_zero(), c->recovered, &now) || !decimal_sub(now, c->paid, &shown))
+			diag_fatal(SPM_EXIT_DATA, "%s: the clawback of '%s' is too large for exact arithmetic", run->po->reversals,
+				   c->owner);
+		if (decimal_is_zero(shown))
+			continue;
+		struct text t = { NULL, 0, 0 };
+		text_str(&t, "adjustment: ");
+		if (decimal_is_zero(c->paid)) {
+			text_str(&t, "never paid");
+		} else {
+			text_str(&t, "paid ");
+			text_money(&t, c->paid);
+		}
+		text_str(&t, ", now ");
+		text_money(&t, now);
+		text_str(&t, ": clawback: ");
+		text_add(&t, c->detail.s, c->detail.len);
+		if (c->deals > 1) {
+			text_str(&t, "; total ");
+			text_money(&t, c->recovered);
+		}
+		output_field(out, c->owner, strlen(c->owner));
+		output_tab(out);
+		output_str(out, c->label);
+		output_tab(out);
+		output_field(out, c->plan, strlen(c->plan));
+		output_tab(out);
+		output_str(out, CLAWBACK_METRIC);
+		output_tab(out);
+		write_number(out, c->reversed, 2);
+		output_tab(out);
+		output_tab(out);
+		output_tab(out);
+		output_money(out, shown);
+		output_tab(out);
+		output_field(out, t.s, t.len);
+		output_tab(out);
+		output_money(out, c->paid);
+		output_tab(out);
+		output_money(out, now);
+		output_newline(out);
+		text_free(&t);
+		run->adjustments++;
+		run->lines_written++;
+	}
+}
+
+static void free_claws(struct pay_run *run)
+{
+	for (size_t i = 0; i < run->nclaws; i++) {
+		free(run->claw[i].owner);
+		free(run->claw[i].plan);
+		text_free(&run->claw[i].detail);
+	}
+	free(run->claw);
+	table_free(run->claws);
+}
+
 static void print_summary(const struct pay_run *run)
 {
 	cards_print_counts(run->set);
@@ -975,6 +1270,18 @@ static void print_summary(const struct pay_run *run)
 		fprintf(stderr, "; %llu owner-period(s) of periods never paid not compared", (unsigned long long)run->never_paid);
 	if (run->left_alone)
 		fprintf(stderr, "; %llu paid owner-period(s) not in the input left alone", (unsigned long long)run->left_alone);
+	if (run->claws) {
+		fprintf(stderr, "; %llu reversal(s) read, %llu clawed back", (unsigned long long)run->rev_read,
+			(unsigned long long)run->rev_clawed);
+		if (run->rev_outside)
+			fprintf(stderr, ", %llu outside the clawback window", (unsigned long long)run->rev_outside);
+		if (run->rev_unpaid)
+			fprintf(stderr, ", %llu of deals in no paid won_revenue line", (unsigned long long)run->rev_unpaid);
+		if (run->rev_no_rule)
+			fprintf(stderr, ", %llu under a plan without a clawback rule", (unsigned long long)run->rev_no_rule);
+		if (run->rev_no_date)
+			fprintf(stderr, ", %llu without a won date (a negative amount)", (unsigned long long)run->rev_no_date);
+	}
 	fputc('\n', stderr);
 }
 
@@ -995,6 +1302,8 @@ int pay_main(const struct score_options *o, char *const *files, size_t nfiles)
 	load_roster(&run);
 	if (o->pay.nagainst)
 		load_ledger(&run.ledger, &o->pay, o->fiscal_start);
+	if (o->pay.reversals)
+		read_reversals(&run);
 
 	output_open(&out, o->output);
 	if (o->reject)
@@ -1007,12 +1316,15 @@ int pay_main(const struct score_options *o, char *const *files, size_t nfiles)
 	earn_all(&run);
 	run_draws(&run);
 	write_payouts(&run);
+	write_clawbacks(&run);
 	if (o->reject)
 		output_close(&reject);
 	output_close(&out);
 	if (!o->quiet)
 		print_summary(&run);
 
+	if (run.claws)
+		free_claws(&run);
 	if (o->pay.nagainst)
 		free_ledger(&run.ledger);
 	if (run.has_roster)

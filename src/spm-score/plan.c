@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const rule_names[RULE_KINDS] = { "rate", "retro", "curve", "threshold", "cap", "bonus" };
+const char *const rule_names[RULE_KINDS] = { "rate", "retro", "curve", "threshold", "cap", "bonus", "clawback" };
 
 const enum column plan_columns[PLAN_COLUMNS] = { COL_PLAN, COL_METRIC, COL_RULE, COL_LOWER, COL_UPPER, COL_RATE };
 
@@ -23,6 +23,7 @@ static const struct {
 	[RULE_RATE] = { true, true, true, false },   [RULE_RETRO] = { true, true, true, false },
 	[RULE_CURVE] = { true, false, true, false }, [RULE_THRESHOLD] = { true, false, false, false },
 	[RULE_CAP] = { false, false, true, true },   [RULE_BONUS] = { true, false, true, true },
+	[RULE_CLAWBACK] = { true, false, true, false },
 };
 
 void plan_set_init(struct plan_set *s, const char *path)
@@ -88,13 +89,15 @@ static bool is_cents(decimal d)
 static const char *needed_message(enum rule_kind kind, enum plan_column c)
 {
 	if (c == PLAN_LOWER)
-		return kind == RULE_CURVE ? "needed by a curve rule: the attainment of the point (1 is 100%)"
+		return kind == RULE_CLAWBACK ? "needed by a clawback rule: the window, in days from the close date"
+		       : kind == RULE_CURVE ? "needed by a curve rule: the attainment of the point (1 is 100%)"
 		       : kind == RULE_THRESHOLD ? "needed by a threshold rule: the attainment below which nothing is paid"
 		       : kind == RULE_BONUS	? "needed by a bonus rule: the attainment that earns it (1 is 100%)"
 						: "needed by a band: the attainment where it starts (1 is 100%)";
 	if (c == PLAN_UPPER)
 		return "needed by a band: the attainment where it ends, or - for no end";
-	return kind == RULE_CURVE   ? "needed by a curve rule: the payout there, a fraction of the target incentive"
+	return kind == RULE_CLAWBACK ? "needed by a clawback rule: the share of the commission recovered (1 is all)"
+	       : kind == RULE_CURVE   ? "needed by a curve rule: the payout there, a fraction of the target incentive"
 	       : kind == RULE_CAP   ? "needed by a cap rule: the most the metric (or the plan, metric *) pays"
 	       : kind == RULE_BONUS ? "needed by a bonus rule: the amount it pays"
 				    : "needed by a band: its rate, a fraction of the actual (0.08 is 8%)";
@@ -150,7 +153,7 @@ bool plan_add_row(struct plan_set *s, uint64_t line, char *const field[PLAN_COLU
 			kind = k;
 	if (kind < 0)
 		return problem_at(fp, line, column_name(COL_RULE), field[PLAN_RULE], len[PLAN_RULE],
-				  "unknown rule (rate, retro, curve, threshold, cap or bonus)");
+				  "unknown rule (rate, retro, curve, threshold, cap, bonus or clawback)");
 	r.kind = (enum rule_kind)kind;
 	if (total && r.kind != RULE_CAP)
 		return problem_at(fp, line, column_name(COL_METRIC), metric, 1, "* is the plan's total: only a cap applies to it");
@@ -158,6 +161,18 @@ bool plan_add_row(struct plan_set *s, uint64_t line, char *const field[PLAN_COLU
 	    !rule_number(s, line, r.kind, PLAN_UPPER, field[PLAN_UPPER], len[PLAN_UPPER], &r.upper, &r.unbounded, fp) ||
 	    !rule_number(s, line, r.kind, PLAN_RATE, field[PLAN_RATE], len[PLAN_RATE], &r.rate, &r.unbounded, fp))
 		return false;
+	if (r.kind == RULE_CLAWBACK) {
+		if (strcmp(metric, "won_revenue") != 0)
+			return problem_at(fp, line, column_name(COL_METRIC), metric, len[PLAN_METRIC],
+					  "a clawback recovers commission on reversed deals: its metric is won_revenue");
+		if (decimal_cmp(decimal_round(r.lower, 0, ROUND_HALF_EVEN), r.lower) != 0 ||
+		    decimal_cmp(r.lower, decimal_from_int(36600)) > 0)
+			return problem_at(fp, line, column_name(COL_LOWER), field[PLAN_LOWER], len[PLAN_LOWER],
+					  "a window in whole days (at most 36600)");
+		if (decimal_cmp(r.rate, decimal_from_int(1)) > 0)
+			return problem_at(fp, line, column_name(COL_RATE), field[PLAN_RATE], len[PLAN_RATE],
+					  "a share of the commission: at most 1 (all of it)");
+	}
 	if (rule_fields[r.kind].upper && !r.unbounded && decimal_cmp(r.upper, r.lower) <= 0)
 		return problem_at(fp, line, column_name(COL_UPPER), field[PLAN_UPPER], len[PLAN_UPPER],
 				  "an empty band: upper must be above lower");
@@ -280,6 +295,12 @@ static bool place_row(struct plan_set *s, const struct plan_row *row, struct fil
 		}
 		append_rule(&m->bonus, &m->nbonus, r);
 		return true;
+	case RULE_CLAWBACK:
+		if (m->has_clawback)
+			return second_rule(s, r, &m->clawback, m->name, fp);
+		m->clawback = *r;
+		m->has_clawback = true;
+		return true;
 	case RULE_KINDS: break;
 	}
 	return true;
@@ -377,7 +398,7 @@ bool plan_build(struct plan_set *s, struct file_problem *fp)
 			if (m->base == RULE_CURVE)
 				check_curve(s, p, m);
 			if (m->base < 0 && m->nbonus == 0) {
-				const struct plan_rule *limit = m->has_threshold ? &m->threshold : &m->cap;
+				const struct plan_rule *limit = m->has_threshold ? &m->threshold : m->has_cap ? &m->cap : &m->clawback;
 				snprintf(s->message, sizeof s->message,
 					 "nothing to limit: plan '%.80s' pays %.80s by no rate, retro, curve or bonus", p->name, m->name);
 				return problem_at(fp, limit->line, column_name(COL_RULE), NULL, 0, s->message);

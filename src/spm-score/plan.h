@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum rule_kind { RULE_RATE, RULE_RETRO, RULE_CURVE, RULE_THRESHOLD, RULE_CAP, RULE_BONUS, RULE_KINDS };
+enum rule_kind { RULE_RATE, RULE_RETRO, RULE_CURVE, RULE_THRESHOLD, RULE_CAP, RULE_BONUS, RULE_CLAWBACK, RULE_KINDS };
 
 extern const char *const rule_names[RULE_KINDS];
 
@@ -29,7 +29,9 @@ extern const enum column plan_columns[PLAN_COLUMNS]; /* in lib/stream.c's plan s
  *   curve        a point: attainment lower pays rate × the target incentive
  *   threshold    nothing is paid on the metric below attainment lower
  *   cap          the metric's payout (metric *: the plan's total) is at most rate, an amount
- *   bonus        rate, an amount, when attainment ≥ lower */
+ *   bonus        rate, an amount, when attainment ≥ lower
+ *   clawback     won_revenue only: a deal reversed within lower days (whole) of its close
+ *                date gives back rate (a share, at most 1) of the commission it earned */
 struct plan_rule {
 	enum rule_kind kind;
 	decimal lower, upper, rate;
@@ -45,8 +47,8 @@ struct plan_metric {
 	size_t nsteps;
 	struct plan_rule *bonus; /* in order of lower */
 	size_t nbonus;
-	struct plan_rule threshold, cap;
-	bool has_threshold, has_cap;
+	struct plan_rule threshold, cap, clawback;
+	bool has_threshold, has_cap, has_clawback;
 	uint64_t line; /* its first row */
 };
 

@@ -42,6 +42,7 @@ struct payout_options {
 	const char *plan, *plan_name, *metric;
 	const char **against; /* paid payouts files, summed (--against, repeated) */
 	size_t nagainst;
+	const char *reversals; /* --reversals: spm-track's reversals, clawed back under the plan */
 	decimal incentive, as_if_value;
 	bool has_incentive, skip_unplanned, no_draw;
 	enum as_if as_if;

@@ -73,8 +73,9 @@ void select_metrics(const struct track_options *opt, struct metric_set *ms, stru
 	} else {
 		const struct metric_catalog *c = &ms->catalog;
 		for (size_t i = opt->metrics_file ? M_BUILTIN_COUNT : 0; i < c->nall; i++)
-			if (c->all[i].builtin != M_COVERAGE && (opt->credits || !is_overlay_metric(&c->all[i])))
-				select_metric(ms, &scap, &c->all[i]); /* overlay metrics: with --credits */
+			if (c->all[i].builtin != M_COVERAGE && (opt->credits || !is_overlay_metric(&c->all[i])) &&
+			    (!clawback_metric(&c->all[i]) || opt->cancelled || opt->refunds))
+				select_metric(ms, &scap, &c->all[i]); /* overlay: --credits; clawback: --cancelled, --refunds */
 	}
 	ms->needs[EXPORT_REP] = ms->needs[EXPORT_DATE] = true; /* even with no metric (an empty sheet) */
 	for (size_t i = 0; i < ms->nselected; i++) {
@@ -86,7 +87,7 @@ void select_metrics(const struct track_options *opt, struct metric_set *ms, stru
 		}
 		ms->needs[EXPORT_STAGE] = true;
 		if (m->builtin == M_WON_REVENUE || m->builtin == M_AVG_DEAL || m->builtin == M_PIPELINE ||
-		    m->builtin == M_COVERAGE || m->builtin == M_OVERLAY_REVENUE)
+		    m->builtin == M_COVERAGE || m->builtin == M_OVERLAY_REVENUE || m->builtin == M_CLAWBACK)
 			ms->needs[EXPORT_AMOUNT] = true;
 		if (m->builtin == M_CYCLE_DAYS)
 			ms->needs[EXPORT_CREATED] = true;
@@ -349,6 +350,7 @@ void chunk_state_free(struct chunk_state *cs)
 	free(cs->distinct_key);
 	free(cs->periods);
 	free(cs->custom);
+	clawback_chunk_free(cs);
 }
 
 static void merge_custom(const struct metric_set *ms, struct custom_totals *into,
@@ -385,6 +387,9 @@ static void merge_deals(const struct job *job, struct deal_totals *a, const stru
 	if (!add_or_fail(&a->overlay_revenue, b->overlay_revenue))
 		sum_overflow("overlay_revenue");
 	a->overlay_deals += b->overlay_deals;
+	if (!add_or_fail(&a->clawback, b->clawback))
+		sum_overflow("clawback");
+	a->clawback_deals += b->clawback_deals;
 	merge_custom(job->metrics, (struct custom_totals *)(a + 1), (const struct custom_totals *)(b + 1));
 }
 
@@ -418,6 +423,9 @@ void merge_state(struct chunk_state *into, const struct chunk_state *from)
 	into->tally.duplicates += from->tally.duplicates;
 	into->tally.converted += from->tally.converted;
 	into->tally.credited += from->tally.credited;
+	into->tally.reversals += from->tally.reversals;
+	into->tally.reversals_outside += from->tally.reversals_outside;
+	clawback_merge(into, from);
 }
 
 /* Counts the distinct values of each group once every chunk and file is merged. */

@@ -51,7 +51,7 @@ const char *currency_of_metric(const struct job *job, const struct metric *m)
 	if (!job->currency)
 		return NULL;
 	bool money = m->builtin == M_WON_REVENUE || m->builtin == M_PIPELINE || m->builtin == M_AVG_DEAL ||
-		     m->builtin == M_OVERLAY_REVENUE;
+		     m->builtin == M_OVERLAY_REVENUE || m->builtin == M_CLAWBACK;
 	return money ? job->currency->base : "";
 }
 

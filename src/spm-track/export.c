@@ -268,7 +268,7 @@ int export_row(void *ctx, const struct row *row)
 	const long *col = job->col;
 	struct owner_ref owners[LEVEL_COUNT];
 	size_t nowners;
-	struct deal_row d = { DEAL_OPEN, decimal_zero(), false, 0, false };
+	struct deal_row d = { DEAL_OPEN, decimal_zero(), false, 0, false, false };
 	cs->tally.read++;
 	if (row->count != job->header->count)
 		return field_count_problem(cs, row);
@@ -297,6 +297,10 @@ int export_row(void *ctx, const struct row *row)
 			return reject_or_stop(cs, row);
 		}
 		d.state = deal_state_of(job, stage, len);
+		if (d.state == DEAL_OPEN && clawback_stage(job, stage, len)) { /* won, then cancelled */
+			d.state = DEAL_WON;
+			d.cancelled = true;
+		}
 	}
 
 	spm_day close;
@@ -367,6 +371,26 @@ int export_row(void *ctx, const struct row *row)
 		}
 	}
 
+	/* the groups the rep was in on the close date (an effective-dated roster): found here
+	 * for a deal that is reversed (its reversal goes to them, whatever --from/--to keep),
+	 * below for the others */
+	bool dated = !split && job->roster && job->roster->dated;
+	if (dated && job->clawback && d.state == DEAL_WON &&
+	    (d.cancelled || (d.has_amount && decimal_sign(d.amount) < 0) || clawback_refunded(job, row))) {
+		if (find_owners_on(cs, row, col[EXPORT_REP], row->field[col[EXPORT_REP]], row->len[col[EXPORT_REP]],
+				   close, owners, &nowners))
+			return reject_or_stop(cs, row);
+		dated = false;
+	}
+	if (job->clawback && d.state == DEAL_WON) { /* reversals: counted on their own dates */
+		int r = clawback_row(cs, row, close, &d, owners, nowners, split);
+		if (r < 0)
+			return reject_or_stop(cs, row);
+		if (r > 0) { /* a negative amount: a reversal, not a won deal */
+			cs->tally.used++;
+			return 0;
+		}
+	}
 	if (job->range.limited && (close < job->range.lo || close >= job->range.hi)) {
 		cs->tally.used++;
 		cs->tally.outside++;
@@ -391,9 +415,8 @@ int export_row(void *ctx, const struct row *row)
 		return reject_or_stop(cs, row);
 
 	const struct period *periods = cached_periods(cs, close);
-	if (!split && job->roster && job->roster->dated &&
-	    find_owners_on(cs, row, col[EXPORT_REP], row->field[col[EXPORT_REP]], row->len[col[EXPORT_REP]], close,
-			   owners, &nowners))
+	if (dated && find_owners_on(cs, row, col[EXPORT_REP], row->field[col[EXPORT_REP]], row->len[col[EXPORT_REP]],
+				    close, owners, &nowners))
 		return reject_or_stop(cs, row); /* the groups the rep was in on the close date */
 	if (credit) { /* checks every credited owner before it adds anything */
 		if (credits_add(cs, row, credit, &d, close, periods))

@@ -58,10 +58,20 @@ static noreturn void usage(void)
 	       "      --rounding MODE       each converted amount is rounded to the cent:\n"
 	       "                            half-away (default) or half-even\n"
 	       "\n"
+	       "Clawbacks (see CLAWBACKS in spm-track(1)):\n"
+	       "      --cancelled LIST      stages that mean won, then cancelled or refunded\n"
+	       "                            (default: " DEFAULT_CANCELLED_STAGES ")\n"
+	       "      --cancelled-date COL  column of the day a deal was cancelled (default: the\n"
+	       "                            --latest column's day; else a cancelled row is bad)\n"
+	       "      --refunds FILE        refunds of won deals: 'id date amount'\n"
+	       "      --reversals FILE      write every reversal counted (owner id closed\n"
+	       "                            cancelled amount), for spm-score --reversals\n"
+	       "\n"
 	       "Metrics and periods:\n"
 	       "      --metrics LIST        metrics to compute (default: all built-in, or all of\n"
 	       "                            --metrics-file): won_revenue won_deals lost_deals\n"
-	       "                            win_rate avg_deal cycle_days pipeline\n"
+	       "                            win_rate avg_deal cycle_days pipeline (and clawback\n"
+	       "                            clawback_deals with --cancelled or --refunds)\n"
 	       "      --metrics-file FILE   custom metrics: metric agg column where unit direction category\n"
 	       "      --grain G             year, half, quarter (default), month, week or day\n"
 	       "      --period LABEL        only this period (e.g. 2026-Q3, FY2027); sets the grain\n"
@@ -108,7 +118,9 @@ static noreturn void usage(void)
 	       "Examples:\n"
 	       "  spm-track --map salesforce --grain quarter --roster roster.tsv --level team deals.csv\n"
 	       "  spm-track --map salesforce --goals goals.tsv --as-of 2026-11-26 --workdays deals.csv\n"
-	       "  spm-track --map salesforce --latest 'Last Modified Date' --rates rates.tsv old.csv new.csv\n");
+	       "  spm-track --map salesforce --latest 'Last Modified Date' --rates rates.tsv old.csv new.csv\n"
+	       "  spm-track --map salesforce --latest 'Last Modified Date' --refunds refunds.tsv \\\n"
+	       "            --reversals reversals.tsv deals.csv\n");
 	exit(SPM_EXIT_OK);
 }
 
@@ -120,6 +132,7 @@ enum {
 	OPT_ACHIEVED, OPT_AHEAD, OPT_ON_TRACK, OPT_PROGRESS,
 	OPT_LATEST, OPT_UNIQUE, OPT_CURRENCY, OPT_RATES, OPT_BASE_CURRENCY, OPT_RATE_AGE, OPT_ROUNDING,
 	OPT_CREDITS,
+	OPT_CANCELLED, OPT_CANCELLED_DATE, OPT_REFUNDS, OPT_REVERSALS,
 };
 
 static const struct option long_options[] = {
@@ -164,6 +177,10 @@ static const struct option long_options[] = {
 	{ "base-currency", required_argument, NULL, OPT_BASE_CURRENCY },
 	{ "rate-age", required_argument, NULL, OPT_RATE_AGE },
 	{ "rounding", required_argument, NULL, OPT_ROUNDING },
+	{ "cancelled", required_argument, NULL, OPT_CANCELLED },
+	{ "cancelled-date", required_argument, NULL, OPT_CANCELLED_DATE },
+	{ "refunds", required_argument, NULL, OPT_REFUNDS },
+	{ "reversals", required_argument, NULL, OPT_REVERSALS },
 	CLI_OPTION_OUTPUT,
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	CLI_OPTION_QUIET,
@@ -253,6 +270,10 @@ static int parse_options(int argc, char **argv, struct track_options *opt)
 				diag_usage("--rounding: expected half-away or half-even (\"%s\")", optarg);
 			currency_only = true;
 			break;
+		case OPT_CANCELLED: opt->cancelled = optarg; break;
+		case OPT_CANCELLED_DATE: opt->cancelled_date = optarg; break;
+		case OPT_REFUNDS: opt->refunds = optarg; break;
+		case OPT_REVERSALS: opt->reversals = optarg; break;
 		case OPT_PROGRESS: opt->progress = true; break;
 		case OPT_CREDITS: opt->credits = optarg; break;
 		default: cli_bad_option();
@@ -352,6 +373,7 @@ static void read_input(struct job *job, const struct mapping *map, const char *p
 		resolve_custom_columns(job, map);
 		wanted = wanted_columns(job);
 		currency_resolve(job, map, wanted);  /* --rates: the currency column */
+		clawback_resolve(job, wanted);       /* --cancelled-date, --refunds: their columns */
 		wanted = records_wanted(job, wanted); /* --latest/--unique: every column */
 	} else {
 		bind_actuals(job);
@@ -441,6 +463,10 @@ static void print_summary(const struct tally *t, const char *base)
 			(unsigned long long)t->superseded);
 	if (t->duplicates)
 		fprintf(stderr, "; %llu identical duplicate row(s) counted once", (unsigned long long)t->duplicates);
+	if (t->reversals)
+		fprintf(stderr, "; %llu reversal(s) of won deals counted", (unsigned long long)t->reversals);
+	if (t->reversals_outside)
+		fprintf(stderr, "; %llu reversal(s) dated outside the periods counted", (unsigned long long)t->reversals_outside);
 	if (t->converted)
 		fprintf(stderr, "; %llu amount(s) converted to %s", (unsigned long long)t->converted, base);
 	if (t->credited)
@@ -461,10 +487,12 @@ static void check_output_paths(const struct track_options *opt, char **files, si
 	run_files_input(&rf, "--metrics-file", opt->metrics_file);
 	run_files_input(&rf, "--rates", opt->rates);
 	run_files_input(&rf, "--credits", opt->credits);
+	run_files_input(&rf, "--refunds", opt->refunds);
 	if (map_is_file(opt->map))
 		run_files_input(&rf, "--map", opt->map);
 	run_files_output(&rf, "-o", opt->output);
 	run_files_output(&rf, "--reject", opt->reject);
+	run_files_output(&rf, "--reversals", opt->reversals);
 	run_files_output(&rf, "--reject-goals", opt->reject_goals);
 	run_files_check(&rf);
 	run_files_free(&rf);
@@ -568,6 +596,7 @@ int main(int argc, char **argv)
 		job.credits = credits_load(opt.credits, job.roster, opt.reject != NULL);
 	}
 	job.currency = currency_setup(&opt); /* --rates; NULL without */
+	job.clawback = clawback_setup(&opt); /* cancelled stages; --refunds */
 
 	job.meter = meter_new(diag_program(), progress_mode(&opt), STDERR_FILENO, input_bytes(files, nfiles));
 	records_prepare(&job, &map, files, nfiles); /* --latest/--unique: the first reading */
@@ -579,8 +608,10 @@ int main(int argc, char **argv)
 	job.meter = NULL;
 	if (job.credits && job.kind == INPUT_EXPORT)
 		credits_warn_unknown(job.credits);
-	if (job.kind == INPUT_EXPORT)
+	if (job.kind == INPUT_EXPORT) {
 		count_distinct(&all);
+		clawback_finish(&job, &all); /* every refund matched; --reversals written */
+	}
 	if (job.goals)
 		emit_progress(&out, &job, &all, &calendar);
 	else
@@ -612,5 +643,6 @@ int main(int argc, char **argv)
 	records_free(job.records);
 	currency_free(job.currency);
 	credits_free(job.credits);
+	clawback_free(job.clawback);
 	return SPM_EXIT_OK;
 }

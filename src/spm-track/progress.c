@@ -165,10 +165,12 @@ static struct fraction deal_fraction(const struct metric *m, const struct deal_t
 	case M_LOST_DEALS: return fraction_of(decimal_from_int(t->lost_deals));
 	case M_WIN_RATE:
 		return fraction_ratio(decimal_from_int(t->won_deals), decimal_from_int(t->won_deals + t->lost_deals));
-	case M_AVG_DEAL: return fraction_ratio(t->won_revenue, decimal_from_int(t->won_deals));
+	case M_AVG_DEAL: return fraction_ratio(gross_won(t), decimal_from_int(t->won_deals));
 	case M_CYCLE_DAYS: return fraction_ratio(decimal_from_int(t->cycle_days), decimal_from_int(t->cycle_deals));
 	case M_OVERLAY_REVENUE: return fraction_of(t->overlay_revenue);
 	case M_OVERLAY_DEALS: return fraction_of(decimal_from_int(t->overlay_deals));
+	case M_CLAWBACK: return fraction_of(t->clawback);
+	case M_CLAWBACK_DEALS: return fraction_of(decimal_from_int(t->clawback_deals));
 	case M_COVERAGE: /* measured in actual_of, against the won_revenue goal */
 	case M_BUILTIN_COUNT: break;
 	}

@@ -341,6 +341,19 @@ void records_free(struct records *r)
 	free(r);
 }
 
+/* The day of the row's --latest value (clawback.c: a cancellation's date); false without
+ * --latest or when the value is not a date. */
+bool records_latest_day(const struct job *job, const struct row *row, spm_day *day)
+{
+	const struct records *r = job->records;
+	struct stamp st;
+	if (!r || !r->latest || !parse_stamp(job->opt, row->field[r->col_latest], row->len[r->col_latest], &st))
+		return false;
+	int64_t d = st.seconds / 86400 - (st.seconds % 86400 < 0);
+	*day = (spm_day)d;
+	return true;
+}
+
 /* ---- the second reading ---- */
 
 void records_start_chunk(const struct job *job, struct chunk_state *cs, size_t chunk)

@@ -82,6 +82,11 @@ struct track_options {
 	int rate_age;              /* --rate-age DAYS */
 	enum decimal_rounding rounding; /* --rounding */
 	const char *credits;       /* --credits FILE (credits.c) */
+	/* clawbacks (clawback.c) */
+	const char *cancelled;      /* --cancelled LIST (NULL: the defaults of --map) */
+	const char *cancelled_date; /* --cancelled-date COL */
+	const char *refunds;        /* --refunds FILE */
+	const char *reversals;      /* --reversals FILE */
 };
 
 /* ---- the state of a run ---- */
@@ -132,6 +137,7 @@ struct job {
 	struct records *records; /* --latest/--unique: which rows survive (records.c); NULL: all */
 	struct currency *currency; /* --rates: conversion to the base currency (currency.c) */
 	struct credits *credits;   /* --credits: split and overlay credit by record id (credits.c) */
+	struct clawback *clawback; /* cancelled stages, refunds, reversals (clawback.c) */
 };
 
 /* Accumulators for one owner and period of an export. */
@@ -142,6 +148,8 @@ struct deal_totals {
 	int64_t cycle_days, cycle_deals;
 	decimal overlay_revenue;   /* --credits: overlay credit, kept out of won_revenue */
 	int64_t overlay_deals;
+	decimal clawback;       /* reversed in this period (won_revenue is net of it) */
+	int64_t clawback_deals; /* reversals dated in this period */
 	/* followed by one struct custom_totals per custom metric */
 };
 
@@ -166,6 +174,8 @@ struct tally {
 	uint64_t duplicates;   /* --latest/--unique: identical copies of a record, counted once */
 	uint64_t converted;    /* --rates: amounts converted to the base currency */
 	uint64_t credited;     /* --credits: deals credited by the credits file */
+	uint64_t reversals;    /* clawbacks: cancellations, refunds and negative amounts counted */
+	uint64_t reversals_outside; /* clawbacks dated outside the periods counted */
 };
 
 /* A bad row, kept to report it after the threads are done. */
@@ -195,6 +205,7 @@ struct chunk_state {
 	struct period_cache *periods;
 	struct custom_value *custom; /* this row's values of the custom metrics */
 	uint64_t line_offset;        /* --latest/--unique: the chunk's first line in its file */
+	struct reversal_list *reversals; /* --reversals: the reversals counted, to write */
 };
 
 /* A custom metric's value in the row at hand, read once however many groups it feeds. */
@@ -254,6 +265,7 @@ struct deal_row {
 	bool has_amount;
 	int64_t cycle;
 	bool pipeline_only; /* an open deal closing after --as-of: its forecast counts, nothing else */
+	bool cancelled;     /* a --cancelled stage: won on its close date, reversed later */
 };
 
 /* One actuals row's value: plain, or a ratio's numerator and denominator. */
@@ -398,6 +410,27 @@ int credits_add(struct chunk_state *cs, const struct row *row, const struct cred
 /* Warns about credits whose id no input row had; returns how many. */
 uint64_t credits_warn_unknown(const struct credits *c);
 size_t credits_rows(const struct credits *c);
+/* clawback.c: cancelled stages, refunds and negative amounts (--cancelled, --refunds) */
+struct clawback;
+struct reversal_list;
+#define DEFAULT_CANCELLED_STAGES "Cancelled,Canceled,Refunded,Closed Cancelled,Closed Refunded"
+struct clawback *clawback_setup(const struct track_options *opt);
+void clawback_resolve(struct job *job, bool *wanted);
+bool clawback_stage(const struct job *job, const char *stage, size_t len);
+int clawback_row(struct chunk_state *cs, const struct row *row, spm_day close, struct deal_row *d,
+		 const struct owner_ref *owners, size_t nowners, bool split);
+/* Whether the refunds file has a line for this row's record id. */
+bool clawback_refunded(const struct job *job, const struct row *row);
+void clawback_merge(struct chunk_state *into, const struct chunk_state *from);
+void clawback_chunk_free(struct chunk_state *cs);
+void clawback_finish(const struct job *job, struct chunk_state *all);
+bool clawback_metric(const struct metric *m);
+void clawback_free(struct clawback *c);
+
+/* records.c, for clawback.c: the day of the row's --latest value */
+/* won_revenue before its reversals: what avg_deal averages */
+decimal gross_won(const struct deal_totals *t);
+bool records_latest_day(const struct job *job, const struct row *row, spm_day *day);
 
 /* write.c */
 size_t plain_value(const struct metric *m, decimal d, char buf[NUMBER_BUFSIZE]);

@@ -50,7 +50,9 @@ static void fill_deal_metric(const struct metric *m, const struct deal_totals *t
 	case M_WIN_RATE:
 		format_ratio(m, decimal_from_int(t->won_deals), decimal_from_int(t->won_deals + t->lost_deals), r);
 		return;
-	case M_AVG_DEAL: format_ratio(m, t->won_revenue, decimal_from_int(t->won_deals), r); return;
+	case M_AVG_DEAL: format_ratio(m, gross_won(t), decimal_from_int(t->won_deals), r); return;
+	case M_CLAWBACK: number_money(t->clawback, r->value); return;
+	case M_CLAWBACK_DEALS: number_count((uint64_t)t->clawback_deals, r->value); return;
 	case M_CYCLE_DAYS:
 		format_ratio(m, decimal_from_int(t->cycle_days), decimal_from_int(t->cycle_deals), r);
 		return;

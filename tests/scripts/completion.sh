@@ -89,7 +89,7 @@ check_eq 'bash: spm-track FILE' 'deals.csv' "$(bcomp spm-track --map salesforce 
 check_eq 'bash: spm-score --rounding' 'half-away half-even' "$(bcomp spm-score --rounding '')"
 check_eq 'bash: spm-score --missing' 'floor skip' "$(bcomp spm-score --missing '')"
 check_eq 'bash: spm-score --normalize' 'percentile zscore' "$(bcomp spm-score --normalize '')"
-check_eq 'bash: spm-score --by: metrics' 'avg_deal coverage cycle_days lost_deals overlay_deals overlay_revenue pipeline win_rate won_deals won_revenue' \
+check_eq 'bash: spm-score --by: metrics' 'avg_deal clawback clawback_deals coverage cycle_days lost_deals overlay_deals overlay_revenue pipeline win_rate won_deals won_revenue' \
 	"$(bcomp spm-score --by '')"
 check_eq 'bash: spm-report -k' 'feedback leaderboard progress review scorecard statement team' "$(bcomp spm-report -k '')"
 check_eq 'bash: spm-report --format' 'csv html json markdown text xlsx' "$(bcomp spm-report --format '')"
@@ -160,7 +160,7 @@ if command -v zsh >/dev/null 2>&1; then
 		"$(zline 'spm-track --map ' | sed 's/reports /reports\/ /')"
 	check_eq 'zsh: spm-track --fiscal-start 1' 'spm-track --fiscal-start 1|1 10 11 12' "$(zline 'spm-track --fiscal-start 1')"
 	check_eq 'zsh: spm-score --rounding' 'spm-score --rounding half-|half-away half-even' "$(zline 'spm-score --rounding ')"
-	check_eq 'zsh: spm-score --by' 'spm-score --by |avg_deal coverage cycle_days lost_deals overlay_deals overlay_revenue pipeline win_rate won_deals won_revenue' \
+	check_eq 'zsh: spm-score --by' 'spm-score --by |avg_deal clawback clawback_deals coverage cycle_days lost_deals overlay_deals overlay_revenue pipeline win_rate won_deals won_revenue' \
 		"$(zline 'spm-score --by ')"
 	check_eq 'zsh: spm-report -k' 'spm-report -k |feedback leaderboard progress review scorecard statement team' "$(zline 'spm-report -k ')"
 	check_eq 'zsh: spm-report --format=' 'spm-report --format=|csv html json markdown text xlsx' "$(zline 'spm-report --format=')"

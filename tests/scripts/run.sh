@@ -4,7 +4,7 @@
 # shell completions (completion.sh), make install and uninstall (install.sh) and the
 # lint of the scripts (lint.sh). Each test file counts its assertions; this prints
 # "scripts: N passed, N failed" and exits 1 when one failed.
-# Usage: tests/scripts/run.sh BINDIR [TEST...]   (TEST: weekly, quarter-close, ...)
+# Usage: tests/scripts/run.sh BINDIR [TEST...]   (TEST: weekly, quarter-close, money, ...)
 set -u
 bindir=$(cd "${1:?usage: run.sh BINDIR [TEST...]}" && pwd)
 shift
@@ -24,7 +24,7 @@ export LC_ALL TZ
 pass=0
 fail=0
 . "$here/lib.sh"
-if [ $# -eq 0 ]; then set -- lint examples weekly weekly-periods quarter-close lock completion install crediting; fi
+if [ $# -eq 0 ]; then set -- lint examples weekly weekly-periods quarter-close lock completion install crediting money; fi
 for t in "$@"; do
 	suite=$t
 	before=$((pass + fail))

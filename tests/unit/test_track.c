@@ -22,6 +22,7 @@
 #include "../../src/spm-track/records.c"
 #include "../../src/spm-track/currency.c"
 #include "../../src/spm-track/credits.c"
+#include "../../src/spm-track/clawback.c"
 
 /* ---- helpers ---- */
 
