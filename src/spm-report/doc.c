@@ -50,6 +50,7 @@ void dtable_free(struct dtable *t)
 {
 	for (size_t i = 0; i < t->nrow * t->ncol; i++) {
 		free(t->cell[i].text);
+		free(t->cell[i].human);
 		free(t->cell[i].series);
 	}
 	free(t->cell);
@@ -117,6 +118,11 @@ void doc_footer(struct doc *d, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(b.s, (size_t)n + 1, fmt, ap);
 	va_end(ap);
+	for (size_t i = 0; i < d->nfooter; i++)
+		if (strcmp(d->footer[i], b.s) == 0) {
+			free(b.s);
+			return;
+		}
 	xgrow((void **)&d->footer, &d->footer_cap, d->nfooter + 1, sizeof *d->footer);
 	d->footer[d->nfooter++] = b.s;
 }
@@ -186,6 +192,23 @@ void set_num(struct cell *c, struct num n, enum unit unit)
 {
 	c->num = n;
 	c->unit = unit;
+}
+
+void set_human(struct cell *c, const char *s, size_t len)
+{
+	free(c->human);
+	c->human = xmemdup0(s, len);
+	c->hlen = len;
+}
+
+const char *cell_words(const struct cell *c, size_t *len)
+{
+	if (c->human) {
+		*len = c->hlen;
+		return c->human;
+	}
+	*len = c->text ? c->len : 0;
+	return c->text ? c->text : "";
 }
 
 void set_series(struct cell *c, const struct num *v, size_t n)

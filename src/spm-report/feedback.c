@@ -15,7 +15,6 @@
 
 #include "diag.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,14 +37,12 @@ static void say(struct voice *v, enum topic topic, size_t metric)
 /* "Won revenue" at the start of a sentence. */
 static void metric_first(struct voice *v, size_t metric)
 {
-	size_t at = v->b.len;
-	sb_metric(&v->b, v->r->names, metric);
-	v->b.s[at] = (char)toupper((unsigned char)v->b.s[at]);
+	sb_metric_label(&v->b, v->r, metric, true);
 }
 
 static void metric_words(struct voice *v, size_t metric)
 {
-	sb_metric(&v->b, v->r->names, metric);
+	sb_metric_label(&v->b, v->r, metric, false);
 }
 
 static void value(struct voice *v, struct num n, size_t metric)

@@ -38,7 +38,7 @@ static struct section *owner_section(struct report *r, struct doc *d, size_t own
 	if (s) {
 		set_num(field(sec, FB_SCORE), s->score, U_PERCENT);
 		set_num(field(sec, FB_RANK), s->rank, U_COUNT);
-		set_name(field(sec, FB_TIER), r->names, s->tier);
+		set_tier(r, field(sec, FB_TIER), s);
 	}
 	if (trend && scores) {
 		struct period last[TREND_PERIODS];
@@ -156,7 +156,7 @@ static void review_trend(struct report *r, struct section *sec, size_t owner, st
 			set_num(dtable_cell(&b->t, row, 1), s->score, U_PERCENT);
 			set_num(dtable_cell(&b->t, row, 2), s->score, U_PERCENT);
 			dtable_cell(&b->t, row, 2)->tone = attainment_tone(s->score);
-			set_name(dtable_cell(&b->t, row, 3), r->names, s->tier);
+			set_tier(r, dtable_cell(&b->t, row, 3), s);
 			set_num(dtable_cell(&b->t, row, 4), s->rank, U_COUNT);
 		}
 		if (goals) {
@@ -194,7 +194,7 @@ static void review_next_goals(struct report *r, struct section *sec, size_t owne
 		struct num target = exact_num(g->target), weight = exact_num(g->weight);
 		if (u == U_MONEY && target.places < 2)
 			target.places = 2; /* money prints with cents */
-		set_name(dtable_cell(&b->t, row, 0), r->names, metric);
+		set_metric(r, dtable_cell(&b->t, row, 0), metric);
 		set_num(dtable_cell(&b->t, row, 1), target, u);
 		set_num(dtable_cell(&b->t, row, 2), weight, U_PLAIN);
 		set_str(dtable_cell(&b->t, row, 3), g->category);

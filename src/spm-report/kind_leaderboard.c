@@ -137,7 +137,7 @@ static void scores_board(struct report *r, struct doc *d, struct period p)
 		set_num(dtable_cell(&b->t, row, L_BAR), s->score, U_PERCENT);
 		dtable_cell(&b->t, row, L_BAR)->tone = attainment_tone(s->score);
 		set_num(dtable_cell(&b->t, row, L_PERCENTILE), s->percentile, U_PLAIN);
-		set_name(dtable_cell(&b->t, row, L_TIER), r->names, s->tier);
+		set_tier(r, dtable_cell(&b->t, row, L_TIER), s);
 		struct cell *c = dtable_cell(&b->t, row, L_DELTA);
 		set_num(c, s->delta, U_PERCENT);
 		c->points = c->sign = true;
@@ -272,7 +272,7 @@ static void metric_board(struct report *r, struct doc *d, struct period p, enum 
 	char label[PERIOD_LABEL_SIZE];
 	struct section *sec = doc_section(d, NONE, metric_fields, 2, 1);
 	set_str(field(sec, 0), period_label(p, label));
-	set_name(field(sec, 1), r->names, metric);
+	set_metric(r, field(sec, 1), metric);
 	struct block *b = section_table(sec, "rows", NULL, metric_cols, M_N);
 	for (size_t i = 0; i < n; i++) {
 		if (!within_top(r, rr[i].rank))
@@ -305,6 +305,7 @@ static void metric_board(struct report *r, struct doc *d, struct period p, enum 
 			set_num(dtable_cell(&b->t, row, M_ACTUAL), pr->actual, view.unit);
 			set_num(dtable_cell(&b->t, row, M_TARGET), pr->target, view.unit);
 			set_str(dtable_cell(&b->t, row, M_STATUS), goal_status_name(pr->status));
+			set_human(dtable_cell(&b->t, row, M_STATUS), status_words(pr->status), strlen(status_words(pr->status)));
 			dtable_cell(&b->t, row, M_STATUS)->tone = status_tone(pr->status);
 		} else {
 			set_num(dtable_cell(&b->t, row, M_ACTUAL), r->data->actual[rr[i].row].value, view.unit);

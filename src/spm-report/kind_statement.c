@@ -84,7 +84,7 @@ struct num statement_table(const struct report *r, struct dtable *t, size_t owne
 		if (l->total)
 			set_str(dtable_cell(t, row, ST_METRIC), "Total");
 		else
-			set_name(dtable_cell(t, row, ST_METRIC), r->names, l->metric);
+			set_metric(r, dtable_cell(t, row, ST_METRIC), l->metric);
 		set_num(dtable_cell(t, row, ST_ACTUAL), l->actual, u);
 		set_num(dtable_cell(t, row, ST_TARGET), l->target, u);
 		set_num(dtable_cell(t, row, ST_ATTAIN), l->attainment, U_PERCENT);

@@ -123,7 +123,7 @@ static void team_totals(struct report *r, struct section *sec, const struct memb
 				attains[na++] = g->attainment.v;
 		}
 		size_t row = dtable_row(&b->t);
-		set_name(dtable_cell(&b->t, row, T_METRIC), r->names, metrics[k]);
+		set_metric(r, dtable_cell(&b->t, row, T_METRIC), metrics[k]);
 		set_num(dtable_cell(&b->t, row, T_OWNERS), count_num(owners), U_COUNT);
 		struct num att = num_none();
 		if (mv.cumulative && exact) {
@@ -208,7 +208,13 @@ static void team_tiers(struct report *r, struct section *sec, const struct membe
 		if (t[k].tier == NONE)
 			set_str(dtable_cell(&b->t, row, 0), "(none)");
 		else
+		{
 			set_name(dtable_cell(&b->t, row, 0), r->names, t[k].tier);
+			struct sbuf w = { 0 };
+			sb_tier_label(&w, r, t[k].tier);
+			set_human(dtable_cell(&b->t, row, 0), w.s, w.len);
+			sb_free(&w);
+		}
 		set_num(dtable_cell(&b->t, row, 1), count_num(t[k].n), U_COUNT);
 	}
 	/* lowest and highest again, as found (the order above may have replaced them) */
@@ -251,7 +257,7 @@ static void team_attention(struct report *r, struct section *sec, const struct m
 			    (g->status != STATUS_BEHIND && g->status != STATUS_MISSED))
 				continue;
 			sb_str(&why, why.len ? "; " : "");
-			sb_metric(&why, r->names, g->metric);
+			sb_metric_label(&why, r, g->metric, false);
 			sb_str(&why, g->status == STATUS_BEHIND ? " behind" : " not reached");
 			if (g->attainment.has) {
 				sb_str(&why, " (");

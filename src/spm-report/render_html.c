@@ -156,7 +156,9 @@ static void html_cell(struct output *o, const struct doc_column *col, const stru
 		output_str(o, c->tone ? "<td class=\"text " : "<td class=\"text");
 		output_str(o, c->tone ? tone_class[c->tone] : "");
 		output_str(o, "\"><bdi>");
-		html_text(o, c->text ? c->text : "", c->len);
+		size_t len;
+		const char *w = cell_words(c, &len);
+		html_text(o, w, len);
 		output_str(o, "</bdi>");
 		break;
 	case COL_NUMBER:

@@ -43,6 +43,134 @@ struct metric_view metric_view(const struct report *r, size_t metric)
 	return v;
 }
 
+/* ---- levels, groups and words ---- */
+
+enum level owner_level(const struct report *r, size_t owner)
+{
+	return owner < r->nlevel ? (enum level)r->level[owner] : LEVEL_REP;
+}
+
+bool is_rep(const struct report *r, size_t owner)
+{
+	return owner_level(r, owner) == LEVEL_REP;
+}
+
+static void set_level(struct report *r, size_t owner, size_t level_name, bool *known)
+{
+	enum level lv;
+	if (level_name == NONE || owner >= r->nlevel || !parse_level(r->names->s[level_name], &lv))
+		return;
+	r->level[owner] = (unsigned char)lv;
+	known[owner] = true;
+}
+
+/* Each owner's level, once: the rows' level columns first, then the roster. */
+static void index_levels(struct report *r)
+{
+	const struct data *d = r->data;
+	r->nlevel = r->names->n;
+	r->level = xcalloc(r->nlevel + 1, 1);
+	bool *known = xcalloc(r->nlevel + 1, sizeof *known);
+	for (size_t i = 0; i < d->nscore; i++)
+		set_level(r, d->score[i].owner, d->score[i].level, known);
+	for (size_t i = 0; i < d->nprogress; i++)
+		if (!known[d->progress[i].owner])
+			set_level(r, d->progress[i].owner, d->progress[i].level, known);
+	if (r->has_roster)
+		for (size_t o = 0; o < r->nlevel; o++) {
+			if (known[o] || roster_find_rep(&r->roster, r->names->s[o], r->names->len[o]))
+				continue;
+			for (int lv = LEVEL_TEAM; lv < LEVEL_COUNT; lv++)
+				if (r->roster.names[lv] && table_find(r->roster.names[lv], r->names->s[o], r->names->len[o])) {
+					r->level[o] = (unsigned char)lv;
+					break;
+				}
+		}
+	free(known);
+}
+
+const char *group_word(const struct report *r)
+{
+	if (r->data->scores_grouped && r->data->group_word != NONE && !r->has_roster)
+		return r->names->s[r->data->group_word];
+	if (r->has_roster)
+		return level_names[r->opt->level];
+	return "team";
+}
+
+char *group_heading(const struct report *r)
+{
+	char *h = label_from_name(group_word(r));
+	return h;
+}
+
+bool on_pace(const struct report *r, const struct score_row *s)
+{
+	return s && s->basis != NONE && s->basis == r->pace_name;
+}
+
+void sb_metric_label(struct sbuf *b, const struct report *r, size_t metric, bool first)
+{
+	char *made = NULL;
+	const char *label = metric_label(&r->metrics, r->names->s[metric], &made);
+	size_t at = b->len;
+	sb_str(b, label);
+	char *c = b->s + at;
+	if (b->len > at) {
+		bool acronym = b->len > at + 1 && c[1] >= 'A' && c[1] <= 'Z';
+		if (first && *c >= 'a' && *c <= 'z')
+			*c = (char)(*c - 'a' + 'A');
+		else if (!first && !acronym && *c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	}
+	free(made);
+}
+
+void set_metric(const struct report *r, struct cell *c, size_t metric)
+{
+	if (metric == NONE)
+		return;
+	set_name(c, r->names, metric);
+	struct sbuf b = { 0 };
+	sb_metric_label(&b, r, metric, true);
+	set_human(c, b.s, b.len);
+	sb_free(&b);
+}
+
+void sb_tier_label(struct sbuf *b, const struct report *r, size_t tier)
+{
+	char *label = label_from_name(r->names->s[tier]);
+	sb_str(b, label);
+	free(label);
+}
+
+void set_tier(const struct report *r, struct cell *c, const struct score_row *s)
+{
+	if (!s || s->tier == NONE)
+		return;
+	set_name(c, r->names, s->tier);
+	struct sbuf b = { 0 };
+	if (on_pace(r, s))
+		sb_str(&b, "on course for ");
+	sb_tier_label(&b, r, s->tier);
+	set_human(c, b.s, b.len);
+	sb_free(&b);
+}
+
+const char *status_words(enum goal_status s)
+{
+	switch (s) {
+	case STATUS_ACHIEVED: return "achieved";
+	case STATUS_AHEAD: return "ahead";
+	case STATUS_ON_TRACK: return "on track";
+	case STATUS_BEHIND: return "behind";
+	case STATUS_MISSED: return "missed";
+	case STATUS_NOT_STARTED: return "not started";
+	case STATUS_NO_DATA: return "not measurable yet";
+	}
+	return "";
+}
+
 /* ---- lookups ---- */
 
 static size_t owner_key(unsigned char *key, struct period p, size_t owner, size_t metric)
@@ -445,8 +573,10 @@ void report_setup(struct report *r, enum stream_id primary)
 {
 	const struct report_options *o = r->opt;
 	r->owner_filter = NONE;
+	r->pace_name = name_find(r->names, "pace", 4);
 	index_rows(r);
 	index_owners(r);
+	index_levels(r);
 	choose_periods(r, primary);
 	if (o->tiers) { /* the one parser of spm-score's --tiers, in the core */
 		char error[300];
@@ -483,6 +613,7 @@ void report_free(struct report *r)
 	table_free(r->actual_at);
 	free(r->by_owner);
 	free(r->owner_first);
+	free(r->level);
 	for (size_t i = 0; i < table_count(r->groups); i++)
 		free(((struct group_values *)table_value(r->groups, i))->v);
 	table_free(r->groups);
@@ -608,5 +739,15 @@ size_t *owners_in(const struct report *r, enum stream_id s, struct period p, siz
 	owner_names = r->names;
 	if (*n > 1)
 		qsort(owners, *n, sizeof *owners, cmp_owner_ids);
+	return owners;
+}
+
+size_t *reps_in(const struct report *r, enum stream_id s, struct period p, size_t *n)
+{
+	size_t *owners = owners_in(r, s, p, n), k = 0;
+	for (size_t i = 0; i < *n; i++)
+		if (is_rep(r, owners[i]))
+			owners[k++] = owners[i];
+	*n = k;
 	return owners;
 }

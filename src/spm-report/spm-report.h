@@ -78,6 +78,9 @@ struct report {
 	struct table *groups;      /* (period, metric or NONE, team) → struct group_values */
 	size_t *by_owner;          /* progress row indexes grouped by owner, in file order */
 	size_t *owner_first;       /* owner id → its first entry in by_owner (n + 1 entries) */
+	unsigned char *level;      /* owner id → its enum level (names known at setup; later ones: reps) */
+	size_t nlevel;
+	size_t pace_name;          /* the name "pace", or NONE when no row has it */
 };
 
 /* The values of a group in a period, sorted: attainments of a metric, or scores (metric
@@ -105,6 +108,30 @@ bool owner_wanted(const struct report *r, size_t owner);
 /* A label for a period ("2017-Q3"). */
 const char *period_label(struct period p, char buf[PERIOD_LABEL_SIZE]);
 
+/* The level of an owner: the scores' or progress rows' level column, else the roster's
+ * (a rep, or a name of its team, manager or region column), else a rep. Only reps are
+ * ranked among reps, get feedback and count in a group's totals. */
+enum level owner_level(const struct report *r, size_t owner);
+bool is_rep(const struct report *r, size_t owner);
+/* The word of the groups owners are compared within: the scores' group column ("region"),
+ * else the roster's --level, else "team". */
+const char *group_word(const struct report *r);
+/* "Team", "Region": the group word as a heading. Newly allocated. */
+char *group_heading(const struct report *r);
+/* Whether a score was computed on pace (spm-score --basis): then it reads "on pace". */
+bool on_pace(const struct report *r, const struct score_row *s);
+/* What people read for a metric ("Won revenue"; a metrics file's label), lowercased at
+ * the start mid-sentence unless the label starts with an acronym. */
+void sb_metric_label(struct sbuf *b, const struct report *r, size_t metric, bool first);
+/* Cells of identifiers: the identifier for JSON and CSV, its label for people. */
+void set_metric(const struct report *r, struct cell *c, size_t metric);
+/* A score's tier ("far_below"; "Far below", "on course for Meets" on pace). */
+void set_tier(const struct report *r, struct cell *c, const struct score_row *s);
+/* A tier's label: "Far below". */
+void sb_tier_label(struct sbuf *b, const struct report *r, size_t tier);
+/* A status for people: "on track", "not measurable yet". */
+const char *status_words(enum goal_status s);
+
 /* ---- kinds ---- */
 
 void build_leaderboard(struct report *r, struct doc *d);
@@ -122,6 +149,8 @@ const struct doc_column *progress_columns(size_t *n);
 void progress_cells(const struct report *r, struct dtable *t, const struct progress_row *p);
 /* Owners with rows of the primary stream in period p, shown by the report, in byte order. */
 size_t *owners_in(const struct report *r, enum stream_id s, struct period p, size_t *n);
+/* The same, reps only (feedback, review, team members). */
+size_t *reps_in(const struct report *r, enum stream_id s, struct period p, size_t *n);
 /* Payout rows of an owner in a period: lines by metric, the total last. */
 size_t *payout_lines(const struct report *r, size_t owner, struct period p, size_t *n);
 /* The statement's columns, and an owner's lines in a table: returns the total (the *
