@@ -78,9 +78,19 @@ void doc_free(struct doc *d)
 	for (size_t i = 0; i < d->nfooter; i++)
 		free(d->footer[i]);
 	free(d->footer);
+	for (size_t i = 0; i < d->nkept; i++)
+		free(d->kept[i]);
+	free(d->kept);
 	free(d->title);
 	free(d->empty);
 	memset(d, 0, sizeof *d);
+}
+
+const char *doc_keep(struct doc *d, char *s)
+{
+	xgrow((void **)&d->kept, &d->kept_cap, d->nkept + 1, sizeof *d->kept);
+	d->kept[d->nkept++] = s;
+	return s;
 }
 
 struct section *doc_section(struct doc *d, size_t split, const struct doc_column *fields, size_t nfields, size_t ntitle)

@@ -81,6 +81,7 @@ struct block {
 	struct note *note; /* BLOCK_NOTES */
 	size_t nnote, cap;
 	char *text;        /* BLOCK_TEXT: a line for people (JSON: a string) */
+	bool aside;        /* a summary of the rows (totals): flat JSON and CSV leave it out */
 };
 
 /* Fields of a section: the first `ntitle` make its heading ("owner — period"), the rest
@@ -104,12 +105,16 @@ struct doc {
 	size_t nfooter, footer_cap;
 	bool json_flat; /* JSON: one object per row of the section's table, with its fields */
 	bool csv_ok;    /* one table per section: CSV can hold it */
+	char **kept;    /* strings the document's columns point to (doc_keep), freed with it */
+	size_t nkept, kept_cap;
 	char *empty;    /* the sentence for a document without a section, or NULL: "Nothing to report
 			 * for the period." */
 };
 
 void doc_init(struct doc *d, enum kind kind, const char *title);
 void doc_free(struct doc *d);
+/* Keeps s (allocated) until doc_free and returns it: a column label made at run time. */
+const char *doc_keep(struct doc *d, char *s);
 struct section *doc_section(struct doc *d, size_t split, const struct doc_column *fields, size_t nfields,
 			    size_t ntitle);
 /* A definition, once per document: the same line again is not added. */

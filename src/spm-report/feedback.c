@@ -711,39 +711,31 @@ void period_recognition(struct report *r, struct period p, size_t team, struct b
 	struct voice v = { .r = r, .notes = notes, .p = p, .team = team };
 	sb_str(&v.b, "");
 	const struct data *d = r->data;
-	size_t *order = xcalloc(d->nscore + 1, sizeof *order), n = 0;
-	for (size_t i = 0; i < d->nscore; i++) {
-		const struct score_row *s = &d->score[i];
-		if (period_cmp(s->period, p) == 0 && s->period.grain == p.grain &&
-		    (team == NONE || team_of(r, s->owner, p) == team))
-			order[n++] = i;
-	}
-	/* in owner order, so the sentences come out the same every time */
-	for (size_t i = 1; i < n; i++)
-		for (size_t k = i; k > 0 && name_cmp(r->names, d->score[order[k]].owner, d->score[order[k - 1]].owner) < 0; k--) {
-			size_t t = order[k];
-			order[k] = order[k - 1];
-			order[k - 1] = t;
-		}
+	/* the group's reps, in owner order, so the sentences come out the same every time;
+	 * copied: later lookups may index another period */
+	const struct members *mem = members_of(r, p, team);
+	size_t n = mem->n;
+	size_t *order = xcalloc(n + 1, sizeof *order);
+	memcpy(order, mem->owner, n * sizeof *order);
 	for (size_t i = 0; i < n; i++) {
-		const struct score_row *s = &d->score[order[i]];
-		if (!s->rank.has || decimal_cmp(s->rank.v, decimal_from_int(1)) != 0)
+		const struct score_row *s = score_find(r, order[i], p);
+		if (!s || !s->rank.has || decimal_cmp(s->rank.v, decimal_from_int(1)) != 0)
 			continue;
 		sb_str(&v.b, "Top performer");
 		if (s->team != NONE && team == NONE) {
-			sb_str(&v.b, " in team ");
+			sb_printf(&v.b, " in %s ", group_word(r));
 			named(&v, s->team);
 		}
 		sb_str(&v.b, ": ");
 		named(&v, s->owner);
-		sb_str(&v.b, ", rank 1 with a score of ");
+		sb_str(&v.b, on_pace(r, s) ? ", rank 1, on pace for a score of " : ", rank 1 with a score of ");
 		percent(&v, s->score.v);
 		sb_str(&v.b, ".");
 		say(&v, T_RECOGNITION, NONE);
 	}
 	for (size_t i = 0; i < n; i++) {
-		const struct score_row *s = &d->score[order[i]];
-		if (!most_improved(r, s, p, team))
+		const struct score_row *s = score_find(r, order[i], p);
+		if (!s || !most_improved(r, s, p, team))
 			continue;
 		sb_str(&v.b, "Most improved: ");
 		named(&v, s->owner);
@@ -755,8 +747,8 @@ void period_recognition(struct report *r, struct period p, size_t team, struct b
 		say(&v, T_RECOGNITION, NONE);
 	}
 	for (size_t i = 0; i < n; i++) {
-		const struct score_row *s = &d->score[order[i]];
-		if (!s->streak.has || decimal_cmp(s->streak.v, decimal_from_int(2)) < 0)
+		const struct score_row *s = score_find(r, order[i], p);
+		if (!s || !s->streak.has || decimal_cmp(s->streak.v, decimal_from_int(2)) < 0)
 			continue;
 		sb_str(&v.b, "On a streak: ");
 		named(&v, s->owner);
@@ -765,42 +757,24 @@ void period_recognition(struct report *r, struct period p, size_t team, struct b
 		sb_str(&v.b, " periods in a row in the top tier.");
 		say(&v, T_RECOGNITION, NONE);
 	}
-	free(order);
 	/* every goal achieved, from progress */
-	size_t *owners = xcalloc(d->nprogress + 1, sizeof *owners), no = 0;
-	for (size_t i = 0; i < d->nprogress; i++) {
-		const struct progress_row *g = &d->progress[i];
-		if (period_cmp(g->period, p) != 0 || g->period.grain != p.grain ||
-		    (team != NONE && team_of(r, g->owner, p) != team))
-			continue;
-		size_t k = 0;
-		while (k < no && owners[k] != g->owner)
-			k++;
-		if (k == no)
-			owners[no++] = g->owner;
-	}
-	for (size_t i = 1; i < no; i++)
-		for (size_t k = i; k > 0 && name_cmp(r->names, owners[k], owners[k - 1]) < 0; k--) {
-			size_t t = owners[k];
-			owners[k] = owners[k - 1];
-			owners[k - 1] = t;
-		}
-	for (size_t k = 0; k < no; k++) {
-		size_t goals = 0, achieved = 0;
-		for (size_t i = 0; i < d->nprogress; i++) {
-			const struct progress_row *g = &d->progress[i];
-			if (g->owner != owners[k] || period_cmp(g->period, p) != 0 || g->period.grain != p.grain)
+	for (size_t k = 0; k < n; k++) {
+		size_t goals = 0, achieved = 0, nown;
+		const size_t *own = owner_progress(r, order[k], &nown);
+		for (size_t i = 0; i < nown; i++) {
+			const struct progress_row *g = &d->progress[own[i]];
+			if (period_cmp(g->period, p) != 0 || g->period.grain != p.grain)
 				continue;
 			goals++;
 			achieved += g->status == STATUS_ACHIEVED;
 		}
-		if (goals && achieved == goals && owner_wanted(r, owners[k])) {
+		if (goals && achieved == goals && owner_wanted(r, order[k])) {
 			sb_str(&v.b, "Every goal achieved: ");
-			named(&v, owners[k]);
+			named(&v, order[k]);
 			sb_printf(&v.b, " (%zu of %zu).", achieved, goals);
 			say(&v, T_RECOGNITION, NONE);
 		}
 	}
-	free(owners);
+	free(order);
 	sb_free(&v.b);
 }

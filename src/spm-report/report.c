@@ -43,6 +43,14 @@ struct metric_view metric_view(const struct report *r, size_t metric)
 	return v;
 }
 
+bool metric_adds_up(const struct report *r, size_t metric)
+{
+	const struct metric *m = metric_find(&r->metrics, r->names->s[metric]);
+	if (!m)
+		return true;
+	return (m->agg == AGG_SUM || m->agg == AGG_COUNT) && !m->ratio && m->cumulative;
+}
+
 /* ---- levels, groups and words ---- */
 
 enum level owner_level(const struct report *r, size_t owner)
@@ -318,16 +326,82 @@ void rank_values(const decimal *v, size_t n, bool lower_is_better, size_t *rank)
 	free(r);
 }
 
+static const struct names *member_names; /* qsort has no context argument */
+
+static int cmp_member_ids(const void *a, const void *b)
+{
+	return name_cmp(member_names, *(const size_t *)a, *(const size_t *)b);
+}
+
+static void member_add(struct table *t, struct period p, size_t team, size_t owner)
+{
+	unsigned char key[PERIOD_KEY_SIZE + sizeof(size_t)];
+	bool created;
+	period_to_key(p, key);
+	memcpy(key + PERIOD_KEY_SIZE, &team, sizeof team);
+	struct members *m = table_upsert(t, key, sizeof key, &created);
+	xgrow((void **)&m->owner, &m->cap, m->n + 1, sizeof *m->owner);
+	m->owner[m->n++] = owner;
+}
+
+/* One pass over the rows of period p: each rep once, in its group and in all reps. */
+static void index_members(const struct report *r, struct period p)
+{
+	const struct data *d = r->data;
+	struct table *seen = table_new(1);
+	size_t before = table_count(r->members);
+	for (int pass = 0; pass < 2; pass++) {
+		size_t total = pass == 0 ? d->nscore : d->nprogress;
+		for (size_t i = 0; i < total; i++) {
+			struct period q = pass == 0 ? d->score[i].period : d->progress[i].period;
+			size_t owner = pass == 0 ? d->score[i].owner : d->progress[i].owner;
+			bool created;
+			if (period_cmp(q, p) != 0 || q.grain != p.grain || !is_rep(r, owner))
+				continue;
+			table_upsert(seen, &owner, sizeof owner, &created);
+			if (!created)
+				continue;
+			size_t team = team_of(r, owner, p);
+			member_add(r->members, p, NONE, owner);
+			if (team != NONE)
+				member_add(r->members, p, team, owner);
+		}
+	}
+	table_free(seen);
+	member_names = r->names;
+	for (size_t i = before; i < table_count(r->members); i++) {
+		struct members *m = table_value(r->members, i);
+		if (m->n > 1)
+			qsort(m->owner, m->n, sizeof *m->owner, cmp_member_ids);
+	}
+}
+
+const struct members *members_of(const struct report *r, struct period p, size_t team)
+{
+	static const struct members none = { NULL, 0, 0 };
+	unsigned char key[PERIOD_KEY_SIZE + sizeof(size_t)];
+	bool created;
+	period_to_key(p, key);
+	unsigned char pk[PERIOD_KEY_SIZE + 1];
+	memcpy(pk, key, PERIOD_KEY_SIZE);
+	pk[PERIOD_KEY_SIZE] = (unsigned char)p.grain;
+	table_upsert(r->periods_indexed, pk, sizeof pk, &created);
+	if (created)
+		index_members(r, p);
+	memcpy(key + PERIOD_KEY_SIZE, &team, sizeof team);
+	const struct members *m = table_find(r->members, key, sizeof key);
+	return m ? m : &none;
+}
+
 static void collect_group(const struct report *r, size_t metric, struct period p, size_t team,
 			  struct group_values *g)
 {
 	size_t cap = 0;
-	const struct data *d = r->data;
+	const struct members *mem = members_of(r, p, team);
 	if (metric == NONE) {
-		for (size_t i = 0; i < d->nscore; i++) {
-			const struct score_row *s = &d->score[i];
-			if (period_cmp(s->period, p) != 0 || s->period.grain != p.grain ||
-			    (team != NONE && team_of(r, s->owner, p) != team))
+		for (size_t i = 0; i < mem->n; i++) {
+			const struct score_row *s = score_find(r, mem->owner[i], p);
+			if (!s)
 				continue;
 			xgrow((void **)&g->v, &cap, g->n + 1, sizeof *g->v);
 			g->v[g->n++] = s->score.v;
@@ -337,11 +411,9 @@ static void collect_group(const struct report *r, size_t metric, struct period p
 			}
 		}
 	} else {
-		for (size_t i = 0; i < d->nprogress; i++) {
-			const struct progress_row *row = &d->progress[i];
-			if (row->metric != metric || !row->attainment.has || period_cmp(row->period, p) != 0 ||
-			    row->period.grain != p.grain || row->status == STATUS_NOT_STARTED ||
-			    (team != NONE && team_of(r, row->owner, p) != team))
+		for (size_t i = 0; i < mem->n; i++) {
+			const struct progress_row *row = progress_find(r, mem->owner[i], metric, p);
+			if (!row || !row->attainment.has || row->status == STATUS_NOT_STARTED || row->status == STATUS_NO_DATA)
 				continue;
 			xgrow((void **)&g->v, &cap, g->n + 1, sizeof *g->v);
 			g->v[g->n++] = row->attainment.v;
@@ -473,6 +545,8 @@ static void index_rows(struct report *r)
 	r->score_at = table_new(sizeof(size_t));
 	r->actual_at = table_new(sizeof(size_t));
 	r->groups = table_new(sizeof(struct group_values));
+	r->members = table_new(sizeof(struct members));
+	r->periods_indexed = table_new(1);
 	for (size_t i = 0; i < d->nactual; i++) {
 		const struct actual_row *a = &d->actual[i];
 		*(size_t *)table_upsert(r->actual_at, key, owner_key(key, a->period, a->owner, a->metric), &created) = i + 1;
@@ -617,6 +691,10 @@ void report_free(struct report *r)
 	for (size_t i = 0; i < table_count(r->groups); i++)
 		free(((struct group_values *)table_value(r->groups, i))->v);
 	table_free(r->groups);
+	for (size_t i = 0; i < table_count(r->members); i++)
+		free(((struct members *)table_value(r->members, i))->owner);
+	table_free(r->members);
+	table_free(r->periods_indexed);
 }
 
 /* ---- the footer ---- */

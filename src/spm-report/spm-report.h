@@ -76,6 +76,8 @@ struct report {
 	struct table *score_at;    /* (period, owner) → 1-based score row */
 	struct table *actual_at;   /* (period, owner, metric) → 1-based actual row */
 	struct table *groups;      /* (period, metric or NONE, team) → struct group_values */
+	struct table *members;     /* (period, team or NONE) → struct members */
+	struct table *periods_indexed; /* periods whose members are indexed */
 	size_t *by_owner;          /* progress row indexes grouped by owner, in file order */
 	size_t *owner_first;       /* owner id → its first entry in by_owner (n + 1 entries) */
 	unsigned char *level;      /* owner id → its enum level (names known at setup; later ones: reps) */
@@ -92,6 +94,14 @@ struct group_values {
 	bool has_delta;
 };
 
+/* The reps with a score or progress row in a period, of a group (NONE: all reps), in byte
+ * order: indexed once per period, so that every group's lookups are linear in its members. */
+struct members {
+	size_t *owner;
+	size_t n, cap;
+};
+const struct members *members_of(const struct report *r, struct period p, size_t team);
+
 /* Sets up what every kind reads (indexes, current periods, tiers); report_free undoes it. */
 void report_setup(struct report *r, enum stream_id primary);
 void report_free(struct report *r);
@@ -99,6 +109,9 @@ void report_free(struct report *r);
 enum stream_id primary_stream(const struct data *d, enum kind k);
 
 struct metric_view metric_view(const struct report *r, size_t metric);
+/* Whether a metric's values add up over owners: sums and counts, not ratios or averages
+ * (a metric the catalogue does not know is taken as a sum, as spm-goal does). */
+bool metric_adds_up(const struct report *r, size_t metric);
 /* The group an owner is compared within: the roster's (--roster), else the scores' team
  * column for that period, else NONE (everyone together). */
 size_t team_of(const struct report *r, size_t owner, struct period p);
