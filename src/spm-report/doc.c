@@ -12,7 +12,7 @@
 const char *const topic_keys[T_COUNT] = { "recognition", "strengths", "to_improve", "comparisons", "training",
 					  "self_assessment" };
 const char *const topic_labels[T_COUNT] = { "Recognition", "Strengths", "To improve",
-					    "Compared with the team and with your last period", "Training",
+					    "Compared with your group and with your last period", "Training",
 					    "Self-assessment" };
 
 void doc_init(struct doc *d, enum kind kind, const char *title)

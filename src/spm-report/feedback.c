@@ -103,7 +103,7 @@ static void in_team(struct voice *v)
 {
 	if (v->team == NONE)
 		return;
-	sb_str(&v->b, " in team ");
+	sb_printf(&v->b, " in %s ", group_word(v->r));
 	sb_add(&v->b, v->r->names->s[v->team], v->r->names->len[v->team]);
 }
 
@@ -113,7 +113,8 @@ static void recognise_owner(struct voice *v, const struct score_row *s, const st
 	if (s && s->rank.has && decimal_cmp(s->rank.v, decimal_from_int(1)) == 0) {
 		sb_printf(&v->b, "Top performer of %s", period_label(v->p, label));
 		in_team(v);
-		sb_printf(&v->b, ": rank 1 of %zu, with a score of ", group_size(v));
+		sb_printf(&v->b, on_pace(v->r, s) ? ": rank 1 of %zu, on pace for a score of " : ": rank 1 of %zu, with a score of ",
+			  group_size(v));
 		percent(v, s->score.v);
 		sb_str(&v->b, ".");
 		say(v, T_RECOGNITION, NONE);
@@ -242,7 +243,8 @@ static void top_quarter(struct voice *v, const struct progress_row *g)
 		metric_words(v, g->metric);
 		sb_str(&v->b, " attainment of ");
 		percent(v, g->attainment.v);
-		sb_printf(&v->b, " is in the top quarter of %s (%zu owners, median ", v->team == NONE ? "all owners" : "the team", n);
+		sb_printf(&v->b, " is in the top quarter of %s%s (%zu reps, median ", v->team == NONE ? "all reps" : "the ",
+			  v->team == NONE ? "" : group_word(v->r), n);
 		percent(v, median);
 		sb_str(&v->b, ").");
 		say(v, T_STRENGTH, g->metric);
@@ -333,11 +335,11 @@ static void goal_to_improve(struct voice *v, const struct progress_row *g)
 	struct metric_view mv = metric_view(v->r, g->metric);
 	struct daily daily = daily_figures(v->r, g);
 	char label[PERIOD_LABEL_SIZE];
-	if (g->status != STATUS_BEHIND && g->status != STATUS_MISSED)
+	if (g->status != STATUS_BEHIND && g->status != STATUS_MISSED && g->status != STATUS_NO_DATA)
 		return;
-	if (!g->actual.has) {
+	if (!g->actual.has || g->status == STATUS_NO_DATA) {
 		metric_first(v, g->metric);
-		sb_printf(&v->b, " has no measured value yet in %s (nothing to measure it on); the goal is ",
+		sb_printf(&v->b, " cannot be measured yet in %s: there is nothing to measure it on so far; the goal is ",
 			  period_label(v->p, label));
 		value(v, g->target, g->metric);
 		sb_str(&v->b, ".");
@@ -469,13 +471,17 @@ static void compare_score(struct voice *v, const struct score_row *s)
 	decimal median;
 	size_t n = all->n;
 	if (n >= 2 && median_sorted(all->v, n, &median)) {
-		sb_str(&v->b, "Your score of ");
+		sb_str(&v->b, on_pace(v->r, s) ? "Your score on pace of " : "Your score of ");
 		percent(v, s->score.v);
 		sb_str(&v->b, " is ");
 		above_below(v, s->score.v, median);
-		sb_printf(&v->b, " the %s median of ", v->team == NONE ? "overall" : "team");
+		sb_printf(&v->b, " the %s median of ", v->team == NONE ? "overall" : group_word(v->r));
 		percent(v, median);
-		sb_printf(&v->b, " (%zu owners).", n);
+		sb_printf(&v->b, " (%zu reps).", n);
+		say(v, T_COMPARE, NONE);
+	}
+	if (!s->delta.has && s->basis != NONE) {
+		sb_str(&v->b, "No change is shown: there is no comparable snapshot (an earlier score of the same basis).");
 		say(v, T_COMPARE, NONE);
 	}
 	if (s->delta.has) {
@@ -512,9 +518,9 @@ static void compare_goal(struct voice *v, const struct progress_row *g)
 		percent(v, g->attainment.v);
 		sb_str(&v->b, " is ");
 		above_below(v, g->attainment.v, median);
-		sb_printf(&v->b, " the %s median of ", v->team == NONE ? "overall" : "team");
+		sb_printf(&v->b, " the %s median of ", v->team == NONE ? "overall" : group_word(v->r));
 		percent(v, median);
-		sb_printf(&v->b, " (%zu owners).", n);
+		sb_printf(&v->b, " (%zu reps).", n);
 		say(v, T_COMPARE, g->metric);
 	}
 	struct period prev = period_previous(v->p);
@@ -605,7 +611,7 @@ static void self_rating(struct voice *v, const struct self_rating *sr, const str
 			if (!attainment_percentile(v, g, &pct, &n)) {
 				sb_str(&v->b, "; your attainment is ");
 				percent(v, figure);
-				sb_str(&v->b, ", and no other owner of the team has this goal to compare it with.");
+				sb_printf(&v->b, ", and no other rep of the %s has this goal to compare it with.", group_word(v->r));
 				say(v, T_SELF, sr->metric);
 				return;
 			}
@@ -624,7 +630,7 @@ static void self_rating(struct voice *v, const struct self_rating *sr, const str
 	sb_percent(&where, figure);
 	sb_str(&where, " is at percentile ");
 	sb_grouped(&where, pct, 2);
-	sb_printf(&where, " of the %s", v->team == NONE ? "owners" : "team");
+	sb_printf(&where, " of the %s", v->team == NONE ? "reps" : group_word(v->r));
 	if (sr->rating == m) {
 		sb_str(&v->b, ", and the numbers agree: ");
 		sb_add(&v->b, where.s, where.len);
@@ -658,6 +664,18 @@ static int cmp_goal_rows(const void *a, const void *b)
 	return cmp_goals(a, b, goal_names);
 }
 
+bool no_activity(const struct progress_row *const *goals, size_t n)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		const struct progress_row *g = goals[i];
+		if (g->lower || g->status == STATUS_ACHIEVED || (g->actual.has && decimal_sign(g->actual.v) != 0))
+			return false;
+	}
+	return true;
+}
+
 void owner_feedback(struct report *r, size_t owner, struct period p, struct block *notes)
 {
 	struct voice v = { .r = r, .notes = notes, .owner = owner, .p = p, .team = team_of(r, owner, p) };
@@ -676,6 +694,31 @@ void owner_feedback(struct report *r, size_t owner, struct period p, struct bloc
 	const struct score_row *s = score_find(r, owner, p);
 	sb_str(&v.b, ""); /* say() needs a buffer */
 
+	if (no_activity(goals, n)) { /* one sentence, not a bullet of 0.00 % per goal */
+		char label[PERIOD_LABEL_SIZE];
+		sb_printf(&v.b, "No activity recorded yet in %s: nothing so far on any of your %zu goal%s (", period_label(p, label),
+			  n, n == 1 ? "" : "s");
+		for (size_t i = 0; i < n; i++) {
+			sb_str(&v.b, i == 0 ? "" : i + 1 == n ? " and " : ", ");
+			metric_words(&v, goals[i]->metric);
+		}
+		sb_str(&v.b, ")");
+		if (goals[0]->days_left.has && decimal_sign(goals[0]->days_left.v) > 0) {
+			sb_str(&v.b, ", with ");
+			days(&v, goals[0]->days_left);
+			sb_str(&v.b, " left");
+		}
+		sb_str(&v.b, ".");
+		say(&v, T_IMPROVE, NONE);
+		for (size_t i = 0; i < r->self.n; i++) {
+			const struct self_rating *sr = &r->self.r[i];
+			if (sr->owner == owner && period_cmp(sr->period, p) == 0 && sr->period.grain == p.grain)
+				self_rating(&v, sr, s);
+		}
+		free(goals);
+		sb_free(&v.b);
+		return;
+	}
 	recognise_owner(&v, s, goals, n);
 	for (size_t i = 0; i < n; i++)
 		goal_strength(&v, goals[i]);

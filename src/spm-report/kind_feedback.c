@@ -28,6 +28,10 @@ static struct section *owner_section(struct report *r, struct doc *d, size_t own
 	char label[PERIOD_LABEL_SIZE];
 	bool scores = r->data->has[STREAM_SCORES];
 	owner_fields[FB_TEAM].show = r->has_roster || r->data->scores_grouped ? SHOW_ALL : 0;
+	if (owner_fields[FB_TEAM].show) {
+		owner_fields[FB_TEAM].key = doc_keep(d, xstrdup(group_word(r)));
+		owner_fields[FB_TEAM].label = doc_keep(d, group_heading(r));
+	}
 	owner_fields[FB_SCORE].show = owner_fields[FB_RANK].show = owner_fields[FB_TIER].show = scores ? SHOW_ALL : 0;
 	owner_fields[FB_TREND].show = trend && scores ? SHOW_ALL : 0;
 	struct section *sec = doc_section(d, owner, owner_fields, FB_N, 2);
@@ -58,13 +62,17 @@ static struct section *owner_section(struct report *r, struct doc *d, size_t own
 
 static void feedback_footer(const struct report *r, struct doc *d)
 {
+	const char *w = group_word(r);
 	const char *group = r->has_roster ? "roster group (--roster, --level)"
-			    : r->data->scores_grouped ? "team (the scores' team column)"
+			    : r->data->scores_grouped ? "group (the scores' group column)"
 						      : "set of owners in the report";
+	char *heading = group_heading(r);
 	doc_footer(d, "Every sentence is made from the input rows and cites their figures; goals are taken in metric "
-		      "order. Team: the owner's %s; team median: its middle attainment (the mean of the two middle "
-		      "ones for an even count); top quarter: fewer than a quarter of the team above, with at least "
-		      "4 owners.", group);
+		      "order. Feedback goes to reps only: the goals of teams, managers and regions are left out. %s: "
+		      "the owner's %s; %s median: its reps' middle attainment (the mean of the two middle ones for an "
+		      "even count); top quarter: fewer than a quarter of the %s above, with at least 4 reps.",
+		   heading, group, w, w);
+	free(heading);
 	if (r->self.n)
 		doc_footer(d, "Self-assessment: a rating r from 1 to 5 matches the percentiles from 20\xc2\xb7" "(r\xe2\x88\x92" "1) up "
 			      "to 20\xc2\xb7" "r (100 is a 5). The percentile of an attainment is the share of the other owners of the "
@@ -99,7 +107,7 @@ void build_feedback(struct report *r, struct doc *d)
 	d->csv_ok = true;
 	for (size_t c = 0; c < r->ncurrent; c++) {
 		size_t n;
-		size_t *owners = owners_in(r, s, r->current[c], &n);
+		size_t *owners = reps_in(r, s, r->current[c], &n);
 		for (size_t i = 0; i < n; i++) {
 			struct section *sec = owner_section(r, d, owners[i], r->current[c], false);
 			owner_feedback(r, owners[i], r->current[c], section_notes(sec, "feedback", NULL));
@@ -211,7 +219,7 @@ void build_review(struct report *r, struct doc *d)
 	for (size_t c = 0; c < r->ncurrent; c++) {
 		struct period p = r->current[c];
 		size_t n;
-		size_t *owners = owners_in(r, s, p, &n);
+		size_t *owners = reps_in(r, s, p, &n);
 		for (size_t i = 0; i < n; i++) {
 			size_t owner = owners[i];
 			struct section *sec = owner_section(r, d, owner, p, true);

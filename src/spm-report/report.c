@@ -720,7 +720,9 @@ static void tiers_footer(const struct report *r, struct doc *d)
 	if (r->tiers.n) {
 		sb_str(&b, "Tiers (--tiers, as spm-score gave them): ");
 		for (size_t t = 0; t < r->tiers.n; t++) {
-			sb_printf(&b, "%s%s from a score of ", t ? ", " : "", r->tiers.tier[t].name);
+			char *label = label_from_name(r->tiers.tier[t].name);
+			sb_printf(&b, "%s%s from a score of ", t ? ", " : "", label);
+			free(label);
 			sb_percent(&b, r->tiers.tier[t].min);
 		}
 		sb_str(&b, ".");
@@ -753,7 +755,7 @@ static void tiers_footer(const struct report *r, struct doc *d)
 		sb_str(&b, "Tiers as found in the scores of the period (lowest to highest score in each): ");
 		for (size_t k = 0; k < n; k++) {
 			sb_printf(&b, "%s", k ? "; " : "");
-			sb_add(&b, r->names->s[f[k].tier], r->names->len[f[k].tier]);
+			sb_tier_label(&b, r, f[k].tier);
 			sb_str(&b, " ");
 			sb_percent(&b, f[k].low);
 			sb_str(&b, " to ");

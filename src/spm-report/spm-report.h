@@ -171,6 +171,9 @@ size_t *payout_lines(const struct report *r, size_t owner, struct period p, size
 const struct doc_column *statement_columns(size_t *n);
 struct num statement_table(const struct report *r, struct dtable *t, size_t owner, struct period p, bool *summed);
 
+/* Whether an owner's goals of a period show no activity at all: none achieved, every actual
+ * zero or not measured (goals kept under a ceiling do not count as none). */
+bool no_activity(const struct progress_row *const *goals, size_t n);
 /* Feedback sentences for one owner and period, into a notes block (feedback.c). */
 void owner_feedback(struct report *r, size_t owner, struct period p, struct block *notes);
 /* Recognition across owners of a period (leaderboard, team). */
