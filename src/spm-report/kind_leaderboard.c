@@ -281,7 +281,7 @@ static void scores_board(struct report *r, struct doc *d, struct period p, enum 
 		free(rows);
 		return;
 	}
-	bool trend = false, delta = false, prev_rank = false, streak = false, basis = false, pace = false;
+	bool trend = false, delta = false, prev_rank = false, streak = false, basis = false, pace = false, all_pace = true;
 	for (size_t i = 0; i < n; i++) {
 		const struct score_row *s = &r->data->score[rows[i]];
 		struct num series[TREND];
@@ -291,6 +291,7 @@ static void scores_board(struct report *r, struct doc *d, struct period p, enum 
 		delta |= s->delta.has;
 		basis |= s->basis != NONE;
 		pace |= on_pace(r, s);
+		all_pace &= on_pace(r, s);
 		prev_rank |= s->prev_rank.has;
 		streak |= s->streak.has;
 	}
@@ -300,6 +301,8 @@ static void scores_board(struct report *r, struct doc *d, struct period p, enum 
 		score_cols[L_TEAM].label = doc_keep(d, group_heading(r));
 	}
 	score_cols[L_DELTA].show = delta ? SHOW_ALL : 0;
+	/* every score on pace: the heading says it once, the cells name the tier */
+	score_cols[L_TIER].label = all_pace ? "On course for" : "Tier";
 	score_cols[L_PREV_RANK].show = prev_rank ? SHOW_ALL : 0;
 	score_cols[L_STREAK].show = streak ? SHOW_ALL : 0;
 	score_cols[L_TREND].show = trend ? SHOW_ALL : 0;
@@ -325,6 +328,17 @@ static void scores_board(struct report *r, struct doc *d, struct period p, enum 
 		dtable_cell(&b->t, row, L_BAR)->tone = attainment_tone(s->score);
 		set_num(dtable_cell(&b->t, row, L_PERCENTILE), s->percentile, U_PLAIN);
 		set_tier(r, dtable_cell(&b->t, row, L_TIER), s);
+		if (all_pace) {
+			struct cell *tc = dtable_cell(&b->t, row, L_TIER);
+			free(tc->human);
+			tc->human = NULL;
+			if (s->tier != NONE) {
+				struct sbuf w = { 0 };
+				sb_tier_label(&w, r, s->tier);
+				set_human(tc, w.s, w.len);
+				sb_free(&w);
+			}
+		}
 		struct cell *c = dtable_cell(&b->t, row, L_DELTA);
 		set_num(c, s->delta, U_PERCENT);
 		c->points = c->sign = true;
