@@ -92,6 +92,7 @@ struct section {
 	size_t ntitle;
 	struct block *block;
 	size_t nblock, cap;
+	bool summary; /* totals over the other sections: a workbook, which adds up its own, leaves it out */
 };
 
 struct doc {

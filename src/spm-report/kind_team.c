@@ -393,6 +393,7 @@ static void all_reps_section(struct report *r, struct doc *d, const struct membe
 {
 	char label[PERIOD_LABEL_SIZE];
 	struct section *sec = doc_section(d, NONE, team_fields, TM_NFIELDS, 2);
+	sec->summary = true;
 	set_str(field(sec, TM_TEAM), "All reps");
 	set_str(field(sec, TM_PERIOD), period_label(p, label));
 	set_num(field(sec, TM_OWNERS), count_num(nm), U_COUNT);
