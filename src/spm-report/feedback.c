@@ -85,6 +85,12 @@ static int wider(struct num a, struct num b)
 	return a.places > b.places ? a.places : b.places;
 }
 
+/* A goal whose period is not over: its attainment is "so far", not final. */
+static bool running(const struct progress_row *g)
+{
+	return g->days_left.has && decimal_sign(g->days_left.v) > 0;
+}
+
 /* ---- recognition, to the owner ---- */
 
 static size_t group_size(const struct voice *v)
@@ -241,7 +247,7 @@ static void top_quarter(struct voice *v, const struct progress_row *g)
 	if (n >= 4 && higher * 4 < n && median_sorted(all->v, n, &median)) {
 		sb_str(&v->b, "Your ");
 		metric_words(v, g->metric);
-		sb_str(&v->b, " attainment of ");
+		sb_str(&v->b, running(g) ? " attainment so far of " : " attainment of ");
 		percent(v, g->attainment.v);
 		sb_printf(&v->b, " is in the top quarter of %s%s (%zu reps, median ", v->team == NONE ? "all reps" : "the ",
 			  v->team == NONE ? "" : group_word(v->r), n);
@@ -514,7 +520,7 @@ static void compare_goal(struct voice *v, const struct progress_row *g)
 	size_t n = all->n;
 	if (n >= 2 && median_sorted(all->v, n, &median)) {
 		metric_first(v, g->metric);
-		sb_str(&v->b, ": your attainment of ");
+		sb_str(&v->b, running(g) ? ": your attainment so far of " : ": your attainment of ");
 		percent(v, g->attainment.v);
 		sb_str(&v->b, " is ");
 		above_below(v, g->attainment.v, median);

@@ -183,16 +183,19 @@ static const struct report *sort_report; /* qsort has no context argument */
 
 /* ---- from scores ---- */
 
-enum { L_RANK, L_OWNER, L_TEAM, L_SCORE, L_BAR, L_PERCENTILE, L_TIER, L_DELTA, L_PREV_RANK, L_STREAK, L_TREND, L_N };
+enum { L_RANK, L_OWNER, L_LEVEL, L_TEAM, L_SCORE, L_BAR, L_PERCENTILE, L_TIER, L_BASIS, L_DELTA, L_PREV_RANK, L_STREAK,
+       L_TREND, L_N };
 
 static struct doc_column score_cols[L_N] = {
 	[L_RANK] = { "rank", "Rank", COL_NUMBER, SHOW_ALL, false },
 	[L_OWNER] = { "owner", "Owner", COL_TEXT, SHOW_ALL, false },
+	[L_LEVEL] = { "level", "Level", COL_TEXT, SHOW_DATA, false },
 	[L_TEAM] = { "team", "Team", COL_TEXT, SHOW_ALL, false },
 	[L_SCORE] = { "score", "Score", COL_NUMBER, SHOW_ALL, false },
 	[L_BAR] = { "bar", "", COL_BAR, SHOW_HUMAN, false },
 	[L_PERCENTILE] = { "percentile", "Percentile", COL_NUMBER, SHOW_ALL, false },
 	[L_TIER] = { "tier", "Tier", COL_TEXT, SHOW_ALL, false },
+	[L_BASIS] = { "basis", "Basis", COL_TEXT, SHOW_DATA, false },
 	[L_DELTA] = { "delta", "Change", COL_NUMBER, SHOW_ALL, false },
 	[L_PREV_RANK] = { "prev_rank", "Last rank", COL_NUMBER, SHOW_ALL, false },
 	[L_STREAK] = { "streak", "Streak", COL_NUMBER, SHOW_ALL, false },
@@ -301,6 +304,7 @@ static void scores_board(struct report *r, struct doc *d, struct period p, enum 
 		score_cols[L_TEAM].label = doc_keep(d, group_heading(r));
 	}
 	score_cols[L_DELTA].show = delta ? SHOW_ALL : 0;
+	score_cols[L_LEVEL].show = score_cols[L_BASIS].show = basis ? SHOW_DATA : 0;
 	/* every score on pace: the heading says it once, the cells name the tier */
 	score_cols[L_TIER].label = all_pace ? "On course for" : "Tier";
 	score_cols[L_PREV_RANK].show = prev_rank ? SHOW_ALL : 0;
@@ -320,6 +324,8 @@ static void scores_board(struct report *r, struct doc *d, struct period p, enum 
 			continue;
 		size_t row = dtable_row(&b->t);
 		set_num(dtable_cell(&b->t, row, L_RANK), s->rank, U_COUNT);
+		set_str(dtable_cell(&b->t, row, L_LEVEL), level_names[lv]);
+		set_name(dtable_cell(&b->t, row, L_BASIS), r->names, s->basis);
 		set_name(dtable_cell(&b->t, row, L_OWNER), r->names, s->owner);
 		set_name(dtable_cell(&b->t, row, L_TEAM), r->names, s->team);
 		set_num(dtable_cell(&b->t, row, L_SCORE), s->score, U_PERCENT);
