@@ -48,12 +48,14 @@ static int cmp_lines(const void *pa, const void *pb)
 
 size_t *payout_lines(const struct report *r, size_t owner, struct period p, size_t *n)
 {
-	size_t *rows = xcalloc(r->data->npayout + 1, sizeof *rows);
+	size_t nown;
+	const size_t *own = owner_payouts(r, owner, &nown);
+	size_t *rows = xcalloc(nown + 1, sizeof *rows);
 	*n = 0;
-	for (size_t i = 0; i < r->data->npayout; i++) {
-		const struct payout_row *l = &r->data->payout[i];
-		if (l->owner == owner && period_cmp(l->period, p) == 0 && l->period.grain == p.grain)
-			rows[(*n)++] = i;
+	for (size_t k = 0; k < nown; k++) {
+		const struct payout_row *l = &r->data->payout[own[k]];
+		if (period_cmp(l->period, p) == 0 && l->period.grain == p.grain)
+			rows[(*n)++] = own[k];
 	}
 	sort_report = r;
 	if (*n > 1)

@@ -236,6 +236,30 @@ static void index_owners(struct report *r)
 	free(next);
 }
 
+/* The same for the payout rows: a statement's lines are found in its owner's rows. */
+static void index_payouts(struct report *r)
+{
+	const struct data *d = r->data;
+	size_t n = r->names->n;
+	r->pay_first = xcalloc(n + 2, sizeof *r->pay_first);
+	r->pay_by_owner = xcalloc(d->npayout + 1, sizeof *r->pay_by_owner);
+	for (size_t i = 0; i < d->npayout; i++)
+		r->pay_first[d->payout[i].owner + 1]++;
+	for (size_t k = 0; k < n; k++)
+		r->pay_first[k + 1] += r->pay_first[k];
+	size_t *next = xcalloc(n + 1, sizeof *next);
+	memcpy(next, r->pay_first, n * sizeof *next);
+	for (size_t i = 0; i < d->npayout; i++)
+		r->pay_by_owner[next[d->payout[i].owner]++] = i;
+	free(next);
+}
+
+const size_t *owner_payouts(const struct report *r, size_t owner, size_t *n)
+{
+	*n = owner < r->names->n && r->pay_first ? r->pay_first[owner + 1] - r->pay_first[owner] : 0;
+	return *n ? r->pay_by_owner + r->pay_first[owner] : NULL;
+}
+
 void last_periods(struct period p, size_t n, struct period *out)
 {
 	for (size_t i = n; i-- > 0;) {
@@ -650,6 +674,7 @@ void report_setup(struct report *r, enum stream_id primary)
 	r->pace_name = name_find(r->names, "pace", 4);
 	index_rows(r);
 	index_owners(r);
+	index_payouts(r);
 	index_levels(r);
 	choose_periods(r, primary);
 	if (o->tiers) { /* the one parser of spm-score's --tiers, in the core */
@@ -688,6 +713,8 @@ void report_free(struct report *r)
 	free(r->by_owner);
 	free(r->owner_first);
 	free(r->level);
+	free(r->pay_by_owner);
+	free(r->pay_first);
 	for (size_t i = 0; i < table_count(r->groups); i++)
 		free(((struct group_values *)table_value(r->groups, i))->v);
 	table_free(r->groups);

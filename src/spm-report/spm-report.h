@@ -80,6 +80,8 @@ struct report {
 	struct table *periods_indexed; /* periods whose members are indexed */
 	size_t *by_owner;          /* progress row indexes grouped by owner, in file order */
 	size_t *owner_first;       /* owner id → its first entry in by_owner (n + 1 entries) */
+	size_t *pay_by_owner;      /* payout row indexes grouped by owner, in file order */
+	size_t *pay_first;         /* owner id → its first entry in pay_by_owner (n + 1 entries) */
 	unsigned char *level;      /* owner id → its enum level (names known at setup; later ones: reps) */
 	size_t nlevel;
 	size_t pace_name;          /* the name "pace", or NONE when no row has it */
@@ -196,6 +198,8 @@ const struct progress_row *progress_find(const struct report *r, size_t owner, s
 const struct score_row *score_find(const struct report *r, size_t owner, struct period p);
 /* The progress rows of an owner (indexes into data->progress); *n of them. */
 const size_t *owner_progress(const struct report *r, size_t owner, size_t *n);
+/* The payout rows of an owner (indexes into data->payout); *n of them. */
+const size_t *owner_payouts(const struct report *r, size_t owner, size_t *n);
 const struct actual_row *actual_find(const struct report *r, size_t owner, size_t metric, struct period p);
 /* The n periods of p's grain up to p, oldest first. */
 void last_periods(struct period p, size_t n, struct period *out);
