@@ -211,16 +211,6 @@ void set_human(struct cell *c, const char *s, size_t len)
 	c->hlen = len;
 }
 
-const char *cell_words(const struct cell *c, size_t *len)
-{
-	if (c->human) {
-		*len = c->hlen;
-		return c->human;
-	}
-	*len = c->text ? c->len : 0;
-	return c->text ? c->text : "";
-}
-
 void set_series(struct cell *c, const struct num *v, size_t n)
 {
 	free(c->series);

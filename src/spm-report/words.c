@@ -87,6 +87,16 @@ void sb_value(struct sbuf *b, struct num n, enum unit unit)
 	}
 }
 
+const char *cell_words(const struct cell *c, size_t *len)
+{
+	if (c->human) {
+		*len = c->hlen;
+		return c->human;
+	}
+	*len = c->text ? c->len : 0;
+	return c->text ? c->text : "";
+}
+
 void sb_cell(struct sbuf *b, const struct cell *c)
 {
 	if (!c->num.has) {
