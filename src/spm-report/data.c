@@ -31,9 +31,11 @@ struct num num_none(void)
 
 bool num_parse(const char *s, size_t len, struct num *out)
 {
+	decimal v;
 	*out = num_none();
-	if (decimal_parse(s, len, DECIMAL_POINT, &out->v) != DECIMAL_OK)
+	if (decimal_parse(s, len, DECIMAL_POINT, &v) != DECIMAL_OK)
 		return false;
+	out->v = v; /* through a local: a number is packed (8-byte aligned) */
 	const char *dot = memchr(s, '.', len);
 	int places = 0;
 	if (dot)

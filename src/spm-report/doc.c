@@ -12,7 +12,7 @@
 const char *const topic_keys[T_COUNT] = { "recognition", "strengths", "to_improve", "comparisons", "training",
 					  "self_assessment" };
 const char *const topic_labels[T_COUNT] = { "Recognition", "Strengths", "To improve",
-					    "Compared with the team and with your last period", "Training",
+					    "Compared with your group and with your last period", "Training",
 					    "Self-assessment" };
 
 void doc_init(struct doc *d, enum kind kind, const char *title)
@@ -50,6 +50,7 @@ void dtable_free(struct dtable *t)
 {
 	for (size_t i = 0; i < t->nrow * t->ncol; i++) {
 		free(t->cell[i].text);
+		free(t->cell[i].human);
 		free(t->cell[i].series);
 	}
 	free(t->cell);
@@ -77,9 +78,19 @@ void doc_free(struct doc *d)
 	for (size_t i = 0; i < d->nfooter; i++)
 		free(d->footer[i]);
 	free(d->footer);
+	for (size_t i = 0; i < d->nkept; i++)
+		free(d->kept[i]);
+	free(d->kept);
 	free(d->title);
 	free(d->empty);
 	memset(d, 0, sizeof *d);
+}
+
+const char *doc_keep(struct doc *d, char *s)
+{
+	xgrow((void **)&d->kept, &d->kept_cap, d->nkept + 1, sizeof *d->kept);
+	d->kept[d->nkept++] = s;
+	return s;
 }
 
 struct section *doc_section(struct doc *d, size_t split, const struct doc_column *fields, size_t nfields, size_t ntitle)
@@ -117,6 +128,11 @@ void doc_footer(struct doc *d, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(b.s, (size_t)n + 1, fmt, ap);
 	va_end(ap);
+	for (size_t i = 0; i < d->nfooter; i++)
+		if (strcmp(d->footer[i], b.s) == 0) {
+			free(b.s);
+			return;
+		}
 	xgrow((void **)&d->footer, &d->footer_cap, d->nfooter + 1, sizeof *d->footer);
 	d->footer[d->nfooter++] = b.s;
 }
@@ -186,6 +202,13 @@ void set_num(struct cell *c, struct num n, enum unit unit)
 {
 	c->num = n;
 	c->unit = unit;
+}
+
+void set_human(struct cell *c, const char *s, size_t len)
+{
+	free(c->human);
+	c->human = xmemdup0(s, len);
+	c->hlen = len;
 }
 
 void set_series(struct cell *c, const struct num *v, size_t n)

@@ -42,6 +42,9 @@ struct cell {
 	bool sign;          /* a difference: + before a positive figure */
 	char *text;         /* COL_TEXT, and numbers' words when no value ("") */
 	size_t len;
+	char *human;        /* what people read instead of text (text, Markdown, HTML, xlsx): a
+			     * label for an identifier, a reason for no value; NULL: the text */
+	size_t hlen;
 	struct num num;     /* COL_NUMBER and COL_BAR */
 	struct num *series; /* COL_SPARK: values in period order (no value: a gap) */
 	size_t nseries;
@@ -78,6 +81,7 @@ struct block {
 	struct note *note; /* BLOCK_NOTES */
 	size_t nnote, cap;
 	char *text;        /* BLOCK_TEXT: a line for people (JSON: a string) */
+	bool aside;        /* a summary of the rows (totals): flat JSON and CSV leave it out */
 };
 
 /* Fields of a section: the first `ntitle` make its heading ("owner — period"), the rest
@@ -88,6 +92,7 @@ struct section {
 	size_t ntitle;
 	struct block *block;
 	size_t nblock, cap;
+	bool summary; /* totals over the other sections: a workbook, which adds up its own, leaves it out */
 };
 
 struct doc {
@@ -101,14 +106,19 @@ struct doc {
 	size_t nfooter, footer_cap;
 	bool json_flat; /* JSON: one object per row of the section's table, with its fields */
 	bool csv_ok;    /* one table per section: CSV can hold it */
+	char **kept;    /* strings the document's columns point to (doc_keep), freed with it */
+	size_t nkept, kept_cap;
 	char *empty;    /* the sentence for a document without a section, or NULL: "Nothing to report
 			 * for the period." */
 };
 
 void doc_init(struct doc *d, enum kind kind, const char *title);
 void doc_free(struct doc *d);
+/* Keeps s (allocated) until doc_free and returns it: a column label made at run time. */
+const char *doc_keep(struct doc *d, char *s);
 struct section *doc_section(struct doc *d, size_t split, const struct doc_column *fields, size_t nfields,
 			    size_t ntitle);
+/* A definition, once per document: the same line again is not added. */
 void doc_footer(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The sentence for a document without a section. */
 const char *doc_empty(const struct doc *d);
@@ -129,6 +139,10 @@ void set_str(struct cell *c, const char *s);
 void set_name(struct cell *c, const struct names *nm, size_t id);
 void set_num(struct cell *c, struct num n, enum unit unit);
 void set_series(struct cell *c, const struct num *v, size_t n);
+/* What people read in a cell instead of its text (JSON and CSV keep the text). */
+void set_human(struct cell *c, const char *s, size_t len);
+/* The words of a cell for people: its human text, else its text ("" when neither). */
+const char *cell_words(const struct cell *c, size_t *len);
 struct cell *field(struct section *s, size_t col);
 
 /* ---- words and figures ---- */

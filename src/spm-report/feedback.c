@@ -15,7 +15,6 @@
 
 #include "diag.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,14 +37,12 @@ static void say(struct voice *v, enum topic topic, size_t metric)
 /* "Won revenue" at the start of a sentence. */
 static void metric_first(struct voice *v, size_t metric)
 {
-	size_t at = v->b.len;
-	sb_metric(&v->b, v->r->names, metric);
-	v->b.s[at] = (char)toupper((unsigned char)v->b.s[at]);
+	sb_metric_label(&v->b, v->r, metric, true);
 }
 
 static void metric_words(struct voice *v, size_t metric)
 {
-	sb_metric(&v->b, v->r->names, metric);
+	sb_metric_label(&v->b, v->r, metric, false);
 }
 
 static void value(struct voice *v, struct num n, size_t metric)
@@ -88,6 +85,12 @@ static int wider(struct num a, struct num b)
 	return a.places > b.places ? a.places : b.places;
 }
 
+/* A goal whose period is not over: its attainment is "so far", not final. */
+static bool running(const struct progress_row *g)
+{
+	return g->days_left.has && decimal_sign(g->days_left.v) > 0;
+}
+
 /* ---- recognition, to the owner ---- */
 
 static size_t group_size(const struct voice *v)
@@ -106,7 +109,7 @@ static void in_team(struct voice *v)
 {
 	if (v->team == NONE)
 		return;
-	sb_str(&v->b, " in team ");
+	sb_printf(&v->b, " in %s ", group_word(v->r));
 	sb_add(&v->b, v->r->names->s[v->team], v->r->names->len[v->team]);
 }
 
@@ -116,7 +119,8 @@ static void recognise_owner(struct voice *v, const struct score_row *s, const st
 	if (s && s->rank.has && decimal_cmp(s->rank.v, decimal_from_int(1)) == 0) {
 		sb_printf(&v->b, "Top performer of %s", period_label(v->p, label));
 		in_team(v);
-		sb_printf(&v->b, ": rank 1 of %zu, with a score of ", group_size(v));
+		sb_printf(&v->b, on_pace(v->r, s) ? ": rank 1 of %zu, on pace for a score of " : ": rank 1 of %zu, with a score of ",
+			  group_size(v));
 		percent(v, s->score.v);
 		sb_str(&v->b, ".");
 		say(v, T_RECOGNITION, NONE);
@@ -243,9 +247,10 @@ static void top_quarter(struct voice *v, const struct progress_row *g)
 	if (n >= 4 && higher * 4 < n && median_sorted(all->v, n, &median)) {
 		sb_str(&v->b, "Your ");
 		metric_words(v, g->metric);
-		sb_str(&v->b, " attainment of ");
+		sb_str(&v->b, running(g) ? " attainment so far of " : " attainment of ");
 		percent(v, g->attainment.v);
-		sb_printf(&v->b, " is in the top quarter of %s (%zu owners, median ", v->team == NONE ? "all owners" : "the team", n);
+		sb_printf(&v->b, " is in the top quarter of %s%s (%zu reps, median ", v->team == NONE ? "all reps" : "the ",
+			  v->team == NONE ? "" : group_word(v->r), n);
 		percent(v, median);
 		sb_str(&v->b, ").");
 		say(v, T_STRENGTH, g->metric);
@@ -336,11 +341,11 @@ static void goal_to_improve(struct voice *v, const struct progress_row *g)
 	struct metric_view mv = metric_view(v->r, g->metric);
 	struct daily daily = daily_figures(v->r, g);
 	char label[PERIOD_LABEL_SIZE];
-	if (g->status != STATUS_BEHIND && g->status != STATUS_MISSED)
+	if (g->status != STATUS_BEHIND && g->status != STATUS_MISSED && g->status != STATUS_NO_DATA)
 		return;
-	if (!g->actual.has) {
+	if (!g->actual.has || g->status == STATUS_NO_DATA) {
 		metric_first(v, g->metric);
-		sb_printf(&v->b, " has no measured value yet in %s (nothing to measure it on); the goal is ",
+		sb_printf(&v->b, " cannot be measured yet in %s: there is nothing to measure it on so far; the goal is ",
 			  period_label(v->p, label));
 		value(v, g->target, g->metric);
 		sb_str(&v->b, ".");
@@ -472,13 +477,17 @@ static void compare_score(struct voice *v, const struct score_row *s)
 	decimal median;
 	size_t n = all->n;
 	if (n >= 2 && median_sorted(all->v, n, &median)) {
-		sb_str(&v->b, "Your score of ");
+		sb_str(&v->b, on_pace(v->r, s) ? "Your score on pace of " : "Your score of ");
 		percent(v, s->score.v);
 		sb_str(&v->b, " is ");
 		above_below(v, s->score.v, median);
-		sb_printf(&v->b, " the %s median of ", v->team == NONE ? "overall" : "team");
+		sb_printf(&v->b, " the %s median of ", v->team == NONE ? "overall" : group_word(v->r));
 		percent(v, median);
-		sb_printf(&v->b, " (%zu owners).", n);
+		sb_printf(&v->b, " (%zu reps).", n);
+		say(v, T_COMPARE, NONE);
+	}
+	if (!s->delta.has && s->basis != NONE) {
+		sb_str(&v->b, "No change is shown: there is no comparable snapshot (an earlier score of the same basis).");
 		say(v, T_COMPARE, NONE);
 	}
 	if (s->delta.has) {
@@ -511,13 +520,13 @@ static void compare_goal(struct voice *v, const struct progress_row *g)
 	size_t n = all->n;
 	if (n >= 2 && median_sorted(all->v, n, &median)) {
 		metric_first(v, g->metric);
-		sb_str(&v->b, ": your attainment of ");
+		sb_str(&v->b, running(g) ? ": your attainment so far of " : ": your attainment of ");
 		percent(v, g->attainment.v);
 		sb_str(&v->b, " is ");
 		above_below(v, g->attainment.v, median);
-		sb_printf(&v->b, " the %s median of ", v->team == NONE ? "overall" : "team");
+		sb_printf(&v->b, " the %s median of ", v->team == NONE ? "overall" : group_word(v->r));
 		percent(v, median);
-		sb_printf(&v->b, " (%zu owners).", n);
+		sb_printf(&v->b, " (%zu reps).", n);
 		say(v, T_COMPARE, g->metric);
 	}
 	struct period prev = period_previous(v->p);
@@ -608,7 +617,7 @@ static void self_rating(struct voice *v, const struct self_rating *sr, const str
 			if (!attainment_percentile(v, g, &pct, &n)) {
 				sb_str(&v->b, "; your attainment is ");
 				percent(v, figure);
-				sb_str(&v->b, ", and no other owner of the team has this goal to compare it with.");
+				sb_printf(&v->b, ", and no other rep of the %s has this goal to compare it with.", group_word(v->r));
 				say(v, T_SELF, sr->metric);
 				return;
 			}
@@ -627,7 +636,7 @@ static void self_rating(struct voice *v, const struct self_rating *sr, const str
 	sb_percent(&where, figure);
 	sb_str(&where, " is at percentile ");
 	sb_grouped(&where, pct, 2);
-	sb_printf(&where, " of the %s", v->team == NONE ? "owners" : "team");
+	sb_printf(&where, " of the %s", v->team == NONE ? "reps" : group_word(v->r));
 	if (sr->rating == m) {
 		sb_str(&v->b, ", and the numbers agree: ");
 		sb_add(&v->b, where.s, where.len);
@@ -661,6 +670,18 @@ static int cmp_goal_rows(const void *a, const void *b)
 	return cmp_goals(a, b, goal_names);
 }
 
+bool no_activity(const struct progress_row *const *goals, size_t n)
+{
+	if (n == 0)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		const struct progress_row *g = goals[i];
+		if (g->lower || g->status == STATUS_ACHIEVED || (g->actual.has && decimal_sign(g->actual.v) != 0))
+			return false;
+	}
+	return true;
+}
+
 void owner_feedback(struct report *r, size_t owner, struct period p, struct block *notes)
 {
 	struct voice v = { .r = r, .notes = notes, .owner = owner, .p = p, .team = team_of(r, owner, p) };
@@ -679,6 +700,31 @@ void owner_feedback(struct report *r, size_t owner, struct period p, struct bloc
 	const struct score_row *s = score_find(r, owner, p);
 	sb_str(&v.b, ""); /* say() needs a buffer */
 
+	if (no_activity(goals, n)) { /* one sentence, not a bullet of 0.00 % per goal */
+		char label[PERIOD_LABEL_SIZE];
+		sb_printf(&v.b, "No activity recorded yet in %s: nothing so far on any of your %zu goal%s (", period_label(p, label),
+			  n, n == 1 ? "" : "s");
+		for (size_t i = 0; i < n; i++) {
+			sb_str(&v.b, i == 0 ? "" : i + 1 == n ? " and " : ", ");
+			metric_words(&v, goals[i]->metric);
+		}
+		sb_str(&v.b, ")");
+		if (goals[0]->days_left.has && decimal_sign(goals[0]->days_left.v) > 0) {
+			sb_str(&v.b, ", with ");
+			days(&v, goals[0]->days_left);
+			sb_str(&v.b, " left");
+		}
+		sb_str(&v.b, ".");
+		say(&v, T_IMPROVE, NONE);
+		for (size_t i = 0; i < r->self.n; i++) {
+			const struct self_rating *sr = &r->self.r[i];
+			if (sr->owner == owner && period_cmp(sr->period, p) == 0 && sr->period.grain == p.grain)
+				self_rating(&v, sr, s);
+		}
+		free(goals);
+		sb_free(&v.b);
+		return;
+	}
 	recognise_owner(&v, s, goals, n);
 	for (size_t i = 0; i < n; i++)
 		goal_strength(&v, goals[i]);
@@ -714,39 +760,31 @@ void period_recognition(struct report *r, struct period p, size_t team, struct b
 	struct voice v = { .r = r, .notes = notes, .p = p, .team = team };
 	sb_str(&v.b, "");
 	const struct data *d = r->data;
-	size_t *order = xcalloc(d->nscore + 1, sizeof *order), n = 0;
-	for (size_t i = 0; i < d->nscore; i++) {
-		const struct score_row *s = &d->score[i];
-		if (period_cmp(s->period, p) == 0 && s->period.grain == p.grain &&
-		    (team == NONE || team_of(r, s->owner, p) == team))
-			order[n++] = i;
-	}
-	/* in owner order, so the sentences come out the same every time */
-	for (size_t i = 1; i < n; i++)
-		for (size_t k = i; k > 0 && name_cmp(r->names, d->score[order[k]].owner, d->score[order[k - 1]].owner) < 0; k--) {
-			size_t t = order[k];
-			order[k] = order[k - 1];
-			order[k - 1] = t;
-		}
+	/* the group's reps, in owner order, so the sentences come out the same every time;
+	 * copied: later lookups may index another period */
+	const struct members *mem = members_of(r, p, team);
+	size_t n = mem->n;
+	size_t *order = xcalloc(n + 1, sizeof *order);
+	memcpy(order, mem->owner, n * sizeof *order);
 	for (size_t i = 0; i < n; i++) {
-		const struct score_row *s = &d->score[order[i]];
-		if (!s->rank.has || decimal_cmp(s->rank.v, decimal_from_int(1)) != 0)
+		const struct score_row *s = score_find(r, order[i], p);
+		if (!s || !s->rank.has || decimal_cmp(s->rank.v, decimal_from_int(1)) != 0)
 			continue;
 		sb_str(&v.b, "Top performer");
 		if (s->team != NONE && team == NONE) {
-			sb_str(&v.b, " in team ");
+			sb_printf(&v.b, " in %s ", group_word(r));
 			named(&v, s->team);
 		}
 		sb_str(&v.b, ": ");
 		named(&v, s->owner);
-		sb_str(&v.b, ", rank 1 with a score of ");
+		sb_str(&v.b, on_pace(r, s) ? ", rank 1, on pace for a score of " : ", rank 1 with a score of ");
 		percent(&v, s->score.v);
 		sb_str(&v.b, ".");
 		say(&v, T_RECOGNITION, NONE);
 	}
 	for (size_t i = 0; i < n; i++) {
-		const struct score_row *s = &d->score[order[i]];
-		if (!most_improved(r, s, p, team))
+		const struct score_row *s = score_find(r, order[i], p);
+		if (!s || !most_improved(r, s, p, team))
 			continue;
 		sb_str(&v.b, "Most improved: ");
 		named(&v, s->owner);
@@ -758,8 +796,8 @@ void period_recognition(struct report *r, struct period p, size_t team, struct b
 		say(&v, T_RECOGNITION, NONE);
 	}
 	for (size_t i = 0; i < n; i++) {
-		const struct score_row *s = &d->score[order[i]];
-		if (!s->streak.has || decimal_cmp(s->streak.v, decimal_from_int(2)) < 0)
+		const struct score_row *s = score_find(r, order[i], p);
+		if (!s || !s->streak.has || decimal_cmp(s->streak.v, decimal_from_int(2)) < 0)
 			continue;
 		sb_str(&v.b, "On a streak: ");
 		named(&v, s->owner);
@@ -768,42 +806,24 @@ void period_recognition(struct report *r, struct period p, size_t team, struct b
 		sb_str(&v.b, " periods in a row in the top tier.");
 		say(&v, T_RECOGNITION, NONE);
 	}
-	free(order);
 	/* every goal achieved, from progress */
-	size_t *owners = xcalloc(d->nprogress + 1, sizeof *owners), no = 0;
-	for (size_t i = 0; i < d->nprogress; i++) {
-		const struct progress_row *g = &d->progress[i];
-		if (period_cmp(g->period, p) != 0 || g->period.grain != p.grain ||
-		    (team != NONE && team_of(r, g->owner, p) != team))
-			continue;
-		size_t k = 0;
-		while (k < no && owners[k] != g->owner)
-			k++;
-		if (k == no)
-			owners[no++] = g->owner;
-	}
-	for (size_t i = 1; i < no; i++)
-		for (size_t k = i; k > 0 && name_cmp(r->names, owners[k], owners[k - 1]) < 0; k--) {
-			size_t t = owners[k];
-			owners[k] = owners[k - 1];
-			owners[k - 1] = t;
-		}
-	for (size_t k = 0; k < no; k++) {
-		size_t goals = 0, achieved = 0;
-		for (size_t i = 0; i < d->nprogress; i++) {
-			const struct progress_row *g = &d->progress[i];
-			if (g->owner != owners[k] || period_cmp(g->period, p) != 0 || g->period.grain != p.grain)
+	for (size_t k = 0; k < n; k++) {
+		size_t goals = 0, achieved = 0, nown;
+		const size_t *own = owner_progress(r, order[k], &nown);
+		for (size_t i = 0; i < nown; i++) {
+			const struct progress_row *g = &d->progress[own[i]];
+			if (period_cmp(g->period, p) != 0 || g->period.grain != p.grain)
 				continue;
 			goals++;
 			achieved += g->status == STATUS_ACHIEVED;
 		}
-		if (goals && achieved == goals && owner_wanted(r, owners[k])) {
+		if (goals && achieved == goals && owner_wanted(r, order[k])) {
 			sb_str(&v.b, "Every goal achieved: ");
-			named(&v, owners[k]);
+			named(&v, order[k]);
 			sb_printf(&v.b, " (%zu of %zu).", achieved, goals);
 			say(&v, T_RECOGNITION, NONE);
 		}
 	}
-	free(owners);
+	free(order);
 	sb_free(&v.b);
 }

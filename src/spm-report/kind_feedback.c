@@ -28,6 +28,10 @@ static struct section *owner_section(struct report *r, struct doc *d, size_t own
 	char label[PERIOD_LABEL_SIZE];
 	bool scores = r->data->has[STREAM_SCORES];
 	owner_fields[FB_TEAM].show = r->has_roster || r->data->scores_grouped ? SHOW_ALL : 0;
+	if (owner_fields[FB_TEAM].show) {
+		owner_fields[FB_TEAM].key = doc_keep(d, xstrdup(group_word(r)));
+		owner_fields[FB_TEAM].label = doc_keep(d, group_heading(r));
+	}
 	owner_fields[FB_SCORE].show = owner_fields[FB_RANK].show = owner_fields[FB_TIER].show = scores ? SHOW_ALL : 0;
 	owner_fields[FB_TREND].show = trend && scores ? SHOW_ALL : 0;
 	struct section *sec = doc_section(d, owner, owner_fields, FB_N, 2);
@@ -38,7 +42,7 @@ static struct section *owner_section(struct report *r, struct doc *d, size_t own
 	if (s) {
 		set_num(field(sec, FB_SCORE), s->score, U_PERCENT);
 		set_num(field(sec, FB_RANK), s->rank, U_COUNT);
-		set_name(field(sec, FB_TIER), r->names, s->tier);
+		set_tier(r, field(sec, FB_TIER), s);
 	}
 	if (trend && scores) {
 		struct period last[TREND_PERIODS];
@@ -58,13 +62,17 @@ static struct section *owner_section(struct report *r, struct doc *d, size_t own
 
 static void feedback_footer(const struct report *r, struct doc *d)
 {
+	const char *w = group_word(r);
 	const char *group = r->has_roster ? "roster group (--roster, --level)"
-			    : r->data->scores_grouped ? "team (the scores' team column)"
+			    : r->data->scores_grouped ? "group (the scores' group column)"
 						      : "set of owners in the report";
+	char *heading = group_heading(r);
 	doc_footer(d, "Every sentence is made from the input rows and cites their figures; goals are taken in metric "
-		      "order. Team: the owner's %s; team median: its middle attainment (the mean of the two middle "
-		      "ones for an even count); top quarter: fewer than a quarter of the team above, with at least "
-		      "4 owners.", group);
+		      "order. Feedback goes to reps only: the goals of teams, managers and regions are left out. %s: "
+		      "the owner's %s; %s median: its reps' middle attainment (the mean of the two middle ones for an "
+		      "even count); top quarter: fewer than a quarter of the %s above, with at least 4 reps.",
+		   heading, group, w, w);
+	free(heading);
 	if (r->self.n)
 		doc_footer(d, "Self-assessment: a rating r from 1 to 5 matches the percentiles from 20\xc2\xb7" "(r\xe2\x88\x92" "1) up "
 			      "to 20\xc2\xb7" "r (100 is a 5). The percentile of an attainment is the share of the other owners of the "
@@ -99,7 +107,7 @@ void build_feedback(struct report *r, struct doc *d)
 	d->csv_ok = true;
 	for (size_t c = 0; c < r->ncurrent; c++) {
 		size_t n;
-		size_t *owners = owners_in(r, s, r->current[c], &n);
+		size_t *owners = reps_in(r, s, r->current[c], &n);
 		for (size_t i = 0; i < n; i++) {
 			struct section *sec = owner_section(r, d, owners[i], r->current[c], false);
 			owner_feedback(r, owners[i], r->current[c], section_notes(sec, "feedback", NULL));
@@ -156,7 +164,7 @@ static void review_trend(struct report *r, struct section *sec, size_t owner, st
 			set_num(dtable_cell(&b->t, row, 1), s->score, U_PERCENT);
 			set_num(dtable_cell(&b->t, row, 2), s->score, U_PERCENT);
 			dtable_cell(&b->t, row, 2)->tone = attainment_tone(s->score);
-			set_name(dtable_cell(&b->t, row, 3), r->names, s->tier);
+			set_tier(r, dtable_cell(&b->t, row, 3), s);
 			set_num(dtable_cell(&b->t, row, 4), s->rank, U_COUNT);
 		}
 		if (goals) {
@@ -194,7 +202,7 @@ static void review_next_goals(struct report *r, struct section *sec, size_t owne
 		struct num target = exact_num(g->target), weight = exact_num(g->weight);
 		if (u == U_MONEY && target.places < 2)
 			target.places = 2; /* money prints with cents */
-		set_name(dtable_cell(&b->t, row, 0), r->names, metric);
+		set_metric(r, dtable_cell(&b->t, row, 0), metric);
 		set_num(dtable_cell(&b->t, row, 1), target, u);
 		set_num(dtable_cell(&b->t, row, 2), weight, U_PLAIN);
 		set_str(dtable_cell(&b->t, row, 3), g->category);
@@ -211,7 +219,7 @@ void build_review(struct report *r, struct doc *d)
 	for (size_t c = 0; c < r->ncurrent; c++) {
 		struct period p = r->current[c];
 		size_t n;
-		size_t *owners = owners_in(r, s, p, &n);
+		size_t *owners = reps_in(r, s, p, &n);
 		for (size_t i = 0; i < n; i++) {
 			size_t owner = owners[i];
 			struct section *sec = owner_section(r, d, owner, p, true);

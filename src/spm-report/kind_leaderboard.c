@@ -11,22 +11,191 @@
 
 #define TREND 8 /* periods in a sparkline */
 
-static const struct doc_column period_field[] = { { "period", "Period", COL_TEXT, SHOW_ALL, false } };
+/* The period, and which owners a table ranks ("Reps", "Regions": shown when owners of
+ * group levels have rows of their own, which are never ranked among reps). */
+static struct doc_column period_field[] = {
+	{ "period", "Period", COL_TEXT, SHOW_ALL, false },
+	{ "ranking", "Ranking", COL_TEXT, SHOW_HUMAN, false },
+};
+
+static const char *const level_tables[LEVEL_COUNT] = { "Reps", "Teams", "Managers", "Regions" };
+
+/* Which levels have rows of the stream in period p (levels[lv]). */
+static bool levels_in(const struct report *r, enum stream_id st, struct period p, bool levels[LEVEL_COUNT])
+{
+	size_t total = st == STREAM_SCORES ? r->data->nscore : st == STREAM_PROGRESS ? r->data->nprogress : r->data->nactual;
+	bool groups = false;
+	memset(levels, 0, LEVEL_COUNT * sizeof *levels);
+	for (size_t i = 0; i < total; i++) {
+		struct period q;
+		size_t owner;
+		if (st == STREAM_SCORES)
+			q = r->data->score[i].period, owner = r->data->score[i].owner;
+		else if (st == STREAM_PROGRESS)
+			q = r->data->progress[i].period, owner = r->data->progress[i].owner;
+		else
+			q = r->data->actual[i].period, owner = r->data->actual[i].owner;
+		if (period_cmp(q, p) != 0 || q.grain != p.grain)
+			continue;
+		enum level lv = owner_level(r, owner);
+		levels[lv] = true;
+		groups |= lv != LEVEL_REP;
+	}
+	return groups;
+}
+
+/* ---- totals: per group and over all reps, for metrics that add up ---- */
+
+enum { TT_GROUP, TT_METRIC, TT_OWNERS, TT_ACTUAL, TT_TARGET, TT_ATTAIN, TT_N };
+
+static struct doc_column totals_cols[TT_N] = {
+	[TT_GROUP] = { "group", "Group", COL_TEXT, SHOW_ALL, false },
+	[TT_METRIC] = { "metric", "Metric", COL_TEXT, SHOW_ALL, false },
+	[TT_OWNERS] = { "reps", "Reps", COL_NUMBER, SHOW_ALL, false },
+	[TT_ACTUAL] = { "actual", "Actual", COL_NUMBER, SHOW_ALL, false },
+	[TT_TARGET] = { "target", "Target", COL_NUMBER, SHOW_ALL, false },
+	[TT_ATTAIN] = { "attainment", "Attainment", COL_NUMBER, SHOW_ALL, false },
+};
+
+struct tally {
+	size_t group, metric, owners;
+	decimal actual, target;
+	int places;
+	bool has_target, has_actual, exact, lower;
+};
+
+static const struct names *tally_names;
+
+static int cmp_tallies(const void *pa, const void *pb)
+{
+	const struct tally *a = pa, *b = pb;
+	int c = name_cmp(tally_names, a->group, b->group); /* NONE (all reps) last */
+	return c ? c : name_cmp(tally_names, a->metric, b->metric);
+}
+
+static void tally_add(struct table *t, size_t group, size_t metric, struct num actual, struct num target, bool lower)
+{
+	size_t key[2] = { group, metric };
+	bool created;
+	struct tally *y = table_upsert(t, key, sizeof key, &created);
+	if (created) {
+		y->group = group, y->metric = metric, y->exact = true;
+		y->actual = y->target = decimal_zero();
+	}
+	y->owners++;
+	y->lower |= lower;
+	if (actual.has) {
+		y->exact &= decimal_add(y->actual, actual.v, &y->actual);
+		y->places = actual.places > y->places ? actual.places : y->places;
+		y->has_actual = true;
+	}
+	if (target.has) {
+		y->exact &= decimal_add(y->target, target.v, &y->target);
+		y->places = target.places > y->places ? target.places : y->places;
+		y->has_target = true;
+	}
+}
+
+/* The totals of the reps of a table (owners[i] in groups[i]): their progress rows of
+ * period p (actuals' values without progress), only `metric` unless NONE, only metrics
+ * that add up (sums and counts, not ratios or averages). */
+static void totals_block(struct report *r, struct doc *d, struct section *sec, struct period p, const size_t *owners,
+			 const size_t *groups, size_t n, size_t metric)
+{
+	struct table *t = table_new(sizeof(struct tally));
+	bool grouped = false;
+	for (size_t i = 0; i < n; i++) {
+		size_t g = groups ? groups[i] : NONE;
+		grouped |= g != NONE;
+		if (r->data->has[STREAM_PROGRESS]) {
+			size_t nown;
+			const size_t *own = owner_progress(r, owners[i], &nown);
+			for (size_t k = 0; k < nown; k++) {
+				const struct progress_row *pr = &r->data->progress[own[k]];
+				if (period_cmp(pr->period, p) != 0 || pr->period.grain != p.grain ||
+				    (metric != NONE && pr->metric != metric) || !metric_adds_up(r, pr->metric))
+					continue;
+				if (g != NONE)
+					tally_add(t, g, pr->metric, pr->actual, pr->target, pr->lower);
+				tally_add(t, NONE, pr->metric, pr->actual, pr->target, pr->lower);
+			}
+		} else if (metric != NONE && metric_adds_up(r, metric)) {
+			const struct actual_row *a = actual_find(r, owners[i], metric, p);
+			if (!a)
+				continue;
+			if (g != NONE)
+				tally_add(t, g, metric, a->value, num_none(), false);
+			tally_add(t, NONE, metric, a->value, num_none(), false);
+		}
+	}
+	size_t nt = table_count(t);
+	if (nt == 0) {
+		table_free(t);
+		return;
+	}
+	struct tally *all = xcalloc(nt, sizeof *all);
+	for (size_t i = 0; i < nt; i++)
+		all[i] = *(struct tally *)table_value(t, i);
+	table_free(t);
+	tally_names = r->names;
+	qsort(all, nt, sizeof *all, cmp_tallies);
+	totals_cols[TT_GROUP].label = doc_keep(d, group_heading(r));
+	totals_cols[TT_GROUP].show = grouped ? SHOW_ALL : 0;
+	bool targets = false;
+	for (size_t i = 0; i < nt; i++)
+		targets |= all[i].has_target;
+	totals_cols[TT_TARGET].show = totals_cols[TT_ATTAIN].show = targets ? SHOW_ALL : 0;
+	totals_cols[TT_ACTUAL].label = targets ? "Actual" : "Value";
+	struct block *b = section_table(sec, "totals", "Totals", totals_cols, TT_N);
+	b->aside = true;
+	for (size_t i = 0; i < nt; i++) {
+		const struct tally *y = &all[i];
+		enum unit u = metric_view(r, y->metric).unit;
+		size_t row = dtable_row(&b->t);
+		if (y->group == NONE)
+			set_str(dtable_cell(&b->t, row, TT_GROUP), "All reps");
+		else
+			set_name(dtable_cell(&b->t, row, TT_GROUP), r->names, y->group);
+		set_metric(r, dtable_cell(&b->t, row, TT_METRIC), y->metric);
+		set_num(dtable_cell(&b->t, row, TT_OWNERS), num_of(decimal_from_int((int64_t)y->owners), 0), U_COUNT);
+		if (y->exact && y->has_actual)
+			set_num(dtable_cell(&b->t, row, TT_ACTUAL), num_of(y->actual, y->places), u);
+		if (y->exact && y->has_target) {
+			set_num(dtable_cell(&b->t, row, TT_TARGET), num_of(y->target, y->places), u);
+			decimal q;
+			if (y->has_actual && (y->lower ? decimal_div(y->target, y->actual, 4, ROUND_HALF_AWAY, &q)
+						       : decimal_div(y->actual, y->target, 4, ROUND_HALF_AWAY, &q))) {
+				set_num(dtable_cell(&b->t, row, TT_ATTAIN), num_of(q, 4), U_PERCENT);
+				dtable_cell(&b->t, row, TT_ATTAIN)->tone = attainment_tone(num_of(q, 4));
+			}
+		}
+		if (y->group == NONE)
+			for (size_t c = 0; c < TT_N; c++)
+				dtable_cell(&b->t, row, c)->strong = true;
+	}
+	free(all);
+	doc_footer(d, "Totals: the sums of the reps' actuals and targets for metrics that add up (sums and counts, "
+		      "not ratios or averages), per %s and over all reps; the attainment is the sum of actuals over the "
+		      "sum of targets.", group_word(r));
+}
 
 static const struct report *sort_report; /* qsort has no context argument */
 
 /* ---- from scores ---- */
 
-enum { L_RANK, L_OWNER, L_TEAM, L_SCORE, L_BAR, L_PERCENTILE, L_TIER, L_DELTA, L_PREV_RANK, L_STREAK, L_TREND, L_N };
+enum { L_RANK, L_OWNER, L_LEVEL, L_TEAM, L_SCORE, L_BAR, L_PERCENTILE, L_TIER, L_BASIS, L_DELTA, L_PREV_RANK, L_STREAK,
+       L_TREND, L_N };
 
 static struct doc_column score_cols[L_N] = {
 	[L_RANK] = { "rank", "Rank", COL_NUMBER, SHOW_ALL, false },
 	[L_OWNER] = { "owner", "Owner", COL_TEXT, SHOW_ALL, false },
+	[L_LEVEL] = { "level", "Level", COL_TEXT, SHOW_DATA, false },
 	[L_TEAM] = { "team", "Team", COL_TEXT, SHOW_ALL, false },
 	[L_SCORE] = { "score", "Score", COL_NUMBER, SHOW_ALL, false },
 	[L_BAR] = { "bar", "", COL_BAR, SHOW_HUMAN, false },
 	[L_PERCENTILE] = { "percentile", "Percentile", COL_NUMBER, SHOW_ALL, false },
 	[L_TIER] = { "tier", "Tier", COL_TEXT, SHOW_ALL, false },
+	[L_BASIS] = { "basis", "Basis", COL_TEXT, SHOW_DATA, false },
 	[L_DELTA] = { "delta", "Change", COL_NUMBER, SHOW_ALL, false },
 	[L_PREV_RANK] = { "prev_rank", "Last rank", COL_NUMBER, SHOW_ALL, false },
 	[L_STREAK] = { "streak", "Streak", COL_NUMBER, SHOW_ALL, false },
@@ -100,11 +269,22 @@ static size_t trim_series(struct num *series, size_t n)
 	return n - skip;
 }
 
-static void scores_board(struct report *r, struct doc *d, struct period p)
+static void scores_board(struct report *r, struct doc *d, struct period p, enum level lv, bool levels)
 {
 	size_t n;
 	size_t *rows = rows_in(r, STREAM_SCORES, p, NONE, &n, cmp_scores);
-	bool trend = false, delta = false, prev_rank = false, streak = false;
+	{ /* this level's rows only: reps are never ranked with groups */
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++)
+			if (owner_level(r, r->data->score[rows[i]].owner) == lv)
+				rows[k++] = rows[i];
+		n = k;
+	}
+	if (n == 0) {
+		free(rows);
+		return;
+	}
+	bool trend = false, delta = false, prev_rank = false, streak = false, basis = false, pace = false, all_pace = true;
 	for (size_t i = 0; i < n; i++) {
 		const struct score_row *s = &r->data->score[rows[i]];
 		struct num series[TREND];
@@ -112,24 +292,40 @@ static void scores_board(struct report *r, struct doc *d, struct period p)
 		score_trend(r, s->owner, p, series, &known);
 		trend |= known > 1;
 		delta |= s->delta.has;
+		basis |= s->basis != NONE;
+		pace |= on_pace(r, s);
+		all_pace &= on_pace(r, s);
 		prev_rank |= s->prev_rank.has;
 		streak |= s->streak.has;
 	}
-	score_cols[L_TEAM].show = r->data->scores_grouped ? SHOW_ALL : 0;
+	score_cols[L_TEAM].show = r->data->scores_grouped && lv == LEVEL_REP ? SHOW_ALL : 0;
+	if (r->data->scores_grouped) {
+		score_cols[L_TEAM].key = doc_keep(d, xstrdup(group_word(r)));
+		score_cols[L_TEAM].label = doc_keep(d, group_heading(r));
+	}
 	score_cols[L_DELTA].show = delta ? SHOW_ALL : 0;
+	score_cols[L_LEVEL].show = score_cols[L_BASIS].show = basis ? SHOW_DATA : 0;
+	/* every score on pace: the heading says it once, the cells name the tier */
+	score_cols[L_TIER].label = all_pace ? "On course for" : "Tier";
 	score_cols[L_PREV_RANK].show = prev_rank ? SHOW_ALL : 0;
 	score_cols[L_STREAK].show = streak ? SHOW_ALL : 0;
 	score_cols[L_TREND].show = trend ? SHOW_ALL : 0;
 	char label[PERIOD_LABEL_SIZE];
-	struct section *sec = doc_section(d, NONE, period_field, 1, 1);
+	period_field[1].show = levels ? SHOW_HUMAN : 0;
+	struct section *sec = doc_section(d, NONE, period_field, 2, 2);
 	set_str(field(sec, 0), period_label(p, label));
+	if (levels)
+		set_str(field(sec, 1), level_tables[lv]);
 	struct block *b = section_table(sec, "rows", NULL, score_cols, L_N);
+	size_t *owners = xcalloc(n + 1, sizeof *owners), *groups = xcalloc(n + 1, sizeof *groups), nshown = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct score_row *s = &r->data->score[rows[i]];
 		if (!within_top(r, s->rank))
 			continue;
 		size_t row = dtable_row(&b->t);
 		set_num(dtable_cell(&b->t, row, L_RANK), s->rank, U_COUNT);
+		set_str(dtable_cell(&b->t, row, L_LEVEL), level_names[lv]);
+		set_name(dtable_cell(&b->t, row, L_BASIS), r->names, s->basis);
 		set_name(dtable_cell(&b->t, row, L_OWNER), r->names, s->owner);
 		set_name(dtable_cell(&b->t, row, L_TEAM), r->names, s->team);
 		set_num(dtable_cell(&b->t, row, L_SCORE), s->score, U_PERCENT);
@@ -137,10 +333,25 @@ static void scores_board(struct report *r, struct doc *d, struct period p)
 		set_num(dtable_cell(&b->t, row, L_BAR), s->score, U_PERCENT);
 		dtable_cell(&b->t, row, L_BAR)->tone = attainment_tone(s->score);
 		set_num(dtable_cell(&b->t, row, L_PERCENTILE), s->percentile, U_PLAIN);
-		set_name(dtable_cell(&b->t, row, L_TIER), r->names, s->tier);
+		set_tier(r, dtable_cell(&b->t, row, L_TIER), s);
+		if (all_pace) {
+			struct cell *tc = dtable_cell(&b->t, row, L_TIER);
+			free(tc->human);
+			tc->human = NULL;
+			if (s->tier != NONE) {
+				struct sbuf w = { 0 };
+				sb_tier_label(&w, r, s->tier);
+				set_human(tc, w.s, w.len);
+				sb_free(&w);
+			}
+		}
 		struct cell *c = dtable_cell(&b->t, row, L_DELTA);
 		set_num(c, s->delta, U_PERCENT);
 		c->points = c->sign = true;
+		if (!s->delta.has && basis)
+			set_human(c, "no comparable snapshot", 22);
+		owners[nshown] = s->owner;
+		groups[nshown++] = s->team;
 		set_num(dtable_cell(&b->t, row, L_PREV_RANK), s->prev_rank, U_COUNT);
 		set_num(dtable_cell(&b->t, row, L_STREAK), s->streak, U_COUNT);
 		struct num series[TREND];
@@ -149,6 +360,21 @@ static void scores_board(struct report *r, struct doc *d, struct period p)
 		set_series(dtable_cell(&b->t, row, L_TREND), series, trim_series(series, TREND));
 	}
 	free(rows);
+	if (lv == LEVEL_REP && r->data->has[STREAM_PROGRESS])
+		totals_block(r, d, sec, p, owners, r->data->scores_grouped ? groups : NULL, nshown, NONE);
+	free(owners);
+	free(groups);
+	if (basis && !delta)
+		doc_footer(d, "Change: none shown, as there is no comparable snapshot: a change compares a score with an "
+			      "earlier one of the same basis (last week's run of the period, with spm-score --prev, or the "
+			      "previous period's final score).");
+	if (pace)
+		doc_footer(d, "On pace: while a period is not over, spm-score scores each goal's pace (its actual "
+			      "against what was expected by the as-of date) instead of its attainment, so a score of "
+			      "100 %% means on course to meet the goals, and the tier reads \"on course for\" the tier "
+			      "the period would end in at that pace.");
+	if (lv != LEVEL_REP)
+		return;
 	struct block *notes = section_notes(sec, "recognition", NULL);
 	period_recognition(r, p, NONE, notes);
 }
@@ -170,9 +396,10 @@ static struct doc_column metric_cols[M_N] = {
 	[M_TREND] = { "trend", "Trend", COL_SPARK, SHOW_ALL, false },
 };
 
-static const struct doc_column metric_fields[] = {
+static struct doc_column metric_fields[] = {
 	{ "period", "Period", COL_TEXT, SHOW_ALL, false },
 	{ "metric", "Ranked on", COL_TEXT, SHOW_ALL, false },
+	{ "ranking", "Ranking", COL_TEXT, SHOW_HUMAN, false },
 };
 
 /* --metric, else won_revenue when the period has it, else the first metric in byte order. */
@@ -224,7 +451,7 @@ static int cmp_ranked_rows(const void *pa, const void *pb)
 	return c ? c : name_cmp(sort_report->names, a->owner, b->owner);
 }
 
-static void metric_board(struct report *r, struct doc *d, struct period p, enum stream_id s)
+static void metric_board(struct report *r, struct doc *d, struct period p, enum stream_id s, enum level lv, bool levels)
 {
 	size_t metric = ranked_metric(r, s, p);
 	if (metric == NONE)
@@ -233,6 +460,17 @@ static void metric_board(struct report *r, struct doc *d, struct period p, enum 
 	bool progress = s == STREAM_PROGRESS;
 	size_t n;
 	size_t *rows = rows_in(r, s, p, metric, &n, NULL);
+	{ /* this level's rows only: reps are never ranked with groups */
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++)
+			if (owner_level(r, progress ? r->data->progress[rows[i]].owner : r->data->actual[rows[i]].owner) == lv)
+				rows[k++] = rows[i];
+		n = k;
+	}
+	if (n == 0) {
+		free(rows);
+		return;
+	}
 	struct ranked_row *rr = xcalloc(n + 1, sizeof *rr);
 	decimal *values = xcalloc(n + 1, sizeof *values);
 	size_t *rank = xcalloc(n + 1, sizeof *rank);
@@ -261,7 +499,11 @@ static void metric_board(struct report *r, struct doc *d, struct period p, enum 
 		trend |= known > 1;
 		delta |= ranked_value(r, s, rr[i].owner, metric, last[TREND - 2]).has && rr[i].value.has;
 	}
-	metric_cols[M_TEAM].show = r->has_roster ? SHOW_ALL : 0;
+	metric_cols[M_TEAM].show = r->has_roster && lv == LEVEL_REP ? SHOW_ALL : 0;
+	if (r->has_roster) {
+		metric_cols[M_TEAM].key = level_names[r->opt->level];
+		metric_cols[M_TEAM].label = doc_keep(d, group_heading(r));
+	}
 	metric_cols[M_ATTAINMENT].show = metric_cols[M_TARGET].show = metric_cols[M_STATUS].show = progress ? SHOW_ALL : 0;
 	metric_cols[M_BAR].show = progress ? SHOW_HUMAN : 0;
 	metric_cols[M_ACTUAL].label = progress ? "Actual" : "Value";
@@ -270,17 +512,26 @@ static void metric_board(struct report *r, struct doc *d, struct period p, enum 
 	metric_cols[M_TREND].show = trend ? SHOW_ALL : 0;
 
 	char label[PERIOD_LABEL_SIZE];
-	struct section *sec = doc_section(d, NONE, metric_fields, 2, 1);
+	metric_fields[2].show = levels ? SHOW_HUMAN : 0;
+	struct section *sec = doc_section(d, NONE, metric_fields, 3, 1);
 	set_str(field(sec, 0), period_label(p, label));
-	set_name(field(sec, 1), r->names, metric);
+	set_metric(r, field(sec, 1), metric);
+	if (levels)
+		set_str(field(sec, 2), level_tables[lv]);
+	if (levels) /* the heading says which owners: "2017-Q3 — Regions" */
+		sec->ntitle = 3;
 	struct block *b = section_table(sec, "rows", NULL, metric_cols, M_N);
+	size_t *owners = xcalloc(n + 1, sizeof *owners), *groups = xcalloc(n + 1, sizeof *groups), nshown = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (!within_top(r, rr[i].rank))
 			continue;
 		size_t row = dtable_row(&b->t);
 		set_num(dtable_cell(&b->t, row, M_RANK), rr[i].rank, U_COUNT);
 		set_name(dtable_cell(&b->t, row, M_OWNER), r->names, rr[i].owner);
-		set_name(dtable_cell(&b->t, row, M_TEAM), r->names, team_of(r, rr[i].owner, p));
+		size_t team = team_of(r, rr[i].owner, p);
+		set_name(dtable_cell(&b->t, row, M_TEAM), r->names, team);
+		owners[nshown] = rr[i].owner;
+		groups[nshown++] = team;
 		struct period last[TREND];
 		struct num series[TREND];
 		last_periods(p, TREND, last);
@@ -305,12 +556,17 @@ static void metric_board(struct report *r, struct doc *d, struct period p, enum 
 			set_num(dtable_cell(&b->t, row, M_ACTUAL), pr->actual, view.unit);
 			set_num(dtable_cell(&b->t, row, M_TARGET), pr->target, view.unit);
 			set_str(dtable_cell(&b->t, row, M_STATUS), goal_status_name(pr->status));
+			set_human(dtable_cell(&b->t, row, M_STATUS), status_words(pr->status), strlen(status_words(pr->status)));
 			dtable_cell(&b->t, row, M_STATUS)->tone = status_tone(pr->status);
 		} else {
 			set_num(dtable_cell(&b->t, row, M_ACTUAL), r->data->actual[rr[i].row].value, view.unit);
 		}
 	}
-	if (progress) {
+	if (lv == LEVEL_REP)
+		totals_block(r, d, sec, p, owners, r->has_roster ? groups : NULL, nshown, metric);
+	free(owners);
+	free(groups);
+	if (progress && lv == LEVEL_REP) {
 		struct block *notes = section_notes(sec, "recognition", NULL);
 		period_recognition(r, p, NONE, notes);
 	}
@@ -326,11 +582,20 @@ void build_leaderboard(struct report *r, struct doc *d)
 	d->json_flat = true;
 	d->csv_ok = true;
 	for (size_t i = 0; i < r->ncurrent; i++) {
-		if (s == STREAM_SCORES)
-			scores_board(r, d, r->current[i]);
-		else
-			metric_board(r, d, r->current[i], s);
+		bool levels[LEVEL_COUNT];
+		bool groups = levels_in(r, s, r->current[i], levels);
+		for (int lv = LEVEL_REP; lv < LEVEL_COUNT; lv++) {
+			if (!levels[lv])
+				continue;
+			if (s == STREAM_SCORES)
+				scores_board(r, d, r->current[i], (enum level)lv, groups);
+			else
+				metric_board(r, d, r->current[i], s, (enum level)lv, groups);
+		}
 	}
+	if (r->has_roster || r->data->scores_grouped)
+		doc_footer(d, "Reps are ranked among reps; the goals of teams, managers and regions, when the input has "
+			      "them, are ranked among their own level in tables of their own.");
 	if (s == STREAM_SCORES)
 		doc_footer(d, "Rank, percentile, change and streak are spm-score's; the change is in percentage points of "
 			      "score against the previous period; ties share a rank.");

@@ -71,7 +71,7 @@ void progress_cells(const struct report *r, struct dtable *t, const struct progr
 	struct daily daily = daily_figures(r, p);
 	size_t row = dtable_row(t);
 	set_str(dtable_cell(t, row, P_PERIOD), period_label(p->period, label));
-	set_name(dtable_cell(t, row, P_METRIC), r->names, p->metric);
+	set_metric(r, dtable_cell(t, row, P_METRIC), p->metric);
 	set_num(dtable_cell(t, row, P_ACTUAL), p->actual, u);
 	set_num(dtable_cell(t, row, P_TARGET), p->target, u);
 	set_num(dtable_cell(t, row, P_ATTAINMENT), p->attainment, U_PERCENT);
@@ -79,6 +79,7 @@ void progress_cells(const struct report *r, struct dtable *t, const struct progr
 	set_num(dtable_cell(t, row, P_BAR), p->attainment, U_PERCENT);
 	dtable_cell(t, row, P_BAR)->tone = status_tone(p->status);
 	set_str(dtable_cell(t, row, P_STATUS), goal_status_name(p->status));
+			set_human(dtable_cell(t, row, P_STATUS), status_words(p->status), strlen(status_words(p->status)));
 	dtable_cell(t, row, P_STATUS)->tone = status_tone(p->status);
 	set_num(dtable_cell(t, row, P_GAP), p->gap, u);
 	dtable_cell(t, row, P_GAP)->points = u == U_PERCENT; /* a gap in a rate: percentage points */

@@ -78,7 +78,7 @@ static void owner_card(struct report *r, struct doc *d, size_t owner, struct per
 		set_num(field(sec, F_SCORE), s->score, U_PERCENT);
 		set_num(field(sec, F_RANK), s->rank, U_COUNT);
 		set_num(field(sec, F_PERCENTILE), s->percentile, U_PLAIN);
-		set_name(field(sec, F_TIER), r->names, s->tier);
+		set_tier(r, field(sec, F_TIER), s);
 	}
 	struct block *b = section_table(sec, "metrics", NULL, card_cols, S_N);
 	if (r->data->has[STREAM_PROGRESS]) {
@@ -101,7 +101,7 @@ static void owner_card(struct report *r, struct doc *d, size_t owner, struct per
 			const struct progress_row *g = &r->data->progress[rows[i]];
 			enum unit u = metric_view(r, g->metric).unit;
 			size_t row = dtable_row(&b->t);
-			set_name(dtable_cell(&b->t, row, S_METRIC), r->names, g->metric);
+			set_metric(r, dtable_cell(&b->t, row, S_METRIC), g->metric);
 			set_num(dtable_cell(&b->t, row, S_ACTUAL), g->actual, u);
 			set_num(dtable_cell(&b->t, row, S_TARGET), g->target, u);
 			set_num(dtable_cell(&b->t, row, S_ATTAINMENT), g->attainment, U_PERCENT);
@@ -109,6 +109,7 @@ static void owner_card(struct report *r, struct doc *d, size_t owner, struct per
 			set_num(dtable_cell(&b->t, row, S_BAR), g->attainment, U_PERCENT);
 			dtable_cell(&b->t, row, S_BAR)->tone = status_tone(g->status);
 			set_str(dtable_cell(&b->t, row, S_STATUS), goal_status_name(g->status));
+			set_human(dtable_cell(&b->t, row, S_STATUS), status_words(g->status), strlen(status_words(g->status)));
 			dtable_cell(&b->t, row, S_STATUS)->tone = status_tone(g->status);
 			const struct group_values *all = group_values(r, g->metric, p, team);
 			decimal *copy = xcalloc(all->n + 1, sizeof *copy);
@@ -121,7 +122,7 @@ static void owner_card(struct report *r, struct doc *d, size_t owner, struct per
 	} else if (s) {
 		for (size_t k = 0; k < s->ndetail; k++) {
 			size_t row = dtable_row(&b->t);
-			set_name(dtable_cell(&b->t, row, S_METRIC), r->names, s->detail[k].metric);
+			set_metric(r, dtable_cell(&b->t, row, S_METRIC), s->detail[k].metric);
 			set_num(dtable_cell(&b->t, row, S_ATTAINMENT), s->detail[k].value, U_PERCENT);
 			dtable_cell(&b->t, row, S_ATTAINMENT)->tone = attainment_tone(s->detail[k].value);
 			set_num(dtable_cell(&b->t, row, S_BAR), s->detail[k].value, U_PERCENT);

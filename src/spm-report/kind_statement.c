@@ -33,11 +33,11 @@ static int cmp_lines(const void *pa, const void *pb)
 {
 	const struct payout_row *a = &sort_report->data->payout[*(const size_t *)pa];
 	const struct payout_row *b = &sort_report->data->payout[*(const size_t *)pb];
-	if (a->total != b->total)
-		return a->total ? 1 : -1;
 	int c = name_cmp(sort_report->names, a->plan, b->plan);
 	if (c)
 		return c;
+	if (a->total != b->total) /* each plan's total after its lines */
+		return a->total ? 1 : -1;
 	/* spm-score's own lines (*draw) come after the metrics they settle */
 	bool a_own = a->metric != NONE && sort_report->names->s[a->metric][0] == '*';
 	bool b_own = b->metric != NONE && sort_report->names->s[b->metric][0] == '*';
@@ -48,12 +48,14 @@ static int cmp_lines(const void *pa, const void *pb)
 
 size_t *payout_lines(const struct report *r, size_t owner, struct period p, size_t *n)
 {
-	size_t *rows = xcalloc(r->data->npayout + 1, sizeof *rows);
+	size_t nown;
+	const size_t *own = owner_payouts(r, owner, &nown);
+	size_t *rows = xcalloc(nown + 1, sizeof *rows);
 	*n = 0;
-	for (size_t i = 0; i < r->data->npayout; i++) {
-		const struct payout_row *l = &r->data->payout[i];
-		if (l->owner == owner && period_cmp(l->period, p) == 0 && l->period.grain == p.grain)
-			rows[(*n)++] = i;
+	for (size_t k = 0; k < nown; k++) {
+		const struct payout_row *l = &r->data->payout[own[k]];
+		if (period_cmp(l->period, p) == 0 && l->period.grain == p.grain)
+			rows[(*n)++] = own[k];
 	}
 	sort_report = r;
 	if (*n > 1)
@@ -65,6 +67,46 @@ const struct doc_column *statement_columns(size_t *n)
 {
 	*n = ST_N;
 	return line_cols;
+}
+
+/* With more than one plan: a total row for each plan that has none in the stream (the sum
+ * of its lines), placed after its lines. Rows are in plan order, each plan's total last. */
+static void plan_totals(const struct report *r, struct dtable *t, const size_t *rows, size_t n)
+{
+	struct dtable copy = *t; /* the rows so far, moved into place with the new ones */
+	struct dtable out;
+	dtable_init(&out, t->col, t->ncol);
+	size_t src = 0;
+	for (size_t i = 0, j; i < n; i = j) {
+		size_t plan = r->data->payout[rows[i]].plan;
+		bool has_total = false;
+		decimal sum = decimal_zero();
+		int places = 0;
+		bool exact = true;
+		for (j = i; j < n && r->data->payout[rows[j]].plan == plan; j++) {
+			const struct payout_row *l = &r->data->payout[rows[j]];
+			has_total |= l->total;
+			if (!l->total && l->payout.has) {
+				exact &= decimal_add(sum, l->payout.v, &sum);
+				places = l->payout.places > places ? l->payout.places : places;
+			}
+			size_t row = dtable_row(&out); /* move the row's cells */
+			memcpy(&out.cell[row * out.ncol], &copy.cell[src * copy.ncol], out.ncol * sizeof *out.cell);
+			src++;
+		}
+		if (!has_total && exact) {
+			size_t row = dtable_row(&out);
+			set_name(dtable_cell(&out, row, ST_PLAN), r->names, plan);
+			set_str(dtable_cell(&out, row, ST_METRIC), "Total");
+			set_num(dtable_cell(&out, row, ST_PAYOUT), num_of(sum, places), U_MONEY);
+			set_str(dtable_cell(&out, row, ST_DETAIL), "sum of the plan's lines (the stream had no total row)");
+			for (size_t c = 0; c < ST_N; c++)
+				dtable_cell(&out, row, c)->strong = true;
+		}
+	}
+	free(copy.cell);
+	free(t->col);
+	*t = out;
 }
 
 struct num statement_table(const struct report *r, struct dtable *t, size_t owner, struct period p, bool *summed)
@@ -84,7 +126,7 @@ struct num statement_table(const struct report *r, struct dtable *t, size_t owne
 		if (l->total)
 			set_str(dtable_cell(t, row, ST_METRIC), "Total");
 		else
-			set_name(dtable_cell(t, row, ST_METRIC), r->names, l->metric);
+			set_metric(r, dtable_cell(t, row, ST_METRIC), l->metric);
 		set_num(dtable_cell(t, row, ST_ACTUAL), l->actual, u);
 		set_num(dtable_cell(t, row, ST_TARGET), l->target, u);
 		set_num(dtable_cell(t, row, ST_ATTAIN), l->attainment, U_PERCENT);
@@ -122,7 +164,22 @@ struct num statement_table(const struct report *r, struct dtable *t, size_t owne
 	*summed = false;
 	if (n && exact)
 		total = num_of(sum, places);
-	if (any_total) {
+	size_t nplans = 0;
+	for (size_t i = 0; i < n; i++)
+		nplans += i == 0 || r->data->payout[rows[i]].plan != r->data->payout[rows[i - 1]].plan;
+	if (nplans > 1) {
+		plan_totals(r, t, rows, n);
+		if (n && exact) {
+			size_t row = dtable_row(t);
+			set_str(dtable_cell(t, row, ST_METRIC), "Total");
+			set_human(dtable_cell(t, row, ST_METRIC), "Total, all plans", 16);
+			set_num(dtable_cell(t, row, ST_PAYOUT), total, U_MONEY);
+			set_str(dtable_cell(t, row, ST_DETAIL), "sum of the plans' totals");
+			for (size_t c = 0; c < ST_N; c++)
+				dtable_cell(t, row, c)->strong = true;
+		}
+		*summed = plan_summed && exact;
+	} else if (any_total) {
 		*summed = plan_summed && exact;
 	} else if (n && exact) {
 		*summed = true;

@@ -10,9 +10,9 @@
 #include <string.h>
 
 enum { T_METRIC, T_BASIS, T_OWNERS, T_ACTUAL, T_TARGET, T_ATTAIN, T_BAR, T_ACHIEVED, T_AHEAD, T_ON_TRACK,
-       T_BEHIND, T_MISSED, T_N };
+       T_BEHIND, T_MISSED, T_NO_DATA, T_N };
 
-static const struct doc_column total_cols[T_N] = {
+static struct doc_column total_cols[T_N] = {
 	[T_METRIC] = { "metric", "Metric", COL_TEXT, SHOW_ALL, false },
 	[T_BASIS] = { "basis", "Basis", COL_TEXT, SHOW_ALL, false },
 	[T_OWNERS] = { "owners", "Owners", COL_NUMBER, SHOW_ALL, false },
@@ -25,11 +25,12 @@ static const struct doc_column total_cols[T_N] = {
 	[T_ON_TRACK] = { "on_track", "On track", COL_NUMBER, SHOW_ALL, false },
 	[T_BEHIND] = { "behind", "Behind", COL_NUMBER, SHOW_ALL, false },
 	[T_MISSED] = { "missed", "Missed", COL_NUMBER, SHOW_ALL, false },
+	[T_NO_DATA] = { "no_data", "Not measurable", COL_NUMBER, SHOW_ALL, false },
 };
 
 static const struct doc_column tier_cols[] = {
 	{ "tier", "Tier", COL_TEXT, SHOW_ALL, false },
-	{ "owners", "Owners", COL_NUMBER, SHOW_ALL, false },
+	{ "owners", "Reps", COL_NUMBER, SHOW_ALL, false },
 	{ "lowest", "Lowest score", COL_NUMBER, SHOW_ALL, false },
 	{ "highest", "Highest score", COL_NUMBER, SHOW_ALL, false },
 };
@@ -37,6 +38,7 @@ static const struct doc_column tier_cols[] = {
 static const struct doc_column attention_cols[] = {
 	{ "owner", "Owner", COL_TEXT, SHOW_ALL, false },
 	{ "reason", "Why", COL_TEXT, SHOW_ALL, true },
+	{ "figure", "Figure", COL_NUMBER, SHOW_DATA, false },
 };
 
 enum { TM_TEAM, TM_PERIOD, TM_OWNERS, TM_MEDIAN, TM_NFIELDS };
@@ -44,7 +46,7 @@ enum { TM_TEAM, TM_PERIOD, TM_OWNERS, TM_MEDIAN, TM_NFIELDS };
 static struct doc_column team_fields[TM_NFIELDS] = {
 	[TM_TEAM] = { "team", "Team", COL_TEXT, SHOW_ALL, false },
 	[TM_PERIOD] = { "period", "Period", COL_TEXT, SHOW_ALL, false },
-	[TM_OWNERS] = { "owners", "Owners", COL_NUMBER, SHOW_ALL, false },
+	[TM_OWNERS] = { "owners", "Reps", COL_NUMBER, SHOW_ALL, false },
 	[TM_MEDIAN] = { "median_score", "Median score", COL_NUMBER, SHOW_ALL, false },
 };
 
@@ -66,29 +68,38 @@ static struct num count_num(size_t n)
 	return num_of(decimal_from_int((int64_t)n), 0);
 }
 
-static bool in_group(const struct member *m, size_t n, size_t owner)
-{
-	for (size_t i = 0; i < n; i++)
-		if (m[i].owner == owner)
-			return true;
-	return false;
-}
-
 /* One row per metric: sums for sums and counts, medians for levels. */
 static void team_totals(struct report *r, struct section *sec, const struct member *m, size_t nm, struct period p)
 {
-	struct block *b = section_table(sec, "totals", "Goals", total_cols, T_N);
-	size_t *metrics = xcalloc(r->data->nprogress + 1, sizeof *metrics), nmetric = 0;
-	for (size_t i = 0; i < r->data->nprogress; i++) {
-		const struct progress_row *g = &r->data->progress[i];
-		if (period_cmp(g->period, p) != 0 || g->period.grain != p.grain || !in_group(m, nm, g->owner))
-			continue;
-		size_t k = 0;
-		while (k < nmetric && metrics[k] != g->metric)
-			k++;
-		if (k == nmetric)
-			metrics[nmetric++] = g->metric;
+	size_t *metrics = NULL, nmetric = 0, mcap = 0;
+	struct table *seen = table_new(1);
+	for (size_t i = 0; i < nm; i++) {
+		size_t nown;
+		const size_t *own = owner_progress(r, m[i].owner, &nown);
+		for (size_t k = 0; k < nown; k++) {
+			const struct progress_row *g = &r->data->progress[own[k]];
+			bool created;
+			if (period_cmp(g->period, p) != 0 || g->period.grain != p.grain)
+				continue;
+			table_upsert(seen, &g->metric, sizeof g->metric, &created);
+			if (created) {
+				xgrow((void **)&metrics, &mcap, nmetric + 1, sizeof *metrics);
+				metrics[nmetric++] = g->metric;
+			}
+		}
 	}
+	table_free(seen);
+	bool no_data = false;
+	for (size_t i = 0; i < nm && !no_data; i++) {
+		size_t nown;
+		const size_t *own = owner_progress(r, m[i].owner, &nown);
+		for (size_t k = 0; k < nown; k++)
+			no_data |= r->data->progress[own[k]].status == STATUS_NO_DATA &&
+				   period_cmp(r->data->progress[own[k]].period, p) == 0;
+	}
+	total_cols[T_NO_DATA].show = no_data ? SHOW_ALL : 0;
+	total_cols[T_OWNERS].label = "Reps";
+	struct block *b = section_table(sec, "totals", "Goals", total_cols, T_N);
 	for (size_t i = 1; i < nmetric; i++)
 		for (size_t k = i; k > 0 && name_cmp(r->names, metrics[k], metrics[k - 1]) < 0; k--) {
 			size_t t = metrics[k];
@@ -123,10 +134,10 @@ static void team_totals(struct report *r, struct section *sec, const struct memb
 				attains[na++] = g->attainment.v;
 		}
 		size_t row = dtable_row(&b->t);
-		set_name(dtable_cell(&b->t, row, T_METRIC), r->names, metrics[k]);
+		set_metric(r, dtable_cell(&b->t, row, T_METRIC), metrics[k]);
 		set_num(dtable_cell(&b->t, row, T_OWNERS), count_num(owners), U_COUNT);
 		struct num att = num_none();
-		if (mv.cumulative && exact) {
+		if (metric_adds_up(r, metrics[k]) && exact) {
 			set_str(dtable_cell(&b->t, row, T_BASIS), "sum");
 			set_num(dtable_cell(&b->t, row, T_ACTUAL), num_of(actual, places), mv.unit);
 			set_num(dtable_cell(&b->t, row, T_TARGET), num_of(target, places), mv.unit);
@@ -153,6 +164,7 @@ static void team_totals(struct report *r, struct section *sec, const struct memb
 		set_num(dtable_cell(&b->t, row, T_ON_TRACK), count_num(status[STATUS_ON_TRACK]), U_COUNT);
 		set_num(dtable_cell(&b->t, row, T_BEHIND), count_num(status[STATUS_BEHIND]), U_COUNT);
 		set_num(dtable_cell(&b->t, row, T_MISSED), count_num(status[STATUS_MISSED]), U_COUNT);
+		set_num(dtable_cell(&b->t, row, T_NO_DATA), count_num(status[STATUS_NO_DATA]), U_COUNT);
 		free(actuals);
 		free(targets);
 		free(attains);
@@ -208,7 +220,13 @@ static void team_tiers(struct report *r, struct section *sec, const struct membe
 		if (t[k].tier == NONE)
 			set_str(dtable_cell(&b->t, row, 0), "(none)");
 		else
+		{
 			set_name(dtable_cell(&b->t, row, 0), r->names, t[k].tier);
+			struct sbuf w = { 0 };
+			sb_tier_label(&w, r, t[k].tier);
+			set_human(dtable_cell(&b->t, row, 0), w.s, w.len);
+			sb_free(&w);
+		}
 		set_num(dtable_cell(&b->t, row, 1), count_num(t[k].n), U_COUNT);
 	}
 	/* lowest and highest again, as found (the order above may have replaced them) */
@@ -231,42 +249,110 @@ static void team_tiers(struct report *r, struct section *sec, const struct membe
 	free(t);
 }
 
+struct concern {
+	size_t owner;
+	int order;     /* no activity first, then by the figure */
+	decimal key;   /* the figure: the worst goal's pace (attainment once over), else the score */
+	char *why;
+	size_t len;
+	struct num figure;
+};
+
+static const struct names *concern_names;
+
+static int cmp_concerns(const void *pa, const void *pb)
+{
+	const struct concern *a = pa, *b = pb;
+	if (a->order != b->order)
+		return a->order - b->order;
+	int c = decimal_cmp(a->key, b->key);
+	return c ? c : name_cmp(concern_names, a->owner, b->owner);
+}
+
+/* Needs attention: reps behind pace (a goal behind, or not reached once its period is
+ * over), or with a score under --attention-below, worst first, each with the one figure
+ * that matters: its worst goal's pace (or final attainment), else its score. A rep with
+ * no activity says so in words. Goals that cannot be measured yet are not behind. */
 static void team_attention(struct report *r, struct section *sec, const struct member *m, size_t nm, struct period p)
 {
-	struct block *b = section_table(sec, "attention", "Needs attention", attention_cols, 2);
+	struct block *b = section_table(sec, "attention", "Needs attention", attention_cols, 3);
+	struct concern *c = xcalloc(nm + 1, sizeof *c);
+	size_t nc = 0;
 	for (size_t i = 0; i < nm; i++) {
 		struct sbuf why = { 0 };
+		size_t nown, ngoal = 0, nbad = 0;
+		const size_t *own = owner_progress(r, m[i].owner, &nown);
+		const struct progress_row **goals = xcalloc(nown + 1, sizeof *goals), *worst = NULL;
+		decimal worst_v = decimal_zero();
+		for (size_t k = 0; k < nown; k++) {
+			const struct progress_row *g = &r->data->progress[own[k]];
+			if (period_cmp(g->period, p) != 0 || g->period.grain != p.grain || g->status == STATUS_NOT_STARTED)
+				continue;
+			goals[ngoal++] = g;
+			if (g->status != STATUS_BEHIND && g->status != STATUS_MISSED)
+				continue;
+			struct num f = g->status == STATUS_BEHIND && g->pace.has ? g->pace : g->attainment;
+			if (!f.has)
+				continue;
+			nbad++;
+			if (!worst || decimal_cmp(f.v, worst_v) < 0 ||
+			    (decimal_cmp(f.v, worst_v) == 0 && name_cmp(r->names, g->metric, worst->metric) < 0)) {
+				worst = g;
+				worst_v = f.v;
+			}
+		}
 		const struct score_row *s = score_find(r, m[i].owner, p);
-		if (s && decimal_cmp(s->score.v, r->opt->attention) < 0) {
-			sb_str(&why, "score ");
+		struct concern *x = &c[nc];
+		x->owner = m[i].owner;
+		if (no_activity(goals, ngoal)) {
+			x->order = 0;
+			sb_printf(&why, "no activity recorded yet on any of %zu goal%s", ngoal, ngoal == 1 ? "" : "s");
+		} else if (worst) {
+			x->order = 1;
+			x->key = worst_v;
+			x->figure = num_of(worst_v, 4);
+			sb_metric_label(&why, r, worst->metric, true);
+			if (worst->status == STATUS_BEHIND && worst->pace.has) {
+				sb_str(&why, " at ");
+				sb_percent(&why, worst_v);
+				sb_str(&why, " of pace");
+			} else {
+				sb_str(&why, " ended at ");
+				sb_percent(&why, worst_v);
+				sb_str(&why, " of its goal");
+			}
+			if (nbad > 1)
+				sb_printf(&why, " (%zu goals behind)", nbad);
+		} else if (s && decimal_cmp(s->score.v, r->opt->attention) < 0) {
+			x->order = 1;
+			x->key = s->score.v;
+			x->figure = s->score;
+			sb_str(&why, on_pace(r, s) ? "score on pace " : "score ");
 			sb_percent(&why, s->score.v);
 			sb_str(&why, " under ");
 			sb_percent(&why, r->opt->attention);
 		}
-		size_t nown;
-		const size_t *own = owner_progress(r, m[i].owner, &nown);
-		for (size_t k = 0; k < nown; k++) {
-			const struct progress_row *g = &r->data->progress[own[k]];
-			if (period_cmp(g->period, p) != 0 || g->period.grain != p.grain ||
-			    (g->status != STATUS_BEHIND && g->status != STATUS_MISSED))
-				continue;
-			sb_str(&why, why.len ? "; " : "");
-			sb_metric(&why, r->names, g->metric);
-			sb_str(&why, g->status == STATUS_BEHIND ? " behind" : " not reached");
-			if (g->attainment.has) {
-				sb_str(&why, " (");
-				sb_percent(&why, g->attainment.v);
-				sb_str(&why, ")");
-			}
-		}
+		free(goals);
 		if (why.len) {
-			size_t row = dtable_row(&b->t);
-			set_name(dtable_cell(&b->t, row, 0), r->names, m[i].owner);
-			set_text(dtable_cell(&b->t, row, 1), why.s, why.len);
-			dtable_cell(&b->t, row, 1)->tone = TONE_WARN;
+			x->why = why.s;
+			x->len = why.len;
+			nc++;
+		} else {
+			sb_free(&why);
 		}
-		sb_free(&why);
 	}
+	concern_names = r->names;
+	if (nc > 1)
+		qsort(c, nc, sizeof *c, cmp_concerns);
+	for (size_t i = 0; i < nc; i++) {
+		size_t row = dtable_row(&b->t);
+		set_name(dtable_cell(&b->t, row, 0), r->names, c[i].owner);
+		set_text(dtable_cell(&b->t, row, 1), c[i].why, c[i].len);
+		dtable_cell(&b->t, row, 1)->tone = TONE_WARN;
+		set_num(dtable_cell(&b->t, row, 2), c[i].figure, U_PERCENT);
+		free(c[i].why);
+	}
+	free(c);
 	if (b->t.nrow == 0) {
 		size_t row = dtable_row(&b->t);
 		set_str(dtable_cell(&b->t, row, 0), "(nobody)");
@@ -278,7 +364,7 @@ static void team_section(struct report *r, struct doc *d, const struct member *m
 {
 	char label[PERIOD_LABEL_SIZE];
 	size_t team = m[0].team;
-	size_t group = team == NONE ? name_id(r->names, "All owners", 10) : team;
+	size_t group = team == NONE ? name_id(r->names, "All reps", 8) : team;
 	struct section *sec = doc_section(d, group, team_fields, TM_NFIELDS, 2);
 	set_name(field(sec, TM_TEAM), r->names, group);
 	set_str(field(sec, TM_PERIOD), period_label(p, label));
@@ -302,14 +388,28 @@ static void team_section(struct report *r, struct doc *d, const struct member *m
 	period_recognition(r, p, team, notes);
 }
 
+/* After the groups of a period: the totals over all their reps. */
+static void all_reps_section(struct report *r, struct doc *d, const struct member *m, size_t nm, struct period p)
+{
+	char label[PERIOD_LABEL_SIZE];
+	struct section *sec = doc_section(d, NONE, team_fields, TM_NFIELDS, 2);
+	sec->summary = true;
+	set_str(field(sec, TM_TEAM), "All reps");
+	set_str(field(sec, TM_PERIOD), period_label(p, label));
+	set_num(field(sec, TM_OWNERS), count_num(nm), U_COUNT);
+	team_totals(r, sec, m, nm, p);
+}
+
 void build_team(struct report *r, struct doc *d)
 {
 	enum stream_id s = primary_stream(r->data, K_TEAM);
 	team_fields[TM_MEDIAN].show = r->data->has[STREAM_SCORES] ? SHOW_ALL : 0;
+	team_fields[TM_TEAM].key = doc_keep(d, xstrdup(group_word(r)));
+	team_fields[TM_TEAM].label = doc_keep(d, group_heading(r));
 	for (size_t c = 0; c < r->ncurrent; c++) {
 		struct period p = r->current[c];
 		size_t n;
-		size_t *owners = owners_in(r, s, p, &n);
+		size_t *owners = reps_in(r, s, p, &n);
 		struct member *m = xcalloc(n + 1, sizeof *m);
 		for (size_t i = 0; i < n; i++) {
 			m[i].owner = owners[i];
@@ -318,22 +418,30 @@ void build_team(struct report *r, struct doc *d)
 		sort_names = r->names;
 		if (n > 1)
 			qsort(m, n, sizeof *m, cmp_members);
+		size_t ngroups = 0;
 		for (size_t i = 0, j; i < n; i = j) {
 			for (j = i + 1; j < n && m[j].team == m[i].team; j++)
 				;
 			team_section(r, d, m + i, j - i, p);
+			ngroups++;
 		}
+		if (ngroups > 1 && r->data->has[STREAM_PROGRESS] && !r->opt->owner)
+			all_reps_section(r, d, m, n, p);
 		free(m);
 		free(owners);
 	}
-	doc_footer(d, "Goals: sums and counts are added up over the team, and the team's attainment is the sum of "
-		      "actuals over the sum of targets; for ratios and averages (win rate, average deal, cycle "
-		      "days) the row gives the medians instead.");
-	doc_footer(d, "Needs attention: a goal behind or not reached%s.", r->data->has[STREAM_SCORES]
-									? ", or a score under the --attention-below line"
-									: "");
-	doc_footer(d, "Groups: %s.", r->has_roster ? "the roster's --level column"
-				     : r->data->scores_grouped ? "the scores' team column"
-							       : "none given, so everyone together");
+	const char *w = group_word(r);
+	doc_footer(d, "Goals: sums and counts are added up over the %s's reps (and over all reps, in the last "
+		      "section), and the attainment is the sum of actuals over the sum of targets; for ratios and "
+		      "averages (win rate, average deal, cycle days) the row gives the medians instead. Not measurable: "
+		      "goals with nothing to measure them on yet (status no_data), never counted as behind.", w);
+	doc_footer(d, "Needs attention: reps behind pace, worst first, with the figure that matters: the pace of "
+		      "their furthest-behind goal (actual against what was expected by the as-of date), or its final "
+		      "attainment once the period is over%s; a rep with no activity at all comes first.",
+		   r->data->has[STREAM_SCORES] ? ", else a score under the --attention-below line" : "");
+	doc_footer(d, "Groups: %s; reps only (the goals of teams, managers and regions are left out).",
+		   r->has_roster ? "the roster's --level column"
+		   : r->data->scores_grouped ? "the scores' group column"
+					     : "none given, so everyone together");
 	common_footer(r, d);
 }

@@ -16,7 +16,15 @@ void render(struct output *o, const struct doc *d, const struct render_options *
 	case F_HTML: render_html(o, d, which, n); break;
 	case F_JSON: render_json(o, d, which, n); break;
 	case F_CSV: render_csv(o, d, ro, which, n); break;
-	case F_XLSX: render_xlsx(o, d, ro, which, n); break;
+	case F_XLSX: {
+		size_t *kept = xcalloc(n + 1, sizeof *kept), k = 0;
+		for (size_t i = 0; i < n; i++)
+			if (!d->section[which[i]].summary)
+				kept[k++] = which[i];
+		render_xlsx(o, d, ro, kept, k);
+		free(kept);
+		break;
+	}
 	case F_COUNT: break;
 	}
 }

@@ -165,7 +165,7 @@ void render_json(struct output *o, const struct doc *d, const size_t *which, siz
 		if (d->json_flat) {
 			for (size_t k = 0; k < s->nblock; k++) {
 				const struct block *b = &s->block[k];
-				if (b->type != BLOCK_TABLE)
+				if (b->type != BLOCK_TABLE || b->aside)
 					continue;
 				for (size_t r = 0; r < b->t.nrow; r++) {
 					bool first = true;

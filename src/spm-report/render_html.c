@@ -31,6 +31,10 @@ static const char style[] =
 	"th{border-bottom:1px solid #999;font-weight:600}\n"
 	"td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
 	"td.text{overflow-wrap:break-word;max-width:30rem}\n"
+	"td.period,td.chart,td.trend,th.num,th.period{white-space:nowrap}\n"
+	".scroll{overflow-x:auto;max-width:100%;-webkit-overflow-scrolling:touch}.scroll>table{margin:.3rem 0 .8rem}\n"
+	"@media (max-width:640px){body{margin:.6rem auto;padding:0 .5rem;font-size:13px}h1{font-size:1.3rem}"
+	"th,td{padding:.12rem .35rem}.chart,.trend,.sec{display:none}td.text{max-width:14rem}}\n"
 	"tr.strong td{font-weight:700;border-top:1px solid #999}\n"
 	".good{color:var(--good)}.on{color:var(--on)}.warn{color:var(--warn)}.low{color:var(--low)}\n"
 	"svg .track{fill:#ececec}svg .bar{fill:#9e9e9e}svg .bar.good{fill:var(--good)}svg .bar.on{fill:var(--on)}"
@@ -140,9 +144,27 @@ static void html_spark(struct output *o, const struct cell *c)
 	sb_free(&label);
 }
 
+/* A column's classes: how it aligns and wraps (numbers and periods never wrap), and whether
+ * a phone's width hides it (charts, trends, secondary columns). */
+static const char *column_class(const struct doc_column *col)
+{
+	bool period = strcmp(col->key, "period") == 0;
+	/* secondary figures of a ranking, hidden on a phone */
+	bool secondary = strcmp(col->key, "percentile") == 0 || strcmp(col->key, "prev_rank") == 0 ||
+			 strcmp(col->key, "streak") == 0;
+	switch (col->type) {
+	case COL_BAR: return "chart";
+	case COL_SPARK: return "trend";
+	case COL_NUMBER: return secondary ? "num sec" : "num";
+	case COL_TEXT: break;
+	}
+	return period ? "text period" : secondary ? "text sec" : "text";
+}
+
 static void html_cell(struct output *o, const struct doc_column *col, const struct cell *c)
 {
 	struct sbuf b = { 0 };
+	const char *cls = column_class(col);
 	switch (col->type) {
 	case COL_BAR:
 		output_str(o, "<td class=\"chart\">");
@@ -153,14 +175,20 @@ static void html_cell(struct output *o, const struct doc_column *col, const stru
 		html_spark(o, c);
 		break;
 	case COL_TEXT:
-		output_str(o, c->tone ? "<td class=\"text " : "<td class=\"text");
+		output_str(o, "<td class=\"");
+		output_str(o, cls);
+		output_str(o, c->tone ? " " : "");
 		output_str(o, c->tone ? tone_class[c->tone] : "");
 		output_str(o, "\"><bdi>");
-		html_text(o, c->text ? c->text : "", c->len);
+		size_t len;
+		const char *w = cell_words(c, &len);
+		html_text(o, w, len);
 		output_str(o, "</bdi>");
 		break;
 	case COL_NUMBER:
-		output_str(o, c->tone ? "<td class=\"num " : "<td class=\"num");
+		output_str(o, "<td class=\"");
+		output_str(o, cls);
+		output_str(o, c->tone ? " " : "");
 		output_str(o, c->tone ? tone_class[c->tone] : "");
 		output_str(o, "\">");
 		sb_cell(&b, c);
@@ -173,11 +201,13 @@ static void html_cell(struct output *o, const struct doc_column *col, const stru
 
 static void html_table(struct output *o, const struct dtable *t)
 {
-	output_str(o, "<table>\n<thead><tr>");
+	output_str(o, "<div class=\"scroll\"><table>\n<thead><tr>");
 	for (size_t c = 0; c < t->ncol; c++) {
 		if (!column_shown(&t->col[c], F_HTML))
 			continue;
-		output_str(o, t->col[c].type == COL_NUMBER ? "<th class=\"num\">" : "<th>");
+		output_str(o, "<th class=\"");
+		output_str(o, column_class(&t->col[c]));
+		output_str(o, "\">");
 		html_str(o, t->col[c].label);
 		output_str(o, "</th>");
 	}
@@ -192,7 +222,7 @@ static void html_table(struct output *o, const struct dtable *t)
 				html_cell(o, &t->col[c], &t->cell[r * t->ncol + c]);
 		output_str(o, "</tr>\n");
 	}
-	output_str(o, "</tbody>\n</table>\n");
+	output_str(o, "</tbody>\n</table></div>\n");
 }
 
 static void html_notes(struct output *o, const struct block *b)

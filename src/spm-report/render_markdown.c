@@ -28,7 +28,9 @@ static void md_cell(struct output *o, const struct doc_column *col, const struct
 {
 	struct sbuf b = { 0 };
 	if (col->type == COL_TEXT) {
-		md_escaped(o, c->text ? c->text : "", c->len);
+		size_t len;
+		const char *w = cell_words(c, &len);
+		md_escaped(o, w, len);
 		return;
 	}
 	if (col->type == COL_SPARK) {

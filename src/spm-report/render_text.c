@@ -137,8 +137,11 @@ static char *cell_text(const struct doc_column *col, const struct cell *c, size_
 		return bar_text(c->num);
 	case COL_SPARK:
 		return spark_text(c->series, c->nseries);
-	case COL_TEXT:
-		return visible(c->text ? c->text : "", c->len, max, NULL);
+	case COL_TEXT: {
+		size_t len;
+		const char *w = cell_words(c, &len);
+		return visible(w, len, max, NULL);
+	}
 	case COL_NUMBER:
 		sb_cell(&b, c);
 		if (b.len == 0)

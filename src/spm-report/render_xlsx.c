@@ -484,8 +484,10 @@ static void write_part_row(struct xlsx *x, struct xsheet *sh, const struct xpart
 				formula = sum_formula(scratch, n, first, (lxw_col_t)k);
 			write_number(x, sh, xc, row, (lxw_col_t)k, c, bold, formula, c->num);
 			free(formula);
-		} else if (c->text && c->len) {
-			write_text(x, sh, xc, row, (lxw_col_t)k, c->text, c->len, bold);
+		} else if ((c->text && c->len) || c->human) {
+			size_t len;
+			const char *w = cell_words(c, &len);
+			write_text(x, sh, xc, row, (lxw_col_t)k, w, len, bold);
 		} else if (bold) {
 			check_cell(x, worksheet_write_blank(sh->ws, row, (lxw_col_t)k, format_for(x, "", true)), sh, row,
 				   (lxw_col_t)k);

@@ -45,6 +45,142 @@ struct metric_view metric_view(const struct report *r, size_t metric)
 	return v;
 }
 
+bool metric_adds_up(const struct report *r, size_t metric)
+{
+	const struct metric *m = metric_find(&r->metrics, r->names->s[metric]);
+	if (!m)
+		return true;
+	return (m->agg == AGG_SUM || m->agg == AGG_COUNT) && !m->ratio && m->cumulative;
+}
+
+/* ---- levels, groups and words ---- */
+
+enum level owner_level(const struct report *r, size_t owner)
+{
+	return owner < r->nlevel ? (enum level)r->level[owner] : LEVEL_REP;
+}
+
+bool is_rep(const struct report *r, size_t owner)
+{
+	return owner_level(r, owner) == LEVEL_REP;
+}
+
+static void set_level(struct report *r, size_t owner, size_t level_name, bool *known)
+{
+	enum level lv;
+	if (level_name == NONE || owner >= r->nlevel || !parse_level(r->names->s[level_name], &lv))
+		return;
+	r->level[owner] = (unsigned char)lv;
+	known[owner] = true;
+}
+
+/* Each owner's level, once: the rows' level columns first, then the roster. */
+static void index_levels(struct report *r)
+{
+	const struct data *d = r->data;
+	r->nlevel = r->names->n;
+	r->level = xcalloc(r->nlevel + 1, 1);
+	bool *known = xcalloc(r->nlevel + 1, sizeof *known);
+	for (size_t i = 0; i < d->nscore; i++)
+		set_level(r, d->score[i].owner, d->score[i].level, known);
+	for (size_t i = 0; i < d->nprogress; i++)
+		if (!known[d->progress[i].owner])
+			set_level(r, d->progress[i].owner, d->progress[i].level, known);
+	if (r->has_roster)
+		for (size_t o = 0; o < r->nlevel; o++) {
+			if (known[o] || roster_find_rep(&r->roster, r->names->s[o], r->names->len[o]))
+				continue;
+			for (int lv = LEVEL_TEAM; lv < LEVEL_COUNT; lv++)
+				if (r->roster.names[lv] && table_find(r->roster.names[lv], r->names->s[o], r->names->len[o])) {
+					r->level[o] = (unsigned char)lv;
+					break;
+				}
+		}
+	free(known);
+}
+
+const char *group_word(const struct report *r)
+{
+	if (r->data->scores_grouped && r->data->group_word != NONE && !r->has_roster)
+		return r->names->s[r->data->group_word];
+	if (r->has_roster)
+		return level_names[r->opt->level];
+	return "team";
+}
+
+char *group_heading(const struct report *r)
+{
+	char *h = label_from_name(group_word(r));
+	return h;
+}
+
+bool on_pace(const struct report *r, const struct score_row *s)
+{
+	return s && s->basis != NONE && s->basis == r->pace_name;
+}
+
+void sb_metric_label(struct sbuf *b, const struct report *r, size_t metric, bool first)
+{
+	char *made = NULL;
+	const char *label = metric_label(&r->metrics, r->names->s[metric], &made);
+	size_t at = b->len;
+	sb_str(b, label);
+	char *c = b->s + at;
+	if (b->len > at) {
+		bool acronym = b->len > at + 1 && c[1] >= 'A' && c[1] <= 'Z';
+		if (first && *c >= 'a' && *c <= 'z')
+			*c = (char)(*c - 'a' + 'A');
+		else if (!first && !acronym && *c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	}
+	free(made);
+}
+
+void set_metric(const struct report *r, struct cell *c, size_t metric)
+{
+	if (metric == NONE)
+		return;
+	set_name(c, r->names, metric);
+	struct sbuf b = { 0 };
+	sb_metric_label(&b, r, metric, true);
+	set_human(c, b.s, b.len);
+	sb_free(&b);
+}
+
+void sb_tier_label(struct sbuf *b, const struct report *r, size_t tier)
+{
+	char *label = label_from_name(r->names->s[tier]);
+	sb_str(b, label);
+	free(label);
+}
+
+void set_tier(const struct report *r, struct cell *c, const struct score_row *s)
+{
+	if (!s || s->tier == NONE)
+		return;
+	set_name(c, r->names, s->tier);
+	struct sbuf b = { 0 };
+	if (on_pace(r, s))
+		sb_str(&b, "on course for ");
+	sb_tier_label(&b, r, s->tier);
+	set_human(c, b.s, b.len);
+	sb_free(&b);
+}
+
+const char *status_words(enum goal_status s)
+{
+	switch (s) {
+	case STATUS_ACHIEVED: return "achieved";
+	case STATUS_AHEAD: return "ahead";
+	case STATUS_ON_TRACK: return "on track";
+	case STATUS_BEHIND: return "behind";
+	case STATUS_MISSED: return "missed";
+	case STATUS_NOT_STARTED: return "not started";
+	case STATUS_NO_DATA: return "not measurable yet";
+	}
+	return "";
+}
+
 /* ---- lookups ---- */
 
 static size_t owner_key(unsigned char *key, struct period p, size_t owner, size_t metric)
@@ -100,6 +236,30 @@ static void index_owners(struct report *r)
 	for (size_t i = 0; i < d->nprogress; i++)
 		r->by_owner[next[d->progress[i].owner]++] = i;
 	free(next);
+}
+
+/* The same for the payout rows: a statement's lines are found in its owner's rows. */
+static void index_payouts(struct report *r)
+{
+	const struct data *d = r->data;
+	size_t n = r->names->n;
+	r->pay_first = xcalloc(n + 2, sizeof *r->pay_first);
+	r->pay_by_owner = xcalloc(d->npayout + 1, sizeof *r->pay_by_owner);
+	for (size_t i = 0; i < d->npayout; i++)
+		r->pay_first[d->payout[i].owner + 1]++;
+	for (size_t k = 0; k < n; k++)
+		r->pay_first[k + 1] += r->pay_first[k];
+	size_t *next = xcalloc(n + 1, sizeof *next);
+	memcpy(next, r->pay_first, n * sizeof *next);
+	for (size_t i = 0; i < d->npayout; i++)
+		r->pay_by_owner[next[d->payout[i].owner]++] = i;
+	free(next);
+}
+
+const size_t *owner_payouts(const struct report *r, size_t owner, size_t *n)
+{
+	*n = owner < r->names->n && r->pay_first ? r->pay_first[owner + 1] - r->pay_first[owner] : 0;
+	return *n ? r->pay_by_owner + r->pay_first[owner] : NULL;
 }
 
 void last_periods(struct period p, size_t n, struct period *out)
@@ -192,16 +352,82 @@ void rank_values(const decimal *v, size_t n, bool lower_is_better, size_t *rank)
 	free(r);
 }
 
+static const struct names *member_names; /* qsort has no context argument */
+
+static int cmp_member_ids(const void *a, const void *b)
+{
+	return name_cmp(member_names, *(const size_t *)a, *(const size_t *)b);
+}
+
+static void member_add(struct table *t, struct period p, size_t team, size_t owner)
+{
+	unsigned char key[PERIOD_KEY_SIZE + sizeof(size_t)];
+	bool created;
+	period_to_key(p, key);
+	memcpy(key + PERIOD_KEY_SIZE, &team, sizeof team);
+	struct members *m = table_upsert(t, key, sizeof key, &created);
+	xgrow((void **)&m->owner, &m->cap, m->n + 1, sizeof *m->owner);
+	m->owner[m->n++] = owner;
+}
+
+/* One pass over the rows of period p: each rep once, in its group and in all reps. */
+static void index_members(const struct report *r, struct period p)
+{
+	const struct data *d = r->data;
+	struct table *seen = table_new(1);
+	size_t before = table_count(r->members);
+	for (int pass = 0; pass < 2; pass++) {
+		size_t total = pass == 0 ? d->nscore : d->nprogress;
+		for (size_t i = 0; i < total; i++) {
+			struct period q = pass == 0 ? d->score[i].period : d->progress[i].period;
+			size_t owner = pass == 0 ? d->score[i].owner : d->progress[i].owner;
+			bool created;
+			if (period_cmp(q, p) != 0 || q.grain != p.grain || !is_rep(r, owner))
+				continue;
+			table_upsert(seen, &owner, sizeof owner, &created);
+			if (!created)
+				continue;
+			size_t team = team_of(r, owner, p);
+			member_add(r->members, p, NONE, owner);
+			if (team != NONE)
+				member_add(r->members, p, team, owner);
+		}
+	}
+	table_free(seen);
+	member_names = r->names;
+	for (size_t i = before; i < table_count(r->members); i++) {
+		struct members *m = table_value(r->members, i);
+		if (m->n > 1)
+			qsort(m->owner, m->n, sizeof *m->owner, cmp_member_ids);
+	}
+}
+
+const struct members *members_of(const struct report *r, struct period p, size_t team)
+{
+	static const struct members none = { NULL, 0, 0 };
+	unsigned char key[PERIOD_KEY_SIZE + sizeof(size_t)];
+	bool created;
+	period_to_key(p, key);
+	unsigned char pk[PERIOD_KEY_SIZE + 1];
+	memcpy(pk, key, PERIOD_KEY_SIZE);
+	pk[PERIOD_KEY_SIZE] = (unsigned char)p.grain;
+	table_upsert(r->periods_indexed, pk, sizeof pk, &created);
+	if (created)
+		index_members(r, p);
+	memcpy(key + PERIOD_KEY_SIZE, &team, sizeof team);
+	const struct members *m = table_find(r->members, key, sizeof key);
+	return m ? m : &none;
+}
+
 static void collect_group(const struct report *r, size_t metric, struct period p, size_t team,
 			  struct group_values *g)
 {
 	size_t cap = 0;
-	const struct data *d = r->data;
+	const struct members *mem = members_of(r, p, team);
 	if (metric == NONE) {
-		for (size_t i = 0; i < d->nscore; i++) {
-			const struct score_row *s = &d->score[i];
-			if (period_cmp(s->period, p) != 0 || s->period.grain != p.grain ||
-			    (team != NONE && team_of(r, s->owner, p) != team))
+		for (size_t i = 0; i < mem->n; i++) {
+			const struct score_row *s = score_find(r, mem->owner[i], p);
+			if (!s)
 				continue;
 			xgrow((void **)&g->v, &cap, g->n + 1, sizeof *g->v);
 			g->v[g->n++] = s->score.v;
@@ -211,11 +437,9 @@ static void collect_group(const struct report *r, size_t metric, struct period p
 			}
 		}
 	} else {
-		for (size_t i = 0; i < d->nprogress; i++) {
-			const struct progress_row *row = &d->progress[i];
-			if (row->metric != metric || !row->attainment.has || period_cmp(row->period, p) != 0 ||
-			    row->period.grain != p.grain || row->status == STATUS_NOT_STARTED ||
-			    (team != NONE && team_of(r, row->owner, p) != team))
+		for (size_t i = 0; i < mem->n; i++) {
+			const struct progress_row *row = progress_find(r, mem->owner[i], metric, p);
+			if (!row || !row->attainment.has || row->status == STATUS_NOT_STARTED || row->status == STATUS_NO_DATA)
 				continue;
 			xgrow((void **)&g->v, &cap, g->n + 1, sizeof *g->v);
 			g->v[g->n++] = row->attainment.v;
@@ -347,6 +571,8 @@ static void index_rows(struct report *r)
 	r->score_at = table_new(sizeof(size_t));
 	r->actual_at = table_new(sizeof(size_t));
 	r->groups = table_new(sizeof(struct group_values));
+	r->members = table_new(sizeof(struct members));
+	r->periods_indexed = table_new(1);
 	for (size_t i = 0; i < d->nactual; i++) {
 		const struct actual_row *a = &d->actual[i];
 		*(size_t *)table_upsert(r->actual_at, key, owner_key(key, a->period, a->owner, a->metric), &created) = i + 1;
@@ -447,8 +673,11 @@ void report_setup(struct report *r, enum stream_id primary)
 {
 	const struct report_options *o = r->opt;
 	r->owner_filter = NONE;
+	r->pace_name = name_find(r->names, "pace", 4);
 	index_rows(r);
 	index_owners(r);
+	index_payouts(r);
+	index_levels(r);
 	choose_periods(r, primary);
 	if (o->tiers) { /* the one parser of spm-score's --tiers, in the core */
 		char error[300];
@@ -485,9 +714,16 @@ void report_free(struct report *r)
 	table_free(r->actual_at);
 	free(r->by_owner);
 	free(r->owner_first);
+	free(r->level);
+	free(r->pay_by_owner);
+	free(r->pay_first);
 	for (size_t i = 0; i < table_count(r->groups); i++)
 		free(((struct group_values *)table_value(r->groups, i))->v);
 	table_free(r->groups);
+	for (size_t i = 0; i < table_count(r->members); i++)
+		free(((struct members *)table_value(r->members, i))->owner);
+	table_free(r->members);
+	table_free(r->periods_indexed);
 }
 
 /* ---- the footer ---- */
@@ -513,7 +749,9 @@ static void tiers_footer(const struct report *r, struct doc *d)
 	if (r->tiers.n) {
 		sb_str(&b, "Tiers (--tiers, as spm-score gave them): ");
 		for (size_t t = 0; t < r->tiers.n; t++) {
-			sb_printf(&b, "%s%s from a score of ", t ? ", " : "", r->tiers.tier[t].name);
+			char *label = label_from_name(r->tiers.tier[t].name);
+			sb_printf(&b, "%s%s from a score of ", t ? ", " : "", label);
+			free(label);
 			sb_percent(&b, r->tiers.tier[t].min);
 		}
 		sb_str(&b, ".");
@@ -546,7 +784,7 @@ static void tiers_footer(const struct report *r, struct doc *d)
 		sb_str(&b, "Tiers as found in the scores of the period (lowest to highest score in each): ");
 		for (size_t k = 0; k < n; k++) {
 			sb_printf(&b, "%s", k ? "; " : "");
-			sb_add(&b, r->names->s[f[k].tier], r->names->len[f[k].tier]);
+			sb_tier_label(&b, r, f[k].tier);
 			sb_str(&b, " ");
 			sb_percent(&b, f[k].low);
 			sb_str(&b, " to ");
@@ -610,5 +848,15 @@ size_t *owners_in(const struct report *r, enum stream_id s, struct period p, siz
 	owner_names = r->names;
 	if (*n > 1)
 		qsort(owners, *n, sizeof *owners, cmp_owner_ids);
+	return owners;
+}
+
+size_t *reps_in(const struct report *r, enum stream_id s, struct period p, size_t *n)
+{
+	size_t *owners = owners_in(r, s, p, n), k = 0;
+	for (size_t i = 0; i < *n; i++)
+		if (is_rep(r, owners[i]))
+			owners[k++] = owners[i];
+	*n = k;
 	return owners;
 }

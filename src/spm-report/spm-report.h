@@ -76,8 +76,15 @@ struct report {
 	struct table *score_at;    /* (period, owner) → 1-based score row */
 	struct table *actual_at;   /* (period, owner, metric) → 1-based actual row */
 	struct table *groups;      /* (period, metric or NONE, team) → struct group_values */
+	struct table *members;     /* (period, team or NONE) → struct members */
+	struct table *periods_indexed; /* periods whose members are indexed */
 	size_t *by_owner;          /* progress row indexes grouped by owner, in file order */
 	size_t *owner_first;       /* owner id → its first entry in by_owner (n + 1 entries) */
+	size_t *pay_by_owner;      /* payout row indexes grouped by owner, in file order */
+	size_t *pay_first;         /* owner id → its first entry in pay_by_owner (n + 1 entries) */
+	unsigned char *level;      /* owner id → its enum level (names known at setup; later ones: reps) */
+	size_t nlevel;
+	size_t pace_name;          /* the name "pace", or NONE when no row has it */
 };
 
 /* The values of a group in a period, sorted: attainments of a metric, or scores (metric
@@ -89,6 +96,14 @@ struct group_values {
 	bool has_delta;
 };
 
+/* The reps with a score or progress row in a period, of a group (NONE: all reps), in byte
+ * order: indexed once per period, so that every group's lookups are linear in its members. */
+struct members {
+	size_t *owner;
+	size_t n, cap;
+};
+const struct members *members_of(const struct report *r, struct period p, size_t team);
+
 /* Sets up what every kind reads (indexes, current periods, tiers); report_free undoes it. */
 void report_setup(struct report *r, enum stream_id primary);
 void report_free(struct report *r);
@@ -96,6 +111,9 @@ void report_free(struct report *r);
 enum stream_id primary_stream(const struct data *d, enum kind k);
 
 struct metric_view metric_view(const struct report *r, size_t metric);
+/* Whether a metric's values add up over owners: sums and counts, not ratios or averages
+ * (a metric the catalogue does not know is taken as a sum, as spm-goal does). */
+bool metric_adds_up(const struct report *r, size_t metric);
 /* The group an owner is compared within: the roster's (--roster), else the scores' team
  * column for that period, else NONE (everyone together). */
 size_t team_of(const struct report *r, size_t owner, struct period p);
@@ -104,6 +122,30 @@ bool is_current(const struct report *r, struct period p);
 bool owner_wanted(const struct report *r, size_t owner);
 /* A label for a period ("2017-Q3"). */
 const char *period_label(struct period p, char buf[PERIOD_LABEL_SIZE]);
+
+/* The level of an owner: the scores' or progress rows' level column, else the roster's
+ * (a rep, or a name of its team, manager or region column), else a rep. Only reps are
+ * ranked among reps, get feedback and count in a group's totals. */
+enum level owner_level(const struct report *r, size_t owner);
+bool is_rep(const struct report *r, size_t owner);
+/* The word of the groups owners are compared within: the scores' group column ("region"),
+ * else the roster's --level, else "team". */
+const char *group_word(const struct report *r);
+/* "Team", "Region": the group word as a heading. Newly allocated. */
+char *group_heading(const struct report *r);
+/* Whether a score was computed on pace (spm-score --basis): then it reads "on pace". */
+bool on_pace(const struct report *r, const struct score_row *s);
+/* What people read for a metric ("Won revenue"; a metrics file's label), lowercased at
+ * the start mid-sentence unless the label starts with an acronym. */
+void sb_metric_label(struct sbuf *b, const struct report *r, size_t metric, bool first);
+/* Cells of identifiers: the identifier for JSON and CSV, its label for people. */
+void set_metric(const struct report *r, struct cell *c, size_t metric);
+/* A score's tier ("far_below"; "Far below", "on course for Meets" on pace). */
+void set_tier(const struct report *r, struct cell *c, const struct score_row *s);
+/* A tier's label: "Far below". */
+void sb_tier_label(struct sbuf *b, const struct report *r, size_t tier);
+/* A status for people: "on track", "not measurable yet". */
+const char *status_words(enum goal_status s);
 
 /* ---- kinds ---- */
 
@@ -122,6 +164,8 @@ const struct doc_column *progress_columns(size_t *n);
 void progress_cells(const struct report *r, struct dtable *t, const struct progress_row *p);
 /* Owners with rows of the primary stream in period p, shown by the report, in byte order. */
 size_t *owners_in(const struct report *r, enum stream_id s, struct period p, size_t *n);
+/* The same, reps only (feedback, review, team members). */
+size_t *reps_in(const struct report *r, enum stream_id s, struct period p, size_t *n);
 /* Payout rows of an owner in a period: lines by metric, the total last. */
 size_t *payout_lines(const struct report *r, size_t owner, struct period p, size_t *n);
 /* The statement's columns, and an owner's lines in a table: returns the total (the *
@@ -129,6 +173,9 @@ size_t *payout_lines(const struct report *r, size_t owner, struct period p, size
 const struct doc_column *statement_columns(size_t *n);
 struct num statement_table(const struct report *r, struct dtable *t, size_t owner, struct period p, bool *summed);
 
+/* Whether an owner's goals of a period show no activity at all: none achieved, every actual
+ * zero or not measured (goals kept under a ceiling do not count as none). */
+bool no_activity(const struct progress_row *const *goals, size_t n);
 /* Feedback sentences for one owner and period, into a notes block (feedback.c). */
 void owner_feedback(struct report *r, size_t owner, struct period p, struct block *notes);
 /* Recognition across owners of a period (leaderboard, team). */
@@ -151,6 +198,8 @@ const struct progress_row *progress_find(const struct report *r, size_t owner, s
 const struct score_row *score_find(const struct report *r, size_t owner, struct period p);
 /* The progress rows of an owner (indexes into data->progress); *n of them. */
 const size_t *owner_progress(const struct report *r, size_t owner, size_t *n);
+/* The payout rows of an owner (indexes into data->payout); *n of them. */
+const size_t *owner_payouts(const struct report *r, size_t owner, size_t *n);
 const struct actual_row *actual_find(const struct report *r, size_t owner, size_t metric, struct period p);
 /* The n periods of p's grain up to p, oldest first. */
 void last_periods(struct period p, size_t n, struct period *out);

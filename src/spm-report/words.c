@@ -78,17 +78,31 @@ void sb_value(struct sbuf *b, struct num n, enum unit unit)
 		sb_grouped(b, n.v, n.places);
 		sb_str(b, "\xc3\x97"); /* × */
 		return;
-	case U_PLAIN: case U_COUNT: case U_MONEY: case U_DAYS:
+	case U_MONEY: /* to the cent for people: the data formats keep every digit */
+		sb_grouped(b, decimal_round(n.v, 2, ROUND_HALF_AWAY), 2);
+		return;
+	case U_PLAIN: case U_COUNT: case U_DAYS:
 		sb_grouped(b, n.v, n.places);
 		return;
 	}
 }
 
+const char *cell_words(const struct cell *c, size_t *len)
+{
+	if (c->human) {
+		*len = c->hlen;
+		return c->human;
+	}
+	*len = c->text ? c->len : 0;
+	return c->text ? c->text : "";
+}
+
 void sb_cell(struct sbuf *b, const struct cell *c)
 {
 	if (!c->num.has) {
-		if (c->text)
-			sb_add(b, c->text, c->len);
+		size_t len;
+		const char *w = cell_words(c, &len);
+		sb_add(b, w, len);
 		return;
 	}
 	if (c->points) {
