@@ -12,26 +12,26 @@
 _spm_opts_track='--csv --tsv --map --rep --date --amount --stage --created --id --won --lost
 	--date-format --decimal-comma --latest --unique --rates --currency --base-currency
 	--rate-age --rounding --metrics --metrics-file --grain --period --from --to
-	--fiscal-start --roster --level --goals --as-of --workdays --holidays --all --reject-goals
+	--fiscal-start --roster --roster-map --level --goals --as-of --workdays --holidays --all --reject-goals
 	--achieved --ahead --on-track -o --output --reject --threads --progress -q --quiet
 	-h --help -V --version'
-_spm_opts_score='--cap --floor --missing --normalize --basis --detail --roster --group --by --tiers
+_spm_opts_score='--cap --floor --missing --normalize --basis --detail --roster --roster-map --group --by --tiers
 	--streak-tier --prev --drivers --outcome --plan --plan-name --incentive --skip-unplanned
 	--rounding --no-draw --as-if-attainment --as-if-actual --metric --against --fiscal-start
 	--threads -o --output --reject -q --quiet -h --help -V --version'
 _spm_opts_report='-k --kind -f --format -o --output --split-dir --title --as-of --period
-	--owner --top --metric --roster --level --metrics-file --goals --catalog --self --tiers
+	--owner --top --metric --roster --roster-map --level --metrics-file --goals --catalog --self --tiers
 	--attention-below --workdays --fiscal-start --raw --currency --color -h --help -V --version'
 _spm_opts_goal='-h --help -V --version'
 _spm_opts_goal_set='--file --weight --category --direction --metrics-file --fiscal-start
 	--csv --tsv -q --quiet -h --help -V --version'
-_spm_opts_goal_split='--into --season --round --roster --fiscal-start --metrics-file --csv --tsv
+_spm_opts_goal_split='--into --season --round --roster --roster-map --fiscal-start --metrics-file --csv --tsv
 	-o --output -q --quiet -h --help -V --version'
-_spm_opts_goal_allocate='--roster --by --overassign --prorate --round --level --replace
+_spm_opts_goal_allocate='--roster --roster-map --by --overassign --prorate --round --level --replace
 	--fiscal-start --metrics-file --csv --tsv -o --output -q --quiet -h --help -V --version'
-_spm_opts_goal_rollup='--roster --level --grain --metrics-file --fiscal-start --csv --tsv
+_spm_opts_goal_rollup='--roster --roster-map --level --grain --metrics-file --fiscal-start --csv --tsv
 	-o --output -q --quiet -h --help -V --version'
-_spm_opts_goal_check='--roster --level --metrics-file --history --max-growth --require
+_spm_opts_goal_check='--roster --roster-map --level --metrics-file --history --max-growth --require
 	--categories --as-of --fiscal-start --csv --tsv -o --output -q --quiet -h --help
 	-V --version'
 _spm_opts_goal_diff='--fiscal-start --metrics-file --csv --tsv -o --output -q --quiet -h --help
@@ -128,7 +128,7 @@ _spm_value() {
 		compopt -o nospace 2>/dev/null
 		;;
 	# options whose value is a file
-	track:--metrics-file | track:--roster | track:--goals | track:--holidays | \
+	track:--metrics-file | track:--roster | *:--roster-map | track:--goals | track:--holidays | \
 		track:--reject-goals | track:--reject | track:--rates | *:-o | *:--output | \
 		score:--roster | score:--prev | score:--plan | score:--against | score:--reject | \
 		report:--roster | report:--metrics-file | report:--metrics | report:--goals | report:--catalog | report:--self | \

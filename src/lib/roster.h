@@ -39,6 +39,10 @@ struct roster {
  * FILE:LINE: COLUMN: message. */
 void roster_load(struct roster *r, const char *path, enum level needed);
 void roster_free(struct roster *r);
+/* --roster-map FILE: every later roster_load reads the roster's columns under the names of
+ * FILE, a TSV file 'canonical<TAB>source' (e.g. 'rep<TAB>sales_agent'); NULL: none. */
+void roster_set_map(const char *path);
+const char *roster_map_file(void);
 
 const struct roster_rep *roster_find_rep(const struct roster *r, const char *rep, size_t len);
 

@@ -69,6 +69,8 @@ static noreturn void usage(void)
 	       "      --to DATE             only rows dated on or before DATE\n"
 	       "      --fiscal-start M      fiscal year starts in month M (default: $SPM_FISCAL_START or 1)\n"
 	       "      --roster FILE         roster (rep team manager region ...); reps not in it are bad rows\n"
+	       "      --roster-map FILE     the roster's columns under other names: TSV lines\n"
+	       "                            'canonical<TAB>source' (e.g. 'rep<TAB>sales_agent')\n"
 	       "      --level L             roll owners up to rep (default), team, manager or region\n"
 	       "\n"
 	       "Progress against goals:\n"
@@ -140,6 +142,7 @@ static const struct option long_options[] = {
 	{ "date-format", required_argument, NULL, OPT_DATE_FORMAT },
 	{ "decimal-comma", no_argument, NULL, OPT_DECIMAL_COMMA },
 	CLI_OPTION_ROSTER,
+	CLI_OPTION_ROSTER_MAP,
 	{ "level", required_argument, NULL, OPT_LEVEL },
 	CLI_OPTION_REJECT,
 	CLI_OPTION_THREADS,
@@ -446,7 +449,7 @@ static void check_output_paths(const struct track_options *opt, char **files, si
 	for (size_t i = 0; i < nfiles; i++)
 		run_files_input(&rf, NULL, files[i]);
 	run_files_input(&rf, "--goals", opt->goals);
-	run_files_input(&rf, "--roster", opt->roster);
+	cli_roster_files(&rf, opt->roster);
 	run_files_input(&rf, "--holidays", opt->holidays);
 	run_files_input(&rf, "--metrics-file", opt->metrics_file);
 	run_files_input(&rf, "--rates", opt->rates);
