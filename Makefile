@@ -19,7 +19,7 @@ LDLIBS_CSV = -lcsv -pthread
 B       ?= build
 BIN     ?= bin
 
-PROGRAMS = spm-track spm-goal spm-score spm-report
+PROGRAMS = spm-track spm-goal spm-score spm-report spm-mail
 # POSIX sh scripts installed beside the programs (scripts/NAME)
 SCRIPTS  = spm-weekly spm-quarter-close
 LIB_SRC  = $(wildcard src/lib/*.c)
