@@ -1,5 +1,5 @@
 # bash completion for spm: spm-track, spm-goal (and its commands), spm-score, spm-report,
-# spm-weekly and spm-quarter-close.
+# spm-weekly, spm-quarter-close and spm-mail.
 #
 # `make install` puts this file in $(PREFIX)/share/bash-completion/completions/ under the
 # name of each program (spm-track, and links for the others), where bash-completion
@@ -37,8 +37,10 @@ _spm_opts_goal_check='--roster --roster-map --level --metrics-file --history --m
 _spm_opts_goal_diff='--fiscal-start --metrics-file --csv --tsv -o --output -q --quiet -h --help
 	-V --version'
 _spm_opts_goal_periods='--into --fiscal-start -o --output -h --help -V --version'
-_spm_opts_weekly='-a --as-of -n --dry-run -w --wait -v --verbose -h --help -V --version'
-_spm_opts_close='--quarter --paid -n --dry-run -w --wait -v --verbose -h --help -V --version'
+_spm_opts_weekly='-a --as-of -n --dry-run -m --mail-dry-run -w --wait -v --verbose -h --help -V --version'
+_spm_opts_close='--quarter --paid -n --dry-run -m --mail-dry-run -w --wait -v --verbose -h --help -V --version'
+_spm_opts_mail='--from --subject --roster --roster-map --to-column --group --to -n --dry-run
+	-q --quiet -h --help -V --version'
 
 _spm_goal_commands='set split allocate rollup check diff periods'
 _spm_builtin_metrics='won_revenue won_deals lost_deals win_rate avg_deal cycle_days pipeline coverage'
@@ -133,10 +135,12 @@ _spm_value() {
 		score:--roster | score:--prev | score:--plan | score:--against | score:--reject | \
 		report:--roster | report:--metrics-file | report:--metrics | report:--goals | report:--catalog | report:--self | \
 		goal-*:--metrics | goal-*:--metrics-file | goal-*:--roster | goal-set:-f | goal-set:--file | goal-check:--history | \
-		close:--paid)
+		close:--paid | mail:--roster)
 		COMPREPLY=()
 		_spm_files "$cur"
 		;;
+	mail:-n | mail:--dry-run) _spm_dirs "$cur" ;;
+	mail:--group) _spm_words 'team manager region' "$cur" ;;
 	# options whose value is free text: nothing to offer
 	track:--rep | track:--date | track:--amount | track:--stage | track:--created | track:--id | \
 		track:--won | track:--lost | track:--date-format | track:--period | track:--from | \
@@ -147,7 +151,7 @@ _spm_value() {
 		report:--title | report:--period | report:--owner | report:--top | report:--tiers | \
 		report:--attention-below | report:--currency | goal-set:--weight | goal-split:--season | goal-*:--round | \
 		goal-allocate:--overassign | goal-check:--max-growth | weekly:-a | *:-w | *:--wait | \
-		close:--quarter)
+		close:--quarter | mail:--from | mail:--subject | mail:--to-column | mail:--to)
 		COMPREPLY=()
 		;;
 	*) return 1 ;;
@@ -189,6 +193,7 @@ _spm() {
 	spm-report) _spm_complete report "$_spm_opts_report" files ;;
 	spm-weekly) _spm_complete weekly "$_spm_opts_weekly" files ;;
 	spm-quarter-close) _spm_complete close "$_spm_opts_close" files ;;
+	spm-mail) _spm_complete mail "$_spm_opts_mail" files ;;
 	spm-goal)
 		# the command is the first word that is not an option
 		local i sub=
@@ -221,4 +226,4 @@ _spm() {
 	return 0
 }
 
-complete -F _spm spm-track spm-goal spm-score spm-report spm-weekly spm-quarter-close
+complete -F _spm spm-track spm-goal spm-score spm-report spm-weekly spm-quarter-close spm-mail

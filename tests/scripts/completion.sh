@@ -22,7 +22,7 @@ bcomp() {
 commands='spm-track:track spm-score:score spm-report:report spm-goal:goal spm-goal_set:goal_set
 	spm-goal_split:goal_split spm-goal_allocate:goal_allocate spm-goal_rollup:goal_rollup
 	spm-goal_check:goal_check spm-goal_diff:goal_diff spm-goal_periods:goal_periods
-	spm-weekly:weekly spm-quarter-close:close'
+	spm-weekly:weekly spm-quarter-close:close spm-mail:mail'
 help_of() { # help_of COMMAND (spm-goal_split: spm-goal split)
 	case $1 in
 	spm-weekly | spm-quarter-close) "$scripts/$1" --help ;;
@@ -67,9 +67,9 @@ for c in $commands; do
 done
 
 check_eq 'bash: every program is completed' \
-	'complete -F _spm spm-track spm-goal spm-score spm-report spm-weekly spm-quarter-close' \
-	"$(bash --norc --noprofile -c '. "$1"; complete -p spm-track spm-goal spm-score spm-report spm-weekly spm-quarter-close' b \
-		"$top/completions/spm.bash" | sed 's/ [^ ]*$//' | sort -u | sed 's/$/ spm-track spm-goal spm-score spm-report spm-weekly spm-quarter-close/')"
+	'complete -F _spm spm-track spm-goal spm-score spm-report spm-weekly spm-quarter-close spm-mail' \
+	"$(bash --norc --noprofile -c '. "$1"; complete -p spm-track spm-goal spm-score spm-report spm-weekly spm-quarter-close spm-mail' b \
+		"$top/completions/spm.bash" | sed 's/ [^ ]*$//' | sort -u | sed 's/$/ spm-track spm-goal spm-score spm-report spm-weekly spm-quarter-close spm-mail/')"
 check_eq 'bash: spm-goal commands' 'allocate check diff periods rollup set split' "$(bcomp spm-goal '')"
 check_eq 'bash: spm-goal sp' 'split' "$(bcomp spm-goal sp)"
 check_eq 'bash: spm-goal options before a command' '--help --version -V -h' "$(bcomp spm-goal -)"
