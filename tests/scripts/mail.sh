@@ -3,7 +3,8 @@
 # one per team into DATE/mail/, each valid MIME (parsed by Python's email package in
 # check-mail.py) holding only that rep's (that team's) figures; a run with a fake sendmail
 # on PATH sends the same messages; a rep without an address is reported on standard error
-# and in the log; a failing sendmail is an error, the reports still published.
+# and in the log; a failing sendmail is an error, the reports still published; the
+# quarter close mails each rep their payout statement the same way.
 # Sourced by run.sh (top, bindir, work, scripts and the helpers of lib.sh are set).
 
 M="$work/mail"
@@ -121,3 +122,17 @@ bad_mail_conf 'MAIL_FROM is an address' \
 	'MAIL_FROM=spm' 'MAIL_TO_COLUMN=email'
 bad_mail_conf 'MAIL_TO_COLUMN needs MAIL_FROM' \
 	"spm-weekly: $M/demo/bad.conf:$n: MAIL_TO_COLUMN: needs MAIL_FROM (the sender)" 'MAIL_TO_COLUMN=email'
+
+# ---- the quarter close: each rep their payout statement, the managers the team summary ----
+rm -f "$M/sent"/*
+st=$(PATH="$M/fake:$PATH" FAKE_MAIL="$M/sent" run_status "$M/close" "$scripts/spm-quarter-close" \
+	--quarter 2026-Q3 "$M/demo/mail.conf")
+check_eq 'mail: close: exits 0' 0 "$st"
+check_grep 'mail: close: the rep without an address is listed' 'email: no address; no mail sent ("Zoë Müller")' "$M/close.err"
+check_eq 'mail: close: sendmail got 10 messages' 10 "$(find "$M/sent" -name '*.eml' | wc -l | tr -d ' ')"
+check_grep 'mail: close: the log counts them' 'spm-quarter-close: mail: 10 message(s) sent, 0 failed' "$reports/spm.log"
+if [ "$python_ok" = 1 ]; then
+	check_eq 'mail: close: valid MIME, each rep only their statement' 'ok 10' \
+		"$(python3 "$here/check-mail.py" "$M/demo/roster-mail.tsv" email manager_email \
+			"$reports/close-2026-Q3/statements" "$reports/close-2026-Q3/mail")"
+fi
