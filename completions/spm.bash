@@ -9,10 +9,10 @@
 # The option lists below are those of each program's --help; tests/scripts/completion.sh
 # checks that they stay the same.
 
-_spm_opts_track='--csv --tsv --map --rep --date --amount --stage --created --id --won --lost
+_spm_opts_track='--csv --tsv --delimiter --map --rep --date --amount --stage --created --id --won --lost
 	--date-format --decimal-comma --latest --unique --rates --currency --base-currency
 	--rate-age --rounding --metrics --metrics-file --grain --period --from --to
-	--fiscal-start --roster --roster-map --level --goals --as-of --workdays --holidays --all --reject-goals
+	--fiscal-start --roster --roster-map --level --by --goals --as-of --workdays --holidays --all --reject-goals
 	--achieved --ahead --on-track -o --output --reject --threads --progress -q --quiet
 	-h --help -V --version'
 _spm_opts_score='--cap --floor --missing --normalize --basis --detail --roster --roster-map --group --by --tiers
@@ -104,7 +104,8 @@ _spm_value() {
 		_spm_files "$cur"
 		;;
 	track:--grain | goal-rollup:--grain) _spm_words 'year half quarter month week day' "$cur" ;;
-	track:--level) _spm_words 'rep team manager region' "$cur" ;;
+	track:--level) _spm_words 'rep team manager region all' "$cur" ;;
+	track:--delimiter) _spm_words 'tab' "$cur" ;;
 	report:--level | goal-allocate:--level | goal-rollup:--level) _spm_words 'team manager region' "$cur" ;;
 	goal-check:--level) _spm_words 'rep team manager region' "$cur" ;;
 	track:--metrics) _spm_list "$_spm_builtin_metrics $(_spm_file_metrics --metrics-file)" "$cur" ;;
@@ -142,7 +143,7 @@ _spm_value() {
 	mail:-n | mail:--dry-run) _spm_dirs "$cur" ;;
 	mail:--group) _spm_words 'team manager region' "$cur" ;;
 	# options whose value is free text: nothing to offer
-	track:--rep | track:--date | track:--amount | track:--stage | track:--created | track:--id | \
+	track:--by | track:--rep | track:--date | track:--amount | track:--stage | track:--created | track:--id | \
 		track:--won | track:--lost | track:--date-format | track:--period | track:--from | \
 		track:--to | *:--as-of | track:--achieved | track:--ahead | track:--on-track | \
 		track:--latest | track:--currency | track:--base-currency | track:--rate-age | \

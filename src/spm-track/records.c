@@ -229,7 +229,7 @@ static long find_column(const struct job *job, const char *name, const char *wha
 static void first_reading(struct job *job, struct records *r, const struct mapping *map, const char *path,
 			  size_t index, struct header **first)
 {
-	struct source *src = source_open(path, job->opt->format);
+	struct source *src = open_input(job->opt, path);
 	job->file = source_name(src);
 	job->header = source_header(src);
 	if (*first && !header_equal(*first, job->header))

@@ -76,7 +76,7 @@ check_eq 'bash: spm-goal options before a command' '--help --version -V -h' "$(b
 check_eq 'bash: spm-track --grain' 'day half month quarter week year' "$(bcomp spm-track --grain '')"
 check_eq 'bash: spm-track --grain=q (readline splits at =)' 'quarter' "$(bcomp spm-track --grain = q)"
 check_eq 'bash: spm-track --grain= (just after =)' 'day half month quarter week year' "$(bcomp spm-track --grain =)"
-check_eq 'bash: spm-track --level' 'manager region rep team' "$(bcomp spm-track --level '')"
+check_eq 'bash: spm-track --level' 'all manager region rep team' "$(bcomp spm-track --level '')"
 check_eq 'bash: spm-track --map: presets and files' 'deals.csv hubspot metrics.tsv pipedrive reports roster.tsv salesforce' \
 	"$(bcomp spm-track --map '' | tr ' ' '\n' | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')"
 check_eq 'bash: spm-track --metrics: the last item of a list' 'won_revenue,win_rate won_revenue,won_deals won_revenue,won_revenue' \
@@ -155,7 +155,7 @@ if command -v zsh >/dev/null 2>&1; then
 	check_eq 'zsh: spm-goal sp' 'spm-goal split |split' "$(zline 'spm-goal sp')"
 	check_eq 'zsh: spm-track --gra' 'spm-track --grain=|--grain' "$(zline 'spm-track --gra')"
 	check_eq 'zsh: spm-track --grain=' 'spm-track --grain=|day half month quarter week year' "$(zline 'spm-track --grain=')"
-	check_eq 'zsh: spm-track --level' 'spm-track --level |manager region rep team' "$(zline 'spm-track --level ')"
+	check_eq 'zsh: spm-track --level' 'spm-track --level |all manager region rep team' "$(zline 'spm-track --level ')"
 	check_eq 'zsh: spm-track --map: presets and files' 'spm-track --map |deals.csv hubspot metrics.tsv pipedrive reports/ roster.tsv salesforce' \
 		"$(zline 'spm-track --map ' | sed 's/reports /reports\/ /')"
 	check_eq 'zsh: spm-track --fiscal-start 1' 'spm-track --fiscal-start 1|1 10 11 12' "$(zline 'spm-track --fiscal-start 1')"
