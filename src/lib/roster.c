@@ -237,10 +237,15 @@ const size_t *roster_members(const struct roster *r, enum level level, const cha
 
 long roster_column(const struct roster *r, const char *name)
 {
-	for (size_t k = 0; k < r->ncolumns; k++)
-		if (strcmp(r->column[k], name) == 0)
-			return (long)k;
-	return -1;
+	long found = -1;
+	for (size_t k = 0; k < r->ncolumns; k++) {
+		if (strcmp(r->column[k], name) != 0)
+			continue;
+		if (found >= 0) /* which one? the same message as every other binding */
+			stream_column_twice(r->path, name, NULL);
+		found = (long)k;
+	}
+	return found;
 }
 
 long roster_employment(const struct roster *r, const struct roster_rep *rep, spm_day *first, spm_day *last)

@@ -49,7 +49,7 @@ const struct roster_rep *roster_find_rep(const struct roster *r, const char *rep
 /* The reps (indices into rep[], in roster order) that belong to name at level; n = 0 when
  * the name is not there. Found in constant time: groups are indexed when loaded. */
 const size_t *roster_members(const struct roster *r, enum level level, const char *name, size_t len, size_t *n);
-/* Index of a column by name, -1 if absent. */
+/* Index of a column by name, -1 if absent; a name found twice exits 1 ("appears twice"). */
 long roster_column(const struct roster *r, const char *name);
 
 enum name_lookup { NAME_FOUND, NAME_UNKNOWN, NAME_AMBIGUOUS };

@@ -392,8 +392,7 @@ void resolve_export_columns(struct job *job, const struct mapping *map)
 			continue;
 		long i = header_find(h, map->column[c]);
 		if (i == -2)
-			diag_fatal(SPM_EXIT_DATA, "%s:1: column \"%s\" (%s) appears twice in the header",
-				   job->file, map->column[c], column_names[c]);
+			stream_column_twice(job->file, map->column[c], c == EXPORT_REP && job->opt->by ? "--by" : column_names[c]);
 		if (i < 0 && job->metrics->needs[c]) {
 			if (nearly_actuals(h))
 				bind_actuals(job); /* says which actuals column is missing or doubled */
@@ -423,10 +422,18 @@ static long resolve_named_column(const struct job *job, const struct mapping *ma
 				 const char *metric)
 {
 	long i = header_find(job->header, name);
-	if (i < 0) {
+	if (i == -1) {
 		enum export_column c = column_by_name(name);
-		if (c != EXPORT_COLUMNS)
-			i = header_find(job->header, map->column[c]);
+		if (c != EXPORT_COLUMNS) {
+			name = map->column[c];
+			i = header_find(job->header, name);
+		}
+	}
+	if (i == -2) {
+		size_t n = strlen(metric) + 16;
+		char *role = xmalloc(n);
+		snprintf(role, n, "metric %s", metric);
+		stream_column_twice(job->file, name, role); /* exits */
 	}
 	if (i < 0)
 		diag_fatal(SPM_EXIT_DATA, "%s:1: no column \"%s\" for metric %s", job->file, name, metric);

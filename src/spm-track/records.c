@@ -218,7 +218,7 @@ static long find_column(const struct job *job, const char *name, const char *wha
 {
 	long i = header_find(job->header, name);
 	if (i == -2)
-		diag_fatal(SPM_EXIT_DATA, "%s:1: column \"%s\" (%s) appears twice in the header", job->file, name, what);
+		stream_column_twice(job->file, name, what);
 	if (i < 0)
 		diag_fatal(SPM_EXIT_DATA, "%s:1: no column \"%s\" for %s%s%s%s", job->file, name, what,
 			   option ? " (" : "", option ? option : "", option ? ")" : "");
