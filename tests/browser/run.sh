@@ -75,4 +75,5 @@ width=$(od -An -tu1 -j16 -N4 "$png" 2>/dev/null | awk '{ print $1 * 16777216 + $
 check "screenshot 1200 pixels wide" test "${width:-0}" -eq 1200
 
 echo "browser: $pass passed, $fail failed"
+[ -z "${CHECK_TALLY:-}" ] || echo "${CHECK_PREFIX:-}browser $pass $fail" >>"$CHECK_TALLY" # make check's totals
 [ "$fail" -eq 0 ]

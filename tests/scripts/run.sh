@@ -33,4 +33,5 @@ for t in "$@"; do
 	echo "$t: $((pass + fail - before)) checks"
 done
 echo "scripts: $pass passed, $fail failed"
+[ -z "${CHECK_TALLY:-}" ] || echo "${CHECK_PREFIX:-}scripts $pass $fail" >>"$CHECK_TALLY" # make check's totals
 [ "$fail" -eq 0 ]
