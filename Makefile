@@ -19,7 +19,7 @@ LDLIBS_CSV = -lcsv -pthread
 B       ?= build
 BIN     ?= bin
 
-PROGRAMS = spm-track spm-goal spm-score spm-report
+PROGRAMS = spm-track spm-goal spm-score spm-report spm-mail
 # POSIX sh scripts installed beside the programs (scripts/NAME)
 SCRIPTS  = spm-weekly spm-quarter-close
 LIB_SRC  = $(wildcard src/lib/*.c)
@@ -70,8 +70,11 @@ $(B)/tests/test_payout: $(wildcard src/spm-score/plan.[ch] src/spm-score/payout.
 $(B)/tests/test_track: $(filter-out src/spm-track/main.c,$(wildcard src/spm-track/*.c)) src/spm-track/spm-track.h
 
 # Every unit test program, then every CLI case, then all of it again under ASan+UBSan.
+# Each suite appends "NAME PASSED FAILED" to CHECK_TALLY; the last line sums them up.
+check: export CHECK_TALLY = $(CURDIR)/$(B)/check.tally
 check: deps
 	@sh scripts/deps.sh test
+	@mkdir -p $(B) && rm -f $(CHECK_TALLY)
 	$(MAKE) unit cli
 	$(MAKE) test-scripts
 	$(MAKE) fault
@@ -81,13 +84,16 @@ check: deps
 	@if command -v man >/dev/null 2>&1; then $(MAKE) --no-print-directory lint-man; \
 	else echo "man: not installed, man page lint skipped"; fi
 	@sh tests/browser/run.sh $(BIN)
+	@awk '{ p += $$2; f += $$3; parts = parts (parts ? ", " : "") $$1 " " $$2 } \
+		END { printf "check: %d passed, %d failed (%s)\n", p, f, parts; exit f > 0 }' $(CHECK_TALLY)
 
 # The same sources must build warning-free with clang too.
 clang:
 	@if command -v clang >/dev/null 2>&1; then \
 		$(MAKE) --no-print-directory CC=clang B=build/clang BIN=build/clang/bin \
 			$(PROGRAMS:%=build/clang/bin/%) build/clang/bin/gen-deals $(UNIT_SRC:tests/unit/%.c=build/clang/tests/%) && \
-		echo "clang: warning-free build"; \
+		echo "clang: warning-free build" && \
+		{ [ -z "$$CHECK_TALLY" ] || echo "clang 1 0" >>"$$CHECK_TALLY"; }; \
 	else echo "clang: not installed, clang build skipped (apt-get install clang)"; fi
 
 unit: $(UNIT_BIN)
@@ -116,7 +122,7 @@ fuzz-regress:
 
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 sanitize:
-	$(MAKE) B=build/san BIN=build/san/bin CFLAGS="$(SAN_FLAGS)" \
+	CHECK_PREFIX=sanitize- $(MAKE) B=build/san BIN=build/san/bin CFLAGS="$(SAN_FLAGS)" \
 		ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 unit cli
 
 # libFuzzer harnesses (clang); FUZZ_SECONDS per harness (check runs only their seeds).
@@ -162,7 +168,8 @@ uninstall:
 lint-man:
 	@for m in $(MAN1) $(MAN7); do \
 		out=$$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l $$m 2>&1 >/dev/null); \
-		if [ -n "$$out" ]; then echo "$$m: $$out"; exit 1; fi; done; echo "man pages: no warnings"
+		if [ -n "$$out" ]; then echo "$$m: $$out"; exit 1; fi; done; echo "man pages: no warnings"; \
+		[ -z "$$CHECK_TALLY" ] || echo "man $(words $(MAN1) $(MAN7)) 0" >>"$$CHECK_TALLY"
 
 clean:
 	rm -rf build bin tests/cli/out

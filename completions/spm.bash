@@ -1,5 +1,5 @@
 # bash completion for spm: spm-track, spm-goal (and its commands), spm-score, spm-report,
-# spm-weekly and spm-quarter-close.
+# spm-weekly, spm-quarter-close and spm-mail.
 #
 # `make install` puts this file in $(PREFIX)/share/bash-completion/completions/ under the
 # name of each program (spm-track, and links for the others), where bash-completion
@@ -9,36 +9,38 @@
 # The option lists below are those of each program's --help; tests/scripts/completion.sh
 # checks that they stay the same.
 
-_spm_opts_track='--csv --tsv --map --rep --date --amount --stage --created --id --won --lost
+_spm_opts_track='--csv --tsv --delimiter --map --rep --date --amount --stage --created --id --won --lost
 	--date-format --decimal-comma --latest --unique --rates --currency --base-currency
 	--rate-age --rounding --cancelled --cancelled-date --refunds --reversals --metrics --metrics-file --grain --period --from --to
-	--fiscal-start --roster --level --credits --goals --as-of --workdays --holidays --all --reject-goals
+	--fiscal-start --roster --roster-map --level --by --credits --goals --as-of --workdays --holidays --all --reject-goals
 	--achieved --ahead --on-track -o --output --reject --threads --progress -q --quiet
 	-h --help -V --version'
-_spm_opts_score='--cap --floor --missing --normalize --basis --detail --roster --group --by --tiers
+_spm_opts_score='--cap --floor --missing --normalize --basis --detail --roster --roster-map --group --by --tiers
 	--streak-tier --prev --drivers --outcome --plan --plan-name --incentive --skip-unplanned
 	--rounding --no-draw --as-if-attainment --as-if-actual --metric --against --reversals
 	--fiscal-start --threads -o --output --reject -q --quiet -h --help -V --version'
 _spm_opts_report='-k --kind -f --format -o --output --split-dir --title --as-of --period
-	--owner --top --metric --roster --level --metrics-file --goals --catalog --self --tiers
+	--owner --top --metric --roster --roster-map --level --metrics-file --goals --catalog --self --tiers
 	--attention-below --workdays --fiscal-start --raw --currency --color -h --help -V --version'
 _spm_opts_goal='-h --help -V --version'
 _spm_opts_goal_set='--file --weight --category --direction --metrics-file --fiscal-start
 	--csv --tsv -q --quiet -h --help -V --version'
-_spm_opts_goal_split='--into --season --round --roster --fiscal-start --metrics-file --csv --tsv
+_spm_opts_goal_split='--into --season --round --roster --roster-map --fiscal-start --metrics-file --csv --tsv
 	-o --output -q --quiet -h --help -V --version'
-_spm_opts_goal_allocate='--roster --by --overassign --prorate --round --level --replace
+_spm_opts_goal_allocate='--roster --roster-map --by --overassign --prorate --round --level --replace
 	--fiscal-start --metrics-file --csv --tsv -o --output -q --quiet -h --help -V --version'
-_spm_opts_goal_rollup='--roster --level --grain --metrics-file --fiscal-start --csv --tsv
+_spm_opts_goal_rollup='--roster --roster-map --level --grain --metrics-file --fiscal-start --csv --tsv
 	-o --output -q --quiet -h --help -V --version'
-_spm_opts_goal_check='--roster --level --metrics-file --history --max-growth --require
+_spm_opts_goal_check='--roster --roster-map --level --metrics-file --history --max-growth --require
 	--categories --as-of --fiscal-start --csv --tsv -o --output -q --quiet -h --help
 	-V --version'
 _spm_opts_goal_diff='--fiscal-start --metrics-file --csv --tsv -o --output -q --quiet -h --help
 	-V --version'
 _spm_opts_goal_periods='--into --fiscal-start -o --output -h --help -V --version'
-_spm_opts_weekly='-a --as-of -n --dry-run -w --wait -v --verbose -h --help -V --version'
-_spm_opts_close='--quarter --paid -n --dry-run -w --wait -v --verbose -h --help -V --version'
+_spm_opts_weekly='-a --as-of -n --dry-run -m --mail-dry-run -w --wait -v --verbose -h --help -V --version'
+_spm_opts_close='--quarter --paid -n --dry-run -m --mail-dry-run -w --wait -v --verbose -h --help -V --version'
+_spm_opts_mail='--from --subject --roster --roster-map --to-column --group --to -n --dry-run
+	-q --quiet -h --help -V --version'
 
 _spm_goal_commands='set split allocate rollup check diff periods'
 _spm_builtin_metrics='won_revenue won_deals lost_deals win_rate avg_deal cycle_days pipeline coverage
@@ -103,7 +105,8 @@ _spm_value() {
 		_spm_files "$cur"
 		;;
 	track:--grain | goal-rollup:--grain) _spm_words 'year half quarter month week day' "$cur" ;;
-	track:--level) _spm_words 'rep team manager region' "$cur" ;;
+	track:--level) _spm_words 'rep team manager region all' "$cur" ;;
+	track:--delimiter) _spm_words 'tab' "$cur" ;;
 	report:--level | goal-allocate:--level | goal-rollup:--level) _spm_words 'team manager region' "$cur" ;;
 	goal-check:--level) _spm_words 'rep team manager region' "$cur" ;;
 	track:--metrics) _spm_list "$_spm_builtin_metrics $(_spm_file_metrics --metrics-file)" "$cur" ;;
@@ -129,17 +132,19 @@ _spm_value() {
 		compopt -o nospace 2>/dev/null
 		;;
 	# options whose value is a file
-	track:--metrics-file | track:--roster | track:--goals | track:--holidays | \
+	track:--metrics-file | track:--roster | *:--roster-map | track:--goals | track:--holidays | \
 		track:--reject-goals | track:--reject | track:--rates | track:--credits | track:--refunds | track:--reversals | *:-o | *:--output | \
 		score:--roster | score:--prev | score:--plan | score:--against | score:--reversals | score:--reject | \
 		report:--roster | report:--metrics-file | report:--metrics | report:--goals | report:--catalog | report:--self | \
 		goal-*:--metrics | goal-*:--metrics-file | goal-*:--roster | goal-set:-f | goal-set:--file | goal-check:--history | \
-		close:--paid)
+		close:--paid | mail:--roster)
 		COMPREPLY=()
 		_spm_files "$cur"
 		;;
+	mail:-n | mail:--dry-run) _spm_dirs "$cur" ;;
+	mail:--group) _spm_words 'team manager region' "$cur" ;;
 	# options whose value is free text: nothing to offer
-	track:--rep | track:--date | track:--amount | track:--stage | track:--created | track:--id | \
+	track:--by | track:--rep | track:--date | track:--amount | track:--stage | track:--created | track:--id | \
 		track:--won | track:--lost | track:--date-format | track:--period | track:--from | \
 		track:--to | *:--as-of | track:--achieved | track:--ahead | track:--on-track | \
 		track:--latest | track:--cancelled | track:--cancelled-date | track:--currency | track:--base-currency | track:--rate-age | \
@@ -148,7 +153,7 @@ _spm_value() {
 		report:--title | report:--period | report:--owner | report:--top | report:--tiers | \
 		report:--attention-below | report:--currency | goal-set:--weight | goal-split:--season | goal-*:--round | \
 		goal-allocate:--overassign | goal-check:--max-growth | weekly:-a | *:-w | *:--wait | \
-		close:--quarter)
+		close:--quarter | mail:--from | mail:--subject | mail:--to-column | mail:--to)
 		COMPREPLY=()
 		;;
 	*) return 1 ;;
@@ -190,6 +195,7 @@ _spm() {
 	spm-report) _spm_complete report "$_spm_opts_report" files ;;
 	spm-weekly) _spm_complete weekly "$_spm_opts_weekly" files ;;
 	spm-quarter-close) _spm_complete close "$_spm_opts_close" files ;;
+	spm-mail) _spm_complete mail "$_spm_opts_mail" files ;;
 	spm-goal)
 		# the command is the first word that is not an option
 		local i sub=
@@ -222,4 +228,4 @@ _spm() {
 	return 0
 }
 
-complete -F _spm spm-track spm-goal spm-score spm-report spm-weekly spm-quarter-close
+complete -F _spm spm-track spm-goal spm-score spm-report spm-weekly spm-quarter-close spm-mail

@@ -3,6 +3,7 @@
 
 #include "diag.h"
 #include "options.h"
+#include "roster.h"
 
 #include <errno.h>
 #include <libgen.h>
@@ -22,6 +23,7 @@ bool cli_common_option(struct cli_common *cc, int c, const char *arg, void (*hel
 	case 'V': print_version();
 	case CLI_OPT_REJECT: cc->reject = arg; return true;
 	case CLI_OPT_ROSTER: cc->roster = arg; return true;
+	case CLI_OPT_ROSTER_MAP: cc->roster_map = arg; roster_set_map(arg); return true;
 	case CLI_OPT_METRICS_FILE: cc->metrics_file = arg; return true;
 	case CLI_OPT_FISCAL_START: cc->fiscal = arg; return true;
 	case CLI_OPT_AS_OF: cc->as_of = arg; return true;
@@ -34,6 +36,14 @@ bool cli_common_option(struct cli_common *cc, int c, const char *arg, void (*hel
 noreturn void cli_bad_option(void)
 {
 	diag_usage_hint();
+}
+
+void cli_roster_files(struct run_files *rf, const char *roster)
+{
+	if (roster_map_file() && !roster)
+		diag_usage("--roster-map needs --roster (the roster whose columns it names)");
+	run_files_input(rf, "--roster", roster);
+	run_files_input(rf, "--roster-map", roster_map_file());
 }
 
 static void add(struct run_file **list, size_t *n, size_t *cap, const char *option, const char *path)

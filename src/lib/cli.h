@@ -19,6 +19,7 @@ enum cli_option {
 	CLI_OPT_ROSTER,
 	CLI_OPT_AS_OF,
 	CLI_OPT_METRICS_FILE,
+	CLI_OPT_ROSTER_MAP,
 	CLI_OPT_PROGRAM = 0x200,
 };
 
@@ -31,6 +32,7 @@ enum cli_option {
 #define CLI_OPTION_THREADS { "threads", required_argument, NULL, CLI_OPT_THREADS }
 #define CLI_OPTION_FISCAL_START { "fiscal-start", required_argument, NULL, CLI_OPT_FISCAL_START }
 #define CLI_OPTION_ROSTER { "roster", required_argument, NULL, CLI_OPT_ROSTER }
+#define CLI_OPTION_ROSTER_MAP { "roster-map", required_argument, NULL, CLI_OPT_ROSTER_MAP }
 #define CLI_OPTION_AS_OF { "as-of", required_argument, NULL, CLI_OPT_AS_OF }
 #define CLI_OPTION_METRICS_FILE { "metrics-file", required_argument, NULL, CLI_OPT_METRICS_FILE }
 
@@ -39,6 +41,7 @@ struct cli_common {
 	const char *output;       /* -o, --output; NULL: stdout */
 	const char *reject;       /* --reject FILE */
 	const char *roster;       /* --roster FILE */
+	const char *roster_map;   /* --roster-map FILE (roster_set_map) */
 	const char *metrics_file; /* --metrics-file FILE */
 	const char *fiscal;       /* --fiscal-start as given; see fiscal_start_option() */
 	const char *as_of;        /* --as-of as given; see as_of_option() */
@@ -76,5 +79,8 @@ void run_files_output_dir(struct run_files *rf, const char *option, const char *
  * folder. */
 void run_files_check(const struct run_files *rf);
 void run_files_free(struct run_files *rf);
+/* After the options: the roster (--roster, NULL: none) and the roster map (--roster-map)
+ * as inputs of rf; --roster-map without --roster is a usage error (exit 2). */
+void cli_roster_files(struct run_files *rf, const char *roster);
 
 #endif

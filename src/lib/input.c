@@ -27,6 +27,7 @@ struct source {
 	bool seekable;
 	off_t size;
 	enum input_format format;
+	char delim;             /* the field delimiter of a CSV input (',') */
 	struct header header;
 	off_t data_start;       /* offset of the first byte after the header */
 	uint64_t header_lines;  /* physical lines the header took */
@@ -291,10 +292,11 @@ static int csv_no_space(unsigned char c)
 	return 0;
 }
 
-static void csv_parser_setup(struct csv_parser *p)
+static void csv_parser_setup(struct csv_parser *p, char delim)
 {
 	if (csv_init(p, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL) != 0)
 		diag_fatal(SPM_EXIT_USAGE, "out of memory");
+	csv_set_delim(p, (unsigned char)delim);
 	csv_set_space_func(p, csv_no_space); /* never trim: spaces are data */
 	csv_set_blk_size(p, CSV_BLOCK);
 }
@@ -320,7 +322,7 @@ static void read_csv_header(struct source *src, struct header_reader *hr)
 {
 	struct csv_parser p;
 	struct csv_header_state st = { &src->header, 0, 0 };
-	csv_parser_setup(&p);
+	csv_parser_setup(&p, src->delim);
 	uint64_t lines = 0;
 	/* Feed one physical line at a time so we know where the header record ends. */
 	while (!st.records) {
@@ -355,10 +357,11 @@ static void strip_bom(struct source *src, struct header_reader *hr)
 		hr->at = 3;
 }
 
-static struct source *open_source(const char *path, enum input_format format, bool allow_empty)
+static struct source *open_source(const char *path, enum input_format format, bool allow_empty, char delim)
 {
 	struct source *src = xcalloc(1, sizeof *src);
 	src->allow_empty = allow_empty;
+	src->delim = delim;
 	struct stat st;
 	bool is_stdin = strcmp(path, "-") == 0;
 	src->path = xstrdup(path);
@@ -392,12 +395,17 @@ static struct source *open_source(const char *path, enum input_format format, bo
 
 struct source *source_open(const char *path, enum input_format format)
 {
-	return open_source(path, format, false);
+	return open_source(path, format, false, ',');
+}
+
+struct source *source_open_delimited(const char *path, char delim)
+{
+	return open_source(path, FORMAT_CSV, false, delim);
 }
 
 struct source *source_open_optional(const char *path, enum input_format format)
 {
-	struct source *src = open_source(path, format, true);
+	struct source *src = open_source(path, format, true, ',');
 	if (src->empty) {
 		source_close(src);
 		return NULL;
@@ -743,7 +751,7 @@ static void csv_feed_block(struct chunk_reader *r, const char *p, size_t n, bool
 static bool csv_loop(struct chunk_reader *r, bool boundary)
 {
 	if (!r->parser_ready) {
-		csv_parser_setup(&r->parser);
+		csv_parser_setup(&r->parser, r->src->delim);
 		r->parser_ready = true;
 	}
 	while (!r->done) {
@@ -786,6 +794,7 @@ static enum fast_result fast_scan(struct chunk_reader *r, char *p, char *end, bo
 {
 	char *q = p;
 	size_t n = 0;
+	const char delim = r->src->delim;
 	*newlines = 0;
 	if (*q == '\n' || (*q == '\r' && q + 1 < end && q[1] == '\n')) {
 		*next = q + (*q == '\r' ? 2 : 1);
@@ -815,7 +824,7 @@ static enum fast_result fast_scan(struct chunk_reader *r, char *p, char *end, bo
 			q = c + 1;
 		} else {
 			char *s = q;
-			while (q < end && *q != ',' && *q != '\n' && *q != '\r' && *q != '"')
+			while (q < end && *q != delim && *q != '\n' && *q != '\r' && *q != '"')
 				q++;
 			r->field[n] = s;
 			r->len[n] = (size_t)(q - s);
@@ -828,7 +837,7 @@ static enum fast_result fast_scan(struct chunk_reader *r, char *p, char *end, bo
 			*next = end;
 			break;
 		}
-		if (*q == ',') {
+		if (*q == delim) {
 			q++;
 			continue;
 		}
@@ -906,7 +915,7 @@ static bool run_csv(struct chunk_reader *r)
 				r->handed_over = true;
 				r->nfields = 0;
 				r->carry = 0;
-				csv_parser_setup(&r->parser);
+				csv_parser_setup(&r->parser, r->src->delim);
 				r->parser_ready = true;
 				csv_feed_block(r, p, (size_t)(end - p), &boundary);
 				return csv_loop(r, boundary);

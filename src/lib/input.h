@@ -56,6 +56,9 @@ struct source;
 /* Opens path ("-" for stdin) and reads its header. I/O errors exit 2; an empty input or
  * a malformed header exits 1 with a diagnostic. */
 struct source *source_open(const char *path, enum input_format format);
+/* A CSV input whose fields are separated by delim ('|', ';', a tab...) instead of ',',
+ * with CSV quoting. */
+struct source *source_open_delimited(const char *path, char delim);
 /* The same, but an input with no bytes at all (not even a header) gives NULL. */
 struct source *source_open_optional(const char *path, enum input_format format);
 void source_close(struct source *src);

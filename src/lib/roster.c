@@ -104,6 +104,69 @@ static int roster_row(void *ctx, const struct row *row)
 	return 0;
 }
 
+/* --roster-map: the roster's columns under other names (NULL: none). */
+static const char *roster_map;
+
+void roster_set_map(const char *path)
+{
+	roster_map = path;
+}
+
+const char *roster_map_file(void)
+{
+	return roster_map;
+}
+
+struct roster_mapping {
+	struct roster *roster;
+	bool *renamed; /* each column of the roster: already given its canonical name */
+	struct file_problem problem;
+};
+
+/* One line 'canonical<TAB>source' of a roster map: the roster's column source is read as
+ * canonical (rep, team, manager, region, or any other roster column name). */
+static int roster_map_row(void *ctx, const struct row *row)
+{
+	struct roster_mapping *m = ctx;
+	struct roster *r = m->roster;
+	if (row->len[0] && row->field[0][0] == '#')
+		return 0;
+	if (row->count != 2)
+		return file_problem_at(&m->problem, row, NULL, row->field[0],
+				       "expected 'canonical<TAB>source column'");
+	if (!row->len[0] || !row->len[1] || memchr(row->field[0], '\0', row->len[0]) ||
+	    memchr(row->field[1], '\0', row->len[1]))
+		return file_problem_at(&m->problem, row, NULL, NULL, "an empty column name");
+	long k = -1;
+	for (size_t i = 0; i < r->ncolumns && k < 0; i++)
+		if (strcmp(r->column[i], row->field[1]) == 0 && !m->renamed[i])
+			k = (long)i;
+	if (k < 0)
+		return file_problem_at(&m->problem, row, "source", row->field[1],
+				       "the roster has no column of that name (or it is mapped twice)");
+	free(r->column[k]);
+	r->column[k] = xmemdup0(row->field[0], row->len[0]);
+	m->renamed[k] = true;
+	return 0;
+}
+
+/* Renames the roster's columns by the roster map (a TSV file 'canonical<TAB>source', as
+ * spm-track --map). A source column the roster lacks exits 1 naming the map's line; a
+ * canonical name left twice in the header is reported by stream_bind ("appears twice"). */
+static void apply_roster_map(struct roster *r)
+{
+	struct source *src = source_open(roster_map, FORMAT_TSV);
+	const struct header *h = source_header(src);
+	if (h->count != 2 || strcmp(h->name[0], "canonical") || strcmp(h->name[1], "source")) {
+		diag_at(roster_map, 1, NULL, NULL, 0, "a roster map starts with the header 'canonical<TAB>source'");
+		diag_exit(SPM_EXIT_DATA);
+	}
+	struct roster_mapping m = { .roster = r };
+	m.renamed = xcalloc(r->ncolumns + 1, sizeof *m.renamed);
+	read_side_file(src, roster_map, roster_map_row, &m, &m.problem);
+	free(m.renamed);
+}
+
 static noreturn void roster_header_problem(const char *path, const char *message, const char *column)
 {
 	char msg[160];
@@ -199,7 +262,13 @@ static void load(struct roster *r, const char *path, enum level needed, bool dat
 		r->column[k] = xstrdup(h->name[k]);
 	struct roster_reader rr = { .roster = r, .allow_dated = dated };
 	struct stream_binding cols;
-	stream_bind(STREAM_ROSTER, h, path, NULL, 0, &cols);
+	if (roster_map) {
+		apply_roster_map(r);
+		const struct header mapped = { .count = r->ncolumns, .name = r->column };
+		stream_bind(STREAM_ROSTER, &mapped, path, NULL, 0, &cols);
+	} else {
+		stream_bind(STREAM_ROSTER, h, path, NULL, 0, &cols);
+	}
 	rr.col_start = stream_at(&cols, COL_START);
 	rr.col_end = stream_at(&cols, COL_END);
 	for (int l = 0; l < LEVEL_COUNT; l++) {
@@ -285,10 +354,15 @@ const size_t *roster_members(const struct roster *r, enum level level, const cha
 
 long roster_column(const struct roster *r, const char *name)
 {
-	for (size_t k = 0; k < r->ncolumns; k++)
-		if (strcmp(r->column[k], name) == 0)
-			return (long)k;
-	return -1;
+	long found = -1;
+	for (size_t k = 0; k < r->ncolumns; k++) {
+		if (strcmp(r->column[k], name) != 0)
+			continue;
+		if (found >= 0) /* which one? the same message as every other binding */
+			stream_column_twice(r->path, name, NULL);
+		found = (long)k;
+	}
+	return found;
 }
 
 long roster_employment(const struct roster *r, const struct roster_rep *rep, spm_day *first, spm_day *last)

@@ -43,6 +43,10 @@ struct roster {
  * FILE:LINE: COLUMN: message. */
 void roster_load(struct roster *r, const char *path, enum level needed);
 void roster_free(struct roster *r);
+/* --roster-map FILE: every later roster_load reads the roster's columns under the names of
+ * FILE, a TSV file 'canonical<TAB>source' (e.g. 'rep<TAB>sales_agent'); NULL: none. */
+void roster_set_map(const char *path);
+const char *roster_map_file(void);
 
 /* The same, but a rep may have several rows, each in force from its start to its end (both
  * included; empty: unbounded): an effective-dated roster. A rep's rows must not overlap:
@@ -63,7 +67,7 @@ const struct roster_rep *roster_find_rep(const struct roster *r, const char *rep
 /* The reps (indices into rep[], in roster order) that belong to name at level; n = 0 when
  * the name is not there. Found in constant time: groups are indexed when loaded. */
 const size_t *roster_members(const struct roster *r, enum level level, const char *name, size_t len, size_t *n);
-/* Index of a column by name, -1 if absent. */
+/* Index of a column by name, -1 if absent; a name found twice exits 1 ("appears twice"). */
 long roster_column(const struct roster *r, const char *name);
 
 enum name_lookup { NAME_FOUND, NAME_UNKNOWN, NAME_AMBIGUOUS };

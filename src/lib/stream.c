@@ -288,6 +288,17 @@ const char *stream_try_bind(enum stream_id s, const struct header *h, const enum
 	return NULL;
 }
 
+void stream_column_twice(const char *file, const char *name, const char *role)
+{
+	size_t n = strlen(name) + (role ? strlen(role) : 0) + 64;
+	char *msg = xmalloc(n);
+	snprintf(msg, n, "the column '%s'%s%s%s appears twice in the header", name, role ? " (" : "", role ? role : "",
+		 role ? ")" : "");
+	diag_at(file, 1, NULL, NULL, 0, msg);
+	free(msg);
+	diag_exit(SPM_EXIT_DATA);
+}
+
 void stream_bind(enum stream_id s, const struct header *h, const char *file, const enum column *needs,
 		 size_t nneeds, struct stream_binding *b)
 {

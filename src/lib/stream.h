@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdnoreturn.h>
 
 /* What a column holds; how a value of it is checked and printed. */
 enum column_type {
@@ -91,6 +92,10 @@ struct stream_binding {
  * needs. needs NULL: all required columns. */
 void stream_bind(enum stream_id s, const struct header *h, const char *file,
 		 const enum column *needs, size_t nneeds, struct stream_binding *b);
+/* "PROG: FILE:1: the column 'NAME' (ROLE) appears twice in the header", exit 1: the one
+ * message of a column name found twice wherever a column is bound by name (role NULL:
+ * none). */
+noreturn void stream_column_twice(const char *file, const char *name, const char *role);
 /* The same, returning the message (written into msg) instead of exiting; NULL if bound. */
 const char *stream_try_bind(enum stream_id s, const struct header *h, const enum column *needs,
 			    size_t nneeds, struct stream_binding *b, char *msg, size_t size);

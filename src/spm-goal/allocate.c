@@ -26,6 +26,8 @@ static noreturn void usage(void)
 	       "input; the result is written sorted.\n"
 	       "\n"
 	       "      --roster FILE       the roster (rep team manager region ... start end)\n"
+	       "      --roster-map FILE   the roster's columns under other names: TSV lines\n"
+	       "                          'canonical<TAB>source' (e.g. 'rep<TAB>sales_agent')\n"
 	       "      --by equal|COLUMN   equal shares (default), or in proportion to a roster column\n"
 	       "                          of numbers, 0 or more (e.g. quota_share)\n"
 	       "      --overassign F      the reps' goals add up to the target times F (e.g. 1.1),\n"
@@ -70,6 +72,7 @@ static void parse_allocate_options(int argc, char **argv, struct allocate_option
 	enum { OPT_BY = CLI_OPT_PROGRAM, OPT_OVERASSIGN, OPT_PRORATE, OPT_ROUND, OPT_LEVEL, OPT_REPLACE };
 	static const struct option longopts[] = {
 		CLI_OPTION_ROSTER,
+		CLI_OPTION_ROSTER_MAP,
 		{ "by", required_argument, NULL, OPT_BY },
 		{ "overassign", required_argument, NULL, OPT_OVERASSIGN },
 		{ "prorate", no_argument, NULL, OPT_PRORATE },

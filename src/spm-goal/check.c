@@ -35,6 +35,8 @@ static noreturn void usage(void)
 	       "      --roster R            roster: owners must be its reps, teams, managers or\n"
 	       "                            regions; coverage is counted over its reps on\n"
 	       "                            the books at the as-of date (start, end columns)\n"
+	       "      --roster-map FILE     the roster's columns under other names: TSV lines\n"
+	       "                            'canonical<TAB>source' (e.g. 'rep<TAB>sales_agent')\n"
 	       "      --level LEVEL         an owner that the roster names at LEVEL (rep, team,\n"
 	       "                            manager or region) is taken at LEVEL: a player-coach,\n"
 	       "                            both a rep and a manager of others, is then no error\n"
@@ -118,6 +120,7 @@ static int parse_check_options(int argc, char **argv, struct check_options *o)
 	       OPT_TSV };
 	static const struct option longopts[] = {
 		CLI_OPTION_ROSTER,
+		CLI_OPTION_ROSTER_MAP,
 		CLI_OPTION_METRICS_FILE,
 		{ "metrics", required_argument, NULL, CLI_OPT_METRICS_FILE }, /* deprecated */
 		{ "history", required_argument, NULL, OPT_HISTORY },
@@ -620,7 +623,7 @@ static void files_check(const struct check_options *o, char **sheets, size_t nsh
 	memset(&rf, 0, sizeof rf);
 	for (size_t i = 0; i < nsheets; i++)
 		run_files_input(&rf, NULL, sheets[i]);
-	run_files_input(&rf, "--roster", o->roster);
+	cli_roster_files(&rf, o->roster);
 	run_files_input(&rf, "--metrics-file", o->metrics);
 	run_files_input(&rf, "--history", o->history);
 	run_files_output(&rf, "-o", o->output);

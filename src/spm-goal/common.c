@@ -80,7 +80,7 @@ void check_files(const char *sheet, const char *roster, const char *metrics, con
 	struct run_files rf;
 	memset(&rf, 0, sizeof rf);
 	run_files_input(&rf, NULL, sheet);
-	run_files_input(&rf, "--roster", roster);
+	cli_roster_files(&rf, roster);
 	run_files_input(&rf, "--metrics-file", metrics);
 	run_files_output(&rf, "-o", output);
 	run_files_check(&rf);

@@ -28,6 +28,8 @@ static noreturn void usage(void)
 	       "is read from standard input.\n"
 	       "\n"
 	       "      --roster FILE       the roster: a column rep and the column of --level (required)\n"
+	       "      --roster-map FILE   the roster's columns under other names: TSV lines\n"
+	       "                          'canonical<TAB>source' (e.g. 'rep<TAB>sales_agent')\n"
 	       "      --level LEVEL       team, manager or region (default team)\n"
 	       "      --grain GRAIN       first regroup each period into the year, half, quarter,\n"
 	       "                          month or week that holds it (2026-Q1..2026-Q4 -> 2026)\n"
@@ -62,6 +64,7 @@ static void parse_rollup_options(int argc, char **argv, struct rollup_options *o
 	enum { OPT_LEVEL = CLI_OPT_PROGRAM, OPT_GRAIN };
 	static const struct option longopts[] = {
 		CLI_OPTION_ROSTER,
+		CLI_OPTION_ROSTER_MAP,
 		{ "level", required_argument, NULL, OPT_LEVEL },
 		{ "grain", required_argument, NULL, OPT_GRAIN },
 		CLI_OPTION_METRICS_FILE,

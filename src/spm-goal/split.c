@@ -31,6 +31,8 @@ static noreturn void usage(void)
 	       "      --roster FILE       the roster: a group's goal and its reps' goals of the same\n"
 	       "                          period and metric that add up to it are split as one table,\n"
 	       "                          so that the reps' parts also add up to the group's parts\n"
+	       "      --roster-map FILE   the roster's columns under other names: TSV lines\n"
+	       "                          'canonical<TAB>source' (e.g. 'rep<TAB>sales_agent')\n"
 	       "      --fiscal-start M    fiscal year starts in month M (default: $SPM_FISCAL_START or 1);\n"
 	       "                          halves and quarters are then fiscal ones\n"
 	       "      --metrics-file FILE metrics file: custom metrics (default: built-in metrics only;\n"
@@ -97,6 +99,7 @@ static void parse_split_options(int argc, char **argv, struct split_options *o)
 		{ "season", required_argument, NULL, OPT_SEASON },
 		{ "round", required_argument, NULL, OPT_ROUND },
 		CLI_OPTION_ROSTER,
+		CLI_OPTION_ROSTER_MAP,
 		CLI_OPTION_FISCAL_START,
 		CLI_OPTION_METRICS_FILE,
 		{ "metrics", required_argument, NULL, CLI_OPT_METRICS_FILE }, /* deprecated */

@@ -56,6 +56,8 @@ static noreturn void usage(void)
 	       "      --metric METRIC      leaderboard of progress or actuals: rank on this metric\n"
 	       "      --roster FILE        the groups owners are compared within (default: the\n"
 	       "                           scores' team column, else everyone together)\n"
+	       "      --roster-map FILE    the roster's columns under other names: TSV lines\n"
+	       "                           'canonical<TAB>source' (e.g. 'rep<TAB>sales_agent')\n"
 	       "      --level LEVEL        the roster's group: team (default), manager or region\n"
 	       "      --metrics-file FILE  metrics file: units and directions of custom metrics\n"
 	       "                           (--metrics FILE: deprecated name of the same option)\n"
@@ -132,6 +134,7 @@ static void parse_options(int argc, char **argv, struct report_options *o)
 		{ "top", required_argument, NULL, O_TOP },
 		{ "metric", required_argument, NULL, O_METRIC },
 		CLI_OPTION_ROSTER,
+		CLI_OPTION_ROSTER_MAP,
 		{ "level", required_argument, NULL, O_LEVEL },
 		CLI_OPTION_METRICS_FILE,
 		{ "metrics", required_argument, NULL, CLI_OPT_METRICS_FILE }, /* deprecated */
@@ -341,7 +344,7 @@ int main(int argc, char **argv)
 	struct run_files rf = { 0 };
 	for (size_t i = 0; i < o.nfiles; i++)
 		run_files_input(&rf, NULL, o.files[i]);
-	run_files_input(&rf, "--roster", o.roster);
+	cli_roster_files(&rf, o.roster);
 	run_files_input(&rf, "--metrics-file", o.metrics);
 	run_files_input(&rf, "--goals", o.goals);
 	run_files_input(&rf, "--catalog", o.catalog);

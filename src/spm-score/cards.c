@@ -662,16 +662,19 @@ static const struct goal_row *build_cards(struct card_set *s, const uint32_t *re
 
 static noreturn void report_duplicate(const struct card_set *s, const struct goal_row *dup, const struct goal_row *first)
 {
-	char message[400];
-	if (first->file == dup->file)
-		snprintf(message, sizeof message,
-			 "duplicate row: this owner, period and metric already have a row on line %llu",
-			 (unsigned long long)first->line);
-	else
-		snprintf(message, sizeof message,
-			 "duplicate row: this owner, period and metric already have a row at %s:%llu", s->file[first->file],
-			 (unsigned long long)first->line);
+	/* names the owner, the period and the metric: the row to look for in a long file */
+	const struct card_owner *o = &s->owner[dup->owner];
+	size_t size = 4 * o->len + strlen(s->metric[dup->metric]) + strlen(s->file[first->file]) + 256;
+	char *owner = xmalloc(4 * o->len + 16), *message = xmalloc(size);
+	owner[0] = '\0';
+	diag_quote_value(owner, 4 * o->len + 16, o->name, o->len);
+	snprintf(message, size, "duplicate row: \"%s\" %s %s already has a row %s%s%s%llu", owner, s->label[dup->period],
+		 s->metric[dup->metric], first->file == dup->file ? "on line " : "at ",
+		 first->file == dup->file ? "" : s->file[first->file], first->file == dup->file ? "" : ":",
+		 (unsigned long long)first->line);
 	diag_at(s->file[dup->file], dup->line, column_name(COL_METRIC), NULL, 0, message);
+	free(owner);
+	free(message);
 	diag_exit(SPM_EXIT_DATA);
 }
 

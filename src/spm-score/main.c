@@ -41,6 +41,8 @@ static noreturn void usage(void)
 	       "\n"
 	       "Ranks, tiers and trends:\n"
 	       "      --roster FILE         roster (rep team manager region ...) for --group\n"
+	       "      --roster-map FILE     the roster's columns under other names: TSV lines\n"
+	       "                            'canonical<TAB>source' (e.g. 'rep<TAB>sales_agent')\n"
 	       "      --group COLUMN        rank within the roster's COLUMN (team, region, ...)\n"
 	       "      --by METRIC           rank on METRIC's attainment instead of the score\n"
 	       "      --tiers LIST          NAME:MIN,... strictly decreasing (default\n"
@@ -118,6 +120,7 @@ static const struct option long_options[] = {
 	{ "detail", no_argument, NULL, OPT_DETAIL },
 	{ "basis", required_argument, NULL, OPT_BASIS },
 	CLI_OPTION_ROSTER,
+	CLI_OPTION_ROSTER_MAP,
 	{ "group", required_argument, NULL, OPT_GROUP },
 	{ "by", required_argument, NULL, OPT_BY },
 	{ "tiers", required_argument, NULL, OPT_TIERS },
@@ -376,7 +379,7 @@ static void check_output_paths(const struct score_options *o, char *const *files
 	struct run_files rf = { 0 };
 	for (size_t i = 0; i < nfiles; i++)
 		run_files_input(&rf, NULL, files[i]);
-	run_files_input(&rf, "--roster", o->roster);
+	cli_roster_files(&rf, o->roster);
 	run_files_input(&rf, "--prev", o->prev);
 	run_files_input(&rf, "--plan", o->pay.plan);
 	for (size_t i = 0; i < o->pay.nagainst; i++)

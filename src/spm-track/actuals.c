@@ -235,6 +235,10 @@ static enum owner_problem row_owners(const struct job *job, const char *rep, siz
 				     const struct roster_rep *gap[2])
 {
 	*n = 0;
+	if (job->opt->level_all) { /* --level all: the company */
+		owners[(*n)++] = (struct owner_ref){ LEVEL_REP, OWNER_ALL, strlen(OWNER_ALL) };
+		return OWNERS_OK;
+	}
 	if (!job->roster) {
 		owners[(*n)++] = (struct owner_ref){ LEVEL_REP, rep, rep_len };
 		return OWNERS_OK;

@@ -78,7 +78,7 @@ void currency_resolve(struct job *job, const struct mapping *map, bool *wanted)
 		name = "currency";
 	long i = header_find(job->header, name);
 	if (i == -2)
-		diag_fatal(SPM_EXIT_DATA, "%s:1: column \"%s\" (currency) appears twice in the header", job->file, name);
+		stream_column_twice(job->file, name, "currency");
 	if (i < 0)
 		diag_fatal(SPM_EXIT_DATA, "%s:1: no column \"%s\" for the currency (use --currency)", job->file, name);
 	c->col = i;

@@ -79,6 +79,11 @@ static const struct preset *preset_named(const char *name)
 	return NULL;
 }
 
+struct source *open_input(const struct track_options *opt, const char *path)
+{
+	return opt->delimiter ? source_open_delimited(path, opt->delimiter) : source_open(path, opt->format);
+}
+
 /* --map names a mapping file (not a preset): a path, with a / or a dot. */
 bool map_is_file(const char *map)
 {
@@ -106,6 +111,10 @@ void build_mapping(const struct track_options *opt, struct mapping *map)
 		}
 		if (!map->column[c]) /* unmapped: the canonical name itself (rep, date, ...) */
 			map->column[c] = xstrdup(column_names[c]);
+	}
+	if (opt->by) { /* --by COLUMN: the rows are grouped by COLUMN instead of the rep */
+		free(map->column[EXPORT_REP]);
+		map->column[EXPORT_REP] = xstrdup(opt->by);
 	}
 }
 
@@ -446,8 +455,7 @@ void resolve_export_columns(struct job *job, const struct mapping *map)
 			continue;
 		long i = header_find(h, map->column[c]);
 		if (i == -2)
-			diag_fatal(SPM_EXIT_DATA, "%s:1: column \"%s\" (%s) appears twice in the header",
-				   job->file, map->column[c], column_names[c]);
+			stream_column_twice(job->file, map->column[c], c == EXPORT_REP && job->opt->by ? "--by" : column_names[c]);
 		if (i < 0 && job->metrics->needs[c]) {
 			if (nearly_actuals(h))
 				bind_actuals(job); /* says which actuals column is missing or doubled */
@@ -461,6 +469,9 @@ void resolve_export_columns(struct job *job, const struct mapping *map)
 					strcat(found, ", ");
 				diag_quote_value(found, sizeof found - 8, h->name[k], strlen(h->name[k]));
 			}
+			if (c == EXPORT_REP && job->opt->by)
+				diag_fatal(SPM_EXIT_DATA, "%s:1: no column \"%s\" for --by; the header has: %s", job->file,
+					   map->column[c], found);
 			diag_fatal(SPM_EXIT_DATA,
 				   "%s:1: no column \"%s\" for %s (use --map or --%s); the header has: %s",
 				   job->file, map->column[c], column_names[c], column_names[c], found);
@@ -474,10 +485,18 @@ static long resolve_named_column(const struct job *job, const struct mapping *ma
 				 const char *metric)
 {
 	long i = header_find(job->header, name);
-	if (i < 0) {
+	if (i == -1) {
 		enum export_column c = column_by_name(name);
-		if (c != EXPORT_COLUMNS)
-			i = header_find(job->header, map->column[c]);
+		if (c != EXPORT_COLUMNS) {
+			name = map->column[c];
+			i = header_find(job->header, name);
+		}
+	}
+	if (i == -2) {
+		size_t n = strlen(metric) + 16;
+		char *role = xmalloc(n);
+		snprintf(role, n, "metric %s", metric);
+		stream_column_twice(job->file, name, role); /* exits */
 	}
 	if (i < 0)
 		diag_fatal(SPM_EXIT_DATA, "%s:1: no column \"%s\" for metric %s", job->file, name, metric);

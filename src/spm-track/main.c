@@ -25,6 +25,8 @@ static noreturn void usage(void)
 	       "\n"
 	       "Input:\n"
 	       "      --csv, --tsv          input format (default: by extension; .csv is CSV)\n"
+	       "      --delimiter C         CSV whose fields are separated by C: | ; or tab (with\n"
+	       "                            CSV quoting; implies --csv)\n"
 	       "      --map NAME|FILE       column names: salesforce, hubspot, pipedrive, or a\n"
 	       "                            file of 'canonical<TAB>source column' lines\n"
 	       "      --rep COL             column of the deal owner\n"
@@ -79,7 +81,12 @@ static noreturn void usage(void)
 	       "      --to DATE             only rows dated on or before DATE\n"
 	       "      --fiscal-start M      fiscal year starts in month M (default: $SPM_FISCAL_START or 1)\n"
 	       "      --roster FILE         roster (rep team manager region ...); reps not in it are bad rows\n"
-	       "      --level L             roll owners up to rep (default), team, manager or region\n"
+	       "      --roster-map FILE     the roster's columns under other names: TSV lines\n"
+	       "                            'canonical<TAB>source' (e.g. 'rep<TAB>sales_agent')\n"
+	       "      --level L             roll owners up to rep (default), team, manager or region;\n"
+	       "                            all: one owner, 'all' (the company; no --roster needed)\n"
+	       "      --by COLUMN           the owner is the export's COLUMN (product, segment...)\n"
+	       "                            instead of the rep\n"
 	       "      --credits FILE        split and overlay credit: 'id owner share type' rows\n"
 	       "                            (type revenue or overlay) keyed by the record id (--id);\n"
 	       "                            see CREDITS in spm-track(1)\n"
@@ -130,9 +137,8 @@ enum {
 	OPT_ID, OPT_WON, OPT_LOST, OPT_METRICS, OPT_GRAIN, OPT_PERIOD, OPT_FROM, OPT_TO, OPT_DATE_FORMAT,
 	OPT_DECIMAL_COMMA, OPT_LEVEL, OPT_GOALS, OPT_WORKDAYS, OPT_HOLIDAYS, OPT_ALL, OPT_REJECT_GOALS,
 	OPT_ACHIEVED, OPT_AHEAD, OPT_ON_TRACK, OPT_PROGRESS,
-	OPT_LATEST, OPT_UNIQUE, OPT_CURRENCY, OPT_RATES, OPT_BASE_CURRENCY, OPT_RATE_AGE, OPT_ROUNDING,
-	OPT_CREDITS,
-	OPT_CANCELLED, OPT_CANCELLED_DATE, OPT_REFUNDS, OPT_REVERSALS,
+	OPT_LATEST, OPT_UNIQUE, OPT_DELIMITER, OPT_BY, OPT_CURRENCY, OPT_RATES, OPT_BASE_CURRENCY, OPT_RATE_AGE,
+	OPT_ROUNDING, OPT_CREDITS, OPT_CANCELLED, OPT_CANCELLED_DATE, OPT_REFUNDS, OPT_REVERSALS,
 };
 
 static const struct option long_options[] = {
@@ -157,8 +163,11 @@ static const struct option long_options[] = {
 	{ "date-format", required_argument, NULL, OPT_DATE_FORMAT },
 	{ "decimal-comma", no_argument, NULL, OPT_DECIMAL_COMMA },
 	CLI_OPTION_ROSTER,
+	CLI_OPTION_ROSTER_MAP,
 	{ "level", required_argument, NULL, OPT_LEVEL },
 	{ "credits", required_argument, NULL, OPT_CREDITS },
+	{ "delimiter", required_argument, NULL, OPT_DELIMITER },
+	{ "by", required_argument, NULL, OPT_BY },
 	CLI_OPTION_REJECT,
 	CLI_OPTION_THREADS,
 	{ "goals", required_argument, NULL, OPT_GOALS },
@@ -217,6 +226,15 @@ static int parse_options(int argc, char **argv, struct track_options *opt)
 			continue;
 		switch (c) {
 		case OPT_CSV: opt->format = FORMAT_CSV; break;
+		case OPT_BY: opt->by = optarg; break;
+		case OPT_DELIMITER:
+			if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0 || strcmp(optarg, "\t") == 0)
+				opt->delimiter = '\t';
+			else if (strlen(optarg) == 1 && !strchr("\"\r\n", optarg[0]))
+				opt->delimiter = optarg[0];
+			else
+				diag_usage("--delimiter: expected one character, such as '|', ';' or tab (\"%s\")", optarg);
+			break;
 		case OPT_TSV: opt->format = FORMAT_TSV; break;
 		case OPT_MAP: opt->map = optarg; break;
 		case OPT_REP: opt->column[EXPORT_REP] = optarg; break;
@@ -243,8 +261,12 @@ static int parse_options(int argc, char **argv, struct track_options *opt)
 			break;
 		case OPT_DECIMAL_COMMA: opt->style = DECIMAL_COMMA; break;
 		case OPT_LEVEL:
+			if (strcmp(optarg, "all") == 0) {
+				opt->level_all = true;
+				break;
+			}
 			if (!parse_level(optarg, &opt->level))
-				diag_usage("--level: expected rep, team, manager or region (\"%s\")", optarg);
+				diag_usage("--level: expected rep, team, manager, region or all (\"%s\")", optarg);
 			opt->level_set = true;
 			break;
 		case OPT_GOALS: opt->goals = optarg; break;
@@ -290,6 +312,13 @@ static int parse_options(int argc, char **argv, struct track_options *opt)
 	opt->fiscal_start = fiscal_start_option(cc.fiscal);
 	if (opt->level_set && !opt->roster)
 		diag_usage("--level needs --roster");
+	if (opt->delimiter && opt->format == FORMAT_TSV)
+		diag_usage("--delimiter reads CSV: not with --tsv");
+	if (opt->level_all && (opt->roster || opt->by))
+		diag_usage("--level all counts every row for one owner: not with %s", opt->by ? "--by" : "--roster");
+	if (opt->by && (opt->roster || opt->level_set || opt->column[EXPORT_REP]))
+		diag_usage("--by COLUMN names the owner: not with %s",
+			   opt->roster ? "--roster" : opt->level_set ? "--level" : "--rep");
 	if (goal_only && !opt->goals)
 		diag_usage("--as-of, --workdays, --holidays, --all, --reject-goals and the status thresholds need --goals");
 	if (currency_only && !opt->rates)
@@ -349,7 +378,7 @@ static void read_input(struct job *job, const struct mapping *map, const char *p
 		       struct header **first_header, struct chunk_state *all)
 {
 	records_rewind(job); /* --latest/--unique read standard input a second time */
-	struct source *src = source_open(path, job->opt->format);
+	struct source *src = open_input(job->opt, path);
 	job->file = source_name(src);
 	job->header = source_header(src);
 	if (*first_header && !header_equal(*first_header, job->header))
@@ -482,7 +511,7 @@ static void check_output_paths(const struct track_options *opt, char **files, si
 	for (size_t i = 0; i < nfiles; i++)
 		run_files_input(&rf, NULL, files[i]);
 	run_files_input(&rf, "--goals", opt->goals);
-	run_files_input(&rf, "--roster", opt->roster);
+	cli_roster_files(&rf, opt->roster);
 	run_files_input(&rf, "--holidays", opt->holidays);
 	run_files_input(&rf, "--metrics-file", opt->metrics_file);
 	run_files_input(&rf, "--rates", opt->rates);

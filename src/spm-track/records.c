@@ -218,7 +218,7 @@ static long find_column(const struct job *job, const char *name, const char *wha
 {
 	long i = header_find(job->header, name);
 	if (i == -2)
-		diag_fatal(SPM_EXIT_DATA, "%s:1: column \"%s\" (%s) appears twice in the header", job->file, name, what);
+		stream_column_twice(job->file, name, what);
 	if (i < 0)
 		diag_fatal(SPM_EXIT_DATA, "%s:1: no column \"%s\" for %s%s%s%s", job->file, name, what,
 			   option ? " (" : "", option ? option : "", option ? ")" : "");
@@ -229,7 +229,7 @@ static long find_column(const struct job *job, const char *name, const char *wha
 static void first_reading(struct job *job, struct records *r, const struct mapping *map, const char *path,
 			  size_t index, struct header **first)
 {
-	struct source *src = source_open(path, job->opt->format);
+	struct source *src = open_input(job->opt, path);
 	job->file = source_name(src);
 	job->header = source_header(src);
 	if (*first && !header_equal(*first, job->header))

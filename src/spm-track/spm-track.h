@@ -51,8 +51,14 @@ struct metric_set {
 
 /* ---- options ---- */
 
+/* The owner of every row with --level all: the company. */
+#define OWNER_ALL "all"
+
 struct track_options {
 	enum input_format format;
+	char delimiter;            /* --delimiter C: CSV fields separated by C; 0: ',' */
+	const char *by;            /* --by COLUMN: the owner is this export column */
+	bool level_all;            /* --level all: one owner, all */
 	const char *map;
 	const char *column[EXPORT_COLUMNS];
 	const char *won, *lost;
@@ -310,6 +316,8 @@ struct progress_job {
 /* ---- functions shared between the files ---- */
 
 /* export.c */
+/* Opens an input as the options say (--csv, --tsv, --delimiter). */
+struct source *open_input(const struct track_options *opt, const char *path);
 bool map_is_file(const char *map);
 void build_mapping(const struct track_options *opt, struct mapping *map);
 void free_mapping(struct mapping *map);

@@ -156,4 +156,5 @@ done
 echo "browser: screenshots in $artefacts"
 
 echo "browser: $pass passed, $fail failed"
+[ -z "${CHECK_TALLY:-}" ] || echo "${CHECK_PREFIX:-}browser $pass $fail" >>"$CHECK_TALLY" # make check's totals
 [ "$fail" -eq 0 ]

@@ -41,4 +41,5 @@ while IFS= read -r dir; do
 	if [ $ok = 1 ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $name" >&2; fi
 done <"$work/list"
 echo "cli: $pass passed, $fail failed"
+[ -z "${CHECK_TALLY:-}" ] || echo "${CHECK_PREFIX:-}cli $pass $fail" >>"$CHECK_TALLY" # make check's totals
 [ $fail -eq 0 ]

@@ -250,4 +250,5 @@ if [ "${FAULT_SCRIPTS:-1}" = 1 ]; then
 fi
 
 echo "fault: $injected faults injected, $clean clean exits, $changed old outputs changed, $left temporary files left"
+[ -z "${CHECK_TALLY:-}" ] || echo "${CHECK_PREFIX:-}fault $clean $bad" >>"$CHECK_TALLY" # make check's totals
 [ "$bad" -eq 0 ] && [ "$injected" -gt 0 ] && [ "$clean" -eq "$injected" ]

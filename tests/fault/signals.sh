@@ -92,4 +92,5 @@ case_ spm-score 'scores2.tsv' "$bindir/spm-score" -q -o scores2.tsv progress.tsv
 case_ spm-report 'index.tsv feedback/' "$bindir/spm-report" -k feedback -f markdown -o index.tsv \
 	--split-dir feedback progress.tsv scores.tsv
 echo "signals: $pass passed, $fail failed"
+[ -z "${CHECK_TALLY:-}" ] || echo "${CHECK_PREFIX:-}signals $pass $fail" >>"$CHECK_TALLY" # make check's totals
 [ "$fail" -eq 0 ]

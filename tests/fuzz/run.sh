@@ -37,6 +37,7 @@ if [ $# -eq 0 ]; then set -- csv tsv decimal period sheets plan ledger mapping s
 regress=${FUZZ_REGRESS:-0}
 mkdir -p "$out"
 failed=0
+fuzz_passed=0 fuzz_failed=0 # harnesses, for make check's totals
 for name in "$@"; do
 	src=tests/fuzz/fuzz_$name.c
 	if [ ! -f "$src" ]; then
@@ -76,8 +77,10 @@ for name in "$@"; do
 		# shellcheck disable=SC2086
 		if (set +f; ASAN_OPTIONS=detect_leaks=$leaks "$bin_out" $quiet tests/fuzz/corpus/$name/*) >"$out/$name.regress.log" 2>&1; then
 			echo "fuzz: $name: $(find "tests/fuzz/corpus/$name" -type f | wc -l | tr -d ' ') seed inputs, no finding"
+			fuzz_passed=$((fuzz_passed + 1))
 		else
 			failed=1
+			fuzz_failed=$((fuzz_failed + 1))
 			echo "fuzz: $name: FAILED on its seed corpus; log: $out/$name.regress.log" >&2
 			grep -E -A12 'ERROR: |SUMMARY|fuzz' "$out/$name.regress.log" | head -30 >&2
 		fi
@@ -102,4 +105,7 @@ for name in "$@"; do
 		echo "fuzz: $name: no finding"
 	fi
 done
+if [ "$regress" = 1 ]; then
+	[ -z "${CHECK_TALLY:-}" ] || echo "${CHECK_PREFIX:-}fuzz $fuzz_passed $fuzz_failed" >>"$CHECK_TALLY" # make check's totals
+fi
 exit $failed

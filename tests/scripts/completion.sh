@@ -22,7 +22,7 @@ bcomp() {
 commands='spm-track:track spm-score:score spm-report:report spm-goal:goal spm-goal_set:goal_set
 	spm-goal_split:goal_split spm-goal_allocate:goal_allocate spm-goal_rollup:goal_rollup
 	spm-goal_check:goal_check spm-goal_diff:goal_diff spm-goal_periods:goal_periods
-	spm-weekly:weekly spm-quarter-close:close'
+	spm-weekly:weekly spm-quarter-close:close spm-mail:mail'
 help_of() { # help_of COMMAND (spm-goal_split: spm-goal split)
 	case $1 in
 	spm-weekly | spm-quarter-close) "$scripts/$1" --help ;;
@@ -67,16 +67,16 @@ for c in $commands; do
 done
 
 check_eq 'bash: every program is completed' \
-	'complete -F _spm spm-track spm-goal spm-score spm-report spm-weekly spm-quarter-close' \
-	"$(bash --norc --noprofile -c '. "$1"; complete -p spm-track spm-goal spm-score spm-report spm-weekly spm-quarter-close' b \
-		"$top/completions/spm.bash" | sed 's/ [^ ]*$//' | sort -u | sed 's/$/ spm-track spm-goal spm-score spm-report spm-weekly spm-quarter-close/')"
+	'complete -F _spm spm-track spm-goal spm-score spm-report spm-weekly spm-quarter-close spm-mail' \
+	"$(bash --norc --noprofile -c '. "$1"; complete -p spm-track spm-goal spm-score spm-report spm-weekly spm-quarter-close spm-mail' b \
+		"$top/completions/spm.bash" | sed 's/ [^ ]*$//' | sort -u | sed 's/$/ spm-track spm-goal spm-score spm-report spm-weekly spm-quarter-close spm-mail/')"
 check_eq 'bash: spm-goal commands' 'allocate check diff periods rollup set split' "$(bcomp spm-goal '')"
 check_eq 'bash: spm-goal sp' 'split' "$(bcomp spm-goal sp)"
 check_eq 'bash: spm-goal options before a command' '--help --version -V -h' "$(bcomp spm-goal -)"
 check_eq 'bash: spm-track --grain' 'day half month quarter week year' "$(bcomp spm-track --grain '')"
 check_eq 'bash: spm-track --grain=q (readline splits at =)' 'quarter' "$(bcomp spm-track --grain = q)"
 check_eq 'bash: spm-track --grain= (just after =)' 'day half month quarter week year' "$(bcomp spm-track --grain =)"
-check_eq 'bash: spm-track --level' 'manager region rep team' "$(bcomp spm-track --level '')"
+check_eq 'bash: spm-track --level' 'all manager region rep team' "$(bcomp spm-track --level '')"
 check_eq 'bash: spm-track --map: presets and files' 'deals.csv hubspot metrics.tsv pipedrive reports roster.tsv salesforce' \
 	"$(bcomp spm-track --map '' | tr ' ' '\n' | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')"
 check_eq 'bash: spm-track --metrics: the last item of a list' 'won_revenue,win_rate won_revenue,won_deals won_revenue,won_revenue' \
@@ -155,7 +155,7 @@ if command -v zsh >/dev/null 2>&1; then
 	check_eq 'zsh: spm-goal sp' 'spm-goal split |split' "$(zline 'spm-goal sp')"
 	check_eq 'zsh: spm-track --gra' 'spm-track --grain=|--grain' "$(zline 'spm-track --gra')"
 	check_eq 'zsh: spm-track --grain=' 'spm-track --grain=|day half month quarter week year' "$(zline 'spm-track --grain=')"
-	check_eq 'zsh: spm-track --level' 'spm-track --level |manager region rep team' "$(zline 'spm-track --level ')"
+	check_eq 'zsh: spm-track --level' 'spm-track --level |all manager region rep team' "$(zline 'spm-track --level ')"
 	check_eq 'zsh: spm-track --map: presets and files' 'spm-track --map |deals.csv hubspot metrics.tsv pipedrive reports/ roster.tsv salesforce' \
 		"$(zline 'spm-track --map ' | sed 's/reports /reports\/ /')"
 	check_eq 'zsh: spm-track --fiscal-start 1' 'spm-track --fiscal-start 1|1 10 11 12' "$(zline 'spm-track --fiscal-start 1')"

@@ -13,7 +13,7 @@ make_quiet() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL ${MAKE:-make} --no-print-
 make_quiet install DESTDIR="$root" PREFIX=/usr >"$I/install.out" 2>&1
 check_eq 'install: make install DESTDIR=... PREFIX=/usr' '0' "$?$(grep -v '^for p in\|^install \|^	' "$I/install.out")"
 u="$root/usr"
-for p in spm-track spm-goal spm-score spm-report spm-weekly spm-quarter-close; do
+for p in spm-track spm-goal spm-score spm-report spm-mail spm-weekly spm-quarter-close; do
 	check "install: bin/$p is executable" test -x "$u/bin/$p"
 	check "install: man1/$p.1" test -f "$u/share/man/man1/$p.1"
 	check "install: bash completion for $p" test -f "$u/share/bash-completion/completions/$p"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs the tests of the automation around the programs: spm-weekly and spm-quarter-close
 # end to end on the demo data (weekly.sh, weekly-periods.sh, quarter-close.sh), the examples (examples.sh),
-# shell completions (completion.sh), make install and uninstall (install.sh) and the
+# mail (mail.sh), shell completions (completion.sh), make install and uninstall (install.sh) and the
 # lint of the scripts (lint.sh). Each test file counts its assertions; this prints
 # "scripts: N passed, N failed" and exits 1 when one failed.
 # Usage: tests/scripts/run.sh BINDIR [TEST...]   (TEST: weekly, quarter-close, money, ...)
@@ -24,7 +24,7 @@ export LC_ALL TZ
 pass=0
 fail=0
 . "$here/lib.sh"
-if [ $# -eq 0 ]; then set -- lint examples weekly weekly-periods quarter-close lock completion install crediting money; fi
+if [ $# -eq 0 ]; then set -- lint examples weekly weekly-periods mail quarter-close lock completion install crediting money; fi
 for t in "$@"; do
 	suite=$t
 	before=$((pass + fail))
@@ -33,4 +33,5 @@ for t in "$@"; do
 	echo "$t: $((pass + fail - before)) checks"
 done
 echo "scripts: $pass passed, $fail failed"
+[ -z "${CHECK_TALLY:-}" ] || echo "${CHECK_PREFIX:-}scripts $pass $fail" >>"$CHECK_TALLY" # make check's totals
 [ "$fail" -eq 0 ]

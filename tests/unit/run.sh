@@ -22,4 +22,5 @@ for t in "$@"; do
 	fi
 done
 echo "unit: $passed passed, $failed failed"
+[ -z "${CHECK_TALLY:-}" ] || echo "${CHECK_PREFIX:-}unit $passed $failed" >>"$CHECK_TALLY" # make check's totals
 [ "$failed" -eq 0 ]
