@@ -218,12 +218,10 @@ void goal_sheet_write_header(struct output *o, const struct goal_sheet *g, bool 
 	end_line(&w);
 }
 
-void goal_sheet_write_goal(struct output *o, const struct goal_sheet *g, const struct goal *goal, struct period p,
+void goal_sheet_write_goal(struct output *o, const struct goal_sheet *g, const struct goal *goal, const char *label,
 			   decimal target, bool csv, const bool with[G_COUNT])
 {
 	struct sheet_writer w = { o, csv, true };
-	char label[PERIOD_LABEL_SIZE];
-	period_format(p, label);
 	put_field(&w, goal->owner, goal->owner_len);
 	put_text(&w, label);
 	put_text(&w, goal->metric_name);
@@ -249,8 +247,11 @@ void goal_sheet_write(struct output *o, const struct goal_sheet *g, bool csv)
 	bool with[G_COUNT];
 	goal_sheet_columns(g, with);
 	goal_sheet_write_header(o, g, csv, with);
-	for (size_t i = 0; i < g->n; i++)
-		goal_sheet_write_goal(o, g, &g->goal[i], g->goal[i].period, g->goal[i].target, csv, with);
+	for (size_t i = 0; i < g->n; i++) {
+		char label[PERIOD_LABEL_SIZE];
+		period_format(g->goal[i].period, label);
+		goal_sheet_write_goal(o, g, &g->goal[i], label, g->goal[i].target, csv, with);
+	}
 }
 
 /* ---- reading ---- */

@@ -194,8 +194,8 @@ static void note_error(struct split_error *e, struct seq at, size_t goal, const 
 /* The parts of the goal's period, or NULL and the problem in message. Halves and
  * quarters follow --fiscal-start, so a calendar year cut into quarters of a February
  * fiscal year does not fit. */
-static struct period *parts_of(const struct goal *g, const struct split_options *o, size_t *n,
-			       char message[static 256])
+static struct period *parts_checked(const struct goal *g, const struct split_options *o, size_t *n,
+				    char message[static 256])
 {
 	char label[PERIOD_LABEL_SIZE];
 	struct period *parts = period_split(g->period, o->into, o->fiscal_start, n);
@@ -221,6 +221,41 @@ static struct period *parts_of(const struct goal *g, const struct split_options 
 	else
 		snprintf(message, 256, "%s cannot be cut into %s", label, grain_plural(o->into));
 	return NULL;
+}
+
+/* The last period cut and its parts (or problem): goals of a sheet share few periods. */
+static struct {
+	bool set;
+	struct period period;
+	struct period *parts; /* NULL: the problem is message */
+	size_t n;
+	char message[256];
+} last_cut;
+
+static void forget_last_cut(void)
+{
+	free(last_cut.parts);
+	memset(&last_cut, 0, sizeof last_cut);
+}
+
+static struct period *parts_of(const struct goal *g, const struct split_options *o, size_t *n,
+			       char message[static 256])
+{
+	if (!last_cut.set || period_cmp(last_cut.period, g->period) != 0) {
+		forget_last_cut();
+		last_cut.parts = parts_checked(g, o, &last_cut.n, last_cut.message);
+		last_cut.period = g->period;
+		last_cut.set = true;
+	}
+	if (!last_cut.parts) {
+		/* the message names the goal's own period label: made again for this goal */
+		free(parts_checked(g, o, n, message));
+		return NULL;
+	}
+	*n = last_cut.n;
+	struct period *parts = xcalloc(*n, sizeof *parts);
+	memcpy(parts, last_cut.parts, *n * sizeof *parts);
+	return parts;
 }
 
 /* The weight of each part: --season, or its days; NULL and the problem in message when
@@ -445,7 +480,15 @@ struct part {
  * duplicate each other), twice: once to find the first problem, if any, then to write
  * it, sorted, as it is made. Memory: the sheet, one owner's parts, and the tables split
  * but not yet written. */
+enum { LABEL_MEMO = 1024 };
+struct label_memo {
+	bool set;
+	struct period period;
+	char label[PERIOD_LABEL_SIZE];
+};
+
 struct splitter {
+	struct label_memo labels[LABEL_MEMO];
 	const struct goal_sheet *in;
 	const struct split_options *o;
 	size_t nkept;
@@ -589,14 +632,23 @@ static void split_owners(struct splitter *sp, const size_t *by_owner, struct out
 			check_duplicates(sp);
 			continue;
 		}
-		for (size_t i = 0; i < sp->nparts; i++)
-			period_format(sp->parts[i].period, sp->parts[i].label);
+		for (size_t i = 0; i < sp->nparts; i++) {
+			/* labels of recent periods, by their first day: owners share their periods */
+			struct period p = sp->parts[i].period;
+			struct label_memo *m = &sp->labels[(size_t)p.start % LABEL_MEMO];
+			if (!m->set || period_cmp(m->period, p) != 0) {
+				m->set = true;
+				m->period = p;
+				period_format(p, m->label);
+			}
+			memcpy(sp->parts[i].label, m->label, sizeof m->label);
+		}
 		sort_sheet = in;
 		if (sp->nparts > 1)
 			qsort(sp->parts, sp->nparts, sizeof *sp->parts, compare_written);
 		for (size_t i = 0; i < sp->nparts; i++) {
 			const struct part *q = &sp->parts[i];
-			goal_sheet_write_goal(out, in, &in->goal[q->goal], q->period, q->target, csv, with);
+			goal_sheet_write_goal(out, in, &in->goal[q->goal], q->label, q->target, csv, with);
 		}
 	}
 }
@@ -668,6 +720,7 @@ int goal_split(int argc, char **argv)
 	}
 	free(sp.split);
 	free(sp.tables);
+	forget_last_cut();
 	free(sp.parts);
 	free(sp.row_of);
 	free(sp.table_of);
