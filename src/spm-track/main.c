@@ -348,9 +348,8 @@ static void read_input(struct job *job, const struct mapping *map, const char *p
 	} else {
 		bind_actuals(job);
 	}
-	/* Rejected rows are written in input order, so --reject reads with one thread. */
-	size_t threads = job->reject ? 1 : job->opt->threads;
-	size_t n = source_plan(src, threads);
+	/* each chunk keeps its rejected rows; they are written in input order below */
+	size_t n = source_plan(src, job->opt->threads);
 	struct chunk_state *states = xcalloc(n, sizeof *states);
 	struct scan_chunk *chunks = xcalloc(n, sizeof *chunks);
 	for (size_t i = 0; i < n; i++) {
@@ -378,6 +377,8 @@ static void read_input(struct job *job, const struct mapping *map, const char *p
 			diag_exit(SPM_EXIT_DATA);
 		}
 		merge_state(all, &states[i]);
+		if (job->reject)
+			reject_buffer_flush(states[i].rejects, job->reject, chunks[i].line_offset);
 	}
 	for (size_t i = 0; i < n; i++)
 		chunk_state_free(&states[i]);

@@ -17,6 +17,7 @@
 #include "number.h"
 #include "output.h"
 #include "period.h"
+#include "reject.h"
 #include "progress.h"
 #include "roster.h"
 #include "stream.h"
@@ -190,6 +191,7 @@ struct chunk_state {
 	struct period_cache *periods;
 	struct custom_value *custom; /* this row's values of the custom metrics */
 	uint64_t line_offset;        /* --latest/--unique: the chunk's first line in its file */
+	struct reject_buffer *rejects; /* --reject: this chunk's bad rows, written in order after the scan */
 };
 
 /* A custom metric's value in the row at hand, read once however many groups it feeds. */
