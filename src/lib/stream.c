@@ -90,6 +90,7 @@ static const struct {
 	[COL_FILE] = { "file", CT_TEXT },
 	[COL_CURRENCY] = { "currency", CT_TEXT },
 	[COL_BASE] = { "base", CT_TEXT },
+	[COL_ITEM] = { "item", CT_TEXT },
 };
 
 #define R(c) { COL_##c, true }
@@ -141,6 +142,10 @@ static const struct stream_column periods_cols[] = { R(PERIOD), R(START), R(END)
 static const struct stream_column split_index_cols[] = { R(OWNER), R(FILE) };
 /* A rate is per date or per period: each file has one of the two (lib/rates.c checks). */
 static const struct stream_column rates_cols[] = { R(CURRENCY), O(DATE), O(PERIOD), R(RATE), O(BASE) };
+/* spm-track --partial: actuals with every metric mergeable, distinct counts as their values */
+static const struct stream_column partial_cols[] = {
+	R(OWNER), R(PERIOD), R(METRIC), R(VALUE), R(NUMERATOR), R(DENOMINATOR), R(ITEM),
+};
 
 #undef R
 #undef O
@@ -165,6 +170,7 @@ static const struct stream_def streams[STREAM_ID_COUNT] = {
 	DEF(STREAM_PERIODS, "periods", "a period calendar", periods_cols, false),
 	DEF(STREAM_SPLIT_INDEX, "split-index", "a split index", split_index_cols, false),
 	DEF(STREAM_RATES, "rates", "a rates file", rates_cols, false),
+	DEF(STREAM_PARTIAL, "partial", "a partial actuals stream", partial_cols, false),
 };
 #undef DEF
 

@@ -86,6 +86,8 @@ static noreturn void usage(void)
 	       "\n"
 	       "Output and errors:\n"
 	       "  -o, --output FILE         write to FILE atomically instead of standard output\n"
+	       "      --partial             write a partial stream (distinct counts as their values)\n"
+	       "                            that spm-track merges into the actuals of all the inputs\n"
 	       "      --reject FILE         write bad rows to FILE with a reason and go on\n"
 	       "      --threads N           read big files with N threads (default: cores, up to 8)\n"
 	       "      --progress            show progress (rows, MB/s, percent) on standard error\n"
@@ -105,7 +107,8 @@ static noreturn void usage(void)
 	       "Examples:\n"
 	       "  spm-track --map salesforce --grain quarter --roster roster.tsv --level team deals.csv\n"
 	       "  spm-track --map salesforce --goals goals.tsv --as-of 2026-11-26 --workdays deals.csv\n"
-	       "  spm-track --map salesforce --latest 'Last Modified Date' --rates rates.tsv old.csv new.csv\n");
+	       "  spm-track --map salesforce --latest 'Last Modified Date' --rates rates.tsv old.csv new.csv\n"
+	       "  spm-track --map salesforce --partial -o jan.partial jan.csv   (then: spm-track *.partial)\n");
 	exit(SPM_EXIT_OK);
 }
 
@@ -116,6 +119,7 @@ enum {
 	OPT_DECIMAL_COMMA, OPT_LEVEL, OPT_GOALS, OPT_WORKDAYS, OPT_HOLIDAYS, OPT_ALL, OPT_REJECT_GOALS,
 	OPT_ACHIEVED, OPT_AHEAD, OPT_ON_TRACK, OPT_PROGRESS,
 	OPT_LATEST, OPT_UNIQUE, OPT_CURRENCY, OPT_RATES, OPT_BASE_CURRENCY, OPT_RATE_AGE, OPT_ROUNDING,
+	OPT_PARTIAL,
 };
 
 static const struct option long_options[] = {
@@ -158,6 +162,7 @@ static const struct option long_options[] = {
 	{ "rates", required_argument, NULL, OPT_RATES },
 	{ "base-currency", required_argument, NULL, OPT_BASE_CURRENCY },
 	{ "rate-age", required_argument, NULL, OPT_RATE_AGE },
+	{ "partial", no_argument, NULL, OPT_PARTIAL },
 	{ "rounding", required_argument, NULL, OPT_ROUNDING },
 	CLI_OPTION_OUTPUT,
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
@@ -249,6 +254,7 @@ static int parse_options(int argc, char **argv, struct track_options *opt)
 			currency_only = true;
 			break;
 		case OPT_PROGRESS: opt->progress = true; break;
+		case OPT_PARTIAL: opt->partial = true; break;
 		default: cli_bad_option();
 		}
 	}
@@ -269,6 +275,10 @@ static int parse_options(int argc, char **argv, struct track_options *opt)
 		diag_usage("--currency, --base-currency, --rate-age and --rounding need --rates");
 	if (opt->latest && opt->unique)
 		diag_usage("--latest and --unique exclude each other: --latest already keeps one row per record");
+	if (opt->partial && opt->goals)
+		diag_usage("--partial writes actuals to merge later; progress against goals comes after the merge (--goals there)");
+	if (opt->partial && opt->rates)
+		diag_usage("--partial does not convert currencies: give --rates to each shard's run without --partial");
 	if (opt->goals && opt->grain_set)
 		diag_usage("--grain does not apply with --goals: each goal is measured over its own period");
 	if (decimal_cmp(opt->thresholds.on_track, opt->thresholds.ahead) > 0)
@@ -330,6 +340,8 @@ static void read_input(struct job *job, const struct mapping *map, const char *p
 	enum input_kind kind = is_actuals_header(job->header) ? INPUT_ACTUALS : INPUT_EXPORT;
 	if (kind == INPUT_ACTUALS && job->currency) /* --rates */
 		diag_usage("%s: --rates converts CRM exports; actuals are already in one currency", job->file);
+	if (kind == INPUT_ACTUALS && job->opt->partial)
+		diag_usage("%s: --partial reads CRM exports; actuals and partial streams merge without it", job->file);
 	if (*first_header && kind != job->kind)
 		diag_fatal(SPM_EXIT_DATA, "%s: inputs mix exports and actuals", job->file);
 	if (!*first_header) {
@@ -563,10 +575,14 @@ int main(int argc, char **argv)
 	}
 	meter_finish(job.meter);
 	job.meter = NULL;
-	if (job.kind == INPUT_EXPORT)
-		count_distinct(&all);
+	if (job.kind == INPUT_EXPORT && !opt.partial)
+		count_distinct(&all); /* --partial writes the sets, not their counts */
+	if (job.kind == INPUT_ACTUALS)
+		count_distinct_items(&all);
 	if (job.goals)
 		emit_progress(&out, &job, &all, &calendar);
+	else if (opt.partial)
+		emit_partial(&out, &job, &all);
 	else
 		emit_actuals(&out, &job, &all);
 	if (job.reject)
