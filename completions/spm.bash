@@ -13,7 +13,7 @@ _spm_opts_track='--csv --tsv --map --rep --date --amount --stage --created --id 
 	--date-format --decimal-comma --latest --unique --rates --currency --base-currency
 	--rate-age --rounding --metrics --metrics-file --grain --period --from --to
 	--fiscal-start --roster --level --goals --as-of --workdays --holidays --all --reject-goals
-	--achieved --ahead --on-track -o --output --reject --threads --progress -q --quiet
+	--achieved --ahead --on-track -o --output --reject --threads --partial --progress -q --quiet
 	-h --help -V --version'
 _spm_opts_score='--cap --floor --missing --normalize --basis --detail --roster --group --by --tiers
 	--streak-tier --prev --drivers --outcome --plan --plan-name --incentive --skip-unplanned
