@@ -49,24 +49,27 @@ cleanup() { if ((${#TMPFILES[@]})); then rm -f -- "${TMPFILES[@]}"; fi; }
 trap cleanup EXIT
 status=0
 
-# measure NAME COMMAND...: median seconds and largest peak RSS (MiB) of SCALE_RUNS runs,
-# stdout to /dev/null; prints "NAME<TAB>seconds<TAB>MiB" (or "failed").
+# measure NAME COMMAND...: median wall seconds, median CPU seconds (user + system: less
+# sensitive to a busy machine) and largest peak RSS (MiB) of SCALE_RUNS runs, stdout to
+# /dev/null; prints "NAME<TAB>seconds<TAB>cpu<TAB>MiB" (or "failed").
+median() { sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 measure() {
-	local name=$1 i rss_max=0 f=$OUTDIR/scale.time
+	local name=$1 i rss_max=0 f=$OUTDIR/scale.time t k u s
 	shift
-	local times=()
+	local times=() cpus=()
 	for ((i = 0; i < SCALE_RUNS; i++)); do
-		if ! /usr/bin/time -f '%e %M' -o "$f" "$@" >/dev/null 2>"$OUTDIR/scale.err"; then
+		if ! /usr/bin/time -f '%e %M %U %S' -o "$f" "$@" >/dev/null 2>"$OUTDIR/scale.err"; then
 			loud "$name FAILED: $(tail -n 3 "$OUTDIR/scale.err")"
 			status=1
-			printf '%s\tfailed\tfailed\n' "$name"
+			printf '%s\tfailed\tfailed\tfailed\n' "$name"
 			return 0
 		fi
-		read -r t k < <(tail -n 1 "$f")
+		read -r t k u s < <(tail -n 1 "$f")
 		times+=("$t")
+		cpus+=("$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')")
 		((k > rss_max)) && rss_max=$k
 	done
-	printf '%s\t%s\t%s\n' "$name" "$(printf '%s\n' "${times[@]}" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')" \
+	printf '%s\t%s\t%s\t%s\n' "$name" "$(printf '%s\n' "${times[@]}" | median)" "$(printf '%s\n' "${cpus[@]}" | median)" \
 		"$(awk -v k="$rss_max" 'BEGIN { printf "%.1f", k / 1024 }')"
 }
 
@@ -80,16 +83,16 @@ scale_table() {
 		printf '## Growing owners (%s rows) and every program at 50,000 owners\n\n' "$rows"
 		printf 'nproc %s · %s runs each, median · peak RSS of the program (/usr/bin/time %%M) · load average before: %s · %s\n\n' \
 			"$NPROC" "$SCALE_RUNS" "$(cut -d' ' -f1-3 /proc/loadavg)" "$(date -u +%Y-%m-%d)"
-		printf '| job | owners | median s | peak RSS MiB |\n|---|---:|---:|---:|\n'
+		printf '| job | owners | median s | CPU s (user+sys) | peak RSS MiB |\n|---|---:|---:|---:|---:|\n'
 		# the memchr limit: wc -l over the 100-owner TSV (a memchr-speed pass over the bytes)
 		f=$SD/deals-$rows-r100.tsv
 		[[ -s $f ]] || "$GEN_DEALS" -n "$rows" -r 100 -s "$SEED" --format tsv -o "$f"
-		measure 'memchr pass (wc -l, TSV)' wc -l "$f" | awk -F'\t' '{ printf "| %s | – | %s | %s |\n", $1, $2, $3 }'
+		measure 'memchr pass (wc -l, TSV)' wc -l "$f" | awk -F'\t' '{ printf "| %s | – | %s | %s | %s |\n", $1, $2, $3, $4 }'
 		for n in $SCALE_OWNERS; do
 			f=$SD/deals-$rows-r$n.tsv
 			[[ -s $f ]] || "$GEN_DEALS" -n "$rows" -r "$n" -s "$SEED" --format tsv -o "$f"
 			measure 'spm-track, TSV, quarter' "$SPM_TRACK" --map salesforce --grain quarter "$f" -q |
-				awk -F'\t' -v n="$n" '{ printf "| %s | %s | %s | %s |\n", $1, n, $2, $3 }'
+				awk -F'\t' -v n="$n" '{ printf "| %s | %s | %s | %s | %s |\n", $1, n, $2, $3, $4 }'
 		done
 		# every program at 50,000 owners: the export, its roster, goals for each rep
 		n=50000
@@ -113,7 +116,7 @@ scale_table() {
 			measure 'spm-goal rollup --level team (200,000 goals)' "$SPM_GOAL" rollup -q --roster "$SD/roster-$n.tsv" --level team "$SD/goals-$n.tsv"
 			measure 'spm-goal check (200,000 goals)' "$SPM_GOAL" check -q --roster "$SD/roster-$n.tsv" --as-of 2025-01-01 "$SD/goals-$n.tsv"
 			measure 'spm-score' "$SPM_SCORE" -q "$SD/progress-$n.tsv"
-		} | awk -F'\t' -v n="$n" '{ printf "| %s | %s | %s | %s |\n", $1, n, $2, $3 }'
+		} | awk -F'\t' -v n="$n" '{ printf "| %s | %s | %s | %s | %s |\n", $1, n, $2, $3, $4 }'
 		printf '\nload average after: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 	} >"$tmp"
 	mv -f -- "$tmp" "$results"
