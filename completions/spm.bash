@@ -13,7 +13,7 @@ _spm_opts_track='--csv --tsv --delimiter --map --rep --date --amount --stage --c
 	--date-format --decimal-comma --latest --unique --rates --currency --base-currency
 	--rate-age --rounding --cancelled --cancelled-date --refunds --reversals --metrics --metrics-file --grain --period --from --to
 	--fiscal-start --roster --roster-map --level --by --credits --goals --as-of --workdays --holidays --all --reject-goals
-	--achieved --ahead --on-track -o --output --reject --threads --progress -q --quiet
+	--achieved --ahead --on-track -o --output --reject --threads --partial --progress -q --quiet
 	-h --help -V --version'
 _spm_opts_score='--cap --floor --missing --normalize --basis --detail --roster --roster-map --group --by --tiers
 	--streak-tier --prev --drivers --outcome --plan --plan-name --incentive --skip-unplanned

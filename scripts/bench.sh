@@ -18,6 +18,7 @@
 #   BENCH_SEED  seed given to gen-deals                (default 42)
 #   BENCH_DUCKDB_VERSION  npm version of @duckdb/node-api (default 1.5.6-r.1)
 #   SPM_TRACK, GEN_DEALS  the programs (default bin/spm-track, bin/gen-deals)
+#   BENCH_SCALE        0: no second table (scripts/bench-scale.sh, which says what it measures)
 #
 # Exit status: 0 all outputs equal; 1 a mismatch, a failed tool or no spm-track;
 # 2 usage error or a missing prerequisite (gen-deals, hyperfine).
@@ -564,6 +565,12 @@ mv -f -- "$TMPRES" "$RESULTS"
 printf '\n'
 cat -- "$RESULTS"
 printf '\nwritten: %s\n' "$RESULTS"
+
+# --- the second table: growing owners, every program at 50,000 owners (bench-scale.sh) ---
+if [[ ${BENCH_SCALE:-1} != 0 ]]; then
+	BENCH_DIR=$DIR BENCH_ROWS=$ROWS BENCH_SEED=$SEED SPM_TRACK=$SPM_TRACK GEN_DEALS=$GEN_DEALS \
+		bash "$ROOT/scripts/bench-scale.sh" || status=1
+fi
 
 if ((status != 0)); then
 	loud "bench FAILED: see the lines marked !!! above"

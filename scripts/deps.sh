@@ -1,6 +1,6 @@
 #!/bin/sh
-# Checks the build dependencies (libcsv; libxlsxwriter for spm-report -f xlsx; cmocka, jq, python3, sqlite3 and
-# python3-openpyxl for tests) and installs the missing
+# Checks the build dependencies (libcsv; libxlsxwriter for spm-report -f xlsx; cmocka, jq, python3, sqlite3,
+# python3-openpyxl and GNU parallel for tests) and installs the missing
 # Debian packages when run as root, or prints the exact command to run.
 # Usage: deps.sh build|test
 set -u
@@ -15,6 +15,7 @@ if [ "${1:-build}" = test ]; then
 	printf '#include <stdarg.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <setjmp.h>\n#include <cmocka.h>\nint main(void){return 0;}\n' |
 		${CC:-cc} -x c - -o /dev/null -c >/dev/null 2>&1 || need="$need libcmocka-dev"
 	command -v jq >/dev/null 2>&1 || need="$need jq" # the JSON reports are checked with jq
+	command -v parallel >/dev/null 2>&1 || need="$need parallel" # the scale-out recipes (tests/scripts/scale.sh)
 	command -v python3 >/dev/null 2>&1 || need="$need python3" # payouts checked against exact fractions
 	command -v sqlite3 >/dev/null 2>&1 || need="$need sqlite3" # overlapping exports deduplicated independently
 	# the workbooks are read back with openpyxl (tests/scripts/check-xlsx)

@@ -11,7 +11,7 @@
 #define PROG "gen-deals"
 #define VERSION "0.1.0"
 
-#define MAX_REPS 500
+#define MAX_REPS 1000000
 #define MAX_DEALS 1000000000000ULL /* far below 62^7, so the ids stay unique */
 #define OUTBUF_SIZE (1u << 20)
 
@@ -416,7 +416,8 @@ static const char *const HEADER[] = {
 typedef struct {
     const char *first;
     const char *last;
-    char *name; /* "first last", owned */
+    unsigned round;     /* 0; past the first and last name pairs, 1, 2...: "first last 2" */
+    char *name; /* "first last" (or "first last N"), owned */
     unsigned team;
     uint32_t win_ppm;   /* share of closed deals that are won, parts per million */
     int32_t size_q16;   /* log2 offset of the rep's typical deal size, Q16 */
@@ -464,25 +465,36 @@ static Rep *make_reps(unsigned n, uint64_t seed)
         reps[k].first = FIRST_NAMES[FEATURED[k][0]];
         reps[k].last = LAST_NAMES[FEATURED[k][1]];
     }
+    unsigned round = 0;
     for (; k < n; k++) {
         unsigned p;
-        do
+        do {
+            if (next == npairs) { /* every pair used: again, numbered */
+                next = 0;
+                round++;
+            }
             p = order[next++];
-        while (is_featured(p / nl, p % nl, nfeat));
+        } while (is_featured(p / nl, p % nl, nfeat));
         reps[k].first = FIRST_NAMES[p / nl];
         reps[k].last = LAST_NAMES[p % nl];
+        reps[k].round = round;
     }
     free(order);
     for (k = 0; k < n; k++) {
         size_t lf = strlen(reps[k].first), ll = strlen(reps[k].last);
-        reps[k].name = malloc(lf + ll + 2);
+        char number[16] = "";
+        if (reps[k].round)
+            snprintf(number, sizeof number, " %u", reps[k].round + 1);
+        size_t ln = strlen(number);
+        reps[k].name = malloc(lf + ll + ln + 2);
         if (!reps[k].name) {
             fprintf(stderr, "%s: out of memory\n", PROG);
             exit(2);
         }
         memcpy(reps[k].name, reps[k].first, lf);
         reps[k].name[lf] = ' ';
-        memcpy(reps[k].name + lf + 1, reps[k].last, ll + 1);
+        memcpy(reps[k].name + lf + 1, reps[k].last, ll);
+        memcpy(reps[k].name + lf + 1 + ll, number, ln + 1);
     }
 
     unsigned nteams = team_count(n);
@@ -1063,7 +1075,7 @@ static void print_help(void)
           "data for spm): the same seed and options always give byte-identical output.\n"
           "\n"
           "  -n, --deals N        number of deal rows (default 2000)\n"
-          "  -r, --reps M         number of sales reps, 1..500 (default 12)\n"
+          "  -r, --reps M         number of sales reps, 1..1000000 (default 12)\n"
           "  -s, --seed S         random seed, 0..18446744073709551615 (default 1)\n"
           "      --format FMT     csv (Salesforce report export: every field quoted except a\n"
           "                       numeric Amount, CRLF) or tsv (LF, \\t \\n \\r \\\\ escapes);\n"
@@ -1159,7 +1171,7 @@ static void parse_args(int argc, char **argv, Options *opt)
             opt->deals = parse_uint(optarg, "invalid number of deals", 0, MAX_DEALS);
             break;
         case 'r':
-            opt->nreps = (unsigned)parse_uint(optarg, "invalid number of reps (1..500)", 1, MAX_REPS);
+            opt->nreps = (unsigned)parse_uint(optarg, "invalid number of reps (1..1000000)", 1, MAX_REPS);
             break;
         case 's':
             opt->seed = parse_uint(optarg, "invalid seed", 0, UINT64_MAX);

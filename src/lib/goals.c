@@ -197,44 +197,60 @@ static void end_line(struct sheet_writer *w)
 	w->first = true;
 }
 
-void goal_sheet_write(struct output *o, const struct goal_sheet *g, bool csv)
+void goal_sheet_columns(const struct goal_sheet *g, bool with[G_COUNT])
 {
-	struct sheet_writer w = { o, csv, true };
-	bool with[G_COUNT];
-	memcpy(with, g->has_column, sizeof with);
+	memcpy(with, g->has_column, G_COUNT * sizeof *with);
 	for (size_t i = 0; i < g->n; i++) {
 		with[G_WEIGHT] |= g->goal[i].has_weight;
 		with[G_CATEGORY] |= g->goal[i].category && g->goal[i].category[0];
 		with[G_DIRECTION] |= g->goal[i].direction != DIRECTION_DEFAULT;
 	}
+}
+
+void goal_sheet_write_header(struct output *o, const struct goal_sheet *g, bool csv, const bool with[G_COUNT])
+{
+	struct sheet_writer w = { o, csv, true };
 	for (int c = 0; c < G_COUNT; c++)
 		if (c <= G_TARGET || with[c])
 			put_text(&w, column_name(goal_columns[c]));
 	for (size_t k = 0; k < g->nextra; k++)
 		put_text(&w, g->extra_column[k]);
 	end_line(&w);
+}
+
+void goal_sheet_write_goal(struct output *o, const struct goal_sheet *g, const struct goal *goal, const char *label,
+			   decimal target, bool csv, const bool with[G_COUNT])
+{
+	struct sheet_writer w = { o, csv, true };
+	put_field(&w, goal->owner, goal->owner_len);
+	put_text(&w, label);
+	put_text(&w, goal->metric_name);
+	char number[NUMBER_BUFSIZE];
+	put_number(&w, number, goal_number(goal->metric, target, number));
+	if (with[G_WEIGHT]) {
+		if (goal->has_weight)
+			put_number(&w, number, number_exact(goal->weight, number));
+		else
+			put_text(&w, "");
+	}
+	if (with[G_CATEGORY])
+		put_text(&w, goal->category);
+	if (with[G_DIRECTION])
+		put_text(&w, goal_direction_name(goal->direction));
+	for (size_t k = 0; k < g->nextra; k++)
+		put_text(&w, goal->extra[k]);
+	end_line(&w);
+}
+
+void goal_sheet_write(struct output *o, const struct goal_sheet *g, bool csv)
+{
+	bool with[G_COUNT];
+	goal_sheet_columns(g, with);
+	goal_sheet_write_header(o, g, csv, with);
 	for (size_t i = 0; i < g->n; i++) {
-		const struct goal *goal = &g->goal[i];
 		char label[PERIOD_LABEL_SIZE];
-		period_format(goal->period, label);
-		put_field(&w, goal->owner, goal->owner_len);
-		put_text(&w, label);
-		put_text(&w, goal->metric_name);
-		char number[NUMBER_BUFSIZE];
-		put_number(&w, number, goal_number(goal->metric, goal->target, number));
-		if (with[G_WEIGHT]) {
-			if (goal->has_weight)
-				put_number(&w, number, number_exact(goal->weight, number));
-			else
-				put_text(&w, "");
-		}
-		if (with[G_CATEGORY])
-			put_text(&w, goal->category);
-		if (with[G_DIRECTION])
-			put_text(&w, goal_direction_name(goal->direction));
-		for (size_t k = 0; k < g->nextra; k++)
-			put_text(&w, goal->extra[k]);
-		end_line(&w);
+		period_format(g->goal[i].period, label);
+		goal_sheet_write_goal(o, g, &g->goal[i], label, g->goal[i].target, csv, with);
 	}
 }
 

@@ -97,6 +97,14 @@ void goal_sheet_sort(struct goal_sheet *g);
 /* Writes the header (owner period metric target, then the optional columns the sheet has
  * or a goal uses, then the other columns) and every goal, as TSV or as CSV. */
 void goal_sheet_write(struct output *o, const struct goal_sheet *g, bool csv);
+/* The same in pieces, for a program that streams goals it makes from a sheet's (spm-goal
+ * split): the optional columns written (the sheet's, and any its goals use), the header,
+ * and one goal of the sheet (or made from one: its other columns are the sheet's) with
+ * the period labelled label and the target given. */
+void goal_sheet_columns(const struct goal_sheet *g, bool with[G_COUNT]);
+void goal_sheet_write_header(struct output *o, const struct goal_sheet *g, bool csv, const bool with[G_COUNT]);
+void goal_sheet_write_goal(struct output *o, const struct goal_sheet *g, const struct goal *goal, const char *label,
+			   decimal target, bool csv, const bool with[G_COUNT]);
 
 /* A goal's target (or a sum or difference of targets) as its metric's kind of number
  * prints (lib/number.h): money every digit and at least 2 decimals, ratios at least 4,

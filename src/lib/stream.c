@@ -96,6 +96,7 @@ static const struct {
 	[COL_AMOUNT] = { "amount", CT_MONEY },
 	[COL_CLOSED] = { "closed", CT_DATE },
 	[COL_CANCELLED] = { "cancelled", CT_DATE },
+	[COL_ITEM] = { "item", CT_TEXT },
 };
 
 #define R(c) { COL_##c, true }
@@ -147,6 +148,10 @@ static const struct stream_column periods_cols[] = { R(PERIOD), R(START), R(END)
 static const struct stream_column split_index_cols[] = { R(OWNER), R(FILE) };
 /* A rate is per date or per period: each file has one of the two (lib/rates.c checks). */
 static const struct stream_column rates_cols[] = { R(CURRENCY), O(DATE), O(PERIOD), R(RATE), O(BASE) };
+/* spm-track --partial: actuals with every metric mergeable, distinct counts as their values */
+static const struct stream_column partial_cols[] = {
+	R(OWNER), R(PERIOD), R(METRIC), R(VALUE), R(NUMERATOR), R(DENOMINATOR), R(ITEM),
+};
 
 /* Split credit of deals: a deal's record id, a credited owner, a share (0.6) and a type
  * (revenue or overlay); read by spm-track --credits (src/spm-track/credits.c). */
@@ -182,6 +187,7 @@ static const struct stream_def streams[STREAM_ID_COUNT] = {
 	DEF(STREAM_CREDITS, "credits", "a credits file", credits_cols, true),
 	DEF(STREAM_REFUNDS, "refunds", "a refunds file", refunds_cols, false),
 	DEF(STREAM_REVERSALS, "reversals", "a reversals stream", reversals_cols, false),
+	DEF(STREAM_PARTIAL, "partial", "a partial actuals stream", partial_cols, false),
 };
 #undef DEF
 

@@ -21,7 +21,8 @@ struct table {
 	size_t values_cap; /* in entries */
 	char *keys;
 	size_t keys_len, keys_cap;
-	uint32_t *slots; /* entry index + 1; 0 = empty */
+	uint64_t *slots; /* entry index + 1 in the low 32 bits (0 = empty), the high 32 bits
+			  * of its hash above, so that a probe rarely reads an entry */
 	size_t nslots;   /* power of two */
 };
 
@@ -67,14 +68,20 @@ void table_free(struct table *t)
 	free(t);
 }
 
+#define SLOT_INDEX(s) ((uint32_t)(s))
+#define SLOT_TAG(h) ((h) & 0xffffffff00000000ull)
+
 static size_t find_slot(const struct table *t, uint64_t h, const void *key, size_t len)
 {
 	size_t mask = t->nslots - 1;
+	uint64_t tag = SLOT_TAG(h);
 	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
-		uint32_t s = t->slots[i];
+		uint64_t s = t->slots[i];
 		if (s == 0)
 			return i;
-		const struct entry *e = &t->entries[s - 1];
+		if (SLOT_TAG(s) != tag)
+			continue;
+		const struct entry *e = &t->entries[SLOT_INDEX(s) - 1];
 		if (e->hash == h && e->key_len == len &&
 		    (len == 0 || memcmp(t->keys + e->key_at, key, len) == 0))
 			return i;
@@ -93,14 +100,14 @@ static void rehash(struct table *t)
 		size_t i = (size_t)t->entries[e].hash & mask;
 		while (t->slots[i])
 			i = (i + 1) & mask;
-		t->slots[i] = (uint32_t)(e + 1);
+		t->slots[i] = SLOT_TAG(t->entries[e].hash) | (uint64_t)(e + 1);
 	}
 }
 
 void *table_find(const struct table *t, const void *key, size_t len)
 {
 	size_t i = find_slot(t, hash_bytes(key, len), key, len);
-	return t->slots[i] ? t->values + (size_t)(t->slots[i] - 1) * t->value_size : NULL;
+	return t->slots[i] ? t->values + (size_t)(SLOT_INDEX(t->slots[i]) - 1) * t->value_size : NULL;
 }
 
 void *table_upsert(struct table *t, const void *key, size_t len, bool *created)
@@ -110,7 +117,7 @@ void *table_upsert(struct table *t, const void *key, size_t len, bool *created)
 	if (t->slots[i]) {
 		if (created)
 			*created = false;
-		return t->values + (size_t)(t->slots[i] - 1) * t->value_size;
+		return t->values + (size_t)(SLOT_INDEX(t->slots[i]) - 1) * t->value_size;
 	}
 	if (t->count >= UINT32_MAX - 1)
 		diag_fatal(SPM_EXIT_USAGE, "too many groups");
@@ -131,7 +138,7 @@ void *table_upsert(struct table *t, const void *key, size_t len, bool *created)
 	t->entries[e] = (struct entry){ h, t->keys_len, len };
 	t->keys_len += len;
 	t->count++;
-	t->slots[i] = (uint32_t)(e + 1);
+	t->slots[i] = SLOT_TAG(h) | (uint64_t)(e + 1);
 	if (t->count * 2 >= t->nslots)
 		rehash(t);
 	if (created)

@@ -18,15 +18,19 @@ void read_goal_sheet(struct goal_sheet *g, const char *path, int fiscal_start, c
 	goal_sheet_read(g, path, &o);
 }
 
+bool sheet_is_csv(const char *path, enum input_format format)
+{
+	/* a sheet named .csv stays CSV, so that it can be read again */
+	return format == FORMAT_CSV ||
+	       (format == FORMAT_AUTO && path && strcmp(path, "-") != 0 && format_for_path(path) == FORMAT_CSV);
+}
+
 void write_goal_sheet(struct goal_sheet *g, const char *path, enum input_format format)
 {
 	struct output out;
 	goal_sheet_sort(g);
 	output_open(&out, path);
-	/* a sheet named .csv stays CSV, so that it can be read again */
-	bool csv = format == FORMAT_CSV ||
-		   (format == FORMAT_AUTO && path && strcmp(path, "-") != 0 && format_for_path(path) == FORMAT_CSV);
-	goal_sheet_write(&out, g, csv);
+	goal_sheet_write(&out, g, sheet_is_csv(path, format));
 	output_close(&out);
 }
 

@@ -45,6 +45,9 @@ void read_goal_sheet(struct goal_sheet *g, const char *path, int fiscal_start, c
 /* Sorts the sheet and writes it to path (NULL or "-": stdout), atomically: as CSV when
  * format says so, or (FORMAT_AUTO) when path ends in .csv. */
 void write_goal_sheet(struct goal_sheet *g, const char *path, enum input_format format);
+/* Whether a sheet written to path (NULL or "-": stdout) is CSV: format says so, or
+ * (FORMAT_AUTO) path ends in .csv. */
+bool sheet_is_csv(const char *path, enum input_format format);
 
 /* Refuses (exit 2, nothing read or written) an output that is one of the inputs: the
  * sheet, the roster, the metrics file (each may be NULL). */

@@ -159,15 +159,6 @@ static void format_problem_text(const struct problem *p, char *buf, size_t size)
 		 record);
 }
 
-static void format_problem(const struct problem *p, uint64_t line, char *buf, size_t size)
-{
-	char text[1024];
-	format_problem_text(p, text, sizeof text);
-	int n = snprintf(buf, size, "line %llu: ", (unsigned long long)line);
-	if (n > 0 && (size_t)n < size)
-		snprintf(buf + n, size - (size_t)n, "%s", text);
-}
-
 void report_problem(const struct job *job, const struct problem *p, uint64_t line)
 {
 	char text[1024];
@@ -179,12 +170,9 @@ void report_problem(const struct job *job, const struct problem *p, uint64_t lin
  * Fields past the header's count are listed in the reason so nothing is lost. */
 static void write_reject(struct chunk_state *cs, const struct row *row)
 {
-	const struct job *job = cs->job;
-	struct output *o = job->reject;
-	char reason[1200];
-	size_t ncols = job->header->count;
-	format_problem(&cs->problem, row->line, reason, sizeof reason);
-	reject_write_row(o, row, ncols, reason);
+	char text[1024];
+	format_problem_text(&cs->problem, text, sizeof text);
+	reject_buffer_add(cs->rejects, row, cs->job->header->count, row->line, text);
 }
 
 /* Called for a bad row: in --reject mode it is written and the run goes on. */
@@ -344,6 +332,8 @@ void chunk_state_init(struct chunk_state *cs, const struct job *job)
 	cs->distinct = table_new(1);
 	cs->periods = xcalloc(1, sizeof *cs->periods);
 	cs->custom = xcalloc(job->metrics->ncustom + 1, sizeof *cs->custom);
+	if (job->reject)
+		cs->rejects = reject_buffer_new();
 }
 
 void chunk_state_free(struct chunk_state *cs)
@@ -355,6 +345,7 @@ void chunk_state_free(struct chunk_state *cs)
 	free(cs->periods);
 	free(cs->custom);
 	clawback_chunk_free(cs);
+	reject_buffer_free(cs->rejects);
 }
 
 static void merge_custom(const struct metric_set *ms, struct custom_totals *into,

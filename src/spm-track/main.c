@@ -106,6 +106,8 @@ static noreturn void usage(void)
 	       "\n"
 	       "Output and errors:\n"
 	       "  -o, --output FILE         write to FILE atomically instead of standard output\n"
+	       "      --partial             write a partial stream (distinct counts as their values)\n"
+	       "                            that spm-track merges into the actuals of all the inputs\n"
 	       "      --reject FILE         write bad rows to FILE with a reason and go on\n"
 	       "      --threads N           read big files with N threads (default: cores, up to 8)\n"
 	       "      --progress            show progress (rows, MB/s, percent) on standard error\n"
@@ -127,7 +129,8 @@ static noreturn void usage(void)
 	       "  spm-track --map salesforce --goals goals.tsv --as-of 2026-11-26 --workdays deals.csv\n"
 	       "  spm-track --map salesforce --latest 'Last Modified Date' --rates rates.tsv old.csv new.csv\n"
 	       "  spm-track --map salesforce --latest 'Last Modified Date' --refunds refunds.tsv \\\n"
-	       "            --reversals reversals.tsv deals.csv\n");
+	       "            --reversals reversals.tsv deals.csv\n"
+	       "  spm-track --map salesforce --partial -o jan.partial jan.csv   (then: spm-track *.partial)\n");
 	exit(SPM_EXIT_OK);
 }
 
@@ -138,7 +141,7 @@ enum {
 	OPT_DECIMAL_COMMA, OPT_LEVEL, OPT_GOALS, OPT_WORKDAYS, OPT_HOLIDAYS, OPT_ALL, OPT_REJECT_GOALS,
 	OPT_ACHIEVED, OPT_AHEAD, OPT_ON_TRACK, OPT_PROGRESS,
 	OPT_LATEST, OPT_UNIQUE, OPT_DELIMITER, OPT_BY, OPT_CURRENCY, OPT_RATES, OPT_BASE_CURRENCY, OPT_RATE_AGE,
-	OPT_ROUNDING, OPT_CREDITS, OPT_CANCELLED, OPT_CANCELLED_DATE, OPT_REFUNDS, OPT_REVERSALS,
+	OPT_ROUNDING, OPT_CREDITS, OPT_CANCELLED, OPT_CANCELLED_DATE, OPT_REFUNDS, OPT_REVERSALS, OPT_PARTIAL,
 };
 
 static const struct option long_options[] = {
@@ -185,6 +188,7 @@ static const struct option long_options[] = {
 	{ "rates", required_argument, NULL, OPT_RATES },
 	{ "base-currency", required_argument, NULL, OPT_BASE_CURRENCY },
 	{ "rate-age", required_argument, NULL, OPT_RATE_AGE },
+	{ "partial", no_argument, NULL, OPT_PARTIAL },
 	{ "rounding", required_argument, NULL, OPT_ROUNDING },
 	{ "cancelled", required_argument, NULL, OPT_CANCELLED },
 	{ "cancelled-date", required_argument, NULL, OPT_CANCELLED_DATE },
@@ -298,6 +302,7 @@ static int parse_options(int argc, char **argv, struct track_options *opt)
 		case OPT_REVERSALS: opt->reversals = optarg; break;
 		case OPT_PROGRESS: opt->progress = true; break;
 		case OPT_CREDITS: opt->credits = optarg; break;
+		case OPT_PARTIAL: opt->partial = true; break;
 		default: cli_bad_option();
 		}
 	}
@@ -325,6 +330,10 @@ static int parse_options(int argc, char **argv, struct track_options *opt)
 		diag_usage("--currency, --base-currency, --rate-age and --rounding need --rates");
 	if (opt->latest && opt->unique)
 		diag_usage("--latest and --unique exclude each other: --latest already keeps one row per record");
+	if (opt->partial && opt->goals)
+		diag_usage("--partial writes actuals to merge later; progress against goals comes after the merge (--goals there)");
+	if (opt->partial && opt->rates)
+		diag_usage("--partial does not convert currencies: give --rates to each shard's run without --partial");
 	if (opt->goals && opt->grain_set)
 		diag_usage("--grain does not apply with --goals: each goal is measured over its own period");
 	if (decimal_cmp(opt->thresholds.on_track, opt->thresholds.ahead) > 0)
@@ -388,6 +397,8 @@ static void read_input(struct job *job, const struct mapping *map, const char *p
 		diag_usage("%s: --rates converts CRM exports; actuals are already in one currency", job->file);
 	if (kind == INPUT_ACTUALS && job->credits) /* --credits */
 		diag_usage("%s: --credits credits the deals of CRM exports; actuals are already credited", job->file);
+	if (kind == INPUT_ACTUALS && job->opt->partial)
+		diag_usage("%s: --partial reads CRM exports; actuals and partial streams merge without it", job->file);
 	if (*first_header && kind != job->kind)
 		diag_fatal(SPM_EXIT_DATA, "%s: inputs mix exports and actuals", job->file);
 	if (!*first_header) {
@@ -407,9 +418,8 @@ static void read_input(struct job *job, const struct mapping *map, const char *p
 	} else {
 		bind_actuals(job);
 	}
-	/* Rejected rows are written in input order, so --reject reads with one thread. */
-	size_t threads = job->reject ? 1 : job->opt->threads;
-	size_t n = source_plan(src, threads);
+	/* each chunk keeps its rejected rows; they are written in input order below */
+	size_t n = source_plan(src, job->opt->threads);
 	struct chunk_state *states = xcalloc(n, sizeof *states);
 	struct scan_chunk *chunks = xcalloc(n, sizeof *chunks);
 	for (size_t i = 0; i < n; i++) {
@@ -437,6 +447,8 @@ static void read_input(struct job *job, const struct mapping *map, const char *p
 			diag_exit(SPM_EXIT_DATA);
 		}
 		merge_state(all, &states[i]);
+		if (job->reject)
+			reject_buffer_flush(states[i].rejects, job->reject, chunks[i].line_offset);
 	}
 	for (size_t i = 0; i < n; i++)
 		chunk_state_free(&states[i]);
@@ -638,11 +650,16 @@ int main(int argc, char **argv)
 	if (job.credits && job.kind == INPUT_EXPORT)
 		credits_warn_unknown(job.credits);
 	if (job.kind == INPUT_EXPORT) {
-		count_distinct(&all);
+		if (!opt.partial)
+			count_distinct(&all); /* --partial writes the sets, not their counts */
 		clawback_finish(&job, &all); /* every refund matched; --reversals written */
 	}
+	if (job.kind == INPUT_ACTUALS)
+		count_distinct_items(&all);
 	if (job.goals)
 		emit_progress(&out, &job, &all, &calendar);
+	else if (opt.partial)
+		emit_partial(&out, &job, &all);
 	else
 		emit_actuals(&out, &job, &all);
 	if (job.reject)

@@ -62,6 +62,33 @@ static int actual_period(struct chunk_state *cs, const struct row *row, struct p
 	return 0;
 }
 
+/* One distinct value of the group key: (group length, group, value) in the chunk's set. */
+static void add_item(struct chunk_state *cs, const char *group, size_t group_len, const char *value, size_t len)
+{
+	if (group_len > SIZE_MAX - 2 * sizeof(size_t) - len)
+		diag_fatal(SPM_EXIT_USAGE, "out of memory");
+	size_t klen = 2 * sizeof(size_t) + group_len + len, slot = 0;
+	xgrow((void **)&cs->distinct_key, &cs->distinct_key_cap, klen, 1);
+	char *key = cs->distinct_key;
+	memcpy(key, &slot, sizeof slot);
+	memcpy(key + sizeof slot, &group_len, sizeof group_len);
+	memcpy(key + 2 * sizeof(size_t), group, group_len);
+	memcpy(key + 2 * sizeof(size_t) + group_len, value, len);
+	table_upsert(cs->distinct, key, klen, NULL);
+}
+
+void count_distinct_items(struct chunk_state *all)
+{
+	for (size_t i = 0; i < table_count(all->distinct); i++) {
+		size_t len, group_len;
+		const char *key = table_key(all->distinct, i, &len);
+		memcpy(&group_len, key + sizeof(size_t), sizeof group_len);
+		struct actual_totals *t = table_find(all->groups, key + 2 * sizeof(size_t), group_len);
+		if (t && !add_or_fail(&t->value, decimal_from_int(1)))
+			sum_overflow(key + 2 * sizeof(size_t) + GROUP_KEY_HEAD);
+	}
+}
+
 /* Selected, or read to measure coverage. */
 static bool metric_is_read(const struct metric_set *ms, const char *name)
 {
@@ -124,8 +151,23 @@ int actuals_row(void *ctx, const struct row *row)
 		bad_row(cs, row, col_metric, "a ratio needs its numerator and denominator to be merged");
 		return reject_or_stop(cs, row);
 	}
+	/* a partial stream's distinct count: a row for the group (empty item), then one per
+	 * value; the value is the number of distinct items once every input is read */
+	long col_item = stream_at(b, COL_ITEM);
+	bool item = col_item >= 0 && row->len[col_item] > 0;
 	if (a.known && a.known->agg == AGG_DISTINCT) {
-		bad_row(cs, row, col_metric, "distinct counts cannot be merged from actuals");
+		if (!job->partial_input) {
+			bad_row(cs, row, col_metric, "distinct counts cannot be merged from actuals (merge partial streams: --partial)");
+			return reject_or_stop(cs, row);
+		}
+		if (a.has_value || a.has_parts) {
+			bad_row(cs, row, col_value, "a distinct count's rows of a partial stream have no value");
+			return reject_or_stop(cs, row);
+		}
+		a.has_value = true; /* 0 and its items */
+	} else if (item) {
+		bad_row(cs, row, col_item, a.known ? "an item belongs to a distinct count only"
+						   : "an item belongs to a distinct count only (custom metrics need the metrics file)");
 		return reject_or_stop(cs, row);
 	}
 	/* pipeline is a forecast, as for open deals in an export: kept whatever its period */
@@ -178,6 +220,8 @@ int actuals_row(void *ctx, const struct row *row)
 			const char *key = group_key(cs, periods[k], owners[o].level, owners[o].name, owners[o].len,
 						    metric, &key_len);
 			add_actual(&a, table_upsert(cs->groups, key, key_len, NULL), metric);
+			if (item)
+				add_item(cs, key, key_len, row->field[col_item], row->len[col_item]);
 		}
 	}
 	cs->tally.used++;
@@ -236,5 +280,8 @@ bool nearly_actuals(const struct header *h)
 /* Where the actuals columns are in this file's header. */
 void bind_actuals(struct job *job)
 {
-	stream_bind(STREAM_ACTUALS, job->header, job->file, NULL, 0, &job->actuals);
+	static const enum stream_id partial[] = { STREAM_PARTIAL };
+	job->partial_input = stream_detect(job->header, partial, 1) == STREAM_PARTIAL;
+	stream_bind(job->partial_input ? STREAM_PARTIAL : STREAM_ACTUALS, job->header, job->file, NULL, 0,
+		    &job->actuals);
 }

@@ -241,8 +241,7 @@ static void first_reading(struct job *job, struct records *r, const struct mappi
 		r->col_latest = find_column(job, job->opt->latest, "--latest", NULL);
 	r->names[index] = xstrdup(job->file);
 
-	size_t threads = job->reject ? 1 : job->opt->threads; /* as the second reading */
-	size_t n = source_plan(src, threads);
+	size_t n = source_plan(src, job->opt->threads); /* as the second reading */
 	struct scan1 *states = xcalloc(n, sizeof *states);
 	struct scan_chunk *chunks = xcalloc(n, sizeof *chunks);
 	for (size_t i = 0; i < n; i++) {

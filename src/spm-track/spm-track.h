@@ -17,6 +17,7 @@
 #include "number.h"
 #include "output.h"
 #include "period.h"
+#include "reject.h"
 #include "progress.h"
 #include "roster.h"
 #include "stream.h"
@@ -76,6 +77,7 @@ struct track_options {
 	size_t threads;
 	bool quiet;
 	bool progress; /* --progress: the meter even off a terminal, and after --quiet */
+	bool partial;  /* --partial: write a partial stream (write.c), to be merged later */
 	/* progress against goals */
 	const char *goals, *reject_goals, *holidays;
 	spm_day as_of;
@@ -129,6 +131,7 @@ struct job {
 	enum input_kind kind;
 	long col[EXPORT_COLUMNS]; /* export columns, -1 if absent */
 	struct stream_binding actuals; /* actuals input: where each column is */
+	bool partial_input;       /* the actuals input is a partial stream (item column) */
 	struct output *reject;
 	/* Periods are counted in every calendar (grain and fiscal start) that a goal uses,
 	 * or in the one of --grain; owners at every level a goal names, or at --level. */
@@ -212,6 +215,7 @@ struct chunk_state {
 	struct custom_value *custom; /* this row's values of the custom metrics */
 	uint64_t line_offset;        /* --latest/--unique: the chunk's first line in its file */
 	struct reversal_list *reversals; /* --reversals: the reversals counted, to write */
+	struct reject_buffer *rejects; /* --reject: this chunk's bad rows, written in order after the scan */
 };
 
 /* A custom metric's value in the row at hand, read once however many groups it feeds. */
@@ -357,6 +361,8 @@ void chunk_state_init(struct chunk_state *cs, const struct job *job);
 void chunk_state_free(struct chunk_state *cs);
 void merge_state(struct chunk_state *into, const struct chunk_state *from);
 void count_distinct(struct chunk_state *all);
+/* The same for partial inputs: each group's value is the number of its distinct items. */
+void count_distinct_items(struct chunk_state *all);
 
 /* merge.c */
 bool metric_is_selected(const struct metric_set *ms, const char *name);
@@ -443,5 +449,7 @@ bool records_latest_day(const struct job *job, const struct row *row, spm_day *d
 /* write.c */
 size_t plain_value(const struct metric *m, decimal d, char buf[NUMBER_BUFSIZE]);
 void emit_actuals(struct output *o, const struct job *job, const struct chunk_state *all);
+/* --partial: the partial stream of an export's groups (spm.7, Partial actuals). */
+void emit_partial(struct output *o, const struct job *job, const struct chunk_state *all);
 
 #endif

@@ -210,3 +210,120 @@ void emit_actuals(struct output *o, const struct job *job, const struct chunk_st
 	free(metrics);
 	free(refs);
 }
+
+/* ---- partial streams (--partial) ---- */
+
+/* A distinct value of a group: where its key is in the chunk's set. */
+struct item_ref {
+	size_t group, slot; /* the group's index in the groups table; the metric's slot */
+	const char *value;
+	size_t len;
+};
+
+static int compare_items(const void *pa, const void *pb)
+{
+	const struct item_ref *a = pa, *b = pb;
+	if (a->group != b->group)
+		return a->group < b->group ? -1 : 1;
+	if (a->slot != b->slot)
+		return a->slot < b->slot ? -1 : 1;
+	return bytes_cmp(a->value, a->len, b->value, b->len);
+}
+
+static void write_partial_row(struct output *o, const struct out_row *r, const char *item, size_t item_len)
+{
+	output_field(o, r->owner, r->owner_len);
+	output_tab(o);
+	output_str(o, r->period);
+	output_tab(o);
+	output_str(o, r->metric);
+	output_tab(o);
+	output_str(o, r->value);
+	output_tab(o);
+	output_str(o, r->numerator);
+	output_tab(o);
+	output_str(o, r->denominator);
+	output_tab(o);
+	output_field(o, item ? item : "", item_len);
+	output_newline(o);
+}
+
+void emit_partial(struct output *o, const struct job *job, const struct chunk_state *all)
+{
+	const struct metric_set *ms = job->metrics;
+	size_t n = table_count(all->groups), nitems = table_count(all->distinct);
+	struct group_ref *refs = xcalloc(n + 1, sizeof *refs);
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		struct out_row r;
+		const char *key = table_key(all->groups, i, &len);
+		split_key(key, len, false, &r);
+		refs[i].owner = r.owner;
+		refs[i].owner_len = r.owner_len;
+		memcpy(refs[i].period, r.period, sizeof r.period);
+		refs[i].index = i;
+	}
+	qsort(refs, n, sizeof *refs, compare_refs);
+	/* each group's distinct values, by group, metric and value */
+	struct item_ref *items = xcalloc(nitems + 1, sizeof *items);
+	size_t kept = 0;
+	/* a group's index: its value's offset in the table's contiguous values */
+	const char *base = n ? table_value(all->groups, 0) : NULL;
+	size_t value_size = n > 1 ? (size_t)((const char *)table_value(all->groups, 1) - base) : 1;
+	for (size_t i = 0; i < nitems; i++) {
+		size_t len, slot, group_len;
+		const char *key = table_key(all->distinct, i, &len);
+		memcpy(&slot, key, sizeof slot);
+		memcpy(&group_len, key + sizeof slot, sizeof group_len);
+		size_t at = 2 * sizeof(size_t);
+		/* the group is in the table: the value was added to it */
+		const char *g = table_find(all->groups, key + at, group_len);
+		if (!g)
+			continue;
+		items[kept++] = (struct item_ref){ (size_t)(g - base) / value_size, slot, key + at + group_len,
+						   len - at - group_len };
+	}
+	qsort(items, kept, sizeof *items, compare_items);
+	size_t *first = xcalloc(n + 1, sizeof *first); /* groups' first items: items[first[g] ..] */
+	for (size_t g = 0, i = 0; g <= n; g++) {
+		while (i < kept && items[i].group < g)
+			i++;
+		first[g] = i;
+	}
+	struct metric **metrics = xcalloc(ms->nselected + 1, sizeof *metrics);
+	memcpy(metrics, ms->selected, ms->nselected * sizeof *metrics);
+	qsort(metrics, ms->nselected, sizeof *metrics, compare_metric_names);
+
+	static const enum column header[] = { COL_OWNER, COL_PERIOD, COL_METRIC, COL_VALUE,
+					      COL_NUMERATOR, COL_DENOMINATOR, COL_ITEM };
+	stream_write_header(o, header, sizeof header / sizeof header[0]);
+	for (size_t i = 0; i < n; i++) {
+		struct out_row r;
+		r.owner = refs[i].owner;
+		r.owner_len = refs[i].owner_len;
+		memcpy(r.period, refs[i].period, sizeof r.period);
+		size_t g = refs[i].index;
+		const void *totals = table_value(all->groups, g);
+		for (size_t k = 0; k < ms->nselected; k++) {
+			const struct metric *m = metrics[k];
+			r.metric = m->name;
+			bool distinct = m->builtin == M_CUSTOM && m->agg == AGG_DISTINCT;
+			if (!distinct)
+				fill_deal_metric(m, totals, &r);
+			else
+				r.value[0] = r.numerator[0] = r.denominator[0] = '\0';
+			write_partial_row(o, &r, NULL, 0);
+			if (!distinct)
+				continue;
+			for (size_t j = first[g]; j < first[g + 1]; j++) {
+				if (items[j].slot != m->slot)
+					continue;
+				write_partial_row(o, &r, items[j].value, items[j].len);
+			}
+		}
+	}
+	free(metrics);
+	free(first);
+	free(items);
+	free(refs);
+}

@@ -2,7 +2,8 @@
 # Runs the tests of the automation around the programs: spm-weekly and spm-quarter-close
 # end to end on the demo data (weekly.sh, weekly-periods.sh, quarter-close.sh), the examples (examples.sh),
 # mail (mail.sh), shell completions (completion.sh), make install and uninstall (install.sh) and the
-# lint of the scripts (lint.sh). Each test file counts its assertions; this prints
+# lint of the scripts (lint.sh), and scale (scale.sh: --reject on threads, --partial and
+# the GNU parallel recipes). Each test file counts its assertions; this prints
 # "scripts: N passed, N failed" and exits 1 when one failed.
 # Usage: tests/scripts/run.sh BINDIR [TEST...]   (TEST: weekly, quarter-close, money, ...)
 set -u
@@ -24,7 +25,7 @@ export LC_ALL TZ
 pass=0
 fail=0
 . "$here/lib.sh"
-if [ $# -eq 0 ]; then set -- lint examples weekly weekly-periods mail quarter-close lock completion install crediting money; fi
+if [ $# -eq 0 ]; then set -- lint examples weekly weekly-periods mail quarter-close lock completion install crediting money scale; fi
 for t in "$@"; do
 	suite=$t
 	before=$((pass + fail))
