@@ -96,7 +96,7 @@ check_eq 'close: the statements add up to all payouts' "$all_payouts" "$all_stat
 check_eq 'close: ... which are 64,884.59' 6488459 "$all_payouts"
 check_grep 'close: the combined statement has every rep' '## Łukasz Nowak — 2026-Q3' "$C/statements.md"
 check_grep 'close: a statement shows the arithmetic' \
-	'| enterprise | won\_revenue | 240,888.59 | 142,831.05 | 168.65 % | 15,519.00 | 5% × 142,831.05 + 8% × 71,415.525 + 10% × 26,642.015 = 15,518.996, rounded to 15,519.00 (threshold 50% reached) |' \
+	'| enterprise | Won revenue | 240,888.59 | 142,831.05 | 168.65 % | 15,519.00 | 5% × 142,831.05 + 8% × 71,415.525 + 10% × 26,642.015 = 15,518.996, rounded to 15,519.00 (threshold 50% reached) |' \
 	"$C/statements/Felix_Nowak.md"
 
 # next quarter's goals add up to the annual plan's share of 2026-Q4, computed here on
@@ -131,13 +131,13 @@ check_eq 'close: coverage of the categories' 'customer 8 8 1.0000 financial 8 8 
 
 # the review packet: final attainment, payouts, trend, feedback, next quarter's goals
 r="$C/review/Zoë_Müller.md"
-check_grep 'close: review: final attainment' '| 2026-Q3 | won\_revenue | 8,169.00 | 142,831.05 | 5.72 % | missed | 134,662.05 | 0 | — | 88.79 |' "$r"
-check_grep 'close: review: payouts' '| enterprise | won\_revenue | 8,169.00 | 142,831.05 | 5.72 % | 0.00 | threshold 50% not reached (attainment 5.71934463…%): 0.00 |' "$r"
+check_grep 'close: review: final attainment' '| 2026-Q3 | Won revenue | 8,169.00 | 142,831.05 | 5.72 % | missed | 134,662.05 | 0 | — | 88.79 |' "$r"
+check_grep 'close: review: payouts' '| enterprise | Won revenue | 8,169.00 | 142,831.05 | 5.72 % | 0.00 | threshold 50% not reached (attainment 5.71934463…%): 0.00 |' "$r"
 check_grep 'close: review: feedback with next quarter'"'"'s rate' \
 	'- Won revenue ended at 8,169.00 against 142,831.05 (5.72 %): 134,662.05 short. The goal for 2026-Q4 is 142,831.05: 1,552.51 a day over its 92 days, against 88.79 a day this period.' "$r"
 check_grep 'close: review: training' '- Won revenue attainment is 5.72 %, under 50.00 %: the course "Pipeline review with your manager" is recommended.' "$r"
 check_grep 'close: review: self-assessment' '- You rated your overall performance 2 of 5; the numbers put it at 1' "$r"
-check_grep 'close: review: next quarter'"'"'s goals' '| won\_revenue | 142,831.05 | 2 | financial |' "$r"
+check_grep 'close: review: next quarter'"'"'s goals' '| Won revenue | 142,831.05 | 2 | financial |' "$r"
 check_eq 'close: one review per rep and format' 16 "$(ls "$C/review" | wc -l | tr -d ' ')"
 cp -r "$C" "$Q/close1"
 
@@ -203,5 +203,5 @@ check_eq 'close: 2027-Q1 revenue goals add up to 2027'"'"'s share (90 of 365 day
 	"$Q/demo/roster.tsv" "$C4/goals-2027-Q1.tsv")"
 check_eq 'close: the scores compare with the Q3 close (--prev)' 'Felix Nowak 1.5316 1.7705 -0.2389' \
 	"$(awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i } $1 == "Felix Nowak" { print $1 " " $3 " " $col["prev_score"] " " $col["delta"] }' "$C4/scores.tsv")"
-check_grep 'close: the review shows both quarters in the trend' '| 2026-Q3 | 177.05 % | exceeds | 1 | 5 | 5 |' "$C4/review/Felix_Nowak.md"
+check_grep 'close: the review shows both quarters in the trend' '| 2026-Q3 | 177.05 % | Exceeds | 1 | 5 | 5 |' "$C4/review/Felix_Nowak.md"
 check_grep 'close: ... and the change since the Q3 close' '- Your score is 153.16 %, 23.89 points down from 177.05 % in 2026-Q3.' "$C4/review/Felix_Nowak.md"

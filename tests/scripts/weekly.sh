@@ -70,8 +70,8 @@ check 'weekly: the log line' grep -qE \
 	"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z spm-weekly: as of 2026-08-15 \(2026-W33\): 8 owners, 29 files in $reports/2026-08-15\$" \
 	"$reports/spm.log"
 s1="$reports/2026-08-15/summary.json"
-check_eq 'weekly: summary.json (week 1)' '2026-08-15 2026-W33 null 8 2026-Q3 8 3' \
-	"$(jq -r '"\(.as_of) \(.week) \(.previous_week) \(.owners) \(.goal_periods[0]) \(.leaderboard | length) \(.team | length)"' "$s1")"
+check_eq 'weekly: summary.json (week 1)' '2026-08-15 2026-W33 null 8 2026-Q3 8 4 All reps' \
+	"$(jq -r '"\(.as_of) \(.week) \(.previous_week) \(.owners) \(.goal_periods[0]) \(.leaderboard | length) \(.team | length) \(.team[-1].team)"' "$s1")"
 check_eq 'weekly: summary.json lists the files' "$(sed 's|^\./||' "$W/files1.txt" | tr '\n' ' ')" \
 	"$(jq -r '.files[]' "$s1" | tr '\n' ' ')"
 check_eq 'weekly: week 1 has no change yet' 0 \
@@ -98,7 +98,7 @@ awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i }
 	awk -F '\t' '{ s = $2; p = $3; gsub(/\./, "", s); gsub(/\./, "", p); d = s - p
 		t = sprintf("%.4f", d / 10000); if (t == "-0.0000") t = "0.0000"; if (t != $4) print $1 ": " $4 " is not " t }' >"$W/bad-deltas.txt"
 check_eq 'weekly: delta = score - prev_score, exactly' '' "$(cat "$W/bad-deltas.txt")"
-check_grep 'weekly: the leaderboard shows the change' '| 1 | Felix Nowak | 153.50 % | 100.00 | exceeds | +43.58 pts | 2 | 2 | ▁█ |' \
+check_grep 'weekly: the leaderboard shows the change' '| 1 | Felix Nowak | 153.50 % | 100.00 | Exceeds | +43.58 pts | 2 | 2 | ▁█ |' \
 	"$reports/2026-08-22/leaderboard.md"
 check_grep 'weekly: the leaderboard recognises the most improved' 'Most improved: Felix Nowak, score up 43.58 points to 153.50 %.' \
 	"$reports/2026-08-22/leaderboard.md"
