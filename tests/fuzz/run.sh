@@ -52,7 +52,7 @@ for name in "$@"; do
 	decimal) lib= ;;
 	plan | ledger) extra="-DFUZZ_PROGRAM -Dmain=program_main $(ls src/spm-score/*.c) -lm" ;;
 	mapping) extra="-DFUZZ_PROGRAM -Dmain=program_main $(ls src/spm-track/*.c)" ;;
-	streams) extra="-DFUZZ_PROGRAM -Dmain=program_main $(ls src/spm-report/*.c) -lm" ;;
+	streams) extra="-DFUZZ_PROGRAM -Dmain=program_main $(ls src/spm-report/*.c) -lm -lxlsxwriter" ;;
 	esac
 	# the readers that refuse bad input end the run without freeing (fuzz_main.h): no
 	# leak detection there; their messages (stderr) are not shown
