@@ -508,7 +508,9 @@ void data_read(struct data *d, const char *path, int fiscal_start)
 	rd.seen = d->seen[stream];
 	rd.nread = d->nread++;
 	/* the file name outlives the source: rows keep it for later messages */
-	rd.file = file = d->names.s[name_id(&d->names, file, strlen(file))];
+	/* the id first: name_id may move the array (the two, in one expression, are unsequenced) */
+	size_t file_id = name_id(&d->names, file, strlen(file));
+	rd.file = file = d->names.s[file_id];
 	read_side_file(src, file, on_row, &rd, &rd.problem);
 	d->has[stream] = true;
 	free(rd.detail_col);
