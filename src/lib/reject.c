@@ -66,6 +66,8 @@ static void spill_failed(void)
 
 static void put(struct reject_buffer *b, const void *s, size_t len)
 {
+	if (len == 0)
+		return; /* nothing, and no memcpy to a buffer not yet made */
 	if (!b->spill && !b->memory_only && len > REJECT_MEMORY - (b->len < REJECT_MEMORY ? b->len : REJECT_MEMORY)) {
 		if (!(b->spill = tmpfile()))
 			spill_failed();
