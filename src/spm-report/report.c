@@ -562,29 +562,17 @@ enum stream_id primary_stream(const struct data *d, enum kind k)
 	return d->has[STREAM_PROGRESS] ? STREAM_PROGRESS : STREAM_SCORES;
 }
 
+/* The rows by (period, owner, metric) are the tables data_read kept to find a second row
+ * for a key (their values start with the row, 1-based): indexed once, while reading. */
 static void index_rows(struct report *r)
 {
 	struct data *d = r->data;
-	unsigned char key[PERIOD_KEY_SIZE + 2 * sizeof(size_t)];
-	bool created;
-	r->progress_at = table_new(sizeof(size_t));
-	r->score_at = table_new(sizeof(size_t));
-	r->actual_at = table_new(sizeof(size_t));
+	r->progress_at = d->seen[STREAM_PROGRESS];
+	r->score_at = d->seen[STREAM_SCORES];
+	r->actual_at = d->seen[STREAM_ACTUALS];
 	r->groups = table_new(sizeof(struct group_values));
 	r->members = table_new(sizeof(struct members));
 	r->periods_indexed = table_new(1);
-	for (size_t i = 0; i < d->nactual; i++) {
-		const struct actual_row *a = &d->actual[i];
-		*(size_t *)table_upsert(r->actual_at, key, owner_key(key, a->period, a->owner, a->metric), &created) = i + 1;
-	}
-	for (size_t i = 0; i < d->nprogress; i++) {
-		const struct progress_row *p = &d->progress[i];
-		*(size_t *)table_upsert(r->progress_at, key, owner_key(key, p->period, p->owner, p->metric), &created) = i + 1;
-	}
-	for (size_t i = 0; i < d->nscore; i++) {
-		const struct score_row *s = &d->score[i];
-		*(size_t *)table_upsert(r->score_at, key, owner_key(key, s->period, s->owner, NONE), &created) = i + 1;
-	}
 }
 
 /* One period of a stream's rows, and whether it counts as begun. */
@@ -709,9 +697,7 @@ void report_free(struct report *r)
 {
 	tiers_free(&r->tiers);
 	free(r->current);
-	table_free(r->progress_at);
-	table_free(r->score_at);
-	table_free(r->actual_at);
+	/* progress_at, score_at and actual_at are the data's (data_free) */
 	free(r->by_owner);
 	free(r->owner_first);
 	free(r->level);
