@@ -86,19 +86,22 @@ static void feedback_footer(const struct report *r, struct doc *d)
  * standard error (a misspelt name would otherwise go unnoticed). */
 static void unused_ratings(const struct report *r, const struct doc *d)
 {
+	/* the owners shown, marked once by id: not a pass over the sections per rating */
+	bool *shown = xcalloc(r->names->n + 1, sizeof *shown);
+	for (size_t k = 0; k < d->nsection; k++)
+		if (d->section[k].split < r->names->n)
+			shown[d->section[k].split] = true;
 	for (size_t i = 0; i < r->self.n; i++) {
 		const struct self_rating *sr = &r->self.r[i];
 		if (!is_current(r, sr->period) || !owner_wanted(r, sr->owner))
 			continue;
-		bool used = false;
-		for (size_t k = 0; k < d->nsection && !used; k++)
-			used = d->section[k].split == sr->owner;
-		if (!used) {
+		if (!shown[sr->owner]) {
 			char message[160];
 			snprintf(message, sizeof message, "no rows for this owner in the period; rating not used");
 			diag_at(r->opt->self, sr->at.line, "owner", r->names->s[sr->owner], r->names->len[sr->owner], message);
 		}
 	}
+	free(shown);
 }
 
 void build_feedback(struct report *r, struct doc *d)

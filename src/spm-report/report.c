@@ -5,6 +5,7 @@
 #include "diag.h"
 #include "options.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,40 +221,48 @@ const size_t *owner_progress(const struct report *r, size_t owner, size_t *n)
 	return *n ? r->by_owner + r->owner_first[owner] : NULL;
 }
 
-/* Counting sort of the progress rows by owner id: every owner's rows in one run. */
+/* Counting sort of rows by owner id (the size_t at `owner_at` in each row of `size`
+ * bytes): every owner's rows in one run, in file order; first[o]..first[o + 1] are o's. */
+static void index_by_owner(const void *rows, size_t nrows, size_t size, size_t owner_at, size_t nowners,
+			   size_t **by_owner, size_t **first)
+{
+	const char *row = rows;
+	size_t *f = xcalloc(nowners + 2, sizeof *f), *by = xcalloc(nrows + 1, sizeof *by);
+	for (size_t i = 0; i < nrows; i++) {
+		size_t owner;
+		memcpy(&owner, row + i * size + owner_at, sizeof owner);
+		f[owner + 1]++;
+	}
+	for (size_t k = 0; k < nowners; k++)
+		f[k + 1] += f[k];
+	size_t *next = xcalloc(nowners + 1, sizeof *next);
+	memcpy(next, f, nowners * sizeof *next);
+	for (size_t i = 0; i < nrows; i++) {
+		size_t owner;
+		memcpy(&owner, row + i * size + owner_at, sizeof owner);
+		by[next[owner]++] = i;
+	}
+	free(next);
+	*by_owner = by;
+	*first = f;
+}
+
 static void index_owners(struct report *r)
 {
 	const struct data *d = r->data;
-	size_t n = r->names->n;
-	r->owner_first = xcalloc(n + 2, sizeof *r->owner_first);
-	r->by_owner = xcalloc(d->nprogress + 1, sizeof *r->by_owner);
-	for (size_t i = 0; i < d->nprogress; i++)
-		r->owner_first[d->progress[i].owner + 1]++;
-	for (size_t k = 0; k < n; k++)
-		r->owner_first[k + 1] += r->owner_first[k];
-	size_t *next = xcalloc(n + 1, sizeof *next);
-	memcpy(next, r->owner_first, n * sizeof *next);
-	for (size_t i = 0; i < d->nprogress; i++)
-		r->by_owner[next[d->progress[i].owner]++] = i;
-	free(next);
+	index_by_owner(d->progress, d->nprogress, sizeof *d->progress, offsetof(struct progress_row, owner),
+		       r->names->n, &r->by_owner, &r->owner_first);
+	/* a statement's lines are found in its owner's rows, and feedback's self-ratings */
+	index_by_owner(d->payout, d->npayout, sizeof *d->payout, offsetof(struct payout_row, owner), r->names->n,
+		       &r->pay_by_owner, &r->pay_first);
+	index_by_owner(r->self.r, r->self.n, sizeof *r->self.r, offsetof(struct self_rating, owner), r->names->n,
+		       &r->self_by_owner, &r->self_first);
 }
 
-/* The same for the payout rows: a statement's lines are found in its owner's rows. */
-static void index_payouts(struct report *r)
+const size_t *owner_self_ratings(const struct report *r, size_t owner, size_t *n)
 {
-	const struct data *d = r->data;
-	size_t n = r->names->n;
-	r->pay_first = xcalloc(n + 2, sizeof *r->pay_first);
-	r->pay_by_owner = xcalloc(d->npayout + 1, sizeof *r->pay_by_owner);
-	for (size_t i = 0; i < d->npayout; i++)
-		r->pay_first[d->payout[i].owner + 1]++;
-	for (size_t k = 0; k < n; k++)
-		r->pay_first[k + 1] += r->pay_first[k];
-	size_t *next = xcalloc(n + 1, sizeof *next);
-	memcpy(next, r->pay_first, n * sizeof *next);
-	for (size_t i = 0; i < d->npayout; i++)
-		r->pay_by_owner[next[d->payout[i].owner]++] = i;
-	free(next);
+	*n = owner < r->names->n && r->self_first ? r->self_first[owner + 1] - r->self_first[owner] : 0;
+	return *n ? r->self_by_owner + r->self_first[owner] : NULL;
 }
 
 const size_t *owner_payouts(const struct report *r, size_t owner, size_t *n)
@@ -664,7 +673,6 @@ void report_setup(struct report *r, enum stream_id primary)
 	r->pace_name = name_find(r->names, "pace", 4);
 	index_rows(r);
 	index_owners(r);
-	index_payouts(r);
 	index_levels(r);
 	choose_periods(r, primary);
 	if (o->tiers) { /* the one parser of spm-score's --tiers, in the core */
@@ -703,6 +711,8 @@ void report_free(struct report *r)
 	free(r->level);
 	free(r->pay_by_owner);
 	free(r->pay_first);
+	free(r->self_by_owner);
+	free(r->self_first);
 	for (size_t i = 0; i < table_count(r->groups); i++)
 		free(((struct group_values *)table_value(r->groups, i))->v);
 	table_free(r->groups);
