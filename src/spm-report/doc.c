@@ -221,6 +221,8 @@ void block_note(struct block *b, enum topic topic, size_t metric, const char *te
 
 /* ---- cells ---- */
 
+_Static_assert(sizeof(void *) != 8 || sizeof(struct cell) == 64, "a cell is 64 bytes on 64-bit machines");
+
 /* A length a cell can hold (32 bits). */
 static uint32_t cell_len(size_t len)
 {

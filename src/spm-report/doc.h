@@ -50,10 +50,10 @@ struct cell {
 	uint32_t nseries;
 	unsigned char unit; /* enum unit; numbers: how they read (U_PERCENT: a fraction as a percentage) */
 	unsigned char tone; /* enum tone */
-	bool points;        /* a difference of fractions, shown in percentage points */
-	bool sign;          /* a difference: + before a positive figure */
-	bool strong;        /* a total row */
-	bool borrowed;      /* text is a name of the report's, not the cell's to free */
+	bool points : 1;    /* a difference of fractions, shown in percentage points */
+	bool sign : 1;      /* a difference: + before a positive figure */
+	bool strong : 1;    /* a total row */
+	bool borrowed : 1;  /* text is a name of the report's, not the cell's to free */
 };
 
 struct dtable {
