@@ -193,11 +193,11 @@ static void review_next_goals(struct report *r, struct section *sec, size_t owne
 	struct period next = period_next(p);
 	snprintf(title, sizeof title, "Goals for %s", period_label(next, label));
 	struct block *b = section_table(sec, "next_goals", title, goal_cols, 4);
-	const struct names *nm = r->names;
-	for (size_t i = 0; i < r->goals.n; i++) {
-		const struct goal *g = &r->goals.goal[i];
-		if (g->owner_len != nm->len[owner] || memcmp(g->owner, nm->s[owner], g->owner_len) != 0 ||
-		    period_cmp(g->period, next) != 0 || g->period.grain != next.grain)
+	size_t nown;
+	const size_t *own = owner_goals(r, owner, &nown);
+	for (size_t i = 0; i < nown; i++) {
+		const struct goal *g = &r->goals.goal[own[i]];
+		if (period_cmp(g->period, next) != 0 || g->period.grain != next.grain)
 			continue;
 		size_t row = dtable_row(&b->t);
 		size_t metric = name_id(r->names, g->metric_name, strlen(g->metric_name));

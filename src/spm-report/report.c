@@ -259,6 +259,29 @@ static void index_owners(struct report *r)
 		       &r->self_by_owner, &r->self_first);
 }
 
+/* The goal sheet's goals (--goals) by the owner they name, once: a review reads each
+ * rep's next goals without a pass over the sheet per rep. Owners not in the report's
+ * rows are never asked for. */
+static void index_goals(struct report *r)
+{
+	size_t *ids = xcalloc(r->goals.n + 1, sizeof *ids);
+	size_t unnamed = r->names->n; /* one past the owners: goals of no owner of the rows */
+	for (size_t i = 0; i < r->goals.n; i++) {
+		const struct goal *g = &r->goals.goal[i];
+		size_t id = name_find(r->names, g->owner, g->owner_len);
+		ids[i] = id == NONE ? unnamed : id;
+	}
+	index_by_owner(ids, r->goals.n, sizeof *ids, 0, unnamed + 1, &r->goal_by_owner, &r->goal_first);
+	r->ngoal_owners = unnamed;
+	free(ids);
+}
+
+const size_t *owner_goals(const struct report *r, size_t owner, size_t *n)
+{
+	*n = owner < r->ngoal_owners && r->goal_first ? r->goal_first[owner + 1] - r->goal_first[owner] : 0;
+	return *n ? r->goal_by_owner + r->goal_first[owner] : NULL;
+}
+
 const size_t *owner_self_ratings(const struct report *r, size_t owner, size_t *n)
 {
 	*n = owner < r->names->n && r->self_first ? r->self_first[owner + 1] - r->self_first[owner] : 0;
@@ -673,6 +696,8 @@ void report_setup(struct report *r, enum stream_id primary)
 	r->pace_name = name_find(r->names, "pace", 4);
 	index_rows(r);
 	index_owners(r);
+	if (r->has_goals)
+		index_goals(r);
 	index_levels(r);
 	choose_periods(r, primary);
 	if (o->tiers) { /* the one parser of spm-score's --tiers, in the core */
@@ -713,6 +738,8 @@ void report_free(struct report *r)
 	free(r->pay_first);
 	free(r->self_by_owner);
 	free(r->self_first);
+	free(r->goal_by_owner);
+	free(r->goal_first);
 	for (size_t i = 0; i < table_count(r->groups); i++)
 		free(((struct group_values *)table_value(r->groups, i))->v);
 	table_free(r->groups);
