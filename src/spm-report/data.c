@@ -94,11 +94,22 @@ int name_cmp(const struct names *nm, size_t a, size_t b)
 	return bytes_cmp(nm->s[a], nm->len[a], nm->s[b], nm->len[b]);
 }
 
+/* Where a key was first seen: its row (1-based, in the stream's rows; the report's index
+ * of rows by key is this table, not one built again) and which file it came from. */
+struct first_row {
+	size_t row; /* first: report.c reads the value as a size_t */
+	size_t nread;
+};
+
+static const enum stream_id report_streams[] = { STREAM_ACTUALS, STREAM_PROGRESS, STREAM_SCORES, STREAM_PAYOUTS };
+
 void data_init(struct data *d)
 {
 	memset(d, 0, sizeof *d);
 	d->names.index = table_new(sizeof(size_t));
 	d->total_metric = name_id(&d->names, "*", 1);
+	for (size_t i = 0; i < sizeof report_streams / sizeof report_streams[0]; i++)
+		d->seen[report_streams[i]] = table_new(sizeof(struct first_row));
 	d->group_word = NONE;
 }
 
@@ -130,7 +141,6 @@ bool adjustments_only(const struct data *d)
 
 /* ---- the streams a report reads ---- */
 
-static const enum stream_id report_streams[] = { STREAM_ACTUALS, STREAM_PROGRESS, STREAM_SCORES, STREAM_PAYOUTS };
 
 static noreturn void header_problem(const char *file, const char *message, const struct header *h)
 {
@@ -237,17 +247,20 @@ static int read_number(struct reader *rd, const struct row *row, enum column c, 
 	return 0;
 }
 
-/* Where a key was first seen. */
-struct first_row {
-	uint64_t line;
-	const char *file;
-	size_t nread;
-};
+static const struct where *row_where(const struct data *d, enum stream_id s, size_t row)
+{
+	switch (s) {
+	case STREAM_ACTUALS: return &d->actual[row - 1].at;
+	case STREAM_PROGRESS: return &d->progress[row - 1].at;
+	case STREAM_SCORES: return &d->score[row - 1].at;
+	default: return &d->payout[row - 1].at;
+	}
+}
 
 /* One row per key, across all the files read: a second is an error naming the first's
  * line (and its file when it was another file). */
 static int check_unique(struct reader *rd, const struct row *row, const size_t *ids, size_t nids, struct period p,
-			enum column c)
+			enum column c, size_t nrows)
 {
 	unsigned char key[PERIOD_KEY_SIZE + 4 * sizeof(size_t)];
 	period_to_key(p, key);
@@ -255,29 +268,28 @@ static int check_unique(struct reader *rd, const struct row *row, const size_t *
 	bool created;
 	struct first_row *first = table_upsert(rd->seen, key, PERIOD_KEY_SIZE + nids * sizeof *ids, &created);
 	if (created) {
-		first->line = row->line;
-		first->file = rd->file;
+		first->row = nrows + 1; /* the row about to be kept */
 		first->nread = rd->nread;
 		return 0;
 	}
+	const struct where *at = row_where(rd->d, rd->stream, first->row);
 	const char *what = rd->stream == STREAM_SCORES	   ? "owner and period"
 			   : rd->stream == STREAM_PAYOUTS ? "owner, period, plan and metric"
 							  : "owner, period and metric";
 	if (first->nread == rd->nread)
 		snprintf(rd->message, sizeof rd->message, "a second row for this %s (the first is on line %llu)", what,
-			 (unsigned long long)first->line);
+			 (unsigned long long)at->line);
 	else
 		snprintf(rd->message, sizeof rd->message, "a second row for this %s (the first is %s:%llu)", what,
-			 first->file, (unsigned long long)first->line);
+			 at->file, (unsigned long long)at->line);
 	return bad(rd, row, c, rd->message);
 }
 
+/* Room for one more row; the caller writes the whole row. */
 static void *grow(void **rows, size_t *cap, size_t n, size_t size)
 {
 	xgrow(rows, cap, n + 1, size);
-	char *at = (char *)*rows + n * size;
-	memset(at, 0, size);
-	return at;
+	return (char *)*rows + n * size;
 }
 
 static int actual_row(struct reader *rd, const struct row *row)
@@ -289,7 +301,7 @@ static int actual_row(struct reader *rd, const struct row *row)
 	    read_name(rd, row, COL_METRIC, &a.metric, false) || read_number(rd, row, COL_VALUE, ANY, &a.value))
 		return 1;
 	size_t ids[2] = { a.owner, a.metric };
-	if (check_unique(rd, row, ids, 2, a.period, COL_METRIC))
+	if (check_unique(rd, row, ids, 2, a.period, COL_METRIC, d->nactual))
 		return 1;
 	a.at.file = rd->file;
 	a.at.line = row->line;
@@ -336,7 +348,7 @@ static int progress_row(struct reader *rd, const struct row *row)
 	if (!p.weight.has)
 		p.weight = num_of(decimal_from_int(1), 0);
 	size_t ids[2] = { p.owner, p.metric };
-	if (check_unique(rd, row, ids, 2, p.period, COL_METRIC))
+	if (check_unique(rd, row, ids, 2, p.period, COL_METRIC, d->nprogress))
 		return 1;
 	p.at.file = rd->file;
 	p.at.line = row->line;
@@ -362,7 +374,7 @@ static int score_row(struct reader *rd, const struct row *row)
 	if (s.percentile.has && (decimal_sign(s.percentile.v) < 0 || decimal_cmp(s.percentile.v, decimal_from_int(100)) > 0))
 		return bad(rd, row, COL_PERCENTILE, "not a percentile from 0 to 100");
 	size_t ids[1] = { s.owner };
-	if (check_unique(rd, row, ids, 1, s.period, COL_OWNER))
+	if (check_unique(rd, row, ids, 1, s.period, COL_OWNER, d->nscore))
 		return 1;
 	if (rd->ndetail) {
 		s.detail = xcalloc(rd->ndetail, sizeof *s.detail);
@@ -398,7 +410,7 @@ static int payout_row(struct reader *rd, const struct row *row)
 	    read_number(rd, row, COL_PAYOUT, REQUIRED, &p.payout))
 		return 1;
 	size_t ids[3] = { p.owner, p.plan, p.metric };
-	if (check_unique(rd, row, ids, 3, p.period, COL_METRIC))
+	if (check_unique(rd, row, ids, 3, p.period, COL_METRIC, d->npayout))
 		return 1;
 	size_t len;
 	const char *detail = get(rd, row, COL_DETAIL, &len);
@@ -503,8 +515,6 @@ void data_read(struct data *d, const char *path, int fiscal_start)
 		if (stream_has(&b, COL_PAID) && stream_has(&b, COL_RECOMPUTED))
 			d->nadjust_files++;
 	}
-	if (!d->seen[stream])
-		d->seen[stream] = table_new(sizeof(struct first_row));
 	rd.seen = d->seen[stream];
 	rd.nread = d->nread++;
 	/* the file name outlives the source: rows keep it for later messages */

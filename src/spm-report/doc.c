@@ -31,12 +31,26 @@ void dtable_init(struct dtable *t, const struct doc_column *col, size_t ncol)
 	t->ncol = ncol;
 }
 
+void dtable_reserve(struct dtable *t, size_t rows)
+{
+	size_t cells;
+	if (rows <= t->cap)
+		return;
+	if (__builtin_mul_overflow(rows, t->ncol ? t->ncol : 1, &cells))
+		diag_fatal(SPM_EXIT_USAGE, "out of memory");
+	t->cell = xreallocarray(t->cell, cells, sizeof *t->cell);
+	t->cap = rows;
+}
+
+/* Grown in rows, 4 at first (a section's table of a few goals: one allocation), then
+ * doubling. */
 size_t dtable_row(struct dtable *t)
 {
-	size_t need;
-	if (__builtin_mul_overflow(t->nrow + 1, t->ncol, &need))
-		diag_fatal(SPM_EXIT_USAGE, "out of memory");
-	xgrow((void **)&t->cell, &t->cap, need, sizeof *t->cell);
+	if (t->nrow == t->cap) {
+		if (t->cap > SIZE_MAX / 2)
+			diag_fatal(SPM_EXIT_USAGE, "out of memory");
+		dtable_reserve(t, t->cap ? t->cap * 2 : 4);
+	}
 	memset(t->cell + t->nrow * t->ncol, 0, t->ncol * sizeof *t->cell);
 	return t->nrow++;
 }
@@ -49,7 +63,8 @@ struct cell *dtable_cell(struct dtable *t, size_t row, size_t col)
 void dtable_free(struct dtable *t)
 {
 	for (size_t i = 0; i < t->nrow * t->ncol; i++) {
-		free(t->cell[i].text);
+		if (!t->cell[i].borrowed)
+			free(t->cell[i].text);
 		free(t->cell[i].human);
 		free(t->cell[i].series);
 	}
@@ -93,14 +108,35 @@ const char *doc_keep(struct doc *d, char *s)
 	return s;
 }
 
+/* A finished section gives back what its tables and notes reserved beyond their rows:
+ * thousands of sections of a few rows each would otherwise hold a third more. A kind that
+ * adds to it later grows it again. */
+static void section_trim(struct section *s)
+{
+	for (size_t i = 0; i < s->nblock; i++) {
+		struct block *b = &s->block[i];
+		if (b->t.nrow && b->t.cap > b->t.nrow) {
+			b->t.cell = xreallocarray(b->t.cell, b->t.nrow * b->t.ncol, sizeof *b->t.cell);
+			b->t.cap = b->t.nrow;
+		}
+		if (b->nnote && b->cap > b->nnote) {
+			b->note = xreallocarray(b->note, b->nnote, sizeof *b->note);
+			b->cap = b->nnote;
+		}
+	}
+}
+
 struct section *doc_section(struct doc *d, size_t split, const struct doc_column *fields, size_t nfields, size_t ntitle)
 {
+	if (d->nsection)
+		section_trim(&d->section[d->nsection - 1]);
 	xgrow((void **)&d->section, &d->cap, d->nsection + 1, sizeof *d->section);
 	struct section *s = &d->section[d->nsection++];
 	memset(s, 0, sizeof *s);
 	s->split = split;
 	s->ntitle = ntitle;
 	dtable_init(&s->fields, fields, nfields);
+	dtable_reserve(&s->fields, 1);
 	dtable_row(&s->fields);
 	return s;
 }
@@ -139,7 +175,12 @@ void doc_footer(struct doc *d, const char *fmt, ...)
 
 static struct block *new_block(struct section *s, enum block_type type, const char *key, const char *title)
 {
-	xgrow((void **)&s->block, &s->cap, s->nblock + 1, sizeof *s->block);
+	if (s->nblock == s->cap) { /* 2 at first: a section has a few blocks (xgrow's first 16 would idle) */
+		if (s->cap > SIZE_MAX / 2)
+			diag_fatal(SPM_EXIT_USAGE, "out of memory");
+		s->cap = s->cap ? s->cap * 2 : 2;
+		s->block = xreallocarray(s->block, s->cap, sizeof *s->block);
+	}
 	struct block *b = &s->block[s->nblock++];
 	memset(b, 0, sizeof *b);
 	b->type = type;
@@ -180,11 +221,29 @@ void block_note(struct block *b, enum topic topic, size_t metric, const char *te
 
 /* ---- cells ---- */
 
+_Static_assert(sizeof(void *) != 8 || sizeof(struct cell) == 64, "a cell is 64 bytes on 64-bit machines");
+
+/* A length a cell can hold (32 bits). */
+static uint32_t cell_len(size_t len)
+{
+	if (len > UINT32_MAX)
+		diag_fatal(SPM_EXIT_USAGE, "out of memory");
+	return (uint32_t)len;
+}
+
+static void drop_text(struct cell *c)
+{
+	if (!c->borrowed)
+		free(c->text);
+	c->text = NULL;
+	c->borrowed = false;
+}
+
 void set_text(struct cell *c, const char *s, size_t len)
 {
-	free(c->text);
+	drop_text(c);
+	c->len = cell_len(len);
 	c->text = xmemdup0(s, len);
-	c->len = len;
 }
 
 void set_str(struct cell *c, const char *s)
@@ -194,8 +253,12 @@ void set_str(struct cell *c, const char *s)
 
 void set_name(struct cell *c, const struct names *nm, size_t id)
 {
-	if (id != NONE) /* no name: no text (JSON null) */
-		set_text(c, nm->s[id], nm->len[id]);
+	if (id == NONE) /* no name: no text (JSON null) */
+		return;
+	drop_text(c);
+	c->len = cell_len(nm->len[id]);
+	c->text = nm->s[id]; /* names are stored once and outlive the document */
+	c->borrowed = true;
 }
 
 void set_num(struct cell *c, struct num n, enum unit unit)
@@ -207,8 +270,8 @@ void set_num(struct cell *c, struct num n, enum unit unit)
 void set_human(struct cell *c, const char *s, size_t len)
 {
 	free(c->human);
+	c->hlen = cell_len(len);
 	c->human = xmemdup0(s, len);
-	c->hlen = len;
 }
 
 void set_series(struct cell *c, const struct num *v, size_t n)
@@ -216,5 +279,5 @@ void set_series(struct cell *c, const struct num *v, size_t n)
 	free(c->series);
 	c->series = xcalloc(n ? n : 1, sizeof *c->series);
 	memcpy(c->series, v, n * sizeof *v);
-	c->nseries = n;
+	c->nseries = cell_len(n);
 }

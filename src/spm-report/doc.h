@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum kind { K_LEADERBOARD, K_PROGRESS, K_SCORECARD, K_TEAM, K_STATEMENT, K_FEEDBACK, K_REVIEW, K_COUNT };
 
@@ -36,27 +37,30 @@ struct doc_column {
 	bool whole; /* text: never cut in text tables (details, reasons) */
 };
 
+/* A cell: 64 bytes (a report of 50,000 owners holds millions of them): lengths in 32 bits,
+ * unit and tone in a byte, and names not copied (set_name: borrowed from the report's
+ * names, which outlive the document). */
 struct cell {
-	enum unit unit;     /* numbers: how they read (U_PERCENT: a fraction as a percentage) */
-	bool points;        /* a difference of fractions, shown in percentage points */
-	bool sign;          /* a difference: + before a positive figure */
 	char *text;         /* COL_TEXT, and numbers' words when no value ("") */
-	size_t len;
 	char *human;        /* what people read instead of text (text, Markdown, HTML, xlsx): a
 			     * label for an identifier, a reason for no value; NULL: the text */
-	size_t hlen;
-	struct num num;     /* COL_NUMBER and COL_BAR */
 	struct num *series; /* COL_SPARK: values in period order (no value: a gap) */
-	size_t nseries;
-	enum tone tone;
-	bool strong;        /* a total row */
+	struct num num;     /* COL_NUMBER and COL_BAR */
+	uint32_t len, hlen;
+	uint32_t nseries;
+	unsigned char unit; /* enum unit; numbers: how they read (U_PERCENT: a fraction as a percentage) */
+	unsigned char tone; /* enum tone */
+	bool points : 1;    /* a difference of fractions, shown in percentage points */
+	bool sign : 1;      /* a difference: + before a positive figure */
+	bool strong : 1;    /* a total row */
+	bool borrowed : 1;  /* text is a name of the report's, not the cell's to free */
 };
 
 struct dtable {
 	struct doc_column *col; /* its own copy: a kind may change its static table's flags per table */
 	size_t ncol;
 	struct cell *cell; /* row-major */
-	size_t nrow, cap;
+	size_t nrow, cap;  /* cap: in rows */
 };
 
 enum block_type { BLOCK_TABLE, BLOCK_NOTES, BLOCK_TEXT };
@@ -125,6 +129,8 @@ const char *doc_empty(const struct doc *d);
 
 void dtable_init(struct dtable *t, const struct doc_column *col, size_t ncol);
 size_t dtable_row(struct dtable *t);
+/* Room for `rows` rows in all, allocated at once (a table whose size is known). */
+void dtable_reserve(struct dtable *t, size_t rows);
 struct cell *dtable_cell(struct dtable *t, size_t row, size_t col);
 void dtable_free(struct dtable *t);
 

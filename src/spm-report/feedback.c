@@ -670,6 +670,18 @@ static int cmp_goal_rows(const void *a, const void *b)
 	return cmp_goals(a, b, goal_names);
 }
 
+/* The owner's self-ratings of the period, in file order (indexed by owner once). */
+static void owner_self_assessment(struct voice *v, const struct score_row *s)
+{
+	size_t nrated;
+	const size_t *rated = owner_self_ratings(v->r, v->owner, &nrated);
+	for (size_t i = 0; i < nrated; i++) {
+		const struct self_rating *sr = &v->r->self.r[rated[i]];
+		if (period_cmp(sr->period, v->p) == 0 && sr->period.grain == v->p.grain)
+			self_rating(v, sr, s);
+	}
+}
+
 bool no_activity(const struct progress_row *const *goals, size_t n)
 {
 	if (n == 0)
@@ -716,11 +728,7 @@ void owner_feedback(struct report *r, size_t owner, struct period p, struct bloc
 		}
 		sb_str(&v.b, ".");
 		say(&v, T_IMPROVE, NONE);
-		for (size_t i = 0; i < r->self.n; i++) {
-			const struct self_rating *sr = &r->self.r[i];
-			if (sr->owner == owner && period_cmp(sr->period, p) == 0 && sr->period.grain == p.grain)
-				self_rating(&v, sr, s);
-		}
+		owner_self_assessment(&v, s);
 		free(goals);
 		sb_free(&v.b);
 		return;
@@ -739,11 +747,7 @@ void owner_feedback(struct report *r, size_t owner, struct period p, struct bloc
 		compare_goal(&v, goals[i]);
 	for (size_t i = 0; i < n; i++)
 		training(&v, goals[i]);
-	for (size_t i = 0; i < r->self.n; i++) {
-		const struct self_rating *sr = &r->self.r[i];
-		if (sr->owner == owner && period_cmp(sr->period, p) == 0 && sr->period.grain == p.grain)
-			self_rating(&v, sr, s);
-	}
+	owner_self_assessment(&v, s);
 	free(goals);
 	sb_free(&v.b);
 }

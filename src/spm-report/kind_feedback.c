@@ -86,19 +86,22 @@ static void feedback_footer(const struct report *r, struct doc *d)
  * standard error (a misspelt name would otherwise go unnoticed). */
 static void unused_ratings(const struct report *r, const struct doc *d)
 {
+	/* the owners shown, marked once by id: not a pass over the sections per rating */
+	bool *shown = xcalloc(r->names->n + 1, sizeof *shown);
+	for (size_t k = 0; k < d->nsection; k++)
+		if (d->section[k].split < r->names->n)
+			shown[d->section[k].split] = true;
 	for (size_t i = 0; i < r->self.n; i++) {
 		const struct self_rating *sr = &r->self.r[i];
 		if (!is_current(r, sr->period) || !owner_wanted(r, sr->owner))
 			continue;
-		bool used = false;
-		for (size_t k = 0; k < d->nsection && !used; k++)
-			used = d->section[k].split == sr->owner;
-		if (!used) {
+		if (!shown[sr->owner]) {
 			char message[160];
 			snprintf(message, sizeof message, "no rows for this owner in the period; rating not used");
 			diag_at(r->opt->self, sr->at.line, "owner", r->names->s[sr->owner], r->names->len[sr->owner], message);
 		}
 	}
+	free(shown);
 }
 
 void build_feedback(struct report *r, struct doc *d)
@@ -190,11 +193,11 @@ static void review_next_goals(struct report *r, struct section *sec, size_t owne
 	struct period next = period_next(p);
 	snprintf(title, sizeof title, "Goals for %s", period_label(next, label));
 	struct block *b = section_table(sec, "next_goals", title, goal_cols, 4);
-	const struct names *nm = r->names;
-	for (size_t i = 0; i < r->goals.n; i++) {
-		const struct goal *g = &r->goals.goal[i];
-		if (g->owner_len != nm->len[owner] || memcmp(g->owner, nm->s[owner], g->owner_len) != 0 ||
-		    period_cmp(g->period, next) != 0 || g->period.grain != next.grain)
+	size_t nown;
+	const size_t *own = owner_goals(r, owner, &nown);
+	for (size_t i = 0; i < nown; i++) {
+		const struct goal *g = &r->goals.goal[own[i]];
+		if (period_cmp(g->period, next) != 0 || g->period.grain != next.grain)
 			continue;
 		size_t row = dtable_row(&b->t);
 		size_t metric = name_id(r->names, g->metric_name, strlen(g->metric_name));

@@ -119,6 +119,10 @@ void build_progress(struct report *r, struct doc *d)
 			set_name(field(sec, 0), r->names, owner);
 			set_name(field(sec, 1), r->names, team_of(r, owner, p->period));
 			b = section_table(sec, "goals", NULL, progress_cols, P_N);
+			size_t k = i; /* the owner's rows, consecutive: the table allocated once */
+			while (k < n && r->data->progress[rows[k]].owner == owner)
+				k++;
+			dtable_reserve(&b->t, k - i);
 		}
 		progress_cells(r, &b->t, p);
 	}

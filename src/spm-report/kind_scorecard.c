@@ -33,11 +33,11 @@ static struct doc_column card_fields[F_NFIELDS] = {
 	[F_TIER] = { "tier", "Tier", COL_TEXT, SHOW_ALL, false },
 };
 
-/* The median and the owner's distance to it, in points. */
-static void against_median(struct dtable *t, size_t row, decimal *all, size_t n, struct num mine)
+/* The median of sorted values and the owner's distance to it, in points. */
+static void against_median(struct dtable *t, size_t row, const decimal *all, size_t n, struct num mine)
 {
 	decimal median, diff;
-	if (!median_of(all, n, &median))
+	if (!median_sorted(all, n, &median))
 		return;
 	set_num(dtable_cell(t, row, S_MEDIAN), num_of(median, 4), U_PERCENT);
 	if (mine.has && decimal_sub(mine.v, median, &diff)) {
@@ -48,21 +48,79 @@ static void against_median(struct dtable *t, size_t row, decimal *all, size_t n,
 	}
 }
 
-/* Clamped attainments of one scores column, in the group of the period. */
-static size_t detail_values(const struct report *r, size_t metric, struct period p, size_t team, decimal **out)
+/* The key of a scores column's values in r->groups: a group key with a tag byte, so that
+ * it is never one of group_values' keys. */
+static size_t detail_key(unsigned char *key, size_t metric, struct period p, size_t team)
 {
-	size_t n = 0;
-	*out = xcalloc(r->data->nscore + 1, sizeof **out);
+	period_to_key(p, key);
+	memcpy(key + PERIOD_KEY_SIZE, &metric, sizeof metric);
+	memcpy(key + PERIOD_KEY_SIZE + sizeof metric, &team, sizeof team);
+	key[PERIOD_KEY_SIZE + 2 * sizeof(size_t)] = 'd';
+	return PERIOD_KEY_SIZE + 2 * sizeof(size_t) + 1;
+}
+
+struct detail_growing {
+	decimal *v;
+	size_t n, cap;
+};
+
+static void detail_add(struct table *t, size_t metric, struct period p, size_t team, decimal v)
+{
+	unsigned char key[PERIOD_KEY_SIZE + 2 * sizeof(size_t) + 1];
+	bool created;
+	struct detail_growing *g = table_upsert(t, key, detail_key(key, metric, p, team), &created);
+	xgrow((void **)&g->v, &g->cap, g->n + 1, sizeof *g->v);
+	g->v[g->n++] = v;
+}
+
+/* Clamped attainments of every scores column in period p, per group and for everyone
+ * (team NONE), sorted into r->groups: one pass over the scores per period, not one per
+ * owner and metric. */
+static void index_details(struct report *r, struct period p)
+{
+	unsigned char pk[PERIOD_KEY_SIZE + 2];
+	bool created;
+	period_to_key(p, pk);
+	pk[PERIOD_KEY_SIZE] = (unsigned char)p.grain;
+	pk[PERIOD_KEY_SIZE + 1] = 'd';
+	table_upsert(r->periods_indexed, pk, sizeof pk, &created);
+	if (!created)
+		return;
+	struct table *growing = table_new(sizeof(struct detail_growing));
 	for (size_t i = 0; i < r->data->nscore; i++) {
 		const struct score_row *s = &r->data->score[i];
-		if (period_cmp(s->period, p) != 0 || s->period.grain != p.grain ||
-		    (team != NONE && team_of(r, s->owner, p) != team))
+		if (period_cmp(s->period, p) != 0 || s->period.grain != p.grain)
 			continue;
-		for (size_t k = 0; k < s->ndetail; k++)
-			if (s->detail[k].metric == metric && s->detail[k].value.has)
-				(*out)[n++] = s->detail[k].value.v;
+		size_t team = team_of(r, s->owner, p);
+		for (size_t k = 0; k < s->ndetail; k++) {
+			if (!s->detail[k].value.has)
+				continue;
+			detail_add(growing, s->detail[k].metric, p, NONE, s->detail[k].value.v);
+			if (team != NONE)
+				detail_add(growing, s->detail[k].metric, p, team, s->detail[k].value.v);
+		}
 	}
-	return n;
+	for (size_t i = 0; i < table_count(growing); i++) {
+		size_t len;
+		const void *key = table_key(growing, i, &len);
+		const struct detail_growing *from = table_value(growing, i);
+		struct group_values *g = table_upsert(r->groups, key, len, &created);
+		g->v = from->v; /* r->groups owns it now: report_free frees it */
+		g->n = from->n;
+		if (g->n > 1)
+			median_of(g->v, g->n, &(decimal){ 0 }); /* sorts them */
+	}
+	table_free(growing);
+}
+
+/* Clamped attainments of one scores column, in the group of the period, sorted. */
+static const struct group_values *detail_values(struct report *r, size_t metric, struct period p, size_t team)
+{
+	static const struct group_values none = { 0 };
+	unsigned char key[PERIOD_KEY_SIZE + 2 * sizeof(size_t) + 1];
+	index_details(r, p);
+	const struct group_values *g = table_find(r->groups, key, detail_key(key, metric, p, team));
+	return g ? g : &none;
 }
 
 static void owner_card(struct report *r, struct doc *d, size_t owner, struct period p)
@@ -111,12 +169,9 @@ static void owner_card(struct report *r, struct doc *d, size_t owner, struct per
 			set_str(dtable_cell(&b->t, row, S_STATUS), goal_status_name(g->status));
 			set_human(dtable_cell(&b->t, row, S_STATUS), status_words(g->status), strlen(status_words(g->status)));
 			dtable_cell(&b->t, row, S_STATUS)->tone = status_tone(g->status);
+			/* sorted once per group (group_values): no copy, no sort per row */
 			const struct group_values *all = group_values(r, g->metric, p, team);
-			decimal *copy = xcalloc(all->n + 1, sizeof *copy);
-			if (all->n) /* all->v may be NULL when no one has a value */
-				memcpy(copy, all->v, all->n * sizeof *copy);
-			against_median(&b->t, row, copy, all->n, g->attainment);
-			free(copy);
+			against_median(&b->t, row, all->v, all->n, g->attainment);
 		}
 		free(rows);
 	} else if (s) {
@@ -127,10 +182,8 @@ static void owner_card(struct report *r, struct doc *d, size_t owner, struct per
 			dtable_cell(&b->t, row, S_ATTAINMENT)->tone = attainment_tone(s->detail[k].value);
 			set_num(dtable_cell(&b->t, row, S_BAR), s->detail[k].value, U_PERCENT);
 			dtable_cell(&b->t, row, S_BAR)->tone = attainment_tone(s->detail[k].value);
-			decimal *all;
-			size_t na = detail_values(r, s->detail[k].metric, p, team, &all);
-			against_median(&b->t, row, all, na, s->detail[k].value);
-			free(all);
+			const struct group_values *all = detail_values(r, s->detail[k].metric, p, team);
+			against_median(&b->t, row, all->v, all->n, s->detail[k].value);
 		}
 	}
 }

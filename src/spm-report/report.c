@@ -5,6 +5,7 @@
 #include "diag.h"
 #include "options.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,40 +221,71 @@ const size_t *owner_progress(const struct report *r, size_t owner, size_t *n)
 	return *n ? r->by_owner + r->owner_first[owner] : NULL;
 }
 
-/* Counting sort of the progress rows by owner id: every owner's rows in one run. */
+/* Counting sort of rows by owner id (the size_t at `owner_at` in each row of `size`
+ * bytes): every owner's rows in one run, in file order; first[o]..first[o + 1] are o's. */
+static void index_by_owner(const void *rows, size_t nrows, size_t size, size_t owner_at, size_t nowners,
+			   size_t **by_owner, size_t **first)
+{
+	const char *row = rows;
+	size_t *f = xcalloc(nowners + 2, sizeof *f), *by = xcalloc(nrows + 1, sizeof *by);
+	for (size_t i = 0; i < nrows; i++) {
+		size_t owner;
+		memcpy(&owner, row + i * size + owner_at, sizeof owner);
+		f[owner + 1]++;
+	}
+	for (size_t k = 0; k < nowners; k++)
+		f[k + 1] += f[k];
+	size_t *next = xcalloc(nowners + 1, sizeof *next);
+	memcpy(next, f, nowners * sizeof *next);
+	for (size_t i = 0; i < nrows; i++) {
+		size_t owner;
+		memcpy(&owner, row + i * size + owner_at, sizeof owner);
+		by[next[owner]++] = i;
+	}
+	free(next);
+	*by_owner = by;
+	*first = f;
+}
+
 static void index_owners(struct report *r)
 {
 	const struct data *d = r->data;
-	size_t n = r->names->n;
-	r->owner_first = xcalloc(n + 2, sizeof *r->owner_first);
-	r->by_owner = xcalloc(d->nprogress + 1, sizeof *r->by_owner);
-	for (size_t i = 0; i < d->nprogress; i++)
-		r->owner_first[d->progress[i].owner + 1]++;
-	for (size_t k = 0; k < n; k++)
-		r->owner_first[k + 1] += r->owner_first[k];
-	size_t *next = xcalloc(n + 1, sizeof *next);
-	memcpy(next, r->owner_first, n * sizeof *next);
-	for (size_t i = 0; i < d->nprogress; i++)
-		r->by_owner[next[d->progress[i].owner]++] = i;
-	free(next);
+	index_by_owner(d->progress, d->nprogress, sizeof *d->progress, offsetof(struct progress_row, owner),
+		       r->names->n, &r->by_owner, &r->owner_first);
+	/* a statement's lines are found in its owner's rows, and feedback's self-ratings */
+	index_by_owner(d->payout, d->npayout, sizeof *d->payout, offsetof(struct payout_row, owner), r->names->n,
+		       &r->pay_by_owner, &r->pay_first);
+	index_by_owner(r->self.r, r->self.n, sizeof *r->self.r, offsetof(struct self_rating, owner), r->names->n,
+		       &r->self_by_owner, &r->self_first);
 }
 
-/* The same for the payout rows: a statement's lines are found in its owner's rows. */
-static void index_payouts(struct report *r)
+/* The goal sheet's goals (--goals) by the owner they name, once: a review reads each
+ * rep's next goals without a pass over the sheet per rep. Owners not in the report's
+ * rows are never asked for. */
+static void index_goals(struct report *r)
 {
-	const struct data *d = r->data;
-	size_t n = r->names->n;
-	r->pay_first = xcalloc(n + 2, sizeof *r->pay_first);
-	r->pay_by_owner = xcalloc(d->npayout + 1, sizeof *r->pay_by_owner);
-	for (size_t i = 0; i < d->npayout; i++)
-		r->pay_first[d->payout[i].owner + 1]++;
-	for (size_t k = 0; k < n; k++)
-		r->pay_first[k + 1] += r->pay_first[k];
-	size_t *next = xcalloc(n + 1, sizeof *next);
-	memcpy(next, r->pay_first, n * sizeof *next);
-	for (size_t i = 0; i < d->npayout; i++)
-		r->pay_by_owner[next[d->payout[i].owner]++] = i;
-	free(next);
+	size_t *ids = xcalloc(r->goals.n + 1, sizeof *ids);
+	size_t unnamed = r->names->n; /* one past the owners: goals of no owner of the rows */
+	for (size_t i = 0; i < r->goals.n; i++) {
+		const struct goal *g = &r->goals.goal[i];
+		size_t id = name_find(r->names, g->owner, g->owner_len);
+		ids[i] = id == NONE ? unnamed : id;
+	}
+	index_by_owner(ids, r->goals.n, sizeof *ids, 0, unnamed + 1, &r->goal_by_owner, &r->goal_first);
+	r->ngoal_owners = unnamed;
+	free(ids);
+}
+
+const size_t *owner_goals(const struct report *r, size_t owner, size_t *n)
+{
+	*n = owner < r->ngoal_owners && r->goal_first ? r->goal_first[owner + 1] - r->goal_first[owner] : 0;
+	return *n ? r->goal_by_owner + r->goal_first[owner] : NULL;
+}
+
+const size_t *owner_self_ratings(const struct report *r, size_t owner, size_t *n)
+{
+	*n = owner < r->names->n && r->self_first ? r->self_first[owner + 1] - r->self_first[owner] : 0;
+	return *n ? r->self_by_owner + r->self_first[owner] : NULL;
 }
 
 const size_t *owner_payouts(const struct report *r, size_t owner, size_t *n)
@@ -562,29 +594,17 @@ enum stream_id primary_stream(const struct data *d, enum kind k)
 	return d->has[STREAM_PROGRESS] ? STREAM_PROGRESS : STREAM_SCORES;
 }
 
+/* The rows by (period, owner, metric) are the tables data_read kept to find a second row
+ * for a key (their values start with the row, 1-based): indexed once, while reading. */
 static void index_rows(struct report *r)
 {
 	struct data *d = r->data;
-	unsigned char key[PERIOD_KEY_SIZE + 2 * sizeof(size_t)];
-	bool created;
-	r->progress_at = table_new(sizeof(size_t));
-	r->score_at = table_new(sizeof(size_t));
-	r->actual_at = table_new(sizeof(size_t));
+	r->progress_at = d->seen[STREAM_PROGRESS];
+	r->score_at = d->seen[STREAM_SCORES];
+	r->actual_at = d->seen[STREAM_ACTUALS];
 	r->groups = table_new(sizeof(struct group_values));
 	r->members = table_new(sizeof(struct members));
 	r->periods_indexed = table_new(1);
-	for (size_t i = 0; i < d->nactual; i++) {
-		const struct actual_row *a = &d->actual[i];
-		*(size_t *)table_upsert(r->actual_at, key, owner_key(key, a->period, a->owner, a->metric), &created) = i + 1;
-	}
-	for (size_t i = 0; i < d->nprogress; i++) {
-		const struct progress_row *p = &d->progress[i];
-		*(size_t *)table_upsert(r->progress_at, key, owner_key(key, p->period, p->owner, p->metric), &created) = i + 1;
-	}
-	for (size_t i = 0; i < d->nscore; i++) {
-		const struct score_row *s = &d->score[i];
-		*(size_t *)table_upsert(r->score_at, key, owner_key(key, s->period, s->owner, NONE), &created) = i + 1;
-	}
 }
 
 /* One period of a stream's rows, and whether it counts as begun. */
@@ -676,7 +696,8 @@ void report_setup(struct report *r, enum stream_id primary)
 	r->pace_name = name_find(r->names, "pace", 4);
 	index_rows(r);
 	index_owners(r);
-	index_payouts(r);
+	if (r->has_goals)
+		index_goals(r);
 	index_levels(r);
 	choose_periods(r, primary);
 	if (o->tiers) { /* the one parser of spm-score's --tiers, in the core */
@@ -709,14 +730,16 @@ void report_free(struct report *r)
 {
 	tiers_free(&r->tiers);
 	free(r->current);
-	table_free(r->progress_at);
-	table_free(r->score_at);
-	table_free(r->actual_at);
+	/* progress_at, score_at and actual_at are the data's (data_free) */
 	free(r->by_owner);
 	free(r->owner_first);
 	free(r->level);
 	free(r->pay_by_owner);
 	free(r->pay_first);
+	free(r->self_by_owner);
+	free(r->self_first);
+	free(r->goal_by_owner);
+	free(r->goal_first);
 	for (size_t i = 0; i < table_count(r->groups); i++)
 		free(((struct group_values *)table_value(r->groups, i))->v);
 	table_free(r->groups);

@@ -82,6 +82,11 @@ struct report {
 	size_t *owner_first;       /* owner id → its first entry in by_owner (n + 1 entries) */
 	size_t *pay_by_owner;      /* payout row indexes grouped by owner, in file order */
 	size_t *pay_first;         /* owner id → its first entry in pay_by_owner (n + 1 entries) */
+	size_t *self_by_owner;     /* self-ratings (--self) grouped by owner, in file order */
+	size_t *self_first;        /* owner id → its first entry in self_by_owner (n + 1 entries) */
+	size_t *goal_by_owner;     /* --goals: the sheet's goals grouped by owner id, in sheet order */
+	size_t *goal_first;        /* owner id → its first entry in goal_by_owner */
+	size_t ngoal_owners;       /* owner ids goal_first covers */
 	unsigned char *level;      /* owner id → its enum level (names known at setup; later ones: reps) */
 	size_t nlevel;
 	size_t pace_name;          /* the name "pace", or NONE when no row has it */
@@ -200,6 +205,10 @@ const struct score_row *score_find(const struct report *r, size_t owner, struct 
 const size_t *owner_progress(const struct report *r, size_t owner, size_t *n);
 /* The payout rows of an owner (indexes into data->payout); *n of them. */
 const size_t *owner_payouts(const struct report *r, size_t owner, size_t *n);
+/* The goals of an owner in the goal sheet (indexes into goals.goal), in sheet order. */
+const size_t *owner_goals(const struct report *r, size_t owner, size_t *n);
+/* The self-ratings of an owner (indexes into self.r), in file order; *n of them. */
+const size_t *owner_self_ratings(const struct report *r, size_t owner, size_t *n);
 const struct actual_row *actual_find(const struct report *r, size_t owner, size_t metric, struct period p);
 /* The n periods of p's grain up to p, oldest first. */
 void last_periods(struct period p, size_t n, struct period *out);
