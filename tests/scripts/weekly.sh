@@ -170,9 +170,24 @@ check_eq 'weekly: a stale lock is removed' "0 spm-weekly: removing the stale loc
 mkdir -p "$W/slow"
 printf '#!/bin/sh\nsleep 3\nexec "%s/spm-track" "$@"\n' "$bindir" >"$W/slow/spm-track"
 chmod +x "$W/slow/spm-track"
+# held() : whether the run holds the lock (waits up to 30 s for it, on a busy machine);
+# the lock is a folder with SPM_LOCK=mkdir or without flock(1), else a file flock(1) holds
+held() {
+	n=0
+	while [ "$n" -lt 60 ]; do
+		if [ "${SPM_LOCK:-}" != mkdir ] && command -v flock >/dev/null 2>&1; then
+			[ -f "$reports/.spm.lock" ] && ! flock -n "$reports/.spm.lock" true && return 0
+		else
+			[ -f "$reports/.spm.lock/pid" ] && return 0
+		fi
+		sleep 0.5
+		n=$((n + 1))
+	done
+	return 1
+}
 PATH="$W/slow:$PATH" "$weekly" --as-of 2026-09-12 "$conf" >"$W/c1.out" 2>&1 &
 first=$!
-sleep 1
+check 'weekly: the first concurrent run holds the lock' held
 st=$(PATH="$W/slow:$PATH" run_status "$W/c2" "$weekly" --as-of 2026-09-19 "$conf")
 check_eq 'weekly: a concurrent run refuses' 75 "$st"
 check_grep 'weekly: ... naming the running one' "spm-weekly: another run (process $first) holds the lock" "$W/c2.err"
@@ -194,21 +209,6 @@ mkdir -p "$reports/.2026-09-26.tmp"
 : >"$reports/.2026-09-26.tmp/leftover"
 PATH="$W/slow:$PATH" "$weekly" --as-of 2026-09-26 "$conf" >"$W/k.out" 2>&1 &
 victim=$!
-sleep 1
-# held() : whether the run holds the lock (waits up to 30 s for it, on a busy machine)
-held() {
-	n=0
-	while [ "$n" -lt 60 ]; do
-		if command -v flock >/dev/null 2>&1; then
-			[ -f "$reports/.spm.lock" ] && ! flock -n "$reports/.spm.lock" true && return 0
-		else
-			[ -f "$reports/.spm.lock/pid" ] && return 0
-		fi
-		sleep 0.5
-		n=$((n + 1))
-	done
-	return 1
-}
 check 'weekly: a run in progress holds the lock' held
 kill -TERM "$victim"
 wait "$victim"
