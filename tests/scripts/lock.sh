@@ -65,7 +65,12 @@ if command -v flock >/dev/null 2>&1; then
 	: >"$reports/.spm.lock"
 	sh -c 'exec 9<"$1"; flock 9; echo $$ >"$1"; exec sleep 30' sh "$reports/.spm.lock" &
 	holder=$!
-	sleep 1
+	# its pid is written once it holds the lock (up to 30 s on a busy machine)
+	n=0
+	while [ "$(cat "$reports/.spm.lock")" != "$holder" ] && [ "$n" -lt 60 ]; do
+		sleep 0.5
+		n=$((n + 1))
+	done
 	st=$(PATH="$K/slow:$PATH" run_status "$K/h" "$weekly" --as-of 2026-08-22 "$conf")
 	check_eq 'lock: flock(1): a held lock refuses at once, naming its process' \
 		"75 spm-weekly: another run (process $holder) holds the lock $reports/.spm.lock; try again later, or --wait SECONDS" \
