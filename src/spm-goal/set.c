@@ -128,10 +128,9 @@ static void goal_from_arguments(char **arg, const struct set_options *o, const s
 		g->has_weight = true;
 	}
 	g->category = (char *)(o->category ? o->category : "");
-	if (o->direction && strcmp(o->direction, "higher") && strcmp(o->direction, "lower"))
+	g->direction = DIRECTION_DEFAULT;
+	if (o->direction && (!*o->direction || !goal_direction_parse(o->direction, strlen(o->direction), &g->direction)))
 		diag_usage("--direction: expected higher or lower (\"%s\")", o->direction);
-	g->direction = !o->direction ? DIRECTION_DEFAULT
-		       : strcmp(o->direction, "lower") == 0 ? DIRECTION_LOWER : DIRECTION_HIGHER;
 }
 
 static void report(const struct goal *g, const char *verb, const char *was)

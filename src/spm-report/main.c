@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-const char *const kind_names[K_COUNT] = { "leaderboard", "progress", "scorecard", "team",
+const char *const kind_names[K_COUNT] = { "leaderboard", "progress", "scorecard", "team", /* kinds, not columns */
 					  "statement", "feedback", "review" };
 const char *const format_names[F_COUNT] = { "text", "markdown", "html", "json", "csv", "xlsx" };
 

@@ -32,13 +32,15 @@ struct metric_view metric_view(const struct report *r, size_t metric)
 	case M_CYCLE_DAYS: v.unit = U_DAYS; break;
 	case M_COVERAGE: v.unit = U_MULTIPLE; break;
 	case M_CUSTOM:
+		/* unit words, not columns */
 		if (strcmp(m->unit, "money") == 0 || strcmp(m->unit, "currency") == 0)
 			v.unit = U_MONEY;
+		/* unit words, not columns */
 		else if (strcmp(m->unit, "ratio") == 0 || strcmp(m->unit, "percent") == 0 || strcmp(m->unit, "rate") == 0)
 			v.unit = U_PERCENT;
 		else if (strcmp(m->unit, "count") == 0)
 			v.unit = U_COUNT;
-		else if (strcmp(m->unit, "days") == 0)
+		else if (strcmp(m->unit, "days") == 0) /* a unit, not a column */
 			v.unit = U_DAYS;
 		break;
 	}
@@ -105,7 +107,7 @@ const char *group_word(const struct report *r)
 		return r->names->s[r->data->group_word];
 	if (r->has_roster)
 		return level_names[r->opt->level];
-	return "team";
+	return column_name(COL_TEAM);
 }
 
 char *group_heading(const struct report *r)
@@ -663,7 +665,7 @@ static void check_tiers(const struct report *r)
 			num_text(s->score, score, sizeof score);
 			snprintf(message, sizeof message, "does not match --tiers, which gives %s for a score of %s",
 				 *want ? want : "no tier", score);
-			diag_at(s->at.file, s->at.line, "tier", got, strlen(got), message);
+			diag_at(s->at.file, s->at.line, column_name(COL_TIER), got, strlen(got), message);
 			diag_exit(SPM_EXIT_DATA);
 		}
 	}
@@ -673,7 +675,7 @@ void report_setup(struct report *r, enum stream_id primary)
 {
 	const struct report_options *o = r->opt;
 	r->owner_filter = NONE;
-	r->pace_name = name_find(r->names, "pace", 4);
+	r->pace_name = name_find(r->names, "pace", 4); /* a basis, not a column */
 	index_rows(r);
 	index_owners(r);
 	index_payouts(r);

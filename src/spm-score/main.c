@@ -267,7 +267,7 @@ static void parse_options(int argc, char **argv, struct score_options *o, int *f
 			scoring = scoring ? scoring : "--normalize";
 			if (strcmp(optarg, "zscore") == 0)
 				o->normalize = NORMALIZE_ZSCORE;
-			else if (strcmp(optarg, "percentile") == 0)
+			else if (strcmp(optarg, "percentile") == 0) /* a normalization, not a column */
 				o->normalize = NORMALIZE_PERCENTILE;
 			else
 				diag_usage("--normalize: expected zscore or percentile (\"%s\")", optarg);
@@ -396,7 +396,7 @@ static void print_summary(const struct scoring *sc)
 	cards_print_counts(sc->set);
 	if (sc->normalized_goals)
 		fprintf(stderr, "; %llu goal(s) without a target scored by %s", (unsigned long long)sc->normalized_goals,
-			sc->opt->normalize == NORMALIZE_ZSCORE ? "zscore" : "percentile");
+			sc->opt->normalize == NORMALIZE_ZSCORE ? "zscore" : "percentile"); /* words, not columns */
 	if (sc->unmeasured_goals)
 		fprintf(stderr, "; %llu goal(s) without an attainment %s", (unsigned long long)sc->unmeasured_goals,
 			sc->opt->missing == MISSING_FLOOR ? "counted at the floor" : "left out");
