@@ -327,33 +327,6 @@ bool median_sorted(const decimal *v, size_t n, decimal *out)
 	return decimal_div(sum, decimal_from_int(2), DECIMAL_PLACES, ROUND_HALF_AWAY, out);
 }
 
-struct ranked {
-	decimal v;
-	size_t i;
-};
-
-static int cmp_ranked(const void *pa, const void *pb)
-{
-	const struct ranked *a = pa, *b = pb;
-	int c = decimal_cmp(b->v, a->v); /* best first */
-	return c ? c : (a->i > b->i) - (a->i < b->i);
-}
-
-void rank_values(const decimal *v, size_t n, bool lower_is_better, size_t *rank)
-{
-	struct ranked *r = xcalloc(n + 1, sizeof *r);
-	for (size_t i = 0; i < n; i++) {
-		r[i].v = v[i];
-		if (lower_is_better)
-			r[i].v.units = -r[i].v.units;
-		r[i].i = i;
-	}
-	qsort(r, n, sizeof *r, cmp_ranked);
-	for (size_t k = 0; k < n; k++)
-		rank[r[k].i] = k && decimal_cmp(r[k].v, r[k - 1].v) == 0 ? rank[r[k - 1].i] : k + 1;
-	free(r);
-}
-
 static const struct names *member_names; /* qsort has no context argument */
 
 static int cmp_member_ids(const void *a, const void *b)
