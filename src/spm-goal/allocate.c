@@ -112,10 +112,8 @@ static void parse_allocate_options(int argc, char **argv, struct allocate_option
 	goal_parse_options(argc, argv, GOAL_TAKES_SHEET, longopts, NULL, allocate_option, o, usage, &o->c);
 	if (!o->c.roster)
 		diag_usage("--roster is needed: the reps of each team, manager and region");
-	if (argc - optind > 1)
-		diag_usage("one SHEET only (%d given)", argc - optind);
-	o->sheet = optind < argc ? argv[optind] : "-";
-	check_files(o->sheet, o->c.roster, o->c.metrics, o->c.output);
+	o->sheet = goal_sheet_operand(argc, argv, "given");
+	check_files(o->sheet, &o->c);
 }
 
 /* Roster columns the options read, checked once the roster is loaded. */

@@ -113,8 +113,16 @@ bool goal_is_count(const struct goal *goal)
 	return goal->metric && (goal->metric->agg == AGG_COUNT || goal->metric->agg == AGG_DISTINCT);
 }
 
-void check_files(const char *sheet, const char *roster, const char *metrics, const char *output)
+const char *goal_sheet_operand(int argc, char **argv, const char *given)
 {
+	if (argc - optind > 1)
+		diag_usage("one SHEET only (%d %s)", argc - optind, given);
+	return optind < argc ? argv[optind] : "-";
+}
+
+void check_files(const char *sheet, const struct goal_common *gc)
+{
+	const char *roster = gc->roster, *metrics = gc->metrics, *output = gc->output;
 	struct run_files rf;
 	memset(&rf, 0, sizeof rf);
 	run_files_input(&rf, NULL, sheet);

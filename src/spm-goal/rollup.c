@@ -90,10 +90,8 @@ static void parse_rollup_options(int argc, char **argv, struct rollup_options *o
 	goal_parse_options(argc, argv, GOAL_TAKES_SHEET, longopts, NULL, rollup_option, o, usage, &o->c);
 	if (!o->c.roster)
 		diag_usage("--roster is needed (the reps and the groups they belong to)");
-	if (argc - optind > 1)
-		diag_usage("one SHEET only (%d arguments given)", argc - optind);
-	o->sheet = optind < argc ? argv[optind] : "-";
-	check_files(o->sheet, o->c.roster, o->c.metrics, o->c.output);
+	o->sheet = goal_sheet_operand(argc, argv, "arguments given");
+	check_files(o->sheet, &o->c);
 }
 
 /* What a goal's owner is to this roll-up. */

@@ -131,12 +131,10 @@ static void parse_split_options(int argc, char **argv, struct split_options *o)
 	goal_parse_options(argc, argv, GOAL_TAKES_SHEET, longopts, NULL, split_option, &sp, usage, &o->c);
 	if (!sp.into_given)
 		diag_usage("--into is needed: half, quarter, month, week or day");
-	if (argc - optind > 1)
-		diag_usage("one SHEET only (%d given)", argc - optind);
-	o->sheet = optind < argc ? argv[optind] : "-";
+	o->sheet = goal_sheet_operand(argc, argv, "given");
 	if (sp.season)
 		o->season = parse_season(sp.season, &o->nseason);
-	check_files(o->sheet, o->c.roster, o->c.metrics, o->c.output);
+	check_files(o->sheet, &o->c);
 }
 
 static noreturn void bad_goal(const char *sheet, const struct goal *g, const char *column, const char *message)

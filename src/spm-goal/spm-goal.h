@@ -66,7 +66,10 @@ bool sheet_is_csv(const char *path, enum input_format format);
 
 /* Refuses (exit 2, nothing read or written) an output that is one of the inputs: the
  * sheet, the roster, the metrics file (each may be NULL). */
-void check_files(const char *sheet, const char *roster, const char *metrics, const char *output);
+void check_files(const char *sheet, const struct goal_common *gc);
+/* The one SHEET operand after the options, "-" (standard input) when none; more is the
+ * usage error "one SHEET only (N GIVEN)", given the subcommand's words ("given"). */
+const char *goal_sheet_operand(int argc, char **argv, const char *given);
 
 /* A positive decimal option value ("0.01", "1.1"), or a usage error naming the option. */
 decimal positive_option(const char *option, const char *arg);
