@@ -38,6 +38,62 @@ noreturn void cli_bad_option(void)
 	diag_usage_hint();
 }
 
+/* The common options, each with what a program says to take it. */
+static const struct {
+	unsigned takes; /* 0: every program */
+	struct option option;
+} common_options[] = {
+	{ CLI_TAKES_ROSTER, CLI_OPTION_ROSTER },
+	{ CLI_TAKES_ROSTER, CLI_OPTION_ROSTER_MAP },
+	{ CLI_TAKES_METRICS_FILE, CLI_OPTION_METRICS_FILE },
+	{ CLI_TAKES_METRICS_ALIAS, { "metrics", required_argument, NULL, CLI_OPT_METRICS_FILE } },
+	{ CLI_TAKES_AS_OF, CLI_OPTION_AS_OF },
+	{ CLI_TAKES_FISCAL_START, CLI_OPTION_FISCAL_START },
+	{ CLI_TAKES_THREADS, CLI_OPTION_THREADS },
+	{ CLI_TAKES_REJECT, CLI_OPTION_REJECT },
+	{ CLI_TAKES_OUTPUT, CLI_OPTION_OUTPUT },
+	{ CLI_TAKES_QUIET, CLI_OPTION_QUIET },
+	{ 0, CLI_OPTION_HELP },
+	{ 0, CLI_OPTION_VERSION },
+};
+
+static size_t count_options(const struct option *o)
+{
+	size_t n = 0;
+	while (o && o[n].name)
+		n++;
+	return n;
+}
+
+int cli_parse(int argc, char **argv, unsigned takes, const struct option *own, const struct option *family,
+	      const char *own_short, bool (*take)(int c, const char *arg, void *ctx), void *ctx, void (*help)(void),
+	      struct cli_common *cc)
+{
+	size_t nown = count_options(own), nfamily = count_options(family), n = 0;
+	size_t ncommon = sizeof common_options / sizeof common_options[0];
+	struct option *longopts = xcalloc(nown + nfamily + ncommon + 1, sizeof *longopts);
+	for (size_t i = 0; i < nown; i++)
+		longopts[n++] = own[i];
+	for (size_t i = 0; i < nfamily; i++)
+		longopts[n++] = family[i];
+	for (size_t i = 0; i < ncommon; i++)
+		if (!common_options[i].takes || (takes & common_options[i].takes))
+			longopts[n++] = common_options[i].option;
+	size_t nshort = own_short ? strlen(own_short) : 0;
+	char *shorts = xmalloc(nshort + sizeof "o:qhV");
+	memcpy(shorts, own_short ? own_short : "", nshort);
+	snprintf(shorts + nshort, sizeof "o:qhV", "%s%shV", takes & CLI_TAKES_OUTPUT ? "o:" : "",
+		 takes & CLI_TAKES_QUIET ? "q" : "");
+	memset(cc, 0, sizeof *cc);
+	int c;
+	while ((c = getopt_long(argc, argv, shorts, longopts, NULL)) != -1)
+		if (!cli_common_option(cc, c, optarg, help) && !(take && take(c, optarg, ctx)))
+			cli_bad_option();
+	free(shorts);
+	free(longopts);
+	return optind;
+}
+
 void cli_roster_files(struct run_files *rf, const char *roster)
 {
 	if (roster_map_file() && !roster)

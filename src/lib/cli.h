@@ -56,6 +56,29 @@ bool cli_common_option(struct cli_common *cc, int c, const char *arg, void (*hel
 /* "Try 'PROG --help' for more information." and exit 2, after getopt's own message. */
 noreturn void cli_bad_option(void);
 
+/* Which common options a program (or subcommand) takes; -h, --help, -V, --version always. */
+enum cli_takes {
+	CLI_TAKES_OUTPUT = 1 << 0,        /* -o, --output */
+	CLI_TAKES_QUIET = 1 << 1,         /* -q, --quiet */
+	CLI_TAKES_REJECT = 1 << 2,        /* --reject */
+	CLI_TAKES_THREADS = 1 << 3,       /* --threads */
+	CLI_TAKES_FISCAL_START = 1 << 4,  /* --fiscal-start */
+	CLI_TAKES_ROSTER = 1 << 5,        /* --roster and --roster-map */
+	CLI_TAKES_AS_OF = 1 << 6,         /* --as-of */
+	CLI_TAKES_METRICS_FILE = 1 << 7,  /* --metrics-file */
+	CLI_TAKES_METRICS_ALIAS = 1 << 8, /* --metrics for --metrics-file (deprecated, spm-goal) */
+};
+
+/* A command line parsed once for every program: the program's own long options (own, then
+ * family, each ended by a zero entry; either may be NULL) and short letters (own_short,
+ * getopt's syntax: "f:"), and the common options takes names. Each common option goes into
+ * cc (memset to zero first); each of the program's goes to take(c, arg, ctx), which returns
+ * false for one it does not know (the bad option message, exit 2). Returns optind: the
+ * first operand. */
+int cli_parse(int argc, char **argv, unsigned takes, const struct option *own, const struct option *family,
+	      const char *own_short, bool (*take)(int c, const char *arg, void *ctx), void *ctx, void (*help)(void),
+	      struct cli_common *cc);
+
 /* ---- outputs never over inputs ---- */
 
 /* Every file a run reads and writes, named by the option that names it (NULL: an operand),

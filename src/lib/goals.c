@@ -35,11 +35,6 @@ void output_goal_number(struct output *o, const struct metric *m, decimal d)
 	output_bytes(o, buf, goal_number(m, d, buf));
 }
 
-const char *goal_direction_name(enum goal_direction d)
-{
-	return d == DIRECTION_HIGHER ? "higher" : d == DIRECTION_LOWER ? "lower" : "";
-}
-
 void goal_sheet_init(struct goal_sheet *g)
 {
 	memset(g, 0, sizeof *g);
@@ -410,11 +405,7 @@ static int parse_goal(struct goal_reader *gr, const struct row *row, struct goal
 
 	goal->category = (char *)field_of(gr, row, G_CATEGORY, &len);
 	const char *direction = field_of(gr, row, G_DIRECTION, &len);
-	if (len && strcmp(direction, "lower") == 0)
-		goal->direction = DIRECTION_LOWER;
-	else if (len && strcmp(direction, "higher") == 0)
-		goal->direction = DIRECTION_HIGHER;
-	else if (len)
+	if (!goal_direction_parse(direction, len, &goal->direction))
 		return *verdict = bad_goal(gr, row, G_DIRECTION, "expected higher or lower"), 1;
 	goal->lower = goal->direction == DIRECTION_LOWER ||
 		      (goal->direction == DIRECTION_DEFAULT && goal->metric && goal->metric->lower);

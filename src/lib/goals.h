@@ -21,8 +21,6 @@ enum goal_column { G_OWNER, G_PERIOD, G_METRIC, G_TARGET, G_WEIGHT, G_CATEGORY, 
 
 const char *goal_column_name(enum goal_column c);
 
-enum goal_direction { DIRECTION_DEFAULT, DIRECTION_HIGHER, DIRECTION_LOWER };
-
 struct goal {
 	char *owner;
 	size_t owner_len;
@@ -117,8 +115,5 @@ void output_goal_number(struct output *o, const struct metric *m, decimal d);
  * '... in goals-a.tsv:4' (where "in"). */
 void goal_duplicate_message(const struct goal *g, const char *where, const char *file, uint64_t line, char *buf,
 			    size_t size);
-
-/* "higher", "lower" or "" as written. */
-const char *goal_direction_name(enum goal_direction d);
 
 #endif

@@ -12,7 +12,7 @@
 
 const char *const builtin_metric_names[M_BUILTIN_COUNT] = {
 	"won_revenue", "won_deals", "lost_deals", "win_rate", "avg_deal", "cycle_days", "pipeline",
-	"coverage", "overlay_revenue", "overlay_deals", "clawback", "clawback_deals",
+	"coverage", "overlay_revenue", "overlay_deals", "clawback", "clawback_deals", /* metric names, not columns */
 };
 
 /* What people read for each built-in (reports in text, Markdown and HTML). */
@@ -20,6 +20,25 @@ static const char *const builtin_labels[M_BUILTIN_COUNT] = {
 	"Won revenue", "Won deals", "Lost deals", "Win rate", "Average deal", "Cycle days", "Pipeline",
 	"Pipeline coverage", "Overlay revenue", "Overlay deals", "Clawback", "Clawback deals",
 };
+
+/* The words of a direction column, values not columns (a plan's "lower" is another thing). */
+static const char *const direction_words[] = { [DIRECTION_DEFAULT] = "", [DIRECTION_HIGHER] = "higher",
+					       [DIRECTION_LOWER] = "lower" }; /* not columns */
+
+const char *goal_direction_name(enum goal_direction d)
+{
+	return direction_words[d];
+}
+
+bool goal_direction_parse(const char *s, size_t len, enum goal_direction *d)
+{
+	for (int k = 0; k < 3; k++)
+		if (strlen(direction_words[k]) == len && memcmp(s, direction_words[k], len) == 0) {
+			*d = (enum goal_direction)k;
+			return true;
+		}
+	return false;
+}
 
 static void add_builtin(struct metric_catalog *ms, enum builtin b)
 {
@@ -194,7 +213,8 @@ static int metrics_row(void *ctx, const struct row *row)
 				   same->builtin == M_CUSTOM ? "defined twice" : "is a built-in metric");
 	if (!parse_agg(agg, &m.agg))
 		return metrics_bad(mr, row, COL_AGG, agg, "expected count, sum, avg, min, max or distinct");
-	if (*direction && strcmp(direction, "higher") && strcmp(direction, "lower"))
+	enum goal_direction dir;
+	if (!goal_direction_parse(direction, strlen(direction), &dir))
 		return metrics_bad(mr, row, COL_DIRECTION, direction, "expected higher or lower");
 	if (m.agg != AGG_COUNT && !*column)
 		return metrics_bad(mr, row, COL_COLUMN, column, "this aggregation needs a column");
@@ -211,13 +231,13 @@ static int metrics_row(void *ctx, const struct row *row)
 	m.column = *column ? xstrdup(column) : NULL;
 	m.ratio = m.agg == AGG_AVG;
 	m.cumulative = m.agg == AGG_COUNT || m.agg == AGG_SUM || m.agg == AGG_DISTINCT;
-	m.lower = strcmp(direction, "lower") == 0;
+	m.lower = dir == DIRECTION_LOWER;
 	m.unit = xstrdup(unit);
 	m.category = xstrdup(mf_field(mr, row, COL_CATEGORY));
 	m.label = *mf_field(mr, row, COL_LABEL) ? xstrdup(mf_field(mr, row, COL_LABEL)) : label_from_name(name);
-	if (strcmp(unit, "money") == 0 || strcmp(unit, "currency") == 0)
+	if (strcmp(unit, "money") == 0 || strcmp(unit, "currency") == 0) /* unit words, not columns */
 		m.places = 2;
-	else if (strcmp(unit, "ratio") == 0)
+	else if (strcmp(unit, "ratio") == 0) /* a unit, not a column */
 		m.places = 4;
 	else
 		m.places = m.agg == AGG_AVG ? 2 : -1;

@@ -6,6 +6,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* Which way a metric (its default) or a goal counts: more is better, or less. */
+enum goal_direction { DIRECTION_DEFAULT, DIRECTION_HIGHER, DIRECTION_LOWER };
+/* "higher", "lower" or "" as written. */
+const char *goal_direction_name(enum goal_direction d);
+/* A direction column or option: "higher", "lower" or empty (DIRECTION_DEFAULT); false for
+ * any other word. The one parser of the word, for every stream that has the column. */
+bool goal_direction_parse(const char *s, size_t len, enum goal_direction *d);
+
 enum agg { AGG_COUNT, AGG_SUM, AGG_AVG, AGG_MIN, AGG_MAX, AGG_DISTINCT };
 
 enum builtin {

@@ -438,19 +438,29 @@ void output_str(struct output *o, const char *s)
 	output_bytes(o, s, strlen(s));
 }
 
-void output_field(struct output *o, const char *s, size_t len)
+void field_escape(const char *s, size_t len, void (*put)(void *to, const char *s, size_t len), void *to)
 {
 	size_t start = 0;
 	for (size_t i = 0; i < len; i++) {
 		const char *esc = s[i] == '\t' ? "\\t" : s[i] == '\n' ? "\\n" : s[i] == '\r' ? "\\r"
 				: s[i] == '\\' ? "\\\\" : NULL;
 		if (esc) {
-			output_bytes(o, s + start, i - start);
-			output_bytes(o, esc, 2);
+			put(to, s + start, i - start);
+			put(to, esc, 2);
 			start = i + 1;
 		}
 	}
-	output_bytes(o, s + start, len - start);
+	put(to, s + start, len - start);
+}
+
+static void put_output(void *o, const char *s, size_t len)
+{
+	output_bytes(o, s, len);
+}
+
+void output_field(struct output *o, const char *s, size_t len)
+{
+	field_escape(s, len, put_output, o);
 }
 
 void output_csv_field(struct output *o, const char *s, size_t len)

@@ -292,6 +292,7 @@ struct period period_next(struct period p)
 
 const char *grain_plural(enum grain g)
 {
+	/* words, not columns */
 	static const char *const plural[] = { "years", "halves", "quarters", "months", "weeks", "days" };
 	return (size_t)g < sizeof plural / sizeof plural[0] ? plural[g] : "periods";
 }

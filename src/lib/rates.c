@@ -113,7 +113,7 @@ static int rates_row(void *ctx, const struct row *row)
 	if (r->by_period) {
 		struct period p;
 		if (!period_parse(row->field[wc], row->len[wc], rr->fiscal_start, &p))
-			return file_problem_at(&rr->problem, row, "period", row->field[wc],
+			return file_problem_at(&rr->problem, row, column_name(COL_PERIOD), row->field[wc],
 					       "not a period label (2026-Q1, 2026-03, FY2027 with --fiscal-start)");
 		e.start = p.start;
 		e.end = period_end(p);

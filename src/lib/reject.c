@@ -89,20 +89,15 @@ static void put(struct reject_buffer *b, const void *s, size_t len)
 	b->len += len;
 }
 
+static void put_bytes(void *b, const char *s, size_t len)
+{
+	put(b, s, len);
+}
+
 /* A field escaped as output_field escapes it. */
 static void put_field(struct reject_buffer *b, const char *s, size_t len)
 {
-	size_t start = 0;
-	for (size_t i = 0; i < len; i++) {
-		const char *esc = s[i] == '\t' ? "\\t" : s[i] == '\n' ? "\\n" : s[i] == '\r' ? "\\r"
-				: s[i] == '\\' ? "\\\\" : NULL;
-		if (esc) {
-			put(b, s + start, i - start);
-			put(b, esc, 2);
-			start = i + 1;
-		}
-	}
-	put(b, s + start, len - start);
+	field_escape(s, len, put_bytes, b);
 }
 
 /* A kept row: its line, the bytes before "line N: " and the bytes after, then those. */

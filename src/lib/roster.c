@@ -10,7 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const level_names[LEVEL_COUNT] = { "rep", "team", "manager", "region" };
+/* A level is named as the roster column that holds it. */
+const char *const level_names[LEVEL_COUNT] = {
+	COLUMN_KEY(COL_REP), COLUMN_KEY(COL_TEAM), COLUMN_KEY(COL_MANAGER), COLUMN_KEY(COL_REGION),
+};
 
 /* The roster column that names the owners of each level. */
 static const enum column level_column[LEVEL_COUNT] = { COL_REP, COL_TEAM, COL_MANAGER, COL_REGION };
@@ -367,7 +370,7 @@ long roster_column(const struct roster *r, const char *name)
 
 long roster_employment(const struct roster *r, const struct roster_rep *rep, spm_day *first, spm_day *last)
 {
-	const long col[2] = { roster_column(r, "start"), roster_column(r, "end") };
+	const long col[2] = { roster_column(r, column_name(COL_START)), roster_column(r, column_name(COL_END)) };
 	spm_day *day[2] = { first, last };
 	long bad = -1;
 	*first = INT32_MIN;

@@ -64,6 +64,40 @@ void score_standings(const decimal *best_first, size_t n, struct standing *out)
 	}
 }
 
+struct ranked {
+	decimal v;
+	size_t i;
+};
+
+static int cmp_ranked(const void *pa, const void *pb)
+{
+	const struct ranked *a = pa, *b = pb;
+	int c = decimal_cmp(b->v, a->v); /* best first */
+	return c ? c : (a->i > b->i) - (a->i < b->i);
+}
+
+void rank_values(const decimal *v, size_t n, bool lower_is_better, size_t *rank)
+{
+	struct ranked *r = xcalloc(n + 1, sizeof *r);
+	decimal *best_first = xcalloc(n + 1, sizeof *best_first);
+	struct standing *st = xcalloc(n + 1, sizeof *st);
+	for (size_t i = 0; i < n; i++) {
+		r[i].v = v[i];
+		if (lower_is_better)
+			r[i].v.units = -r[i].v.units;
+		r[i].i = i;
+	}
+	qsort(r, n, sizeof *r, cmp_ranked);
+	for (size_t k = 0; k < n; k++)
+		best_first[k] = r[k].v;
+	score_standings(best_first, n, st);
+	for (size_t k = 0; k < n; k++)
+		rank[r[k].i] = st[k].rank;
+	free(st);
+	free(best_first);
+	free(r);
+}
+
 void tiers_free(struct tier_list *t)
 {
 	for (size_t i = 0; i < t->n; i++)

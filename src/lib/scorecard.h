@@ -54,6 +54,9 @@ struct standing {
 
 /* The standings of n values sorted best (largest) first. */
 void score_standings(const decimal *best_first, size_t n, struct standing *out);
+/* The ranks of n values in any order, ties sharing one (1, 2, 2, 4): rank[i] for v[i], the
+ * largest first, or the smallest when lower_is_better. Ranked as score_standings ranks. */
+void rank_values(const decimal *v, size_t n, bool lower_is_better, size_t *rank);
 
 struct tier {
 	char *name;

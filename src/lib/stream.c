@@ -9,10 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct {
-	const char *name;
-	enum column_type type;
-} columns[COL_COUNT] = {
+/* Public (stream.h: COLUMN_KEY) so that a static table elsewhere can name a column. */
+const struct column_def stream_columns[COL_COUNT] = {
 	[COL_OWNER] = { "owner", CT_TEXT },
 	[COL_PERIOD] = { "period", CT_PERIOD },
 	[COL_METRIC] = { "metric", CT_METRIC },
@@ -198,18 +196,18 @@ const struct stream_def *stream_def(enum stream_id s)
 
 const char *column_name(enum column c)
 {
-	return columns[c].name;
+	return stream_columns[c].name;
 }
 
 enum column_type column_type(enum column c)
 {
-	return columns[c].type;
+	return stream_columns[c].type;
 }
 
 enum column column_named(const char *name)
 {
 	for (int c = 0; c < COL_COUNT; c++)
-		if (strcmp(columns[c].name, name) == 0)
+		if (strcmp(stream_columns[c].name, name) == 0)
 			return (enum column)c;
 	return COL_COUNT;
 }
@@ -234,7 +232,7 @@ static void list_required(const struct stream_def *d, const enum column *needs, 
 		if (!needs && !d->columns[i].required)
 			continue;
 		const char *sep = k == 0 ? "" : k + 1 == n ? " and " : ", ";
-		int w = snprintf(buf + at, size - at, "%s%s", sep, columns[needs ? needs[i] : d->columns[i].column].name);
+		int w = snprintf(buf + at, size - at, "%s%s", sep, stream_columns[needs ? needs[i] : d->columns[i].column].name);
 		if (w < 0)
 			return;
 		at += (size_t)w;
@@ -266,9 +264,9 @@ const char *stream_try_bind(enum stream_id s, const struct header *h, const enum
 		b->at[c] = -1;
 	for (size_t i = 0; i < d->count; i++) {
 		enum column c = d->columns[i].column;
-		long at = header_find(h, columns[c].name);
+		long at = header_find(h, stream_columns[c].name);
 		if (at == -2) {
-			snprintf(msg, size, "the column '%s' appears twice in the header", columns[c].name);
+			snprintf(msg, size, "the column '%s' appears twice in the header", stream_columns[c].name);
 			return msg;
 		}
 		b->at[c] = at;
@@ -278,7 +276,7 @@ const char *stream_try_bind(enum stream_id s, const struct header *h, const enum
 		if (!is_required(d, c)) {
 			if (needs) { /* the contract says optional: a reader may not require it */
 				fprintf(stderr, "%s: internal error: %s is optional in %s\n", diag_program(),
-					columns[c].name, d->name);
+					stream_columns[c].name, d->name);
 				abort();
 			}
 			continue;
@@ -287,7 +285,7 @@ const char *stream_try_bind(enum stream_id s, const struct header *h, const enum
 			continue;
 		char need[256];
 		list_required(d, needs, nneeds, need, sizeof need);
-		snprintf(msg, size, "no column '%s' (%s needs %s)", columns[c].name, d->what, need);
+		snprintf(msg, size, "no column '%s' (%s needs %s)", stream_columns[c].name, d->what, need);
 		append_found(h, msg, size);
 		return msg;
 	}
@@ -330,7 +328,7 @@ int stream_detect(const struct header *h, const enum stream_id *candidates, size
 			if (!d->columns[k].required)
 				continue;
 			required++;
-			fits = header_find(h, columns[d->columns[k].column].name) >= 0;
+			fits = header_find(h, stream_columns[d->columns[k].column].name) >= 0;
 		}
 		if (fits && required > best_required) {
 			best = (int)s;
@@ -352,7 +350,7 @@ int stream_nearest(const struct header *h, const enum stream_id *candidates, siz
 			if (!d->columns[k].required)
 				continue;
 			required++;
-			found += header_find(h, columns[d->columns[k].column].name) != -1;
+			found += header_find(h, stream_columns[d->columns[k].column].name) != -1;
 		}
 		if (2 * found > required && found > best_found) {
 			best = (int)s;
@@ -364,7 +362,7 @@ int stream_nearest(const struct header *h, const enum stream_id *candidates, siz
 
 void stream_write_name(struct output *o, enum column c)
 {
-	output_str(o, columns[c].name);
+	output_str(o, stream_columns[c].name);
 }
 
 void stream_write_header(struct output *o, const enum column *cols, size_t n)
@@ -372,7 +370,7 @@ void stream_write_header(struct output *o, const enum column *cols, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			output_tab(o);
-		output_str(o, columns[cols[i]].name);
+		output_str(o, stream_columns[cols[i]].name);
 	}
 	output_newline(o);
 }

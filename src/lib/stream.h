@@ -72,6 +72,15 @@ struct stream_def {
 	bool extra_columns;                   /* other columns are data (scores: one per metric) */
 };
 
+/* A column's name and type. The name is an array, so COLUMN_KEY(c) is a constant a static
+ * table (a report's columns) may hold; everywhere else column_name(c) says the same. */
+struct column_def {
+	char name[16];
+	enum column_type type;
+};
+extern const struct column_def stream_columns[COL_COUNT];
+#define COLUMN_KEY(c) (stream_columns[(c)].name)
+
 const struct stream_def *stream_def(enum stream_id s);
 const char *column_name(enum column c);
 enum column_type column_type(enum column c);

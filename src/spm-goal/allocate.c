@@ -58,80 +58,62 @@ static noreturn void usage(void)
 }
 
 struct allocate_options {
-	const char *roster, *by, *metrics, *output, *sheet;
-	enum input_format format;
+	struct goal_common c; /* --roster, --metrics-file, -o, -q, --fiscal-start, --csv/--tsv */
+	const char *by, *sheet;
 	const decimal *overassign, *round;
 	decimal overassign_value, round_value;
-	bool prorate, replace, quiet, level_set;
+	bool prorate, replace, level_set;
 	enum level level;
-	int fiscal_start;
 };
+
+enum { OPT_BY = CLI_OPT_PROGRAM, OPT_OVERASSIGN, OPT_PRORATE, OPT_ROUND, OPT_LEVEL, OPT_REPLACE };
+
+/* allocate's own options, given to it by cli_parse. */
+static bool allocate_option(int c, const char *arg, void *ctx)
+{
+	struct allocate_options *o = ctx;
+	switch (c) {
+	case OPT_BY:
+		if (!*arg)
+			diag_usage("--by: expected equal or a roster column");
+		o->by = strcmp(arg, "equal") == 0 ? NULL : arg;
+		return true;
+	case OPT_OVERASSIGN:
+		o->overassign_value = positive_option("--overassign", arg);
+		o->overassign = &o->overassign_value;
+		return true;
+	case OPT_PRORATE: o->prorate = true; return true;
+	case OPT_ROUND:
+		o->round_value = positive_option("--round", arg);
+		o->round = &o->round_value;
+		return true;
+	case OPT_LEVEL:
+		if (!parse_level(arg, &o->level) || o->level == LEVEL_REP)
+			diag_usage("--level: expected team, manager or region (\"%s\")", arg);
+		o->level_set = true;
+		return true;
+	case OPT_REPLACE: o->replace = true; return true;
+	default: return false;
+	}
+}
 
 static void parse_allocate_options(int argc, char **argv, struct allocate_options *o)
 {
-	enum { OPT_BY = CLI_OPT_PROGRAM, OPT_OVERASSIGN, OPT_PRORATE, OPT_ROUND, OPT_LEVEL, OPT_REPLACE };
 	static const struct option longopts[] = {
-		CLI_OPTION_ROSTER,
-		CLI_OPTION_ROSTER_MAP,
 		{ "by", required_argument, NULL, OPT_BY },
 		{ "overassign", required_argument, NULL, OPT_OVERASSIGN },
 		{ "prorate", no_argument, NULL, OPT_PRORATE },
 		{ "round", required_argument, NULL, OPT_ROUND },
 		{ "level", required_argument, NULL, OPT_LEVEL },
 		{ "replace", no_argument, NULL, OPT_REPLACE },
-		CLI_OPTION_FISCAL_START,
-		CLI_OPTION_METRICS_FILE,
-		{ "metrics", required_argument, NULL, CLI_OPT_METRICS_FILE }, /* deprecated */
-		GOAL_OPTION_CSV,
-		GOAL_OPTION_TSV,
-		CLI_OPTION_OUTPUT,
-		CLI_OPTION_QUIET,
-		CLI_OPTION_HELP,
-		CLI_OPTION_VERSION,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cli_common cc;
-	int c;
 	memset(o, 0, sizeof *o);
-	memset(&cc, 0, sizeof cc);
-	while ((c = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1) {
-		if (cli_common_option(&cc, c, optarg, usage) || sheet_format_option(c, &o->format))
-			continue;
-		switch (c) {
-		case OPT_BY:
-			if (!*optarg)
-				diag_usage("--by: expected equal or a roster column");
-			o->by = strcmp(optarg, "equal") == 0 ? NULL : optarg;
-			break;
-		case OPT_OVERASSIGN:
-			o->overassign_value = positive_option("--overassign", optarg);
-			o->overassign = &o->overassign_value;
-			break;
-		case OPT_PRORATE: o->prorate = true; break;
-		case OPT_ROUND:
-			o->round_value = positive_option("--round", optarg);
-			o->round = &o->round_value;
-			break;
-		case OPT_LEVEL:
-			if (!parse_level(optarg, &o->level) || o->level == LEVEL_REP)
-				diag_usage("--level: expected team, manager or region (\"%s\")", optarg);
-			o->level_set = true;
-			break;
-		case OPT_REPLACE: o->replace = true; break;
-		default: cli_bad_option();
-		}
-	}
-	o->roster = cc.roster;
-	o->metrics = cc.metrics_file;
-	o->output = cc.output;
-	o->quiet = cc.quiet;
-	o->fiscal_start = fiscal_start_option(cc.fiscal);
-	if (!o->roster)
+	goal_parse_options(argc, argv, GOAL_TAKES_SHEET, longopts, NULL, allocate_option, o, usage, &o->c);
+	if (!o->c.roster)
 		diag_usage("--roster is needed: the reps of each team, manager and region");
-	if (argc - optind > 1)
-		diag_usage("one SHEET only (%d given)", argc - optind);
-	o->sheet = optind < argc ? argv[optind] : "-";
-	check_files(o->sheet, o->roster, o->metrics, o->output);
+	o->sheet = goal_sheet_operand(argc, argv, "given");
+	check_files(o->sheet, &o->c);
 }
 
 /* Roster columns the options read, checked once the roster is loaded. */
@@ -527,10 +509,10 @@ int goal_allocate(int argc, char **argv)
 	struct goal_sheet in, out;
 	subcommand_begin(argv, "allocate");
 	parse_allocate_options(argc, argv, &o);
-	roster_load_dated(&roster, o.roster, o.level_set ? o.level : LEVEL_COUNT);
+	roster_load_dated(&roster, o.c.roster, o.level_set ? o.level : LEVEL_COUNT);
 	struct roster_columns col = find_columns(&roster, &o);
-	metric_catalog_load(&metrics, o.metrics);
-	read_goal_sheet(&in, o.sheet, o.fiscal_start, &metrics, false, false, o.format);
+	metric_catalog_load(&metrics, o.c.metrics);
+	read_goal_sheet(&in, o.sheet, o.c.fiscal_start, &metrics, false, false, o.c.format);
 	goal_sheet_init_like(&out, &in);
 
 	/* Which goals are groups' first, and every goal that stays, so that a rep goal
@@ -541,7 +523,7 @@ int goal_allocate(int argc, char **argv)
 		const struct goal *g = &in.goal[i];
 		enum owner_kind kind = owner_kind(&roster, g, &o, &level[i]);
 		group[i] = kind == OWNER_GROUP;
-		if (kind == OWNER_UNKNOWN && !o.quiet)
+		if (kind == OWNER_UNKNOWN && !o.c.quiet)
 			diag_at(o.sheet, g->line, column_name(COL_OWNER), g->owner, g->owner_len,
 				"not in the roster (as a rep, team, manager or region); goal kept unchanged");
 		if (!group[i] || !o.replace)
@@ -554,7 +536,7 @@ int goal_allocate(int argc, char **argv)
 		if (!group[i])
 			continue;
 		if (divided(&in.goal[i]))
-			keys[nkeys++] = (struct table_key){ &in.goal[i], i, year_of(&in.goal[i], o.fiscal_start) };
+			keys[nkeys++] = (struct table_key){ &in.goal[i], i, year_of(&in.goal[i], o.c.fiscal_start) };
 		else
 			allocate_goal(&roster, &in.goal[i], level[i], &col, &o, &out);
 	}
@@ -569,7 +551,7 @@ int goal_allocate(int argc, char **argv)
 	}
 	free(keys);
 
-	write_goal_sheet(&out, o.output, o.format);
+	write_goal_sheet(&out, o.c.output, o.c.format);
 	free(level);
 	free(group);
 	goal_sheet_free(&out);

@@ -114,70 +114,59 @@ static void parse_categories(struct check_options *o, const char *list)
 		diag_usage("--categories: expected a comma-separated list (\"%s\")", list);
 }
 
+enum { OPT_HISTORY = CLI_OPT_PROGRAM, OPT_MAX_GROWTH, OPT_REQUIRE, OPT_CATEGORIES, OPT_LEVEL };
+
+/* The options being parsed: --categories is read at the end (its default otherwise). */
+struct check_parse {
+	struct check_options *o;
+	const char *categories;
+	size_t require_cap;
+};
+
+/* check's own options, given to it by cli_parse. */
+static bool check_option(int c, const char *arg, void *ctx)
+{
+	struct check_parse *cp = ctx;
+	struct check_options *o = cp->o;
+	switch (c) {
+	case OPT_HISTORY: o->history = arg; return true;
+	case OPT_MAX_GROWTH: o->max_growth = positive_option("--max-growth", arg); return true;
+	case OPT_REQUIRE: add_requirement(o, &cp->require_cap, arg); return true;
+	case OPT_CATEGORIES: cp->categories = arg; return true;
+	case OPT_LEVEL:
+		if (!parse_level(arg, &o->level))
+			diag_usage("--level: expected rep, team, manager or region (\"%s\")", arg);
+		o->level_set = true;
+		return true;
+	default: return false;
+	}
+}
+
 static int parse_check_options(int argc, char **argv, struct check_options *o)
 {
-	enum { OPT_HISTORY = CLI_OPT_PROGRAM, OPT_MAX_GROWTH, OPT_REQUIRE, OPT_CATEGORIES, OPT_LEVEL, OPT_CSV,
-	       OPT_TSV };
 	static const struct option longopts[] = {
-		CLI_OPTION_ROSTER,
-		CLI_OPTION_ROSTER_MAP,
-		CLI_OPTION_METRICS_FILE,
-		{ "metrics", required_argument, NULL, CLI_OPT_METRICS_FILE }, /* deprecated */
 		{ "history", required_argument, NULL, OPT_HISTORY },
 		{ "max-growth", required_argument, NULL, OPT_MAX_GROWTH },
 		{ "require", required_argument, NULL, OPT_REQUIRE },
 		{ "categories", required_argument, NULL, OPT_CATEGORIES },
 		{ "level", required_argument, NULL, OPT_LEVEL },
-		{ "csv", no_argument, NULL, OPT_CSV },
-		{ "tsv", no_argument, NULL, OPT_TSV },
-		CLI_OPTION_AS_OF,
-		CLI_OPTION_FISCAL_START,
-		CLI_OPTION_OUTPUT,
-		CLI_OPTION_QUIET,
-		CLI_OPTION_HELP,
-		CLI_OPTION_VERSION,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cli_common cc;
-	const char *categories = NULL;
-	size_t require_cap = 0;
-	int c;
 	memset(o, 0, sizeof *o);
-	memset(&cc, 0, sizeof cc);
 	decimal_parse("1.5", 3, DECIMAL_POINT, &o->max_growth); /* the default bound */
-	while ((c = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1) {
-		if (cli_common_option(&cc, c, optarg, usage))
-			continue;
-		switch (c) {
-		case OPT_HISTORY: o->history = optarg; break;
-		case OPT_MAX_GROWTH: o->max_growth = positive_option("--max-growth", optarg); break;
-		case OPT_REQUIRE: add_requirement(o, &require_cap, optarg); break;
-		case OPT_CATEGORIES: categories = optarg; break;
-		case OPT_LEVEL:
-			if (!parse_level(optarg, &o->level))
-				diag_usage("--level: expected rep, team, manager or region (\"%s\")", optarg);
-			o->level_set = true;
-			break;
-		case OPT_CSV: o->format = FORMAT_CSV; break;
-		case OPT_TSV: o->format = FORMAT_TSV; break;
-		default: cli_bad_option();
-		}
-	}
-	o->roster = cc.roster;
-	o->metrics = cc.metrics_file;
-	o->output = cc.output;
-	o->quiet = cc.quiet;
-	if (o->nrequire && !o->roster)
+	struct check_parse cp = { o, NULL, 0 };
+	goal_parse_options(argc, argv, GOAL_TAKES_SHEET | CLI_TAKES_AS_OF, longopts, NULL, check_option, &cp, usage,
+			   &o->c);
+	if (o->nrequire && !o->c.roster)
 		diag_usage("--require needs --roster (coverage is counted over the roster's reps)");
-	if (o->output && !o->roster)
+	if (o->c.output && !o->c.roster)
 		diag_usage("-o needs --roster (the coverage of categories is what check writes)");
-	if (o->level_set && !o->roster)
+	if (o->level_set && !o->c.roster)
 		diag_usage("--level needs --roster (the level each owner is named at)");
-	o->fiscal_start = fiscal_start_option(cc.fiscal);
 	const char *env = getenv("SPM_AS_OF");
-	o->as_of_given = cc.as_of || (env && *env);
-	o->as_of = as_of_option(cc.as_of);
-	parse_categories(o, categories ? categories : default_categories);
+	o->as_of_given = o->c.as_of || (env && *env);
+	o->as_of = as_of_option(o->c.as_of);
+	parse_categories(o, cp.categories ? cp.categories : default_categories);
 	return optind;
 }
 
@@ -286,10 +275,10 @@ static void read_sheets(struct check *ck, char **paths, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		struct sheet_reading sr = { ck, i + 1 };
 		struct goal_read_options o = {
-			.fiscal_start = ck->opt->fiscal_start,
+			.fiscal_start = ck->opt->c.fiscal_start,
 			.metrics = &ck->metrics,
 			.unknown_metrics_ok = true, /* reported below, as not measurable */
-			.format = ck->opt->format,
+			.format = ck->opt->c.format,
 			.on_problem = bad_row,
 			.ctx = &sr,
 		};
@@ -422,9 +411,9 @@ static void check_metric(struct check *ck, size_t file, const struct goal *g)
 	if (g->metric)
 		return;
 	char message[300];
-	if (ck->opt->metrics)
+	if (ck->opt->c.metrics)
 		snprintf(message, sizeof message, "measurable: unknown metric (not built in, not in %.200s)",
-			 ck->opt->metrics);
+			 ck->opt->c.metrics);
 	else
 		snprintf(message, sizeof message, "measurable: unknown metric (custom metrics need --metrics-file)");
 	check_report_goal(ck, file, g, true, G_METRIC, message);
@@ -608,7 +597,7 @@ static void default_as_of(struct check_options *o, const struct check *ck)
 	if (!any || last > o->as_of)
 		return;
 	o->as_of = first;
-	if (!o->quiet) {
+	if (!o->c.quiet) {
 		char day[DATE_TEXT_SIZE];
 		date_format(first, day);
 		fprintf(stderr, "%s: note: every goal's period is over by today: checked as of %s, the first day of "
@@ -623,10 +612,10 @@ static void files_check(const struct check_options *o, char **sheets, size_t nsh
 	memset(&rf, 0, sizeof rf);
 	for (size_t i = 0; i < nsheets; i++)
 		run_files_input(&rf, NULL, sheets[i]);
-	cli_roster_files(&rf, o->roster);
-	run_files_input(&rf, "--metrics-file", o->metrics);
+	cli_roster_files(&rf, o->c.roster);
+	run_files_input(&rf, "--metrics-file", o->c.metrics);
 	run_files_input(&rf, "--history", o->history);
-	run_files_output(&rf, "-o", o->output);
+	run_files_output(&rf, "-o", o->c.output);
 	run_files_check(&rf);
 	run_files_free(&rf);
 }
@@ -644,13 +633,13 @@ int goal_check(int argc, char **argv)
 	files_check(&o, sheets, nsheets);
 	memset(&ck, 0, sizeof ck);
 	ck.opt = &o;
-	metric_catalog_load(&ck.metrics, o.metrics);
-	if (o.roster) {
-		roster_load(&ck.roster, o.roster, o.level_set ? o.level : LEVEL_COUNT);
+	metric_catalog_load(&ck.metrics, o.c.metrics);
+	if (o.c.roster) {
+		roster_load(&ck.roster, o.c.roster, o.level_set ? o.level : LEVEL_COUNT);
 		ck.has_roster = true;
 	}
 	ck.paths = xcalloc(nsheets + 1, sizeof *ck.paths);
-	ck.paths[0] = (char *)(o.roster ? o.roster : "-");
+	ck.paths[0] = (char *)(o.c.roster ? o.c.roster : "-");
 	diag_on_fatal(print_findings_at_exit, &ck);
 	for (size_t i = 0; i < nsheets; i++)
 		ck.paths[i + 1] = sheets[i];
@@ -667,11 +656,11 @@ int goal_check(int argc, char **argv)
 	diag_forget(&ck);
 	print_findings(&ck);
 	if (ck.has_roster) {
-		coverage_write(&cv, o.output);
+		coverage_write(&cv, o.c.output);
 		coverage_check_requirements(&ck, &cv);
 		coverage_free(&cv);
 	}
-	if (!o.quiet)
+	if (!o.c.quiet)
 		summarize(&ck);
 	int status = ck.errors ? SPM_EXIT_DATA : SPM_EXIT_OK;
 	history_free(history);

@@ -21,7 +21,8 @@ struct requirement {
 };
 
 struct check_options {
-	const char *roster, *metrics, *history, *output;
+	struct goal_common c; /* --roster, --metrics-file, -o, -q, --as-of, --fiscal-start, --csv/--tsv */
+	const char *history;
 	decimal max_growth;
 	struct requirement *require;
 	size_t nrequire;
@@ -31,9 +32,6 @@ struct check_options {
 	bool as_of_given;  /* --as-of or $SPM_AS_OF: else today, or the sheets' first day */
 	bool level_set;    /* --level: owners are taken at that level */
 	enum level level;
-	int fiscal_start;
-	enum input_format format; /* --csv, --tsv */
-	bool quiet;
 };
 
 /* A finding: every problem, printed in file and line order at the end. */

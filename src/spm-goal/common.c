@@ -3,6 +3,7 @@
 #include "spm-goal.h"
 
 #include "diag.h"
+#include "options.h"
 
 #include <string.h>
 
@@ -34,12 +35,45 @@ void write_goal_sheet(struct goal_sheet *g, const char *path, enum input_format 
 	output_close(&out);
 }
 
-bool sheet_format_option(int c, enum input_format *format)
+/* --csv and --tsv: the values getopt gives them. */
+enum { OPT_SHEET_CSV = CLI_OPT_PROGRAM + 0x80, OPT_SHEET_TSV };
+
+struct goal_take {
+	struct goal_common *gc;
+	bool (*take)(int c, const char *arg, void *ctx);
+	void *ctx;
+};
+
+static bool take_goal_option(int c, const char *arg, void *ctx)
 {
-	if (c != OPT_SHEET_CSV && c != OPT_SHEET_TSV)
-		return false;
-	*format = c == OPT_SHEET_CSV ? FORMAT_CSV : FORMAT_TSV;
-	return true;
+	struct goal_take *t = ctx;
+	if (c == OPT_SHEET_CSV || c == OPT_SHEET_TSV) {
+		t->gc->format = c == OPT_SHEET_CSV ? FORMAT_CSV : FORMAT_TSV;
+		return true;
+	}
+	return t->take && t->take(c, arg, t->ctx);
+}
+
+int goal_parse_options(int argc, char **argv, unsigned takes, const struct option *own, const char *own_short,
+		       bool (*take)(int c, const char *arg, void *ctx), void *ctx, void (*usage)(void),
+		       struct goal_common *gc)
+{
+	static const struct option sheet_format[] = {
+		{ "csv", no_argument, NULL, OPT_SHEET_CSV },
+		{ "tsv", no_argument, NULL, OPT_SHEET_TSV },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct goal_take t = { gc, take, ctx };
+	struct cli_common cc;
+	memset(gc, 0, sizeof *gc);
+	int first = cli_parse(argc, argv, takes, own, sheet_format, own_short, take_goal_option, &t, usage, &cc);
+	gc->roster = cc.roster;
+	gc->metrics = cc.metrics_file;
+	gc->output = cc.output;
+	gc->as_of = cc.as_of;
+	gc->quiet = cc.quiet;
+	gc->fiscal_start = fiscal_start_option(cc.fiscal);
+	return first;
 }
 
 decimal positive_option(const char *option, const char *arg)
@@ -79,8 +113,16 @@ bool goal_is_count(const struct goal *goal)
 	return goal->metric && (goal->metric->agg == AGG_COUNT || goal->metric->agg == AGG_DISTINCT);
 }
 
-void check_files(const char *sheet, const char *roster, const char *metrics, const char *output)
+const char *goal_sheet_operand(int argc, char **argv, const char *given)
 {
+	if (argc - optind > 1)
+		diag_usage("one SHEET only (%d %s)", argc - optind, given);
+	return optind < argc ? argv[optind] : "-";
+}
+
+void check_files(const char *sheet, const struct goal_common *gc)
+{
+	const char *roster = gc->roster, *metrics = gc->metrics, *output = gc->output;
 	struct run_files rf;
 	memset(&rf, 0, sizeof rf);
 	run_files_input(&rf, NULL, sheet);

@@ -47,36 +47,16 @@ static noreturn void usage(void)
 }
 
 struct diff_options {
-	const char *output, *old_path, *new_path, *metrics;
-	enum input_format format;
-	int fiscal_start;
-	bool quiet;
+	struct goal_common c; /* --metrics-file, -o, -q, --fiscal-start, --csv/--tsv */
+	const char *old_path, *new_path;
 };
 
 static void parse_diff_options(int argc, char **argv, struct diff_options *o)
 {
-	static const struct option longopts[] = {
-		CLI_OPTION_FISCAL_START,
-		CLI_OPTION_METRICS_FILE,
-		GOAL_OPTION_CSV,
-		GOAL_OPTION_TSV,
-		CLI_OPTION_OUTPUT,
-		CLI_OPTION_QUIET,
-		CLI_OPTION_HELP,
-		CLI_OPTION_VERSION,
-		{ NULL, 0, NULL, 0 },
-	};
-	struct cli_common cc;
-	int c;
 	memset(o, 0, sizeof *o);
-	memset(&cc, 0, sizeof cc);
-	while ((c = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1)
-		if (!cli_common_option(&cc, c, optarg, usage) && !sheet_format_option(c, &o->format))
-			cli_bad_option();
-	o->output = cc.output;
-	o->quiet = cc.quiet;
-	o->metrics = cc.metrics_file;
-	o->fiscal_start = fiscal_start_option(cc.fiscal);
+	goal_parse_options(argc, argv,
+			   CLI_TAKES_FISCAL_START | CLI_TAKES_METRICS_FILE | CLI_TAKES_OUTPUT | CLI_TAKES_QUIET, NULL,
+			   NULL, NULL, NULL, usage, &o->c);
 	if (argc - optind != 2)
 		diag_usage("expected OLD and NEW (%d argument%s given)", argc - optind, argc - optind == 1 ? "" : "s");
 	o->old_path = argv[optind];
@@ -87,8 +67,8 @@ static void parse_diff_options(int argc, char **argv, struct diff_options *o)
 	memset(&rf, 0, sizeof rf);
 	run_files_input(&rf, NULL, o->old_path);
 	run_files_input(&rf, NULL, o->new_path);
-	run_files_input(&rf, "--metrics-file", o->metrics);
-	run_files_output(&rf, "-o", o->output);
+	run_files_input(&rf, "--metrics-file", o->c.metrics);
+	run_files_output(&rf, "-o", o->c.output);
 	run_files_check(&rf);
 	run_files_free(&rf);
 }
@@ -97,7 +77,7 @@ static void read_revision(struct goal_sheet *g, const char *path, const struct d
 			  const struct metric_catalog *metrics)
 {
 	/* any metric name; periods, targets and duplicates are checked */
-	read_goal_sheet(g, path, o->fiscal_start, metrics, true, true, o->format);
+	read_goal_sheet(g, path, o->c.fiscal_start, metrics, true, true, o->c.format);
 }
 
 /* The order goal_sheet_sort leaves sheets in: owner (bytes), period label, metric. */
@@ -238,17 +218,17 @@ int goal_diff(int argc, char **argv)
 	/* a bad sheet is trouble (2): 1 would tell a script the sheets differ */
 	diag_set_data_status(SPM_EXIT_USAGE);
 	struct metric_catalog metrics;
-	metric_catalog_load(&metrics, o.metrics); /* built in, and the file's: how targets print */
+	metric_catalog_load(&metrics, o.c.metrics); /* built in, and the file's: how targets print */
 	read_revision(&old, o.old_path, &o, &metrics);
 	read_revision(&new, o.new_path, &o, &metrics);
 
 	goal_sheet_sort(&old);
 	goal_sheet_sort(&new);
 	struct output out;
-	output_open(&out, o.output);
+	output_open(&out, o.c.output);
 	write_diff(&out, &old, &new, &n);
 	output_close(&out);
-	if (!o.quiet)
+	if (!o.c.quiet)
 		fprintf(stderr, "%s: %llu added, %llu removed, %llu changed\n", diag_program(), n.added, n.removed,
 			n.changed);
 	goal_sheet_free(&old);

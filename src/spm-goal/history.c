@@ -109,7 +109,7 @@ static int history_row(void *ctx, const struct row *row)
 struct table *history_read(const struct check *ck, const char *path)
 {
 	struct history_reader hr = { .wanted = table_new(sizeof(struct past_actuals)),
-				     .fiscal_start = ck->opt->fiscal_start };
+				     .fiscal_start = ck->opt->c.fiscal_start };
 	for (size_t f = 0; f < ck->nsheets; f++) {
 		for (size_t i = 0; i < ck->sheet[f].n; i++) {
 			const struct goal *g = &ck->sheet[f].goal[i];

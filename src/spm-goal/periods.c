@@ -52,35 +52,39 @@ static void write_period(struct output *o, struct period p)
 	output_newline(o);
 }
 
+enum { OPT_INTO = CLI_OPT_PROGRAM };
+
+/* --into: the grain the period is cut into. */
+struct periods_parse {
+	enum grain into;
+	bool split;
+};
+
+/* periods' own option, given to it by cli_parse. */
+static bool periods_option(int c, const char *arg, void *ctx)
+{
+	struct periods_parse *pp = ctx;
+	if (c != OPT_INTO)
+		return false;
+	if (!grain_parse(arg, &pp->into) || pp->into == GRAIN_YEAR)
+		diag_usage("--into: expected half, quarter, month, week or day (\"%s\")", arg);
+	pp->split = true;
+	return true;
+}
+
 int goal_periods(int argc, char **argv)
 {
-	enum { OPT_INTO = CLI_OPT_PROGRAM };
 	static const struct option longopts[] = {
 		{ "into", required_argument, NULL, OPT_INTO },
-		CLI_OPTION_FISCAL_START,
-		CLI_OPTION_OUTPUT,
-		CLI_OPTION_HELP,
-		CLI_OPTION_VERSION,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cli_common cc;
-	enum grain into = GRAIN_DAY;
-	bool split = false;
-	int c;
-	memset(&cc, 0, sizeof cc);
+	struct periods_parse pp = { GRAIN_DAY, false };
 	subcommand_begin(argv, "periods");
-	while ((c = getopt_long(argc, argv, "o:hV", longopts, NULL)) != -1) {
-		if (cli_common_option(&cc, c, optarg, usage))
-			continue;
-		switch (c) {
-		case OPT_INTO:
-			if (!grain_parse(optarg, &into) || into == GRAIN_YEAR)
-				diag_usage("--into: expected half, quarter, month, week or day (\"%s\")", optarg);
-			split = true;
-			break;
-		default: cli_bad_option();
-		}
-	}
+	cli_parse(argc, argv, CLI_TAKES_FISCAL_START | CLI_TAKES_OUTPUT, longopts, NULL, NULL, periods_option, &pp, usage,
+		  &cc);
+	enum grain into = pp.into;
+	bool split = pp.split;
 	const char *output = cc.output;
 	int fiscal_start = fiscal_start_option(cc.fiscal);
 	if (optind != argc - 1)

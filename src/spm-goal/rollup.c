@@ -50,67 +50,48 @@ static noreturn void usage(void)
 }
 
 struct rollup_options {
-	const char *roster, *metrics, *output, *sheet;
+	struct goal_common c; /* --roster, --metrics-file, -o, -q, --fiscal-start, --csv/--tsv */
+	const char *sheet;
 	enum level level;
 	bool regroup;
 	enum grain grain;
-	int fiscal_start;
-	enum input_format format;
-	bool quiet;
 };
+
+enum { OPT_LEVEL = CLI_OPT_PROGRAM, OPT_GRAIN };
+
+/* rollup's own options, given to it by cli_parse. */
+static bool rollup_option(int c, const char *arg, void *ctx)
+{
+	struct rollup_options *o = ctx;
+	switch (c) {
+	case OPT_LEVEL:
+		if (!parse_level(arg, &o->level) || o->level == LEVEL_REP)
+			diag_usage("--level: expected team, manager or region (\"%s\")", arg);
+		return true;
+	case OPT_GRAIN:
+		/* a day holds no coarser period, and summing never splits one */
+		if (!grain_parse(arg, &o->grain) || o->grain == GRAIN_DAY)
+			diag_usage("--grain: expected year, half, quarter, month or week (\"%s\")", arg);
+		o->regroup = true;
+		return true;
+	default: return false;
+	}
+}
 
 static void parse_rollup_options(int argc, char **argv, struct rollup_options *o)
 {
-	enum { OPT_LEVEL = CLI_OPT_PROGRAM, OPT_GRAIN };
 	static const struct option longopts[] = {
-		CLI_OPTION_ROSTER,
-		CLI_OPTION_ROSTER_MAP,
 		{ "level", required_argument, NULL, OPT_LEVEL },
 		{ "grain", required_argument, NULL, OPT_GRAIN },
-		CLI_OPTION_METRICS_FILE,
-		{ "metrics", required_argument, NULL, CLI_OPT_METRICS_FILE }, /* deprecated */
-		CLI_OPTION_FISCAL_START,
-		GOAL_OPTION_CSV,
-		GOAL_OPTION_TSV,
-		CLI_OPTION_OUTPUT,
-		CLI_OPTION_QUIET,
-		CLI_OPTION_HELP,
-		CLI_OPTION_VERSION,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cli_common cc;
-	int c;
 	memset(o, 0, sizeof *o);
-	memset(&cc, 0, sizeof cc);
 	o->level = LEVEL_TEAM;
-	while ((c = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1) {
-		if (cli_common_option(&cc, c, optarg, usage) || sheet_format_option(c, &o->format))
-			continue;
-		switch (c) {
-		case OPT_LEVEL:
-			if (!parse_level(optarg, &o->level) || o->level == LEVEL_REP)
-				diag_usage("--level: expected team, manager or region (\"%s\")", optarg);
-			break;
-		case OPT_GRAIN:
-			/* a day holds no coarser period, and summing never splits one */
-			if (!grain_parse(optarg, &o->grain) || o->grain == GRAIN_DAY)
-				diag_usage("--grain: expected year, half, quarter, month or week (\"%s\")", optarg);
-			o->regroup = true;
-			break;
-		default: cli_bad_option();
-		}
-	}
-	o->roster = cc.roster;
-	o->metrics = cc.metrics_file;
-	o->output = cc.output;
-	o->quiet = cc.quiet;
-	o->fiscal_start = fiscal_start_option(cc.fiscal);
-	if (!o->roster)
+	goal_parse_options(argc, argv, GOAL_TAKES_SHEET, longopts, NULL, rollup_option, o, usage, &o->c);
+	if (!o->c.roster)
 		diag_usage("--roster is needed (the reps and the groups they belong to)");
-	if (argc - optind > 1)
-		diag_usage("one SHEET only (%d arguments given)", argc - optind);
-	o->sheet = optind < argc ? argv[optind] : "-";
-	check_files(o->sheet, o->roster, o->metrics, o->output);
+	o->sheet = goal_sheet_operand(argc, argv, "arguments given");
+	check_files(o->sheet, &o->c);
 }
 
 /* What a goal's owner is to this roll-up. */
@@ -173,13 +154,13 @@ static struct period regrouped_period(const struct rollup_options *o, const char
 	}
 	if ((enum grain)g->period.grain == GRAIN_WEEK && o->grain != GRAIN_WEEK)
 		/* a week counts in the period that holds its Thursday, as spm-goal split cuts them */
-		return period_of(g->period.start + 3, o->grain, o->fiscal_start);
-	struct period q = period_of(g->period.start, o->grain, o->fiscal_start);
+		return period_of(g->period.start + 3, o->grain, o->c.fiscal_start);
+	struct period q = period_of(g->period.start, o->grain, o->c.fiscal_start);
 	spm_day end = period_end(g->period);
 	if (end > period_end(q)) {
 		char first[PERIOD_LABEL_SIZE], last[PERIOD_LABEL_SIZE];
 		period_format(q, first);
-		period_format(period_of(end - 1, o->grain, o->fiscal_start), last);
+		period_format(period_of(end - 1, o->grain, o->c.fiscal_start), last);
 		snprintf(message, sizeof message, "period does not fit in one period of --grain %s (it runs from %s into %s)",
 			 grain_name(o->grain), first, last);
 		diag_at(path, g->line, column_name(COL_PERIOD), label, strlen(label), message);
@@ -336,7 +317,7 @@ static void write_rollup(struct rollup *ru)
 	struct output out;
 	if (ru->n > 1)
 		qsort(ru->c, ru->n, sizeof *ru->c, compare_contributions);
-	output_open(&out, ru->opt->output);
+	output_open(&out, ru->opt->c.output);
 	static const enum column header[] = { COL_OWNER, COL_PERIOD, COL_METRIC, COL_TARGET,
 					      COL_REPS, COL_OWN_TARGET, COL_GAP };
 	stream_write_header(&out, header, sizeof header / sizeof header[0]);
@@ -351,7 +332,7 @@ static void write_rollup(struct rollup *ru)
 /* What was left out, unless -q: silence would let a reader take the sums as complete. */
 static void report_left_out(const struct rollup *ru)
 {
-	if (ru->opt->quiet)
+	if (ru->opt->c.quiet)
 		return;
 	if (ru->not_adding)
 		fprintf(stderr, "%s: %llu goal%s of ratios, averages, levels or ceilings (direction lower) left out: such targets do not add up\n",
@@ -370,14 +351,14 @@ int goal_rollup(int argc, char **argv)
 	struct goal_sheet sheet;
 	subcommand_begin(argv, "rollup");
 	parse_rollup_options(argc, argv, &o);
-	roster_load(&roster, o.roster, o.level);
+	roster_load(&roster, o.c.roster, o.level);
 	/* always the catalog: it is what tells win_rate from won_revenue */
-	metric_catalog_load(&metrics, o.metrics);
+	metric_catalog_load(&metrics, o.c.metrics);
 	struct goal_read_options ro = {
-		.fiscal_start = o.fiscal_start,
+		.fiscal_start = o.c.fiscal_start,
 		.metrics = &metrics,
 		.unknown_metrics_ok = true, /* taken as sums, as goal_adds_across_people says */
-		.format = o.format,
+		.format = o.c.format,
 	};
 	goal_sheet_init(&sheet);
 	goal_sheet_read(&sheet, o.sheet, &ro);

@@ -40,50 +40,40 @@ static noreturn void usage(void)
 }
 
 struct set_options {
-	const char *file, *weight, *category, *direction, *metrics;
-	int fiscal_start;
-	enum input_format format;
-	bool quiet;
+	struct goal_common c; /* --metrics-file, -q, --fiscal-start, --csv/--tsv */
+	const char *file, *weight, *category, *direction;
 };
+
+enum { OPT_FILE = CLI_OPT_PROGRAM, OPT_WEIGHT, OPT_CATEGORY, OPT_DIRECTION };
+
+/* set's own options, given to it by cli_parse. */
+static bool set_option(int c, const char *arg, void *ctx)
+{
+	struct set_options *o = ctx;
+	switch (c) {
+	case 'f':
+	case OPT_FILE: o->file = arg; return true;
+	case OPT_WEIGHT: o->weight = arg; return true;
+	case OPT_CATEGORY: o->category = arg; return true;
+	case OPT_DIRECTION: o->direction = arg; return true;
+	default: return false;
+	}
+}
 
 static int parse_set_options(int argc, char **argv, struct set_options *o)
 {
-	enum { OPT_FILE = CLI_OPT_PROGRAM, OPT_WEIGHT, OPT_CATEGORY, OPT_DIRECTION };
 	static const struct option longopts[] = {
 		{ "file", required_argument, NULL, OPT_FILE },
 		{ "weight", required_argument, NULL, OPT_WEIGHT },
 		{ "category", required_argument, NULL, OPT_CATEGORY },
 		{ "direction", required_argument, NULL, OPT_DIRECTION },
-		CLI_OPTION_METRICS_FILE,
-		{ "metrics", required_argument, NULL, CLI_OPT_METRICS_FILE }, /* deprecated */
-		CLI_OPTION_FISCAL_START,
-		GOAL_OPTION_CSV,
-		GOAL_OPTION_TSV,
-		CLI_OPTION_QUIET,
-		CLI_OPTION_HELP,
-		CLI_OPTION_VERSION,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cli_common cc;
-	int c;
 	memset(o, 0, sizeof *o);
-	memset(&cc, 0, sizeof cc);
 	/* -f: the deprecated short name of --file (set has no --format to clash with) */
-	while ((c = getopt_long(argc, argv, "f:qhV", longopts, NULL)) != -1) {
-		if (cli_common_option(&cc, c, optarg, usage) || sheet_format_option(c, &o->format))
-			continue;
-		switch (c) {
-		case 'f':
-		case OPT_FILE: o->file = optarg; break;
-		case OPT_WEIGHT: o->weight = optarg; break;
-		case OPT_CATEGORY: o->category = optarg; break;
-		case OPT_DIRECTION: o->direction = optarg; break;
-		default: cli_bad_option();
-		}
-	}
-	o->metrics = cc.metrics_file;
-	o->quiet = cc.quiet;
-	o->fiscal_start = fiscal_start_option(cc.fiscal);
+	goal_parse_options(argc, argv,
+			   CLI_TAKES_METRICS_FILE | CLI_TAKES_METRICS_ALIAS | CLI_TAKES_FISCAL_START | CLI_TAKES_QUIET,
+			   longopts, "f:", set_option, o, usage, &o->c);
 	if (o->file && strcmp(o->file, "-") == 0)
 		o->file = NULL; /* --file -: standard input to standard output, as without it */
 	if (argc - optind != 4)
@@ -92,7 +82,7 @@ static int parse_set_options(int argc, char **argv, struct set_options *o)
 	/* the sheet is read and rewritten on purpose; no other file may be written over */
 	struct run_files rf;
 	memset(&rf, 0, sizeof rf);
-	run_files_input(&rf, "--metrics-file", o->metrics);
+	run_files_input(&rf, "--metrics-file", o->c.metrics);
 	run_files_output(&rf, "--file", o->file);
 	run_files_check(&rf);
 	run_files_free(&rf);
@@ -108,15 +98,15 @@ static void goal_from_arguments(char **arg, const struct set_options *o, const s
 	g->owner_len = strlen(arg[0]);
 	if (g->owner_len == 0)
 		diag_usage("OWNER is empty");
-	if (!period_parse(arg[1], strlen(arg[1]), o->fiscal_start, &g->period))
+	if (!period_parse(arg[1], strlen(arg[1]), o->c.fiscal_start, &g->period))
 		diag_usage("PERIOD: not a period label%s (\"%s\")",
-			   arg[1][0] == 'F' && o->fiscal_start == 1 ? " (FY labels need --fiscal-start)" : "", arg[1]);
+			   arg[1][0] == 'F' && o->c.fiscal_start == 1 ? " (FY labels need --fiscal-start)" : "", arg[1]);
 	g->metric_name = arg[2];
 	if (!is_metric_name(arg[2]))
 		diag_usage("METRIC: lowercase letters, digits and _ (\"%s\")", arg[2]);
 	g->metric = metric_find(metrics, arg[2]);
-	if (o->metrics && !g->metric)
-		diag_usage("METRIC: unknown metric (not built in, not in %s) (\"%s\")", o->metrics, arg[2]);
+	if (o->c.metrics && !g->metric)
+		diag_usage("METRIC: unknown metric (not built in, not in %s) (\"%s\")", o->c.metrics, arg[2]);
 	enum decimal_status st = decimal_parse(arg[3], strlen(arg[3]), DECIMAL_POINT, &g->target);
 	if (st != DECIMAL_OK || decimal_sign(g->target) < 0)
 		diag_usage("TARGET: expected a number, 0 or more (\"%s\")", arg[3]);
@@ -128,10 +118,9 @@ static void goal_from_arguments(char **arg, const struct set_options *o, const s
 		g->has_weight = true;
 	}
 	g->category = (char *)(o->category ? o->category : "");
-	if (o->direction && strcmp(o->direction, "higher") && strcmp(o->direction, "lower"))
+	g->direction = DIRECTION_DEFAULT;
+	if (o->direction && (!*o->direction || !goal_direction_parse(o->direction, strlen(o->direction), &g->direction)))
 		diag_usage("--direction: expected higher or lower (\"%s\")", o->direction);
-	g->direction = !o->direction ? DIRECTION_DEFAULT
-		       : strcmp(o->direction, "lower") == 0 ? DIRECTION_LOWER : DIRECTION_HIGHER;
 }
 
 static void report(const struct goal *g, const char *verb, const char *was)
@@ -153,7 +142,7 @@ int goal_set(int argc, char **argv)
 	subcommand_begin(argv, "set");
 	int first = parse_set_options(argc, argv, &o);
 	/* the built-in metrics always: they say how a target prints (money, count, ratio) */
-	metric_catalog_load(&metrics, o.metrics);
+	metric_catalog_load(&metrics, o.c.metrics);
 	goal_from_arguments(argv + first, &o, &metrics, &wanted);
 
 	struct stat st;
@@ -163,7 +152,7 @@ int goal_set(int argc, char **argv)
 	if (o.file && !exists)
 		goal_sheet_init(&sheet); /* a new sheet */
 	else
-		read_goal_sheet(&sheet, o.file ? o.file : "-", o.fiscal_start, &metrics, !o.metrics, true, o.format);
+		read_goal_sheet(&sheet, o.file ? o.file : "-", o.c.fiscal_start, &metrics, !o.c.metrics, true, o.c.format);
 
 	struct goal *old = goal_sheet_find(&sheet, wanted.owner, wanted.owner_len, wanted.period, wanted.metric_name);
 	char was[NUMBER_BUFSIZE + 16] = "";
@@ -185,8 +174,8 @@ int goal_set(int argc, char **argv)
 	} else {
 		goal_sheet_add(&sheet, &wanted);
 	}
-	write_goal_sheet(&sheet, o.file, o.format); /* reported once written: a failed write exits first */
-	if (!o.quiet)
+	write_goal_sheet(&sheet, o.file, o.c.format); /* reported once written: a failed write exits first */
+	if (!o.c.quiet)
 		report(&wanted, old ? "replaced" : "added", old ? was : "");
 	goal_sheet_free(&sheet);
 	metric_catalog_free(&metrics);

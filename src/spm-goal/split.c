@@ -58,10 +58,8 @@ struct split_options {
 	size_t nseason;
 	const decimal *round;
 	decimal round_value;
-	int fiscal_start;
-	const char *metrics, *output, *sheet, *roster;
-	enum input_format format;
-	bool quiet;
+	struct goal_common c; /* --roster, --metrics-file, -o, -q, --fiscal-start, --csv/--tsv */
+	const char *sheet;
 };
 
 /* "halves", not "halfs": for messages that count parts. */
@@ -92,62 +90,51 @@ static decimal *parse_season(const char *arg, size_t *n)
 	return weights;
 }
 
+enum { OPT_INTO = CLI_OPT_PROGRAM, OPT_SEASON, OPT_ROUND };
+
+/* The options being parsed: --season is read once --into is known. */
+struct split_parse {
+	struct split_options *o;
+	const char *season;
+	bool into_given;
+};
+
+/* split's own options, given to it by cli_parse. */
+static bool split_option(int c, const char *arg, void *ctx)
+{
+	struct split_parse *sp = ctx;
+	switch (c) {
+	case OPT_INTO:
+		if (!grain_parse(arg, &sp->o->into) || sp->o->into == GRAIN_YEAR)
+			diag_usage("--into: expected half, quarter, month, week or day (\"%s\")", arg);
+		sp->into_given = true;
+		return true;
+	case OPT_SEASON: sp->season = arg; return true;
+	case OPT_ROUND:
+		sp->o->round_value = positive_option("--round", arg);
+		sp->o->round = &sp->o->round_value;
+		return true;
+	default: return false;
+	}
+}
+
 static void parse_split_options(int argc, char **argv, struct split_options *o)
 {
-	enum { OPT_INTO = CLI_OPT_PROGRAM, OPT_SEASON, OPT_ROUND };
 	static const struct option longopts[] = {
 		{ "into", required_argument, NULL, OPT_INTO },
 		{ "season", required_argument, NULL, OPT_SEASON },
 		{ "round", required_argument, NULL, OPT_ROUND },
-		CLI_OPTION_ROSTER,
-		CLI_OPTION_ROSTER_MAP,
-		CLI_OPTION_FISCAL_START,
-		CLI_OPTION_METRICS_FILE,
-		{ "metrics", required_argument, NULL, CLI_OPT_METRICS_FILE }, /* deprecated */
-		GOAL_OPTION_CSV,
-		GOAL_OPTION_TSV,
-		CLI_OPTION_OUTPUT,
-		CLI_OPTION_QUIET,
-		CLI_OPTION_HELP,
-		CLI_OPTION_VERSION,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cli_common cc;
-	const char *season = NULL;
-	bool into_given = false;
-	int c;
 	memset(o, 0, sizeof *o);
-	memset(&cc, 0, sizeof cc);
-	while ((c = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1) {
-		if (cli_common_option(&cc, c, optarg, usage) || sheet_format_option(c, &o->format))
-			continue;
-		switch (c) {
-		case OPT_INTO:
-			if (!grain_parse(optarg, &o->into) || o->into == GRAIN_YEAR)
-				diag_usage("--into: expected half, quarter, month, week or day (\"%s\")", optarg);
-			into_given = true;
-			break;
-		case OPT_SEASON: season = optarg; break;
-		case OPT_ROUND:
-			o->round_value = positive_option("--round", optarg);
-			o->round = &o->round_value;
-			break;
-		default: cli_bad_option();
-		}
-	}
-	o->roster = cc.roster;
-	o->metrics = cc.metrics_file;
-	o->output = cc.output;
-	o->quiet = cc.quiet;
-	o->fiscal_start = fiscal_start_option(cc.fiscal);
-	if (!into_given)
+	struct split_parse sp = { o, NULL, false };
+	goal_parse_options(argc, argv, GOAL_TAKES_SHEET, longopts, NULL, split_option, &sp, usage, &o->c);
+	if (!sp.into_given)
 		diag_usage("--into is needed: half, quarter, month, week or day");
-	if (argc - optind > 1)
-		diag_usage("one SHEET only (%d given)", argc - optind);
-	o->sheet = optind < argc ? argv[optind] : "-";
-	if (season)
-		o->season = parse_season(season, &o->nseason);
-	check_files(o->sheet, o->roster, o->metrics, o->output);
+	o->sheet = goal_sheet_operand(argc, argv, "given");
+	if (sp.season)
+		o->season = parse_season(sp.season, &o->nseason);
+	check_files(o->sheet, &o->c);
 }
 
 static noreturn void bad_goal(const char *sheet, const struct goal *g, const char *column, const char *message)
@@ -201,13 +188,13 @@ static struct period *parts_checked(const struct goal *g, const struct split_opt
 				    char message[static 256])
 {
 	char label[PERIOD_LABEL_SIZE];
-	struct period *parts = period_split(g->period, o->into, o->fiscal_start, n);
+	struct period *parts = period_split(g->period, o->into, o->c.fiscal_start, n);
 	if (parts && *n > 0) {
 		/* a part only a program could name (0000-04, 10000-01) could never be read back */
 		for (size_t i = 0; i < *n; i++) {
 			struct period back;
 			size_t len = period_format(parts[i], label);
-			if (!period_parse(label, len, o->fiscal_start, &back) || period_cmp(back, parts[i]) != 0) {
+			if (!period_parse(label, len, o->c.fiscal_start, &back) || period_cmp(back, parts[i]) != 0) {
 				snprintf(message, 256, "its part %s would be a period no program can read (years 1 to 9999)",
 					 label);
 				free(parts);
@@ -218,9 +205,9 @@ static struct period *parts_checked(const struct goal *g, const struct split_opt
 	}
 	free(parts);
 	period_format(g->period, label);
-	if (o->fiscal_start > 1 && o->into <= GRAIN_QUARTER)
+	if (o->c.fiscal_start > 1 && o->into <= GRAIN_QUARTER)
 		snprintf(message, 256, "%s cannot be cut into fiscal %s of a year starting in month %d (--fiscal-start %d)",
-			 label, grain_plural(o->into), o->fiscal_start, o->fiscal_start);
+			 label, grain_plural(o->into), o->c.fiscal_start, o->c.fiscal_start);
 	else
 		snprintf(message, 256, "%s cannot be cut into %s", label, grain_plural(o->into));
 	return NULL;
@@ -663,8 +650,8 @@ int goal_split(int argc, char **argv)
 	struct goal_sheet in;
 	subcommand_begin(argv, "split");
 	parse_split_options(argc, argv, &o);
-	metric_catalog_load(&metrics, o.metrics);
-	read_goal_sheet(&in, o.sheet, o.fiscal_start, &metrics, false, false, o.format);
+	metric_catalog_load(&metrics, o.c.metrics);
+	read_goal_sheet(&in, o.sheet, o.c.fiscal_start, &metrics, false, false, o.c.format);
 
 	struct splitter sp;
 	memset(&sp, 0, sizeof sp);
@@ -677,9 +664,9 @@ int goal_split(int argc, char **argv)
 	/* with a roster, groups and their reps as tables; every other goal alone */
 	size_t *role = xcalloc(in.n + 1, sizeof *role);
 	size_t ntables = 0;
-	if (o.roster) {
+	if (o.c.roster) {
 		struct roster roster;
-		roster_load(&roster, o.roster, LEVEL_COUNT);
+		roster_load(&roster, o.c.roster, LEVEL_COUNT);
 		sp.tables = find_tables(&in, &roster, &o, role, &ntables);
 		roster_free(&roster);
 	}
@@ -704,15 +691,15 @@ int goal_split(int argc, char **argv)
 	split_owners(&sp, by_owner, NULL, false, NULL);
 	if (sp.error.set)
 		bad_goal(o.sheet, &in.goal[sp.error.goal], sp.error.column, sp.error.message);
-	if (sp.nkept && !o.quiet)
+	if (sp.nkept && !o.c.quiet)
 		fprintf(stderr, "%s: kept %zu goal%s unchanged (already by %s or finer)\n", diag_program(), sp.nkept,
 			sp.nkept == 1 ? "" : "s", grain_name(o.into));
 
 	struct output out;
 	bool with[G_COUNT];
-	bool csv = sheet_is_csv(o.output, o.format);
+	bool csv = sheet_is_csv(o.c.output, o.c.format);
 	goal_sheet_columns(&in, with);
-	output_open(&out, o.output);
+	output_open(&out, o.c.output);
 	goal_sheet_write_header(&out, &in, csv, with);
 	split_owners(&sp, by_owner, &out, csv, with);
 	output_close(&out);

@@ -28,13 +28,28 @@ int goal_periods(int argc, char **argv);
 
 /* Names the subcommand in "Try 'spm-goal CMD --help'" and in getopt's messages. */
 void subcommand_begin(char **argv, const char *name);
-/* --csv and --tsv, taken by every command that reads a sheet: the format of the sheets
- * read (standard input included) and of a sheet written to standard output. */
-enum { OPT_SHEET_CSV = CLI_OPT_PROGRAM + 0x80, OPT_SHEET_TSV };
-#define GOAL_OPTION_CSV { "csv", no_argument, NULL, OPT_SHEET_CSV }
-#define GOAL_OPTION_TSV { "tsv", no_argument, NULL, OPT_SHEET_TSV }
-/* Takes c if it is --csv or --tsv. */
-bool sheet_format_option(int c, enum input_format *format);
+
+/* The options the subcommands share, parsed once (goal_parse_options). */
+struct goal_common {
+	const char *roster;  /* --roster (and --roster-map, kept by roster.c) */
+	const char *metrics; /* --metrics-file, or the deprecated --metrics */
+	const char *output;  /* -o */
+	const char *as_of;   /* --as-of as given */
+	int fiscal_start;    /* --fiscal-start, checked */
+	enum input_format format; /* --csv, --tsv: the sheets read (standard input too) and a
+				   * sheet written to standard output; FORMAT_AUTO: by name */
+	bool quiet;          /* -q */
+};
+/* What a subcommand that reads and writes sheets takes of the common options. */
+#define GOAL_TAKES_SHEET                                                                               \
+	(CLI_TAKES_ROSTER | CLI_TAKES_METRICS_FILE | CLI_TAKES_METRICS_ALIAS | CLI_TAKES_FISCAL_START | \
+	 CLI_TAKES_OUTPUT | CLI_TAKES_QUIET)
+/* Parses a subcommand's command line: the common options takes names (cli.h) and --csv,
+ * --tsv into gc; the subcommand's own (own, own_short) go to take (cli_parse). Returns the
+ * index of the first operand. */
+int goal_parse_options(int argc, char **argv, unsigned takes, const struct option *own, const char *own_short,
+		       bool (*take)(int c, const char *arg, void *ctx), void *ctx, void (*usage)(void),
+		       struct goal_common *gc);
 
 /* Reads a goal sheet with the checks every subcommand wants (period labels, numbers,
  * duplicates); the first bad row exits 1. metrics may be NULL (any metric name);
@@ -51,7 +66,10 @@ bool sheet_is_csv(const char *path, enum input_format format);
 
 /* Refuses (exit 2, nothing read or written) an output that is one of the inputs: the
  * sheet, the roster, the metrics file (each may be NULL). */
-void check_files(const char *sheet, const char *roster, const char *metrics, const char *output);
+void check_files(const char *sheet, const struct goal_common *gc);
+/* The one SHEET operand after the options, "-" (standard input) when none; more is the
+ * usage error "one SHEET only (N GIVEN)", given the subcommand's words ("given"). */
+const char *goal_sheet_operand(int argc, char **argv, const char *given);
 
 /* A positive decimal option value ("0.01", "1.1"), or a usage error naming the option. */
 decimal positive_option(const char *option, const char *arg);

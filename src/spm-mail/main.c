@@ -72,6 +72,25 @@ struct mail_options {
 	struct cli_common cc;
 };
 
+/* spm-mail's own options, given to it by cli_parse. */
+static bool mail_option(int c, const char *arg, void *ctx)
+{
+	struct mail_options *o = ctx;
+	switch (c) {
+	case OPT_FROM: o->from = arg; return true;
+	case OPT_SUBJECT: o->subject = arg; return true;
+	case OPT_TO_COLUMN: o->to_column = arg; return true;
+	case OPT_TO: o->to = arg; return true;
+	case 'n': o->dry_run = arg; return true;
+	case OPT_GROUP:
+		if (!parse_level(arg, &o->group) || o->group == LEVEL_REP)
+			diag_usage("--group: expected team, manager or region (\"%s\")", arg);
+		o->group_set = true;
+		return true;
+	default: return false;
+	}
+}
+
 static void parse_options(int argc, char **argv, struct mail_options *o)
 {
 	static const struct option longopts[] = {
@@ -81,32 +100,10 @@ static void parse_options(int argc, char **argv, struct mail_options *o)
 		{ "group", required_argument, NULL, OPT_GROUP },
 		{ "to", required_argument, NULL, OPT_TO },
 		{ "dry-run", required_argument, NULL, 'n' },
-		CLI_OPTION_ROSTER,
-		CLI_OPTION_ROSTER_MAP,
-		CLI_OPTION_QUIET,
-		CLI_OPTION_HELP,
-		CLI_OPTION_VERSION,
 		{ NULL, 0, NULL, 0 },
 	};
 	memset(o, 0, sizeof *o);
-	int c;
-	while ((c = getopt_long(argc, argv, "n:qhV", longopts, NULL)) != -1) {
-		if (cli_common_option(&o->cc, c, optarg, usage))
-			continue;
-		switch (c) {
-		case OPT_FROM: o->from = optarg; break;
-		case OPT_SUBJECT: o->subject = optarg; break;
-		case OPT_TO_COLUMN: o->to_column = optarg; break;
-		case OPT_TO: o->to = optarg; break;
-		case 'n': o->dry_run = optarg; break;
-		case OPT_GROUP:
-			if (!parse_level(optarg, &o->group) || o->group == LEVEL_REP)
-				diag_usage("--group: expected team, manager or region (\"%s\")", optarg);
-			o->group_set = true;
-			break;
-		default: cli_bad_option();
-		}
-	}
+	cli_parse(argc, argv, CLI_TAKES_ROSTER | CLI_TAKES_QUIET, longopts, NULL, "n:", mail_option, o, usage, &o->cc);
 	if (argc - optind != 2)
 		diag_usage(argc - optind < 2 ? "expected INDEX and DIR (spm-report --split-dir's list and folder)"
 					     : "too many operands: expected INDEX and DIR");

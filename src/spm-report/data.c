@@ -341,10 +341,10 @@ static int progress_row(struct reader *rd, const struct row *row)
 		return 1;
 	size_t len;
 	const char *dir = get(rd, row, COL_DIRECTION, &len);
-	if (len == 5 && memcmp(dir, "lower", 5) == 0)
-		p.lower = true;
-	else if (len && !(len == 6 && memcmp(dir, "higher", 6) == 0))
+	enum goal_direction direction;
+	if (!goal_direction_parse(dir, len, &direction))
 		return bad(rd, row, COL_DIRECTION, "expected higher or lower");
+	p.lower = direction == DIRECTION_LOWER;
 	if (!p.weight.has)
 		p.weight = num_of(decimal_from_int(1), 0);
 	size_t ids[2] = { p.owner, p.metric };

@@ -203,13 +203,13 @@ static void goal_strength(struct voice *v, const struct progress_row *g)
 	if (mv.cumulative && g->status == STATUS_AHEAD) {
 		metric_first(v, g->metric);
 		sb_str(&v->b, g->lower ? " is well within its limit: " : " is ahead of pace: ");
-		so_far_against(v, g, g->lower ? "allowed" : "expected");
+		so_far_against(v, g, g->lower ? "allowed" : "expected"); /* words, not columns */
 		sb_str(&v->b, ".");
 		say(v, T_STRENGTH, g->metric);
 	} else if (mv.cumulative && g->status == STATUS_ON_TRACK) {
 		metric_first(v, g->metric);
 		sb_str(&v->b, " is on track: ");
-		so_far_against(v, g, g->lower ? "allowed" : "expected");
+		so_far_against(v, g, g->lower ? "allowed" : "expected"); /* words, not columns */
 		if (daily.needed.has && g->days_left.has) {
 			sb_str(&v->b, g->lower ? "; at most " : "; ");
 			value(v, daily.needed, g->metric);
@@ -399,7 +399,7 @@ static void goal_to_improve(struct voice *v, const struct progress_row *g)
 		sb_str(&v->b, " keeps the difference where it is.");
 	} else if (mv.cumulative) {
 		sb_str(&v->b, g->lower ? " is using its limit faster than planned: " : " is behind pace: ");
-		so_far_against(v, g, g->lower ? "allowed" : "expected");
+		so_far_against(v, g, g->lower ? "allowed" : "expected"); /* words, not columns */
 		sb_str(&v->b, ".");
 		if (daily.needed.has && g->days_left.has) {
 			if (g->lower) {
@@ -596,7 +596,7 @@ static bool attainment_percentile(struct voice *v, const struct progress_row *g,
 static void self_rating(struct voice *v, const struct self_rating *sr, const struct score_row *s)
 {
 	char label[PERIOD_LABEL_SIZE];
-	bool overall = strcmp(v->r->names->s[sr->metric], "score") == 0;
+	bool overall = strcmp(v->r->names->s[sr->metric], "score") == 0; /* the self stream's overall metric, not a column */
 	decimal pct, figure;
 	size_t n = 0;
 	bool measured = false;
@@ -625,6 +625,7 @@ static void self_rating(struct voice *v, const struct self_rating *sr, const str
 		}
 	}
 	if (!measured) {
+		/* words, not columns */
 		sb_printf(&v->b, "; there is no measured %s in %s to compare it with.", overall ? "score" : "attainment",
 			  period_label(v->p, label));
 		say(v, T_SELF, overall ? NONE : sr->metric);
@@ -632,11 +633,11 @@ static void self_rating(struct voice *v, const struct self_rating *sr, const str
 	}
 	int m = rating_of_percentile(pct);
 	struct sbuf where = { 0 };
-	sb_printf(&where, "your %s of ", overall ? "score" : "attainment");
+	sb_printf(&where, "your %s of ", overall ? "score" : "attainment"); /* words, not columns */
 	sb_percent(&where, figure);
 	sb_str(&where, " is at percentile ");
 	sb_grouped(&where, pct, 2);
-	sb_printf(&where, " of the %s", v->team == NONE ? "reps" : group_word(v->r));
+	sb_printf(&where, " of the %s", v->team == NONE ? "reps" : group_word(v->r)); /* a word, not a column */
 	if (sr->rating == m) {
 		sb_str(&v->b, ", and the numbers agree: ");
 		sb_add(&v->b, where.s, where.len);

@@ -14,12 +14,12 @@
 enum { FB_OWNER, FB_PERIOD, FB_TEAM, FB_SCORE, FB_RANK, FB_TIER, FB_TREND, FB_N };
 
 static struct doc_column owner_fields[FB_N] = {
-	[FB_OWNER] = { "owner", "Owner", COL_TEXT, SHOW_ALL, false },
-	[FB_PERIOD] = { "period", "Period", COL_TEXT, SHOW_ALL, false },
-	[FB_TEAM] = { "team", "Team", COL_TEXT, SHOW_ALL, false },
-	[FB_SCORE] = { "score", "Score", COL_NUMBER, SHOW_ALL, false },
-	[FB_RANK] = { "rank", "Rank", COL_NUMBER, SHOW_ALL, false },
-	[FB_TIER] = { "tier", "Tier", COL_TEXT, SHOW_ALL, false },
+	[FB_OWNER] = { COLUMN_KEY(COL_OWNER), "Owner", COL_TEXT, SHOW_ALL, false },
+	[FB_PERIOD] = { COLUMN_KEY(COL_PERIOD), "Period", COL_TEXT, SHOW_ALL, false },
+	[FB_TEAM] = { COLUMN_KEY(COL_TEAM), "Team", COL_TEXT, SHOW_ALL, false },
+	[FB_SCORE] = { COLUMN_KEY(COL_SCORE), "Score", COL_NUMBER, SHOW_ALL, false },
+	[FB_RANK] = { COLUMN_KEY(COL_RANK), "Rank", COL_NUMBER, SHOW_ALL, false },
+	[FB_TIER] = { COLUMN_KEY(COL_TIER), "Tier", COL_TEXT, SHOW_ALL, false },
 	[FB_TREND] = { "trend", "Trend", COL_SPARK, SHOW_ALL, false },
 };
 
@@ -98,7 +98,8 @@ static void unused_ratings(const struct report *r, const struct doc *d)
 		if (!shown[sr->owner]) {
 			char message[160];
 			snprintf(message, sizeof message, "no rows for this owner in the period; rating not used");
-			diag_at(r->opt->self, sr->at.line, "owner", r->names->s[sr->owner], r->names->len[sr->owner], message);
+			diag_at(r->opt->self, sr->at.line, column_name(COL_OWNER), r->names->s[sr->owner],
+				r->names->len[sr->owner], message);
 		}
 	}
 	free(shown);
@@ -125,20 +126,20 @@ void build_feedback(struct report *r, struct doc *d)
 /* ---- the review ---- */
 
 static const struct doc_column trend_cols[] = {
-	{ "period", "Period", COL_TEXT, SHOW_ALL, false },
-	{ "score", "Score", COL_NUMBER, SHOW_ALL, false },
+	{ COLUMN_KEY(COL_PERIOD), "Period", COL_TEXT, SHOW_ALL, false },
+	{ COLUMN_KEY(COL_SCORE), "Score", COL_NUMBER, SHOW_ALL, false },
 	{ "bar", "", COL_BAR, SHOW_HUMAN, false },
-	{ "tier", "Tier", COL_TEXT, SHOW_ALL, false },
-	{ "rank", "Rank", COL_NUMBER, SHOW_ALL, false },
+	{ COLUMN_KEY(COL_TIER), "Tier", COL_TEXT, SHOW_ALL, false },
+	{ COLUMN_KEY(COL_RANK), "Rank", COL_NUMBER, SHOW_ALL, false },
 	{ "goals", "Goals", COL_NUMBER, SHOW_ALL, false },
 	{ "achieved", "Achieved", COL_NUMBER, SHOW_ALL, false },
 };
 
 static const struct doc_column goal_cols[] = {
-	{ "metric", "Metric", COL_TEXT, SHOW_ALL, false },
-	{ "target", "Target", COL_NUMBER, SHOW_ALL, false },
-	{ "weight", "Weight", COL_NUMBER, SHOW_ALL, false },
-	{ "category", "Category", COL_TEXT, SHOW_ALL, false },
+	{ COLUMN_KEY(COL_METRIC), "Metric", COL_TEXT, SHOW_ALL, false },
+	{ COLUMN_KEY(COL_TARGET), "Target", COL_NUMBER, SHOW_ALL, false },
+	{ COLUMN_KEY(COL_WEIGHT), "Weight", COL_NUMBER, SHOW_ALL, false },
+	{ COLUMN_KEY(COL_CATEGORY), "Category", COL_TEXT, SHOW_ALL, false },
 };
 
 static void review_trend(struct report *r, struct section *sec, size_t owner, struct period p)
@@ -227,6 +228,7 @@ void build_review(struct report *r, struct doc *d)
 			size_t owner = owners[i];
 			struct section *sec = owner_section(r, d, owner, p, true);
 			if (r->data->has[STREAM_PROGRESS]) {
+				/* a block, not a column */
 				struct block *b = section_table(sec, "attainment", "Final attainment", progress_cols, ncols);
 				size_t nown, k = 0;
 				const size_t *own = owner_progress(r, owner, &nown);

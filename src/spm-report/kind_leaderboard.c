@@ -14,7 +14,7 @@
 /* The period, and which owners a table ranks ("Reps", "Regions": shown when owners of
  * group levels have rows of their own, which are never ranked among reps). */
 static struct doc_column period_field[] = {
-	{ "period", "Period", COL_TEXT, SHOW_ALL, false },
+	{ COLUMN_KEY(COL_PERIOD), "Period", COL_TEXT, SHOW_ALL, false },
 	{ "ranking", "Ranking", COL_TEXT, SHOW_HUMAN, false },
 };
 
@@ -50,11 +50,11 @@ enum { TT_GROUP, TT_METRIC, TT_OWNERS, TT_ACTUAL, TT_TARGET, TT_ATTAIN, TT_N };
 
 static struct doc_column totals_cols[TT_N] = {
 	[TT_GROUP] = { "group", "Group", COL_TEXT, SHOW_ALL, false },
-	[TT_METRIC] = { "metric", "Metric", COL_TEXT, SHOW_ALL, false },
-	[TT_OWNERS] = { "reps", "Reps", COL_NUMBER, SHOW_ALL, false },
-	[TT_ACTUAL] = { "actual", "Actual", COL_NUMBER, SHOW_ALL, false },
-	[TT_TARGET] = { "target", "Target", COL_NUMBER, SHOW_ALL, false },
-	[TT_ATTAIN] = { "attainment", "Attainment", COL_NUMBER, SHOW_ALL, false },
+	[TT_METRIC] = { COLUMN_KEY(COL_METRIC), "Metric", COL_TEXT, SHOW_ALL, false },
+	[TT_OWNERS] = { COLUMN_KEY(COL_REPS), "Reps", COL_NUMBER, SHOW_ALL, false },
+	[TT_ACTUAL] = { COLUMN_KEY(COL_ACTUAL), "Actual", COL_NUMBER, SHOW_ALL, false },
+	[TT_TARGET] = { COLUMN_KEY(COL_TARGET), "Target", COL_NUMBER, SHOW_ALL, false },
+	[TT_ATTAIN] = { COLUMN_KEY(COL_ATTAINMENT), "Attainment", COL_NUMBER, SHOW_ALL, false },
 };
 
 struct tally {
@@ -187,18 +187,18 @@ enum { L_RANK, L_OWNER, L_LEVEL, L_TEAM, L_SCORE, L_BAR, L_PERCENTILE, L_TIER, L
        L_TREND, L_N };
 
 static struct doc_column score_cols[L_N] = {
-	[L_RANK] = { "rank", "Rank", COL_NUMBER, SHOW_ALL, false },
-	[L_OWNER] = { "owner", "Owner", COL_TEXT, SHOW_ALL, false },
-	[L_LEVEL] = { "level", "Level", COL_TEXT, SHOW_DATA, false },
-	[L_TEAM] = { "team", "Team", COL_TEXT, SHOW_ALL, false },
-	[L_SCORE] = { "score", "Score", COL_NUMBER, SHOW_ALL, false },
+	[L_RANK] = { COLUMN_KEY(COL_RANK), "Rank", COL_NUMBER, SHOW_ALL, false },
+	[L_OWNER] = { COLUMN_KEY(COL_OWNER), "Owner", COL_TEXT, SHOW_ALL, false },
+	[L_LEVEL] = { COLUMN_KEY(COL_LEVEL), "Level", COL_TEXT, SHOW_DATA, false },
+	[L_TEAM] = { COLUMN_KEY(COL_TEAM), "Team", COL_TEXT, SHOW_ALL, false },
+	[L_SCORE] = { COLUMN_KEY(COL_SCORE), "Score", COL_NUMBER, SHOW_ALL, false },
 	[L_BAR] = { "bar", "", COL_BAR, SHOW_HUMAN, false },
-	[L_PERCENTILE] = { "percentile", "Percentile", COL_NUMBER, SHOW_ALL, false },
-	[L_TIER] = { "tier", "Tier", COL_TEXT, SHOW_ALL, false },
-	[L_BASIS] = { "basis", "Basis", COL_TEXT, SHOW_DATA, false },
-	[L_DELTA] = { "delta", "Change", COL_NUMBER, SHOW_ALL, false },
-	[L_PREV_RANK] = { "prev_rank", "Last rank", COL_NUMBER, SHOW_ALL, false },
-	[L_STREAK] = { "streak", "Streak", COL_NUMBER, SHOW_ALL, false },
+	[L_PERCENTILE] = { COLUMN_KEY(COL_PERCENTILE), "Percentile", COL_NUMBER, SHOW_ALL, false },
+	[L_TIER] = { COLUMN_KEY(COL_TIER), "Tier", COL_TEXT, SHOW_ALL, false },
+	[L_BASIS] = { COLUMN_KEY(COL_BASIS), "Basis", COL_TEXT, SHOW_DATA, false },
+	[L_DELTA] = { COLUMN_KEY(COL_DELTA), "Change", COL_NUMBER, SHOW_ALL, false },
+	[L_PREV_RANK] = { COLUMN_KEY(COL_PREV_RANK), "Last rank", COL_NUMBER, SHOW_ALL, false },
+	[L_STREAK] = { COLUMN_KEY(COL_STREAK), "Streak", COL_NUMBER, SHOW_ALL, false },
 	[L_TREND] = { "trend", "Trend", COL_SPARK, SHOW_ALL, false },
 };
 
@@ -384,21 +384,21 @@ static void scores_board(struct report *r, struct doc *d, struct period p, enum 
 enum { M_RANK, M_OWNER, M_TEAM, M_ATTAINMENT, M_BAR, M_ACTUAL, M_TARGET, M_STATUS, M_DELTA, M_TREND, M_N };
 
 static struct doc_column metric_cols[M_N] = {
-	[M_RANK] = { "rank", "Rank", COL_NUMBER, SHOW_ALL, false },
-	[M_OWNER] = { "owner", "Owner", COL_TEXT, SHOW_ALL, false },
-	[M_TEAM] = { "team", "Team", COL_TEXT, SHOW_ALL, false },
-	[M_ATTAINMENT] = { "attainment", "Attainment", COL_NUMBER, SHOW_ALL, false },
+	[M_RANK] = { COLUMN_KEY(COL_RANK), "Rank", COL_NUMBER, SHOW_ALL, false },
+	[M_OWNER] = { COLUMN_KEY(COL_OWNER), "Owner", COL_TEXT, SHOW_ALL, false },
+	[M_TEAM] = { COLUMN_KEY(COL_TEAM), "Team", COL_TEXT, SHOW_ALL, false },
+	[M_ATTAINMENT] = { COLUMN_KEY(COL_ATTAINMENT), "Attainment", COL_NUMBER, SHOW_ALL, false },
 	[M_BAR] = { "bar", "", COL_BAR, SHOW_HUMAN, false },
-	[M_ACTUAL] = { "actual", "Actual", COL_NUMBER, SHOW_ALL, false },
-	[M_TARGET] = { "target", "Target", COL_NUMBER, SHOW_ALL, false },
-	[M_STATUS] = { "status", "Status", COL_TEXT, SHOW_ALL, false },
-	[M_DELTA] = { "delta", "Change", COL_NUMBER, SHOW_ALL, false },
+	[M_ACTUAL] = { COLUMN_KEY(COL_ACTUAL), "Actual", COL_NUMBER, SHOW_ALL, false },
+	[M_TARGET] = { COLUMN_KEY(COL_TARGET), "Target", COL_NUMBER, SHOW_ALL, false },
+	[M_STATUS] = { COLUMN_KEY(COL_STATUS), "Status", COL_TEXT, SHOW_ALL, false },
+	[M_DELTA] = { COLUMN_KEY(COL_DELTA), "Change", COL_NUMBER, SHOW_ALL, false },
 	[M_TREND] = { "trend", "Trend", COL_SPARK, SHOW_ALL, false },
 };
 
 static struct doc_column metric_fields[] = {
-	{ "period", "Period", COL_TEXT, SHOW_ALL, false },
-	{ "metric", "Ranked on", COL_TEXT, SHOW_ALL, false },
+	{ COLUMN_KEY(COL_PERIOD), "Period", COL_TEXT, SHOW_ALL, false },
+	{ COLUMN_KEY(COL_METRIC), "Ranked on", COL_TEXT, SHOW_ALL, false },
 	{ "ranking", "Ranking", COL_TEXT, SHOW_HUMAN, false },
 };
 
@@ -507,7 +507,7 @@ static void metric_board(struct report *r, struct doc *d, struct period p, enum 
 	metric_cols[M_ATTAINMENT].show = metric_cols[M_TARGET].show = metric_cols[M_STATUS].show = progress ? SHOW_ALL : 0;
 	metric_cols[M_BAR].show = progress ? SHOW_HUMAN : 0;
 	metric_cols[M_ACTUAL].label = progress ? "Actual" : "Value";
-	metric_cols[M_ACTUAL].key = progress ? "actual" : "value";
+	metric_cols[M_ACTUAL].key = progress ? column_name(COL_ACTUAL) : column_name(COL_VALUE);
 	metric_cols[M_DELTA].show = delta ? SHOW_ALL : 0;
 	metric_cols[M_TREND].show = trend ? SHOW_ALL : 0;
 

@@ -12,28 +12,28 @@ enum { P_PERIOD, P_METRIC, P_ACTUAL, P_TARGET, P_ATTAINMENT, P_BAR, P_STATUS, P_
        P_SO_FAR, P_EXPECTED, P_PACE, P_PROJECTED, P_WEIGHT, P_DIRECTION, P_DAYS_ELAPSED, P_N };
 
 static const struct doc_column progress_cols[P_N] = {
-	[P_PERIOD] = { "period", "Period", COL_TEXT, SHOW_ALL, false },
-	[P_METRIC] = { "metric", "Metric", COL_TEXT, SHOW_ALL, false },
-	[P_ACTUAL] = { "actual", "Actual", COL_NUMBER, SHOW_ALL, false },
-	[P_TARGET] = { "target", "Target", COL_NUMBER, SHOW_ALL, false },
-	[P_ATTAINMENT] = { "attainment", "Attainment", COL_NUMBER, SHOW_ALL, false },
+	[P_PERIOD] = { COLUMN_KEY(COL_PERIOD), "Period", COL_TEXT, SHOW_ALL, false },
+	[P_METRIC] = { COLUMN_KEY(COL_METRIC), "Metric", COL_TEXT, SHOW_ALL, false },
+	[P_ACTUAL] = { COLUMN_KEY(COL_ACTUAL), "Actual", COL_NUMBER, SHOW_ALL, false },
+	[P_TARGET] = { COLUMN_KEY(COL_TARGET), "Target", COL_NUMBER, SHOW_ALL, false },
+	[P_ATTAINMENT] = { COLUMN_KEY(COL_ATTAINMENT), "Attainment", COL_NUMBER, SHOW_ALL, false },
 	[P_BAR] = { "bar", "", COL_BAR, SHOW_HUMAN, false },
-	[P_STATUS] = { "status", "Status", COL_TEXT, SHOW_ALL, false },
-	[P_GAP] = { "gap", "Gap", COL_NUMBER, SHOW_ALL, false },
-	[P_DAYS_LEFT] = { "days_left", "Days left", COL_NUMBER, SHOW_ALL, false },
+	[P_STATUS] = { COLUMN_KEY(COL_STATUS), "Status", COL_TEXT, SHOW_ALL, false },
+	[P_GAP] = { COLUMN_KEY(COL_GAP), "Gap", COL_NUMBER, SHOW_ALL, false },
+	[P_DAYS_LEFT] = { COLUMN_KEY(COL_DAYS_LEFT), "Days left", COL_NUMBER, SHOW_ALL, false },
 	[P_NEEDED] = { "needed_per_day", "Needed a day", COL_NUMBER, SHOW_ALL, false },
 	[P_SO_FAR] = { "so_far_per_day", "So far a day", COL_NUMBER, SHOW_ALL, false },
-	[P_EXPECTED] = { "expected", "Expected", COL_NUMBER, SHOW_DATA, false },
-	[P_PACE] = { "pace", "Pace", COL_NUMBER, SHOW_DATA, false },
-	[P_PROJECTED] = { "projected", "Projected", COL_NUMBER, SHOW_DATA, false },
-	[P_WEIGHT] = { "weight", "Weight", COL_NUMBER, SHOW_DATA, false },
-	[P_DIRECTION] = { "direction", "Direction", COL_TEXT, SHOW_DATA, false },
-	[P_DAYS_ELAPSED] = { "days_elapsed", "Days elapsed", COL_NUMBER, SHOW_DATA, false },
+	[P_EXPECTED] = { COLUMN_KEY(COL_EXPECTED), "Expected", COL_NUMBER, SHOW_DATA, false },
+	[P_PACE] = { COLUMN_KEY(COL_PACE), "Pace", COL_NUMBER, SHOW_DATA, false },
+	[P_PROJECTED] = { COLUMN_KEY(COL_PROJECTED), "Projected", COL_NUMBER, SHOW_DATA, false },
+	[P_WEIGHT] = { COLUMN_KEY(COL_WEIGHT), "Weight", COL_NUMBER, SHOW_DATA, false },
+	[P_DIRECTION] = { COLUMN_KEY(COL_DIRECTION), "Direction", COL_TEXT, SHOW_DATA, false },
+	[P_DAYS_ELAPSED] = { COLUMN_KEY(COL_DAYS_ELAPSED), "Days elapsed", COL_NUMBER, SHOW_DATA, false },
 };
 
 static struct doc_column owner_fields[] = {
-	{ "owner", "Owner", COL_TEXT, SHOW_ALL, false },
-	{ "team", "Team", COL_TEXT, SHOW_ALL, false },
+	{ COLUMN_KEY(COL_OWNER), "Owner", COL_TEXT, SHOW_ALL, false },
+	{ COLUMN_KEY(COL_TEAM), "Team", COL_TEXT, SHOW_ALL, false },
 };
 
 static const struct report *sort_report;
@@ -90,7 +90,7 @@ void progress_cells(const struct report *r, struct dtable *t, const struct progr
 	set_num(dtable_cell(t, row, P_PACE), p->pace, U_PERCENT);
 	set_num(dtable_cell(t, row, P_PROJECTED), p->projected, u);
 	set_num(dtable_cell(t, row, P_WEIGHT), p->weight, U_PLAIN);
-	set_str(dtable_cell(t, row, P_DIRECTION), p->lower ? "lower" : "higher");
+	set_str(dtable_cell(t, row, P_DIRECTION), goal_direction_name(p->lower ? DIRECTION_LOWER : DIRECTION_HIGHER));
 	set_num(dtable_cell(t, row, P_DAYS_ELAPSED), p->days_elapsed, U_COUNT);
 }
 

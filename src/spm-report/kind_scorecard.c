@@ -11,26 +11,26 @@
 enum { S_METRIC, S_ACTUAL, S_TARGET, S_ATTAINMENT, S_BAR, S_MEDIAN, S_VS, S_STATUS, S_N };
 
 static struct doc_column card_cols[S_N] = {
-	[S_METRIC] = { "metric", "Metric", COL_TEXT, SHOW_ALL, false },
-	[S_ACTUAL] = { "actual", "Actual", COL_NUMBER, SHOW_ALL, false },
-	[S_TARGET] = { "target", "Target", COL_NUMBER, SHOW_ALL, false },
-	[S_ATTAINMENT] = { "attainment", "Attainment", COL_NUMBER, SHOW_ALL, false },
+	[S_METRIC] = { COLUMN_KEY(COL_METRIC), "Metric", COL_TEXT, SHOW_ALL, false },
+	[S_ACTUAL] = { COLUMN_KEY(COL_ACTUAL), "Actual", COL_NUMBER, SHOW_ALL, false },
+	[S_TARGET] = { COLUMN_KEY(COL_TARGET), "Target", COL_NUMBER, SHOW_ALL, false },
+	[S_ATTAINMENT] = { COLUMN_KEY(COL_ATTAINMENT), "Attainment", COL_NUMBER, SHOW_ALL, false },
 	[S_BAR] = { "bar", "", COL_BAR, SHOW_HUMAN, false },
 	[S_MEDIAN] = { "team_median", "Team median", COL_NUMBER, SHOW_ALL, false },
 	[S_VS] = { "vs_median", "Against median", COL_NUMBER, SHOW_ALL, false },
-	[S_STATUS] = { "status", "Status", COL_TEXT, SHOW_ALL, false },
+	[S_STATUS] = { COLUMN_KEY(COL_STATUS), "Status", COL_TEXT, SHOW_ALL, false },
 };
 
 enum { F_OWNER, F_PERIOD, F_TEAM, F_SCORE, F_RANK, F_PERCENTILE, F_TIER, F_NFIELDS };
 
 static struct doc_column card_fields[F_NFIELDS] = {
-	[F_OWNER] = { "owner", "Owner", COL_TEXT, SHOW_ALL, false },
-	[F_PERIOD] = { "period", "Period", COL_TEXT, SHOW_ALL, false },
-	[F_TEAM] = { "team", "Team", COL_TEXT, SHOW_ALL, false },
-	[F_SCORE] = { "score", "Score", COL_NUMBER, SHOW_ALL, false },
-	[F_RANK] = { "rank", "Rank", COL_NUMBER, SHOW_ALL, false },
-	[F_PERCENTILE] = { "percentile", "Percentile", COL_NUMBER, SHOW_ALL, false },
-	[F_TIER] = { "tier", "Tier", COL_TEXT, SHOW_ALL, false },
+	[F_OWNER] = { COLUMN_KEY(COL_OWNER), "Owner", COL_TEXT, SHOW_ALL, false },
+	[F_PERIOD] = { COLUMN_KEY(COL_PERIOD), "Period", COL_TEXT, SHOW_ALL, false },
+	[F_TEAM] = { COLUMN_KEY(COL_TEAM), "Team", COL_TEXT, SHOW_ALL, false },
+	[F_SCORE] = { COLUMN_KEY(COL_SCORE), "Score", COL_NUMBER, SHOW_ALL, false },
+	[F_RANK] = { COLUMN_KEY(COL_RANK), "Rank", COL_NUMBER, SHOW_ALL, false },
+	[F_PERCENTILE] = { COLUMN_KEY(COL_PERCENTILE), "Percentile", COL_NUMBER, SHOW_ALL, false },
+	[F_TIER] = { COLUMN_KEY(COL_TIER), "Tier", COL_TEXT, SHOW_ALL, false },
 };
 
 /* The median of sorted values and the owner's distance to it, in points. */

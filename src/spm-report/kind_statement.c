@@ -12,18 +12,18 @@
 enum { ST_PLAN, ST_METRIC, ST_ACTUAL, ST_TARGET, ST_ATTAIN, ST_PAYOUT, ST_DETAIL, ST_N };
 
 static const struct doc_column line_cols[ST_N] = {
-	[ST_PLAN] = { "plan", "Plan", COL_TEXT, SHOW_ALL, false },
-	[ST_METRIC] = { "metric", "Metric", COL_TEXT, SHOW_ALL, false },
-	[ST_ACTUAL] = { "actual", "Actual", COL_NUMBER, SHOW_ALL, false },
-	[ST_TARGET] = { "target", "Target", COL_NUMBER, SHOW_ALL, false },
-	[ST_ATTAIN] = { "attainment", "Attainment", COL_NUMBER, SHOW_ALL, false },
-	[ST_PAYOUT] = { "payout", "Payout", COL_NUMBER, SHOW_ALL, false },
-	[ST_DETAIL] = { "detail", "How it was computed", COL_TEXT, SHOW_ALL, true },
+	[ST_PLAN] = { COLUMN_KEY(COL_PLAN), "Plan", COL_TEXT, SHOW_ALL, false },
+	[ST_METRIC] = { COLUMN_KEY(COL_METRIC), "Metric", COL_TEXT, SHOW_ALL, false },
+	[ST_ACTUAL] = { COLUMN_KEY(COL_ACTUAL), "Actual", COL_NUMBER, SHOW_ALL, false },
+	[ST_TARGET] = { COLUMN_KEY(COL_TARGET), "Target", COL_NUMBER, SHOW_ALL, false },
+	[ST_ATTAIN] = { COLUMN_KEY(COL_ATTAINMENT), "Attainment", COL_NUMBER, SHOW_ALL, false },
+	[ST_PAYOUT] = { COLUMN_KEY(COL_PAYOUT), "Payout", COL_NUMBER, SHOW_ALL, false },
+	[ST_DETAIL] = { COLUMN_KEY(COL_DETAIL), "How it was computed", COL_TEXT, SHOW_ALL, true },
 };
 
 static const struct doc_column statement_fields[] = {
-	{ "owner", "Owner", COL_TEXT, SHOW_ALL, false },
-	{ "period", "Period", COL_TEXT, SHOW_ALL, false },
+	{ COLUMN_KEY(COL_OWNER), "Owner", COL_TEXT, SHOW_ALL, false },
+	{ COLUMN_KEY(COL_PERIOD), "Period", COL_TEXT, SHOW_ALL, false },
 	{ "total", "Total payout", COL_NUMBER, SHOW_ALL, false },
 };
 

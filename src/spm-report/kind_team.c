@@ -13,12 +13,12 @@ enum { T_METRIC, T_BASIS, T_OWNERS, T_ACTUAL, T_TARGET, T_ATTAIN, T_BAR, T_ACHIE
        T_BEHIND, T_MISSED, T_NO_DATA, T_N };
 
 static struct doc_column total_cols[T_N] = {
-	[T_METRIC] = { "metric", "Metric", COL_TEXT, SHOW_ALL, false },
-	[T_BASIS] = { "basis", "Basis", COL_TEXT, SHOW_ALL, false },
+	[T_METRIC] = { COLUMN_KEY(COL_METRIC), "Metric", COL_TEXT, SHOW_ALL, false },
+	[T_BASIS] = { COLUMN_KEY(COL_BASIS), "Basis", COL_TEXT, SHOW_ALL, false },
 	[T_OWNERS] = { "owners", "Owners", COL_NUMBER, SHOW_ALL, false },
-	[T_ACTUAL] = { "actual", "Actual", COL_NUMBER, SHOW_ALL, false },
-	[T_TARGET] = { "target", "Target", COL_NUMBER, SHOW_ALL, false },
-	[T_ATTAIN] = { "attainment", "Attainment", COL_NUMBER, SHOW_ALL, false },
+	[T_ACTUAL] = { COLUMN_KEY(COL_ACTUAL), "Actual", COL_NUMBER, SHOW_ALL, false },
+	[T_TARGET] = { COLUMN_KEY(COL_TARGET), "Target", COL_NUMBER, SHOW_ALL, false },
+	[T_ATTAIN] = { COLUMN_KEY(COL_ATTAINMENT), "Attainment", COL_NUMBER, SHOW_ALL, false },
 	[T_BAR] = { "bar", "", COL_BAR, SHOW_HUMAN, false },
 	[T_ACHIEVED] = { "achieved", "Achieved", COL_NUMBER, SHOW_ALL, false },
 	[T_AHEAD] = { "ahead", "Ahead", COL_NUMBER, SHOW_ALL, false },
@@ -29,14 +29,14 @@ static struct doc_column total_cols[T_N] = {
 };
 
 static const struct doc_column tier_cols[] = {
-	{ "tier", "Tier", COL_TEXT, SHOW_ALL, false },
+	{ COLUMN_KEY(COL_TIER), "Tier", COL_TEXT, SHOW_ALL, false },
 	{ "owners", "Reps", COL_NUMBER, SHOW_ALL, false },
 	{ "lowest", "Lowest score", COL_NUMBER, SHOW_ALL, false },
 	{ "highest", "Highest score", COL_NUMBER, SHOW_ALL, false },
 };
 
 static const struct doc_column attention_cols[] = {
-	{ "owner", "Owner", COL_TEXT, SHOW_ALL, false },
+	{ COLUMN_KEY(COL_OWNER), "Owner", COL_TEXT, SHOW_ALL, false },
 	{ "reason", "Why", COL_TEXT, SHOW_ALL, true },
 	{ "figure", "Figure", COL_NUMBER, SHOW_DATA, false },
 };
@@ -44,8 +44,8 @@ static const struct doc_column attention_cols[] = {
 enum { TM_TEAM, TM_PERIOD, TM_OWNERS, TM_MEDIAN, TM_NFIELDS };
 
 static struct doc_column team_fields[TM_NFIELDS] = {
-	[TM_TEAM] = { "team", "Team", COL_TEXT, SHOW_ALL, false },
-	[TM_PERIOD] = { "period", "Period", COL_TEXT, SHOW_ALL, false },
+	[TM_TEAM] = { COLUMN_KEY(COL_TEAM), "Team", COL_TEXT, SHOW_ALL, false },
+	[TM_PERIOD] = { COLUMN_KEY(COL_PERIOD), "Period", COL_TEXT, SHOW_ALL, false },
 	[TM_OWNERS] = { "owners", "Reps", COL_NUMBER, SHOW_ALL, false },
 	[TM_MEDIAN] = { "median_score", "Median score", COL_NUMBER, SHOW_ALL, false },
 };

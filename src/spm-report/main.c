@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-const char *const kind_names[K_COUNT] = { "leaderboard", "progress", "scorecard", "team",
+const char *const kind_names[K_COUNT] = { "leaderboard", "progress", "scorecard", "team", /* kinds, not columns */
 					  "statement", "feedback", "review" };
 const char *const format_names[F_COUNT] = { "text", "markdown", "html", "json", "csv", "xlsx" };
 
@@ -118,98 +118,104 @@ static bool want_color(const char *when)
 	diag_usage("--color: expected auto, always or never (\"%s\")", when);
 }
 
+enum { O_SPLIT = CLI_OPT_PROGRAM, O_TITLE, O_PERIOD, O_OWNER, O_TOP, O_METRIC, O_LEVEL, O_GOALS, O_CATALOG,
+       O_SELF, O_TIERS, O_ATTENTION, O_WORKDAYS, O_RAW, O_COLOR, O_CURRENCY };
+
+/* The options being parsed: --color is settled once --format is known. */
+struct report_parse {
+	struct report_options *o;
+	const char *color;
+};
+
+/* spm-report's own options, given to it by cli_parse. */
+static bool report_option(int c, const char *arg, void *ctx)
+{
+	struct report_parse *rp = ctx;
+	struct report_options *o = rp->o;
+	int v;
+	switch (c) {
+	case 'k':
+		if (!parse_name(arg, kind_names, K_COUNT, &v))
+			diag_usage("--kind: expected leaderboard, progress, scorecard, team, statement, feedback "
+				   "or review (\"%s\")", arg);
+		o->kind = (enum kind)v;
+		o->kind_set = true;
+		break;
+	case 'f':
+		if (!parse_name(arg, format_names, F_COUNT, &v))
+			diag_usage("--format: expected text, markdown, html, json, csv or xlsx (\"%s\")", arg);
+		o->format = (enum format)v;
+		break;
+	case O_SPLIT: o->split_dir = arg; break;
+	case O_TITLE: o->title = arg; break;
+	case O_PERIOD: o->period = arg; break;
+	case O_OWNER: o->owner = arg; break;
+	case O_TOP: o->top = number_option("--top", arg, 1, 1000000000L); break;
+	case O_METRIC:
+		if (!is_metric_name(arg))
+			diag_usage("--metric: not a metric name (\"%s\")", arg);
+		o->metric = arg;
+		break;
+	case O_LEVEL:
+		if (!parse_level(arg, &o->level) || o->level == LEVEL_REP)
+			diag_usage("--level: expected team, manager or region (\"%s\")", arg);
+		break;
+	case O_GOALS: o->goals = arg; break;
+	case O_CATALOG: o->catalog = arg; break;
+	case O_SELF: o->self = arg; break;
+	case O_TIERS: o->tiers = arg; break;
+	case O_ATTENTION:
+		if (decimal_parse(arg, strlen(arg), DECIMAL_POINT, &o->attention) != DECIMAL_OK ||
+		    decimal_sign(o->attention) < 0)
+			diag_usage("--attention-below: expected a score such as 0.9 (\"%s\")", arg);
+		break;
+	case O_WORKDAYS: o->workdays = true; break;
+	case O_RAW: o->raw = true; break;
+	case O_CURRENCY:
+		if (strlen(arg) != 3 || strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3)
+			diag_usage("--currency: expected a three-letter code such as EUR or USD (\"%s\")", arg);
+		o->currency = arg;
+		break;
+	case O_COLOR: rp->color = arg; break;
+	default: return false;
+	}
+	return true;
+}
+
 static void parse_options(int argc, char **argv, struct report_options *o)
 {
-	enum { O_SPLIT = CLI_OPT_PROGRAM, O_TITLE, O_PERIOD, O_OWNER, O_TOP, O_METRIC, O_LEVEL, O_GOALS, O_CATALOG,
-	       O_SELF, O_TIERS, O_ATTENTION, O_WORKDAYS, O_RAW, O_COLOR, O_CURRENCY };
 	static const struct option longopts[] = {
 		{ "kind", required_argument, NULL, 'k' },
 		{ "format", required_argument, NULL, 'f' },
-		CLI_OPTION_OUTPUT,
 		{ "split-dir", required_argument, NULL, O_SPLIT },
 		{ "title", required_argument, NULL, O_TITLE },
-		CLI_OPTION_AS_OF,
 		{ "period", required_argument, NULL, O_PERIOD },
 		{ "owner", required_argument, NULL, O_OWNER },
 		{ "top", required_argument, NULL, O_TOP },
 		{ "metric", required_argument, NULL, O_METRIC },
-		CLI_OPTION_ROSTER,
-		CLI_OPTION_ROSTER_MAP,
 		{ "level", required_argument, NULL, O_LEVEL },
-		CLI_OPTION_METRICS_FILE,
-		{ "metrics", required_argument, NULL, CLI_OPT_METRICS_FILE }, /* deprecated */
 		{ "goals", required_argument, NULL, O_GOALS },
 		{ "catalog", required_argument, NULL, O_CATALOG },
 		{ "self", required_argument, NULL, O_SELF },
 		{ "tiers", required_argument, NULL, O_TIERS },
 		{ "attention-below", required_argument, NULL, O_ATTENTION },
 		{ "workdays", no_argument, NULL, O_WORKDAYS },
-		CLI_OPTION_FISCAL_START,
 		{ "raw", no_argument, NULL, O_RAW },
 		{ "currency", required_argument, NULL, O_CURRENCY },
 		{ "color", required_argument, NULL, O_COLOR },
 		{ "colour", required_argument, NULL, O_COLOR },
-		CLI_OPTION_HELP,
-		CLI_OPTION_VERSION,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cli_common cc = { 0 };
-	const char *color = NULL;
-	int c, v;
+	struct cli_common cc;
+	struct report_parse rp = { o, NULL };
 	memset(o, 0, sizeof *o);
 	o->level = LEVEL_TEAM;
 	decimal_parse("0.9", 3, DECIMAL_POINT, &o->attention);
 	argv[0] = (char *)diag_program(); /* getopt's own messages name the program, not its path */
-	while ((c = getopt_long(argc, argv, "k:f:o:hV", longopts, NULL)) != -1) {
-		if (cli_common_option(&cc, c, optarg, usage))
-			continue;
-		switch (c) {
-		case 'k':
-			if (!parse_name(optarg, kind_names, K_COUNT, &v))
-				diag_usage("--kind: expected leaderboard, progress, scorecard, team, statement, feedback "
-					   "or review (\"%s\")", optarg);
-			o->kind = (enum kind)v;
-			o->kind_set = true;
-			break;
-		case 'f':
-			if (!parse_name(optarg, format_names, F_COUNT, &v))
-				diag_usage("--format: expected text, markdown, html, json, csv or xlsx (\"%s\")", optarg);
-			o->format = (enum format)v;
-			break;
-		case O_SPLIT: o->split_dir = optarg; break;
-		case O_TITLE: o->title = optarg; break;
-		case O_PERIOD: o->period = optarg; break;
-		case O_OWNER: o->owner = optarg; break;
-		case O_TOP: o->top = number_option("--top", optarg, 1, 1000000000L); break;
-		case O_METRIC:
-			if (!is_metric_name(optarg))
-				diag_usage("--metric: not a metric name (\"%s\")", optarg);
-			o->metric = optarg;
-			break;
-		case O_LEVEL:
-			if (!parse_level(optarg, &o->level) || o->level == LEVEL_REP)
-				diag_usage("--level: expected team, manager or region (\"%s\")", optarg);
-			break;
-		case O_GOALS: o->goals = optarg; break;
-		case O_CATALOG: o->catalog = optarg; break;
-		case O_SELF: o->self = optarg; break;
-		case O_TIERS: o->tiers = optarg; break;
-		case O_ATTENTION:
-			if (decimal_parse(optarg, strlen(optarg), DECIMAL_POINT, &o->attention) != DECIMAL_OK ||
-			    decimal_sign(o->attention) < 0)
-				diag_usage("--attention-below: expected a score such as 0.9 (\"%s\")", optarg);
-			break;
-		case O_WORKDAYS: o->workdays = true; break;
-		case O_RAW: o->raw = true; break;
-		case O_CURRENCY:
-			if (strlen(optarg) != 3 || strspn(optarg, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3)
-				diag_usage("--currency: expected a three-letter code such as EUR or USD (\"%s\")", optarg);
-			o->currency = optarg;
-			break;
-		case O_COLOR: color = optarg; break;
-		default: cli_bad_option();
-		}
-	}
+	cli_parse(argc, argv,
+		  CLI_TAKES_OUTPUT | CLI_TAKES_AS_OF | CLI_TAKES_ROSTER | CLI_TAKES_METRICS_FILE | CLI_TAKES_METRICS_ALIAS |
+			  CLI_TAKES_FISCAL_START,
+		  longopts, NULL, "k:f:", report_option, &rp, usage, &cc);
 	o->output = cc.output;
 	o->roster = cc.roster;
 	o->metrics = cc.metrics_file;
@@ -220,7 +226,7 @@ static void parse_options(int argc, char **argv, struct report_options *o)
 		o->has_as_of = true;
 		o->as_of = as_of_option(as_of);
 	}
-	o->color = want_color(color) && o->format == F_TEXT;
+	o->color = want_color(rp.color) && o->format == F_TEXT;
 	/* before standard input is read: a workbook is binary, never for a terminal */
 	if (o->format == F_XLSX && !o->split_dir && (!o->output || strcmp(o->output, "-") == 0) &&
 	    isatty(STDOUT_FILENO))

@@ -148,10 +148,10 @@ static void html_spark(struct output *o, const struct cell *c)
  * a phone's width hides it (charts, trends, secondary columns). */
 static const char *column_class(const struct doc_column *col)
 {
-	bool period = strcmp(col->key, "period") == 0;
+	bool period = strcmp(col->key, column_name(COL_PERIOD)) == 0;
 	/* secondary figures of a ranking, hidden on a phone */
-	bool secondary = strcmp(col->key, "percentile") == 0 || strcmp(col->key, "prev_rank") == 0 ||
-			 strcmp(col->key, "streak") == 0;
+	bool secondary = strcmp(col->key, column_name(COL_PERCENTILE)) == 0 ||
+			 strcmp(col->key, column_name(COL_PREV_RANK)) == 0 || strcmp(col->key, column_name(COL_STREAK)) == 0;
 	switch (col->type) {
 	case COL_BAR: return "chart";
 	case COL_SPARK: return "trend";

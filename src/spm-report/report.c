@@ -33,13 +33,15 @@ struct metric_view metric_view(const struct report *r, size_t metric)
 	case M_CYCLE_DAYS: v.unit = U_DAYS; break;
 	case M_COVERAGE: v.unit = U_MULTIPLE; break;
 	case M_CUSTOM:
+		/* unit words, not columns */
 		if (strcmp(m->unit, "money") == 0 || strcmp(m->unit, "currency") == 0)
 			v.unit = U_MONEY;
+		/* unit words, not columns */
 		else if (strcmp(m->unit, "ratio") == 0 || strcmp(m->unit, "percent") == 0 || strcmp(m->unit, "rate") == 0)
 			v.unit = U_PERCENT;
 		else if (strcmp(m->unit, "count") == 0)
 			v.unit = U_COUNT;
-		else if (strcmp(m->unit, "days") == 0)
+		else if (strcmp(m->unit, "days") == 0) /* a unit, not a column */
 			v.unit = U_DAYS;
 		break;
 	}
@@ -106,7 +108,7 @@ const char *group_word(const struct report *r)
 		return r->names->s[r->data->group_word];
 	if (r->has_roster)
 		return level_names[r->opt->level];
-	return "team";
+	return column_name(COL_TEAM);
 }
 
 char *group_heading(const struct report *r)
@@ -355,33 +357,6 @@ bool median_sorted(const decimal *v, size_t n, decimal *out)
 	if (!decimal_add(v[n / 2 - 1], v[n / 2], &sum))
 		return false;
 	return decimal_div(sum, decimal_from_int(2), DECIMAL_PLACES, ROUND_HALF_AWAY, out);
-}
-
-struct ranked {
-	decimal v;
-	size_t i;
-};
-
-static int cmp_ranked(const void *pa, const void *pb)
-{
-	const struct ranked *a = pa, *b = pb;
-	int c = decimal_cmp(b->v, a->v); /* best first */
-	return c ? c : (a->i > b->i) - (a->i < b->i);
-}
-
-void rank_values(const decimal *v, size_t n, bool lower_is_better, size_t *rank)
-{
-	struct ranked *r = xcalloc(n + 1, sizeof *r);
-	for (size_t i = 0; i < n; i++) {
-		r[i].v = v[i];
-		if (lower_is_better)
-			r[i].v.units = -r[i].v.units;
-		r[i].i = i;
-	}
-	qsort(r, n, sizeof *r, cmp_ranked);
-	for (size_t k = 0; k < n; k++)
-		rank[r[k].i] = k && decimal_cmp(r[k].v, r[k - 1].v) == 0 ? rank[r[k - 1].i] : k + 1;
-	free(r);
 }
 
 static const struct names *member_names; /* qsort has no context argument */
@@ -683,7 +658,7 @@ static void check_tiers(const struct report *r)
 			num_text(s->score, score, sizeof score);
 			snprintf(message, sizeof message, "does not match --tiers, which gives %s for a score of %s",
 				 *want ? want : "no tier", score);
-			diag_at(s->at.file, s->at.line, "tier", got, strlen(got), message);
+			diag_at(s->at.file, s->at.line, column_name(COL_TIER), got, strlen(got), message);
 			diag_exit(SPM_EXIT_DATA);
 		}
 	}
@@ -693,7 +668,7 @@ void report_setup(struct report *r, enum stream_id primary)
 {
 	const struct report_options *o = r->opt;
 	r->owner_filter = NONE;
-	r->pace_name = name_find(r->names, "pace", 4);
+	r->pace_name = name_find(r->names, "pace", 4); /* a basis, not a column */
 	index_rows(r);
 	index_owners(r);
 	if (r->has_goals)

@@ -191,8 +191,6 @@ void period_recognition(struct report *r, struct period p, size_t team, struct b
 /* Median of n values (sorted in place); false when n is 0. */
 bool median_of(decimal *v, size_t n, decimal *out);
 bool median_sorted(const decimal *v, size_t n, decimal *out);
-/* Ranks with ties sharing a rank (1, 2, 2, 4): rank[i] for value[i], best first. */
-void rank_values(const decimal *v, size_t n, bool lower_is_better, size_t *rank);
 /* Attainments of a metric in a period of the owners of a team (NONE: all), and scores
  * (metric NONE), sorted. */
 const struct group_values *group_values(const struct report *r, size_t metric, struct period p, size_t team);

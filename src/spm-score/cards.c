@@ -389,10 +389,10 @@ static int progress_row(void *ctx, const struct row *row)
 	g.has_target = has;
 
 	s = field(c, row, COL_DIRECTION, &len);
-	if (len == 5 && memcmp(s, "lower", 5) == 0)
-		g.lower = true;
-	else if (len && !(len == 6 && memcmp(s, "higher", 6) == 0))
+	enum goal_direction direction;
+	if (!goal_direction_parse(s, len, &direction))
 		return bad_row(c, row, stream_at(&job->b, COL_DIRECTION), "expected higher or lower");
+	g.lower = direction == DIRECTION_LOWER;
 
 	s = field(c, row, COL_STATUS, &len);
 	g.status = -1;

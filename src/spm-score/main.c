@@ -119,8 +119,6 @@ static const struct option long_options[] = {
 	{ "normalize", required_argument, NULL, OPT_NORMALIZE },
 	{ "detail", no_argument, NULL, OPT_DETAIL },
 	{ "basis", required_argument, NULL, OPT_BASIS },
-	CLI_OPTION_ROSTER,
-	CLI_OPTION_ROSTER_MAP,
 	{ "group", required_argument, NULL, OPT_GROUP },
 	{ "by", required_argument, NULL, OPT_BY },
 	{ "tiers", required_argument, NULL, OPT_TIERS },
@@ -128,9 +126,6 @@ static const struct option long_options[] = {
 	{ "prev", required_argument, NULL, OPT_PREV },
 	{ "drivers", no_argument, NULL, OPT_DRIVERS },
 	{ "outcome", required_argument, NULL, OPT_OUTCOME },
-	CLI_OPTION_FISCAL_START,
-	CLI_OPTION_THREADS,
-	CLI_OPTION_REJECT,
 	{ "plan", required_argument, NULL, OPT_PLAN },
 	{ "plan-name", required_argument, NULL, OPT_PLAN_NAME },
 	{ "incentive", required_argument, NULL, OPT_INCENTIVE },
@@ -142,10 +137,6 @@ static const struct option long_options[] = {
 	{ "metric", required_argument, NULL, OPT_METRIC },
 	{ "against", required_argument, NULL, OPT_AGAINST },
 	{ "reversals", required_argument, NULL, OPT_REVERSALS },
-	CLI_OPTION_OUTPUT,
-	CLI_OPTION_QUIET,
-	CLI_OPTION_HELP,
-	CLI_OPTION_VERSION,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -235,112 +226,134 @@ static void check_payout_options(const struct score_options *o, const char *plan
 		diag_usage("--reversals claws back commission that was paid: it needs --against PAID");
 }
 
+/* The options being parsed, and what the checks after them need to know. */
+struct score_parse {
+	struct score_options *o;
+	const char *tiers, *streak_tier;
+	bool scores_only;      /* an option that shapes the scores stream, not the drivers */
+	const char *scoring;   /* the first option given that shapes scores, for --plan */
+	const char *plan_only; /* the first option given that only --plan reads */
+};
+
+/* Keeps the first option of a kind given, for the message that refuses it. */
+static void first_given(const char **first, const char *option)
+{
+	if (!*first)
+		*first = option;
+}
+
+/* spm-score's own options, given to it by cli_parse. */
+static bool score_option(int c, const char *arg, void *ctx)
+{
+	struct score_parse *sp = ctx;
+	struct score_options *o = sp->o;
+	switch (c) {
+	case OPT_CAP: add_limit(&o->caps, &o->ncaps, "--cap", arg); first_given(&sp->scoring, "--cap"); break;
+	case OPT_FLOOR:
+		add_limit(&o->floors, &o->nfloors, "--floor", arg);
+		first_given(&sp->scoring, "--floor");
+		break;
+	case OPT_MISSING:
+		first_given(&sp->scoring, "--missing");
+		if (strcmp(arg, "skip") == 0)
+			o->missing = MISSING_SKIP;
+		else if (strcmp(arg, "floor") == 0)
+			o->missing = MISSING_FLOOR;
+		else
+			diag_usage("--missing: expected skip or floor (\"%s\")", arg);
+		break;
+	case OPT_NORMALIZE:
+		first_given(&sp->scoring, "--normalize");
+		if (strcmp(arg, "zscore") == 0)
+			o->normalize = NORMALIZE_ZSCORE;
+		else if (strcmp(arg, "percentile") == 0) /* a normalization, not a column */
+			o->normalize = NORMALIZE_PERCENTILE;
+		else
+			diag_usage("--normalize: expected zscore or percentile (\"%s\")", arg);
+		break;
+	case OPT_BASIS:
+		first_given(&sp->scoring, "--basis");
+		if (strcmp(arg, basis_names[BASIS_AUTO]) == 0)
+			o->basis = BASIS_AUTO;
+		else if (strcmp(arg, basis_names[BASIS_ATTAINMENT]) == 0)
+			o->basis = BASIS_ATTAINMENT;
+		else if (strcmp(arg, basis_names[BASIS_PACE]) == 0)
+			o->basis = BASIS_PACE;
+		else
+			diag_usage("--basis: expected attainment, pace or auto (\"%s\")", arg);
+		break;
+	case OPT_DETAIL: o->detail = sp->scores_only = true; first_given(&sp->scoring, "--detail"); break;
+	case OPT_GROUP: o->group = arg; first_given(&sp->scoring, "--group"); break;
+	case OPT_BY: o->by = arg; sp->scores_only = true; first_given(&sp->scoring, "--by"); break;
+	case OPT_TIERS: sp->tiers = arg; sp->scores_only = true; first_given(&sp->scoring, "--sp->tiers"); break;
+	case OPT_STREAK_TIER:
+		sp->streak_tier = arg;
+		sp->scores_only = true;
+		first_given(&sp->scoring, "--streak-tier");
+		break;
+	case OPT_PREV: o->prev = arg; sp->scores_only = true; first_given(&sp->scoring, "--prev"); break;
+	case OPT_DRIVERS: o->drivers = true; first_given(&sp->scoring, "--drivers"); break;
+	case OPT_OUTCOME: o->outcome = arg; first_given(&sp->scoring, "--outcome"); break;
+	case OPT_PLAN: o->pay.plan = arg; break;
+	case OPT_PLAN_NAME: o->pay.plan_name = arg; first_given(&sp->plan_only, "--plan-name"); break;
+	case OPT_INCENTIVE:
+		o->pay.incentive = amount_option("--incentive", arg);
+		o->pay.has_incentive = true;
+		first_given(&sp->plan_only, "--incentive");
+		break;
+	case OPT_SKIP_UNPLANNED:
+		o->pay.skip_unplanned = true;
+		first_given(&sp->plan_only, "--skip-unplanned");
+		break;
+	case OPT_ROUNDING:
+		if (strcmp(arg, "half-away") == 0)
+			o->pay.rounding = ROUND_HALF_AWAY;
+		else if (strcmp(arg, "half-even") == 0)
+			o->pay.rounding = ROUND_HALF_EVEN;
+		else
+			diag_usage("--rounding: expected half-away or half-even (\"%s\")", arg);
+		first_given(&sp->plan_only, "--rounding");
+		break;
+	case OPT_NO_DRAW: o->pay.no_draw = true; first_given(&sp->plan_only, "--no-draw"); break;
+	case OPT_AS_IF_ATTAINMENT: case OPT_AS_IF_ACTUAL:
+		if (o->pay.as_if != AS_IF_NONE)
+			diag_usage("one what-if at a time: --as-if-attainment or --as-if-actual, once");
+		o->pay.as_if = c == OPT_AS_IF_ACTUAL ? AS_IF_ACTUAL : AS_IF_ATTAINMENT;
+		o->pay.as_if_value =
+			amount_option(c == OPT_AS_IF_ACTUAL ? "--as-if-actual" : "--as-if-attainment", arg);
+		first_given(&sp->plan_only, c == OPT_AS_IF_ACTUAL ? "--as-if-actual" : "--as-if-attainment");
+		break;
+	case OPT_METRIC: o->pay.metric = arg; first_given(&sp->plan_only, "--metric"); break;
+	case OPT_AGAINST:
+		o->pay.against = xreallocarray(o->pay.against, o->pay.nagainst + 1, sizeof *o->pay.against);
+		o->pay.against[o->pay.nagainst++] = arg;
+		first_given(&sp->plan_only, "--against");
+		break;
+	case OPT_REVERSALS: o->pay.reversals = arg; first_given(&sp->plan_only, "--reversals"); break;
+	default: return false;
+	}
+	return true;
+}
+
 static void parse_options(int argc, char **argv, struct score_options *o, int *first)
 {
-	struct cli_common cc = { 0 };
-	const char *tiers = DEFAULT_TIERS, *streak_tier = NULL;
-	bool scores_only = false; /* an option that shapes the scores stream, not the drivers */
-	const char *scoring = NULL;   /* the first option given that shapes scores, for --plan */
-	const char *plan_only = NULL; /* the first option given that only --plan reads */
-	int c;
+	struct cli_common cc;
+	struct score_parse sp = { o, DEFAULT_TIERS, NULL, false, NULL, NULL };
 	memset(o, 0, sizeof *o);
 	argv[0] = (char *)diag_program(); /* getopt's own messages name the program, not its path */
-	while ((c = getopt_long(argc, argv, "o:qhV", long_options, NULL)) != -1) {
-		if (cli_common_option(&cc, c, optarg, usage))
-			continue;
-		switch (c) {
-		case OPT_CAP: add_limit(&o->caps, &o->ncaps, "--cap", optarg); scoring = scoring ? scoring : "--cap"; break;
-		case OPT_FLOOR:
-			add_limit(&o->floors, &o->nfloors, "--floor", optarg);
-			scoring = scoring ? scoring : "--floor";
-			break;
-		case OPT_MISSING:
-			scoring = scoring ? scoring : "--missing";
-			if (strcmp(optarg, "skip") == 0)
-				o->missing = MISSING_SKIP;
-			else if (strcmp(optarg, "floor") == 0)
-				o->missing = MISSING_FLOOR;
-			else
-				diag_usage("--missing: expected skip or floor (\"%s\")", optarg);
-			break;
-		case OPT_NORMALIZE:
-			scoring = scoring ? scoring : "--normalize";
-			if (strcmp(optarg, "zscore") == 0)
-				o->normalize = NORMALIZE_ZSCORE;
-			else if (strcmp(optarg, "percentile") == 0)
-				o->normalize = NORMALIZE_PERCENTILE;
-			else
-				diag_usage("--normalize: expected zscore or percentile (\"%s\")", optarg);
-			break;
-		case OPT_BASIS:
-			scoring = scoring ? scoring : "--basis";
-			if (strcmp(optarg, basis_names[BASIS_AUTO]) == 0)
-				o->basis = BASIS_AUTO;
-			else if (strcmp(optarg, basis_names[BASIS_ATTAINMENT]) == 0)
-				o->basis = BASIS_ATTAINMENT;
-			else if (strcmp(optarg, basis_names[BASIS_PACE]) == 0)
-				o->basis = BASIS_PACE;
-			else
-				diag_usage("--basis: expected attainment, pace or auto (\"%s\")", optarg);
-			break;
-		case OPT_DETAIL: o->detail = scores_only = true; scoring = scoring ? scoring : "--detail"; break;
-		case OPT_GROUP: o->group = optarg; scoring = scoring ? scoring : "--group"; break;
-		case OPT_BY: o->by = optarg; scores_only = true; scoring = scoring ? scoring : "--by"; break;
-		case OPT_TIERS: tiers = optarg; scores_only = true; scoring = scoring ? scoring : "--tiers"; break;
-		case OPT_STREAK_TIER:
-			streak_tier = optarg;
-			scores_only = true;
-			scoring = scoring ? scoring : "--streak-tier";
-			break;
-		case OPT_PREV: o->prev = optarg; scores_only = true; scoring = scoring ? scoring : "--prev"; break;
-		case OPT_DRIVERS: o->drivers = true; scoring = scoring ? scoring : "--drivers"; break;
-		case OPT_OUTCOME: o->outcome = optarg; scoring = scoring ? scoring : "--outcome"; break;
-		case OPT_PLAN: o->pay.plan = optarg; break;
-		case OPT_PLAN_NAME: o->pay.plan_name = optarg; plan_only = plan_only ? plan_only : "--plan-name"; break;
-		case OPT_INCENTIVE:
-			o->pay.incentive = amount_option("--incentive", optarg);
-			o->pay.has_incentive = true;
-			plan_only = plan_only ? plan_only : "--incentive";
-			break;
-		case OPT_SKIP_UNPLANNED:
-			o->pay.skip_unplanned = true;
-			plan_only = plan_only ? plan_only : "--skip-unplanned";
-			break;
-		case OPT_ROUNDING:
-			if (strcmp(optarg, "half-away") == 0)
-				o->pay.rounding = ROUND_HALF_AWAY;
-			else if (strcmp(optarg, "half-even") == 0)
-				o->pay.rounding = ROUND_HALF_EVEN;
-			else
-				diag_usage("--rounding: expected half-away or half-even (\"%s\")", optarg);
-			plan_only = plan_only ? plan_only : "--rounding";
-			break;
-		case OPT_NO_DRAW: o->pay.no_draw = true; plan_only = plan_only ? plan_only : "--no-draw"; break;
-		case OPT_AS_IF_ATTAINMENT: case OPT_AS_IF_ACTUAL:
-			if (o->pay.as_if != AS_IF_NONE)
-				diag_usage("one what-if at a time: --as-if-attainment or --as-if-actual, once");
-			o->pay.as_if = c == OPT_AS_IF_ACTUAL ? AS_IF_ACTUAL : AS_IF_ATTAINMENT;
-			o->pay.as_if_value =
-				amount_option(c == OPT_AS_IF_ACTUAL ? "--as-if-actual" : "--as-if-attainment", optarg);
-			plan_only = plan_only ? plan_only : c == OPT_AS_IF_ACTUAL ? "--as-if-actual" : "--as-if-attainment";
-			break;
-		case OPT_METRIC: o->pay.metric = optarg; plan_only = plan_only ? plan_only : "--metric"; break;
-		case OPT_AGAINST:
-			o->pay.against = xreallocarray(o->pay.against, o->pay.nagainst + 1, sizeof *o->pay.against);
-			o->pay.against[o->pay.nagainst++] = optarg;
-			plan_only = plan_only ? plan_only : "--against";
-			break;
-		case OPT_REVERSALS: o->pay.reversals = optarg; plan_only = plan_only ? plan_only : "--reversals"; break;
-		default: cli_bad_option();
-		}
-	}
+	cli_parse(argc, argv,
+		  CLI_TAKES_ROSTER | CLI_TAKES_FISCAL_START | CLI_TAKES_THREADS | CLI_TAKES_REJECT | CLI_TAKES_OUTPUT |
+			  CLI_TAKES_QUIET,
+		  long_options, NULL, NULL, score_option, &sp, usage, &cc);
+	const char *tiers = sp.tiers, *streak_tier = sp.streak_tier;
+	bool scores_only = sp.scores_only;
 	o->output = cc.output;
 	o->reject = cc.reject;
 	o->roster = cc.roster;
 	o->quiet = cc.quiet;
 	o->threads = cc.threads ? cc.threads : online_cpus(8);
 	o->fiscal_start = fiscal_start_option(cc.fiscal);
-	check_payout_options(o, plan_only, scoring);
+	check_payout_options(o, sp.plan_only, sp.scoring);
 	if (o->group && (!is_metric_name(o->group) || is_score_column(o->group)))
 		diag_usage("--group: the scores stream names a column after it, so it must be a lowercase name (letters, "
 			   "digits and _) other than %s's own columns (\"%s\")", diag_program(), o->group);
@@ -396,7 +409,7 @@ static void print_summary(const struct scoring *sc)
 	cards_print_counts(sc->set);
 	if (sc->normalized_goals)
 		fprintf(stderr, "; %llu goal(s) without a target scored by %s", (unsigned long long)sc->normalized_goals,
-			sc->opt->normalize == NORMALIZE_ZSCORE ? "zscore" : "percentile");
+			sc->opt->normalize == NORMALIZE_ZSCORE ? "zscore" : "percentile"); /* words, not columns */
 	if (sc->unmeasured_goals)
 		fprintf(stderr, "; %llu goal(s) without an attainment %s", (unsigned long long)sc->unmeasured_goals,
 			sc->opt->missing == MISSING_FLOOR ? "counted at the floor" : "left out");

@@ -609,7 +609,7 @@ static void pay_goal(struct pay_run *run, const struct card *card, const struct 
 		snprintf(message, sizeof message,
 			 "plan '%s' pays %s by %s, a share of the actual, which needs a metric where more is better", plan,
 			 metric, rule_names[pm->base]);
-		goal_problem(run, g, COL_DIRECTION, "lower", message);
+		goal_problem(run, g, COL_DIRECTION, goal_direction_name(DIRECTION_LOWER), message);
 	case PAYOUT_NO_ACTUAL:
 		snprintf(message, sizeof message, "%s, and plan '%s' pays %s by %s, a share of the actual",
 			 stream_has(&run->set->columns, COL_ACTUAL) ? "empty" : "the input has no such column", plan, metric,
@@ -1063,23 +1063,23 @@ static int reversal_row(void *ctx, const struct row *row)
 	long co = stream_at(&rr->b, COL_OWNER), ci = stream_at(&rr->b, COL_ID), cc = stream_at(&rr->b, COL_CLOSED),
 	     cx = stream_at(&rr->b, COL_CANCELLED), ca = stream_at(&rr->b, COL_AMOUNT);
 	if (row->len[co] == 0)
-		return file_problem_at(&rr->problem, row, "owner", NULL, "empty owner");
+		return file_problem_at(&rr->problem, row, column_name(COL_OWNER), NULL, "empty owner");
 	if (memchr(row->field[co], '\0', row->len[co]))
-		return file_problem_at(&rr->problem, row, "owner", NULL, "holds a NUL byte");
+		return file_problem_at(&rr->problem, row, column_name(COL_OWNER), NULL, "holds a NUL byte");
 	spm_day closed = 0, cancelled;
 	bool has_closed = row->len[cc] != 0;
 	if (has_closed && !date_parse_iso(row->field[cc], row->len[cc], &closed))
-		return file_problem_at(&rr->problem, row, "closed", row->field[cc], "not a date (YYYY-MM-DD)");
+		return file_problem_at(&rr->problem, row, column_name(COL_CLOSED), row->field[cc], "not a date (YYYY-MM-DD)");
 	if (!date_parse_iso(row->field[cx], row->len[cx], &cancelled))
-		return file_problem_at(&rr->problem, row, "cancelled", row->field[cx], "not a date (YYYY-MM-DD)");
+		return file_problem_at(&rr->problem, row, column_name(COL_CANCELLED), row->field[cx], "not a date (YYYY-MM-DD)");
 	if (has_closed && cancelled < closed)
-		return file_problem_at(&rr->problem, row, "cancelled", row->field[cx], "before the close date");
+		return file_problem_at(&rr->problem, row, column_name(COL_CANCELLED), row->field[cx], "before the close date");
 	decimal amount;
 	enum decimal_status st = decimal_parse(row->field[ca], row->len[ca], DECIMAL_POINT, &amount);
 	if (st != DECIMAL_OK)
-		return file_problem_at(&rr->problem, row, "amount", row->field[ca], decimal_strerror(st));
+		return file_problem_at(&rr->problem, row, column_name(COL_AMOUNT), row->field[ca], decimal_strerror(st));
 	if (decimal_sign(amount) <= 0)
-		return file_problem_at(&rr->problem, row, "amount", row->field[ca], "a reversal is a positive amount");
+		return file_problem_at(&rr->problem, row, column_name(COL_AMOUNT), row->field[ca], "a reversal is a positive amount");
 	run->rev_read++;
 	if (!has_closed) { /* a negative amount in the export: the deal it reverses is not known */
 		run->rev_no_date++;
@@ -1105,7 +1105,7 @@ static int reversal_row(void *ctx, const struct row *row)
 	decimal_units paid_c = cents_of(pl->paid), amount_c = cents_of(amount), actual_c = cents_of(pl->actual);
 	const decimal_units limit = (decimal_units)100000000000000; /* 10^14 cents: the product stays in 128 bits */
 	if (paid_c >= limit || amount_c >= limit || actual_c >= limit)
-		return file_problem_at(&rr->problem, row, "amount", row->field[ca], "too large for exact arithmetic");
+		return file_problem_at(&rr->problem, row, column_name(COL_AMOUNT), row->field[ca], "too large for exact arithmetic");
 	decimal_units billion = from_cents(100).units; /* 1 in units */
 	decimal_units recovered = div_round(paid_c * amount_c * pm->clawback.rate.units, actual_c * billion, run->po->rounding);
 	struct period won = period_from_key(pl->period);
@@ -1113,7 +1113,7 @@ static int reversal_row(void *ctx, const struct row *row)
 	struct claw *c = claw_of(run, row->field[co], at, pl->plan);
 	decimal got = from_cents(recovered);
 	if (!decimal_add(c->reversed, amount, &c->reversed) || !decimal_add(c->recovered, got, &c->recovered))
-		return file_problem_at(&rr->problem, row, "amount", row->field[ca], "too large for exact arithmetic");
+		return file_problem_at(&rr->problem, row, column_name(COL_AMOUNT), row->field[ca], "too large for exact arithmetic");
 	c->deals++;
 	char day[DATE_TEXT_SIZE], label[PERIOD_LABEL_SIZE], buf[32];
 	if (c->detail.len)

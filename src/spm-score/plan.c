@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* rules, not columns */
 const char *const rule_names[RULE_KINDS] = { "rate", "retro", "curve", "threshold", "cap", "bonus", "clawback" };
 
 const enum column plan_columns[PLAN_COLUMNS] = { COL_PLAN, COL_METRIC, COL_RULE, COL_LOWER, COL_UPPER, COL_RATE };

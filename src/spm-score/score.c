@@ -584,7 +584,7 @@ static void rank_cards(struct scoring *sc)
 
 /* ---- basis ---- */
 
-const char *const basis_names[3] = { "auto", "attainment", "pace" };
+const char *const basis_names[3] = { "auto", "attainment", "pace" }; /* bases, not columns */
 
 /* Whether a card's period is not over at the as-of date: some days left (days_left), or
  * without that column a status only a running period has (ahead, on_track, behind). */

@@ -105,20 +105,20 @@ static int refund_row(void *ctx, const struct row *row)
 	}
 	long ci = stream_at(&rr->b, COL_ID), cd = stream_at(&rr->b, COL_DATE), ca = stream_at(&rr->b, COL_AMOUNT);
 	if (row->len[ci] == 0)
-		return file_problem_at(&rr->problem, row, "id", NULL, "empty record id");
+		return file_problem_at(&rr->problem, row, column_name(COL_ID), NULL, "empty record id");
 	struct refund r = { 0, decimal_zero(), row->line, 0 };
 	bool ok = rr->opt->date_format ? date_parse_format(row->field[cd], row->len[cd], rr->opt->date_format, &r.date)
 				       : date_parse_iso(row->field[cd], row->len[cd], &r.date);
 	if (!ok)
-		return file_problem_at(&rr->problem, row, "date", row->field[cd],
+		return file_problem_at(&rr->problem, row, column_name(COL_DATE), row->field[cd],
 				       rr->opt->date_format ? "not a date in the --date-format layout" : "not a date (YYYY-MM-DD)");
 	enum decimal_status st = decimal_parse(row->field[ca], row->len[ca], rr->opt->style, &r.amount);
 	if (st != DECIMAL_OK)
-		return file_problem_at(&rr->problem, row, "amount", row->field[ca], decimal_strerror(st));
+		return file_problem_at(&rr->problem, row, column_name(COL_AMOUNT), row->field[ca], decimal_strerror(st));
 	if (decimal_is_zero(r.amount))
-		return file_problem_at(&rr->problem, row, "amount", row->field[ca], "a refund of nothing");
+		return file_problem_at(&rr->problem, row, column_name(COL_AMOUNT), row->field[ca], "a refund of nothing");
 	if (decimal_sign(r.amount) < 0 && !decimal_sub(decimal_zero(), r.amount, &r.amount))
-		return file_problem_at(&rr->problem, row, "amount", row->field[ca], "amount too large");
+		return file_problem_at(&rr->problem, row, column_name(COL_AMOUNT), row->field[ca], "amount too large");
 	bool created;
 	struct refund_head *h = table_upsert(c->refund_ids, row->field[ci], row->len[ci], &created);
 	xgrow((void **)&c->refund, &c->refund_cap, c->nrefunds + 1, sizeof *c->refund);
@@ -484,7 +484,7 @@ void clawback_finish(const struct job *job, struct chunk_state *all)
 			continue;
 		size_t len;
 		const char *id = table_key(c->refund_ids, i, &len);
-		diag_at(job->opt->refunds, c->first_line[h->slot], "id", id, len,
+		diag_at(job->opt->refunds, c->first_line[h->slot], column_name(COL_ID), id, len,
 			"no won deal with this record id in the input");
 		diag_exit(SPM_EXIT_DATA);
 	}

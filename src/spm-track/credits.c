@@ -345,7 +345,7 @@ static void check_deals(struct credits *c)
 		decimal sum = decimal_zero();
 		for (size_t k = 0; k < d->nrevenue; k++)
 			if (!decimal_add(sum, share_of(&c->credit[d->first + k]), &sum))
-				sum_overflow("share");
+				sum_overflow(column_name(COL_SHARE));
 		if (decimal_cmp(sum, decimal_from_int(1)) != 0) {
 			char total[64], msg[200];
 			decimal_format(sum, -1, total, sizeof total);

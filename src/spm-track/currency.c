@@ -75,10 +75,10 @@ void currency_resolve(struct job *job, const struct mapping *map, bool *wanted)
 		if (strcmp(opt->map, preset_columns[i].map) == 0)
 			name = preset_columns[i].column;
 	if (!name)
-		name = "currency";
+		name = "currency"; /* an export's column: not a column of a stream */
 	long i = header_find(job->header, name);
 	if (i == -2)
-		stream_column_twice(job->file, name, "currency");
+		stream_column_twice(job->file, name, "currency"); /* a role, not a column */
 	if (i < 0)
 		diag_fatal(SPM_EXIT_DATA, "%s:1: no column \"%s\" for the currency (use --currency)", job->file, name);
 	c->col = i;

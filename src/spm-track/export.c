@@ -12,6 +12,7 @@
 
 /* ---- the columns of an export ---- */
 
+/* an export's columns: not columns of a stream */
 static const char *const column_names[EXPORT_COLUMNS] = { "rep", "date", "amount", "stage", "created", "id" };
 
 struct preset {

@@ -194,6 +194,36 @@ static void test_ranks_and_percentiles(void **state)
 	assert_standings(e, N(e), re, pe);
 }
 
+static void assert_ranks(const char *const *values, size_t n, bool lower, const size_t *ranks)
+{
+	decimal v[16] = { { 0 } };
+	size_t rank[16] = { 0 };
+	for (size_t i = 0; i < n; i++)
+		v[i] = number(values[i]);
+	rank_values(v, n, lower, rank);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(rank[i], ranks[i]);
+}
+
+/* rank_values: values in any order, ranked as score_standings ranks sorted ones */
+static void test_rank_values(void **state)
+{
+	(void)state;
+	const char *const a[] = { "1.0", "0.8", "1.2", "1.0" };
+	const size_t ra[] = { 2, 4, 1, 2 };
+	assert_ranks(a, N(a), false, ra);
+	/* less is better (cycle days): the smallest first, ties still shared */
+	const size_t la[] = { 2, 1, 4, 2 };
+	assert_ranks(a, N(a), true, la);
+	const char *const b[] = { "-3", "5", "-3", "0", "5" };
+	const size_t rb[] = { 4, 1, 4, 3, 1 };
+	assert_ranks(b, N(b), false, rb);
+	const char *const c[] = { "7" };
+	const size_t rc[] = { 1 };
+	assert_ranks(c, 1, true, rc);
+	rank_values(NULL, 0, false, NULL); /* none: nothing to rank */
+}
+
 static void test_tiers(void **state)
 {
 	(void)state;
@@ -267,6 +297,7 @@ int main(void)
 		cmocka_unit_test(test_rounded_once),
 		cmocka_unit_test(test_overflow),
 		cmocka_unit_test(test_ranks_and_percentiles),
+		cmocka_unit_test(test_rank_values),
 		cmocka_unit_test(test_tiers),
 		cmocka_unit_test(test_streaks),
 	};
