@@ -542,6 +542,64 @@ static bool seen_before(const struct owner_ref *owners, size_t nlevels, size_t k
 	return false;
 }
 
+/* amount (of either sign) apportioned over the first n credits by their shares, exactly
+ * to the cent (largest remainder): the parts add up to amount. */
+static void apportion_credits(const struct credit *cr, size_t n, decimal amount, decimal *weights, decimal *parts)
+{
+	decimal cent = { .units = 10000000 }; /* 0.01 in billionths */
+	bool negative = decimal_sign(amount) < 0;
+	if (negative)
+		decimal_sub(decimal_zero(), amount, &amount);
+	for (size_t k = 0; k < n; k++)
+		weights[k] = share_of(&cr[k]);
+	if (!apportion(amount, weights, n, cent, parts))
+		sum_overflow("won_revenue");
+	for (size_t k = 0; negative && k < n; k++)
+		decimal_sub(decimal_zero(), parts[k], &parts[k]);
+}
+
+int credits_split(struct chunk_state *cs, const struct row *row, const struct credit_deal *cd, spm_day day,
+		  struct credit_split *s)
+{
+	const struct job *job = cs->job;
+	const struct credits *c = job->credits;
+	size_t n = cd->nrevenue, nl = job->nlevels;
+	const struct credit *cr = c->credit + cd->first;
+	memset(s, 0, sizeof *s);
+	s->n = n;
+	s->owners = xcalloc(n * nl + 1, sizeof *s->owners);
+	s->whole = xcalloc(n * nl + 1, sizeof *s->whole);
+	s->name = xcalloc(n + 1, sizeof *s->name);
+	s->name_len = xcalloc(n + 1, sizeof *s->name_len);
+	s->cr = cr;
+	if (resolve(cs, row, c, cr, n, day, s->owners)) {
+		credits_split_free(s);
+		return 1;
+	}
+	for (size_t k = 0; k < n; k++) {
+		s->name[k] = owner_name(c, cr[k].owner, &s->name_len[k]);
+		for (size_t i = 0; i < nl; i++)
+			s->whole[k * nl + i] = !seen_before(s->owners, nl, k, i);
+	}
+	return 0;
+}
+
+void credits_split_parts(const struct credit_split *s, decimal amount, decimal *parts)
+{
+	decimal *weights = xcalloc(s->n + 1, sizeof *weights);
+	apportion_credits(s->cr, s->n, amount, weights, parts);
+	free(weights);
+}
+
+void credits_split_free(struct credit_split *s)
+{
+	free(s->owners);
+	free(s->whole);
+	free(s->name);
+	free(s->name_len);
+	memset(s, 0, sizeof *s);
+}
+
 int credits_add(struct chunk_state *cs, const struct row *row, const struct credit_deal *cd,
 		const struct deal_row *d, spm_day close, const struct period *periods)
 {
@@ -564,18 +622,8 @@ int credits_add(struct chunk_state *cs, const struct row *row, const struct cred
 		goto done;
 
 	/* revenue: the amount apportioned to the cent over the shares */
-	if (cd->nrevenue && d->has_amount && d->state != DEAL_LOST) {
-		decimal total = d->amount, cent = { .units = 10000000 }; /* 0.01 in billionths */
-		bool negative = decimal_sign(total) < 0;
-		if (negative)
-			decimal_sub(decimal_zero(), total, &total);
-		for (size_t k = 0; k < cd->nrevenue; k++)
-			weights[k] = share_of(&cr[k]);
-		if (!apportion(total, weights, cd->nrevenue, cent, parts))
-			sum_overflow("won_revenue");
-		for (size_t k = 0; negative && k < cd->nrevenue; k++)
-			decimal_sub(decimal_zero(), parts[k], &parts[k]);
-	}
+	if (cd->nrevenue && d->has_amount && d->state != DEAL_LOST)
+		apportion_credits(cr, cd->nrevenue, d->amount, weights, parts);
 	for (size_t k = 0; k < cd->nrevenue; k++) {
 		for (size_t i = 0; i < nl; i++) {
 			const struct owner_ref *o = &owners[k * nl + i];

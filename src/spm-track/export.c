@@ -392,7 +392,7 @@ int export_row(void *ctx, const struct row *row)
 		dated = false;
 	}
 	if (job->clawback && d.state == DEAL_WON) { /* reversals: counted on their own dates */
-		int r = clawback_row(cs, row, close, &d, owners, nowners, split);
+		int r = clawback_row(cs, row, close, &d, owners, nowners, split ? credit : NULL);
 		if (r < 0)
 			return reject_or_stop(cs, row);
 		if (r > 0) { /* a negative amount: a reversal, not a won deal */
