@@ -53,6 +53,8 @@ struct reversal {
 	spm_day closed; /* INT32_MIN: not known (a negative amount) */
 	spm_day when;
 	decimal amount;
+	decimal share, deal_amount; /* a split deal's: the owner's share, the deal's reversal */
+	bool split;
 };
 
 struct reversal_list {
@@ -262,7 +264,8 @@ static void reverse_in(struct chunk_state *cs, const struct period *periods, con
 
 /* A --reversals line for the owner. */
 static void note_reversal(struct chunk_state *cs, const struct row *row, const char *owner, size_t owner_len,
-			  spm_day closed, spm_day when, decimal amount)
+			  spm_day closed, spm_day when, decimal amount, const struct credit_split *sp, size_t k,
+			  decimal deal_amount)
 {
 	if (!cs->reversals)
 		cs->reversals = xcalloc(1, sizeof *cs->reversals);
@@ -277,6 +280,9 @@ static void note_reversal(struct chunk_state *cs, const struct row *row, const c
 	r->closed = closed;
 	r->when = when;
 	r->amount = amount;
+	r->split = sp != NULL;
+	r->share = sp ? credits_split_share(sp, k) : decimal_zero();
+	r->deal_amount = deal_amount;
 }
 
 /* One reversal of amount on day `when`: for each owner of the row, or divided among a
@@ -309,10 +315,10 @@ static void add_reversal(struct chunk_state *cs, const struct row *row, spm_day 
 		return;
 	if (sp) {
 		for (size_t k = 0; k < sp->n; k++)
-			note_reversal(cs, row, sp->name[k], sp->name_len[k], closed, when, parts[k]);
+			note_reversal(cs, row, sp->name[k], sp->name_len[k], closed, when, parts[k], sp, k, amount);
 	} else {
 		long rc = job->col[EXPORT_REP];
-		note_reversal(cs, row, row->field[rc], row->len[rc], closed, when, amount);
+		note_reversal(cs, row, row->field[rc], row->len[rc], closed, when, amount, NULL, 0, amount);
 	}
 }
 
@@ -561,8 +567,17 @@ void clawback_finish(const struct job *job, struct chunk_state *all)
 		return;
 	struct output out;
 	output_open(&out, job->opt->reversals);
-	const enum column cols[] = { COL_OWNER, COL_ID, COL_CLOSED, COL_CANCELLED, COL_AMOUNT, COL_CURRENCY };
-	stream_write_header(&out, cols, job->currency ? 6 : 5);
+	/* with --credits, a split deal's line says the owner's share and the deal's reversal
+	 * (spm-score --reversals shows them: "25 % of 100.01"); empty for a deal not split */
+	enum column cols[8] = { COL_OWNER, COL_ID, COL_CLOSED, COL_CANCELLED, COL_AMOUNT };
+	size_t ncols = 5;
+	if (job->currency)
+		cols[ncols++] = COL_CURRENCY;
+	if (job->credits) {
+		cols[ncols++] = COL_SHARE;
+		cols[ncols++] = COL_DEAL_AMOUNT;
+	}
+	stream_write_header(&out, cols, ncols);
 	struct reversal_list *l = all->reversals;
 	if (l && l->n > 1)
 		qsort(l->r, l->n, sizeof *l->r, compare_reversals);
@@ -585,6 +600,17 @@ void clawback_finish(const struct job *job, struct chunk_state *all)
 		if (job->currency) {
 			output_tab(&out);
 			output_str(&out, currency_base(job->currency));
+		}
+		if (job->credits) {
+			output_tab(&out);
+			if (r->split) {
+				char share[DECIMAL_BUFSIZE];
+				decimal_format(r->share, -1, share, sizeof share);
+				output_str(&out, share);
+			}
+			output_tab(&out);
+			if (r->split)
+				output_money(&out, r->deal_amount);
 		}
 		output_newline(&out);
 	}

@@ -591,6 +591,11 @@ void credits_split_parts(const struct credit_split *s, decimal amount, decimal *
 	free(weights);
 }
 
+decimal credits_split_share(const struct credit_split *s, size_t k)
+{
+	return share_of(&s->cr[k]);
+}
+
 void credits_split_free(struct credit_split *s)
 {
 	free(s->owners);

@@ -439,6 +439,8 @@ int credits_split(struct chunk_state *cs, const struct row *row, const struct cr
 /* amount apportioned over the credits by their shares, exactly to the cent, as the deal's
  * won_revenue was: parts (s->n of them) add up to amount. */
 void credits_split_parts(const struct credit_split *s, decimal amount, decimal *parts);
+/* Credit k's share (0.25). */
+decimal credits_split_share(const struct credit_split *s, size_t k);
 void credits_split_free(struct credit_split *s);
 /* Warns about credits whose id no input row had; returns how many. */
 uint64_t credits_warn_unknown(const struct credits *c);
