@@ -29,7 +29,7 @@ _spm_opts_goal_split='--into --season --round --roster --roster-map --fiscal-sta
 	-o --output -q --quiet -h --help -V --version'
 _spm_opts_goal_allocate='--roster --roster-map --by --overassign --prorate --round --level --replace
 	--fiscal-start --metrics-file --csv --tsv -o --output -q --quiet -h --help -V --version'
-_spm_opts_goal_rollup='--roster --roster-map --level --grain --metrics-file --fiscal-start --csv --tsv
+_spm_opts_goal_rollup='--roster --roster-map --as-of --level --grain --metrics-file --fiscal-start --csv --tsv
 	-o --output -q --quiet -h --help -V --version'
 _spm_opts_goal_check='--roster --roster-map --level --metrics-file --history --max-growth --require
 	--categories --as-of --fiscal-start --csv --tsv -o --output -q --quiet -h --help

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 static const char *program_name = "spm";
@@ -173,6 +174,27 @@ void *xcalloc(size_t count, size_t size)
 	void *p = calloc(count ? count : 1, size ? size : 1);
 	if (!p)
 		out_of_memory();
+	return p;
+}
+
+void *xcalloc_large(size_t count, size_t size)
+{
+	enum { HUGE_PAGE = 2 * 1024 * 1024 };
+	if (size && count > SIZE_MAX / size)
+		out_of_memory();
+	size_t bytes = count * size;
+	if (bytes < HUGE_PAGE)
+		return xcalloc(count, size);
+	if (bytes > SIZE_MAX - HUGE_PAGE)
+		out_of_memory();
+	bytes = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+	void *p = aligned_alloc(HUGE_PAGE, bytes);
+	if (!p)
+		out_of_memory();
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, bytes, MADV_HUGEPAGE); /* a hint: without it, small pages */
+#endif
+	memset(p, 0, bytes);
 	return p;
 }
 

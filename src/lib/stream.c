@@ -94,6 +94,7 @@ const struct column_def stream_columns[COL_COUNT] = {
 	[COL_AMOUNT] = { "amount", CT_MONEY },
 	[COL_CLOSED] = { "closed", CT_DATE },
 	[COL_CANCELLED] = { "cancelled", CT_DATE },
+	[COL_DEAL_AMOUNT] = { "deal_amount", CT_MONEY },
 	[COL_ITEM] = { "item", CT_TEXT },
 };
 
@@ -157,7 +158,8 @@ static const struct stream_column credits_cols[] = { R(ID), R(OWNER), R(SHARE), 
 /* Clawbacks: refunds of won deals, by record id (spm-track --refunds), and the reversals
  * spm-track counted (--reversals), which spm-score --reversals claws commission back for. */
 static const struct stream_column refunds_cols[] = { R(ID), R(DATE), R(AMOUNT) };
-static const struct stream_column reversals_cols[] = { R(OWNER), R(ID), R(CLOSED), R(CANCELLED), R(AMOUNT), O(CURRENCY) };
+static const struct stream_column reversals_cols[] = { R(OWNER), R(ID), R(CLOSED), R(CANCELLED), R(AMOUNT), O(CURRENCY),
+							O(SHARE), O(DEAL_AMOUNT) };
 
 #undef R
 #undef O

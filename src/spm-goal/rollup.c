@@ -31,6 +31,10 @@ static noreturn void usage(void)
 	       "      --roster-map FILE   the roster's columns under other names: TSV lines\n"
 	       "                          'canonical<TAB>source' (e.g. 'rep<TAB>sales_agent')\n"
 	       "      --level LEVEL       team, manager or region (default team)\n"
+	       "      --as-of DATE        an effective-dated roster (several rows per rep with\n"
+	       "                          start/end): every rep in the group of its row in force\n"
+	       "                          on DATE; without it, of its row in force on the last\n"
+	       "                          day of each goal's period\n"
 	       "      --grain GRAIN       first regroup each period into the year, half, quarter,\n"
 	       "                          month or week that holds it (2026-Q1..2026-Q4 -> 2026)\n"
 	       "      --metrics-file FILE metrics file: tells which custom metrics add up (a metric\n"
@@ -45,7 +49,8 @@ static noreturn void usage(void)
 	       "  -V, --version           output version information and exit\n"
 	       "\n"
 	       "Example:\n"
-	       "  spm-goal rollup --roster roster.tsv --level region --grain year goals.tsv\n");
+	       "  spm-goal rollup --roster roster.tsv --level region --grain year goals.tsv\n"
+	       "  spm-goal rollup --roster dated-roster.tsv --as-of 2026-09-30 goals.tsv\n");
 	exit(SPM_EXIT_OK);
 }
 
@@ -55,6 +60,8 @@ struct rollup_options {
 	enum level level;
 	bool regroup;
 	enum grain grain;
+	bool has_as_of; /* --as-of: the roster's rows in force that day */
+	spm_day as_of;
 };
 
 enum { OPT_LEVEL = CLI_OPT_PROGRAM, OPT_GRAIN };
@@ -87,7 +94,11 @@ static void parse_rollup_options(int argc, char **argv, struct rollup_options *o
 	};
 	memset(o, 0, sizeof *o);
 	o->level = LEVEL_TEAM;
-	goal_parse_options(argc, argv, GOAL_TAKES_SHEET, longopts, NULL, rollup_option, o, usage, &o->c);
+	goal_parse_options(argc, argv, GOAL_TAKES_SHEET | CLI_TAKES_AS_OF, longopts, NULL, rollup_option, o, usage, &o->c);
+	if (o->c.as_of) { /* only as given: without it, each goal's own period decides */
+		o->has_as_of = true;
+		o->as_of = as_of_option(o->c.as_of);
+	}
 	if (!o->c.roster)
 		diag_usage("--roster is needed (the reps and the groups they belong to)");
 	o->sheet = goal_sheet_operand(argc, argv, "arguments given");
@@ -206,6 +217,28 @@ static void add_contribution(struct rollup *ru, const char *group, size_t group_
 	c->goal = g;
 }
 
+/* The roster row of a goal's rep in force on --as-of, else on the last day of the goal's
+ * period (an effective-dated roster; else its only row). NULL, with a note, when that
+ * day falls between two rows of the rep: the goal is left out. */
+static const struct roster_rep *rep_in_force(struct rollup *ru, const struct goal *g)
+{
+	const struct roster *r = ru->roster;
+	if (!r->dated)
+		return roster_find_rep(r, g->owner, g->owner_len);
+	spm_day day = ru->opt->has_as_of ? ru->opt->as_of : period_end(g->period) - 1;
+	const struct roster_rep *before = NULL, *after = NULL;
+	const struct roster_rep *rep = roster_find_rep_on(r, g->owner, g->owner_len, day, &before, &after);
+	if (rep)
+		return rep;
+	char date[DATE_TEXT_SIZE], message[200];
+	date_format(day, date);
+	snprintf(message, sizeof message,
+		 "no row of the rep in the roster is in force on %s (%s:%zu ends before, line %zu starts after); goal left out",
+		 date, r->path, before ? before->line : (size_t)0, after ? after->line : (size_t)0);
+	diag_at(ru->path, g->line, column_name(COL_OWNER), g->owner, g->owner_len, message);
+	return NULL;
+}
+
 static void count_goal(struct rollup *ru, const struct goal *g)
 {
 	enum level level = ru->opt->level;
@@ -232,8 +265,11 @@ static void count_goal(struct rollup *ru, const struct goal *g)
 		ru->not_adding++;
 		return;
 	}
-	const struct roster_rep *rep = roster_find_rep(r, g->owner, g->owner_len);
-	size_t index = (size_t)(rep - r->rep);
+	/* the rep is counted once by its first row; its group is that of the row in force */
+	size_t index = (size_t)(roster_find_rep(r, g->owner, g->owner_len) - r->rep);
+	const struct roster_rep *rep = rep_in_force(ru, g);
+	if (!rep)
+		return;
 	if (rep->len[level] == 0) {
 		ru->groupless++;
 		if (!ru->rep_noted[index]) {
@@ -351,7 +387,7 @@ int goal_rollup(int argc, char **argv)
 	struct goal_sheet sheet;
 	subcommand_begin(argv, "rollup");
 	parse_rollup_options(argc, argv, &o);
-	roster_load(&roster, o.c.roster, o.level);
+	roster_load_dated(&roster, o.c.roster, o.level); /* several rows a rep: see rep_in_force */
 	/* always the catalog: it is what tells win_rate from won_revenue */
 	metric_catalog_load(&metrics, o.c.metrics);
 	struct goal_read_options ro = {

@@ -1051,6 +1051,26 @@ static struct claw *claw_of(struct pay_run *run, const char *owner, struct perio
 	return &run->claw[*index - 1];
 }
 
+struct optional_value {
+	bool has;
+	decimal value;
+};
+
+/* An optional column's number, if the stream has the column and the row a value there;
+ * nonzero (a bad row) if it is not a number. */
+static int optional_decimal(struct reversal_reader *rr, const struct row *row, enum column col,
+			    struct optional_value *v)
+{
+	long at = stream_at(&rr->b, col);
+	if (at < 0 || row->len[at] == 0)
+		return 0;
+	enum decimal_status st = decimal_parse(row->field[at], row->len[at], DECIMAL_POINT, &v->value);
+	if (st != DECIMAL_OK)
+		return file_problem_at(&rr->problem, row, column_name(col), row->field[at], decimal_strerror(st));
+	v->has = true;
+	return 0;
+}
+
 static int reversal_row(void *ctx, const struct row *row)
 {
 	struct reversal_reader *rr = ctx;
@@ -1080,6 +1100,11 @@ static int reversal_row(void *ctx, const struct row *row)
 		return file_problem_at(&rr->problem, row, column_name(COL_AMOUNT), row->field[ca], decimal_strerror(st));
 	if (decimal_sign(amount) <= 0)
 		return file_problem_at(&rr->problem, row, column_name(COL_AMOUNT), row->field[ca], "a reversal is a positive amount");
+	/* spm-track --credits: a split deal's line names the owner's share and the deal's
+	 * whole reversal, for the detail; empty for a deal not split */
+	struct optional_value share = { false, decimal_zero() }, whole = { false, decimal_zero() };
+	if (optional_decimal(rr, row, COL_SHARE, &share) || optional_decimal(rr, row, COL_DEAL_AMOUNT, &whole))
+		return 1;
 	run->rev_read++;
 	if (!has_closed) { /* a negative amount in the export: the deal it reverses is not known */
 		run->rev_no_date++;
@@ -1138,6 +1163,13 @@ static int reversal_row(void *ctx, const struct row *row)
 	text_money(&c->detail, pl->paid);
 	text_str(&c->detail, " × ");
 	text_money(&c->detail, amount);
+	if (share.has && whole.has) { /* a split deal: the owner's part of its reversal */
+		text_str(&c->detail, " (");
+		text_percent(&c->detail, share.value, 0);
+		text_str(&c->detail, " of ");
+		text_money(&c->detail, whole.value);
+		text_str(&c->detail, ")");
+	}
 	text_str(&c->detail, " ÷ ");
 	text_money(&c->detail, pl->actual);
 	text_str(&c->detail, " won_revenue = ");

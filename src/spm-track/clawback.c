@@ -14,6 +14,9 @@
  *                         converted (--rates) at the deal's close-date rate, so a full
  *                         refund takes back exactly what was counted
  *
+ * A deal with revenue credit (--credits): each reversal is divided among its credited
+ * owners in the shares of their credit, exactly to the cent (credits_split).
+ *
  * --reversals FILE writes every reversal counted (owner id closed cancelled amount), the
  * input of spm-score --reversals, which claws commission back under the plan's clawback
  * rule. Memory: the refunds, and with --reversals the reversals; never the rows. */
@@ -50,6 +53,8 @@ struct reversal {
 	spm_day closed; /* INT32_MIN: not known (a negative amount) */
 	spm_day when;
 	decimal amount;
+	decimal share, deal_amount; /* a split deal's: the owner's share, the deal's reversal */
+	bool split;
 };
 
 struct reversal_list {
@@ -233,9 +238,58 @@ static bool counted_on(const struct job *job, spm_day d)
 	return !(job->goals && d > job->opt->as_of);
 }
 
-/* One reversal of amount on day `when` for each owner of the row. */
+/* Who a reversal goes to: the owners of the row, or a split deal's credited owners. */
+struct reversed_to {
+	const struct owner_ref *owners;
+	size_t nowners;
+	const struct credit_split *split; /* non-NULL: the credited owners, each its part */
+};
+
+static void reverse_in(struct chunk_state *cs, const struct period *periods, const struct owner_ref *o,
+		       decimal amount, bool whole)
+{
+	const struct job *job = cs->job;
+	for (size_t k = 0; k < job->ncal; k++) {
+		size_t key_len;
+		const char *key = group_key(cs, periods[k], o->level, o->name, o->len, NULL, &key_len);
+		struct deal_totals *t = table_upsert(cs->groups, key, key_len, NULL);
+		if (!decimal_sub(t->won_revenue, amount, &t->won_revenue))
+			sum_overflow("won_revenue");
+		if (!add_or_fail(&t->clawback, amount))
+			sum_overflow("clawback");
+		if (whole)
+			t->clawback_deals++;
+	}
+}
+
+/* A --reversals line for the owner. */
+static void note_reversal(struct chunk_state *cs, const struct row *row, const char *owner, size_t owner_len,
+			  spm_day closed, spm_day when, decimal amount, const struct credit_split *sp, size_t k,
+			  decimal deal_amount)
+{
+	if (!cs->reversals)
+		cs->reversals = xcalloc(1, sizeof *cs->reversals);
+	struct reversal_list *l = cs->reversals;
+	xgrow((void **)&l->r, &l->cap, l->n + 1, sizeof *l->r);
+	struct reversal *r = &l->r[l->n++];
+	long ic = cs->job->col[EXPORT_ID];
+	r->owner = xmemdup0(owner, owner_len);
+	r->owner_len = owner_len;
+	r->id = ic >= 0 ? xmemdup0(row->field[ic], row->len[ic]) : xmemdup0("", 0);
+	r->id_len = ic >= 0 ? row->len[ic] : 0;
+	r->closed = closed;
+	r->when = when;
+	r->amount = amount;
+	r->split = sp != NULL;
+	r->share = sp ? credits_split_share(sp, k) : decimal_zero();
+	r->deal_amount = deal_amount;
+}
+
+/* One reversal of amount on day `when`: for each owner of the row, or divided among a
+ * split deal's credited owners (parts: each one's share of amount, exact to the cent),
+ * each of their groups counting the deal once. */
 static void add_reversal(struct chunk_state *cs, const struct row *row, spm_day closed, spm_day when, decimal amount,
-			 const struct owner_ref *owners, size_t nowners)
+			 const struct reversed_to *to, const decimal *parts)
 {
 	const struct job *job = cs->job;
 	if (!counted_on(job, when)) {
@@ -243,35 +297,29 @@ static void add_reversal(struct chunk_state *cs, const struct row *row, spm_day 
 		return;
 	}
 	const struct period *periods = cached_periods(cs, when);
-	for (size_t o = 0; o < nowners; o++) {
-		for (size_t k = 0; k < job->ncal; k++) {
-			size_t key_len;
-			const char *key = group_key(cs, periods[k], owners[o].level, owners[o].name, owners[o].len, NULL,
-						    &key_len);
-			struct deal_totals *t = table_upsert(cs->groups, key, key_len, NULL);
-			if (!decimal_sub(t->won_revenue, amount, &t->won_revenue))
-				sum_overflow("won_revenue");
-			if (!add_or_fail(&t->clawback, amount))
-				sum_overflow("clawback");
-			t->clawback_deals++;
+	const struct credit_split *sp = to->split;
+	if (sp) {
+		for (size_t k = 0; k < sp->n; k++) {
+			for (size_t i = 0; i < job->nlevels; i++) {
+				const struct owner_ref *o = &sp->owners[k * job->nlevels + i];
+				if (o->len)
+					reverse_in(cs, periods, o, parts[k], sp->whole[k * job->nlevels + i]);
+			}
 		}
+	} else {
+		for (size_t o = 0; o < to->nowners; o++)
+			reverse_in(cs, periods, &to->owners[o], amount, true);
 	}
 	cs->tally.reversals++;
 	if (!job->clawback->write)
 		return;
-	if (!cs->reversals)
-		cs->reversals = xcalloc(1, sizeof *cs->reversals);
-	struct reversal_list *l = cs->reversals;
-	xgrow((void **)&l->r, &l->cap, l->n + 1, sizeof *l->r);
-	struct reversal *r = &l->r[l->n++];
-	long rc = job->col[EXPORT_REP], ic = job->col[EXPORT_ID];
-	r->owner = xmemdup0(row->field[rc], row->len[rc]);
-	r->owner_len = row->len[rc];
-	r->id = ic >= 0 ? xmemdup0(row->field[ic], row->len[ic]) : xmemdup0("", 0);
-	r->id_len = ic >= 0 ? row->len[ic] : 0;
-	r->closed = closed;
-	r->when = when;
-	r->amount = amount;
+	if (sp) {
+		for (size_t k = 0; k < sp->n; k++)
+			note_reversal(cs, row, sp->name[k], sp->name_len[k], closed, when, parts[k], sp, k, amount);
+	} else {
+		long rc = job->col[EXPORT_REP];
+		note_reversal(cs, row, row->field[rc], row->len[rc], closed, when, amount, NULL, 0, amount);
+	}
 }
 
 static bool row_date(const struct job *job, const char *s, size_t len, spm_day *d)
@@ -308,7 +356,7 @@ static int cancel_day(struct chunk_state *cs, const struct row *row, spm_day clo
 
 /* The refunds of the row's record id, if any: reversals on their dates. */
 static int take_refunds(struct chunk_state *cs, const struct row *row, spm_day close, const struct deal_row *d,
-			const struct owner_ref *owners, size_t nowners)
+			const struct reversed_to *to)
 {
 	const struct job *job = cs->job;
 	struct clawback *c = job->clawback;
@@ -356,6 +404,12 @@ static int take_refunds(struct chunk_state *cs, const struct row *row, spm_day c
 			return 1;
 		}
 	}
+	/* A split deal: each refund's parts are the credited owners' parts of the refunds so
+	 * far less those of the refunds before, so that whatever the pieces, each owner gives
+	 * back in all the part of the total refunded that the credit gave: a full refund
+	 * takes back exactly each owner's won_revenue credit. */
+	size_t n = to->split ? to->split->n : 0;
+	decimal *parts = xcalloc(2 * n + 1, sizeof *parts), *before = parts + n, refunded = decimal_zero();
 	for (size_t i = h->first; i; i = c->refund[i - 1].next) {
 		const struct refund *r = &c->refund[i - 1];
 		struct deal_row conv = *d;
@@ -365,8 +419,18 @@ static int take_refunds(struct chunk_state *cs, const struct row *row, spm_day c
 			currency_convert(cs, row, close, &conv); /* succeeded above */
 			cs->tally.converted = converted;
 		}
-		add_reversal(cs, row, close, r->date, conv.amount, owners, nowners);
+		if (n) {
+			add_or_fail(&refunded, conv.amount); /* at most the amount: checked above */
+			credits_split_parts(to->split, refunded, parts);
+			for (size_t k = 0; k < n; k++) {
+				decimal so_far = parts[k];
+				decimal_sub(parts[k], before[k], &parts[k]);
+				before[k] = so_far;
+			}
+		}
+		add_reversal(cs, row, close, r->date, conv.amount, to, parts);
 	}
+	free(parts);
 	return 0;
 }
 
@@ -381,39 +445,50 @@ bool clawback_refunded(const struct job *job, const struct row *row)
 }
 
 int clawback_row(struct chunk_state *cs, const struct row *row, spm_day close, struct deal_row *d,
-		 const struct owner_ref *owners, size_t nowners, bool split)
+		 const struct owner_ref *owners, size_t nowners, const struct credit_deal *split)
 {
 	const struct job *job = cs->job;
 	bool negative = d->has_amount && decimal_sign(d->amount) < 0;
-	if (split && (negative || d->cancelled || clawback_refunded(job, row))) {
-		/* the reversal would go to the owner column while the revenue went to the
-		 * credited owners: refused rather than counted for the wrong people */
-		bad_row(cs, row, job->col[EXPORT_ID],
-			"a deal with revenue credits (--credits) that is cancelled, refunded or negative: "
-			"a reversal is not divided among credited owners");
+	if (negative && d->cancelled) {
+		bad_row(cs, row, job->col[EXPORT_AMOUNT], "a cancelled deal with a negative amount");
 		return -1;
 	}
-	if (negative) {
-		if (d->cancelled) {
-			bad_row(cs, row, job->col[EXPORT_AMOUNT], "a cancelled deal with a negative amount");
+	struct reversed_to to = { owners, nowners, NULL };
+	struct credit_split sp;
+	if (split && (negative || d->cancelled || clawback_refunded(job, row))) {
+		/* the revenue went to the credited owners (their groups on the close date): so
+		 * does its reversal, in the same shares */
+		if (credits_split(cs, row, split, close, &sp))
 			return -1;
-		}
+		to.split = &sp;
+	}
+	decimal *parts = xcalloc((to.split ? sp.n : 0) + 1, sizeof *parts);
+	int r = 0;
+	if (negative) {
 		decimal back;
 		if (!decimal_sub(decimal_zero(), d->amount, &back))
 			sum_overflow("clawback");
-		add_reversal(cs, row, INT32_MIN, close, back, owners, nowners);
-		return 1;
-	}
-	if (d->cancelled) {
+		if (to.split)
+			credits_split_parts(&sp, back, parts);
+		add_reversal(cs, row, INT32_MIN, close, back, &to, parts);
+		r = 1;
+	} else if (d->cancelled) {
 		spm_day when;
-		if (cancel_day(cs, row, close, &when))
-			return -1;
-		if (take_refunds(cs, row, close, d, owners, nowners))
-			return -1;
-		add_reversal(cs, row, close, when, d->has_amount ? d->amount : decimal_zero(), owners, nowners);
-		return 0;
+		decimal whole = d->has_amount ? d->amount : decimal_zero();
+		if (cancel_day(cs, row, close, &when) || take_refunds(cs, row, close, d, &to)) {
+			r = -1;
+		} else {
+			if (to.split) /* the same parts as the credit: the same amount and shares */
+				credits_split_parts(&sp, whole, parts);
+			add_reversal(cs, row, close, when, whole, &to, parts);
+		}
+	} else if (take_refunds(cs, row, close, d, &to)) {
+		r = -1;
 	}
-	return take_refunds(cs, row, close, d, owners, nowners) ? -1 : 0;
+	free(parts);
+	if (to.split)
+		credits_split_free(&sp);
+	return r;
 }
 
 decimal gross_won(const struct deal_totals *t)
@@ -492,8 +567,17 @@ void clawback_finish(const struct job *job, struct chunk_state *all)
 		return;
 	struct output out;
 	output_open(&out, job->opt->reversals);
-	const enum column cols[] = { COL_OWNER, COL_ID, COL_CLOSED, COL_CANCELLED, COL_AMOUNT, COL_CURRENCY };
-	stream_write_header(&out, cols, job->currency ? 6 : 5);
+	/* with --credits, a split deal's line says the owner's share and the deal's reversal
+	 * (spm-score --reversals shows them: "25 % of 100.01"); empty for a deal not split */
+	enum column cols[8] = { COL_OWNER, COL_ID, COL_CLOSED, COL_CANCELLED, COL_AMOUNT };
+	size_t ncols = 5;
+	if (job->currency)
+		cols[ncols++] = COL_CURRENCY;
+	if (job->credits) {
+		cols[ncols++] = COL_SHARE;
+		cols[ncols++] = COL_DEAL_AMOUNT;
+	}
+	stream_write_header(&out, cols, ncols);
 	struct reversal_list *l = all->reversals;
 	if (l && l->n > 1)
 		qsort(l->r, l->n, sizeof *l->r, compare_reversals);
@@ -516,6 +600,17 @@ void clawback_finish(const struct job *job, struct chunk_state *all)
 		if (job->currency) {
 			output_tab(&out);
 			output_str(&out, currency_base(job->currency));
+		}
+		if (job->credits) {
+			output_tab(&out);
+			if (r->split) {
+				char share[DECIMAL_BUFSIZE];
+				decimal_format(r->share, -1, share, sizeof share);
+				output_str(&out, share);
+			}
+			output_tab(&out);
+			if (r->split)
+				output_money(&out, r->deal_amount);
 		}
 		output_newline(&out);
 	}

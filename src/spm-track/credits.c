@@ -24,11 +24,14 @@
 #include "apportion.h"
 #include "diag.h"
 
+#include <fcntl.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* One credit row: 24 bytes, as a credits file may hold millions. */
 struct credit {
@@ -57,7 +60,7 @@ struct credits {
 	bool reject;
 	uint64_t *slots;
 	size_t nslots;
-	uint64_t *filter;           /* a blocked Bloom filter of the ids, 16 bits per deal: it
+	uint64_t *filter;           /* a blocked Bloom filter of the ids, 4 to 8 bits a deal: it
 				     * stays in cache where the slots do not, and answers "no
 				     * credit" for most rows with one word */
 	size_t filter_mask;
@@ -100,13 +103,15 @@ static size_t find_deal_slot(const struct credits *c, uint64_t h, const char *id
 	}
 }
 
-static void grow_slots(struct credits *c)
+static void grow_slots(struct credits *c, size_t at_least)
 {
 	if (c->nslots > SIZE_MAX / 2 / sizeof *c->slots)
 		diag_fatal(SPM_EXIT_USAGE, "out of memory");
 	free(c->slots);
 	c->nslots = c->nslots ? c->nslots * 2 : 1024;
-	c->slots = xcalloc(c->nslots, sizeof *c->slots);
+	while (c->nslots < at_least && c->nslots <= SIZE_MAX / 4 / sizeof *c->slots)
+		c->nslots *= 2;
+	c->slots = xcalloc_large(c->nslots, sizeof *c->slots);
 	size_t mask = c->nslots - 1;
 	for (size_t k = 0; k < c->ndeals; k++) {
 		size_t i = (size_t)c->deals[k].hash & mask;
@@ -143,7 +148,7 @@ static size_t deal_upsert(struct credits *c, const char *id, size_t len, uint64_
 	c->slots[i] = (h >> 32 << 32) | (uint64_t)(c->ndeals + 1);
 	c->ndeals++;
 	if (c->ndeals * 2 >= c->nslots)
-		grow_slots(c);
+		grow_slots(c, 0);
 	return c->ndeals - 1;
 }
 
@@ -154,8 +159,11 @@ static uint64_t filter_bits(uint64_t h)
 
 static void build_filter(struct credits *c)
 {
+	/* 4 to 8 bits a deal: small enough to stay in the cache next to the streamed export
+	 * (at 16 bits, each row's word came from memory, prefetched or not); the few more
+	 * false positives cost a probe of the slots */
 	size_t words = 64;
-	while (words < c->ndeals / 4 + 1)
+	while (words < c->ndeals / 16 + 1)
 		words *= 2;
 	c->filter = xcalloc(words, sizeof *c->filter);
 	c->filter_mask = words - 1;
@@ -241,14 +249,17 @@ static int credit_row(void *ctx, const struct row *row)
 	if (decimal_cmp(share_value, decimal_from_int(1)) > 0)
 		return credit_problem(c, deal, row, row->line, C_SHARE, share, share_len,
 				      "share above 1 (a share is a fraction: 0.6 for 60 %)");
-	if (c->roster && !roster_find_rep(c->roster, owner, owner_len))
-		return credit_problem(c, deal, row, row->line, C_OWNER, owner, owner_len, "not in the roster");
+	/* An owner is looked up in the roster the first time it is seen: a credits file
+	 * names the same few thousand owners hundreds of thousands of times. */
+	uint32_t *number = table_find(c->owners, owner, owner_len);
+	if (!number) {
+		if (c->roster && !roster_find_rep(c->roster, owner, owner_len))
+			return credit_problem(c, deal, row, row->line, C_OWNER, owner, owner_len, "not in the roster");
+		number = table_upsert(c->owners, owner, owner_len, NULL);
+		*number = (uint32_t)(table_count(c->owners) - 1);
+	}
 
 	cr.share = (int64_t)share_value.units; /* at most 10^9 */
-	bool created;
-	uint32_t *number = table_upsert(c->owners, owner, owner_len, &created);
-	if (created)
-		*number = (uint32_t)(table_count(c->owners) - 1);
 	cr.owner = *number;
 	xgrow((void **)&c->credit, &c->credit_cap, c->ncredits + 1, sizeof *c->credit);
 	c->credit[c->ncredits++] = cr;
@@ -316,19 +327,33 @@ static void check_deals(struct credits *c)
 		struct credit_deal *d = &c->deals[i];
 		size_t n = d->nrevenue + d->noverlay;
 		/* one owner twice: the later line names the earlier */
-		xgrow((void **)&tmp, &tmp_cap, n + 1, sizeof *tmp);
-		memcpy(tmp, c->credit + d->first, n * sizeof *tmp);
-		if (n > 1)
-			qsort(tmp, n, sizeof *tmp, compare_owners);
 		uint64_t worst = 0, other = 0;
 		const struct credit *dup = NULL;
-		for (size_t k = 1; k < n; k++) {
-			if (tmp[k].owner != tmp[k - 1].owner)
-				continue;
-			if (!dup || tmp[k].line < worst) {
-				dup = &tmp[k];
-				worst = tmp[k].line;
-				other = tmp[k - 1].line;
+		if (n > 1 && n <= 16) { /* most deals: two or three credits, compared in pairs */
+			const struct credit *cr = c->credit + d->first;
+			for (size_t k = 0; k < n; k++) {
+				uint64_t before = 0;
+				for (size_t j = 0; j < n; j++)
+					if (cr[j].owner == cr[k].owner && cr[j].line < cr[k].line && cr[j].line > before)
+						before = cr[j].line;
+				if (before && (!dup || cr[k].line < worst)) {
+					dup = &cr[k];
+					worst = cr[k].line;
+					other = before;
+				}
+			}
+		} else if (n > 16) {
+			xgrow((void **)&tmp, &tmp_cap, n + 1, sizeof *tmp);
+			memcpy(tmp, c->credit + d->first, n * sizeof *tmp);
+			qsort(tmp, n, sizeof *tmp, compare_owners);
+			for (size_t k = 1; k < n; k++) {
+				if (tmp[k].owner != tmp[k - 1].owner)
+					continue;
+				if (!dup || tmp[k].line < worst) {
+					dup = &tmp[k];
+					worst = tmp[k].line;
+					other = tmp[k - 1].line;
+				}
 			}
 		}
 		if (dup) {
@@ -359,6 +384,31 @@ static void check_deals(struct credits *c)
 	free(tmp);
 }
 
+/* About how many rows a regular file holds (its size over the mean length of its first
+ * lines), at most 2^28; 0 for a pipe or an empty file. */
+static size_t estimate_rows(const char *path)
+{
+	struct stat st;
+	/* stat first: opening a FIFO to look would take a writer's data or leave it unread */
+	if (strcmp(path, "-") == 0 || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return 0; /* source_open says what is wrong with a path */
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	char head[16384];
+	ssize_t n = read(fd, head, sizeof head);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	size_t lines = 0;
+	for (const char *p = head; (p = memchr(p, '\n', (size_t)(head + n - p))) != NULL; p++)
+		lines++;
+	if (lines == 0)
+		return 1;
+	uint64_t rows = (uint64_t)st.st_size / ((uint64_t)n / lines) + 1;
+	return rows > (UINT64_C(1) << 28) ? (size_t)1 << 28 : (size_t)rows;
+}
+
 struct credits *credits_load(const char *path, const struct roster *roster, bool reject)
 {
 	struct credits *c = xcalloc(1, sizeof *c);
@@ -366,7 +416,14 @@ struct credits *credits_load(const char *path, const struct roster *roster, bool
 	c->roster = roster;
 	c->reject = reject;
 	c->owners = table_new(sizeof(uint32_t));
-	grow_slots(c);
+	/* Sized once from the file's rows: growing rehashes every deal, and page faults on
+	 * the tables cost more than their lookups. */
+	size_t rows = estimate_rows(path);
+	grow_slots(c, rows + 1); /* a deal has one credit row or more: at most half full */
+	c->deals_cap = rows + 1;
+	c->deals = xcalloc_large(c->deals_cap, sizeof *c->deals);
+	c->credit_cap = rows + 1;
+	c->credit = xcalloc_large(c->credit_cap, sizeof *c->credit);
 	struct source *src = source_open(path, FORMAT_AUTO);
 	const struct header *h = source_header(src);
 	struct stream_binding b;
@@ -485,6 +542,69 @@ static bool seen_before(const struct owner_ref *owners, size_t nlevels, size_t k
 	return false;
 }
 
+/* amount (of either sign) apportioned over the first n credits by their shares, exactly
+ * to the cent (largest remainder): the parts add up to amount. */
+static void apportion_credits(const struct credit *cr, size_t n, decimal amount, decimal *weights, decimal *parts)
+{
+	decimal cent = { .units = 10000000 }; /* 0.01 in billionths */
+	bool negative = decimal_sign(amount) < 0;
+	if (negative)
+		decimal_sub(decimal_zero(), amount, &amount);
+	for (size_t k = 0; k < n; k++)
+		weights[k] = share_of(&cr[k]);
+	if (!apportion(amount, weights, n, cent, parts))
+		sum_overflow("won_revenue");
+	for (size_t k = 0; negative && k < n; k++)
+		decimal_sub(decimal_zero(), parts[k], &parts[k]);
+}
+
+int credits_split(struct chunk_state *cs, const struct row *row, const struct credit_deal *cd, spm_day day,
+		  struct credit_split *s)
+{
+	const struct job *job = cs->job;
+	const struct credits *c = job->credits;
+	size_t n = cd->nrevenue, nl = job->nlevels;
+	const struct credit *cr = c->credit + cd->first;
+	memset(s, 0, sizeof *s);
+	s->n = n;
+	s->owners = xcalloc(n * nl + 1, sizeof *s->owners);
+	s->whole = xcalloc(n * nl + 1, sizeof *s->whole);
+	s->name = xcalloc(n + 1, sizeof *s->name);
+	s->name_len = xcalloc(n + 1, sizeof *s->name_len);
+	s->cr = cr;
+	if (resolve(cs, row, c, cr, n, day, s->owners)) {
+		credits_split_free(s);
+		return 1;
+	}
+	for (size_t k = 0; k < n; k++) {
+		s->name[k] = owner_name(c, cr[k].owner, &s->name_len[k]);
+		for (size_t i = 0; i < nl; i++)
+			s->whole[k * nl + i] = !seen_before(s->owners, nl, k, i);
+	}
+	return 0;
+}
+
+void credits_split_parts(const struct credit_split *s, decimal amount, decimal *parts)
+{
+	decimal *weights = xcalloc(s->n + 1, sizeof *weights);
+	apportion_credits(s->cr, s->n, amount, weights, parts);
+	free(weights);
+}
+
+decimal credits_split_share(const struct credit_split *s, size_t k)
+{
+	return share_of(&s->cr[k]);
+}
+
+void credits_split_free(struct credit_split *s)
+{
+	free(s->owners);
+	free(s->whole);
+	free(s->name);
+	free(s->name_len);
+	memset(s, 0, sizeof *s);
+}
+
 int credits_add(struct chunk_state *cs, const struct row *row, const struct credit_deal *cd,
 		const struct deal_row *d, spm_day close, const struct period *periods)
 {
@@ -492,27 +612,23 @@ int credits_add(struct chunk_state *cs, const struct row *row, const struct cred
 	const struct credits *c = job->credits;
 	size_t n = cd->nrevenue + cd->noverlay, nl = job->nlevels;
 	const struct credit *cr = c->credit + cd->first;
-	struct owner_ref *owners = xcalloc(n * nl + 1, sizeof *owners);
-	decimal *parts = xcalloc(n + 1, sizeof *parts);
-	decimal *weights = xcalloc(n + 1, sizeof *weights);
+	/* most deals have a few credits: their scratch space on the stack, not the heap */
+	enum { FEW = 8 };
+	struct owner_ref few_owners[FEW * LEVEL_COUNT];
+	decimal few_parts[FEW], few_weights[FEW];
+	bool many = n > FEW;
+	struct owner_ref *owners = many ? xcalloc(n * nl + 1, sizeof *owners) : few_owners;
+	decimal *parts = many ? xcalloc(n + 1, sizeof *parts) : few_parts;
+	decimal *weights = many ? xcalloc(n + 1, sizeof *weights) : few_weights;
+	for (size_t k = 0; k < n; k++)
+		parts[k] = decimal_zero();
 	int bad = resolve(cs, row, c, cr, n, close, owners);
 	if (bad)
 		goto done;
 
 	/* revenue: the amount apportioned to the cent over the shares */
-	if (cd->nrevenue && d->has_amount && d->state != DEAL_LOST) {
-		decimal total = d->amount, cent;
-		bool negative = decimal_sign(total) < 0;
-		if (negative)
-			decimal_sub(decimal_zero(), total, &total);
-		decimal_parse("0.01", 4, DECIMAL_POINT, &cent);
-		for (size_t k = 0; k < cd->nrevenue; k++)
-			weights[k] = share_of(&cr[k]);
-		if (!apportion(total, weights, cd->nrevenue, cent, parts))
-			sum_overflow("won_revenue");
-		for (size_t k = 0; negative && k < cd->nrevenue; k++)
-			decimal_sub(decimal_zero(), parts[k], &parts[k]);
-	}
+	if (cd->nrevenue && d->has_amount && d->state != DEAL_LOST)
+		apportion_credits(cr, cd->nrevenue, d->amount, weights, parts);
 	for (size_t k = 0; k < cd->nrevenue; k++) {
 		for (size_t i = 0; i < nl; i++) {
 			const struct owner_ref *o = &owners[k * nl + i];
@@ -557,9 +673,11 @@ int credits_add(struct chunk_state *cs, const struct row *row, const struct cred
 		}
 	}
 done:
-	free(owners);
-	free(parts);
-	free(weights);
+	if (many) {
+		free(owners);
+		free(parts);
+		free(weights);
+	}
 	return bad;
 }
 

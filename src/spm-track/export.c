@@ -270,6 +270,16 @@ void add_deal(struct chunk_state *cs, const struct deal_row *d, struct deal_tota
 	}
 }
 
+/* An effective-dated roster: the groups the row's rep was in on the close date, found
+ * once (*dated cleared). Nonzero if the row is bad. */
+static int owners_on_close(struct chunk_state *cs, const struct row *row, spm_day close,
+			   struct owner_ref owners[LEVEL_COUNT], size_t *nowners, bool *dated)
+{
+	long rep = cs->job->col[EXPORT_REP];
+	*dated = false;
+	return find_owners_on(cs, row, rep, row->field[rep], row->len[rep], close, owners, nowners);
+}
+
 int export_row(void *ctx, const struct row *row)
 {
 	struct chunk_state *cs = ctx;
@@ -386,14 +396,11 @@ int export_row(void *ctx, const struct row *row)
 	 * below for the others */
 	bool dated = !split && job->roster && job->roster->dated;
 	if (dated && job->clawback && d.state == DEAL_WON &&
-	    (d.cancelled || (d.has_amount && decimal_sign(d.amount) < 0) || clawback_refunded(job, row))) {
-		if (find_owners_on(cs, row, col[EXPORT_REP], row->field[col[EXPORT_REP]], row->len[col[EXPORT_REP]],
-				   close, owners, &nowners))
-			return reject_or_stop(cs, row);
-		dated = false;
-	}
+	    (d.cancelled || (d.has_amount && decimal_sign(d.amount) < 0) || clawback_refunded(job, row)) &&
+	    owners_on_close(cs, row, close, owners, &nowners, &dated))
+		return reject_or_stop(cs, row);
 	if (job->clawback && d.state == DEAL_WON) { /* reversals: counted on their own dates */
-		int r = clawback_row(cs, row, close, &d, owners, nowners, split);
+		int r = clawback_row(cs, row, close, &d, owners, nowners, split ? credit : NULL);
 		if (r < 0)
 			return reject_or_stop(cs, row);
 		if (r > 0) { /* a negative amount: a reversal, not a won deal */
@@ -425,9 +432,8 @@ int export_row(void *ctx, const struct row *row)
 		return reject_or_stop(cs, row);
 
 	const struct period *periods = cached_periods(cs, close);
-	if (dated && find_owners_on(cs, row, col[EXPORT_REP], row->field[col[EXPORT_REP]], row->len[col[EXPORT_REP]],
-				    close, owners, &nowners))
-		return reject_or_stop(cs, row); /* the groups the rep was in on the close date */
+	if (dated && owners_on_close(cs, row, close, owners, &nowners, &dated))
+		return reject_or_stop(cs, row);
 	if (credit) { /* checks every credited owner before it adds anything */
 		if (credits_add(cs, row, credit, &d, close, periods))
 			return reject_or_stop(cs, row);

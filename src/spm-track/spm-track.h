@@ -407,6 +407,7 @@ void currency_free(struct currency *c);
 
 /* credits.c: split and overlay credit (--credits), effective-dated owners */
 struct credits;
+struct credit;
 struct credit_deal;
 struct credits *credits_load(const char *path, const struct roster *roster, bool reject);
 void credits_free(struct credits *c);
@@ -421,6 +422,26 @@ bool credits_has_revenue(const struct credit_deal *cd);
 /* Adds a deal to the groups of its credited owners; nonzero if the row is bad. */
 int credits_add(struct chunk_state *cs, const struct row *row, const struct credit_deal *cd,
 		const struct deal_row *d, spm_day close, const struct period *periods);
+/* A deal's revenue credits for a reversal (clawback.c): each credited owner's groups on
+ * the close date, and whether the credit is the first of the deal in that group (the
+ * group counts the deal once). */
+struct credit_split {
+	size_t n;                 /* revenue credits */
+	struct owner_ref *owners; /* n × job->nlevels; len 0: no group at that level */
+	bool *whole;              /* n × job->nlevels */
+	const char **name;        /* the credited owners */
+	size_t *name_len;
+	const struct credit *cr;
+};
+/* Nonzero (a bad row, s freed) if a credited owner has no roster row on day. */
+int credits_split(struct chunk_state *cs, const struct row *row, const struct credit_deal *cd, spm_day day,
+		  struct credit_split *s);
+/* amount apportioned over the credits by their shares, exactly to the cent, as the deal's
+ * won_revenue was: parts (s->n of them) add up to amount. */
+void credits_split_parts(const struct credit_split *s, decimal amount, decimal *parts);
+/* Credit k's share (0.25). */
+decimal credits_split_share(const struct credit_split *s, size_t k);
+void credits_split_free(struct credit_split *s);
 /* Warns about credits whose id no input row had; returns how many. */
 uint64_t credits_warn_unknown(const struct credits *c);
 size_t credits_rows(const struct credits *c);
@@ -431,8 +452,10 @@ struct reversal_list;
 struct clawback *clawback_setup(const struct track_options *opt);
 void clawback_resolve(struct job *job, bool *wanted);
 bool clawback_stage(const struct job *job, const char *stage, size_t len);
+/* split: the deal's credits when it has revenue credit (its reversals are divided among
+ * the credited owners in the shares of their credit), else NULL (the owners take them). */
 int clawback_row(struct chunk_state *cs, const struct row *row, spm_day close, struct deal_row *d,
-		 const struct owner_ref *owners, size_t nowners, bool split);
+		 const struct owner_ref *owners, size_t nowners, const struct credit_deal *split);
 /* Whether the refunds file has a line for this row's record id. */
 bool clawback_refunded(const struct job *job, const struct row *row);
 void clawback_merge(struct chunk_state *into, const struct chunk_state *from);
