@@ -245,10 +245,8 @@ static void add_reversal(struct chunk_state *cs, const struct row *row, spm_day 
 	const struct period *periods = cached_periods(cs, when);
 	for (size_t o = 0; o < nowners; o++) {
 		for (size_t k = 0; k < job->ncal; k++) {
-			size_t key_len;
-			const char *key = group_key(cs, periods[k], owners[o].level, owners[o].name, owners[o].len, NULL,
-						    &key_len);
-			struct deal_totals *t = table_upsert(cs->groups, key, key_len, NULL);
+			struct deal_totals *t = group_totals(
+				cs->groups, group_upsert(cs->groups, periods[k], owners[o].level, owners[o].name, owners[o].len, NULL));
 			if (!decimal_sub(t->won_revenue, amount, &t->won_revenue))
 				sum_overflow("won_revenue");
 			if (!add_or_fail(&t->clawback, amount))
