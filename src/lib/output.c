@@ -438,19 +438,28 @@ void output_str(struct output *o, const char *s)
 	output_bytes(o, s, strlen(s));
 }
 
-void output_field(struct output *o, const char *s, size_t len)
+size_t output_escape(const char *s, size_t len, char *dst)
 {
-	size_t start = 0;
+	size_t at = 0;
 	for (size_t i = 0; i < len; i++) {
-		const char *esc = s[i] == '\t' ? "\\t" : s[i] == '\n' ? "\\n" : s[i] == '\r' ? "\\r"
-				: s[i] == '\\' ? "\\\\" : NULL;
-		if (esc) {
-			output_bytes(o, s + start, i - start);
-			output_bytes(o, esc, 2);
-			start = i + 1;
+		char e = s[i] == '\t' ? 't' : s[i] == '\n' ? 'n' : s[i] == '\r' ? 'r' : s[i] == '\\' ? '\\' : 0;
+		if (e) {
+			dst[at++] = '\\';
+			dst[at++] = e;
+		} else {
+			dst[at++] = s[i];
 		}
 	}
-	output_bytes(o, s + start, len - start);
+	return at;
+}
+
+void output_field(struct output *o, const char *s, size_t len)
+{
+	char buf[512];
+	for (size_t at = 0; at < len; at += sizeof buf / 2) {
+		size_t n = len - at < sizeof buf / 2 ? len - at : sizeof buf / 2;
+		output_bytes(o, buf, output_escape(s + at, n, buf));
+	}
 }
 
 void output_csv_field(struct output *o, const char *s, size_t len)

@@ -194,6 +194,22 @@ void group_name(const struct groups *g, size_t i, struct group_name *out)
 	out->metric = k.metric_level >> 8 ? table_key(g->metric, (k.metric_level >> 8) - 1, &len) : NULL;
 }
 
+size_t groups_periods(const struct groups *g)
+{
+	return table_count(g->period);
+}
+
+struct period groups_period(const struct groups *g, size_t id)
+{
+	size_t len;
+	return period_from_key(table_key(g->period, id, &len));
+}
+
+size_t group_period_id(const struct groups *g, size_t i)
+{
+	return g->id[i].period;
+}
+
 /* Maps each key of an interning table `from` to its id in `into`, added if absent. */
 static uint32_t *intern_all(struct table *into, const struct table *from)
 {

@@ -384,6 +384,10 @@ size_t group_upsert(struct groups *g, struct period p, enum level level, const c
 size_t group_lookup(const struct groups *g, struct period p, enum level level, const char *owner, size_t len,
 		    const char *metric);
 void group_name(const struct groups *g, size_t i, struct group_name *out);
+/* The distinct periods of the groups, by id 0 .. groups_periods() - 1, and a group's. */
+size_t groups_periods(const struct groups *g);
+struct period groups_period(const struct groups *g, size_t id);
+size_t group_period_id(const struct groups *g, size_t i);
 /* Adds from's keys to into: the index in into of each group of from (free it). Groups
  * new to into get indexes from its former count on, totals zeroed. */
 size_t *groups_merge_keys(struct groups *into, const struct groups *from);

@@ -77,26 +77,62 @@ static void fill_deal_metric(const struct metric *m, const struct deal_totals *t
 	}
 }
 
-static void write_out_row(struct output *o, const struct out_row *r, bool parts, const char *currency)
+/* Rows built in memory and written at once: one write per group, its owner escaped once
+ * for all its metrics (millions of rows: stdio per field cost more than the totals). */
+struct rows_buf {
+	char *p;
+	size_t len, cap;
+	size_t head; /* the owner and period: the start of every row of the group */
+};
+
+static void buf_add(struct rows_buf *b, const char *s, size_t n)
 {
-	output_field(o, r->owner, r->owner_len);
-	output_tab(o);
-	output_str(o, r->period);
-	output_tab(o);
-	output_str(o, r->metric);
-	output_tab(o);
-	output_str(o, r->value);
+	xgrow((void **)&b->p, &b->cap, b->len + n, 1);
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+static void buf_field(struct rows_buf *b, const char *s)
+{
+	buf_add(b, "\t", 1);
+	buf_add(b, s, strlen(s));
+}
+
+/* Starts a group's rows: "owner<TAB>period", kept at the start of the buffer. */
+static void buf_start(struct rows_buf *b, const char *owner, size_t owner_len, const char *period)
+{
+	if (owner_len > (SIZE_MAX - PERIOD_LABEL_SIZE) / 2)
+		diag_fatal(SPM_EXIT_USAGE, "out of memory");
+	xgrow((void **)&b->p, &b->cap, 2 * owner_len + 1, 1);
+	b->len = output_escape(owner, owner_len, b->p);
+	buf_field(b, period);
+	b->head = b->len;
+}
+
+static void buf_row(struct rows_buf *b, const struct out_row *r, bool parts, const char *currency)
+{
+	if (b->len > b->head) { /* the group's head again, from the start of the buffer */
+		xgrow((void **)&b->p, &b->cap, b->len + b->head, 1); /* first: it may move b->p */
+		memcpy(b->p + b->len, b->p, b->head);
+		b->len += b->head;
+	}
+	buf_field(b, r->metric);
+	buf_field(b, r->value);
 	if (parts) {
-		output_tab(o);
-		output_str(o, r->numerator);
-		output_tab(o);
-		output_str(o, r->denominator);
+		buf_field(b, r->numerator);
+		buf_field(b, r->denominator);
 	}
-	if (currency) { /* --rates: the currency of converted money, empty elsewhere */
-		output_tab(o);
-		output_str(o, currency);
-	}
-	output_newline(o);
+	if (currency) /* --rates: the currency of converted money, empty elsewhere */
+		buf_field(b, currency);
+	buf_add(b, "\n", 1);
+}
+
+/* Writes the group's rows (none: no metric, nothing written). */
+static void buf_flush(struct output *o, struct rows_buf *b)
+{
+	if (b->len > b->head)
+		output_bytes(o, b->p, b->len);
+	b->len = b->head = 0;
 }
 
 static int compare_metric_names(const void *pa, const void *pb)
@@ -139,33 +175,36 @@ void emit_actuals(struct output *o, const struct job *job, const struct chunk_st
 	if (job->currency) /* --rates: the base currency of money rows */
 		cols[ncols++] = COL_CURRENCY;
 	stream_write_header(o, cols, ncols);
-	char label[PERIOD_LABEL_SIZE] = "";
-	struct period last = { 0, 0, 0 };
+	const char **currency = xcalloc(ms->nselected + 1, sizeof *currency);
+	for (size_t k = 0; k < ms->nselected; k++)
+		currency[k] = currency_of_metric(job, metrics[k]);
+	/* each period's label formatted once, not once per group */
+	size_t nperiods = groups_periods(all->groups);
+	char(*labels)[PERIOD_LABEL_SIZE] = xcalloc(nperiods + 1, sizeof *labels);
+	for (size_t p = 0; p < nperiods; p++)
+		period_format(groups_period(all->groups, p), labels[p]);
+	struct rows_buf b = { NULL, 0, 0, 0 };
 	for (size_t i = 0; i < n; i++) {
 		struct group_name name;
 		group_name(all->groups, order[i], &name);
 		struct out_row r;
-		r.owner = name.owner;
-		r.owner_len = name.owner_len;
-		if (i == 0 || name.period.start != last.start || name.period.grain != last.grain ||
-		    name.period.fiscal_start != last.fiscal_start) { /* each label formatted once per run of groups */
-			period_format(name.period, label);
-			last = name.period;
-		}
-		memcpy(r.period, label, sizeof label);
+		buf_start(&b, name.owner, name.owner_len, labels[group_period_id(all->groups, order[i])]);
 		const void *totals = group_totals(all->groups, order[i]);
 		if (with_metric) {
 			r.metric = name.metric;
 			fill_actual(ms, totals, &r);
-			write_out_row(o, &r, parts, NULL);
-			continue;
+			buf_row(&b, &r, parts, NULL);
 		}
-		for (size_t k = 0; k < ms->nselected; k++) {
+		for (size_t k = 0; !with_metric && k < ms->nselected; k++) {
 			r.metric = metrics[k]->name;
 			fill_deal_metric(metrics[k], totals, &r);
-			write_out_row(o, &r, parts, currency_of_metric(job, metrics[k]));
+			buf_row(&b, &r, parts, currency[k]);
 		}
+		buf_flush(o, &b);
 	}
+	free(b.p);
+	free(labels);
+	free(currency);
 	free(metrics);
 	free(order);
 }
