@@ -19,6 +19,8 @@ void *table_find(const struct table *t, const void *key, size_t len);
  * keys alone); table_index is SIZE_MAX for an absent key. */
 size_t table_intern(struct table *t, const void *key, size_t len, bool *created);
 size_t table_index(const struct table *t, const void *key, size_t len);
+/* Room for n keys without growing (a table about to take many keys: no rehashing). */
+void table_reserve(struct table *t, size_t n);
 
 /* Entries in insertion order, 0 .. table_count()-1. */
 size_t table_count(const struct table *t);
