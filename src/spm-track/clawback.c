@@ -329,43 +329,43 @@ static int take_refunds(struct chunk_state *cs, const struct row *row, spm_day c
 			 (unsigned long long)c->first_line[h->slot]);
 		return 1;
 	}
-	decimal total = decimal_zero();
-	/* checked first, counted after: a bad refund adds nothing */
-	for (size_t i = h->first; i; i = c->refund[i - 1].next) {
+	/* checked first, counted after: a bad refund adds nothing; each amount converted once */
+	size_t n = 0;
+	for (size_t i = h->first; i; i = c->refund[i - 1].next)
+		n++;
+	decimal total = decimal_zero(), *amount = xcalloc(n, sizeof *amount);
+	int bad = 0;
+	n = 0;
+	for (size_t i = h->first; i && !bad; i = c->refund[i - 1].next) {
 		const struct refund *r = &c->refund[i - 1];
 		struct deal_row conv = *d;
 		conv.amount = r->amount;
 		if (job->currency) {
 			uint64_t converted = cs->tally.converted;
-			if (currency_convert(cs, row, close, &conv))
-				return 1;
+			if (currency_convert(cs, row, close, &conv)) {
+				bad = 1;
+				break;
+			}
 			cs->tally.converted = converted; /* the deal's amount is what was converted */
 		}
+		amount[n++] = conv.amount;
 		if (r->date < close) {
 			bad_row(cs, row, ic, "refunded before its close date at");
 			snprintf(cs->problem.detail, sizeof cs->problem.detail, " %s:%llu", job->opt->refunds,
 				 (unsigned long long)r->line);
-			return 1;
-		}
-		if (!add_or_fail(&total, conv.amount) || (d->has_amount && decimal_cmp(total, d->amount) > 0)) {
+			bad = 1;
+		} else if (!add_or_fail(&total, conv.amount) || (d->has_amount && decimal_cmp(total, d->amount) > 0)) {
 			bad_row(cs, row, ic, "refunds of more than the won amount, up to");
 			snprintf(cs->problem.detail, sizeof cs->problem.detail, " %s:%llu", job->opt->refunds,
 				 (unsigned long long)r->line);
-			return 1;
+			bad = 1;
 		}
 	}
-	for (size_t i = h->first; i; i = c->refund[i - 1].next) {
-		const struct refund *r = &c->refund[i - 1];
-		struct deal_row conv = *d;
-		conv.amount = r->amount;
-		if (job->currency) {
-			uint64_t converted = cs->tally.converted;
-			currency_convert(cs, row, close, &conv); /* succeeded above */
-			cs->tally.converted = converted;
-		}
-		add_reversal(cs, row, close, r->date, conv.amount, owners, nowners);
-	}
-	return 0;
+	n = 0;
+	for (size_t i = h->first; i && !bad; i = c->refund[i - 1].next)
+		add_reversal(cs, row, close, c->refund[i - 1].date, amount[n++], owners, nowners);
+	free(amount);
+	return bad;
 }
 
 /* A won row (or a cancelled one, d->cancelled): its reversals. -1: a bad row; 1: the row
