@@ -1,5 +1,5 @@
-/* The tables of totals a run accumulates: the metrics it computes, the group key of an
- * owner and period, the owners a row counts for, bad rows, and merging chunks. */
+/* The totals a run accumulates: the metrics it computes, the owners a row counts for,
+ * bad rows, and merging chunks (the groups themselves: groups.c). */
 #include "spm-track.h"
 
 #include "diag.h"

@@ -2,7 +2,8 @@
  * progress against goals. Also reads its own actuals, so results of shards merge exactly.
  *
  * main.c reads the options and runs the job: each input file is read in chunks by
- * threads into tables of totals (actuals.c: the tables, group keys, owners and bad rows),
+ * threads into tables of totals (groups.c: the groups, keyed by interned owner, period
+ * and metric; actuals.c: the totals, owners and bad rows),
  * from a CRM export (export.c: column mapping, stages, deal and custom metrics) or from
  * actuals (merge.c: regrouping periods, merging ratios exactly); then write.c writes
  * actuals, or progress.c the progress against a goal sheet (--goals). */
