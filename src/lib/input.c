@@ -438,6 +438,11 @@ const char *source_name(const struct source *src)
 	return src->name;
 }
 
+uint64_t source_bytes(const struct source *src)
+{
+	return src->size > 0 ? (uint64_t)src->size : 0;
+}
+
 enum input_format source_format(const struct source *src)
 {
 	return src->format;

@@ -64,6 +64,8 @@ struct source *source_open_optional(const char *path, enum input_format format);
 void source_close(struct source *src);
 const struct header *source_header(const struct source *src);
 const char *source_name(const struct source *src);
+/* The size of a regular file in bytes (to presize tables), 0 when not known. */
+uint64_t source_bytes(const struct source *src);
 enum input_format source_format(const struct source *src);
 
 /* Index of the column named name (exact, then ignoring ASCII case and spaces around it);

@@ -50,10 +50,16 @@ size_t number_fixed(decimal d, int places, char buf[NUMBER_BUFSIZE])
 /* Decimals d needs to be exact (0..9). */
 static int exact_places(decimal d)
 {
+	/* Only the fractional digits matter: one 128-bit remainder, then 32-bit steps (a
+	 * 128-bit division per digit made writing millions of actuals slow). */
 	decimal_units u = d.units < 0 ? -d.units : d.units;
+	uint32_t frac = u <= (decimal_units)UINT64_MAX ? (uint32_t)((uint64_t)u % (uint64_t)pow10_64[DECIMAL_PLACES])
+						      : (uint32_t)(u % (decimal_units)pow10_64[DECIMAL_PLACES]);
+	if (frac == 0)
+		return 0;
 	int places = DECIMAL_PLACES;
-	while (places > 0 && u % 10 == 0) {
-		u /= 10;
+	while (frac % 10 == 0) {
+		frac /= 10;
 		places--;
 	}
 	return places;

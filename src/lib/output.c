@@ -438,19 +438,28 @@ void output_str(struct output *o, const char *s)
 	output_bytes(o, s, strlen(s));
 }
 
-void field_escape(const char *s, size_t len, void (*put)(void *to, const char *s, size_t len), void *to)
+size_t output_escape(const char *s, size_t len, char *dst)
 {
-	size_t start = 0;
+	size_t at = 0;
 	for (size_t i = 0; i < len; i++) {
-		const char *esc = s[i] == '\t' ? "\\t" : s[i] == '\n' ? "\\n" : s[i] == '\r' ? "\\r"
-				: s[i] == '\\' ? "\\\\" : NULL;
-		if (esc) {
-			put(to, s + start, i - start);
-			put(to, esc, 2);
-			start = i + 1;
+		char e = s[i] == '\t' ? 't' : s[i] == '\n' ? 'n' : s[i] == '\r' ? 'r' : s[i] == '\\' ? '\\' : 0;
+		if (e) {
+			dst[at++] = '\\';
+			dst[at++] = e;
+		} else {
+			dst[at++] = s[i];
 		}
 	}
-	put(to, s + start, len - start);
+	return at;
+}
+
+void field_escape(const char *s, size_t len, void (*put)(void *to, const char *s, size_t len), void *to)
+{
+	char buf[512]; /* escaped in pieces: a field may be any length */
+	for (size_t at = 0; at < len; at += sizeof buf / 2) {
+		size_t n = len - at < sizeof buf / 2 ? len - at : sizeof buf / 2;
+		put(to, buf, output_escape(s + at, n, buf));
+	}
 }
 
 static void put_output(void *o, const char *s, size_t len)

@@ -30,7 +30,9 @@ void output_bytes(struct output *o, const char *s, size_t len);
 void output_str(struct output *o, const char *s);
 /* A field with TAB, LF, CR and backslash escaped as \t \n \r \\. */
 void output_field(struct output *o, const char *s, size_t len);
-/* The same escaping, the one copy of it, handing the runs of bytes to put (a buffer's writer). */
+/* The same escaping into dst (room for 2 * len bytes); the bytes written. */
+size_t output_escape(const char *s, size_t len, char *dst);
+/* The same escaping, handing the escaped bytes to put (a buffer's writer) in pieces. */
 void field_escape(const char *s, size_t len, void (*put)(void *to, const char *s, size_t len), void *to);
 /* A CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF, starts or ends
  * with a space, or starts with '; quotes doubled. */

@@ -88,12 +88,19 @@ static size_t find_slot(const struct table *t, uint64_t h, const void *key, size
 	}
 }
 
-static void rehash(struct table *t)
+/* Slots for n entries at most half full: n * 2 < nslots, a power of two. */
+static void resize_slots(struct table *t, size_t n)
 {
-	if (t->nslots > SIZE_MAX / 2 / sizeof *t->slots)
-		diag_fatal(SPM_EXIT_USAGE, "out of memory");
+	size_t want = t->nslots;
+	while (n * 2 >= want) {
+		if (want > SIZE_MAX / 2 / sizeof *t->slots)
+			diag_fatal(SPM_EXIT_USAGE, "out of memory");
+		want *= 2;
+	}
+	if (want == t->nslots)
+		return;
 	free(t->slots);
-	t->nslots *= 2;
+	t->nslots = want;
 	t->slots = xcalloc(t->nslots, sizeof *t->slots);
 	size_t mask = t->nslots - 1;
 	for (size_t e = 0; e < t->count; e++) {
@@ -104,30 +111,35 @@ static void rehash(struct table *t)
 	}
 }
 
-void *table_find(const struct table *t, const void *key, size_t len)
+size_t table_index(const struct table *t, const void *key, size_t len)
 {
 	size_t i = find_slot(t, hash_bytes(key, len), key, len);
-	return t->slots[i] ? t->values + (size_t)(SLOT_INDEX(t->slots[i]) - 1) * t->value_size : NULL;
+	return t->slots[i] ? (size_t)(SLOT_INDEX(t->slots[i]) - 1) : SIZE_MAX;
 }
 
-void *table_upsert(struct table *t, const void *key, size_t len, bool *created)
+void *table_find(const struct table *t, const void *key, size_t len)
+{
+	size_t e = table_index(t, key, len);
+	return e == SIZE_MAX ? NULL : t->values + e * t->value_size;
+}
+
+size_t table_intern(struct table *t, const void *key, size_t len, bool *created)
 {
 	uint64_t h = hash_bytes(key, len);
 	size_t i = find_slot(t, h, key, len);
 	if (t->slots[i]) {
 		if (created)
 			*created = false;
-		return t->values + (size_t)(SLOT_INDEX(t->slots[i]) - 1) * t->value_size;
+		return (size_t)(SLOT_INDEX(t->slots[i]) - 1);
 	}
 	if (t->count >= UINT32_MAX - 1)
 		diag_fatal(SPM_EXIT_USAGE, "too many groups");
 	size_t e = t->count;
 	xgrow((void **)&t->entries, &t->entries_cap, e + 1, sizeof *t->entries);
-	size_t vcap = t->values_cap;
-	xgrow((void **)&t->values, &vcap, e + 1, t->value_size);
-	if (vcap > t->values_cap)
-		memset(t->values + t->values_cap * t->value_size, 0, (vcap - t->values_cap) * t->value_size);
-	t->values_cap = vcap;
+	if (t->value_size) { /* zeroed here, not on growth: reserved room stays untouched */
+		xgrow((void **)&t->values, &t->values_cap, e + 1, t->value_size);
+		memset(t->values + e * t->value_size, 0, t->value_size);
+	}
 	if (len >= SIZE_MAX - t->keys_len)
 		diag_fatal(SPM_EXIT_USAGE, "out of memory");
 	/* + 1: the key store exists even when every key so far is empty (table_key's
@@ -140,10 +152,24 @@ void *table_upsert(struct table *t, const void *key, size_t len, bool *created)
 	t->count++;
 	t->slots[i] = SLOT_TAG(h) | (uint64_t)(e + 1);
 	if (t->count * 2 >= t->nslots)
-		rehash(t);
+		resize_slots(t, t->count);
 	if (created)
 		*created = true;
+	return e;
+}
+
+void *table_upsert(struct table *t, const void *key, size_t len, bool *created)
+{
+	size_t e = table_intern(t, key, len, created); /* first: it may move the values */
 	return t->values + e * t->value_size;
+}
+
+void table_reserve(struct table *t, size_t n)
+{
+	resize_slots(t, n);
+	xgrow((void **)&t->entries, &t->entries_cap, n, sizeof *t->entries);
+	if (t->value_size)
+		xgrow((void **)&t->values, &t->values_cap, n, t->value_size);
 }
 
 size_t table_count(const struct table *t)

@@ -15,6 +15,12 @@ void table_free(struct table *t);
 /* The value of key, created zeroed if absent (*created tells which). */
 void *table_upsert(struct table *t, const void *key, size_t len, bool *created);
 void *table_find(const struct table *t, const void *key, size_t len);
+/* The same by index in insertion order: interning keys (a table of value size 0 holds
+ * keys alone); table_index is SIZE_MAX for an absent key. */
+size_t table_intern(struct table *t, const void *key, size_t len, bool *created);
+size_t table_index(const struct table *t, const void *key, size_t len);
+/* Room for n keys without growing (a table about to take many keys: no rehashing). */
+void table_reserve(struct table *t, size_t n);
 
 /* Entries in insertion order, 0 .. table_count()-1. */
 size_t table_count(const struct table *t);

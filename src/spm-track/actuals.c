@@ -1,5 +1,5 @@
-/* The tables of totals a run accumulates: the metrics it computes, the group key of an
- * owner and period, the owners a row counts for, bad rows, and merging chunks. */
+/* The totals a run accumulates: the metrics it computes, the owners a row counts for,
+ * bad rows, and merging chunks (the groups themselves: groups.c). */
 #include "spm-track.h"
 
 #include "diag.h"
@@ -195,25 +195,18 @@ int field_count_problem(struct chunk_state *cs, const struct row *row)
 
 /* ---- grouping ---- */
 
-size_t make_group_key(char **buf, size_t *cap, struct period p, enum level level, const char *owner,
-			     size_t owner_len, const char *metric)
+/* (metric slot, group index, value): one value of a distinct count, in cs->distinct_key. */
+size_t distinct_key(struct chunk_state *cs, size_t slot, size_t g, const char *value, size_t len)
 {
-	size_t metric_len = metric ? strlen(metric) + 1 : 0;
-	size_t need = GROUP_KEY_HEAD + owner_len + metric_len;
-	xgrow((void **)buf, cap, need, 1);
-	period_to_key(p, (unsigned char *)*buf); /* no padding bytes in keys */
-	(*buf)[PERIOD_KEY_SIZE] = (char)level;
-	if (metric_len)
-		memcpy(*buf + GROUP_KEY_HEAD, metric, metric_len);
-	memcpy(*buf + GROUP_KEY_HEAD + metric_len, owner, owner_len);
-	return need;
-}
-
-const char *group_key(struct chunk_state *cs, struct period p, enum level level, const char *owner,
-			     size_t owner_len, const char *metric, size_t *key_len)
-{
-	*key_len = make_group_key(&cs->key, &cs->key_cap, p, level, owner, owner_len, metric);
-	return cs->key;
+	if (len > SIZE_MAX - DISTINCT_KEY_HEAD)
+		diag_fatal(SPM_EXIT_USAGE, "out of memory");
+	size_t klen = DISTINCT_KEY_HEAD + len;
+	xgrow((void **)&cs->distinct_key, &cs->distinct_key_cap, klen, 1);
+	memcpy(cs->distinct_key, &slot, sizeof slot);
+	memcpy(cs->distinct_key + sizeof slot, &g, sizeof g);
+	if (len)
+		memcpy(cs->distinct_key + DISTINCT_KEY_HEAD, value, len);
+	return klen;
 }
 
 /* The owners a rep's rows count for, one per level of the job. A rep with no group at a
@@ -328,7 +321,7 @@ void chunk_state_init(struct chunk_state *cs, const struct job *job)
 {
 	memset(cs, 0, sizeof *cs);
 	cs->job = job;
-	cs->groups = table_new(totals_size(job));
+	cs->groups = groups_new(totals_size(job));
 	cs->distinct = table_new(1);
 	cs->periods = xcalloc(1, sizeof *cs->periods);
 	cs->custom = xcalloc(job->metrics->ncustom + 1, sizeof *cs->custom);
@@ -338,9 +331,8 @@ void chunk_state_init(struct chunk_state *cs, const struct job *job)
 
 void chunk_state_free(struct chunk_state *cs)
 {
-	table_free(cs->groups);
+	groups_free(cs->groups);
 	table_free(cs->distinct);
-	free(cs->key);
 	free(cs->distinct_key);
 	free(cs->periods);
 	free(cs->custom);
@@ -388,25 +380,47 @@ static void merge_deals(const struct job *job, struct deal_totals *a, const stru
 	merge_custom(job->metrics, (struct custom_totals *)(a + 1), (const struct custom_totals *)(b + 1));
 }
 
-/* Adds the groups of `from` into `into` (same job, same kind). */
-void merge_state(struct chunk_state *into, const struct chunk_state *from)
+/* Adds the groups of `from` into `into` (same job, same kind): whole when `into` has none
+ * (the first chunk of a run), else key by key, each chunk's owners interned once. */
+static void merge_groups(struct chunk_state *into, struct chunk_state *from)
 {
 	const struct job *job = into->job;
-	for (size_t i = 0; i < table_count(from->groups); i++) {
-		size_t len;
-		const void *key = table_key(from->groups, i, &len);
-		bool created;
-		void *dst = table_upsert(into->groups, key, len, &created);
-		if (job->kind == INPUT_EXPORT)
-			merge_deals(job, dst, table_value(from->groups, i));
-		else
-			merge_actuals(job, dst, table_value(from->groups, i), created, key);
+	if (groups_count(into->groups) == 0 && table_count(into->distinct) == 0) {
+		struct groups *g = into->groups;
+		struct table *d = into->distinct;
+		into->groups = from->groups;
+		into->distinct = from->distinct;
+		from->groups = g;
+		from->distinct = d;
+		return;
+	}
+	size_t before = groups_count(into->groups);
+	size_t *map = groups_merge_keys(into->groups, from->groups);
+	for (size_t i = 0; i < groups_count(from->groups); i++) {
+		void *dst = group_totals(into->groups, map[i]);
+		const void *src = group_totals(from->groups, i);
+		if (job->kind == INPUT_EXPORT) {
+			merge_deals(job, dst, src);
+		} else {
+			struct group_name name;
+			group_name(from->groups, i, &name);
+			merge_actuals(job, dst, src, map[i] >= before, name.metric);
+		}
 	}
 	for (size_t i = 0; i < table_count(from->distinct); i++) {
-		size_t len;
-		const void *key = table_key(from->distinct, i, &len);
-		table_upsert(into->distinct, key, len, NULL);
+		size_t len, slot, g;
+		const char *key = table_key(from->distinct, i, &len);
+		memcpy(&slot, key, sizeof slot);
+		memcpy(&g, key + sizeof slot, sizeof g);
+		size_t klen = distinct_key(into, slot, map[g], key + DISTINCT_KEY_HEAD, len - DISTINCT_KEY_HEAD);
+		table_upsert(into->distinct, into->distinct_key, klen, NULL);
 	}
+	free(map);
+}
+
+void merge_state(struct chunk_state *into, struct chunk_state *from)
+{
+	merge_groups(into, from);
 	into->tally.read += from->tally.read;
 	into->tally.used += from->tally.used;
 	into->tally.rejected += from->tally.rejected;
@@ -427,12 +441,11 @@ void merge_state(struct chunk_state *into, const struct chunk_state *from)
 void count_distinct(struct chunk_state *all)
 {
 	for (size_t i = 0; i < table_count(all->distinct); i++) {
-		size_t len, slot, group_len;
+		size_t len, slot, g;
 		const char *key = table_key(all->distinct, i, &len);
 		memcpy(&slot, key, sizeof slot);
-		memcpy(&group_len, key + sizeof slot, sizeof group_len);
-		struct deal_totals *t = table_find(all->groups, key + 2 * sizeof(size_t), group_len);
-		if (t)
-			((struct custom_totals *)(t + 1))[slot].count++;
+		memcpy(&g, key + sizeof slot, sizeof g);
+		struct deal_totals *t = group_totals(all->groups, g);
+		((struct custom_totals *)(t + 1))[slot].count++;
 	}
 }

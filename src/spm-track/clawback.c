@@ -250,9 +250,8 @@ static void reverse_in(struct chunk_state *cs, const struct period *periods, con
 {
 	const struct job *job = cs->job;
 	for (size_t k = 0; k < job->ncal; k++) {
-		size_t key_len;
-		const char *key = group_key(cs, periods[k], o->level, o->name, o->len, NULL, &key_len);
-		struct deal_totals *t = table_upsert(cs->groups, key, key_len, NULL);
+		struct deal_totals *t =
+			group_totals(cs->groups, group_upsert(cs->groups, periods[k], o->level, o->name, o->len, NULL));
 		if (!decimal_sub(t->won_revenue, amount, &t->won_revenue))
 			sum_overflow("won_revenue");
 		if (!add_or_fail(&t->clawback, amount))
@@ -379,59 +378,61 @@ static int take_refunds(struct chunk_state *cs, const struct row *row, spm_day c
 			 (unsigned long long)c->first_line[h->slot]);
 		return 1;
 	}
-	decimal total = decimal_zero();
-	/* checked first, counted after: a bad refund adds nothing */
-	for (size_t i = h->first; i; i = c->refund[i - 1].next) {
+	/* checked first, counted after: a bad refund adds nothing; each amount converted once */
+	size_t n = 0;
+	for (size_t i = h->first; i; i = c->refund[i - 1].next)
+		n++;
+	decimal total = decimal_zero(), *amount = xcalloc(n, sizeof *amount);
+	int bad = 0;
+	n = 0;
+	for (size_t i = h->first; i && !bad; i = c->refund[i - 1].next) {
 		const struct refund *r = &c->refund[i - 1];
 		struct deal_row conv = *d;
 		conv.amount = r->amount;
 		if (job->currency) {
 			uint64_t converted = cs->tally.converted;
-			if (currency_convert(cs, row, close, &conv))
-				return 1;
+			if (currency_convert(cs, row, close, &conv)) {
+				bad = 1;
+				break;
+			}
 			cs->tally.converted = converted; /* the deal's amount is what was converted */
 		}
+		amount[n++] = conv.amount;
 		if (r->date < close) {
 			bad_row(cs, row, ic, "refunded before its close date at");
 			snprintf(cs->problem.detail, sizeof cs->problem.detail, " %s:%llu", job->opt->refunds,
 				 (unsigned long long)r->line);
-			return 1;
-		}
-		if (!add_or_fail(&total, conv.amount) || (d->has_amount && decimal_cmp(total, d->amount) > 0)) {
+			bad = 1;
+		} else if (!add_or_fail(&total, conv.amount) || (d->has_amount && decimal_cmp(total, d->amount) > 0)) {
 			bad_row(cs, row, ic, "refunds of more than the won amount, up to");
 			snprintf(cs->problem.detail, sizeof cs->problem.detail, " %s:%llu", job->opt->refunds,
 				 (unsigned long long)r->line);
-			return 1;
+			bad = 1;
 		}
 	}
 	/* A split deal: each refund's parts are the credited owners' parts of the refunds so
 	 * far less those of the refunds before, so that whatever the pieces, each owner gives
 	 * back in all the part of the total refunded that the credit gave: a full refund
 	 * takes back exactly each owner's won_revenue credit. */
-	size_t n = to->split ? to->split->n : 0;
-	decimal *parts = xcalloc(2 * n + 1, sizeof *parts), *before = parts + n, refunded = decimal_zero();
-	for (size_t i = h->first; i; i = c->refund[i - 1].next) {
-		const struct refund *r = &c->refund[i - 1];
-		struct deal_row conv = *d;
-		conv.amount = r->amount;
-		if (job->currency) {
-			uint64_t converted = cs->tally.converted;
-			currency_convert(cs, row, close, &conv); /* succeeded above */
-			cs->tally.converted = converted;
-		}
-		if (n) {
-			add_or_fail(&refunded, conv.amount); /* at most the amount: checked above */
+	size_t ns = to->split ? to->split->n : 0;
+	decimal *parts = xcalloc(2 * ns + 1, sizeof *parts), *before = parts + ns, refunded = decimal_zero();
+	n = 0;
+	for (size_t i = h->first; i && !bad; i = c->refund[i - 1].next) {
+		decimal refund = amount[n++];
+		if (ns) {
+			add_or_fail(&refunded, refund); /* at most the amount: checked above */
 			credits_split_parts(to->split, refunded, parts);
-			for (size_t k = 0; k < n; k++) {
+			for (size_t k = 0; k < ns; k++) {
 				decimal so_far = parts[k];
 				decimal_sub(parts[k], before[k], &parts[k]);
 				before[k] = so_far;
 			}
 		}
-		add_reversal(cs, row, close, r->date, conv.amount, to, parts);
+		add_reversal(cs, row, close, c->refund[i - 1].date, refund, to, parts);
 	}
 	free(parts);
-	return 0;
+	free(amount);
+	return bad;
 }
 
 /* A won row (or a cancelled one, d->cancelled): its reversals. -1: a bad row; 1: the row

@@ -636,9 +636,8 @@ int credits_add(struct chunk_state *cs, const struct row *row, const struct cred
 				continue;
 			bool whole = !seen_before(owners, nl, k, i);
 			for (size_t p = 0; p < job->ncal; p++) {
-				size_t key_len;
-				const char *key = group_key(cs, periods[p], o->level, o->name, o->len, NULL, &key_len);
-				add_deal(cs, d, table_upsert(cs->groups, key, key_len, NULL), key, key_len, parts[k], whole);
+				add_deal(cs, d, group_upsert(cs->groups, periods[p], o->level, o->name, o->len, NULL), parts[k],
+					 whole);
 			}
 		}
 	}
@@ -661,9 +660,8 @@ int credits_add(struct chunk_state *cs, const struct row *row, const struct cred
 					whole = !(q->len == o->len && memcmp(q->name, o->name, o->len) == 0);
 				}
 				for (size_t p = 0; p < job->ncal; p++) {
-					size_t key_len;
-					const char *key = group_key(cs, periods[p], o->level, o->name, o->len, NULL, &key_len);
-					struct deal_totals *t = table_upsert(cs->groups, key, key_len, NULL);
+					struct deal_totals *t = group_totals(
+						cs->groups, group_upsert(cs->groups, periods[p], o->level, o->name, o->len, NULL));
 					if (!add_or_fail(&t->overlay_revenue, amount))
 						sum_overflow("overlay_revenue");
 					if (whole)

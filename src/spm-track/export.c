@@ -200,7 +200,7 @@ static int read_custom(struct chunk_state *cs, const struct row *row)
 }
 
 /* Adds the row's custom values (read_custom) to one group. */
-static void add_custom(struct chunk_state *cs, struct deal_totals *t, const char *group, size_t group_len)
+static void add_custom(struct chunk_state *cs, struct deal_totals *t, size_t group)
 {
 	const struct job *job = cs->job;
 	struct custom_totals *ct = (struct custom_totals *)(t + 1);
@@ -221,14 +221,8 @@ static void add_custom(struct chunk_state *cs, struct deal_totals *t, const char
 		if (m->agg == AGG_DISTINCT) {
 			/* The set of values, not a count: chunks and files may share values, so
 			 * counts are taken once all sets are merged (count_distinct). */
-			size_t klen = 2 * sizeof(size_t) + group_len + v->raw_len;
-			xgrow((void **)&cs->distinct_key, &cs->distinct_key_cap, klen, 1);
-			char *key = cs->distinct_key;
-			memcpy(key, &m->slot, sizeof(size_t));
-			memcpy(key + sizeof(size_t), &group_len, sizeof(size_t));
-			memcpy(key + 2 * sizeof(size_t), group, group_len);
-			memcpy(key + 2 * sizeof(size_t) + group_len, v->raw, v->raw_len);
-			table_upsert(cs->distinct, key, klen, NULL);
+			size_t klen = distinct_key(cs, m->slot, group, v->raw, v->raw_len);
+			table_upsert(cs->distinct, cs->distinct_key, klen, NULL);
 			continue;
 		}
 		if (c->count == 0 || decimal_cmp(v->value, c->min) < 0)
@@ -244,11 +238,11 @@ static void add_custom(struct chunk_state *cs, struct deal_totals *t, const char
 /* Adds a deal to one group: amount (the deal's, or its credited part) to its revenue or
  * pipeline; whole: the deal counts there (deal counts, cycle days, custom metrics). A group
  * given several parts of one deal (two split owners of one team) counts it once. */
-void add_deal(struct chunk_state *cs, const struct deal_row *d, struct deal_totals *t, const char *key,
-	      size_t key_len, decimal amount, bool whole)
+void add_deal(struct chunk_state *cs, const struct deal_row *d, size_t g, decimal amount, bool whole)
 {
+	struct deal_totals *t = group_totals(cs->groups, g);
 	if (whole && cs->job->metrics->ncustom && !d->pipeline_only)
-		add_custom(cs, t, key, key_len);
+		add_custom(cs, t, g);
 	switch (d->state) {
 	case DEAL_WON:
 		if (d->has_amount && !add_or_fail(&t->won_revenue, amount))
@@ -440,12 +434,9 @@ int export_row(void *ctx, const struct row *row)
 		cs->tally.credited++;
 	}
 	for (size_t o = 0; !split && o < nowners; o++) {
-		for (size_t k = 0; k < job->ncal; k++) {
-			size_t key_len;
-			const char *key = group_key(cs, periods[k], owners[o].level, owners[o].name, owners[o].len,
-						    NULL, &key_len);
-			add_deal(cs, &d, table_upsert(cs->groups, key, key_len, NULL), key, key_len, d.amount, true);
-		}
+		uint32_t owner = group_owner(cs->groups, owners[o].level, owners[o].name, owners[o].len);
+		for (size_t k = 0; k < job->ncal; k++)
+			add_deal(cs, &d, group_add(cs->groups, owner, owners[o].level, periods[k], NULL), d.amount, true);
 	}
 	cs->tally.used++;
 	return 0;

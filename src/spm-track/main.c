@@ -449,9 +449,11 @@ static void read_input(struct job *job, const struct mapping *map, const char *p
 		merge_state(all, &states[i]);
 		if (job->reject)
 			reject_buffer_flush(states[i].rejects, job->reject, chunks[i].line_offset);
+		chunk_state_free(&states[i]); /* at once: the peak holds one chunk's groups less */
 	}
 	for (size_t i = 0; i < n; i++)
-		chunk_state_free(&states[i]);
+		if (!chunks[i].used)
+			chunk_state_free(&states[i]);
 	free(states);
 	free(chunks);
 	free(wanted);

@@ -62,30 +62,25 @@ static int actual_period(struct chunk_state *cs, const struct row *row, struct p
 	return 0;
 }
 
-/* One distinct value of the group key: (group length, group, value) in the chunk's set. */
-static void add_item(struct chunk_state *cs, const char *group, size_t group_len, const char *value, size_t len)
+/* One distinct value of a group: (slot 0, group, value) in the chunk's set. */
+static void add_item(struct chunk_state *cs, size_t group, const char *value, size_t len)
 {
-	if (group_len > SIZE_MAX - 2 * sizeof(size_t) - len)
-		diag_fatal(SPM_EXIT_USAGE, "out of memory");
-	size_t klen = 2 * sizeof(size_t) + group_len + len, slot = 0;
-	xgrow((void **)&cs->distinct_key, &cs->distinct_key_cap, klen, 1);
-	char *key = cs->distinct_key;
-	memcpy(key, &slot, sizeof slot);
-	memcpy(key + sizeof slot, &group_len, sizeof group_len);
-	memcpy(key + 2 * sizeof(size_t), group, group_len);
-	memcpy(key + 2 * sizeof(size_t) + group_len, value, len);
-	table_upsert(cs->distinct, key, klen, NULL);
+	size_t klen = distinct_key(cs, 0, group, value, len);
+	table_upsert(cs->distinct, cs->distinct_key, klen, NULL);
 }
 
 void count_distinct_items(struct chunk_state *all)
 {
 	for (size_t i = 0; i < table_count(all->distinct); i++) {
-		size_t len, group_len;
+		size_t len, g;
 		const char *key = table_key(all->distinct, i, &len);
-		memcpy(&group_len, key + sizeof(size_t), sizeof group_len);
-		struct actual_totals *t = table_find(all->groups, key + 2 * sizeof(size_t), group_len);
-		if (t && !add_or_fail(&t->value, decimal_from_int(1)))
-			sum_overflow(key + 2 * sizeof(size_t) + GROUP_KEY_HEAD);
+		memcpy(&g, key + sizeof(size_t), sizeof g);
+		struct actual_totals *t = group_totals(all->groups, g);
+		if (!add_or_fail(&t->value, decimal_from_int(1))) {
+			struct group_name name;
+			group_name(all->groups, g, &name);
+			sum_overflow(name.metric);
+		}
 	}
 }
 
@@ -199,10 +194,9 @@ int actuals_row(void *ctx, const struct row *row)
 			}
 		}
 		for (size_t o = 0; o < nowners; o++) {
-			size_t key_len;
-			const char *key = group_key(cs, periods[k], owners[o].level, owners[o].name, owners[o].len,
-						    metric, &key_len);
-			const struct actual_totals *t = table_find(cs->groups, key, key_len);
+			size_t g = group_lookup(cs->groups, periods[k], owners[o].level, owners[o].name, owners[o].len,
+						metric);
+			const struct actual_totals *t = g == SIZE_MAX ? NULL : group_totals(cs->groups, g);
 			if (t && t->has_parts != a.has_parts) {
 				bad_row(cs, row, col_metric, "rows of this metric mix plain values and numerator/denominator");
 				return reject_or_stop(cs, row);
@@ -216,12 +210,11 @@ int actuals_row(void *ctx, const struct row *row)
 		if (skip[k])
 			continue;
 		for (size_t o = 0; o < nowners; o++) {
-			size_t key_len;
-			const char *key = group_key(cs, periods[k], owners[o].level, owners[o].name, owners[o].len,
-						    metric, &key_len);
-			add_actual(&a, table_upsert(cs->groups, key, key_len, NULL), metric);
+			size_t g = group_upsert(cs->groups, periods[k], owners[o].level, owners[o].name, owners[o].len,
+						metric);
+			add_actual(&a, group_totals(cs->groups, g), metric);
 			if (item)
-				add_item(cs, key, key_len, row->field[col_item], row->len[col_item]);
+				add_item(cs, g, row->field[col_item], row->len[col_item]);
 		}
 	}
 	cs->tally.used++;
@@ -230,9 +223,8 @@ int actuals_row(void *ctx, const struct row *row)
 
 /* Merges the totals of one owner, period and metric read from two chunks or files. */
 void merge_actuals(const struct job *job, struct actual_totals *a, const struct actual_totals *b,
-			  bool created, const char *key)
+			  bool created, const char *metric)
 {
-	const char *metric = key + GROUP_KEY_HEAD;
 	const struct metric *m = find_metric(job->metrics, metric);
 	if (created) {
 		*a = *b;

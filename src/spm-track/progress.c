@@ -141,12 +141,12 @@ static int compare_progress(const void *pa, const void *pb)
 	return (a->level > b->level) - (a->level < b->level);
 }
 
-static const void *group_totals(struct progress_job *pj, const struct progress_ref *r, const char *metric)
+static const void *totals_of(struct progress_job *pj, const struct progress_ref *r, const char *metric)
 {
 	bool actuals = pj->job->kind == INPUT_ACTUALS;
-	size_t len = make_group_key(&pj->key, &pj->key_cap, r->period, r->level, r->owner, r->owner_len,
-				    actuals ? metric : NULL);
-	return table_find(pj->all->groups, pj->key, len);
+	const struct groups *groups = pj->all->groups;
+	size_t g = group_lookup(groups, r->period, r->level, r->owner, r->owner_len, actuals ? metric : NULL);
+	return g == SIZE_MAX ? NULL : group_totals(groups, g);
 }
 
 /* Sums and counts are 0 where nothing happened; ratios, averages, min and max have no value. */
@@ -188,7 +188,7 @@ static struct fraction deal_fraction(const struct metric *m, const struct deal_t
 static struct fraction metric_actual(struct progress_job *pj, const struct progress_ref *r, const struct metric *m)
 {
 	const struct fraction none = { 0, 0 };
-	const void *t = group_totals(pj, r, m->name);
+	const void *t = totals_of(pj, r, m->name);
 	if (pj->job->kind == INPUT_ACTUALS) {
 		const struct actual_totals *a = t;
 		if (a && a->has_parts)
@@ -349,30 +349,22 @@ static void add_actuals_without_goals(struct progress_job *pj, struct progress_r
 				      size_t *cap)
 {
 	const struct job *job = pj->job;
-	const struct table *groups = pj->all->groups;
+	const struct groups *groups = pj->all->groups;
 	const struct metric_set *ms = job->metrics;
 	uint64_t ambiguous = 0;
-	for (size_t i = 0; i < table_count(groups); i++) {
-		size_t len;
-		const char *key = table_key(groups, i, &len);
+	for (size_t i = 0; i < groups_count(groups); i++) {
+		struct group_name name;
+		group_name(groups, i, &name);
 		struct progress_ref r;
 		memset(&r, 0, sizeof r);
-		r.period = period_from_key((const unsigned char *)key);
-		r.level = (enum level)key[PERIOD_KEY_SIZE];
+		r.period = name.period;
+		r.level = name.level;
 		if (!period_in_range(&job->range, r.period))
 			continue;
 		period_format(r.period, r.label);
-		const char *rest = key + GROUP_KEY_HEAD;
-		size_t rest_len = len - GROUP_KEY_HEAD;
-		const char *metric = NULL;
-		if (job->kind == INPUT_ACTUALS) {
-			metric = rest;
-			size_t mlen = strlen(metric) + 1;
-			rest += mlen;
-			rest_len -= mlen;
-		}
-		r.owner = rest;
-		r.owner_len = rest_len;
+		const char *metric = name.metric;
+		r.owner = name.owner;
+		r.owner_len = name.owner_len;
 		if (!owner_shown_at(job, r.owner, r.owner_len, r.level, &ambiguous))
 			continue;
 		for (size_t k = 0; k < ms->nselected; k++) {
@@ -397,7 +389,7 @@ void emit_progress(struct output *o, const struct job *job, const struct chunk_s
 			  const struct work_calendar *calendar)
 {
 	const struct goal_sheet *gs = &job->goals->sheet;
-	struct progress_job pj = { job, all, *calendar, NULL, 0 };
+	struct progress_job pj = { job, all, *calendar };
 	struct progress_ref *refs = NULL;
 	size_t n = 0, cap = 0;
 	for (size_t i = 0; i < gs->n; i++) {
@@ -424,7 +416,6 @@ void emit_progress(struct output *o, const struct job *job, const struct chunk_s
 	for (size_t i = 0; i < n; i++)
 		write_progress_row(o, &pj, &refs[i]);
 	free(refs);
-	free(pj.key);
 }
 
 /* The distinct metrics of the goal sheet, in order of appearance. */

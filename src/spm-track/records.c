@@ -133,22 +133,31 @@ static int stamp_cmp(struct stamp a, struct stamp b)
 	return a.nanos < b.nanos ? -1 : a.nanos > b.nanos;
 }
 
+static uint64_t fold(uint64_t h, uint64_t w, uint64_t k)
+{
+	h = (h ^ w) * k;
+	return h ^ (h >> 31);
+}
+
 /* The row's fields, hashed two independent ways (128 bits: two different rows never pass
- * for the same in practice). */
+ * for the same in practice), eight bytes at a time, each field's length mixed in. */
 static void fingerprint(const struct row *row, uint64_t fp[2])
 {
 	uint64_t a = 0xcbf29ce484222325u, b = 0x9e3779b97f4a7c15u ^ row->count;
 	for (size_t i = 0; i < row->count; i++) {
 		const unsigned char *p = (const unsigned char *)row->field[i];
 		size_t n = row->len[i];
-		for (size_t k = 0; k < n; k++) {
-			a = (a ^ p[k]) * 0x100000001b3u;
-			b = (b + p[k] + 1) * 0xff51afd7ed558ccdu;
-			b ^= b >> 29;
+		a = fold(a, n, 0xff51afd7ed558ccdu);
+		b = fold(b, n + 0x9e37, 0xc4ceb9fe1a85ec53u);
+		while (n) {
+			uint64_t w = 0;
+			size_t k = n < 8 ? n : 8;
+			memcpy(&w, p, k);
+			a = fold(a, w, 0xbf58476d1ce4e5b9u);
+			b = fold(b, (w << 29 | w >> 35) + 0x632be59bd9b4e019u, 0x94d049bb133111ebu);
+			p += k;
+			n -= k;
 		}
-		a = (a ^ 0x1f) * 0x100000001b3u; /* a field separator no byte can fake: lengths too */
-		b = (b ^ (n + 0x9e37)) * 0xc4ceb9fe1a85ec53u;
-		b ^= b >> 31;
 	}
 	fp[0] = a;
 	fp[1] = b;
@@ -244,8 +253,12 @@ static void first_reading(struct job *job, struct records *r, const struct mappi
 	size_t n = source_plan(src, job->opt->threads); /* as the second reading */
 	struct scan1 *states = xcalloc(n, sizeof *states);
 	struct scan_chunk *chunks = xcalloc(n, sizeof *chunks);
+	/* each chunk's table presized for its rows (at 64 bytes a row at least: CRM rows are
+	 * longer), so that it is not rehashed as it fills */
+	size_t rows = (size_t)(source_bytes(src) / 64 / n);
 	for (size_t i = 0; i < n; i++) {
 		states[i] = (struct scan1){ job, r, table_new(sizeof(struct record)) };
+		table_reserve(states[i].ids, rows);
 		chunks[i].ctx = &states[i];
 	}
 	struct scan_options so = { NULL, false, first_row };
@@ -266,6 +279,7 @@ static void first_reading(struct job *job, struct records *r, const struct mappi
 			r->ids = t;
 		} else if (chunks[i].used) {
 			struct table *t = states[i].ids;
+			table_reserve(r->ids, table_count(r->ids) + table_count(t));
 			for (size_t k = 0; k < table_count(t); k++) {
 				size_t len;
 				const void *key = table_key(t, k, &len);

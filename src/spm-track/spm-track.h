@@ -2,7 +2,8 @@
  * progress against goals. Also reads its own actuals, so results of shards merge exactly.
  *
  * main.c reads the options and runs the job: each input file is read in chunks by
- * threads into tables of totals (actuals.c: the tables, group keys, owners and bad rows),
+ * threads into tables of totals (groups.c: the groups, keyed by interned owner, period
+ * and metric; actuals.c: the totals, owners and bad rows),
  * from a CRM export (export.c: column mapping, stages, deal and custom metrics) or from
  * actuals (merge.c: regrouping periods, merging ratios exactly); then write.c writes
  * actuals, or progress.c the progress against a goal sheet (--goals). */
@@ -203,13 +204,11 @@ struct problem {
 /* One chunk's accumulators. */
 struct chunk_state {
 	const struct job *job;
-	struct table *groups;
-	struct table *distinct;
+	struct groups *groups;
+	struct table *distinct; /* (metric slot, group index, value): the values of distinct counts */
 	struct tally tally;
 	struct problem problem;
-	char *key;
-	size_t key_cap;
-	char *distinct_key; /* (metric, group, value) keys of distinct counts */
+	char *distinct_key;
 	size_t distinct_key_cap;
 	struct period_cache *periods;
 	struct custom_value *custom; /* this row's values of the custom metrics */
@@ -238,9 +237,18 @@ struct period_cache {
 
 enum deal_state { DEAL_OPEN, DEAL_WON, DEAL_LOST };
 
-/* The key of a group: the period, the owner's level, the metric (actuals input), then
- * the owner's bytes. The level keeps a team apart from a rep of the same name. */
-#define GROUP_KEY_HEAD (PERIOD_KEY_SIZE + 1)
+/* A group by name: its period, the owner's level and bytes, and (actuals input) the
+ * metric. The level keeps a team apart from a rep of the same name. */
+struct group_name {
+	struct period period;
+	enum level level;
+	const char *owner;
+	size_t owner_len;
+	const char *metric; /* NULL for an export's groups */
+};
+
+/* The head of a key of the distinct set: the metric's slot and the group's index. */
+#define DISTINCT_KEY_HEAD (2 * sizeof(size_t))
 
 /* An owner a row counts for: the rep, or one of its groups. */
 struct owner_ref {
@@ -313,8 +321,6 @@ struct progress_job {
 	const struct job *job;
 	const struct chunk_state *all;
 	struct work_calendar calendar;
-	char *key;
-	size_t key_cap;
 };
 
 /* ---- functions shared between the files ---- */
@@ -343,32 +349,57 @@ int bad_row(struct chunk_state *cs, const struct row *row, long col, const char 
 void report_problem(const struct job *job, const struct problem *p, uint64_t line);
 int reject_or_stop(struct chunk_state *cs, const struct row *row);
 int field_count_problem(struct chunk_state *cs, const struct row *row);
-size_t make_group_key(char **buf, size_t *cap, struct period p, enum level level, const char *owner,
-		size_t owner_len, const char *metric);
-const char *group_key(struct chunk_state *cs, struct period p, enum level level, const char *owner,
-		size_t owner_len, const char *metric, size_t *key_len);
 int find_owners(struct chunk_state *cs, const struct row *row, long col, struct owner_ref owners[LEVEL_COUNT],
 		size_t *n);
 /* The same on a day: an effective-dated roster gives the groups of the row in force. */
 int find_owners_on(struct chunk_state *cs, const struct row *row, long col, const char *rep, size_t len,
 		   spm_day day, struct owner_ref owners[LEVEL_COUNT], size_t *n);
 bool is_overlay_metric(const struct metric *m);
-void add_deal(struct chunk_state *cs, const struct deal_row *d, struct deal_totals *t, const char *key,
-	      size_t key_len, decimal amount, bool whole);
+/* Adds a deal to group g of the chunk. */
+void add_deal(struct chunk_state *cs, const struct deal_row *d, size_t g, decimal amount, bool whole);
+/* The key of the distinct set for a value of metric slot in group g (cs->distinct_key). */
+size_t distinct_key(struct chunk_state *cs, size_t slot, size_t g, const char *value, size_t len);
 bool add_or_fail(decimal *acc, decimal v);
 int sum_overflow(const char *what);
 void chunk_state_init(struct chunk_state *cs, const struct job *job);
 void chunk_state_free(struct chunk_state *cs);
-void merge_state(struct chunk_state *into, const struct chunk_state *from);
+/* Adds from's groups into into (taking them whole when into has none). */
+void merge_state(struct chunk_state *into, struct chunk_state *from);
 void count_distinct(struct chunk_state *all);
 /* The same for partial inputs: each group's value is the number of its distinct items. */
 void count_distinct_items(struct chunk_state *all);
+
+/* groups.c: the groups of a chunk, keyed by interned owner, period and metric */
+struct groups;
+struct groups *groups_new(size_t value_size);
+void groups_free(struct groups *g);
+size_t groups_count(const struct groups *g);
+void *group_totals(const struct groups *g, size_t i);
+/* An owner's id: hashed once for all the groups of a row. */
+uint32_t group_owner(struct groups *g, enum level level, const char *owner, size_t len);
+/* The index of a group, its totals created zeroed if absent (metric: actuals input, else NULL). */
+size_t group_add(struct groups *g, uint32_t owner, enum level level, struct period p, const char *metric);
+size_t group_upsert(struct groups *g, struct period p, enum level level, const char *owner, size_t len,
+		    const char *metric);
+/* The index of a group, or SIZE_MAX if absent. */
+size_t group_lookup(const struct groups *g, struct period p, enum level level, const char *owner, size_t len,
+		    const char *metric);
+void group_name(const struct groups *g, size_t i, struct group_name *out);
+/* The distinct periods of the groups, by id 0 .. groups_periods() - 1, and a group's. */
+size_t groups_periods(const struct groups *g);
+struct period groups_period(const struct groups *g, size_t id);
+size_t group_period_id(const struct groups *g, size_t i);
+/* Adds from's keys to into: the index in into of each group of from (free it). Groups
+ * new to into get indexes from its former count on, totals zeroed. */
+size_t *groups_merge_keys(struct groups *into, const struct groups *from);
+/* The group indexes in output order: owner bytes, period label, metric name, first seen. */
+size_t *groups_order(const struct groups *g);
 
 /* merge.c */
 bool metric_is_selected(const struct metric_set *ms, const char *name);
 int actuals_row(void *ctx, const struct row *row);
 void merge_actuals(const struct job *job, struct actual_totals *a, const struct actual_totals *b,
-		bool created, const char *key);
+		bool created, const char *metric);
 bool is_actuals_header(const struct header *h);
 bool nearly_actuals(const struct header *h);
 void bind_actuals(struct job *job);

@@ -77,65 +77,62 @@ static void fill_deal_metric(const struct metric *m, const struct deal_totals *t
 	}
 }
 
-static void write_out_row(struct output *o, const struct out_row *r, bool parts, const char *currency)
-{
-	output_field(o, r->owner, r->owner_len);
-	output_tab(o);
-	output_str(o, r->period);
-	output_tab(o);
-	output_str(o, r->metric);
-	output_tab(o);
-	output_str(o, r->value);
-	if (parts) {
-		output_tab(o);
-		output_str(o, r->numerator);
-		output_tab(o);
-		output_str(o, r->denominator);
-	}
-	if (currency) { /* --rates: the currency of converted money, empty elsewhere */
-		output_tab(o);
-		output_str(o, currency);
-	}
-	output_newline(o);
-}
-
-static void split_key(const char *key, size_t len, bool with_metric, struct out_row *r)
-{
-	struct period p;
-	p = period_from_key((const unsigned char *)key);
-	period_format(p, r->period);
-	key += GROUP_KEY_HEAD;
-	len -= GROUP_KEY_HEAD;
-	r->metric = NULL;
-	if (with_metric) {
-		r->metric = key;
-		size_t mlen = strlen(key) + 1;
-		key += mlen;
-		len -= mlen;
-	}
-	r->owner = key;
-	r->owner_len = len;
-}
-
-/* A group in the output order. Values are formatted one row at a time when written,
- * so the memory for output stays small beside the groups themselves. */
-struct group_ref {
-	const char *owner;
-	size_t owner_len;
-	const char *metric; /* actuals input: the group's metric */
-	char period[PERIOD_LABEL_SIZE];
-	size_t index;
+/* Rows built in memory and written at once: one write per group, its owner escaped once
+ * for all its metrics (millions of rows: stdio per field cost more than the totals). */
+struct rows_buf {
+	char *p;
+	size_t len, cap;
+	size_t head; /* the owner and period: the start of every row of the group */
 };
 
-static int compare_refs(const void *pa, const void *pb)
+static void buf_add(struct rows_buf *b, const char *s, size_t n)
 {
-	const struct group_ref *a = pa, *b = pb;
-	int c = bytes_cmp(a->owner, a->owner_len, b->owner, b->owner_len);
-	if (c)
-		return c;
-	if ((c = strcmp(a->period, b->period)))
-		return c;
-	return a->metric && b->metric ? strcmp(a->metric, b->metric) : 0;
+	xgrow((void **)&b->p, &b->cap, b->len + n, 1);
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+static void buf_field(struct rows_buf *b, const char *s)
+{
+	buf_add(b, "\t", 1);
+	buf_add(b, s, strlen(s));
+}
+
+/* Starts a group's rows: "owner<TAB>period", kept at the start of the buffer. */
+static void buf_start(struct rows_buf *b, const char *owner, size_t owner_len, const char *period)
+{
+	if (owner_len > (SIZE_MAX - PERIOD_LABEL_SIZE) / 2)
+		diag_fatal(SPM_EXIT_USAGE, "out of memory");
+	xgrow((void **)&b->p, &b->cap, 2 * owner_len + 1, 1);
+	b->len = output_escape(owner, owner_len, b->p);
+	buf_field(b, period);
+	b->head = b->len;
+}
+
+static void buf_row(struct rows_buf *b, const struct out_row *r, bool parts, const char *currency)
+{
+	if (b->len > b->head) { /* the group's head again, from the start of the buffer */
+		xgrow((void **)&b->p, &b->cap, b->len + b->head, 1); /* first: it may move b->p */
+		memcpy(b->p + b->len, b->p, b->head);
+		b->len += b->head;
+	}
+	buf_field(b, r->metric);
+	buf_field(b, r->value);
+	if (parts) {
+		buf_field(b, r->numerator);
+		buf_field(b, r->denominator);
+	}
+	if (currency) /* --rates: the currency of converted money, empty elsewhere */
+		buf_field(b, currency);
+	buf_add(b, "\n", 1);
+}
+
+/* Writes the group's rows (none: no metric, nothing written). */
+static void buf_flush(struct output *o, struct rows_buf *b)
+{
+	if (b->len > b->head)
+		output_bytes(o, b->p, b->len);
+	b->len = b->head = 0;
 }
 
 static int compare_metric_names(const void *pa, const void *pb)
@@ -159,24 +156,13 @@ static void fill_actual(const struct metric_set *ms, const struct actual_totals 
 void emit_actuals(struct output *o, const struct job *job, const struct chunk_state *all)
 {
 	const struct metric_set *ms = job->metrics;
-	size_t n = table_count(all->groups);
+	size_t n = groups_count(all->groups);
 	bool with_metric = job->kind == INPUT_ACTUALS;
 	bool parts = with_metric ? false : ms->any_ratio;
-	struct group_ref *refs = xcalloc(n + 1, sizeof *refs);
-	for (size_t i = 0; i < n; i++) {
-		size_t len;
-		const char *key = table_key(all->groups, i, &len);
-		struct out_row r;
-		split_key(key, len, with_metric, &r);
-		refs[i].owner = r.owner;
-		refs[i].owner_len = r.owner_len;
-		refs[i].metric = r.metric;
-		memcpy(refs[i].period, r.period, sizeof r.period);
-		refs[i].index = i;
-		if (with_metric && ((const struct actual_totals *)table_value(all->groups, i))->has_parts)
+	for (size_t i = 0; with_metric && i < n; i++)
+		if (((const struct actual_totals *)group_totals(all->groups, i))->has_parts)
 			parts = true;
-	}
-	qsort(refs, n, sizeof *refs, compare_refs);
+	size_t *order = groups_order(all->groups);
 	struct metric **metrics = xcalloc(ms->nselected + 1, sizeof *metrics);
 	memcpy(metrics, ms->selected, ms->nselected * sizeof *metrics);
 	qsort(metrics, ms->nselected, sizeof *metrics, compare_metric_names);
@@ -189,26 +175,38 @@ void emit_actuals(struct output *o, const struct job *job, const struct chunk_st
 	if (job->currency) /* --rates: the base currency of money rows */
 		cols[ncols++] = COL_CURRENCY;
 	stream_write_header(o, cols, ncols);
+	const char **currency = xcalloc(ms->nselected + 1, sizeof *currency);
+	for (size_t k = 0; k < ms->nselected; k++)
+		currency[k] = currency_of_metric(job, metrics[k]);
+	/* each period's label formatted once, not once per group */
+	size_t nperiods = groups_periods(all->groups);
+	char(*labels)[PERIOD_LABEL_SIZE] = xcalloc(nperiods + 1, sizeof *labels);
+	for (size_t p = 0; p < nperiods; p++)
+		period_format(groups_period(all->groups, p), labels[p]);
+	struct rows_buf b = { NULL, 0, 0, 0 };
 	for (size_t i = 0; i < n; i++) {
+		struct group_name name;
+		group_name(all->groups, order[i], &name);
 		struct out_row r;
-		r.owner = refs[i].owner;
-		r.owner_len = refs[i].owner_len;
-		memcpy(r.period, refs[i].period, sizeof r.period);
-		const void *totals = table_value(all->groups, refs[i].index);
+		buf_start(&b, name.owner, name.owner_len, labels[group_period_id(all->groups, order[i])]);
+		const void *totals = group_totals(all->groups, order[i]);
 		if (with_metric) {
-			r.metric = refs[i].metric;
+			r.metric = name.metric;
 			fill_actual(ms, totals, &r);
-			write_out_row(o, &r, parts, NULL);
-			continue;
+			buf_row(&b, &r, parts, NULL);
 		}
-		for (size_t k = 0; k < ms->nselected; k++) {
+		for (size_t k = 0; !with_metric && k < ms->nselected; k++) {
 			r.metric = metrics[k]->name;
 			fill_deal_metric(metrics[k], totals, &r);
-			write_out_row(o, &r, parts, currency_of_metric(job, metrics[k]));
+			buf_row(&b, &r, parts, currency[k]);
 		}
+		buf_flush(o, &b);
 	}
+	free(b.p);
+	free(labels);
+	free(currency);
 	free(metrics);
-	free(refs);
+	free(order);
 }
 
 /* ---- partial streams (--partial) ---- */
@@ -251,37 +249,17 @@ static void write_partial_row(struct output *o, const struct out_row *r, const c
 void emit_partial(struct output *o, const struct job *job, const struct chunk_state *all)
 {
 	const struct metric_set *ms = job->metrics;
-	size_t n = table_count(all->groups), nitems = table_count(all->distinct);
-	struct group_ref *refs = xcalloc(n + 1, sizeof *refs);
-	for (size_t i = 0; i < n; i++) {
-		size_t len;
-		struct out_row r;
-		const char *key = table_key(all->groups, i, &len);
-		split_key(key, len, false, &r);
-		refs[i].owner = r.owner;
-		refs[i].owner_len = r.owner_len;
-		memcpy(refs[i].period, r.period, sizeof r.period);
-		refs[i].index = i;
-	}
-	qsort(refs, n, sizeof *refs, compare_refs);
+	size_t n = groups_count(all->groups), nitems = table_count(all->distinct);
+	size_t *order = groups_order(all->groups);
 	/* each group's distinct values, by group, metric and value */
 	struct item_ref *items = xcalloc(nitems + 1, sizeof *items);
 	size_t kept = 0;
-	/* a group's index: its value's offset in the table's contiguous values */
-	const char *base = n ? table_value(all->groups, 0) : NULL;
-	size_t value_size = n > 1 ? (size_t)((const char *)table_value(all->groups, 1) - base) : 1;
 	for (size_t i = 0; i < nitems; i++) {
-		size_t len, slot, group_len;
+		size_t len, slot, g;
 		const char *key = table_key(all->distinct, i, &len);
 		memcpy(&slot, key, sizeof slot);
-		memcpy(&group_len, key + sizeof slot, sizeof group_len);
-		size_t at = 2 * sizeof(size_t);
-		/* the group is in the table: the value was added to it */
-		const char *g = table_find(all->groups, key + at, group_len);
-		if (!g)
-			continue;
-		items[kept++] = (struct item_ref){ (size_t)(g - base) / value_size, slot, key + at + group_len,
-						   len - at - group_len };
+		memcpy(&g, key + sizeof slot, sizeof g);
+		items[kept++] = (struct item_ref){ g, slot, key + DISTINCT_KEY_HEAD, len - DISTINCT_KEY_HEAD };
 	}
 	qsort(items, kept, sizeof *items, compare_items);
 	size_t *first = xcalloc(n + 1, sizeof *first); /* groups' first items: items[first[g] ..] */
@@ -298,12 +276,14 @@ void emit_partial(struct output *o, const struct job *job, const struct chunk_st
 					      COL_NUMERATOR, COL_DENOMINATOR, COL_ITEM };
 	stream_write_header(o, header, sizeof header / sizeof header[0]);
 	for (size_t i = 0; i < n; i++) {
+		struct group_name name;
+		size_t g = order[i];
+		group_name(all->groups, g, &name);
 		struct out_row r;
-		r.owner = refs[i].owner;
-		r.owner_len = refs[i].owner_len;
-		memcpy(r.period, refs[i].period, sizeof r.period);
-		size_t g = refs[i].index;
-		const void *totals = table_value(all->groups, g);
+		r.owner = name.owner;
+		r.owner_len = name.owner_len;
+		period_format(name.period, r.period);
+		const void *totals = group_totals(all->groups, g);
 		for (size_t k = 0; k < ms->nselected; k++) {
 			const struct metric *m = metrics[k];
 			r.metric = m->name;
@@ -325,5 +305,5 @@ void emit_partial(struct output *o, const struct job *job, const struct chunk_st
 	free(metrics);
 	free(first);
 	free(items);
-	free(refs);
+	free(order);
 }

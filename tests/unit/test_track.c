@@ -16,6 +16,7 @@
 
 #include "../../src/spm-track/actuals.c"
 #include "../../src/spm-track/export.c"
+#include "../../src/spm-track/groups.c"
 #include "../../src/spm-track/merge.c"
 #include "../../src/spm-track/progress.c"
 #include "../../src/spm-track/write.c"
@@ -163,27 +164,70 @@ static void test_mapping_file(void **unused)
 static void test_group_key_roundtrip(void **unused)
 {
 	(void)unused;
-	struct period p;
+	struct period p, q;
 	assert_true(period_parse("2026-Q3", 7, 1, &p));
-	char *buf = NULL;
-	size_t cap = 0;
-	struct out_row r;
+	assert_true(period_parse("2026-Q4", 7, 1, &q));
+	struct groups *g = groups_new(sizeof(int));
+	struct group_name name;
 
-	size_t len = make_group_key(&buf, &cap, p, LEVEL_TEAM, "West", 4, "win_rate");
-	assert_int_equal((unsigned char)buf[PERIOD_KEY_SIZE], LEVEL_TEAM);
-	split_key(buf, len, true, &r);
-	assert_string_equal(r.period, "2026-Q3");
-	assert_string_equal(r.metric, "win_rate");
-	assert_int_equal(r.owner_len, 4);
-	assert_memory_equal(r.owner, "West", 4);
+	size_t i = group_upsert(g, p, LEVEL_TEAM, "West", 4, "win_rate");
+	group_name(g, i, &name);
+	assert_int_equal(name.level, LEVEL_TEAM);
+	assert_int_equal(name.period.start, p.start);
+	assert_string_equal(name.metric, "win_rate");
+	assert_int_equal(name.owner_len, 4);
+	assert_memory_equal(name.owner, "West", 4);
+	assert_int_equal(group_lookup(g, p, LEVEL_TEAM, "West", 4, "win_rate"), i);
+	/* the level, period and metric each keep groups apart */
+	assert_int_equal(group_lookup(g, p, LEVEL_REP, "West", 4, "win_rate"), SIZE_MAX);
+	assert_int_equal(group_lookup(g, q, LEVEL_TEAM, "West", 4, "win_rate"), SIZE_MAX);
+	assert_int_equal(group_lookup(g, p, LEVEL_TEAM, "West", 4, "won_deals"), SIZE_MAX);
 
 	/* an export's key has no metric; owners may hold any byte but NUL */
-	len = make_group_key(&buf, &cap, p, LEVEL_REP, "Zoë\tA", 7, NULL);
-	split_key(buf, len, false, &r);
-	assert_null(r.metric);
-	assert_int_equal(r.owner_len, 7);
-	assert_memory_equal(r.owner, "Zoë\tA", 7);
-	free(buf);
+	size_t j = group_upsert(g, p, LEVEL_REP, "Zo\xc3\xab\tA", 6, NULL);
+	assert_int_not_equal(i, j);
+	group_name(g, j, &name);
+	assert_null(name.metric);
+	assert_int_equal(name.owner_len, 6);
+	assert_memory_equal(name.owner, "Zo\xc3\xab\tA", 6);
+	*(int *)group_totals(g, j) = 7;
+
+	/* many groups: the table grows, every group keeps its totals and index */
+	char owner[32];
+	for (int k = 0; k < 5000; k++) {
+		int n = snprintf(owner, sizeof owner, "rep %d", k);
+		*(int *)group_totals(g, group_upsert(g, k % 2 ? p : q, LEVEL_REP, owner, (size_t)n, NULL)) = k;
+	}
+	for (int k = 0; k < 5000; k++) {
+		int n = snprintf(owner, sizeof owner, "rep %d", k);
+		size_t at = group_lookup(g, k % 2 ? p : q, LEVEL_REP, owner, (size_t)n, NULL);
+		assert_int_not_equal(at, SIZE_MAX);
+		assert_int_equal(*(int *)group_totals(g, at), k);
+	}
+	assert_int_equal(*(int *)group_totals(g, j), 7);
+
+	/* merged: the same groups meet, new ones are appended */
+	struct groups *h = groups_new(sizeof(int));
+	group_upsert(h, q, LEVEL_REP, "new", 3, NULL);
+	group_upsert(h, p, LEVEL_REP, "Zo\xc3\xab\tA", 6, NULL);
+	size_t before = groups_count(g);
+	size_t *map = groups_merge_keys(g, h);
+	assert_int_equal(map[0], before);
+	assert_int_equal(map[1], j);
+	free(map);
+
+	/* the output order: owner bytes, then period label */
+	size_t *order = groups_order(g);
+	for (size_t k = 1; k < groups_count(g); k++) {
+		struct group_name a, b;
+		group_name(g, order[k - 1], &a);
+		group_name(g, order[k], &b);
+		int c = bytes_cmp(a.owner, a.owner_len, b.owner, b.owner_len);
+		assert_true(c < 0 || (c == 0 && a.period.start <= b.period.start));
+	}
+	free(order);
+	groups_free(h);
+	groups_free(g);
 }
 
 /* ---- actuals: regrouping and merging ---- */
@@ -247,12 +291,9 @@ static const char *merged_value(struct actuals_fixture *f, const char *owner, co
 {
 	struct period p;
 	assert_true(period_parse(period, strlen(period), 1, &p));
-	char *key = NULL;
-	size_t cap = 0;
-	size_t len = make_group_key(&key, &cap, p, LEVEL_REP, owner, strlen(owner), metric);
-	const struct actual_totals *t = table_find(f->cs.groups, key, len);
-	free(key);
-	assert_non_null(t);
+	size_t g = group_lookup(f->cs.groups, p, LEVEL_REP, owner, strlen(owner), metric);
+	assert_int_not_equal(g, SIZE_MAX);
+	const struct actual_totals *t = group_totals(f->cs.groups, g);
 	r->metric = metric;
 	fill_actual(&f->ms, t, r);
 	return r->value;
@@ -311,12 +352,7 @@ static void test_merge_actuals_of_chunks(void **unused)
 	actuals_init(&f, GRAIN_QUARTER);
 	struct actual_totals a = { decimal_zero(), dec("3"), dec("10"), true, true };
 	struct actual_totals b = { decimal_zero(), dec("2"), dec("5"), true, true };
-	struct period p;
-	assert_true(period_parse("2026-Q3", 7, 1, &p));
-	char *key = NULL;
-	size_t cap = 0;
-	make_group_key(&key, &cap, p, LEVEL_REP, "dee", 3, "avg_deal");
-	merge_actuals(&f.job, &a, &b, false, key);
+	merge_actuals(&f.job, &a, &b, false, "avg_deal");
 	struct out_row r = { .metric = "avg_deal" };
 	fill_actual(&f.ms, &a, &r);
 	assert_string_equal(r.value, "0.33"); /* 5 ÷ 15 at avg_deal's 2 places */
@@ -326,12 +362,10 @@ static void test_merge_actuals_of_chunks(void **unused)
 	/* sums add */
 	struct actual_totals c = { dec("1.25"), decimal_zero(), decimal_zero(), true, false };
 	struct actual_totals d = { dec("2.5"), decimal_zero(), decimal_zero(), true, false };
-	make_group_key(&key, &cap, p, LEVEL_REP, "dee", 3, "won_revenue");
-	merge_actuals(&f.job, &c, &d, false, key);
+	merge_actuals(&f.job, &c, &d, false, "won_revenue");
 	r.metric = "won_revenue";
 	fill_actual(&f.ms, &c, &r);
 	assert_string_equal(r.value, "3.75");
-	free(key);
 	actuals_free(&f);
 }
 

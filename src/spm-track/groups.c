@@ -1,0 +1,378 @@
+/* The groups of a run: totals by owner, period and metric. Owners (one table per level),
+ * periods and metrics are interned once per chunk, so a group's key is three small
+ * integers, hashed and compared without touching a string: a row costs one hash of its
+ * owner, and each of its groups one probe of a fixed-size slot. */
+#include "spm-track.h"
+
+#include "diag.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* A group's key: the interned owner (within its level), period and metric (0: none,
+ * else the metric's id + 1) with the level in the low byte. */
+struct group_id {
+	uint32_t owner, period, metric_level;
+};
+
+/* A slot of the open-addressing table: the key inline, so a probe reads one slot. */
+struct group_slot {
+	struct group_id id;
+	uint32_t index; /* the group's index + 1; 0: empty */
+};
+
+struct groups {
+	size_t value_size;
+	struct table *owner[LEVEL_COUNT];
+	struct table *period; /* period_to_key bytes */
+	struct table *metric; /* metric names, NUL included */
+	struct group_slot *slot;
+	size_t nslots;        /* power of two */
+	struct group_id *id;  /* by group index */
+	char *values;         /* by group index, value_size each */
+	size_t count, cap;
+};
+
+#define FIRST_SLOTS 1024
+
+struct groups *groups_new(size_t value_size)
+{
+	struct groups *g = xcalloc(1, sizeof *g);
+	g->value_size = value_size;
+	for (size_t l = 0; l < LEVEL_COUNT; l++)
+		g->owner[l] = table_new(0);
+	g->period = table_new(0);
+	g->metric = table_new(0);
+	g->nslots = FIRST_SLOTS;
+	g->slot = xcalloc(g->nslots, sizeof *g->slot);
+	return g;
+}
+
+void groups_free(struct groups *g)
+{
+	if (!g)
+		return;
+	for (size_t l = 0; l < LEVEL_COUNT; l++)
+		table_free(g->owner[l]);
+	table_free(g->period);
+	table_free(g->metric);
+	free(g->slot);
+	free(g->id);
+	free(g->values);
+	free(g);
+}
+
+size_t groups_count(const struct groups *g)
+{
+	return g->count;
+}
+
+void *group_totals(const struct groups *g, size_t i)
+{
+	return g->values + i * g->value_size;
+}
+
+uint32_t group_owner(struct groups *g, enum level level, const char *owner, size_t len)
+{
+	return (uint32_t)table_intern(g->owner[level], owner, len, NULL);
+}
+
+static uint32_t group_period(struct groups *g, struct period p)
+{
+	unsigned char key[PERIOD_KEY_SIZE];
+	period_to_key(p, key); /* no padding bytes in keys */
+	return (uint32_t)table_intern(g->period, key, sizeof key, NULL);
+}
+
+static uint32_t group_metric(struct groups *g, const char *metric)
+{
+	return metric ? (uint32_t)table_intern(g->metric, metric, strlen(metric) + 1, NULL) + 1 : 0;
+}
+
+static uint64_t id_hash(struct group_id k)
+{
+	uint64_t h = ((uint64_t)k.owner << 32 | k.period) * 0x9e3779b97f4a7c15ull;
+	h ^= (uint64_t)k.metric_level * 0xc2b2ae3d27d4eb4full;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	return h ^ (h >> 32);
+}
+
+static bool id_equal(struct group_id a, struct group_id b)
+{
+	return a.owner == b.owner && a.period == b.period && a.metric_level == b.metric_level;
+}
+
+static size_t find_group_slot(const struct groups *g, struct group_id k)
+{
+	size_t mask = g->nslots - 1;
+	for (size_t i = (size_t)id_hash(k) & mask;; i = (i + 1) & mask)
+		if (g->slot[i].index == 0 || id_equal(g->slot[i].id, k))
+			return i;
+}
+
+/* Room for n groups without growing: slots at most half full after doubling. */
+static void reserve_slots(struct groups *g, size_t n)
+{
+	size_t want = g->nslots;
+	while (n * 10 >= want * 7) {
+		if (want > SIZE_MAX / 2 / sizeof *g->slot)
+			diag_fatal(SPM_EXIT_USAGE, "out of memory");
+		want *= 2;
+	}
+	if (want == g->nslots)
+		return;
+	free(g->slot);
+	g->nslots = want;
+	g->slot = xcalloc(want, sizeof *g->slot);
+	size_t mask = want - 1;
+	for (size_t e = 0; e < g->count; e++) {
+		size_t i = (size_t)id_hash(g->id[e]) & mask;
+		while (g->slot[i].index)
+			i = (i + 1) & mask;
+		g->slot[i] = (struct group_slot){ g->id[e], (uint32_t)(e + 1) };
+	}
+}
+
+static size_t upsert_id(struct groups *g, struct group_id k)
+{
+	size_t i = find_group_slot(g, k);
+	if (g->slot[i].index)
+		return g->slot[i].index - 1;
+	if (g->count >= UINT32_MAX - 1)
+		diag_fatal(SPM_EXIT_USAGE, "too many groups");
+	size_t e = g->count;
+	if (e == g->cap) {
+		size_t cap = g->cap;
+		xgrow((void **)&g->id, &cap, e + 1, sizeof *g->id);
+		cap = g->cap;
+		xgrow((void **)&g->values, &cap, e + 1, g->value_size);
+		g->cap = cap;
+	}
+	g->id[e] = k;
+	memset(g->values + e * g->value_size, 0, g->value_size);
+	g->slot[i] = (struct group_slot){ k, (uint32_t)(e + 1) };
+	g->count++;
+	reserve_slots(g, g->count);
+	return e;
+}
+
+size_t group_add(struct groups *g, uint32_t owner, enum level level, struct period p, const char *metric)
+{
+	struct group_id k = { owner, group_period(g, p), group_metric(g, metric) << 8 | (uint32_t)level };
+	return upsert_id(g, k);
+}
+
+size_t group_upsert(struct groups *g, struct period p, enum level level, const char *owner, size_t len,
+		    const char *metric)
+{
+	return group_add(g, group_owner(g, level, owner, len), level, p, metric);
+}
+
+size_t group_lookup(const struct groups *g, struct period p, enum level level, const char *owner, size_t len,
+		    const char *metric)
+{
+	unsigned char key[PERIOD_KEY_SIZE];
+	period_to_key(p, key);
+	size_t o = table_index(g->owner[level], owner, len), q = table_index(g->period, key, sizeof key), m = 0;
+	if (metric && (m = table_index(g->metric, metric, strlen(metric) + 1)) != SIZE_MAX)
+		m++;
+	if (o == SIZE_MAX || q == SIZE_MAX || m == SIZE_MAX)
+		return SIZE_MAX;
+	struct group_id k = { (uint32_t)o, (uint32_t)q, (uint32_t)m << 8 | (uint32_t)level };
+	size_t i = find_group_slot(g, k);
+	return g->slot[i].index ? g->slot[i].index - 1 : SIZE_MAX;
+}
+
+void group_name(const struct groups *g, size_t i, struct group_name *out)
+{
+	struct group_id k = g->id[i];
+	size_t len;
+	out->level = (enum level)(k.metric_level & 0xff);
+	out->period = period_from_key(table_key(g->period, k.period, &len));
+	out->owner = table_key(g->owner[out->level], k.owner, &out->owner_len);
+	out->metric = k.metric_level >> 8 ? table_key(g->metric, (k.metric_level >> 8) - 1, &len) : NULL;
+}
+
+size_t groups_periods(const struct groups *g)
+{
+	return table_count(g->period);
+}
+
+struct period groups_period(const struct groups *g, size_t id)
+{
+	size_t len;
+	return period_from_key(table_key(g->period, id, &len));
+}
+
+size_t group_period_id(const struct groups *g, size_t i)
+{
+	return g->id[i].period;
+}
+
+/* Maps each key of an interning table `from` to its id in `into`, added if absent. */
+static uint32_t *intern_all(struct table *into, const struct table *from)
+{
+	size_t n = table_count(from);
+	uint32_t *map = xcalloc(n + 1, sizeof *map);
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		const void *key = table_key(from, i, &len);
+		map[i] = (uint32_t)table_intern(into, key, len, NULL);
+	}
+	return map;
+}
+
+size_t *groups_merge_keys(struct groups *into, const struct groups *from)
+{
+	uint32_t *owner[LEVEL_COUNT];
+	for (size_t l = 0; l < LEVEL_COUNT; l++)
+		owner[l] = intern_all(into->owner[l], from->owner[l]);
+	uint32_t *period = intern_all(into->period, from->period);
+	uint32_t *metric = intern_all(into->metric, from->metric);
+	if (from->count > SIZE_MAX - into->count)
+		diag_fatal(SPM_EXIT_USAGE, "out of memory");
+	reserve_slots(into, into->count + from->count);
+	size_t *map = xcalloc(from->count + 1, sizeof *map);
+	for (size_t i = 0; i < from->count; i++) {
+		struct group_id k = from->id[i];
+		uint32_t level = k.metric_level & 0xff, m = k.metric_level >> 8;
+		struct group_id t = { owner[level][k.owner], period[k.period], (m ? metric[m - 1] + 1 : 0) << 8 | level };
+		map[i] = upsert_id(into, t);
+	}
+	for (size_t l = 0; l < LEVEL_COUNT; l++)
+		free(owner[l]);
+	free(period);
+	free(metric);
+	return map;
+}
+
+/* ---- the output order: owner bytes, period label, metric name, then first seen ---- */
+
+struct owner_sort {
+	const char *name;
+	size_t len;
+	uint32_t level, id;
+};
+
+static int compare_owner_sort(const void *pa, const void *pb)
+{
+	const struct owner_sort *a = pa, *b = pb;
+	return bytes_cmp(a->name, a->len, b->name, b->len);
+}
+
+/* rank[level][id]: the owner's place in byte order, equal names equal ranks. */
+static uint32_t *owner_ranks(const struct groups *g, uint32_t *rank[LEVEL_COUNT], size_t *nranks)
+{
+	size_t n = 0;
+	for (size_t l = 0; l < LEVEL_COUNT; l++)
+		n += table_count(g->owner[l]);
+	struct owner_sort *s = xcalloc(n + 1, sizeof *s);
+	uint32_t *all = xcalloc(n + 1, sizeof *all);
+	size_t at = 0;
+	for (size_t l = 0; l < LEVEL_COUNT; l++) {
+		rank[l] = all + at;
+		for (size_t i = 0; i < table_count(g->owner[l]); i++, at++) {
+			s[at].name = table_key(g->owner[l], i, &s[at].len);
+			s[at].level = (uint32_t)l;
+			s[at].id = (uint32_t)i;
+		}
+	}
+	qsort(s, n, sizeof *s, compare_owner_sort);
+	uint32_t r = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i && compare_owner_sort(&s[i - 1], &s[i]))
+			r++;
+		rank[s[i].level][s[i].id] = r;
+	}
+	*nranks = n ? (size_t)r + 1 : 0;
+	free(s);
+	return all;
+}
+
+struct label_sort {
+	char label[PERIOD_LABEL_SIZE];
+	const char *name; /* metrics: the name; periods: NULL */
+	uint32_t id;
+};
+
+static int compare_label_sort(const void *pa, const void *pb)
+{
+	const struct label_sort *a = pa, *b = pb;
+	return strcmp(a->name ? a->name : a->label, b->name ? b->name : b->label);
+}
+
+/* Ranks of periods by label, or metrics by name. */
+static uint32_t *label_ranks(const struct table *t, bool periods)
+{
+	size_t n = table_count(t);
+	struct label_sort *s = xcalloc(n + 1, sizeof *s);
+	uint32_t *rank = xcalloc(n + 1, sizeof *rank);
+	for (size_t i = 0; i < n; i++) {
+		size_t len;
+		const char *key = table_key(t, i, &len);
+		if (periods)
+			period_format(period_from_key((const unsigned char *)key), s[i].label);
+		else
+			s[i].name = key;
+		s[i].id = (uint32_t)i;
+	}
+	qsort(s, n, sizeof *s, compare_label_sort);
+	uint32_t r = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i && compare_label_sort(&s[i - 1], &s[i]))
+			r++;
+		rank[s[i].id] = r;
+	}
+	free(s);
+	return rank;
+}
+
+struct group_sort {
+	uint32_t period, metric, index;
+};
+
+static int compare_group_sort(const void *pa, const void *pb)
+{
+	const struct group_sort *a = pa, *b = pb;
+	if (a->period != b->period)
+		return a->period < b->period ? -1 : 1;
+	if (a->metric != b->metric)
+		return a->metric < b->metric ? -1 : 1;
+	return (a->index > b->index) - (a->index < b->index);
+}
+
+size_t *groups_order(const struct groups *g)
+{
+	uint32_t *rank[LEVEL_COUNT];
+	size_t nowners;
+	uint32_t *ranks = owner_ranks(g, rank, &nowners);
+	uint32_t *period = label_ranks(g->period, true), *metric = label_ranks(g->metric, false);
+	/* by owner: a counting sort, stable, then each owner's few groups by period and metric */
+	size_t *first = xcalloc(nowners + 2, sizeof *first);
+	for (size_t i = 0; i < g->count; i++)
+		first[rank[g->id[i].metric_level & 0xff][g->id[i].owner] + 1]++;
+	for (size_t r = 0; r < nowners; r++)
+		first[r + 1] += first[r];
+	struct group_sort *s = xcalloc(g->count + 1, sizeof *s);
+	for (size_t i = 0; i < g->count; i++) {
+		struct group_id k = g->id[i];
+		uint32_t m = k.metric_level >> 8;
+		s[first[rank[k.metric_level & 0xff][k.owner]]++] =
+			(struct group_sort){ period[k.period], m ? metric[m - 1] : 0, (uint32_t)i };
+	}
+	size_t *order = xcalloc(g->count + 1, sizeof *order);
+	for (size_t r = 0, lo = 0; r < nowners; r++) {
+		size_t hi = first[r]; /* the counting pass left first[r] at the end of owner r */
+		qsort(s + lo, hi - lo, sizeof *s, compare_group_sort);
+		lo = hi;
+	}
+	for (size_t i = 0; i < g->count; i++)
+		order[i] = s[i].index;
+	free(s);
+	free(first);
+	free(period);
+	free(metric);
+	free(ranks);
+	return order;
+}
