@@ -128,7 +128,8 @@ struct pay_run {
 	struct claw *claw;
 	size_t nclaws, claw_cap;
 	struct table *claws; /* owner \0 period plan \0 → index + 1 into claw[] */
-	uint64_t rev_read, rev_clawed, rev_outside, rev_unpaid, rev_no_rule, rev_no_date;
+	struct table *input_owners; /* owner name → index in set->owner: the owner-periods recomputed */
+	uint64_t rev_read, rev_clawed, rev_outside, rev_unpaid, rev_no_rule, rev_no_date, rev_netted;
 };
 
 /* The clawback line of one owner, period (of the cancellations) and plan. */
@@ -1071,6 +1072,20 @@ static int optional_decimal(struct reversal_reader *rr, const struct row *row, e
 	return 0;
 }
 
+/* Whether the input holds the owner's card of period p: that owner-period is recomputed
+ * (and adjusted against the ledger) in this run. */
+static bool recomputed(struct pay_run *run, const char *owner, struct period p)
+{
+	const struct card_set *set = run->set;
+	if (!run->input_owners) {
+		run->input_owners = table_new(sizeof(uint32_t));
+		for (size_t k = 0; k < set->nowners; k++)
+			*(uint32_t *)table_upsert(run->input_owners, set->owner[k].name, set->owner[k].len, NULL) = (uint32_t)k;
+	}
+	const uint32_t *k = table_find(run->input_owners, owner, strlen(owner));
+	return k && cards_find(set, *k, p);
+}
+
 static int reversal_row(void *ctx, const struct row *row)
 {
 	struct reversal_reader *rr = ctx;
@@ -1115,6 +1130,14 @@ static int reversal_row(void *ctx, const struct row *row)
 		run->rev_unpaid++;
 		return 0;
 	}
+	struct period won = period_from_key(pl->period);
+	struct period at = period_of(cancelled, (enum grain)won.grain, won.fiscal_start);
+	if (period_cmp(won, at) == 0 && recomputed(run, row->field[co], won)) {
+		/* reversed in the period it was won in: that period's won_revenue is net of it,
+		 * and its recomputation here already takes the commission back */
+		run->rev_netted++;
+		return 0;
+	}
 	const struct plan *p = plan_find(&run->plans, pl->plan);
 	const struct plan_metric *pm = p ? plan_metric_find(p, pl->metric) : NULL;
 	if (!pm || !pm->has_clawback) {
@@ -1133,8 +1156,6 @@ static int reversal_row(void *ctx, const struct row *row)
 		return file_problem_at(&rr->problem, row, column_name(COL_AMOUNT), row->field[ca], "too large for exact arithmetic");
 	decimal_units billion = from_cents(100).units; /* 1 in units */
 	decimal_units recovered = div_round(paid_c * amount_c * pm->clawback.rate.units, actual_c * billion, run->po->rounding);
-	struct period won = period_from_key(pl->period);
-	struct period at = period_of(cancelled, (enum grain)won.grain, won.fiscal_start);
 	struct claw *c = claw_of(run, row->field[co], at, pl->plan);
 	decimal got = from_cents(recovered);
 	if (!decimal_add(c->reversed, amount, &c->reversed) || !decimal_add(c->recovered, got, &c->recovered))
@@ -1178,8 +1199,9 @@ static int reversal_row(void *ctx, const struct row *row)
 	return 0;
 }
 
-/* Reads --reversals against the ledger (before the cards: a clawback line of the ledger
- * is its own, never "no longer computed"). */
+/* Reads --reversals against the ledger: after the cards (a reversal in an owner-period
+ * recomputed here is netted there), before the payouts are written (a clawback line of
+ * the ledger is its own, never "no longer computed"). */
 static void read_reversals(struct pay_run *run)
 {
 	const char *path = run->po->reversals;
@@ -1272,6 +1294,8 @@ static void free_claws(struct pay_run *run)
 	}
 	free(run->claw);
 	table_free(run->claws);
+	if (run->input_owners)
+		table_free(run->input_owners);
 }
 
 static void print_summary(const struct pay_run *run)
@@ -1305,6 +1329,9 @@ static void print_summary(const struct pay_run *run)
 	if (run->claws) {
 		fprintf(stderr, "; %llu reversal(s) read, %llu clawed back", (unsigned long long)run->rev_read,
 			(unsigned long long)run->rev_clawed);
+		if (run->rev_netted)
+			fprintf(stderr, ", %llu in the period they were won in (its won_revenue is net of them: recomputed, not clawed back)",
+				(unsigned long long)run->rev_netted);
 		if (run->rev_outside)
 			fprintf(stderr, ", %llu outside the clawback window", (unsigned long long)run->rev_outside);
 		if (run->rev_unpaid)
@@ -1334,14 +1361,14 @@ int pay_main(const struct score_options *o, char *const *files, size_t nfiles)
 	load_roster(&run);
 	if (o->pay.nagainst)
 		load_ledger(&run.ledger, &o->pay, o->fiscal_start);
-	if (o->pay.reversals)
-		read_reversals(&run);
 
 	output_open(&out, o->output);
 	if (o->reject)
 		output_open(&reject, o->reject);
 	struct card_read_options ro = { o->fiscal_start, o->threads, o->reject ? &reject : NULL };
 	cards_read(&set, files, nfiles, &ro);
+	if (o->pay.reversals) /* after the cards: a reversal in a recomputed period is netted there */
+		read_reversals(&run);
 	find_payees(&run);
 	check_as_if_metric(&run);
 	metric_places(&run);
