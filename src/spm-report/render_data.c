@@ -180,6 +180,11 @@ void render_json(struct output *o, const struct doc *d, const size_t *which, siz
 		}
 		bool first = true;
 		output_str(o, first_object ? "\n{" : ",\n{");
+		if (s->summary) { /* the totals over the other sections: a key of its own, so that a
+				   * consumer never takes them for a group that has the same label */
+			output_str(o, "\"summary\":true");
+			first = false;
+		}
 		json_pairs(o, &s->fields, 0, &first);
 		for (size_t k = 0; k < s->nblock; k++) {
 			output_str(o, first ? "" : ",\n ");

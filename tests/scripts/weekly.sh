@@ -70,8 +70,8 @@ check 'weekly: the log line' grep -qE \
 	"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z spm-weekly: as of 2026-08-15 \(2026-W33\): 8 owners, 29 files in $reports/2026-08-15\$" \
 	"$reports/spm.log"
 s1="$reports/2026-08-15/summary.json"
-check_eq 'weekly: summary.json (week 1)' '2026-08-15 2026-W33 null 8 2026-Q3 8 4 All reps' \
-	"$(jq -r '"\(.as_of) \(.week) \(.previous_week) \(.owners) \(.goal_periods[0]) \(.leaderboard | length) \(.team | length) \(.team[-1].team)"' "$s1")"
+check_eq 'weekly: summary.json (week 1)' '2026-08-15 2026-W33 null 8 2026-Q3 8 4 All reps true null' \
+	"$(jq -r '"\(.as_of) \(.week) \(.previous_week) \(.owners) \(.goal_periods[0]) \(.leaderboard | length) \(.team | length) \(.team[-1].team) \(.team[-1].summary) \(.team[0].summary)"' "$s1")"
 check_eq 'weekly: summary.json lists the files' "$(sed 's|^\./||' "$W/files1.txt" | tr '\n' ' ')" \
 	"$(jq -r '.files[]' "$s1" | tr '\n' ' ')"
 check_eq 'weekly: week 1 has no change yet' 0 \
