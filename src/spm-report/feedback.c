@@ -531,19 +531,24 @@ static void compare_goal(struct voice *v, const struct progress_row *g)
 	}
 	struct period prev = period_previous(v->p);
 	const struct progress_row *before = progress_find(v->r, v->owner, g->metric, prev);
-	if (before && before->attainment.has) {
+	/* a period that runs is compared by the attainment it is on course for (its pace),
+	 * never by the part done so far: with a whole period, or with last week's snapshot
+	 * of the same goals by its own pace */
+	const struct num *now = running(g) ? &g->pace : &g->attainment;
+	const struct num *then = before && running(before) ? &before->pace : before ? &before->attainment : NULL;
+	if (then && then->has && now->has) {
 		metric_first(v, g->metric);
-		sb_str(&v->b, ": ");
-		percent(v, g->attainment.v);
+		sb_str(&v->b, running(g) ? ": on course for " : ": ");
+		percent(v, now->v);
 		sb_str(&v->b, " this period against ");
-		percent(v, before->attainment.v);
+		percent(v, then->v);
 		sb_printf(&v->b, " in %s (", period_label(prev, label));
 		decimal diff;
-		if (decimal_sub(g->attainment.v, before->attainment.v, &diff) && decimal_sign(diff) != 0) {
+		if (decimal_sub(now->v, then->v, &diff) && decimal_sign(diff) != 0) {
 			if (decimal_sign(diff) < 0)
 				diff.units = -diff.units;
 			sb_points(&v->b, diff, false);
-			sb_str(&v->b, decimal_cmp(g->attainment.v, before->attainment.v) > 0 ? " points up)." : " points down).");
+			sb_str(&v->b, decimal_cmp(now->v, then->v) > 0 ? " points up)." : " points down).");
 		} else {
 			sb_str(&v->b, "the same).");
 		}
@@ -556,13 +561,16 @@ static void compare_goal(struct voice *v, const struct progress_row *g)
 static void training(struct voice *v, const struct progress_row *g)
 {
 	const struct catalog *c = &v->r->catalog;
+	/* while the period runs, what the owner is on course for (the pace): the part done so
+	 * far is low for everyone early in a period */
+	const struct num *level = running(g) ? &g->pace : &g->attainment;
 	for (size_t i = 0; i < c->n; i++) {
 		const struct course *course = &c->course[i];
-		if (course->metric != g->metric || !g->attainment.has || decimal_cmp(g->attainment.v, course->below.v) >= 0)
+		if (course->metric != g->metric || !level->has || decimal_cmp(level->v, course->below.v) >= 0)
 			continue;
 		metric_first(v, g->metric);
-		sb_str(&v->b, " attainment is ");
-		percent(v, g->attainment.v);
+		sb_str(&v->b, running(g) ? " is on course for " : " attainment is ");
+		percent(v, level->v);
 		sb_str(&v->b, ", under ");
 		percent(v, course->below.v);
 		sb_str(&v->b, ": the course \"");

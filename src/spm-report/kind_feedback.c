@@ -79,7 +79,8 @@ static void feedback_footer(const struct report *r, struct doc *d)
 			      "team with a lower attainment (0 to 100); of the overall score, spm-score's percentile.");
 	if (r->catalog.n)
 		doc_footer(d, "Training: a course of the catalogue is recommended when the attainment of its metric is "
-			      "under the catalogue's 'below'.");
+			      "under the catalogue's 'below' (while the period runs, the attainment the owner is on course "
+			      "for: the pace). A running period is compared with the last one the same way.");
 }
 
 /* Self-ratings for owners the report does not show in its periods are not used: said on

@@ -105,7 +105,7 @@ check_grep 'weekly: the leaderboard recognises the most improved' 'Most improved
 check_grep 'weekly: feedback compares with last week' \
 	'Your score is 153.50 %, 43.58 points up from 109.92 % in 2026-W33.' "$reports/2026-08-22/feedback/Felix_Nowak.md"
 check_grep 'weekly: feedback compares each metric with last week' \
-	'Won revenue: 104.12 % this period against 93.45 % in 2026-W33 (10.67 points up).' "$reports/2026-08-22/feedback/Felix_Nowak.md"
+	'Won revenue: on course for 180.74 % this period against 186.90 % in 2026-W33 (6.16 points down).' "$reports/2026-08-22/feedback/Felix_Nowak.md"
 check_grep 'weekly: the HTML leaderboard too' '+43.58 pts' "$reports/2026-08-22/leaderboard.html"
 check_grep 'weekly: the self-assessment is matched to the week' 'You rated your won revenue 4 of 5' \
 	"$reports/2026-08-22/feedback/Felix_Nowak.md"
