@@ -65,6 +65,17 @@ static size_t count_options(const struct option *o)
 	return n;
 }
 
+/* Whether name is among the first n entries of longopts: a common option the program
+ * placed in its own table, where it keeps its place in getopt's list of possibilities for
+ * an ambiguous abbreviation. */
+static bool listed(const struct option *longopts, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(longopts[i].name, name) == 0)
+			return true;
+	return false;
+}
+
 int cli_parse(int argc, char **argv, unsigned takes, const struct option *own, const struct option *family,
 	      const char *own_short, bool (*take)(int c, const char *arg, void *ctx), void *ctx, void (*help)(void),
 	      struct cli_common *cc)
@@ -77,7 +88,8 @@ int cli_parse(int argc, char **argv, unsigned takes, const struct option *own, c
 	for (size_t i = 0; i < nfamily; i++)
 		longopts[n++] = family[i];
 	for (size_t i = 0; i < ncommon; i++)
-		if (!common_options[i].takes || (takes & common_options[i].takes))
+		if ((!common_options[i].takes || (takes & common_options[i].takes)) &&
+		    !listed(longopts, n, common_options[i].option.name))
 			longopts[n++] = common_options[i].option;
 	size_t nshort = own_short ? strlen(own_short) : 0;
 	char *shorts = xmalloc(nshort + sizeof "o:qhV");

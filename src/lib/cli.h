@@ -71,7 +71,9 @@ enum cli_takes {
 
 /* A command line parsed once for every program: the program's own long options (own, then
  * family, each ended by a zero entry; either may be NULL) and short letters (own_short,
- * getopt's syntax: "f:"), and the common options takes names. Each common option goes into
+ * getopt's syntax: "f:"), and the common options takes names, after them (a common option
+ * own already lists, CLI_OPTION_*, stays at its place there: getopt lists the possibilities
+ * of an ambiguous abbreviation in table order). Each common option goes into
  * cc (memset to zero first); each of the program's goes to take(c, arg, ctx), which returns
  * false for one it does not know (the bad option message, exit 2). Returns optind: the
  * first operand. */

@@ -7,7 +7,6 @@
 #include "options.h"
 #include "reject.h"
 
-#include <getopt.h>
 #include <stdnoreturn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,6 +143,9 @@ enum {
 	OPT_ROUNDING, OPT_CREDITS, OPT_CANCELLED, OPT_CANCELLED_DATE, OPT_REFUNDS, OPT_REVERSALS, OPT_PARTIAL,
 };
 
+/* spm-track's own options, for cli_parse. The common options --roster, --roster-map,
+ * --reject and --as-of stand at their old places so that getopt lists the possibilities of
+ * an ambiguous abbreviation ("--r", "--a") as it always has; the others follow the table. */
 static const struct option long_options[] = {
 	{ "csv", no_argument, NULL, OPT_CSV },
 	{ "tsv", no_argument, NULL, OPT_TSV },
@@ -157,12 +159,10 @@ static const struct option long_options[] = {
 	{ "won", required_argument, NULL, OPT_WON },
 	{ "lost", required_argument, NULL, OPT_LOST },
 	{ "metrics", required_argument, NULL, OPT_METRICS },
-	CLI_OPTION_METRICS_FILE,
 	{ "grain", required_argument, NULL, OPT_GRAIN },
 	{ "period", required_argument, NULL, OPT_PERIOD },
 	{ "from", required_argument, NULL, OPT_FROM },
 	{ "to", required_argument, NULL, OPT_TO },
-	CLI_OPTION_FISCAL_START,
 	{ "date-format", required_argument, NULL, OPT_DATE_FORMAT },
 	{ "decimal-comma", no_argument, NULL, OPT_DECIMAL_COMMA },
 	CLI_OPTION_ROSTER,
@@ -172,7 +172,6 @@ static const struct option long_options[] = {
 	{ "delimiter", required_argument, NULL, OPT_DELIMITER },
 	{ "by", required_argument, NULL, OPT_BY },
 	CLI_OPTION_REJECT,
-	CLI_OPTION_THREADS,
 	{ "goals", required_argument, NULL, OPT_GOALS },
 	CLI_OPTION_AS_OF,
 	{ "workdays", no_argument, NULL, OPT_WORKDAYS },
@@ -194,17 +193,13 @@ static const struct option long_options[] = {
 	{ "cancelled-date", required_argument, NULL, OPT_CANCELLED_DATE },
 	{ "refunds", required_argument, NULL, OPT_REFUNDS },
 	{ "reversals", required_argument, NULL, OPT_REVERSALS },
-	CLI_OPTION_OUTPUT,
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
-	CLI_OPTION_QUIET,
-	CLI_OPTION_HELP,
-	CLI_OPTION_VERSION,
 	{ NULL, 0, NULL, 0 },
 };
 
-/* A positive threshold such as 1.1. */
 /* ---- options ---- */
 
+/* A positive threshold such as 1.1. */
 static decimal threshold_option(const char *option, const char *arg)
 {
 	decimal d;
@@ -213,99 +208,113 @@ static decimal threshold_option(const char *option, const char *arg)
 	return d;
 }
 
+/* What parse_options gathers beyond the options themselves. */
+struct track_parse {
+	struct track_options *opt;
+	bool goal_only;     /* an option that means nothing without --goals */
+	bool currency_only; /* an option that means nothing without --rates */
+};
+
+/* spm-track's own options, given to it by cli_parse. */
+static bool track_option(int c, const char *arg, void *ctx)
+{
+	struct track_parse *tp = ctx;
+	struct track_options *opt = tp->opt;
+	switch (c) {
+	case OPT_CSV: opt->format = FORMAT_CSV; break;
+	case OPT_BY: opt->by = arg; break;
+	case OPT_DELIMITER:
+		if (strcmp(arg, "tab") == 0 || strcmp(arg, "\\t") == 0 || strcmp(arg, "\t") == 0)
+			opt->delimiter = '\t';
+		else if (strlen(arg) == 1 && !strchr("\"\r\n", arg[0]))
+			opt->delimiter = arg[0];
+		else
+			diag_usage("--delimiter: expected one character, such as '|', ';' or tab (\"%s\")", arg);
+		break;
+	case OPT_TSV: opt->format = FORMAT_TSV; break;
+	case OPT_MAP: opt->map = arg; break;
+	case OPT_REP: opt->column[EXPORT_REP] = arg; break;
+	case OPT_DATE: opt->column[EXPORT_DATE] = arg; break;
+	case OPT_AMOUNT: opt->column[EXPORT_AMOUNT] = arg; break;
+	case OPT_STAGE: opt->column[EXPORT_STAGE] = arg; break;
+	case OPT_CREATED: opt->column[EXPORT_CREATED] = arg; break;
+	case OPT_ID: opt->column[EXPORT_ID] = arg; break;
+	case OPT_WON: opt->won = arg; break;
+	case OPT_LOST: opt->lost = arg; break;
+	case OPT_METRICS: opt->metrics = arg; break;
+	case OPT_GRAIN:
+		if (!grain_parse(arg, &opt->grain))
+			diag_usage("--grain: expected year, half, quarter, month, week or day (\"%s\")", arg);
+		opt->grain_set = true;
+		break;
+	case OPT_PERIOD: opt->period = arg; break;
+	case OPT_FROM: opt->from = arg; break;
+	case OPT_TO: opt->to = arg; break;
+	case OPT_DATE_FORMAT:
+		if (!date_format_is_usable(arg))
+			diag_usage("--date-format: the layout must give a year, a month and a day (\"%s\")", arg);
+		opt->date_format = arg;
+		break;
+	case OPT_DECIMAL_COMMA: opt->style = DECIMAL_COMMA; break;
+	case OPT_LEVEL:
+		if (strcmp(arg, "all") == 0) {
+			opt->level_all = true;
+			break;
+		}
+		if (!parse_level(arg, &opt->level))
+			diag_usage("--level: expected rep, team, manager, region or all (\"%s\")", arg);
+		opt->level_set = true;
+		break;
+	case OPT_GOALS: opt->goals = arg; break;
+	case OPT_WORKDAYS: opt->workdays = tp->goal_only = true; break;
+	case OPT_HOLIDAYS: opt->holidays = arg; tp->goal_only = true; break;
+	case OPT_ALL: opt->all = tp->goal_only = true; break;
+	case OPT_REJECT_GOALS: opt->reject_goals = arg; tp->goal_only = true; break;
+	case OPT_ACHIEVED: opt->thresholds.achieved = threshold_option("--achieved", arg); tp->goal_only = true; break;
+	case OPT_AHEAD: opt->thresholds.ahead = threshold_option("--ahead", arg); tp->goal_only = true; break;
+	case OPT_ON_TRACK: opt->thresholds.on_track = threshold_option("--on-track", arg); tp->goal_only = true; break;
+	case OPT_LATEST: opt->latest = arg; break;
+	case OPT_UNIQUE: opt->unique = true; break;
+	case OPT_CURRENCY: opt->currency = arg; tp->currency_only = true; break;
+	case OPT_RATES: opt->rates = arg; break;
+	case OPT_BASE_CURRENCY: opt->base_currency = arg; tp->currency_only = true; break;
+	case OPT_RATE_AGE: opt->rate_age = (int)number_option("--rate-age", arg, 0, 3660); tp->currency_only = true; break;
+	case OPT_ROUNDING:
+		if (strcmp(arg, "half-away") == 0)
+			opt->rounding = ROUND_HALF_AWAY;
+		else if (strcmp(arg, "half-even") == 0)
+			opt->rounding = ROUND_HALF_EVEN;
+		else
+			diag_usage("--rounding: expected half-away or half-even (\"%s\")", arg);
+		tp->currency_only = true;
+		break;
+	case OPT_CANCELLED: opt->cancelled = arg; break;
+	case OPT_CANCELLED_DATE: opt->cancelled_date = arg; break;
+	case OPT_REFUNDS: opt->refunds = arg; break;
+	case OPT_REVERSALS: opt->reversals = arg; break;
+	case OPT_PROGRESS: opt->progress = true; break;
+	case OPT_CREDITS: opt->credits = arg; break;
+	case OPT_PARTIAL: opt->partial = true; break;
+	default: return false;
+	}
+	return true;
+}
+
 static int parse_options(int argc, char **argv, struct track_options *opt)
 {
-	struct cli_common cc = { 0 };
-	bool goal_only = false; /* an option that means nothing without --goals */
-	bool currency_only = false; /* an option that means nothing without --rates */
-	int c;
+	struct cli_common cc;
+	struct track_parse tp = { opt, false, false };
 	memset(opt, 0, sizeof *opt);
 	opt->grain = GRAIN_QUARTER;
 	opt->thresholds = default_thresholds();
 	opt->rate_age = 7;
 	opt->rounding = ROUND_HALF_AWAY;
 	argv[0] = (char *)diag_program(); /* getopt's own messages name the program, not its path */
-	while ((c = getopt_long(argc, argv, "o:qhV", long_options, NULL)) != -1) {
-		if (cli_common_option(&cc, c, optarg, usage))
-			continue;
-		switch (c) {
-		case OPT_CSV: opt->format = FORMAT_CSV; break;
-		case OPT_BY: opt->by = optarg; break;
-		case OPT_DELIMITER:
-			if (strcmp(optarg, "tab") == 0 || strcmp(optarg, "\\t") == 0 || strcmp(optarg, "\t") == 0)
-				opt->delimiter = '\t';
-			else if (strlen(optarg) == 1 && !strchr("\"\r\n", optarg[0]))
-				opt->delimiter = optarg[0];
-			else
-				diag_usage("--delimiter: expected one character, such as '|', ';' or tab (\"%s\")", optarg);
-			break;
-		case OPT_TSV: opt->format = FORMAT_TSV; break;
-		case OPT_MAP: opt->map = optarg; break;
-		case OPT_REP: opt->column[EXPORT_REP] = optarg; break;
-		case OPT_DATE: opt->column[EXPORT_DATE] = optarg; break;
-		case OPT_AMOUNT: opt->column[EXPORT_AMOUNT] = optarg; break;
-		case OPT_STAGE: opt->column[EXPORT_STAGE] = optarg; break;
-		case OPT_CREATED: opt->column[EXPORT_CREATED] = optarg; break;
-		case OPT_ID: opt->column[EXPORT_ID] = optarg; break;
-		case OPT_WON: opt->won = optarg; break;
-		case OPT_LOST: opt->lost = optarg; break;
-		case OPT_METRICS: opt->metrics = optarg; break;
-		case OPT_GRAIN:
-			if (!grain_parse(optarg, &opt->grain))
-				diag_usage("--grain: expected year, half, quarter, month, week or day (\"%s\")", optarg);
-			opt->grain_set = true;
-			break;
-		case OPT_PERIOD: opt->period = optarg; break;
-		case OPT_FROM: opt->from = optarg; break;
-		case OPT_TO: opt->to = optarg; break;
-		case OPT_DATE_FORMAT:
-			if (!date_format_is_usable(optarg))
-				diag_usage("--date-format: the layout must give a year, a month and a day (\"%s\")", optarg);
-			opt->date_format = optarg;
-			break;
-		case OPT_DECIMAL_COMMA: opt->style = DECIMAL_COMMA; break;
-		case OPT_LEVEL:
-			if (strcmp(optarg, "all") == 0) {
-				opt->level_all = true;
-				break;
-			}
-			if (!parse_level(optarg, &opt->level))
-				diag_usage("--level: expected rep, team, manager, region or all (\"%s\")", optarg);
-			opt->level_set = true;
-			break;
-		case OPT_GOALS: opt->goals = optarg; break;
-		case OPT_WORKDAYS: opt->workdays = goal_only = true; break;
-		case OPT_HOLIDAYS: opt->holidays = optarg; goal_only = true; break;
-		case OPT_ALL: opt->all = goal_only = true; break;
-		case OPT_REJECT_GOALS: opt->reject_goals = optarg; goal_only = true; break;
-		case OPT_ACHIEVED: opt->thresholds.achieved = threshold_option("--achieved", optarg); goal_only = true; break;
-		case OPT_AHEAD: opt->thresholds.ahead = threshold_option("--ahead", optarg); goal_only = true; break;
-		case OPT_ON_TRACK: opt->thresholds.on_track = threshold_option("--on-track", optarg); goal_only = true; break;
-		case OPT_LATEST: opt->latest = optarg; break;
-		case OPT_UNIQUE: opt->unique = true; break;
-		case OPT_CURRENCY: opt->currency = optarg; currency_only = true; break;
-		case OPT_RATES: opt->rates = optarg; break;
-		case OPT_BASE_CURRENCY: opt->base_currency = optarg; currency_only = true; break;
-		case OPT_RATE_AGE: opt->rate_age = (int)number_option("--rate-age", optarg, 0, 3660); currency_only = true; break;
-		case OPT_ROUNDING:
-			if (strcmp(optarg, "half-away") == 0)
-				opt->rounding = ROUND_HALF_AWAY;
-			else if (strcmp(optarg, "half-even") == 0)
-				opt->rounding = ROUND_HALF_EVEN;
-			else
-				diag_usage("--rounding: expected half-away or half-even (\"%s\")", optarg);
-			currency_only = true;
-			break;
-		case OPT_CANCELLED: opt->cancelled = optarg; break;
-		case OPT_CANCELLED_DATE: opt->cancelled_date = optarg; break;
-		case OPT_REFUNDS: opt->refunds = optarg; break;
-		case OPT_REVERSALS: opt->reversals = optarg; break;
-		case OPT_PROGRESS: opt->progress = true; break;
-		case OPT_CREDITS: opt->credits = optarg; break;
-		case OPT_PARTIAL: opt->partial = true; break;
-		default: cli_bad_option();
-		}
-	}
+	int first = cli_parse(argc, argv,
+			      CLI_TAKES_OUTPUT | CLI_TAKES_QUIET | CLI_TAKES_REJECT | CLI_TAKES_THREADS |
+				      CLI_TAKES_FISCAL_START | CLI_TAKES_ROSTER | CLI_TAKES_AS_OF | CLI_TAKES_METRICS_FILE,
+			      long_options, NULL, NULL, track_option, &tp, usage, &cc);
+	bool goal_only = tp.goal_only, currency_only = tp.currency_only;
 	opt->output = cc.output;
 	opt->reject = cc.reject;
 	opt->roster = cc.roster;
@@ -340,7 +349,7 @@ static int parse_options(int argc, char **argv, struct track_options *opt)
 		diag_usage("--on-track must not be above --ahead");
 	if (opt->goals)
 		opt->as_of = as_of_option(cc.as_of);
-	return optind;
+	return first;
 }
 
 static void build_range(const struct track_options *opt, struct range *r, enum grain *grain)
