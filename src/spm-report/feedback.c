@@ -91,6 +91,13 @@ static bool running(const struct progress_row *g)
 	return g->days_left.has && decimal_sign(g->days_left.v) > 0;
 }
 
+/* What a goal is measured by against a threshold or another period: while its period
+ * runs, the attainment it is on course for (its pace), never the part done so far. */
+static const struct num *on_course(const struct progress_row *g)
+{
+	return running(g) ? &g->pace : &g->attainment;
+}
+
 /* ---- recognition, to the owner ---- */
 
 static size_t group_size(const struct voice *v)
@@ -531,11 +538,8 @@ static void compare_goal(struct voice *v, const struct progress_row *g)
 	}
 	struct period prev = period_previous(v->p);
 	const struct progress_row *before = progress_find(v->r, v->owner, g->metric, prev);
-	/* a period that runs is compared by the attainment it is on course for (its pace),
-	 * never by the part done so far: with a whole period, or with last week's snapshot
-	 * of the same goals by its own pace */
-	const struct num *now = running(g) ? &g->pace : &g->attainment;
-	const struct num *then = before && running(before) ? &before->pace : before ? &before->attainment : NULL;
+	/* with a whole period, or with last week's snapshot of the same goals by its own pace */
+	const struct num *now = on_course(g), *then = before ? on_course(before) : NULL;
 	if (then && then->has && now->has) {
 		metric_first(v, g->metric);
 		sb_str(&v->b, running(g) ? ": on course for " : ": ");
@@ -561,9 +565,7 @@ static void compare_goal(struct voice *v, const struct progress_row *g)
 static void training(struct voice *v, const struct progress_row *g)
 {
 	const struct catalog *c = &v->r->catalog;
-	/* while the period runs, what the owner is on course for (the pace): the part done so
-	 * far is low for everyone early in a period */
-	const struct num *level = running(g) ? &g->pace : &g->attainment;
+	const struct num *level = on_course(g); /* the part done so far is low for everyone early on */
 	for (size_t i = 0; i < c->n; i++) {
 		const struct course *course = &c->course[i];
 		if (course->metric != g->metric || !level->has || decimal_cmp(level->v, course->below.v) >= 0)
