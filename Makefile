@@ -30,7 +30,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 MAN1     = $(wildcard man/*.1)
 MAN7     = $(wildcard man/*.7)
 
-.PHONY: all deps check unit cli test-scripts fault fuzz-regress sanitize clang fuzz demo bench install uninstall clean lint-man
+.PHONY: all deps check unit cli test-scripts fault fuzz-regress sanitize clang fuzz demo bench test-spark install uninstall clean lint-man
 
 all: deps $(PROGRAMS:%=$(BIN)/%) $(BIN)/gen-deals
 
@@ -135,6 +135,11 @@ demo: all
 bench: all
 	@bash scripts/bench.sh
 
+# The Spark driver (scripts/spm-spark.py) on the real pyspark, installed from PyPI into
+# .spark-venv (needs Java 17 and python3-venv); make check runs it on a stand-in.
+test-spark: all
+	@sh tests/spark/run-real.sh $(BIN)
+
 # Programs and scripts in BINDIR, manual pages, and the completions: bash-completion loads
 # BASHCOMPDIR/NAME when NAME is first completed (one file, linked under every name), zsh
 # finds _spm in ZSHCOMPDIR, which is in its fpath.
@@ -148,6 +153,8 @@ install: all
 	for p in $(filter-out spm-track,$(PROGRAMS) $(SCRIPTS)); do \
 		ln -sf spm-track $(DESTDIR)$(BASHCOMPDIR)/$$p || exit 1; done
 	install -m 644 completions/_spm $(DESTDIR)$(ZSHCOMPDIR)/_spm
+	install -d $(DESTDIR)$(DATADIR)/spm
+	install -m 755 scripts/spm-spark.py $(DESTDIR)$(DATADIR)/spm/
 
 # Removes every file install put in place. Into a DESTDIR (a staging tree, which install
 # made), it also removes the folders left empty up to DESTDIR, so that nothing is left
@@ -156,10 +163,10 @@ uninstall:
 	rm -f $(PROGRAMS:%=$(DESTDIR)$(BINDIR)/%) $(SCRIPTS:%=$(DESTDIR)$(BINDIR)/%)
 	rm -f $(MAN1:man/%=$(DESTDIR)$(MANDIR)/man1/%) $(MAN7:man/%=$(DESTDIR)$(MANDIR)/man7/%)
 	rm -f $(PROGRAMS:%=$(DESTDIR)$(BASHCOMPDIR)/%) $(SCRIPTS:%=$(DESTDIR)$(BASHCOMPDIR)/%)
-	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_spm
+	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_spm $(DESTDIR)$(DATADIR)/spm/spm-spark.py
 	@if [ -n "$(DESTDIR)" ]; then \
 		for d in $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
-			$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR); do \
+			$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(DATADIR)/spm; do \
 			while case $$d in "$(DESTDIR)"/?*) true ;; *) false ;; esac && \
 				rmdir "$$d" 2>/dev/null; do d=$$(dirname "$$d"); done; \
 		done; \

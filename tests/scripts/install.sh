@@ -21,6 +21,7 @@ for p in spm-track spm-goal spm-score spm-report spm-mail spm-weekly spm-quarter
 done
 check 'install: man7/spm.7' test -f "$u/share/man/man7/spm.7"
 check 'install: zsh completion' test -f "$u/share/zsh/site-functions/_spm"
+check 'install: the Spark driver' test -x "$u/share/spm/spm-spark.py"
 check 'install: one bash completion file, linked under every name' test -L "$u/share/bash-completion/completions/spm-goal"
 if command -v man >/dev/null 2>&1; then
 	bad=

@@ -4,7 +4,7 @@
 # mail (mail.sh), shell completions (completion.sh), make install and uninstall (install.sh) and the
 # lint of the scripts (lint.sh), that no stream column name is a string literal outside
 # src/lib/stream.c (columns.sh), and scale (scale.sh: --reject on threads, --partial and
-# the GNU parallel recipes). Each test file counts its assertions; this prints
+# the GNU parallel recipes), and the Spark driver on a stand-in for PySpark (spark.sh). Each test file counts its assertions; this prints
 # "scripts: N passed, N failed" and exits 1 when one failed.
 # Usage: tests/scripts/run.sh BINDIR [TEST...]   (TEST: weekly, quarter-close, money, ...)
 set -u
@@ -26,7 +26,7 @@ export LC_ALL TZ
 pass=0
 fail=0
 . "$here/lib.sh"
-if [ $# -eq 0 ]; then set -- lint columns examples weekly weekly-periods mail quarter-close lock completion install crediting money scale; fi
+if [ $# -eq 0 ]; then set -- lint columns examples weekly weekly-periods mail quarter-close lock completion install crediting money scale spark; fi
 for t in "$@"; do
 	suite=$t
 	before=$((pass + fail))
