@@ -337,11 +337,8 @@ static int parse_goal(struct goal_reader *gr, const struct row *row, struct goal
 	const struct goal_read_options *o = gr->opt;
 	size_t len;
 	*verdict = 0;
-	if (row->count != gr->header->count) {
-		snprintf(gr->message, sizeof gr->message, "wrong number of fields: expected %zu, found %zu",
-			 gr->header->count, row->count);
+	if (!row_has_fields(row, gr->header->count, gr->message, sizeof gr->message))
 		return *verdict = bad_goal(gr, row, G_COUNT, gr->message), 1;
-	}
 	/* a NUL byte would silently cut a field short once it is a C string */
 	for (int c = 0; c < G_COUNT; c++) {
 		long i = gr->col[c];

@@ -1046,6 +1046,14 @@ void source_set_progress(struct source *src, block_fn on_block, void *ctx)
 
 /* ---- side files ---- */
 
+bool row_has_fields(const struct row *row, size_t expected, char *message, size_t size)
+{
+	if (row->count == expected)
+		return true;
+	snprintf(message, size, "wrong number of fields: expected %zu, found %zu", expected, row->count);
+	return false;
+}
+
 int file_problem_at(struct file_problem *fp, const struct row *row, const char *column,
 			   const char *value, const char *message)
 {

@@ -107,6 +107,10 @@ struct file_problem {
 	bool has_value;
 };
 
+/* Whether row has the header's `expected` fields; if not, writes "wrong number of fields:
+ * expected N, found M" into message (size bytes), the one wording every reader uses. */
+bool row_has_fields(const struct row *row, size_t expected, char *message, size_t size);
+
 /* Records a problem at row and returns 1 (stop reading). */
 int file_problem_at(struct file_problem *fp, const struct row *row, const char *column,
 		    const char *value, const char *message);

@@ -72,9 +72,7 @@ static int history_row(void *ctx, const struct row *row)
 	struct history_reader *hr = ctx;
 	struct past_actual a;
 	memset(&a, 0, sizeof a);
-	if (row->count != hr->header->count) {
-		snprintf(hr->message, sizeof hr->message, "wrong number of fields: expected %zu, found %zu",
-			 hr->header->count, row->count);
+	if (!row_has_fields(row, hr->header->count, hr->message, sizeof hr->message)) {
 		return file_problem_at(&hr->problem, row, NULL, NULL, hr->message);
 	}
 	const struct stream_binding *b = &hr->cols;

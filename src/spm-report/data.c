@@ -427,9 +427,7 @@ static int payout_row(struct reader *rd, const struct row *row)
 static int on_row(void *ctx, const struct row *row)
 {
 	struct reader *rd = ctx;
-	if (row->count != rd->h->count) {
-		snprintf(rd->message, sizeof rd->message, "wrong number of fields: expected %zu, found %zu",
-			 rd->h->count, row->count);
+	if (!row_has_fields(row, rd->h->count, rd->message, sizeof rd->message)) {
 		return bad(rd, row, COL_COUNT, rd->message);
 	}
 	switch (rd->stream) {

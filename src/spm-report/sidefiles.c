@@ -52,13 +52,6 @@ static struct source *open_side(struct side_reader *sr, const char *path, enum s
 	return src;
 }
 
-static int wrong_count(struct side_reader *sr, const struct row *row)
-{
-	snprintf(sr->message, sizeof sr->message, "wrong number of fields: expected %zu, found %zu", sr->h->count,
-		 row->count);
-	return side_problem(sr, row, -1, sr->message);
-}
-
 /* ---- the training catalogue ---- */
 
 static const enum column catalog_columns[] = { COL_METRIC, COL_BELOW, COL_COURSE };
@@ -66,8 +59,8 @@ static const enum column catalog_columns[] = { COL_METRIC, COL_BELOW, COL_COURSE
 static int catalog_row(void *ctx, const struct row *row)
 {
 	struct side_reader *sr = ctx;
-	if (row->count != sr->h->count)
-		return wrong_count(sr, row);
+	if (!row_has_fields(row, sr->h->count, sr->message, sizeof sr->message))
+		return side_problem(sr, row, -1, sr->message);
 	const char *metric = row->field[sr->col[0]];
 	if (!is_metric_name(metric) || strlen(metric) != row->len[sr->col[0]])
 		return side_problem(sr, row, 0, "not a metric name (lowercase letters, digits and _)");
@@ -115,8 +108,8 @@ static const enum column self_columns[] = { COL_OWNER, COL_PERIOD, COL_METRIC, C
 static int self_row(void *ctx, const struct row *row)
 {
 	struct side_reader *sr = ctx;
-	if (row->count != sr->h->count)
-		return wrong_count(sr, row);
+	if (!row_has_fields(row, sr->h->count, sr->message, sizeof sr->message))
+		return side_problem(sr, row, -1, sr->message);
 	struct self_rating r = { .at = { NULL, row->line } };
 	size_t olen = row->len[sr->col[0]];
 	const char *owner = row->field[sr->col[0]];

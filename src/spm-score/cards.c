@@ -165,8 +165,7 @@ static int bad_row(struct chunk *c, const struct row *row, long col, const char 
 static int bad_field_count(struct chunk *c, const struct row *row)
 {
 	set_problem(c, row, -1, c->problem.text);
-	snprintf(c->problem.text, sizeof c->problem.text, "wrong number of fields: expected %zu, found %zu",
-		 c->job->header->count, row->count);
+	row_has_fields(row, c->job->header->count, c->problem.text, sizeof c->problem.text);
 	if (!c->job->opt->reject)
 		return 1;
 	write_reject(c, row);

@@ -221,9 +221,7 @@ static int paid_row(void *ctx, const struct row *row)
 {
 	struct ledger_reader *lr = ctx;
 	struct ledger *l = lr->l;
-	if (row->count != lr->ncolumns) {
-		snprintf(lr->message, sizeof lr->message, "wrong number of fields: expected %zu, found %zu", lr->ncolumns,
-			 row->count);
+	if (!row_has_fields(row, lr->ncolumns, lr->message, sizeof lr->message)) {
 		return file_problem_at(&lr->problem, row, NULL, NULL, lr->message);
 	}
 	const char *name[PD_COUNT];
@@ -1090,9 +1088,7 @@ static int reversal_row(void *ctx, const struct row *row)
 {
 	struct reversal_reader *rr = ctx;
 	struct pay_run *run = rr->run;
-	if (row->count != rr->ncolumns) {
-		snprintf(rr->message, sizeof rr->message, "wrong number of fields: expected %zu, found %zu", rr->ncolumns,
-			 row->count);
+	if (!row_has_fields(row, rr->ncolumns, rr->message, sizeof rr->message)) {
 		return file_problem_at(&rr->problem, row, NULL, NULL, rr->message);
 	}
 	long co = stream_at(&rr->b, COL_OWNER), ci = stream_at(&rr->b, COL_ID), cc = stream_at(&rr->b, COL_CLOSED),

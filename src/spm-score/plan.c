@@ -443,9 +443,7 @@ static int plan_row(void *ctx, const struct row *row)
 		const char *problem = find_columns(pr, &h);
 		return problem ? file_problem_at(&pr->problem, row, NULL, NULL, problem) : 0;
 	}
-	if (row->count != pr->ncolumns) {
-		snprintf(pr->message, sizeof pr->message, "wrong number of fields: expected %zu, found %zu", pr->ncolumns,
-			 row->count);
+	if (!row_has_fields(row, pr->ncolumns, pr->message, sizeof pr->message)) {
 		return file_problem_at(&pr->problem, row, NULL, NULL, pr->message);
 	}
 	char *field[PLAN_COLUMNS];

@@ -103,9 +103,7 @@ static int refund_row(void *ctx, const struct row *row)
 {
 	struct refunds_reader *rr = ctx;
 	struct clawback *c = rr->c;
-	if (row->count != rr->ncolumns) {
-		snprintf(rr->message, sizeof rr->message, "wrong number of fields: expected %zu, found %zu", rr->ncolumns,
-			 row->count);
+	if (!row_has_fields(row, rr->ncolumns, rr->message, sizeof rr->message)) {
 		return file_problem_at(&rr->problem, row, NULL, NULL, rr->message);
 	}
 	long ci = stream_at(&rr->b, COL_ID), cd = stream_at(&rr->b, COL_DATE), ca = stream_at(&rr->b, COL_AMOUNT);

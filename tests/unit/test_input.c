@@ -373,6 +373,23 @@ static void test_header_equal(void **state)
 
 /* ---- TSV ---- */
 
+static void test_row_has_fields(void **state)
+{
+	(void)state;
+	char f0[] = "a", f1[] = "b";
+	char *field[] = { f0, f1 };
+	size_t len[] = { 1, 1 };
+	struct row row = { .field = field, .len = len, .count = 2, .line = 7 };
+	char message[64] = "untouched";
+	assert_true(row_has_fields(&row, 2, message, sizeof message));
+	assert_string_equal(message, "untouched"); /* a row that fits leaves it alone */
+	assert_false(row_has_fields(&row, 3, message, sizeof message));
+	assert_string_equal(message, "wrong number of fields: expected 3, found 2");
+	char small[16];
+	assert_false(row_has_fields(&row, 1, small, sizeof small));
+	assert_string_equal(small, "wrong number of"); /* cut to the buffer, still a string */
+}
+
 static void test_tsv_basic(void **state)
 {
 	(void)state;
@@ -1428,6 +1445,7 @@ int main(void)
 		cmocka_unit_test(test_tsv_unescape),
 		cmocka_unit_test(test_header_find),
 		cmocka_unit_test(test_header_equal),
+		cmocka_unit_test(test_row_has_fields),
 		cmocka_unit_test(test_tsv_basic),
 		cmocka_unit_test(test_tsv_header),
 		cmocka_unit_test(test_tsv_empty_input_exits),
