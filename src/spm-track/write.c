@@ -29,7 +29,7 @@ static void format_ratio(const struct metric *m, decimal num, decimal den, struc
 	r->numerator_len = number_exact(num, r->numerator);
 	r->denominator_len = number_exact(den, r->denominator);
 	if (decimal_is_zero(den))
-		r->value_len = 0;
+		r->value_len = 0, r->value[0] = '\0';
 	else if (!decimal_div(num, den, m->places, ROUND_HALF_AWAY, &q))
 		sum_overflow(m->name);
 	else if (m->places == RATIO_PLACES)
@@ -42,6 +42,7 @@ static void fill_deal_metric(const struct metric *m, const struct deal_totals *t
 {
 	const struct custom_totals *ct = (const struct custom_totals *)(t + 1);
 	r->numerator_len = r->denominator_len = 0;
+	r->numerator[0] = r->denominator[0] = '\0'; /* cells stay strings too (tests, partial rows) */
 	switch (m->builtin) {
 	case M_WON_REVENUE: r->value_len = number_money(t->won_revenue, r->value); return;
 	case M_PIPELINE: r->value_len = number_money(t->pipeline, r->value); return;
@@ -56,7 +57,7 @@ static void fill_deal_metric(const struct metric *m, const struct deal_totals *t
 	case M_CYCLE_DAYS:
 		format_ratio(m, decimal_from_int(t->cycle_days), decimal_from_int(t->cycle_deals), r);
 		return;
-	case M_COVERAGE: r->value_len = 0; return; /* needs goals: never in actuals */
+	case M_COVERAGE: r->value_len = 0, r->value[0] = '\0'; return; /* needs goals: never in actuals */
 	case M_OVERLAY_REVENUE: r->value_len = number_money(t->overlay_revenue, r->value); return;
 	case M_OVERLAY_DEALS: r->value_len = number_count((uint64_t)t->overlay_deals, r->value); return;
 	case M_BUILTIN_COUNT: break;
@@ -69,7 +70,10 @@ static void fill_deal_metric(const struct metric *m, const struct deal_totals *t
 	case AGG_AVG: format_ratio(m, c->sum, decimal_from_int(c->count), r); break;
 	case AGG_MIN:
 	case AGG_MAX:
-		r->value_len = c->count == 0 ? 0 : plain_value(m, m->agg == AGG_MIN ? c->min : c->max, r->value);
+		if (c->count == 0)
+			r->value_len = 0, r->value[0] = '\0';
+		else
+			r->value_len = plain_value(m, m->agg == AGG_MIN ? c->min : c->max, r->value);
 		break;
 	}
 }
@@ -155,6 +159,7 @@ static void fill_actual(const struct metric_set *ms, const struct actual_totals 
 {
 	const struct metric *m = find_metric(ms, r->metric);
 	r->numerator_len = r->denominator_len = r->value_len = 0;
+	r->numerator[0] = r->denominator[0] = r->value[0] = '\0';
 	if (t->has_parts) {
 		struct metric fallback = { .name = (char *)r->metric, .places = 4 };
 		format_ratio(m ? m : &fallback, t->numerator, t->denominator, r);
@@ -317,8 +322,10 @@ void emit_partial(struct output *o, const struct job *job, const struct chunk_st
 			bool distinct = m->builtin == M_CUSTOM && m->agg == AGG_DISTINCT;
 			if (!distinct)
 				fill_deal_metric(m, totals, &r);
-			else
+			else {
 				r.value_len = r.numerator_len = r.denominator_len = 0;
+				r.value[0] = r.numerator[0] = r.denominator[0] = '\0';
+			}
 			write_partial_row(o, &r, NULL, 0);
 			if (!distinct)
 				continue;
