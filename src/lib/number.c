@@ -74,8 +74,35 @@ static int exact_places(decimal d)
 
 size_t number_at_least(decimal d, int places, char buf[NUMBER_BUFSIZE])
 {
-	int need = exact_places(d);
-	return number_fixed(d, need > places ? need : places, buf);
+	if (places < 0 || places > DECIMAL_PLACES || d.units > INT64_MAX || d.units < -INT64_MAX) {
+		int need = exact_places(d);
+		return number_fixed(d, need > places ? need : places, buf);
+	}
+	/* 64 bits: the whole part and the billionths once, no rounding (nothing is cut) */
+	int64_t u = (int64_t)d.units;
+	uint64_t mag = u < 0 ? 0 - (uint64_t)u : (uint64_t)u;
+	uint64_t whole = mag / (uint64_t)pow10_64[DECIMAL_PLACES], frac = mag % (uint64_t)pow10_64[DECIMAL_PLACES];
+	int shown = DECIMAL_PLACES;
+	if (frac == 0)
+		shown = 0;
+	else
+		for (; frac % 10 == 0; frac /= 10)
+			shown--;
+	char *at = buf;
+	if (u < 0)
+		*at++ = '-';
+	int n = digit_count(whole);
+	digits_ending(at += n, whole, n);
+	if (shown < places) { /* zeros to the places asked for */
+		frac *= (uint64_t)pow10_64[places - shown];
+		shown = places;
+	}
+	if (shown > 0) {
+		*at++ = '.';
+		digits_ending(at += shown, frac, shown);
+	}
+	*at = '\0';
+	return (size_t)(at - buf);
 }
 
 size_t number_money(decimal d, char buf[NUMBER_BUFSIZE])

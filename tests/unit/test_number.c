@@ -78,6 +78,44 @@ static void test_fixed_matches_format(void **state)
 	}
 }
 
+/* number_at_least: decimal_format's exact digits, padded with zeros to places. */
+static void assert_at_least_matches(decimal d)
+{
+	char exact[DECIMAL_BUFSIZE];
+	decimal_format(d, -1, exact, sizeof exact);
+	const char *dot = strchr(exact, '.');
+	int have = dot ? (int)strlen(dot + 1) : 0;
+	for (int places = 0; places <= DECIMAL_PLACES; places++) {
+		char want[DECIMAL_BUFSIZE + 16], got[NUMBER_BUFSIZE];
+		snprintf(want, sizeof want, "%s%s%.*s", exact, !dot && places > 0 ? "." : "",
+			 places > have ? places - have : 0, "000000000");
+		assert_int_equal(number_at_least(d, places, got), strlen(want));
+		assert_string_equal(got, want);
+	}
+}
+
+static void test_at_least(void **state)
+{
+	(void)state;
+	const decimal_units samples[] = {
+		0, 1, -1, 10, 100000000, -100000000, 1000000000, -1000000000, 123456789012, 2500000000,
+		-2500000000, (decimal_units)INT64_MAX, -(decimal_units)INT64_MAX, (decimal_units)INT64_MIN,
+		(decimal_units)INT64_MAX + 1, (decimal_units)INT64_MAX * 1000 + 7,
+	};
+	for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++)
+		assert_at_least_matches(units(samples[i]));
+	uint64_t x = 0x2545f4914f6cdd1du;
+	for (int i = 0; i < 20000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		int64_t v = (int64_t)(x >> (x % 64));
+		if (i % 4 == 0) /* money and counts: trailing zeros in the billionths */
+			v = v / 10000000 * 10000000;
+		assert_at_least_matches(units(i % 2 ? v : -v));
+	}
+}
+
 static void test_count(void **state)
 {
 	(void)state;
@@ -160,6 +198,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fixed_basics),
 		cmocka_unit_test(test_fixed_matches_format),
+		cmocka_unit_test(test_at_least),
 		cmocka_unit_test(test_count),
 		cmocka_unit_test(test_money_and_exact),
 		cmocka_unit_test(test_div_fast_path),
