@@ -118,6 +118,22 @@ bool decimal_mul(decimal a, decimal b, int places, enum decimal_rounding mode, d
 	       in_range(out->units);
 }
 
+/* divide_rounded for operands that fit 64 bits (|n|, |d| < 2^63): the same quotient
+ * without a 128-bit division, which costs more than the rest of writing a ratio. */
+static int64_t divide_rounded64(int64_t n, int64_t d, enum decimal_rounding mode)
+{
+	int64_t q = n / d, r = n % d;
+	if (r == 0)
+		return q;
+	uint64_t ar = r < 0 ? 0 - (uint64_t)r : (uint64_t)r;
+	uint64_t ad = d < 0 ? 0 - (uint64_t)d : (uint64_t)d;
+	uint64_t twice = ar * 2; /* ar < ad < 2^63 */
+	int away = twice > ad || (twice == ad && (mode == ROUND_HALF_AWAY || (q % 2) != 0));
+	if (away)
+		q += ((n < 0) != (d < 0)) ? -1 : 1;
+	return q;
+}
+
 bool decimal_div(decimal a, decimal b, int places, enum decimal_rounding mode, decimal *out)
 {
 	decimal_units numerator;
@@ -125,6 +141,14 @@ bool decimal_div(decimal a, decimal b, int places, enum decimal_rounding mode, d
 		return false;
 	if (places < 0 || places > DECIMAL_PLACES)
 		places = DECIMAL_PLACES;
+	static const int64_t pow10_64[DECIMAL_PLACES + 1] = { 1, 10, 100, 1000, 10000, 100000, 1000000,
+							       10000000, 100000000, 1000000000 };
+	int64_t limit = INT64_MAX / pow10_64[places];
+	if (a.units <= limit && a.units >= -limit && b.units <= INT64_MAX && b.units > -INT64_MAX) {
+		int64_t q = divide_rounded64((int64_t)a.units * pow10_64[places], (int64_t)b.units, mode);
+		out->units = (decimal_units)q * pow10_64[DECIMAL_PLACES - places];
+		return in_range(out->units);
+	}
 	/* a/b = A/B; the result at `places` decimals is round(A × 10^places / B). */
 	if (__builtin_mul_overflow(a.units, pow10_units(places), &numerator))
 		return false;

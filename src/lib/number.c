@@ -9,22 +9,27 @@
 static const int64_t pow10_64[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
 				     1000000000 };
 
-/* Writes the decimal digits of q before p (at least at_least of them); returns the start. */
-static char *digits_before(char *p, uint64_t q, int at_least)
+/* Two digits at a time: writing millions of actuals is mostly writing numbers. */
+static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+				  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+				  "8081828384858687888990919293949596979899";
+
+/* Writes the n lowest decimal digits of q ending at end (leading zeros included). */
+static void digits_ending(char *end, uint64_t q, int n)
 {
-	for (int written = 0; q || written < at_least; written++) {
-		*--p = (char)('0' + q % 10);
-		q /= 10;
-	}
-	return p;
+	for (; n >= 2; n -= 2, q /= 100)
+		memcpy(end -= 2, digit_pairs + 2 * (q % 100), 2);
+	if (n)
+		*--end = (char)('0' + q % 10);
 }
 
-static size_t move_to_start(char *buf, const char *p, const char *end)
+/* How many decimal digits q has (1 for 0). */
+static int digit_count(uint64_t q)
 {
-	size_t len = (size_t)(end - p);
-	memmove(buf, p, len);
-	buf[len] = '\0';
-	return len;
+	int n = 1;
+	for (; q >= 10000; q /= 10000)
+		n += 4;
+	return n + (q >= 10) + (q >= 100) + (q >= 1000);
 }
 
 size_t number_fixed(decimal d, int places, char buf[NUMBER_BUFSIZE])
@@ -35,16 +40,18 @@ size_t number_fixed(decimal d, int places, char buf[NUMBER_BUFSIZE])
 		return decimal_format(d, places, buf, NUMBER_BUFSIZE);
 	int64_t u = (int64_t)d.units, step = pow10_64[DECIMAL_PLACES - places];
 	uint64_t q = (uint64_t)(((u < 0 ? -u : u) + step / 2) / step);
-	char tmp[NUMBER_BUFSIZE];
-	char *end = tmp + sizeof tmp, *p = end;
-	if (places > 0) {
-		p = digits_before(p, q % (uint64_t)pow10_64[places], places);
-		*--p = '.';
-	}
-	p = digits_before(p, q / (uint64_t)pow10_64[places], 1);
+	uint64_t whole = places ? q / (uint64_t)pow10_64[places] : q;
+	char *at = buf;
 	if (u < 0 && q)
-		*--p = '-';
-	return move_to_start(buf, p, end);
+		*at++ = '-';
+	int n = digit_count(whole);
+	digits_ending(at += n, whole, n);
+	if (places > 0) {
+		*at++ = '.';
+		digits_ending(at += places, q % (uint64_t)pow10_64[places], places);
+	}
+	*at = '\0';
+	return (size_t)(at - buf);
 }
 
 /* Decimals d needs to be exact (0..9). */
@@ -67,8 +74,35 @@ static int exact_places(decimal d)
 
 size_t number_at_least(decimal d, int places, char buf[NUMBER_BUFSIZE])
 {
-	int need = exact_places(d);
-	return number_fixed(d, need > places ? need : places, buf);
+	if (places < 0 || places > DECIMAL_PLACES || d.units > INT64_MAX || d.units < -INT64_MAX) {
+		int need = exact_places(d);
+		return number_fixed(d, need > places ? need : places, buf);
+	}
+	/* 64 bits: the whole part and the billionths once, no rounding (nothing is cut) */
+	int64_t u = (int64_t)d.units;
+	uint64_t mag = u < 0 ? 0 - (uint64_t)u : (uint64_t)u;
+	uint64_t whole = mag / (uint64_t)pow10_64[DECIMAL_PLACES], frac = mag % (uint64_t)pow10_64[DECIMAL_PLACES];
+	int shown = DECIMAL_PLACES;
+	if (frac == 0)
+		shown = 0;
+	else
+		for (; frac % 10 == 0; frac /= 10)
+			shown--;
+	char *at = buf;
+	if (u < 0)
+		*at++ = '-';
+	int n = digit_count(whole);
+	digits_ending(at += n, whole, n);
+	if (shown < places) { /* zeros to the places asked for */
+		frac *= (uint64_t)pow10_64[places - shown];
+		shown = places;
+	}
+	if (shown > 0) {
+		*at++ = '.';
+		digits_ending(at += shown, frac, shown);
+	}
+	*at = '\0';
+	return (size_t)(at - buf);
 }
 
 size_t number_money(decimal d, char buf[NUMBER_BUFSIZE])
@@ -93,9 +127,10 @@ size_t number_score(decimal d, char buf[NUMBER_BUFSIZE])
 
 size_t number_count(uint64_t n, char buf[NUMBER_BUFSIZE])
 {
-	char tmp[24];
-	char *end = tmp + sizeof tmp;
-	return move_to_start(buf, digits_before(end, n, 1), end);
+	int len = digit_count(n);
+	digits_ending(buf + len, n, len);
+	buf[len] = '\0';
+	return (size_t)len;
 }
 
 /* Thousands grouped: plain ("-1234567.50", n bytes) → "-1,234,567.50" in buf. At most 39

@@ -230,9 +230,9 @@ size_t *groups_merge_keys(struct groups *into, const struct groups *from)
 		owner[l] = intern_all(into->owner[l], from->owner[l]);
 	uint32_t *period = intern_all(into->period, from->period);
 	uint32_t *metric = intern_all(into->metric, from->metric);
-	if (from->count > SIZE_MAX - into->count)
-		diag_fatal(SPM_EXIT_USAGE, "out of memory");
-	reserve_slots(into, into->count + from->count);
+	/* chunks of one export share most groups: room for the larger, not both (a table
+	 * twice too large would be the run's peak); new groups grow it as they come */
+	reserve_slots(into, into->count > from->count ? into->count : from->count);
 	size_t *map = xcalloc(from->count + 1, sizeof *map);
 	for (size_t i = 0; i < from->count; i++) {
 		struct group_id k = from->id[i];

@@ -300,9 +300,11 @@ struct out_row {
 	size_t owner_len;
 	char period[PERIOD_LABEL_SIZE];
 	const char *metric;
+	size_t metric_len;
 	char value[NUMBER_BUFSIZE];
 	char numerator[NUMBER_BUFSIZE];
 	char denominator[NUMBER_BUFSIZE];
+	size_t value_len, numerator_len, denominator_len;
 };
 
 /* A row of the progress output: a goal, or with --all an actual that has none. */

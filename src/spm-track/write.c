@@ -26,113 +26,127 @@ size_t plain_value(const struct metric *m, decimal d, char buf[NUMBER_BUFSIZE])
 static void format_ratio(const struct metric *m, decimal num, decimal den, struct out_row *r)
 {
 	decimal q;
-	number_exact(num, r->numerator);
-	number_exact(den, r->denominator);
+	r->numerator_len = number_exact(num, r->numerator);
+	r->denominator_len = number_exact(den, r->denominator);
 	if (decimal_is_zero(den))
-		r->value[0] = '\0';
+		r->value_len = 0, r->value[0] = '\0';
 	else if (!decimal_div(num, den, m->places, ROUND_HALF_AWAY, &q))
 		sum_overflow(m->name);
 	else if (m->places == RATIO_PLACES)
-		number_ratio(q, r->value);
+		r->value_len = number_ratio(q, r->value);
 	else
-		number_fixed(q, m->places, r->value);
+		r->value_len = number_fixed(q, m->places, r->value);
 }
 
 static void fill_deal_metric(const struct metric *m, const struct deal_totals *t, struct out_row *r)
 {
 	const struct custom_totals *ct = (const struct custom_totals *)(t + 1);
-	r->numerator[0] = r->denominator[0] = '\0';
+	r->numerator_len = r->denominator_len = 0;
+	r->numerator[0] = r->denominator[0] = '\0'; /* cells stay strings too (tests, partial rows) */
 	switch (m->builtin) {
-	case M_WON_REVENUE: number_money(t->won_revenue, r->value); return;
-	case M_PIPELINE: number_money(t->pipeline, r->value); return;
-	case M_WON_DEALS: number_count((uint64_t)t->won_deals, r->value); return;
-	case M_LOST_DEALS: number_count((uint64_t)t->lost_deals, r->value); return;
+	case M_WON_REVENUE: r->value_len = number_money(t->won_revenue, r->value); return;
+	case M_PIPELINE: r->value_len = number_money(t->pipeline, r->value); return;
+	case M_WON_DEALS: r->value_len = number_count((uint64_t)t->won_deals, r->value); return;
+	case M_LOST_DEALS: r->value_len = number_count((uint64_t)t->lost_deals, r->value); return;
 	case M_WIN_RATE:
 		format_ratio(m, decimal_from_int(t->won_deals), decimal_from_int(t->won_deals + t->lost_deals), r);
 		return;
 	case M_AVG_DEAL: format_ratio(m, gross_won(t), decimal_from_int(t->won_deals), r); return;
-	case M_CLAWBACK: number_money(t->clawback, r->value); return;
-	case M_CLAWBACK_DEALS: number_count((uint64_t)t->clawback_deals, r->value); return;
+	case M_CLAWBACK: r->value_len = number_money(t->clawback, r->value); return;
+	case M_CLAWBACK_DEALS: r->value_len = number_count((uint64_t)t->clawback_deals, r->value); return;
 	case M_CYCLE_DAYS:
 		format_ratio(m, decimal_from_int(t->cycle_days), decimal_from_int(t->cycle_deals), r);
 		return;
-	case M_COVERAGE: r->value[0] = '\0'; return; /* needs goals: never in actuals */
-	case M_OVERLAY_REVENUE: number_money(t->overlay_revenue, r->value); return;
-	case M_OVERLAY_DEALS: number_count((uint64_t)t->overlay_deals, r->value); return;
+	case M_COVERAGE: r->value_len = 0, r->value[0] = '\0'; return; /* needs goals: never in actuals */
+	case M_OVERLAY_REVENUE: r->value_len = number_money(t->overlay_revenue, r->value); return;
+	case M_OVERLAY_DEALS: r->value_len = number_count((uint64_t)t->overlay_deals, r->value); return;
 	case M_BUILTIN_COUNT: break;
 	}
 	const struct custom_totals *c = &ct[m->slot];
 	switch (m->agg) {
 	case AGG_COUNT:
-	case AGG_DISTINCT: number_count((uint64_t)c->count, r->value); break;
-	case AGG_SUM: plain_value(m, c->sum, r->value); break;
+	case AGG_DISTINCT: r->value_len = number_count((uint64_t)c->count, r->value); break;
+	case AGG_SUM: r->value_len = plain_value(m, c->sum, r->value); break;
 	case AGG_AVG: format_ratio(m, c->sum, decimal_from_int(c->count), r); break;
 	case AGG_MIN:
 	case AGG_MAX:
 		if (c->count == 0)
-			r->value[0] = '\0';
+			r->value_len = 0, r->value[0] = '\0';
 		else
-			plain_value(m, m->agg == AGG_MIN ? c->min : c->max, r->value);
+			r->value_len = plain_value(m, m->agg == AGG_MIN ? c->min : c->max, r->value);
 		break;
 	}
 }
 
-/* Rows built in memory and written at once: one write per group, its owner escaped once
- * for all its metrics (millions of rows: stdio per field cost more than the totals). */
+/* Rows built in memory and written in large pieces: a group's owner escaped once for all
+ * its metrics, and room for all its rows made once, so each cell is one copy of known
+ * length (millions of rows: a grow check and a strlen per field cost more than the totals). */
 struct rows_buf {
 	char *p;
 	size_t len, cap;
-	size_t head; /* the owner and period: the start of every row of the group */
+	char *head; /* "owner<TAB>period<TAB>": the start of every row of the group */
+	size_t head_len, head_cap;
 };
 
-static void buf_add(struct rows_buf *b, const char *s, size_t n)
+#define ROWS_FLUSH ((size_t)1 << 16)
+
+/* The longest row after the head: metric, value, numerator, denominator, currency. */
+static size_t row_room(size_t metric_len, size_t currency_len)
 {
-	xgrow((void **)&b->p, &b->cap, b->len + n, 1);
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
+	return metric_len + 3 * NUMBER_BUFSIZE + currency_len + 6;
 }
 
-static void buf_field(struct rows_buf *b, const char *s)
+static char *put(char *at, const char *s, size_t n)
 {
-	buf_add(b, "\t", 1);
-	buf_add(b, s, strlen(s));
+	memcpy(at, s, n);
+	return at + n;
 }
 
-/* Starts a group's rows: "owner<TAB>period", kept at the start of the buffer. */
-static void buf_start(struct rows_buf *b, const char *owner, size_t owner_len, const char *period)
+/* Starts a group: its head, and room for nrows rows of at most room bytes after it. */
+static void buf_start(struct rows_buf *b, const char *owner, size_t owner_len, const char *period, size_t nrows,
+		      size_t room)
 {
-	if (owner_len > (SIZE_MAX - PERIOD_LABEL_SIZE) / 2)
+	size_t period_len = strlen(period);
+	if (owner_len > (SIZE_MAX - PERIOD_LABEL_SIZE) / 2 / (nrows + 1) - room)
 		diag_fatal(SPM_EXIT_USAGE, "out of memory");
-	xgrow((void **)&b->p, &b->cap, 2 * owner_len + 1, 1);
-	b->len = output_escape(owner, owner_len, b->p);
-	buf_field(b, period);
-	b->head = b->len;
+	xgrow((void **)&b->head, &b->head_cap, 2 * owner_len + period_len + 2, 1);
+	char *at = b->head + output_escape(owner, owner_len, b->head);
+	*at++ = '\t';
+	at = put(at, period, period_len);
+	*at++ = '\t';
+	b->head_len = (size_t)(at - b->head);
+	xgrow((void **)&b->p, &b->cap, b->len + nrows * (b->head_len + room), 1);
 }
 
-static void buf_row(struct rows_buf *b, const struct out_row *r, bool parts, const char *currency)
+/* A row of the group (room made by buf_start). */
+static void buf_row(struct rows_buf *b, const struct out_row *r, bool parts, const char *currency,
+		    size_t currency_len)
 {
-	if (b->len > b->head) { /* the group's head again, from the start of the buffer */
-		xgrow((void **)&b->p, &b->cap, b->len + b->head, 1); /* first: it may move b->p */
-		memcpy(b->p + b->len, b->p, b->head);
-		b->len += b->head;
-	}
-	buf_field(b, r->metric);
-	buf_field(b, r->value);
+	char *at = put(b->p + b->len, b->head, b->head_len);
+	at = put(at, r->metric, r->metric_len);
+	*at++ = '\t';
+	at = put(at, r->value, r->value_len);
 	if (parts) {
-		buf_field(b, r->numerator);
-		buf_field(b, r->denominator);
+		*at++ = '\t';
+		at = put(at, r->numerator, r->numerator_len);
+		*at++ = '\t';
+		at = put(at, r->denominator, r->denominator_len);
 	}
-	if (currency) /* --rates: the currency of converted money, empty elsewhere */
-		buf_field(b, currency);
-	buf_add(b, "\n", 1);
+	if (currency) { /* --rates: the currency of converted money, empty elsewhere */
+		*at++ = '\t';
+		at = put(at, currency, currency_len);
+	}
+	*at++ = '\n';
+	b->len = (size_t)(at - b->p);
 }
 
-/* Writes the group's rows (none: no metric, nothing written). */
-static void buf_flush(struct output *o, struct rows_buf *b)
+/* Writes the rows built so far once they fill a piece (all: whatever there is). */
+static void buf_flush(struct output *o, struct rows_buf *b, bool all)
 {
-	if (b->len > b->head)
+	if (b->len >= ROWS_FLUSH || (all && b->len)) {
 		output_bytes(o, b->p, b->len);
-	b->len = b->head = 0;
+		b->len = 0;
+	}
 }
 
 static int compare_metric_names(const void *pa, const void *pb)
@@ -144,12 +158,13 @@ static int compare_metric_names(const void *pa, const void *pb)
 static void fill_actual(const struct metric_set *ms, const struct actual_totals *t, struct out_row *r)
 {
 	const struct metric *m = find_metric(ms, r->metric);
+	r->numerator_len = r->denominator_len = r->value_len = 0;
 	r->numerator[0] = r->denominator[0] = r->value[0] = '\0';
 	if (t->has_parts) {
 		struct metric fallback = { .name = (char *)r->metric, .places = 4 };
 		format_ratio(m ? m : &fallback, t->numerator, t->denominator, r);
 	} else if (t->has_value) {
-		plain_value(m, t->value, r->value);
+		r->value_len = plain_value(m, t->value, r->value);
 	}
 }
 
@@ -176,34 +191,51 @@ void emit_actuals(struct output *o, const struct job *job, const struct chunk_st
 		cols[ncols++] = COL_CURRENCY;
 	stream_write_header(o, cols, ncols);
 	const char **currency = xcalloc(ms->nselected + 1, sizeof *currency);
-	for (size_t k = 0; k < ms->nselected; k++)
+	size_t *currency_len = xcalloc(ms->nselected + 1, sizeof *currency_len);
+	size_t *name_len = xcalloc(ms->nselected + 1, sizeof *name_len);
+	size_t room = 0; /* the longest row of an export's group after its head */
+	for (size_t k = 0; k < ms->nselected; k++) {
 		currency[k] = currency_of_metric(job, metrics[k]);
+		currency_len[k] = currency[k] ? strlen(currency[k]) : 0;
+		name_len[k] = strlen(metrics[k]->name);
+		if (row_room(name_len[k], currency_len[k]) > room)
+			room = row_room(name_len[k], currency_len[k]);
+	}
 	/* each period's label formatted once, not once per group */
 	size_t nperiods = groups_periods(all->groups);
 	char(*labels)[PERIOD_LABEL_SIZE] = xcalloc(nperiods + 1, sizeof *labels);
 	for (size_t p = 0; p < nperiods; p++)
 		period_format(groups_period(all->groups, p), labels[p]);
-	struct rows_buf b = { NULL, 0, 0, 0 };
+	struct rows_buf b = { 0 };
 	for (size_t i = 0; i < n; i++) {
 		struct group_name name;
 		group_name(all->groups, order[i], &name);
 		struct out_row r;
-		buf_start(&b, name.owner, name.owner_len, labels[group_period_id(all->groups, order[i])]);
+		const char *label = labels[group_period_id(all->groups, order[i])];
 		const void *totals = group_totals(all->groups, order[i]);
 		if (with_metric) {
 			r.metric = name.metric;
+			r.metric_len = strlen(name.metric);
+			buf_start(&b, name.owner, name.owner_len, label, 1, row_room(r.metric_len, 0));
 			fill_actual(ms, totals, &r);
-			buf_row(&b, &r, parts, NULL);
+			buf_row(&b, &r, parts, NULL, 0);
+		} else {
+			buf_start(&b, name.owner, name.owner_len, label, ms->nselected, room);
 		}
 		for (size_t k = 0; !with_metric && k < ms->nselected; k++) {
 			r.metric = metrics[k]->name;
+			r.metric_len = name_len[k];
 			fill_deal_metric(metrics[k], totals, &r);
-			buf_row(&b, &r, parts, currency[k]);
+			buf_row(&b, &r, parts, currency[k], currency_len[k]);
 		}
-		buf_flush(o, &b);
+		buf_flush(o, &b, false);
 	}
+	buf_flush(o, &b, true);
 	free(b.p);
+	free(b.head);
 	free(labels);
+	free(name_len);
+	free(currency_len);
 	free(currency);
 	free(metrics);
 	free(order);
@@ -236,11 +268,11 @@ static void write_partial_row(struct output *o, const struct out_row *r, const c
 	output_tab(o);
 	output_str(o, r->metric);
 	output_tab(o);
-	output_str(o, r->value);
+	output_bytes(o, r->value, r->value_len);
 	output_tab(o);
-	output_str(o, r->numerator);
+	output_bytes(o, r->numerator, r->numerator_len);
 	output_tab(o);
-	output_str(o, r->denominator);
+	output_bytes(o, r->denominator, r->denominator_len);
 	output_tab(o);
 	output_field(o, item ? item : "", item_len);
 	output_newline(o);
@@ -290,8 +322,10 @@ void emit_partial(struct output *o, const struct job *job, const struct chunk_st
 			bool distinct = m->builtin == M_CUSTOM && m->agg == AGG_DISTINCT;
 			if (!distinct)
 				fill_deal_metric(m, totals, &r);
-			else
+			else {
+				r.value_len = r.numerator_len = r.denominator_len = 0;
 				r.value[0] = r.numerator[0] = r.denominator[0] = '\0';
+			}
 			write_partial_row(o, &r, NULL, 0);
 			if (!distinct)
 				continue;
