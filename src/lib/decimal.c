@@ -313,7 +313,7 @@ static int skip_sign(struct cursor *c, int *negative)
 
 /* The common case, "-1234.56": at most 18 integer digits and 9 decimals, nothing else.
  * Returns false to let the general parser decide (including on every error). */
-static bool parse_plain(const char *s, size_t len, char mark, decimal *out)
+static bool parse_plain(const char *s, size_t len, char mark, decimal *out, int *places_out)
 {
 	static const uint64_t scale[DECIMAL_PLACES + 1] = {
 		1000000000, 100000000, 10000000, 1000000, 100000, 10000, 1000, 100, 10, 1,
@@ -342,7 +342,13 @@ static bool parse_plain(const char *s, size_t len, char mark, decimal *out)
 		return false;
 	decimal_units v = (decimal_units)whole * SCALE + (decimal_units)(frac * scale[places]);
 	out->units = negative ? -v : v;
+	*places_out = places;
 	return true;
+}
+
+bool decimal_parse_plain(const char *s, size_t len, decimal *out, int *places)
+{
+	return parse_plain(s, len, '.', out, places);
 }
 
 /* Every form the brief allows: signs, currency symbols, grouping, parentheses. */
@@ -401,7 +407,8 @@ static enum decimal_status parse_general(const char *s, size_t len, enum decimal
 enum decimal_status decimal_parse(const char *s, size_t len, enum decimal_style style,
 				  decimal *out)
 {
-	if (parse_plain(s, len, style == DECIMAL_POINT ? '.' : ',', out))
+	int places;
+	if (parse_plain(s, len, style == DECIMAL_POINT ? '.' : ',', out, &places))
 		return DECIMAL_OK;
 	return parse_general(s, len, style, out);
 }
