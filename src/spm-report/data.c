@@ -268,8 +268,8 @@ static int read_number(struct reader *rd, const struct row *row, enum column c, 
 	if (!num_parse(s, len, n))
 		return bad(rd, row, c, "not a number");
 	/* written without decimals: whole already (the rounding is the costly test) */
-	bool whole = n->places == 0 || decimal_cmp(decimal_round(n->v, 0, ROUND_HALF_AWAY), n->v) == 0;
-	if (rule == WHOLE && (decimal_sign(n->v) < 0 || !whole))
+	if (rule == WHOLE && (decimal_sign(n->v) < 0 ||
+			      (n->places > 0 && decimal_cmp(decimal_round(n->v, 0, ROUND_HALF_AWAY), n->v) != 0)))
 		return bad(rd, row, c, "not a whole number, 0 or more");
 	if (rule == WHOLE)
 		n->places = 0;
