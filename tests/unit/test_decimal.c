@@ -480,6 +480,17 @@ static void test_round_near_limit(void **state)
 	assert_formats(neg, 0, "-100000000000000000000000000000");
 	assert_formats(edge, -1, "99999999999999999999999999999.999999999");
 
+	/* Either side of the 64-bit shortcut (2^63 - 1 billionths): the same rounding. */
+	assert_formats(decimal_round(num("9223372036.854775807"), 2, ROUND_HALF_AWAY), -1, "9223372036.85");
+	assert_formats(decimal_round(num("-9223372036.854775807"), 2, ROUND_HALF_AWAY), -1, "-9223372036.85");
+	assert_formats(decimal_round(num("-9223372036.854775808"), 2, ROUND_HALF_AWAY), -1, "-9223372036.85");
+	assert_formats(decimal_round(num("9223372036.855"), 2, ROUND_HALF_AWAY), -1, "9223372036.86");
+	assert_formats(decimal_round(num("9223372036.854775807"), 0, ROUND_HALF_EVEN), -1, "9223372037");
+	assert_formats(decimal_round(num("9223372037.5"), 0, ROUND_HALF_EVEN), -1, "9223372038");
+	assert_formats(decimal_round(num("-9223372036.5"), 0, ROUND_HALF_EVEN), -1, "-9223372036");
+	assert_formats(decimal_round(num("-9223372037.5"), 0, ROUND_HALF_EVEN), -1, "-9223372038");
+	assert_formats(decimal_round(num("-9223372037.5"), 0, ROUND_HALF_AWAY), -1, "-9223372038");
+
 	/* The raw int128 extremes still print (they round down at 2 places). */
 	assert_formats(decimal_max(), -1, "170141183460469231731687303715.884105727");
 	assert_formats(decimal_max(), 2, "170141183460469231731687303715.88");
