@@ -82,8 +82,31 @@ bool decimal_sub(decimal a, decimal b, decimal *out)
 }
 
 /* n ÷ d rounded to an integer by mode; d != 0. */
+/* The same in 64 bits, for n and d in (-2^63, 2^63): most amounts are, and a 128-bit
+ * division is a library call several times slower. */
+static int64_t divide_rounded64(int64_t n, int64_t d, enum decimal_rounding mode)
+{
+	int64_t q = n / d, r = n % d;
+	if (r == 0)
+		return q;
+	uint64_t ar = r < 0 ? (uint64_t)0 - (uint64_t)r : (uint64_t)r;
+	uint64_t ad = d < 0 ? (uint64_t)0 - (uint64_t)d : (uint64_t)d;
+	uint64_t twice = ar * 2; /* ar < ad < 2^63 */
+	int away = twice > ad || (twice == ad && (mode == ROUND_HALF_AWAY || (q % 2) != 0));
+	if (away) /* |q| < 2^63 - 1 here: d is not ±1, as r is not 0 */
+		q += ((n < 0) != (d < 0)) ? -1 : 1;
+	return q;
+}
+
+static bool fits64(decimal_units v)
+{
+	return v >= -(decimal_units)INT64_MAX && v <= (decimal_units)INT64_MAX;
+}
+
 static decimal_units divide_rounded(decimal_units n, decimal_units d, enum decimal_rounding mode)
 {
+	if (fits64(n) && fits64(d))
+		return divide_rounded64((int64_t)n, (int64_t)d, mode);
 	decimal_units q = n / d, r = n % d;
 	if (r == 0)
 		return q;
@@ -337,7 +360,7 @@ static int skip_sign(struct cursor *c, int *negative)
 
 /* The common case, "-1234.56": at most 18 integer digits and 9 decimals, nothing else.
  * Returns false to let the general parser decide (including on every error). */
-static bool parse_plain(const char *s, size_t len, char mark, decimal *out)
+static bool parse_plain(const char *s, size_t len, char mark, decimal *out, int *places_out)
 {
 	static const uint64_t scale[DECIMAL_PLACES + 1] = {
 		1000000000, 100000000, 10000000, 1000000, 100000, 10000, 1000, 100, 10, 1,
@@ -366,7 +389,13 @@ static bool parse_plain(const char *s, size_t len, char mark, decimal *out)
 		return false;
 	decimal_units v = (decimal_units)whole * SCALE + (decimal_units)(frac * scale[places]);
 	out->units = negative ? -v : v;
+	*places_out = places;
 	return true;
+}
+
+bool decimal_parse_plain(const char *s, size_t len, decimal *out, int *places)
+{
+	return parse_plain(s, len, '.', out, places);
 }
 
 /* Every form the brief allows: signs, currency symbols, grouping, parentheses. */
@@ -425,7 +454,8 @@ static enum decimal_status parse_general(const char *s, size_t len, enum decimal
 enum decimal_status decimal_parse(const char *s, size_t len, enum decimal_style style,
 				  decimal *out)
 {
-	if (parse_plain(s, len, style == DECIMAL_POINT ? '.' : ',', out))
+	int places;
+	if (parse_plain(s, len, style == DECIMAL_POINT ? '.' : ',', out, &places))
 		return DECIMAL_OK;
 	return parse_general(s, len, style, out);
 }

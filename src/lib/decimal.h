@@ -37,6 +37,12 @@ const char *decimal_strerror(enum decimal_status status);
 enum decimal_status decimal_parse(const char *s, size_t len, enum decimal_style style,
 				  decimal *out);
 
+/* Only the plain form, "-1234.56" (an optional minus, at most 18 integer digits, a point
+ * and 1 to 9 decimals): true with the value and the decimals written (0 without a point).
+ * False for anything else, which decimal_parse may still accept (a reader's fast path:
+ * the value is the same as decimal_parse's). */
+bool decimal_parse_plain(const char *s, size_t len, decimal *out, int *places);
+
 decimal decimal_from_int(int64_t n);
 decimal decimal_zero(void);
 bool decimal_is_zero(decimal a);

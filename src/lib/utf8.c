@@ -106,8 +106,14 @@ size_t utf8_decode(const char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
+/* Below the first zero-width or wide code point every character takes one column (the
+ * width of a report's cells is mostly Latin text and digits). */
+#define FIRST_NOT_NARROW 0x0300
+
 int utf8_cp_width(uint32_t cp)
 {
+	if (cp < FIRST_NOT_NARROW)
+		return 1;
 	if (in_ranges(cp, zero_width, sizeof zero_width / sizeof zero_width[0]))
 		return 0;
 	if (in_ranges(cp, wide, sizeof wide / sizeof wide[0]))
@@ -121,14 +127,34 @@ bool utf8_cp_hidden(uint32_t cp)
 	       (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
 }
 
+/* The length of the leading printable ASCII other than backslash: bytes shown as they are. */
+static size_t plain_prefix(const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len && (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7F && s[i] != '\\')
+		i++;
+	return i;
+}
+
 char *utf8_visible(const char *s, size_t len, size_t *out_len)
 {
 	/* at most 10 bytes ("\u{10FFFF}") for each byte of input */
 	if (len > (SIZE_MAX - 1) / 10)
 		diag_fatal(SPM_EXIT_USAGE, "out of memory");
-	char *out = xmalloc(len * 10 + 1);
-	size_t at = 0;
-	for (size_t i = 0; i < len;) {
+	/* Most text needs no escape: copied as it is, in a buffer of its own size. */
+	size_t plain = plain_prefix(s, len);
+	char *out = xmalloc(plain == len ? len + 1 : len * 10 + 1);
+	if (plain)
+		memcpy(out, s, plain);
+	size_t at = plain;
+	for (size_t i = plain; i < len;) {
+		size_t run = plain_prefix(s + i, len - i);
+		if (run) {
+			memcpy(out + at, s + i, run);
+			at += run;
+			i += run;
+			continue;
+		}
 		uint32_t cp;
 		size_t n = utf8_decode(s + i, len - i, &cp);
 		if (n == 0) {
@@ -157,6 +183,11 @@ size_t utf8_width(const char *s, size_t len)
 {
 	size_t width = 0;
 	for (size_t i = 0; i < len;) {
+		if ((unsigned char)s[i] < 0x80) { /* ASCII: one column, no decoding */
+			width++;
+			i++;
+			continue;
+		}
 		uint32_t cp;
 		size_t n = utf8_decode(s + i, len - i, &cp);
 		if (n == 0) {

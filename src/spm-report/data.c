@@ -32,6 +32,11 @@ struct num num_none(void)
 bool num_parse(const char *s, size_t len, struct num *out)
 {
 	decimal v;
+	int plain_places;
+	if (decimal_parse_plain(s, len, &v, &plain_places)) { /* most numbers: the decimals known */
+		*out = num_of(v, plain_places);
+		return true;
+	}
 	*out = num_none();
 	if (decimal_parse(s, len, DECIMAL_POINT, &v) != DECIMAL_OK)
 		return false;
@@ -173,6 +178,11 @@ struct reader {
 	size_t nread;           /* which file this is, counting from 0 */
 	struct file_problem problem;
 	char message[160];
+	/* the last period read, as written: consecutive rows mostly repeat it */
+	char period_text[PERIOD_LABEL_SIZE];
+	size_t period_len; /* 0: none yet */
+	struct period period;
+	size_t last_name[COL_COUNT]; /* per name column, the last name read (NONE: none yet) */
 };
 
 static int bad(struct reader *rd, const struct row *row, enum column c, const char *message)
@@ -211,9 +221,16 @@ static int read_name(struct reader *rd, const struct row *row, enum column c, si
 		snprintf(rd->message, sizeof rd->message, "empty %s", column_name(c));
 		return bad(rd, row, c, rd->message);
 	}
+	/* consecutive rows mostly name the same owner: that name is not looked up again */
+	const struct names *nm = &rd->d->names;
+	size_t last = rd->last_name[c];
+	if (last != NONE && nm->len[last] == len && memcmp(nm->s[last], s, len) == 0) {
+		*id = last;
+		return 0;
+	}
 	if (memchr(s, '\0', len))
 		return bad(rd, row, c, "holds a NUL byte");
-	*id = name_id(&rd->d->names, s, len);
+	*id = rd->last_name[c] = name_id(&rd->d->names, s, len);
 	return 0;
 }
 
@@ -221,8 +238,18 @@ static int read_period(struct reader *rd, const struct row *row, struct period *
 {
 	size_t len;
 	const char *s = get(rd, row, COL_PERIOD, &len);
-	if (period_parse(s, len, rd->fiscal_start, p))
+	if (rd->period_len && len == rd->period_len && memcmp(s, rd->period_text, len) == 0) {
+		*p = rd->period;
 		return 0;
+	}
+	if (period_parse(s, len, rd->fiscal_start, p)) {
+		if (len < sizeof rd->period_text) {
+			memcpy(rd->period_text, s, len);
+			rd->period_len = len;
+			rd->period = *p;
+		}
+		return 0;
+	}
 	return bad(rd, row, COL_PERIOD, len && s[0] == 'F' && rd->fiscal_start == 1
 					      ? "not a period label (FY labels need --fiscal-start)"
 					      : "not a period label (2026, 2026-H2, 2026-Q3, 2026-11, 2026-W48, 2026-11-26)");
@@ -240,7 +267,9 @@ static int read_number(struct reader *rd, const struct row *row, enum column c, 
 		return rule == REQUIRED ? bad(rd, row, c, "empty: a value is needed") : 0;
 	if (!num_parse(s, len, n))
 		return bad(rd, row, c, "not a number");
-	if (rule == WHOLE && (decimal_sign(n->v) < 0 || decimal_cmp(decimal_round(n->v, 0, ROUND_HALF_AWAY), n->v) != 0))
+	/* written without decimals: whole already (the rounding is the costly test) */
+	if (rule == WHOLE && (decimal_sign(n->v) < 0 ||
+			      (n->places > 0 && decimal_cmp(decimal_round(n->v, 0, ROUND_HALF_AWAY), n->v) != 0)))
 		return bad(rd, row, c, "not a whole number, 0 or more");
 	if (rule == WHOLE)
 		n->places = 0;
@@ -499,6 +528,8 @@ void data_read(struct data *d, const char *path, int fiscal_start)
 	struct reader rd = { .d = d, .stream = (enum stream_id)stream, .file = file, .h = h,
 			     .fiscal_start = fiscal_start };
 	memcpy(rd.col, b.at, sizeof rd.col);
+	for (int c = 0; c < COL_COUNT; c++)
+		rd.last_name[c] = NONE;
 	if (stream == STREAM_SCORES) {
 		rd.col[COL_TEAM] = group_column(file, h, rd.col);
 		find_detail_columns(&rd);

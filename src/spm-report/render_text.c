@@ -31,8 +31,11 @@ static void put(struct text_out *t, const char *s)
 
 static void pad(struct text_out *t, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		output_bytes(t->o, " ", 1);
+	static const char spaces[] = "                                "; /* written 32 at a time */
+	for (size_t chunk; n > 0; n -= chunk) {
+		chunk = n < sizeof spaces - 1 ? n : sizeof spaces - 1;
+		output_bytes(t->o, spaces, chunk);
+	}
 }
 
 static void colour_on(struct text_out *t, const char *code)

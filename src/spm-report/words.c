@@ -27,16 +27,20 @@ void sb_str(struct sbuf *b, const char *s)
 
 void sb_printf(struct sbuf *b, const char *fmt, ...)
 {
+	/* formatted once into the room there is (a sentence mostly fits), again only when not */
+	xgrow((void **)&b->s, &b->cap, b->len + 128, 1);
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		diag_fatal(SPM_EXIT_USAGE, "cannot format a sentence");
-	xgrow((void **)&b->s, &b->cap, b->len + (size_t)n + 1, 1);
-	va_start(ap, fmt);
-	vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	if ((size_t)n >= b->cap - b->len) {
+		xgrow((void **)&b->s, &b->cap, b->len + (size_t)n + 1, 1);
+		va_start(ap, fmt);
+		vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	b->len += (size_t)n;
 }
 

@@ -480,6 +480,17 @@ static void test_round_near_limit(void **state)
 	assert_formats(neg, 0, "-100000000000000000000000000000");
 	assert_formats(edge, -1, "99999999999999999999999999999.999999999");
 
+	/* Either side of the 64-bit shortcut (2^63 - 1 billionths): the same rounding. */
+	assert_formats(decimal_round(num("9223372036.854775807"), 2, ROUND_HALF_AWAY), -1, "9223372036.85");
+	assert_formats(decimal_round(num("-9223372036.854775807"), 2, ROUND_HALF_AWAY), -1, "-9223372036.85");
+	assert_formats(decimal_round(num("-9223372036.854775808"), 2, ROUND_HALF_AWAY), -1, "-9223372036.85");
+	assert_formats(decimal_round(num("9223372036.855"), 2, ROUND_HALF_AWAY), -1, "9223372036.86");
+	assert_formats(decimal_round(num("9223372036.854775807"), 0, ROUND_HALF_EVEN), -1, "9223372037");
+	assert_formats(decimal_round(num("9223372037.5"), 0, ROUND_HALF_EVEN), -1, "9223372038");
+	assert_formats(decimal_round(num("-9223372036.5"), 0, ROUND_HALF_EVEN), -1, "-9223372036");
+	assert_formats(decimal_round(num("-9223372037.5"), 0, ROUND_HALF_EVEN), -1, "-9223372038");
+	assert_formats(decimal_round(num("-9223372037.5"), 0, ROUND_HALF_AWAY), -1, "-9223372038");
+
 	/* The raw int128 extremes still print (they round down at 2 places). */
 	assert_formats(decimal_max(), -1, "170141183460469231731687303715.884105727");
 	assert_formats(decimal_max(), 2, "170141183460469231731687303715.88");
@@ -569,6 +580,58 @@ static void test_parse_format_round_trip(void **state)
 	}
 }
 
+/* The plain form: the value and the decimals as written; anything else is left to
+ * decimal_parse (false), which must then agree or refuse. */
+static void assert_plain(const char *s, const char *exact, int places)
+{
+	decimal d = decimal_zero(), full;
+	int p = -1;
+	if (!decimal_parse_plain(s, strlen(s), &d, &p))
+		fail_msg("\"%s\" is not plain", s);
+	assert_int_equal(p, places);
+	assert_formats(d, -1, exact);
+	assert_int_equal(parse_style(s, DECIMAL_POINT, &full), DECIMAL_OK);
+	assert_true(decimal_cmp(d, full) == 0);
+}
+
+static void assert_not_plain(const char *s)
+{
+	decimal d;
+	int p;
+	assert_false(decimal_parse_plain(s, strlen(s), &d, &p));
+}
+
+static void test_parse_plain(void **state)
+{
+	(void)state;
+	assert_plain("0", "0", 0);
+	assert_plain("42000.00", "42000", 2);
+	assert_plain("1.0534", "1.0534", 4);
+	assert_plain("-15898.07", "-15898.07", 2);
+	assert_plain("-0.000000001", "-0.000000001", 9);
+	assert_plain("-0", "0", 0);
+	assert_plain("007.50", "7.5", 2);
+	assert_plain("999999999999999999.999999999", "999999999999999999.999999999", 9); /* 18 + 9 digits */
+	assert_plain("-999999999999999999", "-999999999999999999", 0);
+	/* left to the general parser: more digits (exact there, or an overflow), other forms */
+	assert_not_plain("1234567890123456789");
+	assert_parses("1234567890123456789", DECIMAL_POINT, "1234567890123456789");
+	assert_not_plain("1.1234567891");
+	assert_rejects("1.1234567891", DECIMAL_POINT, DECIMAL_TOO_PRECISE);
+	assert_not_plain("99999999999999999999999999999999999999");
+	assert_rejects("99999999999999999999999999999999999999", DECIMAL_POINT, DECIMAL_OVERFLOW);
+	assert_not_plain("1,234.5");
+	assert_not_plain("+1");
+	assert_not_plain("(12.00)");
+	assert_not_plain("$5");
+	assert_not_plain(" 1");
+	assert_not_plain("1.");
+	assert_not_plain(".5");
+	assert_not_plain("-");
+	assert_not_plain("");
+	assert_not_plain("1e5");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -578,6 +641,7 @@ int main(void)
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_parse_precision_and_overflow),
 		cmocka_unit_test(test_parse_signs),
+		cmocka_unit_test(test_parse_plain),
 		cmocka_unit_test(test_strerror),
 		cmocka_unit_test(test_exact_sums),
 		cmocka_unit_test(test_add_sub_overflow),

@@ -63,6 +63,11 @@ static void test_widths(void **state)
 	assert_int_equal(width("\xff" "a"), 2);          /* a byte that is not UTF-8 counts 1 */
 	assert_int_equal(utf8_cp_width(0x3099), 0);      /* combining kana mark inside a wide block */
 	assert_int_equal(utf8_cp_width(0x3042), 2);
+	/* the narrow shortcut ends where the first combining mark starts */
+	assert_int_equal(utf8_cp_width(0x02FF), 1);
+	assert_int_equal(utf8_cp_width(0x0300), 0);
+	assert_int_equal(utf8_cp_width(0x1F), 1);
+	assert_int_equal(width("ab\x1b" "cd\xcc\x81" "e"), 6); /* a control counts 1, a mark 0 */
 }
 
 static void test_visible(void **state)
@@ -83,6 +88,11 @@ static void test_visible(void **state)
 	/* letters of any script stay */
 	assert_visible("\xd7\x93\xd7\x95\xd7\x93", 6, "\xd7\x93\xd7\x95\xd7\x93");
 	assert_visible("\xe5\xb1\xb1\xe7\x94\xb0", 6, "\xe5\xb1\xb1\xe7\x94\xb0");
+	/* plain runs around escapes, and a plain string on its own */
+	assert_visible("ab\\cd\tef", 8, "ab\\\\cd\\tef");
+	assert_visible("~ }", 3, "~ }");
+	assert_visible("", 0, "");
+	assert_visible("\x1f x \x7f", 5, "\\u{001F} x \\u{007F}");
 	assert_true(utf8_cp_hidden(0x202E));
 	assert_false(utf8_cp_hidden(0x05D3));
 }
