@@ -41,6 +41,7 @@ struct credit {
 	uint32_t deal : 31, overlay : 1; /* while loading: the deal's index */
 };
 
+/* One cache line: an export row that finds its deal reads only this line and its slot. */
 struct credit_deal {
 	uint32_t first, nrevenue, noverlay; /* slice of credits: revenue rows, then overlay rows */
 	uint32_t problem;                   /* 1-based index into problems; 0: good */
@@ -49,7 +50,9 @@ struct credit_deal {
 	size_t id_at;                       /* its id: ids[id_at .. id_at + id_len) */
 	uint32_t id_len;
 	atomic_bool seen;                   /* an input row has its id (set by the reading threads) */
+	char head[19];                      /* the id's first bytes: a CRM's ids (Salesforce 18) whole */
 };
+_Static_assert(sizeof(struct credit_deal) <= 64, "a deal is one cache line");
 
 /* The deals by id: open addressing over slots that hold a tag of the hash (its low 32
  * bits, in the slot's high half) and the deal's index + 1 (low half), at most half full; a Bloom filter in front
@@ -88,6 +91,16 @@ static const char *deal_id(const struct credits *c, const struct credit_deal *d)
 	return c->ids + d->id_at;
 }
 
+/* Whether deal d has that id; the ids array is read only for a long id's tail. */
+static bool deal_has_id(const struct credits *c, const struct credit_deal *d, const char *id, size_t len)
+{
+	if (d->id_len != len)
+		return false;
+	size_t head = len < sizeof d->head ? len : sizeof d->head;
+	return memcmp(d->head, id, head) == 0 &&
+	       (len == head || memcmp(deal_id(c, d) + head, id + head, len - head) == 0);
+}
+
 /* A deal's home slot is the top bits of its hash, its tag the low 32 bits: deals taken
  * in the order of their hash fill the slots from first to last. */
 static size_t home_slot(const struct credits *c, uint64_t h)
@@ -105,7 +118,7 @@ static size_t find_deal_slot(const struct credits *c, uint64_t h, const char *id
 			return i;
 		if ((uint32_t)(s >> 32) == tag) {
 			const struct credit_deal *d = &c->deals[(uint32_t)s - 1];
-			if (d->id_len == len && memcmp(deal_id(c, d), id, len) == 0)
+			if (deal_has_id(c, d, id, len))
 				return i;
 		}
 	}
@@ -120,7 +133,7 @@ static size_t deal_upsert(struct credits *c, const char *id, size_t len, uint64_
 {
 	if (c->ndeals) {
 		const struct credit_deal *last = &c->deals[c->ndeals - 1];
-		if (last->id_len == len && memcmp(deal_id(c, last), id, len) == 0)
+		if (deal_has_id(c, last, id, len))
 			return c->ndeals - 1;
 	}
 	if (c->ndeals >= INT32_MAX || len > UINT32_MAX)
@@ -134,6 +147,7 @@ static size_t deal_upsert(struct credits *c, const char *id, size_t len, uint64_
 	d->hash = hash_bytes(id, len);
 	d->id_at = c->ids_len;
 	d->id_len = (uint32_t)len;
+	memcpy(d->head, id, len < sizeof d->head ? len : sizeof d->head);
 	c->ids_len += len;
 	return c->ndeals++;
 }
@@ -161,25 +175,37 @@ static void index_deals(struct credits *c)
 	c->nslots = (size_t)1 << bits;
 	c->slot_shift = 64 - bits;
 	c->slots = xcalloc_large(c->nslots, sizeof *c->slots);
-	unsigned bucket_bits = bits < 16 ? bits : 16;
+	/* 2,048 buckets at most: each bucket's next place stays in the cache while the deals
+	 * are dealt out, and a bucket covers a short run of slots */
+	unsigned bucket_bits = bits < 11 ? bits : 11;
 	size_t nbuckets = (size_t)1 << bucket_bits;
 	uint32_t *start = xcalloc(nbuckets + 1, sizeof *start);
-	uint32_t *order = xcalloc(c->ndeals + 1, sizeof *order);
+	struct { uint64_t hash; size_t deal; } *order = xcalloc(c->ndeals + 1, sizeof *order);
 	for (size_t k = 0; k < c->ndeals; k++)
 		start[(c->deals[k].hash >> (64 - bucket_bits)) + 1]++;
 	for (size_t b = 0; b < nbuckets; b++)
 		start[b + 1] += start[b];
-	for (size_t k = 0; k < c->ndeals; k++)
-		order[start[c->deals[k].hash >> (64 - bucket_bits)]++] = (uint32_t)k;
+	for (size_t k = 0; k < c->ndeals; k++) {
+		uint32_t j = start[c->deals[k].hash >> (64 - bucket_bits)]++;
+		order[j].hash = c->deals[k].hash;
+		order[j].deal = k;
+	}
 	free(start);
 
 	uint32_t *into = NULL; /* a merged deal: the deal it went into; else itself */
+	size_t mask = c->nslots - 1;
 	for (size_t j = 0; j < c->ndeals; j++) {
-		size_t k = order[j];
-		const struct credit_deal *d = &c->deals[k];
-		size_t i = find_deal_slot(c, d->hash, deal_id(c, d), d->id_len);
+		uint64_t h = order[j].hash;
+		size_t k = order[j].deal, i = home_slot(c, h);
+		for (;; i = (i + 1) & mask) { /* a deal is read only when its tag matches */
+			uint64_t s = c->slots[i];
+			if (s == 0 || ((uint32_t)(s >> 32) == (uint32_t)h &&
+				       deal_has_id(c, &c->deals[(uint32_t)s - 1], deal_id(c, &c->deals[k]),
+						   c->deals[k].id_len)))
+				break;
+		}
 		if (c->slots[i] == 0) {
-			c->slots[i] = (uint64_t)(uint32_t)d->hash << 32 | (uint64_t)(k + 1);
+			c->slots[i] = (uint64_t)(uint32_t)h << 32 | (uint64_t)(k + 1);
 			continue;
 		}
 		if (!into) {
@@ -215,7 +241,7 @@ static void index_deals(struct credits *c)
 
 static uint64_t filter_bits(uint64_t h)
 {
-	return (UINT64_C(1) << ((h >> 40) & 63)) | (UINT64_C(1) << ((h >> 50) & 63));
+	return (UINT64_C(1) << ((h >> 40) & 63)) | (UINT64_C(1) << ((h >> 46) & 63)) | (UINT64_C(1) << ((h >> 52) & 63));
 }
 
 static void build_filter(struct credits *c)
@@ -224,7 +250,7 @@ static void build_filter(struct credits *c)
 	 * (at 16 bits, each row's word came from memory, prefetched or not); the few more
 	 * false positives cost a probe of the slots */
 	size_t words = 64;
-	while (words < c->ndeals / 16 + 1)
+	while (words < c->ndeals / 4 + 1)
 		words *= 2;
 	c->filter = xcalloc(words, sizeof *c->filter);
 	c->filter_mask = words - 1;
