@@ -64,9 +64,9 @@ struct credits {
 	uint64_t *slots;
 	size_t nslots;
 	unsigned slot_shift;        /* 64 - log2(nslots): a hash's top bits are its home slot */
-	uint64_t *filter;           /* a blocked Bloom filter of the ids, 4 to 8 bits a deal: it
-				     * stays in cache where the slots do not, and answers "no
-				     * credit" for most rows with one word */
+	uint64_t *filter;           /* a blocked Bloom filter of the ids, 16 to 32 bits a deal:
+				     * far smaller than the slots, it answers "no credit" for
+				     * most rows with one word */
 	size_t filter_mask;
 	char *ids;                  /* the deals' ids, one after the other */
 	size_t ids_len, ids_cap;
@@ -246,9 +246,9 @@ static uint64_t filter_bits(uint64_t h)
 
 static void build_filter(struct credits *c)
 {
-	/* 4 to 8 bits a deal: small enough to stay in the cache next to the streamed export
-	 * (at 16 bits, each row's word came from memory, prefetched or not); the few more
-	 * false positives cost a probe of the slots */
+	/* 16 to 32 bits a deal and 3 bits per id: 1 % false positives or less. With 4 to 8
+	 * bits and 2, a tenth of the rows without credit passed, each a random read of the
+	 * slots; the filter's word is read while the row is parsed (credits_prefetch) */
 	size_t words = 64;
 	while (words < c->ndeals / 4 + 1)
 		words *= 2;
