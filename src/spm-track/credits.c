@@ -41,6 +41,7 @@ struct credit {
 	uint32_t deal : 31, overlay : 1; /* while loading: the deal's index */
 };
 
+/* One cache line: an export row that finds its deal reads only this line and its slot. */
 struct credit_deal {
 	uint32_t first, nrevenue, noverlay; /* slice of credits: revenue rows, then overlay rows */
 	uint32_t problem;                   /* 1-based index into problems; 0: good */
@@ -49,10 +50,12 @@ struct credit_deal {
 	size_t id_at;                       /* its id: ids[id_at .. id_at + id_len) */
 	uint32_t id_len;
 	atomic_bool seen;                   /* an input row has its id (set by the reading threads) */
+	char head[19];                      /* the id's first bytes: a CRM's ids (Salesforce 18) whole */
 };
+_Static_assert(sizeof(struct credit_deal) <= 64, "a deal is one cache line");
 
-/* The deals by id: open addressing over slots that hold a tag of the hash (high 32 bits)
- * and the deal's index + 1 (low 32 bits), at most half full; a Bloom filter in front
+/* The deals by id: open addressing over slots that hold a tag of the hash (its low 32
+ * bits, in the slot's high half) and the deal's index + 1 (low half), at most half full; a Bloom filter in front
  * answers for the export rows whose id has no credit (most rows). */
 struct credits {
 	const char *path;
@@ -60,9 +63,10 @@ struct credits {
 	bool reject;
 	uint64_t *slots;
 	size_t nslots;
-	uint64_t *filter;           /* a blocked Bloom filter of the ids, 4 to 8 bits a deal: it
-				     * stays in cache where the slots do not, and answers "no
-				     * credit" for most rows with one word */
+	unsigned slot_shift;        /* 64 - log2(nslots): a hash's top bits are its home slot */
+	uint64_t *filter;           /* a blocked Bloom filter of the ids, 16 to 32 bits a deal:
+				     * far smaller than the slots, it answers "no credit" for
+				     * most rows with one word */
 	size_t filter_mask;
 	char *ids;                  /* the deals' ids, one after the other */
 	size_t ids_len, ids_cap;
@@ -87,52 +91,51 @@ static const char *deal_id(const struct credits *c, const struct credit_deal *d)
 	return c->ids + d->id_at;
 }
 
+/* Whether deal d has that id; the ids array is read only for a long id's tail. */
+static bool deal_has_id(const struct credits *c, const struct credit_deal *d, const char *id, size_t len)
+{
+	if (d->id_len != len)
+		return false;
+	size_t head = len < sizeof d->head ? len : sizeof d->head;
+	return memcmp(d->head, id, head) == 0 &&
+	       (len == head || memcmp(deal_id(c, d) + head, id + head, len - head) == 0);
+}
+
+/* A deal's home slot is the top bits of its hash, its tag the low 32 bits: deals taken
+ * in the order of their hash fill the slots from first to last. */
+static size_t home_slot(const struct credits *c, uint64_t h)
+{
+	return (size_t)(h >> c->slot_shift);
+}
+
 static size_t find_deal_slot(const struct credits *c, uint64_t h, const char *id, size_t len)
 {
 	size_t mask = c->nslots - 1;
-	uint32_t tag = (uint32_t)(h >> 32);
-	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+	uint32_t tag = (uint32_t)h;
+	for (size_t i = home_slot(c, h);; i = (i + 1) & mask) {
 		uint64_t s = c->slots[i];
 		if (s == 0)
 			return i;
 		if ((uint32_t)(s >> 32) == tag) {
 			const struct credit_deal *d = &c->deals[(uint32_t)s - 1];
-			if (d->id_len == len && memcmp(deal_id(c, d), id, len) == 0)
+			if (deal_has_id(c, d, id, len))
 				return i;
 		}
 	}
 }
 
-static void grow_slots(struct credits *c, size_t at_least)
-{
-	if (c->nslots > SIZE_MAX / 2 / sizeof *c->slots)
-		diag_fatal(SPM_EXIT_USAGE, "out of memory");
-	free(c->slots);
-	c->nslots = c->nslots ? c->nslots * 2 : 1024;
-	while (c->nslots < at_least && c->nslots <= SIZE_MAX / 4 / sizeof *c->slots)
-		c->nslots *= 2;
-	c->slots = xcalloc_large(c->nslots, sizeof *c->slots);
-	size_t mask = c->nslots - 1;
-	for (size_t k = 0; k < c->ndeals; k++) {
-		size_t i = (size_t)c->deals[k].hash & mask;
-		while (c->slots[i])
-			i = (i + 1) & mask;
-		c->slots[i] = (c->deals[k].hash >> 32 << 32) | (uint64_t)(k + 1);
-	}
-}
-
-/* The index of the deal with that id, created if new. */
+/* The deal of a credit row. While loading, a row whose id differs from the last row's
+ * starts a deal (a split export lists a deal's rows together); ids met again further on
+ * are merged by index_deals, which looks each deal up once in an order that keeps the
+ * table in the cache. Probing a random slot per row while loading cost more than the
+ * rest of the load. */
 static size_t deal_upsert(struct credits *c, const char *id, size_t len, uint64_t line)
 {
-	if (c->ndeals) { /* a split export lists a deal's rows together: the last deal again */
+	if (c->ndeals) {
 		const struct credit_deal *last = &c->deals[c->ndeals - 1];
-		if (last->id_len == len && memcmp(deal_id(c, last), id, len) == 0)
+		if (deal_has_id(c, last, id, len))
 			return c->ndeals - 1;
 	}
-	uint64_t h = hash_bytes(id, len);
-	size_t i = find_deal_slot(c, h, id, len);
-	if (c->slots[i])
-		return (uint32_t)c->slots[i] - 1;
 	if (c->ndeals >= INT32_MAX || len > UINT32_MAX)
 		diag_fatal(SPM_EXIT_USAGE, "%s: too many deals", c->path);
 	xgrow((void **)&c->ids, &c->ids_cap, c->ids_len + len + 1, 1);
@@ -141,29 +144,113 @@ static size_t deal_upsert(struct credits *c, const char *id, size_t len, uint64_
 	struct credit_deal *d = &c->deals[c->ndeals];
 	memset(d, 0, sizeof *d);
 	d->line = line;
-	d->hash = h;
+	d->hash = hash_bytes(id, len);
 	d->id_at = c->ids_len;
 	d->id_len = (uint32_t)len;
+	memcpy(d->head, id, len < sizeof d->head ? len : sizeof d->head);
 	c->ids_len += len;
-	c->slots[i] = (h >> 32 << 32) | (uint64_t)(c->ndeals + 1);
-	c->ndeals++;
-	if (c->ndeals * 2 >= c->nslots)
-		grow_slots(c, 0);
-	return c->ndeals - 1;
+	return c->ndeals++;
+}
+
+/* Folds deal `from` (an id met again, later in the file) into deal `into`. */
+static void merge_deal(struct credits *c, size_t into, size_t from)
+{
+	struct credit_deal *a = &c->deals[into];
+	const struct credit_deal *b = &c->deals[from];
+	a->nrevenue += b->nrevenue;
+	a->noverlay += b->noverlay;
+	if (b->problem && (!a->problem || b->problem < a->problem))
+		a->problem = b->problem; /* problems are numbered in file order: the first one */
+}
+
+/* Puts the deals into the slots, at most half full, and merges the deals whose id came
+ * back after other ids. Deals are taken in the order of their home slot (a counting sort
+ * on its top bits), so the slots are written front to back; the same id has the same
+ * home, and its first deal (the lowest index: the sort keeps the order) is found first. */
+static void index_deals(struct credits *c)
+{
+	unsigned bits = 10;
+	while (bits < 40 && ((size_t)1 << bits) < c->ndeals * 2)
+		bits++;
+	c->nslots = (size_t)1 << bits;
+	c->slot_shift = 64 - bits;
+	c->slots = xcalloc_large(c->nslots, sizeof *c->slots);
+	/* 2,048 buckets at most: each bucket's next place stays in the cache while the deals
+	 * are dealt out, and a bucket covers a short run of slots */
+	unsigned bucket_bits = bits < 11 ? bits : 11;
+	size_t nbuckets = (size_t)1 << bucket_bits;
+	uint32_t *start = xcalloc(nbuckets + 1, sizeof *start);
+	struct { uint64_t hash; size_t deal; } *order = xcalloc(c->ndeals + 1, sizeof *order);
+	for (size_t k = 0; k < c->ndeals; k++)
+		start[(c->deals[k].hash >> (64 - bucket_bits)) + 1]++;
+	for (size_t b = 0; b < nbuckets; b++)
+		start[b + 1] += start[b];
+	for (size_t k = 0; k < c->ndeals; k++) {
+		uint32_t j = start[c->deals[k].hash >> (64 - bucket_bits)]++;
+		order[j].hash = c->deals[k].hash;
+		order[j].deal = k;
+	}
+	free(start);
+
+	uint32_t *into = NULL; /* a merged deal: the deal it went into; else itself */
+	size_t mask = c->nslots - 1;
+	for (size_t j = 0; j < c->ndeals; j++) {
+		uint64_t h = order[j].hash;
+		size_t k = order[j].deal, i = home_slot(c, h);
+		for (;; i = (i + 1) & mask) { /* a deal is read only when its tag matches */
+			uint64_t s = c->slots[i];
+			if (s == 0 || ((uint32_t)(s >> 32) == (uint32_t)h &&
+				       deal_has_id(c, &c->deals[(uint32_t)s - 1], deal_id(c, &c->deals[k]),
+						   c->deals[k].id_len)))
+				break;
+		}
+		if (c->slots[i] == 0) {
+			c->slots[i] = (uint64_t)(uint32_t)h << 32 | (uint64_t)(k + 1);
+			continue;
+		}
+		if (!into) {
+			into = xcalloc(c->ndeals + 1, sizeof *into);
+			for (size_t m = 0; m < c->ndeals; m++)
+				into[m] = (uint32_t)m;
+		}
+		into[k] = (uint32_t)c->slots[i] - 1;
+		merge_deal(c, into[k], k);
+	}
+	free(order);
+	if (!into)
+		return;
+
+	/* Drop the merged deals: renumber the others, their slots and the credits. */
+	uint32_t *number = xcalloc(c->ndeals + 1, sizeof *number);
+	size_t kept = 0;
+	for (size_t k = 0; k < c->ndeals; k++) {
+		if (into[k] != k)
+			continue;
+		number[k] = (uint32_t)kept;
+		c->deals[kept++] = c->deals[k];
+	}
+	for (size_t i = 0; i < c->nslots; i++)
+		if (c->slots[i])
+			c->slots[i] = (c->slots[i] >> 32 << 32) | (uint64_t)(number[(uint32_t)c->slots[i] - 1] + 1);
+	for (size_t k = 0; k < c->ncredits; k++)
+		c->credit[k].deal = number[into[c->credit[k].deal]] & INT32_MAX;
+	c->ndeals = kept;
+	free(number);
+	free(into);
 }
 
 static uint64_t filter_bits(uint64_t h)
 {
-	return (UINT64_C(1) << ((h >> 40) & 63)) | (UINT64_C(1) << ((h >> 50) & 63));
+	return (UINT64_C(1) << ((h >> 40) & 63)) | (UINT64_C(1) << ((h >> 46) & 63)) | (UINT64_C(1) << ((h >> 52) & 63));
 }
 
 static void build_filter(struct credits *c)
 {
-	/* 4 to 8 bits a deal: small enough to stay in the cache next to the streamed export
-	 * (at 16 bits, each row's word came from memory, prefetched or not); the few more
-	 * false positives cost a probe of the slots */
+	/* 16 to 32 bits a deal and 3 bits per id: 1 % false positives or less. With 4 to 8
+	 * bits and 2, a tenth of the rows without credit passed, each a random read of the
+	 * slots; the filter's word is read while the row is parsed (credits_prefetch) */
 	size_t words = 64;
-	while (words < c->ndeals / 16 + 1)
+	while (words < c->ndeals / 4 + 1)
 		words *= 2;
 	c->filter = xcalloc(words, sizeof *c->filter);
 	c->filter_mask = words - 1;
@@ -416,10 +503,9 @@ struct credits *credits_load(const char *path, const struct roster *roster, bool
 	c->roster = roster;
 	c->reject = reject;
 	c->owners = table_new(sizeof(uint32_t));
-	/* Sized once from the file's rows: growing rehashes every deal, and page faults on
-	 * the tables cost more than their lookups. */
+	/* Sized once from the file's rows: growing copies them, and page faults on the
+	 * tables cost more than their lookups. */
 	size_t rows = estimate_rows(path);
-	grow_slots(c, rows + 1); /* a deal has one credit row or more: at most half full */
 	c->deals_cap = rows + 1;
 	c->deals = xcalloc_large(c->deals_cap, sizeof *c->deals);
 	c->credit_cap = rows + 1;
@@ -434,6 +520,7 @@ struct credits *credits_load(const char *path, const struct roster *roster, bool
 	c->col[C_TYPE] = stream_at(&b, COL_TYPE);
 	c->ncolumns = h->count;
 	read_side_file(src, path, credit_row, c, &c->problem);
+	index_deals(c);
 	check_deals(c);
 	build_filter(c);
 	return c;
@@ -465,7 +552,11 @@ size_t credits_rows(const struct credits *c)
 uint64_t credits_prefetch(const struct credits *c, const char *id, size_t len)
 {
 	uint64_t h = hash_bytes(id, len);
-	__builtin_prefetch(&c->filter[h & c->filter_mask]);
+	/* The filter is small and cached; the slot a row that passes it will probe is not:
+	 * fetched now, only for those rows, it arrives while the row is parsed. */
+	uint64_t bits = filter_bits(h);
+	if ((c->filter[h & c->filter_mask] & bits) == bits)
+		__builtin_prefetch(&c->slots[home_slot(c, h)]);
 	return h;
 }
 
