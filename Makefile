@@ -5,6 +5,8 @@ PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share
+# spm's own files that are not commands: the library the scripts source
+PKGDATADIR ?= $(DATADIR)/spm
 # where bash-completion and zsh look for completions of commands installed in PREFIX
 BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 ZSHCOMPDIR  ?= $(DATADIR)/zsh/site-functions
@@ -20,8 +22,10 @@ B       ?= build
 BIN     ?= bin
 
 PROGRAMS = spm-track spm-goal spm-score spm-report spm-mail
-# POSIX sh scripts installed beside the programs (scripts/NAME)
+# POSIX sh scripts installed beside the programs (scripts/NAME), and the code they share,
+# which they source (installed in PKGDATADIR: it is not a command)
 SCRIPTS  = spm-weekly spm-quarter-close
+SCRIPT_LIB = spm-script-lib.sh
 LIB_SRC  = $(wildcard src/lib/*.c)
 LIB_OBJ  = $(LIB_SRC:src/lib/%.c=$(B)/lib/%.o)
 LIB_HDR  = $(wildcard src/lib/*.h)
@@ -140,37 +144,45 @@ bench: all
 test-spark: all
 	@sh tests/spark/run-real.sh $(BIN)
 
-# Programs and scripts in BINDIR, manual pages, and the completions: bash-completion loads
-# BASHCOMPDIR/NAME when NAME is first completed (one file, linked under every name), zsh
-# finds _spm in ZSHCOMPDIR, which is in its fpath.
+# Programs and scripts in BINDIR, the scripts' library in PKGDATADIR, manual pages, and
+# the completions: bash-completion loads BASHCOMPDIR/NAME when NAME is first completed
+# (one file, linked under every name), zsh finds _spm in ZSHCOMPDIR, which is in its
+# fpath. Each script is installed with the library's installed path (without DESTDIR)
+# in place of its source-tree line (the library beside the script).
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
-		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
-	install -m 755 $(PROGRAMS:%=$(BIN)/%) $(SCRIPTS:%=scripts/%) $(DESTDIR)$(BINDIR)/
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGDATADIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -m 755 $(PROGRAMS:%=$(BIN)/%) $(DESTDIR)$(BINDIR)/
+	install -m 644 scripts/$(SCRIPT_LIB) $(DESTDIR)$(PKGDATADIR)/
+	for s in $(SCRIPTS); do \
+		sed "s|^spm_lib=.*/$(SCRIPT_LIB)\"\$$|spm_lib='$(PKGDATADIR)/$(SCRIPT_LIB)' # make install|" \
+			scripts/$$s >$(DESTDIR)$(BINDIR)/$$s && chmod 755 $(DESTDIR)$(BINDIR)/$$s && \
+		grep -qxF "spm_lib='$(PKGDATADIR)/$(SCRIPT_LIB)' # make install" $(DESTDIR)$(BINDIR)/$$s || \
+		{ echo "make install: $$s: the library's path not written" >&2; exit 1; }; done
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/
 	install -m 644 completions/spm.bash $(DESTDIR)$(BASHCOMPDIR)/spm-track
 	for p in $(filter-out spm-track,$(PROGRAMS) $(SCRIPTS)); do \
 		ln -sf spm-track $(DESTDIR)$(BASHCOMPDIR)/$$p || exit 1; done
 	install -m 644 completions/_spm $(DESTDIR)$(ZSHCOMPDIR)/_spm
-	install -d $(DESTDIR)$(DATADIR)/spm
-	install -m 755 scripts/spm-spark.py $(DESTDIR)$(DATADIR)/spm/
+	install -m 755 scripts/spm-spark.py $(DESTDIR)$(PKGDATADIR)/
 
 # Removes every file install put in place. Into a DESTDIR (a staging tree, which install
 # made), it also removes the folders left empty up to DESTDIR, so that nothing is left
-# behind; into a live system it leaves shared folders such as /usr/local/bin alone.
+# behind; into a live system it leaves shared folders such as /usr/local/bin alone, and
+# removes only spm's own PKGDATADIR.
 uninstall:
 	rm -f $(PROGRAMS:%=$(DESTDIR)$(BINDIR)/%) $(SCRIPTS:%=$(DESTDIR)$(BINDIR)/%)
 	rm -f $(MAN1:man/%=$(DESTDIR)$(MANDIR)/man1/%) $(MAN7:man/%=$(DESTDIR)$(MANDIR)/man7/%)
 	rm -f $(PROGRAMS:%=$(DESTDIR)$(BASHCOMPDIR)/%) $(SCRIPTS:%=$(DESTDIR)$(BASHCOMPDIR)/%)
-	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_spm $(DESTDIR)$(DATADIR)/spm/spm-spark.py
+	rm -f $(DESTDIR)$(ZSHCOMPDIR)/_spm $(DESTDIR)$(PKGDATADIR)/$(SCRIPT_LIB) $(DESTDIR)$(PKGDATADIR)/spm-spark.py
 	@if [ -n "$(DESTDIR)" ]; then \
-		for d in $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 \
-			$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(DATADIR)/spm; do \
+		for d in $(DESTDIR)$(BINDIR) $(DESTDIR)$(PKGDATADIR) $(DESTDIR)$(MANDIR)/man1 \
+			$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR); do \
 			while case $$d in "$(DESTDIR)"/?*) true ;; *) false ;; esac && \
 				rmdir "$$d" 2>/dev/null; do d=$$(dirname "$$d"); done; \
 		done; \
-	fi
+	else rmdir $(PKGDATADIR) 2>/dev/null || :; fi # spm's own folder, once empty
 
 lint-man:
 	@for m in $(MAN1) $(MAN7); do \

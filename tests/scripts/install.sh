@@ -1,8 +1,10 @@
 # make install and make uninstall into a DESTDIR with PREFIX=/usr: the programs and the
-# scripts beside them (the scripts then use the programs beside them), the manual pages
-# (each passes man --warnings), the completions where bash-completion and zsh look for
-# them (and they find them), and uninstall leaves nothing behind, but what was there
-# before.
+# scripts beside them, the scripts' library in share/spm (its installed path written into
+# the scripts), the manual pages (each passes man --warnings), the completions where
+# bash-completion and zsh look for them (and they find them), and uninstall leaves
+# nothing behind, but what was there before. Then make install into a PREFIX (no
+# DESTDIR), from where the scripts run: they use the programs beside them and source the
+# installed library, not the source tree's (without it: one diagnostic, status 2).
 # Sourced by run.sh (top, bindir, work, scripts and the helpers of lib.sh are set).
 
 I="$work/install"
@@ -11,13 +13,31 @@ root="$I/root"
 # without it would warn on stderr, which the checks read.
 make_quiet() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL ${MAKE:-make} --no-print-directory -s -C "$top" "$@" BIN="$bindir"; }
 make_quiet install DESTDIR="$root" PREFIX=/usr >"$I/install.out" 2>&1
-check_eq 'install: make install DESTDIR=... PREFIX=/usr' '0' "$?$(grep -v '^for p in\|^install \|^	' "$I/install.out")"
+check_eq 'install: make install DESTDIR=... PREFIX=/usr' '0' "$?$(grep -v '^for [ps] in\|^install \|^	' "$I/install.out")"
 u="$root/usr"
+lib="$u/share/spm/spm-script-lib.sh"
+check 'install: the scripts'"'"' library in share/spm' test -f "$lib"
+check 'install: ... which is not a command' test ! -x "$lib"
+check 'install: ... and not in bin' test ! -e "$u/bin/spm-script-lib.sh"
+nolib="cannot read the shared script library (install spm again, or set SPM_SCRIPT_LIB)"
 for p in spm-track spm-goal spm-score spm-report spm-mail spm-weekly spm-quarter-close; do
 	check "install: bin/$p is executable" test -x "$u/bin/$p"
 	check "install: man1/$p.1" test -f "$u/share/man/man1/$p.1"
 	check "install: bash completion for $p" test -f "$u/share/bash-completion/completions/$p"
-	check_eq "install: $p --version" "$p (spm) 0.1.0" "$("$u/bin/$p" --version)"
+	case $p in
+	spm-weekly | spm-quarter-close)
+		check_eq "install: $p sources the library from its installed path" \
+			"spm_lib='/usr/share/spm/spm-script-lib.sh' # make install" "$(grep '^spm_lib=.*# make install$' "$u/bin/$p")"
+		# staged, not yet in place: the library is found with SPM_SCRIPT_LIB
+		check_eq "install: $p --version" "$p (spm) 0.1.0" "$(SPM_SCRIPT_LIB="$lib" "$u/bin/$p" --version)"
+		if [ ! -e /usr/share/spm/spm-script-lib.sh ]; then
+			st=$(run_status "$I/$p-nolib" "$u/bin/$p" --version)
+			check_eq "install: $p without its library: one diagnostic, status 2" \
+				"2 $p: /usr/share/spm/spm-script-lib.sh: $nolib" "$st $(cat "$I/$p-nolib.out" "$I/$p-nolib.err")"
+		fi
+		;;
+	*) check_eq "install: $p --version" "$p (spm) 0.1.0" "$("$u/bin/$p" --version)" ;;
+	esac
 done
 check 'install: man7/spm.7' test -f "$u/share/man/man7/spm.7"
 check 'install: zsh completion' test -f "$u/share/zsh/site-functions/_spm"
@@ -34,12 +54,27 @@ else
 	echo "install: man not installed, the installed pages not linted (apt-get install man-db)"
 fi
 
-# the installed scripts run the programs installed beside them, not the PATH's
+# installed into a PREFIX (no DESTDIR), run from elsewhere with a bare PATH: the scripts
+# run the programs installed beside them, not the PATH's, and source the library from
+# PREFIX/share/spm (their path to it is that one: without it, they stop)
+pre="$I/prefix"
+make_quiet install PREFIX="$pre" >"$I/install-prefix.out" 2>&1
+check_eq 'install: make install PREFIX=...' '0' "$?$(grep -v '^for [ps] in\|^install \|^	' "$I/install-prefix.out")"
 demo "$I/demo"
-out=$(PATH=/usr/bin:/bin "$u/bin/spm-weekly" --dry-run --as-of 2026-08-15 "$I/demo/spm.conf" | sed -n 3p)
-case $out in "$u/bin/spm-track "*) ok ;; *) not_ok 'install: spm-weekly uses the programs beside it' "$out" ;; esac
-PATH=/usr/bin:/bin "$u/bin/spm-weekly" --as-of 2026-08-15 "$I/demo/spm.conf" >"$I/run.out" 2>&1
+out=$(cd / && PATH=/usr/bin:/bin "$pre/bin/spm-weekly" --dry-run --as-of 2026-08-15 "$I/demo/spm.conf" | sed -n 3p)
+case $out in "$pre/bin/spm-track "*) ok ;; *) not_ok 'install: spm-weekly uses the programs beside it' "$out" ;; esac
+(cd / && PATH=/usr/bin:/bin "$pre/bin/spm-weekly" --as-of 2026-08-15 "$I/demo/spm.conf") >"$I/run.out" 2>&1
 check_eq 'install: the installed spm-weekly runs with a bare PATH' '0' "$?$(cat "$I/run.out")"
+(cd / && PATH=/usr/bin:/bin "$pre/bin/spm-quarter-close" --dry-run --quarter 2026-Q3 "$I/demo/spm.conf") >"$I/close.out" 2>&1
+check_eq 'install: the installed spm-quarter-close runs with a bare PATH' '0' "$?"
+mv "$pre/share/spm/spm-script-lib.sh" "$I/lib-aside"
+st=$(cd / && run_status "$I/nolib" "$pre/bin/spm-quarter-close" --quarter 2026-Q3 "$I/demo/spm.conf")
+check_eq 'install: the installed scripts source the installed library: without it, status 2' \
+	"2 spm-quarter-close: $pre/share/spm/spm-script-lib.sh: $nolib" "$st $(cat "$I/nolib.out" "$I/nolib.err")"
+mv "$I/lib-aside" "$pre/share/spm/spm-script-lib.sh"
+make_quiet uninstall PREFIX="$pre" >"$I/uninstall-prefix.out" 2>&1
+check_eq 'install: make uninstall PREFIX=...: no file left, nor share/spm' '0' \
+	"$?$(cd "$pre" && find . -type f -o -type l -o -name spm)"
 
 # bash-completion and zsh find the completions where they were installed
 if [ -f /usr/share/bash-completion/bash_completion ]; then
