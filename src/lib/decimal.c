@@ -81,8 +81,7 @@ bool decimal_sub(decimal a, decimal b, decimal *out)
 	return !__builtin_sub_overflow(a.units, b.units, &out->units) && in_range(out->units);
 }
 
-/* n ÷ d rounded to an integer by mode; d != 0. */
-/* The same in 64 bits, for n and d in (-2^63, 2^63): most amounts are, and a 128-bit
+/* divide_rounded in 64 bits, for n and d in (-2^63, 2^63): most amounts are, and a 128-bit
  * division is a library call several times slower. */
 static int64_t divide_rounded64(int64_t n, int64_t d, enum decimal_rounding mode)
 {
@@ -103,6 +102,7 @@ static bool fits64(decimal_units v)
 	return v >= -(decimal_units)INT64_MAX && v <= (decimal_units)INT64_MAX;
 }
 
+/* n ÷ d rounded to an integer by mode; d != 0. */
 static decimal_units divide_rounded(decimal_units n, decimal_units d, enum decimal_rounding mode)
 {
 	if (fits64(n) && fits64(d))
@@ -139,22 +139,6 @@ bool decimal_mul(decimal a, decimal b, int places, enum decimal_rounding mode, d
 	decimal_units kept = divide_rounded(product, pow10_units(2 * DECIMAL_PLACES - places), mode);
 	return !__builtin_mul_overflow(kept, pow10_units(DECIMAL_PLACES - places), &out->units) &&
 	       in_range(out->units);
-}
-
-/* divide_rounded for operands that fit 64 bits (|n|, |d| < 2^63): the same quotient
- * without a 128-bit division, which costs more than the rest of writing a ratio. */
-static int64_t divide_rounded64(int64_t n, int64_t d, enum decimal_rounding mode)
-{
-	int64_t q = n / d, r = n % d;
-	if (r == 0)
-		return q;
-	uint64_t ar = r < 0 ? 0 - (uint64_t)r : (uint64_t)r;
-	uint64_t ad = d < 0 ? 0 - (uint64_t)d : (uint64_t)d;
-	uint64_t twice = ar * 2; /* ar < ad < 2^63 */
-	int away = twice > ad || (twice == ad && (mode == ROUND_HALF_AWAY || (q % 2) != 0));
-	if (away)
-		q += ((n < 0) != (d < 0)) ? -1 : 1;
-	return q;
 }
 
 bool decimal_div(decimal a, decimal b, int places, enum decimal_rounding mode, decimal *out)
