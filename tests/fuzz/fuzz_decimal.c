@@ -144,7 +144,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (decimal_strerror(st) == NULL)
 			fail("no message for a status", data, size, styles[i], NULL);
 		decimal plain = { 0 }, general = { 0 };
-		if (parse_plain(s, size, styles[i] == DECIMAL_POINT ? '.' : ',', &plain)) {
+		int places = -1;
+		if (parse_plain(s, size, styles[i] == DECIMAL_POINT ? '.' : ',', &plain, &places)) {
+			if (places < 0 || places > DECIMAL_PLACES)
+				fail("parse_plain gives no count of decimals", data, size, styles[i], NULL);
 			enum decimal_status gst = parse_general(s, size, styles[i], &general);
 			if (gst != DECIMAL_OK)
 				fail("parse_plain accepts a text parse_general rejects", data, size, styles[i],
