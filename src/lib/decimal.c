@@ -81,8 +81,8 @@ bool decimal_sub(decimal a, decimal b, decimal *out)
 	return !__builtin_sub_overflow(a.units, b.units, &out->units) && in_range(out->units);
 }
 
-/* divide_rounded in 64 bits, for n and d in (-2^63, 2^63): most amounts are, and a 128-bit
- * division is a library call several times slower. */
+/* divide_rounded in 64 bits, for n and d in (-2^63, 2^63): most amounts and ratios are,
+ * and a 128-bit division is a library call several times slower. */
 static int64_t divide_rounded64(int64_t n, int64_t d, enum decimal_rounding mode)
 {
 	int64_t q = n / d, r = n % d;
@@ -148,14 +148,6 @@ bool decimal_div(decimal a, decimal b, int places, enum decimal_rounding mode, d
 		return false;
 	if (places < 0 || places > DECIMAL_PLACES)
 		places = DECIMAL_PLACES;
-	static const int64_t pow10_64[DECIMAL_PLACES + 1] = { 1, 10, 100, 1000, 10000, 100000, 1000000,
-							       10000000, 100000000, 1000000000 };
-	int64_t limit = INT64_MAX / pow10_64[places];
-	if (a.units <= limit && a.units >= -limit && b.units <= INT64_MAX && b.units > -INT64_MAX) {
-		int64_t q = divide_rounded64((int64_t)a.units * pow10_64[places], (int64_t)b.units, mode);
-		out->units = (decimal_units)q * pow10_64[DECIMAL_PLACES - places];
-		return in_range(out->units);
-	}
 	/* a/b = A/B; the result at `places` decimals is round(A × 10^places / B). */
 	if (__builtin_mul_overflow(a.units, pow10_units(places), &numerator))
 		return false;
