@@ -149,7 +149,7 @@ static const struct stream_column split_index_cols[] = { R(OWNER), R(FILE) };
 static const struct stream_column rates_cols[] = { R(CURRENCY), O(DATE), O(PERIOD), R(RATE), O(BASE) };
 /* spm-track --partial: actuals with every metric mergeable, distinct counts as their values */
 static const struct stream_column partial_cols[] = {
-	R(OWNER), R(PERIOD), R(METRIC), R(VALUE), R(NUMERATOR), R(DENOMINATOR), R(ITEM),
+	R(OWNER), R(PERIOD), R(METRIC), R(VALUE), R(NUMERATOR), R(DENOMINATOR), R(ITEM), O(CURRENCY),
 };
 
 /* Split credit of deals: a deal's record id, a credited owner, a share (0.6) and a type

@@ -338,6 +338,10 @@ void chunk_state_free(struct chunk_state *cs)
 	free(cs->custom);
 	clawback_chunk_free(cs);
 	reject_buffer_free(cs->rejects);
+	free(cs->currency.code);
+	free(cs->currency.file);
+	free(cs->other_currency.code);
+	free(cs->other_currency.file);
 }
 
 static void merge_custom(const struct metric_set *ms, struct custom_totals *into,

@@ -341,8 +341,6 @@ static int parse_options(int argc, char **argv, struct track_options *opt)
 		diag_usage("--latest and --unique exclude each other: --latest already keeps one row per record");
 	if (opt->partial && opt->goals)
 		diag_usage("--partial writes actuals to merge later; progress against goals comes after the merge (--goals there)");
-	if (opt->partial && opt->rates)
-		diag_usage("--partial does not convert currencies: give --rates to each shard's run without --partial");
 	if (opt->goals && opt->grain_set)
 		diag_usage("--grain does not apply with --goals: each goal is measured over its own period");
 	if (decimal_cmp(opt->thresholds.on_track, opt->thresholds.ahead) > 0)
@@ -426,6 +424,7 @@ static void read_input(struct job *job, const struct mapping *map, const char *p
 		wanted = records_wanted(job, wanted); /* --latest/--unique: every column */
 	} else {
 		bind_actuals(job);
+		all->has_currency_column |= stream_at(&job->actuals, COL_CURRENCY) >= 0;
 	}
 	/* each chunk keeps its rejected rows; they are written in input order below */
 	size_t n = source_plan(src, job->opt->threads);
@@ -444,6 +443,8 @@ static void read_input(struct job *job, const struct mapping *map, const char *p
 	for (size_t i = 0; i < n; i++) {
 		if (!chunks[i].used)
 			continue;
+		/* first: a chunk's scan stops at its first bad row, after any conflict it met */
+		merge_currency(job, all, &states[i], chunks[i].line_offset);
 		if (chunks[i].error.line) {
 			const struct header *h = job->header;
 			size_t col = chunks[i].error.column;

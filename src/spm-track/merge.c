@@ -20,6 +20,7 @@ bool metric_is_selected(const struct metric_set *ms, const char *name)
 static void add_actual(const struct actual_row *a, struct actual_totals *t, const char *metric)
 {
 	t->has_parts = a->has_parts;
+	t->in_currency |= a->in_currency;
 	if (!a->has_value && !a->has_parts) {
 		/* an empty value: no value for this group (a min of no rows), nothing to add */
 	} else if (a->has_parts) {
@@ -84,6 +85,52 @@ void count_distinct_items(struct chunk_state *all)
 	}
 }
 
+/* ---- currencies ---- */
+
+/* Actuals add up only in one currency: spm-track --rates writes every amount in its base
+ * currency, and a sum of amounts in two currencies means nothing. A chunk keeps the first
+ * currency it meets and the first other one; merge_currency tells the conflict once the
+ * lines of the chunks are known. */
+static void note_currency(struct chunk_state *cs, const char *code, size_t len, uint64_t line)
+{
+	struct currency_seen *first = &cs->currency, *other = &cs->other_currency;
+	if (!first->code)
+		*first = (struct currency_seen){ xmemdup0(code, len), len, line, xstrdup(cs->job->file) };
+	else if (!other->code && (len != first->len || memcmp(code, first->code, len) != 0))
+		*other = (struct currency_seen){ xmemdup0(code, len), len, line, xstrdup(cs->job->file) };
+}
+
+static void currency_conflict(const struct job *job, const struct currency_seen *at, uint64_t line,
+			      const struct currency_seen *before, uint64_t before_line)
+{
+	char where[320];
+	snprintf(where, sizeof where, "not the currency of the actuals before it (%.64s%s in %s:%llu): actuals add up in one currency "
+		 "(spm-track --rates converts an export's amounts)", before->code, before->len > 64 ? "..." : "",
+		 before->file, (unsigned long long)before_line);
+	diag_at(job->file, line, column_name(COL_CURRENCY), at->code, at->len, where);
+	diag_exit(SPM_EXIT_DATA);
+}
+
+void merge_currency(const struct job *job, struct chunk_state *all, struct chunk_state *from, uint64_t line_offset)
+{
+	struct currency_seen *first = &from->currency, *other = &from->other_currency;
+	if (!first->code)
+		return;
+	uint64_t first_line = first->line + line_offset;
+	if (!all->currency.code) {
+		all->currency = *first;
+		all->currency.line = first_line;
+		first->code = first->file = NULL; /* all owns them now */
+		if (other->code)
+			currency_conflict(job, other, other->line + line_offset, &all->currency, first_line);
+		return;
+	}
+	if (first->len != all->currency.len || memcmp(first->code, all->currency.code, first->len) != 0)
+		currency_conflict(job, first, first_line, &all->currency, all->currency.line);
+	if (other->code)
+		currency_conflict(job, other, other->line + line_offset, &all->currency, all->currency.line);
+}
+
 /* Selected, or read to measure coverage. */
 static bool metric_is_read(const struct metric_set *ms, const char *name)
 {
@@ -122,7 +169,7 @@ int actuals_row(void *ctx, const struct row *row)
 		cs->tally.used++;
 		return 0;
 	}
-	struct actual_row a = { decimal_zero(), decimal_zero(), decimal_zero(), false, false, NULL };
+	struct actual_row a = { .value = decimal_zero(), .num = decimal_zero(), .den = decimal_zero() };
 	a.known = find_metric(job->metrics, metric);
 	enum decimal_status st = decimal_parse(row->field[col_value], row->len[col_value], DECIMAL_POINT, &a.value);
 	a.has_value = st == DECIMAL_OK;
@@ -206,6 +253,11 @@ int actuals_row(void *ctx, const struct row *row)
 	}
 	if (counted == 0 && outside)
 		cs->tally.outside++;
+	long col_currency = stream_at(b, COL_CURRENCY);
+	if (col_currency >= 0 && row->len[col_currency]) {
+		a.in_currency = true;
+		note_currency(cs, row->field[col_currency], row->len[col_currency], row->line);
+	}
 	for (size_t k = 0; k < job->ncal; k++) {
 		if (skip[k])
 			continue;
@@ -230,6 +282,7 @@ void merge_actuals(const struct job *job, struct actual_totals *a, const struct 
 		*a = *b;
 		return;
 	}
+	a->in_currency |= b->in_currency;
 	if (a->has_parts != b->has_parts)
 		diag_fatal(SPM_EXIT_DATA, "%s: metric %s mixes plain values and numerator/denominator across inputs",
 			   job->file, metric);

@@ -172,6 +172,15 @@ struct custom_totals {
 struct actual_totals {
 	decimal value, numerator, denominator;
 	bool has_value, has_parts;
+	bool in_currency; /* its rows named a currency (the run's one: actuals add up in one) */
+};
+
+/* A currency named by an actuals input, and where: the first one a chunk or the run met. */
+struct currency_seen {
+	char *code; /* NULL: none yet */
+	size_t len;
+	uint64_t line; /* in a chunk: from the chunk's start; in the run: in its file */
+	char *file;    /* a copy: a file's name is gone once it is read */
 };
 
 struct tally {
@@ -215,6 +224,10 @@ struct chunk_state {
 	uint64_t line_offset;        /* --latest/--unique: the chunk's first line in its file */
 	struct reversal_list *reversals; /* --reversals: the reversals counted, to write */
 	struct reject_buffer *rejects; /* --reject: this chunk's bad rows, written in order after the scan */
+	/* actuals with a currency column: the first currency, and the first other one (a
+	 * conflict, told once the chunks are in order); the run's: has_currency_column */
+	struct currency_seen currency, other_currency;
+	bool has_currency_column;
 };
 
 /* A custom metric's value in the row at hand, read once however many groups it feeds. */
@@ -289,7 +302,7 @@ struct deal_row {
 /* One actuals row's value: plain, or a ratio's numerator and denominator. */
 struct actual_row {
 	decimal value, num, den;
-	bool has_value, has_parts;
+	bool has_value, has_parts, in_currency;
 	const struct metric *known; /* NULL: a metric this run does not define */
 };
 
@@ -405,6 +418,7 @@ void merge_actuals(const struct job *job, struct actual_totals *a, const struct 
 bool is_actuals_header(const struct header *h);
 bool nearly_actuals(const struct header *h);
 void bind_actuals(struct job *job);
+void merge_currency(const struct job *job, struct chunk_state *all, struct chunk_state *from, uint64_t line_offset);
 
 /* progress.c */
 bool goal_needs(const struct goal_plan *g, size_t cal, const char *metric);

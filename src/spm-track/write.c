@@ -187,7 +187,9 @@ void emit_actuals(struct output *o, const struct job *job, const struct chunk_st
 	size_t ncols = parts ? 6 : 4;
 	enum column cols[7];
 	memcpy(cols, header, ncols * sizeof *cols);
-	if (job->currency) /* --rates: the base currency of money rows */
+	/* --rates: the base currency of money rows; actuals that named theirs keep it */
+	const struct currency_seen *kept = with_metric && all->has_currency_column ? &all->currency : NULL;
+	if (job->currency || kept)
 		cols[ncols++] = COL_CURRENCY;
 	stream_write_header(o, cols, ncols);
 	const char **currency = xcalloc(ms->nselected + 1, sizeof *currency);
@@ -216,9 +218,12 @@ void emit_actuals(struct output *o, const struct job *job, const struct chunk_st
 		if (with_metric) {
 			r.metric = name.metric;
 			r.metric_len = strlen(name.metric);
-			buf_start(&b, name.owner, name.owner_len, label, 1, row_room(r.metric_len, 0));
+			const struct actual_totals *t = totals;
+			const char *named = kept ? (t->in_currency && kept->code ? kept->code : "") : NULL;
+			size_t named_len = named ? strlen(named) : 0;
+			buf_start(&b, name.owner, name.owner_len, label, 1, row_room(r.metric_len, named_len));
 			fill_actual(ms, totals, &r);
-			buf_row(&b, &r, parts, NULL, 0);
+			buf_row(&b, &r, parts, named, named_len);
 		} else {
 			buf_start(&b, name.owner, name.owner_len, label, ms->nselected, room);
 		}
@@ -260,7 +265,8 @@ static int compare_items(const void *pa, const void *pb)
 	return bytes_cmp(a->value, a->len, b->value, b->len);
 }
 
-static void write_partial_row(struct output *o, const struct out_row *r, const char *item, size_t item_len)
+static void write_partial_row(struct output *o, const struct out_row *r, const char *item, size_t item_len,
+			      const char *currency)
 {
 	output_field(o, r->owner, r->owner_len);
 	output_tab(o);
@@ -275,6 +281,10 @@ static void write_partial_row(struct output *o, const struct out_row *r, const c
 	output_bytes(o, r->denominator, r->denominator_len);
 	output_tab(o);
 	output_field(o, item ? item : "", item_len);
+	if (currency) { /* --rates: as the actuals of one run say it */
+		output_tab(o);
+		output_str(o, currency);
+	}
 	output_newline(o);
 }
 
@@ -305,8 +315,9 @@ void emit_partial(struct output *o, const struct job *job, const struct chunk_st
 	qsort(metrics, ms->nselected, sizeof *metrics, compare_metric_names);
 
 	static const enum column header[] = { COL_OWNER, COL_PERIOD, COL_METRIC, COL_VALUE,
-					      COL_NUMERATOR, COL_DENOMINATOR, COL_ITEM };
-	stream_write_header(o, header, sizeof header / sizeof header[0]);
+					      COL_NUMERATOR, COL_DENOMINATOR, COL_ITEM, COL_CURRENCY };
+	size_t ncols = sizeof header / sizeof header[0];
+	stream_write_header(o, header, job->currency ? ncols : ncols - 1);
 	for (size_t i = 0; i < n; i++) {
 		struct group_name name;
 		size_t g = order[i];
@@ -326,13 +337,14 @@ void emit_partial(struct output *o, const struct job *job, const struct chunk_st
 				r.value_len = r.numerator_len = r.denominator_len = 0;
 				r.value[0] = r.numerator[0] = r.denominator[0] = '\0';
 			}
-			write_partial_row(o, &r, NULL, 0);
+			const char *currency = currency_of_metric(job, m);
+			write_partial_row(o, &r, NULL, 0, currency);
 			if (!distinct)
 				continue;
 			for (size_t j = first[g]; j < first[g + 1]; j++) {
 				if (items[j].slot != m->slot)
 					continue;
-				write_partial_row(o, &r, items[j].value, items[j].len);
+				write_partial_row(o, &r, items[j].value, items[j].len, currency);
 			}
 		}
 	}

@@ -350,8 +350,8 @@ static void test_merge_actuals_of_chunks(void **unused)
 	(void)unused;
 	struct actuals_fixture f;
 	actuals_init(&f, GRAIN_QUARTER);
-	struct actual_totals a = { decimal_zero(), dec("3"), dec("10"), true, true };
-	struct actual_totals b = { decimal_zero(), dec("2"), dec("5"), true, true };
+	struct actual_totals a = { decimal_zero(), dec("3"), dec("10"), true, true, false };
+	struct actual_totals b = { decimal_zero(), dec("2"), dec("5"), true, true, false };
 	merge_actuals(&f.job, &a, &b, false, "avg_deal");
 	struct out_row r = { .metric = "avg_deal" };
 	fill_actual(&f.ms, &a, &r);
@@ -360,8 +360,8 @@ static void test_merge_actuals_of_chunks(void **unused)
 	assert_string_equal(r.denominator, "15");
 
 	/* sums add */
-	struct actual_totals c = { dec("1.25"), decimal_zero(), decimal_zero(), true, false };
-	struct actual_totals d = { dec("2.5"), decimal_zero(), decimal_zero(), true, false };
+	struct actual_totals c = { dec("1.25"), decimal_zero(), decimal_zero(), true, false, false };
+	struct actual_totals d = { dec("2.5"), decimal_zero(), decimal_zero(), true, false, false };
 	merge_actuals(&f.job, &c, &d, false, "won_revenue");
 	r.metric = "won_revenue";
 	fill_actual(&f.ms, &c, &r);
@@ -402,6 +402,42 @@ static void test_money_keeps_every_digit(void **unused)
 	actuals_free(&f);
 }
 
+/* Actuals with a currency column: a chunk keeps its first currency and the first other
+ * one (a conflict, told once the chunks' lines are known); the run adopts the first
+ * chunk's with its line in the file; a group remembers that its rows named one. */
+static void test_actuals_currency(void **unused)
+{
+	(void)unused;
+	struct actuals_fixture f;
+	actuals_init(&f, GRAIN_QUARTER);
+	struct chunk_state all, other;
+	chunk_state_init(&all, &f.job);
+	chunk_state_init(&other, &f.job);
+	note_currency(&f.cs, "USD", 3, 2);
+	note_currency(&f.cs, "USD", 3, 5);
+	assert_null(f.cs.other_currency.code);
+	merge_currency(&f.job, &all, &f.cs, 10); /* the chunk starts after line 10 of its file */
+	assert_string_equal(all.currency.code, "USD");
+	assert_int_equal(all.currency.line, 12);
+	assert_string_equal(all.currency.file, "actuals.tsv");
+	assert_null(f.cs.currency.code); /* the run owns it now */
+
+	note_currency(&other, "USD", 3, 1);
+	note_currency(&other, "EURO", 3, 4); /* only the bytes named count: "EUR" */
+	note_currency(&other, "GBP", 3, 9);
+	assert_string_equal(other.currency.code, "USD");
+	assert_string_equal(other.other_currency.code, "EUR");
+	assert_int_equal(other.other_currency.line, 4); /* the first other one, not GBP */
+
+	struct actual_totals a = { .value = dec("1"), .has_value = true };
+	struct actual_totals b = { .value = dec("2"), .has_value = true, .in_currency = true };
+	merge_actuals(&f.job, &a, &b, false, "won_revenue");
+	assert_true(a.in_currency);
+	chunk_state_free(&other);
+	chunk_state_free(&all);
+	actuals_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -414,6 +450,7 @@ int main(void)
 		cmocka_unit_test(test_ratio_merges_exactly),
 		cmocka_unit_test(test_merge_actuals_of_chunks),
 		cmocka_unit_test(test_money_keeps_every_digit),
+		cmocka_unit_test(test_actuals_currency),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
