@@ -183,6 +183,14 @@ const void *table_key(const struct table *t, size_t i, size_t *len)
 	return t->keys + t->entries[i].key_at;
 }
 
+void table_prefetch(const struct table *t, size_t i, bool key)
+{
+	if (key)
+		__builtin_prefetch(t->keys + t->entries[i].key_at);
+	else
+		__builtin_prefetch(&t->entries[i]);
+}
+
 void *table_value(const struct table *t, size_t i)
 {
 	return t->values + i * t->value_size;

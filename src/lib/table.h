@@ -25,6 +25,9 @@ void table_reserve(struct table *t, size_t n);
 /* Entries in insertion order, 0 .. table_count()-1. */
 size_t table_count(const struct table *t);
 const void *table_key(const struct table *t, size_t i, size_t *len);
+/* A hint that entry i (key false) or its key bytes (key true, the entry read) are wanted
+ * soon: a walk in another order than the table's (byte order) hides the cache misses. */
+void table_prefetch(const struct table *t, size_t i, bool key);
 void *table_value(const struct table *t, size_t i);
 
 uint64_t hash_bytes(const void *data, size_t len);

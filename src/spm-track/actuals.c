@@ -401,6 +401,8 @@ static void merge_groups(struct chunk_state *into, struct chunk_state *from)
 	size_t before = groups_count(into->groups);
 	size_t *map = groups_merge_keys(into->groups, from->groups);
 	for (size_t i = 0; i < groups_count(from->groups); i++) {
+		if (i + 8 < groups_count(from->groups)) /* scattered: fetched ahead */
+			group_prefetch(into->groups, map[i + 8], GROUP_TOTALS);
 		void *dst = group_totals(into->groups, map[i]);
 		const void *src = group_totals(from->groups, i);
 		if (job->kind == INPUT_EXPORT) {

@@ -72,6 +72,20 @@ void *group_totals(const struct groups *g, size_t i)
 	return g->values + i * g->value_size;
 }
 
+void group_prefetch(const struct groups *g, size_t i, enum group_part part)
+{
+	const struct group_id *k = &g->id[i];
+	switch (part) {
+	case GROUP_TOTALS:
+		__builtin_prefetch(k);
+		for (size_t at = 0; at < g->value_size; at += 64)
+			__builtin_prefetch(g->values + i * g->value_size + at);
+		break;
+	case GROUP_OWNER_ENTRY: table_prefetch(g->owner[k->metric_level & 0xff], k->owner, false); break;
+	case GROUP_OWNER_NAME: table_prefetch(g->owner[k->metric_level & 0xff], k->owner, true); break;
+	}
+}
+
 uint32_t group_owner(struct groups *g, enum level level, const char *owner, size_t len)
 {
 	return (uint32_t)table_intern(g->owner[level], owner, len, NULL);
@@ -234,12 +248,21 @@ size_t *groups_merge_keys(struct groups *into, const struct groups *from)
 	 * twice too large would be the run's peak); new groups grow it as they come */
 	reserve_slots(into, into->count > from->count ? into->count : from->count);
 	size_t *map = xcalloc(from->count + 1, sizeof *map);
+	/* the keys in this table's numbers first, then the upserts, each slot fetched ahead:
+	 * they are scattered over a table far larger than the cache */
+	struct group_id *key = xcalloc(from->count + 1, sizeof *key);
 	for (size_t i = 0; i < from->count; i++) {
 		struct group_id k = from->id[i];
 		uint32_t level = k.metric_level & 0xff, m = k.metric_level >> 8;
-		struct group_id t = { owner[level][k.owner], period[k.period], (m ? metric[m - 1] + 1 : 0) << 8 | level };
-		map[i] = upsert_id(into, t);
+		key[i] = (struct group_id){ owner[level][k.owner], period[k.period], (m ? metric[m - 1] + 1 : 0) << 8 | level };
 	}
+	enum { AHEAD = 8 };
+	for (size_t i = 0; i < from->count; i++) {
+		if (i + AHEAD < from->count)
+			__builtin_prefetch(&into->slot[(size_t)id_hash(key[i + AHEAD]) & (into->nslots - 1)]);
+		map[i] = upsert_id(into, key[i]);
+	}
+	free(key);
 	for (size_t l = 0; l < LEVEL_COUNT; l++)
 		free(owner[l]);
 	free(period);

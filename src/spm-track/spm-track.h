@@ -387,6 +387,10 @@ void count_distinct_items(struct chunk_state *all);
 /* groups.c: the groups of a chunk, keyed by interned owner, period and metric */
 struct groups;
 struct groups *groups_new(size_t value_size);
+/* Hints for a walk in output order: a group's key and totals, then its owner's entry, then
+ * the owner's name (each step reads what the one before fetched). */
+enum group_part { GROUP_TOTALS, GROUP_OWNER_ENTRY, GROUP_OWNER_NAME };
+void group_prefetch(const struct groups *g, size_t i, enum group_part part);
 void groups_free(struct groups *g);
 size_t groups_count(const struct groups *g);
 void *group_totals(const struct groups *g, size_t i);
