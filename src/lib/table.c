@@ -123,9 +123,20 @@ void *table_find(const struct table *t, const void *key, size_t len)
 	return e == SIZE_MAX ? NULL : t->values + e * t->value_size;
 }
 
-size_t table_intern(struct table *t, const void *key, size_t len, bool *created)
+uint64_t table_hash_ahead(const struct table *t, const void *key, size_t len)
 {
 	uint64_t h = hash_bytes(key, len);
+	__builtin_prefetch(&t->slots[(size_t)h & (t->nslots - 1)]);
+	return h;
+}
+
+size_t table_intern(struct table *t, const void *key, size_t len, bool *created)
+{
+	return table_intern_hashed(t, hash_bytes(key, len), key, len, created);
+}
+
+size_t table_intern_hashed(struct table *t, uint64_t h, const void *key, size_t len, bool *created)
+{
 	size_t i = find_slot(t, h, key, len);
 	if (t->slots[i]) {
 		if (created)

@@ -302,6 +302,9 @@ int export_row(void *ctx, const struct row *row)
 	bool owner_bad = find_owners(cs, row, col[EXPORT_REP], owners, &nowners) != 0;
 	if (owner_bad && !job->credits)
 		return reject_or_stop(cs, row);
+	/* the first owner's slot in this chunk's table, fetched while the row is parsed */
+	struct owner_ref ahead = owner_bad ? (struct owner_ref){ 0 } : owners[0];
+	uint64_t ahead_hash = owner_bad ? 0 : group_owner_ahead(cs->groups, ahead.level, ahead.name, ahead.len);
 
 	if (ms->needs[EXPORT_STAGE]) {
 		const char *stage = row->field[col[EXPORT_STAGE]];
@@ -434,7 +437,10 @@ int export_row(void *ctx, const struct row *row)
 		cs->tally.credited++;
 	}
 	for (size_t o = 0; !split && o < nowners; o++) {
-		uint32_t owner = group_owner(cs->groups, owners[o].level, owners[o].name, owners[o].len);
+		const struct owner_ref *r = &owners[o];
+		uint32_t owner = r->name == ahead.name && r->len == ahead.len && r->level == ahead.level
+					 ? group_owner_hashed(cs->groups, r->level, r->name, r->len, ahead_hash)
+					 : group_owner(cs->groups, r->level, r->name, r->len);
 		for (size_t k = 0; k < job->ncal; k++)
 			add_deal(cs, &d, group_add(cs->groups, owner, owners[o].level, periods[k], NULL), d.amount, true);
 	}

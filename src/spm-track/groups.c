@@ -91,6 +91,16 @@ uint32_t group_owner(struct groups *g, enum level level, const char *owner, size
 	return (uint32_t)table_intern(g->owner[level], owner, len, NULL);
 }
 
+uint64_t group_owner_ahead(const struct groups *g, enum level level, const char *owner, size_t len)
+{
+	return table_hash_ahead(g->owner[level], owner, len);
+}
+
+uint32_t group_owner_hashed(struct groups *g, enum level level, const char *owner, size_t len, uint64_t h)
+{
+	return (uint32_t)table_intern_hashed(g->owner[level], h, owner, len, NULL);
+}
+
 static uint32_t group_period(struct groups *g, struct period p)
 {
 	unsigned char key[PERIOD_KEY_SIZE];
