@@ -104,6 +104,8 @@ static void resize_slots(struct table *t, size_t n)
 	t->slots = xcalloc(t->nslots, sizeof *t->slots);
 	size_t mask = t->nslots - 1;
 	for (size_t e = 0; e < t->count; e++) {
+		if (e + 8 < t->count) /* the slots are scattered: fetched ahead */
+			__builtin_prefetch(&t->slots[(size_t)t->entries[e + 8].hash & mask]);
 		size_t i = (size_t)t->entries[e].hash & mask;
 		while (t->slots[i])
 			i = (i + 1) & mask;

@@ -151,6 +151,8 @@ static void reserve_slots(struct groups *g, size_t n)
 	g->slot = xcalloc(want, sizeof *g->slot);
 	size_t mask = want - 1;
 	for (size_t e = 0; e < g->count; e++) {
+		if (e + 8 < g->count) /* the slots are scattered: fetched ahead */
+			__builtin_prefetch(&g->slot[(size_t)id_hash(g->id[e + 8]) & mask]);
 		size_t i = (size_t)id_hash(g->id[e]) & mask;
 		while (g->slot[i].index)
 			i = (i + 1) & mask;
