@@ -154,14 +154,16 @@ struct job {
 struct deal_totals {
 	decimal won_revenue;
 	decimal pipeline;
+	decimal clawback;          /* reversed in this period (won_revenue is net of it) */
+	decimal overlay_revenue;   /* --credits: overlay credit, kept out of won_revenue */
 	int64_t won_deals, lost_deals;
 	int64_t cycle_days, cycle_deals;
-	decimal overlay_revenue;   /* --credits: overlay credit, kept out of won_revenue */
+	int64_t clawback_deals;    /* reversals dated in this period */
 	int64_t overlay_deals;
-	decimal clawback;       /* reversed in this period (won_revenue is net of it) */
-	int64_t clawback_deals; /* reversals dated in this period */
 	/* followed by one struct custom_totals per custom metric */
 };
+/* the decimals first, then the counts: no padding (a group's totals are millions at scale) */
+_Static_assert(sizeof(struct deal_totals) == 4 * sizeof(decimal) + 6 * sizeof(int64_t), "deal_totals packed");
 
 struct custom_totals {
 	decimal sum, min, max;
