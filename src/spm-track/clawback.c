@@ -452,6 +452,8 @@ int clawback_row(struct chunk_state *cs, const struct row *row, spm_day close, s
 		bad_row(cs, row, job->col[EXPORT_AMOUNT], "a cancelled deal with a negative amount");
 		return -1;
 	}
+	if (!negative && !d->cancelled && !job->clawback->refund_ids)
+		return 0; /* most won rows: nothing reversed, and no refunds file to look in */
 	struct reversed_to to = { owners, nowners, NULL };
 	struct credit_split sp;
 	if (split && (negative || d->cancelled || clawback_refunded(job, row))) {

@@ -28,6 +28,9 @@ struct groups {
 	struct table *metric; /* metric names, NUL included */
 	struct group_slot *slot;
 	size_t nslots;        /* power of two */
+	unsigned char last_period_key[PERIOD_KEY_SIZE]; /* the period met last, and its id: */
+	uint32_t last_period;                           /* rows of a chunk share a few periods */
+	bool has_last_period;
 	struct group_id *id;  /* by group index */
 	char *values;         /* by group index, value_size each */
 	size_t count, cap;
@@ -105,7 +108,12 @@ static uint32_t group_period(struct groups *g, struct period p)
 {
 	unsigned char key[PERIOD_KEY_SIZE];
 	period_to_key(p, key); /* no padding bytes in keys */
-	return (uint32_t)table_intern(g->period, key, sizeof key, NULL);
+	if (g->has_last_period && memcmp(key, g->last_period_key, sizeof key) == 0)
+		return g->last_period;
+	memcpy(g->last_period_key, key, sizeof key);
+	g->last_period = (uint32_t)table_intern(g->period, key, sizeof key, NULL);
+	g->has_last_period = true;
+	return g->last_period;
 }
 
 static uint32_t group_metric(struct groups *g, const char *metric)

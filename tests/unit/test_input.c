@@ -439,6 +439,70 @@ static void test_tsv_basic(void **state)
 	remove_temp(path);
 }
 
+static uint32_t next_random(uint64_t *state)
+{
+	*state = *state * 6364136223846793005ull + 1442695040888963407ull;
+	return (uint32_t)(*state >> 33);
+}
+
+/* The splitter reads 16 bytes at a time: every line length from 1 to 80, with tabs and
+ * escapes at every place (the ends of 16-byte blocks, the last bytes, a final \r), splits
+ * as splitting at each tab and unescaping each field does. */
+static void test_tsv_split_every_length(void **state)
+{
+	(void)state;
+	static const char alphabet[] = { 'a', '\t', '\\', 't', 'n', '\t', 'x', '\\' };
+	uint64_t seed = 42;
+	struct buf body = { 0 }, expect = { 0 }; /* expect: fields joined by \x1f, rows by \x1e */
+	for (int c = 0; c <= 80; c++) /* a column for every field: all of them wanted, so unescaped */
+		buf_printf(&body, "h%d%s", c, c < 80 ? "\t" : "\n");
+	size_t rows = 0;
+	for (size_t len = 1; len <= 80; len++) {
+		for (int k = 0; k < 40; k++) {
+			char line[81];
+			for (size_t i = 0; i < len; i++)
+				line[i] = alphabet[next_random(&seed) % sizeof alphabet];
+			size_t kept = len;
+			if (k % 5 == 0) /* a CRLF line: the \r is not data */
+				line[len - 1] = '\r', kept = len - 1;
+			if (kept == 0)
+				continue; /* a blank line carries no record */
+			buf_add(&body, line, len);
+			buf_add(&body, "\n", 1);
+			rows++;
+			for (size_t start = 0, i = 0; i <= kept; i++) {
+				if (i < kept && line[i] != '\t')
+					continue;
+				char field[81];
+				memcpy(field, line + start, i - start);
+				size_t n = tsv_unescape(field, i - start);
+				buf_add(&expect, field, n);
+				buf_add(&expect, i < kept ? "\x1f" : "\x1e", 1);
+				start = i + 1;
+			}
+		}
+	}
+	char *path;
+	struct source *src = open_text(".tsv", body.data, FORMAT_TSV, &path);
+	struct scan_result res;
+	scan_into(src, 1, NULL, false, 0, &res);
+	assert_int_equal(res.rows.n, rows);
+	struct buf got = { 0 };
+	for (size_t i = 0; i < res.rows.n; i++)
+		for (size_t f = 0; f < res.rows.r[i].count; f++) {
+			buf_add(&got, res.rows.r[i].field[f], res.rows.r[i].len[f]);
+			buf_add(&got, f + 1 < res.rows.r[i].count ? "\x1f" : "\x1e", 1);
+		}
+	assert_int_equal(got.len, expect.len);
+	assert_memory_equal(got.data, expect.data, got.len);
+	rows_free(&res.rows);
+	source_close(src);
+	remove_temp(path);
+	free(got.data);
+	free(expect.data);
+	free(body.data);
+}
+
 static void test_tsv_header(void **state)
 {
 	(void)state;
@@ -718,11 +782,6 @@ static uint64_t ref_scan(const char *body, size_t len, uint64_t header_lines, ro
 }
 
 /* A small deterministic generator (the tests must not depend on rand()). */
-static uint32_t next_random(uint64_t *state)
-{
-	*state = *state * 6364136223846793005ull + 1442695040888963407ull;
-	return (uint32_t)(*state >> 33);
-}
 
 /* ---- CSV ---- */
 
@@ -1447,6 +1506,7 @@ int main(void)
 		cmocka_unit_test(test_header_equal),
 		cmocka_unit_test(test_row_has_fields),
 		cmocka_unit_test(test_tsv_basic),
+		cmocka_unit_test(test_tsv_split_every_length),
 		cmocka_unit_test(test_tsv_header),
 		cmocka_unit_test(test_tsv_empty_input_exits),
 		cmocka_unit_test(test_tsv_missing_file_exits),
