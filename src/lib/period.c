@@ -141,6 +141,30 @@ bool date_parse_iso(const char *s, size_t len, spm_day *out)
 	return true;
 }
 
+bool date_parse_iso_memo(struct date_memo *memo, const char *s, size_t len, spm_day *out)
+{
+	if (len != 10)
+		return date_parse_iso(s, len, out);
+	uint64_t head;
+	uint16_t tail;
+	memcpy(&head, s, sizeof head);
+	memcpy(&tail, s + 8, sizeof tail);
+	uint64_t h = (head + tail) * 0x9e3779b97f4a7c15ull; /* the top bits depend on every byte */
+	size_t i = (size_t)(h >> (64 - DATE_MEMO_BITS)) & ~(size_t)1; /* two ways: i and i + 1 */
+	for (size_t w = i; w < i + 2; w++)
+		if (memo->head[w] == head && memo->tail[w] == tail) {
+			*out = memo->day[w];
+			return true;
+		}
+	if (!date_parse_iso(s, len, out))
+		return false;
+	size_t w = memo->head[i] == 0 ? i : memo->head[i + 1] == 0 ? i + 1 : i + (h & 1); /* else either */
+	memo->head[w] = head; /* never 0: a date's first byte is a digit */
+	memo->tail[w] = tail;
+	memo->day[w] = *out;
+	return true;
+}
+
 bool date_format_is_usable(const char *format)
 {
 	bool year = false, month = false, day = false;

@@ -25,6 +25,16 @@ int iso_weekday(spm_day d); /* 1 = Monday .. 7 = Sunday */
 /* "2026-11-26", optionally followed by a time ("T09:30", " 09:30:00.123Z", "+01:00").
  * The date is taken as written; the time and zone are checked but do not move it. */
 bool date_parse_iso(const char *s, size_t len, spm_day *out);
+/* The days of ISO dates already parsed (YYYY-MM-DD, exactly 10 bytes), by their bytes: an
+ * export has a few thousand distinct dates among millions of rows. One per thread. */
+#define DATE_MEMO_BITS 12
+struct date_memo {
+	uint64_t head[1 << DATE_MEMO_BITS]; /* the first 8 bytes ("2026-03-"); 0: empty */
+	uint16_t tail[1 << DATE_MEMO_BITS]; /* the last 2 ("15") */
+	spm_day day[1 << DATE_MEMO_BITS];
+};
+/* date_parse_iso, with the days of earlier dates remembered in memo. */
+bool date_parse_iso_memo(struct date_memo *memo, const char *s, size_t len, spm_day *out);
 /* strptime-style layout such as "%m/%d/%Y"; the whole text must match. */
 bool date_parse_format(const char *s, size_t len, const char *format, spm_day *out);
 /* Checks a --date-format layout: it must name a year, a month and a day. */

@@ -324,6 +324,7 @@ void chunk_state_init(struct chunk_state *cs, const struct job *job)
 	cs->groups = groups_new(totals_size(job));
 	cs->distinct = table_new(1);
 	cs->periods = xcalloc(1, sizeof *cs->periods);
+	cs->dates = xcalloc(1, sizeof *cs->dates);
 	cs->custom = xcalloc(job->metrics->ncustom + 1, sizeof *cs->custom);
 	if (job->reject)
 		cs->rejects = reject_buffer_new();
@@ -335,6 +336,7 @@ void chunk_state_free(struct chunk_state *cs)
 	table_free(cs->distinct);
 	free(cs->distinct_key);
 	free(cs->periods);
+	free(cs->dates);
 	free(cs->custom);
 	clawback_chunk_free(cs);
 	reject_buffer_free(cs->rejects);

@@ -127,11 +127,12 @@ void free_mapping(struct mapping *map)
 
 /* ---- dates and stages ---- */
 
-static bool parse_date(const struct track_options *opt, const char *s, size_t len, spm_day *out)
+static bool parse_date(struct chunk_state *cs, const char *s, size_t len, spm_day *out)
 {
+	const struct track_options *opt = cs->job->opt;
 	if (opt->date_format)
 		return date_parse_format(s, len, opt->date_format, out);
-	return date_parse_iso(s, len, out);
+	return date_parse_iso_memo(cs->dates, s, len, out);
 }
 
 static bool stage_in(char **list, const size_t *lens, size_t n, const char *s, size_t len)
@@ -330,7 +331,7 @@ int export_row(void *ctx, const struct row *row)
 		bad_row(cs, row, col[EXPORT_DATE], d.state == DEAL_OPEN ? "empty date" : "closed deal without a close date");
 		return reject_or_stop(cs, row);
 	}
-	if (!parse_date(job->opt, row->field[col[EXPORT_DATE]], row->len[col[EXPORT_DATE]], &close)) {
+	if (!parse_date(cs, row->field[col[EXPORT_DATE]], row->len[col[EXPORT_DATE]], &close)) {
 		bad_row(cs, row, col[EXPORT_DATE], job->opt->date_format ? "not a date in the --date-format layout"
 								      : "not a date (YYYY-MM-DD; see --date-format)");
 		return reject_or_stop(cs, row);
@@ -359,7 +360,7 @@ int export_row(void *ctx, const struct row *row)
 			bad_row(cs, row, col[EXPORT_CREATED], "won deal without a created date");
 			return reject_or_stop(cs, row);
 		}
-		if (!parse_date(job->opt, c, len, &created)) {
+		if (!parse_date(cs, c, len, &created)) {
 			bad_row(cs, row, col[EXPORT_CREATED], "not a date");
 			return reject_or_stop(cs, row);
 		}

@@ -222,6 +222,7 @@ struct chunk_state {
 	char *distinct_key;
 	size_t distinct_key_cap;
 	struct period_cache *periods;
+	struct date_memo *dates;  /* ISO dates met, their days */
 	struct custom_value *custom; /* this row's values of the custom metrics */
 	uint64_t line_offset;        /* --latest/--unique: the chunk's first line in its file */
 	struct reversal_list *reversals; /* --reversals: the reversals counted, to write */

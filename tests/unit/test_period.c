@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -187,6 +188,34 @@ static void test_date_parse_iso(void **state)
 	/* Only the len given is read. */
 	assert_true(date_parse_iso("2026-11-26XYZ", 10, &d));
 	assert_date(d, "2026-11-26");
+}
+
+/* The memo gives what date_parse_iso gives: every day of 12 years read three times over
+ * (far more dates than slots: entries are replaced), and bad dates are never remembered. */
+static void test_date_parse_iso_memo(void **state)
+{
+	(void)state;
+	struct date_memo *memo = calloc(1, sizeof *memo);
+	assert_non_null(memo);
+	spm_day first = day_from_civil(2020, 1, 1), last = day_from_civil(2031, 12, 31);
+	for (int pass = 0; pass < 3; pass++)
+		for (spm_day d = first; d <= last; d += pass + 1) {
+			char text[DATE_TEXT_SIZE];
+			date_format(d, text);
+			spm_day got = 0;
+			assert_true(date_parse_iso_memo(memo, text, strlen(text), &got));
+			assert_int_equal(got, d);
+		}
+	static const char *const bad[] = { "2026-02-30", "2026-13-01", "2026-1-011", "2026/01/01", "2026-01-1 " };
+	for (int again = 0; again < 2; again++)
+		for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+			spm_day got;
+			assert_false(date_parse_iso_memo(memo, bad[i], strlen(bad[i]), &got));
+		}
+	spm_day got;
+	assert_true(date_parse_iso_memo(memo, "2026-03-15T10:00:00", 19, &got)); /* not 10 bytes: parsed */
+	assert_int_equal(got, day_from_civil(2026, 3, 15));
+	free(memo);
 }
 
 static void test_date_parse_iso_rejects(void **state)
@@ -595,6 +624,7 @@ int main(void)
 		cmocka_unit_test(test_civil_round_trip),
 		cmocka_unit_test(test_leap_days),
 		cmocka_unit_test(test_iso_weekday),
+		cmocka_unit_test(test_date_parse_iso_memo),
 		cmocka_unit_test(test_date_parse_iso),
 		cmocka_unit_test(test_date_parse_iso_rejects),
 		cmocka_unit_test(test_date_parse_format),
