@@ -9,6 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define PERIOD_MEMO_BITS 6
+#define PERIOD_MEMO (1 << PERIOD_MEMO_BITS)
+_Static_assert(PERIOD_KEY_SIZE < 8, "a period key fits a word");
+
 /* A group's key: the interned owner (within its level), period and metric (0: none,
  * else the metric's id + 1) with the level in the low byte. */
 struct group_id {
@@ -28,9 +32,10 @@ struct groups {
 	struct table *metric; /* metric names, NUL included */
 	struct group_slot *slot;
 	size_t nslots;        /* power of two */
-	unsigned char last_period_key[PERIOD_KEY_SIZE]; /* the period met last, and its id: */
-	uint32_t last_period;                           /* rows of a chunk share a few periods */
-	bool has_last_period;
+	struct period_memo { /* periods met, their ids: a chunk's rows share a few dozen */
+		uint64_t key;    /* the period's key bytes, + 1 (0: empty) */
+		uint32_t id;
+	} period_memo[PERIOD_MEMO];
 	struct group_id *id;  /* by group index */
 	char *values;         /* by group index, value_size each */
 	size_t count, cap;
@@ -108,12 +113,15 @@ static uint32_t group_period(struct groups *g, struct period p)
 {
 	unsigned char key[PERIOD_KEY_SIZE];
 	period_to_key(p, key); /* no padding bytes in keys */
-	if (g->has_last_period && memcmp(key, g->last_period_key, sizeof key) == 0)
-		return g->last_period;
-	memcpy(g->last_period_key, key, sizeof key);
-	g->last_period = (uint32_t)table_intern(g->period, key, sizeof key, NULL);
-	g->has_last_period = true;
-	return g->last_period;
+	uint64_t word = 0;
+	memcpy(&word, key, sizeof key);
+	word++; /* never 0 */
+	struct period_memo *m = &g->period_memo[(word * 0x9e3779b97f4a7c15ull) >> (64 - PERIOD_MEMO_BITS)];
+	if (m->key != word) {
+		m->key = word;
+		m->id = (uint32_t)table_intern(g->period, key, sizeof key, NULL);
+	}
+	return m->id;
 }
 
 static uint32_t group_metric(struct groups *g, const char *metric)
