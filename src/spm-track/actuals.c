@@ -325,6 +325,7 @@ void chunk_state_init(struct chunk_state *cs, const struct job *job)
 	cs->distinct = table_new(1);
 	cs->periods = xcalloc(1, sizeof *cs->periods);
 	cs->dates = xcalloc(1, sizeof *cs->dates);
+	cs->stages = xcalloc((size_t)1 << STAGE_MEMO_BITS, sizeof *cs->stages);
 	cs->custom = xcalloc(job->metrics->ncustom + 1, sizeof *cs->custom);
 	if (job->reject)
 		cs->rejects = reject_buffer_new();
@@ -337,6 +338,7 @@ void chunk_state_free(struct chunk_state *cs)
 	free(cs->distinct_key);
 	free(cs->periods);
 	free(cs->dates);
+	free(cs->stages);
 	free(cs->custom);
 	clawback_chunk_free(cs);
 	reject_buffer_free(cs->rejects);

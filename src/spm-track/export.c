@@ -275,6 +275,38 @@ static int owners_on_close(struct chunk_state *cs, const struct row *row, spm_da
 	return find_owners_on(cs, row, rep, row->field[rep], row->len[rep], close, owners, nowners);
 }
 
+/* A stage's state, won then cancelled included, from the memo of the stages this chunk met
+ * (an export has a dozen stages over millions of rows; the lists compare case-insensitively). */
+static void stage_of(struct chunk_state *cs, const char *stage, size_t len, struct deal_row *d)
+{
+	const struct job *job = cs->job;
+	struct stage_memo *e = NULL;
+	if (len <= STAGE_MEMO_TEXT) {
+		uint64_t head = 0, tail = 0;
+		memcpy(&head, stage, len < 8 ? len : 8);
+		if (len > 8)
+			memcpy(&tail, stage + len - 8, 8);
+		uint64_t h = (head ^ (tail + len) * 0xc2b2ae3d27d4eb4full) * 0x9e3779b97f4a7c15ull;
+		e = &cs->stages[h >> (64 - STAGE_MEMO_BITS)];
+		if (e->len == len + 1 && memcmp(e->text, stage, len) == 0) {
+			d->state = (enum deal_state)e->state;
+			d->cancelled = e->cancelled;
+			return;
+		}
+	}
+	d->state = deal_state_of(job, stage, len);
+	d->cancelled = false;
+	if (d->state == DEAL_OPEN && clawback_stage(job, stage, len)) { /* won, then cancelled */
+		d->state = DEAL_WON;
+		d->cancelled = true;
+	}
+	if (e) {
+		*e = (struct stage_memo){ .len = (uint8_t)(len + 1), .state = (uint8_t)d->state, .cancelled = d->cancelled,
+					  .text = { 0 } };
+		memcpy(e->text, stage, len);
+	}
+}
+
 int export_row(void *ctx, const struct row *row)
 {
 	struct chunk_state *cs = ctx;
@@ -314,11 +346,7 @@ int export_row(void *ctx, const struct row *row)
 			bad_row(cs, row, col[EXPORT_STAGE], "empty stage");
 			return reject_or_stop(cs, row);
 		}
-		d.state = deal_state_of(job, stage, len);
-		if (d.state == DEAL_OPEN && clawback_stage(job, stage, len)) { /* won, then cancelled */
-			d.state = DEAL_WON;
-			d.cancelled = true;
-		}
+		stage_of(cs, stage, len, &d);
 	}
 
 	spm_day close;

@@ -212,6 +212,15 @@ struct problem {
 	size_t id_len;
 };
 
+/* A stage met and its state: STAGE_MEMO of them per chunk, by a hash of the text. */
+#define STAGE_MEMO_BITS 5
+#define STAGE_MEMO_TEXT 62
+struct stage_memo {
+	char text[STAGE_MEMO_TEXT];
+	uint8_t len; /* the text's length + 1; 0: empty */
+	uint8_t state : 7, cancelled : 1;
+};
+
 /* One chunk's accumulators. */
 struct chunk_state {
 	const struct job *job;
@@ -223,6 +232,7 @@ struct chunk_state {
 	size_t distinct_key_cap;
 	struct period_cache *periods;
 	struct date_memo *dates;  /* ISO dates met, their days */
+	struct stage_memo *stages; /* stages met, their states (export.c) */
 	struct custom_value *custom; /* this row's values of the custom metrics */
 	uint64_t line_offset;        /* --latest/--unique: the chunk's first line in its file */
 	struct reversal_list *reversals; /* --reversals: the reversals counted, to write */
