@@ -827,21 +827,60 @@ static bool csv_loop(struct chunk_reader *r, bool boundary)
 
 /* ---- CSV fast path ----
  * libcsv reads a byte at a time through a state machine, which dominates the run time on
- * big exports. Well-formed records (quoted or not, LF or CRLF) are cut here with memchr
+ * big exports. Well-formed records (quoted or not, LF or CRLF) are cut here, 16 bytes at a time,
  * instead; the first record with anything unusual (a quote inside an unquoted field,
  * text after a closing quote, a lone CR, an unterminated quote) and everything after it
  * in the chunk goes to libcsv, which stays the parser of record for every odd input. */
 
 enum fast_result { FAST_RECORD, FAST_BLANK, FAST_NEED_MORE, FAST_HANDOVER };
 
-static uint64_t count_newlines(const char *p, const char *end)
+/* The next quote in [c, end), or NULL; the line breaks before it are added to *newlines.
+ * One pass, 16 bytes at a time where the CPU allows. */
+static inline char *csv_quote_next(char *c, char *end, uint64_t *newlines)
 {
-	uint64_t n = 0;
-	while ((p = memchr(p, '\n', (size_t)(end - p)))) {
-		n++;
-		p++;
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), lf = _mm_set1_epi8('\n');
+	for (; end - c >= 16; c += 16) {
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)c);
+		unsigned quotes = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, quote));
+		unsigned breaks = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, lf));
+		if (quotes) {
+			unsigned at = (unsigned)__builtin_ctz(quotes);
+			for (breaks &= (1u << at) - 1; breaks; breaks &= breaks - 1) /* rare: counted one by one */
+				++*newlines;
+			return c + at;
+		}
+		for (; breaks; breaks &= breaks - 1)
+			++*newlines;
 	}
-	return n;
+#endif
+	for (; c < end; c++) {
+		if (*c == '"')
+			return c;
+		*newlines += *c == '\n';
+	}
+	return NULL;
+}
+
+/* The end of an unquoted field at q: the first delimiter, line break or quote (end if none),
+ * 16 bytes at a time where the CPU allows. */
+static inline char *csv_plain_end(char *q, char *end, char delim)
+{
+#ifdef __SSE2__
+	const __m128i d = _mm_set1_epi8(delim), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'),
+		      quote = _mm_set1_epi8('"');
+	for (; end - q >= 16; q += 16) {
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)q);
+		__m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, d), _mm_cmpeq_epi8(b, lf)),
+					    _mm_or_si128(_mm_cmpeq_epi8(b, cr), _mm_cmpeq_epi8(b, quote)));
+		unsigned mask = (unsigned)_mm_movemask_epi8(stop);
+		if (mask)
+			return q + __builtin_ctz(mask);
+	}
+#endif
+	while (q < end && *q != delim && *q != '\n' && *q != '\r' && *q != '"')
+		q++;
+	return q;
 }
 
 /* Finds the fields of the record at p without changing the buffer. Field i is
@@ -859,12 +898,14 @@ static enum fast_result fast_scan(struct chunk_reader *r, char *p, char *end, bo
 		return FAST_BLANK;
 	}
 	for (;;) {
-		ensure_fields(r, n + 1);
+		if (n >= r->fcap)
+			ensure_fields(r, n + 1);
 		if (q < end && *q == '"') {
 			char *s = q + 1, *c = s;
 			bool doubled = false;
+			uint64_t inside = 0; /* line breaks inside the quotes */
 			for (;;) {
-				c = memchr(c, '"', (size_t)(end - c));
+				c = csv_quote_next(c, end, &inside);
 				if (!c || (c + 1 == end && !at_eof))
 					return at_eof ? FAST_HANDOVER : FAST_NEED_MORE;
 				if (c + 1 < end && c[1] == '"') {
@@ -874,15 +915,14 @@ static enum fast_result fast_scan(struct chunk_reader *r, char *p, char *end, bo
 				}
 				break;
 			}
-			*newlines += count_newlines(s, c);
+			*newlines += inside;
 			r->field[n] = s;
 			r->len[n] = (size_t)(c - s);
 			r->offset[n] = doubled;
 			q = c + 1;
 		} else {
 			char *s = q;
-			while (q < end && *q != delim && *q != '\n' && *q != '\r' && *q != '"')
-				q++;
+			q = csv_plain_end(q, end, delim);
 			r->field[n] = s;
 			r->len[n] = (size_t)(q - s);
 			r->offset[n] = 0;
