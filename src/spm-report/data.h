@@ -4,6 +4,7 @@
 #ifndef SPM_REPORT_DATA_H
 #define SPM_REPORT_DATA_H
 
+#include "arena.h"
 #include "decimal.h"
 #include "goals.h"
 #include "period.h"
@@ -41,6 +42,7 @@ size_t num_text(struct num n, char *buf, size_t size);
  * and known by its index. */
 struct names {
 	struct table *index; /* bytes → 1-based index */
+	struct arena store;  /* the names' bytes, and the rows' own texts (payout details, score details) */
 	char **s;
 	size_t *len;
 	size_t n, cap, len_cap;
