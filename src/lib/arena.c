@@ -179,10 +179,35 @@ void *arena_alloc(struct arena *a, size_t size)
 	return arena_new_block(a, size);
 }
 
+void *arena_resize(struct arena *a, void *p, size_t old_size, size_t new_size)
+{
+	if (!p)
+		return arena_alloc(a, new_size);
+	if ((char *)p + old_size == a->at) { /* the last allocation: grown or cut in place */
+		if (new_size <= old_size) {
+			a->at -= old_size - new_size;
+			a->left += old_size - new_size;
+			return p;
+		}
+		if (a->left >= new_size - old_size) {
+			a->at += new_size - old_size;
+			a->left -= new_size - old_size;
+			return p;
+		}
+	}
+	if (new_size <= old_size)
+		return p;
+	void *q = arena_alloc(a, new_size);
+	memcpy(q, p, old_size);
+	return q;
+}
+
 void *arena_calloc(struct arena *a, size_t count, size_t size)
 {
-	/* blocks are zeroed when mapped, and room is never handed out twice */
-	return arena_alloc(a, array_bytes(count, size));
+	size_t bytes = array_bytes(count, size);
+	void *p = arena_alloc(a, bytes); /* not zero when arena_resize gave the room back */
+	memset(p, 0, bytes);
+	return p;
 }
 
 char *arena_memdup0(struct arena *a, const char *s, size_t len)

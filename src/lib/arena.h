@@ -43,6 +43,10 @@ struct arena {
 void arena_free(struct arena *a);
 /* size bytes aligned for any object, living until arena_free; out of memory is fatal. */
 void *arena_alloc(struct arena *a, size_t size);
+/* p (of old_size, from this arena, or NULL) with room for new_size: the arena's last
+ * allocation grows or shrinks in place; another grows by a copy (its old room stays
+ * unused until arena_free) and does not shrink. */
+void *arena_resize(struct arena *a, void *p, size_t old_size, size_t new_size);
 /* count objects of size, zeroed (count * size checked). */
 void *arena_calloc(struct arena *a, size_t count, size_t size);
 /* A copy of len bytes of s and a NUL. */

@@ -53,7 +53,6 @@ struct cell {
 	bool points : 1;    /* a difference of fractions, shown in percentage points */
 	bool sign : 1;      /* a difference: + before a positive figure */
 	bool strong : 1;    /* a total row */
-	bool borrowed : 1;  /* text is a name of the report's, not the cell's to free */
 };
 
 struct dtable {
@@ -61,6 +60,7 @@ struct dtable {
 	size_t ncol;
 	struct cell *cell; /* row-major */
 	size_t nrow, cap;  /* cap: in rows */
+	bool huge;         /* cells in a huge block of their own (a table of many rows), not the arena */
 };
 
 enum block_type { BLOCK_TABLE, BLOCK_NOTES, BLOCK_TEXT };
