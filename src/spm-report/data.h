@@ -22,12 +22,12 @@
 
 /* A number of a stream: its exact value and the decimals it was written with, so that it
  * is printed again exactly as it came. */
-/* Packed to 24 bytes (8-byte aligned, not 16): a progress row holds ten of them, and a
+/* Packed to 18 bytes (2-byte aligned, not 16): a progress row holds ten of them, and a
  * report of 50,000 owners holds hundreds of thousands of rows. Never take &n.v. */
-struct __attribute__((packed, aligned(8))) num {
+struct __attribute__((packed, aligned(2))) num {
 	decimal v;
-	int places;
-	bool has; /* false: an empty field, a value that cannot be computed */
+	signed char places; /* 0 .. DECIMAL_PLACES */
+	bool has;           /* false: an empty field, a value that cannot be computed */
 };
 
 struct num num_of(decimal v, int places);

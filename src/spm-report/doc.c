@@ -42,6 +42,31 @@ void dtable_init(struct dtable *t, const struct doc_column *col, size_t ncol)
 	t->ncol = ncol;
 }
 
+/* A section's table takes the columns of an earlier table when they are the same bytes:
+ * 50,000 sections would each hold a copy of the same few hundred bytes. The last few
+ * copies are looked at (a kind's sections repeat a few tables), never changed after. */
+enum { RECENT = 8 };
+static struct {
+	const struct doc_column *col; /* in doc_arrays */
+	size_t ncol;
+} recent[RECENT];
+static size_t next;
+
+static void dtable_init_shared(struct dtable *t, const struct doc_column *col, size_t ncol)
+{
+	for (size_t i = 0; i < RECENT; i++)
+		if (recent[i].col && recent[i].ncol == ncol && memcmp(recent[i].col, col, ncol * sizeof *col) == 0) {
+			memset(t, 0, sizeof *t);
+			t->col = (struct doc_column *)recent[i].col;
+			t->ncol = ncol;
+			return;
+		}
+	dtable_init(t, col, ncol);
+	recent[next].col = t->col;
+	recent[next].ncol = ncol;
+	next = (next + 1) % RECENT;
+}
+
 /* The bytes of rows rows of t's cells. */
 static size_t cell_bytes(const struct dtable *t, size_t rows)
 {
@@ -115,6 +140,7 @@ void doc_free(struct doc *d)
 	xfree_large(d->section, d->cap, sizeof *d->section);
 	arena_free(&doc_texts); /* the notes, titles and texts */
 	arena_free(&doc_arrays);
+	memset(recent, 0, sizeof recent);
 	for (size_t i = 0; i < d->nfooter; i++)
 		free(d->footer[i]);
 	free(d->footer);
@@ -158,7 +184,7 @@ struct section *doc_section(struct doc *d, size_t split, const struct doc_column
 	memset(s, 0, sizeof *s);
 	s->split = split;
 	s->ntitle = ntitle;
-	dtable_init(&s->fields, fields, nfields);
+	dtable_init_shared(&s->fields, fields, nfields);
 	dtable_reserve(&s->fields, 1);
 	dtable_row(&s->fields);
 	return s;
@@ -217,7 +243,7 @@ struct block *section_table(struct section *s, const char *key, const char *titl
 			    size_t ncol)
 {
 	struct block *b = new_block(s, BLOCK_TABLE, key, title);
-	dtable_init(&b->t, col, ncol);
+	dtable_init_shared(&b->t, col, ncol);
 	return b;
 }
 
