@@ -184,7 +184,7 @@ static void text_table(struct text_out *t, const struct dtable *tb)
 		if (!on[c])
 			continue;
 		last = c;
-		shown[c] = visible(tb->col[c].label, strlen(tb->col[c].label), 0, NULL);
+		shown[c] = keep_shown(big, visible(tb->col[c].label, strlen(tb->col[c].label), 0, NULL));
 		width[c] = utf8_width(shown[c], strlen(shown[c]));
 		for (size_t r = 0; r < nrow; r++) {
 			char *s = cell_text(&tb->col[c], &tb->cell[r * ncol + c], tb->col[c].whole ? 0 : MAX_CELL);
