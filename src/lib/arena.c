@@ -1,7 +1,8 @@
-/* Blocks are mmap'd apart from malloc (whose realloc would move a block to small pages,
+/* Huge blocks are mmap'd apart from malloc (whose realloc would move a block to small pages,
  * and whose mmap threshold moves), 2 MiB aligned so that the kernel can back each 2 MiB
  * with one page. Growth moves the pages to a new aligned block with mremap: nothing is
- * copied. An arena's allocation larger than a quarter of a block gets a block of its own. */
+ * copied. An arena's blocks are huge but the first; an allocation larger than a quarter of
+ * a block gets a block of its own. */
 #define _GNU_SOURCE /* mremap */
 #include "arena.h"
 
@@ -130,17 +131,40 @@ void xfree_large(void *ptr, size_t cap, size_t elem_size)
 
 struct arena_block {
 	struct arena_block *prev;
-	size_t bytes; /* as given to huge_alloc */
+	size_t bytes; /* the whole block's: under 2 MiB from malloc, else a huge block */
 	alignas(max_align_t) char room[];
 };
 
-enum { ARENA_BLOCK = HUGE_PAGE };
+/* The first block is small and malloc'd: a small run (most runs) faults no 2 MiB page,
+ * and a run that fails leaves little behind. */
+enum { ARENA_FIRST = 64 * 1024, ARENA_BLOCK = HUGE_PAGE };
+
+static struct arena_block *block_new(size_t bytes)
+{
+	struct arena_block *b;
+	if (bytes < HUGE_PAGE) {
+		b = xmalloc(bytes);
+	} else {
+		bytes = huge_size(bytes);
+		b = huge_alloc(bytes);
+	}
+	b->bytes = bytes;
+	return b;
+}
+
+static void block_free(struct arena_block *b)
+{
+	if (b->bytes < HUGE_PAGE)
+		free(b);
+	else
+		huge_free(b, b->bytes);
+}
 
 void arena_free(struct arena *a)
 {
 	for (struct arena_block *b = a->block, *prev; b; b = prev) {
 		prev = b->prev;
-		huge_free(b, b->bytes);
+		block_free(b);
 	}
 	memset(a, 0, sizeof *a);
 }
@@ -152,9 +176,8 @@ static void *arena_new_block(struct arena *a, size_t size)
 	bool own = size > ARENA_BLOCK / 4;
 	if (size > SIZE_MAX - sizeof(struct arena_block))
 		out_of_memory();
-	size_t bytes = huge_size(sizeof(struct arena_block) + (own ? size : ARENA_BLOCK - sizeof(struct arena_block)));
-	struct arena_block *b = huge_alloc(bytes);
-	b->bytes = bytes;
+	size_t room = (a->block ? ARENA_BLOCK : ARENA_FIRST) - sizeof(struct arena_block);
+	struct arena_block *b = block_new(sizeof(struct arena_block) + (own || size > room ? size : room));
 	if (own && a->block) {
 		b->prev = a->block->prev;
 		a->block->prev = b;
@@ -163,7 +186,7 @@ static void *arena_new_block(struct arena *a, size_t size)
 	b->prev = a->block;
 	a->block = b;
 	a->at = b->room + size;
-	a->left = bytes - sizeof *b - size;
+	a->left = b->bytes - sizeof *b - size;
 	return b->room;
 }
 
