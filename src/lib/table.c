@@ -2,6 +2,7 @@
  * keys and values live in growable arrays in insertion order. */
 #include "table.h"
 
+#include "arena.h"
 #include "diag.h"
 
 #include <stdlib.h>
@@ -24,6 +25,7 @@ struct table {
 	uint64_t *slots; /* entry index + 1 in the low 32 bits (0 = empty), the high 32 bits
 			  * of its hash above, so that a probe rarely reads an entry */
 	size_t nslots;   /* power of two */
+	bool large;      /* table_new_large: grown in huge pages */
 };
 
 uint64_t hash_bytes(const void *data, size_t len)
@@ -57,14 +59,37 @@ struct table *table_new(size_t value_size)
 	return t;
 }
 
+struct table *table_new_large(size_t value_size)
+{
+	struct table *t = table_new(value_size);
+	t->large = true;
+	return t;
+}
+
+/* Grows one of the table's arrays. */
+static void grow(const struct table *t, void **ptr, size_t *cap, size_t need, size_t elem_size)
+{
+	if (t->large)
+		xgrow_large(ptr, cap, need, elem_size);
+	else
+		xgrow(ptr, cap, need, elem_size);
+}
+
 void table_free(struct table *t)
 {
 	if (!t)
 		return;
-	free(t->entries);
-	free(t->values);
-	free(t->keys);
-	free(t->slots);
+	if (t->large) {
+		xfree_large(t->entries, t->entries_cap, sizeof *t->entries);
+		xfree_large(t->values, t->values_cap, t->value_size);
+		xfree_large(t->keys, t->keys_cap, 1);
+		xfree_large(t->slots, t->nslots, sizeof *t->slots);
+	} else {
+		free(t->entries);
+		free(t->values);
+		free(t->keys);
+		free(t->slots);
+	}
 	free(t);
 }
 
@@ -99,9 +124,14 @@ static void resize_slots(struct table *t, size_t n)
 	}
 	if (want == t->nslots)
 		return;
-	free(t->slots);
+	if (t->large) {
+		xfree_large(t->slots, t->nslots, sizeof *t->slots);
+		t->slots = xcalloc_huge(want, sizeof *t->slots);
+	} else {
+		free(t->slots);
+		t->slots = xcalloc(want, sizeof *t->slots);
+	}
 	t->nslots = want;
-	t->slots = xcalloc(t->nslots, sizeof *t->slots);
 	size_t mask = t->nslots - 1;
 	for (size_t e = 0; e < t->count; e++) {
 		if (e + 8 < t->count) /* the slots are scattered: fetched ahead */
@@ -148,16 +178,16 @@ size_t table_intern_hashed(struct table *t, uint64_t h, const void *key, size_t 
 	if (t->count >= UINT32_MAX - 1)
 		diag_fatal(SPM_EXIT_USAGE, "too many groups");
 	size_t e = t->count;
-	xgrow((void **)&t->entries, &t->entries_cap, e + 1, sizeof *t->entries);
+	grow(t, (void **)&t->entries, &t->entries_cap, e + 1, sizeof *t->entries);
 	if (t->value_size) { /* zeroed here, not on growth: reserved room stays untouched */
-		xgrow((void **)&t->values, &t->values_cap, e + 1, t->value_size);
+		grow(t, (void **)&t->values, &t->values_cap, e + 1, t->value_size);
 		memset(t->values + e * t->value_size, 0, t->value_size);
 	}
 	if (len >= SIZE_MAX - t->keys_len)
 		diag_fatal(SPM_EXIT_USAGE, "out of memory");
 	/* + 1: the key store exists even when every key so far is empty (table_key's
 	 * pointer is then never NULL + 0). */
-	xgrow((void **)&t->keys, &t->keys_cap, t->keys_len + len + 1, 1);
+	grow(t, (void **)&t->keys, &t->keys_cap, t->keys_len + len + 1, 1);
 	if (len)
 		memcpy(t->keys + t->keys_len, key, len);
 	t->entries[e] = (struct entry){ h, t->keys_len, len };
@@ -180,9 +210,9 @@ void *table_upsert(struct table *t, const void *key, size_t len, bool *created)
 void table_reserve(struct table *t, size_t n)
 {
 	resize_slots(t, n);
-	xgrow((void **)&t->entries, &t->entries_cap, n, sizeof *t->entries);
+	grow(t, (void **)&t->entries, &t->entries_cap, n, sizeof *t->entries);
 	if (t->value_size)
-		xgrow((void **)&t->values, &t->values_cap, n, t->value_size);
+		grow(t, (void **)&t->values, &t->values_cap, n, t->value_size);
 }
 
 size_t table_count(const struct table *t)

@@ -10,6 +10,9 @@
 struct table;
 
 struct table *table_new(size_t value_size);
+/* The same for a table of hundreds of thousands of keys (a report's index of rows): its
+ * arrays grow in huge pages (xgrow_large). */
+struct table *table_new_large(size_t value_size);
 void table_free(struct table *t);
 
 /* The value of key, created zeroed if absent (*created tells which). */

@@ -78,7 +78,7 @@ size_t name_id(struct names *nm, const char *s, size_t len)
 		return *slot - 1;
 	xgrow((void **)&nm->s, &nm->cap, nm->n + 1, sizeof *nm->s);
 	xgrow((void **)&nm->len, &nm->len_cap, nm->n + 1, sizeof *nm->len);
-	nm->s[nm->n] = xmemdup0(s, len);
+	nm->s[nm->n] = arena_memdup0(&nm->store, s, len);
 	nm->len[nm->n] = len;
 	*slot = ++nm->n;
 	return nm->n - 1;
@@ -114,22 +114,17 @@ void data_init(struct data *d)
 	d->names.index = table_new(sizeof(size_t));
 	d->total_metric = name_id(&d->names, "*", 1);
 	for (size_t i = 0; i < sizeof report_streams / sizeof report_streams[0]; i++)
-		d->seen[report_streams[i]] = table_new(sizeof(struct first_row));
+		d->seen[report_streams[i]] = table_new_large(sizeof(struct first_row));
 	d->group_word = NONE;
 }
 
 void data_free(struct data *d)
 {
-	for (size_t i = 0; i < d->nscore; i++)
-		free(d->score[i].detail);
-	for (size_t i = 0; i < d->npayout; i++)
-		free(d->payout[i].detail);
-	free(d->actual);
-	free(d->progress);
-	free(d->score);
-	free(d->payout);
-	for (size_t i = 0; i < d->names.n; i++)
-		free(d->names.s[i]);
+	xfree_large(d->actual, d->cap[STREAM_ACTUALS], sizeof *d->actual);
+	xfree_large(d->progress, d->cap[STREAM_PROGRESS], sizeof *d->progress);
+	xfree_large(d->score, d->cap[STREAM_SCORES], sizeof *d->score);
+	xfree_large(d->payout, d->cap[STREAM_PAYOUTS], sizeof *d->payout);
+	arena_free(&d->names.store); /* the names, the score and payout details */
 	free(d->names.s);
 	free(d->names.len);
 	table_free(d->names.index);
@@ -317,7 +312,7 @@ static int check_unique(struct reader *rd, const struct row *row, const size_t *
 /* Room for one more row; the caller writes the whole row. */
 static void *grow(void **rows, size_t *cap, size_t n, size_t size)
 {
-	xgrow(rows, cap, n + 1, size);
+	xgrow_large(rows, cap, n + 1, size);
 	return (char *)*rows + n * size;
 }
 
@@ -406,12 +401,11 @@ static int score_row(struct reader *rd, const struct row *row)
 	if (check_unique(rd, row, ids, 1, s.period, COL_OWNER, d->nscore))
 		return 1;
 	if (rd->ndetail) {
-		s.detail = xcalloc(rd->ndetail, sizeof *s.detail);
+		s.detail = arena_calloc(&d->names.store, rd->ndetail, sizeof *s.detail);
 		for (size_t k = 0; k < rd->ndetail; k++) {
 			long i = rd->detail_col[k];
 			s.detail[s.ndetail].metric = rd->detail_metric[k];
 			if (!num_parse(row->field[i], row->len[i], &s.detail[s.ndetail].value) && row->len[i]) {
-				free(s.detail);
 				file_problem_at(&rd->problem, row, rd->h->name[i], NULL, "not a number");
 				rd->problem.has_value = true;
 				snprintf(rd->problem.value, sizeof rd->problem.value, "%.*s", (int)row->len[i], row->field[i]);
@@ -444,7 +438,7 @@ static int payout_row(struct reader *rd, const struct row *row)
 	size_t len;
 	const char *detail = get(rd, row, COL_DETAIL, &len);
 	p.total = p.metric == d->total_metric;
-	p.detail = xmemdup0(detail, len);
+	p.detail = arena_memdup0(&d->names.store, detail, len);
 	p.detail_len = len;
 	p.at.file = rd->file;
 	p.at.line = row->line;

@@ -4,6 +4,7 @@
 #ifndef SPM_REPORT_DATA_H
 #define SPM_REPORT_DATA_H
 
+#include "arena.h"
 #include "decimal.h"
 #include "goals.h"
 #include "period.h"
@@ -21,12 +22,12 @@
 
 /* A number of a stream: its exact value and the decimals it was written with, so that it
  * is printed again exactly as it came. */
-/* Packed to 24 bytes (8-byte aligned, not 16): a progress row holds ten of them, and a
+/* Packed to 18 bytes (2-byte aligned, not 16): a progress row holds ten of them, and a
  * report of 50,000 owners holds hundreds of thousands of rows. Never take &n.v. */
-struct __attribute__((packed, aligned(8))) num {
+struct __attribute__((packed, aligned(2))) num {
 	decimal v;
-	int places;
-	bool has; /* false: an empty field, a value that cannot be computed */
+	signed char places; /* 0 .. DECIMAL_PLACES */
+	bool has;           /* false: an empty field, a value that cannot be computed */
 };
 
 struct num num_of(decimal v, int places);
@@ -41,6 +42,7 @@ size_t num_text(struct num n, char *buf, size_t size);
  * and known by its index. */
 struct names {
 	struct table *index; /* bytes → 1-based index */
+	struct arena store;  /* the names' bytes, and the rows' own texts (payout details, score details) */
 	char **s;
 	size_t *len;
 	size_t n, cap, len_cap;

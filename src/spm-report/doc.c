@@ -2,6 +2,7 @@
  * period) with fields, tables and notes, a title and a footer of definitions. */
 #include "spm-report.h"
 
+#include "arena.h"
 #include "diag.h"
 
 #include <stdarg.h>
@@ -15,6 +16,16 @@ const char *const topic_labels[T_COUNT] = { "Recognition", "Strengths", "To impr
 					    "Compared with your group and with your last period", "Training",
 					    "Self-assessment" };
 
+/* The document's memory: a run builds one document, then writes it. Its texts (cells,
+ * notes, titles) and its small arrays (cells of a section's tables, column copies, blocks,
+ * notes) come from two arenas in huge pages, freed whole by doc_free: a report of 50,000
+ * owners makes millions of them. Arrays go apart from texts so that the table being filled
+ * is mostly the last allocation of its arena, and grows in place. */
+static struct arena doc_texts, doc_arrays;
+
+/* A table's cells past this go to a huge block of their own, grown without copies. */
+enum { BIG_TABLE = 512 * 1024 };
+
 void doc_init(struct doc *d, enum kind kind, const char *title)
 {
 	memset(d, 0, sizeof *d);
@@ -25,21 +36,71 @@ void doc_init(struct doc *d, enum kind kind, const char *title)
 void dtable_init(struct dtable *t, const struct doc_column *col, size_t ncol)
 {
 	memset(t, 0, sizeof *t);
-	t->col = xcalloc(ncol ? ncol : 1, sizeof *t->col);
+	t->col = arena_calloc(&doc_arrays, ncol ? ncol : 1, sizeof *t->col);
 	if (ncol)
 		memcpy(t->col, col, ncol * sizeof *t->col);
 	t->ncol = ncol;
 }
 
+/* A section's table takes the columns of an earlier table when they are the same bytes:
+ * 50,000 sections would each hold a copy of the same few hundred bytes. The last few
+ * copies are looked at (a kind's sections repeat a few tables), never changed after. */
+enum { RECENT = 8 };
+static struct {
+	const struct doc_column *col; /* in doc_arrays */
+	size_t ncol;
+} recent[RECENT];
+static size_t next;
+
+static void dtable_init_shared(struct dtable *t, const struct doc_column *col, size_t ncol)
+{
+	for (size_t i = 0; i < RECENT; i++)
+		if (recent[i].col && recent[i].ncol == ncol && memcmp(recent[i].col, col, ncol * sizeof *col) == 0) {
+			memset(t, 0, sizeof *t);
+			t->col = (struct doc_column *)recent[i].col;
+			t->ncol = ncol;
+			return;
+		}
+	dtable_init(t, col, ncol);
+	recent[next].col = t->col;
+	recent[next].ncol = ncol;
+	next = (next + 1) % RECENT;
+}
+
+/* The bytes of rows rows of t's cells. */
+static size_t cell_bytes(const struct dtable *t, size_t rows)
+{
+	size_t bytes;
+	if (__builtin_mul_overflow(rows, t->ncol ? t->ncol : 1, &bytes) ||
+	    __builtin_mul_overflow(bytes, sizeof *t->cell, &bytes))
+		diag_fatal(SPM_EXIT_USAGE, "out of memory");
+	return bytes;
+}
+
+/* Room for `rows` rows: more (grown) or fewer (trimmed, where it gives memory back). */
+static void cells_resize(struct dtable *t, size_t rows)
+{
+	size_t old = cell_bytes(t, t->cap), bytes = cell_bytes(t, rows);
+	if (t->huge) {
+		if (bytes <= old) /* a huge block is not cut: its size is what frees it */
+			return;
+		t->cell = huge_grow(t->cell, old, bytes);
+	} else if (bytes > BIG_TABLE) {
+		struct cell *cells = huge_alloc(bytes);
+		if (old)
+			memcpy(cells, t->cell, old);
+		t->cell = cells; /* the arena's copy stays unused until doc_free */
+		t->huge = true;
+	} else {
+		t->cell = arena_resize(&doc_arrays, t->cell, old, bytes);
+	}
+	t->cap = rows;
+}
+
 void dtable_reserve(struct dtable *t, size_t rows)
 {
-	size_t cells;
-	if (rows <= t->cap)
-		return;
-	if (__builtin_mul_overflow(rows, t->ncol ? t->ncol : 1, &cells))
-		diag_fatal(SPM_EXIT_USAGE, "out of memory");
-	t->cell = xreallocarray(t->cell, cells, sizeof *t->cell);
-	t->cap = rows;
+	if (rows > t->cap)
+		cells_resize(t, rows);
 }
 
 /* Grown in rows, 4 at first (a section's table of a few goals: one allocation), then
@@ -60,16 +121,11 @@ struct cell *dtable_cell(struct dtable *t, size_t row, size_t col)
 	return &t->cell[row * t->ncol + col];
 }
 
+/* The texts of the cells and the columns are the document's arenas'. */
 void dtable_free(struct dtable *t)
 {
-	for (size_t i = 0; i < t->nrow * t->ncol; i++) {
-		if (!t->cell[i].borrowed)
-			free(t->cell[i].text);
-		free(t->cell[i].human);
-		free(t->cell[i].series);
-	}
-	free(t->cell);
-	free(t->col);
+	if (t->huge)
+		huge_free(t->cell, cell_bytes(t, t->cap));
 	memset(t, 0, sizeof *t);
 }
 
@@ -78,18 +134,13 @@ void doc_free(struct doc *d)
 	for (size_t i = 0; i < d->nsection; i++) {
 		struct section *s = &d->section[i];
 		dtable_free(&s->fields);
-		for (size_t b = 0; b < s->nblock; b++) {
-			struct block *bl = &s->block[b];
-			dtable_free(&bl->t);
-			for (size_t n = 0; n < bl->nnote; n++)
-				free(bl->note[n].text);
-			free(bl->note);
-			free(bl->title);
-			free(bl->text);
-		}
-		free(s->block);
+		for (size_t b = 0; b < s->nblock; b++)
+			dtable_free(&s->block[b].t);
 	}
-	free(d->section);
+	xfree_large(d->section, d->cap, sizeof *d->section);
+	arena_free(&doc_texts); /* the notes, titles and texts */
+	arena_free(&doc_arrays);
+	memset(recent, 0, sizeof recent);
 	for (size_t i = 0; i < d->nfooter; i++)
 		free(d->footer[i]);
 	free(d->footer);
@@ -115,12 +166,10 @@ static void section_trim(struct section *s)
 {
 	for (size_t i = 0; i < s->nblock; i++) {
 		struct block *b = &s->block[i];
-		if (b->t.nrow && b->t.cap > b->t.nrow) {
-			b->t.cell = xreallocarray(b->t.cell, b->t.nrow * b->t.ncol, sizeof *b->t.cell);
-			b->t.cap = b->t.nrow;
-		}
+		if (b->t.nrow && b->t.cap > b->t.nrow)
+			cells_resize(&b->t, b->t.nrow);
 		if (b->nnote && b->cap > b->nnote) {
-			b->note = xreallocarray(b->note, b->nnote, sizeof *b->note);
+			b->note = arena_resize(&doc_arrays, b->note, b->cap * sizeof *b->note, b->nnote * sizeof *b->note);
 			b->cap = b->nnote;
 		}
 	}
@@ -130,12 +179,12 @@ struct section *doc_section(struct doc *d, size_t split, const struct doc_column
 {
 	if (d->nsection)
 		section_trim(&d->section[d->nsection - 1]);
-	xgrow((void **)&d->section, &d->cap, d->nsection + 1, sizeof *d->section);
+	xgrow_large((void **)&d->section, &d->cap, d->nsection + 1, sizeof *d->section);
 	struct section *s = &d->section[d->nsection++];
 	memset(s, 0, sizeof *s);
 	s->split = split;
 	s->ntitle = ntitle;
-	dtable_init(&s->fields, fields, nfields);
+	dtable_init_shared(&s->fields, fields, nfields);
 	dtable_reserve(&s->fields, 1);
 	dtable_row(&s->fields);
 	return s;
@@ -178,14 +227,15 @@ static struct block *new_block(struct section *s, enum block_type type, const ch
 	if (s->nblock == s->cap) { /* 2 at first: a section has a few blocks (xgrow's first 16 would idle) */
 		if (s->cap > SIZE_MAX / 2)
 			diag_fatal(SPM_EXIT_USAGE, "out of memory");
-		s->cap = s->cap ? s->cap * 2 : 2;
-		s->block = xreallocarray(s->block, s->cap, sizeof *s->block);
+		size_t cap = s->cap ? s->cap * 2 : 2;
+		s->block = arena_resize(&doc_arrays, s->block, s->cap * sizeof *s->block, cap * sizeof *s->block);
+		s->cap = cap;
 	}
 	struct block *b = &s->block[s->nblock++];
 	memset(b, 0, sizeof *b);
 	b->type = type;
 	b->key = key;
-	b->title = title ? xstrdup(title) : NULL;
+	b->title = title ? arena_strdup(&doc_texts, title) : NULL;
 	return b;
 }
 
@@ -193,7 +243,7 @@ struct block *section_table(struct section *s, const char *key, const char *titl
 			    size_t ncol)
 {
 	struct block *b = new_block(s, BLOCK_TABLE, key, title);
-	dtable_init(&b->t, col, ncol);
+	dtable_init_shared(&b->t, col, ncol);
 	return b;
 }
 
@@ -205,17 +255,23 @@ struct block *section_notes(struct section *s, const char *key, const char *titl
 struct block *section_text(struct section *s, const char *key, const char *title, const char *text)
 {
 	struct block *b = new_block(s, BLOCK_TEXT, key, title);
-	b->text = xstrdup(text);
+	b->text = arena_strdup(&doc_texts, text);
 	return b;
 }
 
 void block_note(struct block *b, enum topic topic, size_t metric, const char *text, size_t len)
 {
-	xgrow((void **)&b->note, &b->cap, b->nnote + 1, sizeof *b->note);
+	if (b->nnote == b->cap) {
+		if (b->cap > SIZE_MAX / 2 / sizeof *b->note)
+			diag_fatal(SPM_EXIT_USAGE, "out of memory");
+		size_t cap = b->cap ? b->cap * 2 : 8;
+		b->note = arena_resize(&doc_arrays, b->note, b->cap * sizeof *b->note, cap * sizeof *b->note);
+		b->cap = cap;
+	}
 	struct note *n = &b->note[b->nnote++];
 	n->topic = topic;
 	n->metric = metric;
-	n->text = xmemdup0(text, len);
+	n->text = arena_memdup0(&doc_texts, text, len);
 	n->len = len;
 }
 
@@ -231,19 +287,10 @@ static uint32_t cell_len(size_t len)
 	return (uint32_t)len;
 }
 
-static void drop_text(struct cell *c)
-{
-	if (!c->borrowed)
-		free(c->text);
-	c->text = NULL;
-	c->borrowed = false;
-}
-
 void set_text(struct cell *c, const char *s, size_t len)
 {
-	drop_text(c);
 	c->len = cell_len(len);
-	c->text = xmemdup0(s, len);
+	c->text = arena_memdup0(&doc_texts, s, len);
 }
 
 void set_str(struct cell *c, const char *s)
@@ -255,10 +302,8 @@ void set_name(struct cell *c, const struct names *nm, size_t id)
 {
 	if (id == NONE) /* no name: no text (JSON null) */
 		return;
-	drop_text(c);
 	c->len = cell_len(nm->len[id]);
 	c->text = nm->s[id]; /* names are stored once and outlive the document */
-	c->borrowed = true;
 }
 
 void set_num(struct cell *c, struct num n, enum unit unit)
@@ -269,15 +314,13 @@ void set_num(struct cell *c, struct num n, enum unit unit)
 
 void set_human(struct cell *c, const char *s, size_t len)
 {
-	free(c->human);
 	c->hlen = cell_len(len);
-	c->human = xmemdup0(s, len);
+	c->human = arena_memdup0(&doc_texts, s, len);
 }
 
 void set_series(struct cell *c, const struct num *v, size_t n)
 {
-	free(c->series);
-	c->series = xcalloc(n ? n : 1, sizeof *c->series);
+	c->series = arena_calloc(&doc_arrays, n ? n : 1, sizeof *c->series);
 	memcpy(c->series, v, n * sizeof *v);
 	c->nseries = cell_len(n);
 }

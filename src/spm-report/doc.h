@@ -53,14 +53,14 @@ struct cell {
 	bool points : 1;    /* a difference of fractions, shown in percentage points */
 	bool sign : 1;      /* a difference: + before a positive figure */
 	bool strong : 1;    /* a total row */
-	bool borrowed : 1;  /* text is a name of the report's, not the cell's to free */
 };
 
 struct dtable {
-	struct doc_column *col; /* its own copy: a kind may change its static table's flags per table */
+	struct doc_column *col; /* a copy, taken when made: a kind may change its static table's flags per table */
 	size_t ncol;
 	struct cell *cell; /* row-major */
 	size_t nrow, cap;  /* cap: in rows */
+	bool huge;         /* cells in a huge block of their own (a table of many rows), not the arena */
 };
 
 enum block_type { BLOCK_TABLE, BLOCK_NOTES, BLOCK_TEXT };
@@ -134,6 +134,8 @@ void dtable_reserve(struct dtable *t, size_t rows);
 struct cell *dtable_cell(struct dtable *t, size_t row, size_t col);
 void dtable_free(struct dtable *t);
 
+/* A section's fields and tables may share their columns with an earlier table's (the same
+ * bytes): never change a section's t.col afterwards (change the static columns before). */
 struct block *section_table(struct section *s, const char *key, const char *title, const struct doc_column *col,
 			    size_t ncol);
 struct block *section_notes(struct section *s, const char *key, const char *title);

@@ -336,8 +336,7 @@ static void scores_board(struct report *r, struct doc *d, struct period p, enum 
 		set_tier(r, dtable_cell(&b->t, row, L_TIER), s);
 		if (all_pace) {
 			struct cell *tc = dtable_cell(&b->t, row, L_TIER);
-			free(tc->human);
-			tc->human = NULL;
+			tc->human = NULL; /* the document's arena's */
 			if (s->tier != NONE) {
 				struct sbuf w = { 0 };
 				sb_tier_label(&w, r, s->tier);

@@ -104,8 +104,7 @@ static void plan_totals(const struct report *r, struct dtable *t, const size_t *
 				dtable_cell(&out, row, c)->strong = true;
 		}
 	}
-	free(copy.cell);
-	free(t->col);
+	dtable_free(&copy); /* its cells moved, its columns (the arena's) shared with out */
 	*t = out;
 }
 

@@ -3,6 +3,7 @@
  * 100 %, sentences wrapped at 80 columns, colour only when asked for (see main.c). */
 #include "spm-report.h"
 
+#include "arena.h"
 #include "diag.h"
 #include "utf8.h"
 
@@ -156,10 +157,25 @@ static char *cell_text(const struct doc_column *col, const struct cell *c, size_
 	return xstrdup("");
 }
 
+/* A big table's shown texts are kept in an arena (huge pages), each malloc'd one freed at
+ * once: a leaderboard of 50,000 rows would hold half a million small allocations. */
+enum { BIG_TABLE_CELLS = 16384 };
+
+static char *keep_shown(struct arena *a, char *s)
+{
+	if (!a)
+		return s;
+	char *kept = arena_strdup(a, s);
+	free(s);
+	return kept;
+}
+
 static void text_table(struct text_out *t, const struct dtable *tb)
 {
 	size_t ncol = tb->ncol, nrow = tb->nrow;
 	char **shown = xcalloc((nrow + 1) * ncol + 1, sizeof *shown);
+	struct arena texts = { 0 };
+	struct arena *big = (nrow + 1) * ncol > BIG_TABLE_CELLS ? &texts : NULL;
 	size_t *width = xcalloc(ncol + 1, sizeof *width);
 	bool *on = xcalloc(ncol + 1, sizeof *on);
 	size_t last = 0;
@@ -168,14 +184,14 @@ static void text_table(struct text_out *t, const struct dtable *tb)
 		if (!on[c])
 			continue;
 		last = c;
-		shown[c] = visible(tb->col[c].label, strlen(tb->col[c].label), 0, NULL);
+		shown[c] = keep_shown(big, visible(tb->col[c].label, strlen(tb->col[c].label), 0, NULL));
 		width[c] = utf8_width(shown[c], strlen(shown[c]));
 		for (size_t r = 0; r < nrow; r++) {
 			char *s = cell_text(&tb->col[c], &tb->cell[r * ncol + c], tb->col[c].whole ? 0 : MAX_CELL);
 			size_t w = utf8_width(s, strlen(s));
 			if (w > width[c])
 				width[c] = w;
-			shown[(r + 1) * ncol + c] = s;
+			shown[(r + 1) * ncol + c] = keep_shown(big, s);
 		}
 	}
 	for (size_t r = 0; r <= nrow; r++) {
@@ -201,8 +217,11 @@ static void text_table(struct text_out *t, const struct dtable *tb)
 		}
 		output_newline(t->o);
 	}
-	for (size_t i = 0; i < (nrow + 1) * ncol; i++)
-		free(shown[i]);
+	if (big)
+		arena_free(big);
+	else
+		for (size_t i = 0; i < (nrow + 1) * ncol; i++)
+			free(shown[i]);
 	free(shown);
 	free(width);
 	free(on);

@@ -1,5 +1,5 @@
 /* Unit tests for src/lib/table.c: upsert/find, zeroed values, insertion order, growth to
- * 100,000 keys, binary keys (NUL bytes, the empty key) and hash_bytes stability. */
+ * 100,000 keys (200,000 in a table_new_large), binary keys (NUL bytes, the empty key) and hash_bytes stability. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -134,11 +134,10 @@ static void test_insertion_order(void **state)
 	table_free(t);
 }
 
-static void test_many_keys(void **state)
+/* The same with a table made by table_new or table_new_large (its arrays past 2 MiB in
+ * huge blocks: 200,000 keys take it there). */
+static void many_keys(struct table *t, long N)
 {
-	(void)state;
-	enum { N = 100000 };
-	struct table *t = table_new(sizeof(long));
 	char key[32];
 	for (long i = 0; i < N; i++) {
 		bool created = false;
@@ -177,6 +176,18 @@ static void test_many_keys(void **state)
 		assert_null(table_find(t, key, (size_t)len));
 	}
 	table_free(t);
+}
+
+static void test_many_keys(void **state)
+{
+	(void)state;
+	many_keys(table_new(sizeof(long)), 100000);
+}
+
+static void test_many_keys_large(void **state)
+{
+	(void)state;
+	many_keys(table_new_large(sizeof(long)), 200000);
 }
 
 static void test_binary_keys(void **state)
@@ -303,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_values_zeroed),
 		cmocka_unit_test(test_insertion_order),
 		cmocka_unit_test(test_many_keys),
+		cmocka_unit_test(test_many_keys_large),
 		cmocka_unit_test(test_binary_keys),
 		cmocka_unit_test(test_hash_bytes),
 	};
