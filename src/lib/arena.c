@@ -91,12 +91,7 @@ void xgrow_large(void **ptr, size_t *cap, size_t need, size_t elem_size)
 {
 	if (need <= *cap)
 		return;
-	size_t n = *cap ? *cap : 16;
-	while (n < need) {
-		if (n > SIZE_MAX / 2)
-			out_of_memory();
-		n *= 2;
-	}
+	size_t n = grown_capacity(*cap, need);
 	size_t old = array_bytes(*cap, elem_size), bytes = array_bytes(n, elem_size);
 	if (bytes < HUGE_PAGE) {
 		*ptr = xreallocarray(*ptr, n, elem_size);

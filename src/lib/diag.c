@@ -228,16 +228,22 @@ char *xmemdup0(const char *s, size_t len)
 	return p;
 }
 
-void xgrow(void **ptr, size_t *cap, size_t need, size_t elem_size)
+size_t grown_capacity(size_t cap, size_t need)
 {
-	if (need <= *cap)
-		return;
-	size_t n = *cap ? *cap : 16;
+	size_t n = cap ? cap : 16;
 	while (n < need) {
 		if (n > SIZE_MAX / 2)
 			out_of_memory();
 		n *= 2;
 	}
+	return n;
+}
+
+void xgrow(void **ptr, size_t *cap, size_t need, size_t elem_size)
+{
+	if (need <= *cap)
+		return;
+	size_t n = grown_capacity(*cap, need);
 	*ptr = xreallocarray(*ptr, n, elem_size);
 	*cap = n;
 }
