@@ -18,6 +18,22 @@
 
 enum { HUGE_PAGE = 2 * 1024 * 1024 };
 
+/* Under AddressSanitizer every array stays in malloc and every arena allocation is a
+ * malloc of its own, so that the sanitizer's red zones surround each of them (memory cut
+ * from a big block is not checked). */
+#if defined(__SANITIZE_ADDRESS__)
+#define SPM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SPM_ASAN 1
+#endif
+#endif
+#ifdef SPM_ASAN
+#define LARGE_FROM SIZE_MAX
+#else
+#define LARGE_FROM ((size_t)HUGE_PAGE) /* arrays and blocks from this size: huge pages */
+#endif
+
 static noreturn void out_of_memory(void)
 {
 	diag_fatal(SPM_EXIT_USAGE, "out of memory");
@@ -93,9 +109,9 @@ void xgrow_large(void **ptr, size_t *cap, size_t need, size_t elem_size)
 		return;
 	size_t n = grown_capacity(*cap, need);
 	size_t old = array_bytes(*cap, elem_size), bytes = array_bytes(n, elem_size);
-	if (bytes < HUGE_PAGE) {
+	if (bytes < LARGE_FROM) {
 		*ptr = xreallocarray(*ptr, n, elem_size);
-	} else if (old < HUGE_PAGE) { /* from malloc to a huge block */
+	} else if (old < LARGE_FROM) { /* from malloc to a huge block */
 		void *p = huge_alloc(bytes);
 		if (old)
 			memcpy(p, *ptr, old);
@@ -110,13 +126,13 @@ void xgrow_large(void **ptr, size_t *cap, size_t need, size_t elem_size)
 void *xcalloc_huge(size_t count, size_t elem_size)
 {
 	size_t bytes = array_bytes(count, elem_size);
-	return bytes < HUGE_PAGE ? xcalloc(count, elem_size) : huge_alloc(bytes);
+	return bytes < LARGE_FROM ? xcalloc(count, elem_size) : huge_alloc(bytes);
 }
 
 void xfree_large(void *ptr, size_t cap, size_t elem_size)
 {
 	size_t bytes = array_bytes(cap, elem_size);
-	if (bytes < HUGE_PAGE)
+	if (bytes < LARGE_FROM)
 		free(ptr);
 	else
 		huge_free(ptr, bytes);
@@ -137,7 +153,7 @@ enum { ARENA_FIRST = 64 * 1024, ARENA_BLOCK = HUGE_PAGE };
 static struct arena_block *block_new(size_t bytes)
 {
 	struct arena_block *b;
-	if (bytes < HUGE_PAGE) {
+	if (bytes < LARGE_FROM) {
 		b = xmalloc(bytes);
 	} else {
 		bytes = huge_size(bytes);
@@ -149,10 +165,19 @@ static struct arena_block *block_new(size_t bytes)
 
 static void block_free(struct arena_block *b)
 {
-	if (b->bytes < HUGE_PAGE)
+	if (b->bytes < LARGE_FROM)
 		free(b);
 	else
 		huge_free(b, b->bytes);
+}
+
+bool arena_packs(void)
+{
+#ifdef SPM_ASAN
+	return false;
+#else
+	return true;
+#endif
 }
 
 void arena_free(struct arena *a)
@@ -171,7 +196,11 @@ static void *arena_new_block(struct arena *a, size_t size)
 	bool own = size > ARENA_BLOCK / 4;
 	if (size > SIZE_MAX - sizeof(struct arena_block))
 		out_of_memory();
+#ifdef SPM_ASAN
+	size_t room = 0; /* each allocation a block of its own */
+#else
 	size_t room = (a->block ? ARENA_BLOCK : ARENA_FIRST) - sizeof(struct arena_block);
+#endif
 	struct arena_block *b = block_new(sizeof(struct arena_block) + (own || size > room ? size : room));
 	if (own && a->block) {
 		b->prev = a->block->prev;

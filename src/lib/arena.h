@@ -5,6 +5,7 @@
 #ifndef SPM_ARENA_H
 #define SPM_ARENA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* ---- blocks: whole 2 MiB pages, zeroed, mapped apart from malloc ---- */
@@ -39,6 +40,9 @@ struct arena {
 	size_t left;
 };
 
+/* Whether allocations share blocks (and grow in place): not under AddressSanitizer, where
+ * each is a malloc of its own so that its bounds are checked. */
+bool arena_packs(void);
 /* A zeroed struct arena is an empty arena; arena_free empties it again. */
 void arena_free(struct arena *a);
 /* size bytes aligned for any object, living until arena_free; out of memory is fatal. */

@@ -103,16 +103,21 @@ static void test_arena_objects(void **state)
 	char *big = arena_alloc(&a, 3 * MIB);
 	memset(big, 1, 3 * MIB);
 	char *after = arena_alloc(&a, 16);
-	assert_ptr_equal(after, before + 16);
+	if (arena_packs())
+		assert_ptr_equal(after, before + 16);
 
 	/* the last allocation grows and shrinks in place; an earlier one is copied */
 	int *v = arena_resize(&a, NULL, 0, 4 * sizeof *v);
 	for (int i = 0; i < 4; i++)
 		v[i] = i;
 	int *w = arena_resize(&a, v, 4 * sizeof *v, 8 * sizeof *v);
-	assert_ptr_equal(w, v);
-	w = arena_resize(&a, w, 8 * sizeof *v, 5 * sizeof *v);
-	assert_ptr_equal(w, v);
+	if (arena_packs())
+		assert_ptr_equal(w, v);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(w[i], i);
+	int *u = arena_resize(&a, w, 8 * sizeof *v, 5 * sizeof *v);
+	assert_ptr_equal(u, w); /* shrunk in place */
+	w = u;
 	int *other = arena_alloc(&a, 8);
 	memset(other, 0xff, 8);
 	int *moved = arena_resize(&a, w, 5 * sizeof *v, 16 * sizeof *v);
