@@ -329,6 +329,28 @@ static void credits_finish_problems(struct credits *c)
 	c->notes_cap = 0;
 }
 
+/* Most shares: "1" or "0." and 1 to 9 decimals, read here with the value decimal_parse
+ * gives; false for anything else, which decimal_parse reads or rejects. */
+static bool share_plain(const char *s, size_t len, decimal *out)
+{
+	if (len == 1 && s[0] == '1') {
+		*out = decimal_from_int(1);
+		return true;
+	}
+	if (len < 3 || len > 2 + DECIMAL_PLACES || s[0] != '0' || s[1] != '.')
+		return false;
+	int64_t units = 0;
+	for (size_t i = 2; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		units = units * 10 + (s[i] - '0');
+	}
+	for (size_t i = len - 2; i < DECIMAL_PLACES; i++)
+		units *= 10;
+	*out = (decimal){ .units = units };
+	return true;
+}
+
 /* An owner's place in owner_seen: from its length and its first and last 8 bytes. */
 static size_t owner_spot(const char *owner, size_t len)
 {
@@ -371,7 +393,9 @@ static int credit_row(void *ctx, const struct row *row)
 		cr.overlay = 1;
 	else
 		return credit_problem(c, deal, row, row->line, C_TYPE, type, type_len, "expected revenue or overlay");
-	enum decimal_status st = decimal_parse(share, share_len, DECIMAL_POINT, &share_value);
+	enum decimal_status st = share_plain(share, share_len, &share_value)
+					 ? DECIMAL_OK
+					 : decimal_parse(share, share_len, DECIMAL_POINT, &share_value);
 	if (st != DECIMAL_OK)
 		return credit_problem(c, deal, row, row->line, C_SHARE, share, share_len, decimal_strerror(st));
 	if (decimal_sign(share_value) < 0)
