@@ -559,7 +559,7 @@ static void assert_same_credits(const struct credits *a, const struct credits *b
 		if (pa)
 			assert_string_equal(pa, pb);
 		const struct credit_deal *found = credits_find(b, deal_id(a, da), da->id_len,
-							       hash_bytes(deal_id(a, da), da->id_len));
+							       credit_id_hash(deal_id(a, da), da->id_len));
 		assert_ptr_equal(found, db);
 	}
 	for (size_t k = 0; k < a->ncredits; k++) {
