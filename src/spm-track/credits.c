@@ -600,7 +600,7 @@ static size_t estimate_rows(const char *path)
 }
 
 /* A credits struct for one chunk of the file: the settings of c, its own tables, sized
- * for rows credit rows. */
+ * for rows credit rows and bytes of ids. */
 static struct credits *credits_part(const struct credits *c, size_t rows, size_t bytes)
 {
 	struct credits *p = xcalloc(1, sizeof *p);
@@ -610,8 +610,7 @@ static struct credits *credits_part(const struct credits *c, size_t rows, size_t
 	memcpy(p->col, c->col, sizeof p->col);
 	p->ncolumns = c->ncolumns;
 	p->owners = table_new(sizeof(uint32_t));
-	/* Sized once for the whole file's rows, in each chunk: growing copies them, and the
-	 * first chunk takes in the others' rows. Not zeroed (each deal and credit is written
+	/* Sized once: growing copies them. Not zeroed (each deal and credit is written
 	 * whole): a page is faulted in when first written, by the chunk's thread, and a page
 	 * never written costs nothing (a file has fewer deals than rows). */
 	p->ids_cap = bytes + 1;
@@ -711,9 +710,8 @@ static void credits_part_free(struct credits *p, bool texts_taken)
 	credits_free(p);
 }
 
-/* Reads the credits file in chunks of at least min_chunk bytes, one thread each (a file
- * read by one thread took as long as reading the 1M-row export with two), then puts the
- * chunks together in file order: the rows, deals, owners and problems are those one
+/* Reads the credits file in chunks of at least min_chunk bytes, one thread each, then
+ * puts the chunks together in file order: the rows, deals, owners and problems are those one
  * thread reading the whole file would have, and the first problem is the first in the
  * file. A chunk that does not start on a record (a CSV field holding a line break) is
  * read on by the chunk before it, as for exports (source_scan). */
@@ -735,11 +733,14 @@ static struct credits *credits_load_chunks(const char *path, const struct roster
 	c->ncolumns = h->count;
 
 	size_t n = source_plan_min(src, threads ? threads : 1, min_chunk);
+	/* The first chunk's tables sized for the whole file (it takes in the others' rows),
+	 * the others' for twice their share: address space, only the pages written are. */
 	size_t rows = estimate_rows(path), bytes = (size_t)source_bytes(src);
 	struct credits **part = xcalloc(n, sizeof *part);
 	struct scan_chunk *chunks = xcalloc(n, sizeof *chunks);
 	for (size_t i = 0; i < n; i++) {
-		part[i] = credits_part(c, rows, bytes);
+		part[i] = i == 0 ? credits_part(c, rows, bytes)
+				 : credits_part(c, rows / n * 2 + 64, bytes / n * 2 + 4096);
 		chunks[i].ctx = part[i];
 	}
 	struct scan_options so = { NULL, true, credit_row };
