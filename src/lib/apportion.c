@@ -20,8 +20,18 @@ static int by_remainder(const void *pa, const void *pb)
 	return (a->index > b->index) - (a->index < b->index);
 }
 
+/* a and b >= 0; in 64 bits when they fit (a 128-bit remainder is a library call). */
 static decimal_units gcd_units(decimal_units a, decimal_units b)
 {
+	if (a <= INT64_MAX && b <= INT64_MAX) {
+		uint64_t x = (uint64_t)a, y = (uint64_t)b;
+		while (y) {
+			uint64_t t = x % y;
+			x = y;
+			y = t;
+		}
+		return (decimal_units)x;
+	}
 	while (b) {
 		decimal_units t = a % b;
 		a = b;
@@ -49,7 +59,11 @@ bool apportion(decimal total, const decimal *weights, size_t n, decimal unit, de
 	sum /= common;
 	if (__builtin_mul_overflow(sum, unit.units, &den))
 		return false;
-	struct share *order = xcalloc(n, sizeof *order);
+	/* a few parts (a deal's split credit, once per deal of a big export): on the stack,
+	 * in 64 bits when the numbers fit, sorted by insertion; the same parts */
+	enum { FEW = 8 };
+	struct share few[FEW];
+	struct share *order = n <= FEW ? few : xcalloc(n, sizeof *order);
 	bool ok = true;
 	for (size_t i = 0; i < n && ok; i++) {
 		decimal_units exact; /* the share in units of unit, times den */
@@ -57,22 +71,40 @@ bool apportion(decimal total, const decimal *weights, size_t n, decimal unit, de
 			ok = false;
 			break;
 		}
-		parts[i].units = exact / den * unit.units;
-		order[i] = (struct share){ exact % den, i };
+		decimal_units whole, rest;
+		if (exact <= INT64_MAX && den <= INT64_MAX) {
+			whole = (decimal_units)((uint64_t)exact / (uint64_t)den);
+			rest = (decimal_units)((uint64_t)exact % (uint64_t)den);
+		} else {
+			whole = exact / den;
+			rest = exact % den;
+		}
+		parts[i].units = whole * unit.units;
+		order[i] = (struct share){ rest, i };
 		given += parts[i].units;
 	}
 	if (ok) {
 		/* what is left is less than n units: one more unit to the largest remainders,
 		 * then the odd rest (when total is not a multiple of unit) to the next one */
 		decimal_units left = total.units - given;
-		qsort(order, n, sizeof *order, by_remainder);
+		if (n <= FEW) {
+			for (size_t k = 1; k < n; k++)
+				for (size_t j = k; j > 0 && by_remainder(&order[j - 1], &order[j]) > 0; j--) {
+					struct share t = order[j];
+					order[j] = order[j - 1];
+					order[j - 1] = t;
+				}
+		} else {
+			qsort(order, n, sizeof *order, by_remainder);
+		}
 		for (size_t k = 0; k < n && left > 0; k++) {
 			decimal_units add = left >= unit.units ? unit.units : left;
 			parts[order[k].index].units += add;
 			left -= add;
 		}
 	}
-	free(order);
+	if (order != few)
+		free(order);
 	return ok;
 }
 

@@ -19,6 +19,7 @@
 #endif
 
 #define READ_BLOCK (1u << 20)       /* bytes read at a time */
+#define HEADER_BLOCK (1u << 16)     /* bytes read first for the header */
 #define CSV_FEED (1u << 16)         /* bytes handed to libcsv at a time */
 #define CSV_BLOCK (1u << 20)        /* libcsv's field buffer grows by this much */
 #define MIN_CHUNK ((off_t)4 << 20)  /* files smaller than this per thread are read by one */
@@ -192,9 +193,12 @@ struct header_reader {
 static bool header_fill(struct source *src, struct header_reader *hr, size_t need)
 {
 	while (hr->len < need) {
-		xgrow((void **)&hr->buf, &hr->cap, hr->len + READ_BLOCK, 1);
-		ssize_t n = src->seekable ? pread_fully(src->fd, hr->buf + hr->len, READ_BLOCK, (off_t)hr->len)
-					  : read_fully(src->fd, hr->buf + hr->len, READ_BLOCK);
+		/* 64 KiB first, then doubling: a header is short, and a regular file's rows
+		 * are read again by the chunks; 1 MiB at once only faulted pages in */
+		size_t block = hr->len < HEADER_BLOCK ? HEADER_BLOCK : hr->len < READ_BLOCK ? hr->len : READ_BLOCK;
+		xgrow((void **)&hr->buf, &hr->cap, hr->len + block, 1);
+		ssize_t n = src->seekable ? pread_fully(src->fd, hr->buf + hr->len, block, (off_t)hr->len)
+					  : read_fully(src->fd, hr->buf + hr->len, block);
 		if (n < 0)
 			read_failed(src);
 		if (n == 0)
@@ -473,6 +477,11 @@ static off_t next_line_start(struct source *src, off_t from)
 
 size_t source_plan(struct source *src, size_t max_chunks)
 {
+	return source_plan_min(src, max_chunks, MIN_CHUNK);
+}
+
+size_t source_plan_min(struct source *src, size_t max_chunks, off_t min_chunk)
+{
 	free(src->bounds);
 	src->nbounds = 1;
 	src->bounds = xcalloc(max_chunks + 1, sizeof *src->bounds);
@@ -480,7 +489,7 @@ size_t source_plan(struct source *src, size_t max_chunks)
 	if (src->seekable) {
 		off_t body = src->size - src->data_start;
 		size_t want = max_chunks;
-		while (want > 1 && body / (off_t)want < MIN_CHUNK)
+		while (want > 1 && body / (off_t)want < min_chunk)
 			want--;
 		for (size_t i = 1; i < want; i++) {
 			off_t b = next_line_start(src, src->data_start + body / (off_t)want * (off_t)i);
@@ -523,6 +532,8 @@ struct chunk_reader {
 	bool handed_over;       /* the fast path gave the rest of the chunk to libcsv */
 	size_t carry;           /* bytes of an unfinished record at the start of buf */
 	uint64_t rows_unreported; /* rows delivered since the last progress call */
+	char apart[64];         /* from the next chunk's reader: the counters above change per row,
+				 * and one cache line shared by two threads cost as much as the rows */
 };
 
 static bool column_wanted(const struct chunk_reader *r, size_t i)

@@ -79,6 +79,9 @@ void header_free(struct header *h);
 
 /* How many chunks (at most max_chunks) the file will be read in. */
 size_t source_plan(struct source *src, size_t max_chunks);
+/* The same, with chunks of at least min_chunk bytes (source_plan: 4 MiB) — for a file
+ * whose rows cost more to take in than an export's (a credits file). */
+size_t source_plan_min(struct source *src, size_t max_chunks, off_t min_chunk);
 /* Reads the whole input, chunks[i].ctx receiving the rows of chunk i (chunks in file
  * order, as many as source_plan said). Runs the chunks in parallel threads. */
 void source_scan(struct source *src, const struct scan_options *opt, struct scan_chunk *chunks,

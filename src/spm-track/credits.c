@@ -41,6 +41,14 @@ struct credit {
 	uint32_t deal : 31, overlay : 1; /* while loading: the deal's index */
 };
 
+/* A deal's problem while loading (--reject): its line and what is wrong. A chunk read by
+ * another thread numbers its lines from its own start, so "FILE:LINE: " is put in front
+ * once the chunks are put together (credits_finish_problems). */
+struct credit_note {
+	uint64_t line;
+	char *text;
+};
+
 /* One cache line: an export row that finds its deal reads only this line and its slot. */
 struct credit_deal {
 	uint32_t first, nrevenue, noverlay; /* slice of credits: revenue rows, then overlay rows */
@@ -53,6 +61,8 @@ struct credit_deal {
 	char head[19];                      /* the id's first bytes: a CRM's ids (Salesforce 18) whole */
 };
 _Static_assert(sizeof(struct credit_deal) <= 64, "a deal is one cache line");
+
+enum { OWNER_SEEN = 1024 };
 
 /* The deals by id: open addressing over slots that hold a tag of the hash (its low 32
  * bits, in the slot's high half) and the deal's index + 1 (low half), at most half full; a Bloom filter in front
@@ -75,8 +85,10 @@ struct credits {
 	struct credit *credit;      /* in file order while loading, then by deal */
 	size_t ncredits, credit_cap;
 	struct table *owners;       /* owner name → nothing: its entry index is its number */
-	char **problems;
-	size_t nproblems, problems_cap;
+	uint32_t owner_seen[OWNER_SEEN]; /* number + 1 of an owner met lately, by owner_spot */
+	struct credit_note *notes;  /* the deals' problems (--reject), in file order */
+	size_t nnotes, notes_cap;
+	char **problems;            /* their texts, once every line number is known */
 	long col[4];                /* id owner share type */
 	size_t ncolumns;
 	struct file_problem problem;
@@ -85,6 +97,26 @@ struct credits {
 enum { C_ID, C_OWNER, C_SHARE, C_TYPE };
 
 /* ---- the deals by id ---- */
+
+/* The hash of a record id, taken for every row of the export: a CRM's ids (8 to 24 bytes,
+ * Salesforce's 15 or 18) from three overlapping words, inline; others by hash_bytes. Every
+ * bit is mixed: the slots use the top bits and the low 32, the filter the low and the
+ * middle ones. */
+static inline uint64_t credit_id_hash(const char *id, size_t len)
+{
+	if (len < 8 || len > 24)
+		return hash_bytes(id, len);
+	uint64_t a, b, e;
+	memcpy(&a, id, 8);
+	memcpy(&b, id + len / 2 - 4, 8);
+	memcpy(&e, id + len - 8, 8);
+	uint64_t h = (a ^ UINT64_C(0x9e3779b97f4a7c15)) * UINT64_C(0xbf58476d1ce4e5b9);
+	h ^= (b + len) * UINT64_C(0x94d049bb133111eb);
+	h = (h ^ (h >> 29) ^ e) * UINT64_C(0xbf58476d1ce4e5b9);
+	h ^= h >> 32;
+	h *= UINT64_C(0x94d049bb133111eb);
+	return h ^ (h >> 29);
+}
 
 static const char *deal_id(const struct credits *c, const struct credit_deal *d)
 {
@@ -144,7 +176,7 @@ static size_t deal_upsert(struct credits *c, const char *id, size_t len, uint64_
 	struct credit_deal *d = &c->deals[c->ndeals];
 	memset(d, 0, sizeof *d);
 	d->line = line;
-	d->hash = hash_bytes(id, len);
+	d->hash = credit_id_hash(id, len);
 	d->id_at = c->ids_len;
 	d->id_len = (uint32_t)len;
 	memcpy(d->head, id, len < sizeof d->head ? len : sizeof d->head);
@@ -284,15 +316,70 @@ static int credit_problem(struct credits *c, size_t deal, const struct row *row,
 	char shown[300] = "";
 	if (value)
 		diag_quote_value(shown, sizeof shown, value, value_len);
-	int n = snprintf(NULL, 0, "%s:%llu: %s%s%s%s%s%s", c->path, (unsigned long long)line, column ? column : "",
-			 column ? ": " : "", message, value ? " (\"" : "", shown, value ? "\")" : "");
+	int n = snprintf(NULL, 0, "%s%s%s%s%s%s", column ? column : "", column ? ": " : "", message,
+			 value ? " (\"" : "", shown, value ? "\")" : "");
+	if (n < 0 || c->nnotes >= UINT32_MAX)
+		diag_fatal(SPM_EXIT_USAGE, "%s: too many bad credits", c->path);
 	char *text = xmalloc((size_t)n + 1);
-	snprintf(text, (size_t)n + 1, "%s:%llu: %s%s%s%s%s%s", c->path, (unsigned long long)line,
-		 column ? column : "", column ? ": " : "", message, value ? " (\"" : "", shown, value ? "\")" : "");
-	xgrow((void **)&c->problems, &c->problems_cap, c->nproblems + 1, sizeof *c->problems);
-	c->problems[c->nproblems++] = text;
-	d->problem = c->nproblems;
+	snprintf(text, (size_t)n + 1, "%s%s%s%s%s%s", column ? column : "", column ? ": " : "", message,
+		 value ? " (\"" : "", shown, value ? "\")" : "");
+	xgrow((void **)&c->notes, &c->notes_cap, c->nnotes + 1, sizeof *c->notes);
+	c->notes[c->nnotes++] = (struct credit_note){ line, text };
+	d->problem = (uint32_t)c->nnotes;
 	return 0;
+}
+
+/* The texts of the deals' problems, "FILE:LINE: COLUMN: message", as credits_problem
+ * gives them. */
+static void credits_finish_problems(struct credits *c)
+{
+	c->problems = xcalloc(c->nnotes + 1, sizeof *c->problems);
+	for (size_t i = 0; i < c->nnotes; i++) {
+		const struct credit_note *note = &c->notes[i];
+		int n = snprintf(NULL, 0, "%s:%llu: %s", c->path, (unsigned long long)note->line, note->text);
+		if (n < 0)
+			diag_fatal(SPM_EXIT_USAGE, "%s: cannot format a problem", c->path);
+		c->problems[i] = xmalloc((size_t)n + 1);
+		snprintf(c->problems[i], (size_t)n + 1, "%s:%llu: %s", c->path, (unsigned long long)note->line,
+			 note->text);
+		free(note->text);
+	}
+	free(c->notes);
+	c->notes = NULL;
+	c->notes_cap = 0;
+}
+
+/* Most shares: "1" or "0." and 1 to 9 decimals, read here with the value decimal_parse
+ * gives; false for anything else, which decimal_parse reads or rejects. */
+static bool share_plain(const char *s, size_t len, decimal *out)
+{
+	if (len == 1 && s[0] == '1') {
+		*out = decimal_from_int(1);
+		return true;
+	}
+	if (len < 3 || len > 2 + DECIMAL_PLACES || s[0] != '0' || s[1] != '.')
+		return false;
+	int64_t units = 0;
+	for (size_t i = 2; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		units = units * 10 + (s[i] - '0');
+	}
+	for (size_t i = len - 2; i < DECIMAL_PLACES; i++)
+		units *= 10;
+	*out = (decimal){ .units = units };
+	return true;
+}
+
+/* An owner's place in owner_seen: from its length and its first and last 8 bytes. */
+static size_t owner_spot(const char *owner, size_t len)
+{
+	uint64_t head = 0, tail = 0;
+	size_t n = len < 8 ? len : 8;
+	memcpy(&head, owner, n);
+	memcpy(&tail, owner + len - n, n);
+	uint64_t h = (head ^ (tail * UINT64_C(0x9e3779b97f4a7c15)) ^ len) * UINT64_C(0xbf58476d1ce4e5b9);
+	return (size_t)(h >> 54) & (OWNER_SEEN - 1);
 }
 
 static int credit_row(void *ctx, const struct row *row)
@@ -319,13 +406,16 @@ static int credit_row(void *ctx, const struct row *row)
 		return credit_problem(c, deal, row, row->line, C_OWNER, NULL, 0, "empty owner");
 	if (memchr(owner, '\0', owner_len))
 		return credit_problem(c, deal, row, row->line, C_OWNER, NULL, 0, "owner holds a NUL byte");
-	if (type_len == 7 && strncasecmp(type, "revenue", 7) == 0)
+	/* as written by gen-deals and most files first: one compare, not a case-blind one */
+	if (type_len == 7 && (memcmp(type, "revenue", 7) == 0 || strncasecmp(type, "revenue", 7) == 0))
 		cr.overlay = 0;
-	else if (type_len == 7 && strncasecmp(type, "overlay", 7) == 0)
+	else if (type_len == 7 && (memcmp(type, "overlay", 7) == 0 || strncasecmp(type, "overlay", 7) == 0))
 		cr.overlay = 1;
 	else
 		return credit_problem(c, deal, row, row->line, C_TYPE, type, type_len, "expected revenue or overlay");
-	enum decimal_status st = decimal_parse(share, share_len, DECIMAL_POINT, &share_value);
+	enum decimal_status st = share_plain(share, share_len, &share_value)
+					 ? DECIMAL_OK
+					 : decimal_parse(share, share_len, DECIMAL_POINT, &share_value);
 	if (st != DECIMAL_OK)
 		return credit_problem(c, deal, row, row->line, C_SHARE, share, share_len, decimal_strerror(st));
 	if (decimal_sign(share_value) < 0)
@@ -338,16 +428,29 @@ static int credit_row(void *ctx, const struct row *row)
 				      "share above 1 (a share is a fraction: 0.6 for 60 %)");
 	/* An owner is looked up in the roster the first time it is seen: a credits file
 	 * names the same few thousand owners hundreds of thousands of times. */
-	uint32_t *number = table_find(c->owners, owner, owner_len);
-	if (!number) {
-		if (c->roster && !roster_find_rep(c->roster, owner, owner_len))
-			return credit_problem(c, deal, row, row->line, C_OWNER, owner, owner_len, "not in the roster");
-		number = table_upsert(c->owners, owner, owner_len, NULL);
-		*number = (uint32_t)(table_count(c->owners) - 1);
+	size_t spot = owner_spot(owner, owner_len);
+	uint32_t known = c->owner_seen[spot];
+	if (known) { /* most rows: an owner met lately, the name compared and no hash */
+		size_t len;
+		const char *name = owner_name(c, known - 1, &len);
+		if (len != owner_len || memcmp(name, owner, len) != 0)
+			known = 0;
+	}
+	if (!known) {
+		uint32_t *number = table_find(c->owners, owner, owner_len);
+		if (!number) {
+			if (c->roster && !roster_find_rep(c->roster, owner, owner_len))
+				return credit_problem(c, deal, row, row->line, C_OWNER, owner, owner_len,
+						      "not in the roster");
+			number = table_upsert(c->owners, owner, owner_len, NULL);
+			*number = (uint32_t)(table_count(c->owners) - 1);
+		}
+		known = *number + 1;
+		c->owner_seen[spot] = known;
 	}
 
 	cr.share = (int64_t)share_value.units; /* at most 10^9 */
-	cr.owner = *number;
+	cr.owner = known - 1;
 	xgrow((void **)&c->credit, &c->credit_cap, c->ncredits + 1, sizeof *c->credit);
 	c->credit[c->ncredits++] = cr;
 	if (cr.overlay)
@@ -496,20 +599,129 @@ static size_t estimate_rows(const char *path)
 	return rows > (UINT64_C(1) << 28) ? (size_t)1 << 28 : (size_t)rows;
 }
 
-struct credits *credits_load(const char *path, const struct roster *roster, bool reject)
+/* A credits struct for one chunk of the file: the settings of c, its own tables, sized
+ * for rows credit rows and bytes of ids. */
+static struct credits *credits_part(const struct credits *c, size_t rows, size_t bytes)
+{
+	struct credits *p = xcalloc(1, sizeof *p);
+	p->path = c->path;
+	p->roster = c->roster;
+	p->reject = c->reject;
+	memcpy(p->col, c->col, sizeof p->col);
+	p->ncolumns = c->ncolumns;
+	p->owners = table_new(sizeof(uint32_t));
+	/* Sized once: growing copies them. Not zeroed (each deal and credit is written
+	 * whole): a page is faulted in when first written, by the chunk's thread, and a page
+	 * never written costs nothing (a file has fewer deals than rows). */
+	p->ids_cap = bytes + 1;
+	p->ids = xmalloc_large(p->ids_cap, 1);
+	p->deals_cap = rows + 1;
+	p->deals = xmalloc_large(p->deals_cap, sizeof *p->deals);
+	p->credit_cap = rows + 1;
+	p->credit = xmalloc_large(p->credit_cap, sizeof *p->credit);
+	return p;
+}
+
+/* Grows *ptr to exactly need elements (the chunks put together: no doubling). */
+static void grow_exact(void **ptr, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return;
+	*ptr = xreallocarray(*ptr, need, size);
+	*cap = need;
+}
+
+/* Appends the rows of chunk p (read after c's, its lines numbered from line_offset + 1)
+ * to c, as if c had read them: owners renumbered in the order c first meets them, deals,
+ * credits and problems after c's. A deal whose rows continue across the cut goes on as
+ * one deal, as deal_upsert goes on with the last row's deal. */
+static void credits_absorb(struct credits *c, const struct credits *p, uint64_t line_offset)
+{
+	size_t nowners = table_count(p->owners);
+	uint32_t *owner = xcalloc(nowners + 1, sizeof *owner);
+	for (size_t j = 0; j < nowners; j++) {
+		size_t len;
+		const char *name = owner_name(p, (uint32_t)j, &len);
+		uint32_t *number = table_find(c->owners, name, len);
+		if (!number) {
+			number = table_upsert(c->owners, name, len, NULL);
+			*number = (uint32_t)(table_count(c->owners) - 1);
+		}
+		owner[j] = *number;
+	}
+	if (p->ndeals >= (size_t)INT32_MAX - c->ndeals || p->nnotes >= (size_t)UINT32_MAX - c->nnotes)
+		diag_fatal(SPM_EXIT_USAGE, "%s: too many deals", c->path);
+	size_t ids_base = c->ids_len, deal_base = c->ndeals, from = 0;
+	uint32_t note_base = (uint32_t)c->nnotes;
+	bool goes_on = c->ndeals && p->ndeals &&
+		       deal_has_id(c, &c->deals[c->ndeals - 1], deal_id(p, &p->deals[0]), p->deals[0].id_len);
+	if (goes_on) { /* p's first deal is c's last: its rows are counted there */
+		struct credit_deal *last = &c->deals[c->ndeals - 1];
+		last->nrevenue += p->deals[0].nrevenue;
+		last->noverlay += p->deals[0].noverlay;
+		if (!last->problem && p->deals[0].problem)
+			last->problem = p->deals[0].problem + note_base;
+		deal_base--; /* p's deal k is c's deal_base + k */
+		from = 1;
+	}
+
+	/* the ids of the deals copied (the first one's, when it goes on, is not needed) */
+	size_t ids_from = goes_on ? p->deals[0].id_len : 0;
+	grow_exact((void **)&c->ids, &c->ids_cap, c->ids_len + p->ids_len - ids_from + 1, 1);
+	if (p->ids_len > ids_from)
+		memcpy(c->ids + c->ids_len, p->ids + ids_from, p->ids_len - ids_from);
+	c->ids_len += p->ids_len - ids_from;
+	ids_base -= ids_from;
+
+	grow_exact((void **)&c->deals, &c->deals_cap, c->ndeals + p->ndeals + 1, sizeof *c->deals);
+	for (size_t k = from; k < p->ndeals; k++) {
+		struct credit_deal *d = &c->deals[c->ndeals++];
+		*d = p->deals[k];
+		d->id_at += ids_base;
+		d->line += line_offset;
+		if (d->problem)
+			d->problem += note_base;
+	}
+
+	grow_exact((void **)&c->credit, &c->credit_cap, c->ncredits + p->ncredits + 1, sizeof *c->credit);
+	for (size_t k = 0; k < p->ncredits; k++) {
+		struct credit cr = p->credit[k];
+		cr.deal = (uint32_t)(cr.deal + deal_base) & INT32_MAX;
+		cr.owner = owner[cr.owner];
+		cr.line += line_offset;
+		c->credit[c->ncredits++] = cr;
+	}
+
+	xgrow((void **)&c->notes, &c->notes_cap, c->nnotes + p->nnotes + 1, sizeof *c->notes);
+	for (size_t k = 0; k < p->nnotes; k++) {
+		c->notes[c->nnotes] = p->notes[k];
+		c->notes[c->nnotes++].line += line_offset;
+	}
+	free(owner);
+}
+
+/* Frees a chunk's credits struct; with its problems' texts unless c took them. */
+static void credits_part_free(struct credits *p, bool texts_taken)
+{
+	if (!texts_taken)
+		for (size_t k = 0; k < p->nnotes; k++)
+			free(p->notes[k].text);
+	p->nnotes = 0;
+	credits_free(p);
+}
+
+/* Reads the credits file in chunks of at least min_chunk bytes, one thread each, then
+ * puts the chunks together in file order: the rows, deals, owners and problems are those one
+ * thread reading the whole file would have, and the first problem is the first in the
+ * file. A chunk that does not start on a record (a CSV field holding a line break) is
+ * read on by the chunk before it, as for exports (source_scan). */
+static struct credits *credits_load_chunks(const char *path, const struct roster *roster, bool reject,
+					   size_t threads, off_t min_chunk)
 {
 	struct credits *c = xcalloc(1, sizeof *c);
 	c->path = path;
 	c->roster = roster;
 	c->reject = reject;
-	c->owners = table_new(sizeof(uint32_t));
-	/* Sized once from the file's rows: growing copies them, and page faults on the
-	 * tables cost more than their lookups. */
-	size_t rows = estimate_rows(path);
-	c->deals_cap = rows + 1;
-	c->deals = xcalloc_large(c->deals_cap, sizeof *c->deals);
-	c->credit_cap = rows + 1;
-	c->credit = xcalloc_large(c->credit_cap, sizeof *c->credit);
 	struct source *src = source_open(path, FORMAT_AUTO);
 	const struct header *h = source_header(src);
 	struct stream_binding b;
@@ -519,11 +731,64 @@ struct credits *credits_load(const char *path, const struct roster *roster, bool
 	c->col[C_SHARE] = stream_at(&b, COL_SHARE);
 	c->col[C_TYPE] = stream_at(&b, COL_TYPE);
 	c->ncolumns = h->count;
-	read_side_file(src, path, credit_row, c, &c->problem);
+
+	size_t n = source_plan_min(src, threads ? threads : 1, min_chunk);
+	/* The first chunk's tables sized for the whole file (it takes in the others' rows),
+	 * the others' for twice their share: address space, only the pages written are. */
+	size_t rows = estimate_rows(path), bytes = (size_t)source_bytes(src);
+	struct credits **part = xcalloc(n, sizeof *part);
+	struct scan_chunk *chunks = xcalloc(n, sizeof *chunks);
+	for (size_t i = 0; i < n; i++) {
+		part[i] = i == 0 ? credits_part(c, rows, bytes)
+				 : credits_part(c, rows / n * 2 + 64, bytes / n * 2 + 4096);
+		chunks[i].ctx = part[i];
+	}
+	struct scan_options so = { NULL, true, credit_row };
+	source_scan(src, &so, chunks, n);
+	for (size_t i = 0; i < n; i++) {
+		if (!chunks[i].used) /* read by the chunk before it, or after a stop */
+			continue;
+		if (chunks[i].error.line) {
+			diag_at(path, chunks[i].error.line + chunks[i].line_offset, NULL, NULL, 0,
+				chunks[i].error.message);
+			diag_exit(SPM_EXIT_DATA);
+		}
+		const struct file_problem *fp = &part[i]->problem;
+		if (chunks[i].stop) {
+			diag_at(path, fp->line + chunks[i].line_offset, fp->column, fp->has_value ? fp->value : NULL,
+				strlen(fp->value), fp->message);
+			diag_exit(SPM_EXIT_DATA);
+		}
+	}
+	source_close(src);
+
+	/* chunk 0's tables are c's; the others are appended in file order */
+	struct credits *first = part[0];
+	c->owners = first->owners;
+	c->ids = first->ids, c->ids_len = first->ids_len, c->ids_cap = first->ids_cap;
+	c->deals = first->deals, c->ndeals = first->ndeals, c->deals_cap = first->deals_cap;
+	c->credit = first->credit, c->ncredits = first->ncredits, c->credit_cap = first->credit_cap;
+	c->notes = first->notes, c->nnotes = first->nnotes, c->notes_cap = first->notes_cap;
+	free(first);
+	for (size_t i = 1; i < n; i++) {
+		bool used = chunks[i].used;
+		if (used)
+			credits_absorb(c, part[i], chunks[i].line_offset);
+		credits_part_free(part[i], used);
+	}
+	free(part);
+	free(chunks);
 	index_deals(c);
 	check_deals(c);
+	credits_finish_problems(c);
 	build_filter(c);
 	return c;
+}
+
+struct credits *credits_load(const char *path, const struct roster *roster, bool reject, size_t threads)
+{
+	/* 1 MiB a chunk at least (some 20,000 rows): a thread costs less than reading them */
+	return credits_load_chunks(path, roster, reject, threads, (off_t)1 << 20);
 }
 
 void credits_free(struct credits *c)
@@ -536,7 +801,10 @@ void credits_free(struct credits *c)
 	table_free(c->owners);
 	free(c->deals);
 	free(c->credit);
-	for (size_t i = 0; i < c->nproblems; i++)
+	for (size_t i = 0; i < c->nnotes && c->notes; i++)
+		free(c->notes[i].text);
+	free(c->notes);
+	for (size_t i = 0; i < c->nnotes && c->problems; i++)
 		free(c->problems[i]);
 	free(c->problems);
 	free(c);
@@ -551,7 +819,7 @@ size_t credits_rows(const struct credits *c)
 
 uint64_t credits_prefetch(const struct credits *c, const char *id, size_t len)
 {
-	uint64_t h = hash_bytes(id, len);
+	uint64_t h = credit_id_hash(id, len);
 	/* The filter is small and cached; the slot a row that passes it will probe is not:
 	 * fetched now, only for those rows, it arrives while the row is parsed. */
 	uint64_t bits = filter_bits(h);

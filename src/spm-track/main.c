@@ -646,7 +646,7 @@ int main(int argc, char **argv)
 	plan_groups(&job, job.goals);
 	if (opt.credits) {
 		metrics.needs[EXPORT_ID] = true; /* deals are known by their record id */
-		job.credits = credits_load(opt.credits, job.roster, opt.reject != NULL);
+		job.credits = credits_load(opt.credits, job.roster, opt.reject != NULL, opt.threads);
 	}
 	job.currency = currency_setup(&opt); /* --rates; NULL without */
 	job.clawback = clawback_setup(&opt); /* cancelled stages; --refunds */

@@ -476,7 +476,7 @@ void currency_free(struct currency *c);
 struct credits;
 struct credit;
 struct credit_deal;
-struct credits *credits_load(const char *path, const struct roster *roster, bool reject);
+struct credits *credits_load(const char *path, const struct roster *roster, bool reject, size_t threads);
 void credits_free(struct credits *c);
 /* The hash of a record id, its place in the tables being fetched meanwhile. */
 uint64_t credits_prefetch(const struct credits *c, const char *id, size_t len);

@@ -3,6 +3,7 @@
  * arguments it must refuse. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -543,11 +544,77 @@ static void test_table_bad_arguments(void **state)
 	assert_false(round_table(1, 2, num, 0, NULL, cells));                  /* no denominator */
 }
 
+
+/* The largest remainder computed the long way: 128-bit products and remainders, parts
+ * sorted by remainder (ties to the earlier part). */
+static void reference_apportion(decimal total, const decimal *weights, size_t n, decimal unit, decimal *parts)
+{
+	decimal_units sum = 0, given = 0, rem[16];
+	size_t order[16];
+	for (size_t i = 0; i < n; i++)
+		sum += weights[i].units;
+	for (size_t i = 0; i < n; i++) {
+		decimal_units exact = total.units * weights[i].units, den = sum * unit.units;
+		parts[i].units = exact / den * unit.units;
+		rem[i] = exact % den;
+		order[i] = i;
+		given += parts[i].units;
+	}
+	for (size_t k = 0; k < n; k++) /* selection: largest remainder, then earlier part */
+		for (size_t j = k + 1; j < n; j++)
+			if (rem[order[j]] > rem[order[k]] || (rem[order[j]] == rem[order[k]] && order[j] < order[k])) {
+				size_t t = order[j];
+				order[j] = order[k];
+				order[k] = t;
+			}
+	decimal_units left = total.units - given;
+	for (size_t k = 0; k < n && left > 0; k++) {
+		decimal_units add = left >= unit.units ? unit.units : left;
+		parts[order[k]].units += add;
+		left -= add;
+	}
+}
+
+/* A few parts or many, numbers that fit 64 bits and numbers that do not: the parts are
+ * the long way's. */
+static void test_matches_the_long_way(void **unused)
+{
+	(void)unused;
+	uint64_t seed = 7;
+	for (int round = 0; round < 20000; round++) {
+		seed = seed * 6364136223846793005u + 1442695040888963407u;
+		size_t n = 1 + (size_t)(seed >> 60) % 12;
+		decimal weights[16], parts[16], want[16];
+		bool any = false;
+		for (size_t i = 0; i < n; i++) {
+			seed = seed * 6364136223846793005u + 1442695040888963407u;
+			uint64_t r = seed >> 20;
+			weights[i].units = round % 3 == 0 ? (decimal_units)(r % 4) * 250000000 /* 0.25 steps, ties */
+				       : (decimal_units)(r % 1000000000);
+			any |= weights[i].units != 0;
+		}
+		if (!any)
+			weights[0].units = 1;
+		seed = seed * 6364136223846793005u + 1442695040888963407u;
+		decimal total = { .units = (decimal_units)(seed >> 24) * 10000000 }; /* whole cents */
+		if (round % 5 == 0)
+			total.units *= (decimal_units)1000000000; /* past 64 bits */
+		if (round % 7 == 0)
+			total.units += 3; /* not a multiple of the unit */
+		decimal cent = { .units = 10000000 };
+		assert_true(apportion(total, weights, n, cent, parts));
+		reference_apportion(total, weights, n, cent, want);
+		for (size_t i = 0; i < n; i++)
+			assert_true(parts[i].units == want[i].units);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_random_splits_add_up_and_stay_close),
 		cmocka_unit_test(test_deterministic),
+		cmocka_unit_test(test_matches_the_long_way),
 		cmocka_unit_test(test_thirds_of_100),
 		cmocka_unit_test(test_ties_go_to_the_earlier_part),
 		cmocka_unit_test(test_largest_remainder_wins),

@@ -438,6 +438,165 @@ static void test_actuals_currency(void **unused)
 	actuals_free(&f);
 }
 
+
+/* The shares read without decimal_parse have its values; the rest are left to it. */
+static void test_credits_share_plain(void **unused)
+{
+	(void)unused;
+	const char *plain[] = { "1", "0.6", "0.25", "0.3333", "0.000000001", "0.999999999", "0.0", "0.10" };
+	for (size_t i = 0; i < sizeof plain / sizeof *plain; i++) {
+		decimal fast, slow;
+		assert_true(share_plain(plain[i], strlen(plain[i]), &fast));
+		assert_int_equal(decimal_parse(plain[i], strlen(plain[i]), DECIMAL_POINT, &slow), DECIMAL_OK);
+		assert_true(decimal_cmp(fast, slow) == 0);
+	}
+	const char *other[] = { "", "0", "1.0", "0.", ".5", "0.1234567891", "0.5 ", "-0.5", "0,5", "10", "0.5x", "2" };
+	for (size_t i = 0; i < sizeof other / sizeof *other; i++) {
+		decimal d;
+		assert_false(share_plain(other[i], strlen(other[i]), &d));
+	}
+}
+
+/* ---- --credits read in chunks ---- */
+
+/* Writes text to a new temporary file named ...suffix; returns its path (to free). */
+static char *temp_file(const char *text, const char *suffix)
+{
+	char *path = xmalloc(64);
+	snprintf(path, 64, "/tmp/spm-test-credits-XXXXXX%s", suffix);
+	int fd = mkstemps(path, (int)strlen(suffix));
+	if (fd < 0)
+		fail_msg("mkstemps failed");
+	size_t len = strlen(text);
+	if (write(fd, text, len) != (ssize_t)len)
+		fail_msg("write failed");
+	close(fd);
+	return path;
+}
+
+struct text {
+	char *s;
+	size_t len, cap;
+};
+
+static void append(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	xgrow((void **)&t->s, &t->cap, t->len + (size_t)n + 1, 1);
+	va_start(ap, fmt);
+	vsnprintf(t->s + t->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	t->len += (size_t)n;
+}
+
+/* A credits file of some thousands of deals, two or three rows each, with what a merge of
+ * chunks could get wrong: deals whose rows fall on both sides of a cut (wherever the cuts
+ * land, many do), ids met again far apart, owners first met in a later chunk, and bad rows
+ * (shares, types, one owner twice, shares not adding up to 1) all over the file. csv: the
+ * same as CSV, a third of the ids holding a quoted line break (a cut inside one: the
+ * chunk before reads on). */
+static char *credits_text(bool csv)
+{
+	struct text t = { NULL, 0, 0 };
+	const char *sep = csv ? "," : "\t";
+	append(&t, "id%sowner%sshare%stype\n", sep, sep, sep);
+	uint64_t seed = 42;
+	enum { DEALS = 6000 };
+	for (int k = 0; k < DEALS; k++) {
+		seed = seed * 6364136223846793005u + 1442695040888963407u;
+		unsigned r = (unsigned)(seed >> 33);
+		char id[48];
+		if (csv && k % 3 == 0)
+			snprintf(id, sizeof id, "\"D%d\nline two\"", k);
+		else
+			snprintf(id, sizeof id, "D%d", k);
+		/* owners: a few common, and some first named late in the file */
+		char a[32], b[32], c[32];
+		snprintf(a, sizeof a, "Rep %u", r % 7);
+		snprintf(b, sizeof b, "Rep %u", (r / 7) % 11 + (k > DEALS / 2 ? 20 : 0));
+		snprintf(c, sizeof c, "Overlay %u", (r / 77) % 5 + (unsigned)k / 1000);
+		const char *share = r % 53 == 0 ? "abc" : r % 59 == 0 ? "-0.5" : "0.5";
+		const char *second = r % 61 == 0 ? "0.4" : "0.5";
+		const char *type = r % 67 == 0 ? "split" : r % 5 == 0 ? "Revenue" : "revenue";
+		if (r % 71 == 0)
+			snprintf(b, sizeof b, "%s", a); /* one owner twice */
+		append(&t, "%s%s%s%s%s%s%s\n", id, sep, a, sep, share, sep, type);
+		append(&t, "%s%s%s%s%s%srevenue\n", id, sep, b, sep, second, sep);
+		if (r % 3 == 0)
+			append(&t, "%s%s%s%s1%soverlay\n", id, sep, c, sep, sep);
+	}
+	/* ids met again, far from their first rows */
+	for (int k = 0; k < DEALS; k += 409)
+		append(&t, "D%d%sLate Rep%s1%soverlay\n", k, sep, sep, sep);
+	return t.s;
+}
+
+/* Two loads of one file give the same deals, credits, owners and problems. */
+static void assert_same_credits(const struct credits *a, const struct credits *b)
+{
+	assert_int_equal(a->ndeals, b->ndeals);
+	assert_int_equal(a->ncredits, b->ncredits);
+	assert_int_equal(table_count(a->owners), table_count(b->owners));
+	for (size_t i = 0; i < table_count(a->owners); i++) {
+		size_t la, lb;
+		const char *na = owner_name(a, (uint32_t)i, &la), *nb = owner_name(b, (uint32_t)i, &lb);
+		assert_int_equal(la, lb);
+		assert_memory_equal(na, nb, la);
+	}
+	for (size_t i = 0; i < a->ndeals; i++) {
+		const struct credit_deal *da = &a->deals[i], *db = &b->deals[i];
+		assert_int_equal(da->id_len, db->id_len);
+		assert_memory_equal(deal_id(a, da), deal_id(b, db), da->id_len);
+		assert_int_equal(da->line, db->line);
+		assert_int_equal(da->first, db->first);
+		assert_int_equal(da->nrevenue, db->nrevenue);
+		assert_int_equal(da->noverlay, db->noverlay);
+		const char *pa = credits_problem(a, da), *pb = credits_problem(b, db);
+		assert_true((pa == NULL) == (pb == NULL));
+		if (pa)
+			assert_string_equal(pa, pb);
+		const struct credit_deal *found = credits_find(b, deal_id(a, da), da->id_len,
+							       credit_id_hash(deal_id(a, da), da->id_len));
+		assert_ptr_equal(found, db);
+	}
+	for (size_t k = 0; k < a->ncredits; k++) {
+		const struct credit *ca = &a->credit[k], *cb = &b->credit[k];
+		assert_int_equal(ca->line, cb->line);
+		assert_int_equal(ca->share, cb->share);
+		assert_int_equal(ca->owner, cb->owner);
+		assert_int_equal(ca->overlay, cb->overlay);
+	}
+}
+
+/* Read in 2 to 9 chunks (cuts anywhere: at least 1 byte a chunk), a credits file gives
+ * what one thread reading it whole gives, problems and their line numbers included. */
+static void test_credits_in_chunks(void **unused)
+{
+	(void)unused;
+	for (int csv = 0; csv <= 1; csv++) {
+		char *text = credits_text(csv);
+		char *path = temp_file(text, csv ? ".csv" : ".tsv");
+		struct credits *whole = credits_load_chunks(path, NULL, true, 1, 1);
+		assert_true(whole->ndeals > 5000);
+		size_t bad = 0;
+		for (size_t i = 0; i < whole->ndeals; i++)
+			bad += credits_problem(whole, &whole->deals[i]) != NULL;
+		assert_true(bad > 100); /* every kind of problem, in every chunk */
+		for (size_t threads = 2; threads <= 9; threads++) {
+			struct credits *parts = credits_load_chunks(path, NULL, true, threads, 1);
+			assert_same_credits(whole, parts);
+			credits_free(parts);
+		}
+		credits_free(whole);
+		unlink(path);
+		free(path);
+		free(text);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -451,6 +610,8 @@ int main(void)
 		cmocka_unit_test(test_merge_actuals_of_chunks),
 		cmocka_unit_test(test_money_keeps_every_digit),
 		cmocka_unit_test(test_actuals_currency),
+		cmocka_unit_test(test_credits_in_chunks),
+		cmocka_unit_test(test_credits_share_plain),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
