@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 static const char *program_name = "spm";
@@ -176,39 +175,6 @@ void *xcalloc(size_t count, size_t size)
 	if (!p)
 		out_of_memory();
 	return p;
-}
-
-/* count × size bytes in 2 MiB pages where the kernel grants them; zeroed if asked. */
-static void *alloc_large(size_t count, size_t size, bool zero)
-{
-	enum { HUGE_PAGE = 2 * 1024 * 1024 };
-	if (size && count > SIZE_MAX / size)
-		out_of_memory();
-	size_t bytes = count * size;
-	if (bytes < HUGE_PAGE)
-		return zero ? xcalloc(count, size) : xmalloc(bytes);
-	if (bytes > SIZE_MAX - HUGE_PAGE)
-		out_of_memory();
-	bytes = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-	void *p = aligned_alloc(HUGE_PAGE, bytes);
-	if (!p)
-		out_of_memory();
-#ifdef MADV_HUGEPAGE
-	(void)madvise(p, bytes, MADV_HUGEPAGE); /* a hint: without it, small pages */
-#endif
-	if (zero)
-		memset(p, 0, bytes);
-	return p;
-}
-
-void *xcalloc_large(size_t count, size_t size)
-{
-	return alloc_large(count, size, true);
-}
-
-void *xmalloc_large(size_t count, size_t size)
-{
-	return alloc_large(count, size, false);
 }
 
 void *xrealloc(void *ptr, size_t size)

@@ -53,13 +53,7 @@ void diag_at(const char *file, uint64_t line, const char *column, const char *va
 /* Checked allocation: out of memory is fatal (exit 2). */
 void *xmalloc(size_t size);
 void *xcalloc(size_t count, size_t size);
-/* The same for a table of megabytes probed at random: in 2 MiB pages where the kernel
- * grants them (madvise), as each probe of a table in 4 KiB pages also misses the TLB, and
- * each of its pages faults once. Freed with free(); may be grown with xrealloc. */
-void *xcalloc_large(size_t count, size_t size);
-/* The same, not zeroed: a page is faulted in by the thread that first writes it, and
- * a page never written costs nothing (an array sized for the most rows a file may hold). */
-void *xmalloc_large(size_t count, size_t size);
+/* Tables of megabytes in huge pages: lib/arena.h (xcalloc_huge, xgrow_large). */
 void *xrealloc(void *ptr, size_t size);
 void *xreallocarray(void *ptr, size_t count, size_t size);
 char *xstrdup(const char *s);

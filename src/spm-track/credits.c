@@ -22,6 +22,7 @@
 #include "spm-track.h"
 
 #include "apportion.h"
+#include "arena.h"
 #include "diag.h"
 
 #include <fcntl.h>
@@ -170,9 +171,9 @@ static size_t deal_upsert(struct credits *c, const char *id, size_t len, uint64_
 	}
 	if (c->ndeals >= INT32_MAX || len > UINT32_MAX)
 		diag_fatal(SPM_EXIT_USAGE, "%s: too many deals", c->path);
-	xgrow((void **)&c->ids, &c->ids_cap, c->ids_len + len + 1, 1);
+	xgrow_large((void **)&c->ids, &c->ids_cap, c->ids_len + len + 1, 1);
 	memcpy(c->ids + c->ids_len, id, len);
-	xgrow((void **)&c->deals, &c->deals_cap, c->ndeals + 1, sizeof *c->deals);
+	xgrow_large((void **)&c->deals, &c->deals_cap, c->ndeals + 1, sizeof *c->deals);
 	struct credit_deal *d = &c->deals[c->ndeals];
 	memset(d, 0, sizeof *d);
 	d->line = line;
@@ -206,7 +207,7 @@ static void index_deals(struct credits *c)
 		bits++;
 	c->nslots = (size_t)1 << bits;
 	c->slot_shift = 64 - bits;
-	c->slots = xcalloc_large(c->nslots, sizeof *c->slots);
+	c->slots = xcalloc_huge(c->nslots, sizeof *c->slots);
 	/* 2,048 buckets at most: each bucket's next place stays in the cache while the deals
 	 * are dealt out, and a bucket covers a short run of slots */
 	unsigned bucket_bits = bits < 11 ? bits : 11;
@@ -451,7 +452,7 @@ static int credit_row(void *ctx, const struct row *row)
 
 	cr.share = (int64_t)share_value.units; /* at most 10^9 */
 	cr.owner = known - 1;
-	xgrow((void **)&c->credit, &c->credit_cap, c->ncredits + 1, sizeof *c->credit);
+	xgrow_large((void **)&c->credit, &c->credit_cap, c->ncredits + 1, sizeof *c->credit);
 	c->credit[c->ncredits++] = cr;
 	if (cr.overlay)
 		c->deals[deal].noverlay++;
@@ -497,16 +498,16 @@ static void check_deals(struct credits *c)
 	if (!in_place) {
 		memset(rev, 0, (c->ndeals + 1) * sizeof *rev);
 		memset(ovl, 0, (c->ndeals + 1) * sizeof *ovl);
-		struct credit *by_deal = xcalloc(c->ncredits + 1, sizeof *by_deal);
+		struct credit *by_deal = xcalloc_huge(c->ncredits + 1, sizeof *by_deal);
 		for (size_t k = 0; k < c->ncredits; k++) {
 			const struct credit *cr = &c->credit[k];
 			const struct credit_deal *d = &c->deals[cr->deal];
 			size_t slot = cr->overlay ? d->first + d->nrevenue + ovl[cr->deal]++ : d->first + rev[cr->deal]++;
 			by_deal[slot] = *cr;
 		}
-		free(c->credit);
+		xfree_large(c->credit, c->credit_cap, sizeof *c->credit);
 		c->credit = by_deal;
-		c->credit_cap = c->ncredits;
+		c->credit_cap = c->ncredits + 1;
 	}
 	free(rev);
 	free(ovl);
@@ -610,25 +611,16 @@ static struct credits *credits_part(const struct credits *c, size_t rows, size_t
 	memcpy(p->col, c->col, sizeof p->col);
 	p->ncolumns = c->ncolumns;
 	p->owners = table_new(sizeof(uint32_t));
-	/* Sized once: growing copies them. Not zeroed (each deal and credit is written
-	 * whole): a page is faulted in when first written, by the chunk's thread, and a page
-	 * never written costs nothing (a file has fewer deals than rows). */
+	/* Sized once. From 2 MiB on, mapped pages (lib/arena): zero until first written,
+	 * faulted in by the chunk's thread that writes them, and a page never written costs
+	 * nothing (a file has fewer deals than rows). */
 	p->ids_cap = bytes + 1;
-	p->ids = xmalloc_large(p->ids_cap, 1);
+	p->ids = xcalloc_huge(p->ids_cap, 1);
 	p->deals_cap = rows + 1;
-	p->deals = xmalloc_large(p->deals_cap, sizeof *p->deals);
+	p->deals = xcalloc_huge(p->deals_cap, sizeof *p->deals);
 	p->credit_cap = rows + 1;
-	p->credit = xmalloc_large(p->credit_cap, sizeof *p->credit);
+	p->credit = xcalloc_huge(p->credit_cap, sizeof *p->credit);
 	return p;
-}
-
-/* Grows *ptr to exactly need elements (the chunks put together: no doubling). */
-static void grow_exact(void **ptr, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return;
-	*ptr = xreallocarray(*ptr, need, size);
-	*cap = need;
 }
 
 /* Appends the rows of chunk p (read after c's, its lines numbered from line_offset + 1)
@@ -667,13 +659,13 @@ static void credits_absorb(struct credits *c, const struct credits *p, uint64_t 
 
 	/* the ids of the deals copied (the first one's, when it goes on, is not needed) */
 	size_t ids_from = goes_on ? p->deals[0].id_len : 0;
-	grow_exact((void **)&c->ids, &c->ids_cap, c->ids_len + p->ids_len - ids_from + 1, 1);
+	xgrow_large((void **)&c->ids, &c->ids_cap, c->ids_len + p->ids_len - ids_from + 1, 1);
 	if (p->ids_len > ids_from)
 		memcpy(c->ids + c->ids_len, p->ids + ids_from, p->ids_len - ids_from);
 	c->ids_len += p->ids_len - ids_from;
 	ids_base -= ids_from;
 
-	grow_exact((void **)&c->deals, &c->deals_cap, c->ndeals + p->ndeals + 1, sizeof *c->deals);
+	xgrow_large((void **)&c->deals, &c->deals_cap, c->ndeals + p->ndeals + 1, sizeof *c->deals);
 	for (size_t k = from; k < p->ndeals; k++) {
 		struct credit_deal *d = &c->deals[c->ndeals++];
 		*d = p->deals[k];
@@ -683,7 +675,7 @@ static void credits_absorb(struct credits *c, const struct credits *p, uint64_t 
 			d->problem += note_base;
 	}
 
-	grow_exact((void **)&c->credit, &c->credit_cap, c->ncredits + p->ncredits + 1, sizeof *c->credit);
+	xgrow_large((void **)&c->credit, &c->credit_cap, c->ncredits + p->ncredits + 1, sizeof *c->credit);
 	for (size_t k = 0; k < p->ncredits; k++) {
 		struct credit cr = p->credit[k];
 		cr.deal = (uint32_t)(cr.deal + deal_base) & INT32_MAX;
@@ -795,12 +787,12 @@ void credits_free(struct credits *c)
 {
 	if (!c)
 		return;
-	free(c->slots);
+	xfree_large(c->slots, c->nslots, sizeof *c->slots);
 	free(c->filter);
-	free(c->ids);
+	xfree_large(c->ids, c->ids_cap, 1);
 	table_free(c->owners);
-	free(c->deals);
-	free(c->credit);
+	xfree_large(c->deals, c->deals_cap, sizeof *c->deals);
+	xfree_large(c->credit, c->credit_cap, sizeof *c->credit);
 	for (size_t i = 0; i < c->nnotes && c->notes; i++)
 		free(c->notes[i].text);
 	free(c->notes);
