@@ -58,9 +58,9 @@ void *xrealloc(void *ptr, size_t size);
 void *xreallocarray(void *ptr, size_t count, size_t size);
 char *xstrdup(const char *s);
 char *xmemdup0(const char *s, size_t len);
-/* Grows *ptr (of *cap elements of elem_size) to hold at least need elements. */
 /* The capacity at least need, from cap by doubling (16 to start): what xgrow grows to. */
 size_t grown_capacity(size_t cap, size_t need);
+/* Grows *ptr (of *cap elements of elem_size) to hold at least need elements. */
 void xgrow(void **ptr, size_t *cap, size_t need, size_t elem_size);
 
 #endif

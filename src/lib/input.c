@@ -650,6 +650,20 @@ static inline void tsv_field(struct chunk_reader *r, struct tsv_split *s, char *
 	s->n++;
 }
 
+#ifdef __SSE2__
+/* The fields ending at the tabs of a 16-byte block that starts at line + at (bit i of tabs:
+ * a tab at at + i), the first from *start. */
+static inline void tsv_block_fields(struct chunk_reader *r, struct tsv_split *s, char *line, size_t at,
+				    unsigned tabs, size_t *start)
+{
+	for (; tabs; tabs &= tabs - 1) {
+		size_t end = at + (size_t)__builtin_ctz(tabs);
+		tsv_field(r, s, line, *start, end);
+		*start = end + 1;
+	}
+}
+#endif
+
 /* Splits a line at its tabs in one pass, 16 bytes at a time where the CPU allows: a call
  * of memchr per field costs more than the field (exports have short fields). */
 static void tsv_line(struct chunk_reader *r, char *line, size_t len)
@@ -667,22 +681,14 @@ static void tsv_line(struct chunk_reader *r, char *line, size_t len)
 		__m128i bytes = _mm_loadu_si128((const __m128i *)(const void *)(line + at));
 		unsigned tabs = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, tab));
 		s.escaped |= _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, backslash)) != 0;
-		for (; tabs; tabs &= tabs - 1) {
-			size_t end = at + (size_t)__builtin_ctz(tabs);
-			tsv_field(r, &s, line, start, end);
-			start = end + 1;
-		}
+		tsv_block_fields(r, &s, line, at, tabs, &start);
 	}
 	if (at < len && len >= 16) { /* the last bytes: the 16 that end the line, those before at shifted out */
 		unsigned back = (unsigned)(16 - (len - at));
 		__m128i bytes = _mm_loadu_si128((const __m128i *)(const void *)(line + len - 16));
 		unsigned tabs = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, tab)) >> back;
 		s.escaped |= ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, backslash)) >> back) != 0;
-		for (; tabs; tabs &= tabs - 1) {
-			size_t end = at + (size_t)__builtin_ctz(tabs);
-			tsv_field(r, &s, line, start, end);
-			start = end + 1;
-		}
+		tsv_block_fields(r, &s, line, at, tabs, &start);
 		at = len;
 	}
 #endif

@@ -75,21 +75,23 @@ static void grow(const struct table *t, void **ptr, size_t *cap, size_t need, si
 		xgrow(ptr, cap, need, elem_size);
 }
 
+/* Frees one of the table's arrays, grown by grow to cap elements. */
+static void release(const struct table *t, void *ptr, size_t cap, size_t elem_size)
+{
+	if (t->large)
+		xfree_large(ptr, cap, elem_size);
+	else
+		free(ptr);
+}
+
 void table_free(struct table *t)
 {
 	if (!t)
 		return;
-	if (t->large) {
-		xfree_large(t->entries, t->entries_cap, sizeof *t->entries);
-		xfree_large(t->values, t->values_cap, t->value_size);
-		xfree_large(t->keys, t->keys_cap, 1);
-		xfree_large(t->slots, t->nslots, sizeof *t->slots);
-	} else {
-		free(t->entries);
-		free(t->values);
-		free(t->keys);
-		free(t->slots);
-	}
+	release(t, t->entries, t->entries_cap, sizeof *t->entries);
+	release(t, t->values, t->values_cap, t->value_size);
+	release(t, t->keys, t->keys_cap, 1);
+	release(t, t->slots, t->nslots, sizeof *t->slots);
 	free(t);
 }
 
@@ -124,13 +126,8 @@ static void resize_slots(struct table *t, size_t n)
 	}
 	if (want == t->nslots)
 		return;
-	if (t->large) {
-		xfree_large(t->slots, t->nslots, sizeof *t->slots);
-		t->slots = xcalloc_huge(want, sizeof *t->slots);
-	} else {
-		free(t->slots);
-		t->slots = xcalloc(want, sizeof *t->slots);
-	}
+	release(t, t->slots, t->nslots, sizeof *t->slots);
+	t->slots = t->large ? xcalloc_huge(want, sizeof *t->slots) : xcalloc(want, sizeof *t->slots);
 	t->nslots = want;
 	size_t mask = t->nslots - 1;
 	for (size_t e = 0; e < t->count; e++) {

@@ -23,8 +23,8 @@ void *table_find(const struct table *t, const void *key, size_t len);
 size_t table_intern(struct table *t, const void *key, size_t len, bool *created);
 /* The key's hash, its slot fetched meanwhile: a caller with work to do before it interns
  * the key (a row's other fields) hides the cache miss of a large table; then
- * table_intern_hashed with that hash (the table unchanged in between, or the hash is all
- * that is still right: it is only a hint). */
+ * table_intern_hashed with that hash (the hash stays right whatever the table does in
+ * between; the fetch is only a hint). */
 uint64_t table_hash_ahead(const struct table *t, const void *key, size_t len);
 size_t table_intern_hashed(struct table *t, uint64_t h, const void *key, size_t len, bool *created);
 size_t table_index(const struct table *t, const void *key, size_t len);

@@ -408,10 +408,10 @@ void groups_free(struct groups *g);
 size_t groups_count(const struct groups *g);
 void *group_totals(const struct groups *g, size_t i);
 /* An owner's id: hashed once for all the groups of a row. */
+uint32_t group_owner(struct groups *g, enum level level, const char *owner, size_t len);
 /* An owner's hash, its slot fetched while the rest of the row is read; then interned with it. */
 uint64_t group_owner_ahead(const struct groups *g, enum level level, const char *owner, size_t len);
 uint32_t group_owner_hashed(struct groups *g, enum level level, const char *owner, size_t len, uint64_t h);
-uint32_t group_owner(struct groups *g, enum level level, const char *owner, size_t len);
 /* The index of a group, its totals created zeroed if absent (metric: actuals input, else NULL). */
 size_t group_add(struct groups *g, uint32_t owner, enum level level, struct period p, const char *metric);
 size_t group_upsert(struct groups *g, struct period p, enum level level, const char *owner, size_t len,
