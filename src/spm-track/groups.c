@@ -303,16 +303,29 @@ size_t *groups_merge_keys(struct groups *into, const struct groups *from)
 
 /* ---- the output order: owner bytes, period label, metric name, then first seen ---- */
 
+/* An owner to sort, with its first 8 bytes as a big-endian number: most comparisons end
+ * there, without reading names scattered over the table (100,000 of them at scale). */
 struct owner_sort {
+	uint64_t prefix;
 	const char *name;
 	size_t len;
 	uint32_t level, id;
 };
 
+static uint64_t name_prefix(const char *name, size_t len)
+{
+	uint64_t p = 0;
+	for (size_t i = 0; i < 8; i++)
+		p = p << 8 | (i < len ? (unsigned char)name[i] : 0);
+	return p;
+}
+
 static int compare_owner_sort(const void *pa, const void *pb)
 {
 	const struct owner_sort *a = pa, *b = pb;
-	return bytes_cmp(a->name, a->len, b->name, b->len);
+	if (a->prefix != b->prefix) /* the byte order of the first 8 bytes */
+		return a->prefix < b->prefix ? -1 : 1;
+	return bytes_cmp(a->name, a->len, b->name, b->len); /* padding is not a NUL byte */
 }
 
 /* rank[level][id]: the owner's place in byte order, equal names equal ranks. */
@@ -328,6 +341,7 @@ static uint32_t *owner_ranks(const struct groups *g, uint32_t *rank[LEVEL_COUNT]
 		rank[l] = all + at;
 		for (size_t i = 0; i < table_count(g->owner[l]); i++, at++) {
 			s[at].name = table_key(g->owner[l], i, &s[at].len);
+			s[at].prefix = name_prefix(s[at].name, s[at].len);
 			s[at].level = (uint32_t)l;
 			s[at].id = (uint32_t)i;
 		}

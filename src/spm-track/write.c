@@ -4,6 +4,7 @@
 
 #include "diag.h"
 #include "options.h"
+#include "parallel.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,83 +169,164 @@ static void fill_actual(const struct metric_set *ms, const struct actual_totals 
 	}
 }
 
+/* What every group's rows need, shared by the threads that format them. */
+struct emit_plan {
+	const struct metric_set *ms;
+	const struct groups *groups;
+	const size_t *order;
+	struct metric **metrics; /* the selected metrics by name */
+	const char **currency;
+	size_t *currency_len, *name_len;
+	size_t room; /* the longest row of an export's group after its head */
+	bool with_metric, parts;
+	const struct currency_seen *kept; /* actuals that named their currency */
+	const char (*labels)[PERIOD_LABEL_SIZE];
+};
+
+/* The rows of the group at place i of the output order, added to b. */
+static void format_group(const struct emit_plan *e, struct rows_buf *b, size_t i, size_t end)
+{
+	const struct groups *g = e->groups;
+	/* the groups are far apart in memory: fetch ahead, each step after the one it reads */
+	if (i + 12 < end)
+		group_prefetch(g, e->order[i + 12], GROUP_TOTALS);
+	if (i + 8 < end)
+		group_prefetch(g, e->order[i + 8], GROUP_OWNER_ENTRY);
+	if (i + 4 < end)
+		group_prefetch(g, e->order[i + 4], GROUP_OWNER_NAME);
+	struct group_name name;
+	group_name(g, e->order[i], &name);
+	struct out_row r;
+	const char *label = e->labels[group_period_id(g, e->order[i])];
+	const void *totals = group_totals(g, e->order[i]);
+	if (e->with_metric) {
+		r.metric = name.metric;
+		r.metric_len = strlen(name.metric);
+		const struct actual_totals *t = totals;
+		const char *named = e->kept ? (t->in_currency && e->kept->code ? e->kept->code : "") : NULL;
+		size_t named_len = named ? strlen(named) : 0;
+		buf_start(b, name.owner, name.owner_len, label, 1, row_room(r.metric_len, named_len));
+		fill_actual(e->ms, totals, &r);
+		buf_row(b, &r, e->parts, named, named_len);
+		return;
+	}
+	buf_start(b, name.owner, name.owner_len, label, e->ms->nselected, e->room);
+	for (size_t k = 0; k < e->ms->nselected; k++) {
+		r.metric = e->metrics[k]->name;
+		r.metric_len = e->name_len[k];
+		fill_deal_metric(e->metrics[k], totals, &r);
+		buf_row(b, &r, e->parts, e->currency[k], e->currency_len[k]);
+	}
+}
+
+/* Groups in a piece of the output: rows for about 150 KB, formatted while the piece
+ * before is written, and small enough to stay in the cache until written. */
+#define PIECE_GROUPS 512
+
+/* One of the threads that format the output: pieces first, first + nthreads, ... */
+struct emit_worker {
+	const struct emit_plan *plan;
+	struct output *o;
+	struct turns *turns;
+	size_t first, nthreads;
+	struct rows_buf buf;
+};
+
+static void format_pieces(void *arg)
+{
+	struct emit_worker *w = arg;
+	size_t n = groups_count(w->plan->groups);
+	for (size_t piece = w->first; piece * PIECE_GROUPS < n; piece += w->nthreads) {
+		size_t lo = piece * PIECE_GROUPS, hi = n - lo > PIECE_GROUPS ? lo + PIECE_GROUPS : n;
+		w->buf.len = 0;
+		for (size_t i = lo; i < hi; i++)
+			format_group(w->plan, &w->buf, i, hi);
+		turns_wait(w->turns, piece);
+		buf_flush(w->o, &w->buf, true);
+		turns_pass(w->turns);
+	}
+}
+
+/* Writes the groups in output order. Formatting is most of the cost at 100,000 owners
+ * (millions of rows): with threads, each formats every nth piece of the order while the
+ * others write theirs, and the pieces are written in turn, so memory stays a piece per
+ * thread however many groups there are. */
+static void write_groups(struct output *o, const struct emit_plan *e, size_t threads)
+{
+	size_t n = groups_count(e->groups);
+	if (threads > n / PIECE_GROUPS / 4) /* a few pieces each, or not worth a thread */
+		threads = n / PIECE_GROUPS / 4;
+	if (threads < 2) {
+		struct rows_buf b = { 0 };
+		for (size_t i = 0; i < n; i++) {
+			format_group(e, &b, i, n);
+			buf_flush(o, &b, false);
+		}
+		buf_flush(o, &b, true);
+		free(b.p);
+		free(b.head);
+		return;
+	}
+	struct turns turns;
+	turns_init(&turns);
+	struct emit_worker *w = xcalloc(threads, sizeof *w);
+	for (size_t t = 0; t < threads; t++)
+		w[t] = (struct emit_worker){ .plan = e, .o = o, .turns = &turns, .first = t, .nthreads = threads };
+	parallel_each(w, threads, sizeof *w, format_pieces);
+	for (size_t t = 0; t < threads; t++) {
+		free(w[t].buf.p);
+		free(w[t].buf.head);
+	}
+	free(w);
+	turns_destroy(&turns);
+}
+
 void emit_actuals(struct output *o, const struct job *job, const struct chunk_state *all)
 {
 	const struct metric_set *ms = job->metrics;
 	size_t n = groups_count(all->groups);
-	bool with_metric = job->kind == INPUT_ACTUALS;
-	bool parts = with_metric ? false : ms->any_ratio;
-	for (size_t i = 0; with_metric && i < n; i++)
+	struct emit_plan e = { .ms = ms, .groups = all->groups, .with_metric = job->kind == INPUT_ACTUALS };
+	e.parts = e.with_metric ? false : ms->any_ratio;
+	for (size_t i = 0; e.with_metric && i < n; i++)
 		if (((const struct actual_totals *)group_totals(all->groups, i))->has_parts)
-			parts = true;
+			e.parts = true;
 	size_t *order = groups_order(all->groups);
+	e.order = order;
 	struct metric **metrics = xcalloc(ms->nselected + 1, sizeof *metrics);
 	memcpy(metrics, ms->selected, ms->nselected * sizeof *metrics);
 	qsort(metrics, ms->nselected, sizeof *metrics, compare_metric_names);
+	e.metrics = metrics;
 
 	static const enum column header[] = { COL_OWNER, COL_PERIOD, COL_METRIC, COL_VALUE, COL_NUMERATOR,
 					      COL_DENOMINATOR };
-	size_t ncols = parts ? 6 : 4;
+	size_t ncols = e.parts ? 6 : 4;
 	enum column cols[7];
 	memcpy(cols, header, ncols * sizeof *cols);
 	/* --rates: the base currency of money rows; actuals that named theirs keep it */
-	const struct currency_seen *kept = with_metric && all->has_currency_column ? &all->currency : NULL;
-	if (job->currency || kept)
+	e.kept = e.with_metric && all->has_currency_column ? &all->currency : NULL;
+	if (job->currency || e.kept)
 		cols[ncols++] = COL_CURRENCY;
 	stream_write_header(o, cols, ncols);
 	const char **currency = xcalloc(ms->nselected + 1, sizeof *currency);
 	size_t *currency_len = xcalloc(ms->nselected + 1, sizeof *currency_len);
 	size_t *name_len = xcalloc(ms->nselected + 1, sizeof *name_len);
-	size_t room = 0; /* the longest row of an export's group after its head */
 	for (size_t k = 0; k < ms->nselected; k++) {
 		currency[k] = currency_of_metric(job, metrics[k]);
 		currency_len[k] = currency[k] ? strlen(currency[k]) : 0;
 		name_len[k] = strlen(metrics[k]->name);
-		if (row_room(name_len[k], currency_len[k]) > room)
-			room = row_room(name_len[k], currency_len[k]);
+		if (row_room(name_len[k], currency_len[k]) > e.room)
+			e.room = row_room(name_len[k], currency_len[k]);
 	}
+	e.currency = currency;
+	e.currency_len = currency_len;
+	e.name_len = name_len;
 	/* each period's label formatted once, not once per group */
 	size_t nperiods = groups_periods(all->groups);
 	char(*labels)[PERIOD_LABEL_SIZE] = xcalloc(nperiods + 1, sizeof *labels);
 	for (size_t p = 0; p < nperiods; p++)
 		period_format(groups_period(all->groups, p), labels[p]);
-	struct rows_buf b = { 0 };
-	for (size_t i = 0; i < n; i++) {
-		/* the groups are far apart in memory: fetch ahead, each step after the one it reads */
-		if (i + 12 < n)
-			group_prefetch(all->groups, order[i + 12], GROUP_TOTALS);
-		if (i + 8 < n)
-			group_prefetch(all->groups, order[i + 8], GROUP_OWNER_ENTRY);
-		if (i + 4 < n)
-			group_prefetch(all->groups, order[i + 4], GROUP_OWNER_NAME);
-		struct group_name name;
-		group_name(all->groups, order[i], &name);
-		struct out_row r;
-		const char *label = labels[group_period_id(all->groups, order[i])];
-		const void *totals = group_totals(all->groups, order[i]);
-		if (with_metric) {
-			r.metric = name.metric;
-			r.metric_len = strlen(name.metric);
-			const struct actual_totals *t = totals;
-			const char *named = kept ? (t->in_currency && kept->code ? kept->code : "") : NULL;
-			size_t named_len = named ? strlen(named) : 0;
-			buf_start(&b, name.owner, name.owner_len, label, 1, row_room(r.metric_len, named_len));
-			fill_actual(ms, totals, &r);
-			buf_row(&b, &r, parts, named, named_len);
-		} else {
-			buf_start(&b, name.owner, name.owner_len, label, ms->nselected, room);
-		}
-		for (size_t k = 0; !with_metric && k < ms->nselected; k++) {
-			r.metric = metrics[k]->name;
-			r.metric_len = name_len[k];
-			fill_deal_metric(metrics[k], totals, &r);
-			buf_row(&b, &r, parts, currency[k], currency_len[k]);
-		}
-		buf_flush(o, &b, false);
-	}
-	buf_flush(o, &b, true);
-	free(b.p);
-	free(b.head);
+	e.labels = (const char(*)[PERIOD_LABEL_SIZE])labels;
+	write_groups(o, &e, job->opt->threads);
 	free(labels);
 	free(name_len);
 	free(currency_len);
