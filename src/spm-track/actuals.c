@@ -4,6 +4,7 @@
 
 #include "diag.h"
 #include "options.h"
+#include "parallel.h"
 #include "reject.h"
 
 #include <stdio.h>
@@ -388,6 +389,41 @@ static void merge_deals(const struct job *job, struct deal_totals *a, const stru
 	merge_custom(job->metrics, (struct custom_totals *)(a + 1), (const struct custom_totals *)(b + 1));
 }
 
+/* Deal totals of a range of from's groups added into theirs (map: from's index to into's). */
+struct totals_part {
+	const struct job *job;
+	struct groups *into;
+	const struct groups *from;
+	const size_t *map;
+	size_t lo, hi;
+};
+
+static void add_totals_part(void *arg)
+{
+	struct totals_part *p = arg;
+	for (size_t i = p->lo; i < p->hi; i++) {
+		if (i + 8 < p->hi) /* scattered: fetched ahead */
+			group_prefetch(p->into, p->map[i + 8], GROUP_TOTALS);
+		merge_deals(p->job, group_totals(p->into, p->map[i]), group_totals(p->from, i));
+	}
+}
+
+/* Adds every group of from into its group of into: map sends no two groups to one, so
+ * threads take ranges of from without a lock. */
+static void add_deal_totals(const struct job *job, struct groups *into, const struct groups *from, const size_t *map)
+{
+	enum { PER_THREAD = 65536 }; /* below, a thread costs more than it saves */
+	size_t n = groups_count(from), threads = job->opt->threads;
+	if (threads > n / PER_THREAD + 1)
+		threads = n / PER_THREAD + 1;
+	struct totals_part *part = xcalloc(threads, sizeof *part);
+	for (size_t t = 0; t < threads; t++)
+		part[t] = (struct totals_part){ job, into, from, map, n / threads * t,
+						t + 1 == threads ? n : n / threads * (t + 1) };
+	parallel_each(part, threads, sizeof *part, add_totals_part);
+	free(part);
+}
+
 /* Adds the groups of `from` into `into` (same job, same kind): whole when `into` has none
  * (the first chunk of a run), else key by key, each chunk's owners interned once. */
 static void merge_groups(struct chunk_state *into, struct chunk_state *from)
@@ -403,18 +439,15 @@ static void merge_groups(struct chunk_state *into, struct chunk_state *from)
 		return;
 	}
 	size_t before = groups_count(into->groups);
-	size_t *map = groups_merge_keys(into->groups, from->groups);
-	for (size_t i = 0; i < groups_count(from->groups); i++) {
-		if (i + 8 < groups_count(from->groups)) /* scattered: fetched ahead */
-			group_prefetch(into->groups, map[i + 8], GROUP_TOTALS);
-		void *dst = group_totals(into->groups, map[i]);
-		const void *src = group_totals(from->groups, i);
-		if (job->kind == INPUT_EXPORT) {
-			merge_deals(job, dst, src);
-		} else {
+	size_t *map = groups_merge_keys(into->groups, from->groups, job->opt->threads);
+	if (job->kind == INPUT_EXPORT) {
+		add_deal_totals(job, into->groups, from->groups, map);
+	} else {
+		for (size_t i = 0; i < groups_count(from->groups); i++) {
 			struct group_name name;
 			group_name(from->groups, i, &name);
-			merge_actuals(job, dst, src, map[i] >= before, name.metric);
+			merge_actuals(job, group_totals(into->groups, map[i]), group_totals(from->groups, i),
+				      map[i] >= before, name.metric);
 		}
 	}
 	for (size_t i = 0; i < table_count(from->distinct); i++) {

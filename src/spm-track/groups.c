@@ -8,6 +8,7 @@
 
 #include "arena.h"
 #include "diag.h"
+#include "parallel.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -255,12 +256,70 @@ size_t group_period_id(const struct groups *g, size_t i)
 	return g->id[i].period;
 }
 
-/* Maps each key of an interning table `from` to its id in `into`, added if absent. */
-static uint32_t *intern_all(struct table *into, const struct table *from)
+/* Merging is split over threads past this many keys: below, a thread costs more than it saves. */
+#define PARALLEL_MERGE 65536
+
+/* Keys looked up by one thread while no thread writes the table they are looked up in. */
+struct lookup_part {
+	const struct groups *into;
+	const struct table *names_into, *names_from; /* owners: interned names */
+	const struct group_id *key;                  /* groups: keys in into's numbers */
+	uint32_t *name_id;                           /* out: the name's id in into, or UINT32_MAX */
+	size_t *group;                               /* out: the group's index in into, or SIZE_MAX */
+	size_t lo, hi;
+};
+
+static void lookup_names(void *arg)
+{
+	struct lookup_part *p = arg;
+	for (size_t i = p->lo; i < p->hi; i++) {
+		size_t len;
+		const void *name = table_key(p->names_from, i, &len);
+		size_t id = table_index(p->names_into, name, len);
+		p->name_id[i] = id == SIZE_MAX ? UINT32_MAX : (uint32_t)id;
+	}
+}
+
+static void lookup_groups(void *arg)
+{
+	struct lookup_part *p = arg;
+	const struct groups *g = p->into;
+	enum { AHEAD = 8 }; /* the slots are scattered over a table far larger than the cache */
+	for (size_t i = p->lo; i < p->hi; i++) {
+		if (i + AHEAD < p->hi)
+			__builtin_prefetch(&g->slot[(size_t)id_hash(p->key[i + AHEAD]) & (g->nslots - 1)]);
+		size_t at = find_group_slot(g, p->key[i]);
+		p->group[i] = g->slot[at].index ? g->slot[at].index - 1 : SIZE_MAX;
+	}
+}
+
+/* Runs a lookup over n keys on up to `threads` threads, each a range of them. */
+static void lookup_parallel(struct lookup_part proto, size_t n, size_t threads, void (*task)(void *))
+{
+	if (threads > n / PARALLEL_MERGE + 1)
+		threads = n / PARALLEL_MERGE + 1;
+	struct lookup_part *part = xcalloc(threads, sizeof *part);
+	for (size_t t = 0; t < threads; t++) {
+		part[t] = proto;
+		part[t].lo = n / threads * t;
+		part[t].hi = t + 1 == threads ? n : n / threads * (t + 1);
+	}
+	parallel_each(part, threads, sizeof *part, task);
+	free(part);
+}
+
+/* Maps each key of an interning table `from` to its id in `into`, added if absent: looked
+ * up on every thread, then the new ones added in from's order (ids stay as one thread
+ * would give them). */
+static uint32_t *intern_all(struct table *into, const struct table *from, size_t threads)
 {
 	size_t n = table_count(from);
 	uint32_t *map = xcalloc(n + 1, sizeof *map);
+	lookup_parallel((struct lookup_part){ .names_into = into, .names_from = from, .name_id = map }, n, threads,
+			lookup_names);
 	for (size_t i = 0; i < n; i++) {
+		if (map[i] != UINT32_MAX)
+			continue;
 		size_t len;
 		const void *key = table_key(from, i, &len);
 		map[i] = (uint32_t)table_intern(into, key, len, NULL);
@@ -268,30 +327,34 @@ static uint32_t *intern_all(struct table *into, const struct table *from)
 	return map;
 }
 
-size_t *groups_merge_keys(struct groups *into, const struct groups *from)
+size_t *groups_merge_keys(struct groups *into, const struct groups *from, size_t threads)
 {
 	uint32_t *owner[LEVEL_COUNT];
 	for (size_t l = 0; l < LEVEL_COUNT; l++)
-		owner[l] = intern_all(into->owner[l], from->owner[l]);
-	uint32_t *period = intern_all(into->period, from->period);
-	uint32_t *metric = intern_all(into->metric, from->metric);
+		owner[l] = intern_all(into->owner[l], from->owner[l], threads);
+	uint32_t *period = intern_all(into->period, from->period, 1);
+	uint32_t *metric = intern_all(into->metric, from->metric, 1);
 	/* chunks of one export share most groups: room for the larger, not both (a table
 	 * twice too large would be the run's peak); new groups grow it as they come */
 	reserve_slots(into, into->count > from->count ? into->count : from->count);
 	size_t *map = xcalloc(from->count + 1, sizeof *map);
-	/* the keys in this table's numbers first, then the upserts, each slot fetched ahead:
-	 * they are scattered over a table far larger than the cache */
+	/* the keys in this table's numbers; looked up on every thread, then the groups new
+	 * to this table added in from's order, each slot fetched ahead */
 	struct group_id *key = xcalloc(from->count + 1, sizeof *key);
 	for (size_t i = 0; i < from->count; i++) {
 		struct group_id k = from->id[i];
 		uint32_t level = k.metric_level & 0xff, m = k.metric_level >> 8;
 		key[i] = (struct group_id){ owner[level][k.owner], period[k.period], (m ? metric[m - 1] + 1 : 0) << 8 | level };
 	}
+	lookup_parallel((struct lookup_part){ .into = into, .key = key, .group = map }, from->count, threads,
+			lookup_groups);
 	enum { AHEAD = 8 };
-	for (size_t i = 0; i < from->count; i++) {
-		if (i + AHEAD < from->count)
-			__builtin_prefetch(&into->slot[(size_t)id_hash(key[i + AHEAD]) & (into->nslots - 1)]);
-		map[i] = upsert_id(into, key[i]);
+	for (size_t i = 0, ahead = 0; i < from->count; i++) {
+		for (ahead = ahead > i ? ahead : i; ahead < from->count && ahead < i + AHEAD; ahead++)
+			if (map[ahead] == SIZE_MAX)
+				__builtin_prefetch(&into->slot[(size_t)id_hash(key[ahead]) & (into->nslots - 1)]);
+		if (map[i] == SIZE_MAX)
+			map[i] = upsert_id(into, key[i]);
 	}
 	free(key);
 	for (size_t l = 0; l < LEVEL_COUNT; l++)

@@ -425,8 +425,9 @@ size_t groups_periods(const struct groups *g);
 struct period groups_period(const struct groups *g, size_t id);
 size_t group_period_id(const struct groups *g, size_t i);
 /* Adds from's keys to into: the index in into of each group of from (free it). Groups
- * new to into get indexes from its former count on, totals zeroed. */
-size_t *groups_merge_keys(struct groups *into, const struct groups *from);
+ * new to into get indexes from its former count on, in from's order, totals zeroed.
+ * Lookups run on up to `threads` threads. */
+size_t *groups_merge_keys(struct groups *into, const struct groups *from, size_t threads);
 /* The group indexes in output order: owner bytes, period label, metric name, first seen. */
 size_t *groups_order(const struct groups *g);
 

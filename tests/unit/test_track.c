@@ -211,7 +211,7 @@ static void test_group_key_roundtrip(void **unused)
 	group_upsert(h, q, LEVEL_REP, "new", 3, NULL);
 	group_upsert(h, p, LEVEL_REP, "Zo\xc3\xab\tA", 6, NULL);
 	size_t before = groups_count(g);
-	size_t *map = groups_merge_keys(g, h);
+	size_t *map = groups_merge_keys(g, h, 1);
 	assert_int_equal(map[0], before);
 	assert_int_equal(map[1], j);
 	free(map);
@@ -228,6 +228,55 @@ static void test_group_key_roundtrip(void **unused)
 	free(order);
 	groups_free(h);
 	groups_free(g);
+}
+
+/* Groups of reps 0.. n-1 over two quarters, rep k's name "rep k", starting at rep `from`. */
+static struct groups *rep_groups(int from, int n)
+{
+	struct period p, q;
+	assert_true(period_parse("2025-Q1", 7, 1, &p));
+	assert_true(period_parse("2025-Q2", 7, 1, &q));
+	struct groups *g = groups_new(sizeof(int));
+	char owner[32];
+	for (int k = from; k < from + n; k++) {
+		int len = snprintf(owner, sizeof owner, "rep %d", k);
+		*(int *)group_totals(g, group_upsert(g, k % 3 ? p : q, LEVEL_REP, owner, (size_t)len, NULL)) = k;
+	}
+	return g;
+}
+
+static void test_groups_merge_threads(void **state)
+{
+	(void)state;
+	/* past the size where lookups run on threads: 3 threads give the one thread's map,
+	 * the same owner ids, and new groups in from's order */
+	struct groups *one = rep_groups(0, 150000), *three = rep_groups(0, 150000);
+	struct groups *from = rep_groups(100000, 150000); /* a third known, two thirds new */
+	size_t *a = groups_merge_keys(one, from, 1), *b = groups_merge_keys(three, from, 3);
+	assert_int_equal(groups_count(one), 250000);
+	assert_int_equal(groups_count(three), 250000);
+	for (size_t i = 0; i < groups_count(from); i++) {
+		assert_int_equal(a[i], b[i]);
+		struct group_name x, y;
+		group_name(from, i, &x);
+		group_name(three, b[i], &y);
+		assert_int_equal(x.owner_len, y.owner_len);
+		assert_memory_equal(x.owner, y.owner, x.owner_len);
+		assert_int_equal(x.period.start, y.period.start);
+		assert_int_equal(b[i], i < 50000 ? 100000 + i : 150000 + (i - 50000));
+	}
+	for (size_t i = 0; i < groups_count(one); i++) {
+		struct group_name x, y;
+		group_name(one, i, &x);
+		group_name(three, i, &y);
+		assert_int_equal(x.owner_len, y.owner_len);
+		assert_memory_equal(x.owner, y.owner, x.owner_len);
+	}
+	free(a);
+	free(b);
+	groups_free(one);
+	groups_free(three);
+	groups_free(from);
 }
 
 /* ---- actuals: regrouping and merging ---- */
@@ -605,6 +654,7 @@ int main(void)
 		cmocka_unit_test(test_presets),
 		cmocka_unit_test(test_mapping_file),
 		cmocka_unit_test(test_group_key_roundtrip),
+		cmocka_unit_test(test_groups_merge_threads),
 		cmocka_unit_test(test_regroup_months_into_quarter),
 		cmocka_unit_test(test_ratio_merges_exactly),
 		cmocka_unit_test(test_merge_actuals_of_chunks),
