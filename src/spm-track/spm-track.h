@@ -428,8 +428,9 @@ size_t group_period_id(const struct groups *g, size_t i);
  * new to into get indexes from its former count on, in from's order, totals zeroed.
  * Lookups run on up to `threads` threads. */
 size_t *groups_merge_keys(struct groups *into, const struct groups *from, size_t threads);
-/* The group indexes in output order: owner bytes, period label, metric name, first seen. */
-size_t *groups_order(const struct groups *g);
+/* The group indexes in output order: owner bytes, period label, metric name, first seen
+ * (owners sorted on up to 2 of `threads`). */
+size_t *groups_order(const struct groups *g, size_t threads);
 
 /* merge.c */
 bool metric_is_selected(const struct metric_set *ms, const char *name);

@@ -290,7 +290,7 @@ void emit_actuals(struct output *o, const struct job *job, const struct chunk_st
 	for (size_t i = 0; e.with_metric && i < n; i++)
 		if (((const struct actual_totals *)group_totals(all->groups, i))->has_parts)
 			e.parts = true;
-	size_t *order = groups_order(all->groups);
+	size_t *order = groups_order(all->groups, job->opt->threads);
 	e.order = order;
 	struct metric **metrics = xcalloc(ms->nselected + 1, sizeof *metrics);
 	memcpy(metrics, ms->selected, ms->nselected * sizeof *metrics);
@@ -381,7 +381,7 @@ void emit_partial(struct output *o, const struct job *job, const struct chunk_st
 {
 	const struct metric_set *ms = job->metrics;
 	size_t n = groups_count(all->groups), nitems = table_count(all->distinct);
-	size_t *order = groups_order(all->groups);
+	size_t *order = groups_order(all->groups, job->opt->threads);
 	/* each group's distinct values, by group, metric and value */
 	struct item_ref *items = xcalloc(nitems + 1, sizeof *items);
 	size_t kept = 0;
