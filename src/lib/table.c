@@ -159,6 +159,15 @@ uint64_t table_hash_ahead(const struct table *t, const void *key, size_t len)
 	return h;
 }
 
+size_t table_guess_ahead(const struct table *t, uint64_t h)
+{
+	uint64_t s = t->slots[(size_t)h & (t->nslots - 1)];
+	if (s == 0 || SLOT_TAG(s) != SLOT_TAG(h))
+		return SIZE_MAX;
+	__builtin_prefetch(&t->entries[SLOT_INDEX(s) - 1]);
+	return (size_t)(SLOT_INDEX(s) - 1);
+}
+
 size_t table_intern(struct table *t, const void *key, size_t len, bool *created)
 {
 	return table_intern_hashed(t, hash_bytes(key, len), key, len, created);

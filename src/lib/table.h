@@ -27,6 +27,10 @@ size_t table_intern(struct table *t, const void *key, size_t len, bool *created)
  * between; the fetch is only a hint). */
 uint64_t table_hash_ahead(const struct table *t, const void *key, size_t len);
 size_t table_intern_hashed(struct table *t, uint64_t h, const void *key, size_t len, bool *created);
+/* The second step of the same hint, once the slot has come: the entry the slot names for
+ * hash h is fetched, and its index returned, a guess (SIZE_MAX: none) that
+ * table_intern_hashed confirms or not: a caller may fetch what the index leads to. */
+size_t table_guess_ahead(const struct table *t, uint64_t h);
 size_t table_index(const struct table *t, const void *key, size_t len);
 /* Room for n keys without growing (a table about to take many keys: no rehashing). */
 void table_reserve(struct table *t, size_t n);

@@ -365,6 +365,9 @@ int export_row(void *ctx, const struct row *row)
 		return reject_or_stop(cs, row);
 	}
 
+	if (!owner_bad && groups_beyond_cache(cs->groups)) /* the owner's slot has come meanwhile */
+		group_ahead(cs->groups, ahead.level, ahead_hash, cached_periods(cs, close), job->ncal);
+
 	if (ms->needs[EXPORT_AMOUNT] && d.state != DEAL_LOST) {
 		const char *a = row->field[col[EXPORT_AMOUNT]];
 		size_t len = row->len[col[EXPORT_AMOUNT]];

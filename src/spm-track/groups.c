@@ -113,6 +113,18 @@ uint32_t group_owner_hashed(struct groups *g, enum level level, const char *owne
 	return (uint32_t)table_intern_hashed(g->owner[level], h, owner, len, NULL);
 }
 
+/* A period's id if the memo has it, else UINT32_MAX (nothing is interned). */
+static uint32_t memo_period(const struct groups *g, struct period p)
+{
+	unsigned char key[PERIOD_KEY_SIZE];
+	period_to_key(p, key);
+	uint64_t word = 0;
+	memcpy(&word, key, sizeof key);
+	word++;
+	const struct period_memo *m = &g->period_memo[(word * 0x9e3779b97f4a7c15ull) >> (64 - PERIOD_MEMO_BITS)];
+	return m->key == word ? m->id : UINT32_MAX;
+}
+
 static uint32_t group_period(struct groups *g, struct period p)
 {
 	unsigned char key[PERIOD_KEY_SIZE];
@@ -153,6 +165,25 @@ static size_t find_group_slot(const struct groups *g, struct group_id k)
 	for (size_t i = (size_t)id_hash(k) & mask;; i = (i + 1) & mask)
 		if (g->slot[i].index == 0 || id_equal(g->slot[i].id, k))
 			return i;
+}
+
+bool groups_beyond_cache(const struct groups *g)
+{
+	return g->count >= 16384;
+}
+
+void group_ahead(const struct groups *g, enum level level, uint64_t h, const struct period *periods, size_t n)
+{
+	size_t owner = table_guess_ahead(g->owner[level], h);
+	if (owner == SIZE_MAX)
+		return;
+	for (size_t k = 0; k < n; k++) {
+		uint32_t period = memo_period(g, periods[k]);
+		if (period != UINT32_MAX) {
+			struct group_id id = { (uint32_t)owner, period, (uint32_t)level };
+			__builtin_prefetch(&g->slot[(size_t)id_hash(id) & (g->nslots - 1)]);
+		}
+	}
 }
 
 /* Room for n groups without growing: slots at most half full after doubling. */

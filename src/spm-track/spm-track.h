@@ -412,6 +412,11 @@ uint32_t group_owner(struct groups *g, enum level level, const char *owner, size
 /* An owner's hash, its slot fetched while the rest of the row is read; then interned with it. */
 uint64_t group_owner_ahead(const struct groups *g, enum level level, const char *owner, size_t len);
 uint32_t group_owner_hashed(struct groups *g, enum level level, const char *owner, size_t len, uint64_t h);
+/* The next step, once the owner's slot has come (h: group_owner_ahead's): the owner's
+ * entry and its groups' slots in these periods are fetched, on a guess of its id. */
+void group_ahead(const struct groups *g, enum level level, uint64_t h, const struct period *periods, size_t n);
+/* Whether the groups outgrow the cache (tens of thousands): fetching ahead pays then. */
+bool groups_beyond_cache(const struct groups *g);
 /* The index of a group, its totals created zeroed if absent (metric: actuals input, else NULL). */
 size_t group_add(struct groups *g, uint32_t owner, enum level level, struct period p, const char *metric);
 size_t group_upsert(struct groups *g, struct period p, enum level level, const char *owner, size_t len,

@@ -261,6 +261,31 @@ static void test_binary_keys(void **state)
 	table_free(t);
 }
 
+static void test_guess_ahead(void **state)
+{
+	(void)state;
+	/* the guess is the key's index when its slot is its first probe; never an index
+	 * the table does not have; SIZE_MAX for a key absent from an empty slot */
+	struct table *t = table_new(0);
+	char key[32];
+	size_t right = 0;
+	for (int k = 0; k < 1000; k++) {
+		int n = snprintf(key, sizeof key, "owner %d", k);
+		assert_int_equal(table_intern(t, key, (size_t)n, NULL), (size_t)k);
+	}
+	for (int k = 0; k < 1000; k++) {
+		int n = snprintf(key, sizeof key, "owner %d", k);
+		size_t guess = table_guess_ahead(t, hash_bytes(key, (size_t)n));
+		assert_true(guess == SIZE_MAX || guess < table_count(t));
+		right += guess == (size_t)k;
+	}
+	assert_true(right > 500); /* slots at most half full: most keys sit at their first probe */
+	struct table *empty = table_new(0);
+	assert_int_equal(table_guess_ahead(empty, hash_bytes("x", 1)), SIZE_MAX);
+	table_free(empty);
+	table_free(t);
+}
+
 static void test_hash_bytes(void **state)
 {
 	(void)state;
@@ -316,6 +341,7 @@ int main(void)
 		cmocka_unit_test(test_many_keys),
 		cmocka_unit_test(test_many_keys_large),
 		cmocka_unit_test(test_binary_keys),
+		cmocka_unit_test(test_guess_ahead),
 		cmocka_unit_test(test_hash_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
