@@ -8,10 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A key's first bytes are kept in its entry too: most keys (names, periods) are short,
+ * and a probe that reaches its entry compares them without reading the key store, one
+ * cache miss less a row when the table is far larger than the cache. */
+#define ENTRY_HEAD 16
 struct entry {
 	uint64_t hash;
 	size_t key_at; /* offset of the key in the key store */
 	size_t key_len;
+	char head[ENTRY_HEAD]; /* the key's first bytes (all of it when it is short) */
 };
 
 struct table {
@@ -98,6 +103,14 @@ void table_free(struct table *t)
 #define SLOT_INDEX(s) ((uint32_t)(s))
 #define SLOT_TAG(h) ((h) & 0xffffffff00000000ull)
 
+static bool key_equal(const struct table *t, const struct entry *e, const void *key, size_t len)
+{
+	if (len <= ENTRY_HEAD)
+		return len == 0 || memcmp(e->head, key, len) == 0;
+	return memcmp(e->head, key, ENTRY_HEAD) == 0 &&
+	       memcmp(t->keys + e->key_at + ENTRY_HEAD, (const char *)key + ENTRY_HEAD, len - ENTRY_HEAD) == 0;
+}
+
 static size_t find_slot(const struct table *t, uint64_t h, const void *key, size_t len)
 {
 	size_t mask = t->nslots - 1;
@@ -109,8 +122,7 @@ static size_t find_slot(const struct table *t, uint64_t h, const void *key, size
 		if (SLOT_TAG(s) != tag)
 			continue;
 		const struct entry *e = &t->entries[SLOT_INDEX(s) - 1];
-		if (e->hash == h && e->key_len == len &&
-		    (len == 0 || memcmp(t->keys + e->key_at, key, len) == 0))
+		if (e->hash == h && e->key_len == len && key_equal(t, e, key, len))
 			return i;
 	}
 }
@@ -196,7 +208,9 @@ size_t table_intern_hashed(struct table *t, uint64_t h, const void *key, size_t 
 	grow(t, (void **)&t->keys, &t->keys_cap, t->keys_len + len + 1, 1);
 	if (len)
 		memcpy(t->keys + t->keys_len, key, len);
-	t->entries[e] = (struct entry){ h, t->keys_len, len };
+	t->entries[e] = (struct entry){ h, t->keys_len, len, { 0 } };
+	if (len)
+		memcpy(t->entries[e].head, key, len < ENTRY_HEAD ? len : ENTRY_HEAD);
 	t->keys_len += len;
 	t->count++;
 	t->slots[i] = SLOT_TAG(h) | (uint64_t)(e + 1);
