@@ -103,6 +103,14 @@ enum { C_ID, C_OWNER, C_SHARE, C_TYPE };
  * Salesforce's 15 or 18) from three overlapping words, inline; others by hash_bytes. Every
  * bit is mixed: the slots use the top bits and the low 32, the filter the low and the
  * middle ones. */
+/* The 8 bytes of p from at. */
+static inline uint64_t word_at(const char *p, size_t at)
+{
+	uint64_t w;
+	memcpy(&w, p + at, sizeof w);
+	return w;
+}
+
 static inline uint64_t credit_id_hash(const char *id, size_t len)
 {
 	if (len < 8 || len > 24)
@@ -119,6 +127,14 @@ static inline uint64_t credit_id_hash(const char *id, size_t len)
 	return h ^ (h >> 29);
 }
 
+/* xgrow_large, called only when the table is full: the tables are sized once from the
+ * file (credits_part), and the call per row showed in profiles. */
+static inline void reserve(void **ptr, size_t *cap, size_t need, size_t elem_size)
+{
+	if (need > *cap)
+		xgrow_large(ptr, cap, need, elem_size);
+}
+
 static const char *deal_id(const struct credits *c, const struct credit_deal *d)
 {
 	return c->ids + d->id_at;
@@ -129,6 +145,9 @@ static bool deal_has_id(const struct credits *c, const struct credit_deal *d, co
 {
 	if (d->id_len != len)
 		return false;
+	if (len >= 8 && len <= sizeof d->head) /* a CRM's id: three overlapping words, no call */
+		return word_at(d->head, 0) == word_at(id, 0) && word_at(d->head, len / 2 - 4) == word_at(id, len / 2 - 4) &&
+		       word_at(d->head, len - 8) == word_at(id, len - 8);
 	size_t head = len < sizeof d->head ? len : sizeof d->head;
 	return memcmp(d->head, id, head) == 0 &&
 	       (len == head || memcmp(deal_id(c, d) + head, id + head, len - head) == 0);
@@ -171,9 +190,9 @@ static size_t deal_upsert(struct credits *c, const char *id, size_t len, uint64_
 	}
 	if (c->ndeals >= INT32_MAX || len > UINT32_MAX)
 		diag_fatal(SPM_EXIT_USAGE, "%s: too many deals", c->path);
-	xgrow_large((void **)&c->ids, &c->ids_cap, c->ids_len + len + 1, 1);
+	reserve((void **)&c->ids, &c->ids_cap, c->ids_len + len + 1, 1);
 	memcpy(c->ids + c->ids_len, id, len);
-	xgrow_large((void **)&c->deals, &c->deals_cap, c->ndeals + 1, sizeof *c->deals);
+	reserve((void **)&c->deals, &c->deals_cap, c->ndeals + 1, sizeof *c->deals);
 	struct credit_deal *d = &c->deals[c->ndeals];
 	memset(d, 0, sizeof *d);
 	d->line = line;
@@ -350,25 +369,30 @@ static void credits_finish_problems(struct credits *c)
 	c->notes_cap = 0;
 }
 
-/* Most shares: "1" or "0." and 1 to 9 decimals, read here with the value decimal_parse
- * gives; false for anything else, which decimal_parse reads or rejects. */
-static bool share_plain(const char *s, size_t len, decimal *out)
+enum { SHARE_ONE = 1000000000 }; /* a share of 1 in billionths (decimal units) */
+_Static_assert(DECIMAL_PLACES == 9, "shares are kept in billionths");
+
+/* Most shares: "1" or "0." and 1 to 9 decimals, read here in billionths as decimal_parse
+ * would read them (so from 0 to 1); false for anything else, which decimal_parse reads or
+ * rejects. */
+static bool share_plain(const char *s, size_t len, int64_t *units)
 {
+	/* billionths of the last decimal written: 0.6 is 6 × 10^8 */
+	static const int64_t scale[DECIMAL_PLACES + 1] = { SHARE_ONE, 100000000, 10000000, 1000000, 100000,
+							    10000,     1000,      100,      10,      1 };
 	if (len == 1 && s[0] == '1') {
-		*out = decimal_from_int(1);
+		*units = SHARE_ONE;
 		return true;
 	}
 	if (len < 3 || len > 2 + DECIMAL_PLACES || s[0] != '0' || s[1] != '.')
 		return false;
-	int64_t units = 0;
+	int64_t read = 0;
 	for (size_t i = 2; i < len; i++) {
 		if (s[i] < '0' || s[i] > '9')
 			return false;
-		units = units * 10 + (s[i] - '0');
+		read = read * 10 + (s[i] - '0');
 	}
-	for (size_t i = len - 2; i < DECIMAL_PLACES; i++)
-		units *= 10;
-	*out = (decimal){ .units = units };
+	*units = read * scale[len - 2];
 	return true;
 }
 
@@ -376,11 +400,67 @@ static bool share_plain(const char *s, size_t len, decimal *out)
 static size_t owner_spot(const char *owner, size_t len)
 {
 	uint64_t head = 0, tail = 0;
-	size_t n = len < 8 ? len : 8;
-	memcpy(&head, owner, n);
-	memcpy(&tail, owner + len - n, n);
+	if (len >= 8) { /* most names: two fixed loads, no call */
+		memcpy(&head, owner, 8);
+		memcpy(&tail, owner + len - 8, 8);
+	} else {
+		memcpy(&head, owner, len);
+		tail = head;
+	}
 	uint64_t h = (head ^ (tail * UINT64_C(0x9e3779b97f4a7c15)) ^ len) * UINT64_C(0xbf58476d1ce4e5b9);
 	return (size_t)(h >> 54) & (OWNER_SEEN - 1);
+}
+
+/* The type of a credit row: 0 revenue, 1 overlay, -1 neither. */
+static int credit_type(const char *type, size_t len)
+{
+	if (len != 7)
+		return -1;
+	/* as written by gen-deals and most files: exact compares first, case-blind ones after */
+	if (memcmp(type, "revenue", 7) == 0)
+		return 0;
+	if (memcmp(type, "overlay", 7) == 0)
+		return 1;
+	if (strncasecmp(type, "revenue", 7) == 0)
+		return 0;
+	if (strncasecmp(type, "overlay", 7) == 0)
+		return 1;
+	return -1;
+}
+
+/* A credit row's share in billionths, or what is wrong with it (NULL: good). */
+static const char *credit_share(const char *share, size_t len, int64_t *units)
+{
+	if (share_plain(share, len, units)) /* from 0 to 1: only zero is wrong */
+		return *units ? NULL : "zero share (leave the row out)";
+	decimal value;
+	enum decimal_status st = decimal_parse(share, len, DECIMAL_POINT, &value);
+	if (st != DECIMAL_OK)
+		return decimal_strerror(st);
+	if (decimal_sign(value) < 0)
+		return "negative share";
+	if (decimal_is_zero(value))
+		return "zero share (leave the row out)";
+	if (decimal_cmp(value, decimal_from_int(1)) > 0)
+		return "share above 1 (a share is a fraction: 0.6 for 60 %)";
+	*units = (int64_t)value.units; /* at most 10^9 */
+	return NULL;
+}
+
+/* The number + 1 of an owner this chunk has met (0: a new name). A credits file names the
+ * same few thousand owners hundreds of thousands of times: most rows find theirs in
+ * owner_seen, the name compared and no hash. */
+static uint32_t known_owner(const struct credits *c, const char *owner, size_t len, size_t spot)
+{
+	uint32_t known = c->owner_seen[spot];
+	if (known) {
+		size_t seen_len;
+		const char *name = owner_name(c, known - 1, &seen_len);
+		if (seen_len == len && memcmp(name, owner, len) == 0)
+			return known;
+	}
+	const uint32_t *number = table_find(c->owners, owner, len);
+	return number ? *number + 1 : 0;
 }
 
 static int credit_row(void *ctx, const struct row *row)
@@ -400,61 +480,35 @@ static int credit_row(void *ctx, const struct row *row)
 	size_t share_len = row->len[c->col[C_SHARE]];
 	const char *type = row->field[c->col[C_TYPE]];
 	size_t type_len = row->len[c->col[C_TYPE]];
-	struct credit cr = { 0, row->line, 0, (uint32_t)deal, 0 };
-	decimal share_value;
 
 	if (owner_len == 0)
 		return credit_problem(c, deal, row, row->line, C_OWNER, NULL, 0, "empty owner");
-	if (memchr(owner, '\0', owner_len))
-		return credit_problem(c, deal, row, row->line, C_OWNER, NULL, 0, "owner holds a NUL byte");
-	/* as written by gen-deals and most files first: one compare, not a case-blind one */
-	if (type_len == 7 && (memcmp(type, "revenue", 7) == 0 || strncasecmp(type, "revenue", 7) == 0))
-		cr.overlay = 0;
-	else if (type_len == 7 && (memcmp(type, "overlay", 7) == 0 || strncasecmp(type, "overlay", 7) == 0))
-		cr.overlay = 1;
-	else
-		return credit_problem(c, deal, row, row->line, C_TYPE, type, type_len, "expected revenue or overlay");
-	enum decimal_status st = share_plain(share, share_len, &share_value)
-					 ? DECIMAL_OK
-					 : decimal_parse(share, share_len, DECIMAL_POINT, &share_value);
-	if (st != DECIMAL_OK)
-		return credit_problem(c, deal, row, row->line, C_SHARE, share, share_len, decimal_strerror(st));
-	if (decimal_sign(share_value) < 0)
-		return credit_problem(c, deal, row, row->line, C_SHARE, share, share_len, "negative share");
-	if (decimal_is_zero(share_value))
-		return credit_problem(c, deal, row, row->line, C_SHARE, share, share_len,
-				      "zero share (leave the row out)");
-	if (decimal_cmp(share_value, decimal_from_int(1)) > 0)
-		return credit_problem(c, deal, row, row->line, C_SHARE, share, share_len,
-				      "share above 1 (a share is a fraction: 0.6 for 60 %)");
-	/* An owner is looked up in the roster the first time it is seen: a credits file
-	 * names the same few thousand owners hundreds of thousands of times. */
 	size_t spot = owner_spot(owner, owner_len);
-	uint32_t known = c->owner_seen[spot];
-	if (known) { /* most rows: an owner met lately, the name compared and no hash */
-		size_t len;
-		const char *name = owner_name(c, known - 1, &len);
-		if (len != owner_len || memcmp(name, owner, len) != 0)
-			known = 0;
-	}
-	if (!known) {
-		uint32_t *number = table_find(c->owners, owner, owner_len);
-		if (!number) {
-			if (c->roster && !roster_find_rep(c->roster, owner, owner_len))
-				return credit_problem(c, deal, row, row->line, C_OWNER, owner, owner_len,
-						      "not in the roster");
-			number = table_upsert(c->owners, owner, owner_len, NULL);
-			*number = (uint32_t)(table_count(c->owners) - 1);
-		}
+	uint32_t known = known_owner(c, owner, owner_len, spot);
+	/* a name met before was checked then */
+	if (!known && memchr(owner, '\0', owner_len))
+		return credit_problem(c, deal, row, row->line, C_OWNER, NULL, 0, "owner holds a NUL byte");
+	int overlay = credit_type(type, type_len);
+	if (overlay < 0)
+		return credit_problem(c, deal, row, row->line, C_TYPE, type, type_len, "expected revenue or overlay");
+	int64_t units = 0;
+	const char *bad_share = credit_share(share, share_len, &units);
+	if (bad_share)
+		return credit_problem(c, deal, row, row->line, C_SHARE, share, share_len, bad_share);
+	if (!known) { /* a new name: looked up in the roster once */
+		if (c->roster && !roster_find_rep(c->roster, owner, owner_len))
+			return credit_problem(c, deal, row, row->line, C_OWNER, owner, owner_len,
+					      "not in the roster");
+		uint32_t *number = table_upsert(c->owners, owner, owner_len, NULL);
+		*number = (uint32_t)(table_count(c->owners) - 1);
 		known = *number + 1;
-		c->owner_seen[spot] = known;
 	}
+	c->owner_seen[spot] = known;
 
-	cr.share = (int64_t)share_value.units; /* at most 10^9 */
-	cr.owner = known - 1;
-	xgrow_large((void **)&c->credit, &c->credit_cap, c->ncredits + 1, sizeof *c->credit);
+	struct credit cr = { units, row->line, known - 1, (uint32_t)deal, (unsigned)overlay };
+	reserve((void **)&c->credit, &c->credit_cap, c->ncredits + 1, sizeof *c->credit);
 	c->credit[c->ncredits++] = cr;
-	if (cr.overlay)
+	if (overlay)
 		c->deals[deal].noverlay++;
 	else
 		c->deals[deal].nrevenue++;
