@@ -87,6 +87,8 @@ struct credits {
 	size_t ncredits, credit_cap;
 	struct table *owners;       /* owner name → nothing: its entry index is its number */
 	uint32_t owner_seen[OWNER_SEEN]; /* number + 1 of an owner met lately, by owner_spot */
+	bool scattered;             /* a deal's rows apart, or a revenue row after an overlay row
+				     * of its deal: its credits are laid out anew (lay_out_credits) */
 	struct credit_note *notes;  /* the deals' problems (--reject), in file order */
 	size_t nnotes, notes_cap;
 	char **problems;            /* their texts, once every line number is known */
@@ -261,6 +263,7 @@ static void index_deals(struct credits *c)
 			continue;
 		}
 		if (!into) {
+			c->scattered = true; /* the id came back after other ids: its rows are apart */
 			into = xcalloc(c->ndeals + 1, sizeof *into);
 			for (size_t m = 0; m < c->ndeals; m++)
 				into[m] = (uint32_t)m;
@@ -508,10 +511,12 @@ static int credit_row(void *ctx, const struct row *row)
 	struct credit cr = { units, row->line, known - 1, (uint32_t)deal, (unsigned)overlay };
 	reserve((void **)&c->credit, &c->credit_cap, c->ncredits + 1, sizeof *c->credit);
 	c->credit[c->ncredits++] = cr;
-	if (overlay)
+	if (overlay) {
 		c->deals[deal].noverlay++;
-	else
+	} else {
+		c->scattered |= c->deals[deal].noverlay > 0;
 		c->deals[deal].nrevenue++;
+	}
 	return 0;
 }
 
@@ -528,79 +533,95 @@ static decimal share_of(const struct credit *cr)
 	return (decimal){ .units = cr->share };
 }
 
-/* Lays each deal's credits out together (revenue first, in file order), then checks what
- * needs a whole deal: one owner once, revenue shares adding up to 1. */
-static void check_deals(struct credits *c)
+/* Lays each deal's credits out together, revenue first, in file order. Nothing moves when
+ * each deal's rows are together and its revenue rows come first, as a CRM's split export
+ * sorted by opportunity has them: loading says when they are not (scattered). */
+static void lay_out_credits(struct credits *c)
 {
-	if (c->ncredits > UINT32_MAX)
-		diag_fatal(SPM_EXIT_USAGE, "%s: too many credits", c->path);
 	uint32_t at = 0;
 	for (size_t i = 0; i < c->ndeals; i++) {
 		c->deals[i].first = at;
 		at += c->deals[i].nrevenue + c->deals[i].noverlay;
 	}
-	/* In place when each deal's rows are together and revenue rows come first, as a
-	 * CRM's split export sorted by opportunity usually has them; else laid out anew. */
-	bool in_place = true;
+	if (!c->scattered)
+		return;
 	uint32_t *rev = xcalloc(c->ndeals + 1, sizeof *rev), *ovl = xcalloc(c->ndeals + 1, sizeof *ovl);
-	for (size_t k = 0; k < c->ncredits && in_place; k++) {
+	struct credit *by_deal = xcalloc_huge(c->ncredits + 1, sizeof *by_deal);
+	for (size_t k = 0; k < c->ncredits; k++) {
 		const struct credit *cr = &c->credit[k];
 		const struct credit_deal *d = &c->deals[cr->deal];
 		size_t slot = cr->overlay ? d->first + d->nrevenue + ovl[cr->deal]++ : d->first + rev[cr->deal]++;
-		in_place = slot == k;
+		by_deal[slot] = *cr;
 	}
-	if (!in_place) {
-		memset(rev, 0, (c->ndeals + 1) * sizeof *rev);
-		memset(ovl, 0, (c->ndeals + 1) * sizeof *ovl);
-		struct credit *by_deal = xcalloc_huge(c->ncredits + 1, sizeof *by_deal);
-		for (size_t k = 0; k < c->ncredits; k++) {
-			const struct credit *cr = &c->credit[k];
-			const struct credit_deal *d = &c->deals[cr->deal];
-			size_t slot = cr->overlay ? d->first + d->nrevenue + ovl[cr->deal]++ : d->first + rev[cr->deal]++;
-			by_deal[slot] = *cr;
-		}
-		xfree_large(c->credit, c->credit_cap, sizeof *c->credit);
-		c->credit = by_deal;
-		c->credit_cap = c->ncredits + 1;
-	}
+	xfree_large(c->credit, c->credit_cap, sizeof *c->credit);
+	c->credit = by_deal;
+	c->credit_cap = c->ncredits + 1;
 	free(rev);
 	free(ovl);
+}
 
+/* The first credit of deal d (by line) whose owner an earlier credit of d has, or NULL;
+ * *other: that earlier line. tmp: scratch space for a deal of many credits. */
+static const struct credit *credited_twice(const struct credits *c, const struct credit_deal *d, struct credit **tmp,
+					   size_t *tmp_cap, uint64_t *other)
+{
+	size_t n = d->nrevenue + d->noverlay;
+	uint64_t worst = 0;
+	const struct credit *dup = NULL;
+	if (n > 1 && n <= 16) { /* most deals: two or three credits, compared in pairs */
+		const struct credit *cr = c->credit + d->first;
+		for (size_t k = 0; k < n; k++) {
+			uint64_t before = 0;
+			for (size_t j = 0; j < n; j++)
+				if (cr[j].owner == cr[k].owner && cr[j].line < cr[k].line && cr[j].line > before)
+					before = cr[j].line;
+			if (before && (!dup || cr[k].line < worst)) {
+				dup = &cr[k];
+				worst = cr[k].line;
+				*other = before;
+			}
+		}
+	} else if (n > 16) {
+		xgrow((void **)tmp, tmp_cap, n + 1, sizeof **tmp);
+		memcpy(*tmp, c->credit + d->first, n * sizeof **tmp);
+		qsort(*tmp, n, sizeof **tmp, compare_owners);
+		for (size_t k = 1; k < n; k++) {
+			if ((*tmp)[k].owner != (*tmp)[k - 1].owner)
+				continue;
+			if (!dup || (*tmp)[k].line < worst) {
+				dup = &(*tmp)[k];
+				worst = (*tmp)[k].line;
+				*other = (*tmp)[k - 1].line;
+			}
+		}
+	}
+	return dup;
+}
+
+/* The sum of deal d's revenue shares, in billionths. Each share is at most 10^9 and a
+ * deal has fewer than 2^32 credits: the sum fits in 63 bits. */
+static int64_t revenue_shares(const struct credits *c, const struct credit_deal *d)
+{
+	int64_t sum = 0;
+	for (size_t k = 0; k < d->nrevenue; k++)
+		sum += c->credit[d->first + k].share;
+	return sum;
+}
+
+/* Lays each deal's credits out together, then checks what needs a whole deal: one owner
+ * once, revenue shares adding up to 1. */
+static void check_deals(struct credits *c)
+{
+	if (c->ncredits > UINT32_MAX)
+		diag_fatal(SPM_EXIT_USAGE, "%s: too many credits", c->path);
+	lay_out_credits(c);
 	struct credit *tmp = NULL;
 	size_t tmp_cap = 0;
 	for (size_t i = 0; i < c->ndeals; i++) {
-		struct credit_deal *d = &c->deals[i];
-		size_t n = d->nrevenue + d->noverlay;
+		const struct credit_deal *d = &c->deals[i];
 		/* one owner twice: the later line names the earlier */
-		uint64_t worst = 0, other = 0;
-		const struct credit *dup = NULL;
-		if (n > 1 && n <= 16) { /* most deals: two or three credits, compared in pairs */
-			const struct credit *cr = c->credit + d->first;
-			for (size_t k = 0; k < n; k++) {
-				uint64_t before = 0;
-				for (size_t j = 0; j < n; j++)
-					if (cr[j].owner == cr[k].owner && cr[j].line < cr[k].line && cr[j].line > before)
-						before = cr[j].line;
-				if (before && (!dup || cr[k].line < worst)) {
-					dup = &cr[k];
-					worst = cr[k].line;
-					other = before;
-				}
-			}
-		} else if (n > 16) {
-			xgrow((void **)&tmp, &tmp_cap, n + 1, sizeof *tmp);
-			memcpy(tmp, c->credit + d->first, n * sizeof *tmp);
-			qsort(tmp, n, sizeof *tmp, compare_owners);
-			for (size_t k = 1; k < n; k++) {
-				if (tmp[k].owner != tmp[k - 1].owner)
-					continue;
-				if (!dup || tmp[k].line < worst) {
-					dup = &tmp[k];
-					worst = tmp[k].line;
-					other = tmp[k - 1].line;
-				}
-			}
-		}
+		uint64_t other = 0;
+		const struct credit *dup = credited_twice(c, d, &tmp, &tmp_cap, &other);
 		if (dup) {
 			char msg[160];
 			snprintf(msg, sizeof msg, "credited twice in one deal: also at line %llu",
@@ -612,13 +633,10 @@ static void check_deals(struct credits *c)
 		}
 		if (d->nrevenue == 0)
 			continue;
-		decimal sum = decimal_zero();
-		for (size_t k = 0; k < d->nrevenue; k++)
-			if (!decimal_add(sum, share_of(&c->credit[d->first + k]), &sum))
-				sum_overflow(column_name(COL_SHARE));
-		if (decimal_cmp(sum, decimal_from_int(1)) != 0) {
+		int64_t sum = revenue_shares(c, d);
+		if (sum != SHARE_ONE) {
 			char total[64], msg[200];
-			decimal_format(sum, -1, total, sizeof total);
+			decimal_format((decimal){ .units = sum }, -1, total, sizeof total);
 			char shown[128] = "";
 			diag_quote_value(shown, sizeof shown, deal_id(c, d), d->id_len);
 			if (snprintf(msg, sizeof msg, "revenue shares of deal \"%s\" add up to %s, not 1", shown, total) < 0)
@@ -701,8 +719,10 @@ static void credits_absorb(struct credits *c, const struct credits *p, uint64_t 
 	uint32_t note_base = (uint32_t)c->nnotes;
 	bool goes_on = c->ndeals && p->ndeals &&
 		       deal_has_id(c, &c->deals[c->ndeals - 1], deal_id(p, &p->deals[0]), p->deals[0].id_len);
+	c->scattered |= p->scattered;
 	if (goes_on) { /* p's first deal is c's last: its rows are counted there */
 		struct credit_deal *last = &c->deals[c->ndeals - 1];
+		c->scattered |= last->noverlay > 0 && p->deals[0].nrevenue > 0;
 		last->nrevenue += p->deals[0].nrevenue;
 		last->noverlay += p->deals[0].noverlay;
 		if (!last->problem && p->deals[0].problem)
@@ -815,6 +835,7 @@ static struct credits *credits_load_chunks(const char *path, const struct roster
 	c->deals = first->deals, c->ndeals = first->ndeals, c->deals_cap = first->deals_cap;
 	c->credit = first->credit, c->ncredits = first->ncredits, c->credit_cap = first->credit_cap;
 	c->notes = first->notes, c->nnotes = first->nnotes, c->notes_cap = first->notes_cap;
+	c->scattered = first->scattered;
 	free(first);
 	for (size_t i = 1; i < n; i++) {
 		bool used = chunks[i].used;
