@@ -2,6 +2,7 @@
  * callback; big regular files are cut at line boundaries and read by several threads. */
 #include "input.h"
 
+#include "arena.h"
 #include "diag.h"
 
 #include <csv.h>
@@ -514,7 +515,8 @@ struct chunk_reader {
 	uint64_t lines;        /* physical lines completed in this chunk */
 	size_t pending_used;
 	char *buf;
-	size_t cap;
+	size_t cap;             /* bytes of buf in use: a read takes at most this */
+	size_t buf_bytes;       /* bytes of buf allocated (lib/arena), at least cap */
 	/* the row being assembled */
 	char **field;
 	size_t *len;
@@ -621,6 +623,12 @@ static void ensure_fields(struct chunk_reader *r, size_t n)
 	r->fcap = cap;
 }
 
+/* Room for r->cap bytes in buf, grown on the huge pages it came on. */
+static void reader_buffer_fit(struct chunk_reader *r)
+{
+	xgrow_large((void **)&r->buf, &r->buf_bytes, r->cap, 1);
+}
+
 /* ---- TSV ---- */
 
 /* The fields of the line being split, in locals: a NUL written into the line is a char
@@ -711,7 +719,7 @@ static void run_tsv(struct chunk_reader *r)
 	while (!r->done) {
 		if (r->cap - have < READ_BLOCK / 2) {
 			r->cap = r->cap * 2;
-			r->buf = xrealloc(r->buf, r->cap);
+			reader_buffer_fit(r);
 		}
 		size_t n = chunk_read(r, r->buf + have, r->cap - have - 1);
 		if (n == 0) {
@@ -1009,7 +1017,7 @@ static bool run_csv(struct chunk_reader *r)
 			if (r->cap > SIZE_MAX / 2)
 				diag_fatal(SPM_EXIT_USAGE, "out of memory");
 			r->cap *= 2;
-			r->buf = xrealloc(r->buf, r->cap);
+			reader_buffer_fit(r);
 		}
 		size_t n = chunk_read(r, r->buf + have, r->cap - have - 1);
 		if (n == 0 && !r->last)
@@ -1070,7 +1078,11 @@ static void reader_init(struct chunk_reader *r, struct source *src, const struct
 	if (index == 0) /* the first chunk counts lines from the top of the file */
 		r->lines = src->header_lines;
 	r->cap = READ_BLOCK + 1;
-	r->buf = xmalloc(r->cap);
+	/* on one huge page: fresh 4 KiB pages fault once each when the first block is read
+	 * into them (256 faults, 13 µs each where this was measured, against 150 µs for the
+	 * 2 MiB page), on every reader of every scan */
+	r->buf_bytes = huge_size(r->cap);
+	r->buf = xcalloc_huge(r->buf_bytes, 1);
 	out->used = true;
 	out->stop = 0;
 	out->error.line = 0;
@@ -1080,7 +1092,7 @@ static void reader_free(struct chunk_reader *r)
 {
 	if (r->parser_ready)
 		csv_free(&r->parser);
-	free(r->buf);
+	xfree_large(r->buf, r->buf_bytes, 1);
 	free(r->field);
 	free(r->len);
 	free(r->offset);
