@@ -636,6 +636,57 @@ static void assert_same_credits(const struct credits *a, const struct credits *b
 
 /* Read in 2 to 9 chunks (cuts anywhere: at least 1 byte a chunk), a credits file gives
  * what one thread reading it whole gives, problems and their line numbers included. */
+/* Each deal's credits lie together, revenue first, each kind in file order. */
+static void assert_laid_out(const struct credits *c)
+{
+	for (size_t i = 0; i < c->ndeals; i++) {
+		const struct credit_deal *d = &c->deals[i];
+		const struct credit *cr = c->credit + d->first;
+		for (size_t k = 0; k < d->nrevenue + d->noverlay; k++) {
+			assert_int_equal(cr[k].overlay, k >= d->nrevenue);
+			assert_int_equal(cr[k].deal, i);
+			if (k > 0 && k != d->nrevenue)
+				assert_true(cr[k - 1].line < cr[k].line);
+		}
+	}
+}
+
+/* Credits stay where the file has them when each deal's rows are together, revenue rows
+ * first; a deal whose overlay row comes before its revenue rows (in one chunk or across a
+ * cut) has them laid out anew. */
+static void test_credits_laid_out(void **unused)
+{
+	(void)unused;
+	enum { DEALS = 3000 };
+	for (int overlay_first = 0; overlay_first < 2; overlay_first++) {
+		struct text t = { NULL, 0, 0 };
+		append(&t, "id\towner\tshare\ttype\n");
+		for (int k = 0; k < DEALS; k++) {
+			bool early = overlay_first && k % 2;
+			if (early)
+				append(&t, "006%015d\tOverlay %d\t1\toverlay\n", k, k % 5);
+			append(&t, "006%015d\tRep %d\t0.5\trevenue\n", k, k % 7);
+			append(&t, "006%015d\tRep %d\t0.5\trevenue\n", k, k % 7 + 10);
+			if (!early)
+				append(&t, "006%015d\tOverlay %d\t1\toverlay\n", k, k % 5);
+		}
+		char *path = temp_file(t.s, ".tsv");
+		struct credits *whole = credits_load_chunks(path, NULL, false, 1, 1);
+		for (size_t threads = 1; threads <= 4; threads++) {
+			struct credits *c = credits_load_chunks(path, NULL, false, threads, 1);
+			assert_int_equal(c->scattered, overlay_first);
+			assert_int_equal(c->ndeals, DEALS);
+			assert_laid_out(c);
+			assert_same_credits(whole, c);
+			credits_free(c);
+		}
+		credits_free(whole);
+		unlink(path);
+		free(path);
+		free(t.s);
+	}
+}
+
 static void test_credits_in_chunks(void **unused)
 {
 	(void)unused;
@@ -676,6 +727,7 @@ int main(void)
 		cmocka_unit_test(test_actuals_currency),
 		cmocka_unit_test(test_credits_in_chunks),
 		cmocka_unit_test(test_credits_share_plain),
+		cmocka_unit_test(test_credits_laid_out),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
