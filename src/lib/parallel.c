@@ -37,6 +37,34 @@ void parallel_each(void *args, size_t n, size_t size, void (*task)(void *arg))
 	free(thread);
 }
 
+struct range_task {
+	void (*task)(void *ctx, size_t lo, size_t hi);
+	void *ctx;
+	size_t lo, hi;
+};
+
+static void run_range(void *arg)
+{
+	struct range_task *r = arg;
+	r->task(r->ctx, r->lo, r->hi);
+}
+
+void parallel_ranges(size_t n, size_t min_per_thread, size_t threads, void *ctx,
+		     void (*task)(void *ctx, size_t lo, size_t hi))
+{
+	if (min_per_thread == 0)
+		min_per_thread = 1;
+	if (threads > n / min_per_thread + 1)
+		threads = n / min_per_thread + 1;
+	if (threads == 0)
+		threads = 1;
+	struct range_task *r = xcalloc(threads, sizeof *r);
+	for (size_t t = 0; t < threads; t++)
+		r[t] = (struct range_task){ task, ctx, n / threads * t, t + 1 == threads ? n : n / threads * (t + 1) };
+	parallel_each(r, threads, sizeof *r, run_range);
+	free(r);
+}
+
 void turns_init(struct turns *t)
 {
 	if (pthread_mutex_init(&t->lock, NULL) != 0 || pthread_cond_init(&t->changed, NULL) != 0)

@@ -11,6 +11,12 @@
  * fatal (exit 2), as for reading. */
 void parallel_each(void *args, size_t n, size_t size, void (*task)(void *arg));
 
+/* Runs task(ctx, lo, hi) over [0, n) cut into consecutive ranges, one per thread, on up
+ * to `threads` threads but one more only for each min_per_thread items (n / min + 1: a
+ * thread costs more than it saves on few); the ranges cover [0, n) exactly once. */
+void parallel_ranges(size_t n, size_t min_per_thread, size_t threads, void *ctx,
+		     void (*task)(void *ctx, size_t lo, size_t hi));
+
 /* Pieces numbered 0, 1, 2 ... made by several threads, written strictly in that order:
  * a thread waits for its piece's turn, writes, and passes the turn on. */
 struct turns {

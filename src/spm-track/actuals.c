@@ -389,39 +389,31 @@ static void merge_deals(const struct job *job, struct deal_totals *a, const stru
 	merge_custom(job->metrics, (struct custom_totals *)(a + 1), (const struct custom_totals *)(b + 1));
 }
 
-/* Deal totals of a range of from's groups added into theirs (map: from's index to into's). */
-struct totals_part {
+/* What adding deal totals by ranges needs (map: from's index to into's). */
+struct totals_merge {
 	const struct job *job;
 	struct groups *into;
 	const struct groups *from;
 	const size_t *map;
-	size_t lo, hi;
 };
 
-static void add_totals_part(void *arg)
+static void add_totals_range(void *arg, size_t lo, size_t hi)
 {
-	struct totals_part *p = arg;
-	for (size_t i = p->lo; i < p->hi; i++) {
-		if (i + 8 < p->hi) /* scattered: fetched ahead */
+	struct totals_merge *p = arg;
+	for (size_t i = lo; i < hi; i++) {
+		if (i + 8 < hi) /* scattered: fetched ahead */
 			group_prefetch(p->into, p->map[i + 8], GROUP_TOTALS);
 		merge_deals(p->job, group_totals(p->into, p->map[i]), group_totals(p->from, i));
 	}
 }
 
 /* Adds every group of from into its group of into: map sends no two groups to one, so
- * threads take ranges of from without a lock. */
+ * threads take ranges of from without a lock (65,536 groups at least each: below, a
+ * thread costs more than it saves). */
 static void add_deal_totals(const struct job *job, struct groups *into, const struct groups *from, const size_t *map)
 {
-	enum { PER_THREAD = 65536 }; /* below, a thread costs more than it saves */
-	size_t n = groups_count(from), threads = job->opt->threads;
-	if (threads > n / PER_THREAD + 1)
-		threads = n / PER_THREAD + 1;
-	struct totals_part *part = xcalloc(threads, sizeof *part);
-	for (size_t t = 0; t < threads; t++)
-		part[t] = (struct totals_part){ job, into, from, map, n / threads * t,
-						t + 1 == threads ? n : n / threads * (t + 1) };
-	parallel_each(part, threads, sizeof *part, add_totals_part);
-	free(part);
+	struct totals_merge m = { job, into, from, map };
+	parallel_ranges(groups_count(from), 65536, job->opt->threads, &m, add_totals_range);
 }
 
 /* Adds the groups of `from` into `into` (same job, same kind): whole when `into` has none

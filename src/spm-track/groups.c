@@ -113,26 +113,34 @@ uint32_t group_owner_hashed(struct groups *g, enum level level, const char *owne
 	return (uint32_t)table_intern_hashed(g->owner[level], h, owner, len, NULL);
 }
 
+/* The memo slot a period falls in, and its key: the period's key bytes + 1 (never 0). */
+static uint64_t period_word(struct period p, unsigned char key[PERIOD_KEY_SIZE])
+{
+	period_to_key(p, key); /* no padding bytes in keys */
+	uint64_t word = 0;
+	memcpy(&word, key, PERIOD_KEY_SIZE);
+	return word + 1;
+}
+
+static size_t memo_slot(uint64_t word)
+{
+	return (size_t)((word * 0x9e3779b97f4a7c15ull) >> (64 - PERIOD_MEMO_BITS));
+}
+
 /* A period's id if the memo has it, else UINT32_MAX (nothing is interned). */
 static uint32_t memo_period(const struct groups *g, struct period p)
 {
 	unsigned char key[PERIOD_KEY_SIZE];
-	period_to_key(p, key);
-	uint64_t word = 0;
-	memcpy(&word, key, sizeof key);
-	word++;
-	const struct period_memo *m = &g->period_memo[(word * 0x9e3779b97f4a7c15ull) >> (64 - PERIOD_MEMO_BITS)];
+	uint64_t word = period_word(p, key);
+	const struct period_memo *m = &g->period_memo[memo_slot(word)];
 	return m->key == word ? m->id : UINT32_MAX;
 }
 
 static uint32_t group_period(struct groups *g, struct period p)
 {
 	unsigned char key[PERIOD_KEY_SIZE];
-	period_to_key(p, key); /* no padding bytes in keys */
-	uint64_t word = 0;
-	memcpy(&word, key, sizeof key);
-	word++; /* never 0 */
-	struct period_memo *m = &g->period_memo[(word * 0x9e3779b97f4a7c15ull) >> (64 - PERIOD_MEMO_BITS)];
+	uint64_t word = period_word(p, key);
+	struct period_memo *m = &g->period_memo[memo_slot(word)];
 	if (m->key != word) {
 		m->key = word;
 		m->id = (uint32_t)table_intern(g->period, key, sizeof key, NULL);
@@ -290,20 +298,19 @@ size_t group_period_id(const struct groups *g, size_t i)
 /* Merging is split over threads past this many keys: below, a thread costs more than it saves. */
 #define PARALLEL_MERGE 65536
 
-/* Keys looked up by one thread while no thread writes the table they are looked up in. */
-struct lookup_part {
+/* Keys looked up on several threads while no thread writes the table they are looked up in. */
+struct lookup {
 	const struct groups *into;
 	const struct table *names_into, *names_from; /* owners: interned names */
 	const struct group_id *key;                  /* groups: keys in into's numbers */
 	uint32_t *name_id;                           /* out: the name's id in into, or UINT32_MAX */
 	size_t *group;                               /* out: the group's index in into, or SIZE_MAX */
-	size_t lo, hi;
 };
 
-static void lookup_names(void *arg)
+static void lookup_names(void *arg, size_t lo, size_t hi)
 {
-	struct lookup_part *p = arg;
-	for (size_t i = p->lo; i < p->hi; i++) {
+	struct lookup *p = arg;
+	for (size_t i = lo; i < hi; i++) {
 		size_t len;
 		const void *name = table_key(p->names_from, i, &len);
 		size_t id = table_index(p->names_into, name, len);
@@ -311,32 +318,17 @@ static void lookup_names(void *arg)
 	}
 }
 
-static void lookup_groups(void *arg)
+static void lookup_groups(void *arg, size_t lo, size_t hi)
 {
-	struct lookup_part *p = arg;
+	struct lookup *p = arg;
 	const struct groups *g = p->into;
 	enum { AHEAD = 8 }; /* the slots are scattered over a table far larger than the cache */
-	for (size_t i = p->lo; i < p->hi; i++) {
-		if (i + AHEAD < p->hi)
+	for (size_t i = lo; i < hi; i++) {
+		if (i + AHEAD < hi)
 			__builtin_prefetch(&g->slot[(size_t)id_hash(p->key[i + AHEAD]) & (g->nslots - 1)]);
 		size_t at = find_group_slot(g, p->key[i]);
 		p->group[i] = g->slot[at].index ? g->slot[at].index - 1 : SIZE_MAX;
 	}
-}
-
-/* Runs a lookup over n keys on up to `threads` threads, each a range of them. */
-static void lookup_parallel(struct lookup_part proto, size_t n, size_t threads, void (*task)(void *))
-{
-	if (threads > n / PARALLEL_MERGE + 1)
-		threads = n / PARALLEL_MERGE + 1;
-	struct lookup_part *part = xcalloc(threads, sizeof *part);
-	for (size_t t = 0; t < threads; t++) {
-		part[t] = proto;
-		part[t].lo = n / threads * t;
-		part[t].hi = t + 1 == threads ? n : n / threads * (t + 1);
-	}
-	parallel_each(part, threads, sizeof *part, task);
-	free(part);
 }
 
 /* Maps each key of an interning table `from` to its id in `into`, added if absent: looked
@@ -346,8 +338,8 @@ static uint32_t *intern_all(struct table *into, const struct table *from, size_t
 {
 	size_t n = table_count(from);
 	uint32_t *map = xcalloc(n + 1, sizeof *map);
-	lookup_parallel((struct lookup_part){ .names_into = into, .names_from = from, .name_id = map }, n, threads,
-			lookup_names);
+	struct lookup names = { .names_into = into, .names_from = from, .name_id = map };
+	parallel_ranges(n, PARALLEL_MERGE, threads, &names, lookup_names);
 	for (size_t i = 0; i < n; i++) {
 		if (map[i] != UINT32_MAX)
 			continue;
@@ -377,8 +369,8 @@ size_t *groups_merge_keys(struct groups *into, const struct groups *from, size_t
 		uint32_t level = k.metric_level & 0xff, m = k.metric_level >> 8;
 		key[i] = (struct group_id){ owner[level][k.owner], period[k.period], (m ? metric[m - 1] + 1 : 0) << 8 | level };
 	}
-	lookup_parallel((struct lookup_part){ .into = into, .key = key, .group = map }, from->count, threads,
-			lookup_groups);
+	struct lookup groups = { .into = into, .key = key, .group = map };
+	parallel_ranges(from->count, PARALLEL_MERGE, threads, &groups, lookup_groups);
 	enum { AHEAD = 8 };
 	for (size_t i = 0, ahead = 0; i < from->count; i++) {
 		for (ahead = ahead > i ? ahead : i; ahead < from->count && ahead < i + AHEAD; ahead++)

@@ -1,5 +1,6 @@
 /* Unit tests for src/lib/parallel.c: every task runs once with its own argument, and
- * pieces made by several threads are written strictly in turn whatever their speed. */
+ * ranges cover their items once, and pieces made by several threads are written strictly
+ * in turn whatever their speed. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -37,6 +38,40 @@ static void test_each_task_once(void **state)
 		assert_false(pthread_equal(c[i].thread, pthread_self()));
 	parallel_each(c, 0, sizeof c[0], count_run); /* nothing to do: nothing run */
 	assert_int_equal(c[0].runs, 1);
+}
+
+static void mark_range(void *ctx, size_t lo, size_t hi)
+{
+	int *seen = ctx;
+	for (size_t i = lo; i < hi; i++)
+		seen[i]++; /* ranges are disjoint: no two threads touch one item */
+}
+
+static void count_calls(void *ctx, size_t lo, size_t hi)
+{
+	(void)lo, (void)hi;
+	__atomic_add_fetch((int *)ctx, 1, __ATOMIC_RELAXED);
+}
+
+static void test_ranges_cover_once(void **state)
+{
+	(void)state;
+	static int seen[1000];
+	for (size_t threads = 1; threads <= 4; threads++) {
+		memset(seen, 0, sizeof seen);
+		parallel_ranges(1000, 10, threads, seen, mark_range);
+		for (size_t i = 0; i < 1000; i++)
+			assert_int_equal(seen[i], 1);
+	}
+	int calls = 0; /* 99 items, a thread for each 100: one range, one call */
+	parallel_ranges(99, 100, 4, &calls, count_calls);
+	assert_int_equal(calls, 1);
+	calls = 0; /* 250 items: n / 100 + 1 = 3 threads, not 4 */
+	parallel_ranges(250, 100, 4, &calls, count_calls);
+	assert_int_equal(calls, 3);
+	calls = 0; /* nothing to do: one empty range */
+	parallel_ranges(0, 100, 4, &calls, count_calls);
+	assert_int_equal(calls, 1);
 }
 
 /* Threads writing pieces t, t + n, t + 2n ... into a shared log, in turn. */
@@ -85,6 +120,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_each_task_once),
 		cmocka_unit_test(test_turns_in_order),
+		cmocka_unit_test(test_ranges_cover_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
