@@ -315,7 +315,7 @@ static size_t totals_size(const struct job *job)
 {
 	if (job->kind == INPUT_ACTUALS)
 		return sizeof(struct actual_totals);
-	return sizeof(struct deal_totals) + job->metrics->ncustom * sizeof(struct custom_totals);
+	return DEAL_CELL_SIZE + job->metrics->ncustom * sizeof(struct custom_totals);
 }
 
 void chunk_state_init(struct chunk_state *cs, const struct job *job)
@@ -335,6 +335,7 @@ void chunk_state_init(struct chunk_state *cs, const struct job *job)
 void chunk_state_free(struct chunk_state *cs)
 {
 	groups_free(cs->groups);
+	wide_totals_free(&cs->wide);
 	table_free(cs->distinct);
 	free(cs->distinct_key);
 	free(cs->periods);
@@ -349,73 +350,6 @@ void chunk_state_free(struct chunk_state *cs)
 	free(cs->other_currency.file);
 }
 
-static void merge_custom(const struct metric_set *ms, struct custom_totals *into,
-			 const struct custom_totals *from)
-{
-	for (size_t i = 0; i < ms->nselected; i++) {
-		const struct metric *m = ms->selected[i];
-		if (m->builtin != M_CUSTOM)
-			continue;
-		struct custom_totals *a = &into[m->slot];
-		const struct custom_totals *b = &from[m->slot];
-		if (b->count == 0)
-			continue;
-		if (a->count == 0 || decimal_cmp(b->min, a->min) < 0)
-			a->min = b->min;
-		if (a->count == 0 || decimal_cmp(b->max, a->max) > 0)
-			a->max = b->max;
-		if (!add_or_fail(&a->sum, b->sum))
-			sum_overflow(m->name);
-		a->count += b->count;
-	}
-}
-
-static void merge_deals(const struct job *job, struct deal_totals *a, const struct deal_totals *b)
-{
-	if (!add_or_fail(&a->won_revenue, b->won_revenue))
-		sum_overflow("won_revenue");
-	if (!add_or_fail(&a->pipeline, b->pipeline))
-		sum_overflow("pipeline");
-	a->won_deals += b->won_deals;
-	a->lost_deals += b->lost_deals;
-	a->cycle_days += b->cycle_days;
-	a->cycle_deals += b->cycle_deals;
-	if (!add_or_fail(&a->overlay_revenue, b->overlay_revenue))
-		sum_overflow("overlay_revenue");
-	a->overlay_deals += b->overlay_deals;
-	if (!add_or_fail(&a->clawback, b->clawback))
-		sum_overflow("clawback");
-	a->clawback_deals += b->clawback_deals;
-	merge_custom(job->metrics, (struct custom_totals *)(a + 1), (const struct custom_totals *)(b + 1));
-}
-
-/* What adding deal totals by ranges needs (map: from's index to into's). */
-struct totals_merge {
-	const struct job *job;
-	struct groups *into;
-	const struct groups *from;
-	const size_t *map;
-};
-
-static void add_totals_range(void *arg, size_t lo, size_t hi)
-{
-	struct totals_merge *p = arg;
-	for (size_t i = lo; i < hi; i++) {
-		if (i + 8 < hi) /* scattered: fetched ahead */
-			group_prefetch(p->into, p->map[i + 8], GROUP_TOTALS);
-		merge_deals(p->job, group_totals(p->into, p->map[i]), group_totals(p->from, i));
-	}
-}
-
-/* Adds every group of from into its group of into: map sends no two groups to one, so
- * threads take ranges of from without a lock (65,536 groups at least each: below, a
- * thread costs more than it saves). */
-static void add_deal_totals(const struct job *job, struct groups *into, const struct groups *from, const size_t *map)
-{
-	struct totals_merge m = { job, into, from, map };
-	parallel_ranges(groups_count(from), 65536, job->opt->threads, &m, add_totals_range);
-}
-
 /* Adds the groups of `from` into `into` (same job, same kind): whole when `into` has none
  * (the first chunk of a run), else key by key, each chunk's owners interned once. */
 static void merge_groups(struct chunk_state *into, struct chunk_state *from)
@@ -428,12 +362,13 @@ static void merge_groups(struct chunk_state *into, struct chunk_state *from)
 		into->distinct = from->distinct;
 		from->groups = g;
 		from->distinct = d;
+		wide_totals_swap(&into->wide, &from->wide);
 		return;
 	}
 	size_t before = groups_count(into->groups);
 	size_t *map = groups_merge_keys(into->groups, from->groups, job->opt->threads);
 	if (job->kind == INPUT_EXPORT) {
-		add_deal_totals(job, into->groups, from->groups, map);
+		merge_deal_totals(job, into->groups, &into->wide, from->groups, &from->wide, map);
 	} else {
 		for (size_t i = 0; i < groups_count(from->groups); i++) {
 			struct group_name name;
@@ -480,7 +415,6 @@ void count_distinct(struct chunk_state *all)
 		const char *key = table_key(all->distinct, i, &len);
 		memcpy(&slot, key, sizeof slot);
 		memcpy(&g, key + sizeof slot, sizeof g);
-		struct deal_totals *t = group_totals(all->groups, g);
-		((struct custom_totals *)(t + 1))[slot].count++;
+		deal_custom(group_totals(all->groups, g))[slot].count++;
 	}
 }

@@ -248,8 +248,8 @@ static void reverse_in(struct chunk_state *cs, const struct period *periods, con
 {
 	const struct job *job = cs->job;
 	for (size_t k = 0; k < job->ncal; k++) {
-		struct deal_totals *t =
-			group_totals(cs->groups, group_upsert(cs->groups, periods[k], o->level, o->name, o->len, NULL));
+		size_t g = group_upsert(cs->groups, periods[k], o->level, o->name, o->len, NULL);
+		struct deal_totals *t = deal_widen(&cs->wide, group_totals(cs->groups, g), g);
 		if (!decimal_sub(t->won_revenue, amount, &t->won_revenue))
 			sum_overflow("won_revenue");
 		if (!add_or_fail(&t->clawback, amount))

@@ -1105,8 +1105,8 @@ int credits_add(struct chunk_state *cs, const struct row *row, const struct cred
 					whole = !(q->len == o->len && memcmp(q->name, o->name, o->len) == 0);
 				}
 				for (size_t p = 0; p < job->ncal; p++) {
-					struct deal_totals *t = group_totals(
-						cs->groups, group_upsert(cs->groups, periods[p], o->level, o->name, o->len, NULL));
+					size_t g = group_upsert(cs->groups, periods[p], o->level, o->name, o->len, NULL);
+					struct deal_totals *t = deal_widen(&cs->wide, group_totals(cs->groups, g), g);
 					if (!add_or_fail(&t->overlay_revenue, amount))
 						sum_overflow("overlay_revenue");
 					if (whole)

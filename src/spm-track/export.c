@@ -201,10 +201,9 @@ static int read_custom(struct chunk_state *cs, const struct row *row)
 }
 
 /* Adds the row's custom values (read_custom) to one group. */
-static void add_custom(struct chunk_state *cs, struct deal_totals *t, size_t group)
+static void add_custom(struct chunk_state *cs, struct custom_totals *ct, size_t group)
 {
 	const struct job *job = cs->job;
-	struct custom_totals *ct = (struct custom_totals *)(t + 1);
 	for (size_t i = 0; i < job->metrics->nselected; i++) {
 		const struct metric *m = job->metrics->selected[i];
 		if (m->builtin != M_CUSTOM)
@@ -241,26 +240,23 @@ static void add_custom(struct chunk_state *cs, struct deal_totals *t, size_t gro
  * given several parts of one deal (two split owners of one team) counts it once. */
 void add_deal(struct chunk_state *cs, const struct deal_row *d, size_t g, decimal amount, bool whole)
 {
-	struct deal_totals *t = group_totals(cs->groups, g);
+	void *cell = group_totals(cs->groups, g);
 	if (whole && cs->job->metrics->ncustom && !d->pipeline_only)
-		add_custom(cs, t, g);
+		add_custom(cs, deal_custom(cell), g);
 	switch (d->state) {
 	case DEAL_WON:
-		if (d->has_amount && !add_or_fail(&t->won_revenue, amount))
-			sum_overflow("won_revenue");
-		if (!whole)
-			break;
-		t->won_deals++;
-		t->cycle_days += d->cycle;
-		t->cycle_deals++;
+		if (!d->has_amount)
+			amount = decimal_zero();
+		if (whole || d->has_amount)
+			deal_add_won(&cs->wide, cell, g, amount, whole, d->cycle);
 		break;
 	case DEAL_LOST:
 		if (whole)
-			t->lost_deals++;
+			deal_add_lost(&cs->wide, cell, g);
 		break;
 	case DEAL_OPEN:
-		if (d->has_amount && !add_or_fail(&t->pipeline, amount))
-			sum_overflow("pipeline");
+		if (d->has_amount)
+			deal_add_pipeline(&cs->wide, cell, g, amount);
 		break;
 	}
 }

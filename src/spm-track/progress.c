@@ -155,9 +155,11 @@ static bool zero_when_empty(const struct metric *m)
 	return m->agg == AGG_SUM || m->agg == AGG_COUNT || m->agg == AGG_DISTINCT;
 }
 
-static struct fraction deal_fraction(const struct metric *m, const struct deal_totals *t)
+static struct fraction deal_fraction(const struct metric *m, const struct wide_totals *w, const void *cell)
 {
-	const struct custom_totals *c = &((const struct custom_totals *)(t + 1))[m->slot];
+	struct deal_totals whole, *t = &whole;
+	deal_totals_of(w, cell, t);
+	const struct custom_totals *c = &deal_custom_const(cell)[m->slot];
 	switch (m->builtin) {
 	case M_WON_REVENUE: return fraction_of(t->won_revenue);
 	case M_PIPELINE: return fraction_of(t->pipeline);
@@ -198,7 +200,7 @@ static struct fraction metric_actual(struct progress_job *pj, const struct progr
 		return zero_when_empty(m) ? fraction_of(decimal_zero()) : none;
 	}
 	if (t)
-		return deal_fraction(m, t);
+		return deal_fraction(m, &pj->all->wide, t);
 	return zero_when_empty(m) ? fraction_of(decimal_zero()) : none;
 }
 

@@ -150,7 +150,8 @@ struct job {
 	struct clawback *clawback; /* cancelled stages, refunds, reversals (clawback.c) */
 };
 
-/* Accumulators for one owner and period of an export. */
+/* Accumulators for one owner and period of an export, in full: how they are read, and
+ * kept for the few groups that outgrow a cell (totals.c). */
 struct deal_totals {
 	decimal won_revenue;
 	decimal pipeline;
@@ -162,12 +163,21 @@ struct deal_totals {
 	int64_t overlay_deals;
 	/* followed by one struct custom_totals per custom metric */
 };
-/* the decimals first, then the counts: no padding (a group's totals are millions at scale) */
+/* the decimals first, then the counts: no padding */
 _Static_assert(sizeof(struct deal_totals) == 4 * sizeof(decimal) + 6 * sizeof(int64_t), "deal_totals packed");
 
 struct custom_totals {
 	decimal sum, min, max;
 	int64_t count;
+};
+
+/* A group's deal totals as kept (totals.c): a 32-byte cell, followed by one struct
+ * custom_totals per custom metric; the groups whose totals outgrow a cell keep them in
+ * full in their chunk's wide list. Read a cell with deal_totals_of. */
+#define DEAL_CELL_SIZE 32
+struct wide_totals {
+	struct wide_deal *e;
+	size_t n, cap;
 };
 
 /* Accumulator for one owner, period and metric of an actuals input. */
@@ -225,6 +235,7 @@ struct stage_memo {
 struct chunk_state {
 	const struct job *job;
 	struct groups *groups;
+	struct wide_totals wide; /* exports: the groups whose deal totals outgrew their cell */
 	struct table *distinct; /* (metric slot, group index, value): the values of distinct counts */
 	struct tally tally;
 	struct problem problem;
@@ -541,6 +552,22 @@ void clawback_free(struct clawback *c);
 /* records.c, for clawback.c: the day of the row's --latest value */
 /* won_revenue before its reversals: what avg_deal averages */
 decimal gross_won(const struct deal_totals *t);
+
+/* totals.c: a group's deal totals, kept in a cell (group_totals) and its chunk's wide list */
+void deal_totals_of(const struct wide_totals *w, const void *cell, struct deal_totals *out);
+struct custom_totals *deal_custom(void *cell);
+const struct custom_totals *deal_custom_const(const void *cell);
+/* The group's totals in full, from now on (clawbacks, overlay credit: the rare fields). */
+struct deal_totals *deal_widen(struct wide_totals *w, void *cell, size_t group);
+void deal_add_won(struct wide_totals *w, void *cell, size_t group, decimal amount, bool whole, int64_t cycle);
+void deal_add_lost(struct wide_totals *w, void *cell, size_t group);
+void deal_add_pipeline(struct wide_totals *w, void *cell, size_t group, decimal amount);
+/* Adds every group of from to its group of into (map: from's index to into's; no two
+ * groups to one), on the job's threads. */
+void merge_deal_totals(const struct job *job, struct groups *into, struct wide_totals *wide_into,
+		       const struct groups *from, const struct wide_totals *wide_from, const size_t *map);
+void wide_totals_swap(struct wide_totals *a, struct wide_totals *b);
+void wide_totals_free(struct wide_totals *w);
 bool records_latest_day(const struct job *job, const struct row *row, spm_day *day);
 
 /* write.c */

@@ -39,9 +39,10 @@ static void format_ratio(const struct metric *m, decimal num, decimal den, struc
 		r->value_len = number_fixed(q, m->places, r->value);
 }
 
-static void fill_deal_metric(const struct metric *m, const struct deal_totals *t, struct out_row *r)
+/* One metric of a group: t its deal totals in full (deal_totals_of), ct its custom ones. */
+static void fill_deal_metric(const struct metric *m, const struct deal_totals *t, const struct custom_totals *ct,
+			     struct out_row *r)
 {
-	const struct custom_totals *ct = (const struct custom_totals *)(t + 1);
 	r->numerator_len = r->denominator_len = 0;
 	r->numerator[0] = r->denominator[0] = '\0'; /* cells stay strings too (tests, partial rows) */
 	switch (m->builtin) {
@@ -173,6 +174,7 @@ static void fill_actual(const struct metric_set *ms, const struct actual_totals 
 struct emit_plan {
 	const struct metric_set *ms;
 	const struct groups *groups;
+	const struct wide_totals *wide; /* exports: the groups kept in full */
 	const size_t *order;
 	struct metric **metrics; /* the selected metrics by name */
 	const char **currency;
@@ -210,11 +212,13 @@ static void format_group(const struct emit_plan *e, struct rows_buf *b, size_t i
 		buf_row(b, &r, e->parts, named, named_len);
 		return;
 	}
+	struct deal_totals t;
+	deal_totals_of(e->wide, totals, &t);
 	buf_start(b, name.owner, name.owner_len, label, e->ms->nselected, e->room);
 	for (size_t k = 0; k < e->ms->nselected; k++) {
 		r.metric = e->metrics[k]->name;
 		r.metric_len = e->name_len[k];
-		fill_deal_metric(e->metrics[k], totals, &r);
+		fill_deal_metric(e->metrics[k], &t, deal_custom_const(totals), &r);
 		buf_row(b, &r, e->parts, e->currency[k], e->currency_len[k]);
 	}
 }
@@ -285,7 +289,7 @@ void emit_actuals(struct output *o, const struct job *job, const struct chunk_st
 {
 	const struct metric_set *ms = job->metrics;
 	size_t n = groups_count(all->groups);
-	struct emit_plan e = { .ms = ms, .groups = all->groups, .with_metric = job->kind == INPUT_ACTUALS };
+	struct emit_plan e = { .ms = ms, .groups = all->groups, .wide = &all->wide, .with_metric = job->kind == INPUT_ACTUALS };
 	e.parts = e.with_metric ? false : ms->any_ratio;
 	for (size_t i = 0; e.with_metric && i < n; i++)
 		if (((const struct actual_totals *)group_totals(all->groups, i))->has_parts)
@@ -416,12 +420,14 @@ void emit_partial(struct output *o, const struct job *job, const struct chunk_st
 		r.owner_len = name.owner_len;
 		period_format(name.period, r.period);
 		const void *totals = group_totals(all->groups, g);
+		struct deal_totals t;
+		deal_totals_of(&all->wide, totals, &t);
 		for (size_t k = 0; k < ms->nselected; k++) {
 			const struct metric *m = metrics[k];
 			r.metric = m->name;
 			bool distinct = m->builtin == M_CUSTOM && m->agg == AGG_DISTINCT;
 			if (!distinct)
-				fill_deal_metric(m, totals, &r);
+				fill_deal_metric(m, &t, deal_custom_const(totals), &r);
 			else {
 				r.value_len = r.numerator_len = r.denominator_len = 0;
 				r.value[0] = r.numerator[0] = r.denominator[0] = '\0';

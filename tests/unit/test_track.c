@@ -24,6 +24,7 @@
 #include "../../src/spm-track/currency.c"
 #include "../../src/spm-track/credits.c"
 #include "../../src/spm-track/clawback.c"
+#include "../../src/spm-track/totals.c"
 
 /* ---- helpers ---- */
 
@@ -290,6 +291,130 @@ static void test_groups_merge_threads(void **state)
 	groups_free(one);
 	groups_free(three);
 	groups_free(from);
+}
+
+/* ---- deal totals: 32-byte cells, widened when they outgrow them ---- */
+
+/* Group k's deals, added to a cell and to a full struct alike: kinds by k % 6 (small
+ * sums; sums near 2^63 billionths; a clawback; cycle days past 2^32; lost deals). */
+static void add_deals_of(struct wide_totals *w, struct groups *g, size_t i, int k, int side, struct deal_totals *ref)
+{
+	void *cell = group_totals(g, i);
+	decimal small = dec(side ? "1234.56" : "0.000000007"), big = dec("9000000000.5");
+	switch (k % 6) {
+	case 0:
+		deal_add_won(w, cell, i, small, true, 3);
+		deal_add_pipeline(w, cell, i, small);
+		ref->won_revenue.units += small.units, ref->won_deals++, ref->cycle_days += 3, ref->cycle_deals++;
+		ref->pipeline.units += small.units;
+		break;
+	case 1: /* one side fits 64 bits, both together do not: widened while merging */
+		deal_add_won(w, cell, i, big, true, 1);
+		ref->won_revenue.units += big.units, ref->won_deals++, ref->cycle_days++, ref->cycle_deals++;
+		break;
+	case 2: /* a clawback on one side only: that side comes wide */
+		deal_add_won(w, cell, i, small, true, 0);
+		ref->won_revenue.units += small.units, ref->won_deals++, ref->cycle_deals++;
+		if (side) {
+			struct deal_totals *t = deal_widen(w, cell, i);
+			t->won_revenue.units -= small.units, t->clawback.units += small.units, t->clawback_deals++;
+			ref->won_revenue.units -= small.units, ref->clawback.units += small.units, ref->clawback_deals++;
+		}
+		break;
+	case 3: /* cycle days past 32 bits in one group: widened while adding */
+		deal_add_won(w, cell, i, small, true, 3000000000);
+		deal_add_won(w, cell, i, small, true, 3000000000);
+		ref->won_revenue.units += 2 * small.units, ref->won_deals += 2, ref->cycle_deals += 2;
+		ref->cycle_days += 6000000000;
+		break;
+	case 4:
+		deal_add_lost(w, cell, i);
+		deal_add_won(w, cell, i, decimal_zero(), false, 0); /* a part without an amount */
+		ref->lost_deals++;
+		break;
+	case 5: /* a negative pipeline below -2^63 billionths on its own */
+		deal_add_pipeline(w, cell, i, dec("-9300000000"));
+		ref->pipeline.units += dec("-9300000000").units;
+		break;
+	}
+}
+
+static void assert_deal_equal(const struct deal_totals *a, const struct deal_totals *b)
+{
+	assert_true(a->won_revenue.units == b->won_revenue.units);
+	assert_true(a->pipeline.units == b->pipeline.units);
+	assert_true(a->clawback.units == b->clawback.units);
+	assert_true(a->overlay_revenue.units == b->overlay_revenue.units);
+	assert_int_equal(a->won_deals, b->won_deals);
+	assert_int_equal(a->lost_deals, b->lost_deals);
+	assert_int_equal(a->cycle_days, b->cycle_days);
+	assert_int_equal(a->cycle_deals, b->cycle_deals);
+	assert_int_equal(a->clawback_deals, b->clawback_deals);
+	assert_int_equal(a->overlay_deals, b->overlay_deals);
+}
+
+static void test_deal_cells(void **unused)
+{
+	(void)unused;
+	enum { N = 150000 }; /* past the size where merging runs on threads */
+	struct period p;
+	assert_true(period_parse("2025-Q1", 7, 1, &p));
+	struct track_options opt = { 0 };
+	struct metric_set ms = { 0 };
+	struct job job = { 0 };
+	job.opt = &opt;
+	job.metrics = &ms;
+	struct deal_totals *ref = calloc(N, sizeof *ref);
+	assert_non_null(ref);
+	for (size_t threads = 1; threads <= 3; threads += 2) {
+		opt.threads = threads;
+		memset(ref, 0, N * sizeof *ref);
+		struct groups *side[2];
+		struct wide_totals wide[2] = { { 0 }, { 0 } };
+		char owner[32];
+		for (int s = 0; s < 2; s++) {
+			side[s] = groups_new(DEAL_CELL_SIZE);
+			/* the second side meets the groups in another order, a tenth of them not at all */
+			for (int j = 0; j < N; j++) {
+				int k = s ? N - 1 - j : j;
+				if (s && k % 10 == 7)
+					continue;
+				int len = snprintf(owner, sizeof owner, "rep %d", k);
+				size_t i = group_upsert(side[s], p, LEVEL_REP, owner, (size_t)len, NULL);
+				add_deals_of(&wide[s], side[s], i, k, s, &ref[k]);
+			}
+		}
+		/* the cells read back: what was added, whether narrow or wide */
+		for (int k = 0; k < N; k += 997) {
+			int len = snprintf(owner, sizeof owner, "rep %d", k);
+			size_t i = group_lookup(side[0], p, LEVEL_REP, owner, (size_t)len, NULL);
+			struct deal_totals t, want = { 0 };
+			struct wide_totals scratch = { 0 };
+			struct groups *one = groups_new(DEAL_CELL_SIZE);
+			add_deals_of(&scratch, one, group_upsert(one, p, LEVEL_REP, owner, (size_t)len, NULL), k, 0, &want);
+			deal_totals_of(&wide[0], group_totals(side[0], i), &t);
+			assert_deal_equal(&t, &want);
+			groups_free(one);
+			wide_totals_free(&scratch);
+		}
+		assert_true(wide[0].n > 0 && wide[1].n > 0);
+		size_t *map = groups_merge_keys(side[0], side[1], threads);
+		merge_deal_totals(&job, side[0], &wide[0], side[1], &wide[1], map);
+		for (int k = 0; k < N; k++) {
+			int len = snprintf(owner, sizeof owner, "rep %d", k);
+			size_t i = group_lookup(side[0], p, LEVEL_REP, owner, (size_t)len, NULL);
+			assert_int_not_equal(i, SIZE_MAX);
+			struct deal_totals t;
+			deal_totals_of(&wide[0], group_totals(side[0], i), &t);
+			assert_deal_equal(&t, &ref[k]);
+		}
+		free(map);
+		for (int s = 0; s < 2; s++) {
+			groups_free(side[s]);
+			wide_totals_free(&wide[s]);
+		}
+	}
+	free(ref);
 }
 
 /* ---- actuals: regrouping and merging ---- */
@@ -720,6 +845,7 @@ int main(void)
 		cmocka_unit_test(test_mapping_file),
 		cmocka_unit_test(test_group_key_roundtrip),
 		cmocka_unit_test(test_groups_merge_threads),
+		cmocka_unit_test(test_deal_cells),
 		cmocka_unit_test(test_regroup_months_into_quarter),
 		cmocka_unit_test(test_ratio_merges_exactly),
 		cmocka_unit_test(test_merge_actuals_of_chunks),
