@@ -366,6 +366,7 @@ static void merge_groups(struct chunk_state *into, struct chunk_state *from)
 		return;
 	}
 	size_t before = groups_count(into->groups);
+	groups_seal(from->groups); /* its slots are not read to merge it: the peak holds them less */
 	size_t *map = groups_merge_keys(into->groups, from->groups, job->opt->threads);
 	if (job->kind == INPUT_EXPORT) {
 		merge_deal_totals(job, into->groups, &into->wide, from->groups, &from->wide, map);

@@ -74,6 +74,13 @@ void groups_free(struct groups *g)
 	free(g);
 }
 
+void groups_seal(struct groups *g)
+{
+	xfree_large(g->slot, g->nslots, sizeof *g->slot);
+	g->slot = NULL;
+	g->nslots = 0;
+}
+
 size_t groups_count(const struct groups *g)
 {
 	return g->count;

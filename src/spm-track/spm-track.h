@@ -416,6 +416,8 @@ struct groups *groups_new(size_t value_size);
 enum group_part { GROUP_TOTALS, GROUP_OWNER_ENTRY, GROUP_OWNER_NAME };
 void group_prefetch(const struct groups *g, size_t i, enum group_part part);
 void groups_free(struct groups *g);
+/* No group is added or looked up any more (it is merged, read in order): frees the slots. */
+void groups_seal(struct groups *g);
 size_t groups_count(const struct groups *g);
 void *group_totals(const struct groups *g, size_t i);
 /* An owner's id: hashed once for all the groups of a row. */
