@@ -305,11 +305,26 @@ size_t group_period_id(const struct groups *g, size_t i)
 /* Merging is split over threads past this many keys: below, a thread costs more than it saves. */
 #define PARALLEL_MERGE 65536
 
+/* A chunk's group keys in the run's numbers: its owners, periods and metrics mapped, key
+ * by key as they are needed (a copy of them all would be 12 bytes a group at the peak). */
+struct key_map {
+	const struct group_id *from; /* the chunk's keys */
+	uint32_t *owner[LEVEL_COUNT], *period, *metric;
+};
+
+static struct group_id mapped_key(const struct key_map *km, size_t i)
+{
+	struct group_id k = km->from[i];
+	uint32_t level = k.metric_level & 0xff, m = k.metric_level >> 8;
+	return (struct group_id){ km->owner[level][k.owner], km->period[k.period],
+				  (m ? km->metric[m - 1] + 1 : 0) << 8 | level };
+}
+
 /* Keys looked up on several threads while no thread writes the table they are looked up in. */
 struct lookup {
 	const struct groups *into;
 	const struct table *names_into, *names_from; /* owners: interned names */
-	const struct group_id *key;                  /* groups: keys in into's numbers */
+	const struct key_map *keys;                  /* groups: keys in into's numbers */
 	uint32_t *name_id;                           /* out: the name's id in into, or UINT32_MAX */
 	size_t *group;                               /* out: the group's index in into, or SIZE_MAX */
 };
@@ -332,8 +347,8 @@ static void lookup_groups(void *arg, size_t lo, size_t hi)
 	enum { AHEAD = 8 }; /* the slots are scattered over a table far larger than the cache */
 	for (size_t i = lo; i < hi; i++) {
 		if (i + AHEAD < hi)
-			__builtin_prefetch(&g->slot[(size_t)id_hash(p->key[i + AHEAD]) & (g->nslots - 1)]);
-		size_t at = find_group_slot(g, p->key[i]);
+			__builtin_prefetch(&g->slot[(size_t)id_hash(mapped_key(p->keys, i + AHEAD)) & (g->nslots - 1)]);
+		size_t at = find_group_slot(g, mapped_key(p->keys, i));
 		p->group[i] = g->slot[at].index ? g->slot[at].index - 1 : SIZE_MAX;
 	}
 }
@@ -359,38 +374,32 @@ static uint32_t *intern_all(struct table *into, const struct table *from, size_t
 
 size_t *groups_merge_keys(struct groups *into, const struct groups *from, size_t threads)
 {
-	uint32_t *owner[LEVEL_COUNT];
+	struct key_map km = { .from = from->id };
 	for (size_t l = 0; l < LEVEL_COUNT; l++)
-		owner[l] = intern_all(into->owner[l], from->owner[l], threads);
-	uint32_t *period = intern_all(into->period, from->period, 1);
-	uint32_t *metric = intern_all(into->metric, from->metric, 1);
+		km.owner[l] = intern_all(into->owner[l], from->owner[l], threads);
+	km.period = intern_all(into->period, from->period, 1);
+	km.metric = intern_all(into->metric, from->metric, 1);
 	/* chunks of one export share most groups: room for the larger, not both (a table
 	 * twice too large would be the run's peak); new groups grow it as they come */
 	reserve_slots(into, into->count > from->count ? into->count : from->count);
 	size_t *map = xcalloc(from->count + 1, sizeof *map);
-	/* the keys in this table's numbers; looked up on every thread, then the groups new
-	 * to this table added in from's order, each slot fetched ahead */
-	struct group_id *key = xcalloc(from->count + 1, sizeof *key);
-	for (size_t i = 0; i < from->count; i++) {
-		struct group_id k = from->id[i];
-		uint32_t level = k.metric_level & 0xff, m = k.metric_level >> 8;
-		key[i] = (struct group_id){ owner[level][k.owner], period[k.period], (m ? metric[m - 1] + 1 : 0) << 8 | level };
-	}
-	struct lookup groups = { .into = into, .key = key, .group = map };
+	/* looked up on every thread, then the groups new to this table added in from's
+	 * order, each slot fetched ahead */
+	struct lookup groups = { .into = into, .keys = &km, .group = map };
 	parallel_ranges(from->count, PARALLEL_MERGE, threads, &groups, lookup_groups);
 	enum { AHEAD = 8 };
 	for (size_t i = 0, ahead = 0; i < from->count; i++) {
 		for (ahead = ahead > i ? ahead : i; ahead < from->count && ahead < i + AHEAD; ahead++)
 			if (map[ahead] == SIZE_MAX)
-				__builtin_prefetch(&into->slot[(size_t)id_hash(key[ahead]) & (into->nslots - 1)]);
+				__builtin_prefetch(
+					&into->slot[(size_t)id_hash(mapped_key(&km, ahead)) & (into->nslots - 1)]);
 		if (map[i] == SIZE_MAX)
-			map[i] = upsert_id(into, key[i]);
+			map[i] = upsert_id(into, mapped_key(&km, i));
 	}
-	free(key);
 	for (size_t l = 0; l < LEVEL_COUNT; l++)
-		free(owner[l]);
-	free(period);
-	free(metric);
+		free(km.owner[l]);
+	free(km.period);
+	free(km.metric);
 	return map;
 }
 
