@@ -386,7 +386,7 @@ static void merge_groups(struct chunk_state *into, struct chunk_state *from)
 		size_t klen = distinct_key(into, slot, map[g], key + DISTINCT_KEY_HEAD, len - DISTINCT_KEY_HEAD);
 		table_upsert(into->distinct, into->distinct_key, klen, NULL);
 	}
-	free(map);
+	group_indexes_free(map, groups_count(from->groups));
 }
 
 void merge_state(struct chunk_state *into, struct chunk_state *from)

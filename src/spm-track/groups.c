@@ -382,7 +382,7 @@ size_t *groups_merge_keys(struct groups *into, const struct groups *from, size_t
 	/* chunks of one export share most groups: room for the larger, not both (a table
 	 * twice too large would be the run's peak); new groups grow it as they come */
 	reserve_slots(into, into->count > from->count ? into->count : from->count);
-	size_t *map = xcalloc(from->count + 1, sizeof *map);
+	size_t *map = xcalloc_huge(from->count + 1, sizeof *map);
 	/* looked up on every thread, then the groups new to this table added in from's
 	 * order, each slot fetched ahead */
 	struct lookup groups = { .into = into, .keys = &km, .group = map };
@@ -453,7 +453,7 @@ static void sort_owners(struct owner_sort *s, size_t n, size_t threads)
 	}
 	struct owner_part half[2] = { { s, n / 2 }, { s + n / 2, n - n / 2 } };
 	parallel_each(half, 2, sizeof half[0], sort_owner_part);
-	struct owner_sort *merged = xcalloc(n, sizeof *merged);
+	struct owner_sort *merged = xcalloc_huge(n, sizeof *merged);
 	size_t a = 0, b = n / 2, at = 0;
 	while (a < n / 2 && b < n) /* stable: the first half first among equals */
 		merged[at++] = compare_owner_sort(&s[b], &s[a]) < 0 ? s[b++] : s[a++];
@@ -462,17 +462,28 @@ static void sort_owners(struct owner_sort *s, size_t n, size_t threads)
 	while (b < n)
 		merged[at++] = s[b++];
 	memcpy(s, merged, n * sizeof *s);
-	free(merged);
+	xfree_large(merged, n, sizeof *merged);
+}
+
+static size_t owner_count(const struct groups *g)
+{
+	size_t n = 0;
+	for (size_t l = 0; l < LEVEL_COUNT; l++)
+		n += table_count(g->owner[l]);
+	return n;
+}
+
+static void owner_ranks_free(uint32_t *ranks, const struct groups *g)
+{
+	xfree_large(ranks, owner_count(g) + 1, sizeof *ranks);
 }
 
 /* rank[level][id]: the owner's place in byte order, equal names equal ranks. */
 static uint32_t *owner_ranks(const struct groups *g, uint32_t *rank[LEVEL_COUNT], size_t *nranks, size_t threads)
 {
-	size_t n = 0;
-	for (size_t l = 0; l < LEVEL_COUNT; l++)
-		n += table_count(g->owner[l]);
-	struct owner_sort *s = xcalloc(n + 1, sizeof *s);
-	uint32_t *all = xcalloc(n + 1, sizeof *all);
+	size_t n = owner_count(g);
+	struct owner_sort *s = xcalloc_huge(n + 1, sizeof *s);
+	uint32_t *all = xcalloc_huge(n + 1, sizeof *all);
 	size_t at = 0;
 	for (size_t l = 0; l < LEVEL_COUNT; l++) {
 		rank[l] = all + at;
@@ -491,7 +502,7 @@ static uint32_t *owner_ranks(const struct groups *g, uint32_t *rank[LEVEL_COUNT]
 		rank[s[i].level][s[i].id] = r;
 	}
 	*nranks = n ? (size_t)r + 1 : 0;
-	free(s);
+	xfree_large(s, n + 1, sizeof *s);
 	return all;
 }
 
@@ -559,6 +570,11 @@ static void sort_owner_groups(struct group_sort *s, size_t n)
 	}
 }
 
+void group_indexes_free(size_t *indexes, size_t count)
+{
+	xfree_large(indexes, count + 1, sizeof *indexes);
+}
+
 size_t *groups_order(const struct groups *g, size_t threads)
 {
 	uint32_t *rank[LEVEL_COUNT];
@@ -566,19 +582,19 @@ size_t *groups_order(const struct groups *g, size_t threads)
 	uint32_t *ranks = owner_ranks(g, rank, &nowners, threads);
 	uint32_t *period = label_ranks(g->period, true), *metric = label_ranks(g->metric, false);
 	/* by owner: a counting sort, stable, then each owner's few groups by period and metric */
-	size_t *first = xcalloc(nowners + 2, sizeof *first);
+	size_t *first = xcalloc_huge(nowners + 2, sizeof *first);
 	for (size_t i = 0; i < g->count; i++)
 		first[rank[g->id[i].metric_level & 0xff][g->id[i].owner] + 1]++;
 	for (size_t r = 0; r < nowners; r++)
 		first[r + 1] += first[r];
-	struct group_sort *s = xcalloc(g->count + 1, sizeof *s);
+	struct group_sort *s = xcalloc_huge(g->count + 1, sizeof *s);
 	for (size_t i = 0; i < g->count; i++) {
 		struct group_id k = g->id[i];
 		uint32_t m = k.metric_level >> 8;
 		s[first[rank[k.metric_level & 0xff][k.owner]]++] =
 			(struct group_sort){ period[k.period], m ? metric[m - 1] : 0, (uint32_t)i };
 	}
-	size_t *order = xcalloc(g->count + 1, sizeof *order);
+	size_t *order = xcalloc_huge(g->count + 1, sizeof *order);
 	for (size_t r = 0, lo = 0; r < nowners; r++) {
 		size_t hi = first[r]; /* the counting pass left first[r] at the end of owner r */
 		if (hi - lo > 32)
@@ -589,10 +605,10 @@ size_t *groups_order(const struct groups *g, size_t threads)
 	}
 	for (size_t i = 0; i < g->count; i++)
 		order[i] = s[i].index;
-	free(s);
-	free(first);
+	xfree_large(s, g->count + 1, sizeof *s);
+	xfree_large(first, nowners + 2, sizeof *first);
 	free(period);
 	free(metric);
-	free(ranks);
+	owner_ranks_free(ranks, g);
 	return order;
 }

@@ -449,6 +449,8 @@ size_t *groups_merge_keys(struct groups *into, const struct groups *from, size_t
 /* The group indexes in output order: owner bytes, period label, metric name, first seen
  * (owners sorted on up to 2 of `threads`). */
 size_t *groups_order(const struct groups *g, size_t threads);
+/* Frees what groups_merge_keys or groups_order returned (count: from's, or g's groups). */
+void group_indexes_free(size_t *indexes, size_t count);
 
 /* merge.c */
 bool metric_is_selected(const struct metric_set *ms, const char *name);

@@ -336,7 +336,7 @@ void emit_actuals(struct output *o, const struct job *job, const struct chunk_st
 	free(currency_len);
 	free(currency);
 	free(metrics);
-	free(order);
+	group_indexes_free(order, groups_count(all->groups));
 }
 
 /* ---- partial streams (--partial) ---- */
@@ -446,5 +446,5 @@ void emit_partial(struct output *o, const struct job *job, const struct chunk_st
 	free(metrics);
 	free(first);
 	free(items);
-	free(order);
+	group_indexes_free(order, n);
 }

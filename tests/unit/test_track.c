@@ -215,7 +215,7 @@ static void test_group_key_roundtrip(void **unused)
 	size_t *map = groups_merge_keys(g, h, 1);
 	assert_int_equal(map[0], before);
 	assert_int_equal(map[1], j);
-	free(map);
+	group_indexes_free(map, groups_count(h));
 
 	/* the output order: owner bytes, then period label */
 	size_t *order = groups_order(g, 1);
@@ -226,7 +226,7 @@ static void test_group_key_roundtrip(void **unused)
 		int c = bytes_cmp(a.owner, a.owner_len, b.owner, b.owner_len);
 		assert_true(c < 0 || (c == 0 && a.period.start <= b.period.start));
 	}
-	free(order);
+	group_indexes_free(order, groups_count(g));
 	groups_free(h);
 	groups_free(g);
 }
@@ -284,10 +284,10 @@ static void test_groups_merge_threads(void **state)
 		group_name(three, o2[i], &y);
 		assert_true(bytes_cmp(x.owner, x.owner_len, y.owner, y.owner_len) < 0);
 	}
-	free(o1);
-	free(o2);
-	free(a);
-	free(b);
+	group_indexes_free(o1, groups_count(one));
+	group_indexes_free(o2, groups_count(three));
+	group_indexes_free(a, groups_count(from));
+	group_indexes_free(b, groups_count(from));
 	groups_free(one);
 	groups_free(three);
 	groups_free(from);
@@ -408,7 +408,7 @@ static void test_deal_cells(void **unused)
 			deal_totals_of(&wide[0], group_totals(side[0], i), &t);
 			assert_deal_equal(&t, &ref[k]);
 		}
-		free(map);
+		group_indexes_free(map, groups_count(side[1]));
 		for (int s = 0; s < 2; s++) {
 			groups_free(side[s]);
 			wide_totals_free(&wide[s]);
