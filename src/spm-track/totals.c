@@ -239,9 +239,12 @@ static void merge_range(void *arg, size_t lo, size_t hi)
 			group_prefetch(p->into, p->map[i + 8], GROUP_TOTALS);
 		void *into = group_totals(p->into, p->map[i]);
 		const void *from = group_totals(p->from, i);
+		bool merged = merge_in_place(p->wide_into, into, p->wide_from, from);
+		/* after the deal sums, as before the cells: a group whose deal sum and custom sum
+		 * both overflow names the deal sum (a group put aside cannot overflow: both fit 64 bits) */
 		if (custom)
 			merge_custom(p->job->metrics, deal_custom(into), deal_custom_const(from));
-		if (merge_in_place(p->wide_into, into, p->wide_from, from))
+		if (merged)
 			continue;
 		pthread_mutex_lock(&p->lock);
 		xgrow((void **)&p->later, &p->later_cap, p->nlater + 1, sizeof *p->later);
