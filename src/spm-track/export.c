@@ -225,13 +225,8 @@ static void add_custom(struct chunk_state *cs, struct custom_totals *ct, size_t 
 			table_upsert(cs->distinct, cs->distinct_key, klen, NULL);
 			continue;
 		}
-		if (c->count == 0 || decimal_cmp(v->value, c->min) < 0)
-			c->min = v->value;
-		if (c->count == 0 || decimal_cmp(v->value, c->max) > 0)
-			c->max = v->value;
-		if (!add_or_fail(&c->sum, v->value))
-			sum_overflow(m->name);
-		c->count++;
+		struct custom_totals one = { v->value, v->value, v->value, 1 };
+		custom_add(c, &one, m->name);
 	}
 }
 

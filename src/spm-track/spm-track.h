@@ -560,6 +560,8 @@ decimal gross_won(const struct deal_totals *t);
 /* totals.c: a group's deal totals, kept in a cell (group_totals) and its chunk's wide list */
 void deal_totals_of(const struct wide_totals *w, const void *cell, struct deal_totals *out);
 struct custom_totals *deal_custom(void *cell);
+/* a += b: one custom metric's sum, min, max and count (b->count > 0). */
+void custom_add(struct custom_totals *a, const struct custom_totals *b, const char *name);
 const struct custom_totals *deal_custom_const(const void *cell);
 /* The group's totals in full, from now on (clawbacks, overlay credit: the rare fields). */
 struct deal_totals *deal_widen(struct wide_totals *w, void *cell, size_t group);

@@ -210,23 +210,26 @@ struct deal_merge {
 	size_t *later, nlater, later_cap;
 };
 
+void custom_add(struct custom_totals *a, const struct custom_totals *b, const char *name)
+{
+	if (a->count == 0 || decimal_cmp(b->min, a->min) < 0)
+		a->min = b->min;
+	if (a->count == 0 || decimal_cmp(b->max, a->max) > 0)
+		a->max = b->max;
+	if (!add_or_fail(&a->sum, b->sum))
+		sum_overflow(name);
+	a->count += b->count;
+}
+
 static void merge_custom(const struct metric_set *ms, struct custom_totals *into, const struct custom_totals *from)
 {
 	for (size_t i = 0; i < ms->nselected; i++) {
 		const struct metric *m = ms->selected[i];
 		if (m->builtin != M_CUSTOM)
 			continue;
-		struct custom_totals *a = &into[m->slot];
 		const struct custom_totals *b = &from[m->slot];
-		if (b->count == 0)
-			continue;
-		if (a->count == 0 || decimal_cmp(b->min, a->min) < 0)
-			a->min = b->min;
-		if (a->count == 0 || decimal_cmp(b->max, a->max) > 0)
-			a->max = b->max;
-		if (!add_or_fail(&a->sum, b->sum))
-			sum_overflow(m->name);
-		a->count += b->count;
+		if (b->count)
+			custom_add(&into[m->slot], b, m->name);
 	}
 }
 
