@@ -161,7 +161,7 @@ struct deal_totals {
 	int64_t cycle_days, cycle_deals;
 	int64_t clawback_deals;    /* reversals dated in this period */
 	int64_t overlay_deals;
-	/* followed by one struct custom_totals per custom metric */
+	/* a group's custom totals follow its cell, not this (deal_custom) */
 };
 /* the decimals first, then the counts: no padding */
 _Static_assert(sizeof(struct deal_totals) == 4 * sizeof(decimal) + 6 * sizeof(int64_t), "deal_totals packed");

@@ -183,7 +183,8 @@ static bool narrow_merge(struct deal_cell *into, const struct deal_cell *from)
 }
 
 /* The merge of one group where into is wide already (the list does not grow), or both
- * are narrow and fit: false if into must be widened first (merge_deals_widening). */
+ * are narrow and fit: false if into must be widened first (merge_deal_totals does it
+ * after, on one thread). */
 static bool merge_in_place(const struct wide_totals *wi, struct deal_cell *into, const struct wide_totals *wf,
 			   const struct deal_cell *from)
 {
@@ -266,7 +267,8 @@ void merge_deal_totals(const struct job *job, struct groups *into, struct wide_t
 		size_t g = map[wide_from->e[k].group];
 		deal_widen(wide_into, group_totals(into, g), g);
 	}
-	parallel_ranges(groups_count(from), 65536, job->opt->threads, &m, merge_range);
+	enum { PER_THREAD = 65536 }; /* groups: below, a thread costs more than it saves */
+	parallel_ranges(groups_count(from), PER_THREAD, job->opt->threads, &m, merge_range);
 	for (size_t k = 0; k < m.nlater; k++) {
 		size_t i = m.later[k], g = map[i];
 		struct deal_totals b;
