@@ -418,10 +418,12 @@ lock_take() {
 	lock=$1
 	waited=0
 	if [ "${SPM_LOCK:-}" != mkdir ] && [ ! -d "$lock" ] && command -v flock >/dev/null 2>&1; then
-		[ -e "$lock" ] || : 2>/dev/null >>"$lock"
+		# true, not ':': a failed redirection of a special built-in ends sh at once, status 2
+		# and no message, and this one fails when a folder run made the lock meanwhile
+		[ -e "$lock" ] || true 2>/dev/null >>"$lock"
 		# fd 9 stays open in the script (not in the stages' programs, 9<&-): the lock lasts
-		# as long as the run, however it ends
-		exec 9<"$lock" || die 2 "$lock: cannot open the lock file"
+		# as long as the run, however it ends ('command': a failure is ours to tell)
+		command exec 9<"$lock" || die 2 "$lock: cannot open the lock file"
 		# a run of the folder kind may have made the folder since the test above (after
 		# taking over a stale one): what was opened is then that folder, whose flock
 		# guards nothing; the folder is honoured instead
@@ -455,7 +457,7 @@ lock_take() {
 # shellcheck disable=SC2317 # called by the EXIT trap (cleanup)
 lock_release() {
 	case $locked in
-	file) : 2>/dev/null >"$lock" ;; # emptied; the file stays (removing it would race)
+	file) true 2>/dev/null >"$lock" ;; # emptied; the file stays (removing it would race)
 	folder) rm -rf "$lock" ;;
 	esac
 	if [ "$taking" = 1 ]; then rm -rf "$lock.takeover"; fi
