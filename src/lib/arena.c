@@ -138,6 +138,16 @@ void xfree_large(void *ptr, size_t cap, size_t elem_size)
 		huge_free(ptr, bytes);
 }
 
+void xrelease_large(void *ptr, size_t cap, size_t elem_size, size_t from, size_t to)
+{
+	enum { PAGE = 4096 }; /* a huge page is split: its 4 KiB pages below `to` go */
+	if (array_bytes(cap, elem_size) < LARGE_FROM)
+		return;
+	size_t lo = from / PAGE * PAGE, hi = to / PAGE * PAGE;
+	if (lo < hi)
+		(void)madvise((char *)ptr + lo, hi - lo, MADV_DONTNEED); /* a hint: on failure, kept */
+}
+
 /* ---- arenas ---- */
 
 struct arena_block {

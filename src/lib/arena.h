@@ -29,6 +29,10 @@ void xgrow_large(void **ptr, size_t *cap, size_t need, size_t elem_size);
 /* count zeroed elements: a huge block from 2 MiB on. Freed with xfree_large(count). */
 void *xcalloc_huge(size_t count, size_t elem_size);
 void xfree_large(void *ptr, size_t cap, size_t elem_size);
+/* The bytes of such an array below `to` are done with (a walk that frees what it has
+ * read): the whole pages from the one holding byte `from` up to `to` are given back (read
+ * again, they would be zeros). Arrays in malloc keep theirs. */
+void xrelease_large(void *ptr, size_t cap, size_t elem_size, size_t from, size_t to);
 
 /* ---- arenas: many small allocations, freed at once ---- */
 

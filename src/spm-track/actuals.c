@@ -7,6 +7,7 @@
 #include "parallel.h"
 #include "reject.h"
 
+#include <stdalign.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,11 +319,18 @@ static size_t totals_size(const struct job *job)
 	return DEAL_CELL_SIZE + job->metrics->ncustom * sizeof(struct custom_totals);
 }
 
+static size_t totals_align(const struct job *job)
+{
+	if (job->kind == INPUT_ACTUALS)
+		return alignof(struct actual_totals);
+	return job->metrics->ncustom ? alignof(struct custom_totals) : DEAL_CELL_ALIGN;
+}
+
 void chunk_state_init(struct chunk_state *cs, const struct job *job)
 {
 	memset(cs, 0, sizeof *cs);
 	cs->job = job;
-	cs->groups = groups_new(totals_size(job));
+	cs->groups = groups_new(totals_size(job), totals_align(job));
 	cs->distinct = table_new(1);
 	cs->periods = xcalloc(1, sizeof *cs->periods);
 	cs->dates = xcalloc(1, sizeof *cs->dates);
@@ -350,6 +358,25 @@ void chunk_state_free(struct chunk_state *cs)
 	free(cs->other_currency.file);
 }
 
+/* Merging actuals totals, a block of from's groups at a time (a group_merge_fn). */
+struct actuals_merge {
+	const struct job *job;
+	struct groups *into;
+	const struct groups *from;
+	size_t before; /* into's groups before: the ones from this on are new */
+};
+
+static void merge_actuals_block(void *ctx, const size_t *map, size_t lo, size_t hi)
+{
+	struct actuals_merge *m = ctx;
+	for (size_t i = lo; i < hi; i++) {
+		struct group_name name;
+		group_name(m->from, i, &name);
+		merge_actuals(m->job, group_totals(m->into, map[i]), group_totals(m->from, i), map[i] >= m->before,
+			      name.metric);
+	}
+}
+
 /* Adds the groups of `from` into `into` (same job, same kind): whole when `into` has none
  * (the first chunk of a run), else key by key, each chunk's owners interned once. */
 static void merge_groups(struct chunk_state *into, struct chunk_state *from)
@@ -365,18 +392,16 @@ static void merge_groups(struct chunk_state *into, struct chunk_state *from)
 		wide_totals_swap(&into->wide, &from->wide);
 		return;
 	}
-	size_t before = groups_count(into->groups);
-	groups_seal(from->groups); /* its slots are not read to merge it: the peak holds them less */
-	size_t *map = groups_merge_keys(into->groups, from->groups, job->opt->threads);
+	size_t *map;
 	if (job->kind == INPUT_EXPORT) {
-		merge_deal_totals(job, into->groups, &into->wide, from->groups, &from->wide, map);
+		struct deal_merge *m = deal_merge_new(job, into->groups, &into->wide, from->groups, &from->wide);
+		map = groups_merge(into->groups, from->groups, job->opt->threads, group_merge_block(job->opt->threads),
+				   merge_deal_block, m);
+		deal_merge_free(m);
 	} else {
-		for (size_t i = 0; i < groups_count(from->groups); i++) {
-			struct group_name name;
-			group_name(from->groups, i, &name);
-			merge_actuals(job, group_totals(into->groups, map[i]), group_totals(from->groups, i),
-				      map[i] >= before, name.metric);
-		}
+		struct actuals_merge m = { job, into->groups, from->groups, groups_count(into->groups) };
+		map = groups_merge(into->groups, from->groups, job->opt->threads, group_merge_block(job->opt->threads),
+				   merge_actuals_block, &m);
 	}
 	for (size_t i = 0; i < table_count(from->distinct); i++) {
 		size_t len, slot, g;

@@ -1,60 +1,85 @@
 /* The groups of a run: totals by owner, period and metric. Owners (one table per level),
- * periods and metrics are interned once per chunk, so a group's key is three small
- * integers, hashed and compared without touching a string: a row costs one hash of its
- * owner, and each of its groups one probe of a fixed-size slot. At 100,000 owners the
- * tables are tens of megabytes probed at random: their arrays live in huge pages
- * (lib/arena), which halves the reading (a 4 KiB page faults once, and misses the TLB). */
+ * periods and metrics are interned once per chunk, and a period, metric and level once
+ * more as a bucket, so a group's key is two 32-bit numbers (owner, bucket), hashed and
+ * compared without touching a string: a row costs one hash of its owner, and each of its
+ * groups one probe of an 8-byte slot and a read of the group's record, where its key sits
+ * beside its totals. At 100,000 owners the tables are tens of megabytes probed at random:
+ * their arrays live in huge pages (lib/arena), which halves the reading (a 4 KiB page
+ * faults once, and misses the TLB). At a million owners every byte a group takes counts
+ * twice (each thread's chunk meets most groups): 40 bytes of record and about 12 of slot. */
 #include "spm-track.h"
 
 #include "arena.h"
 #include "diag.h"
 #include "parallel.h"
 
+#include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define PERIOD_MEMO_BITS 6
 #define PERIOD_MEMO (1 << PERIOD_MEMO_BITS)
+#define BUCKET_MEMO_BITS 6
+#define BUCKET_MEMO (1 << BUCKET_MEMO_BITS)
 _Static_assert(PERIOD_KEY_SIZE < 8, "a period key fits a word");
 
-/* A group's key: the interned owner (within its level), period and metric (0: none,
- * else the metric's id + 1) with the level in the low byte. */
+/* A group's key: the interned owner (within its level) and bucket. */
 struct group_id {
-	uint32_t owner, period, metric_level;
+	uint32_t owner, bucket;
 };
 
-/* A slot of the open-addressing table: the key inline, so a probe reads one slot. */
+/* A bucket: a period, metric (0: none, else the metric's id + 1) and level, as
+ * metric << 8 | level. A run has a few dozen of them. */
+struct bucket {
+	uint32_t period, metric_level;
+};
+
+/* A slot of the open-addressing table: 32 bits of the key's hash (a probe reads a group's
+ * record only when they match) and the group's index + 1 (0: empty). */
 struct group_slot {
-	struct group_id id;
-	uint32_t index; /* the group's index + 1; 0: empty */
+	uint32_t tag, index;
 };
 
 struct groups {
 	size_t value_size;
+	size_t value_at, record_size; /* a record: the key, then the totals at value_at */
 	struct table *owner[LEVEL_COUNT];
 	struct table *period; /* period_to_key bytes */
 	struct table *metric; /* metric names, NUL included */
+	struct table *bucket; /* struct bucket */
 	struct group_slot *slot;
-	size_t nslots;        /* power of two */
+	size_t nslots;        /* at least 10/7 of the groups */
 	struct period_memo { /* periods met, their ids: a chunk's rows share a few dozen */
 		uint64_t key;    /* the period's key bytes, + 1 (0: empty) */
 		uint32_t id;
 	} period_memo[PERIOD_MEMO];
-	struct group_id *id;  /* by group index */
-	char *values;         /* by group index, value_size each */
+	struct bucket_memo { /* buckets met: (period << 32 | metric_level) + 1 (0: empty) */
+		uint64_t key;
+		uint32_t id;
+	} bucket_memo[BUCKET_MEMO];
+	char *records;        /* by group index, record_size each */
 	size_t count, cap;
 };
 
 #define FIRST_SLOTS 1024
 
-struct groups *groups_new(size_t value_size)
+static size_t round_up(size_t n, size_t to)
+{
+	return (n + to - 1) / to * to;
+}
+
+struct groups *groups_new(size_t value_size, size_t value_align)
 {
 	struct groups *g = xcalloc(1, sizeof *g);
+	size_t align = value_align > alignof(struct group_id) ? value_align : alignof(struct group_id);
 	g->value_size = value_size;
+	g->value_at = round_up(sizeof(struct group_id), value_align);
+	g->record_size = round_up(g->value_at + value_size, align);
 	for (size_t l = 0; l < LEVEL_COUNT; l++)
 		g->owner[l] = table_new_large(0);
 	g->period = table_new(0);
 	g->metric = table_new(0);
+	g->bucket = table_new(0);
 	g->nslots = FIRST_SLOTS;
 	g->slot = xcalloc_huge(g->nslots, sizeof *g->slot);
 	return g;
@@ -68,9 +93,9 @@ void groups_free(struct groups *g)
 		table_free(g->owner[l]);
 	table_free(g->period);
 	table_free(g->metric);
+	table_free(g->bucket);
 	xfree_large(g->slot, g->nslots, sizeof *g->slot);
-	xfree_large(g->id, g->cap, sizeof *g->id);
-	xfree_large(g->values, g->cap, g->value_size);
+	xfree_large(g->records, g->cap, g->record_size);
 	free(g);
 }
 
@@ -86,22 +111,54 @@ size_t groups_count(const struct groups *g)
 	return g->count;
 }
 
+static char *record(const struct groups *g, size_t i)
+{
+	return g->records + i * g->record_size;
+}
+
+static struct group_id key_of(const struct groups *g, size_t i)
+{
+	struct group_id k;
+	memcpy(&k, record(g, i), sizeof k);
+	return k;
+}
+
 void *group_totals(const struct groups *g, size_t i)
 {
-	return g->values + i * g->value_size;
+	return record(g, i) + g->value_at;
+}
+
+static struct bucket bucket_of(const struct groups *g, uint32_t c)
+{
+	size_t len;
+	struct bucket col;
+	memcpy(&col, table_key(g->bucket, c, &len), sizeof col);
+	return col;
+}
+
+static enum level level_of(const struct groups *g, struct group_id k)
+{
+	return (enum level)(bucket_of(g, k.bucket).metric_level & 0xff);
 }
 
 void group_prefetch(const struct groups *g, size_t i, enum group_part part)
 {
-	const struct group_id *k = &g->id[i];
 	switch (part) {
 	case GROUP_TOTALS:
-		__builtin_prefetch(k);
-		for (size_t at = 0; at < g->value_size; at += 64)
-			__builtin_prefetch(g->values + i * g->value_size + at);
+		for (size_t at = 0; at < g->record_size; at += 64)
+			__builtin_prefetch(record(g, i) + at);
+		__builtin_prefetch(record(g, i) + g->record_size - 1);
 		break;
-	case GROUP_OWNER_ENTRY: table_prefetch(g->owner[k->metric_level & 0xff], k->owner, false); break;
-	case GROUP_OWNER_NAME: table_prefetch(g->owner[k->metric_level & 0xff], k->owner, true); break;
+	case GROUP_OWNER_ENTRY: {
+		struct group_id k = key_of(g, i);
+		table_prefetch(g->owner[level_of(g, k)], k.owner, false);
+		break;
+	}
+	case GROUP_OWNER_NAME: {
+		struct group_id k = key_of(g, i);
+		table_prefetch(g->owner[level_of(g, k)], k.owner, true);
+		break;
+	}
 	}
 }
 
@@ -129,9 +186,9 @@ static uint64_t period_word(struct period p, unsigned char key[PERIOD_KEY_SIZE])
 	return word + 1;
 }
 
-static size_t memo_slot(uint64_t word)
+static size_t memo_slot(uint64_t word, unsigned bits)
 {
-	return (size_t)((word * 0x9e3779b97f4a7c15ull) >> (64 - PERIOD_MEMO_BITS));
+	return (size_t)((word * 0x9e3779b97f4a7c15ull) >> (64 - bits));
 }
 
 /* A period's id if the memo has it, else UINT32_MAX (nothing is interned). */
@@ -139,7 +196,7 @@ static uint32_t memo_period(const struct groups *g, struct period p)
 {
 	unsigned char key[PERIOD_KEY_SIZE];
 	uint64_t word = period_word(p, key);
-	const struct period_memo *m = &g->period_memo[memo_slot(word)];
+	const struct period_memo *m = &g->period_memo[memo_slot(word, PERIOD_MEMO_BITS)];
 	return m->key == word ? m->id : UINT32_MAX;
 }
 
@@ -147,7 +204,7 @@ static uint32_t group_period(struct groups *g, struct period p)
 {
 	unsigned char key[PERIOD_KEY_SIZE];
 	uint64_t word = period_word(p, key);
-	struct period_memo *m = &g->period_memo[memo_slot(word)];
+	struct period_memo *m = &g->period_memo[memo_slot(word, PERIOD_MEMO_BITS)];
 	if (m->key != word) {
 		m->key = word;
 		m->id = (uint32_t)table_intern(g->period, key, sizeof key, NULL);
@@ -160,26 +217,65 @@ static uint32_t group_metric(struct groups *g, const char *metric)
 	return metric ? (uint32_t)table_intern(g->metric, metric, strlen(metric) + 1, NULL) + 1 : 0;
 }
 
+static uint64_t bucket_word(struct bucket c)
+{
+	return ((uint64_t)c.period << 32 | c.metric_level) + 1;
+}
+
+/* A bucket's id if the memo has it, else UINT32_MAX. */
+static uint32_t memo_bucket(const struct groups *g, struct bucket c)
+{
+	uint64_t word = bucket_word(c);
+	const struct bucket_memo *m = &g->bucket_memo[memo_slot(word, BUCKET_MEMO_BITS)];
+	return m->key == word ? m->id : UINT32_MAX;
+}
+
+static uint32_t group_bucket(struct groups *g, struct bucket c)
+{
+	uint64_t word = bucket_word(c);
+	struct bucket_memo *m = &g->bucket_memo[memo_slot(word, BUCKET_MEMO_BITS)];
+	if (m->key != word) {
+		m->key = word;
+		m->id = (uint32_t)table_intern(g->bucket, &c, sizeof c, NULL);
+	}
+	return m->id;
+}
+
 static uint64_t id_hash(struct group_id k)
 {
-	uint64_t h = ((uint64_t)k.owner << 32 | k.period) * 0x9e3779b97f4a7c15ull;
-	h ^= (uint64_t)k.metric_level * 0xc2b2ae3d27d4eb4full;
+	uint64_t h = ((uint64_t)k.owner << 32 | k.bucket) * 0x9e3779b97f4a7c15ull;
 	h ^= h >> 29;
 	h *= 0xbf58476d1ce4e5b9ull;
 	return h ^ (h >> 32);
 }
 
-static bool id_equal(struct group_id a, struct group_id b)
+/* The slot a hash starts at: its high bits scaled to the table (any size, not only a
+ * power of two: the merge sizes a table to what it will hold). */
+static size_t group_home(const struct groups *g, uint64_t h)
 {
-	return a.owner == b.owner && a.period == b.period && a.metric_level == b.metric_level;
+	return (size_t)(((unsigned __int128)h * g->nslots) >> 64);
 }
 
-static size_t find_group_slot(const struct groups *g, struct group_id k)
+static uint32_t hash_tag(uint64_t h)
 {
-	size_t mask = g->nslots - 1;
-	for (size_t i = (size_t)id_hash(k) & mask;; i = (i + 1) & mask)
-		if (g->slot[i].index == 0 || id_equal(g->slot[i].id, k))
+	return (uint32_t)h;
+}
+
+static bool id_equal(struct group_id a, struct group_id b)
+{
+	return a.owner == b.owner && a.bucket == b.bucket;
+}
+
+static size_t find_group_slot(const struct groups *g, struct group_id k, uint64_t h)
+{
+	uint32_t tag = hash_tag(h);
+	for (size_t i = group_home(g, h);;) {
+		struct group_slot s = g->slot[i];
+		if (s.index == 0 || (s.tag == tag && id_equal(key_of(g, s.index - 1), k)))
 			return i;
+		if (++i == g->nslots)
+			i = 0;
+	}
 }
 
 bool groups_beyond_cache(const struct groups *g)
@@ -194,65 +290,89 @@ void group_ahead(const struct groups *g, enum level level, uint64_t h, const str
 		return;
 	for (size_t k = 0; k < n; k++) {
 		uint32_t period = memo_period(g, periods[k]);
-		if (period != UINT32_MAX) {
-			struct group_id id = { (uint32_t)owner, period, (uint32_t)level };
-			__builtin_prefetch(&g->slot[(size_t)id_hash(id) & (g->nslots - 1)]);
+		uint32_t bucket = period == UINT32_MAX ? UINT32_MAX : memo_bucket(g, (struct bucket){ period, level });
+		if (bucket != UINT32_MAX) {
+			struct group_id id = { (uint32_t)owner, bucket };
+			__builtin_prefetch(&g->slot[group_home(g, id_hash(id))]);
 		}
 	}
 }
 
-/* Room for n groups without growing: slots at most half full after doubling. */
-static void reserve_slots(struct groups *g, size_t n)
+/* Slots for n groups: at most 7 in 10 taken, whole 4 KiB pages. */
+static size_t slots_for(size_t n)
 {
-	size_t want = g->nslots;
-	while (n * 10 >= want * 7) {
-		if (want > SIZE_MAX / 2 / sizeof *g->slot)
-			diag_fatal(SPM_EXIT_USAGE, "out of memory");
-		want *= 2;
-	}
+	if (n > SIZE_MAX / 16 / sizeof(struct group_slot))
+		diag_fatal(SPM_EXIT_USAGE, "out of memory");
+	size_t want = n / 7 * 10 + n % 7 * 2 + 1;
+	return round_up(want > FIRST_SLOTS ? want : FIRST_SLOTS, 4096 / sizeof(struct group_slot));
+}
+
+/* The slots rebuilt for room for n groups (n >= count). */
+static void resize_slots(struct groups *g, size_t n)
+{
+	size_t want = slots_for(n);
 	if (want == g->nslots)
 		return;
 	xfree_large(g->slot, g->nslots, sizeof *g->slot);
 	g->nslots = want;
 	g->slot = xcalloc_huge(want, sizeof *g->slot);
-	size_t mask = want - 1;
+	enum { AHEAD = 8 }; /* the slots are scattered: fetched ahead */
 	for (size_t e = 0; e < g->count; e++) {
-		if (e + 8 < g->count) /* the slots are scattered: fetched ahead */
-			__builtin_prefetch(&g->slot[(size_t)id_hash(g->id[e + 8]) & mask]);
-		size_t i = (size_t)id_hash(g->id[e]) & mask;
+		if (e + AHEAD < g->count)
+			__builtin_prefetch(&g->slot[group_home(g, id_hash(key_of(g, e + AHEAD)))]);
+		uint64_t h = id_hash(key_of(g, e));
+		size_t i = group_home(g, h);
 		while (g->slot[i].index)
-			i = (i + 1) & mask;
-		g->slot[i] = (struct group_slot){ g->id[e], (uint32_t)(e + 1) };
+			if (++i == g->nslots)
+				i = 0;
+		g->slot[i] = (struct group_slot){ hash_tag(h), (uint32_t)(e + 1) };
 	}
+}
+
+/* Room for n groups without growing the slots. */
+static void reserve_slots(struct groups *g, size_t n)
+{
+	if (n * 10 >= g->nslots * 7)
+		resize_slots(g, n);
+}
+
+/* Room for n records without moving them. */
+static void reserve_records(struct groups *g, size_t n)
+{
+	if (n > g->cap)
+		xgrow_large((void **)&g->records, &g->cap, n, g->record_size);
+}
+
+/* Adds group k, absent, at slot i (found for hash h). */
+static size_t insert_id(struct groups *g, size_t i, struct group_id k, uint64_t h)
+{
+	if (g->count >= UINT32_MAX - 1)
+		diag_fatal(SPM_EXIT_USAGE, "too many groups");
+	size_t e = g->count;
+	reserve_records(g, e + 1);
+	char *r = record(g, e);
+	memset(r, 0, g->record_size);
+	memcpy(r, &k, sizeof k);
+	g->slot[i] = (struct group_slot){ hash_tag(h), (uint32_t)(e + 1) };
+	g->count++;
+	if (g->count * 10 >= g->nslots * 7) /* doubled: growing costs a rehash of every group */
+		resize_slots(g, g->count * 2);
+	return e;
 }
 
 static size_t upsert_id(struct groups *g, struct group_id k)
 {
-	size_t i = find_group_slot(g, k);
+	uint64_t h = id_hash(k);
+	size_t i = find_group_slot(g, k, h);
 	if (g->slot[i].index)
 		return g->slot[i].index - 1;
-	if (g->count >= UINT32_MAX - 1)
-		diag_fatal(SPM_EXIT_USAGE, "too many groups");
-	size_t e = g->count;
-	if (e == g->cap) {
-		size_t cap = g->cap;
-		xgrow_large((void **)&g->id, &cap, e + 1, sizeof *g->id);
-		cap = g->cap;
-		xgrow_large((void **)&g->values, &cap, e + 1, g->value_size);
-		g->cap = cap;
-	}
-	g->id[e] = k;
-	memset(g->values + e * g->value_size, 0, g->value_size);
-	g->slot[i] = (struct group_slot){ k, (uint32_t)(e + 1) };
-	g->count++;
-	reserve_slots(g, g->count);
-	return e;
+	return insert_id(g, i, k, h);
 }
 
 size_t group_add(struct groups *g, uint32_t owner, enum level level, struct period p, const char *metric)
 {
-	struct group_id k = { owner, group_period(g, p), group_metric(g, metric) << 8 | (uint32_t)level };
-	return upsert_id(g, k);
+	struct bucket c = { group_period(g, p), group_metric(g, metric) << 8 | (uint32_t)level };
+	return upsert_id(g, (struct group_id){ owner, group_bucket(g, c) });
 }
 
 size_t group_upsert(struct groups *g, struct period p, enum level level, const char *owner, size_t len,
@@ -271,19 +391,24 @@ size_t group_lookup(const struct groups *g, struct period p, enum level level, c
 		m++;
 	if (o == SIZE_MAX || q == SIZE_MAX || m == SIZE_MAX)
 		return SIZE_MAX;
-	struct group_id k = { (uint32_t)o, (uint32_t)q, (uint32_t)m << 8 | (uint32_t)level };
-	size_t i = find_group_slot(g, k);
+	struct bucket col = { (uint32_t)q, (uint32_t)m << 8 | (uint32_t)level };
+	size_t c = table_index(g->bucket, &col, sizeof col);
+	if (c == SIZE_MAX)
+		return SIZE_MAX;
+	struct group_id k = { (uint32_t)o, (uint32_t)c };
+	size_t i = find_group_slot(g, k, id_hash(k));
 	return g->slot[i].index ? g->slot[i].index - 1 : SIZE_MAX;
 }
 
 void group_name(const struct groups *g, size_t i, struct group_name *out)
 {
-	struct group_id k = g->id[i];
+	struct group_id k = key_of(g, i);
+	struct bucket c = bucket_of(g, k.bucket);
 	size_t len;
-	out->level = (enum level)(k.metric_level & 0xff);
-	out->period = period_from_key(table_key(g->period, k.period, &len));
+	out->level = (enum level)(c.metric_level & 0xff);
+	out->period = period_from_key(table_key(g->period, c.period, &len));
 	out->owner = table_key(g->owner[out->level], k.owner, &out->owner_len);
-	out->metric = k.metric_level >> 8 ? table_key(g->metric, (k.metric_level >> 8) - 1, &len) : NULL;
+	out->metric = c.metric_level >> 8 ? table_key(g->metric, (c.metric_level >> 8) - 1, &len) : NULL;
 }
 
 size_t groups_periods(const struct groups *g)
@@ -299,25 +424,24 @@ struct period groups_period(const struct groups *g, size_t id)
 
 size_t group_period_id(const struct groups *g, size_t i)
 {
-	return g->id[i].period;
+	return bucket_of(g, key_of(g, i).bucket).period;
 }
 
 /* Merging is split over threads past this many keys: below, a thread costs more than it saves. */
 #define PARALLEL_MERGE 65536
 
-/* A chunk's group keys in the run's numbers: its owners, periods and metrics mapped, key
- * by key as they are needed (a copy of them all would be 12 bytes a group at the peak). */
+/* A chunk's group keys in the run's numbers: its owners and buckets mapped, key by key as
+ * they are needed (a copy of them all would be 8 bytes a group at the peak). */
 struct key_map {
-	const struct group_id *from; /* the chunk's keys */
-	uint32_t *owner[LEVEL_COUNT], *period, *metric;
+	const struct groups *from;
+	uint32_t *owner[LEVEL_COUNT], *bucket;
+	uint8_t *level; /* by from's bucket */
 };
 
 static struct group_id mapped_key(const struct key_map *km, size_t i)
 {
-	struct group_id k = km->from[i];
-	uint32_t level = k.metric_level & 0xff, m = k.metric_level >> 8;
-	return (struct group_id){ km->owner[level][k.owner], km->period[k.period],
-				  (m ? km->metric[m - 1] + 1 : 0) << 8 | level };
+	struct group_id k = key_of(km->from, i);
+	return (struct group_id){ km->owner[km->level[k.bucket]][k.owner], km->bucket[k.bucket] };
 }
 
 /* Keys looked up on several threads while no thread writes the table they are looked up in. */
@@ -327,6 +451,7 @@ struct lookup {
 	const struct key_map *keys;                  /* groups: keys in into's numbers */
 	uint32_t *name_id;                           /* out: the name's id in into, or UINT32_MAX */
 	size_t *group;                               /* out: the group's index in into, or SIZE_MAX */
+	size_t fresh;                                /* out: how many groups into lacks */
 };
 
 static void lookup_names(void *arg, size_t lo, size_t hi)
@@ -347,8 +472,9 @@ static void lookup_groups(void *arg, size_t lo, size_t hi)
 	enum { AHEAD = 8 }; /* the slots are scattered over a table far larger than the cache */
 	for (size_t i = lo; i < hi; i++) {
 		if (i + AHEAD < hi)
-			__builtin_prefetch(&g->slot[(size_t)id_hash(mapped_key(p->keys, i + AHEAD)) & (g->nslots - 1)]);
-		size_t at = find_group_slot(g, mapped_key(p->keys, i));
+			__builtin_prefetch(&g->slot[group_home(g, id_hash(mapped_key(p->keys, i + AHEAD)))]);
+		struct group_id k = mapped_key(p->keys, i);
+		size_t at = find_group_slot(g, k, id_hash(k));
 		p->group[i] = g->slot[at].index ? g->slot[at].index - 1 : SIZE_MAX;
 	}
 }
@@ -372,34 +498,108 @@ static uint32_t *intern_all(struct table *into, const struct table *from, size_t
 	return map;
 }
 
+/* from's buckets in into's numbers, their periods and metrics mapped first. */
+static uint32_t *intern_buckets(struct groups *into, const struct groups *from, uint8_t **level)
+{
+	uint32_t *period = intern_all(into->period, from->period, 1);
+	uint32_t *metric = intern_all(into->metric, from->metric, 1);
+	size_t n = table_count(from->bucket);
+	uint32_t *map = xcalloc(n + 1, sizeof *map);
+	*level = xcalloc(n + 1, 1);
+	for (size_t c = 0; c < n; c++) {
+		struct bucket col = bucket_of(from, (uint32_t)c);
+		uint32_t m = col.metric_level >> 8;
+		(*level)[c] = (uint8_t)(col.metric_level & 0xff);
+		struct bucket to = { period[col.period], (m ? metric[m - 1] + 1 : 0) << 8 | (col.metric_level & 0xff) };
+		map[c] = (uint32_t)table_intern(into->bucket, &to, sizeof to, NULL);
+	}
+	free(period);
+	free(metric);
+	return map;
+}
+
+/* Looks up every key of from in into (on threads): map[i] is the index in into of from's
+ * group i, SIZE_MAX if into lacks it; room is made once for the groups into lacks (no
+ * rehash midway, no table sized for twice what it holds). */
+static size_t *merge_lookup(struct groups *into, const struct groups *from, const struct key_map *km, size_t threads)
+{
+	size_t *map = xcalloc_huge(from->count + 1, sizeof *map);
+	struct lookup groups = { .into = into, .keys = km, .group = map };
+	parallel_ranges(from->count, PARALLEL_MERGE, threads, &groups, lookup_groups);
+	size_t fresh = 0;
+	for (size_t i = 0; i < from->count; i++)
+		fresh += map[i] == SIZE_MAX;
+	if (fresh) {
+		reserve_slots(into, into->count + fresh);
+		reserve_records(into, into->count + fresh);
+	}
+	return map;
+}
+
+/* Adds the groups lo .. hi-1 of from that into lacks, in from's order, each slot fetched
+ * ahead. */
+static void merge_add(struct groups *into, const struct key_map *km, size_t *map, size_t lo, size_t hi)
+{
+	enum { AHEAD = 8 };
+	for (size_t i = lo, ahead = lo; i < hi; i++) {
+		for (ahead = ahead > i ? ahead : i; ahead < hi && ahead < i + AHEAD; ahead++)
+			if (map[ahead] == SIZE_MAX)
+				__builtin_prefetch(&into->slot[group_home(into, id_hash(mapped_key(km, ahead)))]);
+		if (map[i] == SIZE_MAX)
+			map[i] = upsert_id(into, mapped_key(km, i));
+	}
+}
+
+static void key_map_init(struct key_map *km, struct groups *into, const struct groups *from, size_t threads)
+{
+	*km = (struct key_map){ .from = from };
+	for (size_t l = 0; l < LEVEL_COUNT; l++)
+		km->owner[l] = intern_all(into->owner[l], from->owner[l], threads);
+	km->bucket = intern_buckets(into, from, &km->level);
+}
+
+static void key_map_free(struct key_map *km)
+{
+	for (size_t l = 0; l < LEVEL_COUNT; l++)
+		free(km->owner[l]);
+	free(km->bucket);
+	free(km->level);
+}
+
 size_t *groups_merge_keys(struct groups *into, const struct groups *from, size_t threads)
 {
-	struct key_map km = { .from = from->id };
-	for (size_t l = 0; l < LEVEL_COUNT; l++)
-		km.owner[l] = intern_all(into->owner[l], from->owner[l], threads);
-	km.period = intern_all(into->period, from->period, 1);
-	km.metric = intern_all(into->metric, from->metric, 1);
-	/* chunks of one export share most groups: room for the larger, not both (a table
-	 * twice too large would be the run's peak); new groups grow it as they come */
-	reserve_slots(into, into->count > from->count ? into->count : from->count);
-	size_t *map = xcalloc_huge(from->count + 1, sizeof *map);
-	/* looked up on every thread, then the groups new to this table added in from's
-	 * order, each slot fetched ahead */
-	struct lookup groups = { .into = into, .keys = &km, .group = map };
-	parallel_ranges(from->count, PARALLEL_MERGE, threads, &groups, lookup_groups);
-	enum { AHEAD = 8 };
-	for (size_t i = 0, ahead = 0; i < from->count; i++) {
-		for (ahead = ahead > i ? ahead : i; ahead < from->count && ahead < i + AHEAD; ahead++)
-			if (map[ahead] == SIZE_MAX)
-				__builtin_prefetch(
-					&into->slot[(size_t)id_hash(mapped_key(&km, ahead)) & (into->nslots - 1)]);
-		if (map[i] == SIZE_MAX)
-			map[i] = upsert_id(into, mapped_key(&km, i));
+	struct key_map km;
+	key_map_init(&km, into, from, threads);
+	size_t *map = merge_lookup(into, from, &km, threads);
+	merge_add(into, &km, map, 0, from->count);
+	key_map_free(&km);
+	return map;
+}
+
+size_t group_merge_block(size_t threads)
+{
+	enum { BLOCK = 262144 }; /* 10 MB of records: a few dozen blocks at a million owners */
+	return threads > BLOCK / PARALLEL_MERGE ? threads * PARALLEL_MERGE : BLOCK;
+}
+
+size_t *groups_merge(struct groups *into, struct groups *from, size_t threads, size_t block, group_merge_fn *merge,
+		     void *ctx)
+{
+	groups_seal(from); /* its slots are not read to merge it: the peak holds them less */
+	struct key_map km;
+	key_map_init(&km, into, from, threads);
+	size_t *map = merge_lookup(into, from, &km, threads);
+	if (block == 0)
+		block = 1;
+	for (size_t lo = 0; lo < from->count; lo += block) {
+		size_t hi = from->count - lo > block ? lo + block : from->count;
+		merge_add(into, &km, map, lo, hi);
+		merge(ctx, map, lo, hi);
+		/* merged: from's records below hi are given back while into grows */
+		xrelease_large(from->records, from->cap, from->record_size, lo * from->record_size,
+			       hi * from->record_size);
 	}
-	for (size_t l = 0; l < LEVEL_COUNT; l++)
-		free(km.owner[l]);
-	free(km.period);
-	free(km.metric);
+	key_map_free(&km);
 	return map;
 }
 
@@ -544,27 +744,64 @@ static uint32_t *label_ranks(const struct table *t, bool periods)
 	return rank;
 }
 
-struct group_sort {
-	uint32_t period, metric, index;
-};
-
-static int compare_group_sort(const void *pa, const void *pb)
+/* A bucket's place among an owner's groups: its period's label, then its metric's name
+ * (the level is not part of it: an owner's rank already holds every level of that name). */
+static uint64_t bucket_place(const uint32_t *period, const uint32_t *metric, struct bucket c)
 {
-	const struct group_sort *a = pa, *b = pb;
-	if (a->period != b->period)
-		return a->period < b->period ? -1 : 1;
-	if (a->metric != b->metric)
-		return a->metric < b->metric ? -1 : 1;
-	return (a->index > b->index) - (a->index < b->index);
+	uint32_t m = c.metric_level >> 8;
+	return (uint64_t)period[c.period] << 32 | (m ? metric[m - 1] : 0);
 }
 
-/* An owner's groups by period and metric: a handful each, so an insertion sort. */
-static void sort_owner_groups(struct group_sort *s, size_t n)
+struct bucket_sort {
+	uint64_t place;
+	uint32_t id;
+};
+
+static int compare_bucket_sort(const void *pa, const void *pb)
 {
+	const struct bucket_sort *a = pa, *b = pb;
+	return (a->place > b->place) - (a->place < b->place);
+}
+
+/* rank[c]: bucket c's place in output order, equal places equal ranks. */
+static uint32_t *bucket_ranks(const struct groups *g)
+{
+	uint32_t *period = label_ranks(g->period, true), *metric = label_ranks(g->metric, false);
+	size_t n = table_count(g->bucket);
+	struct bucket_sort *s = xcalloc(n + 1, sizeof *s);
+	uint32_t *rank = xcalloc(n + 1, sizeof *rank);
+	for (size_t c = 0; c < n; c++)
+		s[c] = (struct bucket_sort){ bucket_place(period, metric, bucket_of(g, (uint32_t)c)), (uint32_t)c };
+	qsort(s, n, sizeof *s, compare_bucket_sort);
+	uint32_t r = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i && s[i - 1].place != s[i].place)
+			r++;
+		rank[s[i].id] = r;
+	}
+	free(s);
+	free(period);
+	free(metric);
+	return rank;
+}
+
+static int compare_place(const void *pa, const void *pb)
+{
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	return (a > b) - (a < b);
+}
+
+/* An owner's groups as bucket rank << 32 | index: a handful each, so an insertion sort. */
+static void sort_owner_groups(size_t *s, size_t n)
+{
+	if (n > 32) {
+		qsort(s, n, sizeof *s, compare_place);
+		return;
+	}
 	for (size_t i = 1; i < n; i++) {
-		struct group_sort x = s[i];
+		size_t x = s[i];
 		size_t j = i;
-		for (; j > 0 && compare_group_sort(&s[j - 1], &x) > 0; j--)
+		for (; j > 0 && s[j - 1] > x; j--)
 			s[j] = s[j - 1];
 		s[j] = x;
 	}
@@ -575,40 +812,42 @@ void group_indexes_free(size_t *indexes, size_t count)
 	xfree_large(indexes, count + 1, sizeof *indexes);
 }
 
+_Static_assert(sizeof(size_t) >= sizeof(uint64_t), "an order's place and index share one word");
+
 size_t *groups_order(const struct groups *g, size_t threads)
 {
 	uint32_t *rank[LEVEL_COUNT];
 	size_t nowners;
 	uint32_t *ranks = owner_ranks(g, rank, &nowners, threads);
-	uint32_t *period = label_ranks(g->period, true), *metric = label_ranks(g->metric, false);
-	/* by owner: a counting sort, stable, then each owner's few groups by period and metric */
+	uint32_t *bucket = bucket_ranks(g);
+	size_t nbuckets = table_count(g->bucket);
+	uint8_t *level = xcalloc(nbuckets + 1, 1);
+	for (size_t c = 0; c < nbuckets; c++)
+		level[c] = (uint8_t)(bucket_of(g, (uint32_t)c).metric_level & 0xff);
+	/* by owner: a counting sort, stable, then each owner's few groups by bucket rank and
+	 * index, in the array that becomes the order (no second array at the peak) */
 	size_t *first = xcalloc_huge(nowners + 2, sizeof *first);
-	for (size_t i = 0; i < g->count; i++)
-		first[rank[g->id[i].metric_level & 0xff][g->id[i].owner] + 1]++;
+	for (size_t i = 0; i < g->count; i++) {
+		struct group_id k = key_of(g, i);
+		first[rank[level[k.bucket]][k.owner] + 1]++;
+	}
 	for (size_t r = 0; r < nowners; r++)
 		first[r + 1] += first[r];
-	struct group_sort *s = xcalloc_huge(g->count + 1, sizeof *s);
-	for (size_t i = 0; i < g->count; i++) {
-		struct group_id k = g->id[i];
-		uint32_t m = k.metric_level >> 8;
-		s[first[rank[k.metric_level & 0xff][k.owner]]++] =
-			(struct group_sort){ period[k.period], m ? metric[m - 1] : 0, (uint32_t)i };
-	}
 	size_t *order = xcalloc_huge(g->count + 1, sizeof *order);
+	for (size_t i = 0; i < g->count; i++) {
+		struct group_id k = key_of(g, i);
+		order[first[rank[level[k.bucket]][k.owner]]++] = (size_t)bucket[k.bucket] << 32 | (uint32_t)i;
+	}
 	for (size_t r = 0, lo = 0; r < nowners; r++) {
 		size_t hi = first[r]; /* the counting pass left first[r] at the end of owner r */
-		if (hi - lo > 32)
-			qsort(s + lo, hi - lo, sizeof *s, compare_group_sort);
-		else
-			sort_owner_groups(s + lo, hi - lo);
+		sort_owner_groups(order + lo, hi - lo);
 		lo = hi;
 	}
 	for (size_t i = 0; i < g->count; i++)
-		order[i] = s[i].index;
-	xfree_large(s, g->count + 1, sizeof *s);
+		order[i] &= UINT32_MAX;
 	xfree_large(first, nowners + 2, sizeof *first);
-	free(period);
-	free(metric);
+	free(bucket);
+	free(level);
 	owner_ranks_free(ranks, g);
 	return order;
 }

@@ -175,6 +175,7 @@ struct custom_totals {
  * custom_totals per custom metric; the groups whose totals outgrow a cell keep them in
  * full in their chunk's wide list. Read a cell with deal_totals_of. */
 #define DEAL_CELL_SIZE 32
+#define DEAL_CELL_ALIGN 8
 struct wide_totals {
 	struct wide_deal *e;
 	size_t n, cap;
@@ -410,7 +411,8 @@ void count_distinct_items(struct chunk_state *all);
 
 /* groups.c: the groups of a chunk, keyed by interned owner, period and metric */
 struct groups;
-struct groups *groups_new(size_t value_size);
+/* Groups whose totals take value_size bytes, aligned to value_align. */
+struct groups *groups_new(size_t value_size, size_t value_align);
 /* Hints for a walk in output order: a group's key and totals, then its owner's entry, then
  * the owner's name (each step reads what the one before fetched). */
 enum group_part { GROUP_TOTALS, GROUP_OWNER_ENTRY, GROUP_OWNER_NAME };
@@ -446,6 +448,15 @@ size_t group_period_id(const struct groups *g, size_t i);
  * new to into get indexes from its former count on, in from's order, totals zeroed.
  * Lookups run on up to `threads` threads. */
 size_t *groups_merge_keys(struct groups *into, const struct groups *from, size_t threads);
+/* The same, and from's totals merged into into's by merge(ctx, map, lo, hi), block of
+ * groups by block: from's records are given back as each block is merged (a million
+ * owners' chunks are hundreds of megabytes: the run's table grows as they go). from is
+ * spent: none of its groups is read after (merge reads those of its block). block:
+ * group_merge_block's, or smaller. */
+typedef void group_merge_fn(void *ctx, const size_t *map, size_t lo, size_t hi);
+size_t *groups_merge(struct groups *into, struct groups *from, size_t threads, size_t block, group_merge_fn *merge,
+		     void *ctx);
+size_t group_merge_block(size_t threads);
 /* The group indexes in output order: owner bytes, period label, metric name, first seen
  * (owners sorted on up to 2 of `threads`). */
 size_t *groups_order(const struct groups *g, size_t threads);
@@ -568,10 +579,12 @@ struct deal_totals *deal_widen(struct wide_totals *w, void *cell, size_t group);
 void deal_add_won(struct wide_totals *w, void *cell, size_t group, decimal amount, bool whole, int64_t cycle);
 void deal_add_lost(struct wide_totals *w, void *cell, size_t group);
 void deal_add_pipeline(struct wide_totals *w, void *cell, size_t group, decimal amount);
-/* Adds every group of from to its group of into (map: from's index to into's; no two
- * groups to one), on the job's threads. */
-void merge_deal_totals(const struct job *job, struct groups *into, struct wide_totals *wide_into,
-		       const struct groups *from, const struct wide_totals *wide_from, const size_t *map);
+/* Merging deal totals, a block of from's groups at a time (a group_merge_fn). */
+struct deal_merge;
+struct deal_merge *deal_merge_new(const struct job *job, struct groups *into, struct wide_totals *wide_into,
+				  const struct groups *from, const struct wide_totals *wide_from);
+void merge_deal_block(void *deal_merge, const size_t *map, size_t lo, size_t hi);
+void deal_merge_free(struct deal_merge *m);
 void wide_totals_swap(struct wide_totals *a, struct wide_totals *b);
 void wide_totals_free(struct wide_totals *w);
 bool records_latest_day(const struct job *job, const struct row *row, spm_day *day);

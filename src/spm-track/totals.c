@@ -10,6 +10,7 @@
 #include "parallel.h"
 
 #include <pthread.h>
+#include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,7 @@ struct deal_cell {
 	uint32_t won_deals, lost_deals, cycle_deals, cycle_days;
 };
 _Static_assert(sizeof(struct deal_cell) == DEAL_CELL_SIZE, "a deal cell is 32 bytes");
+_Static_assert(alignof(struct deal_cell) == DEAL_CELL_ALIGN, "a deal cell is aligned to 8");
 _Static_assert(DEAL_CELL_SIZE % _Alignof(struct custom_totals) == 0, "custom totals aligned after a cell");
 
 struct wide_deal {
@@ -198,19 +200,6 @@ static bool merge_in_place(const struct wide_totals *wi, struct deal_cell *into,
 	return true;
 }
 
-/* What merging deal totals on threads needs: the groups of `from` that must widen their
- * group of `into` are put aside under a lock (rare) and done after, on one thread. */
-struct deal_merge {
-	const struct job *job;
-	struct groups *into;
-	const struct groups *from;
-	struct wide_totals *wide_into;
-	const struct wide_totals *wide_from;
-	const size_t *map;
-	pthread_mutex_t lock;
-	size_t *later, nlater, later_cap;
-};
-
 void custom_add(struct custom_totals *a, const struct custom_totals *b, const char *name)
 {
 	if (a->count == 0 || decimal_cmp(b->min, a->min) < 0)
@@ -234,10 +223,28 @@ static void merge_custom(const struct metric_set *ms, struct custom_totals *into
 	}
 }
 
+/* What merging deal totals on threads needs: the groups of `from` that must widen their
+ * group of `into` are put aside under a lock (rare) and done after, on one thread. */
+struct deal_merge {
+	const struct job *job;
+	struct groups *into;
+	const struct groups *from;
+	struct wide_totals *wide_into;
+	const struct wide_totals *wide_from;
+	const size_t *map;
+	size_t base; /* the block's first group: the threads' ranges are from there */
+	size_t *wide_groups; /* from's wide groups, in order: each block widens its own */
+	size_t next_wide;    /* those of the blocks before are done */
+	pthread_mutex_t lock;
+	size_t *later, nlater, later_cap;
+};
+
 static void merge_range(void *arg, size_t lo, size_t hi)
 {
 	struct deal_merge *p = arg;
 	bool custom = p->job->metrics->ncustom > 0;
+	lo += p->base;
+	hi += p->base;
 	for (size_t i = lo; i < hi; i++) {
 		if (i + 8 < hi) /* scattered: fetched ahead */
 			group_prefetch(p->into, p->map[i + 8], GROUP_TOTALS);
@@ -257,24 +264,54 @@ static void merge_range(void *arg, size_t lo, size_t hi)
 	}
 }
 
-void merge_deal_totals(const struct job *job, struct groups *into, struct wide_totals *wide_into,
-		       const struct groups *from, const struct wide_totals *wide_from, const size_t *map)
+static int compare_group(const void *pa, const void *pb)
 {
-	struct deal_merge m = { job, into, from, wide_into, wide_from, map, PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0 };
+	size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
+	return (a > b) - (a < b);
+}
+
+struct deal_merge *deal_merge_new(const struct job *job, struct groups *into, struct wide_totals *wide_into,
+				  const struct groups *from, const struct wide_totals *wide_from)
+{
+	struct deal_merge *m = xcalloc(1, sizeof *m);
+	*m = (struct deal_merge){ job, into, from, wide_into, wide_from, NULL, 0, NULL, 0, PTHREAD_MUTEX_INITIALIZER,
+				  NULL, 0, 0 };
+	m->wide_groups = xcalloc(wide_from->n + 1, sizeof *m->wide_groups);
+	for (size_t k = 0; k < wide_from->n; k++)
+		m->wide_groups[k] = wide_from->e[k].group;
+	qsort(m->wide_groups, wide_from->n, sizeof *m->wide_groups, compare_group);
+	return m;
+}
+
+void merge_deal_block(void *deal_merge, const size_t *map, size_t lo, size_t hi)
+{
+	struct deal_merge *m = deal_merge;
+	const struct wide_totals *wf = m->wide_from;
+	m->map = map;
 	/* first, on one thread: the groups whose totals come wide (clawbacks, overlay credit,
 	 * large sums) widen theirs in into, so that on the threads the list never grows */
-	for (size_t k = 0; k < wide_from->n; k++) {
-		size_t g = map[wide_from->e[k].group];
-		deal_widen(wide_into, group_totals(into, g), g);
+	for (; m->next_wide < wf->n && m->wide_groups[m->next_wide] < hi; m->next_wide++) {
+		size_t g = map[m->wide_groups[m->next_wide]];
+		deal_widen(m->wide_into, group_totals(m->into, g), g);
 	}
 	enum { PER_THREAD = 65536 }; /* groups: below, a thread costs more than it saves */
-	parallel_ranges(groups_count(from), PER_THREAD, job->opt->threads, &m, merge_range);
-	for (size_t k = 0; k < m.nlater; k++) {
-		size_t i = m.later[k], g = map[i];
+	m->nlater = 0;
+	m->base = lo;
+	parallel_ranges(hi - lo, PER_THREAD, m->job->opt->threads, m, merge_range);
+	for (size_t k = 0; k < m->nlater; k++) {
+		size_t i = m->later[k], g = map[i];
 		struct deal_totals b;
-		deal_totals_of(wide_from, group_totals(from, i), &b);
-		add_full(deal_widen(wide_into, group_totals(into, g), g), &b);
+		deal_totals_of(wf, group_totals(m->from, i), &b);
+		add_full(deal_widen(m->wide_into, group_totals(m->into, g), g), &b);
 	}
-	free(m.later);
-	pthread_mutex_destroy(&m.lock);
+}
+
+void deal_merge_free(struct deal_merge *m)
+{
+	if (!m)
+		return;
+	free(m->wide_groups);
+	free(m->later);
+	pthread_mutex_destroy(&m->lock);
+	free(m);
 }

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdalign.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -168,7 +169,7 @@ static void test_group_key_roundtrip(void **unused)
 	struct period p, q;
 	assert_true(period_parse("2026-Q3", 7, 1, &p));
 	assert_true(period_parse("2026-Q4", 7, 1, &q));
-	struct groups *g = groups_new(sizeof(int));
+	struct groups *g = groups_new(sizeof(int), alignof(int));
 	struct group_name name;
 
 	size_t i = group_upsert(g, p, LEVEL_TEAM, "West", 4, "win_rate");
@@ -208,7 +209,7 @@ static void test_group_key_roundtrip(void **unused)
 	assert_int_equal(*(int *)group_totals(g, j), 7);
 
 	/* merged: the same groups meet, new ones are appended */
-	struct groups *h = groups_new(sizeof(int));
+	struct groups *h = groups_new(sizeof(int), alignof(int));
 	group_upsert(h, q, LEVEL_REP, "new", 3, NULL);
 	group_upsert(h, p, LEVEL_REP, "Zo\xc3\xab\tA", 6, NULL);
 	size_t before = groups_count(g);
@@ -237,7 +238,7 @@ static struct groups *rep_groups(int from, int n)
 	struct period p, q;
 	assert_true(period_parse("2025-Q1", 7, 1, &p));
 	assert_true(period_parse("2025-Q2", 7, 1, &q));
-	struct groups *g = groups_new(sizeof(int));
+	struct groups *g = groups_new(sizeof(int), alignof(int));
 	char owner[32];
 	for (int k = from; k < from + n; k++) {
 		int len = snprintf(owner, sizeof owner, "rep %d", k);
@@ -373,7 +374,7 @@ static void test_deal_cells(void **unused)
 		struct wide_totals wide[2] = { { 0 }, { 0 } };
 		char owner[32];
 		for (int s = 0; s < 2; s++) {
-			side[s] = groups_new(DEAL_CELL_SIZE);
+			side[s] = groups_new(DEAL_CELL_SIZE, DEAL_CELL_ALIGN);
 			/* the second side meets the groups in another order, a tenth of them not at all */
 			for (int j = 0; j < N; j++) {
 				int k = s ? N - 1 - j : j;
@@ -390,7 +391,7 @@ static void test_deal_cells(void **unused)
 			size_t i = group_lookup(side[0], p, LEVEL_REP, owner, (size_t)len, NULL);
 			struct deal_totals t, want = { 0 };
 			struct wide_totals scratch = { 0 };
-			struct groups *one = groups_new(DEAL_CELL_SIZE);
+			struct groups *one = groups_new(DEAL_CELL_SIZE, DEAL_CELL_ALIGN);
 			add_deals_of(&scratch, one, group_upsert(one, p, LEVEL_REP, owner, (size_t)len, NULL), k, 0, &want);
 			deal_totals_of(&wide[0], group_totals(side[0], i), &t);
 			assert_deal_equal(&t, &want);
@@ -398,8 +399,11 @@ static void test_deal_cells(void **unused)
 			wide_totals_free(&scratch);
 		}
 		assert_true(wide[0].n > 0 && wide[1].n > 0);
-		size_t *map = groups_merge_keys(side[0], side[1], threads);
-		merge_deal_totals(&job, side[0], &wide[0], side[1], &wide[1], map);
+		/* in blocks, side 1's records given back as they go: small odd blocks on one
+		 * thread (a record across each page end), larger ones split over threads */
+		struct deal_merge *m = deal_merge_new(&job, side[0], &wide[0], side[1], &wide[1]);
+		size_t *map = groups_merge(side[0], side[1], threads, threads == 1 ? 4099 : 70001, merge_deal_block, m);
+		deal_merge_free(m);
 		for (int k = 0; k < N; k++) {
 			int len = snprintf(owner, sizeof owner, "rep %d", k);
 			size_t i = group_lookup(side[0], p, LEVEL_REP, owner, (size_t)len, NULL);
