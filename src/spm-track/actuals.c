@@ -366,15 +366,12 @@ struct actuals_merge {
 	size_t before; /* into's groups before: the ones from this on are new */
 };
 
-static void merge_actuals_block(void *ctx, const size_t *map, size_t lo, size_t hi)
+static void merge_actuals_block(void *ctx, const uint32_t *map, size_t lo, size_t hi)
 {
 	struct actuals_merge *m = ctx;
-	for (size_t i = lo; i < hi; i++) {
-		struct group_name name;
-		group_name(m->from, i, &name);
+	for (size_t i = lo; i < hi; i++)
 		merge_actuals(m->job, group_totals(m->into, map[i]), group_totals(m->from, i), map[i] >= m->before,
-			      name.metric);
-	}
+			      group_metric_name(m->from, i));
 }
 
 /* Adds the groups of `from` into `into` (same job, same kind): whole when `into` has none
@@ -392,7 +389,7 @@ static void merge_groups(struct chunk_state *into, struct chunk_state *from)
 		wide_totals_swap(&into->wide, &from->wide);
 		return;
 	}
-	size_t *map;
+	uint32_t *map;
 	if (job->kind == INPUT_EXPORT) {
 		struct deal_merge *m = deal_merge_new(job, into->groups, &into->wide, from->groups, &from->wide);
 		map = groups_merge(into->groups, from->groups, job->opt->threads, group_merge_block(job->opt->threads),
@@ -411,7 +408,7 @@ static void merge_groups(struct chunk_state *into, struct chunk_state *from)
 		size_t klen = distinct_key(into, slot, map[g], key + DISTINCT_KEY_HEAD, len - DISTINCT_KEY_HEAD);
 		table_upsert(into->distinct, into->distinct_key, klen, NULL);
 	}
-	group_indexes_free(map, groups_count(from->groups));
+	group_map_free(map, groups_count(from->groups));
 }
 
 void merge_state(struct chunk_state *into, struct chunk_state *from)

@@ -411,6 +411,13 @@ void group_name(const struct groups *g, size_t i, struct group_name *out)
 	out->metric = c.metric_level >> 8 ? table_key(g->metric, (c.metric_level >> 8) - 1, &len) : NULL;
 }
 
+const char *group_metric_name(const struct groups *g, size_t i)
+{
+	uint32_t m = bucket_of(g, key_of(g, i).bucket).metric_level >> 8;
+	size_t len;
+	return m ? table_key(g->metric, m - 1, &len) : NULL;
+}
+
 size_t groups_periods(const struct groups *g)
 {
 	return table_count(g->period);
@@ -450,7 +457,7 @@ struct lookup {
 	const struct table *names_into, *names_from; /* owners: interned names */
 	const struct key_map *keys;                  /* groups: keys in into's numbers */
 	uint32_t *name_id;                           /* out: the name's id in into, or UINT32_MAX */
-	size_t *group;                               /* out: the group's index in into, or SIZE_MAX */
+	uint32_t *group;                             /* out: the group's index in into, or UINT32_MAX */
 	size_t fresh;                                /* out: how many groups into lacks */
 };
 
@@ -475,7 +482,7 @@ static void lookup_groups(void *arg, size_t lo, size_t hi)
 			__builtin_prefetch(&g->slot[group_home(g, id_hash(mapped_key(p->keys, i + AHEAD)))]);
 		struct group_id k = mapped_key(p->keys, i);
 		size_t at = find_group_slot(g, k, id_hash(k));
-		p->group[i] = g->slot[at].index ? g->slot[at].index - 1 : SIZE_MAX;
+		p->group[i] = g->slot[at].index ? g->slot[at].index - 1 : UINT32_MAX;
 	}
 }
 
@@ -519,16 +526,16 @@ static uint32_t *intern_buckets(struct groups *into, const struct groups *from, 
 }
 
 /* Looks up every key of from in into (on threads): map[i] is the index in into of from's
- * group i, SIZE_MAX if into lacks it; room is made once for the groups into lacks (no
+ * group i, UINT32_MAX if into lacks it (group indexes stay below: upsert_id); room is made once for the groups into lacks (no
  * rehash midway, no table sized for twice what it holds). */
-static size_t *merge_lookup(struct groups *into, const struct groups *from, const struct key_map *km, size_t threads)
+static uint32_t *merge_lookup(struct groups *into, const struct groups *from, const struct key_map *km, size_t threads)
 {
-	size_t *map = xcalloc_huge(from->count + 1, sizeof *map);
+	uint32_t *map = xcalloc_huge(from->count + 1, sizeof *map);
 	struct lookup groups = { .into = into, .keys = km, .group = map };
 	parallel_ranges(from->count, PARALLEL_MERGE, threads, &groups, lookup_groups);
 	size_t fresh = 0;
 	for (size_t i = 0; i < from->count; i++)
-		fresh += map[i] == SIZE_MAX;
+		fresh += map[i] == UINT32_MAX;
 	if (fresh) {
 		reserve_slots(into, into->count + fresh);
 		reserve_records(into, into->count + fresh);
@@ -538,15 +545,15 @@ static size_t *merge_lookup(struct groups *into, const struct groups *from, cons
 
 /* Adds the groups lo .. hi-1 of from that into lacks, in from's order, each slot fetched
  * ahead. */
-static void merge_add(struct groups *into, const struct key_map *km, size_t *map, size_t lo, size_t hi)
+static void merge_add(struct groups *into, const struct key_map *km, uint32_t *map, size_t lo, size_t hi)
 {
 	enum { AHEAD = 8 };
 	for (size_t i = lo, ahead = lo; i < hi; i++) {
 		for (ahead = ahead > i ? ahead : i; ahead < hi && ahead < i + AHEAD; ahead++)
-			if (map[ahead] == SIZE_MAX)
+			if (map[ahead] == UINT32_MAX)
 				__builtin_prefetch(&into->slot[group_home(into, id_hash(mapped_key(km, ahead)))]);
-		if (map[i] == SIZE_MAX)
-			map[i] = upsert_id(into, mapped_key(km, i));
+		if (map[i] == UINT32_MAX)
+			map[i] = (uint32_t)upsert_id(into, mapped_key(km, i));
 	}
 }
 
@@ -566,11 +573,11 @@ static void key_map_free(struct key_map *km)
 	free(km->level);
 }
 
-size_t *groups_merge_keys(struct groups *into, const struct groups *from, size_t threads)
+uint32_t *groups_merge_keys(struct groups *into, const struct groups *from, size_t threads)
 {
 	struct key_map km;
 	key_map_init(&km, into, from, threads);
-	size_t *map = merge_lookup(into, from, &km, threads);
+	uint32_t *map = merge_lookup(into, from, &km, threads);
 	merge_add(into, &km, map, 0, from->count);
 	key_map_free(&km);
 	return map;
@@ -582,13 +589,17 @@ size_t group_merge_block(size_t threads)
 	return threads > BLOCK / PARALLEL_MERGE ? threads * PARALLEL_MERGE : BLOCK;
 }
 
-size_t *groups_merge(struct groups *into, struct groups *from, size_t threads, size_t block, group_merge_fn *merge,
-		     void *ctx)
+uint32_t *groups_merge(struct groups *into, struct groups *from, size_t threads, size_t block, group_merge_fn *merge,
+		       void *ctx)
 {
 	groups_seal(from); /* its slots are not read to merge it: the peak holds them less */
 	struct key_map km;
 	key_map_init(&km, into, from, threads);
-	size_t *map = merge_lookup(into, from, &km, threads);
+	for (size_t l = 0; l < LEVEL_COUNT; l++) { /* mapped: its owners' names are not read again */
+		table_free(from->owner[l]);
+		from->owner[l] = NULL;
+	}
+	uint32_t *map = merge_lookup(into, from, &km, threads);
 	if (block == 0)
 		block = 1;
 	for (size_t lo = 0; lo < from->count; lo += block) {
@@ -810,6 +821,11 @@ static void sort_owner_groups(size_t *s, size_t n)
 void group_indexes_free(size_t *indexes, size_t count)
 {
 	xfree_large(indexes, count + 1, sizeof *indexes);
+}
+
+void group_map_free(uint32_t *map, size_t count)
+{
+	xfree_large(map, count + 1, sizeof *map);
 }
 
 _Static_assert(sizeof(size_t) >= sizeof(uint64_t), "an order's place and index share one word");

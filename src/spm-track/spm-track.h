@@ -440,6 +440,8 @@ size_t group_upsert(struct groups *g, struct period p, enum level level, const c
 size_t group_lookup(const struct groups *g, struct period p, enum level level, const char *owner, size_t len,
 		    const char *metric);
 void group_name(const struct groups *g, size_t i, struct group_name *out);
+/* A group's metric (actuals input), or NULL: its name without its owner's. */
+const char *group_metric_name(const struct groups *g, size_t i);
 /* The distinct periods of the groups, by id 0 .. groups_periods() - 1, and a group's. */
 size_t groups_periods(const struct groups *g);
 struct period groups_period(const struct groups *g, size_t id);
@@ -447,21 +449,24 @@ size_t group_period_id(const struct groups *g, size_t i);
 /* Adds from's keys to into: the index in into of each group of from (free it). Groups
  * new to into get indexes from its former count on, in from's order, totals zeroed.
  * Lookups run on up to `threads` threads. */
-size_t *groups_merge_keys(struct groups *into, const struct groups *from, size_t threads);
+uint32_t *groups_merge_keys(struct groups *into, const struct groups *from, size_t threads);
 /* The same, and from's totals merged into into's by merge(ctx, map, lo, hi), block of
  * groups by block: from's records are given back as each block is merged (a million
  * owners' chunks are hundreds of megabytes: the run's table grows as they go). from is
- * spent: none of its groups is read after (merge reads those of its block). block:
+ * spent: its owners' names are freed once mapped, and none of its groups is read after
+ * (merge reads those of its block, not their owners: group_metric_name). block:
  * group_merge_block's, or smaller. */
-typedef void group_merge_fn(void *ctx, const size_t *map, size_t lo, size_t hi);
-size_t *groups_merge(struct groups *into, struct groups *from, size_t threads, size_t block, group_merge_fn *merge,
-		     void *ctx);
+typedef void group_merge_fn(void *ctx, const uint32_t *map, size_t lo, size_t hi);
+uint32_t *groups_merge(struct groups *into, struct groups *from, size_t threads, size_t block, group_merge_fn *merge,
+		       void *ctx);
 size_t group_merge_block(size_t threads);
 /* The group indexes in output order: owner bytes, period label, metric name, first seen
  * (owners sorted on up to 2 of `threads`). */
 size_t *groups_order(const struct groups *g, size_t threads);
-/* Frees what groups_merge_keys or groups_order returned (count: from's, or g's groups). */
+/* Frees what groups_order returned (count: g's groups). */
 void group_indexes_free(size_t *indexes, size_t count);
+/* Frees what groups_merge_keys or groups_merge returned (count: from's groups). */
+void group_map_free(uint32_t *map, size_t count);
 
 /* merge.c */
 bool metric_is_selected(const struct metric_set *ms, const char *name);
@@ -583,7 +588,7 @@ void deal_add_pipeline(struct wide_totals *w, void *cell, size_t group, decimal 
 struct deal_merge;
 struct deal_merge *deal_merge_new(const struct job *job, struct groups *into, struct wide_totals *wide_into,
 				  const struct groups *from, const struct wide_totals *wide_from);
-void merge_deal_block(void *deal_merge, const size_t *map, size_t lo, size_t hi);
+void merge_deal_block(void *deal_merge, const uint32_t *map, size_t lo, size_t hi);
 void deal_merge_free(struct deal_merge *m);
 void wide_totals_swap(struct wide_totals *a, struct wide_totals *b);
 void wide_totals_free(struct wide_totals *w);

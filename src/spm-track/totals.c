@@ -231,7 +231,7 @@ struct deal_merge {
 	const struct groups *from;
 	struct wide_totals *wide_into;
 	const struct wide_totals *wide_from;
-	const size_t *map;
+	const uint32_t *map;
 	size_t base; /* the block's first group: the threads' ranges are from there */
 	size_t *wide_groups; /* from's wide groups, in order: each block widens its own */
 	size_t next_wide;    /* those of the blocks before are done */
@@ -283,7 +283,7 @@ struct deal_merge *deal_merge_new(const struct job *job, struct groups *into, st
 	return m;
 }
 
-void merge_deal_block(void *deal_merge, const size_t *map, size_t lo, size_t hi)
+void merge_deal_block(void *deal_merge, const uint32_t *map, size_t lo, size_t hi)
 {
 	struct deal_merge *m = deal_merge;
 	const struct wide_totals *wf = m->wide_from;

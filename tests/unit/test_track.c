@@ -213,10 +213,10 @@ static void test_group_key_roundtrip(void **unused)
 	group_upsert(h, q, LEVEL_REP, "new", 3, NULL);
 	group_upsert(h, p, LEVEL_REP, "Zo\xc3\xab\tA", 6, NULL);
 	size_t before = groups_count(g);
-	size_t *map = groups_merge_keys(g, h, 1);
+	uint32_t *map = groups_merge_keys(g, h, 1);
 	assert_int_equal(map[0], before);
 	assert_int_equal(map[1], j);
-	group_indexes_free(map, groups_count(h));
+	group_map_free(map, groups_count(h));
 
 	/* the output order: owner bytes, then period label */
 	size_t *order = groups_order(g, 1);
@@ -254,7 +254,7 @@ static void test_groups_merge_threads(void **state)
 	 * the same owner ids, and new groups in from's order */
 	struct groups *one = rep_groups(0, 150000), *three = rep_groups(0, 150000);
 	struct groups *from = rep_groups(100000, 150000); /* a third known, two thirds new */
-	size_t *a = groups_merge_keys(one, from, 1), *b = groups_merge_keys(three, from, 3);
+	uint32_t *a = groups_merge_keys(one, from, 1), *b = groups_merge_keys(three, from, 3);
 	assert_int_equal(groups_count(one), 250000);
 	assert_int_equal(groups_count(three), 250000);
 	for (size_t i = 0; i < groups_count(from); i++) {
@@ -287,8 +287,8 @@ static void test_groups_merge_threads(void **state)
 	}
 	group_indexes_free(o1, groups_count(one));
 	group_indexes_free(o2, groups_count(three));
-	group_indexes_free(a, groups_count(from));
-	group_indexes_free(b, groups_count(from));
+	group_map_free(a, groups_count(from));
+	group_map_free(b, groups_count(from));
 	groups_free(one);
 	groups_free(three);
 	groups_free(from);
@@ -402,7 +402,7 @@ static void test_deal_cells(void **unused)
 		/* in blocks, side 1's records given back as they go: small odd blocks on one
 		 * thread (a record across each page end), larger ones split over threads */
 		struct deal_merge *m = deal_merge_new(&job, side[0], &wide[0], side[1], &wide[1]);
-		size_t *map = groups_merge(side[0], side[1], threads, threads == 1 ? 4099 : 70001, merge_deal_block, m);
+		uint32_t *map = groups_merge(side[0], side[1], threads, threads == 1 ? 4099 : 70001, merge_deal_block, m);
 		deal_merge_free(m);
 		for (int k = 0; k < N; k++) {
 			int len = snprintf(owner, sizeof owner, "rep %d", k);
@@ -412,7 +412,7 @@ static void test_deal_cells(void **unused)
 			deal_totals_of(&wide[0], group_totals(side[0], i), &t);
 			assert_deal_equal(&t, &ref[k]);
 		}
-		group_indexes_free(map, groups_count(side[1]));
+		group_map_free(map, groups_count(side[1]));
 		for (int s = 0; s < 2; s++) {
 			groups_free(side[s]);
 			wide_totals_free(&wide[s]);
