@@ -99,7 +99,8 @@ void groups_free(struct groups *g)
 	free(g);
 }
 
-void groups_seal(struct groups *g)
+/* No group is added or looked up any more (it is merged): frees the slots. */
+static void groups_seal(struct groups *g)
 {
 	xfree_large(g->slot, g->nslots, sizeof *g->slot);
 	g->slot = NULL;
@@ -571,16 +572,6 @@ static void key_map_free(struct key_map *km)
 		free(km->owner[l]);
 	free(km->bucket);
 	free(km->level);
-}
-
-uint32_t *groups_merge_keys(struct groups *into, const struct groups *from, size_t threads)
-{
-	struct key_map km;
-	key_map_init(&km, into, from, threads);
-	uint32_t *map = merge_lookup(into, from, &km, threads);
-	merge_add(into, &km, map, 0, from->count);
-	key_map_free(&km);
-	return map;
 }
 
 size_t group_merge_block(size_t threads)

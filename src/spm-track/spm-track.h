@@ -418,8 +418,6 @@ struct groups *groups_new(size_t value_size, size_t value_align);
 enum group_part { GROUP_TOTALS, GROUP_OWNER_ENTRY, GROUP_OWNER_NAME };
 void group_prefetch(const struct groups *g, size_t i, enum group_part part);
 void groups_free(struct groups *g);
-/* No group is added or looked up any more (it is merged, read in order): frees the slots. */
-void groups_seal(struct groups *g);
 size_t groups_count(const struct groups *g);
 void *group_totals(const struct groups *g, size_t i);
 /* An owner's id: hashed once for all the groups of a row. */
@@ -446,16 +444,14 @@ const char *group_metric_name(const struct groups *g, size_t i);
 size_t groups_periods(const struct groups *g);
 struct period groups_period(const struct groups *g, size_t id);
 size_t group_period_id(const struct groups *g, size_t i);
-/* Adds from's keys to into: the index in into of each group of from (free it). Groups
- * new to into get indexes from its former count on, in from's order, totals zeroed.
- * Lookups run on up to `threads` threads. */
-uint32_t *groups_merge_keys(struct groups *into, const struct groups *from, size_t threads);
-/* The same, and from's totals merged into into's by merge(ctx, map, lo, hi), block of
- * groups by block: from's records are given back as each block is merged (a million
- * owners' chunks are hundreds of megabytes: the run's table grows as they go). from is
- * spent: its owners' names are freed once mapped, and none of its groups is read after
- * (merge reads those of its block, not their owners: group_metric_name). block:
- * group_merge_block's, or smaller. */
+/* Adds from's groups to into: returns the index in into of each group of from (free it
+ * with group_map_free). Groups new to into get indexes from its former count on, in
+ * from's order, totals zeroed; merge(ctx, map, lo, hi) then merges the totals of from's
+ * groups lo .. hi-1, block by block: from's records are given back as each block is
+ * merged (a million owners' chunks are hundreds of megabytes: the run's table grows as
+ * they go). Lookups run on up to `threads` threads. from is spent: its owners' names are
+ * freed once mapped, and none of its groups is read after (merge reads those of its
+ * block, not their owners: group_metric_name). block: group_merge_block's, or smaller. */
 typedef void group_merge_fn(void *ctx, const uint32_t *map, size_t lo, size_t hi);
 uint32_t *groups_merge(struct groups *into, struct groups *from, size_t threads, size_t block, group_merge_fn *merge,
 		       void *ctx);
@@ -465,7 +461,7 @@ size_t group_merge_block(size_t threads);
 size_t *groups_order(const struct groups *g, size_t threads);
 /* Frees what groups_order returned (count: g's groups). */
 void group_indexes_free(size_t *indexes, size_t count);
-/* Frees what groups_merge_keys or groups_merge returned (count: from's groups). */
+/* Frees what groups_merge returned (count: from's groups). */
 void group_map_free(uint32_t *map, size_t count);
 
 /* merge.c */

@@ -163,6 +163,19 @@ static void test_mapping_file(void **unused)
 
 /* ---- group keys ---- */
 
+/* Merging groups whose totals are an int: into's += from's. */
+struct int_merge {
+	struct groups *into;
+	const struct groups *from;
+};
+
+static void add_ints(void *ctx, const uint32_t *map, size_t lo, size_t hi)
+{
+	struct int_merge *m = ctx;
+	for (size_t i = lo; i < hi; i++)
+		*(int *)group_totals(m->into, map[i]) += *(const int *)group_totals(m->from, i);
+}
+
 static void test_group_key_roundtrip(void **unused)
 {
 	(void)unused;
@@ -212,10 +225,13 @@ static void test_group_key_roundtrip(void **unused)
 	struct groups *h = groups_new(sizeof(int), alignof(int));
 	group_upsert(h, q, LEVEL_REP, "new", 3, NULL);
 	group_upsert(h, p, LEVEL_REP, "Zo\xc3\xab\tA", 6, NULL);
+	*(int *)group_totals(h, 1) = 5;
 	size_t before = groups_count(g);
-	uint32_t *map = groups_merge_keys(g, h, 1);
+	struct int_merge m = { g, h };
+	uint32_t *map = groups_merge(g, h, 1, group_merge_block(1), add_ints, &m);
 	assert_int_equal(map[0], before);
 	assert_int_equal(map[1], j);
+	assert_int_equal(*(int *)group_totals(g, j), 12);
 	group_map_free(map, groups_count(h));
 
 	/* the output order: owner bytes, then period label */
@@ -251,12 +267,16 @@ static void test_groups_merge_threads(void **state)
 {
 	(void)state;
 	/* past the size where lookups run on threads: 3 threads give the one thread's map,
-	 * the same owner ids, and new groups in from's order */
+	 * the same owner ids, and new groups in from's order; merged in blocks (records
+	 * given back as they go: 2.4 MB of them), every total is the sum of both sides */
 	struct groups *one = rep_groups(0, 150000), *three = rep_groups(0, 150000);
-	struct groups *from = rep_groups(100000, 150000); /* a third known, two thirds new */
-	uint32_t *a = groups_merge_keys(one, from, 1), *b = groups_merge_keys(three, from, 3);
-	assert_int_equal(groups_count(one), 250000);
-	assert_int_equal(groups_count(three), 250000);
+	struct groups *from = rep_groups(100000, 200000); /* a quarter known, the rest new */
+	struct groups *from1 = rep_groups(100000, 200000), *from3 = rep_groups(100000, 200000);
+	struct int_merge m1 = { one, from1 }, m3 = { three, from3 };
+	uint32_t *a = groups_merge(one, from1, 1, 4099, add_ints, &m1);
+	uint32_t *b = groups_merge(three, from3, 3, 70001, add_ints, &m3);
+	assert_int_equal(groups_count(one), 300000);
+	assert_int_equal(groups_count(three), 300000);
 	for (size_t i = 0; i < groups_count(from); i++) {
 		assert_int_equal(a[i], b[i]);
 		struct group_name x, y;
@@ -266,6 +286,9 @@ static void test_groups_merge_threads(void **state)
 		assert_memory_equal(x.owner, y.owner, x.owner_len);
 		assert_int_equal(x.period.start, y.period.start);
 		assert_int_equal(b[i], i < 50000 ? 100000 + i : 150000 + (i - 50000));
+		int k = 100000 + (int)i;
+		assert_int_equal(*(int *)group_totals(three, b[i]), k < 150000 ? 2 * k : k);
+		assert_int_equal(*(int *)group_totals(one, a[i]), k < 150000 ? 2 * k : k);
 	}
 	for (size_t i = 0; i < groups_count(one); i++) {
 		struct group_name x, y;
@@ -274,7 +297,7 @@ static void test_groups_merge_threads(void **state)
 		assert_int_equal(x.owner_len, y.owner_len);
 		assert_memory_equal(x.owner, y.owner, x.owner_len);
 	}
-	/* the output order of 250,000 owners, sorted in halves on two threads and merged,
+	/* the output order of 300,000 owners, sorted in halves on two threads and merged,
 	 * is the order of one thread: byte order of names */
 	size_t *o1 = groups_order(one, 1), *o2 = groups_order(three, 2);
 	for (size_t i = 0; i < groups_count(one); i++)
@@ -287,11 +310,13 @@ static void test_groups_merge_threads(void **state)
 	}
 	group_indexes_free(o1, groups_count(one));
 	group_indexes_free(o2, groups_count(three));
-	group_map_free(a, groups_count(from));
-	group_map_free(b, groups_count(from));
+	group_map_free(a, groups_count(from1));
+	group_map_free(b, groups_count(from3));
 	groups_free(one);
 	groups_free(three);
 	groups_free(from);
+	groups_free(from1);
+	groups_free(from3);
 }
 
 /* ---- deal totals: 32-byte cells, widened when they outgrow them ---- */
