@@ -17,10 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PERIOD_MEMO_BITS 6
-#define PERIOD_MEMO (1 << PERIOD_MEMO_BITS)
-#define BUCKET_MEMO_BITS 6
-#define BUCKET_MEMO (1 << BUCKET_MEMO_BITS)
+#define MEMO_BITS 6
+#define MEMO (1 << MEMO_BITS)
 _Static_assert(PERIOD_KEY_SIZE < 8, "a period key fits a word");
 
 /* A group's key: the interned owner (within its level) and bucket. */
@@ -40,6 +38,12 @@ struct group_slot {
 	uint32_t tag, index;
 };
 
+/* A word's id, interned once: a direct-mapped cache in front of an interning table. */
+struct memo {
+	uint64_t key; /* the word, never 0 (0: empty) */
+	uint32_t id;
+};
+
 struct groups {
 	size_t value_size;
 	size_t value_at, record_size; /* a record: the key, then the totals at value_at */
@@ -49,14 +53,9 @@ struct groups {
 	struct table *bucket; /* struct bucket */
 	struct group_slot *slot;
 	size_t nslots;        /* at least 10/7 of the groups */
-	struct period_memo { /* periods met, their ids: a chunk's rows share a few dozen */
-		uint64_t key;    /* the period's key bytes, + 1 (0: empty) */
-		uint32_t id;
-	} period_memo[PERIOD_MEMO];
-	struct bucket_memo { /* buckets met: (period << 32 | metric_level) + 1 (0: empty) */
-		uint64_t key;
-		uint32_t id;
-	} bucket_memo[BUCKET_MEMO];
+	/* periods and buckets met, their ids: a chunk's rows share a few dozen; keyed by the
+	 * period's key bytes + 1, and by (period << 32 | metric_level) + 1 */
+	struct memo period_memo[MEMO], bucket_memo[MEMO];
 	char *records;        /* by group index, record_size each */
 	size_t count, cap;
 };
@@ -129,17 +128,32 @@ void *group_totals(const struct groups *g, size_t i)
 	return record(g, i) + g->value_at;
 }
 
-static struct bucket bucket_of(const struct groups *g, uint32_t c)
+static struct bucket bucket_of(const struct groups *g, uint32_t id)
 {
 	size_t len;
-	struct bucket col;
-	memcpy(&col, table_key(g->bucket, c, &len), sizeof col);
-	return col;
+	struct bucket b;
+	memcpy(&b, table_key(g->bucket, id, &len), sizeof b);
+	return b;
+}
+
+static enum level bucket_level(struct bucket b)
+{
+	return (enum level)(b.metric_level & 0xff);
 }
 
 static enum level level_of(const struct groups *g, struct group_id k)
 {
-	return (enum level)(bucket_of(g, k.bucket).metric_level & 0xff);
+	return bucket_level(bucket_of(g, k.bucket));
+}
+
+/* level[id]: each bucket's level (owner ids are by level), to walk many groups. */
+static uint8_t *bucket_levels(const struct groups *g)
+{
+	size_t n = table_count(g->bucket);
+	uint8_t *level = xcalloc(n + 1, 1);
+	for (size_t id = 0; id < n; id++)
+		level[id] = (uint8_t)bucket_level(bucket_of(g, (uint32_t)id));
+	return level;
 }
 
 void group_prefetch(const struct groups *g, size_t i, enum group_part part)
@@ -187,30 +201,38 @@ static uint64_t period_word(struct period p, unsigned char key[PERIOD_KEY_SIZE])
 	return word + 1;
 }
 
-static size_t memo_slot(uint64_t word, unsigned bits)
+static size_t memo_slot(uint64_t word)
 {
-	return (size_t)((word * 0x9e3779b97f4a7c15ull) >> (64 - bits));
+	return (size_t)((word * 0x9e3779b97f4a7c15ull) >> (64 - MEMO_BITS));
 }
 
-/* A period's id if the memo has it, else UINT32_MAX (nothing is interned). */
+/* The id of word if the memo has it, else UINT32_MAX (nothing is interned). */
+static uint32_t memo_find(const struct memo *memo, uint64_t word)
+{
+	const struct memo *m = &memo[memo_slot(word)];
+	return m->key == word ? m->id : UINT32_MAX;
+}
+
+/* The id of word, its key interned in t when the memo lacks it. */
+static uint32_t memo_intern(struct memo *memo, uint64_t word, struct table *t, const void *key, size_t len)
+{
+	struct memo *m = &memo[memo_slot(word)];
+	if (m->key != word)
+		*m = (struct memo){ word, (uint32_t)table_intern(t, key, len, NULL) };
+	return m->id;
+}
+
 static uint32_t memo_period(const struct groups *g, struct period p)
 {
 	unsigned char key[PERIOD_KEY_SIZE];
-	uint64_t word = period_word(p, key);
-	const struct period_memo *m = &g->period_memo[memo_slot(word, PERIOD_MEMO_BITS)];
-	return m->key == word ? m->id : UINT32_MAX;
+	return memo_find(g->period_memo, period_word(p, key));
 }
 
 static uint32_t group_period(struct groups *g, struct period p)
 {
 	unsigned char key[PERIOD_KEY_SIZE];
 	uint64_t word = period_word(p, key);
-	struct period_memo *m = &g->period_memo[memo_slot(word, PERIOD_MEMO_BITS)];
-	if (m->key != word) {
-		m->key = word;
-		m->id = (uint32_t)table_intern(g->period, key, sizeof key, NULL);
-	}
-	return m->id;
+	return memo_intern(g->period_memo, word, g->period, key, sizeof key);
 }
 
 static uint32_t group_metric(struct groups *g, const char *metric)
@@ -218,28 +240,19 @@ static uint32_t group_metric(struct groups *g, const char *metric)
 	return metric ? (uint32_t)table_intern(g->metric, metric, strlen(metric) + 1, NULL) + 1 : 0;
 }
 
-static uint64_t bucket_word(struct bucket c)
+static uint64_t bucket_word(struct bucket b)
 {
-	return ((uint64_t)c.period << 32 | c.metric_level) + 1;
+	return ((uint64_t)b.period << 32 | b.metric_level) + 1;
 }
 
-/* A bucket's id if the memo has it, else UINT32_MAX. */
-static uint32_t memo_bucket(const struct groups *g, struct bucket c)
+static uint32_t memo_bucket(const struct groups *g, struct bucket b)
 {
-	uint64_t word = bucket_word(c);
-	const struct bucket_memo *m = &g->bucket_memo[memo_slot(word, BUCKET_MEMO_BITS)];
-	return m->key == word ? m->id : UINT32_MAX;
+	return memo_find(g->bucket_memo, bucket_word(b));
 }
 
-static uint32_t group_bucket(struct groups *g, struct bucket c)
+static uint32_t group_bucket(struct groups *g, struct bucket b)
 {
-	uint64_t word = bucket_word(c);
-	struct bucket_memo *m = &g->bucket_memo[memo_slot(word, BUCKET_MEMO_BITS)];
-	if (m->key != word) {
-		m->key = word;
-		m->id = (uint32_t)table_intern(g->bucket, &c, sizeof c, NULL);
-	}
-	return m->id;
+	return memo_intern(g->bucket_memo, bucket_word(b), g->bucket, &b, sizeof b);
 }
 
 static uint64_t id_hash(struct group_id k)
@@ -330,10 +343,16 @@ static void resize_slots(struct groups *g, size_t n)
 	}
 }
 
+/* Whether n groups would fill more than 7 slots in 10. */
+static bool slots_full(const struct groups *g, size_t n)
+{
+	return n * 10 >= g->nslots * 7;
+}
+
 /* Room for n groups without growing the slots. */
 static void reserve_slots(struct groups *g, size_t n)
 {
-	if (n * 10 >= g->nslots * 7)
+	if (slots_full(g, n))
 		resize_slots(g, n);
 }
 
@@ -356,7 +375,7 @@ static size_t insert_id(struct groups *g, size_t i, struct group_id k, uint64_t 
 	memcpy(r, &k, sizeof k);
 	g->slot[i] = (struct group_slot){ hash_tag(h), (uint32_t)(e + 1) };
 	g->count++;
-	if (g->count * 10 >= g->nslots * 7) /* doubled: growing costs a rehash of every group */
+	if (slots_full(g, g->count)) /* doubled: growing costs a rehash of every group */
 		resize_slots(g, g->count * 2);
 	return e;
 }
@@ -372,8 +391,8 @@ static size_t upsert_id(struct groups *g, struct group_id k)
 
 size_t group_add(struct groups *g, uint32_t owner, enum level level, struct period p, const char *metric)
 {
-	struct bucket c = { group_period(g, p), group_metric(g, metric) << 8 | (uint32_t)level };
-	return upsert_id(g, (struct group_id){ owner, group_bucket(g, c) });
+	struct bucket b = { group_period(g, p), group_metric(g, metric) << 8 | (uint32_t)level };
+	return upsert_id(g, (struct group_id){ owner, group_bucket(g, b) });
 }
 
 size_t group_upsert(struct groups *g, struct period p, enum level level, const char *owner, size_t len,
@@ -392,11 +411,11 @@ size_t group_lookup(const struct groups *g, struct period p, enum level level, c
 		m++;
 	if (o == SIZE_MAX || q == SIZE_MAX || m == SIZE_MAX)
 		return SIZE_MAX;
-	struct bucket col = { (uint32_t)q, (uint32_t)m << 8 | (uint32_t)level };
-	size_t c = table_index(g->bucket, &col, sizeof col);
-	if (c == SIZE_MAX)
+	struct bucket b = { (uint32_t)q, (uint32_t)m << 8 | (uint32_t)level };
+	size_t id = table_index(g->bucket, &b, sizeof b);
+	if (id == SIZE_MAX)
 		return SIZE_MAX;
-	struct group_id k = { (uint32_t)o, (uint32_t)c };
+	struct group_id k = { (uint32_t)o, (uint32_t)id };
 	size_t i = find_group_slot(g, k, id_hash(k));
 	return g->slot[i].index ? g->slot[i].index - 1 : SIZE_MAX;
 }
@@ -404,12 +423,12 @@ size_t group_lookup(const struct groups *g, struct period p, enum level level, c
 void group_name(const struct groups *g, size_t i, struct group_name *out)
 {
 	struct group_id k = key_of(g, i);
-	struct bucket c = bucket_of(g, k.bucket);
+	struct bucket b = bucket_of(g, k.bucket);
 	size_t len;
-	out->level = (enum level)(c.metric_level & 0xff);
-	out->period = period_from_key(table_key(g->period, c.period, &len));
+	out->level = bucket_level(b);
+	out->period = period_from_key(table_key(g->period, b.period, &len));
 	out->owner = table_key(g->owner[out->level], k.owner, &out->owner_len);
-	out->metric = c.metric_level >> 8 ? table_key(g->metric, (c.metric_level >> 8) - 1, &len) : NULL;
+	out->metric = b.metric_level >> 8 ? table_key(g->metric, (b.metric_level >> 8) - 1, &len) : NULL;
 }
 
 const char *group_metric_name(const struct groups *g, size_t i)
@@ -459,7 +478,6 @@ struct lookup {
 	const struct key_map *keys;                  /* groups: keys in into's numbers */
 	uint32_t *name_id;                           /* out: the name's id in into, or UINT32_MAX */
 	uint32_t *group;                             /* out: the group's index in into, or UINT32_MAX */
-	size_t fresh;                                /* out: how many groups into lacks */
 };
 
 static void lookup_names(void *arg, size_t lo, size_t hi)
@@ -513,13 +531,12 @@ static uint32_t *intern_buckets(struct groups *into, const struct groups *from, 
 	uint32_t *metric = intern_all(into->metric, from->metric, 1);
 	size_t n = table_count(from->bucket);
 	uint32_t *map = xcalloc(n + 1, sizeof *map);
-	*level = xcalloc(n + 1, 1);
-	for (size_t c = 0; c < n; c++) {
-		struct bucket col = bucket_of(from, (uint32_t)c);
-		uint32_t m = col.metric_level >> 8;
-		(*level)[c] = (uint8_t)(col.metric_level & 0xff);
-		struct bucket to = { period[col.period], (m ? metric[m - 1] + 1 : 0) << 8 | (col.metric_level & 0xff) };
-		map[c] = (uint32_t)table_intern(into->bucket, &to, sizeof to, NULL);
+	*level = bucket_levels(from);
+	for (size_t id = 0; id < n; id++) {
+		struct bucket b = bucket_of(from, (uint32_t)id);
+		uint32_t m = b.metric_level >> 8;
+		struct bucket to = { period[b.period], (m ? metric[m - 1] + 1 : 0) << 8 | bucket_level(b) };
+		map[id] = (uint32_t)table_intern(into->bucket, &to, sizeof to, NULL);
 	}
 	free(period);
 	free(metric);
@@ -527,8 +544,8 @@ static uint32_t *intern_buckets(struct groups *into, const struct groups *from, 
 }
 
 /* Looks up every key of from in into (on threads): map[i] is the index in into of from's
- * group i, UINT32_MAX if into lacks it (group indexes stay below: upsert_id); room is made once for the groups into lacks (no
- * rehash midway, no table sized for twice what it holds). */
+ * group i, UINT32_MAX if into lacks it (group indexes stay below: insert_id). Room is made
+ * once for the groups into lacks: no rehash midway, no table sized for twice its groups. */
 static uint32_t *merge_lookup(struct groups *into, const struct groups *from, const struct key_map *km, size_t threads)
 {
 	uint32_t *map = xcalloc_huge(from->count + 1, sizeof *map);
@@ -827,10 +844,7 @@ size_t *groups_order(const struct groups *g, size_t threads)
 	size_t nowners;
 	uint32_t *ranks = owner_ranks(g, rank, &nowners, threads);
 	uint32_t *bucket = bucket_ranks(g);
-	size_t nbuckets = table_count(g->bucket);
-	uint8_t *level = xcalloc(nbuckets + 1, 1);
-	for (size_t c = 0; c < nbuckets; c++)
-		level[c] = (uint8_t)(bucket_of(g, (uint32_t)c).metric_level & 0xff);
+	uint8_t *level = bucket_levels(g);
 	/* by owner: a counting sort, stable, then each owner's few groups by bucket rank and
 	 * index, in the array that becomes the order (no second array at the peak) */
 	size_t *first = xcalloc_huge(nowners + 2, sizeof *first);

@@ -274,8 +274,8 @@ struct deal_merge *deal_merge_new(const struct job *job, struct groups *into, st
 				  const struct groups *from, const struct wide_totals *wide_from)
 {
 	struct deal_merge *m = xcalloc(1, sizeof *m);
-	*m = (struct deal_merge){ job, into, from, wide_into, wide_from, NULL, 0, NULL, 0, PTHREAD_MUTEX_INITIALIZER,
-				  NULL, 0, 0 };
+	*m = (struct deal_merge){ .job = job, .into = into, .from = from, .wide_into = wide_into,
+				  .wide_from = wide_from, .lock = PTHREAD_MUTEX_INITIALIZER };
 	m->wide_groups = xcalloc(wide_from->n + 1, sizeof *m->wide_groups);
 	for (size_t k = 0; k < wide_from->n; k++)
 		m->wide_groups[k] = wide_from->e[k].group;
