@@ -239,16 +239,23 @@ struct emit_worker {
 static void format_pieces(void *arg)
 {
 	struct emit_worker *w = arg;
-	size_t n = groups_count(w->plan->groups);
+	/* The buffer and plan in this thread's own stack while it works: the workers lie side
+	 * by side, and a buffer length changed on every row in a cache line the next worker
+	 * reads (its plan) cost as much as the formatting (0.155 s against 0.087 s at
+	 * 100,000 owners on two threads). */
+	struct rows_buf buf = w->buf;
+	const struct emit_plan *plan = w->plan;
+	size_t n = groups_count(plan->groups);
 	for (size_t piece = w->first; piece * PIECE_GROUPS < n; piece += w->nthreads) {
 		size_t lo = piece * PIECE_GROUPS, hi = n - lo > PIECE_GROUPS ? lo + PIECE_GROUPS : n;
-		w->buf.len = 0;
+		buf.len = 0;
 		for (size_t i = lo; i < hi; i++)
-			format_group(w->plan, &w->buf, i, hi);
+			format_group(plan, &buf, i, hi);
 		turns_wait(w->turns, piece);
-		buf_flush(w->o, &w->buf, true);
+		buf_flush(w->o, &buf, true);
 		turns_pass(w->turns);
 	}
+	w->buf = buf; /* to be freed */
 }
 
 /* Writes the groups in output order. Formatting is most of the cost at 100,000 owners
