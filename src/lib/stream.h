@@ -131,4 +131,11 @@ void stream_write_header(struct output *o, const enum column *cols, size_t n);
 /* One column name (for headers built piece by piece), without separator. */
 void stream_write_name(struct output *o, enum column c);
 
+/* Actuals add up and compare in one currency only (spm-track --rates writes every amount
+ * in its base currency; spm converts none): the message for a row whose currency column
+ * names another than first, which file:line named first. spm-track (merging actuals) and
+ * spm-report (ranking and adding them) stop on it alike. */
+void stream_currency_conflict(char *out, size_t size, const char *first, size_t first_len, const char *file,
+			      uint64_t line);
+
 #endif

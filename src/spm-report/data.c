@@ -116,6 +116,7 @@ void data_init(struct data *d)
 	for (size_t i = 0; i < sizeof report_streams / sizeof report_streams[0]; i++)
 		d->seen[report_streams[i]] = table_new_large(sizeof(struct first_row));
 	d->group_word = NONE;
+	d->currency = NONE;
 }
 
 void data_free(struct data *d)
@@ -172,7 +173,7 @@ struct reader {
 	struct table *seen;     /* key → first row: one row per owner, period (metric, plan), over all files */
 	size_t nread;           /* which file this is, counting from 0 */
 	struct file_problem problem;
-	char message[160];
+	char message[400];
 	/* the last period read, as written: consecutive rows mostly repeat it */
 	char period_text[PERIOD_LABEL_SIZE];
 	size_t period_len; /* 0: none yet */
@@ -316,6 +317,28 @@ static void *grow(void **rows, size_t *cap, size_t n, size_t size)
 	return (char *)*rows + n * size;
 }
 
+/* The currency an actuals row names, if any: the first one named is the report's, and
+ * another one stops the read (amounts in two currencies neither rank nor add up). */
+static int note_currency(struct reader *rd, const struct row *row)
+{
+	struct data *d = rd->d;
+	size_t len;
+	const char *code = get(rd, row, COL_CURRENCY, &len);
+	if (len == 0)
+		return 0; /* counts and ratios have none */
+	size_t id = name_id(&d->names, code, len);
+	if (d->currency == NONE) {
+		d->currency = id;
+		d->currency_at = (struct where){ rd->file, row->line };
+		return 0;
+	}
+	if (id == d->currency)
+		return 0;
+	stream_currency_conflict(rd->message, sizeof rd->message, d->names.s[d->currency], d->names.len[d->currency],
+				 d->currency_at.file, d->currency_at.line);
+	return bad(rd, row, COL_CURRENCY, rd->message);
+}
+
 static int actual_row(struct reader *rd, const struct row *row)
 {
 	struct data *d = rd->d;
@@ -325,7 +348,7 @@ static int actual_row(struct reader *rd, const struct row *row)
 	    read_name(rd, row, COL_METRIC, &a.metric, false) || read_number(rd, row, COL_VALUE, ANY, &a.value))
 		return 1;
 	size_t ids[2] = { a.owner, a.metric };
-	if (check_unique(rd, row, ids, 2, a.period, COL_METRIC, d->nactual))
+	if (check_unique(rd, row, ids, 2, a.period, COL_METRIC, d->nactual) || note_currency(rd, row))
 		return 1;
 	a.at.file = rd->file;
 	a.at.line = row->line;

@@ -121,6 +121,10 @@ struct data {
 	struct table *seen[STREAM_ID_COUNT]; /* key → first row: one row per key across all files */
 	size_t nread;                      /* files read so far */
 	size_t npayout_files, nadjust_files; /* payouts files read; those that are adjustments */
+	/* the currency the actuals name (their currency column, spm-track --rates): one for
+	 * all, or the run stops; its name, or NONE, and the row that named it first */
+	size_t currency;
+	struct where currency_at;
 };
 
 /* Every payouts input is an adjustments stream (spm-score --against: the columns paid and

@@ -71,7 +71,8 @@ static noreturn void usage(void)
 	       "      --fiscal-start M     fiscal year starts in month M (default: $SPM_FISCAL_START or 1)\n"
 	       "      --raw                csv, xlsx: cells as they are (no ' before a formula such\n"
 	       "                           as =1+1; csv: no escapes of controls or bidi characters)\n"
-	       "      --currency CODE      xlsx: money cells show this currency code (EUR, USD, ...)\n"
+	       "      --currency CODE      xlsx: money cells show this currency code (EUR, USD, ...);\n"
+	       "                           not another than the actuals' currency column names\n"
 	       "      --color WHEN         text colours: auto (when standard output is a terminal),\n"
 	       "                           always or never; NO_COLOR set in the environment: never\n"
 	       "  -h, --help               display this help and exit\n"
@@ -309,6 +310,23 @@ static void load_side_files(struct report *r)
 		self_read(&r->self, r->names, o->self, o->fiscal_start);
 }
 
+/* The currency the actuals name, against --currency: spm converts none, so a workbook
+ * does not call them another; where the actuals are the report's only amounts, their
+ * currency is the workbook's when --currency is not given. */
+static void check_currency(struct report_options *o, const struct data *d)
+{
+	if (d->currency == NONE)
+		return;
+	const char *code = d->names.s[d->currency];
+	size_t len = d->names.len[d->currency];
+	if (o->currency && (strlen(o->currency) != len || memcmp(o->currency, code, len) != 0))
+		diag_usage("--currency %s: the actuals are in %.*s (%s:%llu), and spm converts no currency", o->currency,
+			   (int)(len > 64 ? 64 : len), code, d->currency_at.file, (unsigned long long)d->currency_at.line);
+	if (!o->currency && o->format == F_XLSX && !d->has[STREAM_PROGRESS] && !d->has[STREAM_PAYOUTS] && len == 3 &&
+	    strspn(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == 3) /* a code, not number-format syntax */
+		o->currency = code;
+}
+
 static void build(struct report *r, struct doc *d)
 {
 	switch (r->opt->kind) {
@@ -367,6 +385,7 @@ int main(int argc, char **argv)
 	if (!o.kind_set)
 		o.kind = default_kind(&data);
 	check_kind(&o, &data);
+	check_currency(&o, &data);
 
 	struct report r;
 	memset(&r, 0, sizeof r);

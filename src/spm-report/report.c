@@ -807,6 +807,9 @@ void common_footer(const struct report *r, struct doc *d)
 	doc_footer(d, "Figures are exact: percentages are the input's fractions times 100 (1.0534 is 105.34 %%), "
 		      "amounts are as the input wrote them; per-day figures, medians and differences are "
 		      "rounded half away from zero to 2 decimals.");
+	if (data->currency != NONE)
+		doc_footer(d, "The actuals' amounts are in %.*s, as their currency column says (spm-track --rates); "
+			      "spm converts no currency.", (int)data->names.len[data->currency], data->names.s[data->currency]);
 	if (data->has[STREAM_PROGRESS])
 		doc_footer(d, "Status is spm-track's: achieved at an attainment of 100 %%; otherwise ahead, on track or "
 			      "behind by pace (actual against what was expected by the as-of date; by default from "

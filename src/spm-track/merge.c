@@ -104,9 +104,7 @@ static void currency_conflict(const struct job *job, const struct currency_seen 
 			      const struct currency_seen *before, uint64_t before_line)
 {
 	char where[320];
-	snprintf(where, sizeof where, "not the currency of the actuals before it (%.64s%s in %s:%llu): actuals add up in one currency "
-		 "(spm-track --rates converts an export's amounts)", before->code, before->len > 64 ? "..." : "",
-		 before->file, (unsigned long long)before_line);
+	stream_currency_conflict(where, sizeof where, before->code, before->len, before->file, before_line);
 	diag_at(job->file, line, column_name(COL_CURRENCY), at->code, at->len, where);
 	diag_exit(SPM_EXIT_DATA);
 }

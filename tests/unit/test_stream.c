@@ -392,6 +392,26 @@ static void test_outputs_never_over_inputs(void **state)
 	rmdir(dir);
 }
 
+/* The one-currency message names the first currency and where it was, cuts a code past 64
+ * bytes, and never overruns its buffer. */
+static void test_currency_conflict_names_the_first_place(void **state)
+{
+	(void)state;
+	char out[320];
+	stream_currency_conflict(out, sizeof out, "USDX", 3, "usd.tsv", 3);
+	assert_string_equal(out, "not the currency of the actuals before it (USD in usd.tsv:3): actuals add up in one "
+				 "currency (spm-track --rates converts an export's amounts)");
+	char code[100];
+	memset(code, 'A', sizeof code);
+	stream_currency_conflict(out, sizeof out, code, sizeof code, "f", 18446744073709551615ull);
+	assert_non_null(strstr(out, "(" "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" "... in f:18446744073709551615)"));
+	char small[16];
+	memset(small, 'x', sizeof small);
+	stream_currency_conflict(small, 10, "EUR", 3, "f", 1);
+	assert_string_equal(small, "not the c");
+	assert_int_equal(small[10], 'x'); /* not a byte past its size */
+}
+
 int main(void)
 {
 	diag_set_program("test_stream");
@@ -409,6 +429,7 @@ int main(void)
 		cmocka_unit_test(test_people_forms),
 		cmocka_unit_test(test_grouped_exact_keeps_every_digit),
 		cmocka_unit_test(test_outputs_never_over_inputs),
+		cmocka_unit_test(test_currency_conflict_names_the_first_place),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
