@@ -380,8 +380,10 @@ void stream_write_header(struct output *o, const enum column *cols, size_t n)
 void stream_currency_conflict(char *out, size_t size, const char *first, size_t first_len, const char *file,
 			      uint64_t line)
 {
+	char code[320] = ""; /* quoted as values are: controls escaped, cut past 60 bytes */
+	diag_quote_value(code, sizeof code, first, first_len);
 	snprintf(out, size,
-		 "not the currency of the actuals before it (%.*s%s in %s:%llu): actuals add up in one currency "
+		 "not the currency of the actuals before it (%s in %s:%llu): actuals add up in one currency "
 		 "(spm-track --rates converts an export's amounts)",
-		 (int)(first_len > 64 ? 64 : first_len), first, first_len > 64 ? "..." : "", file, (unsigned long long)line);
+		 code, file, (unsigned long long)line);
 }

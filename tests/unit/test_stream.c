@@ -392,8 +392,8 @@ static void test_outputs_never_over_inputs(void **state)
 	rmdir(dir);
 }
 
-/* The one-currency message names the first currency and where it was, cuts a code past 64
- * bytes, and never overruns its buffer. */
+/* The one-currency message names the first currency and where it was, escapes its
+ * controls, cuts it past 60 bytes, and never overruns its buffer. */
 static void test_currency_conflict_names_the_first_place(void **state)
 {
 	(void)state;
@@ -404,7 +404,9 @@ static void test_currency_conflict_names_the_first_place(void **state)
 	char code[100];
 	memset(code, 'A', sizeof code);
 	stream_currency_conflict(out, sizeof out, code, sizeof code, "f", 18446744073709551615ull);
-	assert_non_null(strstr(out, "(" "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" "... in f:18446744073709551615)"));
+	assert_non_null(strstr(out, "(" "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" "... in f:18446744073709551615)"));
+	stream_currency_conflict(out, sizeof out, "\tX\x1b", 3, "f", 2);
+	assert_non_null(strstr(out, "(\\tX\\x1b in f:2)"));
 	char small[16];
 	memset(small, 'x', sizeof small);
 	stream_currency_conflict(small, 10, "EUR", 3, "f", 1);
