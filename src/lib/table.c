@@ -12,12 +12,17 @@
  * and a probe that reaches its entry compares them without reading the key store, one
  * cache miss less a row when the table is far larger than the cache. */
 #define ENTRY_HEAD 16
+/* 32 bytes, so that an entry never straddles two cache lines (at 40, half of them did:
+ * two misses for one owner looked up in a table far larger than the cache). The slot
+ * holds the high half of the key's hash, the entry the low half; a resize hashes the
+ * keys again, in order. */
 struct entry {
-	uint64_t hash;
-	size_t key_at; /* offset of the key in the key store */
-	size_t key_len;
+	uint64_t key_at;       /* offset of the key in the key store */
+	uint32_t key_len;      /* keys of 4 GiB or more are refused */
+	uint32_t hash_low;     /* the low half of the key's hash */
 	char head[ENTRY_HEAD]; /* the key's first bytes (all of it when it is short) */
 };
+_Static_assert(sizeof(struct entry) == 32, "an entry is half a cache line");
 
 struct table {
 	size_t value_size;
@@ -122,7 +127,7 @@ static size_t find_slot(const struct table *t, uint64_t h, const void *key, size
 		if (SLOT_TAG(s) != tag)
 			continue;
 		const struct entry *e = &t->entries[SLOT_INDEX(s) - 1];
-		if (e->hash == h && e->key_len == len && key_equal(t, e, key, len))
+		if (e->hash_low == (uint32_t)h && e->key_len == len && key_equal(t, e, key, len))
 			return i;
 	}
 }
@@ -142,13 +147,24 @@ static void resize_slots(struct table *t, size_t n)
 	t->slots = t->large ? xcalloc_huge(want, sizeof *t->slots) : xcalloc(want, sizeof *t->slots);
 	t->nslots = want;
 	size_t mask = t->nslots - 1;
-	for (size_t e = 0; e < t->count; e++) {
-		if (e + 8 < t->count) /* the slots are scattered: fetched ahead */
-			__builtin_prefetch(&t->slots[(size_t)t->entries[e + 8].hash & mask]);
-		size_t i = (size_t)t->entries[e].hash & mask;
-		while (t->slots[i])
-			i = (i + 1) & mask;
-		t->slots[i] = SLOT_TAG(t->entries[e].hash) | (uint64_t)(e + 1);
+	/* the keys hashed again in order (entries and keys are read straight through); the
+	 * slots are scattered, so each is fetched AHEAD keys before it is filled */
+	enum { AHEAD = 8 };
+	uint64_t ahead[AHEAD];
+	for (size_t e = 0; e < t->count + AHEAD; e++) {
+		if (e >= AHEAD) { /* entry e - AHEAD, whose slot was fetched then */
+			uint64_t h = ahead[e % AHEAD];
+			size_t i = (size_t)h & mask;
+			while (t->slots[i])
+				i = (i + 1) & mask;
+			t->slots[i] = SLOT_TAG(h) | (uint64_t)(e - AHEAD + 1);
+		}
+		if (e < t->count) {
+			const struct entry *x = &t->entries[e];
+			uint64_t h = hash_bytes(t->keys + x->key_at, x->key_len);
+			__builtin_prefetch(&t->slots[(size_t)h & mask]);
+			ahead[e % AHEAD] = h;
+		}
 	}
 }
 
@@ -203,12 +219,14 @@ size_t table_intern_hashed(struct table *t, uint64_t h, const void *key, size_t 
 	}
 	if (len >= SIZE_MAX - t->keys_len)
 		diag_fatal(SPM_EXIT_USAGE, "out of memory");
+	if (len > UINT32_MAX)
+		diag_fatal(SPM_EXIT_USAGE, "a name or value of 4 GiB or more");
 	/* + 1: the key store exists even when every key so far is empty (table_key's
 	 * pointer is then never NULL + 0). */
 	grow(t, (void **)&t->keys, &t->keys_cap, t->keys_len + len + 1, 1);
 	if (len)
 		memcpy(t->keys + t->keys_len, key, len);
-	t->entries[e] = (struct entry){ h, t->keys_len, len, { 0 } };
+	t->entries[e] = (struct entry){ t->keys_len, (uint32_t)len, (uint32_t)h, { 0 } };
 	if (len)
 		memcpy(t->entries[e].head, key, len < ENTRY_HEAD ? len : ENTRY_HEAD);
 	t->keys_len += len;
