@@ -173,7 +173,7 @@ struct reader {
 	struct table *seen;     /* key → first row: one row per owner, period (metric, plan), over all files */
 	size_t nread;           /* which file this is, counting from 0 */
 	struct file_problem problem;
-	char message[400];
+	char message[1024]; /* room for a quoted currency (4 bytes a control) and a long file name */
 	/* the last period read, as written: consecutive rows mostly repeat it */
 	char period_text[PERIOD_LABEL_SIZE];
 	size_t period_len; /* 0: none yet */
