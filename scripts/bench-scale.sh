@@ -253,6 +253,11 @@ scale_table() {
 		printf '\nload average after: %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 	} >"$tmp"
 	mv -f -- "$tmp" "$results"
+	# measure runs in subshells here (a pipe, a command substitution): its status is lost
+	# there, so a failed or differing row is found in the table itself
+	if grep -q -e '| failed |' -e '| differs |' "$results"; then
+		status=1
+	fi
 	printf '\n'
 	cat -- "$results"
 	printf '\nwritten: %s\n' "$results"

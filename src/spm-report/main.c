@@ -311,8 +311,9 @@ static void load_side_files(struct report *r)
 }
 
 /* The currency the actuals name, against --currency: spm converts none, so a workbook
- * does not call them another; where the actuals are the report's only amounts, their
- * currency is the workbook's when --currency is not given. */
+ * does not call them another; where the actuals are the report's only stream (no other
+ * stream's amounts to mislabel), their currency is the workbook's when --currency is not
+ * given. */
 static void check_currency(struct report_options *o, const struct data *d)
 {
 	if (d->currency == NONE)
@@ -325,7 +326,8 @@ static void check_currency(struct report_options *o, const struct data *d)
 		diag_usage("--currency %s: the actuals are in %s (%s:%llu), and spm converts no currency", o->currency,
 			   shown, d->currency_at.file, (unsigned long long)d->currency_at.line);
 	}
-	if (!o->currency && o->format == F_XLSX && !d->has[STREAM_PROGRESS] && !d->has[STREAM_PAYOUTS] && len == 3 &&
+	bool actuals_alone = !d->has[STREAM_PROGRESS] && !d->has[STREAM_SCORES] && !d->has[STREAM_PAYOUTS];
+	if (!o->currency && o->format == F_XLSX && actuals_alone && len == 3 &&
 	    strspn(code, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == 3) /* a code, not number-format syntax */
 		o->currency = code;
 }
