@@ -16,12 +16,21 @@ const char *const topic_labels[T_COUNT] = { "Recognition", "Strengths", "To impr
 					    "Compared with your group and with your last period", "Training",
 					    "Self-assessment" };
 
-/* The document's memory: a run builds one document, then writes it. Its texts (cells,
- * notes, titles) and its small arrays (cells of a section's tables, column copies, blocks,
- * notes) come from two arenas in huge pages, freed whole by doc_free: a report of 50,000
- * owners makes millions of them. Arrays go apart from texts so that the table being filled
- * is mostly the last allocation of its arena, and grows in place. */
-static struct arena doc_texts, doc_arrays;
+/* The document's memory, held by it, not by the file (a process may build one document
+ * after another: the fuzz harness runs main again and again). Its texts (cells, notes,
+ * titles) and its small arrays (cells of a section's tables, column copies, blocks, notes)
+ * come from two arenas in huge pages, freed whole by doc_free: a report of 50,000 owners
+ * makes millions of them. Arrays go apart from texts so that the table being filled is
+ * mostly the last allocation of its arena, and grows in place. */
+enum { RECENT = 8 };
+struct doc_memory {
+	struct arena texts, arrays;
+	struct {
+		const struct doc_column *col; /* in arrays */
+		size_t ncol;
+	} recent[RECENT]; /* the last column copies made (dtable_init_shared) */
+	size_t next;      /* the slot of recent the next copy takes */
+};
 
 /* A table's cells past this go to a huge block of their own, grown without copies. */
 enum { BIG_TABLE = 512 * 1024 };
@@ -31,40 +40,40 @@ void doc_init(struct doc *d, enum kind kind, const char *title)
 	memset(d, 0, sizeof *d);
 	d->kind = kind;
 	d->title = xstrdup(title);
+	d->mem = xcalloc(1, sizeof *d->mem);
 }
 
-void dtable_init(struct dtable *t, const struct doc_column *col, size_t ncol)
+void dtable_init(struct dtable *t, struct doc_memory *mem, const struct doc_column *col, size_t ncol)
 {
+	if (ncol > UINT32_MAX)
+		diag_fatal(SPM_EXIT_USAGE, "out of memory");
 	memset(t, 0, sizeof *t);
-	t->col = arena_calloc(&doc_arrays, ncol ? ncol : 1, sizeof *t->col);
+	t->mem = mem;
+	t->col = arena_calloc(&mem->arrays, ncol ? ncol : 1, sizeof *t->col);
 	if (ncol)
 		memcpy(t->col, col, ncol * sizeof *t->col);
-	t->ncol = ncol;
+	t->ncol = (uint32_t)ncol;
 }
 
 /* A section's table takes the columns of an earlier table when they are the same bytes:
  * 50,000 sections would each hold a copy of the same few hundred bytes. The last few
  * copies are looked at (a kind's sections repeat a few tables), never changed after. */
-enum { RECENT = 8 };
-static struct {
-	const struct doc_column *col; /* in doc_arrays */
-	size_t ncol;
-} recent[RECENT];
-static size_t next;
-
-static void dtable_init_shared(struct dtable *t, const struct doc_column *col, size_t ncol)
+static void dtable_init_shared(struct dtable *t, struct doc_memory *mem, const struct doc_column *col, size_t ncol)
 {
-	for (size_t i = 0; i < RECENT; i++)
-		if (recent[i].col && recent[i].ncol == ncol && memcmp(recent[i].col, col, ncol * sizeof *col) == 0) {
+	for (size_t i = 0; i < RECENT; i++) {
+		const struct doc_column *copy = mem->recent[i].col;
+		if (copy && mem->recent[i].ncol == ncol && memcmp(copy, col, ncol * sizeof *col) == 0) {
 			memset(t, 0, sizeof *t);
-			t->col = (struct doc_column *)recent[i].col;
-			t->ncol = ncol;
+			t->mem = mem;
+			t->col = (struct doc_column *)copy;
+			t->ncol = (uint32_t)ncol; /* checked when copied */
 			return;
 		}
-	dtable_init(t, col, ncol);
-	recent[next].col = t->col;
-	recent[next].ncol = ncol;
-	next = (next + 1) % RECENT;
+	}
+	dtable_init(t, mem, col, ncol);
+	mem->recent[mem->next].col = t->col;
+	mem->recent[mem->next].ncol = ncol;
+	mem->next = (mem->next + 1) % RECENT;
 }
 
 /* The bytes of rows rows of t's cells. */
@@ -92,7 +101,7 @@ static void cells_resize(struct dtable *t, size_t rows)
 		t->cell = cells; /* the arena's copy stays unused until doc_free */
 		t->huge = true;
 	} else {
-		t->cell = arena_resize(&doc_arrays, t->cell, old, bytes);
+		t->cell = arena_resize(&t->mem->arrays, t->cell, old, bytes);
 	}
 	t->cap = rows;
 }
@@ -121,12 +130,21 @@ struct cell *dtable_cell(struct dtable *t, size_t row, size_t col)
 	return &t->cell[row * t->ncol + col];
 }
 
-/* The texts of the cells and the columns are the document's arenas'. */
+/* The texts of the cells and the columns are the document's memory's. */
 void dtable_free(struct dtable *t)
 {
 	if (t->huge)
 		huge_free(t->cell, cell_bytes(t, t->cap));
 	memset(t, 0, sizeof *t);
+}
+
+static void memory_free(struct doc_memory *mem)
+{
+	if (!mem) /* a document freed before */
+		return;
+	arena_free(&mem->texts); /* the notes, titles and texts */
+	arena_free(&mem->arrays);
+	free(mem);
 }
 
 void doc_free(struct doc *d)
@@ -138,9 +156,7 @@ void doc_free(struct doc *d)
 			dtable_free(&s->block[b].t);
 	}
 	xfree_large(d->section, d->cap, sizeof *d->section);
-	arena_free(&doc_texts); /* the notes, titles and texts */
-	arena_free(&doc_arrays);
-	memset(recent, 0, sizeof recent);
+	memory_free(d->mem);
 	for (size_t i = 0; i < d->nfooter; i++)
 		free(d->footer[i]);
 	free(d->footer);
@@ -169,7 +185,8 @@ static void section_trim(struct section *s)
 		if (b->t.nrow && b->t.cap > b->t.nrow)
 			cells_resize(&b->t, b->t.nrow);
 		if (b->nnote && b->cap > b->nnote) {
-			b->note = arena_resize(&doc_arrays, b->note, b->cap * sizeof *b->note, b->nnote * sizeof *b->note);
+			b->note = arena_resize(&b->t.mem->arrays, b->note, b->cap * sizeof *b->note,
+					       b->nnote * sizeof *b->note);
 			b->cap = b->nnote;
 		}
 	}
@@ -184,7 +201,7 @@ struct section *doc_section(struct doc *d, size_t split, const struct doc_column
 	memset(s, 0, sizeof *s);
 	s->split = split;
 	s->ntitle = ntitle;
-	dtable_init_shared(&s->fields, fields, nfields);
+	dtable_init_shared(&s->fields, d->mem, fields, nfields);
 	dtable_reserve(&s->fields, 1);
 	dtable_row(&s->fields);
 	return s;
@@ -222,20 +239,23 @@ void doc_footer(struct doc *d, const char *fmt, ...)
 	d->footer[d->nfooter++] = b.s;
 }
 
+/* A section's blocks come from the memory its fields come from: its document's. */
 static struct block *new_block(struct section *s, enum block_type type, const char *key, const char *title)
 {
+	struct doc_memory *mem = s->fields.mem;
 	if (s->nblock == s->cap) { /* 2 at first: a section has a few blocks (xgrow's first 16 would idle) */
 		if (s->cap > SIZE_MAX / 2)
 			diag_fatal(SPM_EXIT_USAGE, "out of memory");
 		size_t cap = s->cap ? s->cap * 2 : 2;
-		s->block = arena_resize(&doc_arrays, s->block, s->cap * sizeof *s->block, cap * sizeof *s->block);
+		s->block = arena_resize(&mem->arrays, s->block, s->cap * sizeof *s->block, cap * sizeof *s->block);
 		s->cap = cap;
 	}
 	struct block *b = &s->block[s->nblock++];
 	memset(b, 0, sizeof *b);
 	b->type = type;
 	b->key = key;
-	b->title = title ? arena_strdup(&doc_texts, title) : NULL;
+	b->title = title ? arena_strdup(&mem->texts, title) : NULL;
+	b->t.mem = mem; /* a table's or not: block_note finds the memory there */
 	return b;
 }
 
@@ -243,7 +263,7 @@ struct block *section_table(struct section *s, const char *key, const char *titl
 			    size_t ncol)
 {
 	struct block *b = new_block(s, BLOCK_TABLE, key, title);
-	dtable_init_shared(&b->t, col, ncol);
+	dtable_init_shared(&b->t, b->t.mem, col, ncol);
 	return b;
 }
 
@@ -255,7 +275,7 @@ struct block *section_notes(struct section *s, const char *key, const char *titl
 struct block *section_text(struct section *s, const char *key, const char *title, const char *text)
 {
 	struct block *b = new_block(s, BLOCK_TEXT, key, title);
-	b->text = arena_strdup(&doc_texts, text);
+	b->text = arena_strdup(&b->t.mem->texts, text);
 	return b;
 }
 
@@ -265,13 +285,13 @@ void block_note(struct block *b, enum topic topic, size_t metric, const char *te
 		if (b->cap > SIZE_MAX / 2 / sizeof *b->note)
 			diag_fatal(SPM_EXIT_USAGE, "out of memory");
 		size_t cap = b->cap ? b->cap * 2 : 8;
-		b->note = arena_resize(&doc_arrays, b->note, b->cap * sizeof *b->note, cap * sizeof *b->note);
+		b->note = arena_resize(&b->t.mem->arrays, b->note, b->cap * sizeof *b->note, cap * sizeof *b->note);
 		b->cap = cap;
 	}
 	struct note *n = &b->note[b->nnote++];
 	n->topic = topic;
 	n->metric = metric;
-	n->text = arena_memdup0(&doc_texts, text, len);
+	n->text = arena_memdup0(&b->t.mem->texts, text, len);
 	n->len = len;
 }
 
@@ -287,15 +307,16 @@ static uint32_t cell_len(size_t len)
 	return (uint32_t)len;
 }
 
-void set_text(struct cell *c, const char *s, size_t len)
+void set_text(struct dtable *t, size_t row, size_t col, const char *s, size_t len)
 {
+	struct cell *c = dtable_cell(t, row, col);
 	c->len = cell_len(len);
-	c->text = arena_memdup0(&doc_texts, s, len);
+	c->text = arena_memdup0(&t->mem->texts, s, len);
 }
 
-void set_str(struct cell *c, const char *s)
+void set_str(struct dtable *t, size_t row, size_t col, const char *s)
 {
-	set_text(c, s, strlen(s));
+	set_text(t, row, col, s, strlen(s));
 }
 
 void set_name(struct cell *c, const struct names *nm, size_t id)
@@ -312,15 +333,17 @@ void set_num(struct cell *c, struct num n, enum unit unit)
 	c->unit = unit;
 }
 
-void set_human(struct cell *c, const char *s, size_t len)
+void set_human(struct dtable *t, size_t row, size_t col, const char *s, size_t len)
 {
+	struct cell *c = dtable_cell(t, row, col);
 	c->hlen = cell_len(len);
-	c->human = arena_memdup0(&doc_texts, s, len);
+	c->human = arena_memdup0(&t->mem->texts, s, len);
 }
 
-void set_series(struct cell *c, const struct num *v, size_t n)
+void set_series(struct dtable *t, size_t row, size_t col, const struct num *v, size_t n)
 {
-	c->series = arena_calloc(&doc_arrays, n ? n : 1, sizeof *c->series);
+	struct cell *c = dtable_cell(t, row, col);
+	c->series = arena_calloc(&t->mem->arrays, n ? n : 1, sizeof *c->series);
 	memcpy(c->series, v, n * sizeof *v);
 	c->nseries = cell_len(n);
 }

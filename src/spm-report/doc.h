@@ -55,12 +55,16 @@ struct cell {
 	bool strong : 1;    /* a total row */
 };
 
+/* A document's memory (doc.c): its texts and small arrays, freed whole by doc_free. */
+struct doc_memory;
+
 struct dtable {
-	struct doc_column *col; /* a copy, taken when made: a kind may change its static table's flags per table */
-	size_t ncol;
-	struct cell *cell; /* row-major */
-	size_t nrow, cap;  /* cap: in rows */
-	bool huge;         /* cells in a huge block of their own (a table of many rows), not the arena */
+	struct doc_column *col;  /* a copy, taken when made: a kind may change its static table's flags per table */
+	struct doc_memory *mem;  /* its document's: its cells and their texts come from it */
+	struct cell *cell;       /* row-major */
+	size_t nrow, cap;        /* cap: in rows */
+	uint32_t ncol;           /* 32 bits: mem then adds no byte to a table (one per section and block) */
+	bool huge;               /* cells in a huge block of their own (a table of many rows), not the arena */
 };
 
 enum block_type { BLOCK_TABLE, BLOCK_NOTES, BLOCK_TEXT };
@@ -81,7 +85,7 @@ struct block {
 	enum block_type type;
 	const char *key;   /* JSON name */
 	char *title;       /* heading for people, or NULL */
-	struct dtable t;   /* BLOCK_TABLE */
+	struct dtable t;   /* BLOCK_TABLE; t.mem set for every block (its notes come from it) */
 	struct note *note; /* BLOCK_NOTES */
 	size_t nnote, cap;
 	char *text;        /* BLOCK_TEXT: a line for people (JSON: a string) */
@@ -92,7 +96,7 @@ struct block {
  * are shown under it; all go to JSON and CSV. */
 struct section {
 	size_t split;        /* the owner or group whose file it goes to (--split-dir), or NONE */
-	struct dtable fields; /* one row */
+	struct dtable fields; /* one row; fields.mem: what its blocks come from */
 	size_t ntitle;
 	struct block *block;
 	size_t nblock, cap;
@@ -114,6 +118,7 @@ struct doc {
 	size_t nkept, kept_cap;
 	char *empty;    /* the sentence for a document without a section, or NULL: "Nothing to report
 			 * for the period." */
+	struct doc_memory *mem; /* its tables' texts and arrays; a renderer's scratch tables too */
 };
 
 void doc_init(struct doc *d, enum kind kind, const char *title);
@@ -127,7 +132,7 @@ void doc_footer(struct doc *d, const char *fmt, ...) __attribute__((format(print
 /* The sentence for a document without a section. */
 const char *doc_empty(const struct doc *d);
 
-void dtable_init(struct dtable *t, const struct doc_column *col, size_t ncol);
+void dtable_init(struct dtable *t, struct doc_memory *mem, const struct doc_column *col, size_t ncol);
 size_t dtable_row(struct dtable *t);
 /* Room for `rows` rows in all, allocated at once (a table whose size is known). */
 void dtable_reserve(struct dtable *t, size_t rows);
@@ -142,13 +147,15 @@ struct block *section_notes(struct section *s, const char *key, const char *titl
 struct block *section_text(struct section *s, const char *key, const char *title, const char *text);
 void block_note(struct block *b, enum topic topic, size_t metric, const char *text, size_t len);
 
-void set_text(struct cell *c, const char *s, size_t len);
-void set_str(struct cell *c, const char *s);
+/* Setters that copy bytes take the cell's table and place: its document's memory holds
+ * the copy. A section's fields are row 0 of &s->fields. */
+void set_text(struct dtable *t, size_t row, size_t col, const char *s, size_t len);
+void set_str(struct dtable *t, size_t row, size_t col, const char *s);
+void set_series(struct dtable *t, size_t row, size_t col, const struct num *v, size_t n);
+/* What people read in a cell instead of its text (JSON and CSV keep the text). */
+void set_human(struct dtable *t, size_t row, size_t col, const char *s, size_t len);
 void set_name(struct cell *c, const struct names *nm, size_t id);
 void set_num(struct cell *c, struct num n, enum unit unit);
-void set_series(struct cell *c, const struct num *v, size_t n);
-/* What people read in a cell instead of its text (JSON and CSV keep the text). */
-void set_human(struct cell *c, const char *s, size_t len);
 /* The words of a cell for people: its human text, else its text ("" when neither). */
 const char *cell_words(const struct cell *c, size_t *len);
 struct cell *field(struct section *s, size_t col);

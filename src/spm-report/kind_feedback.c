@@ -36,13 +36,13 @@ static struct section *owner_section(struct report *r, struct doc *d, size_t own
 	owner_fields[FB_TREND].show = trend && scores ? SHOW_ALL : 0;
 	struct section *sec = doc_section(d, owner, owner_fields, FB_N, 2);
 	set_name(field(sec, FB_OWNER), r->names, owner);
-	set_str(field(sec, FB_PERIOD), period_label(p, label));
+	set_str(&sec->fields, 0, FB_PERIOD, period_label(p, label));
 	set_name(field(sec, FB_TEAM), r->names, team_of(r, owner, p));
 	const struct score_row *s = score_find(r, owner, p);
 	if (s) {
 		set_num(field(sec, FB_SCORE), s->score, U_PERCENT);
 		set_num(field(sec, FB_RANK), s->rank, U_COUNT);
-		set_tier(r, field(sec, FB_TIER), s);
+		set_tier(r, &sec->fields, 0, FB_TIER, s);
 	}
 	if (trend && scores) {
 		struct period last[TREND_PERIODS];
@@ -55,7 +55,7 @@ static struct section *owner_section(struct report *r, struct doc *d, size_t own
 		size_t skip = 0; /* the line starts at the first period with a score */
 		while (skip < TREND_PERIODS && !series[skip].has)
 			skip++;
-		set_series(field(sec, FB_TREND), series + skip, TREND_PERIODS - skip);
+		set_series(&sec->fields, 0, FB_TREND, series + skip, TREND_PERIODS - skip);
 	}
 	return sec;
 }
@@ -164,12 +164,12 @@ static void review_trend(struct report *r, struct section *sec, size_t owner, st
 		if (!s && !goals)
 			continue;
 		size_t row = dtable_row(&b->t);
-		set_str(dtable_cell(&b->t, row, 0), period_label(last[i], label));
+		set_str(&b->t, row, 0, period_label(last[i], label));
 		if (s) {
 			set_num(dtable_cell(&b->t, row, 1), s->score, U_PERCENT);
 			set_num(dtable_cell(&b->t, row, 2), s->score, U_PERCENT);
 			dtable_cell(&b->t, row, 2)->tone = attainment_tone(s->score);
-			set_tier(r, dtable_cell(&b->t, row, 3), s);
+			set_tier(r, &b->t, row, 3, s);
 			set_num(dtable_cell(&b->t, row, 4), s->rank, U_COUNT);
 		}
 		if (goals) {
@@ -207,10 +207,10 @@ static void review_next_goals(struct report *r, struct section *sec, size_t owne
 		struct num target = exact_num(g->target), weight = exact_num(g->weight);
 		if (u == U_MONEY && target.places < 2)
 			target.places = 2; /* money prints with cents */
-		set_metric(r, dtable_cell(&b->t, row, 0), metric);
+		set_metric(r, &b->t, row, 0, metric);
 		set_num(dtable_cell(&b->t, row, 1), target, u);
 		set_num(dtable_cell(&b->t, row, 2), weight, U_PLAIN);
-		set_str(dtable_cell(&b->t, row, 3), g->category);
+		set_str(&b->t, row, 3, g->category);
 	}
 }
 

@@ -153,10 +153,10 @@ static void totals_block(struct report *r, struct doc *d, struct section *sec, s
 		enum unit u = metric_view(r, y->metric).unit;
 		size_t row = dtable_row(&b->t);
 		if (y->group == NONE)
-			set_str(dtable_cell(&b->t, row, TT_GROUP), "All reps");
+			set_str(&b->t, row, TT_GROUP, "All reps");
 		else
 			set_name(dtable_cell(&b->t, row, TT_GROUP), r->names, y->group);
-		set_metric(r, dtable_cell(&b->t, row, TT_METRIC), y->metric);
+		set_metric(r, &b->t, row, TT_METRIC, y->metric);
 		set_num(dtable_cell(&b->t, row, TT_OWNERS), num_of(decimal_from_int((int64_t)y->owners), 0), U_COUNT);
 		if (y->exact && y->has_actual)
 			set_num(dtable_cell(&b->t, row, TT_ACTUAL), num_of(y->actual, y->places), u);
@@ -313,9 +313,9 @@ static void scores_board(struct report *r, struct doc *d, struct period p, enum 
 	char label[PERIOD_LABEL_SIZE];
 	period_field[1].show = levels ? SHOW_HUMAN : 0;
 	struct section *sec = doc_section(d, NONE, period_field, 2, 2);
-	set_str(field(sec, 0), period_label(p, label));
+	set_str(&sec->fields, 0, 0, period_label(p, label));
 	if (levels)
-		set_str(field(sec, 1), level_tables[lv]);
+		set_str(&sec->fields, 0, 1, level_tables[lv]);
 	struct block *b = section_table(sec, "rows", NULL, score_cols, L_N);
 	size_t *owners = xcalloc(n + 1, sizeof *owners), *groups = xcalloc(n + 1, sizeof *groups), nshown = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -324,7 +324,7 @@ static void scores_board(struct report *r, struct doc *d, struct period p, enum 
 			continue;
 		size_t row = dtable_row(&b->t);
 		set_num(dtable_cell(&b->t, row, L_RANK), s->rank, U_COUNT);
-		set_str(dtable_cell(&b->t, row, L_LEVEL), level_names[lv]);
+		set_str(&b->t, row, L_LEVEL, level_names[lv]);
 		set_name(dtable_cell(&b->t, row, L_BASIS), r->names, s->basis);
 		set_name(dtable_cell(&b->t, row, L_OWNER), r->names, s->owner);
 		set_name(dtable_cell(&b->t, row, L_TEAM), r->names, s->team);
@@ -333,14 +333,13 @@ static void scores_board(struct report *r, struct doc *d, struct period p, enum 
 		set_num(dtable_cell(&b->t, row, L_BAR), s->score, U_PERCENT);
 		dtable_cell(&b->t, row, L_BAR)->tone = attainment_tone(s->score);
 		set_num(dtable_cell(&b->t, row, L_PERCENTILE), s->percentile, U_PLAIN);
-		set_tier(r, dtable_cell(&b->t, row, L_TIER), s);
+		set_tier(r, &b->t, row, L_TIER, s);
 		if (all_pace) {
-			struct cell *tc = dtable_cell(&b->t, row, L_TIER);
-			tc->human = NULL; /* the document's arena's */
+			dtable_cell(&b->t, row, L_TIER)->human = NULL; /* the document's memory's: not freed */
 			if (s->tier != NONE) {
 				struct sbuf w = { 0 };
 				sb_tier_label(&w, r, s->tier);
-				set_human(tc, w.s, w.len);
+				set_human(&b->t, row, L_TIER, w.s, w.len);
 				sb_free(&w);
 			}
 		}
@@ -348,7 +347,7 @@ static void scores_board(struct report *r, struct doc *d, struct period p, enum 
 		set_num(c, s->delta, U_PERCENT);
 		c->points = c->sign = true;
 		if (!s->delta.has && basis)
-			set_human(c, "no comparable snapshot", 22);
+			set_human(&b->t, row, L_DELTA, "no comparable snapshot", 22);
 		owners[nshown] = s->owner;
 		groups[nshown++] = s->team;
 		set_num(dtable_cell(&b->t, row, L_PREV_RANK), s->prev_rank, U_COUNT);
@@ -356,7 +355,7 @@ static void scores_board(struct report *r, struct doc *d, struct period p, enum 
 		struct num series[TREND];
 		size_t known;
 		score_trend(r, s->owner, p, series, &known);
-		set_series(dtable_cell(&b->t, row, L_TREND), series, trim_series(series, TREND));
+		set_series(&b->t, row, L_TREND, series, trim_series(series, TREND));
 	}
 	free(rows);
 	if (lv == LEVEL_REP && r->data->has[STREAM_PROGRESS])
@@ -513,10 +512,10 @@ static void metric_board(struct report *r, struct doc *d, struct period p, enum 
 	char label[PERIOD_LABEL_SIZE];
 	metric_fields[2].show = levels ? SHOW_HUMAN : 0;
 	struct section *sec = doc_section(d, NONE, metric_fields, 3, 1);
-	set_str(field(sec, 0), period_label(p, label));
-	set_metric(r, field(sec, 1), metric);
+	set_str(&sec->fields, 0, 0, period_label(p, label));
+	set_metric(r, &sec->fields, 0, 1, metric);
 	if (levels)
-		set_str(field(sec, 2), level_tables[lv]);
+		set_str(&sec->fields, 0, 2, level_tables[lv]);
 	if (levels) /* the heading says which owners: "2017-Q3 — Regions" */
 		sec->ntitle = 3;
 	struct block *b = section_table(sec, "rows", NULL, metric_cols, M_N);
@@ -545,7 +544,7 @@ static void metric_board(struct report *r, struct doc *d, struct period p, enum 
 			dc->points = progress;
 			dc->sign = true;
 		}
-		set_series(dtable_cell(&b->t, row, M_TREND), series, trim_series(series, TREND));
+		set_series(&b->t, row, M_TREND, series, trim_series(series, TREND));
 		if (progress) {
 			const struct progress_row *pr = &r->data->progress[rr[i].row];
 			set_num(dtable_cell(&b->t, row, M_ATTAINMENT), pr->attainment, U_PERCENT);
@@ -554,8 +553,8 @@ static void metric_board(struct report *r, struct doc *d, struct period p, enum 
 			dtable_cell(&b->t, row, M_BAR)->tone = status_tone(pr->status);
 			set_num(dtable_cell(&b->t, row, M_ACTUAL), pr->actual, view.unit);
 			set_num(dtable_cell(&b->t, row, M_TARGET), pr->target, view.unit);
-			set_str(dtable_cell(&b->t, row, M_STATUS), goal_status_name(pr->status));
-			set_human(dtable_cell(&b->t, row, M_STATUS), status_words(pr->status), strlen(status_words(pr->status)));
+			set_str(&b->t, row, M_STATUS, goal_status_name(pr->status));
+			set_human(&b->t, row, M_STATUS, status_words(pr->status), strlen(status_words(pr->status)));
 			dtable_cell(&b->t, row, M_STATUS)->tone = status_tone(pr->status);
 		} else {
 			set_num(dtable_cell(&b->t, row, M_ACTUAL), r->data->actual[rr[i].row].value, view.unit);

@@ -70,16 +70,16 @@ void progress_cells(const struct report *r, struct dtable *t, const struct progr
 	enum unit u = metric_view(r, p->metric).unit;
 	struct daily daily = daily_figures(r, p);
 	size_t row = dtable_row(t);
-	set_str(dtable_cell(t, row, P_PERIOD), period_label(p->period, label));
-	set_metric(r, dtable_cell(t, row, P_METRIC), p->metric);
+	set_str(t, row, P_PERIOD, period_label(p->period, label));
+	set_metric(r, t, row, P_METRIC, p->metric);
 	set_num(dtable_cell(t, row, P_ACTUAL), p->actual, u);
 	set_num(dtable_cell(t, row, P_TARGET), p->target, u);
 	set_num(dtable_cell(t, row, P_ATTAINMENT), p->attainment, U_PERCENT);
 	dtable_cell(t, row, P_ATTAINMENT)->tone = attainment_tone(p->attainment);
 	set_num(dtable_cell(t, row, P_BAR), p->attainment, U_PERCENT);
 	dtable_cell(t, row, P_BAR)->tone = status_tone(p->status);
-	set_str(dtable_cell(t, row, P_STATUS), goal_status_name(p->status));
-			set_human(dtable_cell(t, row, P_STATUS), status_words(p->status), strlen(status_words(p->status)));
+	set_str(t, row, P_STATUS, goal_status_name(p->status));
+			set_human(t, row, P_STATUS, status_words(p->status), strlen(status_words(p->status)));
 	dtable_cell(t, row, P_STATUS)->tone = status_tone(p->status);
 	set_num(dtable_cell(t, row, P_GAP), p->gap, u);
 	dtable_cell(t, row, P_GAP)->points = u == U_PERCENT; /* a gap in a rate: percentage points */
@@ -90,7 +90,7 @@ void progress_cells(const struct report *r, struct dtable *t, const struct progr
 	set_num(dtable_cell(t, row, P_PACE), p->pace, U_PERCENT);
 	set_num(dtable_cell(t, row, P_PROJECTED), p->projected, u);
 	set_num(dtable_cell(t, row, P_WEIGHT), p->weight, U_PLAIN);
-	set_str(dtable_cell(t, row, P_DIRECTION), goal_direction_name(p->lower ? DIRECTION_LOWER : DIRECTION_HIGHER));
+	set_str(t, row, P_DIRECTION, goal_direction_name(p->lower ? DIRECTION_LOWER : DIRECTION_HIGHER));
 	set_num(dtable_cell(t, row, P_DAYS_ELAPSED), p->days_elapsed, U_COUNT);
 }
 

@@ -130,13 +130,13 @@ static void owner_card(struct report *r, struct doc *d, size_t owner, struct per
 	const struct score_row *s = score_find(r, owner, p);
 	struct section *sec = doc_section(d, owner, card_fields, F_NFIELDS, 2);
 	set_name(field(sec, F_OWNER), r->names, owner);
-	set_str(field(sec, F_PERIOD), period_label(p, label));
+	set_str(&sec->fields, 0, F_PERIOD, period_label(p, label));
 	set_name(field(sec, F_TEAM), r->names, team);
 	if (s) {
 		set_num(field(sec, F_SCORE), s->score, U_PERCENT);
 		set_num(field(sec, F_RANK), s->rank, U_COUNT);
 		set_num(field(sec, F_PERCENTILE), s->percentile, U_PLAIN);
-		set_tier(r, field(sec, F_TIER), s);
+		set_tier(r, &sec->fields, 0, F_TIER, s);
 	}
 	struct block *b = section_table(sec, "metrics", NULL, card_cols, S_N);
 	if (r->data->has[STREAM_PROGRESS]) {
@@ -159,15 +159,15 @@ static void owner_card(struct report *r, struct doc *d, size_t owner, struct per
 			const struct progress_row *g = &r->data->progress[rows[i]];
 			enum unit u = metric_view(r, g->metric).unit;
 			size_t row = dtable_row(&b->t);
-			set_metric(r, dtable_cell(&b->t, row, S_METRIC), g->metric);
+			set_metric(r, &b->t, row, S_METRIC, g->metric);
 			set_num(dtable_cell(&b->t, row, S_ACTUAL), g->actual, u);
 			set_num(dtable_cell(&b->t, row, S_TARGET), g->target, u);
 			set_num(dtable_cell(&b->t, row, S_ATTAINMENT), g->attainment, U_PERCENT);
 			dtable_cell(&b->t, row, S_ATTAINMENT)->tone = attainment_tone(g->attainment);
 			set_num(dtable_cell(&b->t, row, S_BAR), g->attainment, U_PERCENT);
 			dtable_cell(&b->t, row, S_BAR)->tone = status_tone(g->status);
-			set_str(dtable_cell(&b->t, row, S_STATUS), goal_status_name(g->status));
-			set_human(dtable_cell(&b->t, row, S_STATUS), status_words(g->status), strlen(status_words(g->status)));
+			set_str(&b->t, row, S_STATUS, goal_status_name(g->status));
+			set_human(&b->t, row, S_STATUS, status_words(g->status), strlen(status_words(g->status)));
 			dtable_cell(&b->t, row, S_STATUS)->tone = status_tone(g->status);
 			/* sorted once per group (group_values): no copy, no sort per row */
 			const struct group_values *all = group_values(r, g->metric, p, team);
@@ -177,7 +177,7 @@ static void owner_card(struct report *r, struct doc *d, size_t owner, struct per
 	} else if (s) {
 		for (size_t k = 0; k < s->ndetail; k++) {
 			size_t row = dtable_row(&b->t);
-			set_metric(r, dtable_cell(&b->t, row, S_METRIC), s->detail[k].metric);
+			set_metric(r, &b->t, row, S_METRIC, s->detail[k].metric);
 			set_num(dtable_cell(&b->t, row, S_ATTAINMENT), s->detail[k].value, U_PERCENT);
 			dtable_cell(&b->t, row, S_ATTAINMENT)->tone = attainment_tone(s->detail[k].value);
 			set_num(dtable_cell(&b->t, row, S_BAR), s->detail[k].value, U_PERCENT);

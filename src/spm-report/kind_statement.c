@@ -75,7 +75,7 @@ static void plan_totals(const struct report *r, struct dtable *t, const size_t *
 {
 	struct dtable copy = *t; /* the rows so far, moved into place with the new ones */
 	struct dtable out;
-	dtable_init(&out, t->col, t->ncol);
+	dtable_init(&out, t->mem, t->col, t->ncol);
 	size_t src = 0;
 	for (size_t i = 0, j; i < n; i = j) {
 		size_t plan = r->data->payout[rows[i]].plan;
@@ -97,14 +97,14 @@ static void plan_totals(const struct report *r, struct dtable *t, const size_t *
 		if (!has_total && exact) {
 			size_t row = dtable_row(&out);
 			set_name(dtable_cell(&out, row, ST_PLAN), r->names, plan);
-			set_str(dtable_cell(&out, row, ST_METRIC), "Total");
+			set_str(&out, row, ST_METRIC, "Total");
 			set_num(dtable_cell(&out, row, ST_PAYOUT), num_of(sum, places), U_MONEY);
-			set_str(dtable_cell(&out, row, ST_DETAIL), "sum of the plan's lines (the stream had no total row)");
+			set_str(&out, row, ST_DETAIL, "sum of the plan's lines (the stream had no total row)");
 			for (size_t c = 0; c < ST_N; c++)
 				dtable_cell(&out, row, c)->strong = true;
 		}
 	}
-	dtable_free(&copy); /* its cells moved, its columns (the arena's) shared with out */
+	dtable_free(&copy); /* its cells moved, its columns (the document's memory's) copied to out */
 	*t = out;
 }
 
@@ -123,15 +123,15 @@ struct num statement_table(const struct report *r, struct dtable *t, size_t owne
 		size_t row = dtable_row(t);
 		set_name(dtable_cell(t, row, ST_PLAN), r->names, l->plan);
 		if (l->total)
-			set_str(dtable_cell(t, row, ST_METRIC), "Total");
+			set_str(t, row, ST_METRIC, "Total");
 		else
-			set_metric(r, dtable_cell(t, row, ST_METRIC), l->metric);
+			set_metric(r, t, row, ST_METRIC, l->metric);
 		set_num(dtable_cell(t, row, ST_ACTUAL), l->actual, u);
 		set_num(dtable_cell(t, row, ST_TARGET), l->target, u);
 		set_num(dtable_cell(t, row, ST_ATTAIN), l->attainment, U_PERCENT);
 		dtable_cell(t, row, ST_ATTAIN)->tone = attainment_tone(l->attainment);
 		set_num(dtable_cell(t, row, ST_PAYOUT), l->payout, U_MONEY);
-		set_text(dtable_cell(t, row, ST_DETAIL), l->detail, l->detail_len);
+		set_text(t, row, ST_DETAIL, l->detail, l->detail_len);
 		for (size_t c = 0; c < ST_N; c++)
 			dtable_cell(t, row, c)->strong = l->total;
 		/* the statement total is the sum over plans: each plan's * row, or the sum
@@ -170,10 +170,10 @@ struct num statement_table(const struct report *r, struct dtable *t, size_t owne
 		plan_totals(r, t, rows, n);
 		if (n && exact) {
 			size_t row = dtable_row(t);
-			set_str(dtable_cell(t, row, ST_METRIC), "Total");
-			set_human(dtable_cell(t, row, ST_METRIC), "Total, all plans", 16);
+			set_str(t, row, ST_METRIC, "Total");
+			set_human(t, row, ST_METRIC, "Total, all plans", 16);
 			set_num(dtable_cell(t, row, ST_PAYOUT), total, U_MONEY);
-			set_str(dtable_cell(t, row, ST_DETAIL), "sum of the plans' totals");
+			set_str(t, row, ST_DETAIL, "sum of the plans' totals");
 			for (size_t c = 0; c < ST_N; c++)
 				dtable_cell(t, row, c)->strong = true;
 		}
@@ -183,9 +183,9 @@ struct num statement_table(const struct report *r, struct dtable *t, size_t owne
 	} else if (n && exact) {
 		*summed = true;
 		size_t row = dtable_row(t);
-		set_str(dtable_cell(t, row, ST_METRIC), "Total");
+		set_str(t, row, ST_METRIC, "Total");
 		set_num(dtable_cell(t, row, ST_PAYOUT), total, U_MONEY);
-		set_str(dtable_cell(t, row, ST_DETAIL), "sum of the lines (the stream had no total row)");
+		set_str(t, row, ST_DETAIL, "sum of the lines (the stream had no total row)");
 		for (size_t c = 0; c < ST_N; c++)
 			dtable_cell(t, row, c)->strong = true;
 	}
@@ -204,7 +204,7 @@ void build_statement(struct report *r, struct doc *d)
 		for (size_t i = 0; i < n; i++) {
 			struct section *sec = doc_section(d, owners[i], statement_fields, 3, 2);
 			set_name(field(sec, 0), r->names, owners[i]);
-			set_str(field(sec, 1), period_label(r->current[c], label));
+			set_str(&sec->fields, 0, 1, period_label(r->current[c], label));
 			struct block *b = section_table(sec, "lines", NULL, line_cols, ST_N);
 			bool summed;
 			set_num(field(sec, 2), statement_table(r, &b->t, owners[i], r->current[c], &summed), U_MONEY);

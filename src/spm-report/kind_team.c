@@ -134,11 +134,11 @@ static void team_totals(struct report *r, struct section *sec, const struct memb
 				attains[na++] = g->attainment.v;
 		}
 		size_t row = dtable_row(&b->t);
-		set_metric(r, dtable_cell(&b->t, row, T_METRIC), metrics[k]);
+		set_metric(r, &b->t, row, T_METRIC, metrics[k]);
 		set_num(dtable_cell(&b->t, row, T_OWNERS), count_num(owners), U_COUNT);
 		struct num att = num_none();
 		if (metric_adds_up(r, metrics[k]) && exact) {
-			set_str(dtable_cell(&b->t, row, T_BASIS), "sum");
+			set_str(&b->t, row, T_BASIS, "sum");
 			set_num(dtable_cell(&b->t, row, T_ACTUAL), num_of(actual, places), mv.unit);
 			set_num(dtable_cell(&b->t, row, T_TARGET), num_of(target, places), mv.unit);
 			decimal q;
@@ -147,7 +147,7 @@ static void team_totals(struct report *r, struct section *sec, const struct memb
 				att = num_of(q, 4);
 		} else {
 			decimal med;
-			set_str(dtable_cell(&b->t, row, T_BASIS), "median");
+			set_str(&b->t, row, T_BASIS, "median");
 			if (median_of(actuals, nv, &med))
 				set_num(dtable_cell(&b->t, row, T_ACTUAL), num_of(decimal_round(med, places, ROUND_HALF_AWAY), places), mv.unit);
 			if (median_of(targets, nt, &med))
@@ -218,13 +218,13 @@ static void team_tiers(struct report *r, struct section *sec, const struct membe
 	for (size_t k = 0; k < n; k++) {
 		size_t row = dtable_row(&b->t);
 		if (t[k].tier == NONE)
-			set_str(dtable_cell(&b->t, row, 0), "(none)");
+			set_str(&b->t, row, 0, "(none)");
 		else
 		{
 			set_name(dtable_cell(&b->t, row, 0), r->names, t[k].tier);
 			struct sbuf w = { 0 };
 			sb_tier_label(&w, r, t[k].tier);
-			set_human(dtable_cell(&b->t, row, 0), w.s, w.len);
+			set_human(&b->t, row, 0, w.s, w.len);
 			sb_free(&w);
 		}
 		set_num(dtable_cell(&b->t, row, 1), count_num(t[k].n), U_COUNT);
@@ -347,7 +347,7 @@ static void team_attention(struct report *r, struct section *sec, const struct m
 	for (size_t i = 0; i < nc; i++) {
 		size_t row = dtable_row(&b->t);
 		set_name(dtable_cell(&b->t, row, 0), r->names, c[i].owner);
-		set_text(dtable_cell(&b->t, row, 1), c[i].why, c[i].len);
+		set_text(&b->t, row, 1, c[i].why, c[i].len);
 		dtable_cell(&b->t, row, 1)->tone = TONE_WARN;
 		set_num(dtable_cell(&b->t, row, 2), c[i].figure, U_PERCENT);
 		free(c[i].why);
@@ -355,8 +355,8 @@ static void team_attention(struct report *r, struct section *sec, const struct m
 	free(c);
 	if (b->t.nrow == 0) {
 		size_t row = dtable_row(&b->t);
-		set_str(dtable_cell(&b->t, row, 0), "(nobody)");
-		set_str(dtable_cell(&b->t, row, 1), "every goal achieved, ahead or on track, and every score at or over the line");
+		set_str(&b->t, row, 0, "(nobody)");
+		set_str(&b->t, row, 1, "every goal achieved, ahead or on track, and every score at or over the line");
 	}
 }
 
@@ -367,7 +367,7 @@ static void team_section(struct report *r, struct doc *d, const struct member *m
 	size_t group = team == NONE ? name_id(r->names, "All reps", 8) : team;
 	struct section *sec = doc_section(d, group, team_fields, TM_NFIELDS, 2);
 	set_name(field(sec, TM_TEAM), r->names, group);
-	set_str(field(sec, TM_PERIOD), period_label(p, label));
+	set_str(&sec->fields, 0, TM_PERIOD, period_label(p, label));
 	set_num(field(sec, TM_OWNERS), count_num(nm), U_COUNT);
 	decimal *scores = xcalloc(nm + 1, sizeof *scores), median;
 	size_t ns = 0;
@@ -394,8 +394,8 @@ static void all_reps_section(struct report *r, struct doc *d, const struct membe
 	char label[PERIOD_LABEL_SIZE];
 	struct section *sec = doc_section(d, NONE, team_fields, TM_NFIELDS, 2);
 	sec->summary = true;
-	set_str(field(sec, TM_TEAM), "All reps");
-	set_str(field(sec, TM_PERIOD), period_label(p, label));
+	set_str(&sec->fields, 0, TM_TEAM, "All reps");
+	set_str(&sec->fields, 0, TM_PERIOD, period_label(p, label));
 	set_num(field(sec, TM_OWNERS), count_num(nm), U_COUNT);
 	team_totals(r, sec, m, nm, p);
 }

@@ -332,14 +332,14 @@ void render_csv(struct output *o, const struct doc *d, const struct render_optio
 			struct dtable notes;
 			const struct dtable *t = &b->t;
 			if (b->type == BLOCK_NOTES) { /* sentences as rows: topic, metric, text */
-				dtable_init(&notes, note_columns, 3);
+				dtable_init(&notes, d->mem, note_columns, 3);
 				notes.col[1].key = column_name(COL_METRIC);
 				for (size_t r = 0; r < b->nnote; r++) {
 					size_t row = dtable_row(&notes);
-					set_str(dtable_cell(&notes, row, 0), topic_keys[b->note[r].topic]);
+					set_str(&notes, row, 0, topic_keys[b->note[r].topic]);
 					if (b->note[r].metric != NONE && d->names)
 						set_name(dtable_cell(&notes, row, 1), d->names, b->note[r].metric);
-					set_text(dtable_cell(&notes, row, 2), b->note[r].text, b->note[r].len);
+					set_text(&notes, row, 2, b->note[r].text, b->note[r].len);
 				}
 				t = &notes;
 			}

@@ -698,14 +698,14 @@ static void plan_sheets(struct xlsx *x, const size_t *which, size_t n)
 			if (b->type == BLOCK_NOTES) {
 				xgrow((void **)&x->notes, &x->notes_cap, x->nnotes + 1, sizeof *x->notes);
 				struct dtable *nt = x->notes[x->nnotes++] = xcalloc(1, sizeof *nt);
-				dtable_init(nt, note_columns, 3);
+				dtable_init(nt, d->mem, note_columns, 3);
 				nt->col[1].key = column_name(COL_METRIC);
 				for (size_t r = 0; r < b->nnote; r++) {
 					size_t row = dtable_row(nt);
-					set_str(dtable_cell(nt, row, 0), topic_labels[b->note[r].topic]);
+					set_str(nt, row, 0, topic_labels[b->note[r].topic]);
 					if (b->note[r].metric != NONE && d->names)
 						set_name(dtable_cell(nt, row, 1), d->names, b->note[r].metric);
-					set_text(dtable_cell(nt, row, 2), b->note[r].text, b->note[r].len);
+					set_text(nt, row, 2, b->note[r].text, b->note[r].len);
 				}
 				t = nt;
 			}

@@ -139,14 +139,14 @@ void sb_metric_label(struct sbuf *b, const struct report *r, size_t metric, bool
 	free(made);
 }
 
-void set_metric(const struct report *r, struct cell *c, size_t metric)
+void set_metric(const struct report *r, struct dtable *t, size_t row, size_t col, size_t metric)
 {
 	if (metric == NONE)
 		return;
-	set_name(c, r->names, metric);
+	set_name(dtable_cell(t, row, col), r->names, metric);
 	struct sbuf b = { 0 };
 	sb_metric_label(&b, r, metric, true);
-	set_human(c, b.s, b.len);
+	set_human(t, row, col, b.s, b.len);
 	sb_free(&b);
 }
 
@@ -157,16 +157,16 @@ void sb_tier_label(struct sbuf *b, const struct report *r, size_t tier)
 	free(label);
 }
 
-void set_tier(const struct report *r, struct cell *c, const struct score_row *s)
+void set_tier(const struct report *r, struct dtable *t, size_t row, size_t col, const struct score_row *s)
 {
 	if (!s || s->tier == NONE)
 		return;
-	set_name(c, r->names, s->tier);
+	set_name(dtable_cell(t, row, col), r->names, s->tier);
 	struct sbuf b = { 0 };
 	if (on_pace(r, s))
 		sb_str(&b, "on course for ");
 	sb_tier_label(&b, r, s->tier);
-	set_human(c, b.s, b.len);
+	set_human(t, row, col, b.s, b.len);
 	sb_free(&b);
 }
 

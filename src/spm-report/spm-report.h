@@ -144,9 +144,9 @@ bool on_pace(const struct report *r, const struct score_row *s);
  * the start mid-sentence unless the label starts with an acronym. */
 void sb_metric_label(struct sbuf *b, const struct report *r, size_t metric, bool first);
 /* Cells of identifiers: the identifier for JSON and CSV, its label for people. */
-void set_metric(const struct report *r, struct cell *c, size_t metric);
+void set_metric(const struct report *r, struct dtable *t, size_t row, size_t col, size_t metric);
 /* A score's tier ("far_below"; "Far below", "on course for Meets" on pace). */
-void set_tier(const struct report *r, struct cell *c, const struct score_row *s);
+void set_tier(const struct report *r, struct dtable *t, size_t row, size_t col, const struct score_row *s);
 /* A tier's label: "Far below". */
 void sb_tier_label(struct sbuf *b, const struct report *r, size_t tier);
 /* A status for people: "on track", "not measurable yet". */
