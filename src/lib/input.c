@@ -713,6 +713,75 @@ static void tsv_line(struct chunk_reader *r, char *line, size_t len)
 	deliver_row(r, r->lines);
 }
 
+/* Field k of the line ends at end: kept if cols asks for it. */
+static void peek_field(const char *line, size_t start, size_t end, size_t k, const long *cols, size_t n,
+		       const char **f, size_t *flen)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((size_t)cols[i] == k) {
+			f[i] = line + start;
+			flen[i] = end - start;
+		}
+}
+
+bool tsv_peek_fields(const char *line, size_t len, const long *cols, size_t n, const char **f, size_t *flen)
+{
+	size_t last = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (cols[i] < 0)
+			return false;
+		if ((size_t)cols[i] > last)
+			last = (size_t)cols[i];
+	}
+	size_t k = 0, start = 0, at = 0;
+#ifdef __SSE2__
+	const __m128i tab = _mm_set1_epi8('\t');
+	for (; at + 16 <= len; at += 16) {
+		__m128i bytes = _mm_loadu_si128((const __m128i *)(const void *)(line + at));
+		for (unsigned tabs = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, tab)); tabs; tabs &= tabs - 1) {
+			size_t end = at + (size_t)__builtin_ctz(tabs);
+			peek_field(line, start, end, k, cols, n, f, flen);
+			if (k++ == last)
+				return true;
+			start = end + 1;
+		}
+	}
+#endif
+	for (; at < len; at++)
+		if (line[at] == '\t') {
+			peek_field(line, start, at, k, cols, n, f, flen);
+			if (k++ == last)
+				return true;
+			start = at + 1;
+		}
+	peek_field(line, start, len, k, cols, n, f, flen);
+	return k == last;
+}
+
+/* The whole lines of p..end read, each shown to the ahead hook LINES_AHEAD lines before
+ * (fewer at the end of the block); returns where the unfinished line starts. */
+static char *tsv_lines_ahead(struct chunk_reader *r, char *p, char *end)
+{
+	char *ends[LINES_AHEAD]; /* the newlines of the lines shown, not yet read */
+	size_t first = 0, shown = 0;
+	char *seen = p;
+	for (;;) {
+		char *nl;
+		while (shown < LINES_AHEAD && (nl = memchr(seen, '\n', (size_t)(end - seen)))) {
+			r->opt->ahead(r->out->ctx, seen, (size_t)(nl - seen));
+			ends[(first + shown++) % LINES_AHEAD] = nl;
+			seen = nl + 1;
+		}
+		if (r->done || shown == 0)
+			return p;
+		nl = ends[first];
+		first = (first + 1) % LINES_AHEAD;
+		shown--;
+		tsv_line(r, p, (size_t)(nl - p));
+		p = nl + 1;
+	}
+}
+
 static void run_tsv(struct chunk_reader *r)
 {
 	size_t have = 0; /* bytes of an unfinished line at the start of buf */
@@ -729,10 +798,13 @@ static void run_tsv(struct chunk_reader *r)
 		}
 		char *p = r->buf, *end = r->buf + have + n;
 		char *nl;
-		while (!r->done && (nl = memchr(p, '\n', (size_t)(end - p)))) {
-			tsv_line(r, p, (size_t)(nl - p));
-			p = nl + 1;
-		}
+		if (r->opt->ahead)
+			p = tsv_lines_ahead(r, p, end);
+		else
+			while (!r->done && (nl = memchr(p, '\n', (size_t)(end - p)))) {
+				tsv_line(r, p, (size_t)(nl - p));
+				p = nl + 1;
+			}
 		have = (size_t)(end - p);
 		memmove(r->buf, p, have);
 	}
@@ -1190,7 +1262,7 @@ void read_side_file(struct source *src, const char *path, row_fn on_row, void *c
 			   const struct file_problem *fp)
 {
 	struct scan_chunk chunk = { .ctx = ctx };
-	struct scan_options so = { NULL, true, on_row };
+	struct scan_options so = { NULL, true, on_row, NULL };
 	source_plan(src, 1);
 	source_scan(src, &so, &chunk, 1);
 	if (chunk.error.line) {

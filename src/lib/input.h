@@ -45,10 +45,20 @@ struct scan_chunk {
 	struct scan_error error; /* a syntax error the reader found (the chunk stops there) */
 };
 
+/* A line of a TSV input shown LINES_AHEAD lines before it is read, undecoded, so that the
+ * caller can fetch the memory its row will need while the rows before it are read. Only a
+ * hint: a line shown may never be read (a stop, an error). */
+typedef void (*ahead_fn)(void *ctx, const char *line, size_t len);
+#define LINES_AHEAD 16
+/* For an ahead hook: fields cols[0..n) of a TSV line, undecoded, found in one pass without
+ * splitting the line (f[k], flen[k]); false if the line has fewer fields. */
+bool tsv_peek_fields(const char *line, size_t len, const long *cols, size_t n, const char **f, size_t *flen);
+
 struct scan_options {
 	const bool *wanted; /* per header column; NULL: all */
 	bool keep_extra;    /* also decode fields past the header's count (for reject files) */
 	row_fn on_row;
+	ahead_fn ahead;     /* or NULL */
 };
 
 struct source;

@@ -189,11 +189,25 @@ uint64_t table_hash_ahead(const struct table *t, const void *key, size_t len)
 
 size_t table_guess_ahead(const struct table *t, uint64_t h)
 {
-	uint64_t s = t->slots[(size_t)h & (t->nslots - 1)];
-	if (s == 0 || SLOT_TAG(s) != SLOT_TAG(h))
-		return SIZE_MAX;
-	__builtin_prefetch(&t->entries[SLOT_INDEX(s) - 1]);
-	return (size_t)(SLOT_INDEX(s) - 1);
+	/* the first few slots of the probe: a key not at its home is most often next to it,
+	 * in the cache line just fetched */
+	size_t mask = t->nslots - 1;
+	for (size_t i = (size_t)h & mask, probes = 0; probes < 4; i = (i + 1) & mask, probes++) {
+		uint64_t s = t->slots[i];
+		if (s == 0)
+			return SIZE_MAX;
+		if (SLOT_TAG(s) == SLOT_TAG(h)) {
+			__builtin_prefetch(&t->entries[SLOT_INDEX(s) - 1]);
+			return (size_t)(SLOT_INDEX(s) - 1);
+		}
+	}
+	return SIZE_MAX;
+}
+
+void table_key_ahead(const struct table *t, size_t i)
+{
+	if (i < t->count && t->entries[i].key_len > ENTRY_HEAD)
+		__builtin_prefetch(t->keys + t->entries[i].key_at + ENTRY_HEAD);
 }
 
 size_t table_intern(struct table *t, const void *key, size_t len, bool *created)

@@ -31,6 +31,9 @@ size_t table_intern_hashed(struct table *t, uint64_t h, const void *key, size_t 
  * hash h is fetched, and its index returned, a guess (SIZE_MAX: none) that
  * table_intern_hashed confirms or not: a caller may fetch what the index leads to. */
 size_t table_guess_ahead(const struct table *t, uint64_t h);
+/* The third step, once entry i has come: the key's bytes past those the entry holds (all a
+ * lookup reads beyond the slot and the entry) are fetched. */
+void table_key_ahead(const struct table *t, size_t i);
 size_t table_index(const struct table *t, const void *key, size_t len);
 /* Room for n keys without growing (a table about to take many keys: no rehashing). */
 void table_reserve(struct table *t, size_t n);

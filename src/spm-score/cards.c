@@ -733,7 +733,7 @@ static void read_file(struct card_set *s, struct builder *run, const char *path,
 		chunks[i] = (struct chunk){ .job = &job, .b = o->reject ? run : &builders[i] };
 		scan[i].ctx = &chunks[i];
 	}
-	struct scan_options so = { wanted, o->reject != NULL, progress_row };
+	struct scan_options so = { wanted, o->reject != NULL, progress_row, NULL };
 	source_scan(src, &so, scan, n);
 	for (size_t i = 0; i < n; i++) {
 		if (!scan[i].used)

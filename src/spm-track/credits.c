@@ -825,7 +825,7 @@ static struct credits *credits_load_chunks(const char *path, const struct roster
 				 : credits_part(c, rows / n * 2 + 64, bytes / n * 2 + 4096);
 		chunks[i].ctx = part[i];
 	}
-	struct scan_options so = { NULL, true, credit_row };
+	struct scan_options so = { NULL, true, credit_row, NULL };
 	source_scan(src, &so, chunks, n);
 	for (size_t i = 0; i < n; i++) {
 		if (!chunks[i].used) /* read by the chunk before it, or after a stop */

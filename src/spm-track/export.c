@@ -298,6 +298,48 @@ static void stage_of(struct chunk_state *cs, const char *stage, size_t len, stru
 	}
 }
 
+/* Steps of fetching a row's groups ahead, in lines before its row is read (LINES_AHEAD):
+ * its owner's slot; then the owner's entry and its groups' slots; then the rest of the
+ * owner's name and the groups' totals. Each step finds what the one before fetched. */
+enum { SLOT_STEP = LINES_AHEAD * 5 / 8, RECORD_STEP = LINES_AHEAD / 4 };
+
+/* A line seen LINES_AHEAD lines before its row is read (TSV, owners as the export names
+ * them: main.c). At 100,000 owners each row met the cache misses of its owner and groups
+ * one after the other, too close together for the row's own work to hide them. Only
+ * fetches: the row is read as ever, whatever this found. */
+void export_ahead(void *ctx, const char *line, size_t len)
+{
+	struct chunk_state *cs = ctx;
+	const struct job *job = cs->job;
+	const struct groups *g = cs->groups;
+	if (!groups_beyond_cache(g))
+		return;
+	const long cols[2] = { job->col[EXPORT_REP], job->col[EXPORT_DATE] };
+	const char *f[2];
+	size_t flen[2];
+	if (!tsv_peek_fields(line, len, cols, 2, f, flen))
+		return;
+	uint64_t n = cs->ahead_lines++;
+	struct owner_ahead *a = &cs->ahead[n % LINES_AHEAD];
+	a->hash = group_owner_ahead(g, LEVEL_REP, f[0], flen[0]);
+	a->owner = SIZE_MAX;
+	a->dated = !job->opt->date_format && date_parse_iso_memo(cs->dates, f[1], flen[1], &a->close);
+	if (n >= LINES_AHEAD - SLOT_STEP) { /* the owner's slot of the line shown then has come */
+		struct owner_ahead *b = &cs->ahead[(n - (LINES_AHEAD - SLOT_STEP)) % LINES_AHEAD];
+		b->owner = group_owner_entry_ahead(g, LEVEL_REP, b->hash);
+		if (b->owner != SIZE_MAX && b->dated)
+			group_ahead(g, LEVEL_REP, b->hash, cached_periods(cs, b->close), job->ncal);
+	}
+	if (n >= LINES_AHEAD - RECORD_STEP) { /* and the slots fetched for this one */
+		const struct owner_ahead *c = &cs->ahead[(n - (LINES_AHEAD - RECORD_STEP)) % LINES_AHEAD];
+		if (c->owner != SIZE_MAX) {
+			group_owner_name_ahead(g, LEVEL_REP, c->owner);
+			if (c->dated)
+				group_records_ahead(g, LEVEL_REP, c->owner, cached_periods(cs, c->close), job->ncal);
+		}
+	}
+}
+
 int export_row(void *ctx, const struct row *row)
 {
 	struct chunk_state *cs = ctx;
@@ -356,7 +398,8 @@ int export_row(void *ctx, const struct row *row)
 		return reject_or_stop(cs, row);
 	}
 
-	if (!owner_bad && groups_beyond_cache(cs->groups)) /* the owner's slot has come meanwhile */
+	/* the owner's slot has come meanwhile (unless export_ahead fetched the groups already) */
+	if (!owner_bad && cs->ahead_lines == 0 && groups_beyond_cache(cs->groups))
 		group_ahead(cs->groups, ahead.level, ahead_hash, cached_periods(cs, close), job->ncal);
 
 	if (ms->needs[EXPORT_AMOUNT] && d.state != DEAL_LOST) {

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MEMO_BITS 6
+#define MEMO_BITS 10
 #define MEMO (1 << MEMO_BITS)
 _Static_assert(PERIOD_KEY_SIZE < 8, "a period key fits a word");
 
@@ -292,6 +292,16 @@ static size_t find_group_slot(const struct groups *g, struct group_id k, uint64_
 	}
 }
 
+size_t group_owner_entry_ahead(const struct groups *g, enum level level, uint64_t h)
+{
+	return table_guess_ahead(g->owner[level], h);
+}
+
+void group_owner_name_ahead(const struct groups *g, enum level level, size_t owner)
+{
+	table_key_ahead(g->owner[level], owner);
+}
+
 bool groups_beyond_cache(const struct groups *g)
 {
 	return g->count >= 16384;
@@ -309,6 +319,21 @@ void group_ahead(const struct groups *g, enum level level, uint64_t h, const str
 			struct group_id id = { (uint32_t)owner, bucket };
 			__builtin_prefetch(&g->slot[group_home(g, id_hash(id))]);
 		}
+	}
+}
+
+void group_records_ahead(const struct groups *g, enum level level, size_t owner, const struct period *periods,
+			 size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		uint32_t period = memo_period(g, periods[k]);
+		uint32_t bucket = period == UINT32_MAX ? UINT32_MAX : memo_bucket(g, (struct bucket){ period, level });
+		if (bucket == UINT32_MAX)
+			continue;
+		uint64_t h = id_hash((struct group_id){ (uint32_t)owner, bucket });
+		struct group_slot s = g->slot[group_home(g, h)]; /* its home: most groups are there */
+		if (s.index && s.tag == hash_tag(h))
+			group_prefetch(g, s.index - 1, GROUP_TOTALS);
 	}
 }
 

@@ -436,7 +436,9 @@ static void read_input(struct job *job, const struct mapping *map, const char *p
 		records_start_chunk(job, &states[i], i);
 		chunks[i].ctx = &states[i];
 	}
-	struct scan_options so = { wanted, job->reject != NULL, kind == INPUT_EXPORT ? export_row : actuals_row };
+	struct scan_options so = { wanted, job->reject != NULL, kind == INPUT_EXPORT ? export_row : actuals_row, NULL };
+	if (kind == INPUT_EXPORT && !job->roster && !job->opt->level_all) /* the owner is the rep column's bytes */
+		so.ahead = export_ahead;
 	if (job->meter)
 		source_set_progress(src, meter_block, job->meter);
 	source_scan(src, &so, chunks, n);

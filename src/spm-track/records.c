@@ -261,7 +261,7 @@ static void first_reading(struct job *job, struct records *r, const struct mappi
 		table_reserve(states[i].ids, rows);
 		chunks[i].ctx = &states[i];
 	}
-	struct scan_options so = { NULL, false, first_row };
+	struct scan_options so = { NULL, false, first_row, NULL };
 	source_scan(src, &so, chunks, n);
 	r->offsets[index] = xcalloc(n, sizeof *r->offsets[index]);
 	r->nchunks[index] = n;

@@ -253,6 +253,15 @@ struct chunk_state {
 	 * conflict, told once the chunks are in order); the run's: has_currency_column */
 	struct currency_seen currency, other_currency;
 	bool has_currency_column;
+	/* the owners of the rows shown ahead (export_ahead): each fetched in three steps, a few
+	 * rows apart, before its row is read */
+	struct owner_ahead {
+		uint64_t hash;
+		size_t owner; /* the guess of its id, or SIZE_MAX */
+		spm_day close;
+		bool dated;   /* close: the row's close date */
+	} ahead[LINES_AHEAD];
+	uint64_t ahead_lines; /* lines shown */
 };
 
 /* A custom metric's value in the row at hand, read once however many groups it feeds. */
@@ -374,6 +383,7 @@ void free_mapping(struct mapping *map);
 enum deal_state deal_state_of(const struct job *job, const char *stage, size_t len);
 size_t *item_lengths(char **items, size_t n);
 int export_row(void *ctx, const struct row *row);
+void export_ahead(void *ctx, const char *line, size_t len);
 void resolve_export_columns(struct job *job, const struct mapping *map);
 void resolve_custom_columns(struct job *job, const struct mapping *map);
 bool *wanted_columns(const struct job *job);
@@ -428,6 +438,14 @@ uint32_t group_owner_hashed(struct groups *g, enum level level, const char *owne
 /* The next step, once the owner's slot has come (h: group_owner_ahead's): the owner's
  * entry and its groups' slots in these periods are fetched, on a guess of its id. */
 void group_ahead(const struct groups *g, enum level level, uint64_t h, const struct period *periods, size_t n);
+/* The same steps for a row seen further ahead (lib/input's ahead hook), a few rows apart:
+ * the owner's entry (h: group_owner_ahead's; its guessed id returned, or SIZE_MAX), then
+ * the bytes of its name the entry does not hold. */
+size_t group_owner_entry_ahead(const struct groups *g, enum level level, uint64_t h);
+void group_owner_name_ahead(const struct groups *g, enum level level, size_t owner);
+/* The last step, once the slots group_ahead fetched have come: the groups' totals. */
+void group_records_ahead(const struct groups *g, enum level level, size_t owner, const struct period *periods,
+			 size_t n);
 /* Whether the groups outgrow the cache (tens of thousands): fetching ahead pays then. */
 bool groups_beyond_cache(const struct groups *g);
 /* The index of a group, its totals created zeroed if absent (metric: actuals input, else NULL). */

@@ -444,7 +444,7 @@ static void run_case(const char *mode, const unsigned char *data, size_t size, s
 	struct scan_chunk chunk;
 	memset(&chunk, 0, sizeof chunk);
 	chunk.ctx = &ctx;
-	struct scan_options so = { wanted, keep_extra, sut_row };
+	struct scan_options so = { wanted, keep_extra, sut_row, NULL };
 	source_scan(src, &so, &chunk, 1);
 	source_close(src);
 	if (ctx.seen < nfill && !chunk.error.line) {

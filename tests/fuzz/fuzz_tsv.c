@@ -148,7 +148,7 @@ static void run(const uint8_t *data, size_t size, bool big, const bool *wanted)
 	struct scan_chunk chunk;
 	memset(&chunk, 0, sizeof chunk);
 	chunk.ctx = &c;
-	struct scan_options so = { wanted, false, on_row };
+	struct scan_options so = { wanted, false, on_row, NULL };
 	source_scan(src, &so, &chunk, 1);
 	source_close(src);
 	if (chunk.error.line || chunk.stop || !chunk.used)

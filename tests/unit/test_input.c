@@ -176,7 +176,7 @@ static void scan_into(struct source *src, size_t max_chunks, const bool *wanted,
 		parts[i].stop_after = stop_after;
 		chunks[i].ctx = &parts[i];
 	}
-	struct scan_options opt = { wanted, keep_extra, collect };
+	struct scan_options opt = { wanted, keep_extra, collect, NULL };
 	source_scan(src, &opt, chunks, n);
 	res->nchunks = n;
 	assert_true(chunks[0].used);
@@ -1275,7 +1275,7 @@ static size_t digest_scan(const char *path, enum input_format format, size_t max
 		parts[i].sum_col = sum_col;
 		chunks[i].ctx = &parts[i];
 	}
-	struct scan_options opt = { NULL, false, digest_row };
+	struct scan_options opt = { NULL, false, digest_row, NULL };
 	source_scan(src, &opt, chunks, n);
 	for (size_t i = 0; i < n; i++) {
 		used[i] = chunks[i].used;

@@ -209,7 +209,7 @@ static void test_reader_hook(void **state)
 	assert_true(n > 1);
 	struct scan_chunk chunks[3];
 	memset(chunks, 0, sizeof chunks);
-	struct scan_options so = { NULL, false, ignore_row };
+	struct scan_options so = { NULL, false, ignore_row, NULL };
 	source_scan(src, &so, chunks, n);
 	source_close(src);
 	unlink(path);
