@@ -1349,6 +1349,114 @@ static void assert_same_as_libcsv(const char *path, const char *body, size_t len
 	digest_free(&ref);
 }
 
+/* tsv_peek_fields: the fields asked for, in any order, in short lines and past 16 bytes
+ * (the vector loop), the last field without a tab, and a line too short. */
+static void test_tsv_peek_fields(void **state)
+{
+	(void)state;
+	const char *f[3];
+	size_t len[3];
+	const char *line = "a\tbb\t\tdddd";
+	long cols[3] = { 3, 0, 2 };
+	assert_true(tsv_peek_fields(line, strlen(line), cols, 3, f, len));
+	assert_int_equal(len[0], 4);
+	assert_memory_equal(f[0], "dddd", 4);
+	assert_int_equal(len[1], 1);
+	assert_memory_equal(f[1], "a", 1);
+	assert_int_equal(len[2], 0);
+	assert_ptr_equal(f[2], line + 5);
+	long four[1] = { 4 };
+	assert_false(tsv_peek_fields(line, strlen(line), four, 1, f, len));
+	long negative[1] = { -1 };
+	assert_false(tsv_peek_fields(line, strlen(line), negative, 1, f, len));
+	/* fields past the first 16 bytes, tabs on both sides of a 16-byte boundary */
+	const char *lng = "0123456789abcde\tfirst field after 16\t\tx\t0123456789012345678901234567890123456789\ttail";
+	long cols2[2] = { 4, 1 };
+	assert_true(tsv_peek_fields(lng, strlen(lng), cols2, 2, f, len));
+	assert_int_equal(len[0], 40);
+	assert_memory_equal(f[0], "0123456789012345678901234567890123456789", 40);
+	assert_int_equal(len[1], strlen("first field after 16"));
+	assert_memory_equal(f[1], "first field after 16", len[1]);
+	long last[1] = { 5 };
+	assert_true(tsv_peek_fields(lng, strlen(lng), last, 1, f, len));
+	assert_int_equal(len[0], 4);
+	assert_memory_equal(f[0], "tail", 4);
+	long first[1] = { 0 };
+	assert_true(tsv_peek_fields("", 0, first, 1, f, len)); /* one empty field */
+	assert_int_equal(len[0], 0);
+}
+
+/* What an ahead hook saw: each line before its row, never more than LINES_AHEAD before. */
+struct ahead_log {
+	size_t shown, read;   /* lines shown to the hook; rows read */
+	char **line;          /* the lines shown, copied */
+	size_t cap;
+	size_t most_ahead;    /* the largest shown - read seen by a row */
+};
+
+static void log_ahead(void *ctx, const char *line, size_t len)
+{
+	struct ahead_log *a = ctx;
+	if (a->shown == a->cap) {
+		a->cap = a->cap ? a->cap * 2 : 64;
+		a->line = realloc(a->line, a->cap * sizeof *a->line);
+		assert_non_null(a->line);
+	}
+	a->line[a->shown] = strndup(line, len);
+	assert_non_null(a->line[a->shown]);
+	a->shown++;
+}
+
+static int log_row(void *ctx, const struct row *row)
+{
+	struct ahead_log *a = ctx;
+	assert_true(a->shown > 0);
+	/* blank lines are shown but carry no row: the row's line is one of those shown */
+	bool found = false;
+	for (size_t i = a->read; i < a->shown && !found; i++)
+		if (strncmp(a->line[i], row->field[0], row->len[0]) == 0 && a->line[i][row->len[0]] == '\t') {
+			a->read = i + 1;
+			found = true;
+		}
+	if (!found)
+		fail_msg("row %.*s not among the %zu lines shown after %zu", (int)row->len[0], row->field[0], a->shown, a->read);
+	if (a->shown - a->read + 1 > a->most_ahead)
+		a->most_ahead = a->shown - a->read + 1;
+	assert_true(a->shown - a->read + 1 <= LINES_AHEAD);
+	return 0;
+}
+
+static void test_ahead_hook(void **state)
+{
+	(void)state;
+	struct buf b = { 0 };
+	buf_add(&b, "owner\tamount\n", 13);
+	size_t rows = 0;
+	for (int i = 0; b.len < (3u << 20); i++) { /* several read blocks */
+		if (i % 97 == 96)
+			buf_add(&b, "\n", 1);
+		buf_printf(&b, "rep%07d\t%d\n", i, i);
+		rows++;
+	}
+	char *path = write_temp(".tsv", b.data, b.len);
+	struct source *src = source_open(path, FORMAT_TSV);
+	assert_non_null(src);
+	source_plan(src, 1);
+	struct ahead_log log = { 0 };
+	struct scan_chunk chunk = { .ctx = &log };
+	struct scan_options opt = { NULL, false, log_row, log_ahead };
+	source_scan(src, &opt, &chunk, 1);
+	assert_int_equal(chunk.error.line, 0);
+	assert_int_equal(log.shown, rows + rows / 97); /* rows and the blank lines before every 97th */
+	assert_int_equal(log.most_ahead, LINES_AHEAD);
+	for (size_t i = 0; i < log.shown; i++)
+		free(log.line[i]);
+	free(log.line);
+	source_close(src);
+	remove_temp(path);
+	free(b.data);
+}
+
 static void test_chunks_tsv(void **state)
 {
 	(void)state;
@@ -1528,6 +1636,8 @@ int main(void)
 		cmocka_unit_test(test_csv_cr_line_endings),
 		cmocka_unit_test(test_stdin),
 		cmocka_unit_test(test_chunks_tsv),
+		cmocka_unit_test(test_tsv_peek_fields),
+		cmocka_unit_test(test_ahead_hook),
 		cmocka_unit_test(test_chunks_csv),
 		cmocka_unit_test(test_chunks_csv_split_inside_quotes),
 		cmocka_unit_test(test_chunks_csv_middle_chunk_absorbed),
