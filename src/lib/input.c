@@ -724,16 +724,25 @@ static void peek_field(const char *line, size_t start, size_t end, size_t k, con
 		}
 }
 
-bool tsv_peek_fields(const char *line, size_t len, const long *cols, size_t n, const char **f, size_t *flen)
+/* The last of the columns asked for, or -1 if one is negative. */
+static long last_column(const long *cols, size_t n)
 {
-	size_t last = 0;
+	long last = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (cols[i] < 0)
-			return false;
-		if ((size_t)cols[i] > last)
-			last = (size_t)cols[i];
+			return -1;
+		if (cols[i] > last)
+			last = cols[i];
 	}
-	size_t k = 0, start = 0, at = 0;
+	return last;
+}
+
+bool tsv_peek_fields(const char *line, size_t len, const long *cols, size_t n, const char **f, size_t *flen)
+{
+	long wanted = last_column(cols, n);
+	if (wanted < 0)
+		return false;
+	size_t last = (size_t)wanted, k = 0, start = 0, at = 0;
 #ifdef __SSE2__
 	const __m128i tab = _mm_set1_epi8('\t');
 	for (; at + 16 <= len; at += 16) {
@@ -758,6 +767,58 @@ bool tsv_peek_fields(const char *line, size_t len, const long *cols, size_t n, c
 	return k == last;
 }
 
+bool csv_peek_fields(const char *rec, size_t len, char delim, const long *cols, size_t n, const char **f,
+		     size_t *flen)
+{
+	long wanted = last_column(cols, n);
+	if (wanted < 0)
+		return false;
+	const char *at = rec, *end = rec + len;
+	for (size_t k = 0;; k++) {
+		const char *start = at, *stop;
+		if (at < end && *at == '"') { /* to the closing quote; a doubled quote stays inside */
+			start = ++at;
+			for (;;) {
+				const char *q = memchr(at, '"', (size_t)(end - at));
+				if (!q)
+					return false;
+				if (q + 1 < end && q[1] == '"') {
+					at = q + 2;
+					continue;
+				}
+				stop = q;
+				at = q + 1;
+				break;
+			}
+			const char *d = memchr(at, delim, (size_t)(end - at));
+			at = d ? d : end;
+		} else {
+			const char *d = memchr(at, delim, (size_t)(end - at));
+			stop = at = d ? d : end;
+		}
+		peek_field(rec, (size_t)(start - rec), (size_t)(stop - rec), k, cols, n, f, flen);
+		if (k == (size_t)wanted)
+			return true;
+		if (at == end)
+			return false;
+		at++; /* the delimiter */
+	}
+}
+
+/* Shows the record rec..rec+len (its line end excluded) to the ahead hook. */
+static void show_ahead(struct chunk_reader *r, const char *rec, size_t len)
+{
+	const struct scan_ahead *a = r->opt->ahead;
+	const char *f[AHEAD_FIELDS];
+	size_t flen[AHEAD_FIELDS];
+	if (len && rec[len - 1] == '\r')
+		len--;
+	size_t n = a->ncol < AHEAD_FIELDS ? a->ncol : AHEAD_FIELDS;
+	if (r->src->format == FORMAT_CSV ? csv_peek_fields(rec, len, r->src->delim, a->col, n, f, flen)
+					 : tsv_peek_fields(rec, len, a->col, n, f, flen))
+		a->fn(r->out->ctx, f, flen);
+}
+
 /* The whole lines of p..end read, each shown to the ahead hook LINES_AHEAD lines before
  * (fewer at the end of the block); returns where the unfinished line starts. */
 static char *tsv_lines_ahead(struct chunk_reader *r, char *p, char *end)
@@ -768,7 +829,7 @@ static char *tsv_lines_ahead(struct chunk_reader *r, char *p, char *end)
 	for (;;) {
 		char *nl;
 		while (shown < LINES_AHEAD && (nl = memchr(seen, '\n', (size_t)(end - seen)))) {
-			r->opt->ahead(r->out->ctx, seen, (size_t)(nl - seen));
+			show_ahead(r, seen, (size_t)(nl - seen));
 			ends[(first + shown++) % LINES_AHEAD] = nl;
 			seen = nl + 1;
 		}
@@ -1079,6 +1140,51 @@ static void fast_deliver(struct chunk_reader *r, uint64_t newlines)
 	r->nfields = 0;
 }
 
+/* The line feed that ends the CSV record at p, outside quotes, or NULL if it is not in
+ * [p, end). Quotes are only counted: for the ahead hook (the records are read by
+ * fast_scan or libcsv), 16 bytes at a time where the CPU allows. */
+static const char *csv_record_end(const char *p, const char *end)
+{
+	bool quoted = false;
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), lf = _mm_set1_epi8('\n');
+	for (; end - p >= 16; p += 16) {
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned quotes = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, quote));
+		unsigned breaks = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, lf));
+		for (unsigned seen = quotes | breaks; seen; seen &= seen - 1) {
+			unsigned i = (unsigned)__builtin_ctz(seen);
+			if (quotes >> i & 1)
+				quoted = !quoted;
+			else if (!quoted)
+				return p + i;
+		}
+	}
+#endif
+	for (; p < end; p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (*p == '\n' && !quoted)
+			return p;
+	}
+	return NULL;
+}
+
+/* The ahead hook's view of a CSV block: records shown from *seen on, until LINES_AHEAD are
+ * shown and not yet read (*shown); p: the record about to be read. */
+static void csv_show_ahead(struct chunk_reader *r, char *p, char *end, const char **seen, size_t *shown)
+{
+	if (*seen < p) { /* cut differently from the reader (a malformed record): start again */
+		*seen = p;
+		*shown = 0;
+	}
+	const char *nl;
+	for (; *shown < LINES_AHEAD && (nl = csv_record_end(*seen, end)); ++*shown) {
+		show_ahead(r, *seen, (size_t)(nl - *seen));
+		*seen = nl + 1;
+	}
+}
+
 static bool run_csv(struct chunk_reader *r)
 {
 	if (r->handed_over)
@@ -1098,9 +1204,15 @@ static bool run_csv(struct chunk_reader *r)
 		if (at_eof && have == 0)
 			break;
 		char *p = r->buf, *end = r->buf + have + n;
+		const char *seen = p; /* the ahead hook's records */
+		size_t shown = 0;
 		while (p < end && !r->done) {
 			char *next;
 			uint64_t newlines;
+			if (r->opt->ahead) {
+				csv_show_ahead(r, p, end, &seen, &shown);
+				shown -= shown > 0; /* the record read now */
+			}
 			enum fast_result fr = fast_scan(r, p, end, at_eof, &next, &newlines);
 			if (fr == FAST_NEED_MORE)
 				break;

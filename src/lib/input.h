@@ -45,20 +45,32 @@ struct scan_chunk {
 	struct scan_error error; /* a syntax error the reader found (the chunk stops there) */
 };
 
-/* A line of a TSV input shown LINES_AHEAD lines before it is read, undecoded, so that the
- * caller can fetch the memory its row will need while the rows before it are read. Only a
- * hint: a line shown may never be read (a stop, an error). */
-typedef void (*ahead_fn)(void *ctx, const char *line, size_t len);
+/* A record seen about LINES_AHEAD records before it is read, so that the caller can fetch
+ * the memory its row will need while the rows before it are read: the fields col[0..ncol)
+ * of it, undecoded (TSV escapes and CSV doubled quotes left as they are). Only a hint: a
+ * record shown may never be read (a stop, an error), a record that is read may not have
+ * been shown (one lacking a field asked for; a CSV chunk after its first odd record, which
+ * libcsv reads), and a malformed CSV record may be cut differently from how it is read. */
+typedef void (*ahead_fn)(void *ctx, const char *const field[], const size_t len[]);
 #define LINES_AHEAD 16
-/* For an ahead hook: fields cols[0..n) of a TSV line, undecoded, found in one pass without
- * splitting the line (f[k], flen[k]); false if the line has fewer fields. */
+#define AHEAD_FIELDS 2
+struct scan_ahead {
+	ahead_fn fn;
+	long col[AHEAD_FIELDS]; /* header columns */
+	size_t ncol;
+};
+/* The fields cols[0..n) of a record, undecoded, found in one pass without splitting it
+ * (f[k], flen[k]); false if it has fewer fields or a column is negative. TSV: a line
+ * without its line end; CSV: a record (quoted fields from their quotes, without them). */
 bool tsv_peek_fields(const char *line, size_t len, const long *cols, size_t n, const char **f, size_t *flen);
+bool csv_peek_fields(const char *rec, size_t len, char delim, const long *cols, size_t n, const char **f,
+		     size_t *flen);
 
 struct scan_options {
 	const bool *wanted; /* per header column; NULL: all */
 	bool keep_extra;    /* also decode fields past the header's count (for reject files) */
 	row_fn on_row;
-	ahead_fn ahead;     /* or NULL */
+	const struct scan_ahead *ahead; /* or NULL */
 };
 
 struct source;

@@ -303,27 +303,23 @@ static void stage_of(struct chunk_state *cs, const char *stage, size_t len, stru
  * owner's name and the groups' totals. Each step finds what the one before fetched. */
 enum { SLOT_STEP = LINES_AHEAD * 5 / 8, RECORD_STEP = LINES_AHEAD / 4 };
 
-/* A line seen LINES_AHEAD lines before its row is read (TSV, owners as the export names
- * them: main.c). At 100,000 owners each row met the cache misses of its owner and groups
- * one after the other, too close together for the row's own work to hide them. Only
- * fetches: the row is read as ever, whatever this found. */
-void export_ahead(void *ctx, const char *line, size_t len)
+/* A record's owner and close date (field[AHEAD_OWNER], field[AHEAD_CLOSE]: main.c asks for
+ * them) seen LINES_AHEAD records before its row is read, where owners are as the export
+ * names them. At 100,000 owners each row met the cache misses of its owner and groups one
+ * after the other, too close together for the row's own work to hide them. Only fetches:
+ * the row is read as ever, whatever this found. */
+void export_ahead(void *ctx, const char *const f[], const size_t flen[])
 {
 	struct chunk_state *cs = ctx;
 	const struct job *job = cs->job;
 	const struct groups *g = cs->groups;
 	if (!groups_beyond_cache(g))
 		return;
-	const long cols[2] = { job->col[EXPORT_REP], job->col[EXPORT_DATE] };
-	const char *f[2];
-	size_t flen[2];
-	if (!tsv_peek_fields(line, len, cols, 2, f, flen))
-		return;
 	uint64_t n = cs->ahead_lines++;
 	struct owner_ahead *a = &cs->ahead[n % LINES_AHEAD];
-	a->hash = group_owner_ahead(g, LEVEL_REP, f[0], flen[0]);
+	a->hash = group_owner_ahead(g, LEVEL_REP, f[AHEAD_OWNER], flen[AHEAD_OWNER]);
 	a->owner = SIZE_MAX;
-	a->dated = !job->opt->date_format && date_parse_iso_memo(cs->dates, f[1], flen[1], &a->close);
+	a->dated = !job->opt->date_format && date_parse_iso_memo(cs->dates, f[AHEAD_CLOSE], flen[AHEAD_CLOSE], &a->close);
 	if (n >= LINES_AHEAD - SLOT_STEP) { /* the owner's slot of the line shown then has come */
 		struct owner_ahead *b = &cs->ahead[(n - (LINES_AHEAD - SLOT_STEP)) % LINES_AHEAD];
 		b->owner = group_owner_entry_ahead(g, LEVEL_REP, b->hash);

@@ -437,8 +437,11 @@ static void read_input(struct job *job, const struct mapping *map, const char *p
 		chunks[i].ctx = &states[i];
 	}
 	struct scan_options so = { wanted, job->reject != NULL, kind == INPUT_EXPORT ? export_row : actuals_row, NULL };
+	struct scan_ahead ahead = { export_ahead, { 0 }, 2 };
+	ahead.col[AHEAD_OWNER] = job->col[EXPORT_REP];
+	ahead.col[AHEAD_CLOSE] = job->col[EXPORT_DATE];
 	if (kind == INPUT_EXPORT && !job->roster && !job->opt->level_all) /* the owner is the rep column's bytes */
-		so.ahead = export_ahead;
+		so.ahead = &ahead;
 	if (job->meter)
 		source_set_progress(src, meter_block, job->meter);
 	source_scan(src, &so, chunks, n);

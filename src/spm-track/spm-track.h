@@ -383,7 +383,8 @@ void free_mapping(struct mapping *map);
 enum deal_state deal_state_of(const struct job *job, const char *stage, size_t len);
 size_t *item_lengths(char **items, size_t n);
 int export_row(void *ctx, const struct row *row);
-void export_ahead(void *ctx, const char *line, size_t len);
+enum { AHEAD_OWNER, AHEAD_CLOSE }; /* the fields export_ahead is shown */
+void export_ahead(void *ctx, const char *const field[], const size_t len[]);
 void resolve_export_columns(struct job *job, const struct mapping *map);
 void resolve_custom_columns(struct job *job, const struct mapping *map);
 bool *wanted_columns(const struct job *job);

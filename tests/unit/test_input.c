@@ -1386,47 +1386,69 @@ static void test_tsv_peek_fields(void **state)
 	assert_int_equal(len[0], 0);
 }
 
-/* What an ahead hook saw: each line before its row, never more than LINES_AHEAD before. */
+/* What an ahead hook saw: each record before its row, never more than LINES_AHEAD before. */
 struct ahead_log {
-	size_t shown, read;   /* lines shown to the hook; rows read */
-	char **line;          /* the lines shown, copied */
+	size_t shown, read;   /* records shown to the hook; rows read */
+	char **owner;         /* field 0 of the records shown, copied */
 	size_t cap;
 	size_t most_ahead;    /* the largest shown - read seen by a row */
+	size_t missed;        /* rows read that were not shown */
 };
 
-static void log_ahead(void *ctx, const char *line, size_t len)
+static void log_ahead(void *ctx, const char *const field[], const size_t len[])
 {
 	struct ahead_log *a = ctx;
 	if (a->shown == a->cap) {
 		a->cap = a->cap ? a->cap * 2 : 64;
-		a->line = realloc(a->line, a->cap * sizeof *a->line);
-		assert_non_null(a->line);
+		a->owner = realloc(a->owner, a->cap * sizeof *a->owner);
+		assert_non_null(a->owner);
 	}
-	a->line[a->shown] = strndup(line, len);
-	assert_non_null(a->line[a->shown]);
+	assert_true(len[1] > 0); /* the amount, field 1 */
+	a->owner[a->shown] = strndup(field[0], len[0]);
+	assert_non_null(a->owner[a->shown]);
 	a->shown++;
 }
 
 static int log_row(void *ctx, const struct row *row)
 {
 	struct ahead_log *a = ctx;
-	assert_true(a->shown > 0);
-	/* blank lines are shown but carry no row: the row's line is one of those shown */
-	bool found = false;
-	for (size_t i = a->read; i < a->shown && !found; i++)
-		if (strncmp(a->line[i], row->field[0], row->len[0]) == 0 && a->line[i][row->len[0]] == '\t') {
-			a->read = i + 1;
-			found = true;
-		}
-	if (!found)
-		fail_msg("row %.*s not among the %zu lines shown after %zu", (int)row->len[0], row->field[0], a->shown, a->read);
+	size_t i = a->read;
+	while (i < a->shown && (strlen(a->owner[i]) != row->len[0] || memcmp(a->owner[i], row->field[0], row->len[0])))
+		i++;
+	if (i == a->shown) {
+		a->missed++;
+		return 0;
+	}
+	a->read = i + 1;
 	if (a->shown - a->read + 1 > a->most_ahead)
 		a->most_ahead = a->shown - a->read + 1;
 	assert_true(a->shown - a->read + 1 <= LINES_AHEAD);
 	return 0;
 }
 
-static void test_ahead_hook(void **state)
+/* Scans path with the ahead hook asking for fields 0 and 1; the log of what it saw. */
+static void scan_ahead_log(const char *path, enum input_format format, struct ahead_log *log)
+{
+	struct source *src = source_open(path, format);
+	assert_non_null(src);
+	source_plan(src, 1);
+	memset(log, 0, sizeof *log);
+	struct scan_chunk chunk = { .ctx = log };
+	struct scan_ahead ahead = { log_ahead, { 0, 1 }, 2 };
+	struct scan_options opt = { NULL, false, log_row, &ahead };
+	source_scan(src, &opt, &chunk, 1);
+	assert_int_equal(chunk.error.line, 0);
+	source_close(src);
+}
+
+static void ahead_log_free(struct ahead_log *log)
+{
+	for (size_t i = 0; i < log->shown; i++)
+		free(log->owner[i]);
+	free(log->owner);
+}
+
+static void test_ahead_hook_tsv(void **state)
 {
 	(void)state;
 	struct buf b = { 0 };
@@ -1434,27 +1456,77 @@ static void test_ahead_hook(void **state)
 	size_t rows = 0;
 	for (int i = 0; b.len < (3u << 20); i++) { /* several read blocks */
 		if (i % 97 == 96)
-			buf_add(&b, "\n", 1);
-		buf_printf(&b, "rep%07d\t%d\n", i, i);
+			buf_add(&b, "\n", 1); /* blank lines: shown without a field 1, never read */
+		buf_printf(&b, "rep%07d\t%d%s", i, i, i % 5 ? "\n" : "\r\n");
 		rows++;
 	}
 	char *path = write_temp(".tsv", b.data, b.len);
-	struct source *src = source_open(path, FORMAT_TSV);
-	assert_non_null(src);
-	source_plan(src, 1);
-	struct ahead_log log = { 0 };
-	struct scan_chunk chunk = { .ctx = &log };
-	struct scan_options opt = { NULL, false, log_row, log_ahead };
-	source_scan(src, &opt, &chunk, 1);
-	assert_int_equal(chunk.error.line, 0);
-	assert_int_equal(log.shown, rows + rows / 97); /* rows and the blank lines before every 97th */
+	struct ahead_log log;
+	scan_ahead_log(path, FORMAT_TSV, &log);
+	assert_int_equal(log.shown, rows); /* every row, before it is read */
+	assert_int_equal(log.missed, 0);
 	assert_int_equal(log.most_ahead, LINES_AHEAD);
-	for (size_t i = 0; i < log.shown; i++)
-		free(log.line[i]);
-	free(log.line);
-	source_close(src);
+	ahead_log_free(&log);
 	remove_temp(path);
 	free(b.data);
+}
+
+/* CSV: records with quoted fields holding delimiters, doubled quotes and line breaks are
+ * shown whole, their fields without quotes; blank lines and CRLF as in TSV. */
+static void test_ahead_hook_csv(void **state)
+{
+	(void)state;
+	struct buf b = { 0 };
+	buf_add(&b, "owner,amount,note\n", 18);
+	size_t rows = 0;
+	for (int i = 0; b.len < (3u << 20); i++) {
+		if (i % 97 == 96)
+			buf_add(&b, "\r\n", 2);
+		if (i % 7 == 0)
+			buf_printf(&b, "\"rep%07d, Inc.\",%d,\"a note\nover \"\"two\"\" lines\"\r\n", i, i + 1);
+		else
+			buf_printf(&b, "rep%07d,%d,plain\n", i, i + 1);
+		rows++;
+	}
+	char *path = write_temp(".csv", b.data, b.len);
+	struct ahead_log log;
+	scan_ahead_log(path, FORMAT_CSV, &log);
+	assert_int_equal(log.shown, rows);
+	assert_int_equal(log.missed, 0);
+	assert_int_equal(log.most_ahead, LINES_AHEAD);
+	ahead_log_free(&log);
+	remove_temp(path);
+	free(b.data);
+}
+
+/* csv_peek_fields: quoted fields (a delimiter, a doubled quote, a line break inside), empty
+ * fields, the last field, a line too short, an unterminated quote. */
+static void test_csv_peek_fields(void **state)
+{
+	(void)state;
+	const char *f[2];
+	size_t len[2];
+	const char *rec = "\"Smith, \"\"J\"\"\",,\"two\nlines\",last";
+	long cols[2] = { 3, 0 };
+	assert_true(csv_peek_fields(rec, strlen(rec), ',', cols, 2, f, len));
+	assert_int_equal(len[0], 4);
+	assert_memory_equal(f[0], "last", 4);
+	assert_int_equal(len[1], strlen("Smith, \"\"J\"\""));
+	assert_memory_equal(f[1], "Smith, \"\"J\"\"", len[1]);
+	long mid[2] = { 1, 2 };
+	assert_true(csv_peek_fields(rec, strlen(rec), ',', mid, 2, f, len));
+	assert_int_equal(len[0], 0);
+	assert_int_equal(len[1], 9);
+	assert_memory_equal(f[1], "two\nlines", 9);
+	long past[1] = { 4 };
+	assert_false(csv_peek_fields(rec, strlen(rec), ',', past, 1, f, len));
+	long negative[1] = { -1 };
+	assert_false(csv_peek_fields(rec, strlen(rec), ',', negative, 1, f, len));
+	long second[1] = { 1 };
+	assert_false(csv_peek_fields("\"open,1", 7, ',', second, 1, f, len)); /* unterminated */
+	assert_true(csv_peek_fields("a;b", 3, ';', second, 1, f, len));
+	assert_int_equal(len[0], 1);
+	assert_memory_equal(f[0], "b", 1);
 }
 
 static void test_chunks_tsv(void **state)
@@ -1637,7 +1709,9 @@ int main(void)
 		cmocka_unit_test(test_stdin),
 		cmocka_unit_test(test_chunks_tsv),
 		cmocka_unit_test(test_tsv_peek_fields),
-		cmocka_unit_test(test_ahead_hook),
+		cmocka_unit_test(test_csv_peek_fields),
+		cmocka_unit_test(test_ahead_hook_tsv),
+		cmocka_unit_test(test_ahead_hook_csv),
 		cmocka_unit_test(test_chunks_csv),
 		cmocka_unit_test(test_chunks_csv_split_inside_quotes),
 		cmocka_unit_test(test_chunks_csv_middle_chunk_absorbed),
