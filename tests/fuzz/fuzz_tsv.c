@@ -34,6 +34,18 @@ struct ctx {
 	uint64_t last_line;
 };
 
+/* The ahead hook: every byte of the fields it is shown is read (out of bounds: ASan). */
+static volatile unsigned char touched;
+static void touch_ahead(void *ctx, const char *const field[], const size_t len[])
+{
+	(void)ctx;
+	unsigned char sum = 0;
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; i < len[k]; i++)
+			sum ^= (unsigned char)field[k][i];
+	touched ^= sum;
+}
+
 static void write_all(int fd, const void *buf, size_t len, off_t at)
 {
 	const char *p = buf;
@@ -148,7 +160,8 @@ static void run(const uint8_t *data, size_t size, bool big, const bool *wanted)
 	struct scan_chunk chunk;
 	memset(&chunk, 0, sizeof chunk);
 	chunk.ctx = &c;
-	struct scan_options so = { wanted, false, on_row, NULL };
+	struct scan_ahead ahead = { touch_ahead, { 2, 0 }, 2 };
+	struct scan_options so = { wanted, false, on_row, &ahead };
 	source_scan(src, &so, &chunk, 1);
 	source_close(src);
 	if (chunk.error.line || chunk.stop || !chunk.used)
