@@ -316,10 +316,12 @@ void export_ahead(void *ctx, const char *const f[], const size_t flen[])
 	if (!groups_beyond_cache(g))
 		return;
 	uint64_t n = cs->ahead_lines++;
+	cs->ahead_until = cs->tally.read + LINES_AHEAD; /* the rows read by then were fetched here */
 	struct owner_ahead *a = &cs->ahead[n % LINES_AHEAD];
 	a->hash = group_owner_ahead(g, LEVEL_REP, f[AHEAD_OWNER], flen[AHEAD_OWNER]);
 	a->owner = SIZE_MAX;
-	a->dated = !job->opt->date_format && date_parse_iso_memo(cs->dates, f[AHEAD_CLOSE], flen[AHEAD_CLOSE], &a->close);
+	a->dated = !job->opt->date_format &&
+		   date_parse_iso_memo(cs->dates, f[AHEAD_CLOSE], flen[AHEAD_CLOSE], &a->close);
 	if (n >= LINES_AHEAD - SLOT_STEP) { /* the owner's slot of the line shown then has come */
 		struct owner_ahead *b = &cs->ahead[(n - (LINES_AHEAD - SLOT_STEP)) % LINES_AHEAD];
 		b->owner = group_owner_entry_ahead(g, LEVEL_REP, b->hash);
@@ -394,8 +396,9 @@ int export_row(void *ctx, const struct row *row)
 		return reject_or_stop(cs, row);
 	}
 
-	/* the owner's slot has come meanwhile (unless export_ahead fetched the groups already) */
-	if (!owner_bad && cs->ahead_lines == 0 && groups_beyond_cache(cs->groups))
+	/* the owner's slot has come meanwhile (unless export_ahead fetched the groups already:
+	 * not once a CSV chunk has gone to libcsv) */
+	if (!owner_bad && cs->tally.read > cs->ahead_until && groups_beyond_cache(cs->groups))
 		group_ahead(cs->groups, ahead.level, ahead_hash, cached_periods(cs, close), job->ncal);
 
 	if (ms->needs[EXPORT_AMOUNT] && d.state != DEAL_LOST) {

@@ -262,6 +262,7 @@ struct chunk_state {
 		bool dated;   /* close: the row's close date */
 	} ahead[LINES_AHEAD];
 	uint64_t ahead_lines; /* lines shown */
+	uint64_t ahead_until; /* the rows read until then (tally.read) were shown first */
 };
 
 /* A custom metric's value in the row at hand, read once however many groups it feeds. */
