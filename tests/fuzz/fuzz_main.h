@@ -11,6 +11,7 @@
  * place, so no temporary file and no signal handler is ever installed; atexit is a no-op. Inputs are memfd
  * files opened as /proc/self/fd/N (regular, seekable files). */
 #define _GNU_SOURCE 1
+#include <dirent.h>
 #include <dlfcn.h>
 #include <getopt.h>
 #include <setjmp.h>
@@ -72,15 +73,40 @@ static void fuzz_file(int *fd, char *path, const void *data, size_t len)
 		abort();
 }
 
+/* The file descriptors open now, below FUZZ_FDS, as a bitmap. */
+enum { FUZZ_FDS = 4096 };
+static void fuzz_open_fds(unsigned char open[FUZZ_FDS / 8])
+{
+	memset(open, 0, FUZZ_FDS / 8);
+	DIR *d = opendir("/proc/self/fd");
+	if (!d)
+		abort();
+	int own = dirfd(d);
+	for (struct dirent *e; (e = readdir(d));) {
+		int fd = atoi(e->d_name);
+		if (e->d_name[0] != '.' && fd != own && fd >= 0 && fd < FUZZ_FDS)
+			open[fd / 8] |= (unsigned char)(1u << fd % 8);
+	}
+	closedir(d);
+}
+
 /* Runs fn(arg) as one program run: returns its exit status; aborts (a finding) on a
- * status the programs do not document. */
+ * status the programs do not document. A run that ends by exit leaves its files open
+ * (nothing it made is freed): they are closed after it, or a long fuzzing session ends at
+ * the limit of open files. */
 static int fuzz_run(void (*fn)(void *), void *arg)
 {
+	unsigned char before[FUZZ_FDS / 8], after[FUZZ_FDS / 8];
+	fuzz_open_fds(before);
 	fuzz_status = 0;
 	fuzz_running = true;
 	if (setjmp(fuzz_jump) == 0)
 		fn(arg);
 	fuzz_running = false;
+	fuzz_open_fds(after);
+	for (int fd = 0; fd < FUZZ_FDS; fd++)
+		if ((after[fd / 8] & ~before[fd / 8]) >> fd % 8 & 1)
+			close(fd);
 	fflush(stdout);
 	clearerr(stdout);
 	if (fuzz_status < 0 || fuzz_status > 2) {
