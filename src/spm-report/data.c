@@ -411,7 +411,7 @@ static int score_row(struct reader *rd, const struct row *row)
 	memset(&s, 0, sizeof s);
 	s.team = NONE;
 	if (read_name(rd, row, COL_OWNER, &s.owner, false) || read_period(rd, row, &s.period) ||
-	    read_number(rd, row, COL_SCORE, REQUIRED, &s.score) || read_number(rd, row, COL_RANK, WHOLE, &s.rank) ||
+	    read_number(rd, row, COL_SCORE, ANY, &s.score) || read_number(rd, row, COL_RANK, WHOLE, &s.rank) ||
 	    read_number(rd, row, COL_PERCENTILE, ANY, &s.percentile) || read_name(rd, row, COL_TIER, &s.tier, true) ||
 	    read_name(rd, row, COL_TEAM, &s.team, true) || read_number(rd, row, COL_PREV_SCORE, ANY, &s.prev_score) ||
 	    read_number(rd, row, COL_DELTA, ANY, &s.delta) || read_number(rd, row, COL_PREV_RANK, WHOLE, &s.prev_rank) ||

@@ -478,7 +478,7 @@ static void above_below(struct voice *v, decimal mine, decimal other)
 static void compare_score(struct voice *v, const struct score_row *s)
 {
 	char label[PERIOD_LABEL_SIZE];
-	if (!s)
+	if (!s || !s->score.has) /* nothing measured: no score to compare */
 		return;
 	const struct group_values *all = group_values(v->r, NONE, v->p, v->team);
 	decimal median;

@@ -190,7 +190,7 @@ static void team_tiers(struct report *r, struct section *sec, const struct membe
 	size_t n = 0;
 	for (size_t i = 0; i < nm; i++) {
 		const struct score_row *s = score_find(r, m[i].owner, p);
-		if (!s)
+		if (!s || !s->score.has) /* nothing measured: no score, no tier */
 			continue;
 		size_t k = 0;
 		while (k < n && t[k].tier != s->tier)
@@ -235,7 +235,7 @@ static void team_tiers(struct report *r, struct section *sec, const struct membe
 		bool any = false;
 		for (size_t i = 0; i < nm; i++) {
 			const struct score_row *s = score_find(r, m[i].owner, p);
-			if (!s || s->tier != t[k].tier)
+			if (!s || !s->score.has || s->tier != t[k].tier)
 				continue;
 			if (!any || decimal_cmp(s->score.v, lo) < 0)
 				lo = s->score.v;
@@ -323,7 +323,7 @@ static void team_attention(struct report *r, struct section *sec, const struct m
 			}
 			if (nbad > 1)
 				sb_printf(&why, " (%zu goals behind)", nbad);
-		} else if (s && decimal_cmp(s->score.v, r->opt->attention) < 0) {
+		} else if (s && s->score.has && decimal_cmp(s->score.v, r->opt->attention) < 0) {
 			x->order = 1;
 			x->key = s->score.v;
 			x->figure = s->score;
@@ -373,7 +373,7 @@ static void team_section(struct report *r, struct doc *d, const struct member *m
 	size_t ns = 0;
 	for (size_t i = 0; i < nm; i++) {
 		const struct score_row *s = score_find(r, m[i].owner, p);
-		if (s)
+		if (s && s->score.has)
 			scores[ns++] = s->score.v;
 	}
 	if (median_of(scores, ns, &median))

@@ -434,7 +434,7 @@ static void collect_group(const struct report *r, size_t metric, struct period p
 	if (metric == NONE) {
 		for (size_t i = 0; i < mem->n; i++) {
 			const struct score_row *s = score_find(r, mem->owner[i], p);
-			if (!s)
+			if (!s || !s->score.has) /* nothing measured: no score (spm-score) */
 				continue;
 			xgrow((void **)&g->v, &cap, g->n + 1, sizeof *g->v);
 			g->v[g->n++] = s->score.v;
@@ -649,7 +649,7 @@ static void check_tiers(const struct report *r)
 {
 	for (size_t i = 0; i < r->data->nscore; i++) {
 		const struct score_row *s = &r->data->score[i];
-		long t = tier_of(&r->tiers, s->score.v);
+		long t = s->score.has ? tier_of(&r->tiers, s->score.v) : -1; /* no score, no tier */
 		const char *want = t >= 0 ? r->tiers.tier[t].name : "";
 		const char *got = s->tier == NONE ? "" : r->names->s[s->tier];
 		if (strcmp(want, got) != 0) {
@@ -761,7 +761,7 @@ static void tiers_footer(const struct report *r, struct doc *d)
 	size_t n = 0;
 	for (size_t i = 0; i < r->data->nscore; i++) {
 		const struct score_row *s = &r->data->score[i];
-		if (s->tier == NONE || !is_current(r, s->period))
+		if (s->tier == NONE || !s->score.has || !is_current(r, s->period))
 			continue;
 		size_t k = 0;
 		while (k < n && f[k].tier != s->tier)
