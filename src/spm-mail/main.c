@@ -10,6 +10,7 @@
 #include "output.h"
 #include "roster.h"
 #include "stream.h"
+#include "table.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -539,37 +540,91 @@ static char *addresses_of(struct mail_run *run, const char *owner, const char *i
 	return to.s;
 }
 
+/* One line of the index, kept until every line is read and checked: nothing is sent
+ * (or written) from an index that stops at a bad line or a report that cannot be read. */
+struct entry {
+	char *owner, *file;
+	uint64_t line;
+};
+
 struct index_reader {
 	struct mail_run *run;
 	const char *path;
 	long owner_col, file_col;
-	size_t seq;
+	size_t ncolumns;
+	struct entry *entry;
+	size_t nentry, cap;
+	struct table *owners, *messages; /* owner, message file name -> its line */
 	struct file_problem problem;
+	char message[200];
 };
+
+/* A second line with key (an owner, or a message file name) is an error naming the first. */
+static int unique(struct index_reader *ir, struct table *t, const struct row *row, const char *column,
+		  const char *key, const char *value, const char *what)
+{
+	bool created;
+	uint64_t *first = table_upsert(t, key, strlen(key), &created);
+	if (created) {
+		*first = row->line;
+		return 0;
+	}
+	snprintf(ir->message, sizeof ir->message, "%s (the first is on line %llu)", what, (unsigned long long)*first);
+	return file_problem_at(&ir->problem, row, column, value, ir->message);
+}
 
 static int index_row(void *ctx, const struct row *row)
 {
 	struct index_reader *ir = ctx;
-	struct mail_run *run = ir->run;
-	if ((long)row->count <= ir->owner_col || (long)row->count <= ir->file_col)
-		return file_problem_at(&ir->problem, row, NULL, NULL, "too few fields");
+	if (!row_has_fields(row, ir->ncolumns, ir->message, sizeof ir->message))
+		return file_problem_at(&ir->problem, row, NULL, NULL, ir->message);
 	const char *owner = row->field[ir->owner_col];
 	const char *file = row->field[ir->file_col];
-	if (!*file || strchr(file, '/') || strcmp(file, "..") == 0)
+	if (!*file || strchr(file, '/') || strcmp(file, ".") == 0 || strcmp(file, "..") == 0)
 		return file_problem_at(&ir->problem, row, column_name(COL_FILE), file,
 				       "not a file name of the folder");
-	char *to = addresses_of(run, owner, ir->path, row->line);
+	char *message = path_join(NULL, file, ".html", ".eml");
+	int bad = unique(ir, ir->owners, row, column_name(COL_OWNER), owner, owner, "a second line for this owner") ||
+		  unique(ir, ir->messages, row, column_name(COL_FILE), message, file,
+			 "a second line with this report's message file");
+	free(message);
+	if (bad)
+		return 1;
+	xgrow((void **)&ir->entry, &ir->cap, ir->nentry + 1, sizeof *ir->entry);
+	ir->entry[ir->nentry++] = (struct entry){ xstrdup(owner), xstrdup(file), row->line };
+	return 0;
+}
+
+/* Every report of the index and its plain-text part can be read, before any is sent. */
+static void check_readable(const struct mail_run *run, const struct entry *e)
+{
+	char *html = path_join(run->o->dir, e->file, "", "");
+	char *text = path_join(NULL, html, ".html", ".txt");
+	const char *paths[] = { html, text };
+	for (size_t i = 0; i < 2; i++) {
+		FILE *f = fopen(paths[i], "rb");
+		if (!f)
+			diag_fatal(SPM_EXIT_USAGE, "%s: cannot read the report (%s)", paths[i], strerror(errno));
+		fclose(f);
+	}
+	free(text);
+	free(html);
+}
+
+static void mail_entry(struct mail_run *run, const char *index, const struct entry *e, size_t seq)
+{
+	char *to = addresses_of(run, e->owner, index, e->line);
 	if (!to) {
 		run->unaddressed++;
-		return 0;
+		return;
 	}
-	char *html = path_join(run->o->dir, file, "", "");
+	char *html = path_join(run->o->dir, e->file, "", "");
 	struct buf m = { 0 };
-	build_message(run, &m, owner, to, run->o->group_set || run->o->to ? NULL : owner, html, ++ir->seq);
+	build_message(run, &m, e->owner, to, run->o->group_set || run->o->to ? NULL : e->owner, html, seq);
 	if (run->o->dry_run) {
-		write_message(run, &m, file);
+		write_message(run, &m, e->file);
 		run->written++;
-	} else if (send_message(&m, owner)) {
+	} else if (send_message(&m, e->owner)) {
 		run->sent++;
 	} else {
 		run->failed++;
@@ -577,7 +632,6 @@ static int index_row(void *ctx, const struct row *row)
 	free(m.s);
 	free(html);
 	free(to);
-	return 0;
 }
 
 int main(int argc, char **argv)
@@ -616,8 +670,20 @@ int main(int argc, char **argv)
 	struct stream_binding cols;
 	stream_bind(STREAM_SPLIT_INDEX, source_header(src), o.index, NULL, 0, &cols);
 	struct index_reader ir = { .run = &run, .path = o.index, .owner_col = stream_at(&cols, COL_OWNER),
-				   .file_col = stream_at(&cols, COL_FILE) };
+				   .file_col = stream_at(&cols, COL_FILE), .ncolumns = source_header(src)->count,
+				   .owners = table_new(sizeof(uint64_t)), .messages = table_new(sizeof(uint64_t)) };
 	read_side_file(src, o.index, index_row, &ir, &ir.problem);
+	for (size_t i = 0; i < ir.nentry; i++)
+		check_readable(&run, &ir.entry[i]);
+	for (size_t i = 0; i < ir.nentry; i++)
+		mail_entry(&run, o.index, &ir.entry[i], i + 1);
+	for (size_t i = 0; i < ir.nentry; i++) {
+		free(ir.entry[i].owner);
+		free(ir.entry[i].file);
+	}
+	free(ir.entry);
+	table_free(ir.owners);
+	table_free(ir.messages);
 
 	if (!o.cc.quiet) {
 		if (o.dry_run)
