@@ -254,11 +254,12 @@ static int is_digit(const struct cursor *c)
 	return c->p < c->end && *c->p >= '0' && *c->p <= '9';
 }
 
-/* Accumulates one digit into the magnitude; false on overflow. */
+/* Accumulates one digit into the magnitude; false past 10^38 units (10^29), the range of
+ * every result (in_range), so that whatever spm writes it reads back. */
 static bool push_digit(decimal_uunits *mag, int digit)
 {
-	static const decimal_uunits limit = ((decimal_uunits)1 << 126) / 10;
-	if (*mag > limit)
+	static const decimal_uunits limit = (decimal_uunits)10000000000000000000u * 10000000000000000000u;
+	if (*mag > (limit - (decimal_uunits)digit) / 10)
 		return false;
 	*mag = *mag * 10 + (decimal_uunits)digit;
 	return true;

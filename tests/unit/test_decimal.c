@@ -191,6 +191,15 @@ static void test_parse_precision_and_overflow(void **state)
 		      "-1234567890123456789012345678.123456789");
 	/* Leading zeros do not count against the range. */
 	assert_parses("000000000000000000000000000000000000000001", DECIMAL_POINT, "1");
+	/* The range is the results' (±10^29): every sum or product spm writes reads back
+	 * (values from 2^126 units up to 10^29 were written, then "number too large"). */
+	assert_parses("99999999999999999999999999999.999999999", DECIMAL_POINT,
+		      "99999999999999999999999999999.999999999");
+	assert_parses("100000000000000000000000000000", DECIMAL_POINT, "100000000000000000000000000000");
+	assert_parses("-100000000000000000000000000000.000000000", DECIMAL_POINT, "-100000000000000000000000000000");
+	assert_parses("(99,999,999,999,999,999,999,999,999,999.99)", DECIMAL_POINT, "-99999999999999999999999999999.99");
+	assert_rejects("100000000000000000000000000000.000000001", DECIMAL_POINT, DECIMAL_OVERFLOW);
+	assert_rejects("-100000000000000000000000000001", DECIMAL_POINT, DECIMAL_OVERFLOW);
 }
 
 static void test_parse_signs(void **state)
