@@ -2,6 +2,7 @@
 #include "diag.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,12 +63,51 @@ static void run_cleanups(void)
 	}
 }
 
+/* Text of a message, its control bytes escaped as values are (\n, \x1b): a name that
+ * reaches a message from the data (an owner, a plan) cannot break the line or drive the
+ * terminal. Backslashes are kept: a quoted value within is escaped already. */
+static void put_text(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '\t')
+			fputs("\\t", stderr);
+		else if (c == '\n')
+			fputs("\\n", stderr);
+		else if (c == '\r')
+			fputs("\\r", stderr);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(stderr, "\\x%02x", c);
+		else
+			fputc(c, stderr);
+	}
+}
+
+static void put_formatted(const char *fmt, va_list ap)
+{
+	char buf[1024];
+	va_list again;
+	va_copy(again, ap);
+	int n = vsnprintf(buf, sizeof buf, fmt, ap);
+	if (n >= 0 && (size_t)n < sizeof buf) {
+		put_text(buf, (size_t)n);
+	} else if (n >= 0) {
+		char *big = malloc((size_t)n + 1); /* a long message: never out of memory's own */
+		if (big && vsnprintf(big, (size_t)n + 1, fmt, again) == n)
+			put_text(big, (size_t)n);
+		else
+			put_text(buf, sizeof buf - 1);
+		free(big);
+	}
+	va_end(again);
+}
+
 noreturn void diag_fatal(int status, const char *fmt, ...)
 {
 	va_list ap;
 	fprintf(stderr, "%s: ", program_name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	put_formatted(fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 	diag_exit(status);
@@ -83,7 +123,7 @@ noreturn void diag_usage(const char *fmt, ...)
 	va_list ap;
 	fprintf(stderr, "%s: ", program_name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	put_formatted(fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nTry '%s --help' for more information.\n", usage_name ? usage_name : program_name);
 	diag_exit(SPM_EXIT_USAGE);
@@ -143,13 +183,16 @@ void diag_at(const char *file, uint64_t line, const char *column, const char *va
 	char shown[512] = "";
 	if (value)
 		diag_quote_value(shown, sizeof shown, value, value_len);
-	fprintf(stderr, "%s: %s", program_name, file ? file : "-");
+	fprintf(stderr, "%s: ", program_name);
+	put_text(file ? file : "-", strlen(file ? file : "-"));
 	if (line)
 		fprintf(stderr, ":%llu", (unsigned long long)line);
 	fputs(": ", stderr);
-	if (column)
-		fprintf(stderr, "%s: ", column);
-	fputs(message, stderr);
+	if (column) {
+		put_text(column, strlen(column));
+		fputs(": ", stderr);
+	}
+	put_text(message, strlen(message));
 	if (value)
 		fprintf(stderr, " (\"%s\")", shown);
 	fputc('\n', stderr);
