@@ -656,8 +656,11 @@ static void check_tiers(const struct report *r)
 			char message[200];
 			char score[DECIMAL_BUFSIZE];
 			num_text(s->score, score, sizeof score);
-			snprintf(message, sizeof message, "does not match --tiers, which gives %s for a score of %s",
-				 *want ? want : "no tier", score);
+			if (s->score.has)
+				snprintf(message, sizeof message, "does not match --tiers, which gives %s for a score of %s",
+					 *want ? want : "no tier", score);
+			else
+				snprintf(message, sizeof message, "a row without a score has no tier");
 			diag_at(s->at.file, s->at.line, column_name(COL_TIER), got, strlen(got), message);
 			diag_exit(SPM_EXIT_DATA);
 		}
