@@ -45,6 +45,11 @@ long bar_eighths(struct num v, long cells);
  * (-1: no value). */
 void spark_levels(const struct num *v, size_t n, int levels, int *out);
 
+/* Whether a spreadsheet would take text for a formula (a leading tab, CR or LF, or = + - @,
+ * their fullwidth and small forms or the minus sign after blanks and invisible
+ * characters): CSV and xlsx write it with a leading ' unless --raw. */
+bool formula_like(const char *s, size_t len);
+
 /* The text of a cell as people see it, made visible (controls escaped) and cut to max
  * columns when max > 0 (with an ellipsis). Newly allocated. */
 char *visible(const char *s, size_t len, size_t max, size_t *out_len);

@@ -221,7 +221,7 @@ static bool csv_formula_start(uint32_t cp)
 	return false;
 }
 
-static bool csv_formula(const char *s, size_t len)
+bool formula_like(const char *s, size_t len)
 {
 	if (len && (s[0] == '\t' || s[0] == '\r' || s[0] == '\n'))
 		return true;
@@ -242,7 +242,7 @@ static bool csv_formula(const char *s, size_t len)
  * NULL when the text is written as it is. */
 static char *csv_safe(const char *s, size_t len, size_t *out_len)
 {
-	bool formula = csv_formula(s, len), hidden = false;
+	bool formula = formula_like(s, len), hidden = false;
 	for (size_t i = 0; i < len && !hidden;) {
 		uint32_t cp;
 		size_t n = utf8_decode(s + i, len - i, &cp);

@@ -142,10 +142,7 @@ static void discard_tmp(void *arg)
 static char *cell_text(const char *s, size_t len, bool neutralise, size_t *width)
 {
 	struct sbuf b = { 0 };
-	size_t k = 0;
-	while (k < len && (s[k] == ' ' || s[k] == '\t'))
-		k++;
-	bool formula = len && (s[0] == '\t' || s[0] == '\r' || (k < len && s[k] && strchr("=+-@\r", s[k])));
+	bool formula = formula_like(s, len); /* the rule of CSV */
 	if (formula && neutralise)
 		sb_add(&b, "'", 1);
 	for (size_t i = 0; i < len;) {
