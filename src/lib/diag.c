@@ -63,53 +63,97 @@ static void run_cleanups(void)
 	}
 }
 
-/* Text of a message, its control bytes escaped as values are (\n, \x1b): a name that
- * reaches a message from the data (an owner, a plan) cannot break the line or drive the
- * terminal. Backslashes are kept: a quoted value within is escaped already. */
-static void put_text(const char *s, size_t len)
+/* A diagnostic is built here and written in one piece: stderr is unbuffered, and a write
+ * per byte made a long warning cost a hundred system calls (and let another process's
+ * output cut into it). Past the buffer it goes out in pieces. */
+struct diag_line {
+	char buf[2048];
+	size_t len;
+};
+
+static void line_flush(struct diag_line *l)
 {
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c == '\t')
-			fputs("\\t", stderr);
-		else if (c == '\n')
-			fputs("\\n", stderr);
-		else if (c == '\r')
-			fputs("\\r", stderr);
-		else if (c < 0x20 || c == 0x7f)
-			fprintf(stderr, "\\x%02x", c);
-		else
-			fputc(c, stderr);
+	if (l->len)
+		fwrite(l->buf, 1, l->len, stderr);
+	l->len = 0;
+}
+
+static void line_put(struct diag_line *l, const char *s, size_t n)
+{
+	while (n) {
+		if (l->len == sizeof l->buf)
+			line_flush(l);
+		size_t k = sizeof l->buf - l->len < n ? sizeof l->buf - l->len : n;
+		memcpy(l->buf + l->len, s, k);
+		l->len += k;
+		s += k;
+		n -= k;
 	}
 }
 
-static void put_formatted(const char *fmt, va_list ap)
+static void line_str(struct diag_line *l, const char *s)
+{
+	line_put(l, s, strlen(s));
+}
+
+/* Text of a message, its control bytes escaped as values are (\n, \x1b): a name that
+ * reaches a message from the data (an owner, a plan) cannot break the line or drive the
+ * terminal. Backslashes are kept: a quoted value within is escaped already. */
+static void put_text(struct diag_line *l, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[5];
+		if (c == '\t')
+			line_str(l, "\\t");
+		else if (c == '\n')
+			line_str(l, "\\n");
+		else if (c == '\r')
+			line_str(l, "\\r");
+		else if (c < 0x20 || c == 0x7f) {
+			snprintf(esc, sizeof esc, "\\x%02x", c);
+			line_str(l, esc);
+		} else {
+			line_put(l, (const char *)&s[i], 1);
+		}
+	}
+}
+
+static void put_formatted(struct diag_line *l, const char *fmt, va_list ap)
 {
 	char buf[1024];
 	va_list again;
 	va_copy(again, ap);
 	int n = vsnprintf(buf, sizeof buf, fmt, ap);
 	if (n >= 0 && (size_t)n < sizeof buf) {
-		put_text(buf, (size_t)n);
+		put_text(l, buf, (size_t)n);
 	} else if (n >= 0) {
 		char *big = malloc((size_t)n + 1); /* a long message: never out of memory's own */
 		if (big && vsnprintf(big, (size_t)n + 1, fmt, again) == n)
-			put_text(big, (size_t)n);
+			put_text(l, big, (size_t)n);
 		else
-			put_text(buf, sizeof buf - 1);
+			put_text(l, buf, sizeof buf - 1);
 		free(big);
 	}
 	va_end(again);
 }
 
+static void put_program(struct diag_line *l)
+{
+	line_str(l, program_name);
+	line_str(l, ": ");
+}
+
 noreturn void diag_fatal(int status, const char *fmt, ...)
 {
+	struct diag_line l = { .len = 0 };
 	va_list ap;
-	fprintf(stderr, "%s: ", program_name);
+	put_program(&l);
 	va_start(ap, fmt);
-	put_formatted(fmt, ap);
+	put_formatted(&l, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	line_str(&l, "\n");
+	line_flush(&l);
 	diag_exit(status);
 }
 
@@ -120,12 +164,16 @@ void diag_set_usage_name(const char *name)
 
 noreturn void diag_usage(const char *fmt, ...)
 {
+	struct diag_line l = { .len = 0 };
 	va_list ap;
-	fprintf(stderr, "%s: ", program_name);
+	put_program(&l);
 	va_start(ap, fmt);
-	put_formatted(fmt, ap);
+	put_formatted(&l, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry '%s --help' for more information.\n", usage_name ? usage_name : program_name);
+	line_str(&l, "\nTry '");
+	line_str(&l, usage_name ? usage_name : program_name);
+	line_str(&l, " --help' for more information.\n");
+	line_flush(&l);
 	diag_exit(SPM_EXIT_USAGE);
 }
 
@@ -183,19 +231,27 @@ void diag_at(const char *file, uint64_t line, const char *column, const char *va
 	char shown[512] = "";
 	if (value)
 		diag_quote_value(shown, sizeof shown, value, value_len);
-	fprintf(stderr, "%s: ", program_name);
-	put_text(file ? file : "-", strlen(file ? file : "-"));
-	if (line)
-		fprintf(stderr, ":%llu", (unsigned long long)line);
-	fputs(": ", stderr);
-	if (column) {
-		put_text(column, strlen(column));
-		fputs(": ", stderr);
+	struct diag_line l = { .len = 0 };
+	put_program(&l);
+	put_text(&l, file ? file : "-", strlen(file ? file : "-"));
+	if (line) {
+		char number[24];
+		snprintf(number, sizeof number, ":%llu", (unsigned long long)line);
+		line_str(&l, number);
 	}
-	put_text(message, strlen(message));
-	if (value)
-		fprintf(stderr, " (\"%s\")", shown);
-	fputc('\n', stderr);
+	line_str(&l, ": ");
+	if (column) {
+		put_text(&l, column, strlen(column));
+		line_str(&l, ": ");
+	}
+	put_text(&l, message, strlen(message));
+	if (value) {
+		line_str(&l, " (\"");
+		line_str(&l, shown);
+		line_str(&l, "\")");
+	}
+	line_str(&l, "\n");
+	line_flush(&l);
 }
 
 static noreturn void out_of_memory(void)
