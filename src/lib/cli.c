@@ -124,6 +124,14 @@ static void add(struct run_file **list, size_t *n, size_t *cap, const char *opti
 
 void run_files_input(struct run_files *rf, const char *option, const char *path)
 {
+	/* Standard input read as an input is the file or pipe it holds: -o /dev/stdin would
+	 * truncate that file before it is read (or write into the pipe being read, and wait
+	 * forever), and -o FILE < FILE would replace it. */
+	if (path && strcmp(path, "-") == 0) {
+		path = "/dev/stdin";
+		if (!option)
+			option = "standard input";
+	}
 	add(&rf->in, &rf->nin, &rf->cap_in, option, path);
 }
 

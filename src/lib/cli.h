@@ -93,7 +93,8 @@ struct run_files {
 	size_t nin, nout, ndir, cap_in, cap_out, cap_dir;
 };
 
-/* "-" and NULL paths are standard input/output and never clash. */
+/* NULL paths, and "-" as an output (standard output), never clash; "-" as an input is
+ * standard input, which clashes with an output that is the file or pipe it reads. */
 void run_files_input(struct run_files *rf, const char *option, const char *path);
 void run_files_output(struct run_files *rf, const char *option, const char *path);
 /* A folder the run writes files into (--split-dir). */
