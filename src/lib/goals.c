@@ -348,7 +348,9 @@ static int parse_goal(struct goal_reader *gr, const struct row *row, struct goal
 	for (size_t k = 0; k < gr->sheet->nextra; k++) {
 		long i = gr->extra_col[k];
 		if (memchr(row->field[i], '\0', row->len[i])) {
-			snprintf(gr->message, sizeof gr->message, "%s: holds a NUL byte", gr->header->name[i]);
+			char name[128] = ""; /* the header's text: controls escaped */
+			diag_quote_value(name, sizeof name, gr->header->name[i], strlen(gr->header->name[i]));
+			snprintf(gr->message, sizeof gr->message, "%s: holds a NUL byte", name);
 			return *verdict = bad_goal(gr, row, G_COUNT, gr->message), 1;
 		}
 	}

@@ -242,19 +242,19 @@ static void list_required(const struct stream_def *d, const enum column *needs, 
 	}
 }
 
-/* The header's names after the message, so a wrong file is recognised at a glance. */
+/* The header's names after the message, so a wrong file is recognised at a glance; each
+ * quoted as values are (controls escaped, long names cut): a header is the file's text. */
 static void append_found(const struct header *h, char *msg, size_t size)
 {
 	size_t at = strlen(msg);
-	int w = snprintf(msg + at, size > at ? size - at : 0, " (found:");
-	for (size_t i = 0; w >= 0 && i < h->count && i < 20; i++) {
-		at += (size_t)w;
-		w = snprintf(msg + at, size > at ? size - at : 0, " %s", h->name[i]);
+	snprintf(msg + at, size > at ? size - at : 0, " (found:");
+	for (size_t i = 0; i < h->count && i < 20; i++) {
+		at = strlen(msg);
+		snprintf(msg + at, size > at ? size - at : 0, " ");
+		diag_quote_value(msg, size, h->name[i], strlen(h->name[i]));
 	}
-	if (w >= 0) {
-		at += (size_t)w;
-		snprintf(msg + at, size > at ? size - at : 0, "%s", h->count > 20 ? " ...)" : ")");
-	}
+	at = strlen(msg);
+	snprintf(msg + at, size > at ? size - at : 0, "%s", h->count > 20 ? " ...)" : ")");
 }
 
 const char *stream_try_bind(enum stream_id s, const struct header *h, const enum column *needs,
