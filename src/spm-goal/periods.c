@@ -100,6 +100,15 @@ int goal_periods(int argc, char **argv)
 		diag_usage("%s cannot be cut into %s%s", label, grain_plural(into),
 			   (enum grain)p.grain > into ? " (not a finer grain)"
 			   : fiscal_start > 1 ? " of the fiscal year (their boundaries differ)" : " (their boundaries differ)");
+	/* a part only a program could name (0000-04, 10000-01): split refuses to make it */
+	for (size_t i = 0; parts && i < n; i++) {
+		char part[PERIOD_LABEL_SIZE];
+		struct period back;
+		size_t len = period_format(parts[i], part);
+		if (!period_parse(part, len, fiscal_start, &back) || period_cmp(back, parts[i]) != 0)
+			diag_usage("%s cannot be cut into %s: its part %s would be a period no program can read "
+				   "(years 1 to 9999)", label, grain_plural(into), part);
+	}
 	struct output out;
 	output_open(&out, output);
 	static const enum column header[] = { COL_PERIOD, COL_START, COL_END, COL_DAYS, COL_WORKDAYS };
