@@ -811,6 +811,8 @@ static void show_ahead(struct chunk_reader *r, const char *rec, size_t len)
 	const struct scan_ahead *a = r->opt->ahead;
 	const char *f[AHEAD_FIELDS];
 	size_t flen[AHEAD_FIELDS];
+	if (a->wanted && !a->wanted(r->out->ctx))
+		return;
 	if (len && rec[len - 1] == '\r')
 		len--;
 	size_t n = a->ncol < AHEAD_FIELDS ? a->ncol : AHEAD_FIELDS;

@@ -58,6 +58,9 @@ struct scan_ahead {
 	ahead_fn fn;
 	long col[AHEAD_FIELDS]; /* header columns */
 	size_t ncol;
+	/* whether fn wants records now (NULL: always): asked before a record's fields are
+	 * found, which costs as much as a small run's rows */
+	bool (*wanted)(void *ctx);
 };
 /* The fields cols[0..n) of a record, undecoded, found in one pass without splitting it
  * (f[k], flen[k]); false if it has fewer fields or a column is negative. TSV: a line

@@ -308,13 +308,17 @@ enum { SLOT_STEP = LINES_AHEAD * 5 / 8, RECORD_STEP = LINES_AHEAD / 4 };
  * names them. At 100,000 owners each row met the cache misses of its owner and groups one
  * after the other, too close together for the row's own work to hide them. Only fetches:
  * the row is read as ever, whatever this found. */
+bool export_ahead_wanted(void *ctx)
+{
+	const struct chunk_state *cs = ctx;
+	return groups_beyond_cache(cs->groups); /* the fetches pay only then */
+}
+
 void export_ahead(void *ctx, const char *const f[], const size_t flen[])
 {
 	struct chunk_state *cs = ctx;
 	const struct job *job = cs->job;
 	const struct groups *g = cs->groups;
-	if (!groups_beyond_cache(g))
-		return;
 	uint64_t n = cs->ahead_lines++;
 	cs->ahead_until = cs->tally.read + LINES_AHEAD; /* the rows read by then were fetched here */
 	struct owner_ahead *a = &cs->ahead[n % LINES_AHEAD];

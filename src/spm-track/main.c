@@ -437,7 +437,7 @@ static void read_input(struct job *job, const struct mapping *map, const char *p
 		chunks[i].ctx = &states[i];
 	}
 	struct scan_options so = { wanted, job->reject != NULL, kind == INPUT_EXPORT ? export_row : actuals_row, NULL };
-	struct scan_ahead ahead = { export_ahead, { 0 }, 2 };
+	struct scan_ahead ahead = { export_ahead, { 0 }, 2, export_ahead_wanted };
 	ahead.col[AHEAD_OWNER] = job->col[EXPORT_REP];
 	ahead.col[AHEAD_CLOSE] = job->col[EXPORT_DATE];
 	if (kind == INPUT_EXPORT && !job->roster && !job->opt->level_all) /* the owner is the rep column's bytes */

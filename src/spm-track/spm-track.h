@@ -386,6 +386,7 @@ size_t *item_lengths(char **items, size_t n);
 int export_row(void *ctx, const struct row *row);
 enum { AHEAD_OWNER, AHEAD_CLOSE }; /* the fields export_ahead is shown */
 void export_ahead(void *ctx, const char *const field[], const size_t len[]);
+bool export_ahead_wanted(void *ctx);
 void resolve_export_columns(struct job *job, const struct mapping *map);
 void resolve_custom_columns(struct job *job, const struct mapping *map);
 bool *wanted_columns(const struct job *job);

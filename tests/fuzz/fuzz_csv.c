@@ -456,7 +456,7 @@ static void run_case(const char *mode, const unsigned char *data, size_t size, s
 	struct scan_chunk chunk;
 	memset(&chunk, 0, sizeof chunk);
 	chunk.ctx = &ctx;
-	struct scan_ahead ahead = { touch_ahead, { 2, 0 }, 2 };
+	struct scan_ahead ahead = { touch_ahead, { 2, 0 }, 2, NULL };
 	struct scan_options so = { wanted, keep_extra, sut_row, &ahead };
 	source_scan(src, &so, &chunk, 1);
 	source_close(src);

@@ -160,7 +160,7 @@ static void run(const uint8_t *data, size_t size, bool big, const bool *wanted)
 	struct scan_chunk chunk;
 	memset(&chunk, 0, sizeof chunk);
 	chunk.ctx = &c;
-	struct scan_ahead ahead = { touch_ahead, { 2, 0 }, 2 };
+	struct scan_ahead ahead = { touch_ahead, { 2, 0 }, 2, NULL };
 	struct scan_options so = { wanted, false, on_row, &ahead };
 	source_scan(src, &so, &chunk, 1);
 	source_close(src);

@@ -1393,7 +1393,14 @@ struct ahead_log {
 	size_t cap;
 	size_t most_ahead;    /* the largest shown - read seen by a row */
 	size_t missed;        /* rows read that were not shown */
+	size_t limit;         /* if not 0: records wanted while fewer are shown */
 };
+
+static bool below_limit(void *ctx)
+{
+	const struct ahead_log *a = ctx;
+	return a->shown < a->limit;
+}
 
 static void log_ahead(void *ctx, const char *const field[], const size_t len[])
 {
@@ -1427,14 +1434,15 @@ static int log_row(void *ctx, const struct row *row)
 }
 
 /* Scans path with the ahead hook asking for fields 0 and 1; the log of what it saw. */
-static void scan_ahead_log(const char *path, enum input_format format, struct ahead_log *log)
+static void scan_ahead_log(const char *path, enum input_format format, struct ahead_log *log, size_t limit)
 {
 	struct source *src = source_open(path, format);
 	assert_non_null(src);
 	source_plan(src, 1);
 	memset(log, 0, sizeof *log);
+	log->limit = limit;
 	struct scan_chunk chunk = { .ctx = log };
-	struct scan_ahead ahead = { log_ahead, { 0, 1 }, 2 };
+	struct scan_ahead ahead = { log_ahead, { 0, 1 }, 2, log->limit ? below_limit : NULL };
 	struct scan_options opt = { NULL, false, log_row, &ahead };
 	source_scan(src, &opt, &chunk, 1);
 	assert_int_equal(chunk.error.line, 0);
@@ -1462,10 +1470,14 @@ static void test_ahead_hook_tsv(void **state)
 	}
 	char *path = write_temp(".tsv", b.data, b.len);
 	struct ahead_log log;
-	scan_ahead_log(path, FORMAT_TSV, &log);
+	scan_ahead_log(path, FORMAT_TSV, &log, 0);
 	assert_int_equal(log.shown, rows); /* every row, before it is read */
 	assert_int_equal(log.missed, 0);
 	assert_int_equal(log.most_ahead, LINES_AHEAD);
+	ahead_log_free(&log);
+	scan_ahead_log(path, FORMAT_TSV, &log, 100); /* wanted for the first 100 only */
+	assert_int_equal(log.shown, 100);
+	assert_int_equal(log.missed, rows - 100);
 	ahead_log_free(&log);
 	remove_temp(path);
 	free(b.data);
@@ -1490,7 +1502,7 @@ static void test_ahead_hook_csv(void **state)
 	}
 	char *path = write_temp(".csv", b.data, b.len);
 	struct ahead_log log;
-	scan_ahead_log(path, FORMAT_CSV, &log);
+	scan_ahead_log(path, FORMAT_CSV, &log, 0);
 	assert_int_equal(log.shown, rows);
 	assert_int_equal(log.missed, 0);
 	assert_int_equal(log.most_ahead, LINES_AHEAD);
