@@ -96,26 +96,29 @@ static void line_str(struct diag_line *l, const char *s)
 	line_put(l, s, strlen(s));
 }
 
+/* The escape of a control byte (\t, \n, \r, \x1b) in esc, or 0 for any other byte: one
+ * rule for values and for the text around them. */
+static size_t control_escape(unsigned char c, char esc[5])
+{
+	if (c == '\t' || c == '\n' || c == '\r')
+		return (size_t)snprintf(esc, 5, "\\%c", c == '\t' ? 't' : c == '\n' ? 'n' : 'r');
+	if (c < 0x20 || c == 0x7f)
+		return (size_t)snprintf(esc, 5, "\\x%02x", c);
+	return 0;
+}
+
 /* Text of a message, its control bytes escaped as values are (\n, \x1b): a name that
  * reaches a message from the data (an owner, a plan) cannot break the line or drive the
  * terminal. Backslashes are kept: a quoted value within is escaped already. */
 static void put_text(struct diag_line *l, const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
 		char esc[5];
-		if (c == '\t')
-			line_str(l, "\\t");
-		else if (c == '\n')
-			line_str(l, "\\n");
-		else if (c == '\r')
-			line_str(l, "\\r");
-		else if (c < 0x20 || c == 0x7f) {
-			snprintf(esc, sizeof esc, "\\x%02x", c);
-			line_str(l, esc);
-		} else {
-			line_put(l, (const char *)&s[i], 1);
-		}
+		size_t n = control_escape((unsigned char)s[i], esc);
+		if (n)
+			line_put(l, esc, n);
+		else
+			line_put(l, s + i, 1);
 	}
 }
 
@@ -209,18 +212,14 @@ void diag_quote_value(char *buf, size_t size, const char *value, size_t len)
 			at += (size_t)snprintf(buf + at, size - at, "...");
 			break;
 		}
-		if (c == '\t')
-			at += (size_t)snprintf(buf + at, size - at, "\\t");
-		else if (c == '\n')
-			at += (size_t)snprintf(buf + at, size - at, "\\n");
-		else if (c == '\r')
-			at += (size_t)snprintf(buf + at, size - at, "\\r");
-		else if (c == '\\')
-			at += (size_t)snprintf(buf + at, size - at, "\\\\");
-		else if (c < 0x20 || c == 0x7f)
-			at += (size_t)snprintf(buf + at, size - at, "\\x%02x", c);
-		else
+		char esc[5];
+		size_t n = c == '\\' ? (size_t)snprintf(esc, sizeof esc, "\\\\") : control_escape(c, esc);
+		if (n) {
+			memcpy(buf + at, esc, n); /* at + 8 < size: room for the longest */
+			at += n;
+		} else {
 			buf[at++] = (char)c;
+		}
 		buf[at] = '\0';
 	}
 }

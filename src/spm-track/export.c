@@ -330,7 +330,7 @@ void export_ahead(void *ctx, const char *const f[], const size_t flen[])
 		struct owner_ahead *b = &cs->ahead[(n - (LINES_AHEAD - SLOT_STEP)) % LINES_AHEAD];
 		b->owner = group_owner_entry_ahead(g, LEVEL_REP, b->hash);
 		if (b->owner != SIZE_MAX && b->dated)
-			group_ahead(g, LEVEL_REP, b->hash, cached_periods(cs, b->close), job->ncal);
+			group_slots_ahead(g, LEVEL_REP, b->owner, cached_periods(cs, b->close), job->ncal);
 	}
 	if (n >= LINES_AHEAD - RECORD_STEP) { /* and the slots fetched for this one */
 		const struct owner_ahead *c = &cs->ahead[(n - (LINES_AHEAD - RECORD_STEP)) % LINES_AHEAD];

@@ -446,6 +446,9 @@ void group_ahead(const struct groups *g, enum level level, uint64_t h, const str
  * the bytes of its name the entry does not hold. */
 size_t group_owner_entry_ahead(const struct groups *g, enum level level, uint64_t h);
 void group_owner_name_ahead(const struct groups *g, enum level level, size_t owner);
+/* group_ahead's fetch of the groups' slots, for an owner whose id is known (guessed). */
+void group_slots_ahead(const struct groups *g, enum level level, size_t owner, const struct period *periods,
+		       size_t n);
 /* The last step, once the slots group_ahead fetched have come: the groups' totals. */
 void group_records_ahead(const struct groups *g, enum level level, size_t owner, const struct period *periods,
 			 size_t n);
