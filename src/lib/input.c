@@ -24,6 +24,8 @@
 #define CSV_FEED (1u << 16)         /* bytes handed to libcsv at a time */
 #define CSV_BLOCK (1u << 20)        /* libcsv's field buffer grows by this much */
 #define MIN_CHUNK ((off_t)4 << 20)  /* files smaller than this per thread are read by one */
+#define SCAN_PAD 64                 /* bytes readable past a reader's data: TSV is scanned 64
+				     * bytes at a time, those past the data masked off */
 
 struct source {
 	char *path;
@@ -626,91 +628,7 @@ static void ensure_fields(struct chunk_reader *r, size_t n)
 /* Room for r->cap bytes in buf, grown on the huge pages it came on. */
 static void reader_buffer_fit(struct chunk_reader *r)
 {
-	xgrow_large((void **)&r->buf, &r->buf_bytes, r->cap, 1);
-}
-
-/* ---- TSV ---- */
-
-/* The fields of the line being split, in locals: a NUL written into the line is a char
- * store, which the compiler must assume may change anything reached through r. */
-struct tsv_split {
-	char **field;
-	size_t *len;
-	size_t n, cap;
-	bool escaped; /* a backslash so far: wanted fields are unescaped (rare) */
-};
-
-/* Field s->n of a TSV line: line[start, end), NUL-terminated in place. */
-static inline void tsv_field(struct chunk_reader *r, struct tsv_split *s, char *line, size_t start, size_t end)
-{
-	if (s->n >= s->cap) {
-		ensure_fields(r, s->n + 1);
-		s->field = r->field;
-		s->len = r->len;
-		s->cap = r->fcap;
-	}
-	size_t flen = end - start;
-	if (s->escaped && column_wanted(r, s->n))
-		flen = tsv_unescape(line + start, flen);
-	line[start + flen] = '\0';
-	s->field[s->n] = line + start;
-	s->len[s->n] = flen;
-	s->n++;
-}
-
-#ifdef __SSE2__
-/* The fields ending at the tabs of a 16-byte block that starts at line + at (bit i of tabs:
- * a tab at at + i), the first from *start. */
-static inline void tsv_block_fields(struct chunk_reader *r, struct tsv_split *s, char *line, size_t at,
-				    unsigned tabs, size_t *start)
-{
-	for (; tabs; tabs &= tabs - 1) {
-		size_t end = at + (size_t)__builtin_ctz(tabs);
-		tsv_field(r, s, line, *start, end);
-		*start = end + 1;
-	}
-}
-#endif
-
-/* Splits a line at its tabs in one pass, 16 bytes at a time where the CPU allows: a call
- * of memchr per field costs more than the field (exports have short fields). */
-static void tsv_line(struct chunk_reader *r, char *line, size_t len)
-{
-	r->lines++;
-	if (len && line[len - 1] == '\r')
-		len--;
-	if (len == 0)
-		return; /* blank lines carry no record */
-	struct tsv_split s = { r->field, r->len, 0, r->fcap, false };
-	size_t start = 0, at = 0;
-#ifdef __SSE2__
-	const __m128i tab = _mm_set1_epi8('\t'), backslash = _mm_set1_epi8('\\');
-	for (; at + 16 <= len; at += 16) {
-		__m128i bytes = _mm_loadu_si128((const __m128i *)(const void *)(line + at));
-		unsigned tabs = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, tab));
-		s.escaped |= _mm_movemask_epi8(_mm_cmpeq_epi8(bytes, backslash)) != 0;
-		tsv_block_fields(r, &s, line, at, tabs, &start);
-	}
-	if (at < len && len >= 16) { /* the last bytes: the 16 that end the line, those before at shifted out */
-		unsigned back = (unsigned)(16 - (len - at));
-		__m128i bytes = _mm_loadu_si128((const __m128i *)(const void *)(line + len - 16));
-		unsigned tabs = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, tab)) >> back;
-		s.escaped |= ((unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, backslash)) >> back) != 0;
-		tsv_block_fields(r, &s, line, at, tabs, &start);
-		at = len;
-	}
-#endif
-	for (; at < len; at++) {
-		if (line[at] == '\\')
-			s.escaped = true;
-		else if (line[at] == '\t') {
-			tsv_field(r, &s, line, start, at);
-			start = at + 1;
-		}
-	}
-	tsv_field(r, &s, line, start, len);
-	r->nfields = s.n;
-	deliver_row(r, r->lines);
+	xgrow_large((void **)&r->buf, &r->buf_bytes, r->cap + SCAN_PAD + 1, 1);
 }
 
 /* Field k of the line ends at end: kept if cols asks for it. */
@@ -821,28 +739,208 @@ static void show_ahead(struct chunk_reader *r, const char *rec, size_t len)
 		a->fn(r->out->ctx, f, flen);
 }
 
-/* The whole lines of p..end read, each shown to the ahead hook LINES_AHEAD lines before
- * (fewer at the end of the block); returns where the unfinished line starts. */
-static char *tsv_lines_ahead(struct chunk_reader *r, char *p, char *end)
+/* ---- TSV ---- */
+
+/* Where the bytes of a 64-byte block are tabs, newlines and backslashes (bit i: byte i). */
+struct tsv_marks {
+	uint64_t tabs, newlines, backslashes;
+};
+
+#ifdef __SSE2__
+/* Bit i set where byte i of the 64 in v is c. */
+static inline uint64_t marks_of(__m128i v0, __m128i v1, __m128i v2, __m128i v3, char c)
 {
-	char *ends[LINES_AHEAD]; /* the newlines of the lines shown, not yet read */
-	size_t first = 0, shown = 0;
-	char *seen = p;
-	for (;;) {
-		char *nl;
-		while (shown < LINES_AHEAD && (nl = memchr(seen, '\n', (size_t)(end - seen)))) {
-			show_ahead(r, seen, (size_t)(nl - seen));
-			ends[(first + shown++) % LINES_AHEAD] = nl;
-			seen = nl + 1;
-		}
-		if (r->done || shown == 0)
-			return p;
-		nl = ends[first];
-		first = (first + 1) % LINES_AHEAD;
-		shown--;
-		tsv_line(r, p, (size_t)(nl - p));
-		p = nl + 1;
+	const __m128i m = _mm_set1_epi8(c);
+	uint64_t b0 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v0, m));
+	uint64_t b1 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v1, m));
+	uint64_t b2 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v2, m));
+	uint64_t b3 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v3, m));
+	return b0 | b1 << 16 | b2 << 32 | b3 << 48;
+}
+#endif
+
+/* The marks of the 64 bytes at b, of which the first n are data. */
+static inline struct tsv_marks tsv_block_marks(const char *b, size_t n)
+{
+	struct tsv_marks k;
+#ifdef __SSE2__
+	__m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)b);
+	__m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(b + 16));
+	__m128i v2 = _mm_loadu_si128((const __m128i *)(const void *)(b + 32));
+	__m128i v3 = _mm_loadu_si128((const __m128i *)(const void *)(b + 48));
+	k.tabs = marks_of(v0, v1, v2, v3, '\t');
+	k.newlines = marks_of(v0, v1, v2, v3, '\n');
+	const __m128i bs = _mm_set1_epi8('\\');
+	__m128i any = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v0, bs), _mm_cmpeq_epi8(v1, bs)),
+				   _mm_or_si128(_mm_cmpeq_epi8(v2, bs), _mm_cmpeq_epi8(v3, bs)));
+	k.backslashes = _mm_movemask_epi8(any) ? marks_of(v0, v1, v2, v3, '\\') : 0; /* exports seldom escape */
+#else
+	k.tabs = k.newlines = k.backslashes = 0;
+	for (unsigned i = 0; i < 64; i++) {
+		k.tabs |= (uint64_t)(b[i] == '\t') << i;
+		k.newlines |= (uint64_t)(b[i] == '\n') << i;
+		k.backslashes |= (uint64_t)(b[i] == '\\') << i;
 	}
+#endif
+	if (n < 64) {
+		uint64_t data = ((uint64_t)1 << n) - 1;
+		k.tabs &= data;
+		k.newlines &= data;
+		k.backslashes &= data;
+	}
+	return k;
+}
+
+/* The line being split: its fields in locals, not through r (a NUL written into the line
+ * is a char store, which the compiler must assume may change anything reached through r). */
+struct tsv_split {
+	char **field;
+	size_t *len;
+	size_t n, cap;
+	char *line, *start; /* where the line and its next field start */
+	bool escaped;       /* a backslash so far in the line: wanted fields are unescaped (rare) */
+	/* the ahead hook: lines from seen to end not yet shown, shown lines not yet read */
+	bool ahead;
+	char *seen, *end;
+	size_t shown;
+};
+
+/* Room for 64 more fields: a block ends at most 64 (checked once a block, not a field). */
+static inline void tsv_room(struct chunk_reader *r, struct tsv_split *s)
+{
+	if (s->cap - s->n < 64) {
+		ensure_fields(r, s->n + 64);
+		s->field = r->field;
+		s->len = r->len;
+		s->cap = r->fcap;
+	}
+}
+
+/* The next field of the line, start..end, NUL-terminated in place. */
+static inline void tsv_field(struct chunk_reader *r, struct tsv_split *s, char *end)
+{
+	size_t flen = (size_t)(end - s->start);
+	if (s->escaped && column_wanted(r, s->n))
+		flen = tsv_unescape(s->start, flen);
+	s->start[flen] = '\0';
+	s->field[s->n] = s->start;
+	s->len[s->n] = flen;
+	s->n++;
+}
+
+/* The line ends at the newline nl: its last field, and the row delivered unless blank. */
+static inline void tsv_line_end(struct chunk_reader *r, struct tsv_split *s, char *nl)
+{
+	r->lines++;
+	char *end = nl > s->start && nl[-1] == '\r' ? nl - 1 : nl;
+	if (end > s->line) { /* blank lines carry no record */
+		tsv_field(r, s, end);
+		r->nfields = s->n;
+		deliver_row(r, r->lines);
+	}
+	s->n = 0;
+	s->escaped = false;
+	s->line = s->start = nl + 1;
+}
+
+/* Shows the ahead hook the lines from *seen on until `want` are shown and not yet read. */
+static void tsv_show_ahead(struct chunk_reader *r, char **seen, char *end, size_t *shown, size_t want)
+{
+	char *nl;
+	for (; *shown < want && *seen < end && (nl = memchr(*seen, '\n', (size_t)(end - *seen))); ++*shown) {
+		show_ahead(r, *seen, (size_t)(nl - *seen));
+		*seen = nl + 1;
+	}
+}
+
+/* A line has been read: the hook is shown one more ahead. */
+static inline void tsv_read_ahead(struct chunk_reader *r, struct tsv_split *s)
+{
+	s->shown -= s->shown > 0;
+	tsv_show_ahead(r, &s->seen, s->end, &s->shown, LINES_AHEAD);
+}
+
+/* A field ending at the tab at end, in a line without backslashes. */
+static inline void tsv_plain_field(struct tsv_split *s, char *end)
+{
+	*end = '\0';
+	s->field[s->n] = s->start;
+	s->len[s->n] = (size_t)(end - s->start);
+	s->n++;
+	s->start = end + 1;
+}
+
+/* The stops of block b (marks k) where a line has backslashes: those of a field's own
+ * line before it make wanted fields unescaped. False once the rows are stopped. */
+static bool tsv_block_escaped(struct chunk_reader *r, struct tsv_split *s, char *b, struct tsv_marks k)
+{
+	for (uint64_t stops = k.tabs | k.newlines; stops; stops &= stops - 1) {
+		unsigned at = (unsigned)__builtin_ctzll(stops);
+		uint64_t bit = (uint64_t)1 << at;
+		if (k.backslashes & (bit - 1))
+			s->escaped = true;
+		if (!(k.newlines & bit)) {
+			tsv_field(r, s, b + at);
+			s->start = b + at + 1;
+			continue;
+		}
+		k.backslashes &= ~(bit | (bit - 1)); /* those of the line ended */
+		tsv_line_end(r, s, b + at);
+		if (r->done)
+			return false;
+		if (s->ahead)
+			tsv_read_ahead(r, s);
+	}
+	if (k.backslashes)
+		s->escaped = true; /* in the field that goes on into the next block */
+	return true;
+}
+
+/* Splits the lines of p..end, each ending at a newline, at their tabs and newlines in one
+ * pass, 64 bytes at a time: finding a line's end and then its tabs read every byte twice,
+ * and a call of memchr per line cost more than its fields (exports have short fields).
+ * With an ahead hook, each line is shown to it LINES_AHEAD lines before it is read. The
+ * buffer has SCAN_PAD bytes readable past end. */
+static void tsv_lines(struct chunk_reader *r, char *p, char *end)
+{
+	const struct scan_ahead *a = r->opt->ahead;
+	struct tsv_split s = { .field = r->field, .len = r->len, .cap = r->fcap, .line = p, .start = p,
+			       .ahead = a && (!a->wanted || a->wanted(r->out->ctx)), /* asked once a block */
+			       .seen = p, .end = end };
+	if (s.ahead)
+		tsv_show_ahead(r, &s.seen, end, &s.shown, LINES_AHEAD);
+	for (char *b = p; b < end; b += 64) {
+		struct tsv_marks k = tsv_block_marks(b, (size_t)(end - b));
+		tsv_room(r, &s);
+		if (k.backslashes || s.escaped) {
+			if (!tsv_block_escaped(r, &s, b, k))
+				return;
+		} else {
+			for (uint64_t tabs = k.tabs, newlines = k.newlines;;) {
+				uint64_t nl = newlines & -newlines; /* the next line end, or 0 */
+				for (uint64_t t = tabs & (nl - 1); t; t &= t - 1)
+					tsv_plain_field(&s, b + __builtin_ctzll(t));
+				if (!nl)
+					break;
+				tabs &= ~(nl | (nl - 1));
+				newlines &= newlines - 1;
+				tsv_line_end(r, &s, b + __builtin_ctzll(nl));
+				if (r->done)
+					return;
+				if (s.ahead)
+					tsv_read_ahead(r, &s);
+			}
+		}
+	}
+}
+
+/* The last newline of p[0, n), or NULL: a line is short, so it is near the end. */
+static char *last_newline(char *p, size_t n)
+{
+	while (n > 0)
+		if (p[--n] == '\n')
+			return p + n;
+	return NULL;
 }
 
 static void run_tsv(struct chunk_reader *r)
@@ -854,22 +952,22 @@ static void run_tsv(struct chunk_reader *r)
 			reader_buffer_fit(r);
 		}
 		size_t n = chunk_read(r, r->buf + have, r->cap - have - 1);
+		char *end = r->buf + have + n;
 		if (n == 0) {
-			if (have)
-				tsv_line(r, r->buf, have); /* last line without a newline */
+			if (have) { /* the last line, without a newline: given one (buf keeps a byte free) */
+				*end = '\n';
+				memset(end + 1, 0, SCAN_PAD);
+				tsv_lines(r, r->buf, end + 1);
+			}
 			break;
 		}
-		char *p = r->buf, *end = r->buf + have + n;
-		char *nl;
-		if (r->opt->ahead)
-			p = tsv_lines_ahead(r, p, end);
-		else
-			while (!r->done && (nl = memchr(p, '\n', (size_t)(end - p)))) {
-				tsv_line(r, p, (size_t)(nl - p));
-				p = nl + 1;
-			}
-		have = (size_t)(end - p);
-		memmove(r->buf, p, have);
+		memset(end, 0, SCAN_PAD); /* defined bytes past the data, masked off */
+		char *last = last_newline(r->buf + have, n);
+		char *next = last ? last + 1 : r->buf;
+		if (last)
+			tsv_lines(r, r->buf, next);
+		have = (size_t)(end - next);
+		memmove(r->buf, next, have);
 	}
 }
 
@@ -1267,7 +1365,7 @@ static void reader_init(struct chunk_reader *r, struct source *src, const struct
 	/* on one huge page: fresh 4 KiB pages fault once each when the first block is read
 	 * into them (256 faults, 13 µs each where this was measured, against 150 µs for the
 	 * 2 MiB page), on every reader of every scan */
-	r->buf_bytes = huge_size(r->cap);
+	r->buf_bytes = huge_size(r->cap + SCAN_PAD + 1);
 	r->buf = xcalloc_huge(r->buf_bytes, 1);
 	out->used = true;
 	out->stop = 0;

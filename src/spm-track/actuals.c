@@ -335,6 +335,8 @@ void chunk_state_init(struct chunk_state *cs, const struct job *job)
 	cs->periods = xcalloc(1, sizeof *cs->periods);
 	cs->dates = xcalloc(1, sizeof *cs->dates);
 	cs->stages = xcalloc((size_t)1 << STAGE_MEMO_BITS, sizeof *cs->stages);
+	if (!job->roster && !job->opt->level_all) /* the owner is the rep column's bytes */
+		cs->owners = xcalloc((size_t)1 << OWNER_MEMO_BITS, sizeof *cs->owners);
 	cs->custom = xcalloc(job->metrics->ncustom + 1, sizeof *cs->custom);
 	if (job->reject)
 		cs->rejects = reject_buffer_new();
@@ -349,6 +351,7 @@ void chunk_state_free(struct chunk_state *cs)
 	free(cs->periods);
 	free(cs->dates);
 	free(cs->stages);
+	free(cs->owners);
 	free(cs->custom);
 	clawback_chunk_free(cs);
 	reject_buffer_free(cs->rejects);

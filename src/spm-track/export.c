@@ -298,6 +298,66 @@ static void stage_of(struct chunk_state *cs, const char *stage, size_t len, stru
 	}
 }
 
+/* A name of 1 to OWNER_MEMO_TEXT bytes as three words, exactly (with its length): loads
+ * that overlap rather than a copy of each byte. */
+static void owner_words(const char *s, size_t len, uint64_t w[3])
+{
+	uint64_t a = 0, b = 0, c = 0;
+	if (len >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + len - 8, 8);
+		if (len > 16)
+			memcpy(&c, s + 8, 8);
+	} else if (len >= 4) {
+		uint32_t x, y;
+		memcpy(&x, s, 4);
+		memcpy(&y, s + len - 4, 4);
+		a = (uint64_t)x << 32 | y;
+	} else {
+		a = (uint64_t)(unsigned char)s[0] << 16 | (uint64_t)(unsigned char)s[len / 2] << 8 |
+		    (unsigned char)s[len - 1];
+	}
+	w[0] = a;
+	w[1] = b;
+	w[2] = c;
+}
+
+static struct owner_memo *owner_memo_slot(struct chunk_state *cs, const uint64_t w[3], size_t len)
+{
+	uint64_t h = (w[0] * 0x9e3779b97f4a7c15ull) ^ ((w[1] + len) * 0xc2b2ae3d27d4eb4full) ^ w[2];
+	h *= 0xff51afd7ed558ccdull;
+	return &cs->owners[h >> (64 - OWNER_MEMO_BITS)];
+}
+
+/* The id of the owner named rep..len if the memo has it (a name met in a good row). A
+ * run of few owners looked each up in the interning table: a hash of the whole name, a
+ * probe, a compare; and checked its bytes again. */
+static bool owner_memo_find(struct chunk_state *cs, const char *rep, size_t len, uint32_t *id)
+{
+	if (!cs->owners || len == 0 || len > OWNER_MEMO_TEXT)
+		return false;
+	uint64_t w[3];
+	owner_words(rep, len, w);
+	const struct owner_memo *m = owner_memo_slot(cs, w, len);
+	if (m->len != len || m->word[0] != w[0] || m->word[1] != w[1] || m->word[2] != w[2])
+		return false;
+	*id = m->id;
+	return true;
+}
+
+/* Keeps the id of a good row's owner, while the groups are few (beyond, owners seldom
+ * repeat within the memo's reach). */
+static void owner_memo_keep(struct chunk_state *cs, const char *rep, size_t len, uint32_t id)
+{
+	if (!cs->owners || len == 0 || len > OWNER_MEMO_TEXT || groups_beyond_cache(cs->groups))
+		return;
+	struct owner_memo *m;
+	uint64_t w[3];
+	owner_words(rep, len, w);
+	m = owner_memo_slot(cs, w, len);
+	*m = (struct owner_memo){ { w[0], w[1], w[2] }, (uint32_t)len, id };
+}
+
 /* Steps of fetching a row's groups ahead, in lines before its row is read (LINES_AHEAD):
  * its owner's slot; then the owner's entry and its groups' slots; then the rest of the
  * owner's name and the groups' totals. Each step finds what the one before fetched. */
@@ -366,13 +426,25 @@ int export_row(void *ctx, const struct row *row)
 	bool split = false;
 	if (job->credits) /* --credits: looked up once the row is parsed, its memory fetched meanwhile */
 		credit_hash = credits_prefetch(job->credits, row->field[col[EXPORT_ID]], row->len[col[EXPORT_ID]]);
-	/* With --credits, a bad owner column matters only for a deal with no revenue credit. */
-	bool owner_bad = find_owners(cs, row, col[EXPORT_REP], owners, &nowners) != 0;
-	if (owner_bad && !job->credits)
-		return reject_or_stop(cs, row);
-	/* the first owner's slot in this chunk's table, fetched while the row is parsed */
-	struct owner_ref ahead = owner_bad ? (struct owner_ref){ 0 } : owners[0];
-	uint64_t ahead_hash = owner_bad ? 0 : group_owner_ahead(cs->groups, ahead.level, ahead.name, ahead.len);
+	/* the owner's id, if met in a good row before (only where the owner is the rep column) */
+	uint32_t known = UINT32_MAX;
+	bool owner_bad = false;
+	struct owner_ref ahead = { 0 };
+	uint64_t ahead_hash = 0;
+	if (owner_memo_find(cs, row->field[col[EXPORT_REP]], row->len[col[EXPORT_REP]], &known)) {
+		owners[0] = (struct owner_ref){ LEVEL_REP, row->field[col[EXPORT_REP]], row->len[col[EXPORT_REP]] };
+		nowners = 1;
+	} else {
+		/* With --credits, a bad owner column matters only for a deal with no revenue credit. */
+		owner_bad = find_owners(cs, row, col[EXPORT_REP], owners, &nowners) != 0;
+		if (owner_bad && !job->credits)
+			return reject_or_stop(cs, row);
+		/* the first owner's slot in this chunk's table, fetched while the row is parsed */
+		if (!owner_bad) {
+			ahead = owners[0];
+			ahead_hash = group_owner_ahead(cs->groups, ahead.level, ahead.name, ahead.len);
+		}
+	}
 
 	if (ms->needs[EXPORT_STAGE]) {
 		const char *stage = row->field[col[EXPORT_STAGE]];
@@ -402,7 +474,7 @@ int export_row(void *ctx, const struct row *row)
 
 	/* the owner's slot has come meanwhile (unless export_ahead fetched the groups already:
 	 * not once a CSV chunk has gone to libcsv) */
-	if (!owner_bad && cs->tally.read > cs->ahead_until && groups_beyond_cache(cs->groups))
+	if (!owner_bad && known == UINT32_MAX && cs->tally.read > cs->ahead_until && groups_beyond_cache(cs->groups))
 		group_ahead(cs->groups, ahead.level, ahead_hash, cached_periods(cs, close), job->ncal);
 
 	if (ms->needs[EXPORT_AMOUNT] && d.state != DEAL_LOST) {
@@ -507,9 +579,15 @@ int export_row(void *ctx, const struct row *row)
 	}
 	for (size_t o = 0; !split && o < nowners; o++) {
 		const struct owner_ref *r = &owners[o];
-		uint32_t owner = r->name == ahead.name && r->len == ahead.len && r->level == ahead.level
-					 ? group_owner_hashed(cs->groups, r->level, r->name, r->len, ahead_hash)
-					 : group_owner(cs->groups, r->level, r->name, r->len);
+		uint32_t owner;
+		if (o == 0 && known != UINT32_MAX)
+			owner = known;
+		else if (r->name == ahead.name && r->len == ahead.len && r->level == ahead.level)
+			owner = group_owner_hashed(cs->groups, r->level, r->name, r->len, ahead_hash);
+		else
+			owner = group_owner(cs->groups, r->level, r->name, r->len);
+		if (o == 0 && known == UINT32_MAX)
+			owner_memo_keep(cs, r->name, r->len, owner);
 		for (size_t k = 0; k < job->ncal; k++)
 			add_deal(cs, &d, group_add(cs->groups, owner, owners[o].level, periods[k], NULL), d.amount, true);
 	}

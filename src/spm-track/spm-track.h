@@ -232,6 +232,16 @@ struct stage_memo {
 	uint8_t state : 7, cancelled : 1;
 };
 
+/* An owner met and its id in the chunk's groups, where owners are the rep column's bytes
+ * and few (export.c): names of up to OWNER_MEMO_TEXT bytes, by a hash of them. */
+#define OWNER_MEMO_BITS 11
+#define OWNER_MEMO_TEXT 24
+struct owner_memo {
+	uint64_t word[3]; /* the name, as owner_words reads it */
+	uint32_t len;     /* 0: empty */
+	uint32_t id;
+};
+
 /* One chunk's accumulators. */
 struct chunk_state {
 	const struct job *job;
@@ -245,6 +255,7 @@ struct chunk_state {
 	struct period_cache *periods;
 	struct date_memo *dates;  /* ISO dates met, their days */
 	struct stage_memo *stages; /* stages met, their states (export.c) */
+	struct owner_memo *owners; /* owners met, their ids; NULL: not kept (export.c) */
 	struct custom_value *custom; /* this row's values of the custom metrics */
 	uint64_t line_offset;        /* --latest/--unique: the chunk's first line in its file */
 	struct reversal_list *reversals; /* --reversals: the reversals counted, to write */

@@ -445,23 +445,25 @@ static uint32_t next_random(uint64_t *state)
 	return (uint32_t)(*state >> 33);
 }
 
-/* The splitter reads 16 bytes at a time: every line length from 1 to 80, with tabs and
- * escapes at every place (the ends of 16-byte blocks, the last bytes, a final \r), splits
- * as splitting at each tab and unescaping each field does. */
+/* The splitter reads 64 bytes at a time, lines and fields across blocks: every line length
+ * from 1 to 200, with tabs and escapes at every place (the ends of blocks, the last bytes,
+ * a final \r, a line of tabs alone), splits as splitting at each tab and unescaping each
+ * field does. */
 static void test_tsv_split_every_length(void **state)
 {
 	(void)state;
 	static const char alphabet[] = { 'a', '\t', '\\', 't', 'n', '\t', 'x', '\\' };
 	uint64_t seed = 42;
 	struct buf body = { 0 }, expect = { 0 }; /* expect: fields joined by \x1f, rows by \x1e */
-	for (int c = 0; c <= 80; c++) /* a column for every field: all of them wanted, so unescaped */
-		buf_printf(&body, "h%d%s", c, c < 80 ? "\t" : "\n");
+	for (int c = 0; c <= 200; c++) /* a column for every field: all of them wanted, so unescaped */
+		buf_printf(&body, "h%d%s", c, c < 200 ? "\t" : "\n");
 	size_t rows = 0;
-	for (size_t len = 1; len <= 80; len++) {
+	for (size_t len = 1; len <= 200; len++) {
 		for (int k = 0; k < 40; k++) {
-			char line[81];
+			char line[201];
 			for (size_t i = 0; i < len; i++)
-				line[i] = alphabet[next_random(&seed) % sizeof alphabet];
+				line[i] = k % 7 == 3 ? '\t' : k % 7 == 4 && i % 9 ? 'b' :
+					  alphabet[next_random(&seed) % sizeof alphabet];
 			size_t kept = len;
 			if (k % 5 == 0) /* a CRLF line: the \r is not data */
 				line[len - 1] = '\r', kept = len - 1;
@@ -473,7 +475,7 @@ static void test_tsv_split_every_length(void **state)
 			for (size_t start = 0, i = 0; i <= kept; i++) {
 				if (i < kept && line[i] != '\t')
 					continue;
-				char field[81];
+				char field[201];
 				memcpy(field, line + start, i - start);
 				size_t n = tsv_unescape(field, i - start);
 				buf_add(&expect, field, n);
