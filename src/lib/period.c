@@ -150,18 +150,17 @@ bool date_parse_iso_memo(struct date_memo *memo, const char *s, size_t len, spm_
 	memcpy(&head, s, sizeof head);
 	memcpy(&tail, s + 8, sizeof tail);
 	uint64_t h = (head + tail) * 0x9e3779b97f4a7c15ull; /* the top bits depend on every byte */
-	size_t i = (size_t)(h >> (64 - DATE_MEMO_BITS)) & ~(size_t)1; /* two ways: i and i + 1 */
-	for (size_t w = i; w < i + 2; w++)
-		if (memo->head[w] == head && memo->tail[w] == tail) {
-			*out = memo->day[w];
-			return true;
-		}
+	struct date_memo_way *w = memo->way[h >> (64 - DATE_MEMO_BITS)];
+	bool first = w[0].head == head && w[0].tail == tail, second = w[1].head == head && w[1].tail == tail;
+	if (first | second) {
+		*out = first ? w[0].day : w[1].day;
+		return true;
+	}
 	if (!date_parse_iso(s, len, out))
 		return false;
-	size_t w = memo->head[i] == 0 ? i : memo->head[i + 1] == 0 ? i + 1 : i + (h & 1); /* else either */
-	memo->head[w] = head; /* never 0: a date's first byte is a digit */
-	memo->tail[w] = tail;
-	memo->day[w] = *out;
+	/* into an empty way, else the one the hash's low bit picks */
+	struct date_memo_way *into = w[0].head == 0 ? &w[0] : w[1].head == 0 ? &w[1] : &w[h & 1];
+	*into = (struct date_memo_way){ head, tail, *out }; /* head never 0: a date's first byte is a digit */
 	return true;
 }
 

@@ -58,7 +58,15 @@ struct groups {
 	struct memo period_memo[MEMO], bucket_memo[MEMO];
 	char *records;        /* by group index, record_size each */
 	size_t count, cap;
+	/* while owners and buckets are few: dense[owner * dense_buckets + bucket], the group's
+	 * index + 1 (0: not looked up yet), in front of the slots */
+	uint32_t *dense;
+	size_t dense_owners, dense_buckets;
+	bool dense_off; /* too many owners and buckets for it */
 };
+
+/* Entries of the dense index at most: 256 KiB. */
+#define DENSE_MAX ((size_t)1 << 16)
 
 #define FIRST_SLOTS 1024
 
@@ -95,6 +103,7 @@ void groups_free(struct groups *g)
 	table_free(g->bucket);
 	xfree_large(g->slot, g->nslots, sizeof *g->slot);
 	xfree_large(g->records, g->cap, g->record_size);
+	free(g->dense);
 	free(g);
 }
 
@@ -104,6 +113,10 @@ static void groups_seal(struct groups *g)
 	xfree_large(g->slot, g->nslots, sizeof *g->slot);
 	g->slot = NULL;
 	g->nslots = 0;
+	free(g->dense);
+	g->dense = NULL;
+	g->dense_owners = g->dense_buckets = 0;
+	g->dense_off = true;
 }
 
 size_t groups_count(const struct groups *g)
@@ -425,10 +438,58 @@ static size_t upsert_id(struct groups *g, struct group_id k)
 	return insert_id(g, i, k, h);
 }
 
+static size_t at_least_pow2(size_t n, size_t from)
+{
+	while (from < n)
+		from *= 2;
+	return from;
+}
+
+/* The dense index grown to hold (owner, bucket), or off (NULL) when it would pass DENSE_MAX. */
+static uint32_t *dense_grow(struct groups *g, uint32_t owner, uint32_t bucket)
+{
+	if (g->dense_off)
+		return NULL;
+	size_t no = at_least_pow2((size_t)owner + 1, g->dense_owners ? g->dense_owners : 64);
+	size_t nb = at_least_pow2((size_t)bucket + 1, g->dense_buckets ? g->dense_buckets : 16);
+	if (no > DENSE_MAX / nb) {
+		free(g->dense);
+		g->dense = NULL;
+		g->dense_owners = g->dense_buckets = 0;
+		g->dense_off = true;
+		return NULL;
+	}
+	uint32_t *d = xcalloc(no * nb, sizeof *d);
+	for (size_t o = 0; o < g->dense_owners; o++)
+		memcpy(d + o * nb, g->dense + o * g->dense_buckets, g->dense_buckets * sizeof *d);
+	free(g->dense);
+	g->dense = d;
+	g->dense_owners = no;
+	g->dense_buckets = nb;
+	return &d[(size_t)owner * nb + bucket];
+}
+
+/* The dense index's entry of (owner, bucket), or NULL. */
+static uint32_t *dense_entry(struct groups *g, uint32_t owner, uint32_t bucket)
+{
+	if (owner < g->dense_owners && bucket < g->dense_buckets)
+		return &g->dense[(size_t)owner * g->dense_buckets + bucket];
+	return dense_grow(g, owner, bucket);
+}
+
+/* A run of few owners found each group by a hash and a probe of slots that collide at
+ * random (a mispredicted branch a row); the dense index is one load. */
 size_t group_add(struct groups *g, uint32_t owner, enum level level, struct period p, const char *metric)
 {
 	struct bucket b = { group_period(g, p), group_metric(g, metric) << 8 | (uint32_t)level };
-	return upsert_id(g, (struct group_id){ owner, group_bucket(g, b) });
+	uint32_t bucket = group_bucket(g, b);
+	uint32_t *d = dense_entry(g, owner, bucket);
+	if (d && *d)
+		return *d - 1;
+	size_t e = upsert_id(g, (struct group_id){ owner, bucket });
+	if (d)
+		*d = (uint32_t)(e + 1);
+	return e;
 }
 
 size_t group_upsert(struct groups *g, struct period p, enum level level, const char *owner, size_t len,

@@ -248,6 +248,64 @@ static void test_group_key_roundtrip(void **unused)
 	groups_free(g);
 }
 
+/* Few owners and periods are found through a dense index in front of the slots: it grows
+ * with the owners and periods met (past its first 64 x 16), then is left off past 65,536
+ * entries; a group merged in behind it is found, and every group keeps its index. */
+static void test_groups_dense_index(void **state)
+{
+	(void)state;
+	enum { OWNERS = 300, QUARTERS = 40 };
+	struct period q[QUARTERS];
+	for (int k = 0; k < QUARTERS; k++) {
+		char label[16];
+		int n = snprintf(label, sizeof label, "%d-Q%d", 2000 + k / 4, k % 4 + 1);
+		assert_true(period_parse(label, (size_t)n, 1, &q[k]));
+	}
+	struct groups *g = groups_new(sizeof(int), alignof(int));
+	size_t *at = calloc((size_t)OWNERS * QUARTERS, sizeof *at);
+	assert_non_null(at);
+	char owner[32];
+	for (int pass = 0; pass < 2; pass++)
+		for (int k = 0; k < OWNERS * QUARTERS; k++) { /* owners and quarters in a scattered order */
+			int o = (k * 7919) % OWNERS, p = (k * 104729 / OWNERS) % QUARTERS;
+			int n = snprintf(owner, sizeof owner, "rep %d", o);
+			size_t i = group_upsert(g, q[p], LEVEL_REP, owner, (size_t)n, NULL);
+			if (pass == 0 && at[o * QUARTERS + p] == 0) {
+				at[o * QUARTERS + p] = i + 1;
+				*(int *)group_totals(g, i) = o * QUARTERS + p;
+			}
+			assert_int_equal(i, at[o * QUARTERS + p] - 1);
+			assert_int_equal(group_lookup(g, q[p], LEVEL_REP, owner, (size_t)n, NULL), i);
+		}
+	/* a group merged in, then added to: the index has not met it, the slots have */
+	struct groups *h = groups_new(sizeof(int), alignof(int));
+	size_t k = group_upsert(h, q[3], LEVEL_REP, "late", 4, NULL);
+	*(int *)group_totals(h, k) = 5;
+	struct int_merge m = { g, h };
+	uint32_t *map = groups_merge(g, h, 1, group_merge_block(1), add_ints, &m);
+	assert_int_equal(group_upsert(g, q[3], LEVEL_REP, "late", 4, NULL), map[k]);
+	assert_int_equal(*(int *)group_totals(g, map[k]), 5);
+	group_map_free(map, groups_count(h));
+	/* the same level, another owner's table: not the rep's group */
+	assert_int_not_equal(group_upsert(g, q[0], LEVEL_TEAM, "rep 0", 5, NULL), at[0] - 1);
+	/* past 65,536 owner x bucket entries: on through the slots alone */
+	for (int o = 0; o < 5000; o++) {
+		int n = snprintf(owner, sizeof owner, "many %d", o);
+		size_t i = group_upsert(g, q[o % QUARTERS], LEVEL_REP, owner, (size_t)n, NULL);
+		assert_int_equal(group_upsert(g, q[o % QUARTERS], LEVEL_REP, owner, (size_t)n, NULL), i);
+	}
+	for (int o = 0; o < OWNERS; o++)
+		for (int p = 0; p < QUARTERS; p++) {
+			int n = snprintf(owner, sizeof owner, "rep %d", o);
+			size_t i = group_upsert(g, q[p], LEVEL_REP, owner, (size_t)n, NULL);
+			assert_int_equal(i, at[o * QUARTERS + p] - 1);
+			assert_int_equal(*(int *)group_totals(g, i), o * QUARTERS + p);
+		}
+	free(at);
+	groups_free(h);
+	groups_free(g);
+}
+
 /* Groups of reps 0.. n-1 over two quarters, rep k's name "rep k", starting at rep `from`. */
 static struct groups *rep_groups(int from, int n)
 {
@@ -874,6 +932,7 @@ int main(void)
 		cmocka_unit_test(test_mapping_file),
 		cmocka_unit_test(test_group_key_roundtrip),
 		cmocka_unit_test(test_groups_merge_threads),
+		cmocka_unit_test(test_groups_dense_index),
 		cmocka_unit_test(test_deal_cells),
 		cmocka_unit_test(test_regroup_months_into_quarter),
 		cmocka_unit_test(test_ratio_merges_exactly),
