@@ -141,6 +141,16 @@ bool date_parse_iso(const char *s, size_t len, spm_day *out)
 	return true;
 }
 
+/* The memo slot of a 10-byte date: its year's last digit (mod 8), month and day as the
+ * digits read, whatever the bytes (checked against the slot's whole text). */
+static size_t date_memo_slot(const char *s)
+{
+	unsigned year = (unsigned char)s[3] & 7;
+	unsigned month = ((unsigned char)s[5] & 1) * 10 + ((unsigned char)s[6] & 15);
+	unsigned day = ((unsigned char)s[8] & 3) * 10 + ((unsigned char)s[9] & 15);
+	return (year << 9 | (month & 15) << 5 | (day & 31)) & ((1u << DATE_MEMO_BITS) - 1);
+}
+
 bool date_parse_iso_memo(struct date_memo *memo, const char *s, size_t len, spm_day *out)
 {
 	if (len != 10)
@@ -149,18 +159,14 @@ bool date_parse_iso_memo(struct date_memo *memo, const char *s, size_t len, spm_
 	uint16_t tail;
 	memcpy(&head, s, sizeof head);
 	memcpy(&tail, s + 8, sizeof tail);
-	uint64_t h = (head + tail) * 0x9e3779b97f4a7c15ull; /* the top bits depend on every byte */
-	struct date_memo_way *w = memo->way[h >> (64 - DATE_MEMO_BITS)];
-	bool first = w[0].head == head && w[0].tail == tail, second = w[1].head == head && w[1].tail == tail;
-	if (first | second) {
-		*out = first ? w[0].day : w[1].day;
+	struct date_memo_slot *m = &memo->slot[date_memo_slot(s)];
+	if (m->head == head && m->tail == tail) {
+		*out = m->day;
 		return true;
 	}
 	if (!date_parse_iso(s, len, out))
 		return false;
-	/* into an empty way, else the one the hash's low bit picks */
-	struct date_memo_way *into = w[0].head == 0 ? &w[0] : w[1].head == 0 ? &w[1] : &w[h & 1];
-	*into = (struct date_memo_way){ head, tail, *out }; /* head never 0: a date's first byte is a digit */
+	*m = (struct date_memo_slot){ head, tail, *out }; /* head never 0: a date's first byte is a digit */
 	return true;
 }
 

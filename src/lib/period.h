@@ -27,15 +27,16 @@ int iso_weekday(spm_day d); /* 1 = Monday .. 7 = Sunday */
 bool date_parse_iso(const char *s, size_t len, spm_day *out);
 /* The days of ISO dates already parsed (YYYY-MM-DD, exactly 10 bytes), by their bytes: an
  * export has a few thousand distinct dates among millions of rows. One per thread. */
-#define DATE_MEMO_BITS 11
+#define DATE_MEMO_BITS 12
 struct date_memo {
-	/* two ways a set, in one cache line's half: a lookup reads one line, and which way
-	 * holds a date is chosen without a branch */
-	struct date_memo_way {
+	/* by the date's own digits (year's last, month, day): the dates of a few years, those an
+	 * export mostly holds, are neighbours in 24 KiB and never evict each other; a hash
+	 * scattered them over 64 KiB (a cache miss a date) */
+	struct date_memo_slot {
 		uint64_t head; /* the first 8 bytes ("2026-03-"); 0: empty */
 		uint16_t tail; /* the last 2 ("15") */
 		spm_day day;
-	} way[1 << DATE_MEMO_BITS][2];
+	} slot[1 << DATE_MEMO_BITS];
 };
 /* date_parse_iso, with the days of earlier dates remembered in memo. */
 bool date_parse_iso_memo(struct date_memo *memo, const char *s, size_t len, spm_day *out);

@@ -345,12 +345,17 @@ static bool owner_memo_find(struct chunk_state *cs, const char *rep, size_t len,
 	return true;
 }
 
-/* Keeps the id of a good row's owner, while the groups are few (beyond, owners seldom
- * repeat within the memo's reach). */
+/* Keeps the id of a good row's owner, while the groups are few: beyond, owners seldom
+ * repeat within the memo's reach, and it is dropped. */
 static void owner_memo_keep(struct chunk_state *cs, const char *rep, size_t len, uint32_t id)
 {
-	if (!cs->owners || len == 0 || len > OWNER_MEMO_TEXT || groups_beyond_cache(cs->groups))
+	if (!cs->owners || len == 0 || len > OWNER_MEMO_TEXT)
 		return;
+	if (groups_beyond_cache(cs->groups)) {
+		free(cs->owners);
+		cs->owners = NULL;
+		return;
+	}
 	struct owner_memo *m;
 	uint64_t w[3];
 	owner_words(rep, len, w);
