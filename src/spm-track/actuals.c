@@ -98,8 +98,8 @@ void select_metrics(const struct track_options *opt, struct metric_set *ms, stru
 	}
 }
 
-/* The periods holding day d, one per calendar of the job. */
-const struct period *cached_periods(struct chunk_state *cs, spm_day d)
+/* The slot of day d in the chunk's cache of its periods, filled. */
+size_t cached_day(struct chunk_state *cs, spm_day d)
 {
 	struct period_cache *c = cs->periods;
 	const struct job *job = cs->job;
@@ -107,10 +107,28 @@ const struct period *cached_periods(struct chunk_state *cs, spm_day d)
 	if (!c->filled[i] || c->day[i] != d) {
 		for (size_t k = 0; k < job->ncal; k++)
 			c->period[i][k] = period_of(d, job->cal[k].grain, job->cal[k].fiscal_start);
+		memset(c->bucket[i], 0, sizeof c->bucket[i]);
 		c->day[i] = d;
 		c->filled[i] = true;
 	}
-	return c->period[i];
+	return i;
+}
+
+/* The periods holding day d, one per calendar of the job. */
+const struct period *cached_periods(struct chunk_state *cs, spm_day d)
+{
+	return cs->periods->period[cached_day(cs, d)];
+}
+
+/* A row's group found from its day's cache of buckets: not by interning its period and
+ * bucket again (two lookups a group), as group_add does. */
+size_t cached_group(struct chunk_state *cs, size_t day, size_t k, uint32_t owner, enum level level)
+{
+	struct period_cache *c = cs->periods;
+	uint32_t *b = &c->bucket[day][k][level];
+	if (*b == 0)
+		*b = group_bucket_id(cs->groups, level, c->period[day][k]) + 1;
+	return group_add_in(cs->groups, owner, *b - 1);
 }
 
 /* ---- bad rows ---- */

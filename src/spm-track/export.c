@@ -574,7 +574,8 @@ int export_row(void *ctx, const struct row *row)
 	if (ms->ncustom && !d.pipeline_only && read_custom(cs, row))
 		return reject_or_stop(cs, row);
 
-	const struct period *periods = cached_periods(cs, close);
+	size_t day = cached_day(cs, close); /* no other day's periods are cached until the groups are added */
+	const struct period *periods = cs->periods->period[day];
 	if (dated && owners_on_close(cs, row, close, owners, &nowners, &dated))
 		return reject_or_stop(cs, row);
 	if (credit) { /* checks every credited owner before it adds anything */
@@ -594,7 +595,7 @@ int export_row(void *ctx, const struct row *row)
 		if (o == 0 && known == UINT32_MAX)
 			owner_memo_keep(cs, r->name, r->len, owner);
 		for (size_t k = 0; k < job->ncal; k++)
-			add_deal(cs, &d, group_add(cs->groups, owner, owners[o].level, periods[k], NULL), d.amount, true);
+			add_deal(cs, &d, cached_group(cs, day, k, owner, owners[o].level), d.amount, true);
 	}
 	cs->tally.used++;
 	return 0;

@@ -477,12 +477,21 @@ static uint32_t *dense_entry(struct groups *g, uint32_t owner, uint32_t bucket)
 	return dense_grow(g, owner, bucket);
 }
 
-/* A run of few owners found each group by a hash and a probe of slots that collide at
- * random (a mispredicted branch a row); the dense index is one load. */
 size_t group_add(struct groups *g, uint32_t owner, enum level level, struct period p, const char *metric)
 {
 	struct bucket b = { group_period(g, p), group_metric(g, metric) << 8 | (uint32_t)level };
-	uint32_t bucket = group_bucket(g, b);
+	return group_add_in(g, owner, group_bucket(g, b));
+}
+
+uint32_t group_bucket_id(struct groups *g, enum level level, struct period p)
+{
+	return group_bucket(g, (struct bucket){ group_period(g, p), (uint32_t)level });
+}
+
+/* A run of few owners found each group by a hash and a probe of slots that collide at
+ * random (a mispredicted branch a row); the dense index is one load. */
+size_t group_add_in(struct groups *g, uint32_t owner, uint32_t bucket)
+{
 	uint32_t *d = dense_entry(g, owner, bucket);
 	if (d && *d)
 		return *d - 1;

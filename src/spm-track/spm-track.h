@@ -291,6 +291,8 @@ struct custom_value {
 struct period_cache {
 	spm_day day[PERIOD_CACHE];
 	struct period period[PERIOD_CACHE][MAX_CALENDARS];
+	/* each period's bucket in the chunk's groups by level (export rows), + 1; 0: not yet */
+	uint32_t bucket[PERIOD_CACHE][MAX_CALENDARS][LEVEL_COUNT];
 	bool filled[PERIOD_CACHE];
 };
 
@@ -409,6 +411,10 @@ void load_metrics(const struct track_options *opt, struct metric_set *ms);
 void select_metrics(const struct track_options *opt, struct metric_set *ms, struct metric **wanted,
 		size_t nwanted);
 const struct period *cached_periods(struct chunk_state *cs, spm_day d);
+/* The slot of day d in the cache of periods (filled); the group of owner (at level) in the
+ * k-th period of the day at that slot, while no other day has taken it. */
+size_t cached_day(struct chunk_state *cs, spm_day d);
+size_t cached_group(struct chunk_state *cs, size_t day, size_t k, uint32_t owner, enum level level);
 int bad_row(struct chunk_state *cs, const struct row *row, long col, const char *message);
 void report_problem(const struct job *job, const struct problem *p, uint64_t line);
 int reject_or_stop(struct chunk_state *cs, const struct row *row);
@@ -467,6 +473,9 @@ void group_records_ahead(const struct groups *g, enum level level, size_t owner,
 bool groups_beyond_cache(const struct groups *g);
 /* The index of a group, its totals created zeroed if absent (metric: actuals input, else NULL). */
 size_t group_add(struct groups *g, uint32_t owner, enum level level, struct period p, const char *metric);
+/* The same in two steps, the bucket (period and level, no metric) kept by the caller. */
+uint32_t group_bucket_id(struct groups *g, enum level level, struct period p);
+size_t group_add_in(struct groups *g, uint32_t owner, uint32_t bucket);
 size_t group_upsert(struct groups *g, struct period p, enum level level, const char *owner, size_t len,
 		    const char *metric);
 /* The index of a group, or SIZE_MAX if absent. */
