@@ -47,6 +47,40 @@ void table_prefetch(const struct table *t, size_t i, bool key);
 void *table_value(const struct table *t, size_t i);
 
 uint64_t hash_bytes(const void *data, size_t len);
+
+/* A short text as three words read with loads that overlap (no copy of each byte): its
+ * first 8 bytes, bytes 8..15, its last 8 (zeros past a shorter text). With the length,
+ * they are the text exactly up to TEXT_WORDS_EXACT bytes; a longer one only begins and
+ * ends so. A memo keyed by them compares three words, not the bytes. */
+#define TEXT_WORDS_EXACT 24
+static inline void text_words(const char *s, size_t len, uint64_t w[3])
+{
+	uint64_t a = 0, b = 0, c = 0;
+	if (len >= 8) {
+		__builtin_memcpy(&a, s, 8);
+		__builtin_memcpy(&b, s + len - 8, 8);
+		if (len > 16)
+			__builtin_memcpy(&c, s + 8, 8);
+	} else if (len >= 4) {
+		uint32_t x, y;
+		__builtin_memcpy(&x, s, 4);
+		__builtin_memcpy(&y, s + len - 4, 4);
+		a = (uint64_t)x << 32 | y;
+	} else if (len > 0) {
+		a = (uint64_t)(unsigned char)s[0] << 16 | (uint64_t)(unsigned char)s[len / 2] << 8 |
+		    (unsigned char)s[len - 1];
+	}
+	w[0] = a;
+	w[1] = b;
+	w[2] = c;
+}
+
+/* A hash of text_words and the length, its top bits well mixed. */
+static inline uint64_t text_words_hash(const uint64_t w[3], size_t len)
+{
+	uint64_t h = (w[0] * 0x9e3779b97f4a7c15ull) ^ ((w[1] + len) * 0xc2b2ae3d27d4eb4full) ^ w[2];
+	return h * 0xff51afd7ed558ccdull;
+}
 /* Byte order of two byte strings (a shorter prefix first): how spm sorts owners. */
 int bytes_cmp(const void *a, size_t alen, const void *b, size_t blen);
 

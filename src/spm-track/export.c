@@ -272,14 +272,12 @@ static void stage_of(struct chunk_state *cs, const char *stage, size_t len, stru
 {
 	const struct job *job = cs->job;
 	struct stage_memo *e = NULL;
+	uint64_t w[3];
 	if (len <= STAGE_MEMO_TEXT) {
-		uint64_t head = 0, tail = 0;
-		memcpy(&head, stage, len < 8 ? len : 8);
-		if (len > 8)
-			memcpy(&tail, stage + len - 8, 8);
-		uint64_t h = (head ^ (tail + len) * 0xc2b2ae3d27d4eb4full) * 0x9e3779b97f4a7c15ull;
-		e = &cs->stages[h >> (64 - STAGE_MEMO_BITS)];
-		if (e->len == len + 1 && memcmp(e->text, stage, len) == 0) {
+		text_words(stage, len, w);
+		e = &cs->stages[text_words_hash(w, len) >> (64 - STAGE_MEMO_BITS)];
+		if (e->len == len + 1 && e->word[0] == w[0] && e->word[1] == w[1] && e->word[2] == w[2] &&
+		    (len <= TEXT_WORDS_EXACT || memcmp(e->text, stage, len) == 0)) {
 			d->state = (enum deal_state)e->state;
 			d->cancelled = e->cancelled;
 			return;
@@ -292,41 +290,15 @@ static void stage_of(struct chunk_state *cs, const char *stage, size_t len, stru
 		d->cancelled = true;
 	}
 	if (e) {
-		*e = (struct stage_memo){ .len = (uint8_t)(len + 1), .state = (uint8_t)d->state, .cancelled = d->cancelled,
-					  .text = { 0 } };
+		*e = (struct stage_memo){ .word = { w[0], w[1], w[2] }, .len = (uint8_t)(len + 1),
+					  .state = (uint8_t)d->state, .cancelled = d->cancelled, .text = { 0 } };
 		memcpy(e->text, stage, len);
 	}
 }
 
-/* A name of 1 to OWNER_MEMO_TEXT bytes as three words, exactly (with its length): loads
- * that overlap rather than a copy of each byte. */
-static void owner_words(const char *s, size_t len, uint64_t w[3])
-{
-	uint64_t a = 0, b = 0, c = 0;
-	if (len >= 8) {
-		memcpy(&a, s, 8);
-		memcpy(&b, s + len - 8, 8);
-		if (len > 16)
-			memcpy(&c, s + 8, 8);
-	} else if (len >= 4) {
-		uint32_t x, y;
-		memcpy(&x, s, 4);
-		memcpy(&y, s + len - 4, 4);
-		a = (uint64_t)x << 32 | y;
-	} else {
-		a = (uint64_t)(unsigned char)s[0] << 16 | (uint64_t)(unsigned char)s[len / 2] << 8 |
-		    (unsigned char)s[len - 1];
-	}
-	w[0] = a;
-	w[1] = b;
-	w[2] = c;
-}
-
 static struct owner_memo *owner_memo_slot(struct chunk_state *cs, const uint64_t w[3], size_t len)
 {
-	uint64_t h = (w[0] * 0x9e3779b97f4a7c15ull) ^ ((w[1] + len) * 0xc2b2ae3d27d4eb4full) ^ w[2];
-	h *= 0xff51afd7ed558ccdull;
-	return &cs->owners[h >> (64 - OWNER_MEMO_BITS)];
+	return &cs->owners[text_words_hash(w, len) >> (64 - OWNER_MEMO_BITS)];
 }
 
 /* The id of the owner named rep..len if the memo has it (a name met in a good row). A
@@ -337,7 +309,7 @@ static bool owner_memo_find(struct chunk_state *cs, const char *rep, size_t len,
 	if (!cs->owners || len == 0 || len > OWNER_MEMO_TEXT)
 		return false;
 	uint64_t w[3];
-	owner_words(rep, len, w);
+	text_words(rep, len, w);
 	const struct owner_memo *m = owner_memo_slot(cs, w, len);
 	if (m->len != len || m->word[0] != w[0] || m->word[1] != w[1] || m->word[2] != w[2])
 		return false;
@@ -356,11 +328,9 @@ static void owner_memo_keep(struct chunk_state *cs, const char *rep, size_t len,
 		cs->owners = NULL;
 		return;
 	}
-	struct owner_memo *m;
 	uint64_t w[3];
-	owner_words(rep, len, w);
-	m = owner_memo_slot(cs, w, len);
-	*m = (struct owner_memo){ { w[0], w[1], w[2] }, (uint32_t)len, id };
+	text_words(rep, len, w);
+	*owner_memo_slot(cs, w, len) = (struct owner_memo){ { w[0], w[1], w[2] }, (uint32_t)len, id };
 }
 
 /* Steps of fetching a row's groups ahead, in lines before its row is read (LINES_AHEAD):

@@ -224,20 +224,21 @@ struct problem {
 };
 
 /* A stage met and its state: STAGE_MEMO of them per chunk, by a hash of the text. */
-#define STAGE_MEMO_BITS 5
+#define STAGE_MEMO_BITS 6
 #define STAGE_MEMO_TEXT 62
 struct stage_memo {
-	char text[STAGE_MEMO_TEXT];
-	uint8_t len; /* the text's length + 1; 0: empty */
+	uint64_t word[3]; /* text_words of the text: compared first, and alone up to 24 bytes */
+	uint8_t len;      /* the text's length + 1; 0: empty */
 	uint8_t state : 7, cancelled : 1;
+	char text[STAGE_MEMO_TEXT];
 };
 
 /* An owner met and its id in the chunk's groups, where owners are the rep column's bytes
  * and few (export.c): names of up to OWNER_MEMO_TEXT bytes, by a hash of them. */
 #define OWNER_MEMO_BITS 11
-#define OWNER_MEMO_TEXT 24
+#define OWNER_MEMO_TEXT TEXT_WORDS_EXACT
 struct owner_memo {
-	uint64_t word[3]; /* the name, as owner_words reads it */
+	uint64_t word[3]; /* the name, as text_words reads it */
 	uint32_t len;     /* 0: empty */
 	uint32_t id;
 };

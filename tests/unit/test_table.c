@@ -332,9 +332,40 @@ static void test_hash_bytes(void **state)
 		assert_true(buckets[i] > 0);
 }
 
+/* text_words: with the length, every text of 1 to 24 bytes is its own three words (a byte
+ * changed anywhere changes them); past 24, the first 16 and last 8 bytes count. */
+static void test_text_words(void **state)
+{
+	(void)state;
+	char text[40], other[40];
+	for (size_t len = 1; len <= 32; len++) {
+		for (size_t k = 0; k < len; k++)
+			text[k] = (char)('a' + (k * 7) % 26);
+		uint64_t w[3], v[3];
+		text_words(text, len, w);
+		for (size_t at = 0; at < len; at++)
+			for (int bit = 0; bit < 8; bit++) {
+				memcpy(other, text, len);
+				other[at] = (char)(other[at] ^ (1 << bit));
+				text_words(other, len, v);
+				bool same = w[0] == v[0] && w[1] == v[1] && w[2] == v[2];
+				if (len <= TEXT_WORDS_EXACT || at < 16 || at >= len - 8)
+					assert_false(same);
+				else
+					assert_true(same); /* the middle of a long text: the caller compares its bytes */
+			}
+		/* the same bytes read from elsewhere: the same words and hash */
+		memcpy(other + 3, text, len);
+		text_words(other + 3, len, v);
+		assert_memory_equal(w, v, sizeof w);
+		assert_true(text_words_hash(w, len) == text_words_hash(v, len));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_text_words),
 		cmocka_unit_test(test_upsert_and_find),
 		cmocka_unit_test(test_values_zeroed),
 		cmocka_unit_test(test_insertion_order),
