@@ -345,20 +345,25 @@ static bool parse_plain(const char *s, size_t len, char mark, decimal *out, int 
 	const char *p = s, *end = s + len;
 	bool negative = p < end && *p == '-';
 	uint64_t whole = 0, frac = 0;
-	int digits = 0, places = 0;
+	unsigned digit;
 	p += negative;
-	while (p < end && *p >= '0' && *p <= '9' && digits < 18) {
-		whole = whole * 10 + (uint64_t)(*p++ - '0');
-		digits++;
-	}
-	if (digits == 0)
-		return false;
-	if (p < end && *p == mark) {
+	/* at most 18 digits, then 9 places: each loop's bound set once, not counted a digit */
+	const char *first = p, *stop = end - p > 18 ? p + 18 : end;
+	while (p < stop && (digit = (unsigned)(unsigned char)*p - '0') < 10) {
+		whole = whole * 10 + digit;
 		p++;
-		while (p < end && *p >= '0' && *p <= '9' && places < DECIMAL_PLACES) {
-			frac = frac * 10 + (uint64_t)(*p++ - '0');
-			places++;
+	}
+	if (p == first)
+		return false;
+	int places = 0;
+	if (p < end && *p == mark) {
+		first = ++p;
+		stop = end - p > DECIMAL_PLACES ? p + DECIMAL_PLACES : end;
+		while (p < stop && (digit = (unsigned)(unsigned char)*p - '0') < 10) {
+			frac = frac * 10 + digit;
+			p++;
 		}
+		places = (int)(p - first);
 		if (places == 0)
 			return false;
 	}
