@@ -85,9 +85,13 @@ size_t number_at_least(decimal d, int places, char buf[NUMBER_BUFSIZE])
 	int shown = DECIMAL_PLACES;
 	if (frac == 0)
 		shown = 0;
-	else
-		for (; frac % 10 == 0; frac /= 10)
+	else if (frac % (uint64_t)pow10_64[DECIMAL_PLACES - places] == 0) { /* nothing past places: most values */
+		frac /= (uint64_t)pow10_64[DECIMAL_PLACES - places];
+		shown = places;
+	} else {
+		for (; frac % 10 == 0; frac /= 10) /* a zero at a time, from the ninth place */
 			shown--;
+	}
 	char *at = buf;
 	if (u < 0)
 		*at++ = '-';
