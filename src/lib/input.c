@@ -536,6 +536,7 @@ struct chunk_reader {
 	bool handed_over;       /* the fast path gave the rest of the chunk to libcsv */
 	size_t carry;           /* bytes of an unfinished record at the start of buf */
 	uint64_t rows_unreported; /* rows delivered since the last progress call */
+	struct tsv_pending *pending; /* TSV with an ahead hook: LINES_AHEAD rows' fields */
 	char apart[64];         /* from the next chunk's reader: the counters above change per row,
 				 * and one cache line shared by two threads cost as much as the rows */
 };
@@ -601,9 +602,9 @@ static void set_error(struct chunk_reader *r, uint64_t line, size_t column, cons
 	r->done = true;
 }
 
-static void deliver_row(struct chunk_reader *r, uint64_t line)
+static void deliver_row(struct chunk_reader *r, char **field, const size_t *len, size_t n, uint64_t line)
 {
-	struct row row = { r->nfields, r->field, r->len, line };
+	struct row row = { n, field, len, line };
 	r->rows_unreported++;
 	int stop = r->opt->on_row(r->out->ctx, &row);
 	if (stop) {
@@ -655,36 +656,6 @@ static long last_column(const long *cols, size_t n)
 	return last;
 }
 
-bool tsv_peek_fields(const char *line, size_t len, const long *cols, size_t n, const char **f, size_t *flen)
-{
-	long wanted = last_column(cols, n);
-	if (wanted < 0)
-		return false;
-	size_t last = (size_t)wanted, k = 0, start = 0, at = 0;
-#ifdef __SSE2__
-	const __m128i tab = _mm_set1_epi8('\t');
-	for (; at + 16 <= len; at += 16) {
-		__m128i bytes = _mm_loadu_si128((const __m128i *)(const void *)(line + at));
-		for (unsigned tabs = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, tab)); tabs; tabs &= tabs - 1) {
-			size_t end = at + (size_t)__builtin_ctz(tabs);
-			peek_field(line, start, end, k, cols, n, f, flen);
-			if (k++ == last)
-				return true;
-			start = end + 1;
-		}
-	}
-#endif
-	for (; at < len; at++)
-		if (line[at] == '\t') {
-			peek_field(line, start, at, k, cols, n, f, flen);
-			if (k++ == last)
-				return true;
-			start = at + 1;
-		}
-	peek_field(line, start, len, k, cols, n, f, flen);
-	return k == last;
-}
-
 bool csv_peek_fields(const char *rec, size_t len, char delim, const long *cols, size_t n, const char **f,
 		     size_t *flen)
 {
@@ -734,8 +705,7 @@ static void show_ahead(struct chunk_reader *r, const char *rec, size_t len)
 	if (len && rec[len - 1] == '\r')
 		len--;
 	size_t n = a->ncol < AHEAD_FIELDS ? a->ncol : AHEAD_FIELDS;
-	if (r->src->format == FORMAT_CSV ? csv_peek_fields(rec, len, r->src->delim, a->col, n, f, flen)
-					 : tsv_peek_fields(rec, len, a->col, n, f, flen))
+	if (csv_peek_fields(rec, len, r->src->delim, a->col, n, f, flen))
 		a->fn(r->out->ctx, f, flen);
 }
 
@@ -791,6 +761,38 @@ static inline struct tsv_marks tsv_block_marks(const char *b, size_t n)
 	return k;
 }
 
+/* With an ahead hook: a row split, shown to the hook and not yet read. */
+struct tsv_pending {
+	char **field;
+	size_t *len;
+	size_t n, cap;
+	uint64_t line;
+};
+
+/* Room for n fields in a pending row. */
+static void pending_room(struct tsv_pending *p, size_t n)
+{
+	if (n <= p->cap)
+		return;
+	size_t cap = p->cap;
+	xgrow((void **)&p->field, &cap, n, sizeof *p->field);
+	cap = p->cap;
+	xgrow((void **)&p->len, &cap, n, sizeof *p->len);
+	p->cap = cap;
+}
+
+/* The ring of LINES_AHEAD pending rows, made at first use, each with room for a block's
+ * fields (a line that starts within a block gets at most 64 there). */
+static struct tsv_pending *pending_ring(struct chunk_reader *r)
+{
+	if (!r->pending) {
+		r->pending = xcalloc(LINES_AHEAD, sizeof *r->pending);
+		for (size_t i = 0; i < LINES_AHEAD; i++)
+			pending_room(&r->pending[i], 64);
+	}
+	return r->pending;
+}
+
 /* The line being split: its fields in locals, not through r (a NUL written into the line
  * is a char store, which the compiler must assume may change anything reached through r). */
 struct tsv_split {
@@ -799,21 +801,34 @@ struct tsv_split {
 	size_t n, cap;
 	char *line, *start; /* where the line and its next field start */
 	bool escaped;       /* a backslash so far in the line: wanted fields are unescaped (rare) */
-	/* the ahead hook: lines from seen to end not yet shown, shown lines not yet read */
-	bool ahead;
-	char *seen, *end;
-	size_t shown;
+	/* with an ahead hook: rows split into ring[first], ... (count of them) before they are
+	 * read, the line being split into the next; NULL: each row is read once split */
+	struct tsv_pending *ring;
+	size_t first, count;
 };
+
+static struct tsv_pending *pending_next(struct tsv_split *s)
+{
+	return &s->ring[(s->first + s->count) % LINES_AHEAD];
+}
 
 /* Room for 64 more fields: a block ends at most 64 (checked once a block, not a field). */
 static inline void tsv_room(struct chunk_reader *r, struct tsv_split *s)
 {
-	if (s->cap - s->n < 64) {
-		ensure_fields(r, s->n + 64);
-		s->field = r->field;
-		s->len = r->len;
-		s->cap = r->fcap;
+	if (s->cap - s->n >= 64)
+		return;
+	if (s->ring) {
+		struct tsv_pending *p = pending_next(s);
+		pending_room(p, s->n + 64);
+		s->field = p->field;
+		s->len = p->len;
+		s->cap = p->cap;
+		return;
 	}
+	ensure_fields(r, s->n + 64);
+	s->field = r->field;
+	s->len = r->len;
+	s->cap = r->fcap;
 }
 
 /* The next field of the line, start..end, NUL-terminated in place. */
@@ -828,36 +843,56 @@ static inline void tsv_field(struct chunk_reader *r, struct tsv_split *s, char *
 	s->n++;
 }
 
-/* The line ends at the newline nl: its last field, and the row delivered unless blank. */
+/* Reads the oldest pending row. */
+static void pending_read(struct chunk_reader *r, struct tsv_split *s)
+{
+	struct tsv_pending *p = &s->ring[s->first];
+	s->first = (s->first + 1) % LINES_AHEAD;
+	s->count--;
+	deliver_row(r, p->field, p->len, p->n, p->line);
+}
+
+/* The line just split waits in the ring: the hook is shown its fields (if it has those
+ * asked for), and the row split LINES_AHEAD lines before is read. Its fields were split
+ * once: the hook used to find them again in the line's bytes. */
+static void pending_add(struct chunk_reader *r, struct tsv_split *s)
+{
+	const struct scan_ahead *a = r->opt->ahead;
+	struct tsv_pending *p = pending_next(s);
+	p->n = s->n;
+	p->line = r->lines;
+	const char *f[AHEAD_FIELDS];
+	size_t flen[AHEAD_FIELDS], n = a->ncol < AHEAD_FIELDS ? a->ncol : AHEAD_FIELDS, i;
+	for (i = 0; i < n && a->col[i] >= 0 && (size_t)a->col[i] < p->n; i++) {
+		f[i] = p->field[a->col[i]];
+		flen[i] = p->len[a->col[i]];
+	}
+	if (i == n && (!a->wanted || a->wanted(r->out->ctx)))
+		a->fn(r->out->ctx, f, flen);
+	if (++s->count == LINES_AHEAD)
+		pending_read(r, s);
+	p = pending_next(s);
+	s->field = p->field;
+	s->len = p->len;
+	s->cap = p->cap;
+}
+
+/* The line ends at the newline nl: its last field, and the row read (or pending) unless
+ * blank. */
 static inline void tsv_line_end(struct chunk_reader *r, struct tsv_split *s, char *nl)
 {
 	r->lines++;
 	char *end = nl > s->start && nl[-1] == '\r' ? nl - 1 : nl;
 	if (end > s->line) { /* blank lines carry no record */
 		tsv_field(r, s, end);
-		r->nfields = s->n;
-		deliver_row(r, r->lines);
+		if (s->ring)
+			pending_add(r, s);
+		else
+			deliver_row(r, s->field, s->len, s->n, r->lines);
 	}
 	s->n = 0;
 	s->escaped = false;
 	s->line = s->start = nl + 1;
-}
-
-/* Shows the ahead hook the lines from *seen on until `want` are shown and not yet read. */
-static void tsv_show_ahead(struct chunk_reader *r, char **seen, char *end, size_t *shown, size_t want)
-{
-	char *nl;
-	for (; *shown < want && *seen < end && (nl = memchr(*seen, '\n', (size_t)(end - *seen))); ++*shown) {
-		show_ahead(r, *seen, (size_t)(nl - *seen));
-		*seen = nl + 1;
-	}
-}
-
-/* A line has been read: the hook is shown one more ahead. */
-static inline void tsv_read_ahead(struct chunk_reader *r, struct tsv_split *s)
-{
-	s->shown -= s->shown > 0;
-	tsv_show_ahead(r, &s->seen, s->end, &s->shown, LINES_AHEAD);
 }
 
 /* A field ending at the tab at end, in a line without backslashes. */
@@ -888,8 +923,6 @@ static bool tsv_block_escaped(struct chunk_reader *r, struct tsv_split *s, char 
 		tsv_line_end(r, s, b + at);
 		if (r->done)
 			return false;
-		if (s->ahead)
-			tsv_read_ahead(r, s);
 	}
 	if (k.backslashes)
 		s->escaped = true; /* in the field that goes on into the next block */
@@ -899,16 +932,19 @@ static bool tsv_block_escaped(struct chunk_reader *r, struct tsv_split *s, char 
 /* Splits the lines of p..end, each ending at a newline, at their tabs and newlines in one
  * pass, 64 bytes at a time: finding a line's end and then its tabs read every byte twice,
  * and a call of memchr per line cost more than its fields (exports have short fields).
- * With an ahead hook, each line is shown to it LINES_AHEAD lines before it is read. The
- * buffer has SCAN_PAD bytes readable past end. */
+ * With an ahead hook, each row is shown to it LINES_AHEAD - 1 rows before it is read (fewer
+ * at the end of the block). The buffer has SCAN_PAD bytes readable past end. */
 static void tsv_lines(struct chunk_reader *r, char *p, char *end)
 {
 	const struct scan_ahead *a = r->opt->ahead;
-	struct tsv_split s = { .field = r->field, .len = r->len, .cap = r->fcap, .line = p, .start = p,
-			       .ahead = a && (!a->wanted || a->wanted(r->out->ctx)), /* asked once a block */
-			       .seen = p, .end = end };
-	if (s.ahead)
-		tsv_show_ahead(r, &s.seen, end, &s.shown, LINES_AHEAD);
+	struct tsv_split s = { .field = r->field, .len = r->len, .cap = r->fcap, .line = p, .start = p };
+	if (a && (!a->wanted || a->wanted(r->out->ctx))) { /* asked once a block */
+		s.ring = pending_ring(r);
+		struct tsv_pending *first = pending_next(&s);
+		s.field = first->field;
+		s.len = first->len;
+		s.cap = first->cap;
+	}
 	for (char *b = p; b < end; b += 64) {
 		struct tsv_marks k = tsv_block_marks(b, (size_t)(end - b));
 		tsv_room(r, &s);
@@ -927,11 +963,11 @@ static void tsv_lines(struct chunk_reader *r, char *p, char *end)
 				tsv_line_end(r, &s, b + __builtin_ctzll(nl));
 				if (r->done)
 					return;
-				if (s.ahead)
-					tsv_read_ahead(r, &s);
 			}
 		}
 	}
+	while (s.count && !r->done)
+		pending_read(r, &s);
 }
 
 /* The last newline of p[0, n), or NULL: a line is short, so it is near the end. */
@@ -1019,7 +1055,7 @@ static void csv_record(int c, void *data)
 	r->cr_pending = c == '\r';
 	for (size_t i = 0; i < r->nfields; i++)
 		r->field[i] = r->offset[i] == SIZE_MAX ? (char *)"" : r->arena + r->offset[i];
-	deliver_row(r, r->record_line);
+	deliver_row(r, r->field, r->len, r->nfields, r->record_line);
 	r->nfields = 0;
 	r->arena_len = 0;
 }
@@ -1236,7 +1272,7 @@ static void fast_deliver(struct chunk_reader *r, uint64_t newlines)
 		r->len[i] = len;
 	}
 	r->lines += newlines;
-	deliver_row(r, line);
+	deliver_row(r, r->field, r->len, r->nfields, line);
 	r->nfields = 0;
 }
 
@@ -1380,6 +1416,12 @@ static void reader_free(struct chunk_reader *r)
 	free(r->field);
 	free(r->len);
 	free(r->offset);
+	if (r->pending)
+		for (size_t i = 0; i < LINES_AHEAD; i++) {
+			free(r->pending[i].field);
+			free(r->pending[i].len);
+		}
+	free(r->pending);
 	free(r->arena);
 }
 

@@ -47,7 +47,8 @@ struct scan_chunk {
 
 /* A record seen about LINES_AHEAD records before it is read, so that the caller can fetch
  * the memory its row will need while the rows before it are read: the fields col[0..ncol)
- * of it, undecoded (TSV escapes and CSV doubled quotes left as they are). Only a hint: a
+ * of it (TSV: split as the row will be, wanted fields unescaped; CSV: undecoded, doubled
+ * quotes left as they are). Only a hint: a
  * record shown may never be read (a stop, an error), a record that is read may not have
  * been shown (one lacking a field asked for; a CSV chunk after its first odd record, which
  * libcsv reads), and a malformed CSV record may be cut differently from how it is read. */
@@ -62,10 +63,9 @@ struct scan_ahead {
 	 * found, which costs as much as a small run's rows */
 	bool (*wanted)(void *ctx);
 };
-/* The fields cols[0..n) of a record, undecoded, found in one pass without splitting it
- * (f[k], flen[k]); false if it has fewer fields or a column is negative. TSV: a line
- * without its line end; CSV: a record (quoted fields from their quotes, without them). */
-bool tsv_peek_fields(const char *line, size_t len, const long *cols, size_t n, const char **f, size_t *flen);
+/* The fields cols[0..n) of a CSV record (quoted fields from their quotes, without them),
+ * undecoded, found in one pass without splitting it (f[k], flen[k]); false if it has fewer
+ * fields or a column is negative. */
 bool csv_peek_fields(const char *rec, size_t len, char delim, const long *cols, size_t n, const char **f,
 		     size_t *flen);
 

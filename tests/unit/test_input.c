@@ -1351,43 +1351,6 @@ static void assert_same_as_libcsv(const char *path, const char *body, size_t len
 	digest_free(&ref);
 }
 
-/* tsv_peek_fields: the fields asked for, in any order, in short lines and past 16 bytes
- * (the vector loop), the last field without a tab, and a line too short. */
-static void test_tsv_peek_fields(void **state)
-{
-	(void)state;
-	const char *f[3];
-	size_t len[3];
-	const char *line = "a\tbb\t\tdddd";
-	long cols[3] = { 3, 0, 2 };
-	assert_true(tsv_peek_fields(line, strlen(line), cols, 3, f, len));
-	assert_int_equal(len[0], 4);
-	assert_memory_equal(f[0], "dddd", 4);
-	assert_int_equal(len[1], 1);
-	assert_memory_equal(f[1], "a", 1);
-	assert_int_equal(len[2], 0);
-	assert_ptr_equal(f[2], line + 5);
-	long four[1] = { 4 };
-	assert_false(tsv_peek_fields(line, strlen(line), four, 1, f, len));
-	long negative[1] = { -1 };
-	assert_false(tsv_peek_fields(line, strlen(line), negative, 1, f, len));
-	/* fields past the first 16 bytes, tabs on both sides of a 16-byte boundary */
-	const char *lng = "0123456789abcde\tfirst field after 16\t\tx\t0123456789012345678901234567890123456789\ttail";
-	long cols2[2] = { 4, 1 };
-	assert_true(tsv_peek_fields(lng, strlen(lng), cols2, 2, f, len));
-	assert_int_equal(len[0], 40);
-	assert_memory_equal(f[0], "0123456789012345678901234567890123456789", 40);
-	assert_int_equal(len[1], strlen("first field after 16"));
-	assert_memory_equal(f[1], "first field after 16", len[1]);
-	long last[1] = { 5 };
-	assert_true(tsv_peek_fields(lng, strlen(lng), last, 1, f, len));
-	assert_int_equal(len[0], 4);
-	assert_memory_equal(f[0], "tail", 4);
-	long first[1] = { 0 };
-	assert_true(tsv_peek_fields("", 0, first, 1, f, len)); /* one empty field */
-	assert_int_equal(len[0], 0);
-}
-
 /* What an ahead hook saw: each record before its row, never more than LINES_AHEAD before. */
 struct ahead_log {
 	size_t shown, read;   /* records shown to the hook; rows read */
@@ -1722,7 +1685,6 @@ int main(void)
 		cmocka_unit_test(test_csv_cr_line_endings),
 		cmocka_unit_test(test_stdin),
 		cmocka_unit_test(test_chunks_tsv),
-		cmocka_unit_test(test_tsv_peek_fields),
 		cmocka_unit_test(test_csv_peek_fields),
 		cmocka_unit_test(test_ahead_hook_tsv),
 		cmocka_unit_test(test_ahead_hook_csv),
