@@ -9,6 +9,24 @@
 static const int64_t pow10_64[] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
 				     1000000000 };
 
+/* x / 10^k for k in 0..9, the divisor a constant in each case: a division by a power read
+ * from the table is a hardware divide (tens of cycles), by a constant a multiply. */
+static inline uint64_t div_pow10(uint64_t x, int k)
+{
+	switch (k) {
+	case 0: return x;
+	case 1: return x / 10;
+	case 2: return x / 100;
+	case 3: return x / 1000;
+	case 4: return x / 10000;
+	case 5: return x / 100000;
+	case 6: return x / 1000000;
+	case 7: return x / 10000000;
+	case 8: return x / 100000000;
+	default: return x / 1000000000;
+	}
+}
+
 /* Two digits at a time: writing millions of actuals is mostly writing numbers. */
 static const char digit_pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 				  "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
@@ -39,8 +57,8 @@ size_t number_fixed(decimal d, int places, char buf[NUMBER_BUFSIZE])
 	if (places < 0 || places > DECIMAL_PLACES || d.units > INT64_MAX / 2 || d.units < -(INT64_MAX / 2))
 		return decimal_format(d, places, buf, NUMBER_BUFSIZE);
 	int64_t u = (int64_t)d.units, step = pow10_64[DECIMAL_PLACES - places];
-	uint64_t q = (uint64_t)(((u < 0 ? -u : u) + step / 2) / step);
-	uint64_t whole = places ? q / (uint64_t)pow10_64[places] : q;
+	uint64_t q = div_pow10((uint64_t)((u < 0 ? -u : u) + step / 2), DECIMAL_PLACES - places);
+	uint64_t whole = div_pow10(q, places);
 	char *at = buf;
 	if (u < 0 && q)
 		*at++ = '-';
@@ -48,7 +66,7 @@ size_t number_fixed(decimal d, int places, char buf[NUMBER_BUFSIZE])
 	digits_ending(at += n, whole, n);
 	if (places > 0) {
 		*at++ = '.';
-		digits_ending(at += places, q % (uint64_t)pow10_64[places], places);
+		digits_ending(at += places, q - whole * (uint64_t)pow10_64[places], places);
 	}
 	*at = '\0';
 	return (size_t)(at - buf);
@@ -85,8 +103,8 @@ size_t number_at_least(decimal d, int places, char buf[NUMBER_BUFSIZE])
 	int shown = DECIMAL_PLACES;
 	if (frac == 0)
 		shown = 0;
-	else if (frac % (uint64_t)pow10_64[DECIMAL_PLACES - places] == 0) { /* nothing past places: most values */
-		frac /= (uint64_t)pow10_64[DECIMAL_PLACES - places];
+	else if (div_pow10(frac, DECIMAL_PLACES - places) * (uint64_t)pow10_64[DECIMAL_PLACES - places] == frac) {
+		frac = div_pow10(frac, DECIMAL_PLACES - places); /* nothing past places: most values */
 		shown = places;
 	} else {
 		for (; frac % 10 == 0; frac /= 10) /* a zero at a time, from the ninth place */
