@@ -8,8 +8,8 @@
  * counts as a line; fields are split at each '\t'; a wanted field (a header column wanted,
  * or any column with keep_extra) is decoded with tsv_unescape, an unwanted one holds its
  * undecoded bytes or is empty (input.h). The ahead hook (columns 2 and 0) is checked too:
- * the records it is shown are, in order, lines with at least 3 fields, with their
- * undecoded bytes (a hint: some may be left out).
+ * the records it is shown are, in order, lines with at least 3 fields, their fields as
+ * the rows read them (a hint: some may be left out).
  *
  * Each input is read several ways:
  *   1. every header column wanted, extra fields left undecoded;
@@ -211,7 +211,24 @@ static int on_row(void *vctx, const struct row *row)
 	return 0;
 }
 
-/* The ahead hook (columns 2, 0): shown records are later lines of 3 fields or more, in order. */
+/* Whether got..glen is field i of record e as a row reads it: decoded if wanted, else its
+ * undecoded bytes or empty. */
+static bool field_as_read(struct ctx *c, const struct ref_rec *e, size_t i, const char *got, size_t glen)
+{
+	const struct ref *rf = c->rf;
+	const char *raw = rf->text + rf->off[e->first + i];
+	size_t rawlen = rf->len[e->first + i];
+	if (!column_wanted(c, i))
+		return glen == 0 || (glen == rawlen && memcmp(got, raw, rawlen) == 0);
+	if (rawlen > sizeof c->scratch)
+		abort();
+	memcpy(c->scratch, raw, rawlen);
+	size_t n = tsv_unescape(c->scratch, rawlen);
+	return glen == n && memcmp(got, c->scratch, n) == 0;
+}
+
+/* The ahead hook (columns 2, 0): shown records are later lines of 3 fields or more, in
+ * order, their fields as the rows will read them. */
 static void check_ahead(void *vctx, const char *const field[], const size_t len[])
 {
 	struct ctx *c = vctx;
@@ -222,10 +239,7 @@ static void check_ahead(void *vctx, const char *const field[], const size_t len[
 		const struct ref_rec *e = &rf->rec[c->next_ahead];
 		if (e->count < 3)
 			continue;
-		size_t f2 = e->first + 2, f0 = e->first;
-		if (len[0] == rf->len[f2] && len[1] == rf->len[f0] &&
-		    memcmp(field[0], rf->text + rf->off[f2], len[0]) == 0 &&
-		    memcmp(field[1], rf->text + rf->off[f0], len[1]) == 0) {
+		if (field_as_read(c, e, 2, field[0], len[0]) && field_as_read(c, e, 0, field[1], len[1])) {
 			c->next_ahead++;
 			return;
 		}
