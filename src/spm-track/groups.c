@@ -944,6 +944,16 @@ void group_map_free(uint32_t *map, size_t count)
 
 _Static_assert(sizeof(size_t) >= sizeof(uint64_t), "an order's place and index share one word");
 
+enum { SORT_AHEAD = 16 };
+
+/* Where the rank of group i's owner is kept. */
+static const uint32_t *owner_rank_of(const struct groups *g, uint32_t *const rank[LEVEL_COUNT],
+				     const uint8_t *level, size_t i)
+{
+	struct group_id k = key_of(g, i);
+	return &rank[level[k.bucket]][k.owner];
+}
+
 size_t *groups_order(const struct groups *g, size_t threads)
 {
 	uint32_t *rank[LEVEL_COUNT];
@@ -954,16 +964,29 @@ size_t *groups_order(const struct groups *g, size_t threads)
 	/* by owner: a counting sort, stable, then each owner's few groups by bucket rank and
 	 * index, in the array that becomes the order (no second array at the peak) */
 	size_t *first = xcalloc_huge(nowners + 2, sizeof *first);
+	/* Both passes read an owner's rank and its count at random (4 and 8 MB at a million
+	 * owners): each fetched ahead, the rank SORT_AHEAD groups before, the count (and the
+	 * order's slot) half as far, once the rank has come. */
 	for (size_t i = 0; i < g->count; i++) {
-		struct group_id k = key_of(g, i);
-		first[rank[level[k.bucket]][k.owner] + 1]++;
+		if (i + SORT_AHEAD < g->count)
+			__builtin_prefetch(owner_rank_of(g, rank, level, i + SORT_AHEAD));
+		if (i + SORT_AHEAD / 2 < g->count)
+			__builtin_prefetch(&first[*owner_rank_of(g, rank, level, i + SORT_AHEAD / 2) + 1], 1);
+		first[*owner_rank_of(g, rank, level, i) + 1]++;
 	}
 	for (size_t r = 0; r < nowners; r++)
 		first[r + 1] += first[r];
 	size_t *order = xcalloc_huge(g->count + 1, sizeof *order);
 	for (size_t i = 0; i < g->count; i++) {
+		if (i + SORT_AHEAD < g->count)
+			__builtin_prefetch(owner_rank_of(g, rank, level, i + SORT_AHEAD));
+		if (i + SORT_AHEAD / 2 < g->count) {
+			size_t *at = &first[*owner_rank_of(g, rank, level, i + SORT_AHEAD / 2)];
+			__builtin_prefetch(at, 1);
+			__builtin_prefetch(&order[*at], 1); /* its slot, unless the owner comes again meanwhile */
+		}
 		struct group_id k = key_of(g, i);
-		order[first[rank[level[k.bucket]][k.owner]]++] = (size_t)bucket[k.bucket] << 32 | (uint32_t)i;
+		order[first[*owner_rank_of(g, rank, level, i)]++] = (size_t)bucket[k.bucket] << 32 | (uint32_t)i;
 	}
 	for (size_t r = 0, lo = 0; r < nowners; r++) {
 		size_t hi = first[r]; /* the counting pass left first[r] at the end of owner r */
