@@ -954,6 +954,75 @@ static const uint32_t *owner_rank_of(const struct groups *g, uint32_t *const ran
 	return &rank[level[k.bucket]][k.owner];
 }
 
+/* One thread's share of groups_order's counting sort: groups [lo, hi), with its own count
+ * of each owner's groups (then the next slot of each owner for its groups), and owners
+ * [rlo, rhi) to put in bucket order once all are placed. */
+struct order_part {
+	const struct groups *g;
+	uint32_t *const *rank;
+	const uint8_t *level;
+	const uint32_t *bucket;
+	size_t lo, hi, rlo, rhi;
+	size_t *next;        /* by owner rank: this part's count, then its next slot */
+	const size_t *end;   /* by owner rank: the end of the owner's groups in order */
+	size_t *order;
+	int step;            /* 0: count; 1: place; 2: sort each owner's groups */
+};
+
+/* The owners' ranks and counts are read at random (4 and 8 MB at a million owners): each
+ * fetched ahead, the rank SORT_AHEAD groups before, the count (and the order's slot) half
+ * as far, once the rank has come. */
+static void order_count(struct order_part *p)
+{
+	const struct groups *g = p->g;
+	for (size_t i = p->lo; i < p->hi; i++) {
+		if (i + SORT_AHEAD < p->hi)
+			__builtin_prefetch(owner_rank_of(g, p->rank, p->level, i + SORT_AHEAD));
+		if (i + SORT_AHEAD / 2 < p->hi)
+			__builtin_prefetch(&p->next[*owner_rank_of(g, p->rank, p->level, i + SORT_AHEAD / 2)], 1);
+		p->next[*owner_rank_of(g, p->rank, p->level, i)]++;
+	}
+}
+
+static void order_place(struct order_part *p)
+{
+	const struct groups *g = p->g;
+	for (size_t i = p->lo; i < p->hi; i++) {
+		if (i + SORT_AHEAD < p->hi)
+			__builtin_prefetch(owner_rank_of(g, p->rank, p->level, i + SORT_AHEAD));
+		if (i + SORT_AHEAD / 2 < p->hi) {
+			size_t *at = &p->next[*owner_rank_of(g, p->rank, p->level, i + SORT_AHEAD / 2)];
+			__builtin_prefetch(at, 1);
+			__builtin_prefetch(&p->order[*at], 1); /* its slot, unless the owner comes again meanwhile */
+		}
+		struct group_id k = key_of(g, i);
+		p->order[p->next[*owner_rank_of(g, p->rank, p->level, i)]++] =
+			(size_t)p->bucket[k.bucket] << 32 | (uint32_t)i;
+	}
+}
+
+static void order_part_run(void *arg)
+{
+	struct order_part *p = arg;
+	if (p->step == 0)
+		order_count(p);
+	else if (p->step == 1)
+		order_place(p);
+	else
+		for (size_t r = p->rlo; r < p->rhi; r++) {
+			size_t lo = r ? p->end[r - 1] : 0;
+			sort_owner_groups(p->order + lo, p->end[r] - lo);
+		}
+}
+
+/* Runs step of every part, each on a thread of its own. */
+static void order_step(struct order_part *part, size_t n, int step)
+{
+	for (size_t t = 0; t < n; t++)
+		part[t].step = step;
+	parallel_each(part, n, sizeof *part, order_part_run);
+}
+
 size_t *groups_order(const struct groups *g, size_t threads)
 {
 	uint32_t *rank[LEVEL_COUNT];
@@ -961,41 +1030,34 @@ size_t *groups_order(const struct groups *g, size_t threads)
 	uint32_t *ranks = owner_ranks(g, rank, &nowners, threads);
 	uint32_t *bucket = bucket_ranks(g);
 	uint8_t *level = bucket_levels(g);
-	/* by owner: a counting sort, stable, then each owner's few groups by bucket rank and
-	 * index, in the array that becomes the order (no second array at the peak) */
-	size_t *first = xcalloc_huge(nowners + 2, sizeof *first);
-	/* Both passes read an owner's rank and its count at random (4 and 8 MB at a million
-	 * owners): each fetched ahead, the rank SORT_AHEAD groups before, the count (and the
-	 * order's slot) half as far, once the rank has come. */
-	for (size_t i = 0; i < g->count; i++) {
-		if (i + SORT_AHEAD < g->count)
-			__builtin_prefetch(owner_rank_of(g, rank, level, i + SORT_AHEAD));
-		if (i + SORT_AHEAD / 2 < g->count)
-			__builtin_prefetch(&first[*owner_rank_of(g, rank, level, i + SORT_AHEAD / 2) + 1], 1);
-		first[*owner_rank_of(g, rank, level, i) + 1]++;
-	}
-	for (size_t r = 0; r < nowners; r++)
-		first[r + 1] += first[r];
+	/* by owner: a counting sort, stable (each part's groups after those of the parts
+	 * before), then each owner's few groups by bucket rank and index, in the array that
+	 * becomes the order (no second array at the peak); the parts on threads of their own */
+	size_t nparts = threads < 1 ? 1 : threads;
+	if (nparts > g->count / PARALLEL_MERGE + 1)
+		nparts = g->count / PARALLEL_MERGE + 1;
+	struct order_part *part = xcalloc(nparts, sizeof *part);
 	size_t *order = xcalloc_huge(g->count + 1, sizeof *order);
-	for (size_t i = 0; i < g->count; i++) {
-		if (i + SORT_AHEAD < g->count)
-			__builtin_prefetch(owner_rank_of(g, rank, level, i + SORT_AHEAD));
-		if (i + SORT_AHEAD / 2 < g->count) {
-			size_t *at = &first[*owner_rank_of(g, rank, level, i + SORT_AHEAD / 2)];
-			__builtin_prefetch(at, 1);
-			__builtin_prefetch(&order[*at], 1); /* its slot, unless the owner comes again meanwhile */
+	for (size_t t = 0; t < nparts; t++)
+		part[t] = (struct order_part){ g, rank, level, bucket, g->count * t / nparts, g->count * (t + 1) / nparts,
+					       nowners * t / nparts, nowners * (t + 1) / nparts,
+					       xcalloc_huge(nowners + 1, sizeof(size_t)), NULL, order, 0 };
+	order_step(part, nparts, 0);
+	for (size_t r = 0, at = 0; r < nowners; r++) /* each part's first slot of each owner */
+		for (size_t t = 0; t < nparts; t++) {
+			size_t n = part[t].next[r];
+			part[t].next[r] = at;
+			at += n;
 		}
-		struct group_id k = key_of(g, i);
-		order[first[*owner_rank_of(g, rank, level, i)]++] = (size_t)bucket[k.bucket] << 32 | (uint32_t)i;
-	}
-	for (size_t r = 0, lo = 0; r < nowners; r++) {
-		size_t hi = first[r]; /* the counting pass left first[r] at the end of owner r */
-		sort_owner_groups(order + lo, hi - lo);
-		lo = hi;
-	}
+	order_step(part, nparts, 1);
+	for (size_t t = 0; t < nparts; t++)
+		part[t].end = part[nparts - 1].next; /* the last part's next slots: each owner's end */
+	order_step(part, nparts, 2);
 	for (size_t i = 0; i < g->count; i++)
 		order[i] &= UINT32_MAX;
-	xfree_large(first, nowners + 2, sizeof *first);
+	for (size_t t = 0; t < nparts; t++)
+		xfree_large(part[t].next, nowners + 1, sizeof(size_t));
+	free(part);
 	free(bucket);
 	free(level);
 	owner_ranks_free(ranks, g);

@@ -306,6 +306,41 @@ static void test_groups_dense_index(void **state)
 	groups_free(g);
 }
 
+/* groups_order on threads: parts of the groups counted and placed each on its own, owners
+ * of many groups met in every part, give the one thread's order (owner bytes, period). */
+static void test_groups_order_parts(void **state)
+{
+	(void)state;
+	enum { OWNERS = 2500, QUARTERS = 40 };
+	struct period q[QUARTERS];
+	for (int k = 0; k < QUARTERS; k++) {
+		char label[16];
+		int n = snprintf(label, sizeof label, "%d-Q%d", 2000 + k / 4, k % 4 + 1);
+		assert_true(period_parse(label, (size_t)n, 1, &q[k]));
+	}
+	struct groups *g = groups_new(sizeof(int), alignof(int));
+	char owner[32];
+	for (int k = 0; k < OWNERS * QUARTERS; k++) { /* scattered: each owner in every part */
+		int o = (int)((long)k * 7919 % OWNERS), p = (k / OWNERS + o) % QUARTERS;
+		int n = snprintf(owner, sizeof owner, "rep %d", o);
+		group_upsert(g, q[p], LEVEL_REP, owner, (size_t)n, NULL);
+	}
+	size_t count = groups_count(g);
+	assert_true(count > 65536); /* past the size where the order runs on threads */
+	size_t *one = groups_order(g, 1), *three = groups_order(g, 3);
+	assert_memory_equal(one, three, count * sizeof *one);
+	for (size_t i = 1; i < count; i++) {
+		struct group_name x, y;
+		group_name(g, one[i - 1], &x);
+		group_name(g, one[i], &y);
+		int c = bytes_cmp(x.owner, x.owner_len, y.owner, y.owner_len);
+		assert_true(c < 0 || (c == 0 && x.period.start < y.period.start));
+	}
+	group_indexes_free(one, count);
+	group_indexes_free(three, count);
+	groups_free(g);
+}
+
 /* Groups of reps 0.. n-1 over two quarters, rep k's name "rep k", starting at rep `from`. */
 static struct groups *rep_groups(int from, int n)
 {
@@ -933,6 +968,7 @@ int main(void)
 		cmocka_unit_test(test_group_key_roundtrip),
 		cmocka_unit_test(test_groups_merge_threads),
 		cmocka_unit_test(test_groups_dense_index),
+		cmocka_unit_test(test_groups_order_parts),
 		cmocka_unit_test(test_deal_cells),
 		cmocka_unit_test(test_regroup_months_into_quarter),
 		cmocka_unit_test(test_ratio_merges_exactly),
