@@ -248,6 +248,16 @@ static void test_group_key_roundtrip(void **unused)
 	groups_free(g);
 }
 
+/* The n quarters from 2000-Q1 on. */
+static void quarters_from_2000(struct period *q, int n)
+{
+	for (int k = 0; k < n; k++) {
+		char label[16];
+		int len = snprintf(label, sizeof label, "%d-Q%d", 2000 + k / 4, k % 4 + 1);
+		assert_true(period_parse(label, (size_t)len, 1, &q[k]));
+	}
+}
+
 /* Few owners and periods are found through a dense index in front of the slots: it grows
  * with the owners and periods met (past its first 64 x 16), then is left off past 65,536
  * entries; a group merged in behind it is found, and every group keeps its index. */
@@ -256,11 +266,7 @@ static void test_groups_dense_index(void **state)
 	(void)state;
 	enum { OWNERS = 300, QUARTERS = 40 };
 	struct period q[QUARTERS];
-	for (int k = 0; k < QUARTERS; k++) {
-		char label[16];
-		int n = snprintf(label, sizeof label, "%d-Q%d", 2000 + k / 4, k % 4 + 1);
-		assert_true(period_parse(label, (size_t)n, 1, &q[k]));
-	}
+	quarters_from_2000(q, QUARTERS);
 	struct groups *g = groups_new(sizeof(int), alignof(int));
 	size_t *at = calloc((size_t)OWNERS * QUARTERS, sizeof *at);
 	assert_non_null(at);
@@ -313,11 +319,7 @@ static void test_groups_order_parts(void **state)
 	(void)state;
 	enum { OWNERS = 2500, QUARTERS = 40 };
 	struct period q[QUARTERS];
-	for (int k = 0; k < QUARTERS; k++) {
-		char label[16];
-		int n = snprintf(label, sizeof label, "%d-Q%d", 2000 + k / 4, k % 4 + 1);
-		assert_true(period_parse(label, (size_t)n, 1, &q[k]));
-	}
+	quarters_from_2000(q, QUARTERS);
 	struct groups *g = groups_new(sizeof(int), alignof(int));
 	char owner[32];
 	for (int k = 0; k < OWNERS * QUARTERS; k++) { /* scattered: each owner in every part */
