@@ -160,7 +160,8 @@ bool date_parse_iso_memo(struct date_memo *memo, const char *s, size_t len, spm_
 	memcpy(&head, s, sizeof head);
 	memcpy(&tail, s + 8, sizeof tail);
 	struct date_memo_slot *m = &memo->slot[date_memo_slot(s)];
-	if (m->head == head && m->tail == tail) {
+	/* head 0 is an empty slot's, never a date's: ten NUL bytes would match it */
+	if (head != 0 && m->head == head && m->tail == tail) {
 		*out = m->day;
 		return true;
 	}

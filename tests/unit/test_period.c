@@ -213,6 +213,10 @@ static void test_date_parse_iso_memo(void **state)
 			assert_false(date_parse_iso_memo(memo, bad[i], strlen(bad[i]), &got));
 		}
 	spm_day got;
+	struct date_memo *empty = calloc(1, sizeof *empty);
+	assert_non_null(empty);
+	assert_false(date_parse_iso_memo(empty, "\0\0\0\0\0\0\0\0\0\0", 10, &got)); /* not an empty slot's day */
+	free(empty);
 	assert_true(date_parse_iso_memo(memo, "2026-03-15T10:00:00", 19, &got)); /* not 10 bytes: parsed */
 	assert_int_equal(got, day_from_civil(2026, 3, 15));
 	free(memo);
