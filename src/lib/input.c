@@ -852,9 +852,10 @@ static void pending_read(struct chunk_reader *r, struct tsv_split *s)
 	deliver_row(r, p->field, p->len, p->n, p->line);
 }
 
-/* The line just split waits in the ring: the hook is shown its fields (if it has those
- * asked for), and the row split LINES_AHEAD lines before is read. Its fields were split
- * once: the hook used to find them again in the line's bytes. */
+/* The row just split waits in the ring: the hook is shown its fields (if it has those
+ * asked for), and once LINES_AHEAD rows wait, the oldest is read (LINES_AHEAD - 1 rows
+ * after it was shown). Its fields are split once: the hook used to find them again in
+ * the line's bytes. */
 static void pending_add(struct chunk_reader *r, struct tsv_split *s)
 {
 	const struct scan_ahead *a = r->opt->ahead;

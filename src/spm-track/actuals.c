@@ -122,9 +122,11 @@ const struct period *cached_periods(struct chunk_state *cs, spm_day d)
 
 /* A row's group found from its day's cache of buckets: not by interning its period and
  * bucket again (two lookups a group), as group_add does. */
-size_t cached_group(struct chunk_state *cs, size_t day, size_t k, uint32_t owner, enum level level)
+size_t cached_group(struct chunk_state *cs, spm_day d, size_t day, size_t k, uint32_t owner, enum level level)
 {
 	struct period_cache *c = cs->periods;
+	if (!c->filled[day] || c->day[day] != d) /* another day took the slot meanwhile */
+		day = cached_day(cs, d);
 	uint32_t *b = &c->bucket[day][k][level];
 	if (*b == 0)
 		*b = group_bucket_id(cs->groups, level, c->period[day][k]) + 1;

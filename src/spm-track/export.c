@@ -333,6 +333,48 @@ static void owner_memo_keep(struct chunk_state *cs, const char *rep, size_t len,
 	*owner_memo_slot(cs, w, len) = (struct owner_memo){ { w[0], w[1], w[2] }, (uint32_t)len, id };
 }
 
+/* How a row's first owner is found: its id from the memo, or its name's hash, taken so
+ * that its slot is fetched while the row is parsed. */
+struct owner_lookup {
+	uint32_t known; /* the id from the memo; UINT32_MAX: not there */
+	struct owner_ref ahead;
+	uint64_t ahead_hash;
+};
+
+/* The row's owners (owners[0, *n)) and how the first is found; nonzero if the owner
+ * column is bad (its problem set, as find_owners does). */
+static int export_owners(struct chunk_state *cs, const struct row *row, struct owner_ref owners[LEVEL_COUNT],
+			 size_t *n, struct owner_lookup *look)
+{
+	long rep = cs->job->col[EXPORT_REP];
+	*look = (struct owner_lookup){ UINT32_MAX, { 0 }, 0 };
+	if (owner_memo_find(cs, row->field[rep], row->len[rep], &look->known)) { /* met in a good row */
+		owners[0] = (struct owner_ref){ LEVEL_REP, row->field[rep], row->len[rep] };
+		*n = 1;
+		return 0;
+	}
+	if (find_owners(cs, row, rep, owners, n))
+		return 1;
+	look->ahead = owners[0];
+	look->ahead_hash = group_owner_ahead(cs->groups, owners[0].level, owners[0].name, owners[0].len);
+	return 0;
+}
+
+/* The id of the row's owner r (its o-th) in the chunk's groups; the first kept in the memo. */
+static uint32_t export_owner_id(struct chunk_state *cs, const struct owner_ref *r, size_t o,
+				const struct owner_lookup *look)
+{
+	if (o == 0 && look->known != UINT32_MAX)
+		return look->known;
+	const struct owner_ref *a = &look->ahead;
+	uint32_t id = r->name == a->name && r->len == a->len && r->level == a->level
+			      ? group_owner_hashed(cs->groups, r->level, r->name, r->len, look->ahead_hash)
+			      : group_owner(cs->groups, r->level, r->name, r->len);
+	if (o == 0)
+		owner_memo_keep(cs, r->name, r->len, id);
+	return id;
+}
+
 /* Steps of fetching a row's groups ahead, in lines before its row is read (LINES_AHEAD):
  * its owner's slot; then the owner's entry and its groups' slots; then the rest of the
  * owner's name and the groups' totals. Each step finds what the one before fetched. */
@@ -401,25 +443,11 @@ int export_row(void *ctx, const struct row *row)
 	bool split = false;
 	if (job->credits) /* --credits: looked up once the row is parsed, its memory fetched meanwhile */
 		credit_hash = credits_prefetch(job->credits, row->field[col[EXPORT_ID]], row->len[col[EXPORT_ID]]);
-	/* the owner's id, if met in a good row before (only where the owner is the rep column) */
-	uint32_t known = UINT32_MAX;
-	bool owner_bad = false;
-	struct owner_ref ahead = { 0 };
-	uint64_t ahead_hash = 0;
-	if (owner_memo_find(cs, row->field[col[EXPORT_REP]], row->len[col[EXPORT_REP]], &known)) {
-		owners[0] = (struct owner_ref){ LEVEL_REP, row->field[col[EXPORT_REP]], row->len[col[EXPORT_REP]] };
-		nowners = 1;
-	} else {
-		/* With --credits, a bad owner column matters only for a deal with no revenue credit. */
-		owner_bad = find_owners(cs, row, col[EXPORT_REP], owners, &nowners) != 0;
-		if (owner_bad && !job->credits)
-			return reject_or_stop(cs, row);
-		/* the first owner's slot in this chunk's table, fetched while the row is parsed */
-		if (!owner_bad) {
-			ahead = owners[0];
-			ahead_hash = group_owner_ahead(cs->groups, ahead.level, ahead.name, ahead.len);
-		}
-	}
+	/* With --credits, a bad owner column matters only for a deal with no revenue credit. */
+	struct owner_lookup look;
+	bool owner_bad = export_owners(cs, row, owners, &nowners, &look) != 0;
+	if (owner_bad && !job->credits)
+		return reject_or_stop(cs, row);
 
 	if (ms->needs[EXPORT_STAGE]) {
 		const char *stage = row->field[col[EXPORT_STAGE]];
@@ -449,8 +477,8 @@ int export_row(void *ctx, const struct row *row)
 
 	/* the owner's slot has come meanwhile (unless export_ahead fetched the groups already:
 	 * not once a CSV chunk has gone to libcsv) */
-	if (!owner_bad && known == UINT32_MAX && cs->tally.read > cs->ahead_until && groups_beyond_cache(cs->groups))
-		group_ahead(cs->groups, ahead.level, ahead_hash, cached_periods(cs, close), job->ncal);
+	if (!owner_bad && look.known == UINT32_MAX && cs->tally.read > cs->ahead_until && groups_beyond_cache(cs->groups))
+		group_ahead(cs->groups, look.ahead.level, look.ahead_hash, cached_periods(cs, close), job->ncal);
 
 	if (ms->needs[EXPORT_AMOUNT] && d.state != DEAL_LOST) {
 		const char *a = row->field[col[EXPORT_AMOUNT]];
@@ -544,7 +572,7 @@ int export_row(void *ctx, const struct row *row)
 	if (ms->ncustom && !d.pipeline_only && read_custom(cs, row))
 		return reject_or_stop(cs, row);
 
-	size_t day = cached_day(cs, close); /* no other day's periods are cached until the groups are added */
+	size_t day = cached_day(cs, close);
 	const struct period *periods = cs->periods->period[day];
 	if (dated && owners_on_close(cs, row, close, owners, &nowners, &dated))
 		return reject_or_stop(cs, row);
@@ -554,18 +582,9 @@ int export_row(void *ctx, const struct row *row)
 		cs->tally.credited++;
 	}
 	for (size_t o = 0; !split && o < nowners; o++) {
-		const struct owner_ref *r = &owners[o];
-		uint32_t owner;
-		if (o == 0 && known != UINT32_MAX)
-			owner = known;
-		else if (r->name == ahead.name && r->len == ahead.len && r->level == ahead.level)
-			owner = group_owner_hashed(cs->groups, r->level, r->name, r->len, ahead_hash);
-		else
-			owner = group_owner(cs->groups, r->level, r->name, r->len);
-		if (o == 0 && known == UINT32_MAX)
-			owner_memo_keep(cs, r->name, r->len, owner);
+		uint32_t owner = export_owner_id(cs, &owners[o], o, &look);
 		for (size_t k = 0; k < job->ncal; k++)
-			add_deal(cs, &d, cached_group(cs, day, k, owner, owners[o].level), d.amount, true);
+			add_deal(cs, &d, cached_group(cs, close, day, k, owner, owners[o].level), d.amount, true);
 	}
 	cs->tally.used++;
 	return 0;

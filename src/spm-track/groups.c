@@ -945,6 +945,7 @@ void group_map_free(uint32_t *map, size_t count)
 _Static_assert(sizeof(size_t) >= sizeof(uint64_t), "an order's place and index share one word");
 
 enum { SORT_AHEAD = 16 };
+#define ORDER_COUNTS ((size_t)32 << 20) /* a million owners' counts on 4 threads */
 
 /* Where the rank of group i's owner is kept. */
 static const uint32_t *owner_rank_of(const struct groups *g, uint32_t *const rank[LEVEL_COUNT],
@@ -1036,6 +1037,11 @@ size_t *groups_order(const struct groups *g, size_t threads)
 	size_t nparts = threads < 1 ? 1 : threads;
 	if (nparts > g->count / PARALLEL_MERGE + 1)
 		nparts = g->count / PARALLEL_MERGE + 1;
+	/* each part counts every owner (8 bytes an owner): at most ORDER_COUNTS bytes of counts,
+	 * at the run's peak, whatever --threads asks */
+	size_t most = ORDER_COUNTS / ((nowners + 1) * sizeof(size_t));
+	if (nparts > most)
+		nparts = most ? most : 1;
 	struct order_part *part = xcalloc(nparts, sizeof *part);
 	size_t *order = xcalloc_huge(g->count + 1, sizeof *order);
 	for (size_t t = 0; t < nparts; t++)

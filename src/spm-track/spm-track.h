@@ -413,9 +413,10 @@ void select_metrics(const struct track_options *opt, struct metric_set *ms, stru
 		size_t nwanted);
 const struct period *cached_periods(struct chunk_state *cs, spm_day d);
 /* The slot of day d in the cache of periods (filled); the group of owner (at level) in the
- * k-th period of the day at that slot, while no other day has taken it. */
+ * k-th period of day d, found from its slot (day: cached_day's, taken again if another
+ * day has taken it since). */
 size_t cached_day(struct chunk_state *cs, spm_day d);
-size_t cached_group(struct chunk_state *cs, size_t day, size_t k, uint32_t owner, enum level level);
+size_t cached_group(struct chunk_state *cs, spm_day d, size_t day, size_t k, uint32_t owner, enum level level);
 int bad_row(struct chunk_state *cs, const struct row *row, long col, const char *message);
 void report_problem(const struct job *job, const struct problem *p, uint64_t line);
 int reject_or_stop(struct chunk_state *cs, const struct row *row);
