@@ -812,6 +812,14 @@ static struct tsv_pending *pending_next(struct tsv_split *s)
 	return &s->ring[(s->first + s->count) % LINES_AHEAD];
 }
 
+/* The line's fields go to the pending row p. */
+static void split_into(struct tsv_split *s, struct tsv_pending *p)
+{
+	s->field = p->field;
+	s->len = p->len;
+	s->cap = p->cap;
+}
+
 /* Room for 64 more fields: a block ends at most 64 (checked once a block, not a field). */
 static inline void tsv_room(struct chunk_reader *r, struct tsv_split *s)
 {
@@ -820,9 +828,7 @@ static inline void tsv_room(struct chunk_reader *r, struct tsv_split *s)
 	if (s->ring) {
 		struct tsv_pending *p = pending_next(s);
 		pending_room(p, s->n + 64);
-		s->field = p->field;
-		s->len = p->len;
-		s->cap = p->cap;
+		split_into(s, p);
 		return;
 	}
 	ensure_fields(r, s->n + 64);
@@ -872,10 +878,7 @@ static void pending_add(struct chunk_reader *r, struct tsv_split *s)
 		a->fn(r->out->ctx, f, flen);
 	if (++s->count == LINES_AHEAD)
 		pending_read(r, s);
-	p = pending_next(s);
-	s->field = p->field;
-	s->len = p->len;
-	s->cap = p->cap;
+	split_into(s, pending_next(s));
 }
 
 /* The line ends at the newline nl: its last field, and the row read (or pending) unless
@@ -941,10 +944,7 @@ static void tsv_lines(struct chunk_reader *r, char *p, char *end)
 	struct tsv_split s = { .field = r->field, .len = r->len, .cap = r->fcap, .line = p, .start = p };
 	if (a && (!a->wanted || a->wanted(r->out->ctx))) { /* asked once a block */
 		s.ring = pending_ring(r);
-		struct tsv_pending *first = pending_next(&s);
-		s.field = first->field;
-		s.len = first->len;
-		s.cap = first->cap;
+		split_into(&s, pending_next(&s));
 	}
 	for (char *b = p; b < end; b += 64) {
 		struct tsv_marks k = tsv_block_marks(b, (size_t)(end - b));

@@ -101,10 +101,11 @@ size_t number_at_least(decimal d, int places, char buf[NUMBER_BUFSIZE])
 	uint64_t mag = u < 0 ? 0 - (uint64_t)u : (uint64_t)u;
 	uint64_t whole = mag / (uint64_t)pow10_64[DECIMAL_PLACES], frac = mag % (uint64_t)pow10_64[DECIMAL_PLACES];
 	int shown = DECIMAL_PLACES;
+	uint64_t kept; /* frac with its places past those asked for cut */
 	if (frac == 0)
 		shown = 0;
-	else if (div_pow10(frac, DECIMAL_PLACES - places) * (uint64_t)pow10_64[DECIMAL_PLACES - places] == frac) {
-		frac = div_pow10(frac, DECIMAL_PLACES - places); /* nothing past places: most values */
+	else if ((kept = div_pow10(frac, DECIMAL_PLACES - places)) * (uint64_t)pow10_64[DECIMAL_PLACES - places] == frac) {
+		frac = kept; /* nothing past places: most values */
 		shown = places;
 	} else {
 		for (; frac % 10 == 0; frac /= 10) /* a zero at a time, from the ninth place */

@@ -107,16 +107,22 @@ void groups_free(struct groups *g)
 	free(g);
 }
 
+/* The dense index given up for good (too many entries, or no lookups any more). */
+static void dense_drop(struct groups *g)
+{
+	free(g->dense);
+	g->dense = NULL;
+	g->dense_owners = g->dense_buckets = 0;
+	g->dense_off = true;
+}
+
 /* No group is added or looked up any more (it is merged): frees the slots. */
 static void groups_seal(struct groups *g)
 {
 	xfree_large(g->slot, g->nslots, sizeof *g->slot);
 	g->slot = NULL;
 	g->nslots = 0;
-	free(g->dense);
-	g->dense = NULL;
-	g->dense_owners = g->dense_buckets = 0;
-	g->dense_off = true;
+	dense_drop(g);
 }
 
 size_t groups_count(const struct groups *g)
@@ -453,10 +459,7 @@ static uint32_t *dense_grow(struct groups *g, uint32_t owner, uint32_t bucket)
 	size_t no = at_least_pow2((size_t)owner + 1, g->dense_owners ? g->dense_owners : 64);
 	size_t nb = at_least_pow2((size_t)bucket + 1, g->dense_buckets ? g->dense_buckets : 16);
 	if (no > DENSE_MAX / nb) {
-		free(g->dense);
-		g->dense = NULL;
-		g->dense_owners = g->dense_buckets = 0;
-		g->dense_off = true;
+		dense_drop(g);
 		return NULL;
 	}
 	uint32_t *d = xcalloc(no * nb, sizeof *d);
@@ -967,7 +970,7 @@ struct order_part {
 	size_t *next;        /* by owner rank: this part's count, then its next slot */
 	const size_t *end;   /* by owner rank: the end of the owner's groups in order */
 	size_t *order;
-	int step;            /* 0: count; 1: place; 2: sort each owner's groups */
+	int step;            /* 0: count; 1: place; 2: sort each owner's groups, keep the indexes */
 };
 
 /* The owners' ranks and counts are read at random (4 and 8 MB at a million owners): each
@@ -1002,6 +1005,12 @@ static void order_place(struct order_part *p)
 	}
 }
 
+/* Where owner rank r's groups start in the order (its end once the owners before it end). */
+static size_t owner_start(const struct order_part *p, size_t r)
+{
+	return r ? p->end[r - 1] : 0;
+}
+
 static void order_part_run(void *arg)
 {
 	struct order_part *p = arg;
@@ -1009,11 +1018,12 @@ static void order_part_run(void *arg)
 		order_count(p);
 	else if (p->step == 1)
 		order_place(p);
-	else
-		for (size_t r = p->rlo; r < p->rhi; r++) {
-			size_t lo = r ? p->end[r - 1] : 0;
-			sort_owner_groups(p->order + lo, p->end[r] - lo);
-		}
+	else { /* the owners' groups by bucket, then the order's words left with their indexes */
+		for (size_t r = p->rlo; r < p->rhi; r++)
+			sort_owner_groups(p->order + owner_start(p, r), p->end[r] - owner_start(p, r));
+		for (size_t i = owner_start(p, p->rlo); i < owner_start(p, p->rhi); i++)
+			p->order[i] &= UINT32_MAX;
+	}
 }
 
 /* Runs step of every part, each on a thread of its own. */
@@ -1059,8 +1069,6 @@ size_t *groups_order(const struct groups *g, size_t threads)
 	for (size_t t = 0; t < nparts; t++)
 		part[t].end = part[nparts - 1].next; /* the last part's next slots: each owner's end */
 	order_step(part, nparts, 2);
-	for (size_t i = 0; i < g->count; i++)
-		order[i] &= UINT32_MAX;
 	for (size_t t = 0; t < nparts; t++)
 		xfree_large(part[t].next, nowners + 1, sizeof(size_t));
 	free(part);
