@@ -4,6 +4,7 @@
 #ifndef SPM_GOALS_H
 #define SPM_GOALS_H
 
+#include "arena.h"
 #include "decimal.h"
 #include "input.h"
 #include "metrics.h"
@@ -50,6 +51,7 @@ struct goal_sheet {
 	uint64_t read, rejected;
 	char *key;
 	size_t key_cap;
+	struct arena text;         /* the goals' owners, metric names, categories, extra values */
 };
 
 /* Called for a bad row (column NULL: the row as a whole). Returns 0 to leave the row out
@@ -84,9 +86,11 @@ void goal_sheet_free(struct goal_sheet *g);
  * 2026-Q2 finds FY2027-Q1 of a fiscal year that starts in April. */
 struct goal *goal_sheet_find(struct goal_sheet *g, const char *owner, size_t owner_len, struct period p,
 			     const char *metric);
-/* Adds a copy of *goal (owner, metric name, category and extras are copied); NULL if the
- * sheet already has a goal for its owner, period and metric. */
+/* Adds a copy of *goal (owner, metric name, category and extras are copied, owned by the
+ * sheet); NULL if the sheet already has a goal for its owner, period and metric. */
 struct goal *goal_sheet_add(struct goal_sheet *g, const struct goal *goal);
+/* A copy of text owned by the sheet (freed with it): to change a goal's category. */
+char *goal_sheet_text(struct goal_sheet *g, const char *text);
 /* Removes goal i, keeping the order of the others. */
 void goal_sheet_remove(struct goal_sheet *g, size_t i);
 

@@ -67,6 +67,15 @@ static magnitude magnitude_of(decimal_units v)
 
 static magnitude gcd(magnitude a, magnitude b)
 {
+	if (a <= UINT64_MAX && b <= UINT64_MAX) { /* most values: a 128-bit remainder is a library call */
+		uint64_t x = (uint64_t)a, y = (uint64_t)b;
+		while (y) {
+			uint64_t t = x % y;
+			x = y;
+			y = t;
+		}
+		return x;
+	}
 	while (b) {
 		magnitude t = a % b;
 		a = b;

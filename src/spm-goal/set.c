@@ -166,8 +166,7 @@ int goal_set(int argc, char **argv)
 			old->has_weight = true;
 		}
 		if (o.category) {
-			free(old->category);
-			old->category = xstrdup(o.category);
+			old->category = goal_sheet_text(&sheet, o.category);
 		}
 		if (o.direction)
 			old->direction = wanted.direction;

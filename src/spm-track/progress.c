@@ -54,10 +54,17 @@ void load_goals(const struct track_options *opt, const struct metric_set *ms, co
 				       .roster = roster, .level_set = opt->level_set, .level = opt->level,
 				       .reject = reject };
 	goal_sheet_read(&g->sheet, opt->goals, &o);
+	const struct goal *before = NULL;
 	for (size_t i = 0; i < g->sheet.n; i++) {
 		const struct goal *goal = &g->sheet.goal[i];
-		size_t cal = calendar_index(g, goal->period);
 		g->level_used[goal->level] = true;
+		/* a sheet's goals come in runs of one calendar and metric (800,000 goals at
+		 * 200,000 reps): a need is noted once a run, not once a goal */
+		if (before && before->metric == goal->metric && !strcmp(before->metric_name, goal->metric_name) &&
+		    before->period.grain == goal->period.grain && before->period.fiscal_start == goal->period.fiscal_start)
+			continue;
+		before = goal;
+		size_t cal = calendar_index(g, goal->period);
 		note_need(g, cal, goal->metric_name);
 		if (goal->metric->builtin == M_COVERAGE) {
 			note_need(g, cal, "won_revenue");
@@ -139,6 +146,14 @@ static int compare_progress(const void *pa, const void *pb)
 	if ((c = strcmp(a->metric->name, b->metric->name)))
 		return c;
 	return (a->level > b->level) - (a->level < b->level);
+}
+
+static bool in_order(const struct progress_ref *refs, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (compare_progress(&refs[i - 1], &refs[i]) > 0)
+			return false;
+	return true;
 }
 
 static const void *totals_of(struct progress_job *pj, const struct progress_ref *r, const char *metric)
@@ -258,11 +273,23 @@ static void write_quantity(struct output *o, struct fraction f, int places, cons
 	output_str(o, buf);
 }
 
+/* period_elapsed of p as of the run's date, remembered. */
+static struct elapsed elapsed_of(struct progress_job *pj, struct period p)
+{
+	size_t slot = (size_t)((uint32_t)p.start * 0x9e3779b9u >> 28) % ELAPSED_MEMO;
+	if (!pj->elapsed_memo[slot].set || period_cmp(pj->elapsed_memo[slot].period, p) != 0) {
+		pj->elapsed_memo[slot].period = p;
+		pj->elapsed_memo[slot].elapsed = period_elapsed(p, pj->job->opt->as_of, &pj->calendar);
+		pj->elapsed_memo[slot].set = true;
+	}
+	return pj->elapsed_memo[slot].elapsed;
+}
+
 static void write_progress_row(struct output *o, struct progress_job *pj, const struct progress_ref *r)
 {
 	const struct metric *m = r->metric;
 	const struct goal *g = r->goal;
-	struct elapsed e = period_elapsed(r->period, pj->job->opt->as_of, &pj->calendar);
+	struct elapsed e = elapsed_of(pj, r->period);
 	bool reached;
 	struct fraction actual = actual_of(pj, r, &reached);
 	int quantity = m->places >= 2 ? m->places : 2; /* expected and projected are rarely whole */
@@ -391,7 +418,7 @@ void emit_progress(struct output *o, const struct job *job, const struct chunk_s
 			  const struct work_calendar *calendar)
 {
 	const struct goal_sheet *gs = &job->goals->sheet;
-	struct progress_job pj = { job, all, *calendar };
+	struct progress_job pj = { .job = job, .all = all, .calendar = *calendar };
 	struct progress_ref *refs = NULL;
 	size_t n = 0, cap = 0;
 	for (size_t i = 0; i < gs->n; i++) {
@@ -401,11 +428,11 @@ void emit_progress(struct output *o, const struct job *job, const struct chunk_s
 		xgrow((void **)&refs, &cap, n + 1, sizeof *refs);
 		struct progress_ref *r = &refs[n++];
 		*r = (struct progress_ref){ g->owner, g->owner_len, g->level, g->period, "", g->metric, g };
-		period_format(g->period, r->label);
+		memcpy(r->label, g->label, sizeof r->label); /* formatted as the sheet was read */
 	}
 	if (job->opt->all)
 		add_actuals_without_goals(&pj, &refs, &n, &cap);
-	if (n)
+	if (!in_order(refs, n)) /* a sheet written by spm-goal is in order already */
 		qsort(refs, n, sizeof *refs, compare_progress);
 	/* With a roster, owners may be reps or groups: each row says which (level). */
 	static const enum column header[] = {

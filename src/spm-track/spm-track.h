@@ -381,10 +381,19 @@ struct progress_ref {
 };
 
 /* Finds groups of the merged totals by owner, period and metric. */
+#define ELAPSED_MEMO 16
 struct progress_job {
 	const struct job *job;
 	const struct chunk_state *all;
 	struct work_calendar calendar;
+	/* the elapsed days of the periods met, by their first day: goals share a few dozen
+	 * periods, and counting a period's days (and holidays) once a goal cost as much as
+	 * the rest of its row */
+	struct {
+		struct period period;
+		struct elapsed elapsed;
+		bool set;
+	} elapsed_memo[ELAPSED_MEMO];
 };
 
 /* ---- functions shared between the files ---- */

@@ -526,6 +526,47 @@ static void test_period_cmp(void **state)
 
 /* ---- period labels ---- */
 
+/* The label as snprintf writes it (what period_format wrote before its digits by hand). */
+static void reference_label(struct period p, char *buf, size_t size)
+{
+	struct civil_date c = civil_from_day(p.start);
+	int fs = p.fiscal_start;
+	int fy = fs > 1 ? (c.month >= fs ? c.year + 1 : c.year) : c.year;
+	const char *prefix = fs > 1 ? "FY" : "";
+	int index = fs > 1 ? ((c.month - fs + 12) % 12) : c.month - 1;
+	spm_day thursday = p.start + (4 - iso_weekday(p.start));
+	int wy = civil_from_day(thursday).year;
+	int wk = (int)((thursday - day_from_civil(wy, 1, 1)) / 7) + 1;
+	switch ((enum grain)p.grain) {
+	case GRAIN_YEAR: snprintf(buf, size, "%s%04d", prefix, fy); break;
+	case GRAIN_HALF: snprintf(buf, size, "%s%04d-H%d", prefix, fy, index / 6 + 1); break;
+	case GRAIN_QUARTER: snprintf(buf, size, "%s%04d-Q%d", prefix, fy, index / 3 + 1); break;
+	case GRAIN_MONTH: snprintf(buf, size, "%04d-%02d", c.year, c.month); break;
+	case GRAIN_WEEK: snprintf(buf, size, "%04d-W%02d", wy, wk); break;
+	case GRAIN_DAY: snprintf(buf, size, "%04d-%02d-%02d", c.year, c.month, c.day); break;
+	}
+}
+
+/* Every grain and fiscal start, around the years where the digits change width: the
+ * label written by hand is snprintf's, and its length is returned. */
+static void test_period_format_matches_printf(void **state)
+{
+	(void)state;
+	static const int years[][2] = { { 0, 2 }, { 999, 1001 }, { 1999, 2001 }, { 2024, 2028 }, { 9998, 9999 } };
+	for (size_t y = 0; y < sizeof years / sizeof years[0]; y++)
+		for (int fs = 1; fs <= 12; fs++)
+			for (int g = GRAIN_YEAR; g <= GRAIN_DAY; g++)
+				for (spm_day d = day_from_civil(years[y][0], 1, 1); d <= day_from_civil(years[y][1], 12, 31); d++) {
+					struct period p = period_of(d, (enum grain)g, fs);
+					char got[PERIOD_LABEL_SIZE], want[64];
+					size_t n = period_format(p, got);
+					reference_label(p, want, sizeof want);
+					if (strcmp(got, want) != 0 || n != strlen(want))
+						fail_msg("period of %d (grain %d, fiscal start %d): \"%s\" (%zu), want \"%s\"", (int)d,
+							 g, fs, got, n, want);
+				}
+}
+
 static void test_period_parse_round_trip(void **state)
 {
 	(void)state;
@@ -643,6 +684,7 @@ int main(void)
 		cmocka_unit_test(test_period_neighbours),
 		cmocka_unit_test(test_period_cmp),
 		cmocka_unit_test(test_period_parse_round_trip),
+		cmocka_unit_test(test_period_format_matches_printf),
 		cmocka_unit_test(test_period_parse_rejects),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

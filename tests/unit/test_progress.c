@@ -534,6 +534,14 @@ static void test_fraction_of_and_ratio(void **state)
 	assert_false(fraction_defined((struct fraction){ 5, 0 }));
 	assert_true(fraction_defined((struct fraction){ 0, 1 }));
 	assert_true(fraction_defined((struct fraction){ -1, 3 }));
+	/* Lowest terms on both sides of 64 bits (the common divisor found in 64-bit steps
+	 * below 2^64, in 128-bit ones above): 18,446,744,073.709551615 (units 2^64 - 1) over
+	 * 3 = 0x5555... / 10^9 reduced; units past 2^64 over 6 of them. */
+	decimal big = { (decimal_units)UINT64_MAX }, bigger = { (decimal_units)UINT64_MAX * 6 };
+	assert_exact(fraction_ratio(big, num("0.000000003")), 6148914691236517205, 1);
+	assert_exact(fraction_ratio(bigger, big), 6, 1);
+	assert_exact(fraction_ratio(big, bigger), 1, 6);
+	assert_exact(fraction_ratio((decimal){ (decimal_units)UINT64_MAX + 1 }, num("0.000000012")), (decimal_units)1 << 62, 3);
 }
 
 static void test_fraction_round(void **state)
