@@ -513,9 +513,19 @@ size_t group_upsert(struct groups *g, struct period p, enum level level, const c
 size_t group_lookup(const struct groups *g, struct period p, enum level level, const char *owner, size_t len,
 		    const char *metric)
 {
+	return group_lookup_owner(g, group_owner_id(g, level, owner, len), p, level, metric);
+}
+
+size_t group_owner_id(const struct groups *g, enum level level, const char *owner, size_t len)
+{
+	return table_index(g->owner[level], owner, len);
+}
+
+size_t group_lookup_owner(const struct groups *g, size_t o, struct period p, enum level level, const char *metric)
+{
 	unsigned char key[PERIOD_KEY_SIZE];
 	period_to_key(p, key);
-	size_t o = table_index(g->owner[level], owner, len), q = table_index(g->period, key, sizeof key), m = 0;
+	size_t q = table_index(g->period, key, sizeof key), m = 0;
 	if (metric && (m = table_index(g->metric, metric, strlen(metric) + 1)) != SIZE_MAX)
 		m++;
 	if (o == SIZE_MAX || q == SIZE_MAX || m == SIZE_MAX)

@@ -160,7 +160,14 @@ static const void *totals_of(struct progress_job *pj, const struct progress_ref 
 {
 	bool actuals = pj->job->kind == INPUT_ACTUALS;
 	const struct groups *groups = pj->all->groups;
-	size_t g = group_lookup(groups, r->period, r->level, r->owner, r->owner_len, actuals ? metric : NULL);
+	if (!pj->owner || pj->owner_level != r->level || pj->owner_len != r->owner_len ||
+	    memcmp(pj->owner, r->owner, r->owner_len) != 0) {
+		pj->owner = r->owner;
+		pj->owner_len = r->owner_len;
+		pj->owner_level = r->level;
+		pj->owner_id = group_owner_id(groups, r->level, r->owner, r->owner_len);
+	}
+	size_t g = group_lookup_owner(groups, pj->owner_id, r->period, r->level, actuals ? metric : NULL);
 	return g == SIZE_MAX ? NULL : group_totals(groups, g);
 }
 

@@ -394,6 +394,10 @@ struct progress_job {
 		struct elapsed elapsed;
 		bool set;
 	} elapsed_memo[ELAPSED_MEMO];
+	/* the owner of the last lookup and its id: rows come by owner, a few goals each */
+	const char *owner;
+	size_t owner_len, owner_id;
+	enum level owner_level;
 };
 
 /* ---- functions shared between the files ---- */
@@ -492,6 +496,11 @@ size_t group_upsert(struct groups *g, struct period p, enum level level, const c
 /* The index of a group, or SIZE_MAX if absent. */
 size_t group_lookup(const struct groups *g, struct period p, enum level level, const char *owner, size_t len,
 		    const char *metric);
+/* The same in two steps, for many lookups of one owner: its id at level (SIZE_MAX if
+ * absent), then the group of that id. */
+size_t group_owner_id(const struct groups *g, enum level level, const char *owner, size_t len);
+size_t group_lookup_owner(const struct groups *g, size_t owner_id, struct period p, enum level level,
+			  const char *metric);
 void group_name(const struct groups *g, size_t i, struct group_name *out);
 /* A group's metric (actuals input), or NULL: its name without its owner's. */
 const char *group_metric_name(const struct groups *g, size_t i);
