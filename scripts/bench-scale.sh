@@ -20,6 +20,7 @@
 #   BENCH_SCALE_RUNS    runs per command; the median is shown (default 3)
 #   BENCH_DIR           work folder (default .bench/ in the repo); BENCH_SEED (default 42)
 #   BENCH_SCALE_PEER_OWNERS  owner counts DuckDB runs at too (default 100 100000)
+#   BENCH_SCALE_GOAL_OWNERS  reps of spm-track --goals, 4 quarterly goals each (default 1000 200000)
 #   BENCH_DUCKDB_VERSION     npm version of @duckdb/node-api (default 1.5.6-r.1)
 #   SPM_TRACK, SPM_GOAL, SPM_SCORE, SPM_REPORT, GEN_DEALS  the programs (default bin/...)
 #
@@ -37,6 +38,7 @@ DIR=${BENCH_DIR:-$ROOT/.bench}
 SCALE_RUNS=${BENCH_SCALE_RUNS:-3}
 SCALE_OWNERS=${BENCH_SCALE_OWNERS:-100 1000 10000 100000 1000000}
 PEER_OWNERS=${BENCH_SCALE_PEER_OWNERS:-100 100000}
+GOAL_OWNERS=${BENCH_SCALE_GOAL_OWNERS:-1000 200000}
 DUCKDB_VERSION=${BENCH_DUCKDB_VERSION:-1.5.6-r.1}
 SPM_TRACK=${SPM_TRACK:-$ROOT/bin/spm-track}
 SPM_GOAL=${SPM_GOAL:-$ROOT/bin/spm-goal}
@@ -205,6 +207,17 @@ scale_table() {
 			fi
 		done
 		growth
+		# spm-track --goals as the reps grow: four quarterly goals per rep of the roster
+		for n in $GOAL_OWNERS; do
+			f=$SD/deals-$rows-r$n-roster.tsv
+			[[ -s $f && -s $SD/roster-$n.tsv ]] ||
+				"$GEN_DEALS" -n "$rows" -r "$n" -s "$SEED" --format tsv --roster "$SD/roster-$n.tsv" -o "$f"
+			awk -F'\t' 'BEGIN { OFS = "\t"; print "owner", "period", "metric", "target", "category" }
+				NR > 1 { for (q = 1; q <= 4; q++) print $1, "2025-Q" q, "won_revenue", 100000 + NR, "financial" }' \
+				"$SD/roster-$n.tsv" >"$SD/goals-grow-$n.tsv"
+			measure "spm-track --goals ($((4 * n)) goals)" "$SPM_TRACK" --map salesforce --goals "$SD/goals-grow-$n.tsv" \
+				--as-of 2025-08-15 "$f" -q | awk -F'\t' -v n="$n" '{ printf "| %s | %s | %s | %s | %s |\n", $1, n, $2, $3, $4 }'
+		done
 		# every program at 50,000 owners: the export, its roster, goals for each rep
 		n=50000
 		f=$SD/deals-$rows-r$n.tsv
