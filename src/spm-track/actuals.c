@@ -355,7 +355,8 @@ void chunk_state_init(struct chunk_state *cs, const struct job *job)
 	cs->periods = xcalloc(1, sizeof *cs->periods);
 	cs->dates = xcalloc(1, sizeof *cs->dates);
 	cs->stages = xcalloc((size_t)1 << STAGE_MEMO_BITS, sizeof *cs->stages);
-	if (!job->roster && !job->opt->level_all) /* the owner is the rep column's bytes */
+	/* exports whose owner is the rep column's bytes (actuals name theirs without it) */
+	if (job->kind == INPUT_EXPORT && !job->roster && !job->opt->level_all)
 		cs->owners = xcalloc((size_t)1 << OWNER_MEMO_BITS, sizeof *cs->owners);
 	cs->custom = xcalloc(job->metrics->ncustom + 1, sizeof *cs->custom);
 	if (job->reject)
