@@ -257,26 +257,48 @@ static struct fraction actual_of(struct progress_job *pj, const struct progress_
 	return metric_actual(pj, r, r->metric);
 }
 
-/* Writes f with `places` decimals (a ratio with 4: number_ratio). With m, the actual,
- * target or gap of a plain metric (a sum, a count, a minimum): exact, as in actuals
- * (plain_value: money keeps every significant digit), rounded only when it is not a
- * decimal (a target of 7.5 deals stays 7.5). Empty if undefined. */
-static void write_quantity(struct output *o, struct fraction f, int places, const struct metric *m)
+/* A number of a progress row: f written with `places` decimals (a ratio with 4:
+ * number_ratio). With m, the actual, target or gap of a plain metric (a sum, a count, a
+ * minimum): exact, as in actuals (plain_value: money keeps every significant digit),
+ * rounded only when it is not a decimal (a target of 7.5 deals stays 7.5). Empty if
+ * undefined. */
+struct quantity {
+	struct fraction f;
+	int places;
+	const struct metric *m;
+};
+
+enum { Q_ACTUAL, Q_TARGET, Q_ATTAINMENT, Q_EXPECTED, Q_PACE, Q_PROJECTED, Q_GAP, Q_COUNT };
+
+/* The numbers of a row (row_numbers): the actual alone without a goal. */
+struct row_numbers {
+	struct quantity q[Q_COUNT];
+	enum goal_status status;
+	struct elapsed e;
+};
+
+/* q rounded as written: false past exact arithmetic. */
+static bool quantity_round(const struct quantity *q, decimal *d)
+{
+	return fraction_round(q->f, q->m || q->places < 0 ? DECIMAL_PLACES : q->places, d);
+}
+
+static void write_quantity(struct output *o, const struct quantity *q)
 {
 	char buf[NUMBER_BUFSIZE];
 	decimal d;
-	if (!fraction_defined(f))
+	if (!fraction_defined(q->f))
 		return;
-	if (!fraction_round(f, m || places < 0 ? DECIMAL_PLACES : places, &d))
+	if (!quantity_round(q, &d))
 		sum_overflow("progress");
-	if (m)
-		plain_value(m, d, buf);
-	else if (places < 0)
+	if (q->m)
+		plain_value(q->m, d, buf);
+	else if (q->places < 0)
 		number_exact(d, buf);
-	else if (places == RATIO_PLACES)
+	else if (q->places == RATIO_PLACES)
 		number_ratio(d, buf);
 	else
-		number_fixed(d, places, buf);
+		number_fixed(d, q->places, buf);
 	output_str(o, buf);
 }
 
@@ -292,14 +314,59 @@ static struct elapsed elapsed_of(struct progress_job *pj, struct period p)
 	return pj->elapsed_memo[slot].elapsed;
 }
 
+/* The numbers of r's row; false when its progress is past exact arithmetic. */
+static bool row_numbers(struct progress_job *pj, const struct progress_ref *r, struct row_numbers *n)
+{
+	const struct metric *m = r->metric;
+	const struct goal *g = r->goal;
+	n->e = elapsed_of(pj, r->period);
+	bool reached;
+	struct fraction actual = actual_of(pj, r, &reached);
+	int quantity = m->places >= 2 ? m->places : 2; /* expected and projected are rarely whole */
+	/* ratios are rounded to their places; sums, counts, minimums are exact decimals */
+	const struct metric *plain = m->ratio ? NULL : m;
+	n->q[Q_ACTUAL] = (struct quantity){ actual, m->places, plain };
+	if (!g)
+		return true;
+	struct goal_measure gm = { actual, g->target, g->lower, m->cumulative, n->e };
+	struct progress p;
+	if (!progress_compute(&gm, &pj->job->opt->thresholds, &p))
+		return false;
+	if (reached && n->e.started) { /* coverage of a made number: unbounded, so achieved */
+		p.status = STATUS_ACHIEVED;
+		p.gap = fraction_of(decimal_zero());
+	}
+	n->q[Q_TARGET] = (struct quantity){ fraction_of(g->target), m->places, m };
+	n->q[Q_ATTAINMENT] = (struct quantity){ p.attainment, RATIO_PLACES, NULL };
+	n->q[Q_EXPECTED] = (struct quantity){ p.expected, quantity, NULL };
+	n->q[Q_PACE] = (struct quantity){ p.pace, RATIO_PLACES, NULL };
+	n->q[Q_PROJECTED] = (struct quantity){ p.projected, quantity, NULL };
+	n->q[Q_GAP] = (struct quantity){ p.gap, m->places, plain };
+	n->status = p.status;
+	return true;
+}
+
+/* What in r's row is past exact arithmetic (a metric's name, or "progress" for a number
+ * too large to write), or NULL. Asked of every row before the header: a data error
+ * leaves nothing half-written on standard output. */
+static const char *row_past_range(struct progress_job *pj, const struct progress_ref *r)
+{
+	struct row_numbers n;
+	bool computed = row_numbers(pj, r, &n); /* the actual even when not: it is written first */
+	decimal d;
+	for (size_t k = 0; k < (computed && r->goal ? Q_COUNT : 1); k++)
+		if (fraction_defined(n.q[k].f) && !quantity_round(&n.q[k], &d))
+			return "progress";
+	return computed ? NULL : r->metric->name;
+}
+
 static void write_progress_row(struct output *o, struct progress_job *pj, const struct progress_ref *r)
 {
 	const struct metric *m = r->metric;
 	const struct goal *g = r->goal;
-	struct elapsed e = elapsed_of(pj, r->period);
-	bool reached;
-	struct fraction actual = actual_of(pj, r, &reached);
-	int quantity = m->places >= 2 ? m->places : 2; /* expected and projected are rarely whole */
+	struct row_numbers n;
+	if (!row_numbers(pj, r, &n))
+		sum_overflow(m->name);
 
 	output_field(o, r->owner, r->owner_len);
 	output_tab(o);
@@ -307,43 +374,25 @@ static void write_progress_row(struct output *o, struct progress_job *pj, const 
 	output_tab(o);
 	output_str(o, m->name);
 	output_tab(o);
-	/* ratios are rounded to their places; sums, counts, minimums are exact decimals */
-	const struct metric *plain = m->ratio ? NULL : m;
-	write_quantity(o, actual, m->places, plain);
+	write_quantity(o, &n.q[Q_ACTUAL]);
 	if (!g) {
 		output_str(o, "\t\t\t\t\t\t\t\t\t\t");
 	} else {
-		struct goal_measure gm = { actual, g->target, g->lower, m->cumulative, e };
-		struct progress p;
-		if (!progress_compute(&gm, &pj->job->opt->thresholds, &p))
-			sum_overflow(m->name);
-		if (reached && e.started) { /* coverage of a made number: unbounded, so achieved */
-			p.status = STATUS_ACHIEVED;
-			p.gap = fraction_of(decimal_zero());
+		for (size_t k = Q_TARGET; k < Q_COUNT; k++) {
+			output_tab(o);
+			write_quantity(o, &n.q[k]);
 		}
 		output_tab(o);
-		write_quantity(o, fraction_of(g->target), m->places, m);
-		output_tab(o);
-		write_quantity(o, p.attainment, RATIO_PLACES, NULL);
-		output_tab(o);
-		write_quantity(o, p.expected, quantity, NULL);
-		output_tab(o);
-		write_quantity(o, p.pace, RATIO_PLACES, NULL);
-		output_tab(o);
-		write_quantity(o, p.projected, quantity, NULL);
-		output_tab(o);
-		write_quantity(o, p.gap, m->places, plain);
-		output_tab(o);
-		output_str(o, goal_status_name(p.status));
+		output_str(o, goal_status_name(n.status));
 		output_tab(o);
 		output_exact(o, g->weight);
 		output_tab(o);
 		output_str(o, goal_direction_name(g->lower ? DIRECTION_LOWER : DIRECTION_HIGHER));
 		output_tab(o);
 	}
-	output_count(o, (uint64_t)e.done);
+	output_count(o, (uint64_t)n.e.done);
 	output_tab(o);
-	output_count(o, (uint64_t)(e.total - e.done));
+	output_count(o, (uint64_t)(n.e.total - n.e.done));
 	if (pj->job->roster) {
 		output_tab(o);
 		output_str(o, level_names[r->level]);
@@ -448,6 +497,11 @@ void emit_progress(struct output *o, const struct job *job, const struct chunk_s
 		COL_LEVEL,
 	};
 	size_t ncols = sizeof header / sizeof header[0];
+	for (size_t i = 0; i < n; i++) { /* rows are goals, far fewer than deals: computed twice */
+		const char *past = row_past_range(&pj, &refs[i]);
+		if (past)
+			sum_overflow(past);
+	}
 	stream_write_header(o, header, job->roster ? ncols : ncols - 1);
 	for (size_t i = 0; i < n; i++)
 		write_progress_row(o, &pj, &refs[i]);

@@ -650,6 +650,9 @@ struct deal_merge *deal_merge_new(const struct job *job, struct groups *into, st
 				  const struct groups *from, const struct wide_totals *wide_from);
 void merge_deal_block(void *deal_merge, const uint32_t *map, size_t lo, size_t hi);
 void deal_merge_free(struct deal_merge *m);
+/* The i-th of the totals kept in full (i < w->n, one per wide group, in no order): the
+ * only ones whose sums can pass a cell's 64 bits, or that have a clawback. */
+const struct deal_totals *wide_totals_at(const struct wide_totals *w, size_t i);
 void wide_totals_swap(struct wide_totals *a, struct wide_totals *b);
 void wide_totals_free(struct wide_totals *w);
 bool records_latest_day(const struct job *job, const struct row *row, spm_day *day);

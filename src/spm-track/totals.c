@@ -46,6 +46,11 @@ void wide_totals_free(struct wide_totals *w)
 	memset(w, 0, sizeof *w);
 }
 
+const struct deal_totals *wide_totals_at(const struct wide_totals *w, size_t i)
+{
+	return &w->e[i].t;
+}
+
 void wide_totals_swap(struct wide_totals *a, struct wide_totals *b)
 {
 	struct wide_totals t = *a;

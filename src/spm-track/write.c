@@ -22,6 +22,12 @@ size_t plain_value(const struct metric *m, decimal d, char buf[NUMBER_BUFSIZE])
 	return number_at_least(d, m && m->places > 0 ? m->places : 0, buf);
 }
 
+/* num ÷ den (not zero) at the metric's decimals: false past the decimals' range. */
+static bool ratio_quotient(const struct metric *m, decimal num, decimal den, decimal *q)
+{
+	return decimal_div(num, den, m->places, ROUND_HALF_AWAY, q);
+}
+
 /* value = num ÷ den at the metric's decimals; empty when den is zero. The numerator and
  * denominator are exact: merging adds them and divides once. */
 static void format_ratio(const struct metric *m, decimal num, decimal den, struct out_row *r)
@@ -31,12 +37,32 @@ static void format_ratio(const struct metric *m, decimal num, decimal den, struc
 	r->denominator_len = number_exact(den, r->denominator);
 	if (decimal_is_zero(den))
 		r->value_len = 0, r->value[0] = '\0';
-	else if (!decimal_div(num, den, m->places, ROUND_HALF_AWAY, &q))
+	else if (!ratio_quotient(m, num, den, &q))
 		sum_overflow(m->name);
 	else if (m->places == RATIO_PLACES)
 		r->value_len = number_ratio(q, r->value);
 	else
 		r->value_len = number_fixed(q, m->places, r->value);
+}
+
+/* Whether a deal metric divides decimals (avg_deal, a custom average): the only ones
+ * whose value can be past the decimals' range (win_rate and cycle_days divide counts). */
+static bool divides_decimals(const struct metric *m)
+{
+	return m->builtin == M_AVG_DEAL || (m->builtin == M_CUSTOM && m->agg == AGG_AVG);
+}
+
+/* The numerator and denominator of such a metric (divides_decimals). */
+static void decimal_parts(const struct metric *m, const struct deal_totals *t, const struct custom_totals *ct,
+			  decimal *num, decimal *den)
+{
+	if (m->builtin == M_AVG_DEAL) {
+		*num = gross_won(t);
+		*den = decimal_from_int(t->won_deals);
+	} else {
+		*num = ct[m->slot].sum;
+		*den = decimal_from_int(ct[m->slot].count);
+	}
 }
 
 /* One metric of a group: t its deal totals in full (deal_totals_of), ct its custom ones. */
@@ -45,6 +71,12 @@ static void fill_deal_metric(const struct metric *m, const struct deal_totals *t
 {
 	r->numerator_len = r->denominator_len = 0;
 	r->numerator[0] = r->denominator[0] = '\0'; /* cells stay strings too (tests, partial rows) */
+	if (divides_decimals(m)) {
+		decimal num, den;
+		decimal_parts(m, t, ct, &num, &den);
+		format_ratio(m, num, den, r);
+		return;
+	}
 	switch (m->builtin) {
 	case M_WON_REVENUE: r->value_len = number_money(t->won_revenue, r->value); return;
 	case M_PIPELINE: r->value_len = number_money(t->pipeline, r->value); return;
@@ -53,7 +85,7 @@ static void fill_deal_metric(const struct metric *m, const struct deal_totals *t
 	case M_WIN_RATE:
 		format_ratio(m, decimal_from_int(t->won_deals), decimal_from_int(t->won_deals + t->lost_deals), r);
 		return;
-	case M_AVG_DEAL: format_ratio(m, gross_won(t), decimal_from_int(t->won_deals), r); return;
+	case M_AVG_DEAL: return; /* divides_decimals */
 	case M_CLAWBACK: r->value_len = number_money(t->clawback, r->value); return;
 	case M_CLAWBACK_DEALS: r->value_len = number_count((uint64_t)t->clawback_deals, r->value); return;
 	case M_CYCLE_DAYS:
@@ -69,7 +101,7 @@ static void fill_deal_metric(const struct metric *m, const struct deal_totals *t
 	case AGG_COUNT:
 	case AGG_DISTINCT: r->value_len = number_count((uint64_t)c->count, r->value); break;
 	case AGG_SUM: r->value_len = plain_value(m, c->sum, r->value); break;
-	case AGG_AVG: format_ratio(m, c->sum, decimal_from_int(c->count), r); break;
+	case AGG_AVG: break; /* divides_decimals */
 	case AGG_MIN:
 	case AGG_MAX:
 		if (c->count == 0)
@@ -182,17 +214,81 @@ static int compare_metric_names(const void *pa, const void *pb)
 	return strcmp((*a)->name, (*b)->name);
 }
 
+/* The metric an actuals ratio named name divides by: a metric this run does not define
+ * (fallback, filled in) at 4 decimals. */
+static const struct metric *ratio_metric(const struct metric_set *ms, const char *name, struct metric *fallback)
+{
+	const struct metric *m = find_metric(ms, name);
+	if (m)
+		return m;
+	*fallback = (struct metric){ .name = (char *)name, .places = 4 };
+	return fallback;
+}
+
 static void fill_actual(const struct metric_set *ms, const struct actual_totals *t, struct out_row *r)
 {
-	const struct metric *m = find_metric(ms, r->metric);
 	r->numerator_len = r->denominator_len = r->value_len = 0;
 	r->numerator[0] = r->denominator[0] = r->value[0] = '\0';
 	if (t->has_parts) {
-		struct metric fallback = { .name = (char *)r->metric, .places = 4 };
-		format_ratio(m ? m : &fallback, t->numerator, t->denominator, r);
+		struct metric fallback;
+		format_ratio(ratio_metric(ms, r->metric, &fallback), t->numerator, t->denominator, r);
 	} else if (t->has_value) {
+		const struct metric *m = find_metric(ms, r->metric);
 		r->value_len = plain_value(m, t->value, r->value);
 	}
+}
+
+/* Whether metric m's value in some group of an export is past the decimals' range. Only
+ * a group kept in full (totals.c) has an avg_deal that can be: a cell's sum fits 64 bits
+ * of billionths and has no clawback, and its quotient by a count always fits, so the pass
+ * is over the wide list, not every group. A custom average's sum is 128 bits in every
+ * group. */
+static bool export_past_range(const struct metric *m, const struct chunk_state *all)
+{
+	decimal num, den, q;
+	if (m->builtin == M_AVG_DEAL) {
+		for (size_t i = 0; i < all->wide.n; i++) {
+			decimal_parts(m, wide_totals_at(&all->wide, i), NULL, &num, &den);
+			if (!decimal_is_zero(den) && !ratio_quotient(m, num, den, &q))
+				return true;
+		}
+		return false;
+	}
+	for (size_t i = 0, n = groups_count(all->groups); i < n; i++) {
+		decimal_parts(m, NULL, deal_custom_const(group_totals(all->groups, i)), &num, &den);
+		if (!decimal_is_zero(den) && !ratio_quotient(m, num, den, &q))
+			return true;
+	}
+	return false;
+}
+
+/* The name of a metric whose value in some group is past the decimals' range, or NULL.
+ * Asked before the header: a data error leaves nothing half-written on standard output
+ * (a file output is only put in place once complete anyway), and rows are written while
+ * later groups are still to be formatted. Only what divides decimals can be: actuals'
+ * ratios, exports' avg_deal and custom averages (none selected: no pass). */
+static const char *value_past_range(const struct job *job, const struct chunk_state *all)
+{
+	const struct metric_set *ms = job->metrics;
+	if (job->kind != INPUT_ACTUALS) {
+		for (size_t k = 0; k < ms->nselected; k++)
+			if (divides_decimals(ms->selected[k]) && export_past_range(ms->selected[k], all))
+				return ms->selected[k]->name;
+		return NULL;
+	}
+	for (size_t i = 0, n = groups_count(all->groups); i < n; i++) {
+		const struct actual_totals *t = group_totals(all->groups, i);
+		if (!t->has_parts || decimal_is_zero(t->denominator))
+			continue;
+		struct group_name name;
+		struct metric fallback;
+		group_name(all->groups, i, &name);
+		const struct metric *m = ratio_metric(ms, name.metric, &fallback);
+		decimal q;
+		if (!ratio_quotient(m, t->numerator, t->denominator, &q))
+			return m->name; /* fallback: the group's own name, which stays */
+	}
+	return NULL;
 }
 
 /* What every group's rows need, shared by the threads that format them. */
@@ -320,6 +416,9 @@ static void write_groups(struct output *o, const struct emit_plan *e, size_t thr
 
 void emit_actuals(struct output *o, const struct job *job, const struct chunk_state *all)
 {
+	const char *past = value_past_range(job, all);
+	if (past)
+		sum_overflow(past);
 	const struct metric_set *ms = job->metrics;
 	size_t n = groups_count(all->groups);
 	struct emit_plan e = { .ms = ms, .groups = all->groups, .wide = &all->wide, .with_metric = job->kind == INPUT_ACTUALS };
@@ -429,6 +528,9 @@ static void write_partial_row(struct output *o, const struct out_row *r, const c
 
 void emit_partial(struct output *o, const struct job *job, const struct chunk_state *all)
 {
+	const char *past = value_past_range(job, all);
+	if (past)
+		sum_overflow(past);
 	const struct metric_set *ms = job->metrics;
 	size_t n = groups_count(all->groups), nitems = table_count(all->distinct);
 	size_t *order = groups_order(all->groups, job->opt->threads);

@@ -680,6 +680,28 @@ static void test_merge_actuals_of_chunks(void **unused)
 	actuals_free(&f);
 }
 
+/* A ratio whose value is past the decimals' range is found before anything is written
+ * (value_past_range, asked before the header), named by its metric; a defined metric
+ * divides at its own decimals, one this run does not know at 4. */
+static void test_value_past_range(void **unused)
+{
+	(void)unused;
+	struct actuals_fixture f;
+	actuals_init(&f, GRAIN_QUARTER);
+	assert_int_equal(feed(&f, "ana", "2026-07", "win_rate", "0.5", "1", "2"), 0);
+	assert_int_equal(feed(&f, "ana", "2026-07", "won_revenue", "60000000000000000000000000000", "", ""), 0);
+	assert_int_equal(feed(&f, "bo", "2026-07", "calls_per_day", "", "0", "0"), 0);
+	assert_null(value_past_range(&f.job, &f.cs));
+	assert_int_equal(feed(&f, "cy", "2026-08", "avg_deal", "", "60000000000000000000000000000", "0.001"), 0);
+	assert_string_equal(value_past_range(&f.job, &f.cs), "avg_deal");
+	actuals_free(&f);
+
+	actuals_init(&f, GRAIN_QUARTER);
+	assert_int_equal(feed(&f, "cy", "2026-08", "calls_per_day", "", "60000000000000000000000000000", "0.5"), 0);
+	assert_string_equal(value_past_range(&f.job, &f.cs), "calls_per_day");
+	actuals_free(&f);
+}
+
 /* Money actuals print every significant digit (at least two decimals), so that merging
  * printed shards equals one run (issue 13): 60471.195 never becomes 60471.20 then 60471.19. */
 static void test_money_keeps_every_digit(void **unused)
@@ -975,6 +997,7 @@ int main(void)
 		cmocka_unit_test(test_regroup_months_into_quarter),
 		cmocka_unit_test(test_ratio_merges_exactly),
 		cmocka_unit_test(test_merge_actuals_of_chunks),
+		cmocka_unit_test(test_value_past_range),
 		cmocka_unit_test(test_money_keeps_every_digit),
 		cmocka_unit_test(test_actuals_currency),
 		cmocka_unit_test(test_credits_in_chunks),
