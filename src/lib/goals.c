@@ -289,10 +289,8 @@ static int bad_goal(struct goal_reader *gr, const struct row *row, enum goal_col
 		return 0;
 	}
 	file_problem_at(&gr->problem, row, column, NULL, message);
-	if (value) {
-		gr->problem.has_value = true;
-		snprintf(gr->problem.value, sizeof gr->problem.value, "%.*s", (int)value_len, value);
-	}
+	if (value)
+		file_problem_value(&gr->problem, value, value_len);
 	/* the message may live in gr->message, which the next row would overwrite: none comes */
 	return 1;
 }

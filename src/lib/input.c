@@ -1508,9 +1508,21 @@ int file_problem_at(struct file_problem *fp, const struct row *row, const char *
 	fp->line = row->line;
 	fp->column = column;
 	fp->message = message;
+	size_t len = value ? strlen(value) : 0;
+	for (size_t k = 0; value && k < row->count; k++)
+		if (row->field[k] == value) /* a field: its length, not its first NUL byte */
+			len = row->len[k];
+	file_problem_value(fp, value ? value : "", len);
 	fp->has_value = value != NULL;
-	snprintf(fp->value, sizeof fp->value, "%s", value ? value : "");
 	return 1;
+}
+
+void file_problem_value(struct file_problem *fp, const char *value, size_t len)
+{
+	fp->value_len = len < sizeof fp->value ? len : sizeof fp->value - 1;
+	memcpy(fp->value, value, fp->value_len);
+	fp->value[fp->value_len] = '\0';
+	fp->has_value = true;
 }
 
 void read_side_file(struct source *src, const char *path, row_fn on_row, void *ctx,
@@ -1525,8 +1537,7 @@ void read_side_file(struct source *src, const char *path, row_fn on_row, void *c
 		diag_exit(SPM_EXIT_DATA);
 	}
 	if (fp->line) {
-		diag_at(path, fp->line, fp->column, fp->has_value ? fp->value : NULL, strlen(fp->value),
-			fp->message);
+		diag_at(path, fp->line, fp->column, fp->has_value ? fp->value : NULL, fp->value_len, fp->message);
 		diag_exit(SPM_EXIT_DATA);
 	}
 	source_close(src);

@@ -131,7 +131,8 @@ struct file_problem {
 	uint64_t line;
 	const char *column;
 	const char *message;
-	char value[128];
+	char value[128]; /* its first bytes, NUL bytes included: a message shows 60 */
+	size_t value_len;
 	bool has_value;
 };
 
@@ -139,9 +140,12 @@ struct file_problem {
  * expected N, found M" into message (size bytes), the one wording every reader uses. */
 bool row_has_fields(const struct row *row, size_t expected, char *message, size_t size);
 
-/* Records a problem at row and returns 1 (stop reading). */
+/* Records a problem at row and returns 1 (stop reading). value: NULL, a field of row (all
+ * of it, past a NUL byte within), or a string. */
 int file_problem_at(struct file_problem *fp, const struct row *row, const char *column,
 		    const char *value, const char *message);
+/* Sets the value the problem shows: len bytes, NUL bytes included (diag_at escapes them). */
+void file_problem_value(struct file_problem *fp, const char *value, size_t len);
 
 /* Reads a whole small file through on_row (one chunk) and closes it; a syntax error or
  * the problem recorded in *fp exits 1 with FILE:LINE: COLUMN: message ("value"). */

@@ -186,10 +186,8 @@ static int bad(struct reader *rd, const struct row *row, enum column c, const ch
 	long i = c < COL_COUNT ? rd->col[c] : -1;
 	file_problem_at(&rd->problem, row, i >= 0 ? rd->h->name[i] : c < COL_COUNT ? column_name(c) : NULL, NULL,
 			message);
-	if (i >= 0 && (size_t)i < row->count) {
-		rd->problem.has_value = true; /* diag_at quotes it (controls escaped, long values cut) */
-		snprintf(rd->problem.value, sizeof rd->problem.value, "%.*s", (int)row->len[i], row->field[i]);
-	}
+	if (i >= 0 && (size_t)i < row->count) /* diag_at quotes it (controls escaped, long values cut) */
+		file_problem_value(&rd->problem, row->field[i], row->len[i]);
 	return 1;
 }
 
@@ -429,10 +427,7 @@ static int score_row(struct reader *rd, const struct row *row)
 			long i = rd->detail_col[k];
 			s.detail[s.ndetail].metric = rd->detail_metric[k];
 			if (!num_parse(row->field[i], row->len[i], &s.detail[s.ndetail].value) && row->len[i]) {
-				file_problem_at(&rd->problem, row, rd->h->name[i], NULL, "not a number");
-				rd->problem.has_value = true;
-				snprintf(rd->problem.value, sizeof rd->problem.value, "%.*s", (int)row->len[i], row->field[i]);
-				return 1;
+				return file_problem_at(&rd->problem, row, rd->h->name[i], row->field[i], "not a number");
 			}
 			s.ndetail++;
 		}

@@ -29,10 +29,8 @@ static int side_problem(struct side_reader *sr, const struct row *row, int c, co
 {
 	long i = c >= 0 ? sr->col[c] : -1;
 	file_problem_at(&sr->problem, row, c >= 0 ? column_name(sr->cols[c]) : NULL, NULL, message);
-	if (i >= 0) {
-		sr->problem.has_value = true;
-		snprintf(sr->problem.value, sizeof sr->problem.value, "%.*s", (int)row->len[i], row->field[i]);
-	}
+	if (i >= 0)
+		file_problem_value(&sr->problem, row->field[i], row->len[i]);
 	return 1;
 }
 

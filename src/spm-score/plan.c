@@ -67,11 +67,8 @@ static bool problem_at(struct file_problem *fp, uint64_t line, const char *colum
 	fp->line = line;
 	fp->column = column;
 	fp->message = message;
-	if (value) {
-		fp->has_value = true;
-		snprintf(fp->value, sizeof fp->value, "%.*s", (int)(len < sizeof fp->value ? len : sizeof fp->value - 1),
-			 value);
-	}
+	if (value)
+		file_problem_value(fp, value, len);
 	return false;
 }
 
@@ -487,7 +484,7 @@ void plan_load(struct plan_set *s, const char *path)
 	}
 	if (!plan_build(s, &pr.problem)) {
 		const struct file_problem *fp = &pr.problem;
-		diag_at(path, fp->line, fp->column, fp->has_value ? fp->value : NULL, strlen(fp->value), fp->message);
+		diag_at(path, fp->line, fp->column, fp->has_value ? fp->value : NULL, fp->value_len, fp->message);
 		diag_exit(SPM_EXIT_DATA);
 	}
 	for (size_t i = 0; i < s->nwarnings; i++)

@@ -838,7 +838,7 @@ static struct credits *credits_load_chunks(const char *path, const struct roster
 		const struct file_problem *fp = &part[i]->problem;
 		if (chunks[i].stop) {
 			diag_at(path, fp->line + chunks[i].line_offset, fp->column, fp->has_value ? fp->value : NULL,
-				strlen(fp->value), fp->message);
+				fp->value_len, fp->message);
 			diag_exit(SPM_EXIT_DATA);
 		}
 	}

@@ -390,6 +390,38 @@ static void test_row_has_fields(void **state)
 	assert_string_equal(small, "wrong number of"); /* cut to the buffer, still a string */
 }
 
+/* A problem's value is a field's every byte, a NUL byte within included (it is shown
+ * escaped, "ab\x00cd", never cut to "ab"); a string that is no field, up to its end; a
+ * long value, its first bytes. */
+static void test_file_problem_value(void **state)
+{
+	(void)state;
+	char f0[] = "ab\0cd", f1[] = "x";
+	char *field[] = { f0, f1 };
+	size_t len[] = { 5, 1 };
+	struct row row = { .field = field, .len = len, .count = 2, .line = 3 };
+	struct file_problem fp;
+	assert_int_equal(file_problem_at(&fp, &row, "owner", field[0], "holds a NUL byte"), 1);
+	assert_true(fp.has_value);
+	assert_int_equal(fp.value_len, 5);
+	assert_memory_equal(fp.value, "ab\0cd", 6);
+	assert_int_equal(fp.line, 3);
+
+	char copy[] = "ab\0cd"; /* the same bytes, not a field of the row: a string */
+	file_problem_at(&fp, &row, "owner", copy, "m");
+	assert_int_equal(fp.value_len, 2);
+	file_problem_at(&fp, &row, NULL, NULL, "m");
+	assert_false(fp.has_value);
+	assert_int_equal(fp.value_len, 0);
+
+	char big[300];
+	memset(big, 'v', sizeof big);
+	file_problem_value(&fp, big, sizeof big);
+	assert_true(fp.has_value);
+	assert_int_equal(fp.value_len, sizeof fp.value - 1);
+	assert_int_equal(fp.value[fp.value_len], '\0');
+}
+
 static void test_tsv_basic(void **state)
 {
 	(void)state;
@@ -1672,6 +1704,7 @@ int main(void)
 	diag_set_program("test_input");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_format_for_path),
+		cmocka_unit_test(test_file_problem_value),
 		cmocka_unit_test(test_tsv_unescape),
 		cmocka_unit_test(test_header_find),
 		cmocka_unit_test(test_header_equal),
