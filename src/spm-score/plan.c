@@ -487,9 +487,16 @@ void plan_load(struct plan_set *s, const char *path)
 		diag_at(path, fp->line, fp->column, fp->has_value ? fp->value : NULL, fp->value_len, fp->message);
 		diag_exit(SPM_EXIT_DATA);
 	}
-	for (size_t i = 0; i < s->nwarnings; i++)
-		fprintf(stderr, "%s: %s:%llu: warning: %s: %s\n", diag_program(), path,
-			(unsigned long long)s->warning[i].line, s->warning[i].column, s->warning[i].message);
+	for (size_t i = 0; i < s->nwarnings; i++) {
+		/* through diag_at, as the plan's errors: a plan or metric name (or the path) with
+		 * control bytes shows them escaped, never drives the terminal */
+		const struct plan_warning *w = &s->warning[i];
+		size_t size = strlen(w->column) + strlen(w->message) + sizeof "warning: : ";
+		char *text = xmalloc(size);
+		snprintf(text, size, "warning: %s: %s", w->column, w->message);
+		diag_at(path, w->line, NULL, NULL, 0, text);
+		free(text);
+	}
 }
 
 const struct plan *plan_find(const struct plan_set *s, const char *name)
