@@ -370,6 +370,17 @@ static void test_mul_overflow(void **state)
 	assert_formats(r, -1, "100000000000000000000");
 	assert_true(decimal_mul(e10, num("-10000000000"), 2, ROUND_HALF_AWAY, &r));
 	assert_formats(r, -1, "-100000000000000000000");
+	/* A product that fits though the raw product (2 x 9 decimals) does not: 10^28 x 0.001,
+	 * a commission rate on the largest amounts, and its ties past 128 bits. */
+	assert_true(decimal_mul(num("10000000000000000000000000000"), num("0.001"), 2, ROUND_HALF_AWAY, &r));
+	assert_formats(r, -1, "10000000000000000000000000");
+	assert_true(decimal_mul(num("-12345678901234567890123456789"), num("0.000000003"), 9, ROUND_HALF_AWAY, &r));
+	assert_formats(r, -1, "-37037036703703703670.370370367");
+	assert_true(decimal_mul(num("20000000000000000000000000001"), num("0.5"), 0, ROUND_HALF_AWAY, &r));
+	assert_formats(r, -1, "10000000000000000000000000001");
+	assert_true(decimal_mul(num("20000000000000000000000000001"), num("0.5"), 0, ROUND_HALF_EVEN, &r));
+	assert_formats(r, -1, "10000000000000000000000000000");
+	assert_false(decimal_mul(num("90000000000000000000000000000"), num("2"), 0, ROUND_HALF_AWAY, &r)); /* past 10^29 */
 }
 
 static void test_div(void **state)
@@ -420,8 +431,28 @@ static void test_div_overflow(void **state)
 	assert_false(decimal_div(num("10000000000000000000000000000"), num("0.000000001"), 2,
 				 ROUND_HALF_AWAY, &r));
 	assert_false(decimal_div(decimal_max(), num("0.5"), 0, ROUND_HALF_AWAY, &r));
-	/* The numerator is scaled by 10^places before dividing: max / 1 at 9 places does not fit. */
-	assert_false(decimal_div(decimal_max(), decimal_from_int(1), 9, ROUND_HALF_AWAY, &r));
+	/* A quotient that fits is found even when the scaled numerator does not fit 128 bits
+	 * (10^29 / 1 at 9 places; the average of three deals of 10^28, which spm-track refused). */
+	assert_true(decimal_div(num("100000000000000000000000000000"), decimal_from_int(1), 9, ROUND_HALF_AWAY, &r));
+	assert_formats(r, -1, "100000000000000000000000000000");
+	assert_false(decimal_div(decimal_max(), decimal_from_int(1), 9, ROUND_HALF_AWAY, &r)); /* past 10^29 */
+	assert_true(decimal_div(num("30000000000000000000000000000"), num("3"), 2, ROUND_HALF_AWAY, &r));
+	assert_formats(r, -1, "10000000000000000000000000000");
+	assert_true(decimal_div(num("-30000000000000000000000000000"), num("7"), 2, ROUND_HALF_AWAY, &r));
+	assert_formats(r, -1, "-4285714285714285714285714285.71");
+	assert_true(decimal_div(num("30000000000000000000000000000"), num("-0.7"), 0, ROUND_HALF_EVEN, &r));
+	assert_formats(r, -1, "-42857142857142857142857142857");
+	/* Ties past 128 bits: (3 x 10^28 + 0.1) / 2 = 1.5 x 10^28 + 0.05 at one place. */
+	assert_true(decimal_div(num("30000000000000000000000000000.1"), num("2"), 1, ROUND_HALF_AWAY, &r));
+	assert_formats(r, -1, "15000000000000000000000000000.1");
+	assert_true(decimal_div(num("30000000000000000000000000000.1"), num("2"), 1, ROUND_HALF_EVEN, &r));
+	assert_formats(r, -1, "15000000000000000000000000000");
+	assert_true(decimal_div(num("-30000000000000000000000000000.1"), num("2"), 1, ROUND_HALF_AWAY, &r));
+	assert_formats(r, -1, "-15000000000000000000000000000.1");
+	assert_true(decimal_div(num("30000000000000000000000000000.3"), num("2"), 1, ROUND_HALF_EVEN, &r));
+	assert_formats(r, -1, "15000000000000000000000000000.2");
+	/* and a quotient past the range still refused on that path */
+	assert_false(decimal_div(decimal_max(), num("0.9"), 9, ROUND_HALF_AWAY, &r));
 	assert_true(decimal_div(num("10000000000000000000"), num("0.001"), 2, ROUND_HALF_AWAY, &r));
 	assert_formats(r, -1, "10000000000000000000000");
 	/* Quotients past 10^29 are refused even when int128 could hold them. */
