@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,8 +225,9 @@ void diag_quote_value(char *buf, size_t size, const char *value, size_t len)
 	}
 }
 
-void diag_at(const char *file, uint64_t line, const char *column, const char *value,
-	     size_t value_len, const char *message)
+/* "PROG: FILE:LINE: [warning: ]COLUMN: message ("value")". */
+static void diag_line_at(const char *file, uint64_t line, bool warning, const char *column, const char *value,
+			 size_t value_len, const char *message)
 {
 	char shown[512] = "";
 	if (value)
@@ -239,6 +241,8 @@ void diag_at(const char *file, uint64_t line, const char *column, const char *va
 		line_str(&l, number);
 	}
 	line_str(&l, ": ");
+	if (warning)
+		line_str(&l, "warning: ");
 	if (column) {
 		put_text(&l, column, strlen(column));
 		line_str(&l, ": ");
@@ -251,6 +255,18 @@ void diag_at(const char *file, uint64_t line, const char *column, const char *va
 	}
 	line_str(&l, "\n");
 	line_flush(&l);
+}
+
+void diag_at(const char *file, uint64_t line, const char *column, const char *value,
+	     size_t value_len, const char *message)
+{
+	diag_line_at(file, line, false, column, value, value_len, message);
+}
+
+void diag_warn_at(const char *file, uint64_t line, const char *column, const char *value, size_t value_len,
+		  const char *message)
+{
+	diag_line_at(file, line, true, column, value, value_len, message);
 }
 
 static noreturn void out_of_memory(void)

@@ -49,6 +49,10 @@ void diag_quote_value(char *buf, size_t size, const char *value, size_t len);
 /* "PROG: FILE:LINE: COLUMN: message ("value")"; line 0, column NULL or value NULL omit parts. */
 void diag_at(const char *file, uint64_t line, const char *column, const char *value,
 	     size_t value_len, const char *message);
+/* The same for a warning, in every program's one layout:
+ * "PROG: FILE:LINE: warning: COLUMN: message ("value")". */
+void diag_warn_at(const char *file, uint64_t line, const char *column, const char *value, size_t value_len,
+		  const char *message);
 
 /* Checked allocation: out of memory is fatal (exit 2). */
 void *xmalloc(size_t size);

@@ -491,11 +491,7 @@ void plan_load(struct plan_set *s, const char *path)
 		/* through diag_at, as the plan's errors: a plan or metric name (or the path) with
 		 * control bytes shows them escaped, never drives the terminal */
 		const struct plan_warning *w = &s->warning[i];
-		size_t size = strlen(w->column) + strlen(w->message) + sizeof "warning: : ";
-		char *text = xmalloc(size);
-		snprintf(text, size, "warning: %s: %s", w->column, w->message);
-		diag_at(path, w->line, NULL, NULL, 0, text);
-		free(text);
+		diag_warn_at(path, w->line, w->column, NULL, 0, w->message);
 	}
 }
 

@@ -1132,12 +1132,14 @@ uint64_t credits_warn_unknown(const struct credits *c)
 		if (atomic_load_explicit(&d->seen, memory_order_relaxed))
 			continue;
 		if (++n <= 10) {
-			diag_at(c->path, d->line, column_name(COL_ID), deal_id(c, d), d->id_len,
-				"warning: no deal of the input has this id; its credits are not used");
+			diag_warn_at(c->path, d->line, column_name(COL_ID), deal_id(c, d), d->id_len,
+				     "no deal of the input has this id; its credits are not used");
 		}
 	}
-	if (n > 10)
-		fprintf(stderr, "%s: %s: warning: %llu more ids with no deal in the input\n", diag_program(), c->path,
-			(unsigned long long)(n - 10));
+	if (n > 10) { /* through diag_warn_at: the path's control bytes escaped */
+		char more[80];
+		snprintf(more, sizeof more, "%llu more ids with no deal in the input", (unsigned long long)(n - 10));
+		diag_warn_at(c->path, 0, NULL, NULL, 0, more);
+	}
 	return n;
 }
