@@ -262,12 +262,10 @@ static bool export_past_range(const struct metric *m, const struct chunk_state *
 	return false;
 }
 
-/* The name of a metric whose value in some group is past the decimals' range, or NULL.
- * Asked before the header: a data error leaves nothing half-written on standard output
- * (a file output is only put in place once complete anyway), and rows are written while
- * later groups are still to be formatted. Only what divides decimals can be: actuals'
- * ratios, exports' avg_deal and custom averages (none selected: no pass). */
-static const char *value_past_range(const struct job *job, const struct chunk_state *all)
+/* Whether a metric's value in some group is past the decimals' range (the name of one, in
+ * no order), or NULL. Only what divides decimals can be: actuals' ratios, exports' avg_deal
+ * and custom averages (none selected: no pass). */
+static const char *any_past_range(const struct job *job, const struct chunk_state *all)
 {
 	const struct metric_set *ms = job->metrics;
 	if (job->kind != INPUT_ACTUALS) {
@@ -289,6 +287,59 @@ static const char *value_past_range(const struct job *job, const struct chunk_st
 			return m->name; /* fallback: the group's own name, which stays */
 	}
 	return NULL;
+}
+
+/* The metric of the first value past the range in output order (groups in order, an
+ * export's metrics by name): the one the writer met first, and named, when it found
+ * them while writing. Only asked once any_past_range has found one. */
+static const char *first_past_in_order(const struct job *job, const struct chunk_state *all)
+{
+	const struct metric_set *ms = job->metrics;
+	size_t n = groups_count(all->groups);
+	size_t *order = groups_order(all->groups, job->opt->threads);
+	struct metric **metrics = xcalloc(ms->nselected + 1, sizeof *metrics);
+	memcpy(metrics, ms->selected, ms->nselected * sizeof *metrics);
+	qsort(metrics, ms->nselected, sizeof *metrics, compare_metric_names);
+	const char *past = NULL;
+	for (size_t i = 0; i < n && !past; i++) {
+		const void *totals = group_totals(all->groups, order[i]);
+		decimal num, den, q;
+		if (job->kind == INPUT_ACTUALS) {
+			const struct actual_totals *t = totals;
+			if (!t->has_parts || decimal_is_zero(t->denominator))
+				continue;
+			struct group_name name;
+			struct metric fallback;
+			group_name(all->groups, order[i], &name);
+			const struct metric *m = ratio_metric(ms, name.metric, &fallback);
+			if (!ratio_quotient(m, t->numerator, t->denominator, &q))
+				past = m->name; /* fallback: the group's own name, which stays */
+			continue;
+		}
+		struct deal_totals t;
+		deal_totals_of(&all->wide, totals, &t);
+		for (size_t k = 0; k < ms->nselected && !past; k++) {
+			if (!divides_decimals(metrics[k]))
+				continue;
+			decimal_parts(metrics[k], &t, deal_custom_const(totals), &num, &den);
+			if (!decimal_is_zero(den) && !ratio_quotient(metrics[k], num, den, &q))
+				past = metrics[k]->name;
+		}
+	}
+	free(metrics);
+	group_indexes_free(order, n);
+	return past;
+}
+
+/* The name of the metric whose value past the decimals' range the output meets first, or
+ * NULL. Asked before the header: a data error leaves nothing half-written on standard
+ * output (a file output is only put in place once complete anyway), and rows are written
+ * while later groups are still to be formatted. The pass that finds one is over what can
+ * be past the range, in no order; naming it takes a second, in output order, as the
+ * writer did (two metrics past the range: the same one named as before). */
+static const char *value_past_range(const struct job *job, const struct chunk_state *all)
+{
+	return any_past_range(job, all) ? first_past_in_order(job, all) : NULL;
 }
 
 /* What every group's rows need, shared by the threads that format them. */
