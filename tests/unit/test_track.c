@@ -700,6 +700,15 @@ static void test_value_past_range(void **unused)
 	assert_int_equal(feed(&f, "cy", "2026-08", "calls_per_day", "", "60000000000000000000000000000", "0.5"), 0);
 	assert_string_equal(value_past_range(&f.job, &f.cs), "calls_per_day");
 	actuals_free(&f);
+
+	/* two past the range: the one the output meets first (owner bytes, period, metric),
+	 * not the one read first, as when the writer found it */
+	actuals_init(&f, GRAIN_QUARTER);
+	assert_int_equal(feed(&f, "cy", "2026-08", "aaa_rate", "", "60000000000000000000000000000", "0.001"), 0);
+	assert_int_equal(feed(&f, "bo", "2026-08", "zzz_rate", "", "60000000000000000000000000000", "0.001"), 0);
+	assert_int_equal(feed(&f, "bo", "2026-04", "yyy_rate", "", "60000000000000000000000000000", "0.001"), 0);
+	assert_string_equal(value_past_range(&f.job, &f.cs), "yyy_rate");
+	actuals_free(&f);
 }
 
 /* Money actuals print every significant digit (at least two decimals), so that merging
