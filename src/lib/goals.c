@@ -102,7 +102,7 @@ struct goal *goal_sheet_find(struct goal_sheet *g, const char *owner, size_t own
 static void reindex(struct goal_sheet *g)
 {
 	table_free(g->index);
-	g->index = table_new(sizeof(size_t));
+	g->index = table_new_large(sizeof(size_t));
 	for (size_t i = 0; i < g->n; i++) {
 		struct goal *goal = &g->goal[i];
 		size_t len = goal_key(g, goal->owner, goal->owner_len, goal->period, goal->metric_name);
@@ -132,14 +132,6 @@ struct goal *goal_sheet_add(struct goal_sheet *g, const struct goal *goal)
 		copy->extra[k] = arena_strdup(&g->text, goal->extra && goal->extra[k] ? goal->extra[k] : "");
 	*index = ++g->n;
 	return copy;
-}
-
-void goal_sheet_remove(struct goal_sheet *g, size_t i)
-{
-	/* its texts stay in the arena until the sheet is freed */
-	memmove(&g->goal[i], &g->goal[i + 1], (g->n - i - 1) * sizeof *g->goal);
-	g->n--;
-	reindex(g);
 }
 
 static int compare_goals(const void *pa, const void *pb)

@@ -91,8 +91,6 @@ struct goal *goal_sheet_find(struct goal_sheet *g, const char *owner, size_t own
 struct goal *goal_sheet_add(struct goal_sheet *g, const struct goal *goal);
 /* A copy of text owned by the sheet (freed with it): to change a goal's category. */
 char *goal_sheet_text(struct goal_sheet *g, const char *text);
-/* Removes goal i, keeping the order of the others. */
-void goal_sheet_remove(struct goal_sheet *g, size_t i);
 
 /* Sorts by owner (bytes), period label, metric: the order goal sheets are written in. */
 void goal_sheet_sort(struct goal_sheet *g);
