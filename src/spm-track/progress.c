@@ -149,6 +149,7 @@ static int compare_progress(const void *pa, const void *pb)
 	return (a->level > b->level) - (a->level < b->level);
 }
 
+/* Whether the rows are in output order already (the key never ties: no sort needed). */
 static bool in_order(const struct progress_ref *refs, size_t n)
 {
 	for (size_t i = 1; i < n; i++)
@@ -321,7 +322,6 @@ static struct elapsed elapsed_of(struct progress_job *pj, struct period p)
 	return pj->elapsed_memo[slot].elapsed;
 }
 
-/* The numbers of r's row; false when its progress is past exact arithmetic. */
 /* How each number of r's row is written (places, and the metric of a plain value), and
  * its days; no value computed. */
 static void row_formats(struct progress_job *pj, const struct progress_ref *r, struct row_numbers *n)
