@@ -45,38 +45,12 @@ static void format_ratio(const struct metric *m, decimal num, decimal den, struc
 		r->value_len = number_fixed(q, m->places, r->value);
 }
 
-/* Whether a deal metric divides decimals (avg_deal, a custom average): the only ones
- * whose value can be past the decimals' range (win_rate and cycle_days divide counts). */
-static bool divides_decimals(const struct metric *m)
-{
-	return m->builtin == M_AVG_DEAL || (m->builtin == M_CUSTOM && m->agg == AGG_AVG);
-}
-
-/* The numerator and denominator of such a metric (divides_decimals). */
-static void decimal_parts(const struct metric *m, const struct deal_totals *t, const struct custom_totals *ct,
-			  decimal *num, decimal *den)
-{
-	if (m->builtin == M_AVG_DEAL) {
-		*num = gross_won(t);
-		*den = decimal_from_int(t->won_deals);
-	} else {
-		*num = ct[m->slot].sum;
-		*den = decimal_from_int(ct[m->slot].count);
-	}
-}
-
 /* One metric of a group: t its deal totals in full (deal_totals_of), ct its custom ones. */
 static void fill_deal_metric(const struct metric *m, const struct deal_totals *t, const struct custom_totals *ct,
 			     struct out_row *r)
 {
 	r->numerator_len = r->denominator_len = 0;
 	r->numerator[0] = r->denominator[0] = '\0'; /* cells stay strings too (tests, partial rows) */
-	if (divides_decimals(m)) {
-		decimal num, den;
-		decimal_parts(m, t, ct, &num, &den);
-		format_ratio(m, num, den, r);
-		return;
-	}
 	switch (m->builtin) {
 	case M_WON_REVENUE: r->value_len = number_money(t->won_revenue, r->value); return;
 	case M_PIPELINE: r->value_len = number_money(t->pipeline, r->value); return;
@@ -85,7 +59,7 @@ static void fill_deal_metric(const struct metric *m, const struct deal_totals *t
 	case M_WIN_RATE:
 		format_ratio(m, decimal_from_int(t->won_deals), decimal_from_int(t->won_deals + t->lost_deals), r);
 		return;
-	case M_AVG_DEAL: return; /* divides_decimals */
+	case M_AVG_DEAL: format_ratio(m, gross_won(t), decimal_from_int(t->won_deals), r); return;
 	case M_CLAWBACK: r->value_len = number_money(t->clawback, r->value); return;
 	case M_CLAWBACK_DEALS: r->value_len = number_count((uint64_t)t->clawback_deals, r->value); return;
 	case M_CYCLE_DAYS:
@@ -101,7 +75,7 @@ static void fill_deal_metric(const struct metric *m, const struct deal_totals *t
 	case AGG_COUNT:
 	case AGG_DISTINCT: r->value_len = number_count((uint64_t)c->count, r->value); break;
 	case AGG_SUM: r->value_len = plain_value(m, c->sum, r->value); break;
-	case AGG_AVG: break; /* divides_decimals */
+	case AGG_AVG: format_ratio(m, c->sum, decimal_from_int(c->count), r); break;
 	case AGG_MIN:
 	case AGG_MAX:
 		if (c->count == 0)
@@ -238,108 +212,64 @@ static void fill_actual(const struct metric_set *ms, const struct actual_totals 
 	}
 }
 
-/* Whether metric m's value in some group of an export is past the decimals' range. Only
- * a group kept in full (totals.c) has an avg_deal that can be: a cell's sum fits 64 bits
- * of billionths and has no clawback, and its quotient by a count always fits, so the pass
- * is over the wide list, not every group. A custom average's sum is 128 bits in every
- * group. */
-static bool export_past_range(const struct metric *m, const struct chunk_state *all)
-{
-	decimal num, den, q;
-	if (m->builtin == M_AVG_DEAL) {
-		for (size_t i = 0; i < all->wide.n; i++) {
-			decimal_parts(m, wide_totals_at(&all->wide, i), NULL, &num, &den);
-			if (!decimal_is_zero(den) && !ratio_quotient(m, num, den, &q))
-				return true;
-		}
-		return false;
-	}
-	for (size_t i = 0, n = groups_count(all->groups); i < n; i++) {
-		decimal_parts(m, NULL, deal_custom_const(group_totals(all->groups, i)), &num, &den);
-		if (!decimal_is_zero(den) && !ratio_quotient(m, num, den, &q))
-			return true;
-	}
-	return false;
-}
-
-/* Whether a metric's value in some group is past the decimals' range (the name of one, in
- * no order), or NULL. Only what divides decimals can be: actuals' ratios, exports' avg_deal
- * and custom averages (none selected: no pass). */
-static const char *any_past_range(const struct job *job, const struct chunk_state *all)
+/* An export's avg_deal divides its gross won revenue (won revenue plus clawback), a sum
+ * that can be past the decimals' range in a group kept in full (totals.c; a cell's sum
+ * fits 64 bits of billionths and has no clawback): gross_won exits naming won_revenue.
+ * Checked before the header, so that nothing is half-written. The quotients themselves
+ * always fit: a sum within the range divided by a count of one or more is within it,
+ * rounded (decimal.c), and decimal_div finds every result that fits. */
+static void check_gross_won(const struct job *job, const struct chunk_state *all)
 {
 	const struct metric_set *ms = job->metrics;
-	if (job->kind != INPUT_ACTUALS) {
-		for (size_t k = 0; k < ms->nselected; k++)
-			if (divides_decimals(ms->selected[k]) && export_past_range(ms->selected[k], all))
-				return ms->selected[k]->name;
+	for (size_t k = 0; k < ms->nselected; k++)
+		if (ms->selected[k]->builtin == M_AVG_DEAL) {
+			for (size_t i = 0; i < all->wide.n; i++)
+				(void)gross_won(wide_totals_at(&all->wide, i));
+			return;
+		}
+}
+
+/* The ratio of an actuals group past the decimals' range, or NULL: its metric's name. */
+static const char *ratio_past_range(const struct metric_set *ms, const struct groups *groups, size_t i)
+{
+	const struct actual_totals *t = group_totals(groups, i);
+	if (!t->has_parts || decimal_is_zero(t->denominator))
 		return NULL;
-	}
-	for (size_t i = 0, n = groups_count(all->groups); i < n; i++) {
-		const struct actual_totals *t = group_totals(all->groups, i);
-		if (!t->has_parts || decimal_is_zero(t->denominator))
-			continue;
-		struct group_name name;
-		struct metric fallback;
-		group_name(all->groups, i, &name);
-		const struct metric *m = ratio_metric(ms, name.metric, &fallback);
-		decimal q;
-		if (!ratio_quotient(m, t->numerator, t->denominator, &q))
-			return m->name; /* fallback: the group's own name, which stays */
-	}
-	return NULL;
-}
-
-/* The metric of the first value past the range in output order (groups in order, an
- * export's metrics by name): the one the writer met first, and named, when it found
- * them while writing. Only asked once any_past_range has found one. */
-static const char *first_past_in_order(const struct job *job, const struct chunk_state *all)
-{
-	const struct metric_set *ms = job->metrics;
-	size_t n = groups_count(all->groups);
-	size_t *order = groups_order(all->groups, job->opt->threads);
-	struct metric **metrics = xcalloc(ms->nselected + 1, sizeof *metrics);
-	memcpy(metrics, ms->selected, ms->nselected * sizeof *metrics);
-	qsort(metrics, ms->nselected, sizeof *metrics, compare_metric_names);
-	const char *past = NULL;
-	for (size_t i = 0; i < n && !past; i++) {
-		const void *totals = group_totals(all->groups, order[i]);
-		decimal num, den, q;
-		if (job->kind == INPUT_ACTUALS) {
-			const struct actual_totals *t = totals;
-			if (!t->has_parts || decimal_is_zero(t->denominator))
-				continue;
-			struct group_name name;
-			struct metric fallback;
-			group_name(all->groups, order[i], &name);
-			const struct metric *m = ratio_metric(ms, name.metric, &fallback);
-			if (!ratio_quotient(m, t->numerator, t->denominator, &q))
-				past = m->name; /* fallback: the group's own name, which stays */
-			continue;
-		}
-		struct deal_totals t;
-		deal_totals_of(&all->wide, totals, &t);
-		for (size_t k = 0; k < ms->nselected && !past; k++) {
-			if (!divides_decimals(metrics[k]))
-				continue;
-			decimal_parts(metrics[k], &t, deal_custom_const(totals), &num, &den);
-			if (!decimal_is_zero(den) && !ratio_quotient(metrics[k], num, den, &q))
-				past = metrics[k]->name;
-		}
-	}
-	free(metrics);
-	group_indexes_free(order, n);
-	return past;
+	struct group_name name;
+	struct metric fallback;
+	group_name(groups, i, &name);
+	const struct metric *m = ratio_metric(ms, name.metric, &fallback);
+	decimal q;
+	return ratio_quotient(m, t->numerator, t->denominator, &q) ? NULL : m->name;
+	/* fallback: the group's own name, which stays */
 }
 
 /* The name of the metric whose value past the decimals' range the output meets first, or
  * NULL. Asked before the header: a data error leaves nothing half-written on standard
  * output (a file output is only put in place once complete anyway), and rows are written
- * while later groups are still to be formatted. The pass that finds one is over what can
- * be past the range, in no order; naming it takes a second, in output order, as the
- * writer did (two metrics past the range: the same one named as before). */
+ * while later groups are still to be formatted. Only actuals' ratios can be past it (an
+ * export's quotients always fit, check_gross_won). The pass that finds one is in no
+ * order; naming it takes a second, in output order, as the writer did (two metrics past
+ * the range: the same one named as before). */
 static const char *value_past_range(const struct job *job, const struct chunk_state *all)
 {
-	return any_past_range(job, all) ? first_past_in_order(job, all) : NULL;
+	if (job->kind != INPUT_ACTUALS) {
+		check_gross_won(job, all);
+		return NULL;
+	}
+	const struct groups *groups = all->groups;
+	size_t n = groups_count(groups);
+	size_t i = 0;
+	while (i < n && !ratio_past_range(job->metrics, groups, i))
+		i++;
+	if (i == n)
+		return NULL;
+	size_t *order = groups_order(groups, job->opt->threads);
+	const char *past = NULL;
+	for (i = 0; i < n && !past; i++)
+		past = ratio_past_range(job->metrics, groups, order[i]);
+	group_indexes_free(order, n);
+	return past;
 }
 
 /* What every group's rows need, shared by the threads that format them. */
