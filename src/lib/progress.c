@@ -85,10 +85,10 @@ static magnitude gcd(magnitude a, magnitude b)
 }
 
 /* Lowest terms, positive denominator; an undefined fraction stays {0, 0}. */
-static struct fraction normalized(struct fraction f)
+static inline struct fraction normalized(struct fraction f)
 {
 	if (f.den == 0)
-		return (struct fraction){ 0, 0 };
+		return (struct fraction){ 0, 0, FRACTION_EXACT };
 	if (f.den < 0) {
 		f.num = -f.num;
 		f.den = -f.den;
@@ -103,12 +103,12 @@ static struct fraction normalized(struct fraction f)
 
 struct fraction fraction_of(decimal d)
 {
-	return normalized((struct fraction){ d.units, SCALE });
+	return normalized((struct fraction){ d.units, SCALE, FRACTION_EXACT });
 }
 
 struct fraction fraction_ratio(decimal num, decimal den)
 {
-	return normalized((struct fraction){ num.units, den.units });
+	return normalized((struct fraction){ num.units, den.units, FRACTION_EXACT });
 }
 
 bool fraction_defined(struct fraction f)
@@ -116,15 +116,42 @@ bool fraction_defined(struct fraction f)
 	return f.den != 0;
 }
 
+/* A cut fraction (floor(v × 10^9) billionths and a part of one more) rounded half away
+ * from zero: the part decides only at 9 places; at fewer, a step of 10^k billionths is
+ * even, so the kept billionths alone say whether the rest passes half a step (never
+ * exactly half: the part is more than nothing and less than a billionth). */
+__attribute__((noinline, cold)) static bool round_cut(struct fraction f, int places, decimal *out)
+{
+	static const magnitude steps[] = { 1000000000, 100000000, 10000000, 1000000, 100000, 10000, 1000, 100, 10, 1 };
+	const magnitude limit = (magnitude)10000000000000000000u * 10000000000000000000u; /* ±10^29 */
+	bool negative = f.num < 0;
+	/* −(Q + e) = (−Q − 1) + (1 − e): the magnitude's floor, and the part mirrored */
+	magnitude q = negative ? (magnitude)(-(f.num + 1)) : (magnitude)f.num;
+	int cut = negative ? FRACTION_CUT_BELOW_HALF + FRACTION_CUT_ABOVE_HALF - f.cut : f.cut;
+	if (places < 0 || places > DECIMAL_PLACES)
+		places = DECIMAL_PLACES;
+	magnitude step = steps[places], kept = q / step * step;
+	bool up = step == 1 ? cut >= FRACTION_CUT_HALF : q - kept >= step / 2;
+	magnitude m = kept + (up ? step : 0);
+	if (m > limit)
+		return false;
+	out->units = negative ? -(decimal_units)m : (decimal_units)m;
+	return true;
+}
+
 bool fraction_round(struct fraction f, int places, decimal *out)
 {
 	decimal num = { f.num }, den = { f.den };
+	if (f.cut && f.den != 0)
+		return round_cut(f, places, out);
 	return f.den != 0 && decimal_div(num, den, places, ROUND_HALF_AWAY, out);
 }
 
-static const struct fraction UNDEFINED = { 0, 0 };
+static const struct fraction UNDEFINED = { 0, 0, FRACTION_EXACT };
 
-/* Arithmetic that remembers an overflow instead of wrapping. */
+/* Arithmetic that remembers an overflow instead of wrapping: the fast path, 128-bit
+ * fractions, which nearly every row fits. On an overflow progress_compute starts again on
+ * the wide path below. */
 struct exact {
 	bool overflow;
 };
@@ -144,7 +171,7 @@ static struct fraction multiply(struct exact *x, struct fraction a, struct fract
 		b.num /= (decimal_units)g2;
 		a.den /= (decimal_units)g2;
 	}
-	struct fraction r;
+	struct fraction r = UNDEFINED;
 	if (__builtin_mul_overflow(a.num, b.num, &r.num) || __builtin_mul_overflow(a.den, b.den, &r.den)) {
 		x->overflow = true;
 		return UNDEFINED;
@@ -157,7 +184,7 @@ static struct fraction divide(struct exact *x, struct fraction a, struct fractio
 {
 	if (b.den == 0 || b.num == 0)
 		return UNDEFINED;
-	return multiply(x, a, normalized((struct fraction){ b.den, b.num }));
+	return multiply(x, a, normalized((struct fraction){ b.den, b.num, FRACTION_EXACT }));
 }
 
 static struct fraction subtract(struct exact *x, struct fraction a, struct fraction b)
@@ -170,18 +197,241 @@ static struct fraction subtract(struct exact *x, struct fraction a, struct fract
 		x->overflow = true;
 		return UNDEFINED;
 	}
-	return normalized((struct fraction){ l, d });
+	return normalized((struct fraction){ l, d, FRACTION_EXACT });
 }
 
-/* Sign of a − b, both defined. */
-static int compare(struct exact *x, struct fraction a, struct fraction b)
+/* ---- the wide path ----
+ *
+ * Why this way: reducing by the gcd before multiplying (done above) cannot be enough. A
+ * value in the decimal range may need a step past 128 bits (an average of
+ * (3×10^28 − 10^-9)/3 against a target of 10^28 + 10^-9: the gap is 4/(3×10^9), its cross
+ * products 3×10^46), or have no 128-bit fraction at all (a target of 10^29 − 10^-9 at 46 of
+ * 91 days expects (10^38 − 1) × 23/(91 × 5×10^8), in lowest terms). Such values are found
+ * exactly from the inputs' terms in 512 bits, and each is cut to the 9 decimals that are
+ * ever printed, with the class of what was cut (struct fraction, cut): struct fraction
+ * keeps 128-bit terms, so the fast path stays as it was, and a cut value rounds and
+ * compares with thresholds exactly as the value does. Products here have at most three
+ * factors of 127 bits and one of 10^9 (under 420 bits): 512 never overflows. */
+
+enum { LIMBS = 8 };
+
+/* A magnitude of 512 bits, least significant limb first. */
+struct wide {
+	uint64_t limb[LIMBS];
+};
+
+static struct wide wide_of(magnitude m)
+{
+	struct wide w = { { (uint64_t)m, (uint64_t)(m >> 64) } };
+	return w;
+}
+
+static struct wide wide_mul(const struct wide *a, const struct wide *b)
+{
+	struct wide r = { { 0 } };
+	for (int i = 0; i < LIMBS; i++) {
+		if (!a->limb[i])
+			continue;
+		magnitude carry = 0;
+		for (int j = 0; i + j < LIMBS; j++) {
+			magnitude t = (magnitude)a->limb[i] * b->limb[j] + r.limb[i + j] + carry;
+			r.limb[i + j] = (uint64_t)t;
+			carry = t >> 64;
+		}
+	}
+	return r;
+}
+
+static int wide_cmp(const struct wide *a, const struct wide *b)
+{
+	for (int i = LIMBS - 1; i >= 0; i--)
+		if (a->limb[i] != b->limb[i])
+			return a->limb[i] > b->limb[i] ? 1 : -1;
+	return 0;
+}
+
+static bool wide_is_zero(const struct wide *a)
+{
+	for (int i = 0; i < LIMBS; i++)
+		if (a->limb[i])
+			return false;
+	return true;
+}
+
+/* a + b, or a − b when a >= b. */
+static struct wide wide_add(const struct wide *a, const struct wide *b)
+{
+	struct wide r;
+	magnitude carry = 0;
+	for (int i = 0; i < LIMBS; i++) {
+		magnitude t = (magnitude)a->limb[i] + b->limb[i] + carry;
+		r.limb[i] = (uint64_t)t;
+		carry = t >> 64;
+	}
+	return r;
+}
+
+static struct wide wide_sub(const struct wide *a, const struct wide *b)
+{
+	struct wide r;
+	uint64_t borrow = 0;
+	for (int i = 0; i < LIMBS; i++) {
+		uint64_t d = a->limb[i] - b->limb[i];
+		uint64_t next = a->limb[i] < b->limb[i] || d < borrow;
+		r.limb[i] = d - borrow;
+		borrow = next;
+	}
+	return r;
+}
+
+static struct wide wide_twice(const struct wide *a)
+{
+	struct wide r;
+	for (int i = LIMBS - 1; i > 0; i--)
+		r.limb[i] = a->limb[i] << 1 | a->limb[i - 1] >> 63;
+	r.limb[0] = a->limb[0] << 1;
+	return r;
+}
+
+static int wide_bits(const struct wide *a)
+{
+	for (int i = LIMBS - 1; i >= 0; i--)
+		if (a->limb[i])
+			return i * 64 + 64 - __builtin_clzll(a->limb[i]);
+	return 0;
+}
+
+/* a >> s, 0 <= s < 512. */
+static struct wide wide_shifted(const struct wide *a, int s)
+{
+	struct wide r = { { 0 } };
+	int limbs = s / 64, bits = s % 64;
+	for (int i = 0; i + limbs < LIMBS; i++) {
+		r.limb[i] = a->limb[i + limbs] >> bits;
+		if (bits && i + limbs + 1 < LIMBS)
+			r.limb[i] |= a->limb[i + limbs + 1] << (64 - bits);
+	}
+	return r;
+}
+
+/* A signed value: magnitude and sign (zero is never negative). */
+struct signed_wide {
+	struct wide mag;
+	bool negative;
+};
+
+/* The product of n factors. */
+static struct signed_wide product(const decimal_units *factor, int n)
+{
+	struct signed_wide p = { wide_of(1), false };
+	for (int i = 0; i < n; i++) {
+		struct wide f = wide_of(magnitude_of(factor[i]));
+		p.mag = wide_mul(&p.mag, &f);
+		p.negative ^= factor[i] < 0;
+	}
+	p.negative = p.negative && !wide_is_zero(&p.mag);
+	return p;
+}
+
+static struct signed_wide difference(struct signed_wide a, struct signed_wide b)
+{
+	if (a.negative != b.negative) /* a − b = a + |b| with a's sign */
+		return (struct signed_wide){ wide_add(&a.mag, &b.mag), a.negative };
+	int c = wide_cmp(&a.mag, &b.mag);
+	if (c == 0)
+		return (struct signed_wide){ wide_of(0), false };
+	if (c > 0)
+		return (struct signed_wide){ wide_sub(&a.mag, &b.mag), a.negative };
+	return (struct signed_wide){ wide_sub(&b.mag, &a.mag), !a.negative };
+}
+
+static int signed_cmp(const struct signed_wide *a, const struct signed_wide *b)
+{
+	if (a->negative != b->negative)
+		return a->negative ? -1 : 1;
+	int c = wide_cmp(&a->mag, &b->mag);
+	return a->negative ? -c : c;
+}
+
+/* num/den as a struct fraction: exact (lowest terms) when the value is a whole number of
+ * billionths, else cut to 9 decimals; held at ±(2^127 − 1) billionths past those. den > 0. */
+static struct fraction narrowed(const struct signed_wide *num, const struct wide *den)
+{
+	const magnitude top = ~(magnitude)0 >> 1;
+	struct wide scale = wide_of((magnitude)SCALE);
+	struct wide n = wide_mul(&num->mag, &scale), r = n;
+	magnitude q = 0;
+	bool past = false;
+	/* q = n ÷ den by bits, from the first that can make a quotient bit: the bits of n above
+	 * bit k are fewer than den's, so below den (about 130 steps, not 420). r < den < 2^511
+	 * before each shift: no bit lost. */
+	int k = wide_bits(&n) - wide_bits(den);
+	if (k >= 0)
+		r = wide_shifted(&n, k + 1);
+	for (int i = k; i >= 0 && !past; i--) {
+		r = wide_twice(&r);
+		r.limb[0] |= n.limb[i / 64] >> (i % 64) & 1;
+		past = q >> 126 != 0; /* the shift below would pass 2^127 − 1 */
+		q <<= 1;
+		if (wide_cmp(&r, den) >= 0) {
+			r = wide_sub(&r, den);
+			q |= 1;
+		}
+	}
+	if (past || q > top) {
+		decimal_units held = (decimal_units)top;
+		return (struct fraction){ num->negative ? -held : held, SCALE, FRACTION_EXACT };
+	}
+	if (wide_is_zero(&r)) {
+		decimal_units v = (decimal_units)q;
+		return normalized((struct fraction){ num->negative ? -v : v, SCALE, FRACTION_EXACT });
+	}
+	struct wide twice = wide_twice(&r);
+	int c = wide_cmp(&twice, den); /* what was cut against half of 10^-9 */
+	uint8_t cut = c < 0 ? FRACTION_CUT_BELOW_HALF : c == 0 ? FRACTION_CUT_HALF : FRACTION_CUT_ABOVE_HALF;
+	if (!num->negative)
+		return (struct fraction){ (decimal_units)q, SCALE, cut };
+	/* −(q + e) = (−q − 1) + (1 − e): the floor one lower, the cut mirrored */
+	return (struct fraction){ -(decimal_units)q - 1, SCALE, (uint8_t)(FRACTION_CUT_BELOW_HALF + FRACTION_CUT_ABOVE_HALF - cut) };
+}
+
+/* (n[0] × … × n[nn−1]) ÷ (d[0] × … × d[nd−1]); undefined when that divisor is 0. */
+static struct fraction wide_ratio(const decimal_units *n, int nn, const decimal_units *d, int nd)
+{
+	struct signed_wide num = product(n, nn), den = product(d, nd);
+	if (wide_is_zero(&den.mag))
+		return UNDEFINED;
+	num.negative = num.negative != den.negative && !wide_is_zero(&num.mag);
+	return narrowed(&num, &den.mag);
+}
+
+/* Sign of a − b, both defined, b exact (cut FRACTION_EXACT) with a denominator dividing
+ * 10^9 when a is cut (a decimal's fraction); by 256-bit cross products, which always fit. */
+static int compare_wide(struct fraction a, struct fraction b)
+{
+	decimal_units l[2] = { a.num, b.den }, r[2] = { b.num, a.den };
+	struct signed_wide left = product(l, 2), right = product(r, 2);
+	int c = signed_cmp(&left, &right);
+	/* cut: a is num/den and a little more. Both cross products are multiples of b.den,
+	 * so left < right leaves room for that little more below right. */
+	return a.cut && c == 0 ? 1 : c;
+}
+
+/* Sign of a − b as compare_wide says, on 128 bits when the cross products fit. */
+static int compare(struct fraction a, struct fraction b)
 {
 	decimal_units l, r;
-	if (__builtin_mul_overflow(a.num, b.den, &l) || __builtin_mul_overflow(b.num, a.den, &r)) {
-		x->overflow = true;
-		return 0;
-	}
+	if (a.cut || __builtin_mul_overflow(a.num, b.den, &l) || __builtin_mul_overflow(b.num, a.den, &r))
+		return compare_wide(a, b);
 	return (l > r) - (l < r);
+}
+
+/* Sign of a defined value. */
+static int sign_of(struct fraction f)
+{
+	if (f.cut) /* floor num/den and a part of 10^-9 more: positive from floor 0 up */
+		return f.num >= 0 ? 1 : -1;
+	return (f.num > 0) - (f.num < 0);
 }
 
 /* ---- progress ---- */
@@ -207,23 +457,22 @@ struct status_thresholds default_thresholds(void)
 static struct fraction elapsed_share(const struct elapsed *e)
 {
 	if (e->total <= 0)
-		return (struct fraction){ e->over ? 1 : 0, 1 };
-	return normalized((struct fraction){ e->done, e->total });
+		return (struct fraction){ e->over ? 1 : 0, 1, FRACTION_EXACT };
+	return normalized((struct fraction){ e->done, e->total, FRACTION_EXACT });
 }
 
-static bool is_achieved(struct exact *x, const struct goal_measure *g, const struct progress *p,
-			const struct status_thresholds *t)
+static bool is_achieved(const struct goal_measure *g, const struct progress *p, const struct status_thresholds *t)
 {
 	if (!fraction_defined(g->actual))
 		return false;
 	if (fraction_defined(p->attainment))
-		return compare(x, p->attainment, fraction_of(t->achieved)) >= 0;
+		return compare(p->attainment, fraction_of(t->achieved)) >= 0;
 	/* target 0 (higher) or actual 0 (lower): the ratio is infinite; compare directly */
-	int c = compare(x, g->actual, fraction_of(g->target));
+	int c = compare(g->actual, fraction_of(g->target));
 	return g->lower ? c <= 0 : c >= 0;
 }
 
-static enum goal_status status_of(struct exact *x, const struct goal_measure *g, const struct progress *p,
+static enum goal_status status_of(const struct goal_measure *g, const struct progress *p,
 				  const struct status_thresholds *t)
 {
 	/* A total that only grows, kept under a ceiling (direction lower, cumulative): being
@@ -231,7 +480,7 @@ static enum goal_status status_of(struct exact *x, const struct goal_measure *g,
 	bool ceiling = g->lower && g->cumulative;
 	if (!g->elapsed.started)
 		return STATUS_NOT_STARTED;
-	if ((!ceiling || g->elapsed.over) && is_achieved(x, g, p, t))
+	if ((!ceiling || g->elapsed.over) && is_achieved(g, p, t))
 		return STATUS_ACHIEVED;
 	/* Nothing to measure (a ratio of no closed deal, an average of no row): neither
 	 * behind nor missed, whether the period runs or is over. */
@@ -239,19 +488,51 @@ static enum goal_status status_of(struct exact *x, const struct goal_measure *g,
 		return STATUS_NO_DATA;
 	if (g->elapsed.over)
 		return STATUS_MISSED;
-	if (ceiling && compare(x, g->actual, fraction_of(g->target)) > 0)
+	if (ceiling && compare(g->actual, fraction_of(g->target)) > 0)
 		return STATUS_BEHIND;
 	if (!fraction_defined(p->pace)) {
 		/* higher: nothing expected yet (elapsed 0, or a target of 0), so any progress is
 		 * ahead; lower: nothing spent yet, which is ahead of any allowance */
-		bool ahead = g->lower ? p->expected.num > 0 : g->actual.num > 0;
+		bool ahead = g->lower ? sign_of(p->expected) > 0 : g->actual.num > 0;
 		return ahead ? STATUS_AHEAD : STATUS_ON_TRACK;
 	}
-	if (compare(x, p->pace, fraction_of(t->ahead)) >= 0)
+	if (compare(p->pace, fraction_of(t->ahead)) >= 0)
 		return STATUS_AHEAD;
-	if (compare(x, p->pace, fraction_of(t->on_track)) >= 0)
+	if (compare(p->pace, fraction_of(t->on_track)) >= 0)
 		return STATUS_ON_TRACK;
 	return STATUS_BEHIND;
+}
+
+/* The values of progress_compute from the terms of actual, target and share, in 512 bits
+ * (the wide path: a step of the fast one did not fit 128 bits). The same formulas, each
+ * one ratio of products of terms; a ratio whose divisor is 0 has no value, as there. */
+__attribute__((noinline, cold)) static void progress_wide(const struct goal_measure *g, struct fraction actual, struct fraction target,
+			  struct fraction share, struct progress *out)
+{
+	decimal_units an = actual.num, ad = actual.den, tn = target.num, td = target.den;
+	decimal_units sn = share.num, sd = share.den; /* an = ad = 0: no actual, no divisor */
+	bool has_actual = fraction_defined(actual);
+	out->expected = target;
+	if (g->cumulative) /* target × share */
+		out->expected = wide_ratio((decimal_units[]){ tn, sn }, 2, (decimal_units[]){ td, sd }, 2);
+	out->attainment = g->lower ? wide_ratio((decimal_units[]){ tn, ad }, 2, (decimal_units[]){ td, an }, 2)
+				   : wide_ratio((decimal_units[]){ an, td }, 2, (decimal_units[]){ ad, tn }, 2);
+	out->pace = out->attainment;
+	if (g->cumulative) /* against expected = target × share */
+		out->pace = g->lower ? wide_ratio((decimal_units[]){ tn, sn, ad }, 3, (decimal_units[]){ td, sd, an }, 3)
+				     : wide_ratio((decimal_units[]){ an, td, sd }, 3, (decimal_units[]){ ad, tn, sn }, 3);
+	out->projected = !has_actual ? UNDEFINED
+		       : g->cumulative ? wide_ratio((decimal_units[]){ an, sd }, 2, (decimal_units[]){ ad, sn }, 2)
+				       : actual;
+	out->gap = UNDEFINED;
+	if (has_actual) { /* target − actual (higher) or actual − target, over td × ad; 0 if not short */
+		struct signed_wide t_ad = product((decimal_units[]){ tn, ad }, 2);
+		struct signed_wide a_td = product((decimal_units[]){ an, td }, 2);
+		struct signed_wide short_by = g->lower ? difference(a_td, t_ad) : difference(t_ad, a_td);
+		struct signed_wide den = product((decimal_units[]){ td, ad }, 2);
+		out->gap = short_by.negative || wide_is_zero(&short_by.mag) ? (struct fraction){ 0, 1, FRACTION_EXACT }
+									: narrowed(&short_by, &den.mag);
+	}
 }
 
 bool progress_compute(const struct goal_measure *g, const struct status_thresholds *t,
@@ -274,8 +555,10 @@ bool progress_compute(const struct goal_measure *g, const struct status_threshol
 	out->gap = UNDEFINED;
 	if (has_actual) {
 		struct fraction short_by = g->lower ? subtract(&x, actual, target) : subtract(&x, target, actual);
-		out->gap = short_by.num > 0 ? short_by : (struct fraction){ 0, 1 };
+		out->gap = short_by.num > 0 ? short_by : (struct fraction){ 0, 1, FRACTION_EXACT };
 	}
-	out->status = status_of(&x, g, out, t);
-	return !x.overflow;
+	if (x.overflow) /* rare: all of them again, on the wide path */
+		progress_wide(g, actual, target, share, out);
+	out->status = status_of(g, out, t);
+	return true;
 }

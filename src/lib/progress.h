@@ -34,6 +34,19 @@ struct elapsed period_elapsed(struct period p, spm_day as_of, const struct work_
 /* An exact ratio num/den of two decimals' units; den == 0 means "no value". */
 struct fraction {
 	decimal_units num, den;
+	/* FRACTION_EXACT but for a value of progress_compute whose lowest terms do not fit
+	 * 128 bits (coprime terms past 10^38 happen near the top of the range): then num/den
+	 * is the value cut to 9 decimals, floor(value × 10^9)/10^9, and cut tells how much of
+	 * 10^-9 was cut off; all that rounding to 9 decimals or fewer, or comparing with a
+	 * decimal, needs (fraction_round, the status). */
+	uint8_t cut;
+};
+
+enum {
+	FRACTION_EXACT,
+	FRACTION_CUT_BELOW_HALF, /* less than half of 10^-9, more than nothing */
+	FRACTION_CUT_HALF,
+	FRACTION_CUT_ABOVE_HALF, /* more than half, less than all */
 };
 
 struct fraction fraction_of(decimal d);
@@ -78,7 +91,11 @@ struct progress {
 	enum goal_status status;
 };
 
-/* false when a product exceeds exact arithmetic (values beyond about 10^20). */
+/* g->actual exact (cut FRACTION_EXACT). Every value that fits the decimal range is found
+ * exactly, through 512-bit products when a step does not fit 128 bits; one past
+ * ±1.7 × 10^29 (2^127 billionths) is held as that bound, which fraction_round refuses
+ * and which compares as the value does. Returns true: no value is past exact arithmetic
+ * (the bool stays for callers, who refuse a row when a value does not round). */
 bool progress_compute(const struct goal_measure *g, const struct status_thresholds *t,
 		      struct progress *out);
 

@@ -213,7 +213,7 @@ static struct fraction deal_fraction(const struct metric *m, const struct wide_t
 
 static struct fraction metric_actual(struct progress_job *pj, const struct progress_ref *r, const struct metric *m)
 {
-	const struct fraction none = { 0, 0 };
+	const struct fraction none = { 0, 0, FRACTION_EXACT };
 	const void *t = totals_of(pj, r, m->name);
 	if (pj->job->kind == INPUT_ACTUALS) {
 		const struct actual_totals *a = t;
@@ -232,7 +232,7 @@ static struct fraction metric_actual(struct progress_job *pj, const struct progr
  * without such a goal, or once it is reached (*reached: the coverage is unbounded). */
 static struct fraction coverage_actual(struct progress_job *pj, const struct progress_ref *r, bool *reached)
 {
-	const struct fraction none = { 0, 0 };
+	const struct fraction none = { 0, 0, FRACTION_EXACT };
 	const struct metric_set *ms = pj->job->metrics;
 	const struct goal *won_goal = find_goal(pj->job->goals, r->period, r->level, r->owner, r->owner_len,
 						"won_revenue");
@@ -330,7 +330,7 @@ static void row_formats(struct progress_job *pj, const struct progress_ref *r, s
 	int quantity = m->places >= 2 ? m->places : 2; /* expected and projected are rarely whole */
 	/* ratios are rounded to their places; sums, counts, minimums are exact decimals */
 	const struct metric *plain = m->ratio ? NULL : m;
-	static const struct fraction none = { 0, 0 };
+	static const struct fraction none = { 0, 0, FRACTION_EXACT };
 	n->e = elapsed_of(pj, r->period);
 	n->status = STATUS_NO_DATA;
 	n->q[Q_ACTUAL] = (struct quantity){ none, m->places, plain };

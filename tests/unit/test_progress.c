@@ -129,7 +129,7 @@ static struct goal_measure goal(const char *actual, const char *target, bool low
 {
 	struct goal_measure g;
 	memset(&g, 0, sizeof g);
-	g.actual = actual ? fraction_of(num(actual)) : (struct fraction){ 0, 0 };
+	g.actual = actual ? fraction_of(num(actual)) : (struct fraction){ 0, 0, FRACTION_EXACT };
 	g.target = num(target);
 	g.lower = lower;
 	g.cumulative = cumulative;
@@ -530,10 +530,10 @@ static void test_fraction_of_and_ratio(void **state)
 	assert_false(fraction_defined(fraction_ratio(num("3"), num("0"))));
 	assert_exact(fraction_ratio(num("3"), num("0")), 0, 0);
 	assert_false(fraction_defined(fraction_ratio(num("0"), num("0"))));
-	assert_false(fraction_defined((struct fraction){ 0, 0 }));
-	assert_false(fraction_defined((struct fraction){ 5, 0 }));
-	assert_true(fraction_defined((struct fraction){ 0, 1 }));
-	assert_true(fraction_defined((struct fraction){ -1, 3 }));
+	assert_false(fraction_defined((struct fraction){ 0, 0, FRACTION_EXACT }));
+	assert_false(fraction_defined((struct fraction){ 5, 0, FRACTION_EXACT }));
+	assert_true(fraction_defined((struct fraction){ 0, 1, FRACTION_EXACT }));
+	assert_true(fraction_defined((struct fraction){ -1, 3, FRACTION_EXACT }));
 	/* Lowest terms on both sides of 64 bits (the common divisor found in 64-bit steps
 	 * below 2^64, in 128-bit ones above): 18,446,744,073.709551615 (units 2^64 - 1) over
 	 * 3 = 0x5555... / 10^9 reduced; units past 2^64 over 6 of them. */
@@ -549,49 +549,91 @@ static void test_fraction_round(void **state)
 	(void)state;
 	decimal out = decimal_from_int(777);
 	/* 1/3 = 0.33333… → 0.3333 (4 places), 0.33 (2 places); 2/3 = 0.66666… → 0.6667, 0.67. */
-	assert_value(((struct fraction){ 1, 3 }), 4, "0.3333");
-	assert_value(((struct fraction){ 1, 3 }), 2, "0.33");
-	assert_value(((struct fraction){ 2, 3 }), 4, "0.6667");
-	assert_value(((struct fraction){ 2, 3 }), 2, "0.67");
-	assert_value(((struct fraction){ -2, 3 }), 4, "-0.6667");
-	assert_value(((struct fraction){ -2, 3 }), 2, "-0.67");
+	assert_value(((struct fraction){ 1, 3, FRACTION_EXACT }), 4, "0.3333");
+	assert_value(((struct fraction){ 1, 3, FRACTION_EXACT }), 2, "0.33");
+	assert_value(((struct fraction){ 2, 3, FRACTION_EXACT }), 4, "0.6667");
+	assert_value(((struct fraction){ 2, 3, FRACTION_EXACT }), 2, "0.67");
+	assert_value(((struct fraction){ -2, 3, FRACTION_EXACT }), 4, "-0.6667");
+	assert_value(((struct fraction){ -2, 3, FRACTION_EXACT }), 2, "-0.67");
 	/* Halves go away from zero: 1/8 = 0.125 → 0.13 (2 places), exact 0.1250 (4 places);
 	 * -1/8 → -0.13; 1/20000 = 0.00005 → 0.0001; -1/20000 → -0.0001;
 	 * 3/8 = 0.375 → 0.38; 5/2 = 2.5 → 3 (0 places); -5/2 → -3; 1/16 = 0.0625 → 0.06. */
-	assert_value(((struct fraction){ 1, 8 }), 2, "0.13");
-	assert_value(((struct fraction){ 1, 8 }), 4, "0.125");
-	assert_value(((struct fraction){ -1, 8 }), 2, "-0.13");
-	assert_value(((struct fraction){ 1, 20000 }), 4, "0.0001");
-	assert_value(((struct fraction){ -1, 20000 }), 4, "-0.0001");
-	assert_value(((struct fraction){ 3, 8 }), 2, "0.38");
-	assert_value(((struct fraction){ 5, 2 }), 0, "3");
-	assert_value(((struct fraction){ -5, 2 }), 0, "-3");
-	assert_value(((struct fraction){ 1, 16 }), 2, "0.06");
+	assert_value(((struct fraction){ 1, 8, FRACTION_EXACT }), 2, "0.13");
+	assert_value(((struct fraction){ 1, 8, FRACTION_EXACT }), 4, "0.125");
+	assert_value(((struct fraction){ -1, 8, FRACTION_EXACT }), 2, "-0.13");
+	assert_value(((struct fraction){ 1, 20000, FRACTION_EXACT }), 4, "0.0001");
+	assert_value(((struct fraction){ -1, 20000, FRACTION_EXACT }), 4, "-0.0001");
+	assert_value(((struct fraction){ 3, 8, FRACTION_EXACT }), 2, "0.38");
+	assert_value(((struct fraction){ 5, 2, FRACTION_EXACT }), 0, "3");
+	assert_value(((struct fraction){ -5, 2, FRACTION_EXACT }), 0, "-3");
+	assert_value(((struct fraction){ 1, 16, FRACTION_EXACT }), 2, "0.06");
 	/* Just under a half rounds down: 4999/100000000 = 0.00004999 → 0.0000;
 	 * 0.00005001 → 0.0001; -0.00004999 → 0 (no "-0"). */
-	assert_value(((struct fraction){ 4999, 100000000 }), 4, "0");
-	assert_value(((struct fraction){ 5001, 100000000 }), 4, "0.0001");
-	assert_value(((struct fraction){ -4999, 100000000 }), 4, "0");
+	assert_value(((struct fraction){ 4999, 100000000, FRACTION_EXACT }), 4, "0");
+	assert_value(((struct fraction){ 5001, 100000000, FRACTION_EXACT }), 4, "0.0001");
+	assert_value(((struct fraction){ -4999, 100000000, FRACTION_EXACT }), 4, "0");
 	/* 9999/10000 at 2 places: 0.9999 → 1.00; 19/21 = 0.904761… → 0.9048, 0.90. */
-	assert_value(((struct fraction){ 9999, 10000 }), 2, "1");
-	assert_value(((struct fraction){ 19, 21 }), 4, "0.9048");
-	assert_value(((struct fraction){ 19, 21 }), 2, "0.9");
+	assert_value(((struct fraction){ 9999, 10000, FRACTION_EXACT }), 2, "1");
+	assert_value(((struct fraction){ 19, 21, FRACTION_EXACT }), 4, "0.9048");
+	assert_value(((struct fraction){ 19, 21, FRACTION_EXACT }), 2, "0.9");
 	/* Whole numbers: 800/1 → 800; 0/1 → 0. */
-	assert_value(((struct fraction){ 800, 1 }), 4, "800");
-	assert_value(((struct fraction){ 0, 1 }), 4, "0");
+	assert_value(((struct fraction){ 800, 1, FRACTION_EXACT }), 4, "800");
+	assert_value(((struct fraction){ 0, 1, FRACTION_EXACT }), 4, "0");
 	/* A not-yet-normalized fraction still divides: 2/4 → 0.5; -1/-3 → 0.3333. */
-	assert_value(((struct fraction){ 2, 4 }), 4, "0.5");
-	assert_value(((struct fraction){ -1, -3 }), 4, "0.3333");
+	assert_value(((struct fraction){ 2, 4, FRACTION_EXACT }), 4, "0.5");
+	assert_value(((struct fraction){ -1, -3, FRACTION_EXACT }), 4, "0.3333");
 	/* Undefined (den 0): false, whatever the numerator. */
-	assert_false(fraction_round((struct fraction){ 0, 0 }, 4, &out));
-	assert_false(fraction_round((struct fraction){ 7, 0 }, 2, &out));
+	assert_false(fraction_round((struct fraction){ 0, 0, FRACTION_EXACT }, 4, &out));
+	assert_false(fraction_round((struct fraction){ 7, 0, FRACTION_EXACT }, 2, &out));
 	/* Too large: 10^35 × 10^4 overflows int128 (≈ 1.7 × 10^38); 10^30 is beyond ±10^29. */
 	decimal_units e35 = (decimal_units)100000000000000000 * (decimal_units)1000000000000000000;
-	assert_false(fraction_round((struct fraction){ e35, 1 }, 4, &out));
-	assert_false(fraction_round((struct fraction){ e35 / 100000, 1 }, 0, &out));
+	assert_false(fraction_round((struct fraction){ e35, 1, FRACTION_EXACT }, 4, &out));
+	assert_false(fraction_round((struct fraction){ e35 / 100000, 1, FRACTION_EXACT }, 0, &out));
+	/* Cut to 9 decimals (the wide path): 12.345678905 and a part of a billionth more.
+	 * Below half: 12.345678905 (9 places), 12.3457 (4); half: 12.345678906 (away from
+	 * zero); above half: 12.345678906; at 8 places every part gives 12.34567891 (…905 and
+	 * more is past the half of …91). */
+	decimal_units u = 12345678905;
+	const decimal_units billion = 1000000000;
+	assert_value(((struct fraction){ u, billion, FRACTION_CUT_BELOW_HALF }), 9, "12.345678905");
+	assert_value(((struct fraction){ u, billion, FRACTION_CUT_BELOW_HALF }), 4, "12.3457");
+	assert_value(((struct fraction){ u, billion, FRACTION_CUT_BELOW_HALF }), 8, "12.34567891");
+	assert_value(((struct fraction){ u, billion, FRACTION_CUT_HALF }), 9, "12.345678906");
+	assert_value(((struct fraction){ u, billion, FRACTION_CUT_ABOVE_HALF }), 9, "12.345678906");
+	assert_value(((struct fraction){ u, billion, FRACTION_CUT_ABOVE_HALF }), 0, "12");
+	/* 0.000000004 and a part: at 8 places under half of 10^-8 whatever the part. */
+	assert_value(((struct fraction){ 4, billion, FRACTION_CUT_ABOVE_HALF }), 8, "0");
+	assert_value(((struct fraction){ 4, billion, FRACTION_CUT_ABOVE_HALF }), 9, "0.000000005");
+	/* Negative: the floor is below the value. −2 billionths and half of one more is
+	 * −0.0000000015 → −0.000000002 (away from zero); with a quarter, −0.00000000175 →
+	 * −0.000000002; with three quarters, −0.00000000125 → −0.000000001. −1 and a part:
+	 * between −10^-9 and 0, so −0.000000001 or 0 (never "-0"). */
+	assert_value(((struct fraction){ -2, billion, FRACTION_CUT_HALF }), 9, "-0.000000002");
+	assert_value(((struct fraction){ -2, billion, FRACTION_CUT_BELOW_HALF }), 9, "-0.000000002");
+	assert_value(((struct fraction){ -2, billion, FRACTION_CUT_ABOVE_HALF }), 9, "-0.000000001");
+	assert_value(((struct fraction){ -1, billion, FRACTION_CUT_BELOW_HALF }), 9, "-0.000000001");
+	assert_value(((struct fraction){ -1, billion, FRACTION_CUT_ABOVE_HALF }), 9, "0");
+	assert_value(((struct fraction){ -1, billion, FRACTION_CUT_ABOVE_HALF }), 4, "0");
+	/* −12.345678905 and a part is −12.3456789049… down to −12.3456789040…: −12.34567890 at
+	 * 8 places (…04x < half); at 9, …905 when the part is under half, …904 when over. */
+	assert_value(((struct fraction){ -u, billion, FRACTION_CUT_ABOVE_HALF }), 8, "-12.3456789");
+	assert_value(((struct fraction){ -u, billion, FRACTION_CUT_BELOW_HALF }), 9, "-12.345678905");
+	assert_value(((struct fraction){ -u, billion, FRACTION_CUT_ABOVE_HALF }), 9, "-12.345678904");
+	/* At the range's edge: 10^29 − 10^-9 and over half → 10^29 (9 places), in range;
+	 * 10^29 and half is past it at 9 places, yet 10^29 at 0 places; −10^29 − 10^-9 and
+	 * over half a billionth is within half of one from −10^29: −10^29 at 9 places; and
+	 * under half, −10^29 − 10^-9 at 9 places, past the range. */
+	decimal_units e38 = (decimal_units)10000000000000000000u * 10000000000000000000u;
+	assert_value(((struct fraction){ e38 - 1, billion, FRACTION_CUT_ABOVE_HALF }), 9,
+		     "100000000000000000000000000000");
+	assert_false(fraction_round((struct fraction){ e38, billion, FRACTION_CUT_HALF }, 9, &out));
+	assert_value(((struct fraction){ e38, billion, FRACTION_CUT_HALF }), 0, "100000000000000000000000000000");
+	assert_value(((struct fraction){ -e38 - 1, billion, FRACTION_CUT_ABOVE_HALF }), 9,
+		     "-100000000000000000000000000000");
+	assert_false(fraction_round((struct fraction){ -e38 - 1, billion, FRACTION_CUT_BELOW_HALF }, 9, &out));
 	/* 10^20 is fine: 10^20 at 4 places. */
 	decimal_units e20 = (decimal_units)100000000000000000 * 1000;
-	assert_true(fraction_round((struct fraction){ e20, 1 }, 4, &out));
+	assert_true(fraction_round((struct fraction){ e20, 1, FRACTION_EXACT }, 4, &out));
 	assert_int_equal(decimal_cmp(out, num("100000000000000000000")), 0);
 }
 
@@ -1067,31 +1109,142 @@ static void test_progress_negative_values(void **state)
 	assert_progress(&g, &t, "-6", "30", "-6", "-5", "0", STATUS_BEHIND);
 }
 
-static void test_progress_overflow(void **state)
+/* The wide path: a value within the decimal range whose computation does not fit 128 bits
+ * is found exactly all the same (before, progress_compute refused the whole row). */
+static struct goal_measure average_goal(const char *sum, const char *count, const char *target, bool lower,
+					bool cumulative, struct elapsed e)
+{
+	struct goal_measure g = goal("0", target, lower, cumulative, e);
+	g.actual = fraction_ratio(num(sum), num(count)); /* an average: sum ÷ count, exact */
+	return g;
+}
+
+static void test_progress_wide(void **state)
 {
 	(void)state;
 	struct status_thresholds t = default_thresholds();
-	struct progress p;
-	/* Actual 2×10^20 + 10^-9 = (2×10^29 + 1)/10^9 in lowest terms, target 10^-9 = 1/10^9.
-	 * The gap, target − actual, cross-multiplies (2×10^29 + 1) × 10^9 ≈ 2×10^38 > 1.7×10^38:
-	 * overflow → false. */
-	struct goal_measure g = goal("200000000000000000000.000000001", "0.000000001", HIGHER, CUMULATIVE,
-				     running(46, 92));
-	assert_false(progress_compute(&g, &t, &p));
-	g.lower = true; /* actual − target: the same product */
-	assert_false(progress_compute(&g, &t, &p));
-	g.cumulative = false;
-	assert_false(progress_compute(&g, &t, &p));
+	const char *t28 = "10000000000000000000000000000.000000001"; /* 10^28 + 10^-9 = (10^37 + 1)/10^9 */
+	/* An average of three deals summing to 3×10^28 − 10^-9: (3×10^37 − 1)/(3×10^9), in
+	 * lowest terms (3×10^37 − 1 is prime to 2, 3 and 5), 10^28 − 0.00000000033…; against
+	 * a target of 10^28 + 10^-9, a level. The gap crosses (10^37 + 1) × 3×10^9 ≈ 3×10^46,
+	 * past 128 bits, though it is (3×10^37 + 3 − 3×10^37 + 1)/(3×10^9) = 4/(3×10^9) =
+	 * 0.00000000133… → 0.000000001 (9 places), 0 (4). Attainment (3×10^37 − 1)/(3×10^37 + 3)
+	 * = 0.99999999986… → 1 (4 and 9 places), under 1: not achieved; pace the same → on track. */
+	struct goal_measure g = average_goal("29999999999999999999999999999.999999999", "3", t28, HIGHER, LEVEL,
+					     running(46, 92));
+	assert_progress(&g, &t, "1", "10000000000000000000000000000", "1", "10000000000000000000000000000", "0",
+			STATUS_ON_TRACK);
+	struct progress p = computed(&g, &t);
+	assert_value(p.gap, 9, "0.000000001");
+	assert_value(p.attainment, 9, "1");
+	assert_value(p.expected, 9, t28);
+	assert_value(p.projected, 9, "10000000000000000000000000000"); /* …999.99999999967 */
+	/* A tie: two deals summing to 2×10^28 − 10^-9, (2×10^37 − 1)/(2×10^9). Gap (2×10^37 + 2 −
+	 * 2×10^37 + 1)/(2×10^9) = 3/(2×10^9) = 0.0000000015 → 0.000000002 (half away from zero). */
+	g = average_goal("19999999999999999999999999999.999999999", "2", t28, HIGHER, LEVEL, running(46, 92));
+	p = computed(&g, &t);
+	assert_value(p.gap, 9, "0.000000002");
+	assert_value(p.gap, 4, "0");
+	/* Refunds: the same average negative. Gap (10^37 + 1)/10^9 + (3×10^37 − 1)/(3×10^9) =
+	 * (6×10^37 + 2)/(3×10^9) = 2×10^28 + 0.00000000066… → …000.000000001 (9 places);
+	 * attainment −0.99999999986… → −1; pace the same → behind; projected the actual. */
+	g = average_goal("-29999999999999999999999999999.999999999", "3", t28, HIGHER, LEVEL, running(46, 92));
+	assert_progress(&g, &t, "-1", "10000000000000000000000000000", "-1", "-10000000000000000000000000000",
+			"20000000000000000000000000000", STATUS_BEHIND);
+	p = computed(&g, &t);
+	assert_value(p.gap, 9, "20000000000000000000000000000.000000001");
+	/* Cumulative, 45 of 91 days: won 3.3×10^27 + 10^-9 against 10^28 + 10^-9. Expected
+	 * (10^37 + 1) × 45/(91×10^9) crosses 4.5×10^38, past 128 bits; it is
+	 * 4945054945054945054945054945.054945054945… (…054945 recurring) → .054945055 (9 places),
+	 * .05 (2). Pace (3.3×10^36 + 1) × 91/((10^37 + 1) × 45) = 0.66733333… → 0.6673, behind;
+	 * projected (3.3×10^36 + 1) × 91/(45×10^9) = 6673333333333333333333333333.3333333353… →
+	 * .333333335 (9); gap (10^37 + 1 − 3.3×10^36 − 1)/10^9 = 6.7×10^27, exact. */
+	g = goal("3300000000000000000000000000.000000001", t28, HIGHER, CUMULATIVE, running(45, 91));
+	assert_progress(&g, &t, "0.33", "4945054945054945054945054945.0549", "0.6673",
+			"6673333333333333333333333333.3333", "6700000000000000000000000000", STATUS_BEHIND);
+	p = computed(&g, &t);
+	assert_value(p.expected, 9, "4945054945054945054945054945.054945055");
+	assert_value(p.expected, 2, "4945054945054945054945054945.05");
+	assert_value(p.pace, 9, "0.667333333");
+	assert_value(p.projected, 9, "6673333333333333333333333333.333333335");
+	/* Negative and cut: a target of −(10^28 + 10^-9), 46 of 91 days: expected
+	 * −(10^37 + 1) × 46/(91×10^9) (2.3×10^38 after the 2 goes) = −5054945054945054945054945054.9450549450…
+	 * → .945054946 (9 places, away from zero), −…055 (0 places). */
+	g = goal("5", "-10000000000000000000000000000.000000001", HIGHER, CUMULATIVE, running(46, 91));
+	p = computed(&g, &t);
+	assert_value(p.expected, 9, "-5054945054945054945054945054.945054946");
+	assert_value(p.expected, 4, "-5054945054945054945054945054.9451");
+	assert_value(p.expected, 0, "-5054945054945054945054945055");
+	assert_status(p.status, STATUS_BEHIND);
+	/* At the top of the range: a target of 10^29 − 10^-9, 45 of 91 days, won 4×10^28.
+	 * Expected (10^38 − 1) × 45/(91×10^9) = 49450549450549450549450549450.549450549450…
+	 * → 49450549450549450549450549451 (0 places); gap 59999999999999999999999999999.999999999. */
+	g = goal("40000000000000000000000000000", "99999999999999999999999999999.999999999", HIGHER, CUMULATIVE,
+		 running(45, 91));
+	p = computed(&g, &t);
+	assert_value(p.expected, 9, "49450549450549450549450549450.549450549");
+	assert_value(p.expected, 0, "49450549450549450549450549451");
+	assert_value(p.gap, 9, "59999999999999999999999999999.999999999");
+	assert_value(p.pace, 4, "0.8089"); /* 4×10^28 × 91/(45 × (10^29 − 10^-9)) = 0.80888… */
+	assert_value(p.projected, 2, "80888888888888888888888888888.89");
+	/* Under a ceiling (lower, cumulative), 90 of 91 days: the actual against the target
+	 * crosses 3×10^46 too. (3×10^37 + 4)/(3×10^9) = 10^28 + 0.00000000133… is above
+	 * 10^28 + 10^-9: behind; (3×10^37 + 2)/(3×10^9) = 10^28 + 0.00000000066… is under it,
+	 * and its pace (10^37 + 1) × 90 × 3/(91 × (3×10^37 + 2)) = 0.98901… → on track. */
+	g = average_goal("30000000000000000000000000000.000000004", "3", t28, LOWER, CUMULATIVE, running(90, 91));
+	assert_status(computed(&g, &t).status, STATUS_BEHIND);
+	g = average_goal("30000000000000000000000000000.000000002", "3", t28, LOWER, CUMULATIVE, running(90, 91));
+	p = computed(&g, &t);
+	assert_status(p.status, STATUS_ON_TRACK);
+	assert_value(p.pace, 9, "0.989010989");
+}
+
+/* Past the decimal range (±10^29) a value is still refused: fraction_round says no, and
+ * the row is not written. Its status is what the exact value gives. */
+static void test_progress_past_range(void **state)
+{
+	(void)state;
+	struct status_thresholds t = default_thresholds();
+	decimal out;
+	/* Won 9×10^28 + 10^-9 against 10^-9, 1 day of 91: attainment 9×10^37 + 1, pace
+	 * (9×10^37 + 1) × 91 ≈ 8.2×10^39 (the wide path), projected the same: all past 10^29.
+	 * Expected 10^-9/91 → 0; gap 0; achieved. */
+	struct goal_measure g = goal("90000000000000000000000000000.000000001", "0.000000001", HIGHER, CUMULATIVE,
+				     running(1, 91));
+	struct progress p = computed(&g, &t);
+	assert_false(fraction_round(p.attainment, 4, &out));
+	assert_false(fraction_round(p.pace, 4, &out));
+	assert_false(fraction_round(p.pace, 0, &out));
+	assert_false(fraction_round(p.projected, 9, &out));
+	assert_value(p.expected, 9, "0");
+	assert_value(p.gap, 4, "0");
+	assert_status(p.status, STATUS_ACHIEVED);
+	/* Negative: all of them as far below; behind. Gap 10^-9 + 9×10^28 + 10^-9, exact. */
+	g = goal("-90000000000000000000000000000.000000001", "0.000000001", HIGHER, CUMULATIVE, running(1, 91));
+	p = computed(&g, &t);
+	assert_false(fraction_round(p.attainment, 4, &out));
+	assert_false(fraction_round(p.pace, 2, &out));
+	assert_false(fraction_round(p.projected, 9, &out));
+	assert_value(p.gap, 9, "90000000000000000000000000000.000000002");
+	assert_status(p.status, STATUS_BEHIND);
 	/* 10^20 against 10^20 is fine: attainment 1, achieved; expected 10^20 × 1/2 = 5×10^19. */
 	g = goal("100000000000000000000", "100000000000000000000", HIGHER, CUMULATIVE, running(46, 92));
 	assert_progress(&g, &t, "1", "50000000000000000000", "2", "200000000000000000000", "0",
 			STATUS_ACHIEVED);
-	/* 10^20 + 10^-9 against 10^-9 still fits: (10^29 + 1) × 10^9 = 10^38 + 10^9 < 1.7×10^38.
-	 * attainment (10^29 + 1)/10^9 ÷ 1/10^9 = 10^29 + 1 → achieved; gap max(10^-9 − actual, 0) = 0. */
-	g = goal("100000000000000000000.000000001", "0.000000001", HIGHER, CUMULATIVE, running(46, 92));
-	assert_true(progress_compute(&g, &t, &p));
-	assert_value(p.gap, 4, "0");
+	/* Actual 2×10^20 + 10^-9 against 10^-9 (once refused whole: the gap's cross product
+	 * (2×10^29 + 1) × 10^9 passes 128 bits): the gap is 0, the expected 10^-9/2 →
+	 * 0.000000001, but attainment and pace, 2×10^29 + 1 and twice that, are past 10^29. */
+	g = goal("200000000000000000000.000000001", "0.000000001", HIGHER, CUMULATIVE, running(46, 92));
+	p = computed(&g, &t);
+	assert_value(p.gap, 9, "0");
+	assert_value(p.expected, 9, "0.000000001");
+	assert_false(fraction_round(p.attainment, 4, &out));
+	assert_false(fraction_round(p.pace, 4, &out));
 	assert_status(p.status, STATUS_ACHIEVED);
+	g.lower = true; /* actual − target: 2×10^20, exact */
+	p = computed(&g, &t);
+	assert_value(p.gap, 9, "200000000000000000000");
+	assert_value(p.attainment, 9, "0"); /* 10^-9 ÷ (2×10^20 + 10^-9) */
 }
 
 int main(void)
@@ -1119,7 +1272,8 @@ int main(void)
 		cmocka_unit_test(test_progress_thresholds),
 		cmocka_unit_test(test_progress_lower_cumulative_semantics),
 		cmocka_unit_test(test_progress_negative_values),
-		cmocka_unit_test(test_progress_overflow),
+		cmocka_unit_test(test_progress_wide),
+		cmocka_unit_test(test_progress_past_range),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
