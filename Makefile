@@ -34,7 +34,7 @@ UNIT_BIN = $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 MAN1     = $(wildcard man/*.1)
 MAN7     = $(wildcard man/*.7)
 
-.PHONY: all deps check unit cli test-scripts fault fuzz-regress sanitize clang fuzz demo bench test-spark install uninstall clean lint-man
+.PHONY: all deps check unit cli exact test-scripts fault fuzz-regress sanitize clang fuzz demo bench test-spark install uninstall clean lint-man
 
 all: deps $(PROGRAMS:%=$(BIN)/%) $(BIN)/gen-deals
 
@@ -79,7 +79,7 @@ check: export CHECK_TALLY = $(CURDIR)/$(B)/check.tally
 check: deps
 	@sh scripts/deps.sh test
 	@mkdir -p $(B) && rm -f $(CHECK_TALLY)
-	$(MAKE) unit cli
+	$(MAKE) unit cli exact
 	$(MAKE) test-scripts
 	$(MAKE) fault
 	$(MAKE) fuzz-regress
@@ -105,6 +105,11 @@ unit: $(UNIT_BIN)
 
 cli: $(PROGRAMS:%=$(BIN)/%) $(BIN)/gen-deals
 	@sh tests/cli/run.sh $(BIN)
+
+# Progress values against exact rational arithmetic (tests/exact/, Python fractions):
+# 20,000 random cases, a third of them past 128-bit steps.
+exact: $(B)/libspm.a
+	@LIBSPM=$(B)/libspm.a python3 tests/exact/check-progress.py
 
 # The automation around the programs (tests/scripts/): spm-weekly and spm-quarter-close
 # end to end on the demo data, the examples, the bash and zsh completions, install and
