@@ -11,6 +11,7 @@ Usage: python3 tests/exact/check-progress.py [CASES [SEED]]   (default 20000 cas
 Ends with "progress-exact: N passed, N failed" and exits 1 on a difference."""
 import os
 import random
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -166,8 +167,11 @@ def main():
         sys.exit("check-progress: %s missing: run make first" % lib)
     with tempfile.TemporaryDirectory() as tmp:
         driver = os.path.join(tmp, "progress_driver")
-        subprocess.run([os.environ.get("CC", "cc"), "-std=c11", "-D_XOPEN_SOURCE=700", "-D_DEFAULT_SOURCE", "-Wall", "-Wextra", "-Werror", "-O1", "-I", os.path.join(ROOT, "src", "lib"),
-                        "-o", driver, os.path.join(ROOT, "tests", "exact", "progress_driver.c"), lib, "-pthread"], check=True)
+        build = shlex.split(os.environ.get("CC", "cc")) + [
+            "-std=c11", "-D_XOPEN_SOURCE=700", "-D_DEFAULT_SOURCE", "-Wall", "-Wextra", "-Werror", "-O1",
+            "-I", os.path.join(ROOT, "src", "lib"), "-o", driver,
+            os.path.join(ROOT, "tests", "exact", "progress_driver.c"), lib, "-pthread"]
+        subprocess.run(build, check=True)
         rows = [case(rng) for _ in range(cases)]
         text = "".join("%d %d %d %d %d %d %d %d %d %d\n" % (r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], i)
                        for i, r in enumerate(rows))
