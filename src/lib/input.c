@@ -694,21 +694,6 @@ bool csv_peek_fields(const char *rec, size_t len, char delim, const long *cols, 
 	}
 }
 
-/* Shows the record rec..rec+len (its line end excluded) to the ahead hook. */
-static void show_ahead(struct chunk_reader *r, const char *rec, size_t len)
-{
-	const struct scan_ahead *a = r->opt->ahead;
-	const char *f[AHEAD_FIELDS];
-	size_t flen[AHEAD_FIELDS];
-	if (a->wanted && !a->wanted(r->out->ctx))
-		return;
-	if (len && rec[len - 1] == '\r')
-		len--;
-	size_t n = a->ncol < AHEAD_FIELDS ? a->ncol : AHEAD_FIELDS;
-	if (csv_peek_fields(rec, len, r->src->delim, a->col, n, f, flen))
-		a->fn(r->out->ctx, f, flen);
-}
-
 /* ---- TSV ---- */
 
 /* Where the bytes of a 64-byte block are tabs, newlines and backslashes (bit i: byte i). */
@@ -793,14 +778,16 @@ static struct tsv_pending *pending_ring(struct chunk_reader *r)
 	return r->pending;
 }
 
-/* The line being split: its fields in locals, not through r (a NUL written into the line
+/* The line (or CSV record) being split: its fields in locals, not through r (a NUL written into the line
  * is a char store, which the compiler must assume may change anything reached through r). */
 struct tsv_split {
 	char **field;
 	size_t *len;
 	size_t n, cap;
 	char *line, *start; /* where the line and its next field start */
-	bool escaped;       /* a backslash so far in the line: wanted fields are unescaped (rare) */
+	bool escaped;       /* a backslash so far in the line: wanted fields are unescaped (rare);
+			     * CSV: a doubled quote so far in the record, undoubled at its end */
+	uint64_t inner;     /* CSV: line feeds inside quotes so far in the record */
 	/* with an ahead hook: rows split into ring[first], ... (count of them) before they are
 	 * read, the line being split into the next; NULL: each row is read once split */
 	struct tsv_pending *ring;
@@ -1122,133 +1109,96 @@ static bool csv_loop(struct chunk_reader *r, bool boundary)
 
 /* ---- CSV fast path ----
  * libcsv reads a byte at a time through a state machine, which dominates the run time on
- * big exports. Well-formed records (quoted or not, LF or CRLF) are cut here, 16 bytes at a time,
- * instead; the first record with anything unusual (a quote inside an unquoted field,
- * text after a closing quote, a lone CR, an unterminated quote) and everything after it
- * in the chunk goes to libcsv, which stays the parser of record for every odd input. */
+ * big exports. Well-formed records (quoted or not, LF or CRLF) are cut here instead, 64
+ * bytes at a time as TSV lines are; the first record with anything unusual (a quote inside
+ * an unquoted field, text after a closing quote, a lone CR, an unterminated quote) and
+ * everything after it in the chunk goes to libcsv, which stays the parser of record for
+ * every odd input. */
 
-enum fast_result { FAST_RECORD, FAST_BLANK, FAST_NEED_MORE, FAST_HANDOVER };
+/* Where the bytes of a 64-byte block are quotes, delimiters, CRs and LFs (bit i: byte i). */
+struct csv_marks {
+	uint64_t quotes, delims, crs, lfs;
+};
 
-/* The next quote in [c, end), or NULL; the line breaks before it are added to *newlines.
- * One pass, 16 bytes at a time where the CPU allows. */
-static inline char *csv_quote_next(char *c, char *end, uint64_t *newlines)
+/* The marks of the 64 bytes at b, of which the first n are data. */
+static inline struct csv_marks csv_block_marks(const char *b, size_t n, char delim)
 {
+	struct csv_marks k;
 #ifdef __SSE2__
-	const __m128i quote = _mm_set1_epi8('"'), lf = _mm_set1_epi8('\n');
-	for (; end - c >= 16; c += 16) {
-		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)c);
-		unsigned quotes = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, quote));
-		unsigned breaks = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, lf));
-		if (quotes) {
-			unsigned at = (unsigned)__builtin_ctz(quotes);
-			for (breaks &= (1u << at) - 1; breaks; breaks &= breaks - 1) /* rare: counted one by one */
-				++*newlines;
-			return c + at;
-		}
-		for (; breaks; breaks &= breaks - 1)
-			++*newlines;
+	__m128i v0 = _mm_loadu_si128((const __m128i *)(const void *)b);
+	__m128i v1 = _mm_loadu_si128((const __m128i *)(const void *)(b + 16));
+	__m128i v2 = _mm_loadu_si128((const __m128i *)(const void *)(b + 32));
+	__m128i v3 = _mm_loadu_si128((const __m128i *)(const void *)(b + 48));
+	k.quotes = marks_of(v0, v1, v2, v3, '"');
+	k.delims = marks_of(v0, v1, v2, v3, delim);
+	const __m128i cr = _mm_set1_epi8('\r');
+	__m128i any = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v0, cr), _mm_cmpeq_epi8(v1, cr)),
+				   _mm_or_si128(_mm_cmpeq_epi8(v2, cr), _mm_cmpeq_epi8(v3, cr)));
+	k.crs = _mm_movemask_epi8(any) ? marks_of(v0, v1, v2, v3, '\r') : 0; /* LF-only files have none */
+	k.lfs = marks_of(v0, v1, v2, v3, '\n');
+#else
+	k.quotes = k.delims = k.crs = k.lfs = 0;
+	for (unsigned i = 0; i < 64; i++) {
+		k.quotes |= (uint64_t)(b[i] == '"') << i;
+		k.delims |= (uint64_t)(b[i] == delim) << i;
+		k.crs |= (uint64_t)(b[i] == '\r') << i;
+		k.lfs |= (uint64_t)(b[i] == '\n') << i;
 	}
 #endif
-	for (; c < end; c++) {
-		if (*c == '"')
-			return c;
-		*newlines += *c == '\n';
+	if (n < 64) {
+		uint64_t data = ((uint64_t)1 << n) - 1;
+		k.quotes &= data;
+		k.delims &= data;
+		k.crs &= data;
+		k.lfs &= data;
 	}
-	return NULL;
+	return k;
 }
 
-/* The end of an unquoted field at q: the first delimiter, line break or quote (end if none),
- * 16 bytes at a time where the CPU allows. */
-static inline char *csv_plain_end(char *q, char *end, char delim)
+/* Bit i set where an odd number of the bits 0..i of x are: with x the quotes, the bytes
+ * from an opening quote up to its closing one (excluded). */
+static inline uint64_t prefix_xor(uint64_t x)
 {
-#ifdef __SSE2__
-	const __m128i d = _mm_set1_epi8(delim), lf = _mm_set1_epi8('\n'), cr = _mm_set1_epi8('\r'),
-		      quote = _mm_set1_epi8('"');
-	for (; end - q >= 16; q += 16) {
-		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)q);
-		__m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(b, d), _mm_cmpeq_epi8(b, lf)),
-					    _mm_or_si128(_mm_cmpeq_epi8(b, cr), _mm_cmpeq_epi8(b, quote)));
-		unsigned mask = (unsigned)_mm_movemask_epi8(stop);
-		if (mask)
-			return q + __builtin_ctz(mask);
-	}
-#endif
-	while (q < end && *q != delim && *q != '\n' && *q != '\r' && *q != '"')
-		q++;
-	return q;
+	x ^= x << 1;
+	x ^= x << 2;
+	x ^= x << 4;
+	x ^= x << 8;
+	x ^= x << 16;
+	x ^= x << 32;
+	return x;
 }
 
-/* Finds the fields of the record at p without changing the buffer. Field i is
- * field[i] / len[i] (raw), offset[i] = 1 if it holds doubled quotes. */
-static enum fast_result fast_scan(struct chunk_reader *r, char *p, char *end, bool at_eof,
-				  char **next, uint64_t *newlines)
+/* The state of the scan at the end of a block, carried into the next (each 0 or 1,
+ * inside 0 or all ones). */
+struct csv_carry {
+	uint64_t inside; /* the last byte is inside quotes */
+	uint64_t start;  /* it ends a field: the next byte starts one (also at the first block) */
+	uint64_t close;  /* it is a closing quote */
+	uint64_t cr;     /* it is a CR outside quotes */
+};
+
+/* The field of the record being split that starts at start and ends at end (its
+ * delimiter or line end), NUL-terminated in place (a quoted one without its quotes: in a
+ * well-formed record the byte before end is then the closing quote) as field n; returns
+ * where the next starts. Locals, not s: a char store may change anything reached through
+ * a pointer. */
+static inline char *csv_field_at(char **field, size_t *len, size_t n, char *start, char *end)
 {
-	char *q = p;
-	size_t n = 0;
-	const char delim = r->src->delim;
-	*newlines = 0;
-	if (*q == '\n' || (*q == '\r' && q + 1 < end && q[1] == '\n')) {
-		*next = q + (*q == '\r' ? 2 : 1);
-		*newlines = 1;
-		return FAST_BLANK;
+	char *next = end + 1;
+	if (*start == '"') {
+		start++;
+		end--;
 	}
-	for (;;) {
-		if (n >= r->fcap)
-			ensure_fields(r, n + 1);
-		if (q < end && *q == '"') {
-			char *s = q + 1, *c = s;
-			bool doubled = false;
-			uint64_t inside = 0; /* line breaks inside the quotes */
-			for (;;) {
-				c = csv_quote_next(c, end, &inside);
-				if (!c || (c + 1 == end && !at_eof))
-					return at_eof ? FAST_HANDOVER : FAST_NEED_MORE;
-				if (c + 1 < end && c[1] == '"') {
-					doubled = true;
-					c += 2;
-					continue;
-				}
-				break;
-			}
-			*newlines += inside;
-			r->field[n] = s;
-			r->len[n] = (size_t)(c - s);
-			r->offset[n] = doubled;
-			q = c + 1;
-		} else {
-			char *s = q;
-			q = csv_plain_end(q, end, delim);
-			r->field[n] = s;
-			r->len[n] = (size_t)(q - s);
-			r->offset[n] = 0;
-		}
-		n++;
-		if (q == end) {
-			if (!at_eof)
-				return FAST_NEED_MORE;
-			*next = end;
-			break;
-		}
-		if (*q == delim) {
-			q++;
-			continue;
-		}
-		if (*q == '\n') {
-			*next = q + 1;
-			(*newlines)++;
-			break;
-		}
-		if (*q == '\r' && q + 1 < end && q[1] == '\n') {
-			*next = q + 2;
-			(*newlines)++;
-			break;
-		}
-		if (*q == '\r' && q + 1 == end && !at_eof)
-			return FAST_NEED_MORE;
-		return FAST_HANDOVER; /* a quote out of place, a lone CR, text after quotes */
-	}
-	r->nfields = n;
-	return FAST_RECORD;
+	field[n] = start;
+	len[n] = (size_t)(end - start);
+	*end = '\0';
+	return next;
+}
+
+static inline void csv_plain_field(struct tsv_split *s, char *end)
+{
+	s->start = csv_field_at(s->field, s->len, s->n, s->start, end);
+	s->n++;
 }
 
 /* Collapses doubled quotes in place; returns the new length. */
@@ -1262,64 +1212,170 @@ static size_t undouble_quotes(char *s, size_t len)
 	return (size_t)(out - s);
 }
 
-static void fast_deliver(struct chunk_reader *r, uint64_t newlines)
+/* The record just split has doubled quotes (rare): its wanted fields that do are undoubled
+ * (only a quoted field has quotes, doubled). */
+static void csv_undouble(struct chunk_reader *r, struct tsv_split *s)
 {
-	uint64_t line = r->lines + 1;
-	for (size_t i = 0; i < r->nfields; i++) {
-		size_t len = r->len[i];
-		if (r->offset[i] && column_wanted(r, i))
-			len = undouble_quotes(r->field[i], len);
-		r->field[i][len] = '\0'; /* overwrites the delimiter or the closing quote */
-		r->len[i] = len;
-	}
-	r->lines += newlines;
-	deliver_row(r, r->field, r->len, r->nfields, line);
-	r->nfields = 0;
+	for (size_t i = 0; i < s->n; i++)
+		if (column_wanted(r, i) && memchr(s->field[i], '"', s->len[i])) {
+			s->len[i] = undouble_quotes(s->field[i], s->len[i]);
+			s->field[i][s->len[i]] = '\0';
+		}
 }
 
-/* The line feed that ends the CSV record at p, outside quotes, or NULL if it is not in
- * [p, end). Quotes are only counted: for the ahead hook (the records are read by
- * fast_scan or libcsv), 16 bytes at a time where the CPU allows. */
-static const char *csv_record_end(const char *p, const char *end)
+/* The record ends at the line feed nl: its last field, and the row read (or pending)
+ * unless blank. Its line is the one it starts on (s->inner line feeds were inside it). */
+static inline void csv_record_end(struct chunk_reader *r, struct tsv_split *s, char *nl)
 {
-	bool quoted = false;
-#ifdef __SSE2__
-	const __m128i quote = _mm_set1_epi8('"'), lf = _mm_set1_epi8('\n');
-	for (; end - p >= 16; p += 16) {
-		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)p);
-		unsigned quotes = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, quote));
-		unsigned breaks = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, lf));
-		for (unsigned seen = quotes | breaks; seen; seen &= seen - 1) {
-			unsigned i = (unsigned)__builtin_ctz(seen);
-			if (quotes >> i & 1)
-				quoted = !quoted;
-			else if (!quoted)
-				return p + i;
+	char *end = nl > s->start && nl[-1] == '\r' ? nl - 1 : nl; /* a CR here is outside quotes */
+	r->lines++;
+	if (end > s->line) { /* blank lines carry no record */
+		csv_plain_field(s, end);
+		if (s->escaped)
+			csv_undouble(r, s);
+		if (s->ring)
+			pending_add(r, s);
+		else
+			deliver_row(r, s->field, s->len, s->n, r->lines);
+	}
+	r->lines += s->inner;
+	s->n = 0;
+	s->inner = 0;
+	s->escaped = false;
+	s->line = s->start = nl + 1;
+}
+
+/* The record being split when the scan stops: its fields' ends written back (each was the
+ * delimiter after an unquoted field or the closing quote of a quoted one), so that it can
+ * be read again, by this path with more bytes or by libcsv. */
+static void csv_unsplit(struct tsv_split *s, char delim)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		char *f = s->field[i];
+		f[s->len[i]] = f > s->line && f[-1] == '"' ? '"' : delim;
+	}
+	s->n = 0;
+}
+
+/* The stops (field and record ends) of block b where it has doubled quotes (escapes) or
+ * line feeds inside quotes (inner): each record's share of them (rare, kept out of the
+ * loop over the blocks). */
+static void csv_block_quoted(struct chunk_reader *r, struct tsv_split *s, char *b, uint64_t stops,
+			     uint64_t lfs, uint64_t escapes, uint64_t inner)
+{
+	for (; stops; stops &= stops - 1) {
+		uint64_t bit = stops & -stops, upto = bit | (bit - 1);
+		if (!(lfs & bit)) {
+			csv_plain_field(s, b + __builtin_ctzll(stops));
+			continue;
+		}
+		s->escaped |= (escapes & upto) != 0;
+		s->inner += (uint64_t)__builtin_popcountll(inner & upto);
+		escapes &= ~upto;
+		inner &= ~upto;
+		csv_record_end(r, s, b + __builtin_ctzll(stops));
+		if (r->done)
+			return;
+	}
+	s->escaped |= escapes != 0; /* in the record that goes on */
+	s->inner += (uint64_t)__builtin_popcountll(inner);
+}
+
+/* Reads the well-formed records of p..end, each ending at a line feed outside quotes (the
+ * caller gives the last record at the end of the input one), 64 bytes at a time: the bytes
+ * inside quotes are the prefix XOR of the quotes; the delimiters and line feeds outside
+ * them end fields and records. Stops at the first byte that makes its record odd (*odd
+ * set) or at the end; returns the start of the record not read there. With an ahead hook,
+ * each record is shown to it LINES_AHEAD - 1 records before it is read, as TSV lines are.
+ * The buffer has SCAN_PAD bytes readable past end. */
+static char *csv_records(struct chunk_reader *r, char *p, char *end, bool *odd)
+{
+	const struct scan_ahead *a = r->opt->ahead;
+	const char delim = r->src->delim;
+	struct tsv_split s = { .field = r->field, .len = r->len, .cap = r->fcap, .line = p, .start = p };
+	struct csv_carry c = { 0, 1, 0, 0 };
+	*odd = false;
+	if (a && (!a->wanted || a->wanted(r->out->ctx))) { /* asked once a block */
+		s.ring = pending_ring(r);
+		split_into(&s, pending_next(&s));
+	}
+	for (char *b = p; b < end && !r->done; b += 64) {
+		size_t n = (size_t)(end - b);
+		struct csv_marks k = csv_block_marks(b, n, delim);
+		uint64_t inq = k.quotes ? prefix_xor(k.quotes) ^ c.inside : c.inside;
+		uint64_t delims = k.delims & ~inq, lfs = k.lfs & ~inq, crs = k.crs & ~inq;
+		uint64_t bad = 0, escapes = 0, inner = k.lfs & inq;
+		if (k.quotes | c.close) {
+			uint64_t open = k.quotes & inq, close = k.quotes & ~inq;
+			uint64_t after_close = close << 1 | c.close;
+			uint64_t starts = (delims | lfs) << 1 | c.start;
+			escapes = open & after_close; /* a doubled quote inside quotes */
+			bad = (open & ~(starts | after_close)) |                /* a quote inside a field */
+			      (after_close & ~(delims | lfs | crs | k.quotes)); /* text after the quotes */
+			c.close = close >> 63;
+		}
+		if (crs | c.cr)
+			bad |= (crs << 1 | c.cr) & ~lfs; /* a CR not followed by a line feed */
+		c.inside = (uint64_t)((int64_t)inq >> 63);
+		c.start = (delims | lfs) >> 63;
+		c.cr = crs >> 63;
+		uint64_t stops = delims | lfs;
+		if (n < 64)
+			bad &= ((uint64_t)1 << n) - 1; /* the bytes after the data are not known yet */
+		if (bad) { /* what comes after the first odd byte is not read here */
+			uint64_t before = (bad & -bad) - 1;
+			stops &= before;
+			lfs &= before;
+			escapes &= before;
+			inner &= before;
+		}
+		tsv_room(r, &s);
+		if (escapes | inner) {
+			csv_block_quoted(r, &s, b, stops, lfs, escapes, inner);
+		} else {
+			for (uint64_t ds = delims & stops;;) {
+				uint64_t nl = lfs & -lfs; /* the next record end, or 0 */
+				uint64_t t = ds & (nl - 1);
+				if (t) {
+					char *start = s.start, **field = s.field;
+					size_t nf = s.n, *len = s.len;
+					for (; t; t &= t - 1)
+						start = csv_field_at(field, len, nf++, start, b + __builtin_ctzll(t));
+					s.start = start;
+					s.n = nf;
+				}
+				if (!nl)
+					break;
+				ds &= ~(nl | (nl - 1));
+				lfs &= lfs - 1;
+				csv_record_end(r, &s, b + __builtin_ctzll(nl));
+				if (r->done)
+					break;
+			}
+		}
+		if (bad) {
+			*odd = true;
+			break;
 		}
 	}
-#endif
-	for (; p < end; p++) {
-		if (*p == '"')
-			quoted = !quoted;
-		else if (*p == '\n' && !quoted)
-			return p;
-	}
-	return NULL;
+	csv_unsplit(&s, delim);
+	while (s.count && !r->done)
+		pending_read(r, &s);
+	return s.line;
 }
 
-/* The ahead hook's view of a CSV block: records shown from *seen on, until LINES_AHEAD are
- * shown and not yet read (*shown); p: the record about to be read. */
-static void csv_show_ahead(struct chunk_reader *r, char *p, char *end, const char **seen, size_t *shown)
+/* Hands the rest of the chunk, from the record at p (end: the end of the bytes read), to
+ * libcsv. */
+static bool csv_hand_over(struct chunk_reader *r, const char *p, const char *end)
 {
-	if (*seen < p) { /* cut differently from the reader (a malformed record): start again */
-		*seen = p;
-		*shown = 0;
-	}
-	const char *nl;
-	for (; *shown < LINES_AHEAD && (nl = csv_record_end(*seen, end)); ++*shown) {
-		show_ahead(r, *seen, (size_t)(nl - *seen));
-		*seen = nl + 1;
-	}
+	bool boundary = false;
+	r->handed_over = true;
+	r->nfields = 0;
+	r->carry = 0;
+	csv_parser_setup(&r->parser, r->src->delim);
+	r->parser_ready = true;
+	csv_feed_block(r, p, (size_t)(end - p), &boundary);
+	return csv_loop(r, boundary);
 }
 
 static bool run_csv(struct chunk_reader *r)
@@ -1340,35 +1396,19 @@ static bool run_csv(struct chunk_reader *r)
 		bool at_eof = n == 0;
 		if (at_eof && have == 0)
 			break;
-		char *p = r->buf, *end = r->buf + have + n;
-		const char *seen = p; /* the ahead hook's records */
-		size_t shown = 0;
-		while (p < end && !r->done) {
-			char *next;
-			uint64_t newlines;
-			if (r->opt->ahead) {
-				csv_show_ahead(r, p, end, &seen, &shown);
-				shown -= shown > 0; /* the record read now */
-			}
-			enum fast_result fr = fast_scan(r, p, end, at_eof, &next, &newlines);
-			if (fr == FAST_NEED_MORE)
-				break;
-			if (fr == FAST_HANDOVER) {
-				bool boundary = false;
-				r->handed_over = true;
-				r->nfields = 0;
-				r->carry = 0;
-				csv_parser_setup(&r->parser, r->src->delim);
-				r->parser_ready = true;
-				csv_feed_block(r, p, (size_t)(end - p), &boundary);
-				return csv_loop(r, boundary);
-			}
-			if (fr == FAST_RECORD)
-				fast_deliver(r, newlines);
-			else
-				r->lines += newlines;
-			p = next;
+		char *end = r->buf + have + n, *data_end = end;
+		if (at_eof) { /* the last record, without a line feed: given one (buf keeps a byte free) */
+			if (end[-1] == '\r') /* a lone CR, or one inside an unterminated quote */
+				return csv_hand_over(r, r->buf, data_end);
+			*end++ = '\n';
 		}
+		memset(end, 0, SCAN_PAD); /* defined bytes past the data, masked off */
+		bool odd;
+		char *p = csv_records(r, r->buf, end, &odd);
+		if (r->done)
+			break;
+		if (odd || (at_eof && p < end)) /* at the end: an unterminated quote */
+			return csv_hand_over(r, p, data_end);
 		have = (size_t)(end - p);
 		memmove(r->buf, p, have);
 		if (at_eof)

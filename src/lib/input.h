@@ -47,11 +47,9 @@ struct scan_chunk {
 
 /* A record seen about LINES_AHEAD records before it is read, so that the caller can fetch
  * the memory its row will need while the rows before it are read: the fields col[0..ncol)
- * of it (TSV: split as the row will be, wanted fields unescaped; CSV: undecoded, doubled
- * quotes left as they are). Only a hint: a
- * record shown may never be read (a stop, an error), a record that is read may not have
- * been shown (one lacking a field asked for; a CSV chunk after its first odd record, which
- * libcsv reads), and a malformed CSV record may be cut differently from how it is read. */
+ * of it, split as the row will be (wanted fields decoded). Only a hint: a record shown may
+ * never be read (a stop, an error), and a record that is read may not have been shown (one
+ * lacking a field asked for; a CSV chunk from its first odd record on, which libcsv reads). */
 typedef void (*ahead_fn)(void *ctx, const char *const field[], const size_t len[]);
 #define LINES_AHEAD 16
 #define AHEAD_FIELDS 2

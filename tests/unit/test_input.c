@@ -1173,6 +1173,101 @@ static void test_csv_matches_libcsv(void **state)
 	remove_temp(path);
 }
 
+/* One piece of a random CSV body for the 64-byte reader: mostly well-formed fields and
+ * line ends, now and then something odd (a stray quote, a lone CR, text after quotes). */
+static void csv_piece(struct buf *b, uint64_t *seed)
+{
+	static const char *const inside[] = { "a", "bc", ",", "\"\"", "\n", "\r\n", "\r", " ", "\xef\xbb\xbf", "xyz," };
+	static const char *const plain[] = { "a", "bc", " ", "\xef\xbb\xbf", "0123456789" };
+	uint32_t k = next_random(seed) % 100;
+	if (k < 30) { /* a quoted field, sometimes long */
+		buf_add(b, "\"", 1);
+		size_t parts = next_random(seed) % (k < 3 ? 60 : 6);
+		for (size_t i = 0; i < parts; i++) {
+			const char *s = inside[next_random(seed) % (sizeof inside / sizeof *inside)];
+			buf_add(b, s, strlen(s));
+		}
+		buf_add(b, "\"", 1);
+	} else if (k < 50) {
+		const char *s = plain[next_random(seed) % (sizeof plain / sizeof *plain)];
+		buf_add(b, s, strlen(s));
+	} else if (k < 72) {
+		buf_add(b, ",", 1);
+	} else if (k < 82) {
+		buf_add(b, "\n", 1);
+	} else if (k < 92) {
+		if (b->len && b->data[b->len - 1] != '\n') /* "\r\n" blank lines: test_csv_crlf_blank_line */
+			buf_add(b, "\r\n", 2);
+	} else if (k < 97) { /* runs that move what follows across a 64-byte block end */
+		size_t n = next_random(seed) % 70;
+		for (size_t i = 0; i < n; i++)
+			buf_add(b, "p", 1);
+	} else if (k < 98) {
+		buf_add(b, "\"", 1);
+	} else if (k < 99) {
+		if (b->len && b->data[b->len - 1] != '\n')
+			buf_add(b, "\r", 1);
+	} else {
+		buf_add(b, "\"q\"r", 4);
+	}
+}
+
+/* Random bodies of up to a few 64-byte blocks, from the pieces above, with a quote, a
+ * line end or a delimiter placed on each offset around a block end (62 to 66, 126 to
+ * 130): the rows, their line numbers and the first error must be libcsv's. */
+static void test_csv_blocks_match_libcsv(void **state)
+{
+	(void)state;
+	static const char *const marks[] = { "\"", "\"\"", "\r\n", "\n", ",", "\"\n", "\"\r\n", "\",", "\r" };
+	uint64_t seed = 64;
+	char *path = write_temp_str(".csv", "");
+	for (int iter = 0; iter < 4000; iter++) {
+		struct buf b = { 0 };
+		buf_add(&b, "h,i\n", 4);
+		size_t pieces = next_random(&seed) % 40;
+		size_t at = 4 + 62 + next_random(&seed) % 5 + (iter % 2 ? 64 : 0); /* a block end */
+		const char *mark = marks[next_random(&seed) % (sizeof marks / sizeof *marks)];
+		bool placed = false;
+		for (size_t i = 0; i < pieces; i++) {
+			if (!placed && b.len >= at - 4) {
+				while (b.len < at)
+					buf_add(&b, "p", 1);
+				if (b.len == at) {
+					buf_add(&b, mark, strlen(mark));
+					placed = true;
+				}
+			}
+			csv_piece(&b, &seed);
+		}
+		if (iter % 4 == 0) /* the last line without a line end, or not */
+			buf_add(&b, "\n", 1);
+		unlink(path);
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, b.data, b.len), (ssize_t)b.len);
+		assert_int_equal(close(fd), 0);
+
+		struct source *src = source_open(path, FORMAT_CSV);
+		struct scan_result res;
+		scan_into(src, 1, NULL, true, 0, &res);
+		source_close(src);
+		struct rows want = { 0 };
+		uint64_t want_error = ref_scan(b.data + 4, b.len - 4, 1, collect, &want);
+		bool same = same_rows(&res.rows, &want) && res.error.line == want_error;
+		if (!same) {
+			print_bytes("body: ", b.data + 4, b.len - 4);
+			print_message("rows %zu (want %zu), error line %llu (want %llu)\n", res.rows.n,
+				      want.n, (unsigned long long)res.error.line,
+				      (unsigned long long)want_error);
+		}
+		rows_free(&res.rows);
+		rows_free(&want);
+		free(b.data);
+		assert_true(same);
+	}
+	remove_temp(path);
+}
+
 /* ---- stdin (not seekable) ---- */
 
 struct writer {
@@ -1724,6 +1819,7 @@ int main(void)
 		cmocka_unit_test(test_csv_nul_byte),
 		cmocka_unit_test(test_csv_field_counts),
 		cmocka_unit_test(test_csv_matches_libcsv),
+		cmocka_unit_test(test_csv_blocks_match_libcsv),
 		cmocka_unit_test(test_csv_crlf_blank_line),
 		cmocka_unit_test(test_csv_cr_line_endings),
 		cmocka_unit_test(test_stdin),
