@@ -97,25 +97,45 @@ static void line_str(struct diag_line *l, const char *s)
 	line_put(l, s, strlen(s));
 }
 
-/* The escape of a control byte (\t, \n, \r, \x1b) in esc, or 0 for any other byte: one
- * rule for values and for the text around them. */
-static size_t control_escape(unsigned char c, char esc[5])
+/* The escape of a byte shown from the data (\t, \n, \r, \\, \x1b) in esc, or 0 for a byte
+ * shown as it is: one rule for values, names, paths and the text around them. A backslash
+ * is escaped too (as printf %q and ls -b do), or a name holding the four characters \x1b
+ * would read the same as one holding an ESC byte. */
+static size_t escape_byte(unsigned char c, char esc[5])
 {
-	if (c == '\t' || c == '\n' || c == '\r')
-		return (size_t)snprintf(esc, 5, "\\%c", c == '\t' ? 't' : c == '\n' ? 'n' : 'r');
+	if (c == '\t' || c == '\n' || c == '\r' || c == '\\')
+		return (size_t)snprintf(esc, 5, "\\%c", c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : '\\');
 	if (c < 0x20 || c == 0x7f)
 		return (size_t)snprintf(esc, 5, "\\x%02x", c);
 	return 0;
 }
 
-/* Text of a message, its control bytes escaped as values are (\n, \x1b): a name that
- * reaches a message from the data (an owner, a plan) cannot break the line or drive the
- * terminal. Backslashes are kept: a quoted value within is escaped already. */
+size_t diag_escape(char *dst, const char *s, size_t len)
+{
+	size_t at = 0;
+	for (size_t i = 0; i < len; i++) {
+		char esc[5];
+		size_t n = escape_byte((unsigned char)s[i], esc);
+		if (n) {
+			memcpy(dst + at, esc, n);
+			at += n;
+		} else {
+			dst[at++] = s[i];
+		}
+	}
+	dst[at] = '\0';
+	return at;
+}
+
+/* Text of a message, escaped as values are (\n, \x1b, \\): a name that reaches a message
+ * from the data (an owner, a plan, a path) cannot break the line or drive the terminal, and
+ * reads back unambiguously. So a value within a message is put in raw (diag_cut_value), not
+ * quoted: it is escaped here, once. */
 static void put_text(struct diag_line *l, const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
 		char esc[5];
-		size_t n = control_escape((unsigned char)s[i], esc);
+		size_t n = escape_byte((unsigned char)s[i], esc);
 		if (n)
 			line_put(l, esc, n);
 		else
@@ -203,9 +223,10 @@ void diag_set_data_status(int status)
 	data_status = status;
 }
 
+enum { MAX_SHOWN = 60 }; /* bytes of a value shown before it is cut */
+
 void diag_quote_value(char *buf, size_t size, const char *value, size_t len)
 {
-	enum { MAX_SHOWN = 60 };
 	size_t at = strlen(buf);
 	for (size_t i = 0; i < len && at + 8 < size; i++) {
 		unsigned char c = (unsigned char)value[i];
@@ -214,13 +235,26 @@ void diag_quote_value(char *buf, size_t size, const char *value, size_t len)
 			break;
 		}
 		char esc[5];
-		size_t n = c == '\\' ? (size_t)snprintf(esc, sizeof esc, "\\\\") : control_escape(c, esc);
+		size_t n = escape_byte(c, esc);
 		if (n) {
 			memcpy(buf + at, esc, n); /* at + 8 < size: room for the longest */
 			at += n;
 		} else {
 			buf[at++] = (char)c;
 		}
+		buf[at] = '\0';
+	}
+}
+
+void diag_cut_value(char *buf, size_t size, const char *value, size_t len)
+{
+	size_t at = strlen(buf);
+	for (size_t i = 0; i < len && at + 4 < size; i++) {
+		if (i == MAX_SHOWN || value[i] == '\0') { /* a NUL would end the message: cut there */
+			at += (size_t)snprintf(buf + at, size - at, "...");
+			break;
+		}
+		buf[at++] = value[i];
 		buf[at] = '\0';
 	}
 }
@@ -267,6 +301,19 @@ void diag_warn_at(const char *file, uint64_t line, const char *column, const cha
 		  const char *message)
 {
 	diag_line_at(file, line, true, column, value, value_len, message);
+}
+
+void diag_escaped_at(const char *file, uint64_t line, const char *text)
+{
+	struct diag_line l = { .len = 0 };
+	char number[24];
+	put_program(&l);
+	put_text(&l, file, strlen(file));
+	snprintf(number, sizeof number, ":%llu: ", (unsigned long long)line);
+	line_str(&l, number);
+	line_str(&l, text);
+	line_str(&l, "\n");
+	line_flush(&l);
 }
 
 static noreturn void out_of_memory(void)

@@ -43,8 +43,19 @@ noreturn void diag_usage(const char *fmt, ...) __attribute__((format(printf, 1, 
 /* Only "Try 'PROG --help' for more information.", exit 2: after getopt's own message. */
 noreturn void diag_usage_hint(void);
 
-/* Appends value to buf quoted for a message: control bytes escaped, long values cut. */
+/* s as diagnostics show text from the data, in dst (4 * len + 1 bytes), NUL-terminated:
+ * TAB, LF, CR and backslash as \t \n \r \\, other control bytes as \xHH (ESC: \x1b),
+ * every other byte as it is. Returns the length written. Every message diag prints is
+ * escaped so; text printed or written another way escapes with this. */
+size_t diag_escape(char *dst, const char *s, size_t len);
+
+/* Appends value to buf escaped (diag_escape), long values cut after 60 bytes: for text
+ * that diag does not print itself (a reject file's reason, a line printed directly). */
 void diag_quote_value(char *buf, size_t size, const char *value, size_t len);
+
+/* Appends value to buf as it is, cut as diag_quote_value cuts it (and at a NUL byte): for
+ * a message that diag prints, which escapes it then, once. */
+void diag_cut_value(char *buf, size_t size, const char *value, size_t len);
 
 /* "PROG: FILE:LINE: COLUMN: message ("value")"; line 0, column NULL or value NULL omit parts. */
 void diag_at(const char *file, uint64_t line, const char *column, const char *value,
@@ -53,6 +64,10 @@ void diag_at(const char *file, uint64_t line, const char *column, const char *va
  * "PROG: FILE:LINE: warning: COLUMN: message ("value")". */
 void diag_warn_at(const char *file, uint64_t line, const char *column, const char *value, size_t value_len,
 		  const char *message);
+
+/* "PROG: FILE:LINE: text", the file escaped as diag_at escapes it and text printed as it
+ * is: for problems built earlier (by threads, or sorted) with their value quoted already. */
+void diag_escaped_at(const char *file, uint64_t line, const char *text);
 
 /* Checked allocation: out of memory is fatal (exit 2). */
 void *xmalloc(size_t size);

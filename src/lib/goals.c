@@ -269,9 +269,13 @@ static int bad_goal(struct goal_reader *gr, const struct row *row, enum goal_col
 		char shown[512] = "", reason[1024];
 		if (value)
 			diag_quote_value(shown, sizeof shown, value, value_len);
+		/* the message may name an owner or a column of the sheet: escaped as diag would */
+		char *text = xmalloc(4 * strlen(message) + 1);
+		diag_escape(text, message, strlen(message));
 		snprintf(reason, sizeof reason, "line %llu: %s%s%s%s%s%s", (unsigned long long)row->line,
-			 column ? column : "", column ? ": " : "", message, value ? " (\"" : "", shown,
+			 column ? column : "", column ? ": " : "", text, value ? " (\"" : "", shown,
 			 value ? "\")" : "");
+		free(text);
 		reject_write_row(reject, row, gr->header->count, reason);
 		gr->sheet->rejected++;
 		return 0;
@@ -342,8 +346,8 @@ static int parse_goal(struct goal_reader *gr, const struct row *row, struct goal
 	for (size_t k = 0; k < gr->sheet->nextra; k++) {
 		long i = gr->extra_col[k];
 		if (memchr(row->field[i], '\0', row->len[i])) {
-			char name[128] = ""; /* the header's text: controls escaped */
-			diag_quote_value(name, sizeof name, gr->header->name[i], strlen(gr->header->name[i]));
+			char name[128] = ""; /* the header's text, escaped where the message is shown */
+			diag_cut_value(name, sizeof name, gr->header->name[i], strlen(gr->header->name[i]));
 			snprintf(gr->message, sizeof gr->message, "%s: holds a NUL byte", name);
 			return *verdict = bad_goal(gr, row, G_COUNT, gr->message), 1;
 		}
@@ -409,7 +413,7 @@ void goal_duplicate_message(const struct goal *g, const char *where, const char 
 			    size_t size)
 {
 	char owner[160] = "", label[PERIOD_LABEL_SIZE];
-	diag_quote_value(owner, sizeof owner, g->owner, g->owner_len);
+	diag_cut_value(owner, sizeof owner, g->owner, g->owner_len); /* escaped where it is shown */
 	period_format(g->period, label);
 	snprintf(buf, size, "duplicate goal: \"%s\" %s %s already has a goal %s %s%s%llu", owner, label, g->metric_name,
 		 where, file ? file : "", file ? ":" : "", (unsigned long long)line);

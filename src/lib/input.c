@@ -256,10 +256,11 @@ static void read_tsv_header(struct source *src, struct header_reader *hr)
 			len--;
 		if (len == 0)
 			continue; /* blank lines before the header */
+		/* no tr '\r' '\n' in the hint: a message's backslashes are shown doubled */
 		if (memchr(line, '\r', len))
 			header_error(src, src->header_lines,
 				     "carriage return inside the header: old Mac line endings are not TSV "
-				     "(convert with: tr '\\r' '\\n')");
+				     "(convert them to line feeds first, e.g. with mac2unix)");
 		size_t pos = 0;
 		for (;;) {
 			char *tab = memchr(line + pos, '\t', len - pos);

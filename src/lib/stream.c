@@ -242,8 +242,8 @@ static void list_required(const struct stream_def *d, const enum column *needs, 
 	}
 }
 
-/* The header's names after the message, so a wrong file is recognised at a glance; each
- * quoted as values are (controls escaped, long names cut): a header is the file's text. */
+/* The header's names after the message, so a wrong file is recognised at a glance; long
+ * names cut as values are, and escaped by diag with the message: a header is the file's text. */
 static void append_found(const struct header *h, char *msg, size_t size)
 {
 	size_t at = strlen(msg);
@@ -251,7 +251,7 @@ static void append_found(const struct header *h, char *msg, size_t size)
 	for (size_t i = 0; i < h->count && i < 20; i++) {
 		at = strlen(msg);
 		snprintf(msg + at, size > at ? size - at : 0, " ");
-		diag_quote_value(msg, size, h->name[i], strlen(h->name[i]));
+		diag_cut_value(msg, size, h->name[i], strlen(h->name[i]));
 	}
 	at = strlen(msg);
 	snprintf(msg + at, size > at ? size - at : 0, "%s", h->count > 20 ? " ...)" : ")");
@@ -380,8 +380,8 @@ void stream_write_header(struct output *o, const enum column *cols, size_t n)
 void stream_currency_conflict(char *out, size_t size, const char *first, size_t first_len, const char *file,
 			      uint64_t line)
 {
-	char code[320] = ""; /* quoted as values are: controls escaped, cut past 60 bytes */
-	diag_quote_value(code, sizeof code, first, first_len);
+	char code[320] = ""; /* cut past 60 bytes as values are; diag escapes the message */
+	diag_cut_value(code, sizeof code, first, first_len);
 	snprintf(out, size,
 		 "not the currency of the actuals before it (%s in %s:%llu): actuals add up in one currency "
 		 "(spm-track --rates converts an export's amounts)",

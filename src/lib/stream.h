@@ -133,7 +133,7 @@ void stream_write_name(struct output *o, enum column c);
 
 /* Actuals add up and compare in one currency only (spm-track --rates writes every amount
  * in its base currency; spm converts none): the message for a row whose currency column
- * names another than first (quoted: controls escaped, cut past 60 bytes), which file:line
+ * names another than first (cut past 60 bytes, escaped by diag when shown), which file:line
  * named first. spm-track (merging actuals) and
  * spm-report (ranking and adding them) stop on it alike. */
 void stream_currency_conflict(char *out, size_t size, const char *first, size_t first_len, const char *file,

@@ -186,10 +186,15 @@ void check_report(struct check *ck, size_t file, uint64_t line, bool error, cons
 	char shown[512] = "";
 	if (value)
 		diag_quote_value(shown, sizeof shown, value, value_len);
-	size_t size = strlen(message) + strlen(shown) + (column ? strlen(column) : 0) + 32;
+	/* printed later, not by diag: the message (which may name an owner, a column or a
+	 * file) is escaped here as diag would escape it */
+	char *said = xmalloc(4 * strlen(message) + 1);
+	diag_escape(said, message, strlen(message));
+	size_t size = strlen(said) + strlen(shown) + (column ? strlen(column) : 0) + 32;
 	char *text = xmalloc(size);
 	snprintf(text, size, "%s: %s%s%s%s%s%s", error ? "error" : "warning", column ? column : "",
-		 column ? ": " : "", message, value ? " (\"" : "", shown, value ? "\")" : "");
+		 column ? ": " : "", said, value ? " (\"" : "", shown, value ? "\")" : "");
+	free(said);
 	xgrow((void **)&ck->finding, &ck->cap, ck->nfindings + 1, sizeof *ck->finding);
 	ck->finding[ck->nfindings] = (struct finding){ file, line, ck->nfindings, text };
 	ck->nfindings++;
@@ -215,8 +220,7 @@ static void print_findings(struct check *ck)
 		qsort(ck->finding, ck->nfindings, sizeof *ck->finding, compare_findings);
 	for (size_t i = 0; i < ck->nfindings; i++) {
 		const struct finding *f = &ck->finding[i];
-		fprintf(stderr, "%s: %s:%llu: %s\n", diag_program(), ck->paths[f->file], (unsigned long long)f->line,
-			f->text);
+		diag_escaped_at(ck->paths[f->file], f->line, f->text);
 		free(f->text);
 	}
 	free(ck->finding);

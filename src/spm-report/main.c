@@ -321,8 +321,8 @@ static void check_currency(struct report_options *o, const struct data *d)
 	const char *code = d->names.s[d->currency];
 	size_t len = d->names.len[d->currency];
 	if (o->currency && (strlen(o->currency) != len || memcmp(o->currency, code, len) != 0)) {
-		char shown[320] = ""; /* the input's bytes, quoted as values are: no raw control to the terminal */
-		diag_quote_value(shown, sizeof shown, code, len);
+		char shown[320] = ""; /* the input's bytes, cut as values are; diag_usage escapes them */
+		diag_cut_value(shown, sizeof shown, code, len);
 		diag_usage("--currency %s: the actuals are in %s (%s:%llu), and spm converts no currency", o->currency,
 			   shown, d->currency_at.file, (unsigned long long)d->currency_at.line);
 	}

@@ -666,7 +666,7 @@ static noreturn void report_duplicate(const struct card_set *s, const struct goa
 	size_t size = 4 * o->len + strlen(s->metric[dup->metric]) + strlen(s->file[first->file]) + 256;
 	char *owner = xmalloc(4 * o->len + 16), *message = xmalloc(size);
 	owner[0] = '\0';
-	diag_quote_value(owner, 4 * o->len + 16, o->name, o->len);
+	diag_cut_value(owner, 4 * o->len + 16, o->name, o->len); /* diag_at escapes it */
 	snprintf(message, size, "duplicate row: \"%s\" %s %s already has a row %s%s%s%llu", owner, s->label[dup->period],
 		 s->metric[dup->metric], first->file == dup->file ? "on line " : "at ",
 		 first->file == dup->file ? "" : s->file[first->file], first->file == dup->file ? "" : ":",
@@ -694,8 +694,7 @@ static noreturn void stop_at(struct card_set *s, struct builder *run, const stru
 	} else {
 		char text[1200];
 		format_problem(p, job, offset, text, sizeof text);
-		fprintf(stderr, "%s: %s:%llu: %s\n", diag_program(), job->files[job->file],
-			(unsigned long long)(p->line + offset), text);
+		diag_escaped_at(job->files[job->file], p->line + offset, text);
 	}
 	diag_exit(SPM_EXIT_DATA);
 }

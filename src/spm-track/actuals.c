@@ -185,7 +185,7 @@ void report_problem(const struct job *job, const struct problem *p, uint64_t lin
 {
 	char text[1024];
 	format_problem_text(p, text, sizeof text);
-	fprintf(stderr, "%s: %s:%llu: %s\n", diag_program(), job->file, (unsigned long long)line, text);
+	diag_escaped_at(job->file, line, text);
 }
 
 /* Writes a bad row to the reject file: its fields, padded to the header, and the reason.

@@ -613,7 +613,7 @@ void resolve_export_columns(struct job *job, const struct mapping *map)
 				}
 				if (k)
 					strcat(found, ", ");
-				diag_quote_value(found, sizeof found - 8, h->name[k], strlen(h->name[k]));
+				diag_cut_value(found, sizeof found - 8, h->name[k], strlen(h->name[k]));
 			}
 			if (c == EXPORT_REP && job->opt->by)
 				diag_fatal(SPM_EXIT_DATA, "%s:1: no column \"%s\" for --by; the header has: %s", job->file,
