@@ -123,20 +123,28 @@ static void set_problem(struct chunk *c, const struct row *row, long col, const 
 	}
 }
 
-/* "COLUMN: message ("value")", the part of a diagnostic after FILE:LINE. */
+/* "COLUMN: message ("value")", the part of a diagnostic after FILE:LINE, escaped as diag
+ * escapes (the column is the header's, the other file a path): printed as it is. */
 static void format_problem(const struct problem *p, const struct file_job *job, uint64_t offset, char *buf,
 			   size_t size)
 {
 	char shown[512] = "", where[300] = "";
 	if (p->has_value)
 		diag_quote_value(shown, sizeof shown, p->value, p->value_len);
+	const char *other = p->duplicate && p->first.file != job->file ? job->files[p->first.file] : "";
+	char *path = xmalloc(4 * strlen(other) + 1);
+	diag_escape(path, other, strlen(other));
 	if (p->duplicate && p->first.file == job->file)
 		snprintf(where, sizeof where, " on line %llu", (unsigned long long)(p->first.line + offset));
 	else if (p->duplicate)
-		snprintf(where, sizeof where, " at %s:%llu", job->files[p->first.file],
-			 (unsigned long long)p->first.line);
-	snprintf(buf, size, "%s%s%s%s%s%s%s", p->column ? p->column : "", p->column ? ": " : "", p->message, where,
+		snprintf(where, sizeof where, " at %s:%llu", path, (unsigned long long)p->first.line);
+	free(path);
+	const char *col = p->column ? p->column : "";
+	char *column = xmalloc(4 * strlen(col) + 1);
+	diag_escape(column, col, strlen(col));
+	snprintf(buf, size, "%s%s%s%s%s%s%s", column, p->column ? ": " : "", p->message, where,
 		 p->has_value ? " (\"" : "", shown, p->has_value ? "\")" : "");
+	free(column);
 }
 
 /* The bad row's fields padded to the header, then the reason; fields past the header's

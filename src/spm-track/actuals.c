@@ -176,9 +176,12 @@ static void format_problem_text(const struct problem *p, char *buf, size_t size)
 	if (p->has_value)
 		diag_quote_value(shown, sizeof shown, p->value, p->value_len);
 	format_record_id(p, record, sizeof record);
-	snprintf(buf, size, "%s%s%s%s%s%s%s%s", p->column ? p->column : "", p->column ? ": " : "",
-		 p->message, p->detail, p->has_value ? " (\"" : "", shown, p->has_value ? "\")" : "",
-		 record);
+	const char *col = p->column ? p->column : ""; /* the header's name: escaped as diag would */
+	char *column = xmalloc(4 * strlen(col) + 1);
+	diag_escape(column, col, strlen(col));
+	snprintf(buf, size, "%s%s%s%s%s%s%s%s", column, p->column ? ": " : "", p->message, p->detail,
+		 p->has_value ? " (\"" : "", shown, p->has_value ? "\")" : "", record);
+	free(column);
 }
 
 void report_problem(const struct job *job, const struct problem *p, uint64_t line)
