@@ -71,6 +71,7 @@ $(B)/tests/test_%: tests/unit/test_%.c $(B)/libspm.a $(LIB_HDR)
 # Unit tests that compile a program's sources in.
 $(B)/tests/test_report: $(wildcard src/spm-report/*.c src/spm-report/*.h)
 $(B)/tests/test_payout: $(wildcard src/spm-score/plan.[ch] src/spm-score/payout.c src/spm-score/*.h)
+$(B)/tests/test_cards: src/spm-score/cards.c src/spm-score/cards.h
 $(B)/tests/test_track: $(filter-out src/spm-track/main.c,$(wildcard src/spm-track/*.c)) src/spm-track/spm-track.h
 
 # Every unit test program, then every CLI case, then all of it again under ASan+UBSan.

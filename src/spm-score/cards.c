@@ -846,3 +846,11 @@ long cards_metric(const struct card_set *s, const char *name)
 	}
 	return -1;
 }
+
+void cards_group_owners(const struct card_set *s, bool *group)
+{
+	for (size_t c = 0; c < s->ncards; c++)
+		for (uint32_t k = 0; k < s->card[c].count; k++)
+			if (s->card[c].goal[k]->level > LEVEL_REP)
+				group[s->card[c].owner] = true;
+}

@@ -95,5 +95,9 @@ const struct card *cards_find(const struct card_set *s, uint32_t owner, struct p
 const struct card *cards_find_index(const struct card_set *s, uint32_t owner, uint32_t period);
 /* Index of a metric by name, -1 if no row has it. */
 long cards_metric(const struct card_set *s, const char *name);
+/* Marks group[i] for each owner i whose rows say, in the level column, that it is a
+ * team, a manager or a region (group has s->nowners entries; others are left as they
+ * are). Without a level column nothing is marked. */
+void cards_group_owners(const struct card_set *s, bool *group);
 
 #endif

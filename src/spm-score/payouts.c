@@ -437,6 +437,10 @@ static void find_payees(struct pay_run *run)
 		owners[i] = i;
 	sort_set = set;
 	qsort(owners, set->nowners, sizeof *owners, compare_owner_index);
+	/* The input's level column says which owners are teams, managers or regions even
+	 * without a roster: --plan-name names the plan of every rep, never a group's. */
+	bool *group_row = xcalloc(set->nowners + 1, sizeof *group_row);
+	cards_group_owners(set, group_row);
 	for (size_t k = 0; k < set->nowners; k++) {
 		const struct card_owner *owner = &set->owner[owners[k]];
 		struct payee *pe = &run->payee[owners[k]];
@@ -444,8 +448,9 @@ static void find_payees(struct pay_run *run)
 		const char *name = po->plan_name ? po->plan_name : rep ? rep->field[run->col_plan] : NULL;
 		const bool groups[LEVEL_COUNT] = { false, true, true, true };
 		enum level level, other;
-		if (!rep && run->has_roster &&
-		    roster_level_of(&run->roster, owner->name, owner->len, groups, &level, &other) != NAME_UNKNOWN) {
+		if ((!rep && group_row[owners[k]]) ||
+		    (!rep && run->has_roster &&
+		     roster_level_of(&run->roster, owner->name, owner->len, groups, &level, &other) != NAME_UNKNOWN)) {
 			run->group_owners++; /* a team, manager or region: payouts go to reps */
 			continue;
 		}
@@ -469,6 +474,7 @@ static void find_payees(struct pay_run *run)
 		if (rep && roster_amount(run, rep, run->col_draw, true, &pe->draw))
 			pe->has_draw = decimal_sign(pe->draw) > 0;
 	}
+	free(group_row);
 	free(owners);
 }
 
