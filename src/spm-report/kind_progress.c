@@ -106,6 +106,10 @@ void build_progress(struct report *r, struct doc *d)
 	size_t *rows = current_progress(r, &n);
 	bool teams = r->has_roster || r->data->scores_grouped;
 	owner_fields[1].show = teams ? SHOW_ALL : 0;
+	if (teams) { /* named after the group compared within (--level region: "Region"), as in feedback */
+		owner_fields[1].key = doc_keep(d, xstrdup(group_word(r)));
+		owner_fields[1].label = doc_keep(d, group_heading(r));
+	}
 	d->json_flat = true;
 	d->csv_ok = true;
 	struct section *sec = NULL;

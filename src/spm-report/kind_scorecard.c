@@ -197,6 +197,21 @@ void build_scorecard(struct report *r, struct doc *d)
 	card_fields[F_SCORE].show = card_fields[F_RANK].show = card_fields[F_PERCENTILE].show =
 		card_fields[F_TIER].show = scores ? SHOW_ALL : 0;
 	card_fields[F_TEAM].show = r->has_roster || r->data->scores_grouped ? SHOW_ALL : 0;
+	if (card_fields[F_TEAM].show) { /* the group and its median named as compared ("Region median") */
+		const char *w = group_word(r);
+		char *heading = group_heading(r);
+		card_fields[F_TEAM].key = doc_keep(d, xstrdup(w));
+		card_fields[F_TEAM].label = doc_keep(d, xstrdup(heading));
+		struct sbuf key = { 0 }, label = { 0 };
+		sb_printf(&key, "%s_median", w);
+		sb_printf(&label, "%s median", heading);
+		card_cols[S_MEDIAN].key = doc_keep(d, key.s);
+		card_cols[S_MEDIAN].label = doc_keep(d, label.s);
+		free(heading);
+	} else {
+		card_cols[S_MEDIAN].key = "team_median";
+		card_cols[S_MEDIAN].label = "Team median";
+	}
 	d->csv_ok = true;
 	for (size_t c = 0; c < r->ncurrent; c++) {
 		size_t n;
@@ -205,9 +220,9 @@ void build_scorecard(struct report *r, struct doc *d)
 			owner_card(r, d, owners[i], r->current[c]);
 		free(owners);
 	}
-	doc_footer(d, "Team median: the middle attainment of the owners of the same %s in the period (the mean of the "
+	doc_footer(d, "%s: the middle attainment of the owners of the same %s in the period (the mean of the "
 		      "two middle ones for an even count); against median is the difference in percentage points.%s",
-		   r->has_roster ? "roster group" : r->data->scores_grouped ? "team (the scores' team column)"
+		   card_cols[S_MEDIAN].label, r->has_roster ? "roster group" : r->data->scores_grouped ? "team (the scores' team column)"
 									 : "report (no teams given: everyone together)",
 		   progress ? "" : " From scores alone, attainments are spm-score's per-metric values (capped and floored).");
 	common_footer(r, d);
