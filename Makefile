@@ -72,6 +72,7 @@ $(B)/tests/test_%: tests/unit/test_%.c $(B)/libspm.a $(LIB_HDR)
 $(B)/tests/test_report: $(wildcard src/spm-report/*.c src/spm-report/*.h)
 $(B)/tests/test_payout: $(wildcard src/spm-score/plan.[ch] src/spm-score/payout.c src/spm-score/*.h)
 $(B)/tests/test_cards: src/spm-score/cards.c src/spm-score/cards.h
+$(B)/tests/test_render_csv: src/spm-report/doc.c src/spm-report/render.c src/spm-report/render_data.c $(wildcard src/spm-report/*.h)
 $(B)/tests/test_track: $(filter-out src/spm-track/main.c,$(wildcard src/spm-track/*.c)) src/spm-track/spm-track.h
 
 # Every unit test program, then every CLI case, then all of it again under ASan+UBSan.

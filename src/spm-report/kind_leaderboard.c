@@ -285,8 +285,10 @@ static void scores_board(struct report *r, struct doc *d, struct period p, enum 
 		return;
 	}
 	bool trend = false, delta = false, prev_rank = false, streak = false, basis = false, pace = false, all_pace = true;
+	bool in_groups = false; /* ranked within groups (managers within regions): say which */
 	for (size_t i = 0; i < n; i++) {
 		const struct score_row *s = &r->data->score[rows[i]];
+		in_groups |= s->team != NONE;
 		struct num series[TREND];
 		size_t known;
 		score_trend(r, s->owner, p, series, &known);
@@ -298,7 +300,11 @@ static void scores_board(struct report *r, struct doc *d, struct period p, enum 
 		prev_rank |= s->prev_rank.has;
 		streak |= s->streak.has;
 	}
-	score_cols[L_TEAM].show = r->data->scores_grouped && lv == LEVEL_REP ? SHOW_ALL : 0;
+	/* The group column is data in every table of grouped scores (flat CSV rows of all
+	 * levels share one header); people see it where the level is ranked within groups. */
+	score_cols[L_TEAM].show = !r->data->scores_grouped		 ? 0
+				  : lv == LEVEL_REP || in_groups ? SHOW_ALL
+								 : SHOW_DATA;
 	if (r->data->scores_grouped) {
 		score_cols[L_TEAM].key = doc_keep(d, xstrdup(group_word(r)));
 		score_cols[L_TEAM].label = doc_keep(d, group_heading(r));

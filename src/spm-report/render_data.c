@@ -288,25 +288,52 @@ static void csv_value(struct output *o, const struct doc_column *col, const stru
 	}
 }
 
-static void csv_header(struct output *o, const struct dtable *t, bool *first)
+/* The keys of one header for every section: the shown CSV columns of each section's
+ * fields and data table, in order of first appearance. Tables of one document may show
+ * different columns (a leaderboard's Regions have no region, Reps a change that Regions
+ * lack): one header over all of them keeps every row's fields under their own names. */
+static void csv_keys(const struct dtable *t, const char ***keys, size_t *n, size_t *cap)
 {
 	for (size_t c = 0; c < t->ncol; c++) {
 		if (!column_shown(&t->col[c], F_CSV))
 			continue;
-		output_str(o, *first ? "" : ",");
-		output_csv_field(o, t->col[c].key, strlen(t->col[c].key));
-		*first = false;
+		size_t k = 0;
+		while (k < *n && strcmp((*keys)[k], t->col[c].key) != 0)
+			k++;
+		if (k < *n)
+			continue;
+		if (*n == *cap) {
+			*cap = *cap ? 2 * *cap : 16;
+			*keys = xrealloc(*keys, *cap * sizeof **keys);
+		}
+		(*keys)[(*n)++] = t->col[c].key;
 	}
 }
 
-static void csv_row(struct output *o, const struct dtable *t, size_t row, bool raw, bool *first)
+/* The column of t under key, shown in CSV; -1 if none. */
+static long csv_column(const struct dtable *t, const char *key)
 {
-	for (size_t c = 0; c < t->ncol; c++) {
-		if (!column_shown(&t->col[c], F_CSV))
+	for (size_t c = 0; c < t->ncol; c++)
+		if (column_shown(&t->col[c], F_CSV) && strcmp(t->col[c].key, key) == 0)
+			return (long)c;
+	return -1;
+}
+
+/* One row under the header's keys: the section's fields (row 0) and the table's row;
+ * a key neither has is an empty field. */
+static void csv_row(struct output *o, const char *const *keys, size_t nkeys, const struct dtable *fields,
+		    const struct dtable *t, size_t row, bool raw)
+{
+	for (size_t k = 0; k < nkeys; k++) {
+		if (k)
+			output_str(o, ",");
+		long c = csv_column(fields, keys[k]);
+		if (c >= 0) {
+			csv_value(o, &fields->col[c], &fields->cell[(size_t)c], raw);
 			continue;
-		output_str(o, *first ? "" : ",");
-		csv_value(o, &t->col[c], &t->cell[row * t->ncol + c], raw);
-		*first = false;
+		}
+		if ((c = csv_column(t, keys[k])) >= 0)
+			csv_value(o, &t->col[c], &t->cell[row * t->ncol + (size_t)c], raw);
 	}
 }
 
@@ -316,48 +343,72 @@ static const struct doc_column note_columns[] = {
 	{ "text", "Text", COL_TEXT, SHOW_DATA, false },
 };
 
+/* The data table of a section for CSV: its first table, else its sentences as rows
+ * (topic, metric, text) in notes; NULL when it has neither. A leaderboard's recognition
+ * follows its table and is left out, as in flat JSON. */
+static const struct dtable *csv_table(const struct doc *d, const struct section *s, struct dtable *notes, bool *made)
+{
+	*made = false;
+	for (size_t k = 0; k < s->nblock; k++) {
+		const struct block *b = &s->block[k];
+		if (b->type == BLOCK_TEXT)
+			continue;
+		if (b->type != BLOCK_NOTES)
+			return &b->t;
+		dtable_init(notes, d->mem, note_columns, 3);
+		notes->col[1].key = column_name(COL_METRIC);
+		for (size_t r = 0; r < b->nnote; r++) {
+			size_t row = dtable_row(notes);
+			set_str(notes, row, 0, topic_keys[b->note[r].topic]);
+			if (b->note[r].metric != NONE && d->names)
+				set_name(dtable_cell(notes, row, 1), d->names, b->note[r].metric);
+			set_text(notes, row, 2, b->note[r].text, b->note[r].len);
+		}
+		*made = true;
+		return notes;
+	}
+	return NULL;
+}
+
 void render_csv(struct output *o, const struct doc *d, const struct render_options *ro, const size_t *which,
 		size_t n)
 {
-	bool header_done = false;
+	const char **keys = NULL;
+	size_t nkeys = 0, cap = 0;
+	bool any = false;
+	for (size_t i = 0; i < n; i++) { /* the header: every section's columns */
+		const struct section *s = &d->section[which[i]];
+		struct dtable notes;
+		bool made;
+		const struct dtable *t = csv_table(d, s, &notes, &made);
+		if (!t)
+			continue;
+		any = true;
+		csv_keys(&s->fields, &keys, &nkeys, &cap);
+		csv_keys(t, &keys, &nkeys, &cap);
+		if (made)
+			dtable_free(&notes);
+	}
+	if (any) {
+		for (size_t k = 0; k < nkeys; k++) {
+			output_str(o, k ? "," : "");
+			output_csv_field(o, keys[k], strlen(keys[k]));
+		}
+		output_str(o, "\r\n");
+	}
 	for (size_t i = 0; i < n; i++) {
 		const struct section *s = &d->section[which[i]];
-		/* the section's data: its first table, else its sentences (a leaderboard's
-		 * recognition follows its table and is left out, as in flat JSON) */
-		for (size_t k = 0, done = 0; k < s->nblock && !done; k++) {
-			const struct block *b = &s->block[k];
-			if (b->type == BLOCK_TEXT)
-				continue;
-			done = 1;
-			struct dtable notes;
-			const struct dtable *t = &b->t;
-			if (b->type == BLOCK_NOTES) { /* sentences as rows: topic, metric, text */
-				dtable_init(&notes, d->mem, note_columns, 3);
-				notes.col[1].key = column_name(COL_METRIC);
-				for (size_t r = 0; r < b->nnote; r++) {
-					size_t row = dtable_row(&notes);
-					set_str(&notes, row, 0, topic_keys[b->note[r].topic]);
-					if (b->note[r].metric != NONE && d->names)
-						set_name(dtable_cell(&notes, row, 1), d->names, b->note[r].metric);
-					set_text(&notes, row, 2, b->note[r].text, b->note[r].len);
-				}
-				t = &notes;
-			}
-			if (!header_done) {
-				bool first = true;
-				csv_header(o, &s->fields, &first);
-				csv_header(o, t, &first);
-				output_str(o, "\r\n");
-				header_done = true;
-			}
-			for (size_t r = 0; r < t->nrow; r++) {
-				bool first = true;
-				csv_row(o, &s->fields, 0, ro->raw, &first);
-				csv_row(o, t, r, ro->raw, &first);
-				output_str(o, "\r\n");
-			}
-			if (b->type == BLOCK_NOTES)
-				dtable_free(&notes);
+		struct dtable notes;
+		bool made;
+		const struct dtable *t = csv_table(d, s, &notes, &made);
+		if (!t)
+			continue;
+		for (size_t r = 0; r < t->nrow; r++) {
+			csv_row(o, keys, nkeys, &s->fields, t, r, ro->raw);
+			output_str(o, "\r\n");
 		}
+		if (made)
+			dtable_free(&notes);
 	}
+	free(keys);
 }
