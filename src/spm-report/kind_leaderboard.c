@@ -441,6 +441,33 @@ static struct num ranked_value(const struct report *r, enum stream_id s, size_t 
 	return a ? a->value : num_none();
 }
 
+/* Whether a progress row's period still runs at its as-of date: days left, or without
+ * that column a status only a running period has. */
+static bool progress_runs(const struct progress_row *g)
+{
+	if (g->days_left.has)
+		return decimal_sign(g->days_left.v) > 0;
+	return g->status == STATUS_AHEAD || g->status == STATUS_ON_TRACK || g->status == STATUS_BEHIND;
+}
+
+/* The change of a progress leaderboard's row since the period before, like with like: two
+ * periods that are over compare their attainments, two that run (weekly snapshots of the
+ * same goals) their paces. A running period against a closed one would compare the part
+ * of a target done so far with the whole of another (a fall that did not happen): none. */
+static struct num progress_change(const struct report *r, size_t owner, size_t metric, struct period p)
+{
+	const struct progress_row *now = progress_find(r, owner, metric, p);
+	const struct progress_row *then = progress_find(r, owner, metric, period_previous(p));
+	if (!now || !then || progress_runs(now) != progress_runs(then))
+		return num_none();
+	struct num a = progress_runs(now) ? now->pace : now->attainment;
+	struct num b = progress_runs(then) ? then->pace : then->attainment;
+	decimal diff;
+	if (!a.has || !b.has || !decimal_sub(a.v, b.v, &diff))
+		return num_none();
+	return num_of(diff, a.places > b.places ? a.places : b.places);
+}
+
 struct ranked_row {
 	size_t row, owner;
 	struct num value, rank;
@@ -501,7 +528,10 @@ static void metric_board(struct report *r, struct doc *d, struct period p, enum 
 		for (size_t k = 0; k < TREND; k++)
 			known += ranked_value(r, s, rr[i].owner, metric, last[k]).has;
 		trend |= known > 1;
-		delta |= ranked_value(r, s, rr[i].owner, metric, last[TREND - 2]).has && rr[i].value.has;
+		if (progress)
+			delta |= progress_change(r, rr[i].owner, metric, p).has;
+		else
+			delta |= ranked_value(r, s, rr[i].owner, metric, last[TREND - 2]).has && rr[i].value.has;
 	}
 	metric_cols[M_TEAM].show = r->has_roster && lv == LEVEL_REP ? SHOW_ALL : 0;
 	if (r->has_roster) {
@@ -543,7 +573,11 @@ static void metric_board(struct report *r, struct doc *d, struct period p, enum 
 			series[k] = ranked_value(r, s, rr[i].owner, metric, last[k]);
 		struct cell *dc = dtable_cell(&b->t, row, M_DELTA);
 		decimal diff;
-		if (series[TREND - 1].has && series[TREND - 2].has && decimal_sub(series[TREND - 1].v, series[TREND - 2].v, &diff)) {
+		if (progress) {
+			set_num(dc, progress_change(r, rr[i].owner, metric, p), U_PERCENT);
+			dc->points = dc->sign = true;
+		} else if (series[TREND - 1].has && series[TREND - 2].has &&
+			   decimal_sub(series[TREND - 1].v, series[TREND - 2].v, &diff)) {
 			int places = series[TREND - 1].places > series[TREND - 2].places ? series[TREND - 1].places
 											 : series[TREND - 2].places;
 			set_num(dc, num_of(diff, places), progress ? U_PERCENT : view.unit);
@@ -603,6 +637,11 @@ void build_leaderboard(struct report *r, struct doc *d)
 	if (s == STREAM_SCORES)
 		doc_footer(d, "Rank, percentile, change and streak are spm-score's; the change is in percentage points of "
 			      "score against the previous period; ties share a rank.");
+	else if (s == STREAM_PROGRESS)
+		doc_footer(d, "Ranked on the attainment of the metric; ties share a rank; the change is against the "
+			      "previous period, like with like: two periods that are over by their attainment, two that "
+			      "run (weekly snapshots) by their pace; none while a period runs against one that is over "
+			      "(the part of a target done so far is not comparable with the whole of another).");
 	else
 		doc_footer(d, "Ranked on the attainment of the metric (actuals: its value%s); ties share a rank; the change "
 			      "is against the previous period.",
