@@ -170,10 +170,28 @@ static void apply_roster_map(struct roster *r)
 	free(m.renamed);
 }
 
-static noreturn void roster_header_problem(const char *path, const char *message, const char *column)
+/* A --level the roster has no column for: the message lists the columns it has (as
+ * mapped) and says how to name one, so that an HR export's 'regional_office' is found. */
+static noreturn void missing_level_column(const struct roster *r, const char *path, const char *column)
 {
-	char msg[160];
-	snprintf(msg, sizeof msg, message, column);
+	char msg[1024];
+	size_t at = (size_t)snprintf(msg, sizeof msg, "the roster has no column '%s' for --level (found:", column);
+	for (size_t k = 0; k < r->ncolumns && k < 20 && at < sizeof msg; k++) {
+		at += (size_t)snprintf(msg + at, sizeof msg - at, " ");
+		diag_quote_value(msg, sizeof msg, r->column[k], strlen(r->column[k]));
+		at = strlen(msg);
+	}
+	if (at < sizeof msg)
+		at += (size_t)snprintf(msg + at, sizeof msg - at, "%s; ", r->ncolumns > 20 ? " ..." : "");
+	size_t levels = 0, n = 0; /* the levels it has: --level can name one of those instead */
+	for (int l = LEVEL_TEAM; l < LEVEL_COUNT; l++)
+		levels += r->has_level[l];
+	for (int l = LEVEL_TEAM; l < LEVEL_COUNT && at < sizeof msg; l++)
+		if (r->has_level[l])
+			at += (size_t)snprintf(msg + at, sizeof msg - at, "%s%s", n++ == 0 ? "--level " : n == levels ? " or " : ", ",
+					       level_names[l]);
+	if (at < sizeof msg)
+		snprintf(msg + at, sizeof msg - at, "%s--roster-map names one: '%s<TAB>COLUMN')", levels ? ", or " : "", column);
 	diag_at(path, 1, NULL, NULL, 0, msg);
 	diag_exit(SPM_EXIT_DATA);
 }
@@ -279,7 +297,7 @@ static void load(struct roster *r, const char *path, enum level needed, bool dat
 		r->has_level[l] = rr.col[l] >= 0;
 	}
 	if (needed != LEVEL_COUNT && !r->has_level[needed])
-		roster_header_problem(path, "the roster has no column '%s' for --level", column_name(level_column[needed]));
+		missing_level_column(r, path, column_name(level_column[needed]));
 	read_side_file(src, path, roster_row, &rr, &rr.problem);
 	if (r->dated)
 		check_dated(r);

@@ -254,7 +254,16 @@ void score_groups(struct scoring *sc)
 		roster_load(&r, o->roster, LEVEL_COUNT);
 		col = roster_column(&r, o->group);
 		if (col < 0) {
-			snprintf(message, sizeof message, "the roster has no column '%s' for --group", o->group);
+			/* the columns it has (as mapped), so that a misspelt or unmapped one is seen */
+			size_t at = (size_t)snprintf(message, sizeof message, "the roster has no column '%s' for --group (found:",
+						     o->group);
+			for (size_t k = 0; k < r.ncolumns && k < 20 && at < sizeof message; k++) {
+				at += (size_t)snprintf(message + at, sizeof message - at, " ");
+				diag_quote_value(message, sizeof message, r.column[k], strlen(r.column[k]));
+				at = strlen(message);
+			}
+			if (at < sizeof message)
+				snprintf(message + at, sizeof message - at, "%s)", r.ncolumns > 20 ? " ..." : "");
 			diag_at(o->roster, 1, NULL, NULL, 0, message);
 			diag_exit(SPM_EXIT_DATA);
 		}
