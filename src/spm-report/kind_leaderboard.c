@@ -581,7 +581,7 @@ static void metric_board(struct report *r, struct doc *d, struct period p, enum 
 			int places = series[TREND - 1].places > series[TREND - 2].places ? series[TREND - 1].places
 											 : series[TREND - 2].places;
 			set_num(dc, num_of(diff, places), progress ? U_PERCENT : view.unit);
-			dc->points = progress;
+			dc->points = progress || view.unit == U_PERCENT; /* a rate's change is in points, not a relative % */
 			dc->sign = true;
 		}
 		set_series(&b->t, row, M_TREND, series, trim_series(series, TREND));
