@@ -34,15 +34,20 @@ static const struct doc_column progress_cols[P_N] = {
 static struct doc_column owner_fields[] = {
 	{ COLUMN_KEY(COL_OWNER), "Owner", COL_TEXT, SHOW_ALL, false },
 	{ COLUMN_KEY(COL_TEAM), "Team", COL_TEXT, SHOW_ALL, false },
+	{ COLUMN_KEY(COL_LEVEL), "Level", COL_TEXT, SHOW_ALL, false },
 };
 
 static const struct report *sort_report;
 
-/* By owner, period (start, then grain), metric. */
+/* By level (reps first, then teams, managers and regions, as the leaderboard's tables),
+ * owner, period (start, then grain), metric. */
 static int cmp_progress(const void *pa, const void *pb)
 {
 	const struct progress_row *a = &sort_report->data->progress[*(const size_t *)pa];
 	const struct progress_row *b = &sort_report->data->progress[*(const size_t *)pb];
+	enum level la = owner_level(sort_report, a->owner), lb = owner_level(sort_report, b->owner);
+	if (la != lb)
+		return la < lb ? -1 : 1;
 	int c = name_cmp(sort_report->names, a->owner, b->owner);
 	if (c || (c = period_cmp(a->period, b->period)) || (c = (int)a->period.grain - (int)b->period.grain))
 		return c;
@@ -106,6 +111,10 @@ void build_progress(struct report *r, struct doc *d)
 	size_t *rows = current_progress(r, &n);
 	bool teams = r->has_roster || r->data->scores_grouped;
 	owner_fields[1].show = teams ? SHOW_ALL : 0;
+	bool groups = false; /* a team, manager or region among the owners: each section says which */
+	for (size_t i = 0; i < n && !groups; i++)
+		groups = !is_rep(r, r->data->progress[rows[i]].owner);
+	owner_fields[2].show = groups ? SHOW_ALL : 0;
 	if (teams) { /* named after the group compared within (--level region: "Region"), as in feedback */
 		owner_fields[1].key = doc_keep(d, xstrdup(group_word(r)));
 		owner_fields[1].label = doc_keep(d, group_heading(r));
@@ -119,9 +128,15 @@ void build_progress(struct report *r, struct doc *d)
 		const struct progress_row *p = &r->data->progress[rows[i]];
 		if (!sec || p->owner != owner) {
 			owner = p->owner;
-			sec = doc_section(d, owner, owner_fields, 2, 1);
+			sec = doc_section(d, owner, owner_fields, 3, 1);
 			set_name(field(sec, 0), r->names, owner);
 			set_name(field(sec, 1), r->names, team_of(r, owner, p->period));
+			if (groups) {
+				enum level lv = owner_level(r, owner);
+				set_str(&sec->fields, 0, 2, level_names[lv]);
+				if (lv == LEVEL_REP) /* people read the level of groups only; data has every row's */
+					set_human(&sec->fields, 0, 2, "", 0);
+			}
 			b = section_table(sec, "goals", NULL, progress_cols, P_N);
 			size_t k = i; /* the owner's rows, consecutive: the table allocated once */
 			while (k < n && r->data->progress[rows[k]].owner == owner)
