@@ -49,7 +49,7 @@ static void add_builtin(struct metric_catalog *ms, enum builtin b)
 	} spec[M_BUILTIN_COUNT] = {
 		[M_WON_REVENUE] = { AGG_SUM, false, true, false, 2 },
 		[M_WON_DEALS] = { AGG_COUNT, false, true, false, 0 },
-		[M_LOST_DEALS] = { AGG_COUNT, false, true, false, 0 },
+		[M_LOST_DEALS] = { AGG_COUNT, false, true, true, 0 }, /* a limit: fewer is better */
 		[M_WIN_RATE] = { AGG_AVG, true, false, false, 4 },
 		[M_AVG_DEAL] = { AGG_AVG, true, false, false, 2 },
 		[M_CYCLE_DAYS] = { AGG_AVG, true, false, true, 2 },
