@@ -633,68 +633,6 @@ static void reader_buffer_fit(struct chunk_reader *r)
 	xgrow_large((void **)&r->buf, &r->buf_bytes, r->cap + SCAN_PAD + 1, 1);
 }
 
-/* Field k of the line ends at end: kept if cols asks for it. */
-static void peek_field(const char *line, size_t start, size_t end, size_t k, const long *cols, size_t n,
-		       const char **f, size_t *flen)
-{
-	for (size_t i = 0; i < n; i++)
-		if ((size_t)cols[i] == k) {
-			f[i] = line + start;
-			flen[i] = end - start;
-		}
-}
-
-/* The last of the columns asked for, or -1 if one is negative. */
-static long last_column(const long *cols, size_t n)
-{
-	long last = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (cols[i] < 0)
-			return -1;
-		if (cols[i] > last)
-			last = cols[i];
-	}
-	return last;
-}
-
-bool csv_peek_fields(const char *rec, size_t len, char delim, const long *cols, size_t n, const char **f,
-		     size_t *flen)
-{
-	long wanted = last_column(cols, n);
-	if (wanted < 0)
-		return false;
-	const char *at = rec, *end = rec + len;
-	for (size_t k = 0;; k++) {
-		const char *start = at, *stop;
-		if (at < end && *at == '"') { /* to the closing quote; a doubled quote stays inside */
-			start = ++at;
-			for (;;) {
-				const char *q = memchr(at, '"', (size_t)(end - at));
-				if (!q)
-					return false;
-				if (q + 1 < end && q[1] == '"') {
-					at = q + 2;
-					continue;
-				}
-				stop = q;
-				at = q + 1;
-				break;
-			}
-			const char *d = memchr(at, delim, (size_t)(end - at));
-			at = d ? d : end;
-		} else {
-			const char *d = memchr(at, delim, (size_t)(end - at));
-			stop = at = d ? d : end;
-		}
-		peek_field(rec, (size_t)(start - rec), (size_t)(stop - rec), k, cols, n, f, flen);
-		if (k == (size_t)wanted)
-			return true;
-		if (at == end)
-			return false;
-		at++; /* the delimiter */
-	}
-}
-
 /* ---- TSV ---- */
 
 /* Where the bytes of a 64-byte block are tabs, newlines and backslashes (bit i: byte i). */

@@ -61,12 +61,6 @@ struct scan_ahead {
 	 * found, which costs as much as a small run's rows */
 	bool (*wanted)(void *ctx);
 };
-/* The fields cols[0..n) of a CSV record (quoted fields from their quotes, without them),
- * undecoded, found in one pass without splitting it (f[k], flen[k]); false if it has fewer
- * fields or a column is negative. */
-bool csv_peek_fields(const char *rec, size_t len, char delim, const long *cols, size_t n, const char **f,
-		     size_t *flen);
-
 struct scan_options {
 	const bool *wanted; /* per header column; NULL: all */
 	bool keep_extra;    /* also decode fields past the header's count (for reject files) */

@@ -1613,36 +1613,6 @@ static void test_ahead_hook_csv(void **state)
 	free(b.data);
 }
 
-/* csv_peek_fields: quoted fields (a delimiter, a doubled quote, a line break inside), empty
- * fields, the last field, a line too short, an unterminated quote. */
-static void test_csv_peek_fields(void **state)
-{
-	(void)state;
-	const char *f[2];
-	size_t len[2];
-	const char *rec = "\"Smith, \"\"J\"\"\",,\"two\nlines\",last";
-	long cols[2] = { 3, 0 };
-	assert_true(csv_peek_fields(rec, strlen(rec), ',', cols, 2, f, len));
-	assert_int_equal(len[0], 4);
-	assert_memory_equal(f[0], "last", 4);
-	assert_int_equal(len[1], strlen("Smith, \"\"J\"\""));
-	assert_memory_equal(f[1], "Smith, \"\"J\"\"", len[1]);
-	long mid[2] = { 1, 2 };
-	assert_true(csv_peek_fields(rec, strlen(rec), ',', mid, 2, f, len));
-	assert_int_equal(len[0], 0);
-	assert_int_equal(len[1], 9);
-	assert_memory_equal(f[1], "two\nlines", 9);
-	long past[1] = { 4 };
-	assert_false(csv_peek_fields(rec, strlen(rec), ',', past, 1, f, len));
-	long negative[1] = { -1 };
-	assert_false(csv_peek_fields(rec, strlen(rec), ',', negative, 1, f, len));
-	long second[1] = { 1 };
-	assert_false(csv_peek_fields("\"open,1", 7, ',', second, 1, f, len)); /* unterminated */
-	assert_true(csv_peek_fields("a;b", 3, ';', second, 1, f, len));
-	assert_int_equal(len[0], 1);
-	assert_memory_equal(f[0], "b", 1);
-}
-
 static void test_chunks_tsv(void **state)
 {
 	(void)state;
@@ -1824,7 +1794,6 @@ int main(void)
 		cmocka_unit_test(test_csv_cr_line_endings),
 		cmocka_unit_test(test_stdin),
 		cmocka_unit_test(test_chunks_tsv),
-		cmocka_unit_test(test_csv_peek_fields),
 		cmocka_unit_test(test_ahead_hook_tsv),
 		cmocka_unit_test(test_ahead_hook_csv),
 		cmocka_unit_test(test_chunks_csv),
