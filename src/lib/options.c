@@ -90,12 +90,12 @@ int32_t as_of_option(const char *arg)
 	spm_day d;
 	if (arg) {
 		if (!date_parse_iso(arg, strlen(arg), &d))
-			diag_usage("--as-of: expected a date YYYY-MM-DD (\"%s\")", arg);
+			diag_usage("--as-of: %s (\"%s\")", date_problem(arg, strlen(arg), "expected a date YYYY-MM-DD"), arg);
 		return d;
 	}
 	if (env && *env) {
 		if (!date_parse_iso(env, strlen(env), &d))
-			diag_usage("SPM_AS_OF: expected a date YYYY-MM-DD (\"%s\")", env);
+			diag_usage("SPM_AS_OF: %s (\"%s\")", date_problem(env, strlen(env), "expected a date YYYY-MM-DD"), env);
 		return d;
 	}
 	time_t now = time(NULL);

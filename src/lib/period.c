@@ -141,6 +141,39 @@ bool date_parse_iso(const char *s, size_t len, spm_day *out)
 	return true;
 }
 
+const char *date_problem(const char *s, size_t len, const char *otherwise)
+{
+	/* constant texts, not one formatted with the year: a problem's message is kept by
+	 * pointer until it is printed, and readers run on several threads */
+	static const char *const no_such_day[13] = {
+		NULL,
+		"no such day: January has 31 days",
+		"no such day: February has 28 days (29 in a leap year; this year is not one)",
+		"no such day: March has 31 days",
+		"no such day: April has 30 days",
+		"no such day: May has 31 days",
+		"no such day: June has 30 days",
+		"no such day: July has 31 days",
+		"no such day: August has 31 days",
+		"no such day: September has 30 days",
+		"no such day: October has 31 days",
+		"no such day: November has 30 days",
+		"no such day: December has 31 days",
+	};
+	int y, m, d;
+	if (len < 10 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &m) || s[7] != '-' ||
+	    !digits(s + 8, 2, &d) || y < MIN_YEAR || y > MAX_YEAR)
+		return otherwise;
+	if (m < 1 || m > 12)
+		return "no such month: months run from 01 to 12";
+	if (d < 1)
+		return "no such day: days run from 01";
+	if (d > days_in_month(y, m))
+		return m == 2 && d == 29 ? no_such_day[2] : m == 2 ? "no such day: February has 28 days, 29 in a leap year"
+								     : no_such_day[m];
+	return otherwise;
+}
+
 /* The memo slot of a 10-byte date: its year's last digit (mod 8), month and day as the
  * digits read, whatever the bytes (checked against the slot's whole text). */
 static size_t date_memo_slot(const char *s)

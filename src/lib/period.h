@@ -25,6 +25,10 @@ int iso_weekday(spm_day d); /* 1 = Monday .. 7 = Sunday */
 /* "2026-11-26", optionally followed by a time ("T09:30", " 09:30:00.123Z", "+01:00").
  * The date is taken as written; the time and zone are checked but do not move it. */
 bool date_parse_iso(const char *s, size_t len, spm_day *out);
+/* Why text that date_parse_iso refused is not a date: for a well-formed YYYY-MM-DD with no
+ * such month or day, what is wrong ("no such day: April has 30 days"); else otherwise.
+ * The text is constant, so a reader may keep it after the next row. */
+const char *date_problem(const char *s, size_t len, const char *otherwise);
 /* The days of ISO dates already parsed (YYYY-MM-DD, exactly 10 bytes), by their bytes: an
  * export has a few thousand distinct dates among millions of rows. One per thread. */
 #define DATE_MEMO_BITS 12

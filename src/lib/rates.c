@@ -119,7 +119,8 @@ static int rates_row(void *ctx, const struct row *row)
 		e.end = period_end(p);
 	} else {
 		if (!date_parse_iso(row->field[wc], row->len[wc], &e.start))
-			return file_problem_at(&rr->problem, row, column_name(COL_DATE), row->field[wc], "not a date (YYYY-MM-DD)");
+			return file_problem_at(&rr->problem, row, column_name(COL_DATE), row->field[wc],
+					       date_problem(row->field[wc], row->len[wc], "not a date (YYYY-MM-DD)"));
 		e.end = e.start + 1;
 	}
 	struct currency_rates *c = currency_of(r, code);

@@ -75,7 +75,7 @@ static int roster_row(void *ctx, const struct row *row)
 				continue;
 			if (!date_parse_iso(row->field[dcol[k]], row->len[dcol[k]], day[k]))
 				return file_problem_at(&rr->problem, row, r->column[dcol[k]], row->field[dcol[k]],
-						       "not a date (YYYY-MM-DD)");
+						       date_problem(row->field[dcol[k]], row->len[dcol[k]], "not a date (YYYY-MM-DD)"));
 		}
 		if (e->from > e->to)
 			return file_problem_at(&rr->problem, row, r->column[rr->col_end], row->field[rr->col_end],

@@ -188,7 +188,8 @@ static int employed_days(const struct roster *r, const struct roster_rep *rep, s
 	spm_day first, last;
 	long bad = roster_employment(r, rep, &first, &last);
 	if (bad >= 0)
-		bad_roster_value(r, rep, bad, "not a date (YYYY-MM-DD)");
+		bad_roster_value(r, rep, bad,
+				 date_problem(rep->field[bad], strlen(rep->field[bad]), "not a date (YYYY-MM-DD)"));
 	if (last < first)
 		bad_roster_value(r, rep, roster_column(r, column_name(COL_END)), "ends before it starts");
 	spm_day from = first > p.start ? first : p.start;

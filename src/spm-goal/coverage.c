@@ -23,7 +23,8 @@ static bool rep_on_board(struct check *ck, const struct roster_rep *e)
 	long bad = roster_employment(r, e, &first, &last);
 	if (bad >= 0) {
 		const char *text = e->field[bad];
-		check_report(ck, 0, e->line, true, r->column[bad], "not a date (YYYY-MM-DD)", text, strlen(text));
+		check_report(ck, 0, e->line, true, r->column[bad], date_problem(text, strlen(text), "not a date (YYYY-MM-DD)"), text,
+			     strlen(text));
 		return true;
 	}
 	return first <= ck->opt->as_of && ck->opt->as_of <= last;

@@ -1106,9 +1106,11 @@ static int reversal_row(void *ctx, const struct row *row)
 	spm_day closed = 0, cancelled;
 	bool has_closed = row->len[cc] != 0;
 	if (has_closed && !date_parse_iso(row->field[cc], row->len[cc], &closed))
-		return file_problem_at(&rr->problem, row, column_name(COL_CLOSED), row->field[cc], "not a date (YYYY-MM-DD)");
+		return file_problem_at(&rr->problem, row, column_name(COL_CLOSED), row->field[cc],
+				       date_problem(row->field[cc], row->len[cc], "not a date (YYYY-MM-DD)"));
 	if (!date_parse_iso(row->field[cx], row->len[cx], &cancelled))
-		return file_problem_at(&rr->problem, row, column_name(COL_CANCELLED), row->field[cx], "not a date (YYYY-MM-DD)");
+		return file_problem_at(&rr->problem, row, column_name(COL_CANCELLED), row->field[cx],
+				       date_problem(row->field[cx], row->len[cx], "not a date (YYYY-MM-DD)"));
 	if (has_closed && cancelled < closed)
 		return file_problem_at(&rr->problem, row, column_name(COL_CANCELLED), row->field[cx], "before the close date");
 	decimal amount;

@@ -114,7 +114,8 @@ static int refund_row(void *ctx, const struct row *row)
 				       : date_parse_iso(row->field[cd], row->len[cd], &r.date);
 	if (!ok)
 		return file_problem_at(&rr->problem, row, column_name(COL_DATE), row->field[cd],
-				       rr->opt->date_format ? "not a date in the --date-format layout" : "not a date (YYYY-MM-DD)");
+				       rr->opt->date_format ? "not a date in the --date-format layout"
+							     : date_problem(row->field[cd], row->len[cd], "not a date (YYYY-MM-DD)"));
 	enum decimal_status st = decimal_parse(row->field[ca], row->len[ca], rr->opt->style, &r.amount);
 	if (st != DECIMAL_OK)
 		return file_problem_at(&rr->problem, row, column_name(COL_AMOUNT), row->field[ca], decimal_strerror(st));
@@ -335,7 +336,7 @@ static int cancel_day(struct chunk_state *cs, const struct row *row, spm_day clo
 			return bad_row(cs, row, col, "cancelled deal without a cancellation date");
 		if (!row_date(job, row->field[col], row->len[col], when))
 			return bad_row(cs, row, col, job->opt->date_format ? "not a date in the --date-format layout"
-									   : "not a date (YYYY-MM-DD)");
+									   : date_problem(row->field[col], row->len[col], "not a date (YYYY-MM-DD)"));
 	} else if (!records_latest_day(job, row, when)) {
 		return bad_row(cs, row, job->col[EXPORT_STAGE],
 			       "cancelled deal, and the day of its cancellation is not known (give --cancelled-date COL, or "

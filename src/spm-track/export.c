@@ -471,7 +471,8 @@ int export_row(void *ctx, const struct row *row)
 	}
 	if (!parse_date(cs, row->field[col[EXPORT_DATE]], row->len[col[EXPORT_DATE]], &close)) {
 		bad_row(cs, row, col[EXPORT_DATE], job->opt->date_format ? "not a date in the --date-format layout"
-								      : "not a date (YYYY-MM-DD; see --date-format)");
+								      : date_problem(row->field[col[EXPORT_DATE]], row->len[col[EXPORT_DATE]],
+										     "not a date (YYYY-MM-DD; see --date-format)"));
 		return reject_or_stop(cs, row);
 	}
 

@@ -372,14 +372,16 @@ static void build_range(const struct track_options *opt, struct range *r, enum g
 	spm_day d;
 	if (opt->from) {
 		if (!date_parse_iso(opt->from, strlen(opt->from), &d))
-			diag_usage("--from: expected a date YYYY-MM-DD (\"%s\")", opt->from);
+			diag_usage("--from: %s (\"%s\")",
+				   date_problem(opt->from, strlen(opt->from), "expected a date YYYY-MM-DD"), opt->from);
 		r->limited = true;
 		if (d > r->lo)
 			r->lo = d;
 	}
 	if (opt->to) {
 		if (!date_parse_iso(opt->to, strlen(opt->to), &d))
-			diag_usage("--to: expected a date YYYY-MM-DD (\"%s\")", opt->to);
+			diag_usage("--to: %s (\"%s\")", date_problem(opt->to, strlen(opt->to), "expected a date YYYY-MM-DD"),
+				   opt->to);
 		r->limited = true;
 		if (d + 1 < r->hi)
 			r->hi = d + 1;

@@ -105,7 +105,8 @@ static int holiday_row(void *ctx, const struct row *row)
 		return file_problem_at(&hr->problem, row, NULL, NULL, "too few fields");
 	const char *text = row->field[hr->col];
 	if (!date_parse_iso(text, row->len[hr->col], &d))
-		return file_problem_at(&hr->problem, row, column_name(COL_DATE), text, "not a date (YYYY-MM-DD)");
+		return file_problem_at(&hr->problem, row, column_name(COL_DATE), text,
+				       date_problem(text, row->len[hr->col], "not a date (YYYY-MM-DD)"));
 	xgrow((void **)&hr->day, &hr->cap, hr->n + 1, sizeof *hr->day);
 	hr->day[hr->n++] = d;
 	return 0;

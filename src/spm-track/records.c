@@ -402,7 +402,8 @@ enum record_verdict records_check(struct chunk_state *cs, const struct row *row)
 			bad_row(cs, row, r->col_latest,
 				row->len[r->col_latest] == 0 ? "empty --latest value"
 				: job->opt->date_format      ? "not a date in the --date-format layout"
-							     : "not a date or date-time (YYYY-MM-DD[Thh:mm[:ss]])");
+							     : date_problem(row->field[r->col_latest], row->len[r->col_latest],
+								    "not a date or date-time (YYYY-MM-DD[Thh:mm[:ss]])"));
 			return RECORD_BAD;
 		}
 	}

@@ -190,6 +190,28 @@ static void test_date_parse_iso(void **state)
 	assert_date(d, "2026-11-26");
 }
 
+/* A well-formed date with no such day or month says what is wrong; other text keeps the
+ * caller's message. */
+static void test_date_problem(void **state)
+{
+	(void)state;
+	const char *other = "not a date";
+#define PROBLEM(s) date_problem(s, strlen(s), other)
+	assert_string_equal(PROBLEM("2017-02-29"), "no such day: February has 28 days (29 in a leap year; this year is not one)");
+	assert_string_equal(PROBLEM("2016-02-30"), "no such day: February has 28 days, 29 in a leap year");
+	assert_string_equal(PROBLEM("2017-02-30"), "no such day: February has 28 days, 29 in a leap year");
+	assert_string_equal(PROBLEM("2026-04-31"), "no such day: April has 30 days");
+	assert_string_equal(PROBLEM("2026-12-32T09:30"), "no such day: December has 31 days");
+	assert_string_equal(PROBLEM("2026-11-00"), "no such day: days run from 01");
+	assert_string_equal(PROBLEM("2026-13-01"), "no such month: months run from 01 to 12");
+	assert_string_equal(PROBLEM("2026-00-10"), "no such month: months run from 01 to 12");
+	assert_ptr_equal(PROBLEM("26-11-2026"), other);
+	assert_ptr_equal(PROBLEM("2026-11-2"), other);
+	assert_ptr_equal(PROBLEM("0000-02-30"), other); /* no year 0 */
+	assert_ptr_equal(PROBLEM("2026-11-26x"), other); /* a valid day: the suffix is what is wrong */
+#undef PROBLEM
+}
+
 /* The memo gives what date_parse_iso gives: every day of 12 years read three times over
  * (far more dates than slots: entries are replaced), and bad dates are never remembered. */
 static void test_date_parse_iso_memo(void **state)
@@ -671,6 +693,7 @@ int main(void)
 		cmocka_unit_test(test_iso_weekday),
 		cmocka_unit_test(test_date_parse_iso_memo),
 		cmocka_unit_test(test_date_parse_iso),
+		cmocka_unit_test(test_date_problem),
 		cmocka_unit_test(test_date_parse_iso_rejects),
 		cmocka_unit_test(test_date_parse_format),
 		cmocka_unit_test(test_date_format_is_usable),
