@@ -1361,7 +1361,10 @@ int pay_main(const struct score_options *o, char *const *files, size_t nfiles)
 	/* the plan, the roster and the paid files are checked before the input is read */
 	plan_load(&run.plans, o->pay.plan);
 	if (o->pay.plan_name && !plan_find(&run.plans, o->pay.plan_name))
-		diag_fatal(SPM_EXIT_DATA, "--plan-name: %s has no plan '%s'", o->pay.plan, o->pay.plan_name);
+		/* with the plans it has, so a typo or a plan of another file is seen at once (the
+		 * list is not freed: diag_fatal ends the run) */
+		diag_fatal(SPM_EXIT_DATA, "--plan-name: %s has no plan '%s' (%s)", o->pay.plan, o->pay.plan_name,
+			   plan_names(&run.plans, 10));
 	load_roster(&run);
 	if (o->pay.nagainst)
 		load_ledger(&run.ledger, &o->pay, o->fiscal_start);

@@ -503,6 +503,22 @@ const struct plan *plan_find(const struct plan_set *s, const char *name)
 	return NULL;
 }
 
+char *plan_names(const struct plan_set *s, size_t max)
+{
+	if (s->nplans == 0)
+		return xstrdup("no plans");
+	size_t shown = s->nplans < max ? s->nplans : max, size = sizeof "plans: " + sizeof ", and 18446744073709551615 more";
+	for (size_t i = 0; i < shown; i++)
+		size += strlen(s->plan[i].name) + 2;
+	char *text = xmalloc(size), *at = text;
+	at += sprintf(at, "plans: ");
+	for (size_t i = 0; i < shown; i++)
+		at += sprintf(at, "%s%s", i ? ", " : "", s->plan[i].name);
+	if (shown < s->nplans)
+		sprintf(at, " and %zu more", s->nplans - shown);
+	return text;
+}
+
 const struct plan_metric *plan_metric_find(const struct plan *p, const char *metric)
 {
 	for (size_t i = 0; i < p->nmetrics; i++)

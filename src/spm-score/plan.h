@@ -103,6 +103,9 @@ bool plan_build(struct plan_set *s, struct file_problem *problem);
 void plan_load(struct plan_set *s, const char *path);
 
 const struct plan *plan_find(const struct plan_set *s, const char *name);
+/* "plans: base, senior" (at most max names, then "and N more"; "no plans" for none), for
+ * a name plan_find did not find. The caller frees it. */
+char *plan_names(const struct plan_set *s, size_t max);
 const struct plan_metric *plan_metric_find(const struct plan *p, const char *metric);
 
 /* ---- payout.c ---- */

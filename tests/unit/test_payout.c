@@ -71,6 +71,28 @@ static bool load(struct plan_set *s, const char *text, struct file_problem *fp)
 	return ok && plan_build(s, fp);
 }
 
+/* The plans an unknown --plan-name is told about: in the file's order, at most max. */
+static void test_plan_names(void **state)
+{
+	(void)state;
+	struct plan_set s;
+	struct file_problem fp;
+	assert_true(load(&s, "base\twon_revenue\trate\t0\t-\t0.05\nsenior\twon_revenue\trate\t0\t-\t0.08\n"
+			     "lead\twon_revenue\trate\t0\t-\t0.1",
+			 &fp));
+	char *all = plan_names(&s, 10), *two = plan_names(&s, 2);
+	assert_string_equal(all, "plans: base, senior, lead");
+	assert_string_equal(two, "plans: base, senior and 1 more");
+	free(all);
+	free(two);
+	plan_set_free(&s);
+	plan_set_init(&s, "plan.tsv");
+	char *none = plan_names(&s, 10);
+	assert_string_equal(none, "no plans");
+	free(none);
+	plan_set_free(&s);
+}
+
 static const struct plan_metric *metric_of(const struct plan_set *s, const char *plan, const char *metric)
 {
 	const struct plan *p = plan_find(s, plan);
@@ -741,6 +763,7 @@ static void test_property_total_is_sum(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plan_names),
 		cmocka_unit_test(test_marginal_examples),
 		cmocka_unit_test(test_retro_examples),
 		cmocka_unit_test(test_curve_examples),
