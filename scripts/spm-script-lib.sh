@@ -196,6 +196,32 @@ set_key() {
 }
 MANY_KEYS=' EXPORT REQUIRE ' # keys that may be given on several lines
 
+# closest_key KEY: the known key nearest to a mistyped one (edit distance at most 2, or a
+# third of its length for long keys: GROUPS -> GROUP, ALLOCATEBY -> ALLOCATE_BY); nothing
+# when none is that near. The known keys are set_key's case labels, read from this file
+# ($spm_lib, set by the script that sources it), so a new key is never left out.
+closest_key() {
+	sed -n '/^set_key() {/,/^}/s/^[[:space:]]*\([A-Z][A-Z0-9_]*\))[[:space:]].*/\1/p' "$spm_lib" | awk -v key="$1" '
+	function dist(a, b,    i, j, la, lb, d, c) {
+		la = length(a); lb = length(b)
+		for (i = 0; i <= la; i++) d[i, 0] = i
+		for (j = 0; j <= lb; j++) d[0, j] = j
+		for (i = 1; i <= la; i++)
+			for (j = 1; j <= lb; j++) {
+				c = d[i - 1, j - 1] + (substr(a, i, 1) != substr(b, j, 1))
+				if (d[i - 1, j] + 1 < c) c = d[i - 1, j] + 1
+				if (d[i, j - 1] + 1 < c) c = d[i, j - 1] + 1
+				d[i, j] = c
+			}
+		return d[la, lb]
+	}
+	NF { k = dist(key, $1); if (best == "" || k < bestd) { best = $1; bestd = k } }
+	END {
+		limit = int(length(key) / 3); if (limit < 2) limit = 2
+		if (best != "" && bestd <= limit) print best
+	}'
+}
+
 line_of() { # line_of KEY: the line that set KEY
 	l=${seen_keys#*" $1="}
 	printf '%s' "${l%% *}"
@@ -247,7 +273,10 @@ read_config() {
 		case $MANY_KEYS in
 		*" $key "*) [ -n "$value" ] || die 2 "$conf:$n: $key: empty value" ;;
 		esac
-		set_key "$key" "$value" || die 2 "$conf:$n: unknown key (\"$key\")"
+		if ! set_key "$key" "$value"; then
+			near=$(closest_key "$key")
+			die 2 "$conf:$n: unknown key${near:+; did you mean $near?} (\"$key\")"
+		fi
 	done <"$conf"
 	# relative paths are relative to the configuration file; MAP is a path only when it
 	# names a file (spm-track's presets are bare names)

@@ -32,7 +32,10 @@ bad_conf() { # bad_conf NAME EXPECTED_MESSAGE LINE...: a configuration that must
 	st=$(run_status "$W/bad" "$weekly" --dry-run "$W/demo/bad.conf")
 	check_eq "weekly: config: $name" "2 $expected" "$st $(cat "$W/bad.err")"
 }
-bad_conf 'unknown key' "spm-weekly: $W/demo/bad.conf:2: unknown key (\"GOAL\")" 'EXPORT=deals.csv' 'GOAL=goals.tsv'
+bad_conf 'unknown key' "spm-weekly: $W/demo/bad.conf:2: unknown key; did you mean GOALS? (\"GOAL\")" 'EXPORT=deals.csv' 'GOAL=goals.tsv'
+bad_conf 'unknown key: the closest known one' "spm-weekly: $W/demo/bad.conf:2: unknown key; did you mean GROUP? (\"GROUPS\")" \
+	'EXPORT=deals.csv' 'GROUPS=region'
+bad_conf 'unknown key: none near' "spm-weekly: $W/demo/bad.conf:2: unknown key (\"COLOUR_SCHEME\")" 'EXPORT=deals.csv' 'COLOUR_SCHEME=x'
 bad_conf 'a key set twice' "spm-weekly: $W/demo/bad.conf:3: GOALS: set twice (first on line 1)" \
 	'GOALS=a.tsv' 'EXPORT=deals.csv' 'GOALS=b.tsv' 'OUTPUT=r'
 bad_conf 'not KEY=value' "spm-weekly: $W/demo/bad.conf:1: not a KEY=value line (\"rm -rf /\")" 'rm -rf /'
