@@ -459,9 +459,12 @@ static void find_payees(struct pay_run *run)
 			continue;
 		}
 		if (!(pe->plan = plan_find(&run->plans, name))) { /* a typo in the roster: never left out */
-			char message[300];
-			snprintf(message, sizeof message, "no plan of that name in %s (the rep '%s' is paid by it)", po->plan,
-				 owner->name);
+			/* with the plans the file has, as --plan-name (not freed: the run ends here) */
+			char *names = plan_names(&run->plans, 10);
+			size_t size = strlen(po->plan) + strlen(owner->name) + strlen(names) + 64;
+			char *message = xmalloc(size);
+			snprintf(message, size, "no plan of that name in %s (the rep '%s' is paid by it; %s)", po->plan,
+				 owner->name, names);
 			diag_at(run->o->roster, rep->line, column_name(COL_PLAN), name, strlen(name), message);
 			diag_exit(SPM_EXIT_DATA);
 		}
