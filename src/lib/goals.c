@@ -365,7 +365,8 @@ static int parse_goal(struct goal_reader *gr, const struct row *row, struct goal
 		return *verdict = bad_goal(gr, row, G_PERIOD,
 					   period[0] == 'F' && o->fiscal_start == 1
 						   ? "not a period label (FY labels need --fiscal-start)"
-						   : "not a period label (2026, 2026-H2, 2026-Q3, 2026-11, 2026-W48, 2026-11-26)"),
+						   : date_problem(period, len,
+								  "not a period label (2026, 2026-H2, 2026-Q3, 2026-11, 2026-W48, 2026-11-26)")),
 		       1;
 
 	const char *metric = field_of(gr, row, G_METRIC, &len);

@@ -91,6 +91,8 @@ int goal_periods(int argc, char **argv)
 		diag_usage(optind == argc ? "a PERIOD is needed (e.g. 2026-Q3)" : "one PERIOD only");
 	const char *label = argv[optind];
 	struct period p;
+	if (!period_parse(label, strlen(label), fiscal_start, &p) && date_problem(label, strlen(label), NULL))
+		diag_usage("%s (\"%s\")", date_problem(label, strlen(label), NULL), label); /* a day label */
 	if (!period_parse(label, strlen(label), fiscal_start, &p))
 		diag_usage("not a period label%s (\"%s\")",
 			   label[0] == 'F' && fiscal_start == 1 ? " (FY labels need --fiscal-start)" : "", label);

@@ -18,7 +18,7 @@ check_eq 'weekly: no configuration is a usage error' 2 "$st"
 check_eq 'weekly: usage error message' "spm-weekly: missing the configuration file
 Try 'spm-weekly --help' for more information." "$(cat "$W/u1.err")"
 st=$(run_status "$W/u2" "$weekly" --as-of 2026-02-30 "$conf")
-check_eq 'weekly: an impossible --as-of date' "2 spm-weekly: --as-of: not a date YYYY-MM-DD ('2026-02-30')" "$st $(head -n 1 "$W/u2.err")"
+check_eq 'weekly: an impossible --as-of date' "2 spm-weekly: --as-of: no such day: February has 28 days, 29 in a leap year ('2026-02-30')" "$st $(head -n 1 "$W/u2.err")"
 st=$(run_status "$W/u3" "$weekly" --wait soon "$conf")
 check_eq 'weekly: --wait needs seconds' "2 spm-weekly: --wait: not a number of seconds ('soon')" "$st $(head -n 1 "$W/u3.err")"
 st=$(run_status "$W/u4" "$weekly" --frobnicate "$conf")
