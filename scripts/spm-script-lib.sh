@@ -362,6 +362,18 @@ ext_of() { # the file extension spm-report gives a format
 	case $1 in text) echo txt ;; markdown) echo md ;; *) echo "$1" ;; esac
 }
 
+check_day() { # check_day WHAT DATE: a usage error unless DATE is a day of the calendar
+	case $2 in
+	[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]) ;;
+	*) usage_error "$1: not a date YYYY-MM-DD ('$2')" ;;
+	esac
+	# spm-goal says why a well-formed date is not one ("no such day: April has 30 days")
+	if ! _why=$("${bin}spm-goal" periods "$2" --fiscal-start 1 2>&1 >/dev/null); then
+		_why=$(printf '%s\n' "$_why" | sed -n '1{s/^spm-goal: //; s/ ("[^"]*")$//; p;}')
+		case $_why in "no such "*) ;; *) _why='not a date YYYY-MM-DD' ;; esac
+		usage_error "$1: $_why ('$2')"
+	fi
+}
 day_number() { printf '%s' "$1" | tr -d '-'; } # 2026-08-22 -> 20260822, to compare days
 
 # ---- stages ----

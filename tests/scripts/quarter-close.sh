@@ -34,6 +34,13 @@ first_line() { "$close" --dry-run "$@" | head -n 1 | sed "s|$Q|WORK|"; }
 check_eq 'close: default: the last quarter ended before SPM_AS_OF' \
 	'# spm-quarter-close: 2026-Q3 (2026-07-01 to 2026-09-30), next 2026-Q4 (from 2026-10-01), into WORK/demo/reports/close-2026-Q3' \
 	"$(SPM_AS_OF=2026-10-05 first_line "$conf")"
+st=$(SPM_AS_OF=2026-02-30 run_status "$Q/u5" "$close" --dry-run "$conf")
+check_eq 'close: an SPM_AS_OF the calendar does not have says why' \
+	"2 spm-quarter-close: SPM_AS_OF: no such day: February has 28 days, 29 in a leap year ('2026-02-30')" \
+	"$st $(head -n 1 "$Q/u5.err")"
+st=$(SPM_AS_OF=yesterday run_status "$Q/u6" "$close" --dry-run "$conf")
+check_eq 'close: an SPM_AS_OF that is not a date' \
+	"2 spm-quarter-close: SPM_AS_OF: not a date YYYY-MM-DD ('yesterday')" "$st $(head -n 1 "$Q/u6.err")"
 check_eq 'close: default in January: last year'"'"'s Q4' \
 	'# spm-quarter-close: 2025-Q4 (2025-10-01 to 2025-12-31), next 2026-Q1 (from 2026-01-01), into WORK/demo/reports/close-2025-Q4' \
 	"$(SPM_AS_OF=2026-01-10 first_line "$conf")"
