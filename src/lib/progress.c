@@ -535,7 +535,7 @@ __attribute__((noinline, cold)) static void progress_wide(const struct goal_meas
 	}
 }
 
-bool progress_compute(const struct goal_measure *g, const struct status_thresholds *t,
+void progress_compute(const struct goal_measure *g, const struct status_thresholds *t,
 		      struct progress *out)
 {
 	struct exact x = { false };
@@ -560,5 +560,4 @@ bool progress_compute(const struct goal_measure *g, const struct status_threshol
 	if (x.overflow) /* rare: all of them again, on the wide path */
 		progress_wide(g, actual, target, share, out);
 	out->status = status_of(g, out, t);
-	return true;
 }

@@ -94,9 +94,9 @@ struct progress {
 /* g->actual exact (cut FRACTION_EXACT). Every value that fits the decimal range is found
  * exactly, through 512-bit products when a step does not fit 128 bits; one past
  * ±1.7 × 10^29 (2^127 billionths) is held as that bound, which fraction_round refuses
- * and which compares as the value does. Returns true: no value is past exact arithmetic
- * (the bool stays for callers, who refuse a row when a value does not round). */
-bool progress_compute(const struct goal_measure *g, const struct status_thresholds *t,
+ * and which compares as the value does: a caller refuses a row when a value does not
+ * round, never because a step on the way overflowed. */
+void progress_compute(const struct goal_measure *g, const struct status_thresholds *t,
 		      struct progress *out);
 
 #endif

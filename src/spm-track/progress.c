@@ -343,8 +343,8 @@ static void row_formats(struct progress_job *pj, const struct progress_ref *r, s
 	n->q[Q_GAP] = (struct quantity){ none, m->places, plain };
 }
 
-/* The numbers of r's row; false when its progress is past exact arithmetic. */
-static bool row_numbers(struct progress_job *pj, const struct progress_ref *r, struct row_numbers *n)
+/* The numbers of r's row (exact: a value past the range is found when it is rounded). */
+static void row_numbers(struct progress_job *pj, const struct progress_ref *r, struct row_numbers *n)
 {
 	const struct metric *m = r->metric;
 	const struct goal *g = r->goal;
@@ -352,11 +352,10 @@ static bool row_numbers(struct progress_job *pj, const struct progress_ref *r, s
 	bool reached;
 	n->q[Q_ACTUAL].f = actual_of(pj, r, &reached);
 	if (!g)
-		return true;
+		return;
 	struct goal_measure gm = { n->q[Q_ACTUAL].f, g->target, g->lower, m->cumulative, n->e };
 	struct progress p;
-	if (!progress_compute(&gm, &pj->job->opt->thresholds, &p))
-		return false;
+	progress_compute(&gm, &pj->job->opt->thresholds, &p);
 	if (reached && n->e.started) { /* coverage of a made number: unbounded, so achieved */
 		p.status = STATUS_ACHIEVED;
 		p.gap = fraction_of(decimal_zero());
@@ -368,7 +367,6 @@ static bool row_numbers(struct progress_job *pj, const struct progress_ref *r, s
 	n->q[Q_PROJECTED].f = p.projected;
 	n->q[Q_GAP].f = p.gap;
 	n->status = p.status;
-	return true;
 }
 
 /* A row's numbers as the check before the header rounded them, kept for the writer so
@@ -382,15 +380,15 @@ struct row_kept {
 	bool again;
 };
 
-/* Computes r's row into *kept; what in it is past exact arithmetic (a metric's name, or
- * "progress" for a number too large to write), or NULL. Asked of every row before the
- * header: a data error leaves nothing half-written on standard output. */
+/* Computes r's row into *kept: "progress" when one of its numbers is past exact
+ * arithmetic (too large to write), else NULL. Asked of every row before the header: a
+ * data error leaves nothing half-written on standard output. */
 static const char *row_check(struct progress_job *pj, const struct progress_ref *r, struct row_kept *kept)
 {
 	struct row_numbers n;
-	bool computed = row_numbers(pj, r, &n); /* the actual even when not: it is written first */
+	row_numbers(pj, r, &n);
 	memset(kept, 0, sizeof *kept);
-	size_t nq = computed && r->goal ? Q_COUNT : 1;
+	size_t nq = r->goal ? Q_COUNT : 1;
 	for (size_t k = 0; k < nq; k++) {
 		decimal d;
 		if (!fraction_defined(n.q[k].f))
@@ -404,7 +402,7 @@ static const char *row_check(struct progress_job *pj, const struct progress_ref 
 			kept->again = true;
 	}
 	kept->status = (uint8_t)n.status;
-	return computed ? NULL : r->metric->name;
+	return NULL;
 }
 
 static void write_progress_row(struct output *o, struct progress_job *pj, const struct progress_ref *r,
@@ -413,9 +411,9 @@ static void write_progress_row(struct output *o, struct progress_job *pj, const 
 	const struct metric *m = r->metric;
 	const struct goal *g = r->goal;
 	struct row_numbers n;
-	if (kept->again && !row_numbers(pj, r, &n))
-		sum_overflow(m->name);
-	if (!kept->again) /* the formats of the numbers, and the days */
+	if (kept->again) /* a value past 64 bits: computed again, as the check found it */
+		row_numbers(pj, r, &n);
+	else /* the formats of the numbers, and the days */
 		row_formats(pj, r, &n);
 
 	output_field(o, r->owner, r->owner_len);
