@@ -259,6 +259,17 @@ void diag_cut_value(char *buf, size_t size, const char *value, size_t len)
 	}
 }
 
+void diag_append_names(char *buf, size_t size, char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n && i < 20; i++) {
+		size_t at = strlen(buf);
+		snprintf(buf + at, size > at ? size - at : 0, " ");
+		diag_cut_value(buf, size, names[i], strlen(names[i]));
+	}
+	size_t at = strlen(buf);
+	snprintf(buf + at, size > at ? size - at : 0, "%s", n > 20 ? " ..." : "");
+}
+
 /* "PROG: FILE:LINE: [warning: ]COLUMN: message ("value")". */
 static void diag_line_at(const char *file, uint64_t line, bool warning, const char *column, const char *value,
 			 size_t value_len, const char *message)

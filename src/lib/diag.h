@@ -57,6 +57,11 @@ void diag_quote_value(char *buf, size_t size, const char *value, size_t len);
  * a message that diag prints, which escapes it then, once. */
 void diag_cut_value(char *buf, size_t size, const char *value, size_t len);
 
+/* Appends " NAME NAME ..." to buf: the first 20 of names, each cut as diag_cut_value cuts
+ * (diag escapes them with the message), then " ..." when there are more: the columns a
+ * file has, after a message that one is missing. */
+void diag_append_names(char *buf, size_t size, char *const *names, size_t n);
+
 /* "PROG: FILE:LINE: COLUMN: message ("value")"; line 0, column NULL or value NULL omit parts. */
 void diag_at(const char *file, uint64_t line, const char *column, const char *value,
 	     size_t value_len, const char *message);

@@ -175,14 +175,11 @@ static void apply_roster_map(struct roster *r)
 static noreturn void missing_level_column(const struct roster *r, const char *path, const char *column)
 {
 	char msg[1024];
-	size_t at = (size_t)snprintf(msg, sizeof msg, "the roster has no column '%s' for --level (found:", column);
-	for (size_t k = 0; k < r->ncolumns && k < 20 && at < sizeof msg; k++) {
-		at += (size_t)snprintf(msg + at, sizeof msg - at, " ");
-		diag_quote_value(msg, sizeof msg, r->column[k], strlen(r->column[k]));
-		at = strlen(msg);
-	}
+	snprintf(msg, sizeof msg, "the roster has no column '%s' for --level (found:", column);
+	diag_append_names(msg, sizeof msg, r->column, r->ncolumns); /* escaped once, by diag_at */
+	size_t at = strlen(msg);
 	if (at < sizeof msg)
-		at += (size_t)snprintf(msg + at, sizeof msg - at, "%s; ", r->ncolumns > 20 ? " ..." : "");
+		at += (size_t)snprintf(msg + at, sizeof msg - at, "; ");
 	size_t levels = 0, n = 0; /* the levels it has: --level can name one of those instead */
 	for (int l = LEVEL_TEAM; l < LEVEL_COUNT; l++)
 		levels += r->has_level[l];

@@ -248,13 +248,9 @@ static void append_found(const struct header *h, char *msg, size_t size)
 {
 	size_t at = strlen(msg);
 	snprintf(msg + at, size > at ? size - at : 0, " (found:");
-	for (size_t i = 0; i < h->count && i < 20; i++) {
-		at = strlen(msg);
-		snprintf(msg + at, size > at ? size - at : 0, " ");
-		diag_cut_value(msg, size, h->name[i], strlen(h->name[i]));
-	}
+	diag_append_names(msg, size, h->name, h->count);
 	at = strlen(msg);
-	snprintf(msg + at, size > at ? size - at : 0, "%s", h->count > 20 ? " ...)" : ")");
+	snprintf(msg + at, size > at ? size - at : 0, ")");
 }
 
 const char *stream_try_bind(enum stream_id s, const struct header *h, const enum column *needs,

@@ -91,11 +91,13 @@ int goal_periods(int argc, char **argv)
 		diag_usage(optind == argc ? "a PERIOD is needed (e.g. 2026-Q3)" : "one PERIOD only");
 	const char *label = argv[optind];
 	struct period p;
-	if (!period_parse(label, strlen(label), fiscal_start, &p) && date_problem(label, strlen(label), NULL))
-		diag_usage("%s (\"%s\")", date_problem(label, strlen(label), NULL), label); /* a day label */
-	if (!period_parse(label, strlen(label), fiscal_start, &p))
+	if (!period_parse(label, strlen(label), fiscal_start, &p)) {
+		const char *why = date_problem(label, strlen(label), NULL); /* a day label */
+		if (why)
+			diag_usage("%s (\"%s\")", why, label);
 		diag_usage("not a period label%s (\"%s\")",
 			   label[0] == 'F' && fiscal_start == 1 ? " (FY labels need --fiscal-start)" : "", label);
+	}
 	size_t n = 1;
 	struct period *parts = split ? period_split(p, into, fiscal_start, &n) : NULL;
 	if (split && !parts)

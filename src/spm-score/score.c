@@ -255,15 +255,10 @@ void score_groups(struct scoring *sc)
 		col = roster_column(&r, o->group);
 		if (col < 0) {
 			/* the columns it has (as mapped), so that a misspelt or unmapped one is seen */
-			size_t at = (size_t)snprintf(message, sizeof message, "the roster has no column '%s' for --group (found:",
-						     o->group);
-			for (size_t k = 0; k < r.ncolumns && k < 20 && at < sizeof message; k++) {
-				at += (size_t)snprintf(message + at, sizeof message - at, " ");
-				diag_quote_value(message, sizeof message, r.column[k], strlen(r.column[k]));
-				at = strlen(message);
-			}
-			if (at < sizeof message)
-				snprintf(message + at, sizeof message - at, "%s)", r.ncolumns > 20 ? " ..." : "");
+			snprintf(message, sizeof message, "the roster has no column '%s' for --group (found:", o->group);
+			diag_append_names(message, sizeof message, r.column, r.ncolumns); /* escaped by diag_at */
+			size_t at = strlen(message);
+			snprintf(message + at, sizeof message > at ? sizeof message - at : 0, ")");
 			diag_at(o->roster, 1, NULL, NULL, 0, message);
 			diag_exit(SPM_EXIT_DATA);
 		}
