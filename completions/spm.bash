@@ -13,7 +13,7 @@ _spm_opts_track='--csv --tsv --delimiter --map --rep --date --amount --stage --c
 	--date-format --decimal-comma --latest --unique --rates --currency --base-currency
 	--rate-age --rounding --cancelled --cancelled-date --refunds --reversals --metrics --metrics-file --grain --period --from --to
 	--fiscal-start --roster --roster-map --level --by --credits --goals --as-of --workdays --holidays --all --reject-goals
-	--achieved --ahead --on-track -o --output --reject --threads --partial --progress -q --quiet
+	--achieved --ahead --on-track --early -o --output --reject --threads --partial --progress -q --quiet
 	-h --help -V --version'
 _spm_opts_score='--cap --floor --missing --normalize --basis --detail --roster --roster-map --group --by --tiers
 	--streak-tier --prev --drivers --outcome --plan --plan-name --incentive --skip-unplanned
@@ -146,7 +146,7 @@ _spm_value() {
 	# options whose value is free text: nothing to offer
 	track:--by | track:--rep | track:--date | track:--amount | track:--stage | track:--created | track:--id | \
 		track:--won | track:--lost | track:--date-format | track:--period | track:--from | \
-		track:--to | *:--as-of | track:--achieved | track:--ahead | track:--on-track | \
+		track:--to | *:--as-of | track:--achieved | track:--ahead | track:--on-track | track:--early | \
 		track:--latest | track:--cancelled | track:--cancelled-date | track:--currency | track:--base-currency | track:--rate-age | \
 		*:--threads | score:--cap | score:--floor | score:--tiers | score:--streak-tier | \
 		score:--plan-name | score:--incentive | score:--as-if-attainment | score:--as-if-actual | \

@@ -436,11 +436,22 @@ static int sign_of(struct fraction f)
 
 /* ---- progress ---- */
 
+static const char *const status_names[STATUS_COUNT] = { "achieved",	 "ahead",   "on_track", "behind",
+							"missed",	 "not_started", "no_data", "early" };
+
 const char *goal_status_name(enum goal_status s)
 {
-	static const char *const names[STATUS_COUNT] = { "achieved", "ahead", "on_track", "behind", "missed",
-							 "not_started", "no_data" };
-	return (size_t)s < sizeof names / sizeof names[0] ? names[s] : "behind";
+	return (size_t)s < STATUS_COUNT ? status_names[s] : "behind";
+}
+
+bool goal_status_parse(const char *s, size_t len, enum goal_status *out)
+{
+	for (int st = 0; st < STATUS_COUNT; st++)
+		if (strncmp(status_names[st], s, len) == 0 && status_names[st][len] == '\0') {
+			*out = (enum goal_status)st;
+			return true;
+		}
+	return false;
 }
 
 struct status_thresholds default_thresholds(void)
@@ -449,6 +460,7 @@ struct status_thresholds default_thresholds(void)
 	decimal_parse("1", 1, DECIMAL_POINT, &t.achieved);
 	decimal_parse("1.1", 3, DECIMAL_POINT, &t.ahead);
 	decimal_parse("0.9", 3, DECIMAL_POINT, &t.on_track);
+	decimal_parse("0.1", 3, DECIMAL_POINT, &t.early);
 	return t;
 }
 
@@ -472,15 +484,31 @@ static bool is_achieved(const struct goal_measure *g, const struct progress *p, 
 	return g->lower ? c <= 0 : c >= 0;
 }
 
+/* At least the share early of the period has passed (or it is over): its pace means
+ * something. Exact: done ÷ total >= early, as done × 10^9 >= early's billionths × total. */
+static bool is_settled(const struct elapsed *e, decimal early)
+{
+	if (e->over)
+		return true;
+	if (e->total <= 0) /* no counted day: 0 of the period has passed until its last day */
+		return decimal_sign(early) <= 0;
+	return (decimal_units)e->done * SCALE >= early.units * e->total;
+}
+
 static enum goal_status status_of(const struct goal_measure *g, const struct progress *p,
 				  const struct status_thresholds *t)
 {
 	/* A total that only grows, kept under a ceiling (direction lower, cumulative): being
 	 * under it says nothing until the period ends, and once above it, it stays above. */
 	bool ceiling = g->lower && g->cumulative;
+	/* Early in a period the pace of a few days is noise (0 deals on day 2 of a quarter,
+	 * where 0.6 were expected, is not "behind"); only a final word is said then: a total
+	 * that reached its target, or a ceiling already passed. A ratio or an average at its
+	 * target on day 2 is not final. */
+	bool settled = is_settled(&g->elapsed, t->early);
 	if (!g->elapsed.started)
 		return STATUS_NOT_STARTED;
-	if ((!ceiling || g->elapsed.over) && is_achieved(g, p, t))
+	if ((!ceiling || g->elapsed.over) && (settled || g->cumulative) && is_achieved(g, p, t))
 		return STATUS_ACHIEVED;
 	/* Nothing to measure (a ratio of no closed deal, an average of no row): neither
 	 * behind nor missed, whether the period runs or is over. */
@@ -490,6 +518,8 @@ static enum goal_status status_of(const struct goal_measure *g, const struct pro
 		return STATUS_MISSED;
 	if (ceiling && compare(g->actual, fraction_of(g->target)) > 0)
 		return STATUS_BEHIND;
+	if (!settled)
+		return STATUS_EARLY;
 	if (!fraction_defined(p->pace)) {
 		/* higher: nothing expected yet (elapsed 0, or a target of 0), so any progress is
 		 * ahead; lower: nothing spent yet, which is ahead of any allowance */

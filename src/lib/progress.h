@@ -63,16 +63,22 @@ enum goal_status {
 	STATUS_MISSED,
 	STATUS_NOT_STARTED,
 	STATUS_NO_DATA, /* started, but nothing to measure: a win rate with no closed deal */
+	STATUS_EARLY,   /* running, but too little of the period has passed to judge its pace */
 };
 
 /* How many statuses there are (outside the enum: switches need not name it). */
-enum { STATUS_COUNT = STATUS_NO_DATA + 1 };
+enum { STATUS_COUNT = STATUS_EARLY + 1 };
 
 const char *goal_status_name(enum goal_status s);
+/* The status named s[0..len); false if none is. */
+bool goal_status_parse(const char *s, size_t len, enum goal_status *out);
+/* The statuses, for a message. */
+#define GOAL_STATUS_LIST "achieved, ahead, on_track, behind, missed, not_started, no_data or early"
 
-/* attainment >= achieved: achieved; pace >= ahead: ahead; pace >= on_track: on_track. */
+/* attainment >= achieved: achieved; pace >= ahead: ahead; pace >= on_track: on_track;
+ * while less than the share early of a running period has passed: early (0: never). */
 struct status_thresholds {
-	decimal achieved, ahead, on_track;
+	decimal achieved, ahead, on_track, early;
 };
 
 struct status_thresholds default_thresholds(void);

@@ -359,14 +359,9 @@ static int read_status(struct reader *rd, const struct row *row, enum goal_statu
 {
 	size_t len;
 	const char *s = get(rd, row, COL_STATUS, &len);
-	for (int st = STATUS_ACHIEVED; st < STATUS_COUNT; st++) {
-		const char *name = goal_status_name((enum goal_status)st);
-		if (strlen(name) == len && memcmp(name, s, len) == 0) {
-			*out = (enum goal_status)st;
-			return 0;
-		}
-	}
-	return bad(rd, row, COL_STATUS, "expected achieved, ahead, on_track, behind, missed, not_started or no_data");
+	if (goal_status_parse(s, len, out))
+		return 0;
+	return bad(rd, row, COL_STATUS, "not a status: expected " GOAL_STATUS_LIST);
 }
 
 static int progress_row(struct reader *rd, const struct row *row)

@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const topic_keys[T_COUNT] = { "recognition", "strengths", "to_improve", "comparisons", "training",
+const char *const topic_keys[T_COUNT] = { "so_far", "recognition", "strengths", "to_improve", "comparisons", "training",
 					  "self_assessment" };
-const char *const topic_labels[T_COUNT] = { "Recognition", "Strengths", "To improve",
+const char *const topic_labels[T_COUNT] = { "So far", "Recognition", "Strengths", "To improve",
 					    "Compared with your group and with your last period", "Training",
 					    "Self-assessment" };
 

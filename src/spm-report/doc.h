@@ -70,7 +70,7 @@ struct dtable {
 enum block_type { BLOCK_TABLE, BLOCK_NOTES, BLOCK_TEXT };
 
 /* A note: one sentence of feedback or recognition, under a topic. */
-enum topic { T_RECOGNITION, T_STRENGTH, T_IMPROVE, T_COMPARE, T_TRAINING, T_SELF, T_COUNT };
+enum topic { T_SO_FAR, T_RECOGNITION, T_STRENGTH, T_IMPROVE, T_COMPARE, T_TRAINING, T_SELF, T_COUNT };
 extern const char *const topic_keys[T_COUNT];
 extern const char *const topic_labels[T_COUNT];
 

@@ -3,6 +3,8 @@
  * respectful (no word of blame: a goal not reached "ended at" its figure, "short" by so
  * much), and deterministic: goals in metric order, topics in a fixed order.
  *
+ *   so far        early in a period (status early): the figures so far, and no judgement
+ *                 of a pace that a few days cannot show
  *   recognition   top performer, most improved, on a streak, every goal achieved
  *   strengths     goals achieved, ahead or on track; rank gained; top quarter of the team
  *   to improve    goals behind or not reached, each with a concrete action: what is
@@ -705,23 +707,93 @@ bool no_activity(const struct progress_row *const *goals, size_t n)
 	return true;
 }
 
+/* Goals of status early (spm-track --early): one sentence of their figures so far, the
+ * days gone and the days in all, and nothing else is said of them, neither praise nor
+ * blame: on day 2 of a quarter, 0 deals of 0.6 expected is not behind, nor 1 deal ahead. */
+static void so_far(struct voice *v, const struct progress_row *const *early, size_t n)
+{
+	const struct progress_row *g = early[0];
+	sb_str(&v->b, "Too early to tell a pace");
+	if (g->days_elapsed.has && g->days_left.has) {
+		decimal total;
+		if (decimal_add(g->days_elapsed.v, g->days_left.v, &total)) {
+			sb_str(&v->b, ": ");
+			sb_grouped(&v->b, g->days_elapsed.v, 0);
+			sb_str(&v->b, " of the ");
+			days(v, num_of(total, 0));
+			sb_str(&v->b, " of the period have gone");
+		}
+	}
+	sb_str(&v->b, ". So far: ");
+	for (size_t i = 0; i < n; i++) {
+		g = early[i];
+		sb_str(&v->b, i == 0 ? "" : i + 1 == n ? " and " : ", ");
+		metric_words(v, g->metric);
+		sb_str(&v->b, " ");
+		if (!g->actual.has)
+			sb_str(&v->b, "not measurable yet");
+		else
+			value(v, g->actual, g->metric);
+		if (!g->target.has)
+			continue;
+		if (g->lower || !metric_view(v->r, g->metric).cumulative) {
+			sb_str(&v->b, g->lower ? " (at most " : " (target ");
+			value(v, g->target, g->metric);
+			sb_str(&v->b, ")");
+		} else {
+			sb_str(&v->b, " of ");
+			value(v, g->target, g->metric);
+		}
+	}
+	sb_str(&v->b, ".");
+	say(v, T_SO_FAR, NONE);
+}
+
+size_t owner_period_goals(const struct report *r, size_t owner, struct period p, const struct progress_row **goals,
+			  const struct progress_row **early, size_t *nearly)
+{
+	size_t nown, n = 0;
+	const size_t *own = owner_progress(r, owner, &nown);
+	*nearly = 0;
+	for (size_t i = 0; i < nown; i++) {
+		const struct progress_row *g = &r->data->progress[own[i]];
+		if (period_cmp(g->period, p) != 0 || g->period.grain != p.grain || g->status == STATUS_NOT_STARTED)
+			continue;
+		if (g->status == STATUS_EARLY)
+			early[(*nearly)++] = g;
+		else
+			goals[n++] = g;
+	}
+	if (*nearly) { /* a goal not measurable yet in a period too young to judge: so far too */
+		size_t kept = 0;
+		for (size_t i = 0; i < n; i++)
+			if (goals[i]->status == STATUS_NO_DATA)
+				early[(*nearly)++] = goals[i];
+			else
+				goals[kept++] = goals[i];
+		n = kept;
+	}
+	return n;
+}
+
 void owner_feedback(struct report *r, size_t owner, struct period p, struct block *notes)
 {
 	struct voice v = { .r = r, .notes = notes, .owner = owner, .p = p, .team = team_of(r, owner, p) };
-	size_t nown, n = 0;
-	const size_t *own = owner_progress(r, owner, &nown);
+	size_t nown, nearly;
+	owner_progress(r, owner, &nown);
 	const struct progress_row **goals = xcalloc(nown + 1, sizeof *goals);
-	for (size_t i = 0; i < nown; i++) {
-		const struct progress_row *g = &r->data->progress[own[i]];
-		if (period_cmp(g->period, p) == 0 && g->period.grain == p.grain &&
-		    g->status != STATUS_NOT_STARTED)
-			goals[n++] = g;
-	}
+	const struct progress_row **early = xcalloc(nown + 1, sizeof *early);
+	size_t n = owner_period_goals(r, owner, p, goals, early, &nearly);
 	goal_names = r->names;
 	if (n > 1)
 		qsort(goals, n, sizeof *goals, cmp_goal_rows);
+	if (nearly > 1)
+		qsort(early, nearly, sizeof *early, cmp_goal_rows);
 	const struct score_row *s = score_find(r, owner, p);
 	sb_str(&v.b, ""); /* say() needs a buffer */
+	if (nearly)
+		so_far(&v, early, nearly);
+	free(early);
 
 	if (no_activity(goals, n)) { /* one sentence, not a bullet of 0.00 % per goal */
 		char label[PERIOD_LABEL_SIZE];
@@ -744,17 +816,20 @@ void owner_feedback(struct report *r, size_t owner, struct period p, struct bloc
 		sb_free(&v.b);
 		return;
 	}
-	recognise_owner(&v, s, goals, n);
+	/* Too early in the period (nearly): no recognition ("every goal achieved" would count
+	 * only the goals already final) and no comparison with peers on a few days. */
+	if (!nearly)
+		recognise_owner(&v, s, goals, n);
 	for (size_t i = 0; i < n; i++)
 		goal_strength(&v, goals[i]);
 	rank_gain(&v, s);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n && !nearly; i++)
 		if (goals[i]->attainment.has)
 			top_quarter(&v, goals[i]);
 	for (size_t i = 0; i < n; i++)
 		goal_to_improve(&v, goals[i]);
 	compare_score(&v, s);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n && !nearly; i++)
 		compare_goal(&v, goals[i]);
 	for (size_t i = 0; i < n; i++)
 		training(&v, goals[i]);

@@ -19,6 +19,9 @@ static struct doc_column period_field[] = {
 };
 
 static const char *const level_tables[LEVEL_COUNT] = { "Reps", "Teams", "Managers", "Regions" };
+static const char *const level_nouns[LEVEL_COUNT][2] = {
+	{ "rep is", "reps are" }, { "team is", "teams are" }, { "manager is", "managers are" }, { "region is", "regions are" }
+};
 
 /* Which levels have rows of the stream in period p (levels[lv]). */
 static bool levels_in(const struct report *r, enum stream_id st, struct period p, bool levels[LEVEL_COUNT])
@@ -269,19 +272,45 @@ static size_t trim_series(struct num *series, size_t n)
 	return n - skip;
 }
 
+/* A board whose owners are all too early in their period to score: says so, once. */
+static void early_board(struct doc *d, struct period p, enum level lv, bool levels, size_t early)
+{
+	char label[PERIOD_LABEL_SIZE];
+	period_field[1].show = levels ? SHOW_HUMAN : 0;
+	struct section *sec = doc_section(d, NONE, period_field, 2, 2);
+	set_str(&sec->fields, 0, 0, period_label(p, label));
+	if (levels)
+		set_str(&sec->fields, 0, 1, level_tables[lv]);
+	struct sbuf w = { 0 };
+	sb_printf(&w, "Too early to rank: too little of the period has passed to read a pace (spm-track --early), "
+		      "so %zu %s not scored yet (basis early).", early, early == 1 ? level_nouns[lv][0] : level_nouns[lv][1]);
+	section_text(sec, "early", NULL, w.s);
+	sb_free(&w);
+}
+
 static void scores_board(struct report *r, struct doc *d, struct period p, enum level lv, bool levels)
 {
 	size_t n;
 	size_t *rows = rows_in(r, STREAM_SCORES, p, NONE, &n, cmp_scores);
-	{ /* this level's rows only: reps are never ranked with groups */
+	size_t early = 0;
+	{ /* this level's rows only: reps are never ranked with groups; and rows too early in
+	   * their period to score (basis early) are counted, not listed as a rank of dashes */
 		size_t k = 0;
-		for (size_t i = 0; i < n; i++)
-			if (owner_level(r, r->data->score[rows[i]].owner) == lv)
+		for (size_t i = 0; i < n; i++) {
+			const struct score_row *s = &r->data->score[rows[i]];
+			if (owner_level(r, s->owner) != lv)
+				continue;
+			if (r->early_name != NONE && s->basis == r->early_name)
+				early++;
+			else
 				rows[k++] = rows[i];
+		}
 		n = k;
 	}
 	if (n == 0) {
 		free(rows);
+		if (early)
+			early_board(d, p, lv, levels, early);
 		return;
 	}
 	bool trend = false, delta = false, prev_rank = false, streak = false, basis = false, pace = false, all_pace = true;

@@ -10,7 +10,7 @@
 #include <string.h>
 
 enum { T_METRIC, T_BASIS, T_OWNERS, T_ACTUAL, T_TARGET, T_ATTAIN, T_BAR, T_ACHIEVED, T_AHEAD, T_ON_TRACK,
-       T_BEHIND, T_MISSED, T_NO_DATA, T_N };
+       T_BEHIND, T_MISSED, T_NO_DATA, T_EARLY, T_N };
 
 static struct doc_column total_cols[T_N] = {
 	[T_METRIC] = { COLUMN_KEY(COL_METRIC), "Metric", COL_TEXT, SHOW_ALL, false },
@@ -26,6 +26,7 @@ static struct doc_column total_cols[T_N] = {
 	[T_BEHIND] = { "behind", "Behind", COL_NUMBER, SHOW_ALL, false },
 	[T_MISSED] = { "missed", "Missed", COL_NUMBER, SHOW_ALL, false },
 	[T_NO_DATA] = { "no_data", "Not measurable", COL_NUMBER, SHOW_ALL, false },
+	[T_EARLY] = { "early", "Too early", COL_NUMBER, SHOW_ALL, false },
 };
 
 static const struct doc_column tier_cols[] = {
@@ -89,15 +90,20 @@ static void team_totals(struct report *r, struct section *sec, const struct memb
 		}
 	}
 	table_free(seen);
-	bool no_data = false;
-	for (size_t i = 0; i < nm && !no_data; i++) {
+	bool no_data = false, early = false;
+	for (size_t i = 0; i < nm && !(no_data && early); i++) {
 		size_t nown;
 		const size_t *own = owner_progress(r, m[i].owner, &nown);
-		for (size_t k = 0; k < nown; k++)
-			no_data |= r->data->progress[own[k]].status == STATUS_NO_DATA &&
-				   period_cmp(r->data->progress[own[k]].period, p) == 0;
+		for (size_t k = 0; k < nown; k++) {
+			const struct progress_row *g = &r->data->progress[own[k]];
+			if (period_cmp(g->period, p) != 0)
+				continue;
+			no_data |= g->status == STATUS_NO_DATA;
+			early |= g->status == STATUS_EARLY;
+		}
 	}
 	total_cols[T_NO_DATA].show = no_data ? SHOW_ALL : 0;
+	total_cols[T_EARLY].show = early ? SHOW_ALL : 0;
 	total_cols[T_OWNERS].label = "Reps";
 	struct block *b = section_table(sec, "totals", "Goals", total_cols, T_N);
 	for (size_t i = 1; i < nmetric; i++)
@@ -165,6 +171,7 @@ static void team_totals(struct report *r, struct section *sec, const struct memb
 		set_num(dtable_cell(&b->t, row, T_BEHIND), count_num(status[STATUS_BEHIND]), U_COUNT);
 		set_num(dtable_cell(&b->t, row, T_MISSED), count_num(status[STATUS_MISSED]), U_COUNT);
 		set_num(dtable_cell(&b->t, row, T_NO_DATA), count_num(status[STATUS_NO_DATA]), U_COUNT);
+		set_num(dtable_cell(&b->t, row, T_EARLY), count_num(status[STATUS_EARLY]), U_COUNT);
 		free(actuals);
 		free(targets);
 		free(attains);
@@ -212,6 +219,10 @@ static void team_tiers(struct report *r, struct section *sec, const struct membe
 			long x = t[k].tier != NONE ? tier_find(&r->tiers, r->names->s[t[k].tier]) : -1;
 			t[k].high = decimal_from_int(x >= 0 ? -(int64_t)x : -(int64_t)r->tiers.n - 1);
 		}
+	}
+	if (n == 0) { /* no score (none yet, or too early to judge): no table of nothing */
+		free(t);
+		return;
 	}
 	qsort(t, n, sizeof *t, cmp_tier_counts);
 	struct block *b = section_table(sec, "tiers", "Tiers", tier_cols, 4);
@@ -277,18 +288,20 @@ static void team_attention(struct report *r, struct section *sec, const struct m
 {
 	struct block *b = section_table(sec, "attention", "Needs attention", attention_cols, 3);
 	struct concern *c = xcalloc(nm + 1, sizeof *c);
-	size_t nc = 0;
+	size_t nc = 0, too_early = 0;
 	for (size_t i = 0; i < nm; i++) {
 		struct sbuf why = { 0 };
-		size_t nown, ngoal = 0, nbad = 0;
-		const size_t *own = owner_progress(r, m[i].owner, &nown);
+		size_t nown, ngoal, nbad = 0;
+		owner_progress(r, m[i].owner, &nown);
 		const struct progress_row **goals = xcalloc(nown + 1, sizeof *goals), *worst = NULL;
+		const struct progress_row **early = xcalloc(nown + 1, sizeof *early);
 		decimal worst_v = decimal_zero();
-		for (size_t k = 0; k < nown; k++) {
-			const struct progress_row *g = &r->data->progress[own[k]];
-			if (period_cmp(g->period, p) != 0 || g->period.grain != p.grain || g->status == STATUS_NOT_STARTED)
-				continue;
-			goals[ngoal++] = g;
+		size_t nearly;
+		ngoal = owner_period_goals(r, m[i].owner, p, goals, early, &nearly);
+		free(early); /* too early to tell: no concern */
+		too_early += nearly > 0;
+		for (size_t k = 0; k < ngoal; k++) {
+			const struct progress_row *g = goals[k];
 			if (g->status != STATUS_BEHIND && g->status != STATUS_MISSED)
 				continue;
 			struct num f = g->status == STATUS_BEHIND && g->pace.has ? g->pace : g->attainment;
@@ -356,7 +369,15 @@ static void team_attention(struct report *r, struct section *sec, const struct m
 	if (b->t.nrow == 0) {
 		size_t row = dtable_row(&b->t);
 		set_str(&b->t, row, 0, "(nobody)");
-		set_str(&b->t, row, 1, "every goal achieved, ahead or on track, and every score at or over the line");
+		if (too_early) {
+			struct sbuf why = { 0 };
+			sb_printf(&why, "too early in the period to tell a pace for %zu rep%s; nobody behind otherwise",
+				  too_early, too_early == 1 ? "" : "s");
+			set_str(&b->t, row, 1, why.s);
+			sb_free(&why);
+		} else {
+			set_str(&b->t, row, 1, "every goal achieved, ahead or on track, and every score at or over the line");
+		}
 	}
 }
 
@@ -434,7 +455,10 @@ void build_team(struct report *r, struct doc *d)
 	doc_footer(d, "Goals: sums and counts are added up over the %s's reps (and over all reps, in the last "
 		      "section), and the attainment is the sum of actuals over the sum of targets; for ratios and "
 		      "averages (win rate, average deal, cycle days) the row gives the medians instead. Not measurable: "
-		      "goals with nothing to measure them on yet (status no_data), never counted as behind.", w);
+		      "goals with nothing to measure them on yet (status no_data), never counted as behind.%s", w,
+		   any_early(r->data) ? " Too early: goals of a period too young for a pace to mean anything (status "
+					"early), neither behind nor ahead, and no reason for attention."
+				      : "");
 	doc_footer(d, "Needs attention: reps behind pace, worst first, with the figure that matters: the pace of "
 		      "their furthest-behind goal (actual against what was expected by the as-of date), or its final "
 		      "attainment once the period is over%s; a rep with no activity at all comes first.",

@@ -180,6 +180,7 @@ const char *status_words(enum goal_status s)
 	case STATUS_MISSED: return "missed";
 	case STATUS_NOT_STARTED: return "not started";
 	case STATUS_NO_DATA: return "not measurable yet";
+	case STATUS_EARLY: return "too early to tell";
 	}
 	return "";
 }
@@ -533,7 +534,7 @@ enum tone status_tone(enum goal_status s)
 	case STATUS_ON_TRACK: return TONE_ON;
 	case STATUS_BEHIND: return TONE_WARN;
 	case STATUS_MISSED: return TONE_LOW;
-	case STATUS_NOT_STARTED: case STATUS_NO_DATA: break;
+	case STATUS_NOT_STARTED: case STATUS_NO_DATA: case STATUS_EARLY: break;
 	}
 	return TONE_NONE;
 }
@@ -672,6 +673,7 @@ void report_setup(struct report *r, enum stream_id primary)
 	const struct report_options *o = r->opt;
 	r->owner_filter = NONE;
 	r->pace_name = name_find(r->names, "pace", 4); /* a basis, not a column */
+	r->early_name = name_find(r->names, "early", 5);
 	index_rows(r);
 	index_owners(r);
 	if (r->has_goals)
@@ -798,6 +800,15 @@ static void tiers_footer(const struct report *r, struct doc *d)
 	free(f);
 }
 
+/* Whether some progress row is too early in its period to judge (status early). */
+bool any_early(const struct data *data)
+{
+	for (size_t i = 0; i < data->nprogress; i++)
+		if (data->progress[i].status == STATUS_EARLY)
+			return true;
+	return false;
+}
+
 void common_footer(const struct report *r, struct doc *d)
 {
 	const struct data *data = r->data;
@@ -816,7 +827,11 @@ void common_footer(const struct report *r, struct doc *d)
 	if (data->has[STREAM_PROGRESS])
 		doc_footer(d, "Status is spm-track's: achieved at an attainment of 100 %%; otherwise ahead, on track or "
 			      "behind by pace (actual against what was expected by the as-of date; by default from "
-			      "110 %% and 90 %%), missed once the period is over.");
+			      "110 %% and 90 %%), missed once the period is over%s",
+			   any_early(data) ? "; too early to tell while too little of the period has passed for its "
+					     "pace to mean anything (by default its first tenth: spm-track --early), when "
+					     "nothing is judged, praised or blamed."
+					   : ".");
 	if (data->has[STREAM_SCORES])
 		tiers_footer(r, d);
 }

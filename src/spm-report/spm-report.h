@@ -90,6 +90,7 @@ struct report {
 	unsigned char *level;      /* owner id → its enum level (names known at setup; later ones: reps) */
 	size_t nlevel;
 	size_t pace_name;          /* the name "pace", or NONE when no row has it */
+	size_t early_name;         /* the basis "early" (too early to score), or NONE */
 };
 
 /* The values of a group in a period, sorted: attainments of a metric, or scores (metric
@@ -181,6 +182,14 @@ struct num statement_table(const struct report *r, struct dtable *t, size_t owne
 /* Whether an owner's goals of a period show no activity at all: none achieved, every actual
  * zero or not measured (goals kept under a ceiling do not count as none). */
 bool no_activity(const struct progress_row *const *goals, size_t n);
+/* Whether some progress row is too early in its period to judge (status early). */
+bool any_early(const struct data *data);
+/* The goals of an owner in period p that have begun, in goals (the count returned), but
+ * in early those of a period too young to judge (status early, and with them the goals
+ * not measurable yet): neither praised nor blamed. Both arrays hold the owner's progress
+ * rows at most. */
+size_t owner_period_goals(const struct report *r, size_t owner, struct period p, const struct progress_row **goals,
+			  const struct progress_row **early, size_t *nearly);
 /* Feedback sentences for one owner and period, into a notes block (feedback.c). */
 void owner_feedback(struct report *r, size_t owner, struct period p, struct block *notes);
 /* Recognition across owners of a period (leaderboard, team). */

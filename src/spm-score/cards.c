@@ -222,26 +222,6 @@ static const char *optional_number(const char *s, size_t len, decimal *out, bool
 	return NULL;
 }
 
-/* The lengths of the status names, set before any thread reads (a strlen per name and
- * row was measurable on a million rows). */
-static size_t status_len[STATUS_COUNT];
-
-static void measure_status_names(void)
-{
-	for (int st = STATUS_ACHIEVED; st < STATUS_COUNT; st++)
-		status_len[st] = strlen(goal_status_name((enum goal_status)st));
-}
-
-static int parse_status(const char *s, size_t len)
-{
-	for (int st = STATUS_ACHIEVED; st < STATUS_COUNT; st++)
-		if (status_len[st] == len && memcmp(s, goal_status_name((enum goal_status)st), len) == 0)
-			return st;
-	if (len == 7 && memcmp(s, "no_data", 7) == 0)
-		return GOAL_STATUS_NO_DATA;
-	return -2;
-}
-
 static int parse_row_level(const char *s, size_t len)
 {
 	for (int l = 0; l < LEVEL_COUNT; l++)
@@ -404,10 +384,9 @@ static int progress_row(void *ctx, const struct row *row)
 	s = field(c, row, COL_STATUS, &len);
 	g.status = -1;
 	if (len) {
-		int st = parse_status(s, len);
-		if (st < 0)
-			return bad_row(c, row, stream_at(&job->b, COL_STATUS),
-				       "not a status (achieved ahead on_track behind missed not_started no_data)");
+		enum goal_status st;
+		if (!goal_status_parse(s, len, &st))
+			return bad_row(c, row, stream_at(&job->b, COL_STATUS), "not a status: expected " GOAL_STATUS_LIST);
 		g.status = (int8_t)st;
 	}
 
@@ -772,7 +751,6 @@ void cards_read(struct card_set *s, char *const *files, size_t nfiles, const str
 	struct builder run;
 	struct header *first_header = NULL;
 	memset(s, 0, sizeof *s);
-	measure_status_names();
 	s->file = xcalloc(nfiles + 1, sizeof *s->file);
 	builder_init(&run, o->reject != NULL);
 	for (size_t i = 0; i < nfiles; i++)

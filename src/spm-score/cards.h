@@ -16,10 +16,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Status no_data (a goal that cannot be measured yet): read as any status, after the
- * statuses of enum goal_status. */
-#define GOAL_STATUS_NO_DATA (STATUS_NOT_STARTED + 1)
-
 /* One progress row: a goal of an owner in a period. */
 struct goal_row {
 	decimal attainment; /* as read: direction lower arrives inverted by spm-track */
@@ -30,7 +26,7 @@ struct goal_row {
 	uint32_t file;
 	uint32_t owner, period, metric; /* indexes into the set's lists */
 	uint32_t card;
-	int8_t status;      /* enum goal_status or GOAL_STATUS_NO_DATA, or -1 when not given */
+	int8_t status;      /* enum goal_status, or -1 when not given */
 	int8_t running;     /* days_left: 1 some left, 0 none (the period is over), -1 not given */
 	int8_t level;       /* enum level from the column level, or -1 when not given */
 	bool has_attainment : 1, has_actual : 1, has_target : 1, has_pace : 1;

@@ -421,6 +421,9 @@ static void print_summary(const struct scoring *sc)
 			(unsigned long long)sc->other_basis_cards);
 	if (sc->not_started_cards)
 		fprintf(stderr, "; %llu owner-period(s) not started yet left out", (unsigned long long)sc->not_started_cards);
+	if (sc->early_cards)
+		fprintf(stderr, "; %llu owner-period(s) too early in their period to score (basis early)",
+			(unsigned long long)sc->early_cards);
 	fputc('\n', stderr);
 }
 

@@ -467,6 +467,11 @@ static void score_card(struct scoring *sc, size_t c, struct score_goal **buf, si
 	struct card_score *cs = &sc->cs[c];
 	size_t n = 0;
 	uint64_t unmeasured = 0;
+	if (cs->state == CARD_EARLY) {
+		cs->tier = -1;
+		sc->early_cards++;
+		return;
+	}
 	xgrow((void **)buf, cap, card->count + 1, sizeof **buf);
 	for (uint32_t k = 0; k < card->count; k++) {
 		const struct goal_row *g = card->goal[k];
@@ -506,7 +511,7 @@ static bool rank_key(const struct scoring *sc, size_t c, decimal *key)
 {
 	const struct card *card = &sc->set->card[c];
 	const struct card_score *cs = &sc->cs[c];
-	if (cs->state == CARD_NOT_STARTED)
+	if (!card_shown(cs) || cs->state == CARD_EARLY)
 		return false;
 	if (sc->by < 0) {
 		*key = cs->score;
@@ -550,7 +555,7 @@ static void rank_cards(struct scoring *sc)
 	size_t n = 0;
 	for (size_t c = 0; c < set->ncards; c++) {
 		const struct card *card = &set->card[c];
-		if (sc->cs[c].state == CARD_NOT_STARTED)
+		if (!card_shown(&sc->cs[c]))
 			continue;
 		struct ranked *x = &r[n++];
 		bool ranked = rank_key(sc, c, &x->key);
@@ -588,7 +593,7 @@ static void rank_cards(struct scoring *sc)
 
 /* ---- basis ---- */
 
-const char *const basis_names[3] = { "auto", "attainment", "pace" }; /* bases, not columns */
+const char *const basis_names[4] = { "auto", "attainment", "pace", "early" }; /* bases, not columns */
 
 /* Whether a card's period is not over at the as-of date: some days left (days_left), or
  * without that column a status only a running period has (ahead, on_track, behind). */
@@ -606,9 +611,18 @@ static bool card_running(const struct card *card)
 	}
 	for (uint32_t k = 0; !told && k < card->count; k++) {
 		int st = card->goal[k]->status;
-		running |= st == STATUS_AHEAD || st == STATUS_ON_TRACK || st == STATUS_BEHIND;
+		running |= st == STATUS_AHEAD || st == STATUS_ON_TRACK || st == STATUS_BEHIND || st == STATUS_EARLY;
 	}
 	return running;
+}
+
+/* Whether spm-track judged too little of the card's period gone to read its pace. */
+static bool card_early(const struct card *card)
+{
+	for (uint32_t k = 0; k < card->count; k++)
+		if (card->goal[k]->status == STATUS_EARLY)
+			return true;
+	return false;
 }
 
 /* The basis of each card; a card scored on pace takes each goal's pace for its value (a
@@ -620,6 +634,11 @@ static void choose_bases(struct scoring *sc)
 		const struct card *card = &set->card[c];
 		struct card_score *cs = &sc->cs[c];
 		cs->running = card_running(card);
+		if (sc->opt->basis == BASIS_AUTO && cs->running && card_early(card)) {
+			cs->state = CARD_EARLY;
+			cs->basis = BASIS_EARLY;
+			continue;
+		}
 		if (sc->opt->basis == BASIS_AUTO)
 			cs->basis = cs->running && stream_has(&set->columns, COL_PACE) ? BASIS_PACE : BASIS_ATTAINMENT;
 		else

@@ -18,9 +18,11 @@ enum normalize { NORMALIZE_NONE, NORMALIZE_ZSCORE, NORMALIZE_PERCENTILE };
 
 /* What a goal's value is (--basis): its attainment, its pace (actual against what was
  * expected by the as-of date), or pace while its period runs and attainment once it is over. */
-enum basis { BASIS_AUTO, BASIS_ATTAINMENT, BASIS_PACE };
+/* BASIS_EARLY is no basis to choose: the mark of a card too early in its period to score
+ * (--basis auto and a goal of status early), written without a score. */
+enum basis { BASIS_AUTO, BASIS_ATTAINMENT, BASIS_PACE, BASIS_EARLY };
 
-extern const char *const basis_names[3]; /* "auto", "attainment", "pace" */
+extern const char *const basis_names[4]; /* "auto", "attainment", "pace", "early" */
 
 /* A --cap or --floor: for every metric (metric NULL), or for one. */
 struct limit {
@@ -68,7 +70,11 @@ enum card_state {
 	CARD_SCORED,
 	CARD_UNMEASURED,  /* no goal that carries weight has an attainment: no score */
 	CARD_NOT_STARTED, /* every goal's period starts after the as-of date: left out */
+	CARD_EARLY,       /* --basis auto, and too little of its period has passed to judge its
+			   * pace (a goal of status early): written with basis early and no score,
+			   * never ranked on noise */
 };
+
 
 /* What scoring found for one card: 64 bytes, since the cards are visited in the order of
  * their ranks, not in memory order. */
@@ -80,12 +86,19 @@ struct card_score {
 	uint16_t percentile; /* hundredths: 6667 is 66.67 */
 	int16_t tier;        /* index into the tiers; -1: none */
 	uint8_t state;       /* enum card_state */
-	uint8_t basis;       /* BASIS_ATTAINMENT or BASIS_PACE: the basis the card was scored on */
+	uint8_t basis;       /* BASIS_ATTAINMENT or BASIS_PACE: the basis the card was scored on;
+			      * BASIS_EARLY: not scored (CARD_EARLY) */
 	bool running : 1;    /* its period is not over at the as-of date */
 	bool ranked : 1;     /* a score, or with --by that metric's attainment */
 	bool has_prev_score : 1, has_prev_rank : 1;
 	bool no_streak : 1;  /* an earlier snapshot of another basis only: the streak is not known */
 };
+
+/* Whether a card is written (scored or not). */
+static inline bool card_shown(const struct card_score *cs)
+{
+	return cs->state != CARD_NOT_STARTED;
+}
 
 struct scoring {
 	const struct score_options *opt;
@@ -107,7 +120,7 @@ struct scoring {
 	long by;               /* --by metric index, -1 */
 	bool trend;            /* the trend columns are written */
 	/* for the summary line */
-	uint64_t unmeasured_goals, normalized_goals, not_started_cards, unmeasured_cards;
+	uint64_t unmeasured_goals, normalized_goals, not_started_cards, early_cards, unmeasured_cards;
 	uint64_t other_basis_cards; /* whose earlier snapshot is of another basis: no change */
 };
 

@@ -102,9 +102,14 @@ static int prev_row(void *ctx, const struct row *row)
 		const char *b = row->field[stream_at(sb, COL_BASIS)];
 		if (strcmp(b, basis_names[BASIS_PACE]) == 0)
 			r.basis = BASIS_PACE;
+		else if (strcmp(b, basis_names[BASIS_EARLY]) == 0)
+			r.basis = BASIS_EARLY;
 		else if (strcmp(b, basis_names[BASIS_ATTAINMENT]) != 0)
-			return file_problem_at(&pr->problem, row, column_name(COL_BASIS), b, "not a basis (attainment or pace)");
+			return file_problem_at(&pr->problem, row, column_name(COL_BASIS), b,
+					       "not a basis (attainment, pace or early)");
 	}
+	if (r.basis == BASIS_EARLY) /* not scored then: nothing to compare with */
+		return 0;
 	size_t klen = prev_key(&pr->key, &pr->key_cap, p, owner, owner_len);
 	bool created;
 	struct prev_row *slot = table_upsert(pr->rows, pr->key, klen, &created);
@@ -136,7 +141,7 @@ static bool several_periods(const struct scoring *sc)
 	const struct card_set *set = sc->set;
 	bool *shown = xcalloc(set->nperiods + 1, sizeof *shown);
 	for (size_t c = 0; c < set->ncards; c++)
-		if (sc->cs[c].state != CARD_NOT_STARTED)
+		if (card_shown(&sc->cs[c]))
 			shown[set->card[c].period] = true;
 	bool several = false;
 	for (size_t i = 0; i < set->nperiods && !several; i++)
@@ -205,13 +210,17 @@ static void trend_card(struct scoring *sc, size_t c, const struct card *bc, cons
 	const struct tier *t = &sc->opt->tiers.tier[sc->opt->streak_tier];
 	const struct card *card = &set->card[c];
 	struct card_score *cs = &sc->cs[c];
-	if (cs->state == CARD_NOT_STARTED)
+	if (!card_shown(cs))
 		return;
+	if (cs->state == CARD_EARLY) { /* no score: no change, no streak */
+		cs->no_streak = true;
+		return;
+	}
 	const struct card_score *bs = bc ? &sc->cs[bc - set->card] : NULL;
 	const unsigned long *prev_streak = NULL;
 	unsigned long from_file = 0, from_input;
 	bool other_basis = false; /* there was an earlier snapshot, of another basis */
-	if (bs && bs->state == CARD_NOT_STARTED)
+	if (bs && (!card_shown(bs) || bs->state == CARD_EARLY))
 		bs = NULL;
 	const struct card_owner *o = &set->owner[card->owner];
 	struct period p = set->period[card->period];

@@ -102,6 +102,8 @@ static noreturn void usage(void)
 	       "      --achieved X          status achieved from attainment X (default 1)\n"
 	       "      --ahead X             status ahead from pace X (default 1.1)\n"
 	       "      --on-track X          status on_track from pace X (default 0.9)\n"
+	       "      --early SHARE         status early, not a judgement of pace, until SHARE of a\n"
+	       "                            running period has passed (default 0.1; 0: never)\n"
 	       "\n"
 	       "Output and errors:\n"
 	       "  -o, --output FILE         write to FILE atomically instead of standard output\n"
@@ -139,7 +141,7 @@ enum {
 	OPT_CSV = CLI_OPT_PROGRAM, OPT_TSV, OPT_MAP, OPT_REP, OPT_DATE, OPT_AMOUNT, OPT_STAGE, OPT_CREATED,
 	OPT_ID, OPT_WON, OPT_LOST, OPT_METRICS, OPT_GRAIN, OPT_PERIOD, OPT_FROM, OPT_TO, OPT_DATE_FORMAT,
 	OPT_DECIMAL_COMMA, OPT_LEVEL, OPT_GOALS, OPT_WORKDAYS, OPT_HOLIDAYS, OPT_ALL, OPT_REJECT_GOALS,
-	OPT_ACHIEVED, OPT_AHEAD, OPT_ON_TRACK, OPT_PROGRESS,
+	OPT_ACHIEVED, OPT_AHEAD, OPT_ON_TRACK, OPT_EARLY, OPT_PROGRESS,
 	OPT_LATEST, OPT_UNIQUE, OPT_DELIMITER, OPT_BY, OPT_CURRENCY, OPT_RATES, OPT_BASE_CURRENCY, OPT_RATE_AGE,
 	OPT_ROUNDING, OPT_CREDITS, OPT_CANCELLED, OPT_CANCELLED_DATE, OPT_REFUNDS, OPT_REVERSALS, OPT_PARTIAL,
 };
@@ -182,6 +184,7 @@ static const struct option long_options[] = {
 	{ "achieved", required_argument, NULL, OPT_ACHIEVED },
 	{ "ahead", required_argument, NULL, OPT_AHEAD },
 	{ "on-track", required_argument, NULL, OPT_ON_TRACK },
+	{ "early", required_argument, NULL, OPT_EARLY },
 	{ "latest", required_argument, NULL, OPT_LATEST },
 	{ "unique", no_argument, NULL, OPT_UNIQUE },
 	{ "currency", required_argument, NULL, OPT_CURRENCY },
@@ -206,6 +209,16 @@ static decimal threshold_option(const char *option, const char *arg)
 	decimal d;
 	if (decimal_parse(arg, strlen(arg), DECIMAL_POINT, &d) != DECIMAL_OK || decimal_sign(d) <= 0)
 		diag_usage("%s: expected a positive number such as 0.9 (\"%s\")", option, arg);
+	return d;
+}
+
+/* A share of a period: 0 to 1. */
+static decimal share_option(const char *option, const char *arg)
+{
+	decimal d;
+	if (decimal_parse(arg, strlen(arg), DECIMAL_POINT, &d) != DECIMAL_OK || decimal_sign(d) < 0 ||
+	    decimal_cmp(d, decimal_from_int(1)) > 0)
+		diag_usage("%s: expected a share of the period from 0 to 1 such as 0.1 (\"%s\")", option, arg);
 	return d;
 }
 
@@ -274,6 +287,7 @@ static bool track_option(int c, const char *arg, void *ctx)
 	case OPT_ACHIEVED: opt->thresholds.achieved = threshold_option("--achieved", arg); tp->goal_only = true; break;
 	case OPT_AHEAD: opt->thresholds.ahead = threshold_option("--ahead", arg); tp->goal_only = true; break;
 	case OPT_ON_TRACK: opt->thresholds.on_track = threshold_option("--on-track", arg); tp->goal_only = true; break;
+	case OPT_EARLY: opt->thresholds.early = share_option("--early", arg); tp->goal_only = true; break;
 	case OPT_LATEST: opt->latest = arg; break;
 	case OPT_UNIQUE: opt->unique = true; break;
 	case OPT_CURRENCY: opt->currency = arg; tp->currency_only = true; break;

@@ -1,8 +1,8 @@
 # spm-weekly across a quarter's end (issue 12, acceptance 2): with goals for 2026-Q2, Q3
 # and Q4, a run as of 2026-10-03 scores the closed quarters on attainment and Q3's change
-# is against Q2's final score, exactly; the open Q4 is scored on pace and has no change
-# (no earlier snapshot of that basis). Mid-quarter (as of 2026-08-15), Q3 is on pace and
-# is not compared with Q2's final score.
+# is against Q2's final score, exactly; the open Q4, on its day 3, is too early to score
+# (basis early: spm-track --early) and has no change. Mid-quarter (as of 2026-08-15), Q3 is
+# on pace and is not compared with Q2's final score.
 # Sourced by run.sh (top, bindir, work, scripts and the helpers of lib.sh are set).
 
 P="$work/weekly-periods"
@@ -16,18 +16,18 @@ s="$P/demo/reports/2026-10-03/scores.tsv"
 cols() { awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 	{ print $c["owner"] "\t" $c["period"] "\t" $c["basis"] "\t" $c["prev_score"] "\t" $c["delta"] "\t" $c["score"] }' "$1"; }
 cols "$s" >"$P/r1.rows"
-check_eq 'weekly-periods: closed quarters on attainment, the open one on pace' \
+check_eq 'weekly-periods: closed quarters on attainment, the open one too early to score' \
 	'2026-Q2 attainment
 2026-Q3 attainment
-2026-Q4 pace' "$(cut -f 2,3 "$P/r1.rows" | sort -u | tr '\t' ' ')"
+2026-Q4 early' "$(cut -f 2,3 "$P/r1.rows" | sort -u | tr '\t' ' ')"
 check_eq 'weekly-periods: every rep of Q3 has a change against Q2' 0 \
 	"$(awk -F '\t' '$2 == "2026-Q3" && $5 == ""' "$P/r1.rows" | wc -l | tr -d ' ')"
 check_eq 'weekly-periods: ... and it is Q3 - Q2, exactly' '' "$(awk -F '\t' '
 	$2 == "2026-Q2" { q2[$1] = $6 } $2 == "2026-Q3" { q3[$1] = $6; prev[$1] = $4; d[$1] = $5 }
 	END { for (o in q3) { t = sprintf("%.4f", q3[o] - q2[o]); if (t == "-0.0000") t = "0.0000"
 		if (prev[o] != q2[o] || t != d[o]) print o ": " prev[o] " " d[o] " is not " q2[o] " " t } }' "$P/r1.rows")"
-check_eq 'weekly-periods: the open quarter (pace) is not compared with a final score' '' \
-	"$(awk -F '\t' '$2 == "2026-Q4" && ($4 != "" || $5 != "")' "$P/r1.rows")"
+check_eq 'weekly-periods: the open quarter (early) has no score and no change' '' \
+	"$(awk -F '\t' '$2 == "2026-Q4" && ($4 != "" || $5 != "" || $6 != "")' "$P/r1.rows")"
 # mid-quarter: Q3 runs, on pace, and Q2's final score is no comparison for it
 st=$(run_status "$P/r2" "$scripts/spm-weekly" --as-of 2026-08-15 "$P/demo/periods.conf")
 check_eq 'weekly-periods: a mid-quarter run exits 0' 0 "$st"

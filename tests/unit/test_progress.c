@@ -139,7 +139,7 @@ static struct goal_measure goal(const char *actual, const char *target, bool low
 
 static struct status_thresholds thresholds(const char *achieved, const char *ahead, const char *on_track)
 {
-	struct status_thresholds t = { num(achieved), num(ahead), num(on_track) };
+	struct status_thresholds t = { num(achieved), num(ahead), num(on_track), num("0") };
 	return t;
 }
 
@@ -793,6 +793,7 @@ static void test_progress_level(void **state)
 {
 	(void)state;
 	struct status_thresholds t = default_thresholds();
+	t.early = num("0"); /* the pace rule itself, from the first day */
 	/* Win rate 3 won of 8 closed = 3/8 = 0.375, target 0.4, higher, level, share 1/2.
 	 * expected = target 0.4 (not scaled by elapsed); attainment 0.375/0.4 = 15/16 = 0.9375;
 	 * pace = attainment 0.9375 (≥ 0.9: on_track); projected = actual 0.375;
@@ -892,6 +893,7 @@ static void test_progress_elapsed_zero(void **state)
 {
 	(void)state;
 	struct status_thresholds t = default_thresholds();
+	t.early = num("0"); /* the pace rule itself, from the first day */
 	/* June 2024 under workdays, as of Sat Jun 1: started, 0 of 20 days → share 0. */
 	struct work_calendar work = { true, NULL, 0 };
 	struct elapsed e = period_elapsed(parsed("2024-06", 1), day("2024-06-01"), &work);
@@ -928,6 +930,7 @@ static void test_progress_no_counted_days(void **state)
 {
 	(void)state;
 	struct status_thresholds t = default_thresholds();
+	t.early = num("0"); /* the pace rule itself, from the first day */
 	/* ISO week 2024-W23 with all five weekdays holidays, under workdays: total 0. The share
 	 * is 0 until the last day, then 1. */
 	const spm_day off[] = { day("2024-06-03"), day("2024-06-04"), day("2024-06-05"), day("2024-06-06"),
@@ -1070,6 +1073,7 @@ static void test_progress_lower_cumulative_semantics(void **state)
 {
 	(void)state;
 	struct status_thresholds t = default_thresholds();
+	t.early = num("0"); /* the pace rule itself, from the first day */
 	/* Target 100, actual 10 at 1/92 of the period: attainment 100/10 = 10 but not achieved
 	 * before the end; expected 100/92 = 1.086956… → 1.087; pace 1.0869…/10 = 5/46 =
 	 * 0.108695… → 0.1087 → behind (spending 10 when 1.09 was due); projected 10 × 92 = 920;
@@ -1204,6 +1208,7 @@ static void test_progress_past_range(void **state)
 {
 	(void)state;
 	struct status_thresholds t = default_thresholds();
+	t.early = num("0"); /* the pace rule itself, from the first day */
 	decimal out;
 	/* Won 9×10^28 + 10^-9 against 10^-9, 1 day of 91: attainment 9×10^37 + 1, pace
 	 * (9×10^37 + 1) × 91 ≈ 8.2×10^39 (the wide path), projected the same: all past 10^29.
@@ -1246,6 +1251,76 @@ static void test_progress_past_range(void **state)
 	assert_value(p.attainment, 9, "0"); /* 10^-9 ÷ (2×10^20 + 10^-9) */
 }
 
+/* --early: while less than the share early of a running period has passed, a judgement
+ * of pace (ahead, on_track, behind) is early; a final word is said as before: a total at
+ * its target, a ceiling passed, a period over or not begun, nothing to measure. */
+static void test_progress_early(void **state)
+{
+	(void)state;
+	struct status_thresholds t = default_thresholds(); /* early 0.1 */
+	/* Day 2 of 92, won deals 0 of 28: expected 0.6087, pace 0: not behind but early; the
+	 * columns are computed as ever. */
+	struct goal_measure g = goal("0", "28", HIGHER, CUMULATIVE, running(2, 92));
+	assert_progress(&g, &t, "0", "0.6087", "0", "0", "28", STATUS_EARLY);
+	/* one deal on day 2: pace 1.6429, not ahead either */
+	g = goal("1", "28", HIGHER, CUMULATIVE, running(2, 92));
+	assert_progress(&g, &t, "0.0357", "0.6087", "1.6429", "46", "27", STATUS_EARLY);
+	/* a total at its target is final, however early */
+	g = goal("28", "28", HIGHER, CUMULATIVE, running(2, 92));
+	assert_progress(&g, &t, "1", "0.6087", "46", "1288", "0", STATUS_ACHIEVED);
+	/* a ratio at its target on day 2 is not final: one closed deal */
+	g = goal("1", "0.6", HIGHER, LEVEL, running(2, 92));
+	assert_progress(&g, &t, "1.6667", "0.6", "1.6667", "1", "0", STATUS_EARLY);
+	/* nothing to measure stays no_data */
+	g = goal(NULL, "0.6", HIGHER, LEVEL, running(2, 92));
+	assert_progress(&g, &t, NULL, "0.6", NULL, NULL, NULL, STATUS_NO_DATA);
+	/* a ceiling already passed is behind, however early */
+	g = goal("5", "4", LOWER, CUMULATIVE, running(2, 92));
+	assert_progress(&g, &t, "0.8", "0.087", "0.0174", "230", "1", STATUS_BEHIND);
+	/* the bound, exactly: 9 of 92 days is 0.0978 (early), 10 of 100 is 0.1 (judged) */
+	g = goal("0", "28", HIGHER, CUMULATIVE, running(9, 92));
+	assert_progress(&g, &t, "0", "2.7391", "0", "0", "28", STATUS_EARLY);
+	g = goal("0", "28", HIGHER, CUMULATIVE, running(10, 100));
+	assert_progress(&g, &t, "0", "2.8", "0", "0", "28", STATUS_BEHIND);
+	/* not begun, or over: as ever */
+	g = goal("0", "28", HIGHER, CUMULATIVE, not_yet(92));
+	assert_progress(&g, &t, "0", "0", NULL, NULL, "28", STATUS_NOT_STARTED);
+	g = goal("0", "28", HIGHER, CUMULATIVE, ended(92));
+	assert_progress(&g, &t, "0", "28", "0", "0", "28", STATUS_MISSED);
+	/* no counted day yet (a weekend week under --workdays): early until its last day */
+	struct elapsed none = { 0, 0, true, false };
+	g = goal("0", "10", HIGHER, CUMULATIVE, none);
+	assert_progress(&g, &t, "0", "0", NULL, NULL, "10", STATUS_EARLY);
+	/* --early 0: judged from the first day; --early 1: early until the last day */
+	t.early = num("0");
+	g = goal("0", "28", HIGHER, CUMULATIVE, running(2, 92));
+	assert_progress(&g, &t, "0", "0.6087", "0", "0", "28", STATUS_BEHIND);
+	t.early = num("1");
+	g = goal("0", "28", HIGHER, CUMULATIVE, running(91, 92));
+	assert_progress(&g, &t, "0", "27.6957", "0", "0", "28", STATUS_EARLY);
+	g = goal("0", "28", HIGHER, CUMULATIVE, ended(92));
+	assert_progress(&g, &t, "0", "28", "0", "0", "28", STATUS_MISSED);
+}
+
+/* Every status has a name, and a name reads back as its status. */
+static void test_goal_status_names(void **state)
+{
+	(void)state;
+	for (int st = 0; st < STATUS_COUNT; st++) {
+		enum goal_status back;
+		const char *name = goal_status_name((enum goal_status)st);
+		assert_true(goal_status_parse(name, strlen(name), &back));
+		assert_int_equal(back, st);
+		assert_non_null(strstr(GOAL_STATUS_LIST, name));
+	}
+	enum goal_status out;
+	assert_false(goal_status_parse("earl", 4, &out));
+	assert_false(goal_status_parse("early_", 6, &out));
+	assert_false(goal_status_parse("", 0, &out));
+	assert_true(goal_status_parse("early", 5, &out));
+	assert_int_equal(out, STATUS_EARLY);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1269,6 +1344,8 @@ int main(void)
 		cmocka_unit_test(test_progress_no_counted_days),
 		cmocka_unit_test(test_progress_workdays_holidays),
 		cmocka_unit_test(test_progress_thresholds),
+		cmocka_unit_test(test_progress_early),
+		cmocka_unit_test(test_goal_status_names),
 		cmocka_unit_test(test_progress_lower_cumulative_semantics),
 		cmocka_unit_test(test_progress_negative_values),
 		cmocka_unit_test(test_progress_wide),
