@@ -1,6 +1,7 @@
 /* Exact decimal numbers: parsing of the ways CRM exports write amounts, checked
  * arithmetic, rounding and printing. */
 #include "decimal.h"
+#include "wide.h"
 
 #include <string.h>
 
@@ -128,54 +129,20 @@ decimal decimal_round(decimal a, int places, enum decimal_rounding mode)
 	return r;
 }
 
-/* round(n × m / d) by mode, for n × m past 127 bits: the product in 256 bits and a long
- * division by bits (rare: only the largest amounts come here, where a result that fits
- * would otherwise be refused because a step on the way does not). False when the result
- * does not fit 127 bits. d is at most 2^127. */
-static bool multiply_divide_wide(decimal_uunits n, decimal_uunits m, decimal_uunits d, bool half_even,
-				 decimal_uunits *q)
-{
-	const decimal_uunits low64 = UINT64_MAX;
-	decimal_uunits p00 = (n & low64) * (m & low64), p01 = (n & low64) * (m >> 64);
-	decimal_uunits p10 = (n >> 64) * (m & low64), p11 = (n >> 64) * (m >> 64);
-	decimal_uunits mid = (p00 >> 64) + (p01 & low64) + (p10 & low64); /* below 3 * 2^64 */
-	decimal_uunits lo = (p00 & low64) | mid << 64;
-	decimal_uunits hi = p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
-	decimal_uunits r = 0, quot = 0;
-	for (int i = 255; i >= 0; i--) {
-		decimal_uunits bit = i >= 128 ? (hi >> (i - 128)) & 1 : (lo >> i) & 1;
-		r = r << 1 | bit; /* r < d <= 2^127 before: no bit lost */
-		if (quot >> 127)
-			return false;
-		quot <<= 1;
-		if (r >= d) {
-			r -= d;
-			quot |= 1;
-		}
-	}
-	/* half or more of d left: r against d - r, neither can overflow */
-	if (r > d - r || (r == d - r && (!half_even || (quot & 1))))
-		quot++;
-	if (quot >> 127)
-		return false;
-	*q = quot;
-	return true;
-}
-
-static decimal_uunits magnitude(decimal_units v)
-{
-	return v < 0 ? (decimal_uunits)0 - (decimal_uunits)v : (decimal_uunits)v;
-}
-
-/* round(a × b / d) with the sign of a × b / d, through multiply_divide_wide. */
+/* round(a × b / d) by mode, for a × b past 127 bits: the product in lib/wide (rare: only
+ * the largest amounts come here, where a result that fits would otherwise be refused
+ * because a step on the way does not). False when the result does not fit 127 bits. */
 static bool signed_wide(decimal_units a, decimal_units b, decimal_units d, enum decimal_rounding mode,
 			decimal_units *q)
 {
-	decimal_uunits mag;
-	if (!multiply_divide_wide(magnitude(a), magnitude(b), magnitude(d), mode == ROUND_HALF_EVEN, &mag))
+	wide_int x, y, z;
+	wide_from_units(a, &x);
+	wide_from_units(b, &y);
+	wide_from_units(d, &z);
+	if (!wide_mul(&x, &y, &x))
 		return false;
-	*q = ((a < 0) != (b < 0)) != (d < 0) ? -(decimal_units)mag : (decimal_units)mag;
-	return true;
+	wide_divide_rounded(&x, &z, mode, &x);
+	return wide_to_units(&x, q);
 }
 
 bool decimal_mul(decimal a, decimal b, int places, enum decimal_rounding mode, decimal *out)
