@@ -158,7 +158,7 @@ size_t number_count(uint64_t n, char buf[NUMBER_BUFSIZE])
 
 /* Thousands grouped: plain ("-1234567.50", n bytes) → "-1,234,567.50" in buf. At most 39
  * digits before the point: 12 commas fit the buffer. */
-static size_t group(const char *p, size_t n, char buf[NUMBER_BUFSIZE])
+static size_t group(const char *p, size_t n, char *buf)
 {
 	size_t at = 0;
 	if (n && *p == '-') {
@@ -215,6 +215,39 @@ size_t number_grouped_exact(decimal_units m, int e, int places, char buf[NUMBER_
 	if (m < 0)
 		*--p = '-';
 	return group(p, (size_t)(end - p), buf);
+}
+
+size_t number_grouped_digits(const char *digits, size_t n, bool negative, int e, int places, char *buf)
+{
+	size_t at = 0;
+	while (e > 0 && n > 1 && digits[n - 1] == '0') /* trailing zeros say nothing */
+		n--, e--;
+	if (n == 1 && digits[0] == '0')
+		e = 0;
+	if (e < 0 || e > 38)
+		abort(); /* a programming error: no exact product has such a scale */
+	if (places > DECIMAL_PLACES)
+		places = DECIMAL_PLACES;
+	size_t decimals = (size_t)e, whole = n > decimals ? n - decimals : 0;
+	if (negative)
+		buf[at++] = '-';
+	for (size_t i = 0; i < whole; i++) { /* grouped as group() does */
+		if (i && (whole - i) % 3 == 0)
+			buf[at++] = ',';
+		buf[at++] = digits[i];
+	}
+	if (whole == 0)
+		buf[at++] = '0';
+	if (e > 0 || places > 0)
+		buf[at++] = '.';
+	for (size_t i = n; i < decimals; i++) /* the decimals' leading zeros */
+		buf[at++] = '0';
+	memcpy(buf + at, digits + whole, n - whole);
+	at += n - whole;
+	for (int i = e; i < places; i++)
+		buf[at++] = '0';
+	buf[at] = '\0';
+	return at;
 }
 
 size_t number_percent(decimal fraction, int places, char buf[NUMBER_BUFSIZE])

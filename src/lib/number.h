@@ -45,6 +45,9 @@ size_t number_grouped(decimal d, int places, char buf[NUMBER_BUFSIZE]);
  * product of two decimals keeps more decimals than a decimal holds, and a payout's detail
  * shows all of them (0.075 × 41,666.6625 = 3,124.9996875; 5% × 33,333.30 = 1,666.665). */
 size_t number_grouped_exact(decimal_units m, int e, int places, char buf[NUMBER_BUFSIZE]);
+/* The same for a magnitude given as its n digits (lib/wide's wide_digits: a payout line's
+ * exact products past 128 bits), negative or not; buf has room for n + 40 + n / 3 bytes. */
+size_t number_grouped_digits(const char *digits, size_t n, bool negative, int e, int places, char *buf);
 /* A fraction as a percentage with places decimals: 1.0534 → "105.34 %". A fraction too
  * large to multiply by 100 prints as the fraction itself. */
 size_t number_percent(decimal fraction, int places, char buf[NUMBER_BUFSIZE]);

@@ -6,6 +6,7 @@
 #include "plan.h"
 
 #include "diag.h"
+#include "wide.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,11 +16,48 @@
 
 /* Not a second decimal type: the core's decimal keeps 9 decimals, and a product of two of
  * them has 18. This holds such products (and their sums) without rounding them, so that
- * a payout is rounded once, to the cent, and never before. */
+ * a payout is rounded once, to the cent, and never before. A product of figures with many
+ * digits can outgrow 128 bits on the way to a payout that fits (a rate of 9 decimals on an
+ * actual of 9 decimals near 10^20; a curve's four factors); its digits are then a wide
+ * integer of lib/wide, kept in the line's pool, and m holds only its sign. */
 struct exact {
-	decimal_units m;
-	int e;
+	decimal_units m; /* the digits; when wide, their sign (-1 or 1) */
+	int e;           /* the decimals; when wide, plus EX_WIDE × (1 + the digits' index in the pool) */
 };
+
+/* The wide digits of the line being paid: none in an ordinary line, a few in a line of
+ * figures with many digits; freed when the line is done (ex_pool_release). */
+static _Thread_local struct {
+	wide_int *v;
+	size_t n, cap;
+} pool;
+
+/* Wide in e, not in a field of its own: {m, e} is what the ordinary line passes around,
+ * and one more field made every call dearer (ex_sub's two values and result no longer
+ * fit the registers). A narrow path asks (a.e | b.e) < EX_WIDE and reads e as it is. */
+enum { EX_WIDE = 64 };
+
+static bool ex_is_wide(struct exact a)
+{
+	return a.e >= EX_WIDE;
+}
+
+static int ex_places(struct exact a)
+{
+	return a.e % EX_WIDE;
+}
+
+static const wide_int *ex_wide_digits(struct exact a)
+{
+	return &pool.v[a.e / EX_WIDE - 1];
+}
+
+static void ex_pool_release(void)
+{
+	free(pool.v);
+	pool.v = NULL;
+	pool.n = pool.cap = 0;
+}
 
 static bool pow10_of(int n, decimal_units *out)
 {
@@ -70,6 +108,29 @@ static struct exact ex_int(int n)
 	return a;
 }
 
+static void ex_digits(struct exact a, wide_int *w)
+{
+	if (ex_is_wide(a))
+		*w = *ex_wide_digits(a);
+	else
+		wide_from_units(a.m, w);
+}
+
+/* w × 10^-e, trailing zeros dropped: back in 128 bits when it fits, else in the pool. */
+static struct exact ex_from_wide(wide_int *w, int e)
+{
+	struct exact a = { 0, e };
+	while (a.e > 0 && wide_div10_exact(w))
+		a.e--;
+	if (wide_to_units(w, &a.m))
+		return ex_norm(a);
+	xgrow((void **)&pool.v, &pool.cap, pool.n + 1, sizeof *pool.v);
+	pool.v[pool.n++] = *w;
+	a.m = wide_sign(w);
+	a.e += EX_WIDE * (int)pool.n;
+	return a;
+}
+
 /* a's digits at e decimals (e >= a.e). */
 static bool ex_at(struct exact a, int e, decimal_units *m)
 {
@@ -77,12 +138,30 @@ static bool ex_at(struct exact a, int e, decimal_units *m)
 	return pow10_of(e - a.e, &p) && !__builtin_mul_overflow(a.m, p, m);
 }
 
+/* The paths past 128 bits are out of line: the ordinary line's code stays as small (and
+ * as inlined) as it was without them. */
+#define WIDE_PATH __attribute__((cold, noinline))
+
+/* a + b, or a - b with sub, past 128 bits. */
+WIDE_PATH static bool ex_add_wide(struct exact a, struct exact b, bool sub, struct exact *out)
+{
+	int ea = ex_places(a), eb = ex_places(b), e = ea > eb ? ea : eb;
+	wide_int x, y;
+	ex_digits(a, &x);
+	ex_digits(b, &y);
+	if (!wide_mul_pow10(&x, e - ea, &x) || !wide_mul_pow10(&y, e - eb, &y) ||
+	    !(sub ? wide_sub(&x, &y, &x) : wide_add(&x, &y, &x)))
+		return false;
+	*out = ex_from_wide(&x, e);
+	return true;
+}
+
 static bool ex_add(struct exact a, struct exact b, struct exact *out)
 {
 	int e = a.e > b.e ? a.e : b.e;
 	decimal_units x, y;
-	if (!ex_at(a, e, &x) || !ex_at(b, e, &y) || __builtin_add_overflow(x, y, &out->m))
-		return false;
+	if (e >= EX_WIDE || !ex_at(a, e, &x) || !ex_at(b, e, &y) || __builtin_add_overflow(x, y, &out->m))
+		return ex_add_wide(a, b, false, out);
 	out->e = e;
 	*out = ex_norm(*out);
 	return true;
@@ -92,20 +171,40 @@ static bool ex_sub(struct exact a, struct exact b, struct exact *out)
 {
 	int e = a.e > b.e ? a.e : b.e;
 	decimal_units x, y;
-	if (!ex_at(a, e, &x) || !ex_at(b, e, &y) || __builtin_sub_overflow(x, y, &out->m))
-		return false;
+	if (e >= EX_WIDE || !ex_at(a, e, &x) || !ex_at(b, e, &y) || __builtin_sub_overflow(x, y, &out->m))
+		return ex_add_wide(a, b, true, out);
 	out->e = e;
 	*out = ex_norm(*out);
 	return true;
 }
 
-static bool ex_mul(struct exact a, struct exact b, struct exact *out)
+/* a × b in 128 bits only: false past them (text_percent's fallback, outside any line). */
+static inline bool ex_mul_narrow(struct exact a, struct exact b, struct exact *out)
 {
-	if (__builtin_mul_overflow(a.m, b.m, &out->m))
+	if ((a.e | b.e) >= EX_WIDE || __builtin_mul_overflow(a.m, b.m, &out->m))
 		return false;
 	out->e = a.e + b.e;
 	*out = ex_norm(*out);
 	return out->e <= 38;
+}
+
+WIDE_PATH static bool ex_mul_wide(struct exact a, struct exact b, struct exact *out)
+{
+	wide_int x, y;
+	ex_digits(a, &x);
+	ex_digits(b, &y);
+	if (!wide_mul(&x, &y, &x))
+		return false;
+	int e = ex_places(a) + ex_places(b);
+	if (e > 38)
+		return false;
+	*out = ex_from_wide(&x, e);
+	return true;
+}
+
+static inline bool ex_mul(struct exact a, struct exact b, struct exact *out)
+{
+	return ex_mul_narrow(a, b, out) || ex_mul_wide(a, b, out);
 }
 
 static int ex_sign(struct exact a)
@@ -150,13 +249,15 @@ static decimal_units gcd_units(decimal_units a, decimal_units b)
 	return (decimal_units)x;
 }
 
-/* n ÷ d × 10^places as the integer quotient *num ÷ *den (d > 0). The common factor of the
- * two is taken out first when scaling would overflow otherwise. */
+/* n ÷ d × 10^places as the integer quotient *num ÷ *den (d > 0), in 128 bits. The common
+ * factor of the two is taken out first when scaling would overflow otherwise. */
 static bool ex_scaled(struct exact n, struct exact d, int places, decimal_units *num, decimal_units *den)
 {
 	/* n ÷ d × 10^places = n.m × 10^(d.e − n.e + places) ÷ d.m */
 	int k = d.e - n.e + places;
 	decimal_units p;
+	if ((n.e | d.e) >= EX_WIDE)
+		return false;
 	*num = n.m;
 	*den = d.m;
 	if (*den <= 0 || !pow10_of(k >= 0 ? k : -k, &p))
@@ -174,16 +275,70 @@ static bool ex_scaled(struct exact n, struct exact d, int places, decimal_units 
 	return !__builtin_mul_overflow(*scaled, p, scaled);
 }
 
+/* The same past 128 bits (d > 0). */
+static bool ex_scaled_wide(struct exact n, struct exact d, int places, wide_int *num, wide_int *den)
+{
+	int k = ex_places(d) - ex_places(n) + places;
+	ex_digits(n, num);
+	ex_digits(d, den);
+	if (wide_sign(den) <= 0)
+		return false;
+	return k >= 0 ? wide_mul_pow10(num, k, num) : wide_mul_pow10(den, -k, den);
+}
+
+WIDE_PATH static bool ex_quotient_wide(struct exact n, struct exact d, int places, enum decimal_rounding mode,
+				       struct exact *out)
+{
+	wide_int wn, wd;
+	if (!ex_scaled_wide(n, d, places, &wn, &wd))
+		return false;
+	wide_divide_rounded(&wn, &wd, mode, &wn);
+	*out = ex_from_wide(&wn, places);
+	return true;
+}
+
+/* n ÷ d (d > 0) rounded once to places decimals (0..38), as an exact. */
+static bool ex_quotient(struct exact n, struct exact d, int places, enum decimal_rounding mode, struct exact *out)
+{
+	decimal_units num, den;
+	if (!ex_scaled(n, d, places, &num, &den))
+		return ex_quotient_wide(n, d, places, mode, out);
+	struct exact q = { divide_rounded(num, den, mode), places };
+	*out = ex_norm(q);
+	return true;
+}
+
+/* a (of at most 9 decimals) as a core decimal, within its range (±10^29). */
+static bool ex_decimal(struct exact a, decimal *out)
+{
+	const decimal_units limit = (decimal_units)10000000000000000000u * 10000000000000000000u; /* 10^38 */
+	decimal_units p;
+	return !ex_is_wide(a) && pow10_of(DECIMAL_PLACES - a.e, &p) && !__builtin_mul_overflow(a.m, p, &out->units) &&
+	       out->units <= limit && out->units >= -limit;
+}
+
 /* n ÷ d (d > 0) rounded once to places decimals (0..9), as a core decimal. */
 static bool ex_div_round(struct exact n, struct exact d, int places, enum decimal_rounding mode, decimal *out)
 {
 	decimal_units num, den, p, q;
+	struct exact wq;
 	if (!ex_scaled(n, d, places, &num, &den))
-		return false;
+		return ex_quotient(n, d, places, mode, &wq) && ex_decimal(wq, out);
 	q = divide_rounded(num, den, mode);
 	const decimal_units limit = (decimal_units)10000000000000000000u * 10000000000000000000u; /* 10^38 */
 	return pow10_of(DECIMAL_PLACES - places, &p) && !__builtin_mul_overflow(q, p, &out->units) &&
 	       out->units <= limit && out->units >= -limit;
+}
+
+WIDE_PATH static bool ex_div_cut_wide(struct exact n, struct exact d, int places, struct exact *out, bool *whole)
+{
+	wide_int wn, wd, r;
+	if (!ex_scaled_wide(n, d, places, &wn, &wd))
+		return false;
+	wide_divide(&wn, &wd, &wn, &r);
+	*whole = wide_sign(&r) == 0;
+	*out = ex_from_wide(&wn, places);
+	return true;
 }
 
 /* n ÷ d (d > 0) cut to places decimals, towards zero; *whole says whether nothing was cut. */
@@ -191,12 +346,18 @@ static bool ex_div_cut(struct exact n, struct exact d, int places, struct exact 
 {
 	decimal_units num, den;
 	if (!ex_scaled(n, d, places, &num, &den))
-		return false;
+		return ex_div_cut_wide(n, d, places, out, whole);
 	out->m = num / den;
 	out->e = places;
 	*whole = num % den == 0;
 	*out = ex_norm(*out);
 	return true;
+}
+
+/* a is 1: the sum of a line that is not a curve's fraction. */
+static bool ex_is_one(struct exact a)
+{
+	return a.m == 1 && a.e == 0;
 }
 
 /* ---- text ---- */
@@ -234,11 +395,22 @@ void text_str(struct text *t, const char *s)
 		text_add(t, s, strlen(s));
 }
 
+WIDE_PATH static void text_exact_wide(struct text *t, struct exact a, int min_places)
+{
+	char digits[WIDE_DIGITS], grouped[WIDE_DIGITS + 40 + WIDE_DIGITS / 3];
+	size_t n = wide_digits(ex_wide_digits(a), digits);
+	text_add(t, grouped, number_grouped_digits(digits, n, a.m < 0, ex_places(a), min_places, grouped));
+}
+
 /* Every digit of a, at least min_places decimals, thousands grouped with commas. */
-static void text_exact(struct text *t, struct exact a, int min_places)
+static inline void text_exact(struct text *t, struct exact a, int min_places)
 {
 	char buf[NUMBER_BUFSIZE];
-	if (t)
+	if (!t)
+		return;
+	if (ex_is_wide(a))
+		text_exact_wide(t, a, min_places);
+	else
 		text_add(t, buf, number_grouped_exact(a.m, a.e, min_places, buf));
 }
 
@@ -253,15 +425,28 @@ void text_money(struct text *t, decimal d)
 }
 
 /* A plan's figures take as few decimals as they need (8%, 7.5%); attainments 2. */
+/* f × 100 past 128 bits (a figure above 1.7 × 10^27): its digits straight from lib/wide,
+ * without the line's pool, as text_percent is used outside lines too. */
+WIDE_PATH static void text_percent_wide(struct text *t, decimal f, int min_places)
+{
+	wide_int w;
+	char digits[WIDE_DIGITS], grouped[WIDE_DIGITS + 40 + WIDE_DIGITS / 3];
+	wide_from_units(f.units, &w);
+	if (!wide_mul_pow10(&w, 2, &w))
+		return; /* cannot happen: 10^40 is far within */
+	size_t n = wide_digits(&w, digits);
+	text_add(t, grouped, number_grouped_digits(digits, n, f.units < 0, DECIMAL_PLACES, min_places, grouped));
+}
+
 void text_percent(struct text *t, decimal f, int min_places)
 {
 	struct exact p;
 	if (!t)
 		return;
-	if (ex_mul(ex_of(f), ex_int(100), &p))
+	if (ex_mul_narrow(ex_of(f), ex_int(100), &p))
 		text_exact(t, p, min_places);
 	else
-		text_exact(t, ex_of(f), 0); /* too large to be a percentage: the fraction itself */
+		text_percent_wide(t, f, min_places);
 	text_add(t, "%", 1);
 }
 
@@ -493,20 +678,26 @@ static bool pay_curve(const struct plan_metric *m, const struct payout_input *in
 		}
 	}
 	/* the share as a percentage: exact when it ends, else to 4 decimals with ≈ */
-	struct exact pct, back;
-	decimal shown = decimal_zero();
+	struct exact pct, back, shown = ex_int(0), shown4;
+	decimal shown9;
 	c = 1;
-	if (ls->t && !(ex_mul(y, ex_int(100), &pct) && ex_div_round(pct, den, 9, ROUND_HALF_AWAY, &shown) &&
-		       ex_mul(ex_of(shown), den, &back) && ex_cmp(back, pct, &c))) {
+	if (ls->t && !(ex_mul(y, ex_int(100), &pct) && ex_quotient(pct, den, 9, ROUND_HALF_AWAY, &shown) &&
+		       ex_mul(shown, den, &back) && ex_cmp(back, pct, &c))) {
 		text_free(&where_text);
 		return false;
 	}
 	add_term_start(ls);
 	if (c != 0) {
 		text_str(ls->t, "≈ ");
-		text_exact(ls->t, ex_of(decimal_round(shown, 4, ROUND_HALF_AWAY)), 4);
+		if (ex_decimal(shown, &shown9)) /* the share's 9 decimals, rounded again to 4 */
+			shown4 = ex_of(decimal_round(shown9, 4, ROUND_HALF_AWAY));
+		else if (!ex_quotient(shown, ex_int(1), 4, ROUND_HALF_AWAY, &shown4)) {
+			text_free(&where_text);
+			return false;
+		}
+		text_exact(ls->t, shown4, 4);
 	} else {
-		text_exact(ls->t, ex_of(shown), 0);
+		text_exact(ls->t, shown, 0);
 	}
 	text_str(ls->t, "% of the target incentive ");
 	text_money(ls->t, in->incentive);
@@ -561,40 +752,43 @@ static bool pay_bonuses(const struct plan_metric *m, const struct ratio *a, stru
 /* The sum, the cap, the one rounding: " = 10,400.00 (cap 50,000.00 not reached)". */
 static bool finish_line(const struct plan_metric *m, struct line_sum *ls, enum decimal_rounding mode, decimal *payout)
 {
-	decimal exact9;
-	struct exact back, value = ls->num;
+	struct exact back, value = ls->num, rounded;
 	int c = 1;
-	bool shown_exact = false;
-	if (!ex_div_round(ls->num, ls->den, 2, mode, payout))
+	bool shown_exact = false, capped = false;
+	/* the cap first: a capped line pays the cap, however far past the range its sum is */
+	if (m->has_cap) {
+		struct exact limit;
+		int over;
+		if (!ex_mul(ex_of(m->cap.rate), ls->den, &limit) || !ex_cmp(ls->num, limit, &over))
+			return false;
+		capped = over > 0;
+	}
+	if (capped)
+		*payout = m->cap.rate;
+	else if (!ex_div_round(ls->num, ls->den, 2, mode, payout))
 		return false;
 	if (ls->t) {
 		/* den 1: num is the sum, every digit of it; a curve's sum is shown in full when it
 		 * ends within 9 decimals, else as rounded */
-		bool whole_den = ls->den.m == 1 && ls->den.e == 0;
-		if (!whole_den && (!ex_div_round(ls->num, ls->den, 9, ROUND_HALF_AWAY, &exact9) ||
-				   !ex_mul(ex_of(exact9), ls->den, &back) || !ex_cmp(back, ls->num, &c)))
+		bool whole_den = ex_is_one(ls->den);
+		if (!whole_den && (!ex_quotient(ls->num, ls->den, 9, ROUND_HALF_AWAY, &value) ||
+				   !ex_mul(value, ls->den, &back) || !ex_cmp(back, ls->num, &c)))
 			return false;
 		shown_exact = whole_den || c == 0;
-		if (!whole_den)
-			value = ex_of(exact9);
 		text_str(ls->t, " = ");
 		if (shown_exact)
 			text_exact(ls->t, value, 2);
-		else
+		else if (!capped)
 			text_money(ls->t, *payout);
-	}
-	bool capped = false;
-	if (m->has_cap) {
-		struct exact limit;
-		if (!ex_mul(ex_of(m->cap.rate), ls->den, &limit) || !ex_cmp(ls->num, limit, &c))
+		else if (ex_quotient(ls->num, ls->den, 2, mode, &rounded))
+			text_exact(ls->t, rounded, 2);
+		else
 			return false;
-		capped = c > 0;
 	}
 	if (capped) {
-		*payout = m->cap.rate;
 		text_str(ls->t, ", capped at ");
 		text_money(ls->t, m->cap.rate);
-	} else if (shown_exact && value.e > 2) {
+	} else if (shown_exact && ex_places(value) > 2) {
 		text_str(ls->t, ", rounded to ");
 		text_money(ls->t, *payout);
 	}
@@ -607,8 +801,8 @@ static bool finish_line(const struct plan_metric *m, struct line_sum *ls, enum d
 	return true;
 }
 
-enum payout_status payout_line(const struct plan_metric *m, const struct payout_input *in, enum decimal_rounding mode,
-			       decimal *payout, struct text *detail)
+static enum payout_status pay_line(const struct plan_metric *m, const struct payout_input *in,
+				   enum decimal_rounding mode, decimal *payout, struct text *detail)
 {
 	text_clear(detail);
 	*payout = decimal_zero();
@@ -666,6 +860,15 @@ enum payout_status payout_line(const struct plan_metric *m, const struct payout_
 	}
 	text_free(&notes);
 	return ok ? PAYOUT_OK : PAYOUT_OVERFLOW;
+}
+
+enum payout_status payout_line(const struct plan_metric *m, const struct payout_input *in, enum decimal_rounding mode,
+			       decimal *payout, struct text *detail)
+{
+	enum payout_status st = pay_line(m, in, mode, payout, detail);
+	if (pool.v)
+		ex_pool_release();
+	return st;
 }
 
 /* ---- totals and draws ---- */

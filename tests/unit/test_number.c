@@ -193,6 +193,49 @@ static void test_div_fast_path(void **state)
 	assert_true(q.units == reference_div(INT64_MAX / 10000, -7, 4, ROUND_HALF_EVEN));
 }
 
+/* number_grouped_digits, the form of digits past 128 bits, writes what number_grouped_exact
+ * writes for the digits of a 128-bit value, whatever the scale and the places. */
+static void test_grouped_digits(void **state)
+{
+	(void)state;
+	char buf[NUMBER_BUFSIZE], want[NUMBER_BUFSIZE];
+	assert_int_equal(number_grouped_digits("1234567890", 10, false, 4, 2, buf), strlen("123,456.789"));
+	assert_string_equal(buf, "123,456.789");
+	number_grouped_digits("5", 1, true, 3, 2, buf);
+	assert_string_equal(buf, "-0.005");
+	number_grouped_digits("1200", 4, false, 2, 0, buf);
+	assert_string_equal(buf, "12");
+	number_grouped_digits("12", 2, false, 0, 2, buf);
+	assert_string_equal(buf, "12.00");
+	number_grouped_digits("0", 1, false, 0, 0, buf);
+	assert_string_equal(buf, "0");
+	uint64_t x = 0x2545f4914f6cdd1du;
+	for (int i = 0; i < 3000; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		unsigned __int128 mag = (unsigned __int128)x << 64 | (x * 0x9e3779b97f4a7c15u);
+		mag >>= 1 + x % 127;
+		char rev[48], digits[48];
+		size_t n = 0;
+		do {
+			rev[n++] = (char)('0' + (int)(mag % 10));
+			mag /= 10;
+		} while (mag);
+		for (size_t k = 0; k < n; k++)
+			digits[k] = rev[n - 1 - k];
+		decimal_units m = 0;
+		for (size_t k = 0; k < n; k++)
+			m = m * 10 + (digits[k] - '0');
+		bool negative = x & 1;
+		int e = (int)((x >> 8) % 39), places = (int)((x >> 16) % 10);
+		size_t len = number_grouped_exact(negative ? -m : m, e, places, want);
+		size_t got = number_grouped_digits(digits, n, negative && m != 0, e, places, buf);
+		if (got != len)
+			print_message("%.*s e %d places %d: %s, not %s\n", (int)n, digits, e, places, buf, want);
+		assert_int_equal(got, len);
+		assert_string_equal(buf, want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -202,6 +245,7 @@ int main(void)
 		cmocka_unit_test(test_count),
 		cmocka_unit_test(test_money_and_exact),
 		cmocka_unit_test(test_div_fast_path),
+		cmocka_unit_test(test_grouped_digits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

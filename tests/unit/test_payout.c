@@ -379,6 +379,52 @@ static void test_threshold_bonus_cap(void **state)
 	plan_set_free(&s);
 }
 
+/* Figures of many digits: products past 128 bits on the way (lib/wide), the line still
+ * exact until its one rounding, in both modes, up to the limit of 10^29 and no further. */
+static void test_wide_lines(void **state)
+{
+	(void)state;
+	struct plan_set s;
+	struct file_problem fp;
+	assert_true(load(&s,
+			 "w\twon_revenue\trate\t0\t1\t0.123456789\n"
+			 "w\twon_revenue\trate\t1\t-\t0.876543211\n"
+			 "n\twon_revenue\trate\t0\t-\t0.999999999\n"
+			 "t\twon_revenue\trate\t0\t-\t2\n"
+			 "c\twon_revenue\tcurve\t0.999999999\t-\t0.123456789\n"
+			 "c\twon_revenue\tcurve\t1.123456789\t-\t1.987654321\n",
+			 &fp));
+	struct text t = { NULL, 0, 0 };
+	/* each band's product has 40 digits; their sum ends in half a cent */
+	const struct plan_metric *w = metric_of(&s, "w", "won_revenue");
+	struct payout_input in = input(dec("4691357802469135780246913578.01"), dec("2345678901234567890123456789.005"));
+	assert_string_equal(fmt(pay(w, in, ROUND_HALF_AWAY, &t), 2), "2345678901234567890123456789.01");
+	assert_string_equal(t.s, "12.3456789% × 2,345,678,901,234,567,890,123,456,789.005 + 87.6543211% × "
+				 "2,345,678,901,234,567,890,123,456,789.005 = 2,345,678,901,234,567,890,123,456,789.005, "
+				 "rounded to 2,345,678,901,234,567,890,123,456,789.01");
+	assert_string_equal(fmt(pay(w, in, ROUND_HALF_EVEN, &t), 2), "2345678901234567890123456789.00");
+	/* the sum itself past 128 bits: shown with every one of its 48 digits */
+	const struct plan_metric *n = metric_of(&s, "n", "won_revenue");
+	assert_pay(n, "179999999999999999999.999999999", "1", "179999999820000000000.00",
+		   "99.9999999% × 179,999,999,999,999,999,999.999999999 = "
+		   "179,999,999,819,999,999,999.999999999000000001, rounded to 179,999,999,820,000,000,000.00");
+	/* a curve whose points, target, actual and incentive all have many digits */
+	const struct plan_metric *c = metric_of(&s, "c", "won_revenue");
+	in = input(dec("124.987654321"), dec("123.123456789"));
+	in.incentive = dec("1000000000.01");
+	in.has_incentive = true;
+	assert_string_equal(fmt(pay(c, in, ROUND_HALF_AWAY, &t), 2), "352084098.31");
+	/* 10^29 is paid; a cent more is refused */
+	const struct plan_metric *two = metric_of(&s, "t", "won_revenue");
+	assert_pay(two, "50000000000000000000000000000", "1", "100000000000000000000000000000.00", NULL);
+	decimal out;
+	in = input(dec("50000000000000000000000000000.01"), dec("1"));
+	assert_int_equal(payout_line(two, &in, ROUND_HALF_AWAY, &out, &t), PAYOUT_OVERFLOW);
+	assert_int_equal(payout_line(two, &in, ROUND_HALF_AWAY, &out, NULL), PAYOUT_OVERFLOW);
+	text_free(&t);
+	plan_set_free(&s);
+}
+
 static void test_rounding_modes(void **state)
 {
 	(void)state;
@@ -455,14 +501,20 @@ static void test_needs(void **state)
 	in.has_actual = true;
 	in.target = decimal_zero();
 	assert_int_equal(payout_line(m, &in, ROUND_HALF_AWAY, &out, &t), PAYOUT_NO_TARGET);
-	/* beyond exact arithmetic: an error, never a wrong number */
+	/* products past 128 bits on the way (12% × 9,999,999,999,999,999,999,999,999,998.4999999995)
+	 * are carried wide: a payout that fits is paid exactly (test_wide_lines: one that
+	 * does not is an error, never a wrong number) */
 	decimal_units big = 1;
 	for (int i = 0; i < 37; i++)
 		big *= 10;
 	in.actual.units = big + 1; /* 10^28 and a billionth */
 	in.target = dec("1.000000001");
 	in.attainment = dec("2");
-	assert_int_equal(payout_line(m, &in, ROUND_HALF_AWAY, &out, &t), PAYOUT_OVERFLOW);
+	assert_int_equal(payout_line(m, &in, ROUND_HALF_AWAY, &out, &t), PAYOUT_OK);
+	assert_string_equal(fmt(out, 2), "1199999999999999999999999999.91");
+	assert_string_equal(t.s, "5% × 1.000000001 + 8% × 0.5000000005 + 12% × 9,999,999,999,999,999,999,999,999,998.4999999995 "
+				 "= 1,199,999,999,999,999,999,999,999,999.91000000003, rounded to "
+				 "1,199,999,999,999,999,999,999,999,999.91");
 	text_free(&t);
 	plan_set_free(&s);
 }
@@ -771,6 +823,7 @@ int main(void)
 		cmocka_unit_test(test_exact_attainment),
 		cmocka_unit_test(test_threshold_bonus_cap),
 		cmocka_unit_test(test_rounding_modes),
+		cmocka_unit_test(test_wide_lines),
 		cmocka_unit_test(test_draws),
 		cmocka_unit_test(test_needs),
 		cmocka_unit_test(test_lint_errors),
