@@ -140,7 +140,7 @@ cfg_REFUNDS=''
 cfg_EXPORT='' cfg_MAP='' cfg_WON='' cfg_LOST='' cfg_DATE_FORMAT='' cfg_ROSTER='' cfg_GOALS=''
 cfg_METRICS='' cfg_CATALOG='' cfg_SELF='' cfg_OUTPUT='' cfg_FISCAL_START='' cfg_FORMATS=''
 cfg_GROUP='' cfg_LEVEL='' cfg_TIERS='' cfg_WORKDAYS='' cfg_HOLIDAYS='' cfg_TREND_WEEKS='' cfg_LOG=''
-cfg_PLAN='' cfg_ANNUAL_PLAN='' cfg_SEASON='' cfg_OVERASSIGN='' cfg_ALLOCATE_BY='' cfg_PRORATE=''
+cfg_PLAN='' cfg_PLAN_NAME='' cfg_ANNUAL_PLAN='' cfg_SEASON='' cfg_OVERASSIGN='' cfg_ALLOCATE_BY='' cfg_PRORATE=''
 cfg_ROUND='' cfg_MAX_GROWTH='' cfg_REQUIRE=''
 cfg_MAIL_FROM='' cfg_MAIL_TO_COLUMN='' cfg_MAIL_MANAGER='' cfg_MAIL_SUBJECT='' cfg_ROSTER_MAP=''
 seen_keys=' ' # KEY=LINE of every key set, for diagnostics
@@ -179,6 +179,7 @@ set_key() {
 	CANCELLED_DATE) cfg_CANCELLED_DATE=$2 ;;
 	REFUNDS) cfg_REFUNDS=$2 ;;
 	PLAN) cfg_PLAN=$2 ;;
+	PLAN_NAME) cfg_PLAN_NAME=$2 ;;
 	ANNUAL_PLAN) cfg_ANNUAL_PLAN=$2 ;;
 	SEASON) cfg_SEASON=$2 ;;
 	OVERASSIGN) cfg_OVERASSIGN=$2 ;;

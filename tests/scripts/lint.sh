@@ -43,7 +43,7 @@ for s in $lib spm-weekly spm-quarter-close; do
 	done
 	check_eq "lint: every key of $s is in its manual page" '' "$missing"
 done
-check_eq 'lint: the configuration has 42 keys' 42 "$(wc -l <"$L-spm-weekly.keys" | tr -d ' ')"
+check_eq 'lint: the configuration has 43 keys' 43 "$(wc -l <"$L-spm-weekly.keys" | tr -d ' ')"
 
 # the same commands under dash and under bash in POSIX mode
 demo "$L/demo"

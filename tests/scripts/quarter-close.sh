@@ -29,6 +29,58 @@ st=$(run_status "$Q/u4" "$close" --quarter 2026-Q3 "$Q/demo/csvgoals.conf")
 check_eq 'close: the goal sheet must be TSV' "2 spm-quarter-close: $Q/demo/csvgoals.conf:12: GOALS: the goal sheet must be TSV to be compared with next quarter's (\"$Q/demo/goals.csv\")" \
 	"$st $(cat "$Q/u4.err")"
 
+# PLAN_NAME: a key of the script's list, so a near miss is named
+grep -v '^PLAN=' "$conf" >"$Q/demo/typo.conf"
+printf 'PLAN=incentive-plan.tsv\nPLAN_NAM=enterprise\n' >>"$Q/demo/typo.conf"
+n=$(wc -l <"$Q/demo/typo.conf" | tr -d ' ')
+st=$(run_status "$Q/u7" "$close" --quarter 2026-Q3 "$Q/demo/typo.conf")
+check_eq 'close: PLAN_NAME mistyped: did you mean' \
+	"2 spm-quarter-close: $Q/demo/typo.conf:$n: unknown key; did you mean PLAN_NAME? (\"PLAN_NAM\")" "$st $(cat "$Q/u7.err")"
+{ cat "$conf"; printf 'PLAN_NAME=\n'; } >"$Q/demo/emptyname.conf"
+n=$(wc -l <"$Q/demo/emptyname.conf" | tr -d ' ')
+st=$(run_status "$Q/u8" "$close" --quarter 2026-Q3 "$Q/demo/emptyname.conf")
+check_eq 'close: an empty PLAN_NAME' \
+	"2 spm-quarter-close: $Q/demo/emptyname.conf:$n: PLAN_NAME: empty value (the plan of PLAN every rep is paid by; without the key, the roster's plan column)" \
+	"$st $(cat "$Q/u8.err")"
+
+# what the payouts need is checked before any stage runs: nothing is built, no folder made
+plan_line=$(grep -n '^PLAN=' "$conf" | cut -d: -f1)
+sed 's/^PLAN=.*/PLAN=no-such-plan.tsv/' "$conf" >"$Q/demo/noplanfile.conf"
+st=$(run_status "$Q/p1" "$close" --quarter 2026-Q3 "$Q/demo/noplanfile.conf")
+check_eq 'close: an unreadable PLAN stops the close before any stage' \
+	"2 spm-quarter-close: $Q/demo/noplanfile.conf:$plan_line: PLAN: cannot read the incentive plan (\"$Q/demo/no-such-plan.tsv\"); nothing was run" \
+	"$st $(cat "$Q/p1.err")"
+roster_line=$(grep -n '^ROSTER=' "$conf" | cut -d: -f1)
+sed 's/^ROSTER=.*/ROSTER=no-such-roster.tsv/' "$conf" >"$Q/demo/norosterfile.conf"
+st=$(run_status "$Q/p2" "$close" --quarter 2026-Q3 "$Q/demo/norosterfile.conf")
+check_eq 'close: an unreadable ROSTER stops the close before any stage' \
+	"2 spm-quarter-close: $Q/demo/norosterfile.conf:$roster_line: ROSTER: cannot read the roster (\"$Q/demo/no-such-roster.tsv\"); nothing was run" \
+	"$st $(cat "$Q/p2.err")"
+# a roster without a plan column (the analyst's): spm-score's reason, and the key that helps
+awk -F '\t' -v OFS='\t' '{ n = 0; for (i = 1; i <= NF; i++) if (i != 5) f[++n] = $i; $0 = ""; for (i = 1; i <= n; i++) $i = f[i]; print }' \
+	"$Q/demo/roster.tsv" >"$Q/demo/roster-noplan.tsv"
+check_eq 'close: (the roster without a plan column)' 'rep team manager region incentive start' "$(head -n 1 "$Q/demo/roster-noplan.tsv" | tr '\t' ' ')"
+sed 's/^ROSTER=.*/ROSTER=roster-noplan.tsv/' "$conf" >"$Q/demo/noplancol.conf"
+st=$(run_status "$Q/p3" "$close" --quarter 2026-Q3 "$Q/demo/noplancol.conf")
+check_eq 'close: a roster without a plan column and no PLAN_NAME stops the close at once' \
+	"1 spm-score: $Q/demo/roster-noplan.tsv:1: the roster has no column 'plan' to pay its reps by (or give --plan-name for everyone)
+spm-quarter-close: $Q/demo/noplancol.conf: the payouts cannot be made from PLAN and ROSTER (above; PLAN_NAME=NAME pays every rep by one plan of PLAN); nothing was run" \
+	"$st $(cat "$Q/p3.err")"
+cat "$Q/demo/noplancol.conf" >"$Q/demo/badname.conf"
+printf 'PLAN_NAME=enterprize\n' >>"$Q/demo/badname.conf"
+n=$(wc -l <"$Q/demo/badname.conf" | tr -d ' ')
+st=$(run_status "$Q/p4" "$close" --quarter 2026-Q3 "$Q/demo/badname.conf")
+check_eq 'close: a PLAN_NAME that PLAN does not have stops the close at once' \
+	"1 spm-score: --plan-name: $Q/demo/incentive-plan.tsv has no plan 'enterprize' (plans: enterprise, growth)
+spm-quarter-close: $Q/demo/badname.conf:$n: the payouts cannot be made from PLAN and ROSTER with PLAN_NAME (above); nothing was run" \
+	"$st $(cat "$Q/p4.err")"
+st=$(run_status "$Q/p5" "$close" --quarter 2026-Q3 --paid "$Q/demo/roster.tsv" "$conf")
+check_eq 'close: a --paid file that is no payouts stops the close at once' \
+	"1 spm-score: $Q/demo/roster.tsv:1: no column 'owner' (a payouts stream needs owner, period, plan, metric and payout) (found: rep team manager region plan incentive start)
+spm-quarter-close: $conf: the payouts cannot be made from PLAN, ROSTER and --paid (above; PLAN_NAME=NAME pays every rep by one plan of PLAN); nothing was run" \
+	"$st $(cat "$Q/p5.err")"
+check 'close: ... and none of them made the output folder' test ! -e "$reports"
+
 # ---- which quarter: the default, fiscal years, across years (dry runs) ----
 first_line() { "$close" --dry-run "$@" | head -n 1 | sed "s|$Q|WORK|"; }
 check_eq 'close: default: the last quarter ended before SPM_AS_OF' \
@@ -71,7 +123,15 @@ check 'close: --dry-run writes nothing' test ! -e "$reports"
 st=$(run_status "$Q/c1" "$close" --quarter 2026-Q3 "$conf")
 check_eq 'close: 2026-Q3 closes' 0 "$st"
 check_file 'close: prints the goal diff (next quarter against this one)' "$here/expected/close-diff.tsv" "$Q/c1.out"
-check_file 'close: prints the warnings of the goal check' "$here/expected/close-check.txt" "$Q/c1.err"
+# a cron job is quiet on success: the goal check's warnings go to the log (and the
+# close's goals-check.log), stderr gets one line that counts them
+check_eq 'close: the warnings of the goal check: one line on stderr' \
+	"spm-quarter-close: goal check: 9 warning(s), see $reports/spm.log" "$(cat "$Q/c1.err")"
+sed -n 's/^[0-9-]\{10\}T[0-9:]\{8\}Z \(spm-goal: \)/\1/p' "$reports/spm.log" >"$Q/c1-logged.txt"
+check_file 'close: ... and all of them in the log' "$here/expected/close-check.txt" "$Q/c1-logged.txt"
+check_eq 'close: ... after the line of the close, with its time' 1 \
+	"$(awk '/ spm-quarter-close: closed 2026-Q3: / { t = $1; next } t != "" && $1 == t && / spm-goal: .*: warning: / { n++ } END { print (n == 9) }' "$reports/spm.log")"
+check_file 'close: ... and in the close'"'"'s goals-check.log' "$here/expected/close-check.txt" "$reports/close-2026-Q3/goals-check.log"
 C="$reports/close-2026-Q3"
 (cd "$C" && find . -type f | LC_ALL=C sort) >"$Q/files.txt"
 check_file 'close: the folder holds every result' "$here/expected/close-files.txt" "$Q/files.txt"
@@ -169,6 +229,51 @@ st=$(run_status "$Q/c3" "$close" --quarter 2026-Q3 --paid "$Q/paid-same.tsv" "$c
 check_eq 'close: a re-close with nothing to adjust publishes' 0 "$st$(grep -v warning "$Q/c3.err")"
 check_eq 'close: ... its adjustments are a header only' 1 "$(wc -l <"$C/adjustments.tsv" | tr -d ' ')"
 check_grep 'close: ... and its statement says so' 'Nothing to adjust' "$C/adjustments.md"
+
+# -v: the warnings in full on stderr, no count
+st=$(run_status "$Q/v1" "$close" -v --quarter 2026-Q3 "$conf")
+check_eq 'close: -v closes' 0 "$st"
+check_eq 'close: -v prints the warnings of the goal check in full' 10 "$(grep -cxFf "$here/expected/close-check.txt" "$Q/v1.err")"
+check_no_grep 'close: ... and not the line that counts them' 'goal check: 9 warning(s)' "$Q/v1.err"
+check_grep 'close: ... with the check of the payouts'"'"' inputs first' '+ spm-score --plan' "$Q/v1.err"
+check_eq 'close: ... which comes before any stage' 'spm-score' \
+	"$(sed -n 's/^+ \([^ ]*\).*/\1/p' "$Q/v1.err" | head -n 1 | sed 's|.*/||')"
+
+# LOG: the warnings in that file, and the line names it; none on stderr without warnings
+sed 's/^OUTPUT=.*/OUTPUT=reports-log/' "$conf" >"$Q/demo/log.conf"
+printf 'LOG=close.log\n' >>"$Q/demo/log.conf"
+st=$(run_status "$Q/l1" "$close" --quarter 2026-Q3 "$Q/demo/log.conf")
+check_eq 'close: LOG: the line names it' "0 spm-quarter-close: goal check: 9 warning(s), see $Q/demo/close.log" "$st $(cat "$Q/l1.err")"
+check_eq 'close: LOG: ... and holds the warnings' 9 "$(grep -c ' spm-goal: .*: warning: ' "$Q/demo/close.log")"
+grep -v partner_won "$Q/demo/annual-plan.tsv" >"$Q/demo/plan-quiet.tsv"
+sed 's/^OUTPUT=.*/OUTPUT=reports-quiet/; s/^ANNUAL_PLAN=.*/ANNUAL_PLAN=plan-quiet.tsv/; /^REQUIRE=/d' "$conf" >"$Q/demo/quiet.conf"
+printf 'MAX_GROWTH=100\n' >>"$Q/demo/quiet.conf"
+st=$(run_status "$Q/l2" "$close" --quarter 2026-Q3 "$Q/demo/quiet.conf")
+check_eq 'close: no warning: nothing on stderr' '0 ' "$st $(cat "$Q/l2.err")"
+check_grep 'close: ... the check'"'"'s summary in the log' ' spm-goal: 32 goals checked: 0 errors, 0 warnings' "$Q/demo/reports-quiet/spm.log"
+
+# a stage after the check fails: the warnings, not logged, are counted in its message
+sed 's/^OUTPUT=.*/OUTPUT=reports-late/; s/^GOALS=.*/GOALS=goals-bad.tsv/' "$conf" >"$Q/demo/late.conf"
+{ cat "$Q/demo/goals.tsv"; printf 'Zoë Müller\t2026-Q3\twon_revenue\tmuch\n'; } >"$Q/demo/goals-bad.tsv"
+st=$(run_status "$Q/l3" "$close" --quarter 2026-Q3 "$Q/demo/late.conf")
+check_eq 'close: a stage failing after the goal check counts its warnings' \
+	"1 spm-quarter-close: spm-track failed (exit status 1); nothing was published; the goal check's 9 warning(s) were not kept (-v prints them)" \
+	"$st $(tail -n 1 "$Q/l3.err")"
+check_eq 'close: ... and prints none of them' 0 "$(grep -c ': warning: ' "$Q/l3.err")"
+
+# PLAN_NAME pays every rep by one plan: a roster without a plan column closes
+sed 's/^OUTPUT=.*/OUTPUT=reports-plan-name/' "$Q/demo/noplancol.conf" >"$Q/demo/plan-name.conf"
+printf 'PLAN_NAME=growth\n' >>"$Q/demo/plan-name.conf"
+st=$(run_status "$Q/n1" "$close" --quarter 2026-Q3 "$Q/demo/plan-name.conf")
+check_eq 'close: PLAN_NAME with a roster without a plan column' 0 "$st"
+check_eq 'close: ... every rep paid by that plan' 'growth 8' \
+	"$(awk -F '\t' 'NR > 1 && $4 == "*" { n[$3]++ } END { for (p in n) print p, n[p] }' "$Q/demo/reports-plan-name/close-2026-Q3/payouts.tsv")"
+# ... and over the roster's column when both are there
+sed 's/^OUTPUT=.*/OUTPUT=reports-plan-name2/' "$conf" >"$Q/demo/plan-name2.conf"
+printf 'PLAN_NAME=growth\n' >>"$Q/demo/plan-name2.conf"
+st=$(run_status "$Q/n2" "$close" --quarter 2026-Q3 --dry-run "$Q/demo/plan-name2.conf")
+check_grep 'close: PLAN_NAME is passed as --plan-name' \
+	"--roster $Q/demo/roster.tsv --fiscal-start 1 --plan-name growth -o payouts.tsv progress.tsv" "$Q/n2.out"
 
 # ---- a SMART failure stops the close before anything is published ----
 tree_sum "$reports" >"$Q/before.sum"
