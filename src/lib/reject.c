@@ -18,6 +18,16 @@ void reject_write_header(struct output *o, const struct header *h)
 	output_str(o, "reason\n");
 }
 
+/* A field past the header's count, as the reason lists it: escaped as diag escapes values
+ * (the reason is a diagnostic: an ESC byte or a backslash reads as in any message), in
+ * memory of its own; the caller frees it. */
+static char *extra_field(const struct row *row, size_t i, size_t *len)
+{
+	char *e = xmalloc(4 * row->len[i] + 1);
+	*len = diag_escape(e, row->field[i], row->len[i]);
+	return e;
+}
+
 void reject_write_row(struct output *o, const struct row *row, size_t ncols, const char *reason)
 {
 	for (size_t i = 0; i < ncols; i++) {
@@ -28,7 +38,10 @@ void reject_write_row(struct output *o, const struct row *row, size_t ncols, con
 	output_field(o, reason, strlen(reason));
 	for (size_t i = ncols; i < row->count; i++) {
 		output_str(o, i == ncols ? "; extra fields: " : " | ");
-		output_field(o, row->field[i], row->len[i]);
+		size_t len;
+		char *e = extra_field(row, i, &len);
+		output_field(o, e, len);
+		free(e);
 	}
 	output_newline(o);
 }
@@ -121,7 +134,10 @@ void reject_buffer_add(struct reject_buffer *b, const struct row *row, size_t nc
 	for (size_t i = ncols; i < row->count; i++) {
 		const char *sep = i == ncols ? "; extra fields: " : " | ";
 		put(&row_bytes, sep, strlen(sep));
-		put_field(&row_bytes, row->field[i], row->len[i]);
+		size_t len;
+		char *e = extra_field(row, i, &len);
+		put_field(&row_bytes, e, len);
+		free(e);
 	}
 	put(&row_bytes, "\n", 1);
 	struct kept_head h = { line, before, row_bytes.len - before };

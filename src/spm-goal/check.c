@@ -190,11 +190,15 @@ void check_report(struct check *ck, size_t file, uint64_t line, bool error, cons
 	 * file) is escaped here as diag would escape it */
 	char *said = xmalloc(4 * strlen(message) + 1);
 	diag_escape(said, message, strlen(message));
-	size_t size = strlen(said) + strlen(shown) + (column ? strlen(column) : 0) + 32;
+	const char *col = column ? column : ""; /* a roster's header name: escaped too */
+	char *named = xmalloc(4 * strlen(col) + 1);
+	diag_escape(named, col, strlen(col));
+	size_t size = strlen(said) + strlen(shown) + strlen(named) + 32;
 	char *text = xmalloc(size);
-	snprintf(text, size, "%s: %s%s%s%s%s%s", error ? "error" : "warning", column ? column : "",
-		 column ? ": " : "", said, value ? " (\"" : "", shown, value ? "\")" : "");
+	snprintf(text, size, "%s: %s%s%s%s%s%s", error ? "error" : "warning", named, column ? ": " : "", said,
+		 value ? " (\"" : "", shown, value ? "\")" : "");
 	free(said);
+	free(named);
 	xgrow((void **)&ck->finding, &ck->cap, ck->nfindings + 1, sizeof *ck->finding);
 	ck->finding[ck->nfindings] = (struct finding){ file, line, ck->nfindings, text };
 	ck->nfindings++;

@@ -688,9 +688,12 @@ int main(int argc, char **argv)
 	table_free(ir.messages);
 
 	if (!o.cc.quiet) {
-		if (o.dry_run)
-			fprintf(stderr, "%s: %zu message(s) written to %s", diag_program(), run.written, o.dry_run);
-		else
+		if (o.dry_run) { /* the folder escaped as diag escapes a path: printed outside it */
+			char *folder = xmalloc(4 * strlen(o.dry_run) + 1);
+			diag_escape(folder, o.dry_run, strlen(o.dry_run));
+			fprintf(stderr, "%s: %zu message(s) written to %s", diag_program(), run.written, folder);
+			free(folder);
+		} else
 			fprintf(stderr, "%s: %zu message(s) sent", diag_program(), run.sent);
 		if (run.unaddressed)
 			fprintf(stderr, "; %zu owner(s) without an address, listed above, got none", run.unaddressed);

@@ -169,35 +169,50 @@ static void format_record_id(const struct problem *p, char *buf, size_t size)
 	}
 }
 
-/* "COLUMN: message ("value") (record ID)": the part after FILE:LINE. */
-static void format_problem_text(const struct problem *p, char *buf, size_t size)
+/* s escaped as diag escapes what it prints (diag_escape), in memory of its own. */
+static char *escaped(const char *s)
+{
+	char *e = xmalloc(4 * strlen(s) + 1);
+	diag_escape(e, s, strlen(s));
+	return e;
+}
+
+/* "COLUMN: message detail ("value") (record ID)": the part after FILE:LINE, escaped as diag
+ * escapes, since it is printed as it is (diag_escaped_at) or written as a reject reason.
+ * The message and its detail are raw text: a detail names files (--refunds, --rates, the
+ * roster, another export) and a credited owner, cut but not escaped; escaped here, once. */
+static char *format_problem_text(const struct problem *p)
 {
 	char shown[512] = "", record[300];
 	if (p->has_value)
 		diag_quote_value(shown, sizeof shown, p->value, p->value_len);
 	format_record_id(p, record, sizeof record);
-	const char *col = p->column ? p->column : ""; /* the header's name: escaped as diag would */
-	char *column = xmalloc(4 * strlen(col) + 1);
-	diag_escape(column, col, strlen(col));
-	snprintf(buf, size, "%s%s%s%s%s%s%s%s", column, p->column ? ": " : "", p->message, p->detail,
+	char *column = escaped(p->column ? p->column : ""), *message = escaped(p->message ? p->message : "");
+	char *detail = escaped(p->detail);
+	size_t size = strlen(column) + strlen(message) + strlen(detail) + strlen(shown) + strlen(record) + 8;
+	char *text = xmalloc(size);
+	snprintf(text, size, "%s%s%s%s%s%s%s%s", column, p->column ? ": " : "", message, detail,
 		 p->has_value ? " (\"" : "", shown, p->has_value ? "\")" : "", record);
 	free(column);
+	free(message);
+	free(detail);
+	return text;
 }
 
 void report_problem(const struct job *job, const struct problem *p, uint64_t line)
 {
-	char text[1024];
-	format_problem_text(p, text, sizeof text);
+	char *text = format_problem_text(p);
 	diag_escaped_at(job->file, line, text);
+	free(text);
 }
 
 /* Writes a bad row to the reject file: its fields, padded to the header, and the reason.
  * Fields past the header's count are listed in the reason so nothing is lost. */
 static void write_reject(struct chunk_state *cs, const struct row *row)
 {
-	char text[1024];
-	format_problem_text(&cs->problem, text, sizeof text);
+	char *text = format_problem_text(&cs->problem);
 	reject_buffer_add(cs->rejects, row, cs->job->header->count, row->line, text);
+	free(text);
 }
 
 /* Called for a bad row: in --reject mode it is written and the run goes on. */

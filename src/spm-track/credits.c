@@ -352,9 +352,11 @@ static int credit_problem(struct credits *c, size_t deal, const struct row *row,
 	struct credit_deal *d = &c->deals[deal];
 	if (d->problem)
 		return 0; /* the first problem of a deal is its reason */
+	/* the value cut, not escaped: the text becomes the detail of the deal's bad row, which
+	 * is escaped as a whole when it is printed or written (spm-track's format_problem_text) */
 	char shown[300] = "";
 	if (value)
-		diag_quote_value(shown, sizeof shown, value, value_len);
+		diag_cut_value(shown, sizeof shown, value, value_len);
 	int n = snprintf(NULL, 0, "%s%s%s%s%s%s", column ? column : "", column ? ": " : "", message,
 			 value ? " (\"" : "", shown, value ? "\")" : "");
 	if (n < 0 || c->nnotes >= UINT32_MAX)
@@ -653,8 +655,8 @@ static void check_deals(struct credits *c)
 		if (sum != SHARE_ONE) {
 			char total[64], msg[200];
 			decimal_format((decimal){ .units = sum }, -1, total, sizeof total);
-			char shown[128] = "";
-			diag_quote_value(shown, sizeof shown, deal_id(c, d), d->id_len);
+			char shown[128] = ""; /* cut, not escaped: diag, or the bad row's text, escapes it once */
+			diag_cut_value(shown, sizeof shown, deal_id(c, d), d->id_len);
 			if (snprintf(msg, sizeof msg, "revenue shares of deal \"%s\" add up to %s, not 1", shown, total) < 0)
 				msg[0] = '\0';
 			credit_problem(c, i, NULL, c->credit[d->first].line, C_SHARE, NULL, 0, msg);
@@ -959,10 +961,13 @@ static int resolve(struct chunk_state *cs, const struct row *row, const struct c
 			char detail[sizeof cs->problem.detail];
 			memcpy(detail, cs->problem.detail, sizeof detail);
 			const char *msg = cs->problem.message;
+			/* the name cut, the credits file's path as it is: the detail is raw text,
+			 * escaped with the rest of the bad row's text when it is shown */
+			char shown[128] = "";
+			diag_cut_value(shown, sizeof shown, name, name_len);
 			bad_row(cs, row, col, "credited owner");
-			if (snprintf(cs->problem.detail, sizeof cs->problem.detail, " \"%.*s\" (%s:%llu) %.60s%.160s",
-				 (int)(name_len > 64 ? 64 : name_len), name, c->path,
-				     (unsigned long long)cr[k].line, msg, detail) < 0)
+			if (snprintf(cs->problem.detail, sizeof cs->problem.detail, " \"%s\" (%s:%llu) %.60s%.160s", shown,
+				     c->path, (unsigned long long)cr[k].line, msg, detail) < 0)
 				cs->problem.detail[0] = '\0';
 			cs->problem.has_value = false;
 			return 1;

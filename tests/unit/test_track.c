@@ -991,9 +991,37 @@ static void test_credits_in_chunks(void **unused)
 	}
 }
 
+/* A bad row's text, printed by diag_escaped_at and written as a reject reason: the column,
+ * value and record id, and the message's detail (a --refunds path, a credited owner), each
+ * escaped once as diag escapes, a backslash as \\ and an ESC byte as \x1b. */
+static void test_problem_text_escaped(void **state)
+{
+	(void)state;
+	struct problem p;
+	memset(&p, 0, sizeof p);
+	p.column = "i\033d";
+	p.message = "refunded before its close date at";
+	snprintf(p.detail, sizeof p.detail, " r\\x1b\033.tsv:%d", 2);
+	memcpy(p.value, "D\\3", 3);
+	p.value_len = 3;
+	p.has_value = true;
+	memcpy(p.id, "D\\3", 3);
+	p.id_len = 3;
+	char *text = format_problem_text(&p);
+	assert_string_equal(text, "i\\x1bd: refunded before its close date at r\\\\x1b\\x1b.tsv:2 (\"D\\\\3\") (record D\\\\3)");
+	free(text);
+	/* a message alone: nothing added */
+	memset(&p, 0, sizeof p);
+	p.message = "wrong number of fields";
+	text = format_problem_text(&p);
+	assert_string_equal(text, "wrong number of fields");
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_problem_text_escaped),
 		cmocka_unit_test(test_default_stages),
 		cmocka_unit_test(test_given_stages),
 		cmocka_unit_test(test_presets),
