@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { T_METRIC, T_BASIS, T_OWNERS, T_ACTUAL, T_TARGET, T_ATTAIN, T_BAR, T_ACHIEVED, T_AHEAD, T_ON_TRACK,
+enum { T_METRIC, T_BASIS, T_OWNERS, T_ACTUAL, T_TARGET, T_ATTAIN, T_PACE, T_BAR, T_ACHIEVED, T_AHEAD, T_ON_TRACK,
        T_BEHIND, T_MISSED, T_NO_DATA, T_EARLY, T_N };
 
 static struct doc_column total_cols[T_N] = {
@@ -19,6 +19,7 @@ static struct doc_column total_cols[T_N] = {
 	[T_ACTUAL] = { COLUMN_KEY(COL_ACTUAL), "Actual", COL_NUMBER, SHOW_ALL, false },
 	[T_TARGET] = { COLUMN_KEY(COL_TARGET), "Target", COL_NUMBER, SHOW_ALL, false },
 	[T_ATTAIN] = { COLUMN_KEY(COL_ATTAINMENT), "Attainment", COL_NUMBER, SHOW_ALL, false },
+	[T_PACE] = { COLUMN_KEY(COL_PACE), "Pace", COL_NUMBER, SHOW_ALL, false },
 	[T_BAR] = { "bar", "", COL_BAR, SHOW_HUMAN, false },
 	[T_ACHIEVED] = { "achieved", "Achieved", COL_NUMBER, SHOW_ALL, false },
 	[T_AHEAD] = { "ahead", "Ahead", COL_NUMBER, SHOW_ALL, false },
@@ -69,6 +70,33 @@ static struct num count_num(size_t n)
 	return num_of(decimal_from_int((int64_t)n), 0);
 }
 
+/* The pace of a sum of goals of one period: its actual against what was expected of it by
+ * the as-of date, Σtarget × elapsed ÷ (elapsed + left), exactly (the rows' own expected
+ * columns are rounded); lower: the other way round. None before anything is expected. */
+static struct num sum_pace(decimal actual, decimal target, bool lower, struct num elapsed, struct num left)
+{
+	decimal total, num, den, q;
+	if (!elapsed.has || !left.has || decimal_sign(elapsed.v) <= 0 || !decimal_add(elapsed.v, left.v, &total))
+		return num_none();
+	/* higher: actual × total ÷ (target × elapsed); lower: target × elapsed ÷ (actual × total) */
+	if (!decimal_mul(actual, total, 9, ROUND_HALF_AWAY, &num) || !decimal_mul(target, elapsed.v, 9, ROUND_HALF_AWAY, &den))
+		return num_none();
+	if (lower ? !decimal_div(den, num, 4, ROUND_HALF_AWAY, &q) : !decimal_div(num, den, 4, ROUND_HALF_AWAY, &q))
+		return num_none();
+	return num_of(q, 4);
+}
+
+/* Whether a progress row's period still runs at its as-of date (days left). */
+static bool running_any(const struct report *r)
+{
+	for (size_t i = 0; i < r->data->nprogress; i++) {
+		const struct progress_row *g = &r->data->progress[i];
+		if (g->days_left.has && decimal_sign(g->days_left.v) > 0)
+			return true;
+	}
+	return false;
+}
+
 /* One row per metric: sums for sums and counts, medians for levels. */
 static void team_totals(struct report *r, struct section *sec, const struct member *m, size_t nm, struct period p)
 {
@@ -90,8 +118,8 @@ static void team_totals(struct report *r, struct section *sec, const struct memb
 		}
 	}
 	table_free(seen);
-	bool no_data = false, early = false;
-	for (size_t i = 0; i < nm && !(no_data && early); i++) {
+	bool no_data = false, early = false, running = false;
+	for (size_t i = 0; i < nm; i++) {
 		size_t nown;
 		const size_t *own = owner_progress(r, m[i].owner, &nown);
 		for (size_t k = 0; k < nown; k++) {
@@ -100,10 +128,12 @@ static void team_totals(struct report *r, struct section *sec, const struct memb
 				continue;
 			no_data |= g->status == STATUS_NO_DATA;
 			early |= g->status == STATUS_EARLY;
+			running |= g->days_left.has && decimal_sign(g->days_left.v) > 0;
 		}
 	}
 	total_cols[T_NO_DATA].show = no_data ? SHOW_ALL : 0;
 	total_cols[T_EARLY].show = early ? SHOW_ALL : 0;
+	total_cols[T_PACE].show = running ? SHOW_ALL : 0;
 	total_cols[T_OWNERS].label = "Reps";
 	struct block *b = section_table(sec, "totals", "Goals", total_cols, T_N);
 	for (size_t i = 1; i < nmetric; i++)
@@ -118,9 +148,11 @@ static void team_totals(struct report *r, struct section *sec, const struct memb
 		decimal actual = decimal_zero(), target = decimal_zero();
 		decimal *actuals = xcalloc(nm + 1, sizeof *actuals), *targets = xcalloc(nm + 1, sizeof *targets);
 		decimal *attains = xcalloc(nm + 1, sizeof *attains);
-		size_t nt = 0, na = 0;
+		decimal *paces = xcalloc(nm + 1, sizeof *paces);
+		size_t nt = 0, na = 0, np = 0, nearly = 0;
 		bool exact = true, lower = false;
 		int places = 0;
+		struct num elapsed = num_none(), left = num_none();
 		for (size_t i = 0; i < nm; i++) {
 			const struct progress_row *g = progress_find(r, m[i].owner, metrics[k], p);
 			if (!g)
@@ -138,11 +170,16 @@ static void team_totals(struct report *r, struct section *sec, const struct memb
 			}
 			if (g->attainment.has)
 				attains[na++] = g->attainment.v;
+			if (g->pace.has)
+				paces[np++] = g->pace.v;
+			nearly += g->status == STATUS_EARLY;
+			if (g->days_elapsed.has && g->days_left.has) /* one period: the same days for all */
+				elapsed = g->days_elapsed, left = g->days_left;
 		}
 		size_t row = dtable_row(&b->t);
 		set_metric(r, &b->t, row, T_METRIC, metrics[k]);
 		set_num(dtable_cell(&b->t, row, T_OWNERS), count_num(owners), U_COUNT);
-		struct num att = num_none();
+		struct num att = num_none(), pace = num_none();
 		if (metric_adds_up(r, metrics[k]) && exact) {
 			set_str(&b->t, row, T_BASIS, "sum");
 			set_num(dtable_cell(&b->t, row, T_ACTUAL), num_of(actual, places), mv.unit);
@@ -151,6 +188,7 @@ static void team_totals(struct report *r, struct section *sec, const struct memb
 			if (lower ? decimal_div(target, actual, 4, ROUND_HALF_AWAY, &q)
 				  : decimal_div(actual, target, 4, ROUND_HALF_AWAY, &q))
 				att = num_of(q, 4);
+			pace = sum_pace(actual, target, lower, elapsed, left);
 		} else {
 			decimal med;
 			set_str(&b->t, row, T_BASIS, "median");
@@ -160,11 +198,20 @@ static void team_totals(struct report *r, struct section *sec, const struct memb
 				set_num(dtable_cell(&b->t, row, T_TARGET), num_of(decimal_round(med, places, ROUND_HALF_AWAY), places), mv.unit);
 			if (median_of(attains, na, &med))
 				att = num_of(decimal_round(med, 4, ROUND_HALF_AWAY), 4);
+			if (median_of(paces, np, &med))
+				pace = num_of(decimal_round(med, 4, ROUND_HALF_AWAY), 4);
 		}
+		/* While the period runs, the part of the target done so far is no verdict (half-way
+		 * through, a team on course has 50 %): the bar and its colour follow the pace, and
+		 * none while it is too early to tell. Once it is over, they follow the attainment. */
+		bool runs = left.has && decimal_sign(left.v) > 0;
+		struct num shown = !runs ? att : nearly ? num_none() : pace;
 		set_num(dtable_cell(&b->t, row, T_ATTAIN), att, U_PERCENT);
-		dtable_cell(&b->t, row, T_ATTAIN)->tone = attainment_tone(att);
-		set_num(dtable_cell(&b->t, row, T_BAR), att, U_PERCENT);
-		dtable_cell(&b->t, row, T_BAR)->tone = attainment_tone(att);
+		dtable_cell(&b->t, row, T_ATTAIN)->tone = runs ? TONE_NONE : attainment_tone(att);
+		set_num(dtable_cell(&b->t, row, T_PACE), runs && !nearly ? pace : num_none(), U_PERCENT);
+		dtable_cell(&b->t, row, T_PACE)->tone = runs && !nearly ? attainment_tone(pace) : TONE_NONE;
+		set_num(dtable_cell(&b->t, row, T_BAR), shown, U_PERCENT);
+		dtable_cell(&b->t, row, T_BAR)->tone = attainment_tone(shown);
 		set_num(dtable_cell(&b->t, row, T_ACHIEVED), count_num(status[STATUS_ACHIEVED]), U_COUNT);
 		set_num(dtable_cell(&b->t, row, T_AHEAD), count_num(status[STATUS_AHEAD]), U_COUNT);
 		set_num(dtable_cell(&b->t, row, T_ON_TRACK), count_num(status[STATUS_ON_TRACK]), U_COUNT);
@@ -175,6 +222,7 @@ static void team_totals(struct report *r, struct section *sec, const struct memb
 		free(actuals);
 		free(targets);
 		free(attains);
+		free(paces);
 	}
 	free(metrics);
 }
@@ -455,7 +503,12 @@ void build_team(struct report *r, struct doc *d)
 	doc_footer(d, "Goals: sums and counts are added up over the %s's reps (and over all reps, in the last "
 		      "section), and the attainment is the sum of actuals over the sum of targets; for ratios and "
 		      "averages (win rate, average deal, cycle days) the row gives the medians instead. Not measurable: "
-		      "goals with nothing to measure them on yet (status no_data), never counted as behind.%s", w,
+		      "goals with nothing to measure them on yet (status no_data), never counted as behind.%s%s", w,
+		   running_any(r) ? " While the period runs, the part of the target done so far is no verdict: Pace is "
+				    "the actual against what was expected by the as-of date (sums: the sum of actuals "
+				    "over the sum of targets times the elapsed share of the period, exactly; ratios and "
+				    "averages: the median pace), and the bar follows it (none while too early to tell)."
+				  : "",
 		   any_early(r->data) ? " Too early: goals of a period too young for a pace to mean anything (status "
 					"early), neither behind nor ahead, and no reason for attention."
 				      : "");
