@@ -49,7 +49,7 @@ static bool levels_in(const struct report *r, enum stream_id st, struct period p
 
 /* ---- totals: per group and over all reps, for metrics that add up ---- */
 
-enum { TT_GROUP, TT_METRIC, TT_OWNERS, TT_ACTUAL, TT_TARGET, TT_ATTAIN, TT_N };
+enum { TT_GROUP, TT_METRIC, TT_OWNERS, TT_ACTUAL, TT_TARGET, TT_ATTAIN, TT_PACE, TT_N };
 
 static struct doc_column totals_cols[TT_N] = {
 	[TT_GROUP] = { "group", "Group", COL_TEXT, SHOW_ALL, false },
@@ -58,13 +58,15 @@ static struct doc_column totals_cols[TT_N] = {
 	[TT_ACTUAL] = { COLUMN_KEY(COL_ACTUAL), "Actual", COL_NUMBER, SHOW_ALL, false },
 	[TT_TARGET] = { COLUMN_KEY(COL_TARGET), "Target", COL_NUMBER, SHOW_ALL, false },
 	[TT_ATTAIN] = { COLUMN_KEY(COL_ATTAINMENT), "Attainment", COL_NUMBER, SHOW_ALL, false },
+	[TT_PACE] = { COLUMN_KEY(COL_PACE), "Pace", COL_NUMBER, SHOW_ALL, false },
 };
 
 struct tally {
 	size_t group, metric, owners;
 	decimal actual, target;
+	struct num elapsed, left; /* the period's days, as the progress rows count them */
 	int places;
-	bool has_target, has_actual, exact, lower;
+	bool has_target, has_actual, exact, lower, early;
 };
 
 static const struct names *tally_names;
@@ -76,7 +78,8 @@ static int cmp_tallies(const void *pa, const void *pb)
 	return c ? c : name_cmp(tally_names, a->metric, b->metric);
 }
 
-static void tally_add(struct table *t, size_t group, size_t metric, struct num actual, struct num target, bool lower)
+static struct tally *tally_add(struct table *t, size_t group, size_t metric, struct num actual, struct num target,
+			       bool lower)
 {
 	size_t key[2] = { group, metric };
 	bool created;
@@ -97,6 +100,16 @@ static void tally_add(struct table *t, size_t group, size_t metric, struct num a
 		y->places = target.places > y->places ? target.places : y->places;
 		y->has_target = true;
 	}
+	return y;
+}
+
+/* What a progress row adds to a tally besides its figures: the days, and whether it is
+ * too early to tell. */
+static void tally_days(struct tally *y, const struct progress_row *pr)
+{
+	if (pr->days_elapsed.has && pr->days_left.has)
+		y->elapsed = pr->days_elapsed, y->left = pr->days_left;
+	y->early |= pr->status == STATUS_EARLY;
 }
 
 /* The totals of the reps of a table (owners[i] in groups[i]): their progress rows of
@@ -119,8 +132,8 @@ static void totals_block(struct report *r, struct doc *d, struct section *sec, s
 				    (metric != NONE && pr->metric != metric) || !metric_adds_up(r, pr->metric))
 					continue;
 				if (g != NONE)
-					tally_add(t, g, pr->metric, pr->actual, pr->target, pr->lower);
-				tally_add(t, NONE, pr->metric, pr->actual, pr->target, pr->lower);
+					tally_days(tally_add(t, g, pr->metric, pr->actual, pr->target, pr->lower), pr);
+				tally_days(tally_add(t, NONE, pr->metric, pr->actual, pr->target, pr->lower), pr);
 			}
 		} else if (metric != NONE && metric_adds_up(r, metric)) {
 			const struct actual_row *a = actual_find(r, owners[i], metric, p);
@@ -147,7 +160,11 @@ static void totals_block(struct report *r, struct doc *d, struct section *sec, s
 	bool targets = false;
 	for (size_t i = 0; i < nt; i++)
 		targets |= all[i].has_target;
+	bool runs = false; /* the period runs: the pace is the verdict, not the part done */
+	for (size_t i = 0; i < nt; i++)
+		runs |= all[i].left.has && decimal_sign(all[i].left.v) > 0;
 	totals_cols[TT_TARGET].show = totals_cols[TT_ATTAIN].show = targets ? SHOW_ALL : 0;
+	totals_cols[TT_PACE].show = targets && runs ? SHOW_ALL : 0;
 	totals_cols[TT_ACTUAL].label = targets ? "Actual" : "Value";
 	struct block *b = section_table(sec, "totals", "Totals", totals_cols, TT_N);
 	b->aside = true;
@@ -169,7 +186,13 @@ static void totals_block(struct report *r, struct doc *d, struct section *sec, s
 			if (y->has_actual && (y->lower ? decimal_div(y->target, y->actual, 4, ROUND_HALF_AWAY, &q)
 						       : decimal_div(y->actual, y->target, 4, ROUND_HALF_AWAY, &q))) {
 				set_num(dtable_cell(&b->t, row, TT_ATTAIN), num_of(q, 4), U_PERCENT);
-				dtable_cell(&b->t, row, TT_ATTAIN)->tone = attainment_tone(num_of(q, 4));
+				dtable_cell(&b->t, row, TT_ATTAIN)->tone = runs ? TONE_NONE : attainment_tone(num_of(q, 4));
+			}
+			struct num pace = y->has_actual && !y->early ? sum_pace(y->actual, y->target, y->lower, y->elapsed, y->left)
+								    : num_none();
+			if (runs && y->left.has && decimal_sign(y->left.v) > 0) {
+				set_num(dtable_cell(&b->t, row, TT_PACE), pace, U_PERCENT);
+				dtable_cell(&b->t, row, TT_PACE)->tone = attainment_tone(pace);
 			}
 		}
 		if (y->group == NONE)
@@ -179,7 +202,11 @@ static void totals_block(struct report *r, struct doc *d, struct section *sec, s
 	free(all);
 	doc_footer(d, "Totals: the sums of the reps' actuals and targets for metrics that add up (sums and counts, "
 		      "not ratios or averages), per %s and over all reps; the attainment is the sum of actuals over the "
-		      "sum of targets.", group_word(r));
+		      "sum of targets%s", group_word(r),
+		   runs ? "; while the period runs, the pace is the sum of actuals over the sum of targets times the "
+			  "elapsed share of the period, exactly (none while too early to tell), and the attainment so "
+			  "far is no verdict."
+			: ".");
 }
 
 static const struct report *sort_report; /* qsort has no context argument */

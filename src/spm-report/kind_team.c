@@ -70,22 +70,6 @@ static struct num count_num(size_t n)
 	return num_of(decimal_from_int((int64_t)n), 0);
 }
 
-/* The pace of a sum of goals of one period: its actual against what was expected of it by
- * the as-of date, Σtarget × elapsed ÷ (elapsed + left), exactly (the rows' own expected
- * columns are rounded); lower: the other way round. None before anything is expected. */
-static struct num sum_pace(decimal actual, decimal target, bool lower, struct num elapsed, struct num left)
-{
-	decimal total, num, den, q;
-	if (!elapsed.has || !left.has || decimal_sign(elapsed.v) <= 0 || !decimal_add(elapsed.v, left.v, &total))
-		return num_none();
-	/* higher: actual × total ÷ (target × elapsed); lower: target × elapsed ÷ (actual × total) */
-	if (!decimal_mul(actual, total, 9, ROUND_HALF_AWAY, &num) || !decimal_mul(target, elapsed.v, 9, ROUND_HALF_AWAY, &den))
-		return num_none();
-	if (lower ? !decimal_div(den, num, 4, ROUND_HALF_AWAY, &q) : !decimal_div(num, den, 4, ROUND_HALF_AWAY, &q))
-		return num_none();
-	return num_of(q, 4);
-}
-
 /* Whether a progress row's period still runs at its as-of date (days left). */
 static bool running_any(const struct report *r)
 {

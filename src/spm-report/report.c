@@ -539,6 +539,22 @@ enum tone status_tone(enum goal_status s)
 	return TONE_NONE;
 }
 
+/* The pace of a sum of goals of one period: its actual against what was expected of it by
+ * the as-of date, Σtarget × elapsed ÷ (elapsed + left), exactly (the rows' own expected
+ * columns are rounded); lower: the other way round. None before anything is expected. */
+struct num sum_pace(decimal actual, decimal target, bool lower, struct num elapsed, struct num left)
+{
+	decimal total, num, den, q;
+	if (!elapsed.has || !left.has || decimal_sign(elapsed.v) <= 0 || !decimal_add(elapsed.v, left.v, &total))
+		return num_none();
+	/* higher: actual × total ÷ (target × elapsed); lower: target × elapsed ÷ (actual × total) */
+	if (!decimal_mul(actual, total, 9, ROUND_HALF_AWAY, &num) || !decimal_mul(target, elapsed.v, 9, ROUND_HALF_AWAY, &den))
+		return num_none();
+	if (lower ? !decimal_div(den, num, 4, ROUND_HALF_AWAY, &q) : !decimal_div(num, den, 4, ROUND_HALF_AWAY, &q))
+		return num_none();
+	return num_of(q, 4);
+}
+
 enum tone attainment_tone(struct num a)
 {
 	if (!a.has)

@@ -230,6 +230,9 @@ struct daily {
 struct daily daily_figures(const struct report *r, const struct progress_row *p);
 /* A tone for an attainment and a status. */
 enum tone status_tone(enum goal_status s);
+/* The pace of a sum of goals of one period (actual and target summed, the days as the
+ * progress rows give them): exact, 4 decimals; none before anything is expected. */
+struct num sum_pace(decimal actual, decimal target, bool lower, struct num elapsed, struct num left);
 enum tone attainment_tone(struct num attainment);
 
 #endif
