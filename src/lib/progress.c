@@ -2,6 +2,8 @@
  * progress columns as exact fractions, so that no rounding happens before printing. */
 #include "progress.h"
 
+#include "wide.h"
+
 #include <string.h>
 
 __extension__ typedef unsigned __int128 magnitude;
@@ -207,211 +209,65 @@ static struct fraction subtract(struct exact *x, struct fraction a, struct fract
  * (3×10^28 − 10^-9)/3 against a target of 10^28 + 10^-9: the gap is 4/(3×10^9), its cross
  * products 3×10^46), or have no 128-bit fraction at all (a target of 10^29 − 10^-9 at 46 of
  * 91 days expects (10^38 − 1) × 23/(91 × 5×10^8), in lowest terms). Such values are found
- * exactly from the inputs' terms in 512 bits, and each is cut to the 9 decimals that are
+ * exactly from the inputs' terms in lib/wide, and each is cut to the 9 decimals that are
  * ever printed, with the class of what was cut (struct fraction, cut): struct fraction
  * keeps 128-bit terms, so the fast path stays as it was, and a cut value rounds and
  * compares with thresholds exactly as the value does. Products here have at most three
- * factors of 127 bits and one of 10^9 (under 420 bits): 512 never overflows. */
-
-enum { LIMBS = 8 };
-
-/* A magnitude of 512 bits, least significant limb first. */
-struct wide {
-	uint64_t limb[LIMBS];
-};
-
-static struct wide wide_of(magnitude m)
-{
-	struct wide w = { { (uint64_t)m, (uint64_t)(m >> 64) } };
-	return w;
-}
-
-static struct wide wide_mul(const struct wide *a, const struct wide *b)
-{
-	struct wide r = { { 0 } };
-	for (int i = 0; i < LIMBS; i++) {
-		if (!a->limb[i])
-			continue;
-		magnitude carry = 0;
-		for (int j = 0; i + j < LIMBS; j++) {
-			magnitude t = (magnitude)a->limb[i] * b->limb[j] + r.limb[i + j] + carry;
-			r.limb[i + j] = (uint64_t)t;
-			carry = t >> 64;
-		}
-	}
-	return r;
-}
-
-static int wide_cmp(const struct wide *a, const struct wide *b)
-{
-	for (int i = LIMBS - 1; i >= 0; i--)
-		if (a->limb[i] != b->limb[i])
-			return a->limb[i] > b->limb[i] ? 1 : -1;
-	return 0;
-}
-
-static bool wide_is_zero(const struct wide *a)
-{
-	for (int i = 0; i < LIMBS; i++)
-		if (a->limb[i])
-			return false;
-	return true;
-}
-
-/* a + b, or a − b when a >= b. */
-static struct wide wide_add(const struct wide *a, const struct wide *b)
-{
-	struct wide r;
-	magnitude carry = 0;
-	for (int i = 0; i < LIMBS; i++) {
-		magnitude t = (magnitude)a->limb[i] + b->limb[i] + carry;
-		r.limb[i] = (uint64_t)t;
-		carry = t >> 64;
-	}
-	return r;
-}
-
-static struct wide wide_sub(const struct wide *a, const struct wide *b)
-{
-	struct wide r;
-	uint64_t borrow = 0;
-	for (int i = 0; i < LIMBS; i++) {
-		uint64_t d = a->limb[i] - b->limb[i];
-		uint64_t next = a->limb[i] < b->limb[i] || d < borrow;
-		r.limb[i] = d - borrow;
-		borrow = next;
-	}
-	return r;
-}
-
-static struct wide wide_twice(const struct wide *a)
-{
-	struct wide r;
-	for (int i = LIMBS - 1; i > 0; i--)
-		r.limb[i] = a->limb[i] << 1 | a->limb[i - 1] >> 63;
-	r.limb[0] = a->limb[0] << 1;
-	return r;
-}
-
-static int wide_bits(const struct wide *a)
-{
-	for (int i = LIMBS - 1; i >= 0; i--)
-		if (a->limb[i])
-			return i * 64 + 64 - __builtin_clzll(a->limb[i]);
-	return 0;
-}
-
-/* a >> s, 0 <= s < 512. */
-static struct wide wide_shifted(const struct wide *a, int s)
-{
-	struct wide r = { { 0 } };
-	int limbs = s / 64, bits = s % 64;
-	for (int i = 0; i + limbs < LIMBS; i++) {
-		r.limb[i] = a->limb[i + limbs] >> bits;
-		if (bits && i + limbs + 1 < LIMBS)
-			r.limb[i] |= a->limb[i + limbs + 1] << (64 - bits);
-	}
-	return r;
-}
-
-/* A signed value: magnitude and sign (zero is never negative). */
-struct signed_wide {
-	struct wide mag;
-	bool negative;
-};
+ * factors of 127 bits and one of 10^9 (under 420 bits): WIDE_LIMBS (640 bits) never
+ * overflows, so the checked results of lib/wide are not looked at. */
 
 /* The product of n factors. */
-static struct signed_wide product(const decimal_units *factor, int n)
+static wide_int product(const decimal_units *factor, int n)
 {
-	struct signed_wide p = { wide_of(1), false };
+	wide_int p, f;
+	wide_from_units(1, &p);
 	for (int i = 0; i < n; i++) {
-		struct wide f = wide_of(magnitude_of(factor[i]));
-		p.mag = wide_mul(&p.mag, &f);
-		p.negative ^= factor[i] < 0;
+		wide_from_units(factor[i], &f);
+		(void)wide_mul(&p, &f, &p);
 	}
-	p.negative = p.negative && !wide_is_zero(&p.mag);
 	return p;
 }
 
-static struct signed_wide difference(struct signed_wide a, struct signed_wide b)
+/* num/den (den != 0) as a struct fraction: exact (lowest terms) when the value is a whole
+ * number of billionths, else cut to 9 decimals; held at ±(2^127 − 1) billionths past those. */
+static struct fraction narrowed(wide_int num, wide_int den)
 {
-	if (a.negative != b.negative) /* a − b = a + |b| with a's sign */
-		return (struct signed_wide){ wide_add(&a.mag, &b.mag), a.negative };
-	int c = wide_cmp(&a.mag, &b.mag);
-	if (c == 0)
-		return (struct signed_wide){ wide_of(0), false };
-	if (c > 0)
-		return (struct signed_wide){ wide_sub(&a.mag, &b.mag), a.negative };
-	return (struct signed_wide){ wide_sub(&b.mag, &a.mag), !a.negative };
-}
-
-static int signed_cmp(const struct signed_wide *a, const struct signed_wide *b)
-{
-	if (a->negative != b->negative)
-		return a->negative ? -1 : 1;
-	int c = wide_cmp(&a->mag, &b->mag);
-	return a->negative ? -c : c;
-}
-
-/* num/den as a struct fraction: exact (lowest terms) when the value is a whole number of
- * billionths, else cut to 9 decimals; held at ±(2^127 − 1) billionths past those. den > 0. */
-static struct fraction narrowed(const struct signed_wide *num, const struct wide *den)
-{
-	const magnitude top = ~(magnitude)0 >> 1;
-	struct wide scale = wide_of((magnitude)SCALE);
-	struct wide n = wide_mul(&num->mag, &scale), r = n;
-	magnitude q = 0;
-	bool past = false;
-	/* q = n ÷ den by bits, from the first that can make a quotient bit: the bits of n above
-	 * bit k are fewer than den's, so below den (about 130 steps, not 420). r < den < 2^511
-	 * before each shift: no bit lost. */
-	int k = wide_bits(&n) - wide_bits(den);
-	if (k >= 0)
-		r = wide_shifted(&n, k + 1);
-	for (int i = k; i >= 0 && !past; i--) {
-		r = wide_twice(&r);
-		r.limb[0] |= n.limb[i / 64] >> (i % 64) & 1;
-		past = q >> 126 != 0; /* the shift below would pass 2^127 − 1 */
-		q <<= 1;
-		if (wide_cmp(&r, den) >= 0) {
-			r = wide_sub(&r, den);
-			q |= 1;
-		}
-	}
-	if (past || q > top) {
-		decimal_units held = (decimal_units)top;
-		return (struct fraction){ num->negative ? -held : held, SCALE, FRACTION_EXACT };
-	}
-	if (wide_is_zero(&r)) {
-		decimal_units v = (decimal_units)q;
-		return normalized((struct fraction){ num->negative ? -v : v, SCALE, FRACTION_EXACT });
-	}
-	struct wide twice = wide_twice(&r);
-	int c = wide_cmp(&twice, den); /* what was cut against half of 10^-9 */
+	const decimal_units top = (decimal_units)(~(magnitude)0 >> 1);
+	bool negative = wide_sign(&num) * wide_sign(&den) < 0;
+	wide_int q, r, twice;
+	decimal_units v;
+	num.negative = den.negative = false; /* floor of the magnitude; the sign is put back below */
+	(void)wide_mul_pow10(&num, DECIMAL_PLACES, &num);
+	wide_divide(&num, &den, &q, &r);
+	if (!wide_to_units(&q, &v)) /* q >= 2^127 */
+		return (struct fraction){ negative ? -top : top, SCALE, FRACTION_EXACT };
+	if (wide_sign(&r) == 0)
+		return normalized((struct fraction){ negative ? -v : v, SCALE, FRACTION_EXACT });
+	(void)wide_add(&r, &r, &twice);
+	int c = wide_cmp(&twice, &den); /* what was cut against half of 10^-9 */
 	uint8_t cut = c < 0 ? FRACTION_CUT_BELOW_HALF : c == 0 ? FRACTION_CUT_HALF : FRACTION_CUT_ABOVE_HALF;
-	if (!num->negative)
-		return (struct fraction){ (decimal_units)q, SCALE, cut };
+	if (!negative)
+		return (struct fraction){ v, SCALE, cut };
 	/* −(q + e) = (−q − 1) + (1 − e): the floor one lower, the cut mirrored */
-	return (struct fraction){ -(decimal_units)q - 1, SCALE, (uint8_t)(FRACTION_CUT_BELOW_HALF + FRACTION_CUT_ABOVE_HALF - cut) };
+	return (struct fraction){ -v - 1, SCALE, (uint8_t)(FRACTION_CUT_BELOW_HALF + FRACTION_CUT_ABOVE_HALF - cut) };
 }
 
 /* (n[0] × … × n[nn−1]) ÷ (d[0] × … × d[nd−1]); undefined when that divisor is 0. */
 static struct fraction wide_ratio(const decimal_units *n, int nn, const decimal_units *d, int nd)
 {
-	struct signed_wide num = product(n, nn), den = product(d, nd);
-	if (wide_is_zero(&den.mag))
+	wide_int den = product(d, nd);
+	if (wide_sign(&den) == 0)
 		return UNDEFINED;
-	num.negative = num.negative != den.negative && !wide_is_zero(&num.mag);
-	return narrowed(&num, &den.mag);
+	return narrowed(product(n, nn), den);
 }
 
 /* Sign of a − b, both defined, b exact (cut FRACTION_EXACT) with a denominator dividing
- * 10^9 when a is cut (a decimal's fraction); by 256-bit cross products, which always fit. */
+ * 10^9 when a is cut (a decimal's fraction); by 256-bit cross products in lib/wide. */
 static int compare_wide(struct fraction a, struct fraction b)
 {
-	decimal_units l[2] = { a.num, b.den }, r[2] = { b.num, a.den };
-	struct signed_wide left = product(l, 2), right = product(r, 2);
-	int c = signed_cmp(&left, &right);
+	wide_int left = product((decimal_units[]){ a.num, b.den }, 2);
+	wide_int right = product((decimal_units[]){ b.num, a.den }, 2);
+	int c = wide_cmp(&left, &right);
 	/* cut: a is num/den and a little more. Both cross products are multiples of b.den,
 	 * so left < right leaves room for that little more below right. */
 	return a.cut && c == 0 ? 1 : c;
@@ -533,7 +389,7 @@ static enum goal_status status_of(const struct goal_measure *g, const struct pro
 	return STATUS_BEHIND;
 }
 
-/* The values of progress_compute from the terms of actual, target and share, in 512 bits
+/* The values of progress_compute from the terms of actual, target and share, in lib/wide
  * (the wide path: a step of the fast one did not fit 128 bits). The same formulas, each
  * one ratio of products of terms; a ratio whose divisor is 0 has no value, as there. */
 __attribute__((noinline, cold)) static void progress_wide(const struct goal_measure *g, struct fraction actual, struct fraction target,
@@ -556,12 +412,12 @@ __attribute__((noinline, cold)) static void progress_wide(const struct goal_meas
 				       : actual;
 	out->gap = UNDEFINED;
 	if (has_actual) { /* target − actual (higher) or actual − target, over td × ad; 0 if not short */
-		struct signed_wide t_ad = product((decimal_units[]){ tn, ad }, 2);
-		struct signed_wide a_td = product((decimal_units[]){ an, td }, 2);
-		struct signed_wide short_by = g->lower ? difference(a_td, t_ad) : difference(t_ad, a_td);
-		struct signed_wide den = product((decimal_units[]){ td, ad }, 2);
-		out->gap = short_by.negative || wide_is_zero(&short_by.mag) ? (struct fraction){ 0, 1, FRACTION_EXACT }
-									: narrowed(&short_by, &den.mag);
+		wide_int t_ad = product((decimal_units[]){ tn, ad }, 2);
+		wide_int a_td = product((decimal_units[]){ an, td }, 2);
+		wide_int short_by;
+		(void)wide_sub(g->lower ? &a_td : &t_ad, g->lower ? &t_ad : &a_td, &short_by);
+		out->gap = wide_sign(&short_by) <= 0 ? (struct fraction){ 0, 1, FRACTION_EXACT }
+						     : narrowed(short_by, product((decimal_units[]){ td, ad }, 2));
 	}
 }
 

@@ -98,7 +98,7 @@ struct progress {
 };
 
 /* g->actual exact (cut FRACTION_EXACT). Every value that fits the decimal range is found
- * exactly, through 512-bit products when a step does not fit 128 bits; one past
+ * exactly, through lib/wide's products when a step does not fit 128 bits; one past
  * ±1.7 × 10^29 (2^127 billionths) is held as that bound, which fraction_round refuses
  * and which compares as the value does: a caller refuses a row when a value does not
  * round, never because a step on the way overflowed. */

@@ -62,9 +62,13 @@ def expected_row(an, ad, tn, done, total, started, over, lower, cumulative):
         return actual <= target if lower else actual >= target
 
     ceiling = lower and cumulative
+    # the default early threshold: until a tenth of a running period has passed, only a
+    # final word (a total at its target, a ceiling passed) is said; a period of no counted
+    # day has passed nothing until its last day
+    settled = over or (total > 0 and Fraction(done, total) >= Fraction(1, 10))
     if not started:
         status = "not_started"
-    elif (not ceiling or over) and achieved():
+    elif (not ceiling or over) and (settled or cumulative) and achieved():
         status = "achieved"
     elif actual is None:
         status = "no_data"
@@ -72,6 +76,8 @@ def expected_row(an, ad, tn, done, total, started, over, lower, cumulative):
         status = "missed"
     elif ceiling and actual > target:
         status = "behind"
+    elif not settled:
+        status = "early"
     elif pace is None:
         ahead = expected > 0 if lower else actual > 0
         status = "ahead" if ahead else "on_track"
