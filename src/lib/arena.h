@@ -23,10 +23,10 @@ void huge_free(void *p, size_t bytes);
 /* ---- arrays that grow to megabytes ---- */
 
 /* Grows *ptr (of *cap elements of elem_size) to hold at least need, doubling, as xgrow;
- * from 2 MiB on, in a huge block (the room past the rows read is zeroed). Freed only with
+ * from 128 KiB on, in a huge block (the room past the rows read is zeroed). Freed only with
  * xfree_large and the same cap and elem_size. */
 void xgrow_large(void **ptr, size_t *cap, size_t need, size_t elem_size);
-/* count zeroed elements: a huge block from 2 MiB on. Freed with xfree_large(count). */
+/* count zeroed elements: a huge block from 128 KiB on. Freed with xfree_large(count). */
 void *xcalloc_huge(size_t count, size_t elem_size);
 void xfree_large(void *ptr, size_t cap, size_t elem_size);
 /* The bytes of such an array below `to` are done with (a walk that frees what it has

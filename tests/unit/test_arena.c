@@ -64,6 +64,34 @@ static void test_growing_array(void **state)
 	xfree_large(small, 10, sizeof *small);
 }
 
+/* From 128 KiB an array is a huge block of its own (2 MiB aligned), grown with its
+ * contents from malloc into it; below, malloc's. */
+static void test_array_huge_from_128k(void **state)
+{
+	(void)state;
+	enum { KIB = 1024 };
+	char *v = NULL;
+	size_t cap = 0;
+	xgrow_large((void **)&v, &cap, 100 * KIB, 1);
+	memset(v, 'x', 100 * KIB);
+	xgrow_large((void **)&v, &cap, 300 * KIB, 1);
+	if (arena_packs()) /* not under ASan: every array in malloc there */
+		assert_int_equal((uintptr_t)v % (2 * MIB), 0);
+	for (size_t i = 0; i < 100 * KIB; i++)
+		if (v[i] != 'x')
+			fail_msg("byte %zu is %d", i, v[i]);
+	xfree_large(v, cap, 1);
+	char *z = xcalloc_huge(128 * KIB, 1);
+	if (arena_packs())
+		assert_int_equal((uintptr_t)z % (2 * MIB), 0);
+	assert_int_equal(z[128 * KIB - 1], 0);
+	memset(z, 'y', 128 * KIB);
+	xrelease_large(z, 128 * KIB, 1, 0, 64 * KIB); /* a huge block's pages given back: zeros */
+	assert_int_equal(z[0], arena_packs() ? 0 : 'y');
+	assert_int_equal(z[64 * KIB], 'y');
+	xfree_large(z, 128 * KIB, 1);
+}
+
 static void test_arena_texts(void **state)
 {
 	(void)state;
@@ -138,6 +166,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_huge_blocks),
+		cmocka_unit_test(test_array_huge_from_128k),
 		cmocka_unit_test(test_growing_array),
 		cmocka_unit_test(test_arena_texts),
 		cmocka_unit_test(test_arena_objects),
