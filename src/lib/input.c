@@ -538,6 +538,7 @@ struct chunk_reader {
 	size_t carry;           /* bytes of an unfinished record at the start of buf */
 	uint64_t rows_unreported; /* rows delivered since the last progress call */
 	struct tsv_pending *pending; /* TSV with an ahead hook: LINES_AHEAD rows' fields */
+	uint64_t shown;         /* rows shown to the ahead hook so far */
 	char apart[64];         /* from the next chunk's reader: the counters above change per row,
 				 * and one cache line shared by two threads cost as much as the rows */
 };
@@ -603,9 +604,10 @@ static void set_error(struct chunk_reader *r, uint64_t line, size_t column, cons
 	r->done = true;
 }
 
-static void deliver_row(struct chunk_reader *r, char **field, const size_t *len, size_t n, uint64_t line)
+static void deliver_row(struct chunk_reader *r, char **field, const size_t *len, size_t n, uint64_t line,
+			uint64_t shown)
 {
-	struct row row = { n, field, len, line };
+	struct row row = { n, field, len, line, shown };
 	r->rows_unreported++;
 	int stop = r->opt->on_row(r->out->ctx, &row);
 	if (stop) {
@@ -691,6 +693,7 @@ struct tsv_pending {
 	size_t *len;
 	size_t n, cap;
 	uint64_t line;
+	uint64_t shown; /* its number among the rows shown to the hook; 0: not shown */
 };
 
 /* Room for n fields in a pending row. */
@@ -781,7 +784,7 @@ static void pending_read(struct chunk_reader *r, struct tsv_split *s)
 	struct tsv_pending *p = &s->ring[s->first];
 	s->first = (s->first + 1) % LINES_AHEAD;
 	s->count--;
-	deliver_row(r, p->field, p->len, p->n, p->line);
+	deliver_row(r, p->field, p->len, p->n, p->line, p->shown);
 }
 
 /* The row just split waits in the ring: the hook is shown its fields (if it has those
@@ -794,14 +797,17 @@ static void pending_add(struct chunk_reader *r, struct tsv_split *s)
 	struct tsv_pending *p = pending_next(s);
 	p->n = s->n;
 	p->line = r->lines;
+	p->shown = 0;
 	const char *f[AHEAD_FIELDS];
 	size_t flen[AHEAD_FIELDS], n = a->ncol < AHEAD_FIELDS ? a->ncol : AHEAD_FIELDS, i;
 	for (i = 0; i < n && a->col[i] >= 0 && (size_t)a->col[i] < p->n; i++) {
 		f[i] = p->field[a->col[i]];
 		flen[i] = p->len[a->col[i]];
 	}
-	if (i == n && (!a->wanted || a->wanted(r->out->ctx)))
+	if (i == n && (!a->wanted || a->wanted(r->out->ctx))) {
 		a->fn(r->out->ctx, f, flen);
+		p->shown = ++r->shown;
+	}
 	if (++s->count == LINES_AHEAD)
 		pending_read(r, s);
 	split_into(s, pending_next(s));
@@ -818,7 +824,7 @@ static inline void tsv_line_end(struct chunk_reader *r, struct tsv_split *s, cha
 		if (s->ring)
 			pending_add(r, s);
 		else
-			deliver_row(r, s->field, s->len, s->n, r->lines);
+			deliver_row(r, s->field, s->len, s->n, r->lines, 0);
 	}
 	s->n = 0;
 	s->escaped = false;
@@ -982,7 +988,7 @@ static void csv_record(int c, void *data)
 	r->cr_pending = c == '\r';
 	for (size_t i = 0; i < r->nfields; i++)
 		r->field[i] = r->offset[i] == SIZE_MAX ? (char *)"" : r->arena + r->offset[i];
-	deliver_row(r, r->field, r->len, r->nfields, r->record_line);
+	deliver_row(r, r->field, r->len, r->nfields, r->record_line, 0);
 	r->nfields = 0;
 	r->arena_len = 0;
 }
@@ -1175,7 +1181,7 @@ static inline void csv_record_end(struct chunk_reader *r, struct tsv_split *s, c
 		if (s->ring)
 			pending_add(r, s);
 		else
-			deliver_row(r, s->field, s->len, s->n, r->lines);
+			deliver_row(r, s->field, s->len, s->n, r->lines, 0);
 	}
 	r->lines += s->inner;
 	s->n = 0;

@@ -25,6 +25,8 @@ struct row {
 	const size_t *len;
 	uint64_t line;       /* physical line where the record starts (in the first chunk, of
 			      * the file; in the others, from the chunk's start) */
+	uint64_t shown;      /* with an ahead hook: the record's number among those its chunk
+			      * showed to it (1 for the first call), 0 if it was not shown */
 };
 
 typedef int (*row_fn)(void *ctx, const struct row *row);
@@ -49,7 +51,9 @@ struct scan_chunk {
  * the memory its row will need while the rows before it are read: the fields col[0..ncol)
  * of it, split as the row will be (wanted fields decoded). Only a hint: a record shown may
  * never be read (a stop, an error), and a record that is read may not have been shown (one
- * lacking a field asked for; a CSV chunk from its first odd record on, which libcsv reads). */
+ * lacking a field asked for; a CSV chunk from its first odd record on, which libcsv reads).
+ * A record read after it was shown says which call showed it (row.shown), so that what
+ * the hook found for it need not be found again. */
 typedef void (*ahead_fn)(void *ctx, const char *const field[], const size_t len[]);
 #define LINES_AHEAD 16
 #define AHEAD_FIELDS 2

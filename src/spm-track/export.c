@@ -339,7 +339,17 @@ struct owner_lookup {
 	uint32_t known; /* the id from the memo; UINT32_MAX: not there */
 	struct owner_ref ahead;
 	uint64_t ahead_hash;
+	const struct owner_ahead *shown; /* what export_ahead found for the row, or NULL */
 };
+
+/* What export_ahead found for the row, if it was shown and its entry is still there. */
+static const struct owner_ahead *shown_ahead(const struct chunk_state *cs, const struct row *row)
+{
+	if (!row->shown)
+		return NULL;
+	const struct owner_ahead *a = &cs->ahead[(row->shown - 1) % LINES_AHEAD];
+	return a->shown == row->shown ? a : NULL;
+}
 
 /* The row's owners (owners[0, *n)) and how the first is found; nonzero if the owner
  * column is bad (its problem set, as find_owners does). */
@@ -347,16 +357,23 @@ static int export_owners(struct chunk_state *cs, const struct row *row, struct o
 			 size_t *n, struct owner_lookup *look)
 {
 	long rep = cs->job->col[EXPORT_REP];
-	*look = (struct owner_lookup){ UINT32_MAX, { 0 }, 0 };
+	*look = (struct owner_lookup){ UINT32_MAX, { 0 }, 0, NULL };
 	if (owner_memo_find(cs, row->field[rep], row->len[rep], &look->known)) { /* met in a good row */
 		owners[0] = (struct owner_ref){ LEVEL_REP, row->field[rep], row->len[rep] };
 		*n = 1;
 		return 0;
 	}
+	look->shown = shown_ahead(cs, row); /* the memo is off once rows are shown (both past the cache) */
 	if (find_owners(cs, row, rep, owners, n))
 		return 1;
 	look->ahead = owners[0];
-	look->ahead_hash = group_owner_ahead(cs->groups, owners[0].level, owners[0].name, owners[0].len);
+	/* a row shown ahead: its owner hashed (and its slot fetched) then, unless the owner is
+	 * not the column's bytes (a roster's) */
+	const struct owner_ahead *a = look->shown;
+	if (a && a->name == owners[0].name && a->len == owners[0].len && owners[0].level == LEVEL_REP)
+		look->ahead_hash = a->hash;
+	else
+		look->ahead_hash = group_owner_ahead(cs->groups, owners[0].level, owners[0].name, owners[0].len);
 	return 0;
 }
 
@@ -401,6 +418,11 @@ void export_ahead(void *ctx, const char *const f[], const size_t flen[])
 	struct owner_ahead *a = &cs->ahead[n % LINES_AHEAD];
 	a->hash = group_owner_ahead(g, LEVEL_REP, f[AHEAD_OWNER], flen[AHEAD_OWNER]);
 	a->owner = SIZE_MAX;
+	a->shown = n + 1; /* the reader counts the rows it shows as this does */
+	a->name = f[AHEAD_OWNER];
+	a->len = flen[AHEAD_OWNER];
+	a->close_at = f[AHEAD_CLOSE];
+	a->close_len = flen[AHEAD_CLOSE];
 	a->dated = !job->opt->date_format &&
 		   date_parse_iso_memo(cs->dates, f[AHEAD_CLOSE], flen[AHEAD_CLOSE], &a->close);
 	if (n >= LINES_AHEAD - SLOT_STEP) { /* the owner's slot of the line shown then has come */
@@ -469,7 +491,11 @@ int export_row(void *ctx, const struct row *row)
 		bad_row(cs, row, col[EXPORT_DATE], d.state == DEAL_OPEN ? "empty date" : "closed deal without a close date");
 		return reject_or_stop(cs, row);
 	}
-	if (!parse_date(cs, row->field[col[EXPORT_DATE]], row->len[col[EXPORT_DATE]], &close)) {
+	const struct owner_ahead *seen = look.shown; /* the date read when the row was shown */
+	if (seen && seen->dated && seen->close_at == row->field[col[EXPORT_DATE]] &&
+	    seen->close_len == row->len[col[EXPORT_DATE]])
+		close = seen->close;
+	else if (!parse_date(cs, row->field[col[EXPORT_DATE]], row->len[col[EXPORT_DATE]], &close)) {
 		bad_row(cs, row, col[EXPORT_DATE], job->opt->date_format ? "not a date in the --date-format layout"
 								      : date_problem(row->field[col[EXPORT_DATE]], row->len[col[EXPORT_DATE]],
 										     "not a date (YYYY-MM-DD; see --date-format)"));

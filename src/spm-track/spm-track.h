@@ -272,6 +272,11 @@ struct chunk_state {
 		size_t owner; /* the guess of its id, or SIZE_MAX */
 		spm_day close;
 		bool dated;   /* close: the row's close date */
+		/* the row it was (row.shown), and the bytes of its owner and close date: the
+		 * row finds the owner's hash and the date here, not by reading them again */
+		uint64_t shown;
+		const char *name, *close_at;
+		size_t len, close_len;
 	} ahead[LINES_AHEAD];
 	uint64_t ahead_lines; /* lines shown */
 	uint64_t ahead_until; /* the rows read until then (tally.read) were shown first */

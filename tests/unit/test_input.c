@@ -776,7 +776,7 @@ static void ref_record(int c, void *data)
 	if (c >= 0)
 		r->lines++;
 	r->cr_pending = c == '\r';
-	struct row row = { r->n, r->f, r->len, r->record_line };
+	struct row row = { r->n, r->f, r->len, r->record_line, 0 };
 	r->fn(r->ctx, &row);
 	ref_clear(r);
 }
@@ -1478,7 +1478,8 @@ static void assert_same_as_libcsv(const char *path, const char *body, size_t len
 	digest_free(&ref);
 }
 
-/* What an ahead hook saw: each record before its row, never more than LINES_AHEAD before. */
+/* What an ahead hook saw: each record before its row, never more than LINES_AHEAD before,
+ * and the row told which call showed it (row.shown). */
 struct ahead_log {
 	size_t shown, read;   /* records shown to the hook; rows read */
 	char **owner;         /* field 0 of the records shown, copied */
@@ -1515,9 +1516,11 @@ static int log_row(void *ctx, const struct row *row)
 	while (i < a->shown && (strlen(a->owner[i]) != row->len[0] || memcmp(a->owner[i], row->field[0], row->len[0])))
 		i++;
 	if (i == a->shown) {
+		assert_int_equal(row->shown, 0); /* a row not shown says so */
 		a->missed++;
 		return 0;
 	}
+	assert_int_equal(row->shown, i + 1); /* and a row shown, which call showed it */
 	a->read = i + 1;
 	if (a->shown - a->read + 1 > a->most_ahead)
 		a->most_ahead = a->shown - a->read + 1;

@@ -592,7 +592,7 @@ static int feed(struct actuals_fixture *f, const char *owner, const char *period
 	size_t len[6];
 	for (int i = 0; i < 6; i++)
 		len[i] = strlen(field[i]);
-	struct row row = { 6, field, len, 2 };
+	struct row row = { 6, field, len, 2, 0 };
 	return actuals_row(&f->cs, &row);
 }
 
