@@ -96,6 +96,17 @@ size_t number_at_least(decimal d, int places, char buf[NUMBER_BUFSIZE])
 		int need = exact_places(d);
 		return number_fixed(d, need > places ? need : places, buf);
 	}
+	if (d.units == 0) { /* most cells of a large run: a period with no deal of the kind */
+		buf[0] = '0';
+		if (places == 0) {
+			buf[1] = '\0';
+			return 1;
+		}
+		buf[1] = '.';
+		memset(buf + 2, '0', (size_t)places);
+		buf[2 + places] = '\0';
+		return (size_t)places + 2;
+	}
 	/* 64 bits: the whole part and the billionths once, no rounding (nothing is cut) */
 	int64_t u = (int64_t)d.units;
 	uint64_t mag = u < 0 ? 0 - (uint64_t)u : (uint64_t)u;

@@ -144,6 +144,8 @@ static void test_money_and_exact(void **state)
 	assert_string_equal(buf, "-2.5");
 	number_exact(decimal_zero(), buf);
 	assert_string_equal(buf, "0");
+	assert_int_equal(number_money(decimal_zero(), buf), 4);
+	assert_string_equal(buf, "0.00");
 }
 
 /* round(n × 10^places / d) half away from zero (or to even), by the 128-bit definition. */
