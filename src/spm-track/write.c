@@ -94,6 +94,10 @@ struct rows_buf {
 	size_t len, cap;
 	char *head; /* "owner<TAB>period<TAB>": the start of every row of the group */
 	size_t head_len, head_cap;
+	/* the owner escaped at the head's start: the groups of an owner come one after the
+	 * other, and escaping a name byte by byte cost more than its group's numbers */
+	const char *owner;
+	size_t owner_len, owner_escaped;
 };
 
 #define ROWS_FLUSH ((size_t)1 << 16)
@@ -141,8 +145,13 @@ static void buf_start(struct rows_buf *b, const char *owner, size_t owner_len, c
 	size_t period_len = strlen(period);
 	if (owner_len > (SIZE_MAX - PERIOD_LABEL_SIZE) / 2 / (nrows + 1) - room)
 		diag_fatal(SPM_EXIT_USAGE, "out of memory");
-	xgrow((void **)&b->head, &b->head_cap, 2 * owner_len + period_len + 2 + PAD, 1); /* padded */
-	char *at = b->head + output_escape(owner, owner_len, b->head);
+	if (!b->head || owner != b->owner || owner_len != b->owner_len) { /* another owner (names stay put) */
+		xgrow((void **)&b->head, &b->head_cap, 2 * owner_len + PERIOD_LABEL_SIZE + 2 + PAD, 1); /* padded */
+		b->owner_escaped = output_escape(owner, owner_len, b->head);
+		b->owner = owner;
+		b->owner_len = owner_len;
+	}
+	char *at = b->head + b->owner_escaped;
 	*at++ = '\t';
 	at = put(at, period, period_len);
 	*at++ = '\t';
