@@ -45,9 +45,11 @@ static void format_ratio(const struct metric *m, decimal num, decimal den, struc
 		r->value_len = number_fixed(q, m->places, r->value);
 }
 
-/* One metric of a group: t its deal totals in full (deal_totals_of), ct its custom ones. */
-static void fill_deal_metric(const struct metric *m, const struct deal_totals *t, const struct custom_totals *ct,
-			     struct out_row *r)
+/* One metric of a group: t its deal totals in full (deal_totals_of), ct its custom ones.
+ * Inlined, as buf_row: a call of each for each of millions of rows cost 5% of a run at
+ * 100,000 owners (the registers saved and restored, the row's cells through memory). */
+static inline __attribute__((always_inline)) void
+fill_deal_metric(const struct metric *m, const struct deal_totals *t, const struct custom_totals *ct, struct out_row *r)
 {
 	r->numerator_len = r->denominator_len = 0;
 	r->numerator[0] = r->denominator[0] = '\0'; /* cells stay strings too (tests, partial rows) */
@@ -161,8 +163,9 @@ static void buf_start(struct rows_buf *b, const char *owner, size_t owner_len, c
 
 /* A row of the group (room made by buf_start). metric_padded: r->metric is readable to its
  * length rounded up to PAD (the plan's copies of the selected metrics' names). */
-static void buf_row(struct rows_buf *b, const struct out_row *r, bool metric_padded, bool parts,
-		    const char *currency, size_t currency_len)
+static inline __attribute__((always_inline)) void buf_row(struct rows_buf *b, const struct out_row *r,
+							  bool metric_padded, bool parts, const char *currency,
+							  size_t currency_len)
 {
 	char *at = put_padded(b->p + b->len, b->head, b->head_len);
 	at = metric_padded ? put_padded(at, r->metric, r->metric_len) : put(at, r->metric, r->metric_len);
