@@ -429,14 +429,15 @@ void export_ahead(void *ctx, const char *const f[], const size_t flen[])
 		struct owner_ahead *b = &cs->ahead[(n - (LINES_AHEAD - SLOT_STEP)) % LINES_AHEAD];
 		b->owner = group_owner_entry_ahead(g, LEVEL_REP, b->hash);
 		if (b->owner != SIZE_MAX && b->dated)
-			group_slots_ahead(g, LEVEL_REP, b->owner, cached_periods(cs, b->close), job->ncal);
+			group_slots_ahead(g, LEVEL_REP, b->owner, cs->periods, cached_day(cs, b->close), job->ncal);
 	}
 	if (n >= LINES_AHEAD - RECORD_STEP) { /* and the slots fetched for this one */
 		const struct owner_ahead *c = &cs->ahead[(n - (LINES_AHEAD - RECORD_STEP)) % LINES_AHEAD];
 		if (c->owner != SIZE_MAX) {
 			group_owner_name_ahead(g, LEVEL_REP, c->owner);
 			if (c->dated)
-				group_records_ahead(g, LEVEL_REP, c->owner, cached_periods(cs, c->close), job->ncal);
+				group_records_ahead(g, LEVEL_REP, c->owner, cs->periods, cached_day(cs, c->close),
+						    job->ncal);
 		}
 	}
 }
@@ -505,7 +506,7 @@ int export_row(void *ctx, const struct row *row)
 	/* the owner's slot has come meanwhile (unless export_ahead fetched the groups already:
 	 * not once a CSV chunk has gone to libcsv) */
 	if (!owner_bad && look.known == UINT32_MAX && cs->tally.read > cs->ahead_until && groups_beyond_cache(cs->groups))
-		group_ahead(cs->groups, look.ahead.level, look.ahead_hash, cached_periods(cs, close), job->ncal);
+		group_ahead(cs->groups, look.ahead.level, look.ahead_hash, cs->periods, cached_day(cs, close), job->ncal);
 
 	if (ms->needs[EXPORT_AMOUNT] && d.state != DEAL_LOST) {
 		const char *a = row->field[col[EXPORT_AMOUNT]];

@@ -476,19 +476,21 @@ uint32_t group_owner(struct groups *g, enum level level, const char *owner, size
 uint64_t group_owner_ahead(const struct groups *g, enum level level, const char *owner, size_t len);
 uint32_t group_owner_hashed(struct groups *g, enum level level, const char *owner, size_t len, uint64_t h);
 /* The next step, once the owner's slot has come (h: group_owner_ahead's): the owner's
- * entry and its groups' slots in these periods are fetched, on a guess of its id. */
-void group_ahead(const struct groups *g, enum level level, uint64_t h, const struct period *periods, size_t n);
+ * entry and its groups' slots in the periods of the cached day (the chunk's cache c,
+ * slot day: cached_day; n calendars) are fetched, on a guess of its id. */
+void group_ahead(const struct groups *g, enum level level, uint64_t h, const struct period_cache *c, size_t day,
+		 size_t n);
 /* The same steps for a row seen further ahead (lib/input's ahead hook), a few rows apart:
  * the owner's entry (h: group_owner_ahead's; its guessed id returned, or SIZE_MAX), then
  * the bytes of its name the entry does not hold. */
 size_t group_owner_entry_ahead(const struct groups *g, enum level level, uint64_t h);
 void group_owner_name_ahead(const struct groups *g, enum level level, size_t owner);
 /* group_ahead's fetch of the groups' slots, for an owner whose id is known (guessed). */
-void group_slots_ahead(const struct groups *g, enum level level, size_t owner, const struct period *periods,
-		       size_t n);
+void group_slots_ahead(const struct groups *g, enum level level, size_t owner, const struct period_cache *c,
+		       size_t day, size_t n);
 /* The last step, once the slots group_ahead fetched have come: the groups' totals. */
-void group_records_ahead(const struct groups *g, enum level level, size_t owner, const struct period *periods,
-			 size_t n);
+void group_records_ahead(const struct groups *g, enum level level, size_t owner, const struct period_cache *c,
+			 size_t day, size_t n);
 /* Whether the groups outgrow the cache (tens of thousands): fetching ahead pays then. */
 bool groups_beyond_cache(const struct groups *g);
 /* The index of a group, its totals created zeroed if absent (metric: actuals input, else NULL). */
