@@ -339,7 +339,6 @@ struct owner_lookup {
 	uint32_t known; /* the id from the memo; UINT32_MAX: not there */
 	struct owner_ref ahead;
 	uint64_t ahead_hash;
-	const struct owner_ahead *shown; /* what export_ahead found for the row, or NULL */
 };
 
 /* What export_ahead found for the row, if it was shown and its entry is still there. */
@@ -357,19 +356,18 @@ static int export_owners(struct chunk_state *cs, const struct row *row, struct o
 			 size_t *n, struct owner_lookup *look)
 {
 	long rep = cs->job->col[EXPORT_REP];
-	*look = (struct owner_lookup){ UINT32_MAX, { 0 }, 0, NULL };
+	*look = (struct owner_lookup){ UINT32_MAX, { 0 }, 0 };
 	if (owner_memo_find(cs, row->field[rep], row->len[rep], &look->known)) { /* met in a good row */
 		owners[0] = (struct owner_ref){ LEVEL_REP, row->field[rep], row->len[rep] };
 		*n = 1;
 		return 0;
 	}
-	look->shown = shown_ahead(cs, row); /* the memo is off once rows are shown (both past the cache) */
 	if (find_owners(cs, row, rep, owners, n))
 		return 1;
 	look->ahead = owners[0];
 	/* a row shown ahead: its owner hashed (and its slot fetched) then, unless the owner is
 	 * not the column's bytes (a roster's) */
-	const struct owner_ahead *a = look->shown;
+	const struct owner_ahead *a = shown_ahead(cs, row);
 	if (a && a->name == owners[0].name && a->len == owners[0].len && owners[0].level == LEVEL_REP)
 		look->ahead_hash = a->hash;
 	else
@@ -492,7 +490,7 @@ int export_row(void *ctx, const struct row *row)
 		bad_row(cs, row, col[EXPORT_DATE], d.state == DEAL_OPEN ? "empty date" : "closed deal without a close date");
 		return reject_or_stop(cs, row);
 	}
-	const struct owner_ahead *seen = look.shown; /* the date read when the row was shown */
+	const struct owner_ahead *seen = shown_ahead(cs, row); /* the date read when the row was shown */
 	if (seen && seen->dated && seen->close_at == row->field[col[EXPORT_DATE]] &&
 	    seen->close_len == row->len[col[EXPORT_DATE]])
 		close = seen->close;
