@@ -299,8 +299,8 @@ static size_t trim_series(struct num *series, size_t n)
 	return n - skip;
 }
 
-/* A board whose owners are all too early in their period to score: says so, once. */
-static void early_board(struct doc *d, struct period p, enum level lv, bool levels, size_t early)
+/* A board's section: its period, and which owners it ranks when levels are mixed. */
+static struct section *board_section(struct doc *d, struct period p, enum level lv, bool levels)
 {
 	char label[PERIOD_LABEL_SIZE];
 	period_field[1].show = levels ? SHOW_HUMAN : 0;
@@ -308,6 +308,13 @@ static void early_board(struct doc *d, struct period p, enum level lv, bool leve
 	set_str(&sec->fields, 0, 0, period_label(p, label));
 	if (levels)
 		set_str(&sec->fields, 0, 1, level_tables[lv]);
+	return sec;
+}
+
+/* A board whose owners are all too early in their period to score: says so, once. */
+static void early_board(struct doc *d, struct period p, enum level lv, bool levels, size_t early)
+{
+	struct section *sec = board_section(d, p, lv, levels);
 	struct sbuf w = { 0 };
 	sb_printf(&w, "Too early to rank: too little of the period has passed to read a pace (spm-track --early), "
 		      "so %zu %s not scored yet (basis early).", early, early == 1 ? level_nouns[lv][0] : level_nouns[lv][1]);
@@ -372,12 +379,7 @@ static void scores_board(struct report *r, struct doc *d, struct period p, enum 
 	score_cols[L_PREV_RANK].show = prev_rank ? SHOW_ALL : 0;
 	score_cols[L_STREAK].show = streak ? SHOW_ALL : 0;
 	score_cols[L_TREND].show = trend ? SHOW_ALL : 0;
-	char label[PERIOD_LABEL_SIZE];
-	period_field[1].show = levels ? SHOW_HUMAN : 0;
-	struct section *sec = doc_section(d, NONE, period_field, 2, 2);
-	set_str(&sec->fields, 0, 0, period_label(p, label));
-	if (levels)
-		set_str(&sec->fields, 0, 1, level_tables[lv]);
+	struct section *sec = board_section(d, p, lv, levels);
 	struct block *b = section_table(sec, "rows", NULL, score_cols, L_N);
 	size_t *owners = xcalloc(n + 1, sizeof *owners), *groups = xcalloc(n + 1, sizeof *groups), nshown = 0;
 	for (size_t i = 0; i < n; i++) {
