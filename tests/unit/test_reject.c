@@ -54,7 +54,7 @@ static const char *file_text(void)
 static char f0[] = "A", f1[] = "x\\x1b", f2[] = "\033[2J", f3[] = { 'a', '\0', 'b' };
 static char *fields[] = { f0, f1, f2, f3 };
 static const size_t lens[] = { 1, 5, 4, 3 };
-static const struct row row = { 4, fields, lens, 2 };
+static const struct row row = { .count = 4, .field = fields, .len = lens, .line = 2 };
 
 /* The reason as the file holds it: diag's escapes, each backslash doubled once more by TSV. */
 static const char *const want = "A\tline 2: bad; extra fields: x\\\\\\\\x1b | \\\\x1b[2J | a\\\\x00b\n";
