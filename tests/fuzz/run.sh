@@ -44,12 +44,13 @@ for name in "$@"; do
 		echo "fuzz: no harness $src" >&2
 		exit 2
 	fi
-	# fuzz_decimal.c includes decimal.c itself (to reach its static parsers); the harnesses
+	# fuzz_decimal.c includes decimal.c itself (to reach its static parsers), and needs only
+	# lib/wide.c beside it (decimal_mul and decimal_div past 128 bits); the harnesses
 	# of program-private readers are built with the program's sources, its main renamed.
 	lib=$(ls src/lib/*.c)
 	extra=
 	case $name in
-	decimal) lib= ;;
+	decimal) lib=src/lib/wide.c ;;
 	plan | ledger) extra="-DFUZZ_PROGRAM -Dmain=program_main $(ls src/spm-score/*.c) -lm" ;;
 	mapping) extra="-DFUZZ_PROGRAM -Dmain=program_main $(ls src/spm-track/*.c)" ;;
 	streams) extra="-DFUZZ_PROGRAM -Dmain=program_main $(ls src/spm-report/*.c) -lm -lxlsxwriter" ;;
