@@ -177,7 +177,7 @@ static void test_divide_against_128_bits(void **state)
 		if (next() & 1)
 			d = -d;
 		wide_int wn = of(n), wd = of(d), q, r;
-		decimal_units vq, vr;
+		decimal_units vq = 0, vr = 0;
 		wide_divide(&wn, &wd, &q, &r);
 		assert_true(wide_to_units(&q, &vq) && wide_to_units(&r, &vr));
 		assert_true(vq == n / d);
