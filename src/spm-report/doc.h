@@ -90,6 +90,8 @@ struct block {
 	size_t nnote, cap;
 	char *text;        /* BLOCK_TEXT: a line for people (JSON: a string) */
 	bool aside;        /* a summary of the rows (totals): flat JSON and CSV leave it out */
+	bool more_rows;    /* rows of the section's data beside its first table (owners too early
+			    * to rank): CSV lists them after it, as flat JSON does */
 };
 
 /* Fields of a section: the first `ntitle` make its heading ("owner — period"), the rest

@@ -311,31 +311,57 @@ static struct section *board_section(struct doc *d, struct period p, enum level 
 	return sec;
 }
 
-/* A board whose owners are all too early in their period to score: says so, once. */
-static void early_board(struct doc *d, struct period p, enum level lv, bool levels, size_t early)
+/* The rows too early in their period to score (basis early): for people a line saying how
+ * many are not ranked, for JSON and CSV the rows themselves, with no score: a dashboard
+ * reading the leaderboard loses no owner, and learns why it has no rank. */
+enum { E_OWNER, E_LEVEL, E_TEAM, E_SCORE, E_BASIS, E_N };
+
+static struct doc_column early_cols[E_N] = {
+	[E_OWNER] = { COLUMN_KEY(COL_OWNER), "Owner", COL_TEXT, SHOW_DATA, false },
+	[E_LEVEL] = { COLUMN_KEY(COL_LEVEL), "Level", COL_TEXT, SHOW_DATA, false },
+	[E_TEAM] = { COLUMN_KEY(COL_TEAM), "Team", COL_TEXT, SHOW_DATA, false },
+	[E_SCORE] = { COLUMN_KEY(COL_SCORE), "Score", COL_NUMBER, SHOW_DATA, false },
+	[E_BASIS] = { COLUMN_KEY(COL_BASIS), "Basis", COL_TEXT, SHOW_DATA, false },
+};
+
+static void early_rows(struct report *r, struct doc *d, struct section *sec, enum level lv, const size_t *rows,
+		       size_t n, bool listed)
 {
-	struct section *sec = board_section(d, p, lv, levels);
 	struct sbuf w = { 0 };
-	sb_printf(&w, "Too early to rank: too little of the period has passed to read a pace (spm-track --early), "
-		      "so %zu %s not scored yet (basis early).", early, early == 1 ? level_nouns[lv][0] : level_nouns[lv][1]);
+	sb_printf(&w, "%s: too little of the period has passed to read a pace (spm-track --early), so %zu %s not "
+		      "scored yet (basis early).",
+		  listed ? "Not listed" : "Too early to rank", n, n == 1 ? level_nouns[lv][0] : level_nouns[lv][1]);
 	section_text(sec, "early", NULL, w.s);
 	sb_free(&w);
+	early_cols[E_TEAM].show = r->data->scores_grouped ? SHOW_DATA : 0;
+	if (r->data->scores_grouped)
+		early_cols[E_TEAM].key = doc_keep(d, xstrdup(group_word(r)));
+	struct block *b = section_table(sec, "early_rows", NULL, early_cols, E_N);
+	b->more_rows = true;
+	for (size_t i = 0; i < n; i++) {
+		const struct score_row *s = &r->data->score[rows[i]];
+		size_t row = dtable_row(&b->t);
+		set_name(dtable_cell(&b->t, row, E_OWNER), r->names, s->owner);
+		set_str(&b->t, row, E_LEVEL, level_names[lv]);
+		set_name(dtable_cell(&b->t, row, E_TEAM), r->names, s->team);
+		set_name(dtable_cell(&b->t, row, E_BASIS), r->names, s->basis);
+	}
 }
 
 static void scores_board(struct report *r, struct doc *d, struct period p, enum level lv, bool levels)
 {
 	size_t n;
 	size_t *rows = rows_in(r, STREAM_SCORES, p, NONE, &n, cmp_scores);
-	size_t early = 0;
+	size_t early = 0, *erows = xcalloc(n + 1, sizeof *erows);
 	{ /* this level's rows only: reps are never ranked with groups; and rows too early in
-	   * their period to score (basis early) are counted, not listed as a rank of dashes */
+	   * their period to score (basis early) are put apart, not listed as a rank of dashes */
 		size_t k = 0;
 		for (size_t i = 0; i < n; i++) {
 			const struct score_row *s = &r->data->score[rows[i]];
 			if (owner_level(r, s->owner) != lv)
 				continue;
 			if (r->early_name != NONE && s->basis == r->early_name)
-				early++;
+				erows[early++] = rows[i];
 			else
 				rows[k++] = rows[i];
 		}
@@ -344,7 +370,8 @@ static void scores_board(struct report *r, struct doc *d, struct period p, enum 
 	if (n == 0) {
 		free(rows);
 		if (early)
-			early_board(d, p, lv, levels, early);
+			early_rows(r, d, board_section(d, p, lv, levels), lv, erows, early, false);
+		free(erows);
 		return;
 	}
 	bool trend = false, delta = false, prev_rank = false, streak = false, basis = false, pace = false, all_pace = true;
@@ -422,6 +449,9 @@ static void scores_board(struct report *r, struct doc *d, struct period p, enum 
 		set_series(&b->t, row, L_TREND, series, trim_series(series, TREND));
 	}
 	free(rows);
+	if (early) /* some ranked, some too early: say who is not, never drop them silently */
+		early_rows(r, d, sec, lv, erows, early, true);
+	free(erows);
 	if (lv == LEVEL_REP && r->data->has[STREAM_PROGRESS])
 		totals_block(r, d, sec, p, owners, r->data->scores_grouped ? groups : NULL, nshown, NONE);
 	free(owners);

@@ -41,6 +41,18 @@ bool column_shown(const struct doc_column *c, enum format f)
 	return true;
 }
 
+bool block_shown(const struct block *b, enum format f)
+{
+	if (b->type == BLOCK_NOTES)
+		return b->nnote > 0; /* nothing to say: no heading either */
+	if (b->type != BLOCK_TABLE)
+		return true;
+	for (size_t c = 0; c < b->t.ncol; c++) /* a table for data only is not shown to people */
+		if (column_shown(&b->t.col[c], f))
+			return true;
+	return false;
+}
+
 void sb_heading(struct sbuf *b, const struct section *s)
 {
 	bool first = true;

@@ -37,6 +37,9 @@ void render_xlsx(struct output *o, const struct doc *d, const struct render_opti
 		 size_t n);
 /* Whether a column shows in this format. */
 bool column_shown(const struct doc_column *c, enum format f);
+/* Whether a block has something to show in format f: notes, a text, a table with a column
+ * shown. */
+bool block_shown(const struct block *b, enum format f);
 /* The section's heading for people: its title fields joined with " — ". */
 void sb_heading(struct sbuf *b, const struct section *s);
 /* A bar's length in eighths of a cell for a fraction: 0..cells*8 for 0..1.5. */

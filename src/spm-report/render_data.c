@@ -386,6 +386,9 @@ void render_csv(struct output *o, const struct doc *d, const struct render_optio
 		any = true;
 		csv_keys(&s->fields, &keys, &nkeys, &cap);
 		csv_keys(t, &keys, &nkeys, &cap);
+		for (size_t k = 0; k < s->nblock; k++)
+			if (s->block[k].type == BLOCK_TABLE && s->block[k].more_rows && &s->block[k].t != t)
+				csv_keys(&s->block[k].t, &keys, &nkeys, &cap);
 		if (made)
 			dtable_free(&notes);
 	}
@@ -406,6 +409,15 @@ void render_csv(struct output *o, const struct doc *d, const struct render_optio
 		for (size_t r = 0; r < t->nrow; r++) {
 			csv_row(o, keys, nkeys, &s->fields, t, r, ro->raw);
 			output_str(o, "\r\n");
+		}
+		for (size_t k = 0; k < s->nblock; k++) {
+			const struct dtable *more = &s->block[k].t;
+			if (s->block[k].type != BLOCK_TABLE || !s->block[k].more_rows || more == t)
+				continue;
+			for (size_t r = 0; r < more->nrow; r++) {
+				csv_row(o, keys, nkeys, &s->fields, more, r, ro->raw);
+				output_str(o, "\r\n");
+			}
 		}
 		if (made)
 			dtable_free(&notes);

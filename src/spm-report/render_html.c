@@ -284,7 +284,7 @@ static void html_section(struct output *o, const struct section *s, size_t id)
 		output_str(o, "</p>\n");
 	for (size_t k = 0; k < s->nblock; k++) {
 		const struct block *bl = &s->block[k];
-		if (bl->type == BLOCK_NOTES && bl->nnote == 0)
+		if (!block_shown(bl, F_HTML))
 			continue;
 		if (bl->title) {
 			output_str(o, "<h3>");

@@ -125,7 +125,7 @@ static void md_section(struct output *o, const struct section *s)
 		output_newline(o);
 	for (size_t k = 0; k < s->nblock; k++) {
 		const struct block *bl = &s->block[k];
-		if (bl->type == BLOCK_NOTES && bl->nnote == 0)
+		if (!block_shown(bl, F_MARKDOWN))
 			continue;
 		if (bl->title) {
 			output_str(o, "\n### ");

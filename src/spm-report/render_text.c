@@ -281,8 +281,8 @@ static void text_section(struct text_out *t, const struct section *s)
 	sb_free(&b);
 	for (size_t k = 0; k < s->nblock; k++) {
 		const struct block *bl = &s->block[k];
-		if (bl->type == BLOCK_NOTES && bl->nnote == 0)
-			continue; /* nothing to say: no heading either */
+		if (!block_shown(bl, F_TEXT))
+			continue;
 		output_newline(t->o);
 		if (bl->title) {
 			pad(t, 2);

@@ -148,12 +148,47 @@ static void test_header_is_the_union_in_order(void **unused)
 	doc_free(&d);
 }
 
+/* A table of more rows (owners too early to rank) follows the section's first table in
+ * CSV, its columns joining the header; a table for data only (no column shown to people)
+ * is not shown in text, and an aside table (totals) stays out of CSV. */
+static void test_more_rows_and_data_only_tables(void **unused)
+{
+	(void)unused;
+	static struct doc_column more[2] = { /* static: padding zeroed */
+		{ "owner", "Owner", COL_TEXT, SHOW_DATA, false },
+		{ "basis", "Basis", COL_TEXT, SHOW_DATA, false },
+	};
+	struct doc d;
+	doc_init(&d, K_LEADERBOARD, "t");
+	add_section(&d, "1", "A", NULL, "1");
+	struct section *s = &d.section[0];
+	struct block *b = section_table(s, "early_rows", NULL, more, 2);
+	b->more_rows = true;
+	set_str(&b->t, dtable_row(&b->t), 0, "C");
+	set_str(&b->t, 0, 1, "early");
+	struct block *aside = section_table(s, "totals", NULL, more, 2);
+	aside->aside = true;
+	set_str(&aside->t, dtable_row(&aside->t), 0, "all");
+	char *text = csv_of(&d);
+	assert_string_equal(text, "period,rank,owner,score,basis\r\n2017-Q3,1,A,1,\r\n2017-Q3,,C,,early\r\n");
+	free(text);
+	assert_true(block_shown(&s->block[0], F_TEXT));
+	assert_false(block_shown(b, F_TEXT));
+	assert_false(block_shown(b, F_HTML));
+	assert_true(block_shown(b, F_JSON));
+	assert_true(block_shown(b, F_CSV));
+	struct block *none = section_notes(s, "notes", "Notes");
+	assert_false(block_shown(none, F_TEXT));
+	doc_free(&d);
+}
+
 int main(void)
 {
 	diag_set_program("test_render_csv");
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_one_header_for_tables_of_other_columns),
 		cmocka_unit_test(test_header_is_the_union_in_order),
+		cmocka_unit_test(test_more_rows_and_data_only_tables),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
