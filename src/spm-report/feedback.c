@@ -87,17 +87,11 @@ static int wider(struct num a, struct num b)
 	return a.places > b.places ? a.places : b.places;
 }
 
-/* A goal whose period is not over: its attainment is "so far", not final. */
-static bool running(const struct progress_row *g)
-{
-	return g->days_left.has && decimal_sign(g->days_left.v) > 0;
-}
-
 /* What a goal is measured by against a threshold or another period: while its period
  * runs, the attainment it is on course for (its pace), never the part done so far. */
 static const struct num *on_course(const struct progress_row *g)
 {
-	return running(g) ? &g->pace : &g->attainment;
+	return progress_running(g) ? &g->pace : &g->attainment;
 }
 
 /* ---- recognition, to the owner ---- */
@@ -256,7 +250,7 @@ static void top_quarter(struct voice *v, const struct progress_row *g)
 	if (n >= 4 && higher * 4 < n && median_sorted(all->v, n, &median)) {
 		sb_str(&v->b, "Your ");
 		metric_words(v, g->metric);
-		sb_str(&v->b, running(g) ? " attainment so far of " : " attainment of ");
+		sb_str(&v->b, progress_running(g) ? " attainment so far of " : " attainment of ");
 		percent(v, g->attainment.v);
 		sb_printf(&v->b, " is in the top quarter of %s%s (%zu reps, median ", v->team == NONE ? "all reps" : "the ",
 			  v->team == NONE ? "" : group_word(v->r), n);
@@ -529,7 +523,7 @@ static void compare_goal(struct voice *v, const struct progress_row *g)
 	size_t n = all->n;
 	if (n >= 2 && median_sorted(all->v, n, &median)) {
 		metric_first(v, g->metric);
-		sb_str(&v->b, running(g) ? ": your attainment so far of " : ": your attainment of ");
+		sb_str(&v->b, progress_running(g) ? ": your attainment so far of " : ": your attainment of ");
 		percent(v, g->attainment.v);
 		sb_str(&v->b, " is ");
 		above_below(v, g->attainment.v, median);
@@ -544,7 +538,7 @@ static void compare_goal(struct voice *v, const struct progress_row *g)
 	const struct num *now = on_course(g), *then = before ? on_course(before) : NULL;
 	if (then && then->has && now->has) {
 		metric_first(v, g->metric);
-		sb_str(&v->b, running(g) ? ": on course for " : ": ");
+		sb_str(&v->b, progress_running(g) ? ": on course for " : ": ");
 		percent(v, now->v);
 		sb_str(&v->b, " this period against ");
 		percent(v, then->v);
@@ -573,7 +567,7 @@ static void training(struct voice *v, const struct progress_row *g)
 		if (course->metric != g->metric || !level->has || decimal_cmp(level->v, course->below.v) >= 0)
 			continue;
 		metric_first(v, g->metric);
-		sb_str(&v->b, running(g) ? " is on course for " : " attainment is ");
+		sb_str(&v->b, progress_running(g) ? " is on course for " : " attainment is ");
 		percent(v, level->v);
 		sb_str(&v->b, ", under ");
 		percent(v, course->below.v);
@@ -804,7 +798,7 @@ void owner_feedback(struct report *r, size_t owner, struct period p, struct bloc
 			metric_words(&v, goals[i]->metric);
 		}
 		sb_str(&v.b, ")");
-		if (goals[0]->days_left.has && decimal_sign(goals[0]->days_left.v) > 0) {
+		if (progress_running(goals[0])) {
 			sb_str(&v.b, ", with ");
 			days(&v, goals[0]->days_left);
 			sb_str(&v.b, " left");

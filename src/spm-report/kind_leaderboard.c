@@ -534,8 +534,9 @@ static struct num ranked_value(const struct report *r, enum stream_id s, size_t 
 static bool progress_runs(const struct progress_row *g)
 {
 	if (g->days_left.has)
-		return decimal_sign(g->days_left.v) > 0;
-	return g->status == STATUS_AHEAD || g->status == STATUS_ON_TRACK || g->status == STATUS_BEHIND;
+		return progress_running(g);
+	return g->status == STATUS_AHEAD || g->status == STATUS_ON_TRACK || g->status == STATUS_BEHIND ||
+	       g->status == STATUS_EARLY;
 }
 
 /* The change of a progress leaderboard's row since the period before, like with like: two

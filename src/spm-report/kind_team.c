@@ -70,12 +70,11 @@ static struct num count_num(size_t n)
 	return num_of(decimal_from_int((int64_t)n), 0);
 }
 
-/* Whether a progress row's period still runs at its as-of date (days left). */
+/* Whether some goal's period still runs at its as-of date. */
 static bool running_any(const struct report *r)
 {
 	for (size_t i = 0; i < r->data->nprogress; i++) {
-		const struct progress_row *g = &r->data->progress[i];
-		if (g->days_left.has && decimal_sign(g->days_left.v) > 0)
+		if (progress_running(&r->data->progress[i]))
 			return true;
 	}
 	return false;
@@ -112,7 +111,7 @@ static void team_totals(struct report *r, struct section *sec, const struct memb
 				continue;
 			no_data |= g->status == STATUS_NO_DATA;
 			early |= g->status == STATUS_EARLY;
-			running |= g->days_left.has && decimal_sign(g->days_left.v) > 0;
+			running |= progress_running(g);
 		}
 	}
 	total_cols[T_NO_DATA].show = no_data ? SHOW_ALL : 0;

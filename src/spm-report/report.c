@@ -816,6 +816,11 @@ static void tiers_footer(const struct report *r, struct doc *d)
 	free(f);
 }
 
+bool progress_running(const struct progress_row *g)
+{
+	return g->days_left.has && decimal_sign(g->days_left.v) > 0;
+}
+
 /* Whether some progress row is too early in its period to judge (status early). */
 bool any_early(const struct data *data)
 {

@@ -184,6 +184,8 @@ struct num statement_table(const struct report *r, struct dtable *t, size_t owne
 bool no_activity(const struct progress_row *const *goals, size_t n);
 /* Whether some progress row is too early in its period to judge (status early). */
 bool any_early(const struct data *data);
+/* Whether a goal's period still runs at the as-of date: days left (the progress column). */
+bool progress_running(const struct progress_row *g);
 /* The goals of an owner in period p that have begun, in goals (the count returned), but
  * in early those of a period too young to judge (status early, and with them the goals
  * not measurable yet): neither praised nor blamed. Both arrays hold the owner's progress
