@@ -465,6 +465,9 @@ static void scores_board(struct report *r, struct doc *d, struct period p, enum 
 			      "against what was expected by the as-of date) instead of its attainment, so a score of "
 			      "100 %% means on course to meet the goals, and the tier reads \"on course for\" the tier "
 			      "the period would end in at that pace.");
+	if (pace && trend)
+		doc_footer(d, "Trend: each period's score as spm-score gave it: on its pace for a period still running, "
+			      "on its attainment for one that is over.");
 	if (lv != LEVEL_REP)
 		return;
 	struct block *notes = section_notes(sec, "recognition", NULL);
@@ -539,6 +542,24 @@ static bool progress_runs(const struct progress_row *g)
 	       g->status == STATUS_EARLY;
 }
 
+/* A point of a metric board's trend: a progress row's attainment once its period is over,
+ * its pace while the period runs (its attainment so far would plunge at the end of the line
+ * for a rep on course) and none while it is too early to read a pace; an actual's value.
+ * *running is set when a point is a pace, for the footer to say so. */
+static struct num trend_value(const struct report *r, enum stream_id s, size_t owner, size_t metric, struct period q,
+			      bool *running)
+{
+	if (s != STREAM_PROGRESS)
+		return ranked_value(r, s, owner, metric, q);
+	const struct progress_row *g = progress_find(r, owner, metric, q);
+	if (!g || g->status == STATUS_EARLY)
+		return num_none();
+	if (!progress_runs(g))
+		return g->attainment;
+	*running |= g->pace.has;
+	return g->pace;
+}
+
 /* The change of a progress leaderboard's row since the period before, like with like: two
  * periods that are over compare their attainments, two that run (weekly snapshots of the
  * same goals) their paces. A running period against a closed one would compare the part
@@ -609,14 +630,16 @@ static void metric_board(struct report *r, struct doc *d, struct period p, enum 
 	if (n > 1)
 		qsort(rr, n, sizeof *rr, cmp_ranked_rows);
 
-	bool trend = false, delta = false;
+	bool trend = false, delta = false, paced = false; /* paced: a trend point is a running period's pace */
 	for (size_t i = 0; i < n; i++) {
 		struct period last[TREND];
 		last_periods(p, TREND, last);
 		size_t known = 0;
+		bool running = false;
 		for (size_t k = 0; k < TREND; k++)
-			known += ranked_value(r, s, rr[i].owner, metric, last[k]).has;
+			known += trend_value(r, s, rr[i].owner, metric, last[k], &running).has;
 		trend |= known > 1;
+		paced |= known > 1 && running && within_top(r, rr[i].rank);
 		if (progress)
 			delta |= progress_change(r, rr[i].owner, metric, p).has;
 		else
@@ -658,8 +681,9 @@ static void metric_board(struct report *r, struct doc *d, struct period p, enum 
 		struct period last[TREND];
 		struct num series[TREND];
 		last_periods(p, TREND, last);
+		bool running = false;
 		for (size_t k = 0; k < TREND; k++)
-			series[k] = ranked_value(r, s, rr[i].owner, metric, last[k]);
+			series[k] = trend_value(r, s, rr[i].owner, metric, last[k], &running);
 		struct cell *dc = dtable_cell(&b->t, row, M_DELTA);
 		decimal diff;
 		if (progress) {
@@ -693,6 +717,10 @@ static void metric_board(struct report *r, struct doc *d, struct period p, enum 
 		totals_block(r, d, sec, p, owners, r->has_roster ? groups : NULL, nshown, metric);
 	free(owners);
 	free(groups);
+	if (paced)
+		doc_footer(d, "Trend: each period's attainment once it is over; a period still running shows its pace "
+			      "instead (its actual against what was expected by the as-of date), so a rep on course does "
+			      "not seem to fall at the end of the line.");
 	if (progress && lv == LEVEL_REP) {
 		struct block *notes = section_notes(sec, "recognition", NULL);
 		period_recognition(r, p, NONE, notes);
