@@ -358,6 +358,7 @@ static const char *table_name(const struct doc *d, const struct block *b)
 	} names[] = {
 		{ "rows", "Leaderboard" }, { "goals", "Goals" },	   { "lines", "Payout lines" },
 		{ "metrics", "Metrics" },  { "recognition", "Recognition" }, { "feedback", "Feedback" },
+		{ "early_rows", "Not scored yet" },
 	};
 	(void)d;
 	if (b->title && *b->title)
