@@ -62,6 +62,7 @@ static noreturn void usage(void)
 	       "                            lower upper rate): writes 'owner period plan metric\n"
 	       "                            actual target attainment payout detail'\n"
 	       "      --roster FILE         the owners' plan, incentive and draw columns\n"
+	       "                            (every row checked before the input is read)\n"
 	       "      --plan-name NAME      pay every owner by plan NAME\n"
 	       "      --incentive AMOUNT    target incentive of every owner, for curves\n"
 	       "      --skip-unplanned      leave out owners without a plan (listed on stderr)\n"

@@ -372,6 +372,19 @@ static bool roster_amount(const struct pay_run *run, const struct roster_rep *re
 	return true;
 }
 
+/* A plan name of the roster that the plan file does not have: a typo, never left out (with
+ * the plans the file has, as --plan-name; not freed: the run ends here). */
+static noreturn void unknown_plan(const struct pay_run *run, const struct roster_rep *rep, const char *name)
+{
+	char *names = plan_names(&run->plans, 10);
+	size_t size = strlen(run->po->plan) + rep->len[LEVEL_REP] + strlen(names) + 64;
+	char *message = xmalloc(size);
+	snprintf(message, size, "no plan of that name in %s (the rep '%s' is paid by it; %s)", run->po->plan,
+		 rep->name[LEVEL_REP], names);
+	diag_at(run->o->roster, rep->line, column_name(COL_PLAN), name, strlen(name), message);
+	diag_exit(SPM_EXIT_DATA);
+}
+
 static void load_roster(struct pay_run *run)
 {
 	const struct payout_options *po = run->po;
@@ -390,11 +403,17 @@ static void load_roster(struct pay_run *run)
 		diag_at(run->o->roster, 1, NULL, NULL, 0, message);
 		diag_exit(SPM_EXIT_DATA);
 	}
-	/* every amount is checked, not only those of the owners paid: a roster is one file */
+	/* every plan name and amount is checked, not only those of the owners paid, and before
+	 * the input is read: a roster is one file, and a typo in the row of a rep without goals
+	 * yet is found now, not at the quarter that pays them. An empty plan is no name: a rep
+	 * without a plan is an error only once it has rows (unless --skip-unplanned). */
 	for (size_t i = 0; i < run->roster.nreps; i++) {
+		const struct roster_rep *rep = &run->roster.rep[i];
+		if (!po->plan_name && rep->field[run->col_plan][0] && !plan_find(&run->plans, rep->field[run->col_plan]))
+			unknown_plan(run, rep, rep->field[run->col_plan]);
 		decimal d;
-		roster_amount(run, &run->roster.rep[i], run->col_incentive, false, &d);
-		roster_amount(run, &run->roster.rep[i], run->col_draw, true, &d);
+		roster_amount(run, rep, run->col_incentive, false, &d);
+		roster_amount(run, rep, run->col_draw, true, &d);
 	}
 }
 
@@ -458,16 +477,9 @@ static void find_payees(struct pay_run *run)
 			unplanned(run, owner, rep);
 			continue;
 		}
-		if (!(pe->plan = plan_find(&run->plans, name))) { /* a typo in the roster: never left out */
-			/* with the plans the file has, as --plan-name (not freed: the run ends here) */
-			char *names = plan_names(&run->plans, 10);
-			size_t size = strlen(po->plan) + strlen(owner->name) + strlen(names) + 64;
-			char *message = xmalloc(size);
-			snprintf(message, size, "no plan of that name in %s (the rep '%s' is paid by it; %s)", po->plan,
-				 owner->name, names);
-			diag_at(run->o->roster, rep->line, column_name(COL_PLAN), name, strlen(name), message);
-			diag_exit(SPM_EXIT_DATA);
-		}
+		/* --plan-name and every plan of the roster were checked before the input was read */
+		if (!(pe->plan = plan_find(&run->plans, name)))
+			unknown_plan(run, rep, name);
 		if (po->has_incentive) {
 			pe->incentive = po->incentive;
 			pe->has_incentive = true;

@@ -79,6 +79,23 @@ check_eq 'close: a --paid file that is no payouts stops the close at once' \
 	"1 spm-score: $Q/demo/roster.tsv:1: no column 'owner' (a payouts stream needs owner, period, plan, metric and payout) (found: rep team manager region plan incentive start)
 spm-quarter-close: $conf: the payouts cannot be made from PLAN, ROSTER and --paid (above; PLAN_NAME=NAME pays every rep by one plan of PLAN); nothing was run" \
 	"$st $(cat "$Q/p5.err")"
+# a plan the roster names that PLAN does not have (a typo in one rep's row): spm-score
+# checks every row before reading its input, so the close stops before any stage, with the
+# roster's line, not at the payouts after next quarter's goals and the attainment
+awk -F '\t' -v OFS='\t' '$1 == "Sofia Silva" { $5 = "gold" } { print }' "$Q/demo/roster.tsv" >"$Q/demo/roster-gold.tsv"
+check_eq 'close: (the roster with an unknown plan)' 'Sofia Silva gold 7' \
+	"$(awk -F '\t' '$5 == "gold" { print $1, $5, NR }' "$Q/demo/roster-gold.tsv")"
+sed 's/^ROSTER=.*/ROSTER=roster-gold.tsv/' "$conf" >"$Q/demo/badplan.conf"
+st=$(run_status "$Q/p6" "$close" --quarter 2026-Q3 "$Q/demo/badplan.conf")
+check_eq 'close: a plan of the roster that PLAN does not have stops the close before any stage' \
+	"1 spm-score: $Q/demo/roster-gold.tsv:7: plan: no plan of that name in $Q/demo/incentive-plan.tsv (the rep 'Sofia Silva' is paid by it; plans: enterprise, growth) (\"gold\")
+spm-quarter-close: $Q/demo/badplan.conf: the payouts cannot be made from PLAN and ROSTER (above; PLAN_NAME=NAME pays every rep by one plan of PLAN); nothing was run" \
+	"$st $(cat "$Q/p6.err")"
+check_eq 'close: ... with nothing on standard output' '' "$(cat "$Q/p6.out")"
+st=$(run_status "$Q/p7" "$close" -v --quarter 2026-Q3 "$Q/demo/badplan.conf")
+check_eq 'close: ... -v: the check of the payouts'"'"' inputs is the only command run' \
+	"1 + spm-score --plan $Q/demo/incentive-plan.tsv --roster $Q/demo/roster-gold.tsv --fiscal-start 1 -q - < (a progress header)" \
+	"$st $(grep '^+ ' "$Q/p7.err")"
 check 'close: ... and none of them made the output folder' test ! -e "$reports"
 
 # ---- which quarter: the default, fiscal years, across years (dry runs) ----
@@ -260,6 +277,18 @@ check_eq 'close: a stage failing after the goal check counts its warnings' \
 	"1 spm-quarter-close: spm-track failed (exit status 1); nothing was published; the goal check's 9 warning(s) were not kept (-v prints them)" \
 	"$st $(tail -n 1 "$Q/l3.err")"
 check_eq 'close: ... and prints none of them' 0 "$(grep -c ': warning: ' "$Q/l3.err")"
+
+# an empty plan cell is a rep paid by no plan (spm-score(1)): not checked before the
+# stages, since a rep without goals in the quarter may have one; a rep with goals and an
+# empty plan stops the close at the payouts, with the roster's line, and publishes nothing
+awk -F '\t' -v OFS='\t' '$1 == "Sofia Silva" { $5 = "" } { print }' "$Q/demo/roster.tsv" >"$Q/demo/roster-noplancell.tsv"
+sed 's/^OUTPUT=.*/OUTPUT=reports-empty-plan/; s/^ROSTER=.*/ROSTER=roster-noplancell.tsv/' "$conf" >"$Q/demo/emptyplan.conf"
+st=$(run_status "$Q/e1" "$close" --quarter 2026-Q3 "$Q/demo/emptyplan.conf")
+check_eq 'close: a rep with goals and an empty plan stops the close at the payouts' \
+	"1 spm-score: $Q/demo/roster-noplancell.tsv:7: plan: empty, so the rep 'Sofia Silva' has no plan (--skip-unplanned leaves such owners out)
+spm-quarter-close: spm-score (payouts) failed (exit status 1); nothing was published; the goal check's 9 warning(s) were not kept (-v prints them)" \
+	"$st $(cat "$Q/e1.err")"
+check_eq 'close: ... with nothing published' '' "$(listing "$Q/demo/reports-empty-plan")"
 
 # PLAN_NAME pays every rep by one plan: a roster without a plan column closes
 sed 's/^OUTPUT=.*/OUTPUT=reports-plan-name/' "$Q/demo/noplancol.conf" >"$Q/demo/plan-name.conf"
