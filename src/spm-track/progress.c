@@ -521,6 +521,25 @@ static void add_actuals_without_goals(struct progress_job *pj, struct progress_r
 			diag_program(), (unsigned long long)ambiguous);
 }
 
+/* Goal owners, all reps without a roster, that no counted deal names (refs sorted by
+ * owner): a rep with no activity yet, or a team's or region's goal read without --roster,
+ * whose actual would be its reps' deals; the summary says so. */
+static void count_owners_without_deals(const struct job *job, const struct chunk_state *all,
+				       const struct progress_ref *refs, size_t n)
+{
+	struct goal_plan *g = job->goals;
+	for (size_t i = 0; i < n; i++) {
+		const struct progress_ref *r = &refs[i];
+		if (!r->goal || (i > 0 && refs[i - 1].owner_len == r->owner_len &&
+				 memcmp(refs[i - 1].owner, r->owner, r->owner_len) == 0))
+			continue;
+		if (group_owner_id(all->groups, LEVEL_REP, r->owner, r->owner_len) != SIZE_MAX)
+			continue;
+		if (g->no_deal_owners++ == 0)
+			g->no_deal_first = r->goal;
+	}
+}
+
 void emit_progress(struct output *o, const struct job *job, const struct chunk_state *all,
 			  const struct work_calendar *calendar)
 {
@@ -554,6 +573,8 @@ void emit_progress(struct output *o, const struct job *job, const struct chunk_s
 		if (past)
 			sum_overflow(past);
 	}
+	if (!job->roster && job->kind == INPUT_EXPORT)
+		count_owners_without_deals(job, all, refs, n);
 	stream_write_header(o, header, job->roster ? ncols : ncols - 1);
 	for (size_t i = 0; i < n; i++)
 		write_progress_row(o, &pj, &refs[i], &kept[i]);
@@ -604,4 +625,14 @@ void print_goal_summary(const struct goal_plan *g)
 	fprintf(stderr, "%s: goals: %llu read, %llu reported, %llu rejected\n", diag_program(),
 		(unsigned long long)g->sheet.read, (unsigned long long)g->used,
 		(unsigned long long)g->sheet.rejected);
+	if (g->no_deal_owners) {
+		const struct goal *first = g->no_deal_first;
+		char *name = xmalloc(4 * first->owner_len + 1);
+		diag_escape(name, first->owner, first->owner_len);
+		fprintf(stderr,
+			"%s: goals: %llu owner(s) with no deal counted, such as \"%s\": a rep with no activity, or "
+			"a team's or region's goal read without --roster (its actual sums its reps' deals)\n",
+			diag_program(), (unsigned long long)g->no_deal_owners, name);
+		free(name);
+	}
 }

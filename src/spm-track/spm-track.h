@@ -337,6 +337,10 @@ struct goal_plan {
 	bool level_used[LEVEL_COUNT];
 	struct table *needs;   /* (calendar, metric) */
 	uint64_t used;         /* goals reported */
+	/* Without a roster every owner is a rep: goal owners with no deal counted, and the
+	 * first of them, for the summary (a region's goals read without --roster count none). */
+	uint64_t no_deal_owners;
+	const struct goal *no_deal_first;
 };
 
 struct mapping {
