@@ -615,11 +615,18 @@ static void metric_board(struct report *r, struct doc *d, struct period p, enum 
 	struct ranked_row *rr = xcalloc(n + 1, sizeof *rr);
 	decimal *values = xcalloc(n + 1, sizeof *values);
 	size_t *rank = xcalloc(n + 1, sizeof *rank);
-	size_t nvalued = 0;
+	size_t nvalued = 0, nearly = 0;
 	for (size_t i = 0; i < n; i++) {
 		rr[i].row = rows[i];
 		rr[i].owner = progress ? r->data->progress[rows[i]].owner : r->data->actual[rows[i]].owner;
 		rr[i].value = ranked_value(r, s, rr[i].owner, metric, p);
+		/* too early in the period to read a pace: not ranked (listed last, as an owner
+		 * with nothing measured), as spm-score does not score it; a rank on day 3 would
+		 * order a few deals' noise, and tie at the attainment's 4 decimals */
+		if (progress && r->data->progress[rows[i]].status == STATUS_EARLY) {
+			rr[i].value = num_none();
+			nearly++;
+		}
 		if (rr[i].value.has)
 			values[nvalued++] = rr[i].value.v;
 	}
@@ -717,6 +724,9 @@ static void metric_board(struct report *r, struct doc *d, struct period p, enum 
 		totals_block(r, d, sec, p, owners, r->has_roster ? groups : NULL, nshown, metric);
 	free(owners);
 	free(groups);
+	if (nearly)
+		doc_footer(d, "Not ranked: a goal too early in its period to read a pace (status too early to tell: "
+			      "spm-track --early) has no rank and is listed last, as spm-score does not score it.");
 	if (paced)
 		doc_footer(d, "Trend: each period's attainment once it is over; a period still running shows its pace "
 			      "instead (its actual against what was expected by the as-of date), so a rep on course does "
