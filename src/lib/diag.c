@@ -131,7 +131,7 @@ size_t diag_escape(char *dst, const char *s, size_t len)
 
 /* Text of a message, escaped as values are (\n, \x1b, \\): a name that reaches a message
  * from the data (an owner, a plan, a path) cannot break the line or drive the terminal, and
- * reads back unambiguously. So a value within a message is put in raw (diag_cut_value), not
+ * reads back unambiguously. So a value within a message is put in raw (sb_cut_value), not
  * quoted: it is escaped here, once. */
 static void put_text(struct diag_line *l, const char *s, size_t len)
 {
