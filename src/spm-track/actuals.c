@@ -172,7 +172,8 @@ static char *escaped(const char *s)
 /* "COLUMN: message detail ("value") (record ID)": the part after FILE:LINE, escaped as diag
  * escapes, since it is printed as it is (diag_escaped_at) or written as a reject reason.
  * The message and its detail are raw text: a detail names files (--refunds, --rates, the
- * roster, another export) and a credited owner, cut but not escaped; escaped here, once. */
+ * roster, another export), whole, and a credited owner, cut visibly as values are; not
+ * escaped there, escaped here, once. */
 static char *format_problem_text(const struct problem *p)
 {
 	struct sbuf text = { 0 };

@@ -178,7 +178,7 @@ static void test_names(void **state)
 {
 	(void)state;
 	char *names[25];
-	char text[25][8];
+	char text[25][16]; /* "c" and an int */
 	for (int i = 0; i < 25; i++) {
 		snprintf(text[i], sizeof text[i], "c%d", i);
 		names[i] = text[i];
