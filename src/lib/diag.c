@@ -1,6 +1,8 @@
 /* Diagnostics, exit statuses and checked allocation shared by every spm program. */
 #include "diag.h"
 
+#include "sbuf.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -129,7 +131,7 @@ size_t diag_escape(char *dst, const char *s, size_t len)
 
 /* Text of a message, escaped as values are (\n, \x1b, \\): a name that reaches a message
  * from the data (an owner, a plan, a path) cannot break the line or drive the terminal, and
- * reads back unambiguously. So a value within a message is put in raw (diag_cut_value), not
+ * reads back unambiguously. So a value within a message is put in raw (sb_cut_value), not
  * quoted: it is escaped here, once. */
 static void put_text(struct diag_line *l, const char *s, size_t len)
 {
@@ -223,60 +225,13 @@ void diag_set_data_status(int status)
 	data_status = status;
 }
 
-enum { MAX_SHOWN = 60 }; /* bytes of a value shown before it is cut */
-
-void diag_quote_value(char *buf, size_t size, const char *value, size_t len)
-{
-	size_t at = strlen(buf);
-	for (size_t i = 0; i < len && at + 8 < size; i++) {
-		unsigned char c = (unsigned char)value[i];
-		if (i == MAX_SHOWN) {
-			at += (size_t)snprintf(buf + at, size - at, "...");
-			break;
-		}
-		char esc[5];
-		size_t n = escape_byte(c, esc);
-		if (n) {
-			memcpy(buf + at, esc, n); /* at + 8 < size: room for the longest */
-			at += n;
-		} else {
-			buf[at++] = (char)c;
-		}
-		buf[at] = '\0';
-	}
-}
-
-void diag_cut_value(char *buf, size_t size, const char *value, size_t len)
-{
-	size_t at = strlen(buf);
-	for (size_t i = 0; i < len && at + 4 < size; i++) {
-		if (i == MAX_SHOWN || value[i] == '\0') { /* a NUL would end the message: cut there */
-			at += (size_t)snprintf(buf + at, size - at, "...");
-			break;
-		}
-		buf[at++] = value[i];
-		buf[at] = '\0';
-	}
-}
-
-void diag_append_names(char *buf, size_t size, char *const *names, size_t n)
-{
-	for (size_t i = 0; i < n && i < 20; i++) {
-		size_t at = strlen(buf);
-		snprintf(buf + at, size > at ? size - at : 0, " ");
-		diag_cut_value(buf, size, names[i], strlen(names[i]));
-	}
-	size_t at = strlen(buf);
-	snprintf(buf + at, size > at ? size - at : 0, "%s", n > 20 ? " ..." : "");
-}
-
 /* "PROG: FILE:LINE: [warning: ]COLUMN: message ("value")". */
 static void diag_line_at(const char *file, uint64_t line, bool warning, const char *column, const char *value,
 			 size_t value_len, const char *message)
 {
-	char shown[512] = "";
+	struct sbuf shown = { 0 };
 	if (value)
-		diag_quote_value(shown, sizeof shown, value, value_len);
+		sb_quote_value(&shown, value, value_len);
 	struct diag_line l = { .len = 0 };
 	put_program(&l);
 	put_text(&l, file ? file : "-", strlen(file ? file : "-"));
@@ -295,11 +250,12 @@ static void diag_line_at(const char *file, uint64_t line, bool warning, const ch
 	put_text(&l, message, strlen(message));
 	if (value) {
 		line_str(&l, " (\"");
-		line_str(&l, shown);
+		line_put(&l, shown.s, shown.len);
 		line_str(&l, "\")");
 	}
 	line_str(&l, "\n");
 	line_flush(&l);
+	sb_free(&shown);
 }
 
 void diag_at(const char *file, uint64_t line, const char *column, const char *value,
@@ -312,6 +268,33 @@ void diag_warn_at(const char *file, uint64_t line, const char *column, const cha
 		  const char *message)
 {
 	diag_line_at(file, line, true, column, value, value_len, message);
+}
+
+static void line_atf(const char *file, uint64_t line, bool warning, const char *column, const char *value,
+		     size_t value_len, const char *fmt, va_list ap)
+{
+	struct sbuf message = { 0 };
+	sb_vprintf(&message, fmt, ap);
+	diag_line_at(file, line, warning, column, value, value_len, sb_text(&message));
+	sb_free(&message);
+}
+
+void diag_atf(const char *file, uint64_t line, const char *column, const char *value, size_t value_len,
+	      const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	line_atf(file, line, false, column, value, value_len, fmt, ap);
+	va_end(ap);
+}
+
+void diag_warn_atf(const char *file, uint64_t line, const char *column, const char *value, size_t value_len,
+		   const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	line_atf(file, line, true, column, value, value_len, fmt, ap);
+	va_end(ap);
 }
 
 void diag_escaped_at(const char *file, uint64_t line, const char *text)

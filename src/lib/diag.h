@@ -49,18 +49,8 @@ noreturn void diag_usage_hint(void);
  * escaped so; text printed or written another way escapes with this. */
 size_t diag_escape(char *dst, const char *s, size_t len);
 
-/* Appends value to buf escaped (diag_escape), long values cut after 60 bytes: for text
- * that diag does not print itself (a reject file's reason, a line printed directly). */
-void diag_quote_value(char *buf, size_t size, const char *value, size_t len);
-
-/* Appends value to buf as it is, cut as diag_quote_value cuts it (and at a NUL byte): for
- * a message that diag prints, which escapes it then, once. */
-void diag_cut_value(char *buf, size_t size, const char *value, size_t len);
-
-/* Appends " NAME NAME ..." to buf: the first 20 of names, each cut as diag_cut_value cuts
- * (diag escapes them with the message), then " ..." when there are more: the columns a
- * file has, after a message that one is missing. */
-void diag_append_names(char *buf, size_t size, char *const *names, size_t n);
+/* A value within a message is cut visibly (sb_cut_value, lib/sbuf.h) and escaped by diag
+ * with the message; messages are built in growing strings, never cut. */
 
 /* "PROG: FILE:LINE: COLUMN: message ("value")"; line 0, column NULL or value NULL omit parts. */
 void diag_at(const char *file, uint64_t line, const char *column, const char *value,
@@ -69,6 +59,12 @@ void diag_at(const char *file, uint64_t line, const char *column, const char *va
  * "PROG: FILE:LINE: warning: COLUMN: message ("value")". */
 void diag_warn_at(const char *file, uint64_t line, const char *column, const char *value, size_t value_len,
 		  const char *message);
+
+/* diag_at and diag_warn_at with the message formatted (printf): text of any length. */
+void diag_atf(const char *file, uint64_t line, const char *column, const char *value, size_t value_len,
+	      const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+void diag_warn_atf(const char *file, uint64_t line, const char *column, const char *value, size_t value_len,
+		   const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* "PROG: FILE:LINE: text", the file escaped as diag_at escapes it and text printed as it
  * is: for problems built earlier (by threads, or sorted) with their value quoted already. */

@@ -254,7 +254,8 @@ struct goal_reader {
 	long col[G_COUNT];
 	long *extra_col; /* header index of each extra column */
 	struct file_problem problem;
-	char message[400]; /* a problem's message when it names levels, lines or the goal */
+	struct sbuf message; /* a problem's message when it names levels, lines or the goal */
+	char count[128];     /* "wrong number of fields": two numbers */
 };
 
 /* A bad row: to the reject file or the caller's hook (which may go on), else stop. */
@@ -266,17 +267,20 @@ static int bad_goal(struct goal_reader *gr, const struct row *row, enum goal_col
 	size_t value_len = value ? row->len[i] : 0;
 	struct output *reject = gr->opt->reject;
 	if (reject) {
-		char shown[512] = "", reason[1024];
-		if (value)
-			diag_quote_value(shown, sizeof shown, value, value_len);
+		struct sbuf reason = { 0 };
 		/* the message may name an owner or a column of the sheet: escaped as diag would */
 		char *text = xmalloc(4 * strlen(message) + 1);
 		diag_escape(text, message, strlen(message));
-		snprintf(reason, sizeof reason, "line %llu: %s%s%s%s%s%s", (unsigned long long)row->line,
-			 column ? column : "", column ? ": " : "", text, value ? " (\"" : "", shown,
-			 value ? "\")" : "");
+		sb_printf(&reason, "line %llu: %s%s%s", (unsigned long long)row->line, column ? column : "",
+			  column ? ": " : "", text);
 		free(text);
-		reject_write_row(reject, row, gr->header->count, reason);
+		if (value) {
+			sb_str(&reason, " (\"");
+			sb_quote_value(&reason, value, value_len);
+			sb_str(&reason, "\")");
+		}
+		reject_write_row(reject, row, gr->header->count, sb_text(&reason));
+		sb_free(&reason);
 		gr->sheet->rejected++;
 		return 0;
 	}
@@ -302,9 +306,9 @@ static const char *owner_level(struct goal_reader *gr, const char *owner, size_t
 		*out = gr->opt->level;
 		if (table_find(r->names[*out], owner, len))
 			return NULL;
-		snprintf(gr->message, sizeof gr->message, "not a %s in the roster (--level %s)", level_names[*out],
-			 level_names[*out]);
-		return gr->message;
+		sb_reset(&gr->message);
+		sb_printf(&gr->message, "not a %s in the roster (--level %s)", level_names[*out], level_names[*out]);
+		return sb_text(&gr->message);
 	}
 	const bool every[LEVEL_COUNT] = { true, true, true, true };
 	enum level other;
@@ -314,10 +318,10 @@ static const char *owner_level(struct goal_reader *gr, const char *owner, size_t
 	case NAME_UNKNOWN:
 		return "not in the roster (as a rep, team, manager or region)";
 	case NAME_AMBIGUOUS:
-		snprintf(gr->message, sizeof gr->message,
-			 "names both a %s and a %s of other reps in the roster; say which with --level",
-			 level_names[*out], level_names[other]);
-		return gr->message;
+		sb_reset(&gr->message);
+		sb_printf(&gr->message, "names both a %s and a %s of other reps in the roster; say which with --level",
+			  level_names[*out], level_names[other]);
+		return sb_text(&gr->message);
 	}
 	return NULL;
 }
@@ -335,8 +339,8 @@ static int parse_goal(struct goal_reader *gr, const struct row *row, struct goal
 	const struct goal_read_options *o = gr->opt;
 	size_t len;
 	*verdict = 0;
-	if (!row_has_fields(row, gr->header->count, gr->message, sizeof gr->message))
-		return *verdict = bad_goal(gr, row, G_COUNT, gr->message), 1;
+	if (!row_has_fields(row, gr->header->count, gr->count, sizeof gr->count))
+		return *verdict = bad_goal(gr, row, G_COUNT, gr->count), 1;
 	/* a NUL byte would silently cut a field short once it is a C string */
 	for (int c = 0; c < G_COUNT; c++) {
 		long i = gr->col[c];
@@ -346,10 +350,10 @@ static int parse_goal(struct goal_reader *gr, const struct row *row, struct goal
 	for (size_t k = 0; k < gr->sheet->nextra; k++) {
 		long i = gr->extra_col[k];
 		if (memchr(row->field[i], '\0', row->len[i])) {
-			char name[128] = ""; /* the header's text, escaped where the message is shown */
-			diag_cut_value(name, sizeof name, gr->header->name[i], strlen(gr->header->name[i]));
-			snprintf(gr->message, sizeof gr->message, "%s: holds a NUL byte", name);
-			return *verdict = bad_goal(gr, row, G_COUNT, gr->message), 1;
+			/* the header's text, escaped where the message is shown */
+			sb_reset(&gr->message);
+			sb_printf(&gr->message, "%s: holds a NUL byte", gr->header->name[i]);
+			return *verdict = bad_goal(gr, row, G_COUNT, sb_text(&gr->message)), 1;
 		}
 	}
 	const char *owner = field_of(gr, row, G_OWNER, &goal->owner_len);
@@ -410,14 +414,15 @@ static int parse_goal(struct goal_reader *gr, const struct row *row, struct goal
 	return 0;
 }
 
-void goal_duplicate_message(const struct goal *g, const char *where, const char *file, uint64_t line, char *buf,
-			    size_t size)
+void goal_duplicate_message(const struct goal *g, const char *where, const char *file, uint64_t line,
+			    struct sbuf *b)
 {
-	char owner[160] = "", label[PERIOD_LABEL_SIZE];
-	diag_cut_value(owner, sizeof owner, g->owner, g->owner_len); /* escaped where it is shown */
+	char label[PERIOD_LABEL_SIZE];
 	period_format(g->period, label);
-	snprintf(buf, size, "duplicate goal: \"%s\" %s %s already has a goal %s %s%s%llu", owner, label, g->metric_name,
-		 where, file ? file : "", file ? ":" : "", (unsigned long long)line);
+	sb_str(b, "duplicate goal: \"");
+	sb_cut_value(b, g->owner, g->owner_len); /* escaped where it is shown */
+	sb_printf(b, "\" %s %s already has a goal %s %s%s%llu", label, g->metric_name, where, file ? file : "",
+		  file ? ":" : "", (unsigned long long)line);
 }
 
 static int goal_row(void *ctx, const struct row *row)
@@ -438,8 +443,9 @@ static int goal_row(void *ctx, const struct row *row)
 	if (!goal_sheet_add(g, &goal)) { /* one lookup: a duplicate is rare */
 		const struct goal *first = goal_sheet_find(g, goal.owner, goal.owner_len, goal.period, goal.metric_name);
 		free(extra);
-		goal_duplicate_message(&goal, "on line", NULL, first->line, gr->message, sizeof gr->message);
-		return bad_goal(gr, row, G_COUNT, gr->message);
+		sb_reset(&gr->message);
+		goal_duplicate_message(&goal, "on line", NULL, first->line, &gr->message);
+		return bad_goal(gr, row, G_COUNT, sb_text(&gr->message));
 	}
 	free(extra);
 	return 0;
@@ -478,4 +484,5 @@ void goal_sheet_read(struct goal_sheet *g, const char *path, const struct goal_r
 	struct file_problem *fp = &gr.problem;
 	read_side_file(src, name, goal_row, &gr, fp); /* exits 1 on the problem that stopped it */
 	free(gr.extra_col);
+	sb_free(&gr.message);
 }

@@ -114,8 +114,8 @@ void output_goal_number(struct output *o, const struct metric *m, decimal d);
 
 /* The message for a second goal of g's owner, period and metric: 'duplicate goal: "Ana
  * Diaz" 2026-Q3 won_revenue already has a goal on line 4' (where "on line", file NULL), or
- * '... in goals-a.tsv:4' (where "in"). */
-void goal_duplicate_message(const struct goal *g, const char *where, const char *file, uint64_t line, char *buf,
-			    size_t size);
+ * '... in goals-a.tsv:4' (where "in"), appended to b. */
+void goal_duplicate_message(const struct goal *g, const char *where, const char *file, uint64_t line,
+			    struct sbuf *b);
 
 #endif

@@ -1504,9 +1504,10 @@ int file_problem_at(struct file_problem *fp, const struct row *row, const char *
 
 void file_problem_value(struct file_problem *fp, const char *value, size_t len)
 {
-	fp->value_len = len < sizeof fp->value ? len : sizeof fp->value - 1;
-	memcpy(fp->value, value, fp->value_len);
-	fp->value[fp->value_len] = '\0';
+	size_t kept = len < sizeof fp->value ? len : sizeof fp->value - 1;
+	memcpy(fp->value, value, kept);
+	fp->value[kept] = '\0';
+	fp->value_len = len;
 	fp->has_value = true;
 }
 

@@ -4,6 +4,8 @@
 #ifndef SPM_INPUT_H
 #define SPM_INPUT_H
 
+#include "sbuf.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -127,8 +129,8 @@ struct file_problem {
 	uint64_t line;
 	const char *column;
 	const char *message;
-	char value[128]; /* its first bytes, NUL bytes included: a message shows 60 */
-	size_t value_len;
+	char value[SB_VALUE_HEAD]; /* its first bytes, NUL bytes included: a message shows no more */
+	size_t value_len;          /* the whole value's: a long one is shown cut, with its length */
 	bool has_value;
 };
 
@@ -140,7 +142,8 @@ bool row_has_fields(const struct row *row, size_t expected, char *message, size_
  * of it, past a NUL byte within), or a string. */
 int file_problem_at(struct file_problem *fp, const struct row *row, const char *column,
 		    const char *value, const char *message);
-/* Sets the value the problem shows: len bytes, NUL bytes included (diag_at escapes them). */
+/* Sets the value the problem shows: len bytes, NUL bytes included (diag_at escapes them);
+ * the first SB_VALUE_HEAD - 1 are kept, and len, which diag_at shows when it cuts. */
 void file_problem_value(struct file_problem *fp, const char *value, size_t len);
 
 /* Reads a whole small file through on_row (one chunk) and closes it; a syntax error or

@@ -149,11 +149,9 @@ static void sort_and_check(const char *path, struct rates *r)
 			if (b->start >= a->end)
 				continue;
 			const struct rate_entry *later = a->line > b->line ? a : b, *earlier = later == a ? b : a;
-			char msg[160];
-			snprintf(msg, sizeof msg, "%s already has a rate for %s at line %llu", c->code,
-				 r->by_period ? "a period overlapping this one" : "this date",
-				 (unsigned long long)earlier->line);
-			diag_at(path, later->line, column_name(r->by_period ? COL_PERIOD : COL_DATE), NULL, 0, msg);
+			diag_atf(path, later->line, column_name(r->by_period ? COL_PERIOD : COL_DATE), NULL, 0,
+				 "%s already has a rate for %s at line %llu", c->code,
+				 r->by_period ? "a period overlapping this one" : "this date", (unsigned long long)earlier->line);
 			diag_exit(SPM_EXIT_DATA);
 		}
 	}

@@ -12,7 +12,7 @@
 /* The input's header, then a column reason. */
 void reject_write_header(struct output *o, const struct header *h);
 /* The row's fields padded to ncols, then the reason, escaped already as diag escapes
- * (diag_quote_value, diag_escape); fields past ncols are appended to the reason ("; extra
+ * (sb_quote_value, diag_escape); fields past ncols are appended to the reason ("; extra
  * fields: a | b"), escaped the same way, so the row can be mended and read again. */
 void reject_write_row(struct output *o, const struct row *row, size_t ncols, const char *reason);
 

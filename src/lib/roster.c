@@ -174,22 +174,19 @@ static void apply_roster_map(struct roster *r)
  * mapped) and says how to name one, so that an HR export's 'regional_office' is found. */
 static noreturn void missing_level_column(const struct roster *r, const char *path, const char *column)
 {
-	char msg[1024];
-	snprintf(msg, sizeof msg, "the roster has no column '%s' for --level (found:", column);
-	diag_append_names(msg, sizeof msg, r->column, r->ncolumns); /* escaped once, by diag_at */
-	size_t at = strlen(msg);
-	if (at < sizeof msg)
-		at += (size_t)snprintf(msg + at, sizeof msg - at, "; ");
+	struct sbuf msg = { 0 };
+	sb_printf(&msg, "the roster has no column '%s' for --level (found:", column);
+	sb_names(&msg, r->column, r->ncolumns); /* escaped once, by diag_at */
+	sb_str(&msg, "; ");
 	size_t levels = 0, n = 0; /* the levels it has: --level can name one of those instead */
 	for (int l = LEVEL_TEAM; l < LEVEL_COUNT; l++)
 		levels += r->has_level[l];
-	for (int l = LEVEL_TEAM; l < LEVEL_COUNT && at < sizeof msg; l++)
+	for (int l = LEVEL_TEAM; l < LEVEL_COUNT; l++)
 		if (r->has_level[l])
-			at += (size_t)snprintf(msg + at, sizeof msg - at, "%s%s", n++ == 0 ? "--level " : n == levels ? " or " : ", ",
-					       level_names[l]);
-	if (at < sizeof msg)
-		snprintf(msg + at, sizeof msg - at, "%s--roster-map names one: '%s<TAB>COLUMN')", levels ? ", or " : "", column);
-	diag_at(path, 1, NULL, NULL, 0, msg);
+			sb_printf(&msg, "%s%s", n++ == 0 ? "--level " : n == levels ? " or " : ", ", level_names[l]);
+	sb_printf(&msg, "%s--roster-map names one: '%s<TAB>COLUMN')", levels ? ", or " : "", column);
+	diag_at(path, 1, NULL, NULL, 0, sb_text(&msg));
+	sb_free(&msg);
 	diag_exit(SPM_EXIT_DATA);
 }
 
@@ -250,11 +247,9 @@ static void check_dated(struct roster *r)
 				a = b;
 				b = t;
 			}
-			char msg[160];
-			if (snprintf(msg, sizeof msg, "in force on a day of line %zu too: the rows of one rep need start and end dates that do not overlap",
-				     a->line) < 0)
-				msg[0] = '\0';
-			diag_at(r->path, b->line, column_name(COL_REP), b->name[LEVEL_REP], b->len[LEVEL_REP], msg);
+			diag_atf(r->path, b->line, column_name(COL_REP), b->name[LEVEL_REP], b->len[LEVEL_REP],
+				 "in force on a day of line %zu too: the rows of one rep need start and end dates that do not overlap",
+				 a->line);
 			free(rows);
 			diag_exit(SPM_EXIT_DATA);
 		}

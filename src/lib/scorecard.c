@@ -107,20 +107,20 @@ void tiers_free(struct tier_list *t)
 	t->n = 0;
 }
 
-static bool tier_problem(struct tier_list *out, char *error, size_t size, const char *what, const char *item)
+static bool tier_problem(struct tier_list *out, struct sbuf *error, const char *what, const char *item)
 {
-	snprintf(error, size, "%s (\"%s\")", what, item);
+	sb_printf(error, "%s (\"%s\")", what, item);
 	tiers_free(out);
 	return false;
 }
 
-bool tiers_parse(const char *spec, struct tier_list *out, char *error, size_t size)
+bool tiers_parse(const char *spec, struct tier_list *out, struct sbuf *error)
 {
 	size_t n;
 	char **items = split_list(spec, ',', &n);
 	memset(out, 0, sizeof *out);
 	if (n == 0) {
-		snprintf(error, size, "no tier given (\"%s\")", spec);
+		sb_printf(error, "no tier given (\"%s\")", spec);
 		free_list(items, n);
 		return false;
 	}
@@ -134,25 +134,25 @@ bool tiers_parse(const char *spec, struct tier_list *out, char *error, size_t si
 		for (char *end = colon; end && end > item && end[-1] == ' ';)
 			*--end = '\0';
 		if (!colon || colon == item || !*item) {
-			ok = tier_problem(out, error, size, "expected NAME:MINIMUM", item);
+			ok = tier_problem(out, error, "expected NAME:MINIMUM", item);
 			break;
 		}
 		if (strpbrk(item, "\t\n\r")) {
-			ok = tier_problem(out, error, size, "a tier name holds a tab or a line break", item);
+			ok = tier_problem(out, error, "a tier name holds a tab or a line break", item);
 			break;
 		}
 		if (decimal_parse(colon + 1, strlen(colon + 1), DECIMAL_POINT, &min) != DECIMAL_OK) {
-			ok = tier_problem(out, error, size, "the minimum is not a number", item);
+			ok = tier_problem(out, error, "the minimum is not a number", item);
 			break;
 		}
 		*colon = '\0';
 		if (tier_find(out, item) >= 0) {
-			ok = tier_problem(out, error, size, "a tier is named twice", item);
+			ok = tier_problem(out, error, "a tier is named twice", item);
 			break;
 		}
 		if (out->n && decimal_cmp(min, out->tier[out->n - 1].min) >= 0) {
 			*colon = ':';
-			ok = tier_problem(out, error, size, "minimums must be strictly decreasing", item);
+			ok = tier_problem(out, error, "minimums must be strictly decreasing", item);
 			break;
 		}
 		out->tier[out->n++] = (struct tier){ xstrdup(item), min };

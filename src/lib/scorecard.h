@@ -7,6 +7,7 @@
 
 #include "decimal.h"
 #include "number.h"
+#include "sbuf.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -71,8 +72,9 @@ struct tier_list {
 #define DEFAULT_TIERS "exceeds:1.0,meets:0.9,below:0.7,far_below:0"
 
 /* Parses "name:min,name:min,...": names free text (not empty, no TAB or newline, each
- * once), minimums numbers, strictly decreasing. false with a message in error otherwise. */
-bool tiers_parse(const char *spec, struct tier_list *out, char *error, size_t size);
+ * once), minimums numbers, strictly decreasing. false with a message appended to error
+ * otherwise (the caller frees it). */
+bool tiers_parse(const char *spec, struct tier_list *out, struct sbuf *error);
 void tiers_free(struct tier_list *t);
 /* The first tier whose minimum the score reaches (score >= min); -1 if none. */
 long tier_of(const struct tier_list *t, decimal score);

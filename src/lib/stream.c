@@ -224,39 +224,34 @@ static bool is_required(const struct stream_def *d, enum column c)
 
 /* "owner, period, metric and target": the columns the reader needs (NULL: the stream's
  * required ones), so that a reader that needs fewer never asks for more. */
-static void list_required(const struct stream_def *d, const enum column *needs, size_t nneeds, char *buf, size_t size)
+static void list_required(const struct stream_def *d, const enum column *needs, size_t nneeds, struct sbuf *b)
 {
-	size_t n = 0, at = 0, count = needs ? nneeds : d->count;
+	size_t n = 0, count = needs ? nneeds : d->count;
 	for (size_t i = 0; i < count; i++)
 		n += needs || d->columns[i].required;
-	buf[0] = '\0';
-	for (size_t i = 0, k = 0; i < count && at < size; i++) {
+	for (size_t i = 0, k = 0; i < count; i++) {
 		if (!needs && !d->columns[i].required)
 			continue;
 		const char *sep = k == 0 ? "" : k + 1 == n ? " and " : ", ";
-		int w = snprintf(buf + at, size - at, "%s%s", sep, stream_columns[needs ? needs[i] : d->columns[i].column].name);
-		if (w < 0)
-			return;
-		at += (size_t)w;
+		sb_printf(b, "%s%s", sep, stream_columns[needs ? needs[i] : d->columns[i].column].name);
 		k++;
 	}
 }
 
 /* The header's names after the message, so a wrong file is recognised at a glance; long
  * names cut as values are, and escaped by diag with the message: a header is the file's text. */
-static void append_found(const struct header *h, char *msg, size_t size)
+static void append_found(const struct header *h, struct sbuf *msg)
 {
-	size_t at = strlen(msg);
-	snprintf(msg + at, size > at ? size - at : 0, " (found:");
-	diag_append_names(msg, size, h->name, h->count);
-	at = strlen(msg);
-	snprintf(msg + at, size > at ? size - at : 0, ")");
+	sb_str(msg, " (found:");
+	sb_names(msg, h->name, h->count);
+	sb_str(msg, ")");
 }
 
 const char *stream_try_bind(enum stream_id s, const struct header *h, const enum column *needs,
-			    size_t nneeds, struct stream_binding *b, char *msg, size_t size)
+			    size_t nneeds, struct stream_binding *b, struct sbuf *msg)
 {
 	const struct stream_def *d = &streams[s];
+	sb_reset(msg);
 	b->stream = s;
 	for (int c = 0; c < COL_COUNT; c++)
 		b->at[c] = -1;
@@ -264,8 +259,8 @@ const char *stream_try_bind(enum stream_id s, const struct header *h, const enum
 		enum column c = d->columns[i].column;
 		long at = header_find(h, stream_columns[c].name);
 		if (at == -2) {
-			snprintf(msg, size, "the column '%s' appears twice in the header", stream_columns[c].name);
-			return msg;
+			sb_printf(msg, "the column '%s' appears twice in the header", stream_columns[c].name);
+			return sb_text(msg);
 		}
 		b->at[c] = at;
 	}
@@ -281,34 +276,31 @@ const char *stream_try_bind(enum stream_id s, const struct header *h, const enum
 		}
 		if (b->at[c] >= 0)
 			continue;
-		char need[256];
-		list_required(d, needs, nneeds, need, sizeof need);
-		snprintf(msg, size, "no column '%s' (%s needs %s)", stream_columns[c].name, d->what, need);
-		append_found(h, msg, size);
-		return msg;
+		sb_printf(msg, "no column '%s' (%s needs ", stream_columns[c].name, d->what);
+		list_required(d, needs, nneeds, msg);
+		sb_str(msg, ")");
+		append_found(h, msg);
+		return sb_text(msg);
 	}
 	return NULL;
 }
 
 void stream_column_twice(const char *file, const char *name, const char *role)
 {
-	size_t n = strlen(name) + (role ? strlen(role) : 0) + 64;
-	char *msg = xmalloc(n);
-	snprintf(msg, n, "the column '%s'%s%s%s appears twice in the header", name, role ? " (" : "", role ? role : "",
-		 role ? ")" : "");
-	diag_at(file, 1, NULL, NULL, 0, msg);
-	free(msg);
+	diag_atf(file, 1, NULL, NULL, 0, "the column '%s'%s%s%s appears twice in the header", name, role ? " (" : "",
+		 role ? role : "", role ? ")" : "");
 	diag_exit(SPM_EXIT_DATA);
 }
 
 void stream_bind(enum stream_id s, const struct header *h, const char *file, const enum column *needs,
 		 size_t nneeds, struct stream_binding *b)
 {
-	char msg[1024];
-	if (stream_try_bind(s, h, needs, nneeds, b, msg, sizeof msg)) {
-		diag_at(file, 1, NULL, NULL, 0, msg);
+	struct sbuf msg = { 0 };
+	if (stream_try_bind(s, h, needs, nneeds, b, &msg)) {
+		diag_at(file, 1, NULL, NULL, 0, sb_text(&msg));
 		diag_exit(SPM_EXIT_DATA);
 	}
+	sb_free(&msg);
 }
 
 /* A stream is told by all of its required columns; among several that fit, the one with
@@ -373,13 +365,12 @@ void stream_write_header(struct output *o, const enum column *cols, size_t n)
 	output_newline(o);
 }
 
-void stream_currency_conflict(char *out, size_t size, const char *first, size_t first_len, const char *file,
+void stream_currency_conflict(struct sbuf *out, const char *first, size_t first_len, const char *file,
 			      uint64_t line)
 {
-	char code[320] = ""; /* cut past 60 bytes as values are; diag escapes the message */
-	diag_cut_value(code, sizeof code, first, first_len);
-	snprintf(out, size,
-		 "not the currency of the actuals before it (%s in %s:%llu): actuals add up in one currency "
-		 "(spm-track --rates converts an export's amounts)",
-		 code, file, (unsigned long long)line);
+	sb_str(out, "not the currency of the actuals before it (");
+	sb_cut_value(out, first, first_len); /* cut past 60 bytes as values are; diag escapes the message */
+	sb_printf(out,
+		  " in %s:%llu): actuals add up in one currency (spm-track --rates converts an export's amounts)",
+		  file, (unsigned long long)line);
 }

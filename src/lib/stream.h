@@ -6,6 +6,7 @@
 
 #include "input.h"
 #include "output.h"
+#include "sbuf.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -105,9 +106,10 @@ void stream_bind(enum stream_id s, const struct header *h, const char *file,
  * message of a column name found twice wherever a column is bound by name (role NULL:
  * none). */
 noreturn void stream_column_twice(const char *file, const char *name, const char *role);
-/* The same, returning the message (written into msg) instead of exiting; NULL if bound. */
+/* The same, returning the message (written into msg, emptied first; the caller frees it)
+ * instead of exiting; NULL if bound. */
 const char *stream_try_bind(enum stream_id s, const struct header *h, const enum column *needs,
-			    size_t nneeds, struct stream_binding *b, char *msg, size_t size);
+			    size_t nneeds, struct stream_binding *b, struct sbuf *msg);
 /* The index of c in the bound header, or -1. */
 static inline long stream_at(const struct stream_binding *b, enum column c)
 {
@@ -133,10 +135,10 @@ void stream_write_name(struct output *o, enum column c);
 
 /* Actuals add up and compare in one currency only (spm-track --rates writes every amount
  * in its base currency; spm converts none): the message for a row whose currency column
- * names another than first (cut past 60 bytes, escaped by diag when shown), which file:line
+ * names another than first (cut visibly past 60 bytes, escaped by diag when shown), appended to out, which file:line
  * named first. spm-track (merging actuals) and
  * spm-report (ranking and adding them) stop on it alike. */
-void stream_currency_conflict(char *out, size_t size, const char *first, size_t first_len, const char *file,
+void stream_currency_conflict(struct sbuf *out, const char *first, size_t first_len, const char *file,
 			      uint64_t line);
 
 #endif

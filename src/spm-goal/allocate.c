@@ -160,17 +160,17 @@ static enum owner_kind owner_kind(const struct roster *r, const struct goal *g, 
 {
 	bool allowed[LEVEL_COUNT] = { !o->level_set, !o->level_set, !o->level_set, !o->level_set };
 	enum level other;
-	char message[200];
+	struct sbuf message = { 0 }; /* names owners, groups: any length (bad_goal exits) */
 	if (o->level_set)
 		allowed[o->level] = true;
 	switch (roster_level_of(r, g->owner, g->owner_len, allowed, level, &other)) {
 	case NAME_FOUND:
 		return *level == LEVEL_REP ? OWNER_REP : OWNER_GROUP;
 	case NAME_AMBIGUOUS:
-		snprintf(message, sizeof message,
+		sb_printf(&message,
 			 "names both a %s and a %s of other reps in the roster; say which with --level",
 			 level_names[*level], level_names[other]);
-		bad_goal(o->sheet, g, message, true);
+		bad_goal(o->sheet, g, sb_text(&message), true);
 	case NAME_UNKNOWN:
 		break;
 	}
@@ -261,7 +261,7 @@ struct allocation {
 static void group_reps(const struct roster *r, const struct goal *g, enum level level,
 		       const struct roster_columns *col, const struct allocate_options *o, struct allocation *a)
 {
-	char message[256];
+	struct sbuf message = { 0 }; /* names owners, groups: any length (bad_goal exits) */
 	size_t members;
 	const size_t *member = roster_members(r, level, g->owner, g->owner_len, &members);
 	for (size_t k = 0; k < members; k++) {
@@ -274,10 +274,10 @@ static void group_reps(const struct roster *r, const struct goal *g, enum level 
 			if (rows_in_period(r, rep, g->period) > 1) {
 				char label[PERIOD_LABEL_SIZE];
 				period_format(g->period, label);
-				snprintf(message, sizeof message,
+				sb_printf(&message,
 					 "rep %.*s changes group during %s (roster line %zu): use --prorate to share the goal by days",
 					 (int)rep->len[LEVEL_REP], rep->name[LEVEL_REP], label, rep->line);
-				bad_goal(o->sheet, g, message, false);
+				bad_goal(o->sheet, g, sb_text(&message), false);
 			}
 			days = -1;
 		}
@@ -299,22 +299,22 @@ static void group_reps(const struct roster *r, const struct goal *g, enum level 
 	if (a->n > 0)
 		return;
 	if (members == 0) {
-		snprintf(message, sizeof message, "%s %.*s has no reps in the roster", level_names[level],
+		sb_printf(&message, "%s %.*s has no reps in the roster", level_names[level],
 			 (int)g->owner_len, g->owner);
 	} else {
 		char label[PERIOD_LABEL_SIZE];
 		period_format(g->period, label);
-		snprintf(message, sizeof message, "%s %.*s has no reps employed in %s (--prorate)", level_names[level],
+		sb_printf(&message, "%s %.*s has no reps employed in %s (--prorate)", level_names[level],
 			 (int)g->owner_len, g->owner, label);
 	}
-	bad_goal(o->sheet, g, message, false);
+	bad_goal(o->sheet, g, sb_text(&message), false);
 }
 
 /* Each rep's target: a share of the group's total, or the group's target as it is. */
 static void rep_targets(const struct goal *g, enum level level, const struct allocate_options *o,
 			struct allocation *a)
 {
-	char message[256];
+	struct sbuf message = { 0 }; /* names owners, groups: any length (bad_goal exits) */
 	a->target = xcalloc(a->n, sizeof *a->target);
 	if (!(!g->lower && goal_adds_across_people(g))) {
 		for (size_t i = 0; i < a->n; i++)
@@ -325,9 +325,9 @@ static void rep_targets(const struct goal *g, enum level level, const struct all
 	for (size_t i = 0; i < a->n; i++)
 		any |= decimal_sign(a->weight[i]) > 0;
 	if (!any) {
-		snprintf(message, sizeof message, "every rep of %s %.*s weighs 0%s%s", level_names[level],
+		sb_printf(&message, "every rep of %s %.*s weighs 0%s%s", level_names[level],
 			 (int)g->owner_len, g->owner, o->by ? " in column " : "", o->by ? o->by : "");
-		bad_goal(o->sheet, g, message, false);
+		bad_goal(o->sheet, g, sb_text(&message), false);
 	}
 	if (!apportion(group_total(g, o), a->weight, a->n, goal_part_unit(g, o->round), a->target))
 		bad_goal(o->sheet, g, "target too large to allocate exactly", true);
@@ -337,18 +337,19 @@ static void rep_targets(const struct goal *g, enum level level, const struct all
 static noreturn void duplicate_rep_goal(const struct goal *g, enum level level, const struct goal *part,
 					const struct goal *other, const char *sheet)
 {
-	char label[PERIOD_LABEL_SIZE], message[400];
+	char label[PERIOD_LABEL_SIZE];
+	struct sbuf message = { 0 }; /* names owners, groups: any length (bad_goal exits) */
 	period_format(part->period, label);
 	if (other->line == g->line && !other->used)
-		snprintf(message, sizeof message,
+		sb_printf(&message,
 			 "%s %.*s has a rep of the same name, whose goal would be this one; use --replace",
 			 level_names[level], (int)g->owner_len, g->owner);
 	else
-		snprintf(message, sizeof message, "%s %.*s: rep %.*s already has a goal for %s %s%s on line %llu",
+		sb_printf(&message, "%s %.*s: rep %.*s already has a goal for %s %s%s on line %llu",
 			 level_names[level], (int)g->owner_len, g->owner, (int)part->owner_len, part->owner, label,
 			 part->metric_name, other->used ? ", allocated from the goal" : "",
 			 (unsigned long long)other->line);
-	bad_goal(sheet, g, message, false);
+	bad_goal(sheet, g, sb_text(&message), false);
 }
 
 static bool divided(const struct goal *g);

@@ -10,6 +10,7 @@
 #include "options.h"
 #include "table.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,9 +184,6 @@ static void free_check_options(struct check_options *o)
 void check_report(struct check *ck, size_t file, uint64_t line, bool error, const char *column,
 		  const char *message, const char *value, size_t value_len)
 {
-	char shown[512] = "";
-	if (value)
-		diag_quote_value(shown, sizeof shown, value, value_len);
 	/* printed later, not by diag: the message (which may name an owner, a column or a
 	 * file) is escaped here as diag would escape it */
 	char *said = xmalloc(4 * strlen(message) + 1);
@@ -193,10 +191,14 @@ void check_report(struct check *ck, size_t file, uint64_t line, bool error, cons
 	const char *col = column ? column : ""; /* a roster's header name: escaped too */
 	char *named = xmalloc(4 * strlen(col) + 1);
 	diag_escape(named, col, strlen(col));
-	size_t size = strlen(said) + strlen(shown) + strlen(named) + 32;
-	char *text = xmalloc(size);
-	snprintf(text, size, "%s: %s%s%s%s%s%s", error ? "error" : "warning", named, column ? ": " : "", said,
-		 value ? " (\"" : "", shown, value ? "\")" : "");
+	struct sbuf b = { 0 };
+	sb_printf(&b, "%s: %s%s%s", error ? "error" : "warning", named, column ? ": " : "", said);
+	if (value) {
+		sb_str(&b, " (\"");
+		sb_quote_value(&b, value, value_len);
+		sb_str(&b, "\")");
+	}
+	char *text = b.s; /* the finding owns it */
 	free(said);
 	free(named);
 	xgrow((void **)&ck->finding, &ck->cap, ck->nfindings + 1, sizeof *ck->finding);
@@ -240,6 +242,18 @@ static void print_findings_at_exit(void *ck)
 }
 
 /* A goal's own fields, quoted in its findings: the target exactly, as the sheet gave it. */
+void check_report_goalf(struct check *ck, size_t file, const struct goal *g, bool error, enum goal_column column,
+			const char *fmt, ...)
+{
+	struct sbuf message = { 0 };
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(&message, fmt, ap);
+	va_end(ap);
+	check_report_goal(ck, file, g, error, column, sb_text(&message));
+	sb_free(&message);
+}
+
 void check_report_goal(struct check *ck, size_t file, const struct goal *g, bool error, enum goal_column column,
 		       const char *message)
 {
@@ -321,11 +335,10 @@ static void find_duplicates_across_sheets(struct check *ck)
 				*first = (struct seen){ f + 1, g->line };
 				continue;
 			}
-			size_t size = strlen(ck->paths[first->file]) + 400;
-			char *message = xmalloc(size);
-			goal_duplicate_message(g, "in", ck->paths[first->file], first->line, message, size);
-			check_report_goal(ck, f + 1, g, true, G_COUNT, message);
-			free(message);
+			struct sbuf message = { 0 };
+			goal_duplicate_message(g, "in", ck->paths[first->file], first->line, &message);
+			check_report_goal(ck, f + 1, g, true, G_COUNT, sb_text(&message));
+			sb_free(&message);
 			g->used = true;
 		}
 	}
@@ -395,7 +408,6 @@ static void check_owner(struct check *ck, size_t file, const struct goal *g)
 {
 	static const bool every[LEVEL_COUNT] = { true, true, true, true };
 	enum level found, other;
-	char message[200];
 	if (check_owner_level(ck, g, &found) == NAME_FOUND)
 		return;
 	switch (roster_level_of(&ck->roster, g->owner, g->owner_len, every, &found, &other)) {
@@ -405,11 +417,10 @@ static void check_owner(struct check *ck, size_t file, const struct goal *g)
 		check_report_goal(ck, file, g, true, G_OWNER, "specific: not a rep, team, manager or region of the roster");
 		return;
 	case NAME_AMBIGUOUS:
-		snprintf(message, sizeof message,
-			 "specific: names both a %s and a %s of other reps in the roster; say which with "
-			 "--level %s or --level %s (here and in spm-track)",
-			 level_names[found], level_names[other], level_names[found], level_names[other]);
-		check_report_goal(ck, file, g, true, G_OWNER, message);
+		check_report_goalf(ck, file, g, true, G_OWNER,
+				   "specific: names both a %s and a %s of other reps in the roster; say which with "
+				   "--level %s or --level %s (here and in spm-track)",
+				   level_names[found], level_names[other], level_names[found], level_names[other]);
 		return;
 	}
 }
@@ -418,13 +429,12 @@ static void check_metric(struct check *ck, size_t file, const struct goal *g)
 {
 	if (g->metric)
 		return;
-	char message[300];
 	if (ck->opt->c.metrics)
-		snprintf(message, sizeof message, "measurable: unknown metric (not built in, not in %.200s)",
-			 ck->opt->c.metrics);
+		check_report_goalf(ck, file, g, true, G_METRIC, "measurable: unknown metric (not built in, not in %s)",
+				   ck->opt->c.metrics);
 	else
-		snprintf(message, sizeof message, "measurable: unknown metric (custom metrics need --metrics-file)");
-	check_report_goal(ck, file, g, true, G_METRIC, message);
+		check_report_goal(ck, file, g, true, G_METRIC,
+				  "measurable: unknown metric (custom metrics need --metrics-file)");
 }
 
 static void check_period(struct check *ck, size_t file, const struct goal *g)
@@ -461,10 +471,8 @@ static void check_direction(struct check *ck, size_t file, const struct goal *g)
 {
 	if (g->direction == DIRECTION_DEFAULT || !g->metric || (g->direction == DIRECTION_LOWER) == g->metric->lower)
 		return;
-	char message[160];
-	snprintf(message, sizeof message, "relevant: contradicts the metric's direction (%s is better for %s)",
-		 goal_direction_name(g->metric->lower ? DIRECTION_LOWER : DIRECTION_HIGHER), g->metric->name);
-	check_report_goal(ck, file, g, false, G_DIRECTION, message);
+	check_report_goalf(ck, file, g, false, G_DIRECTION, "relevant: contradicts the metric's direction (%s is better for %s)",
+			   goal_direction_name(g->metric->lower ? DIRECTION_LOWER : DIRECTION_HIGHER), g->metric->name);
 }
 
 static void check_goals(struct check *ck, struct table *history)
@@ -540,17 +548,16 @@ static void check_overlaps(struct check *ck)
 				const struct goal *a = ref[i].goal;
 				if (!(a->period.start < period_end(b->period) && b->period.start < period_end(a->period)))
 					continue;
-				char label[PERIOD_LABEL_SIZE], message[512];
+				char label[PERIOD_LABEL_SIZE];
 				period_format(a->period, label);
 				if (ref[i].file == ref[j].file) /* the same sheet: its line is enough */
-					snprintf(message, sizeof message,
-						 "time-bound: overlaps the goal for %s of the same owner and metric on line %llu",
-						 label, (unsigned long long)a->line);
+					check_report_goalf(ck, ref[j].file, b, false, G_PERIOD,
+							   "time-bound: overlaps the goal for %s of the same owner and metric on line %llu",
+							   label, (unsigned long long)a->line);
 				else
-					snprintf(message, sizeof message,
-						 "time-bound: overlaps the goal for %s of the same owner and metric in %.300s:%llu",
-						 label, ck->paths[ref[i].file], (unsigned long long)a->line);
-				check_report_goal(ck, ref[j].file, b, false, G_PERIOD, message);
+					check_report_goalf(ck, ref[j].file, b, false, G_PERIOD,
+							   "time-bound: overlaps the goal for %s of the same owner and metric in %s:%llu",
+							   label, ck->paths[ref[i].file], (unsigned long long)a->line);
 				break;
 			}
 		}

@@ -61,6 +61,9 @@ void check_report(struct check *ck, size_t file, uint64_t line, bool error, cons
 /* A finding about a goal, quoting the goal's own field of that column. */
 void check_report_goal(struct check *ck, size_t file, const struct goal *g, bool error, enum goal_column column,
 		       const char *message);
+/* The same with the message formatted (printf): of any length. */
+void check_report_goalf(struct check *ck, size_t file, const struct goal *g, bool error, enum goal_column column,
+			const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* The level the roster names g's owner at: with --level, that level whenever the roster
  * has the name there, else the lowest level that has it. */

@@ -133,21 +133,23 @@ void coverage_check_requirements(struct check *ck, const struct coverage *cv)
 				 &needed) ||
 		    decimal_cmp(decimal_from_int((int64_t)c->with), needed) >= 0)
 			continue;
-		char name[512] = "", share[NUMBER_BUFSIZE], required[NUMBER_BUFSIZE];
-		diag_quote_value(name, sizeof name, q->category, strlen(q->category));
+		char share[NUMBER_BUFSIZE], required[NUMBER_BUFSIZE];
+		struct sbuf name = { 0 }; /* whole, escaped: printed here, not by diag */
+		sb_escape(&name, q->category, strlen(q->category));
 		format_coverage(c->with, cv->reps, share);
 		number_exact(q->share, required);
 		fprintf(stderr, "%s: error: %s goals cover %zu of %zu rep%s (%s), below the required %s; without one: ",
-			diag_program(), name, c->with, cv->reps, cv->reps == 1 ? "" : "s", share, required);
+			diag_program(), sb_text(&name), c->with, cv->reps, cv->reps == 1 ? "" : "s", share, required);
 		const char *sep = "";
 		for (size_t i = 0; i < r->nreps; i++) {
 			if (!cv->on_board[i] || c->has[i])
 				continue;
-			char rep[512] = "";
-			diag_quote_value(rep, sizeof rep, r->rep[i].name[LEVEL_REP], r->rep[i].len[LEVEL_REP]);
-			fprintf(stderr, "%s%s", sep, rep);
+			sb_reset(&name);
+			sb_escape(&name, r->rep[i].name[LEVEL_REP], r->rep[i].len[LEVEL_REP]);
+			fprintf(stderr, "%s%s", sep, sb_text(&name));
 			sep = ", ";
 		}
+		sb_free(&name);
 		fputc('\n', stderr);
 		ck->errors++;
 	}

@@ -230,12 +230,11 @@ static const struct roster_rep *rep_in_force(struct rollup *ru, const struct goa
 	const struct roster_rep *rep = roster_find_rep_on(r, g->owner, g->owner_len, day, &before, &after);
 	if (rep)
 		return rep;
-	char date[DATE_TEXT_SIZE], message[200];
+	char date[DATE_TEXT_SIZE];
 	date_format(day, date);
-	snprintf(message, sizeof message,
-		 "no row of the rep in the roster is in force on %s (%s:%zu ends before, line %zu starts after); goal left out",
-		 date, r->path, before ? before->line : (size_t)0, after ? after->line : (size_t)0);
-	diag_at(ru->path, g->line, column_name(COL_OWNER), g->owner, g->owner_len, message);
+	diag_atf(ru->path, g->line, column_name(COL_OWNER), g->owner, g->owner_len,
+		      "no row of the rep in the roster is in force on %s (%s:%zu ends before, line %zu starts after); goal left out",
+		      date, r->path, before ? before->line : (size_t)0, after ? after->line : (size_t)0);
 	return NULL;
 }
 

@@ -128,9 +128,11 @@ static void report(const struct goal *g, const char *verb, const char *was)
 	char label[PERIOD_LABEL_SIZE], target[NUMBER_BUFSIZE];
 	period_format(g->period, label);
 	goal_number(g->metric, g->target, target);
-	char owner[512] = "";
-	diag_quote_value(owner, sizeof owner, g->owner, g->owner_len); /* a TAB or newline shows escaped */
-	fprintf(stderr, "%s: %s %s %s %s %s%s\n", diag_program(), verb, owner, label, g->metric_name, target, was);
+	struct sbuf owner = { 0 }; /* whole, a TAB or newline escaped */
+	sb_escape(&owner, g->owner, g->owner_len);
+	fprintf(stderr, "%s: %s %s %s %s %s%s\n", diag_program(), verb, sb_text(&owner), label, g->metric_name, target,
+		was);
+	sb_free(&owner);
 }
 
 int goal_set(int argc, char **argv)

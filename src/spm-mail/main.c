@@ -450,14 +450,15 @@ static bool send_message(const struct buf *m, const char *owner)
 			break;
 		}
 	if (!ok || status == -1 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		char shown[512] = ""; /* the owner's controls escaped, as in every message */
-		diag_quote_value(shown, sizeof shown, owner, strlen(owner));
+		struct sbuf shown = { 0 }; /* the owner whole, its controls escaped as in every message */
+		sb_escape(&shown, owner, strlen(owner));
 		if (status != -1 && WIFEXITED(status))
 			fprintf(stderr, "%s: sendmail failed (exit status %d); the message to %s was not sent\n",
-				diag_program(), WEXITSTATUS(status), shown);
+				diag_program(), WEXITSTATUS(status), sb_text(&shown));
 		else
 			fprintf(stderr, "%s: sendmail failed (killed, or not written to); the message to %s was not sent\n",
-				diag_program(), shown);
+				diag_program(), sb_text(&shown));
+		sb_free(&shown);
 		return false;
 	}
 	return true;

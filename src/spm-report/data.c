@@ -173,7 +173,8 @@ struct reader {
 	struct table *seen;     /* key → first row: one row per owner, period (metric, plan), over all files */
 	size_t nread;           /* which file this is, counting from 0 */
 	struct file_problem problem;
-	char message[1024]; /* room for a quoted currency (4 bytes a control) and a long file name */
+	struct sbuf message; /* a problem's message: names a file, a currency (reset for each) */
+	char count[128];     /* "wrong number of fields": two numbers */
 	/* the last period read, as written: consecutive rows mostly repeat it */
 	char period_text[PERIOD_LABEL_SIZE];
 	size_t period_len; /* 0: none yet */
@@ -212,8 +213,9 @@ static int read_name(struct reader *rd, const struct row *row, enum column c, si
 			*id = NONE;
 			return 0;
 		}
-		snprintf(rd->message, sizeof rd->message, "empty %s", column_name(c));
-		return bad(rd, row, c, rd->message);
+		sb_reset(&rd->message);
+		sb_printf(&rd->message, "empty %s", column_name(c));
+		return bad(rd, row, c, sb_text(&rd->message));
 	}
 	/* consecutive rows mostly name the same owner: that name is not looked up again */
 	const struct names *nm = &rd->d->names;
@@ -299,13 +301,14 @@ static int check_unique(struct reader *rd, const struct row *row, const size_t *
 	const char *what = rd->stream == STREAM_SCORES	   ? "owner and period"
 			   : rd->stream == STREAM_PAYOUTS ? "owner, period, plan and metric"
 							  : "owner, period and metric";
+	sb_reset(&rd->message);
 	if (first->nread == rd->nread)
-		snprintf(rd->message, sizeof rd->message, "a second row for this %s (the first is on line %llu)", what,
-			 (unsigned long long)at->line);
+		sb_printf(&rd->message, "a second row for this %s (the first is on line %llu)", what,
+			  (unsigned long long)at->line);
 	else
-		snprintf(rd->message, sizeof rd->message, "a second row for this %s (the first is %s:%llu)", what,
-			 at->file, (unsigned long long)at->line);
-	return bad(rd, row, c, rd->message);
+		sb_printf(&rd->message, "a second row for this %s (the first is %s:%llu)", what, at->file,
+			  (unsigned long long)at->line);
+	return bad(rd, row, c, sb_text(&rd->message));
 }
 
 /* Room for one more row; the caller writes the whole row. */
@@ -332,9 +335,10 @@ static int note_currency(struct reader *rd, const struct row *row)
 	}
 	if (id == d->currency)
 		return 0;
-	stream_currency_conflict(rd->message, sizeof rd->message, d->names.s[d->currency], d->names.len[d->currency],
-				 d->currency_at.file, d->currency_at.line);
-	return bad(rd, row, COL_CURRENCY, rd->message);
+	sb_reset(&rd->message);
+	stream_currency_conflict(&rd->message, d->names.s[d->currency], d->names.len[d->currency], d->currency_at.file,
+				 d->currency_at.line);
+	return bad(rd, row, COL_CURRENCY, sb_text(&rd->message));
 }
 
 static int actual_row(struct reader *rd, const struct row *row)
@@ -463,8 +467,8 @@ static int payout_row(struct reader *rd, const struct row *row)
 static int on_row(void *ctx, const struct row *row)
 {
 	struct reader *rd = ctx;
-	if (!row_has_fields(row, rd->h->count, rd->message, sizeof rd->message)) {
-		return bad(rd, row, COL_COUNT, rd->message);
+	if (!row_has_fields(row, rd->h->count, rd->count, sizeof rd->count)) {
+		return bad(rd, row, COL_COUNT, rd->count);
 	}
 	switch (rd->stream) {
 	case STREAM_ACTUALS: return actual_row(rd, row);
@@ -503,7 +507,7 @@ static long group_column(const char *file, const struct header *h, const long *c
 	for (int lv = LEVEL_TEAM; lv < LEVEL_COUNT; lv++) {
 		long at = header_find(h, level_names[lv]);
 		if (at == -2) {
-			char message[160];
+			char message[160]; /* a level's name: a word of ours */
 			snprintf(message, sizeof message, "the column '%s' appears twice in the header", level_names[lv]);
 			header_problem(file, message, h);
 		}
@@ -558,6 +562,7 @@ void data_read(struct data *d, const char *path, int fiscal_start)
 	size_t file_id = name_id(&d->names, file, strlen(file));
 	rd.file = file = d->names.s[file_id];
 	read_side_file(src, file, on_row, &rd, &rd.problem);
+	sb_free(&rd.message);
 	d->has[stream] = true;
 	free(rd.detail_col);
 	free(rd.detail_metric);

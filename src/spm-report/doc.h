@@ -7,6 +7,7 @@
 #include "data.h"
 #include "decimal.h"
 #include "period.h"
+#include "sbuf.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -164,16 +165,7 @@ struct cell *field(struct section *s, size_t col);
 
 /* ---- words and figures ---- */
 
-/* A growing string. */
-struct sbuf {
-	char *s;
-	size_t len, cap;
-};
-
-void sb_add(struct sbuf *b, const char *s, size_t len);
-void sb_str(struct sbuf *b, const char *s);
-void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sb_free(struct sbuf *b);
+/* Growing strings (struct sbuf, sb_add, sb_printf): lib/sbuf.h. */
 
 /* Figures as people read them: 42,000.00; 105.34 %; +4.20 pts; 3.20×. Exact: decimal
  * arithmetic, rounded half away from zero. */

@@ -97,10 +97,8 @@ static void unused_ratings(const struct report *r, const struct doc *d)
 		if (!is_current(r, sr->period) || !owner_wanted(r, sr->owner))
 			continue;
 		if (!shown[sr->owner]) {
-			char message[160];
-			snprintf(message, sizeof message, "no rows for this owner in the period; rating not used");
 			diag_at(r->opt->self, sr->at.line, column_name(COL_OWNER), r->names->s[sr->owner],
-				r->names->len[sr->owner], message);
+				r->names->len[sr->owner], "no rows for this owner in the period; rating not used");
 		}
 	}
 	free(shown);

@@ -321,10 +321,10 @@ static void check_currency(struct report_options *o, const struct data *d)
 	const char *code = d->names.s[d->currency];
 	size_t len = d->names.len[d->currency];
 	if (o->currency && (strlen(o->currency) != len || memcmp(o->currency, code, len) != 0)) {
-		char shown[320] = ""; /* the input's bytes, cut as values are; diag_usage escapes them */
-		diag_cut_value(shown, sizeof shown, code, len);
+		struct sbuf shown = { 0 }; /* the input's bytes, cut visibly as values are; diag_usage escapes them */
+		sb_cut_value(&shown, code, len);
 		diag_usage("--currency %s: the actuals are in %s (%s:%llu), and spm converts no currency", o->currency,
-			   shown, d->currency_at.file, (unsigned long long)d->currency_at.line);
+			   sb_text(&shown), d->currency_at.file, (unsigned long long)d->currency_at.line);
 	}
 	bool actuals_alone = !d->has[STREAM_PROGRESS] && !d->has[STREAM_SCORES] && !d->has[STREAM_PAYOUTS];
 	if (!o->currency && o->format == F_XLSX && actuals_alone && len == 3 &&

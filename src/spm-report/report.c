@@ -670,15 +670,14 @@ static void check_tiers(const struct report *r)
 		const char *want = t >= 0 ? r->tiers.tier[t].name : "";
 		const char *got = s->tier == NONE ? "" : r->names->s[s->tier];
 		if (strcmp(want, got) != 0) {
-			char message[200];
 			char score[DECIMAL_BUFSIZE];
 			num_text(s->score, score, sizeof score);
-			if (s->score.has)
-				snprintf(message, sizeof message, "does not match --tiers, which gives %s for a score of %s",
-					 *want ? want : "no tier", score);
+			if (s->score.has) /* a tier's name: any length */
+				diag_atf(s->at.file, s->at.line, column_name(COL_TIER), got, strlen(got),
+					 "does not match --tiers, which gives %s for a score of %s", *want ? want : "no tier", score);
 			else
-				snprintf(message, sizeof message, "a row without a score has no tier");
-			diag_at(s->at.file, s->at.line, column_name(COL_TIER), got, strlen(got), message);
+				diag_at(s->at.file, s->at.line, column_name(COL_TIER), got, strlen(got),
+					"a row without a score has no tier");
 			diag_exit(SPM_EXIT_DATA);
 		}
 	}
@@ -697,9 +696,9 @@ void report_setup(struct report *r, enum stream_id primary)
 	index_levels(r);
 	choose_periods(r, primary);
 	if (o->tiers) { /* the one parser of spm-score's --tiers, in the core */
-		char error[300];
-		if (!tiers_parse(o->tiers, &r->tiers, error, sizeof error))
-			diag_usage("--tiers: %s", error);
+		struct sbuf error = { 0 };
+		if (!tiers_parse(o->tiers, &r->tiers, &error))
+			diag_usage("--tiers: %s", sb_text(&error));
 		check_tiers(r);
 	}
 	if (o->owner) {

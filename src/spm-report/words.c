@@ -1,4 +1,4 @@
-/* Words and figures for people: growing strings, and numbers as a report shows them
+/* Words and figures for people: numbers as a report shows them
  * (42,000.00; 105.34 %; +4.20 pts; 3.20×), computed exactly in decimal and rounded half
  * away from zero. */
 #include "spm-report.h"
@@ -9,46 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-void sb_add(struct sbuf *b, const char *s, size_t len)
-{
-	if (len > SIZE_MAX - b->len - 1)
-		diag_fatal(SPM_EXIT_USAGE, "out of memory");
-	xgrow((void **)&b->s, &b->cap, b->len + len + 1, 1);
-	memcpy(b->s + b->len, s, len);
-	b->len += len;
-	b->s[b->len] = '\0';
-}
-
-void sb_str(struct sbuf *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
-
-void sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-	/* formatted once into the room there is (a sentence mostly fits), again only when not */
-	xgrow((void **)&b->s, &b->cap, b->len + 128, 1);
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		diag_fatal(SPM_EXIT_USAGE, "cannot format a sentence");
-	if ((size_t)n >= b->cap - b->len) {
-		xgrow((void **)&b->s, &b->cap, b->len + (size_t)n + 1, 1);
-		va_start(ap, fmt);
-		vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-	}
-	b->len += (size_t)n;
-}
-
-void sb_free(struct sbuf *b)
-{
-	free(b->s);
-	memset(b, 0, sizeof *b);
-}
 
 /* The figures come from the core's printers for people (number.h): one thousands
  * separator and one percentage for every program. */

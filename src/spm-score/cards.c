@@ -44,9 +44,9 @@ struct problem {
 	uint64_t line;
 	const char *column; /* NULL: the row as a whole */
 	const char *message;
-	char text[96];      /* a message made for this row */
-	char value[128];
-	size_t value_len;
+	char text[96];      /* "wrong number of fields: expected N, found M": two numbers */
+	char value[SB_VALUE_HEAD]; /* the value's first bytes, all a message shows */
+	size_t value_len;          /* the whole value's, shown when it is cut */
 	bool has_value;
 	bool duplicate;     /* a second row for a goal: first tells where the first is */
 	struct place first;
@@ -118,33 +118,31 @@ static void set_problem(struct chunk *c, const struct row *row, long col, const 
 	if (col >= 0) {
 		p->column = c->job->header->name[col];
 		p->has_value = row->len[col] > 0; /* an empty value says nothing more */
-		p->value_len = row->len[col] < sizeof p->value ? row->len[col] : sizeof p->value - 1;
-		memcpy(p->value, row->field[col], p->value_len);
+		p->value_len = row->len[col];
+		memcpy(p->value, row->field[col], p->value_len < sizeof p->value ? p->value_len : sizeof p->value);
 	}
 }
 
 /* "COLUMN: message ("value")", the part of a diagnostic after FILE:LINE, escaped as diag
  * escapes (the column is the header's, the other file a path): printed as it is. */
-static void format_problem(const struct problem *p, const struct file_job *job, uint64_t offset, char *buf,
-			   size_t size)
+static void format_problem(const struct problem *p, const struct file_job *job, uint64_t offset, struct sbuf *b)
 {
-	char shown[512] = "", where[300] = "";
-	if (p->has_value)
-		diag_quote_value(shown, sizeof shown, p->value, p->value_len);
-	const char *other = p->duplicate && p->first.file != job->file ? job->files[p->first.file] : "";
-	char *path = xmalloc(4 * strlen(other) + 1);
-	diag_escape(path, other, strlen(other));
-	if (p->duplicate && p->first.file == job->file)
-		snprintf(where, sizeof where, " on line %llu", (unsigned long long)(p->first.line + offset));
-	else if (p->duplicate)
-		snprintf(where, sizeof where, " at %s:%llu", path, (unsigned long long)p->first.line);
-	free(path);
 	const char *col = p->column ? p->column : "";
-	char *column = xmalloc(4 * strlen(col) + 1);
-	diag_escape(column, col, strlen(col));
-	snprintf(buf, size, "%s%s%s%s%s%s%s", column, p->column ? ": " : "", p->message, where,
-		 p->has_value ? " (\"" : "", shown, p->has_value ? "\")" : "");
-	free(column);
+	sb_escape(b, col, strlen(col));
+	sb_printf(b, "%s%s", p->column ? ": " : "", p->message);
+	if (p->duplicate && p->first.file == job->file) {
+		sb_printf(b, " on line %llu", (unsigned long long)(p->first.line + offset));
+	} else if (p->duplicate) {
+		const char *other = job->files[p->first.file];
+		sb_str(b, " at ");
+		sb_escape(b, other, strlen(other));
+		sb_printf(b, ":%llu", (unsigned long long)p->first.line);
+	}
+	if (p->has_value) {
+		sb_str(b, " (\"");
+		sb_quote_value(b, p->value, p->value_len);
+		sb_str(b, "\")");
+	}
 }
 
 /* The bad row's fields padded to the header, then the reason; fields past the header's
@@ -153,10 +151,11 @@ static void write_reject(struct chunk *c, const struct row *row)
 {
 	struct output *o = c->job->opt->reject;
 	size_t ncols = c->job->header->count;
-	char text[1200], reason[1300];
-	format_problem(&c->problem, c->job, 0, text, sizeof text);
-	snprintf(reason, sizeof reason, "line %llu: %s", (unsigned long long)row->line, text);
-	reject_write_row(o, row, ncols, reason);
+	struct sbuf reason = { 0 };
+	sb_printf(&reason, "line %llu: ", (unsigned long long)row->line);
+	format_problem(&c->problem, c->job, 0, &reason);
+	reject_write_row(o, row, ncols, sb_text(&reason));
+	sb_free(&reason);
 }
 
 /* A bad row: rejected and the run goes on, or the chunk stops (1). */
@@ -650,17 +649,14 @@ static noreturn void report_duplicate(const struct card_set *s, const struct goa
 {
 	/* names the owner, the period and the metric: the row to look for in a long file */
 	const struct card_owner *o = &s->owner[dup->owner];
-	size_t size = 4 * o->len + strlen(s->metric[dup->metric]) + strlen(s->file[first->file]) + 256;
-	char *owner = xmalloc(4 * o->len + 16), *message = xmalloc(size);
-	owner[0] = '\0';
-	diag_cut_value(owner, 4 * o->len + 16, o->name, o->len); /* diag_at escapes it */
-	snprintf(message, size, "duplicate row: \"%s\" %s %s already has a row %s%s%s%llu", owner, s->label[dup->period],
-		 s->metric[dup->metric], first->file == dup->file ? "on line " : "at ",
-		 first->file == dup->file ? "" : s->file[first->file], first->file == dup->file ? "" : ":",
-		 (unsigned long long)first->line);
-	diag_at(s->file[dup->file], dup->line, column_name(COL_METRIC), NULL, 0, message);
-	free(owner);
-	free(message);
+	struct sbuf message = { 0 };
+	sb_str(&message, "duplicate row: \"");
+	sb_cut_value(&message, o->name, o->len); /* diag_at escapes it */
+	sb_printf(&message, "\" %s %s already has a row %s%s%s%llu", s->label[dup->period], s->metric[dup->metric],
+		  first->file == dup->file ? "on line " : "at ", first->file == dup->file ? "" : s->file[first->file],
+		  first->file == dup->file ? "" : ":", (unsigned long long)first->line);
+	diag_at(s->file[dup->file], dup->line, column_name(COL_METRIC), NULL, 0, sb_text(&message));
+	sb_free(&message);
 	diag_exit(SPM_EXIT_DATA);
 }
 
@@ -679,9 +675,10 @@ static noreturn void stop_at(struct card_set *s, struct builder *run, const stru
 			syntax->column < job->header->count ? job->header->name[syntax->column] : NULL, NULL, 0,
 			syntax->message);
 	} else {
-		char text[1200];
-		format_problem(p, job, offset, text, sizeof text);
-		diag_escaped_at(job->files[job->file], p->line + offset, text);
+		struct sbuf text = { 0 };
+		format_problem(p, job, offset, &text);
+		diag_escaped_at(job->files[job->file], p->line + offset, sb_text(&text));
+		sb_free(&text);
 	}
 	diag_exit(SPM_EXIT_DATA);
 }

@@ -9,6 +9,7 @@
 #include "progress.h"
 #include "stats.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,13 +98,17 @@ struct driver_row {
 	decimal pearson, spearman;
 	bool has_means, has_ratio;
 	decimal top_mean, bottom_mean, ratio;
-	char note[200];
+	struct sbuf note; /* names metrics: any length */
 };
 
-static void add_note(struct driver_row *d, const char *note)
+__attribute__((format(printf, 2, 3))) static void add_note(struct driver_row *d, const char *fmt, ...)
 {
-	size_t len = strlen(d->note);
-	snprintf(d->note + len, sizeof d->note - len, "%s%s", len ? "; " : "", note);
+	va_list ap;
+	if (d->note.len)
+		sb_str(&d->note, "; ");
+	va_start(ap, fmt);
+	sb_vprintf(&d->note, fmt, ap);
+	va_end(ap);
 }
 
 /* Top and bottom quartile means of the metric, by outcome, and their ratio (exact). */
@@ -181,7 +186,6 @@ static bool all_equal(const decimal *v, size_t n)
 static void analyze(const struct scoring *sc, struct driver_row *d, const decimal *x, const decimal *y, size_t n,
 		    const char *metric, struct outcomes *whole)
 {
-	char note[160];
 	memset(d, 0, sizeof *d);
 	d->n = n;
 	if (n < MIN_OWNERS) {
@@ -191,12 +195,10 @@ static void analyze(const struct scoring *sc, struct driver_row *d, const decima
 	/* no variance, no correlation: an empty r and the reason, never a nan */
 	bool x_flat = all_equal(x, n), y_flat = all_equal(y, n);
 	if (x_flat) {
-		snprintf(note, sizeof note, "no variance in %s", metric);
-		add_note(d, note);
+		add_note(d, "no variance in %s", metric);
 	}
 	if (y_flat) {
-		snprintf(note, sizeof note, "no variance in %s", sc->opt->outcome ? sc->opt->outcome : "the score");
-		add_note(d, note);
+		add_note(d, "no variance in %s", sc->opt->outcome ? sc->opt->outcome : "the score");
 	}
 	if (whole && !y_flat)
 		outcomes_prepare(whole);
@@ -219,9 +221,8 @@ static void analyze(const struct scoring *sc, struct driver_row *d, const decima
 			d->pearson = ratio_from_double(pearson);
 			d->spearman = ratio_from_double(spearman);
 		} else { /* values apart by less than a double can tell */
-			snprintf(note, sizeof note, "no variance in %s",
+			add_note(d, "no variance in %s",
 				 st == STATS_CONSTANT_X ? metric : sc->opt->outcome ? sc->opt->outcome : "the score");
-			add_note(d, note);
 		}
 		free(dx);
 		free(dy);
@@ -262,7 +263,7 @@ static void write_driver_row(struct output *out, const char *label, const char *
 	if (d->has_ratio)
 		output_fixed(out, d->ratio, RATIO_PLACES);
 	output_tab(out);
-	output_str(out, d->note);
+	output_str(out, sb_text(&d->note));
 	output_newline(out);
 }
 
@@ -309,6 +310,7 @@ static void write_period(struct output *out, const struct scoring *sc, const str
 		size_t k = end[m] - at[m];
 		analyze(sc, &d, x + at[m], y + at[m], k, sc->set->metric[m], k == n ? &whole : NULL);
 		write_driver_row(out, label, sc->set->metric[m], &d);
+		sb_free(&d.note);
 	}
 	outcomes_free(&whole);
 	free(all);

@@ -370,9 +370,9 @@ static void parse_options(int argc, char **argv, struct score_options *o, int *f
 		diag_usage("--by: not a metric name (\"%s\")", o->by);
 	if (o->outcome && !is_metric_name(o->outcome))
 		diag_usage("--outcome: not a metric name (\"%s\")", o->outcome);
-	char error[300];
-	if (!tiers_parse(tiers, &o->tiers, error, sizeof error))
-		diag_usage("--tiers: %s", error);
+	struct sbuf error = { 0 };
+	if (!tiers_parse(tiers, &o->tiers, &error))
+		diag_usage("--tiers: %s", sb_text(&error));
 	if (o->tiers.n > 1000)
 		diag_usage("--tiers: more than 1000 tiers");
 	o->streak_tier = streak_tier ? tier_find(&o->tiers, streak_tier) : tier_find(&o->tiers, "exceeds");

@@ -96,7 +96,7 @@ struct ledger_reader {
 	size_t ncolumns;
 	int fiscal_start;
 	struct file_problem problem;
-	char message[200];
+	char message[200];  /* "wrong number of fields": two numbers */
 	char *long_message; /* one that names another file */
 };
 
@@ -397,10 +397,9 @@ static void load_roster(struct pay_run *run)
 	run->col_incentive = roster_column(&run->roster, column_name(COL_INCENTIVE));
 	run->col_draw = po->no_draw ? -1 : roster_column(&run->roster, column_name(COL_DRAW));
 	if (!po->plan_name && run->col_plan < 0) {
-		char message[200];
-		snprintf(message, sizeof message, "the roster has no column '%s' to pay its reps by (or give --plan-name for everyone)",
+		diag_atf(run->o->roster, 1, NULL, NULL, 0,
+			 "the roster has no column '%s' to pay its reps by (or give --plan-name for everyone)",
 			 column_name(COL_PLAN));
-		diag_at(run->o->roster, 1, NULL, NULL, 0, message);
 		diag_exit(SPM_EXIT_DATA);
 	}
 	/* every plan name and amount is checked, not only those of the owners paid, and before
@@ -422,15 +421,14 @@ static void unplanned(struct pay_run *run, const struct card_owner *owner, const
 {
 	const char *file = rep ? run->o->roster : run->set->file[owner->file];
 	uint64_t line = rep ? rep->line : owner->line;
-	char message[300];
 	bool skip = run->po->skip_unplanned;
+	const char *what = skip ? ": left out" : " (--skip-unplanned leaves such owners out)";
 	if (rep)
-		snprintf(message, sizeof message, "empty, so the rep '%s' has no plan%s", owner->name,
-			 skip ? ": left out" : " (--skip-unplanned leaves such owners out)");
+		diag_atf(file, line, column_name(COL_PLAN), NULL, 0, "empty, so the rep '%s' has no plan%s", owner->name,
+			 what);
 	else
-		snprintf(message, sizeof message, "not in the roster, so no plan%s",
-			 skip ? ": left out" : " (--skip-unplanned leaves such owners out)");
-	diag_at(file, line, column_name(rep ? COL_PLAN : COL_OWNER), rep ? NULL : owner->name, owner->len, message);
+		diag_atf(file, line, column_name(COL_OWNER), owner->name, owner->len, "not in the roster, so no plan%s",
+			 what);
 	if (!skip)
 		diag_exit(SPM_EXIT_DATA);
 	run->unplanned_owners++;
@@ -620,34 +618,34 @@ static void pay_goal(struct pay_run *run, const struct card *card, const struct 
 	bool as_if = run->po->as_if != AS_IF_NONE && strcmp(metric, as_if_metric(run, pe->plan)) == 0;
 	struct payout_input in;
 	goal_input(run, g, pe, as_if, &in);
-	char message[400];
+	struct sbuf message = { 0 }; /* names a plan, a metric, an owner: any length (goal_problem exits) */
 	const char *plan = pe->plan->name;
 	/* the words are made only for lines that are written */
 	switch (payout_line(pm, &in, run->po->rounding, &run->lines[n], keep ? &run->detail : NULL)) {
 	case PAYOUT_OK: break;
 	case PAYOUT_LOWER:
-		snprintf(message, sizeof message,
+		sb_printf(&message,
 			 "plan '%s' pays %s by %s, a share of the actual, which needs a metric where more is better", plan,
 			 metric, rule_names[pm->base]);
-		goal_problem(run, g, COL_DIRECTION, goal_direction_name(DIRECTION_LOWER), message);
+		goal_problem(run, g, COL_DIRECTION, goal_direction_name(DIRECTION_LOWER), sb_text(&message));
 	case PAYOUT_NO_ACTUAL:
-		snprintf(message, sizeof message, "%s, and plan '%s' pays %s by %s, a share of the actual",
+		sb_printf(&message, "%s, and plan '%s' pays %s by %s, a share of the actual",
 			 stream_has(&run->set->columns, COL_ACTUAL) ? "empty" : "the input has no such column", plan, metric,
 			 rule_names[pm->base]);
-		goal_problem(run, g, COL_ACTUAL, NULL, message);
+		goal_problem(run, g, COL_ACTUAL, NULL, sb_text(&message));
 	case PAYOUT_NO_TARGET: {
 		char shown[NUMBER_BUFSIZE];
 		number_exact(g->target, shown);
-		snprintf(message, sizeof message, "%s, and plan '%s' pays %s in bands of the target, which must be above 0",
+		sb_printf(&message, "%s, and plan '%s' pays %s in bands of the target, which must be above 0",
 			 !stream_has(&run->set->columns, COL_TARGET) ? "the input has no such column" : g->has_target ? "not above 0" : "empty",
 			 plan, metric);
-		goal_problem(run, g, COL_TARGET, g->has_target ? shown : NULL, message);
+		goal_problem(run, g, COL_TARGET, g->has_target ? shown : NULL, sb_text(&message));
 	}
 	case PAYOUT_NO_INCENTIVE:
-		snprintf(message, sizeof message,
+		sb_printf(&message,
 			 "no target incentive for '%s': plan '%s' pays %s on a curve of it (roster column incentive, or --incentive)",
 			 run->set->owner[card->owner].name, plan, metric);
-		goal_problem(run, g, COL_OWNER, NULL, message);
+		goal_problem(run, g, COL_OWNER, NULL, sb_text(&message));
 	case PAYOUT_OVERFLOW:
 		goal_problem(run, g, COL_ACTUAL, NULL, "too large for exact arithmetic");
 	}
@@ -677,10 +675,8 @@ static void pay_goal(struct pay_run *run, const struct card *card, const struct 
 static noreturn void too_large(const struct pay_run *run, const struct card *card)
 {
 	const struct card_owner *o = &run->set->owner[card->owner];
-	char message[300];
-	snprintf(message, sizeof message, "the payouts of '%s' in %s are too large for exact arithmetic", o->name,
-		 run->set->label[card->period]);
-	diag_at(run->set->file[o->file], o->line, column_name(COL_OWNER), NULL, 0, message);
+	diag_atf(run->set->file[o->file], o->line, column_name(COL_OWNER), NULL, 0,
+		 "the payouts of '%s' in %s are too large for exact arithmetic", o->name, run->set->label[card->period]);
 	diag_exit(SPM_EXIT_DATA);
 }
 
@@ -808,11 +804,9 @@ static void run_draws(struct pay_run *run)
 			const struct card *prev = &set->card[cards[i - 1]];
 			if (period_end(set->period[prev->period]) > set->period[card->period].start) {
 				const struct card_owner *o = &set->owner[card->owner];
-				char message[400];
-				snprintf(message, sizeof message,
+				diag_atf(set->file[o->file], o->line, column_name(COL_PERIOD), NULL, 0,
 					 "'%s' has a draw, which is per period, and two of the periods overlap (%s, %s): give periods of one grain",
 					 o->name, set->label[prev->period], set->label[card->period]);
-				diag_at(set->file[o->file], o->line, column_name(COL_PERIOD), NULL, 0, message);
 				diag_exit(SPM_EXIT_DATA);
 			}
 		}
@@ -1025,7 +1019,7 @@ struct reversal_reader {
 	struct stream_binding b;
 	size_t ncolumns;
 	struct file_problem problem;
-	char message[200];
+	char message[200]; /* "wrong number of fields": two numbers */
 };
 
 /* The paid won_revenue line of owner whose period holds day d (the first in the order of

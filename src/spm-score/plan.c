@@ -8,6 +8,7 @@
 #include "metrics.h"
 #include "table.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,11 +55,24 @@ void plan_set_free(struct plan_set *s)
 		free(s->row[i].metric);
 	}
 	free(s->row);
+	for (size_t i = 0; i < s->nwarnings; i++)
+		free(s->warning[i].message);
 	free(s->warning);
+	sb_free(&s->message);
 	memset(s, 0, sizeof *s);
 }
 
 /* ---- one row ---- */
+
+/* The message of the problem found: of any length (it names plans and metrics). */
+__attribute__((format(printf, 2, 3))) static void set_message(struct plan_set *s, const char *fmt, ...)
+{
+	va_list ap;
+	sb_reset(&s->message);
+	va_start(ap, fmt);
+	sb_vprintf(&s->message, fmt, ap);
+	va_end(ap);
+}
 
 static bool problem_at(struct file_problem *fp, uint64_t line, const char *column, const char *value, size_t len,
 		       const char *message)
@@ -111,8 +125,8 @@ static bool rule_number(struct plan_set *s, uint64_t line, enum rule_kind kind, 
 	if (!takes) {
 		if (no_value(f, len))
 			return true;
-		snprintf(s->message, sizeof s->message, "not used by a %s rule: leave it empty", rule_names[kind]);
-		return problem_at(fp, line, column, f, len, s->message);
+		set_message(s, "not used by a %s rule: leave it empty", rule_names[kind]);
+		return problem_at(fp, line, column, f, len, sb_text(&s->message));
 	}
 	if (c == PLAN_UPPER && len == 1 && f[0] == '-') {
 		*unbounded = true;
@@ -227,9 +241,9 @@ static void append_rule(struct plan_rule **list, size_t *n, const struct plan_ru
 static bool second_rule(struct plan_set *s, const struct plan_rule *r, const struct plan_rule *first, const char *what,
 			struct file_problem *fp)
 {
-	snprintf(s->message, sizeof s->message, "a second %s for %.80s (the first is on line %llu)", rule_names[r->kind], what,
+	set_message(s, "a second %s for %s (the first is on line %llu)", rule_names[r->kind], what,
 		 (unsigned long long)first->line);
-	return problem_at(fp, r->line, column_name(COL_RULE), NULL, 0, s->message);
+	return problem_at(fp, r->line, column_name(COL_RULE), NULL, 0, sb_text(&s->message));
 }
 
 /* One row into its plan and metric, with the checks that follow from the rows before. */
@@ -249,23 +263,23 @@ static bool place_row(struct plan_set *s, const struct plan_row *row, struct fil
 	switch (r->kind) {
 	case RULE_RATE: case RULE_RETRO: case RULE_CURVE:
 		if (m->base >= 0 && m->base != (int)r->kind) {
-			snprintf(s->message, sizeof s->message,
-				 "%.80s already pays by %s (line %llu): a metric pays by one of rate, retro or curve", m->name,
+			set_message(s,
+				 "%s already pays by %s (line %llu): a metric pays by one of rate, retro or curve", m->name,
 				 rule_names[m->base], (unsigned long long)m->step[0].line);
-			return problem_at(fp, r->line, column_name(COL_RULE), rule_names[r->kind], strlen(rule_names[r->kind]), s->message);
+			return problem_at(fp, r->line, column_name(COL_RULE), rule_names[r->kind], strlen(rule_names[r->kind]), sb_text(&s->message));
 		}
 		if (r->kind == RULE_CURVE && m->nsteps) {
 			const struct plan_rule *last = &m->step[m->nsteps - 1];
 			int c = decimal_cmp(r->lower, last->lower);
 			if (c < 0)
-				snprintf(s->message, sizeof s->message,
+				set_message(s,
 					 "decreasing curve x-values: %s comes after %s on line %llu (list the points in order of attainment)",
 					 number_text(r->lower, a), number_text(last->lower, b), (unsigned long long)last->line);
 			else if (c == 0)
-				snprintf(s->message, sizeof s->message, "a curve x-value twice: %s is the point on line %llu already",
+				set_message(s, "a curve x-value twice: %s is the point on line %llu already",
 					 number_text(r->lower, a), (unsigned long long)last->line);
 			if (c <= 0)
-				return problem_at(fp, r->line, column_name(COL_LOWER), NULL, 0, s->message);
+				return problem_at(fp, r->line, column_name(COL_LOWER), NULL, 0, sb_text(&s->message));
 		}
 		m->base = (int)r->kind;
 		append_rule(&m->step, &m->nsteps, r);
@@ -285,10 +299,10 @@ static bool place_row(struct plan_set *s, const struct plan_row *row, struct fil
 	case RULE_BONUS:
 		for (size_t i = 0; i < m->nbonus; i++) {
 			if (decimal_cmp(m->bonus[i].lower, r->lower) == 0) {
-				snprintf(s->message, sizeof s->message,
-					 "a second bonus at attainment %s for %.80s (the first is on line %llu)",
+				set_message(s,
+					 "a second bonus at attainment %s for %s (the first is on line %llu)",
 					 number_text(r->lower, a), m->name, (unsigned long long)m->bonus[i].line);
-				return problem_at(fp, r->line, column_name(COL_LOWER), NULL, 0, s->message);
+				return problem_at(fp, r->line, column_name(COL_LOWER), NULL, 0, sb_text(&s->message));
 			}
 		}
 		append_rule(&m->bonus, &m->nbonus, r);
@@ -321,10 +335,10 @@ static bool check_bands(struct plan_set *s, const struct plan *p, struct plan_me
 	qsort(m->step, m->nsteps, sizeof *m->step, compare_lower);
 	const struct plan_rule *first = &m->step[0];
 	if (!decimal_is_zero(first->lower)) {
-		snprintf(s->message, sizeof s->message,
-			 "gap: the %s bands of %.80s in plan '%.80s' start at %s, not at 0 (a band with rate 0 pays nothing)", kind,
+		set_message(s,
+			 "gap: the %s bands of %s in plan '%s' start at %s, not at 0 (a band with rate 0 pays nothing)", kind,
 			 m->name, p->name, number_text(first->lower, a));
-		return problem_at(fp, first->line, column_name(COL_LOWER), NULL, 0, s->message);
+		return problem_at(fp, first->line, column_name(COL_LOWER), NULL, 0, sb_text(&s->message));
 	}
 	for (size_t i = 1; i < m->nsteps; i++) {
 		const struct plan_rule *prev = &m->step[i - 1], *cur = &m->step[i];
@@ -332,22 +346,22 @@ static bool check_bands(struct plan_set *s, const struct plan *p, struct plan_me
 		if (c == 0)
 			continue;
 		if (c > 0 && prev->unbounded)
-			snprintf(s->message, sizeof s->message, "overlapping bands: this one overlaps the band on line %llu (%s and up)",
+			set_message(s, "overlapping bands: this one overlaps the band on line %llu (%s and up)",
 				 (unsigned long long)prev->line, number_text(prev->lower, a));
 		else if (c > 0)
-			snprintf(s->message, sizeof s->message, "overlapping bands: this one overlaps the band on line %llu (%s to %s)",
+			set_message(s, "overlapping bands: this one overlaps the band on line %llu (%s to %s)",
 				 (unsigned long long)prev->line, number_text(prev->lower, a), number_text(prev->upper, b));
 		else
-			snprintf(s->message, sizeof s->message, "gap: the band on line %llu ends at %s, this one starts at %s",
+			set_message(s, "gap: the band on line %llu ends at %s, this one starts at %s",
 				 (unsigned long long)prev->line, number_text(prev->upper, a), number_text(cur->lower, b));
-		return problem_at(fp, cur->line, column_name(COL_LOWER), NULL, 0, s->message);
+		return problem_at(fp, cur->line, column_name(COL_LOWER), NULL, 0, sb_text(&s->message));
 	}
 	const struct plan_rule *last = &m->step[m->nsteps - 1];
 	if (!last->unbounded) {
-		snprintf(s->message, sizeof s->message,
-			 "gap: the %s bands of %.80s in plan '%.80s' end at %s; the last needs an upper of - (no end)", kind, m->name,
+		set_message(s,
+			 "gap: the %s bands of %s in plan '%s' end at %s; the last needs an upper of - (no end)", kind, m->name,
 			 p->name, number_text(last->upper, a));
-		return problem_at(fp, last->line, column_name(COL_UPPER), NULL, 0, s->message);
+		return problem_at(fp, last->line, column_name(COL_UPPER), NULL, 0, sb_text(&s->message));
 	}
 	return true;
 }
@@ -364,10 +378,12 @@ static void check_curve(struct plan_set *s, const struct plan *p, const struct p
 		struct plan_warning *w = &s->warning[s->nwarnings++];
 		w->line = cur->line;
 		w->column = column_name(COL_RATE);
-		snprintf(w->message, sizeof w->message,
-			 "the payout curve of %.80s in plan '%.80s' goes down here, from %s at %s to %s at %s: more attainment pays less",
-			 m->name, p->name, number_text(prev->rate, a), number_text(prev->lower, b), number_text(cur->rate, c),
-			 number_text(cur->lower, d));
+		struct sbuf text = { 0 };
+		sb_printf(&text,
+			  "the payout curve of %s in plan '%s' goes down here, from %s at %s to %s at %s: more attainment pays less",
+			  m->name, p->name, number_text(prev->rate, a), number_text(prev->lower, b), number_text(cur->rate, c),
+			  number_text(cur->lower, d));
+		w->message = text.s; /* the set owns it */
 	}
 }
 
@@ -386,8 +402,8 @@ bool plan_build(struct plan_set *s, struct file_problem *fp)
 	for (size_t i = 0; i < s->nplans; i++) {
 		struct plan *p = &s->plan[i];
 		if (p->nmetrics == 0) {
-			snprintf(s->message, sizeof s->message, "nothing to limit: plan '%.80s' pays no metric", p->name);
-			return problem_at(fp, p->cap.line, column_name(COL_METRIC), NULL, 0, s->message);
+			set_message(s, "nothing to limit: plan '%s' pays no metric", p->name);
+			return problem_at(fp, p->cap.line, column_name(COL_METRIC), NULL, 0, sb_text(&s->message));
 		}
 		for (size_t k = 0; k < p->nmetrics; k++) {
 			struct plan_metric *m = &p->metric[k];
@@ -397,9 +413,9 @@ bool plan_build(struct plan_set *s, struct file_problem *fp)
 				check_curve(s, p, m);
 			if (m->base < 0 && m->nbonus == 0) {
 				const struct plan_rule *limit = m->has_threshold ? &m->threshold : m->has_cap ? &m->cap : &m->clawback;
-				snprintf(s->message, sizeof s->message,
-					 "nothing to limit: plan '%.80s' pays %.80s by no rate, retro, curve or bonus", p->name, m->name);
-				return problem_at(fp, limit->line, column_name(COL_RULE), NULL, 0, s->message);
+				set_message(s,
+					 "nothing to limit: plan '%s' pays %s by no rate, retro, curve or bonus", p->name, m->name);
+				return problem_at(fp, limit->line, column_name(COL_RULE), NULL, 0, sb_text(&s->message));
 			}
 			if (m->nbonus > 1)
 				qsort(m->bonus, m->nbonus, sizeof *m->bonus, compare_bonus);
@@ -417,14 +433,16 @@ struct plan_reader {
 	size_t ncolumns;
 	bool has_header;
 	struct file_problem problem;
-	char message[300];
+	struct sbuf message; /* a header's problem: names its columns */
+	char count[128];     /* "wrong number of fields": two numbers */
 };
 
 /* The columns of a header; NULL if fine, else what is wrong. */
 static const char *find_columns(struct plan_reader *pr, const struct header *h)
 {
-	if (stream_try_bind(STREAM_PLAN, h, NULL, 0, &pr->b, pr->message, sizeof pr->message))
-		return pr->message;
+	sb_reset(&pr->message);
+	if (stream_try_bind(STREAM_PLAN, h, NULL, 0, &pr->b, &pr->message))
+		return sb_text(&pr->message);
 	pr->ncolumns = h->count;
 	pr->has_header = true;
 	return NULL;
@@ -440,8 +458,8 @@ static int plan_row(void *ctx, const struct row *row)
 		const char *problem = find_columns(pr, &h);
 		return problem ? file_problem_at(&pr->problem, row, NULL, NULL, problem) : 0;
 	}
-	if (!row_has_fields(row, pr->ncolumns, pr->message, sizeof pr->message)) {
-		return file_problem_at(&pr->problem, row, NULL, NULL, pr->message);
+	if (!row_has_fields(row, pr->ncolumns, pr->count, sizeof pr->count)) {
+		return file_problem_at(&pr->problem, row, NULL, NULL, pr->count);
 	}
 	char *field[PLAN_COLUMNS];
 	size_t len[PLAN_COLUMNS];
@@ -474,12 +492,12 @@ void plan_load(struct plan_set *s, const char *path)
 	read_side_file(src, path, plan_row, &pr, &pr.problem);
 	if (!pr.has_header) {
 		const struct stream_def *d = stream_def(STREAM_PLAN);
-		size_t at = (size_t)snprintf(pr.message, sizeof pr.message, "no header: only comments (%s needs", d->what);
-		for (size_t i = 0; i < d->count && at < sizeof pr.message; i++)
-			at += (size_t)snprintf(pr.message + at, sizeof pr.message - at, " %s", column_name(d->columns[i].column));
-		if (at < sizeof pr.message)
-			snprintf(pr.message + at, sizeof pr.message - at, ")");
-		diag_at(path, 0, NULL, NULL, 0, pr.message);
+		sb_reset(&pr.message);
+		sb_printf(&pr.message, "no header: only comments (%s needs", d->what);
+		for (size_t i = 0; i < d->count; i++)
+			sb_printf(&pr.message, " %s", column_name(d->columns[i].column));
+		sb_str(&pr.message, ")");
+		diag_at(path, 0, NULL, NULL, 0, sb_text(&pr.message));
 		diag_exit(SPM_EXIT_DATA);
 	}
 	if (!plan_build(s, &pr.problem)) {
@@ -493,6 +511,7 @@ void plan_load(struct plan_set *s, const char *path)
 		const struct plan_warning *w = &s->warning[i];
 		diag_warn_at(path, w->line, w->column, NULL, 0, w->message);
 	}
+	sb_free(&pr.message);
 }
 
 const struct plan *plan_find(const struct plan_set *s, const char *name)

@@ -70,7 +70,7 @@ struct plan_row {
 struct plan_warning {
 	uint64_t line;
 	const char *column;
-	char message[640];
+	char *message; /* the set's: freed with it */
 };
 
 struct plan_set {
@@ -81,7 +81,7 @@ struct plan_set {
 	size_t nrows, rowcap;
 	struct plan_warning *warning;
 	size_t nwarnings;
-	char message[640]; /* the text of the problem plan_add_row or plan_build reports */
+	struct sbuf message; /* the text of the problem plan_add_row or plan_build reports */
 };
 
 void plan_set_init(struct plan_set *s, const char *path);

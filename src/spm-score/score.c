@@ -9,6 +9,7 @@
 #include "stats.h"
 #include "table.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,9 +121,16 @@ void score_free(struct scoring *sc)
 
 /* ---- groups ---- */
 
-static noreturn void owner_problem(const struct card_set *set, const struct card_owner *o, const char *message)
+__attribute__((format(printf, 3, 4))) static noreturn void owner_problem(const struct card_set *set,
+									   const struct card_owner *o, const char *fmt, ...)
 {
-	diag_at(set->file[o->file], o->line, column_name(COL_OWNER), o->name, o->len, message);
+	struct sbuf message = { 0 }; /* names the owner's reps and groups: any length */
+	va_list ap;
+	va_start(ap, fmt);
+	sb_vprintf(&message, fmt, ap);
+	va_end(ap);
+	diag_at(set->file[o->file], o->line, column_name(COL_OWNER), o->name, o->len, sb_text(&message));
+	sb_free(&message);
 	diag_exit(SPM_EXIT_DATA);
 }
 
@@ -132,7 +140,6 @@ static const char *group_of_group(const struct scoring *sc, const struct roster 
 				  const struct card_owner *o)
 {
 	const char *found = NULL;
-	char message[400];
 	for (size_t i = 0; i < r->nreps; i++) {
 		const struct roster_rep *rep = &r->rep[i];
 		bool member = false;
@@ -141,15 +148,13 @@ static const char *group_of_group(const struct scoring *sc, const struct roster 
 		if (!member)
 			continue;
 		if (!rep->field[col][0]) {
-			snprintf(message, sizeof message, "its rep '%s' has no %s in the roster, so it has no %s to be ranked in",
-				 rep->name[LEVEL_REP], sc->opt->group, sc->opt->group);
-			owner_problem(sc->set, o, message);
+			owner_problem(sc->set, o, "its rep '%s' has no %s in the roster, so it has no %s to be ranked in",
+				      rep->name[LEVEL_REP], sc->opt->group, sc->opt->group);
 		}
 		if (found && strcmp(found, rep->field[col]) != 0) {
-			snprintf(message, sizeof message,
-				 "its reps are in more than one %s ('%s', '%s'), so it has no single %s to be ranked in",
-				 sc->opt->group, found, rep->field[col], sc->opt->group);
-			owner_problem(sc->set, o, message);
+			owner_problem(sc->set, o,
+				      "its reps are in more than one %s ('%s', '%s'), so it has no single %s to be ranked in",
+				      sc->opt->group, found, rep->field[col], sc->opt->group);
 		}
 		found = rep->field[col];
 	}
@@ -174,11 +179,9 @@ static void levels_from_input(struct scoring *sc)
 				const struct goal_row *later =
 					g->file > f->file || (g->file == f->file && g->line > f->line) ? g : f;
 				const struct goal_row *earlier = later == g ? f : g;
-				char message[300];
-				snprintf(message, sizeof message, "the owner is a %s here and a %s at %s:%llu",
-					 level_names[later->level], level_names[earlier->level], set->file[earlier->file],
-					 (unsigned long long)earlier->line);
-				diag_at(set->file[later->file], later->line, column_name(COL_LEVEL), NULL, 0, message);
+				diag_atf(set->file[later->file], later->line, column_name(COL_LEVEL), NULL, 0,
+					 "the owner is a %s here and a %s at %s:%llu", level_names[later->level],
+					 level_names[earlier->level], set->file[earlier->file], (unsigned long long)earlier->line);
 				diag_exit(SPM_EXIT_DATA);
 			}
 			if (!f)
@@ -244,7 +247,6 @@ void score_groups(struct scoring *sc)
 	const struct score_options *o = sc->opt;
 	struct card_set *set = sc->set;
 	struct roster r;
-	char message[300];
 	struct table *index = table_new(sizeof(uint32_t));
 	levels_from_input(sc);
 	sc->levels = o->group || stream_has(&set->columns, COL_LEVEL);
@@ -255,11 +257,11 @@ void score_groups(struct scoring *sc)
 		col = roster_column(&r, o->group);
 		if (col < 0) {
 			/* the columns it has (as mapped), so that a misspelt or unmapped one is seen */
-			snprintf(message, sizeof message, "the roster has no column '%s' for --group (found:", o->group);
-			diag_append_names(message, sizeof message, r.column, r.ncolumns); /* escaped by diag_at */
-			size_t at = strlen(message);
-			snprintf(message + at, sizeof message > at ? sizeof message - at : 0, ")");
-			diag_at(o->roster, 1, NULL, NULL, 0, message);
+			struct sbuf message = { 0 };
+			sb_printf(&message, "the roster has no column '%s' for --group (found:", o->group);
+			sb_names(&message, r.column, r.ncolumns); /* escaped by diag_at */
+			sb_str(&message, ")");
+			diag_at(o->roster, 1, NULL, NULL, 0, sb_text(&message));
 			diag_exit(SPM_EXIT_DATA);
 		}
 		for (int l = LEVEL_TEAM; l < LEVEL_COUNT; l++)
@@ -279,14 +281,12 @@ void score_groups(struct scoring *sc)
 		if (rep) {
 			group = rep->field[col];
 			if (!group[0]) {
-				snprintf(message, sizeof message, "empty, so the rep '%s' has no %s to be ranked in", owner->name,
-					 o->group);
-				diag_at(o->roster, rep->line, o->group, NULL, 0, message);
+				diag_atf(o->roster, rep->line, o->group, NULL, 0, "empty, so the rep '%s' has no %s to be ranked in",
+					 owner->name, o->group);
 				diag_exit(SPM_EXIT_DATA);
 			}
 		} else if (level <= LEVEL_REP) {
-			snprintf(message, sizeof message, "not in the roster, so it has no %s to be ranked in", o->group);
-			owner_problem(set, owner, message);
+			owner_problem(set, owner, "not in the roster, so it has no %s to be ranked in", o->group);
 		} else if (group_level < 0 || level < group_level) {
 			/* a group below the level asked for: ranked within the group its reps share */
 			const char *shared = group_of_group(sc, &r, col, owner);
@@ -455,9 +455,8 @@ static noreturn void card_problem(const struct scoring *sc, const struct card *c
 {
 	const struct card_set *set = sc->set;
 	const struct goal_row *g = first_read(card);
-	char message[400];
-	snprintf(message, sizeof message, what, set->owner[card->owner].name, set->label[card->period]);
-	diag_at(set->file[g->file], g->line, column_name(COL_WEIGHT), NULL, 0, message);
+	diag_atf(set->file[g->file], g->line, column_name(COL_WEIGHT), NULL, 0, what, set->owner[card->owner].name,
+		 set->label[card->period]);
 	diag_exit(SPM_EXIT_DATA);
 }
 

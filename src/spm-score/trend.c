@@ -34,7 +34,7 @@ struct prev_reader {
 	int fiscal_start;
 	char *key;
 	size_t key_cap;
-	char message[160];
+	char message[160]; /* a problem naming a line: a number */
 	struct file_problem problem;
 };
 

@@ -139,34 +139,26 @@ int bad_row(struct chunk_state *cs, const struct row *row, long col, const char 
 {
 	struct problem *p = &cs->problem;
 	const struct header *h = cs->job->header;
+	struct sbuf detail = p->detail; /* its room is kept from one bad row to the next */
 	memset(p, 0, sizeof *p);
+	sb_reset(&detail);
+	p->detail = detail;
 	p->line = row->line;
 	p->message = message;
 	if (col >= 0 && (size_t)col < h->count) {
 		p->column = h->name[col];
 		if ((size_t)col < row->count) {
 			p->has_value = true;
-			p->value_len = row->len[col] < sizeof p->value ? row->len[col] : sizeof p->value - 1;
-			memcpy(p->value, row->field[col], p->value_len);
+			p->value_len = row->len[col];
+			memcpy(p->value, row->field[col], p->value_len < sizeof p->value ? p->value_len : sizeof p->value);
 		}
 	}
 	long id = cs->job->kind == INPUT_EXPORT ? cs->job->col[EXPORT_ID] : -1;
 	if (id >= 0 && (size_t)id < row->count && row->len[id]) {
-		p->id_len = row->len[id] < sizeof p->id ? row->len[id] : sizeof p->id;
-		memcpy(p->id, row->field[id], p->id_len);
+		p->id_len = row->len[id];
+		memcpy(p->id, row->field[id], p->id_len < sizeof p->id ? p->id_len : sizeof p->id);
 	}
 	return 1;
-}
-
-/* " (record 006A1)" when the export has an id column, else "". */
-static void format_record_id(const struct problem *p, char *buf, size_t size)
-{
-	buf[0] = '\0';
-	if (p->id_len) {
-		char shown[256] = "";
-		diag_quote_value(shown, sizeof shown, p->id, p->id_len);
-		snprintf(buf, size, " (record %s)", shown);
-	}
 }
 
 /* s escaped as diag escapes what it prints (diag_escape), in memory of its own. */
@@ -180,23 +172,30 @@ static char *escaped(const char *s)
 /* "COLUMN: message detail ("value") (record ID)": the part after FILE:LINE, escaped as diag
  * escapes, since it is printed as it is (diag_escaped_at) or written as a reject reason.
  * The message and its detail are raw text: a detail names files (--refunds, --rates, the
- * roster, another export) and a credited owner, cut but not escaped; escaped here, once. */
+ * roster, another export), whole, and a credited owner, cut visibly as values are; not
+ * escaped there, escaped here, once. */
 static char *format_problem_text(const struct problem *p)
 {
-	char shown[512] = "", record[300];
-	if (p->has_value)
-		diag_quote_value(shown, sizeof shown, p->value, p->value_len);
-	format_record_id(p, record, sizeof record);
+	struct sbuf text = { 0 };
 	char *column = escaped(p->column ? p->column : ""), *message = escaped(p->message ? p->message : "");
-	char *detail = escaped(p->detail);
-	size_t size = strlen(column) + strlen(message) + strlen(detail) + strlen(shown) + strlen(record) + 8;
-	char *text = xmalloc(size);
-	snprintf(text, size, "%s%s%s%s%s%s%s%s", column, p->column ? ": " : "", message, detail,
-		 p->has_value ? " (\"" : "", shown, p->has_value ? "\")" : "", record);
+	char *detail = escaped(sb_text(&p->detail));
+	sb_printf(&text, "%s%s%s%s", column, p->column ? ": " : "", message, detail);
+	if (p->has_value) {
+		sb_str(&text, " (\"");
+		sb_quote_value(&text, p->value, p->value_len);
+		sb_str(&text, "\")");
+	}
+	if (p->id_len) { /* " (record 006A1)" when the export has an id column */
+		sb_str(&text, " (record ");
+		sb_quote_value(&text, p->id, p->id_len);
+		sb_str(&text, ")");
+	}
 	free(column);
 	free(message);
 	free(detail);
-	return text;
+	if (!text.s)
+		sb_add(&text, "", 0); /* the caller frees what it gets: never NULL */
+	return text.s;
 }
 
 void report_problem(const struct job *job, const struct problem *p, uint64_t line)
@@ -228,8 +227,7 @@ int reject_or_stop(struct chunk_state *cs, const struct row *row)
 int field_count_problem(struct chunk_state *cs, const struct row *row)
 {
 	bad_row(cs, row, -1, "wrong number of fields");
-	snprintf(cs->problem.detail, sizeof cs->problem.detail, ": expected %zu, found %zu",
-		 cs->job->header->count, row->count);
+	sb_printf(&cs->problem.detail, ": expected %zu, found %zu", cs->job->header->count, row->count);
 	return reject_or_stop(cs, row);
 }
 
@@ -298,17 +296,15 @@ static int owner_problem(struct chunk_state *cs, const struct row *row, long col
 		return bad_row(cs, row, col, "not in the roster");
 	case OWNERS_NO_GROUP:
 		bad_row(cs, row, col, "has no group in the roster");
-		snprintf(cs->problem.detail, sizeof cs->problem.detail, " at level %s", level_names[job->opt->level]);
+		sb_printf(&cs->problem.detail, " at level %s", level_names[job->opt->level]);
 		return 1;
 	case OWNERS_GAP: {
 		char to[DATE_TEXT_SIZE], from[DATE_TEXT_SIZE];
 		date_text(gap[0]->to, to);
 		date_text(gap[1]->from, from);
 		bad_row(cs, row, col, "in no roster row on the close date");
-		if (snprintf(cs->problem.detail, sizeof cs->problem.detail,
-			 ": between %s:%zu (ends %s) and %s:%zu (starts %s)", job->roster->path, gap[0]->line, to,
-			 job->roster->path, gap[1]->line, from) < 0)
-			cs->problem.detail[0] = '\0';
+		sb_printf(&cs->problem.detail, ": between %s:%zu (ends %s) and %s:%zu (starts %s)", job->roster->path,
+			  gap[0]->line, to, job->roster->path, gap[1]->line, from);
 		return 1;
 	}
 	}
@@ -387,6 +383,7 @@ void chunk_state_free(struct chunk_state *cs)
 	wide_totals_free(&cs->wide);
 	table_free(cs->distinct);
 	free(cs->distinct_key);
+	sb_free(&cs->problem.detail);
 	free(cs->periods);
 	free(cs->dates);
 	free(cs->stages);

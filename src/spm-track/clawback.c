@@ -346,7 +346,7 @@ static int cancel_day(struct chunk_state *cs, const struct row *row, spm_day clo
 		bad_row(cs, row, col >= 0 ? col : job->col[EXPORT_STAGE], "cancelled before its close date");
 		char day[DATE_TEXT_SIZE];
 		date_format(close, day);
-		snprintf(cs->problem.detail, sizeof cs->problem.detail, " %s", day);
+		sb_printf(&cs->problem.detail, " %s", day);
 		return 1;
 	}
 	return 0;
@@ -366,13 +366,13 @@ static int take_refunds(struct chunk_state *cs, const struct row *row, spm_day c
 		return 0;
 	if (d->cancelled) {
 		bad_row(cs, row, job->col[EXPORT_STAGE], "a cancelled deal that is also refunded at");
-		snprintf(cs->problem.detail, sizeof cs->problem.detail, " %s:%llu (one reversal per deal)",
+		sb_printf(&cs->problem.detail, " %s:%llu (one reversal per deal)",
 			 job->opt->refunds, (unsigned long long)c->first_line[h->slot]);
 		return 1;
 	}
 	if (atomic_fetch_add(&c->matched[h->slot], 1) != 0) {
 		bad_row(cs, row, ic, "a second won row of a record refunded at");
-		snprintf(cs->problem.detail, sizeof cs->problem.detail,
+		sb_printf(&cs->problem.detail,
 			 " %s:%llu (--latest or --unique keeps one version of each record)", job->opt->refunds,
 			 (unsigned long long)c->first_line[h->slot]);
 		return 1;
@@ -399,12 +399,12 @@ static int take_refunds(struct chunk_state *cs, const struct row *row, spm_day c
 		amount[n++] = conv.amount;
 		if (r->date < close) {
 			bad_row(cs, row, ic, "refunded before its close date at");
-			snprintf(cs->problem.detail, sizeof cs->problem.detail, " %s:%llu", job->opt->refunds,
+			sb_printf(&cs->problem.detail, " %s:%llu", job->opt->refunds,
 				 (unsigned long long)r->line);
 			bad = 1;
 		} else if (!add_or_fail(&total, conv.amount) || (d->has_amount && decimal_cmp(total, d->amount) > 0)) {
 			bad_row(cs, row, ic, "refunds of more than the won amount, up to");
-			snprintf(cs->problem.detail, sizeof cs->problem.detail, " %s:%llu", job->opt->refunds,
+			sb_printf(&cs->problem.detail, " %s:%llu", job->opt->refunds,
 				 (unsigned long long)r->line);
 			bad = 1;
 		}

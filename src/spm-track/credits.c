@@ -354,18 +354,17 @@ static int credit_problem(struct credits *c, size_t deal, const struct row *row,
 		return 0; /* the first problem of a deal is its reason */
 	/* the value cut, not escaped: the text becomes the detail of the deal's bad row, which
 	 * is escaped as a whole when it is printed or written (spm-track's format_problem_text) */
-	char shown[300] = "";
-	if (value)
-		diag_cut_value(shown, sizeof shown, value, value_len);
-	int n = snprintf(NULL, 0, "%s%s%s%s%s%s", column ? column : "", column ? ": " : "", message,
-			 value ? " (\"" : "", shown, value ? "\")" : "");
-	if (n < 0 || c->nnotes >= UINT32_MAX)
+	if (c->nnotes >= UINT32_MAX)
 		diag_fatal(SPM_EXIT_USAGE, "%s: too many bad credits", c->path);
-	char *text = xmalloc((size_t)n + 1);
-	snprintf(text, (size_t)n + 1, "%s%s%s%s%s%s", column ? column : "", column ? ": " : "", message,
-		 value ? " (\"" : "", shown, value ? "\")" : "");
+	struct sbuf text = { 0 };
+	sb_printf(&text, "%s%s%s", column ? column : "", column ? ": " : "", message);
+	if (value) {
+		sb_str(&text, " (\"");
+		sb_cut_value(&text, value, value_len);
+		sb_str(&text, "\")");
+	}
 	xgrow((void **)&c->notes, &c->notes_cap, c->nnotes + 1, sizeof *c->notes);
-	c->notes[c->nnotes++] = (struct credit_note){ line, text };
+	c->notes[c->nnotes++] = (struct credit_note){ line, text.s }; /* the notes own it */
 	d->problem = (uint32_t)c->nnotes;
 	return 0;
 }
@@ -641,7 +640,7 @@ static void check_deals(struct credits *c)
 		uint64_t other = 0;
 		const struct credit *dup = credited_twice(c, d, &tmp, &tmp_cap, &other);
 		if (dup) {
-			char msg[160];
+			char msg[96]; /* a number */
 			snprintf(msg, sizeof msg, "credited twice in one deal: also at line %llu",
 				 (unsigned long long)other);
 			size_t len;
@@ -653,13 +652,14 @@ static void check_deals(struct credits *c)
 			continue;
 		int64_t sum = revenue_shares(c, d);
 		if (sum != SHARE_ONE) {
-			char total[64], msg[200];
+			char total[64];
 			decimal_format((decimal){ .units = sum }, -1, total, sizeof total);
-			char shown[128] = ""; /* cut, not escaped: diag, or the bad row's text, escapes it once */
-			diag_cut_value(shown, sizeof shown, deal_id(c, d), d->id_len);
-			if (snprintf(msg, sizeof msg, "revenue shares of deal \"%s\" add up to %s, not 1", shown, total) < 0)
-				msg[0] = '\0';
-			credit_problem(c, i, NULL, c->credit[d->first].line, C_SHARE, NULL, 0, msg);
+			struct sbuf msg = { 0 }; /* the id cut visibly, not escaped: diag, or the bad row's text, escapes it once */
+			sb_str(&msg, "revenue shares of deal \"");
+			sb_cut_value(&msg, deal_id(c, d), d->id_len);
+			sb_printf(&msg, "\" add up to %s, not 1", total);
+			credit_problem(c, i, NULL, c->credit[d->first].line, C_SHARE, NULL, 0, sb_text(&msg));
+			sb_free(&msg);
 		}
 	}
 	free(tmp);
@@ -958,17 +958,17 @@ static int resolve(struct chunk_state *cs, const struct row *row, const struct c
 			owners[k * job->nlevels + i] = (struct owner_ref){ job->level[i], NULL, 0 };
 		if (find_owners_on(cs, row, col, name, name_len, day, found, &nfound)) {
 			/* the credited owner, not the id, is what is wrong */
-			char detail[sizeof cs->problem.detail];
-			memcpy(detail, cs->problem.detail, sizeof detail);
+			struct sbuf detail = cs->problem.detail; /* the owner's problem: taken, not copied */
+			cs->problem.detail = (struct sbuf){ 0 };
 			const char *msg = cs->problem.message;
-			/* the name cut, the credits file's path as it is: the detail is raw text,
+			/* the name cut visibly, the credits file's path whole: the detail is raw text,
 			 * escaped with the rest of the bad row's text when it is shown */
-			char shown[128] = "";
-			diag_cut_value(shown, sizeof shown, name, name_len);
 			bad_row(cs, row, col, "credited owner");
-			if (snprintf(cs->problem.detail, sizeof cs->problem.detail, " \"%s\" (%s:%llu) %.60s%.160s", shown,
-				     c->path, (unsigned long long)cr[k].line, msg, detail) < 0)
-				cs->problem.detail[0] = '\0';
+			sb_str(&cs->problem.detail, " \"");
+			sb_cut_value(&cs->problem.detail, name, name_len);
+			sb_printf(&cs->problem.detail, "\" (%s:%llu) %s%s", c->path, (unsigned long long)cr[k].line, msg,
+				  sb_text(&detail));
+			sb_free(&detail);
 			cs->problem.has_value = false;
 			return 1;
 		}

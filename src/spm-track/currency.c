@@ -105,20 +105,20 @@ int currency_convert(struct chunk_state *cs, const struct row *row, spm_day clos
 		break;
 	case RATE_UNKNOWN:
 		bad_row(cs, row, c->col, "unknown currency: no rate in");
-		snprintf(cs->problem.detail, sizeof cs->problem.detail, " %s", job->opt->rates);
+		sb_printf(&cs->problem.detail, " %s", job->opt->rates);
 		return 1;
 	case RATE_MISSING:
 		date_format(close, day);
 		bad_row(cs, row, c->col, rates_by_period(c->rates) ? "no rate for the period holding the close date"
 								   : "no rate on or before the close date");
-		snprintf(cs->problem.detail, sizeof cs->problem.detail, " %s", day);
+		sb_printf(&cs->problem.detail, " %s", day);
 		return 1;
 	case RATE_STALE:
 		date_format(close, day);
 		date_format(hit.day, found);
 		bad_row(cs, row, c->col, job->opt->rate_age ? "no rate within --rate-age days of the close date"
 							    : "no rate on the close date");
-		snprintf(cs->problem.detail, sizeof cs->problem.detail, " %s (the latest is of %s)", day, found);
+		sb_printf(&cs->problem.detail, " %s (the latest is of %s)", day, found);
 		return 1;
 	}
 	decimal v;

@@ -545,8 +545,7 @@ int export_row(void *ctx, const struct row *row)
 		const char *why = credit ? credits_problem(job->credits, credit) : NULL;
 		if (why) {
 			bad_row(cs, row, col[EXPORT_ID], "bad credits");
-			if (snprintf(cs->problem.detail, sizeof cs->problem.detail, " at %s", why) < 0)
-				cs->problem.detail[0] = '\0';
+			sb_printf(&cs->problem.detail, " at %s", why);
 			cs->problem.has_value = false;
 			return reject_or_stop(cs, row);
 		}
@@ -631,22 +630,24 @@ void resolve_export_columns(struct job *job, const struct mapping *map)
 		if (i < 0 && job->metrics->needs[c]) {
 			if (nearly_actuals(h))
 				bind_actuals(job); /* says which actuals column is missing or doubled */
-			char found[1024] = "";
+			/* the names cut visibly, as values are; a header of hundreds is listed to
+			 * about a line's worth, then counted */
+			struct sbuf found = { 0 };
 			for (size_t k = 0; k < h->count; k++) {
-				if (strlen(found) > sizeof found - 100) {
-					strcat(found, ", ...");
+				if (found.len > 900) {
+					sb_printf(&found, ", ... (%zu columns)", h->count);
 					break;
 				}
 				if (k)
-					strcat(found, ", ");
-				diag_cut_value(found, sizeof found - 8, h->name[k], strlen(h->name[k]));
+					sb_str(&found, ", ");
+				sb_cut_value(&found, h->name[k], strlen(h->name[k]));
 			}
 			if (c == EXPORT_REP && job->opt->by)
 				diag_fatal(SPM_EXIT_DATA, "%s:1: no column \"%s\" for --by; the header has: %s", job->file,
-					   map->column[c], found);
+					   map->column[c], sb_text(&found));
 			diag_fatal(SPM_EXIT_DATA,
 				   "%s:1: no column \"%s\" for %s (use --map or --%s); the header has: %s",
-				   job->file, map->column[c], column_names[c], column_names[c], found);
+				   job->file, map->column[c], column_names[c], column_names[c], sb_text(&found));
 		}
 		job->col[c] = i;
 	}

@@ -103,9 +103,10 @@ static void note_currency(struct chunk_state *cs, const char *code, size_t len, 
 static void currency_conflict(const struct job *job, const struct currency_seen *at, uint64_t line,
 			      const struct currency_seen *before, uint64_t before_line)
 {
-	char where[1024]; /* a quoted currency takes up to 4 bytes a control, and the file name */
-	stream_currency_conflict(where, sizeof where, before->code, before->len, before->file, before_line);
-	diag_at(job->file, line, column_name(COL_CURRENCY), at->code, at->len, where);
+	struct sbuf where = { 0 };
+	stream_currency_conflict(&where, before->code, before->len, before->file, before_line);
+	diag_at(job->file, line, column_name(COL_CURRENCY), at->code, at->len, sb_text(&where));
+	sb_free(&where);
 	diag_exit(SPM_EXIT_DATA);
 }
 

@@ -422,7 +422,7 @@ enum record_verdict records_check(struct chunk_state *cs, const struct row *row)
 		return RECORD_SKIP;
 	}
 	bad_row(cs, row, r->col_id, "another version of this record is at");
-	snprintf(cs->problem.detail, sizeof cs->problem.detail, " %s:%llu (--latest COL keeps the latest)",
+	sb_printf(&cs->problem.detail, " %s:%llu (--latest COL keeps the latest)",
 		 r->names[rec->file], (unsigned long long)rec->line);
 	cs->problem.id_len = 0; /* the id is the value shown */
 	return RECORD_BAD;

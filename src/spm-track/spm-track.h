@@ -215,11 +215,13 @@ struct problem {
 	uint64_t line;
 	const char *column;
 	const char *message;
-	char value[256];
+	/* the value's and the record id's (--id, to find it in the CRM) first bytes, which are
+	 * all a message shows, and their whole lengths, which a message shows when it cuts */
+	char value[SB_VALUE_HEAD];
 	size_t value_len;
 	bool has_value;
-	char detail[320]; /* long enough for a file:line of another input */
-	char id[64];       /* the record's id (--id), to find it in the CRM */
+	struct sbuf detail; /* after the message: files, lines, a credited owner (any length) */
+	char id[SB_VALUE_HEAD];
 	size_t id_len;
 };
 

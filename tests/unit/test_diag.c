@@ -55,40 +55,6 @@ static void test_backslash_and_esc_differ(void **state)
 	free(esc);
 }
 
-static void test_quote_value(void **state)
-{
-	(void)state;
-	char buf[512] = "x=";
-	diag_quote_value(buf, sizeof buf, "\\x1b\x1b", 5);
-	assert_string_equal(buf, "x=\\\\x1b\\x1b");
-
-	char long_value[100];
-	memset(long_value, 'a', sizeof long_value);
-	buf[0] = '\0';
-	diag_quote_value(buf, sizeof buf, long_value, sizeof long_value);
-	assert_int_equal(strlen(buf), 63); /* 60 bytes, then "..." */
-	assert_string_equal(buf + 60, "...");
-}
-
-static void test_cut_value(void **state)
-{
-	(void)state;
-	char buf[512] = "";
-	diag_cut_value(buf, sizeof buf, "\\x1b\x1b", 5); /* as it is: diag escapes it once */
-	assert_string_equal(buf, "\\x1b\x1b");
-
-	buf[0] = '\0';
-	diag_cut_value(buf, sizeof buf, "ab\0cd", 5); /* a NUL would end the message */
-	assert_string_equal(buf, "ab...");
-
-	char long_value[100];
-	memset(long_value, 'b', sizeof long_value);
-	buf[0] = '\0';
-	diag_cut_value(buf, sizeof buf, long_value, sizeof long_value);
-	assert_int_equal(strlen(buf), 63);
-	assert_string_equal(buf + 60, "...");
-}
-
 /* What diag_at prints for a name in the message, in the column and in the value. */
 static char *printed_at(const char *name)
 {
@@ -124,13 +90,45 @@ static void test_diag_at_escapes_once(void **state)
 	free(esc);
 }
 
+/* A message built by diag_atf is never cut: a path of 5,000 bytes is printed whole. */
+static void test_diag_atf_whole(void **state)
+{
+	(void)state;
+	size_t n = 5000;
+	char *path = malloc(n + 1);
+	assert_non_null(path);
+	memset(path, 'd', n);
+	path[n] = '\0';
+	fflush(stderr);
+	FILE *tmp = tmpfile();
+	assert_non_null(tmp);
+	int saved = dup(STDERR_FILENO);
+	assert_true(saved >= 0);
+	assert_true(dup2(fileno(tmp), STDERR_FILENO) >= 0);
+	diag_atf("r.tsv", 3, "owner", NULL, 0, "the first is at %s:%d", path, 7);
+	fflush(stderr);
+	assert_true(dup2(saved, STDERR_FILENO) >= 0);
+	close(saved);
+	long size = ftell(tmp);
+	char *text = calloc((size_t)size + 1, 1);
+	assert_non_null(text);
+	rewind(tmp);
+	assert_int_equal(fread(text, 1, (size_t)size, tmp), (size_t)size);
+	fclose(tmp);
+	const char *head = "spm: r.tsv:3: owner: the first is at ";
+	assert_int_equal((size_t)size, strlen(head) + n + strlen(":7\n"));
+	assert_memory_equal(text, head, strlen(head));
+	assert_string_equal(text + strlen(head) + n, ":7\n");
+	free(text);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_escape_rule),
 		cmocka_unit_test(test_backslash_and_esc_differ),
-		cmocka_unit_test(test_quote_value),
-		cmocka_unit_test(test_cut_value),
+		cmocka_unit_test(test_diag_atf_whole),
 		cmocka_unit_test(test_diag_at_escapes_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

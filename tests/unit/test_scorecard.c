@@ -228,8 +228,8 @@ static void test_tiers(void **state)
 {
 	(void)state;
 	struct tier_list t;
-	char err[200];
-	assert_true(tiers_parse(DEFAULT_TIERS, &t, err, sizeof err));
+	struct sbuf err = { 0 };
+	assert_true(tiers_parse(DEFAULT_TIERS, &t, &err));
 	assert_int_equal(t.n, 4);
 	assert_string_equal(t.tier[3].name, "far_below");
 	/* on a threshold: reached */
@@ -247,7 +247,7 @@ static void test_tiers(void **state)
 	tiers_free(&t);
 
 	/* free text names, spaces after the commas */
-	assert_true(tiers_parse("top performer:1.2, solid:0.8, developing:0", &t, err, sizeof err));
+	assert_true(tiers_parse("top performer:1.2, solid:0.8, developing:0", &t, &err));
 	assert_int_equal(t.n, 3);
 	assert_string_equal(t.tier[0].name, "top performer");
 	assert_string_equal(t.tier[1].name, "solid");
@@ -264,10 +264,19 @@ static void test_tiers(void **state)
 		{ ",", "no tier given (\",\")" },
 	};
 	for (size_t i = 0; i < N(bad); i++) {
-		assert_false(tiers_parse(bad[i][0], &t, err, sizeof err));
-		assert_string_equal(err, bad[i][1]);
+		sb_reset(&err);
+		assert_false(tiers_parse(bad[i][0], &t, &err));
+		assert_string_equal(err.s, bad[i][1]);
 		assert_int_equal(t.n, 0);
 	}
+	/* a long tier name is named whole in the message */
+	char spec[1200];
+	memset(spec, 't', 1000);
+	strcpy(spec + 1000, ":x");
+	sb_reset(&err);
+	assert_false(tiers_parse(spec, &t, &err));
+	assert_int_equal(err.len, strlen("the minimum is not a number (\"\")") + 1002);
+	sb_free(&err);
 }
 
 static void test_streaks(void **state)

@@ -124,12 +124,13 @@ static void test_bind_finds_columns_by_name_and_leaves_absent_ones(void **state)
 			  "expected", "pace", "projected", "gap", "note" };
 	struct header h = make_header(names, 12);
 	struct stream_binding b;
-	char msg[512];
-	assert_null(stream_try_bind(STREAM_PROGRESS, &h, NULL, 0, &b, msg, sizeof msg));
+	struct sbuf msg = { 0 };
+	assert_null(stream_try_bind(STREAM_PROGRESS, &h, NULL, 0, &b, &msg));
 	assert_int_equal(stream_at(&b, COL_OWNER), 1);
 	assert_int_equal(stream_at(&b, COL_STATUS), 0);
 	assert_false(stream_has(&b, COL_WEIGHT)); /* optional, absent */
 	assert_false(stream_has(&b, COL_SCORE));  /* not a progress column */
+	sb_free(&msg);
 }
 
 static void test_bind_names_the_missing_column_and_what_was_found(void **state)
@@ -138,11 +139,12 @@ static void test_bind_names_the_missing_column_and_what_was_found(void **state)
 	char *names[] = { "owner", "period", "metric" };
 	struct header h = make_header(names, 3);
 	struct stream_binding b;
-	char msg[512];
-	const char *m = stream_try_bind(STREAM_GOALS, &h, NULL, 0, &b, msg, sizeof msg);
+	struct sbuf msg = { 0 };
+	const char *m = stream_try_bind(STREAM_GOALS, &h, NULL, 0, &b, &msg);
 	assert_non_null(m);
 	assert_string_equal(m, "no column 'target' (a goal sheet needs owner, period, metric and target)"
 			       " (found: owner period metric)");
+	sb_free(&msg);
 }
 
 static void test_bind_asks_only_for_what_the_reader_needs(void **state)
@@ -151,17 +153,18 @@ static void test_bind_asks_only_for_what_the_reader_needs(void **state)
 	char *names[] = { "owner", "period", "score" };
 	struct header h = make_header(names, 3);
 	struct stream_binding b;
-	char msg[512];
+	struct sbuf msg = { 0 };
 	static const enum column prev[] = { COL_OWNER, COL_PERIOD, COL_SCORE };
-	assert_null(stream_try_bind(STREAM_SCORES, &h, prev, 3, &b, msg, sizeof msg));
-	assert_non_null(stream_try_bind(STREAM_SCORES, &h, NULL, 0, &b, msg, sizeof msg));
+	assert_null(stream_try_bind(STREAM_SCORES, &h, prev, 3, &b, &msg));
+	assert_non_null(stream_try_bind(STREAM_SCORES, &h, NULL, 0, &b, &msg));
 	/* a missing column: the message asks for what the reader needs, not for more */
 	static const enum column score[] = { COL_OWNER, COL_PERIOD, COL_METRIC, COL_ATTAINMENT };
 	char *progress[] = { "owner", "period", "metric", "weight" };
 	h = make_header(progress, 4);
-	assert_string_equal(stream_try_bind(STREAM_PROGRESS, &h, score, 4, &b, msg, sizeof msg),
+	assert_string_equal(stream_try_bind(STREAM_PROGRESS, &h, score, 4, &b, &msg),
 			    "no column 'attainment' (a progress stream needs owner, period, metric and attainment)"
 			    " (found: owner period metric weight)");
+	sb_free(&msg);
 }
 
 static void test_bind_refuses_a_column_twice(void **state)
@@ -170,10 +173,11 @@ static void test_bind_refuses_a_column_twice(void **state)
 	char *names[] = { "owner", "period", "metric", "value", "value" };
 	struct header h = make_header(names, 5);
 	struct stream_binding b;
-	char msg[512];
-	const char *m = stream_try_bind(STREAM_ACTUALS, &h, NULL, 0, &b, msg, sizeof msg);
+	struct sbuf msg = { 0 };
+	const char *m = stream_try_bind(STREAM_ACTUALS, &h, NULL, 0, &b, &msg);
 	assert_non_null(m);
 	assert_string_equal(m, "the column 'value' appears twice in the header");
+	sb_free(&msg);
 }
 
 static void test_detect_picks_the_most_specific_stream(void **state)
@@ -392,27 +396,33 @@ static void test_outputs_never_over_inputs(void **state)
 	rmdir(dir);
 }
 
-/* The one-currency message names the first currency and where it was, cuts it past 60
- * bytes, leaves its controls to diag (which escapes the whole message, once), and never
- * overruns its buffer. */
+/* The one-currency message names the first currency and where it was, cuts it visibly past
+ * 60 bytes, leaves its controls to diag (which escapes the whole message, once), and keeps a
+ * long path whole. */
 static void test_currency_conflict_names_the_first_place(void **state)
 {
 	(void)state;
-	char out[320];
-	stream_currency_conflict(out, sizeof out, "USDX", 3, "usd.tsv", 3);
-	assert_string_equal(out, "not the currency of the actuals before it (USD in usd.tsv:3): actuals add up in one "
-				 "currency (spm-track --rates converts an export's amounts)");
+	struct sbuf out = { 0 };
+	stream_currency_conflict(&out, "USDX", 3, "usd.tsv", 3);
+	assert_string_equal(out.s, "not the currency of the actuals before it (USD in usd.tsv:3): actuals add up in one "
+				   "currency (spm-track --rates converts an export's amounts)");
 	char code[100];
 	memset(code, 'A', sizeof code);
-	stream_currency_conflict(out, sizeof out, code, sizeof code, "f", 18446744073709551615ull);
-	assert_non_null(strstr(out, "(" "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" "... in f:18446744073709551615)"));
-	stream_currency_conflict(out, sizeof out, "\tX\x1b", 3, "f", 2);
-	assert_non_null(strstr(out, "(\tX\x1b in f:2)"));
-	char small[16];
-	memset(small, 'x', sizeof small);
-	stream_currency_conflict(small, 10, "EUR", 3, "f", 1);
-	assert_string_equal(small, "not the c");
-	assert_int_equal(small[10], 'x'); /* not a byte past its size */
+	sb_reset(&out);
+	stream_currency_conflict(&out, code, sizeof code, "f", 18446744073709551615ull);
+	assert_non_null(strstr(out.s, "(" "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+				      "... (100 bytes) in f:18446744073709551615)"));
+	sb_reset(&out);
+	stream_currency_conflict(&out, "\tX\x1b", 3, "f", 2);
+	assert_non_null(strstr(out.s, "(\tX\x1b in f:2)"));
+	char path[2000];
+	memset(path, 'p', sizeof path - 1);
+	path[sizeof path - 1] = '\0';
+	sb_reset(&out);
+	stream_currency_conflict(&out, "EUR", 3, path, 1);
+	assert_non_null(strstr(out.s, path));
+	assert_non_null(strstr(out.s, ":1): actuals add up in one currency (spm-track --rates converts an export's amounts)"));
+	sb_free(&out);
 }
 
 int main(void)

@@ -1001,7 +1001,7 @@ static void test_problem_text_escaped(void **state)
 	memset(&p, 0, sizeof p);
 	p.column = "i\033d";
 	p.message = "refunded before its close date at";
-	snprintf(p.detail, sizeof p.detail, " r\\x1b\033.tsv:%d", 2);
+	sb_printf(&p.detail, " r\\x1b\033.tsv:%d", 2);
 	memcpy(p.value, "D\\3", 3);
 	p.value_len = 3;
 	p.has_value = true;
@@ -1010,6 +1010,7 @@ static void test_problem_text_escaped(void **state)
 	char *text = format_problem_text(&p);
 	assert_string_equal(text, "i\\x1bd: refunded before its close date at r\\\\x1b\\x1b.tsv:2 (\"D\\\\3\") (record D\\\\3)");
 	free(text);
+	sb_free(&p.detail);
 	/* a message alone: nothing added */
 	memset(&p, 0, sizeof p);
 	p.message = "wrong number of fields";
