@@ -1,7 +1,7 @@
 /* The team summary: per group (the roster's level, else the scores' team column, else
  * everyone together) and period: totals per metric, how the goals stand, the spread of
- * tiers, who needs attention (a goal behind or not reached, a score under
- * --attention-below) and the period's recognition. */
+ * tiers, who needs attention (a score under --attention-below, or a goal behind or
+ * missed while not on course overall) and the period's recognition. */
 #include "spm-report.h"
 
 #include "diag.h"
@@ -526,15 +526,13 @@ void build_team(struct report *r, struct doc *d)
 					"early), neither behind nor ahead, and no reason for attention."
 				      : "");
 	if (r->data->has[STREAM_SCORES])
-		doc_footer(d, "Needs attention: the reps whose standing needs a manager's attention, worst first: a rep "
-			      "with no activity at all (first); a score under the --attention-below line; or a goal "
-			      "behind (missed, once the period is over) for a rep not on course overall. On course overall: "
-			      "a score of 100 %% or more (on pace while the period runs), or rank 1, the top performer "
-			      "under Recognition; a lagging goal of such a rep is no reason to list them, but a score "
-			      "under the line is, even for rank 1. Each row gives the figure that matters: the pace of "
-			      "the furthest-behind goal (actual against what was expected by the as-of date), or its "
-			      "final attainment once the period is over, else the score; \"N goals behind\" (\"missed\" "
-			      "once over) counts that rep's goals behind.");
+		doc_footer(d, "Needs attention: reps who need a manager's attention, worst first: no activity at all "
+			      "(first), a score under the --attention-below line, or a goal behind (missed, once the period "
+			      "is over) while not on course overall, that is short of a score of 100 %% (on pace while the "
+			      "period runs) and not rank 1, the top performer. Each row gives the figure that matters: the "
+			      "pace of the furthest-behind goal (actual against what was expected by the as-of date), or "
+			      "its final attainment once the period is over, else the score; \"N goals behind\" "
+			      "(\"missed\" once over) counts all of the rep's.");
 	else
 		doc_footer(d, "Needs attention: reps with a goal behind (missed, once the period is over), worst first, "
 			      "with the figure that matters: the pace of their furthest-behind goal (actual against what "
