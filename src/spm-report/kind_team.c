@@ -1,7 +1,7 @@
 /* The team summary: per group (the roster's level, else the scores' team column, else
  * everyone together) and period: totals per metric, how the goals stand, the spread of
- * tiers, who needs attention (a goal behind or not reached, a score under
- * --attention-below) and the period's recognition. */
+ * tiers, who needs attention (a score under --attention-below, or a goal behind or
+ * missed while not on course overall) and the period's recognition. */
 #include "spm-report.h"
 
 #include "diag.h"
@@ -57,6 +57,7 @@ struct member {
 };
 
 static const struct names *sort_names;
+static bool median_on_pace; /* some section's median is of scores on pace: the footer says what it means */
 
 static int cmp_members(const void *pa, const void *pb)
 {
@@ -311,18 +312,26 @@ static int cmp_concerns(const void *pa, const void *pb)
 	return c ? c : name_cmp(concern_names, a->owner, b->owner);
 }
 
-/* Needs attention: reps behind pace (a goal behind, or not reached once its period is
- * over), or with a score under --attention-below, worst first, each with the one figure
- * that matters: its worst goal's pace (or final attainment), else its score. A rep with
- * no activity says so in words. Goals that cannot be measured yet are not behind. */
+/* Needs attention: the reps whose standing needs a manager's attention, worst first:
+ * no activity at all (first, in words); a score under --attention-below; or a goal behind
+ * (missed once the period is over) while the rep is not on course overall. On course
+ * overall: a score of 100 % or more (on pace while the period runs), or the group's top
+ * performer (rank 1, named under Recognition): one lagging goal of a rep who meets the
+ * whole plan is no concern for this list, and a report that praises and flags the same
+ * rep for it contradicts itself. A score under the line is listed even for rank 1: the
+ * best of a weak group still needs attention. Without scores, any goal behind or missed
+ * counts. Each row gives the one figure that matters: the worst goal's pace (its final
+ * attainment once over), else the score. Goals that cannot be measured yet are not
+ * behind. */
 static void team_attention(struct report *r, struct section *sec, const struct member *m, size_t nm, struct period p)
 {
 	struct block *b = section_table(sec, "attention", "Needs attention", attention_cols, 3);
 	struct concern *c = xcalloc(nm + 1, sizeof *c);
 	size_t nc = 0, too_early = 0;
+	bool scored_any = false, over = false;
 	for (size_t i = 0; i < nm; i++) {
 		struct sbuf why = { 0 };
-		size_t nown, ngoal, nbad = 0;
+		size_t nown, ngoal, nbehind = 0, nmissed = 0;
 		owner_progress(r, m[i].owner, &nown);
 		const struct progress_row **goals = xcalloc(nown + 1, sizeof *goals), *worst = NULL;
 		const struct progress_row **early = xcalloc(nown + 1, sizeof *early);
@@ -333,12 +342,14 @@ static void team_attention(struct report *r, struct section *sec, const struct m
 		too_early += nearly > 0;
 		for (size_t k = 0; k < ngoal; k++) {
 			const struct progress_row *g = goals[k];
+			over |= !progress_running(g);
 			if (g->status != STATUS_BEHIND && g->status != STATUS_MISSED)
 				continue;
 			struct num f = g->status == STATUS_BEHIND && g->pace.has ? g->pace : g->attainment;
 			if (!f.has)
 				continue;
-			nbad++;
+			nbehind += g->status == STATUS_BEHIND;
+			nmissed += g->status == STATUS_MISSED;
 			if (!worst || decimal_cmp(f.v, worst_v) < 0 ||
 			    (decimal_cmp(f.v, worst_v) == 0 && name_cmp(r->names, g->metric, worst->metric) < 0)) {
 				worst = g;
@@ -346,12 +357,18 @@ static void team_attention(struct report *r, struct section *sec, const struct m
 			}
 		}
 		const struct score_row *s = score_find(r, m[i].owner, p);
+		bool scored = s && s->score.has;
+		bool under = scored && decimal_cmp(s->score.v, r->opt->attention) < 0;
+		bool top = scored && s->rank.has && decimal_cmp(s->rank.v, decimal_from_int(1)) == 0;
+		bool on_course = scored && !under && (decimal_cmp(s->score.v, decimal_from_int(1)) >= 0 || top);
+		scored_any |= scored;
 		struct concern *x = &c[nc];
 		x->owner = m[i].owner;
 		if (no_activity(goals, ngoal)) {
 			x->order = 0;
-			sb_printf(&why, "no activity recorded yet on any of %zu goal%s", ngoal, ngoal == 1 ? "" : "s");
-		} else if (worst) {
+			sb_printf(&why, "no activity recorded%s on any of %zu goal%s", progress_running(goals[0]) ? " yet" : "",
+				  ngoal, ngoal == 1 ? "" : "s");
+		} else if (worst && !on_course) {
 			x->order = 1;
 			x->key = worst_v;
 			x->figure = num_of(worst_v, 4);
@@ -365,9 +382,11 @@ static void team_attention(struct report *r, struct section *sec, const struct m
 				sb_percent(&why, worst_v);
 				sb_str(&why, " of its goal");
 			}
-			if (nbad > 1)
-				sb_printf(&why, " (%zu goals behind)", nbad);
-		} else if (s && s->score.has && decimal_cmp(s->score.v, r->opt->attention) < 0) {
+			/* behind while the period runs, missed once it is over: as the Goals table says */
+			if (nbehind + nmissed > 1)
+				sb_printf(&why, " (%zu goals %s)", nbehind + nmissed,
+					  !nmissed ? "behind" : !nbehind ? "missed" : "behind or missed");
+		} else if (under) {
 			x->order = 1;
 			x->key = s->score.v;
 			x->figure = s->score;
@@ -407,7 +426,11 @@ static void team_attention(struct report *r, struct section *sec, const struct m
 			set_str(&b->t, row, 1, why.s);
 			sb_free(&why);
 		} else {
-			set_str(&b->t, row, 1, "every goal achieved, ahead or on track, and every score at or over the line");
+			set_str(&b->t, row, 1,
+				scored_any ? over ? "nobody under the line, and nobody short of 100 % with a goal missed"
+						  : "nobody under the line, and nobody short of 100 % with a goal behind"
+				: over	   ? "every goal achieved"
+					   : "every goal achieved, ahead or on track");
 		}
 	}
 }
@@ -417,17 +440,23 @@ static void team_section(struct report *r, struct doc *d, const struct member *m
 	char label[PERIOD_LABEL_SIZE];
 	size_t team = m[0].team;
 	size_t group = team == NONE ? name_id(r->names, "All reps", 8) : team;
+	decimal *scores = xcalloc(nm + 1, sizeof *scores), median;
+	size_t ns = 0, npace = 0;
+	for (size_t i = 0; i < nm; i++) {
+		const struct score_row *s = score_find(r, m[i].owner, p);
+		if (s && s->score.has) {
+			scores[ns++] = s->score.v;
+			npace += on_pace(r, s);
+		}
+	}
+	/* mid-period scores are paces, not attainments so far: the label says so, as the
+	 * leaderboard's "On course for" does (set before the section copies the fields) */
+	team_fields[TM_MEDIAN].label = ns && npace == ns ? "Median score on pace" : "Median score";
+	median_on_pace |= ns && npace == ns;
 	struct section *sec = doc_section(d, group, team_fields, TM_NFIELDS, 2);
 	set_name(field(sec, TM_TEAM), r->names, group);
 	set_str(&sec->fields, 0, TM_PERIOD, period_label(p, label));
 	set_num(field(sec, TM_OWNERS), count_num(nm), U_COUNT);
-	decimal *scores = xcalloc(nm + 1, sizeof *scores), median;
-	size_t ns = 0;
-	for (size_t i = 0; i < nm; i++) {
-		const struct score_row *s = score_find(r, m[i].owner, p);
-		if (s && s->score.has)
-			scores[ns++] = s->score.v;
-	}
 	if (median_of(scores, ns, &median))
 		set_num(field(sec, TM_MEDIAN), num_of(decimal_round(median, 4, ROUND_HALF_AWAY), 4), U_PERCENT);
 	free(scores);
@@ -456,6 +485,7 @@ void build_team(struct report *r, struct doc *d)
 {
 	enum stream_id s = primary_stream(r->data, K_TEAM);
 	team_fields[TM_MEDIAN].show = r->data->has[STREAM_SCORES] ? SHOW_ALL : 0;
+	median_on_pace = false;
 	team_fields[TM_TEAM].key = doc_keep(d, xstrdup(group_word(r)));
 	team_fields[TM_TEAM].label = doc_keep(d, group_heading(r));
 	for (size_t c = 0; c < r->ncurrent; c++) {
@@ -495,10 +525,23 @@ void build_team(struct report *r, struct doc *d)
 		   any_early(r->data) ? " Too early: goals of a period too young for a pace to mean anything (status "
 					"early), neither behind nor ahead, and no reason for attention."
 				      : "");
-	doc_footer(d, "Needs attention: reps behind pace, worst first, with the figure that matters: the pace of "
-		      "their furthest-behind goal (actual against what was expected by the as-of date), or its final "
-		      "attainment once the period is over%s; a rep with no activity at all comes first.",
-		   r->data->has[STREAM_SCORES] ? ", else a score under the --attention-below line" : "");
+	if (r->data->has[STREAM_SCORES])
+		doc_footer(d, "Needs attention: reps who need a manager's attention, worst first: no activity at all "
+			      "(first), a score under the --attention-below line, or a goal behind (missed, once the period "
+			      "is over) while not on course overall, that is short of a score of 100 %% (on pace while the "
+			      "period runs) and not rank 1, the top performer. Each row gives the figure that matters: the "
+			      "pace of the furthest-behind goal (actual against what was expected by the as-of date), or "
+			      "its final attainment once the period is over, else the score; \"N goals behind\" "
+			      "(\"missed\" once over) counts all of the rep's.");
+	else
+		doc_footer(d, "Needs attention: reps with a goal behind (missed, once the period is over), worst first, "
+			      "with the figure that matters: the pace of their furthest-behind goal (actual against what "
+			      "was expected by the as-of date), or its final attainment once the period is over; a rep "
+			      "with no activity at all comes first.");
+	if (median_on_pace)
+		doc_footer(d, "Median score on pace: while the period runs, spm-score scores each goal's pace instead "
+			      "of its attainment so far, so the median of 100 %% means the group's middle rep is on "
+			      "course to meet the goals.");
 	doc_footer(d, "Groups: %s; reps only (the goals of teams, managers and regions are left out).",
 		   r->has_roster ? "the roster's --level column"
 		   : r->data->scores_grouped ? "the scores' group column"
