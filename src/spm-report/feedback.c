@@ -791,14 +791,16 @@ void owner_feedback(struct report *r, size_t owner, struct period p, struct bloc
 
 	if (no_activity(goals, n)) { /* one sentence, not a bullet of 0.00 % per goal */
 		char label[PERIOD_LABEL_SIZE];
-		sb_printf(&v.b, "No activity recorded yet in %s: nothing so far on any of your %zu goal%s (", period_label(p, label),
-			  n, n == 1 ? "" : "s");
+		bool running = progress_running(goals[0]); /* once over: no "yet", no "so far" */
+		sb_printf(&v.b, running ? "No activity recorded yet in %s: nothing so far on any of your %zu goal%s ("
+					: "No activity recorded in %s: nothing on any of your %zu goal%s (",
+			  period_label(p, label), n, n == 1 ? "" : "s");
 		for (size_t i = 0; i < n; i++) {
 			sb_str(&v.b, i == 0 ? "" : i + 1 == n ? " and " : ", ");
 			metric_words(&v, goals[i]->metric);
 		}
 		sb_str(&v.b, ")");
-		if (progress_running(goals[0])) {
+		if (running) {
 			sb_str(&v.b, ", with ");
 			days(&v, goals[0]->days_left);
 			sb_str(&v.b, " left");
