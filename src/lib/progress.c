@@ -354,17 +354,28 @@ static bool is_settled(const struct elapsed *e, decimal early)
 static enum goal_status status_of(const struct goal_measure *g, const struct progress *p,
 				  const struct status_thresholds *t)
 {
-	/* A total that only grows, kept under a ceiling (direction lower, cumulative): being
-	 * under it says nothing until the period ends, and once above it, it stays above. */
-	bool ceiling = g->lower && g->cumulative;
+	/* Which way the actual can still move before the period ends: a sum or a count only
+	 * grows, a maximum only rises, a minimum only falls; a ratio or an average (a level)
+	 * goes both ways. */
+	enum goal_course course = g->cumulative ? COURSE_RISES : g->course;
+	bool rises = course == COURSE_RISES, falls = course == COURSE_FALLS;
+	/* Reaching the target is final before the period ends only where the actual can move
+	 * no way but further past it (a total or a maximum of direction higher, a minimum of
+	 * direction lower). A win rate at 64 % of a 60 % goal in mid-quarter can still fall
+	 * under it: not achieved until the period is over. */
+	bool final_when_met = (rises && !g->lower) || (falls && g->lower);
+	/* A ceiling: the actual only moves against the goal (a total or a maximum kept under a
+	 * limit, a minimum kept over a floor): being within it says nothing until the period
+	 * ends, and once past it, it stays past. */
+	bool ceiling = (rises && g->lower) || (falls && !g->lower);
 	/* Early in a period the pace of a few days is noise (0 deals on day 2 of a quarter,
 	 * where 0.6 were expected, is not "behind"); only a final word is said then: a total
-	 * that reached its target, or a ceiling already passed. A ratio or an average at its
-	 * target on day 2 is not final. */
+	 * that reached its target, or a ceiling already passed. */
 	bool settled = is_settled(&g->elapsed, t->early);
 	if (!g->elapsed.started)
 		return STATUS_NOT_STARTED;
-	if ((!ceiling || g->elapsed.over) && (settled || g->cumulative) && is_achieved(g, p, t))
+	bool met = is_achieved(g, p, t);
+	if ((g->elapsed.over || final_when_met) && met)
 		return STATUS_ACHIEVED;
 	/* Nothing to measure (a ratio of no closed deal, an average of no row): neither
 	 * behind nor missed, whether the period runs or is over. */
@@ -372,8 +383,11 @@ static enum goal_status status_of(const struct goal_measure *g, const struct pro
 		return STATUS_NO_DATA;
 	if (g->elapsed.over)
 		return STATUS_MISSED;
-	if (ceiling && compare(g->actual, fraction_of(g->target)) > 0)
-		return STATUS_BEHIND;
+	if (ceiling) {
+		int c = compare(g->actual, fraction_of(g->target));
+		if (g->lower ? c > 0 : c < 0)
+			return STATUS_BEHIND;
+	}
 	if (!settled)
 		return STATUS_EARLY;
 	if (!fraction_defined(p->pace)) {
@@ -384,7 +398,9 @@ static enum goal_status status_of(const struct goal_measure *g, const struct pro
 	}
 	if (compare(p->pace, fraction_of(t->ahead)) >= 0)
 		return STATUS_AHEAD;
-	if (compare(p->pace, fraction_of(t->on_track)) >= 0)
+	/* A level at its target while the period runs (its pace is its attainment): on track
+	 * at least, whatever --on-track says, for it would be achieved were the period over. */
+	if (compare(p->pace, fraction_of(t->on_track)) >= 0 || (!g->cumulative && met))
 		return STATUS_ON_TRACK;
 	return STATUS_BEHIND;
 }

@@ -75,13 +75,25 @@ bool goal_status_parse(const char *s, size_t len, enum goal_status *out);
 /* The statuses, for a message. */
 #define GOAL_STATUS_LIST "achieved, ahead, on_track, behind, missed, not_started, no_data or early"
 
-/* attainment >= achieved: achieved; pace >= ahead: ahead; pace >= on_track: on_track;
- * while less than the share early of a running period has passed: early (0: never). */
+/* attainment >= achieved: achieved (while the period runs, only where that cannot be
+ * undone: a sum or count, a maximum, a minimum of direction lower); pace >= ahead: ahead;
+ * pace >= on_track: on_track (a level's pace is its attainment); while less than the
+ * share early of a running period has passed: early (0: never). */
 struct status_thresholds {
 	decimal achieved, ahead, on_track, early;
 };
 
 struct status_thresholds default_thresholds(void);
+
+/* Which way a level that is not cumulative can move as the period's rows come in. A sum
+ * or a count only grows (cumulative says so); a ratio or an average goes both ways, so
+ * reaching its target before the period ends is not final; a maximum only rises and a
+ * minimum only falls. */
+enum goal_course {
+	COURSE_LEVEL, /* both ways: win rate, average deal, cycle days, averages, open pipeline */
+	COURSE_RISES, /* a maximum */
+	COURSE_FALLS, /* a minimum */
+};
 
 struct goal_measure {
 	struct fraction actual; /* undefined: nothing measured (a win rate with no closed deal) */
@@ -89,6 +101,7 @@ struct goal_measure {
 	bool lower;      /* direction lower: less is better, attainment = target ÷ actual */
 	bool cumulative; /* grows through the period (sums, counts); else a level (ratios) */
 	struct elapsed elapsed;
+	enum goal_course course; /* of a metric not cumulative (a cumulative one rises) */
 };
 
 /* Every value may be undefined (den == 0): the column is then printed empty. */

@@ -181,6 +181,15 @@ static void so_far_against(struct voice *v, const struct progress_row *g, const 
 	sb_str(&v->b, ")");
 }
 
+/* A level's actual at or past its target (direction lower: at or under it), as printed. */
+static bool level_met(const struct progress_row *g)
+{
+	if (!g->actual.has || !g->target.has)
+		return false;
+	int c = decimal_cmp(g->actual.v, g->target.v);
+	return g->lower ? c <= 0 : c >= 0;
+}
+
 static void goal_strength(struct voice *v, const struct progress_row *g)
 {
 	struct metric_view mv = metric_view(v->r, g->metric);
@@ -220,6 +229,29 @@ static void goal_strength(struct voice *v, const struct progress_row *g)
 			days(v, g->days_left);
 			sb_str(&v->b, g->lower ? " left stays within " : " left reaches ");
 			value(v, g->target, g->metric);
+		}
+		sb_str(&v->b, ".");
+		say(v, T_STRENGTH, g->metric);
+	} else if (!mv.cumulative && (g->status == STATUS_AHEAD || g->status == STATUS_ON_TRACK) &&
+		   level_met(g)) {
+		/* a win rate or an average at its goal mid-period is not banked: it can still
+		 * fall under it before the end (spm-track says achieved only once it is over) */
+		int c = decimal_cmp(g->actual.v, g->target.v);
+		sb_str(&v->b, c == 0 ? "You are at your " : g->lower ? "You are within your " : "You are above your ");
+		metric_words(v, g->metric);
+		sb_str(&v->b, g->lower ? " limit so far: " : " goal so far: ");
+		value(v, g->actual, g->metric);
+		sb_str(&v->b, g->lower ? " against a limit of " : " against ");
+		value(v, g->target, g->metric);
+		if (g->attainment.has) {
+			sb_str(&v->b, " (");
+			percent(v, g->attainment.v);
+			sb_str(&v->b, ")");
+		}
+		if (progress_running(g)) {
+			sb_str(&v->b, "; keep it there over the ");
+			days(v, g->days_left);
+			sb_str(&v->b, " left to achieve it");
 		}
 		sb_str(&v->b, ".");
 		say(v, T_STRENGTH, g->metric);

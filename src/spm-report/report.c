@@ -829,6 +829,16 @@ bool any_early(const struct data *data)
 	return false;
 }
 
+/* Whether some progress row is of a level (a ratio or an average, not cumulative): its
+ * status while the period runs needs a word of the footer. */
+static bool any_level(const struct report *r)
+{
+	for (size_t i = 0; i < r->data->nprogress; i++)
+		if (!metric_view(r, r->data->progress[i].metric).cumulative)
+			return true;
+	return false;
+}
+
 void common_footer(const struct report *r, struct doc *d)
 {
 	const struct data *data = r->data;
@@ -847,7 +857,12 @@ void common_footer(const struct report *r, struct doc *d)
 	if (data->has[STREAM_PROGRESS])
 		doc_footer(d, "Status is spm-track's: achieved at an attainment of 100 %%; otherwise ahead, on track or "
 			      "behind by pace (actual against what was expected by the as-of date; by default from "
-			      "110 %% and 90 %%), missed once the period is over%s",
+			      "110 %% and 90 %%), missed once the period is over%s%s",
+			   any_level(r) ? ". A ratio or an average (win rate, average deal, cycle days) can still "
+					  "fall back while its period runs: until it is over it is judged by its level "
+					  "against its target (its pace is its attainment; at or past the target, on "
+					  "track at least), and achieved only then"
+					: "",
 			   any_early(data) ? "; too early to tell while too little of the period has passed for its "
 					     "pace to mean anything (by default its first tenth: spm-track --early), when "
 					     "nothing is judged, praised or blamed."

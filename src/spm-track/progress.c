@@ -353,7 +353,10 @@ static void row_numbers(struct progress_job *pj, const struct progress_ref *r, s
 	n->q[Q_ACTUAL].f = actual_of(pj, r, &reached);
 	if (!g)
 		return;
-	struct goal_measure gm = { n->q[Q_ACTUAL].f, g->target, g->lower, m->cumulative, n->e };
+	/* a maximum only rises and a minimum only falls: reaching such a goal (or passing such
+	 * a limit) is final before the period ends; a ratio or an average is not */
+	enum goal_course course = m->agg == AGG_MAX ? COURSE_RISES : m->agg == AGG_MIN ? COURSE_FALLS : COURSE_LEVEL;
+	struct goal_measure gm = { n->q[Q_ACTUAL].f, g->target, g->lower, m->cumulative, n->e, course };
 	struct progress p;
 	progress_compute(&gm, &pj->job->opt->thresholds, &p);
 	if (reached && n->e.started) { /* coverage of a made number: unbounded, so achieved */

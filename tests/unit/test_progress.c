@@ -754,12 +754,21 @@ static void test_progress_lower(void **state)
 	g = goal(NULL, "30", LOWER, LEVEL, running(46, 92));
 	g.actual = fraction_ratio(num("90"), num("2"));
 	assert_progress(&g, &t, "0.6667", "30", "0.6667", "45", "15", STATUS_BEHIND);
-	/* Lower, level, actual 28: attainment 30/28 = 15/14 = 1.071428… → 1.0714, achieved;
-	 * gap max(28 − 30, 0) = 0. */
+	/* Lower, level, actual 28: attainment 30/28 = 15/14 = 1.071428… → 1.0714; gap
+	 * max(28 − 30, 0) = 0. Within the target, but a cycle time can still rise before the
+	 * period ends: on_track (pace = attainment, under 1.1), achieved once it is over. */
 	g = goal("28", "30", LOWER, LEVEL, running(46, 92));
+	assert_progress(&g, &t, "1.0714", "30", "1.0714", "28", "0", STATUS_ON_TRACK);
+	g.elapsed = ended(92);
 	assert_progress(&g, &t, "1.0714", "30", "1.0714", "28", "0", STATUS_ACHIEVED);
-	/* Lower, level, exactly the target: attainment 30/30 = 1 → achieved; gap 0. */
+	/* Lower, level, actual 25: 30/25 = 1.2 → ahead while running (mirrors a win rate above). */
+	g = goal("25", "30", LOWER, LEVEL, running(46, 92));
+	assert_progress(&g, &t, "1.2", "30", "1.2", "25", "0", STATUS_AHEAD);
+	/* Lower, level, exactly the target: attainment 30/30 = 1, gap 0: on_track while
+	 * running, achieved once over. */
 	g = goal("30", "30", LOWER, LEVEL, running(46, 92));
+	assert_progress(&g, &t, "1", "30", "1", "30", "0", STATUS_ON_TRACK);
+	g.elapsed = ended(92);
 	assert_progress(&g, &t, "1", "30", "1", "30", "0", STATUS_ACHIEVED);
 	/* One billionth over: attainment 30/30.000000001 = 0.99999999996… → 1.0000 when printed,
 	 * but below 1: not achieved; pace the same, ≥ 0.9 → on_track; gap 0.000000001 → 0.0000. */
@@ -768,9 +777,13 @@ static void test_progress_lower(void **state)
 	/* Over with the same: missed. */
 	g.elapsed = ended(92);
 	assert_progress(&g, &t, "1", "30", "1", "30", "0", STATUS_MISSED);
-	/* Lower with actual 0: attainment 30/0 undefined, pace undefined; 0 <= 30 → achieved;
-	 * projected 0; gap max(0 − 30, 0) = 0. Level and cumulative (expected 30 × 1/2 = 15). */
+	/* Lower with actual 0: attainment 30/0 undefined, pace undefined; 0 <= 30, within the
+	 * limit: a level is ahead (nothing used of an allowance of 30) while running, achieved
+	 * once over; projected 0; gap max(0 − 30, 0) = 0. Level and cumulative (expected
+	 * 30 × 1/2 = 15). */
 	g = goal("0", "30", LOWER, LEVEL, running(46, 92));
+	assert_progress(&g, &t, NULL, "30", NULL, "0", "0", STATUS_AHEAD);
+	g.elapsed = ended(92);
 	assert_progress(&g, &t, NULL, "30", NULL, "0", "0", STATUS_ACHIEVED);
 	/* Cumulative (a ceiling): not achieved before the end; nothing spent of an allowance of
 	 * 15 so far, pace undefined → ahead. */
@@ -778,8 +791,11 @@ static void test_progress_lower(void **state)
 	assert_progress(&g, &t, NULL, "15", NULL, "0", "0", STATUS_AHEAD);
 	g = goal("0", "30", LOWER, CUMULATIVE, ended(92));
 	assert_progress(&g, &t, NULL, "30", NULL, "0", "0", STATUS_ACHIEVED);
-	/* Lower, target 0, actual 0: 0/0 undefined; 0 <= 0 → achieved. */
+	/* Lower, target 0, actual 0: 0/0 undefined; 0 <= 0, met: on_track while running (no
+	 * allowance to be ahead of), achieved once over. */
 	g = goal("0", "0", LOWER, LEVEL, running(46, 92));
+	assert_progress(&g, &t, NULL, "0", NULL, "0", "0", STATUS_ON_TRACK);
+	g.elapsed = ended(92);
 	assert_progress(&g, &t, NULL, "0", NULL, "0", "0", STATUS_ACHIEVED);
 	/* Lower, target 0, actual 3: attainment 0/3 = 0; pace 0 → behind; gap 3 − 0 = 3.
 	 * Over: missed. */
@@ -812,15 +828,85 @@ static void test_progress_level(void **state)
 	g.elapsed = not_yet(92);
 	assert_progress(&g, &t, "0.9375", "0.4", "0.9375", "0.375", "0.025", STATUS_NOT_STARTED);
 	/* 0.45 of target 0.5: 0.9 exactly → on_track; 0.449999999: 0.899999998 → behind;
-	 * 0.5: attainment 1 → achieved; 0.6: 1.2 → achieved (attainment first). */
+	 * 0.5: attainment 1 → on_track; 0.6: 1.2 → ahead. A win rate at or above its target
+	 * can still fall under it before the period ends: never achieved while it runs, only
+	 * once it is over (then missed below the target, as above). */
 	g = goal("0.45", "0.5", HIGHER, LEVEL, running(46, 92));
 	assert_progress(&g, &t, "0.9", "0.5", "0.9", "0.45", "0.05", STATUS_ON_TRACK);
 	g = goal("0.449999999", "0.5", HIGHER, LEVEL, running(46, 92));
 	assert_progress(&g, &t, "0.9", "0.5", "0.9", "0.45", "0.05", STATUS_BEHIND);
 	g = goal("0.5", "0.5", HIGHER, LEVEL, running(46, 92));
+	assert_progress(&g, &t, "1", "0.5", "1", "0.5", "0", STATUS_ON_TRACK);
+	g.elapsed = running(91, 92); /* the day before the last: still not final */
+	assert_progress(&g, &t, "1", "0.5", "1", "0.5", "0", STATUS_ON_TRACK);
+	g.elapsed = ended(92);
 	assert_progress(&g, &t, "1", "0.5", "1", "0.5", "0", STATUS_ACHIEVED);
 	g = goal("0.6", "0.5", HIGHER, LEVEL, running(46, 92));
+	assert_progress(&g, &t, "1.2", "0.5", "1.2", "0.6", "0", STATUS_AHEAD);
+	g.elapsed = ended(92);
 	assert_progress(&g, &t, "1.2", "0.5", "1.2", "0.6", "0", STATUS_ACHIEVED);
+	/* The Maven case of the report (Cecily Lampkin, 2017-Q3 as of 2017-08-15): 9 won of 14
+	 * closed = 0.642857… of 0.6 → 1.0714, on_track, not achieved half-way. */
+	g = goal(NULL, "0.6", HIGHER, LEVEL, running(46, 92));
+	g.actual = fraction_ratio(num("9"), num("14"));
+	assert_progress(&g, &t, "1.0714", "0.6", "1.0714", "0.6429", "0", STATUS_ON_TRACK);
+	/* Thresholds that would call a level at its target behind (--on-track 1.05, attainment
+	 * 1.02): on_track at least, since it would be achieved were the period over. */
+	struct status_thresholds strict = thresholds("1", "1.1", "1.05");
+	g = goal("0.51", "0.5", HIGHER, LEVEL, running(46, 92));
+	assert_progress(&g, &strict, "1.02", "0.5", "1.02", "0.51", "0", STATUS_ON_TRACK);
+	g = goal("0.51", "0.5", HIGHER, CUMULATIVE, running(46, 92)); /* a sum: pace 2.04 */
+	assert_progress(&g, &strict, "1.02", "0.25", "2.04", "1.02", "0", STATUS_ACHIEVED);
+}
+
+/* A maximum only rises and a minimum only falls: reaching such a goal is final before the
+ * period ends, as a sum's is; passing a maximum's limit (or going under a minimum's
+ * floor) is final the other way, as a ceiling on a sum is. */
+static void test_progress_course(void **state)
+{
+	(void)state;
+	struct status_thresholds t = default_thresholds();
+	/* Largest deal 60 of a goal of 50 (higher), half-way: achieved already. */
+	struct goal_measure g = goal("60", "50", HIGHER, LEVEL, running(46, 92));
+	g.course = COURSE_RISES;
+	assert_progress(&g, &t, "1.2", "50", "1.2", "60", "0", STATUS_ACHIEVED);
+	/* Under it: judged by its level (pace = attainment 0.8 → behind). */
+	g = goal("40", "50", HIGHER, LEVEL, running(46, 92));
+	g.course = COURSE_RISES;
+	assert_progress(&g, &t, "0.8", "50", "0.8", "40", "10", STATUS_BEHIND);
+	/* Largest discount 0.1 under a limit of 0.2 (lower): can still rise past it, so not
+	 * achieved while running (ahead: 2.0), achieved once over; 0.25 over it: behind for
+	 * good while running, missed once over. */
+	g = goal("0.1", "0.2", LOWER, LEVEL, running(46, 92));
+	g.course = COURSE_RISES;
+	assert_progress(&g, &t, "2", "0.2", "2", "0.1", "0", STATUS_AHEAD);
+	g.elapsed = ended(92);
+	assert_progress(&g, &t, "2", "0.2", "2", "0.1", "0", STATUS_ACHIEVED);
+	g = goal("0.25", "0.2", LOWER, LEVEL, running(46, 92));
+	g.course = COURSE_RISES;
+	assert_progress(&g, &t, "0.8", "0.2", "0.8", "0.25", "0.05", STATUS_BEHIND);
+	/* Fastest response 2 hours under a goal of 4 (lower, a minimum): achieved already. */
+	g = goal("2", "4", LOWER, LEVEL, running(46, 92));
+	g.course = COURSE_FALLS;
+	assert_progress(&g, &t, "2", "4", "2", "2", "0", STATUS_ACHIEVED);
+	/* Smallest deal 900 over a floor of 1000 (higher, a minimum): 0.9, behind for good
+	 * (it can only fall further), though its level alone would be on_track; 1100 over the
+	 * floor: on_track, not final (1.1 is ahead). */
+	g = goal("900", "1000", HIGHER, LEVEL, running(46, 92));
+	g.course = COURSE_FALLS;
+	assert_progress(&g, &t, "0.9", "1000", "0.9", "900", "100", STATUS_BEHIND);
+	g = goal("1100", "1000", HIGHER, LEVEL, running(46, 92));
+	g.course = COURSE_FALLS;
+	assert_progress(&g, &t, "1.1", "1000", "1.1", "1100", "0", STATUS_AHEAD);
+	g.elapsed = ended(92);
+	assert_progress(&g, &t, "1.1", "1000", "1.1", "1100", "0", STATUS_ACHIEVED);
+	/* A maximum reached on day 2 is final too, early or not. */
+	g = goal("60", "50", HIGHER, LEVEL, running(2, 92));
+	g.course = COURSE_RISES;
+	assert_progress(&g, &t, "1.2", "50", "1.2", "60", "0", STATUS_ACHIEVED);
+	/* A win rate at its target on day 2: early (one closed deal says nothing yet). */
+	g = goal("0.6", "0.5", HIGHER, LEVEL, running(2, 92));
+	assert_progress(&g, &t, "1.2", "0.5", "1.2", "0.6", "0", STATUS_EARLY);
 }
 
 static void test_progress_target_zero(void **state)
@@ -842,8 +928,11 @@ static void test_progress_target_zero(void **state)
 	g.elapsed = ended(92);
 	assert_progress(&g, &t, NULL, "0", NULL, "-2", "2", STATUS_MISSED);
 	/* Level, target 0, actual 0.1: attainment undefined, pace = attainment undefined;
-	 * 0.1 >= 0 → achieved; projected 0.1; gap 0. */
+	 * 0.1 >= 0: ahead while running (a level can still fall), achieved once over;
+	 * projected 0.1; gap 0. */
 	g = goal("0.1", "0", HIGHER, LEVEL, running(46, 92));
+	assert_progress(&g, &t, NULL, "0", NULL, "0.1", "0", STATUS_AHEAD);
+	g.elapsed = ended(92);
 	assert_progress(&g, &t, NULL, "0", NULL, "0.1", "0", STATUS_ACHIEVED);
 	/* Target 0 with nothing measured: everything but expected undefined; no_data, running
 	 * or over. */
@@ -964,8 +1053,11 @@ static void test_progress_no_counted_days(void **state)
 	assert_elapsed(sat, 0, 0, true, true);
 	g = goal("1", "3", HIGHER, CUMULATIVE, sat);
 	assert_progress(&g, &t, "0.3333", "3", "0.3333", "1", "2", STATUS_MISSED);
-	/* A level metric ignores the share: win rate 0.5 of target 0.4 → 1.25, achieved. */
+	/* A level metric ignores the share: win rate 0.5 of target 0.4 → 1.25, ahead on
+	 * Wednesday (the week runs), achieved on Sunday. */
 	g = goal("0.5", "0.4", HIGHER, LEVEL, wed);
+	assert_progress(&g, &t, "1.25", "0.4", "1.25", "0.5", "0", STATUS_AHEAD);
+	g.elapsed = sun;
 	assert_progress(&g, &t, "1.25", "0.4", "1.25", "0.5", "0", STATUS_ACHIEVED);
 }
 
@@ -1338,6 +1430,7 @@ int main(void)
 		cmocka_unit_test(test_progress_exact),
 		cmocka_unit_test(test_progress_lower),
 		cmocka_unit_test(test_progress_level),
+		cmocka_unit_test(test_progress_course),
 		cmocka_unit_test(test_progress_target_zero),
 		cmocka_unit_test(test_progress_actual_undefined),
 		cmocka_unit_test(test_progress_elapsed_zero),
