@@ -198,6 +198,12 @@ static void test_spark_levels(void **state)
 	spark_levels(zeros, 2, U_COUNT, 8, lv);
 	assert_int_equal(lv[0], 0);
 	assert_int_equal(lv[1], 0);
+	/* amounts too far apart for 128-bit units: the same geometry in long double */
+	struct num wide[3] = { num("-20000000000000000000000000000"), num("0"), num("20000000000000000000000000000") };
+	spark_levels(wide, 3, U_MONEY, 8, lv);
+	assert_int_equal(lv[0], 0);
+	assert_int_equal(lv[1], 4);
+	assert_int_equal(lv[2], 7);
 	/* percentages: the bars' scale, 0 to 150 %, for every row */
 	spark_levels(zeros, 2, U_PERCENT, 8, lv);
 	assert_int_equal(lv[0], 0);
