@@ -148,7 +148,7 @@ size_t spark_levels(const struct num *v, size_t n, enum unit unit, int levels, i
 	series_range(v, n, &lo, &hi);
 	/* exact in 128-bit units while that cannot overflow; otherwise (values spanning more
 	 * than about 1e28 units) the geometry is computed in long double */
-	decimal_units range, twice, top;
+	decimal_units range = 0, twice = 1, top = 0; /* set below unless wide (then unused) */
 	bool wide = __builtin_sub_overflow(hi.units, lo.units, &range) ||
 		    __builtin_mul_overflow(range, (decimal_units)last * 2, &top) ||
 		    __builtin_mul_overflow(range, (decimal_units)2, &twice) ||
