@@ -239,6 +239,20 @@ void doc_footer(struct doc *d, const char *fmt, ...)
 	d->footer[d->nfooter++] = b.s;
 }
 
+void trend_footer(struct doc *d, enum unit unit)
+{
+	if (unit == U_PERCENT)
+		doc_footer(d, "Trend of percentages: one mark a period, oldest first, on the bars' scale, the same for "
+			      "every row: 0 %% at the bottom, 150 %% at the top, 100 %% two thirds of the way up (a faint "
+			      "line in HTML); a value above 150 %% is drawn at the top and marked \xe2\x96\xb4, one below "
+			      "0 %% at the bottom.");
+	else
+		doc_footer(d, "Trend of amounts and counts: one mark a period, oldest first, each row on a scale of its "
+			      "own, from its least value (bottom) to its greatest (top): the line shows a row's ups and "
+			      "downs, not how its values compare with another row's; a row of one value throughout is "
+			      "drawn at the bottom when it is 0, halfway up otherwise.");
+}
+
 /* A section's blocks come from the memory its fields come from: its document's. */
 static struct block *new_block(struct section *s, enum block_type type, const char *key, const char *title)
 {
@@ -340,9 +354,10 @@ void set_human(struct dtable *t, size_t row, size_t col, const char *s, size_t l
 	c->human = arena_memdup0(&t->mem->texts, s, len);
 }
 
-void set_series(struct dtable *t, size_t row, size_t col, const struct num *v, size_t n)
+void set_series(struct dtable *t, size_t row, size_t col, const struct num *v, size_t n, enum unit unit)
 {
 	struct cell *c = dtable_cell(t, row, col);
+	c->unit = unit;
 	c->series = arena_calloc(&t->mem->arrays, n ? n : 1, sizeof *c->series);
 	memcpy(c->series, v, n * sizeof *v);
 	c->nseries = cell_len(n);

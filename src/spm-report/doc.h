@@ -132,6 +132,8 @@ struct section *doc_section(struct doc *d, size_t split, const struct doc_column
 			    size_t ntitle);
 /* A definition, once per document: the same line again is not added. */
 void doc_footer(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The definition of the scale of a document's trends of that unit (see spark_levels). */
+void trend_footer(struct doc *d, enum unit unit);
 /* The sentence for a document without a section. */
 const char *doc_empty(const struct doc *d);
 
@@ -154,7 +156,9 @@ void block_note(struct block *b, enum topic topic, size_t metric, const char *te
  * the copy. A section's fields are row 0 of &s->fields. */
 void set_text(struct dtable *t, size_t row, size_t col, const char *s, size_t len);
 void set_str(struct dtable *t, size_t row, size_t col, const char *s);
-void set_series(struct dtable *t, size_t row, size_t col, const struct num *v, size_t n);
+/* A trend: values in period order, of one unit (U_PERCENT: drawn on the bars' fixed scale;
+ * any other: on the row's own scale; see spark_levels). */
+void set_series(struct dtable *t, size_t row, size_t col, const struct num *v, size_t n, enum unit unit);
 /* What people read in a cell instead of its text (JSON and CSV keep the text). */
 void set_human(struct dtable *t, size_t row, size_t col, const char *s, size_t len);
 void set_name(struct cell *c, const struct names *nm, size_t id);

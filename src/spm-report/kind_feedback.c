@@ -55,7 +55,7 @@ static struct section *owner_section(struct report *r, struct doc *d, size_t own
 		size_t skip = 0; /* the line starts at the first period with a score */
 		while (skip < TREND_PERIODS && !series[skip].has)
 			skip++;
-		set_series(&sec->fields, 0, FB_TREND, series + skip, TREND_PERIODS - skip);
+		set_series(&sec->fields, 0, FB_TREND, series + skip, TREND_PERIODS - skip, U_PERCENT);
 	}
 	return sec;
 }
@@ -219,6 +219,7 @@ void build_review(struct report *r, struct doc *d)
 	const struct doc_column *progress_cols = progress_columns(&ncols);
 	size_t nline;
 	const struct doc_column *line_cols = statement_columns(&nline);
+	bool trend = false; /* an owner's fields show a trend */
 	for (size_t c = 0; c < r->ncurrent; c++) {
 		struct period p = r->current[c];
 		size_t n;
@@ -226,6 +227,7 @@ void build_review(struct report *r, struct doc *d)
 		for (size_t i = 0; i < n; i++) {
 			size_t owner = owners[i];
 			struct section *sec = owner_section(r, d, owner, p, true);
+			trend |= field(sec, FB_TREND)->nseries > 0;
 			if (r->data->has[STREAM_PROGRESS]) {
 				/* a block, not a column */
 				struct block *b = section_table(sec, "attainment", "Final attainment", progress_cols, ncols);
@@ -263,6 +265,8 @@ void build_review(struct report *r, struct doc *d)
 	doc_footer(d, "Final attainment is as of the date of the progress rows; the trend shows the score, tier and "
 		      "rank of the last %d periods of the grain, with how many goals each had and how many were "
 		      "achieved.", TREND_PERIODS);
+	if (trend)
+		trend_footer(d, U_PERCENT);
 	if (r->has_goals)
 		doc_footer(d, "Next period's goals are those of the goal sheet (--goals) for the period after the one "
 			      "reviewed.");

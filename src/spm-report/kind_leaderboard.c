@@ -446,7 +446,7 @@ static void scores_board(struct report *r, struct doc *d, struct period p, enum 
 		struct num series[TREND];
 		size_t known;
 		score_trend(r, s->owner, p, series, &known);
-		set_series(&b->t, row, L_TREND, series, trim_series(series, TREND));
+		set_series(&b->t, row, L_TREND, series, trim_series(series, TREND), U_PERCENT);
 	}
 	free(rows);
 	if (early) /* some ranked, some too early: say who is not, never drop them silently */
@@ -468,6 +468,8 @@ static void scores_board(struct report *r, struct doc *d, struct period p, enum 
 	if (pace && trend)
 		doc_footer(d, "Trend: each period's score as spm-score gave it: on its pace for a period still running, "
 			      "on its attainment for one that is over.");
+	if (trend)
+		trend_footer(d, U_PERCENT);
 	if (lv != LEVEL_REP)
 		return;
 	struct block *notes = section_notes(sec, "recognition", NULL);
@@ -704,7 +706,7 @@ static void metric_board(struct report *r, struct doc *d, struct period p, enum 
 			dc->points = progress || view.unit == U_PERCENT; /* a rate's change is in points, not a relative % */
 			dc->sign = true;
 		}
-		set_series(&b->t, row, M_TREND, series, trim_series(series, TREND));
+		set_series(&b->t, row, M_TREND, series, trim_series(series, TREND), progress ? U_PERCENT : view.unit);
 		if (progress) {
 			const struct progress_row *pr = &r->data->progress[rr[i].row];
 			set_num(dtable_cell(&b->t, row, M_ATTAINMENT), pr->attainment, U_PERCENT);
@@ -731,6 +733,8 @@ static void metric_board(struct report *r, struct doc *d, struct period p, enum 
 		doc_footer(d, "Trend: each period's attainment once it is over; a period still running shows its pace "
 			      "instead (its actual against what was expected by the as-of date), so a rep on course does "
 			      "not seem to fall at the end of the line.");
+	if (trend)
+		trend_footer(d, progress ? U_PERCENT : view.unit);
 	if (progress && lv == LEVEL_REP) {
 		struct block *notes = section_notes(sec, "recognition", NULL);
 		period_recognition(r, p, NONE, notes);

@@ -44,9 +44,19 @@ bool block_shown(const struct block *b, enum format f);
 void sb_heading(struct sbuf *b, const struct section *s);
 /* A bar's length in eighths of a cell for a fraction: 0..cells*8 for 0..1.5. */
 long bar_eighths(struct num v, long cells);
-/* A sparkline level 0..levels-1 of each value between the series' least and greatest
- * (-1: no value). */
-void spark_levels(const struct num *v, size_t n, int levels, int *out);
+/* A sparkline level 0..levels-1 of each value (-1: no value). Percentages (unit U_PERCENT:
+ * scores, attainments, paces, rates) sit on the bars' scale, the same for every row: 0 %
+ * (and below) at level 0, 150 % (and above) at the top; returns how many values are above
+ * 150 %, drawn at the top (a mark says so). Other units: between the series' least and
+ * greatest; a flat series at level 0 when it is zero, halfway otherwise. Exact. */
+size_t spark_levels(const struct num *v, size_t n, enum unit unit, int levels, int *out);
+/* The same geometry as heights from 0 (bottom) to 1 (top), for a drawn chart (HTML). */
+void spark_heights(const struct num *v, size_t n, enum unit unit, double *out);
+/* Whether a point of a series is above its scale (a percentage above 150 %). */
+bool spark_over(struct num v, enum unit unit);
+/* A sparkline in block characters ▁..█, a space for no value, then ▴ when a value is above
+ * the scale (text and Markdown). Newly allocated. */
+char *spark_glyphs(const struct cell *c);
 
 /* Whether a spreadsheet would take text for a formula (a leading tab, CR or LF, or = + - @,
  * their fullwidth and small forms or the minus sign after blanks and invisible

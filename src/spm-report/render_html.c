@@ -40,7 +40,7 @@ static const char style[] =
 	"svg .track{fill:#ececec}svg .bar{fill:#9e9e9e}svg .bar.good{fill:var(--good)}svg .bar.on{fill:var(--on)}"
 	"svg .bar.warn{fill:var(--warn)}svg .bar.low{fill:var(--low)}\n"
 	"svg .target{stroke:#000;stroke-width:1.5}svg .spark{fill:none;stroke:var(--on);stroke-width:1.5}"
-	"svg .dot{fill:var(--on)}\n"
+	"svg .dot,svg .over{fill:var(--on)}svg .ref{stroke:var(--line);stroke-width:1}\n"
 	"ul.notes{margin:.2rem 0 .6rem 1.3rem;padding:0}ul.notes li{margin:.15rem 0}\n"
 	"footer{margin-top:2rem;border-top:1px solid var(--line);color:#444;font-size:.9rem}\n"
 	"@media print{body{margin:0;max-width:none;font-size:10pt}section{break-inside:avoid}"
@@ -96,32 +96,32 @@ static void html_bar(struct output *o, const struct cell *c)
 	sb_free(&label);
 }
 
+/* An owner's trend: a line over the periods, on the bars' scale for percentages (0 at the
+ * bottom, 150 % at the top, a faint line at 100 %, a small triangle on a point above 150 %),
+ * else on the row's own scale (spark_heights). */
 static void html_spark(struct output *o, const struct cell *c)
 {
-	char buf[96];
-	decimal lo = { 0 }, hi = { 0 };
-	size_t known = 0;
-	for (size_t i = 0; i < c->nseries; i++) {
-		if (!c->series[i].has)
-			continue;
-		if (!known || decimal_cmp(c->series[i].v, lo) < 0)
-			lo = c->series[i].v;
-		if (!known || decimal_cmp(c->series[i].v, hi) > 0)
-			hi = c->series[i].v;
-		known++;
-	}
+	char buf[160];
+	enum unit unit = (enum unit)c->unit;
+	double *h = xcalloc((size_t)c->nseries + 1, sizeof *h);
+	spark_heights(c->series, c->nseries, unit, h);
 	struct sbuf label = { 0 };
 	for (size_t i = 0; i < c->nseries; i++) {
 		sb_str(&label, i ? ", " : "trend: ");
 		if (c->series[i].has)
-			sb_percent(&label, c->series[i].v);
+			sb_value(&label, c->series[i], unit);
 		else
 			sb_str(&label, "no value");
 	}
 	output_str(o, "<svg class=\"sparkline\" width=\"84\" height=\"20\" viewBox=\"0 0 84 20\" role=\"img\" aria-label=\"");
 	html_str(o, label.s ? label.s : "trend");
-	output_str(o, "\"><polyline class=\"spark\" points=\"");
-	double range = as_double(hi) - as_double(lo);
+	output_str(o, "\">");
+	if (unit == U_PERCENT) { /* 100 %: two thirds up the scale */
+		double y = 2 + (SPARK_H - 4) / 3;
+		snprintf(buf, sizeof buf, "<line class=\"ref\" x1=\"0\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\"/>", y, SPARK_W, y);
+		output_str(o, buf);
+	}
+	output_str(o, "<polyline class=\"spark\" points=\"");
 	double step = c->nseries > 1 ? (SPARK_W - 4) / (double)(c->nseries - 1) : 0;
 	double lx = 0, ly = 0;
 	bool first = true;
@@ -129,19 +129,28 @@ static void html_spark(struct output *o, const struct cell *c)
 		if (!c->series[i].has)
 			continue;
 		double x = 2 + step * (double)i;
-		double y = range > 0 ? 2 + (as_double(hi) - as_double(c->series[i].v)) / range * (SPARK_H - 4) : SPARK_H / 2;
+		double y = 2 + (1 - h[i]) * (SPARK_H - 4);
 		snprintf(buf, sizeof buf, "%s%.1f,%.1f", first ? "" : " ", x, y);
 		output_str(o, buf);
 		first = false;
 		lx = x, ly = y;
 	}
 	output_str(o, "\"/>");
-	if (known) {
+	for (size_t i = 0; i < c->nseries; i++)
+		if (spark_over(c->series[i], unit)) {
+			double x = 2 + step * (double)i;
+			x = x < 3 ? 3 : x > SPARK_W - 3 ? SPARK_W - 3 : x; /* the whole mark inside the box */
+			snprintf(buf, sizeof buf, "<polygon class=\"over\" points=\"%.1f,4.5 %.1f,0.0 %.1f,4.5\"/>", x - 3, x,
+				 x + 3);
+			output_str(o, buf);
+		}
+	if (!first) {
 		snprintf(buf, sizeof buf, "<circle class=\"dot\" cx=\"%.1f\" cy=\"%.1f\" r=\"2\"/>", lx, ly);
 		output_str(o, buf);
 	}
 	output_str(o, "</svg>");
 	sb_free(&label);
+	free(h);
 }
 
 /* A column's classes: how it aligns and wraps (numbers and periods never wrap), and whether

@@ -34,13 +34,9 @@ static void md_cell(struct output *o, const struct doc_column *col, const struct
 		return;
 	}
 	if (col->type == COL_SPARK) {
-		static const char *const level[] = { "\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
-						     "\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88" };
-		int *lv = xcalloc(c->nseries + 1, sizeof *lv);
-		spark_levels(c->series, c->nseries, 8, lv);
-		for (size_t i = 0; i < c->nseries; i++)
-			output_str(o, lv[i] < 0 ? " " : level[lv[i]]);
-		free(lv);
+		char *g = spark_glyphs(c);
+		output_str(o, g); /* block characters and ▴ only: nothing Markdown acts on */
+		free(g);
 		return;
 	}
 	sb_cell(&b, c);

@@ -117,21 +117,6 @@ static char *bar_text(struct num v)
 	return b.s;
 }
 
-static char *spark_text(const struct num *v, size_t n)
-{
-	static const char *const level[] = { "\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
-					     "\xe2\x96\x85", "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88" };
-	struct sbuf b = { 0 };
-	int *lv = xcalloc(n + 1, sizeof *lv);
-	spark_levels(v, n, 8, lv);
-	for (size_t i = 0; i < n; i++)
-		sb_str(&b, lv[i] < 0 ? " " : level[lv[i]]);
-	free(lv);
-	if (!b.s)
-		sb_str(&b, "");
-	return b.s;
-}
-
 /* What a cell shows in text (newly allocated, visible). */
 static char *cell_text(const struct doc_column *col, const struct cell *c, size_t max)
 {
@@ -140,7 +125,7 @@ static char *cell_text(const struct doc_column *col, const struct cell *c, size_
 	case COL_BAR:
 		return bar_text(c->num);
 	case COL_SPARK:
-		return spark_text(c->series, c->nseries);
+		return spark_glyphs(c);
 	case COL_TEXT: {
 		size_t len;
 		const char *w = cell_words(c, &len);

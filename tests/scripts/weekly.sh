@@ -101,7 +101,7 @@ awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i }
 	awk -F '\t' '{ s = $2; p = $3; gsub(/\./, "", s); gsub(/\./, "", p); d = s - p
 		t = sprintf("%.4f", d / 10000); if (t == "-0.0000") t = "0.0000"; if (t != $4) print $1 ": " $4 " is not " t }' >"$W/bad-deltas.txt"
 check_eq 'weekly: delta = score - prev_score, exactly' '' "$(cat "$W/bad-deltas.txt")"
-check_grep 'weekly: the leaderboard shows the change' '| 1 | Felix Nowak | 153.50 % | 100.00 | Exceeds | +43.58 pts | 2 | 2 | ▁█ |' \
+check_grep 'weekly: the leaderboard shows the change' '| 1 | Felix Nowak | 153.50 % | 100.00 | Exceeds | +43.58 pts | 2 | 2 | ▆█▴ |' \
 	"$reports/2026-08-22/leaderboard.md"
 check_grep 'weekly: the leaderboard recognises the most improved' 'Most improved: Felix Nowak, score up 43.58 points to 153.50 %.' \
 	"$reports/2026-08-22/leaderboard.md"

@@ -181,17 +181,91 @@ static void test_bar_geometry(void **state)
 static void test_spark_levels(void **state)
 {
 	(void)state;
-	struct num v[4] = { num("0.5"), num("1.0"), num_none(), num("0.75") };
 	int lv[4];
-	spark_levels(v, 4, 8, lv);
+	/* amounts: each row on its own scale, least to greatest */
+	struct num v[4] = { num("0.5"), num("1.0"), num_none(), num("0.75") };
+	assert_int_equal(spark_levels(v, 4, U_MONEY, 8, lv), 0);
 	assert_int_equal(lv[0], 0);
 	assert_int_equal(lv[1], 7);
 	assert_int_equal(lv[2], -1);
 	assert_int_equal(lv[3], 4); /* halfway: 3.5 rounds up */
+	/* a flat row: halfway up, or at the bottom when it is zero */
 	struct num flat[2] = { num("0.9"), num("0.9") };
-	spark_levels(flat, 2, 8, lv);
+	spark_levels(flat, 2, U_COUNT, 8, lv);
 	assert_int_equal(lv[0], 4);
 	assert_int_equal(lv[1], 4);
+	struct num zeros[2] = { num("0"), num("0.00") };
+	spark_levels(zeros, 2, U_COUNT, 8, lv);
+	assert_int_equal(lv[0], 0);
+	assert_int_equal(lv[1], 0);
+	/* amounts too far apart for 128-bit units: the same geometry in long double */
+	struct num wide[3] = { num("-20000000000000000000000000000"), num("0"), num("20000000000000000000000000000") };
+	spark_levels(wide, 3, U_MONEY, 8, lv);
+	assert_int_equal(lv[0], 0);
+	assert_int_equal(lv[1], 4);
+	assert_int_equal(lv[2], 7);
+	/* percentages: the bars' scale, 0 to 150 %, for every row */
+	spark_levels(zeros, 2, U_PERCENT, 8, lv);
+	assert_int_equal(lv[0], 0);
+	assert_int_equal(lv[1], 0);
+	spark_levels(flat, 2, U_PERCENT, 8, lv); /* 90 % × 7 ÷ 150 % = 4.2 */
+	assert_int_equal(lv[0], 4);
+	struct num p[4] = { num("1"), num("1.5"), num("-0.2"), num("0.75") };
+	assert_int_equal(spark_levels(p, 4, U_PERCENT, 8, lv), 0); /* 150 % is the top, not beyond */
+	assert_int_equal(lv[0], 5); /* 4.67 */
+	assert_int_equal(lv[1], 7);
+	assert_int_equal(lv[2], 0); /* below 0: the bottom */
+	assert_int_equal(lv[3], 4); /* 3.5 rounds up */
+	/* a dip of 10 points stays small */
+	struct num dip[3] = { num("1.2616"), num("1.1564"), num("1.2439") };
+	spark_levels(dip, 3, U_PERCENT, 8, lv);
+	assert_int_equal(lv[0], 6);
+	assert_int_equal(lv[1], 5);
+	assert_int_equal(lv[2], 6);
+	/* above 150 %: at the top, counted */
+	struct num high[4] = { num("1.7616"), num("1.500000001"), num_none(), num("1.4") };
+	assert_int_equal(spark_levels(high, 4, U_PERCENT, 8, lv), 2);
+	assert_int_equal(lv[0], 7);
+	assert_int_equal(lv[1], 7);
+	assert_int_equal(lv[2], -1);
+	assert_int_equal(lv[3], 7); /* 6.53 */
+	assert_true(spark_over(high[0], U_PERCENT));
+	assert_false(spark_over(high[3], U_PERCENT));
+	assert_false(spark_over(high[0], U_MONEY));
+	assert_false(spark_over(num("1.5"), U_PERCENT));
+	/* heights for a drawn chart: the same scales */
+	double h[4];
+	spark_heights(p, 4, U_PERCENT, h);
+	assert_true(h[0] > 0.666 && h[0] < 0.667);
+	assert_true(h[1] == 1.0);
+	assert_true(h[2] == 0.0);
+	spark_heights(high, 1, U_PERCENT, h);
+	assert_true(h[0] == 1.0);
+	spark_heights(zeros, 2, U_MONEY, h);
+	assert_true(h[0] == 0.0 && h[1] == 0.0);
+	spark_heights(flat, 2, U_MONEY, h);
+	assert_true(h[0] == 0.5);
+	spark_heights(v, 4, U_MONEY, h);
+	assert_true(h[0] == 0.0 && h[1] == 1.0 && h[3] == 0.5);
+}
+
+static void test_spark_glyphs(void **state)
+{
+	(void)state;
+	struct num dip[3] = { num("1.7616"), num("1.6564"), num("1.7439") };
+	struct cell c = { .series = dip, .nseries = 3, .unit = U_PERCENT };
+	char *g = spark_glyphs(&c);
+	assert_string_equal(g, "\xe2\x96\x88\xe2\x96\x88\xe2\x96\x88\xe2\x96\xb4"); /* ███▴ */
+	free(g);
+	struct num zeros[3] = { num("0"), num_none(), num("0") };
+	c.series = zeros;
+	g = spark_glyphs(&c);
+	assert_string_equal(g, "\xe2\x96\x81 \xe2\x96\x81"); /* ▁ ▁ */
+	free(g);
+	c.nseries = 0;
+	g = spark_glyphs(&c);
+	assert_string_equal(g, "");
+	free(g);
 }
 
 static void test_safe_file_names(void **state)
@@ -233,6 +307,7 @@ int main(void)
 		cmocka_unit_test(test_points_and_values),
 		cmocka_unit_test(test_bar_geometry),
 		cmocka_unit_test(test_spark_levels),
+		cmocka_unit_test(test_spark_glyphs),
 		cmocka_unit_test(test_safe_file_names),
 	};
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
