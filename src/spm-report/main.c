@@ -354,11 +354,15 @@ static char *default_title(const struct report *r)
 						   "Payout statement", "Feedback", "Quarterly review" };
 	struct sbuf b = { 0 };
 	char label[PERIOD_LABEL_SIZE];
-	sb_str(&b, what[r->opt->kind]);
+	/* a statement of a period still running is no statement of what was earned */
+	int basis = r->opt->kind == K_STATEMENT ? statements_basis(r) : -1;
+	sb_str(&b, basis == PAYOUT_ESTIMATE ? "Payout estimate to date" : basis == PAYOUT_EARLY ? "Payouts" : what[r->opt->kind]);
 	for (size_t i = 0; i < r->ncurrent; i++) {
 		sb_str(&b, i ? ", " : " \xe2\x80\x94 ");
 		sb_str(&b, period_label(r->current[i], label));
 	}
+	if (basis == PAYOUT_EARLY)
+		sb_str(&b, ": too early in the period to estimate");
 	return b.s;
 }
 
