@@ -320,8 +320,9 @@ void build_statement(struct report *r, struct doc *d)
 	if (seen[PAYOUT_ESTIMATE])
 		doc_footer(d, "An estimate to date is of a period still running%s%s: each line is paid on the attainment so "
 			      "far (the actual to date against the whole period's target), what the plan would pay were the "
-			      "period to end that day, not on its pace; the payout is final once the period is over "
-			      "(spm-score's basis column: estimate, then final).",
+			      "period to end that day, not on its pace (a threshold not reached yet pays 0.00 so far); "
+			      "the payout is final once the period is over (spm-score's basis column: estimate, then "
+			      "final).",
 			      d->as_of[0] ? " on " : "", d->as_of);
 	if (seen[PAYOUT_EARLY])
 		doc_footer(d, "Too early to estimate: the period still runs and so little of it has passed that its "
