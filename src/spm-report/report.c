@@ -623,12 +623,15 @@ static size_t stream_rows(const struct data *d, enum stream_id s)
 
 /* A statement of a period too early to estimate (payouts of basis early) would read as
  * nothing earned: by default the latest period that is over (basis final) is reported on
- * instead, for each grain that has one; the statement's footer names the period passed
- * over, which --period still shows. Payouts without a basis column are left as they were. */
+ * instead, for each grain that has one (among --owner's rows, with --owner); the footer names
+ * the period passed over, which --period still shows. Payouts without a basis column are
+ * left as they were. */
 static void skip_early_payouts(struct report *r, struct period *latest, const bool *have)
 {
 	const struct data *d = r->data;
 	const struct report_options *o = r->opt;
+	/* with --owner, that owner's periods: a rep new this period has none over to fall back on */
+	size_t owner = o->owner ? name_find(r->names, o->owner, strlen(o->owner)) : NONE;
 	for (int g = GRAIN_YEAR; g <= GRAIN_DAY; g++) {
 		if (!have[g])
 			continue;
@@ -636,7 +639,7 @@ static void skip_early_payouts(struct report *r, struct period *latest, const bo
 		struct period best = latest[g];
 		for (size_t i = 0; i < d->npayout; i++) {
 			const struct payout_row *l = &d->payout[i];
-			if (l->period.grain != g)
+			if (l->period.grain != g || (o->owner && l->owner != owner))
 				continue;
 			if (period_cmp(l->period, latest[g]) == 0)
 				early |= l->basis == PAYOUT_EARLY;
