@@ -124,7 +124,7 @@ static const struct stream_column drivers_cols[] = {
 };
 static const struct stream_column payouts_cols[] = {
 	R(OWNER), R(PERIOD), R(PLAN), R(METRIC), R(ACTUAL), R(TARGET), R(ATTAINMENT), R(PAYOUT), R(DETAIL),
-	O(PAID), O(RECOMPUTED),
+	O(BASIS), O(PAID), O(RECOMPUTED),
 };
 static const struct stream_column metrics_cols[] = {
 	R(METRIC), R(AGG), O(COLUMN), O(WHERE), O(UNIT), O(DIRECTION), O(CATEGORY), O(LABEL),
@@ -190,6 +190,16 @@ static const struct stream_def streams[STREAM_ID_COUNT] = {
 	DEF(STREAM_PARTIAL, "partial", "a partial actuals stream", partial_cols, false),
 };
 #undef DEF
+
+const char *const payout_basis_names[PAYOUT_BASIS_COUNT] = { "final", "estimate", "early" };
+
+int payout_basis_parse(const char *s, size_t len)
+{
+	for (int b = 0; b < PAYOUT_BASIS_COUNT; b++)
+		if (strlen(payout_basis_names[b]) == len && memcmp(s, payout_basis_names[b], len) == 0)
+			return b;
+	return -1;
+}
 
 const struct stream_def *stream_def(enum stream_id s)
 {

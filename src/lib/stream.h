@@ -133,6 +133,17 @@ void stream_write_header(struct output *o, const enum column *cols, size_t n);
 /* One column name (for headers built piece by piece), without separator. */
 void stream_write_name(struct output *o, enum column c);
 
+/* The basis column of a payouts line: what its figures are. final: the period is over, the
+ * line pays its attainment; estimate: the period still runs at the as-of date, the line
+ * pays the attainment so far (what the plan would pay were the period to end that day);
+ * early: the period still runs and is too young to judge (spm-track's status early), the
+ * amount is the attainment so far's and says next to nothing. A payouts file without the
+ * column (older spm-score) has no basis: read as before. */
+enum payout_basis { PAYOUT_FINAL, PAYOUT_ESTIMATE, PAYOUT_EARLY, PAYOUT_BASIS_COUNT };
+extern const char *const payout_basis_names[PAYOUT_BASIS_COUNT]; /* "final", "estimate", "early" */
+/* The basis of that word, or -1. */
+int payout_basis_parse(const char *s, size_t len);
+
 /* Actuals add up and compare in one currency only (spm-track --rates writes every amount
  * in its base currency; spm converts none): the message for a row whose currency column
  * names another than first (cut visibly past 60 bytes, escaped by diag when shown), appended to out, which file:line

@@ -454,6 +454,11 @@ static int payout_row(struct reader *rd, const struct row *row)
 		return 1;
 	size_t len;
 	const char *detail = get(rd, row, COL_DETAIL, &len);
+	const char *basis = get(rd, row, COL_BASIS, &len);
+	p.basis = -1;
+	if (rd->col[COL_BASIS] >= 0 && (p.basis = (int8_t)payout_basis_parse(basis, len)) < 0)
+		return bad(rd, row, COL_BASIS, "expected final, estimate or early");
+	detail = get(rd, row, COL_DETAIL, &len);
 	p.total = p.metric == d->total_metric;
 	p.detail = arena_memdup0(&d->names.store, detail, len);
 	p.detail_len = len;

@@ -103,6 +103,8 @@ struct payout_row {
 	char *detail;
 	size_t detail_len;
 	bool total;
+	int8_t basis; /* enum payout_basis: final, estimate (the period runs), early; -1 when
+		       * the stream has no basis column (an older spm-score's: read as before) */
 	struct where at;
 };
 

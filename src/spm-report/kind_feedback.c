@@ -251,7 +251,13 @@ void build_review(struct report *r, struct doc *d)
 				free(rows);
 			}
 			if (r->data->has[STREAM_PAYOUTS]) {
-				struct block *b = section_table(sec, "payouts", "Payouts", line_cols, nline);
+				/* a review of a period still running shows what its payouts are so far */
+				int basis = statement_basis(r, owner, p);
+				struct block *b = section_table(sec, "payouts",
+								basis == PAYOUT_ESTIMATE ? "Payouts (estimate to date)"
+								: basis == PAYOUT_EARLY ? "Payouts (too early to estimate)"
+											: "Payouts",
+								line_cols, nline);
 				bool summed;
 				statement_table(r, &b->t, owner, p, &summed);
 			}

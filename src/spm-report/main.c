@@ -51,7 +51,9 @@ static noreturn void usage(void)
 	       "      --title TEXT         the title (default: the kind and the period)\n"
 	       "      --as-of DATE         the date in the header; by default the report is on the\n"
 	       "                           latest period begun by then (default: $SPM_AS_OF)\n"
-	       "      --period PERIOD      report on this period (default: the latest of each grain)\n"
+	       "      --period PERIOD      report on this period (default: the latest of each grain;\n"
+	       "                           a statement: the latest over when that one is too\n"
+	       "                           early to estimate, e.g. Q3 on 2017-10-05, not Q4)\n"
 	       "      --owner NAME         only this owner (the others still count in medians)\n"
 	       "      --top N              leaderboard: the first N ranks (ties included)\n"
 	       "      --metric METRIC      leaderboard of progress or actuals: rank on this metric\n"
@@ -354,11 +356,15 @@ static char *default_title(const struct report *r)
 						   "Payout statement", "Feedback", "Quarterly review" };
 	struct sbuf b = { 0 };
 	char label[PERIOD_LABEL_SIZE];
-	sb_str(&b, what[r->opt->kind]);
+	/* a statement of a period still running is no statement of what was earned */
+	int basis = r->opt->kind == K_STATEMENT ? statements_basis(r) : -1;
+	sb_str(&b, basis == PAYOUT_ESTIMATE ? "Payout estimate to date" : basis == PAYOUT_EARLY ? "Payouts" : what[r->opt->kind]);
 	for (size_t i = 0; i < r->ncurrent; i++) {
 		sb_str(&b, i ? ", " : " \xe2\x80\x94 ");
 		sb_str(&b, period_label(r->current[i], label));
 	}
+	if (basis == PAYOUT_EARLY)
+		sb_str(&b, ": too early in the period to estimate");
 	return b.s;
 }
 

@@ -272,7 +272,7 @@ static void html_section(struct output *o, const struct section *s, size_t id)
 	bool any = false;
 	for (size_t c = s->ntitle; c < s->fields.ncol; c++) {
 		const struct cell *cell = &s->fields.cell[c];
-		if (!column_shown(&s->fields.col[c], F_HTML) || (!cell->num.has && cell->len == 0 && !cell->nseries) ||
+		if (!column_shown(&s->fields.col[c], F_HTML) || (!cell->num.has && cell->len == 0 && !cell->nseries && !(cell->human && cell->hlen)) ||
 		    (cell->human && cell->hlen == 0)) /* nothing for people: a rep's level */
 			continue;
 		output_str(o, any ? " \xc2\xb7 <b>" : "<p class=\"fields\"><b>");

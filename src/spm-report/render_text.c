@@ -248,7 +248,7 @@ static void text_section(struct text_out *t, const struct section *s)
 	bool any = false;
 	for (size_t c = s->ntitle; c < s->fields.ncol; c++) {
 		const struct cell *cell = &s->fields.cell[c];
-		if (!column_shown(&s->fields.col[c], F_TEXT) || (!cell->num.has && cell->len == 0 && !cell->nseries) ||
+		if (!column_shown(&s->fields.col[c], F_TEXT) || (!cell->num.has && cell->len == 0 && !cell->nseries && !(cell->human && cell->hlen)) ||
 		    (cell->human && cell->hlen == 0)) /* nothing for people: a rep's level */
 			continue;
 		sb_str(&b, any ? " \xc2\xb7 " : ""); /* · */

@@ -621,9 +621,47 @@ static size_t stream_rows(const struct data *d, enum stream_id s)
 				  : s == STREAM_SCORES ? d->nscore : d->npayout;
 }
 
+/* A statement of a period too early to estimate (payouts of basis early) would read as
+ * nothing earned: by default the latest period that is over (basis final) is reported on
+ * instead, for each grain that has one (among --owner's rows, with --owner); the footer names
+ * the period passed over, which --period still shows. Payouts without a basis column are
+ * left as they were. */
+static void skip_early_payouts(struct report *r, struct period *latest, const bool *have)
+{
+	const struct data *d = r->data;
+	const struct report_options *o = r->opt;
+	/* with --owner, that owner's periods: a rep new this period has none over to fall back on */
+	size_t owner = o->owner ? name_find(r->names, o->owner, strlen(o->owner)) : NONE;
+	for (int g = GRAIN_YEAR; g <= GRAIN_DAY; g++) {
+		if (!have[g])
+			continue;
+		bool early = false, over = false;
+		struct period best = latest[g];
+		for (size_t i = 0; i < d->npayout; i++) {
+			const struct payout_row *l = &d->payout[i];
+			if (l->period.grain != g || (o->owner && l->owner != owner))
+				continue;
+			if (period_cmp(l->period, latest[g]) == 0)
+				early |= l->basis == PAYOUT_EARLY;
+			else if (l->basis == PAYOUT_FINAL && !(o->has_as_of && l->period.start > o->as_of) &&
+				 (!over || period_cmp(l->period, best) > 0)) {
+				best = l->period;
+				over = true;
+			}
+		}
+		if (early && over) {
+			r->early_skipped = latest[g];
+			r->has_early_skipped = true;
+			r->early_instead = best;
+			latest[g] = best;
+		}
+	}
+}
+
 /* The periods reported on: --period, else for each grain the latest period of the primary
  * stream that has begun (by --as-of when given; with progress, a period whose goals are
- * all not_started has not). */
+ * all not_started has not; with payouts, not a period too early to estimate when one is
+ * over: skip_early_payouts). */
 static void choose_periods(struct report *r, enum stream_id primary)
 {
 	const struct report_options *o = r->opt;
@@ -655,6 +693,8 @@ static void choose_periods(struct report *r, enum stream_id primary)
 		r->current[r->ncurrent++] = want;
 		return;
 	}
+	if (primary == STREAM_PAYOUTS)
+		skip_early_payouts(r, latest, have);
 	for (int g = GRAIN_YEAR; g <= GRAIN_DAY; g++)
 		if (have[g])
 			r->current[r->ncurrent++] = latest[g];

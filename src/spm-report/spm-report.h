@@ -91,6 +91,10 @@ struct report {
 	size_t nlevel;
 	size_t pace_name;          /* the name "pace", or NONE when no row has it */
 	size_t early_name;         /* the basis "early" (too early to score), or NONE */
+	struct period early_skipped; /* with has_early_skipped: the latest period, too early to
+				      * estimate a payout, passed over for the latest one over */
+	struct period early_instead; /* and the period reported on instead */
+	bool has_early_skipped;
 };
 
 /* The values of a group in a period, sorted: attainments of a metric, or scores (metric
@@ -178,6 +182,11 @@ size_t *payout_lines(const struct report *r, size_t owner, struct period p, size
  * row's payout, else the sum of the lines, with *summed set). */
 const struct doc_column *statement_columns(size_t *n);
 struct num statement_table(const struct report *r, struct dtable *t, size_t owner, struct period p, bool *summed);
+/* What an owner's statement of a period is (enum payout_basis, its least sure line's), or
+ * -1 when the payouts have no basis column; of all the statements reported on (--owner's
+ * only, with --owner): statements_basis. */
+int statement_basis(const struct report *r, size_t owner, struct period p);
+int statements_basis(const struct report *r);
 
 /* Whether an owner's goals of a period show no activity at all: none achieved, every actual
  * zero or not measured (goals kept under a ceiling do not count as none). */

@@ -829,3 +829,33 @@ void cards_group_owners(const struct card_set *s, bool *group)
 			if (s->card[c].goal[k]->level > LEVEL_REP)
 				group[s->card[c].owner] = true;
 }
+
+/* Whether a card's period is not over at the as-of date: some days left (days_left), or
+ * without that column a status only a running period has (ahead, on_track, behind). */
+bool card_running(const struct card *card)
+{
+	bool running = false, told = false;
+	for (uint32_t k = 0; k < card->count; k++) {
+		const struct goal_row *g = card->goal[k];
+		if (g->status == STATUS_NOT_STARTED)
+			continue;
+		if (g->running >= 0) {
+			told = true;
+			running |= g->running > 0;
+		}
+	}
+	for (uint32_t k = 0; !told && k < card->count; k++) {
+		int st = card->goal[k]->status;
+		running |= st == STATUS_AHEAD || st == STATUS_ON_TRACK || st == STATUS_BEHIND || st == STATUS_EARLY;
+	}
+	return running;
+}
+
+/* Whether spm-track judged too little of the card's period gone to read its pace. */
+bool card_early(const struct card *card)
+{
+	for (uint32_t k = 0; k < card->count; k++)
+		if (card->goal[k]->status == STATUS_EARLY)
+			return true;
+	return false;
+}

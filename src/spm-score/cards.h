@@ -95,5 +95,12 @@ long cards_metric(const struct card_set *s, const char *name);
  * team, a manager or a region (group has s->nowners entries; others are left as they
  * are). Without a level column nothing is marked. */
 void cards_group_owners(const struct card_set *s, bool *group);
+/* Whether a card's period is not over at the as-of date: some days left (days_left), or
+ * without that column a status only a running period has. The scores' basis and the
+ * payouts' basis (estimate, final) both follow it. */
+bool card_running(const struct card *card);
+/* Whether spm-track judged too little of the card's period gone to read its pace (a goal
+ * of status early). */
+bool card_early(const struct card *card);
 
 #endif

@@ -124,6 +124,7 @@ struct pay_run {
 	/* for the summary line */
 	uint64_t lines_written, cards_paid, unplanned_owners, group_owners, not_started, no_attainment, as_if_cards, as_if_missing;
 	uint64_t adjustments, adjusted_cards, never_paid, left_alone;
+	uint64_t estimate_cards, early_cards; /* paid while their period runs (basis estimate, early) */
 	/* --reversals */
 	struct claw *claw;
 	size_t nclaws, claw_cap;
@@ -827,7 +828,17 @@ static void write_number(struct output *out, decimal d, int at_least)
 	output_bytes(out, buf, number_at_least(d, at_least, buf));
 }
 
-static void write_line(struct pay_run *run, const struct card *card, const struct out_line *l, bool adjustment)
+/* What a card's lines are: final once its period is over; while it runs an estimate on
+ * the attainment so far, or early when spm-track judged the period too young to read. */
+static enum payout_basis card_basis(const struct card *card)
+{
+	if (!card_running(card))
+		return PAYOUT_FINAL;
+	return card_early(card) ? PAYOUT_EARLY : PAYOUT_ESTIMATE;
+}
+
+static void write_line(struct pay_run *run, const struct card *card, const struct out_line *l, bool adjustment,
+		       enum payout_basis basis)
 {
 	struct output *out = run->out;
 	const struct card_owner *owner = &run->set->owner[card->owner];
@@ -855,6 +866,8 @@ static void write_line(struct pay_run *run, const struct card *card, const struc
 	output_money(out, shown);
 	output_tab(out);
 	output_field(out, l->detail, strlen(l->detail));
+	output_tab(out);
+	output_str(out, payout_basis_names[basis]);
 	if (adjustment) {
 		output_tab(out);
 		output_money(out, l->paid);
@@ -957,8 +970,13 @@ static void write_card(struct pay_run *run, size_t c)
 		adjust_card(run, card);
 	if (run->nheld > 1)
 		qsort(run->held, run->nheld, sizeof *run->held, compare_held);
+	enum payout_basis basis = card_basis(card);
+	if (run->nheld) {
+		run->estimate_cards += basis == PAYOUT_ESTIMATE;
+		run->early_cards += basis == PAYOUT_EARLY;
+	}
 	for (size_t i = 0; i < run->nheld; i++) {
-		write_line(run, card, &run->held[i], against);
+		write_line(run, card, &run->held[i], against, basis);
 		free(run->held[i].detail);
 	}
 	run->lines_written += run->nheld;
@@ -969,7 +987,8 @@ static void write_payouts(struct pay_run *run)
 {
 	struct card_set *set = run->set;
 	static const enum column header[] = { COL_OWNER, COL_PERIOD, COL_PLAN, COL_METRIC, COL_ACTUAL, COL_TARGET,
-					      COL_ATTAINMENT, COL_PAYOUT, COL_DETAIL, COL_PAID, COL_RECOMPUTED };
+					      COL_ATTAINMENT, COL_PAYOUT, COL_DETAIL, COL_BASIS, COL_PAID,
+					      COL_RECOMPUTED };
 	/* paid and recomputed only for adjustments (--against) */
 	stream_write_header(run->out, header, sizeof header / sizeof header[0] - (run->po->nagainst ? 0 : 2));
 	run->order = xcalloc(set->ncards + 1, sizeof *run->order);
@@ -1288,6 +1307,9 @@ static void write_clawbacks(struct pay_run *run)
 		output_tab(out);
 		output_field(out, t.s, t.len);
 		output_tab(out);
+		/* a clawback takes back commission on deals cancelled: a settled sum, not a guess */
+		output_str(out, payout_basis_names[PAYOUT_FINAL]);
+		output_tab(out);
 		output_money(out, c->paid);
 		output_tab(out);
 		output_money(out, now);
@@ -1329,6 +1351,12 @@ static void print_summary(const struct pay_run *run)
 		fprintf(stderr, "; %llu owner-period(s) not started yet left out", (unsigned long long)run->not_started);
 	if (run->no_attainment)
 		fprintf(stderr, "; %llu goal(s) without an attainment paid nothing", (unsigned long long)run->no_attainment);
+	if (run->estimate_cards)
+		fprintf(stderr, "; %llu owner-period(s) of a period still running paid on the attainment so far (basis estimate)",
+			(unsigned long long)run->estimate_cards);
+	if (run->early_cards)
+		fprintf(stderr, "; %llu owner-period(s) too early in their period to estimate (basis early)",
+			(unsigned long long)run->early_cards);
 	if (run->po->as_if != AS_IF_NONE) {
 		fprintf(stderr, "; what-if for %llu owner-period(s)", (unsigned long long)run->as_if_cards);
 		if (run->as_if_missing)

@@ -594,36 +594,6 @@ static void rank_cards(struct scoring *sc)
 
 const char *const basis_names[4] = { "auto", "attainment", "pace", "early" }; /* bases, not columns */
 
-/* Whether a card's period is not over at the as-of date: some days left (days_left), or
- * without that column a status only a running period has (ahead, on_track, behind). */
-static bool card_running(const struct card *card)
-{
-	bool running = false, told = false;
-	for (uint32_t k = 0; k < card->count; k++) {
-		const struct goal_row *g = card->goal[k];
-		if (g->status == STATUS_NOT_STARTED)
-			continue;
-		if (g->running >= 0) {
-			told = true;
-			running |= g->running > 0;
-		}
-	}
-	for (uint32_t k = 0; !told && k < card->count; k++) {
-		int st = card->goal[k]->status;
-		running |= st == STATUS_AHEAD || st == STATUS_ON_TRACK || st == STATUS_BEHIND || st == STATUS_EARLY;
-	}
-	return running;
-}
-
-/* Whether spm-track judged too little of the card's period gone to read its pace. */
-static bool card_early(const struct card *card)
-{
-	for (uint32_t k = 0; k < card->count; k++)
-		if (card->goal[k]->status == STATUS_EARLY)
-			return true;
-	return false;
-}
-
 /* The basis of each card; a card scored on pace takes each goal's pace for its value (a
  * goal scored by --normalize keeps the value it was given). */
 static void choose_bases(struct scoring *sc)

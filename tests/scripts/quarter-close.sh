@@ -231,13 +231,17 @@ awk -F '\t' -v OFS='\t' '$1 == "Felix Nowak" && ($4 == "won_revenue" || $4 == "*
 	"$C/payouts.tsv" >"$Q/paid.tsv"
 st=$(run_status "$Q/c2" "$close" --quarter 2026-Q3 --paid "$Q/paid.tsv" "$conf")
 check_eq 'close: with --paid' 0 "$st"
+# columns: payout 8, basis 10 (the quarter is closed as of its last day: final), paid 11,
+# recomputed 12
 check_eq 'close: adjustments: only the differences, each with its arithmetic' \
-	'Felix Nowak|won_revenue|1000.00|14519.00|15519.00
-Felix Nowak|*|1000.00|15519.00|16519.00' \
-	"$(awk -F '\t' 'NR > 1 { print $1 "|" $4 "|" $8 "|" $10 "|" $11 }' "$C/adjustments.tsv")"
+	'Felix Nowak|won_revenue|1000.00|final|14519.00|15519.00
+Felix Nowak|*|1000.00|final|15519.00|16519.00' \
+	"$(awk -F '\t' 'NR > 1 { print $1 "|" $4 "|" $8 "|" $10 "|" $11 "|" $12 }' "$C/adjustments.tsv")"
 check_grep 'close: adjustments: the statement of them' '**Total payout** 1,000.00' "$C/adjustments.md"
 check_grep 'close: adjustments: explained' 'adjustment: paid 14,519.00, now 15,519.00' "$C/adjustments.md"
 check 'close: a rerun replaced the close, the same results' diff "$Q/close1/payouts.tsv" "$C/payouts.tsv"
+check_eq 'close: the payouts of a closed quarter are final, none an estimate' 'final' \
+	"$(awk -F '\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "basis") b = i; next } { print $b }' "$C/payouts.tsv" | sort -u)"
 check 'close: ... the same reviews' diff -r "$Q/close1/review" "$C/review"
 # a re-close with nothing to adjust: spm-score --against writes a header only, and the
 # close must publish (exit 0) a statement that says there is nothing to adjust (issue 15, 2).

@@ -396,6 +396,19 @@ static void test_outputs_never_over_inputs(void **state)
 	rmdir(dir);
 }
 
+/* The payouts' basis words: each reads back as itself; near misses and a prefix do not. */
+static void test_payout_basis_words_read_back(void **state)
+{
+	(void)state;
+	for (int b = 0; b < PAYOUT_BASIS_COUNT; b++)
+		assert_int_equal(payout_basis_parse(payout_basis_names[b], strlen(payout_basis_names[b])), b);
+	assert_int_equal(payout_basis_parse("Final", 5), -1);
+	assert_int_equal(payout_basis_parse("fin", 3), -1);
+	assert_int_equal(payout_basis_parse("pace", 4), -1);
+	assert_int_equal(payout_basis_parse("", 0), -1);
+	assert_int_equal(payout_basis_parse("finalx", 5), PAYOUT_FINAL); /* by length: "final" */
+}
+
 /* The one-currency message names the first currency and where it was, cuts it visibly past
  * 60 bytes, leaves its controls to diag (which escapes the whole message, once), and keeps a
  * long path whole. */
@@ -443,6 +456,7 @@ int main(void)
 		cmocka_unit_test(test_grouped_exact_keeps_every_digit),
 		cmocka_unit_test(test_outputs_never_over_inputs),
 		cmocka_unit_test(test_currency_conflict_names_the_first_place),
+		cmocka_unit_test(test_payout_basis_words_read_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
