@@ -68,7 +68,10 @@ def expected_row(an, ad, tn, done, total, started, over, lower, cumulative):
     settled = over or (total > 0 and Fraction(done, total) >= Fraction(1, 10))
     if not started:
         status = "not_started"
-    elif (not ceiling or over) and (settled or cumulative) and achieved():
+    # achieved before the period ends only where it cannot be undone: a total that only
+    # grows, of direction higher; a level (a ratio, an average: the driver's goals that
+    # are not cumulative) can still fall under its target, and a ceiling be passed
+    elif (over or (cumulative and not lower)) and achieved():
         status = "achieved"
     elif actual is None:
         status = "no_data"
