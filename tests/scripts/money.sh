@@ -119,10 +119,10 @@ print('ann 2026-Q2 P *clawback 12345.67 -%s 0.00 -%s' % (d, d))
 EOF
 )
 check_eq 'money: the clawback line equals an exact computation' "$expect" \
-	"$(sed 1d "$M/claw.tsv" | awk -F '\t' '{ print $1, $2, $3, $4, $5, $8, $10, $11 }')"
+	"$(sed 1d "$M/claw.tsv" | awk -F '\t' '{ print $1, $2, $3, $4, $5, $8, $11, $12 }')"
 check_grep 'money: the clawback detail shows the arithmetic' 'clawback: deal D1 won 2026-02-10 (2026-Q1), reversed 2026-05-01 after 80 of 90 days: 75% × paid' "$M/claw.tsv"
 # paid since: the ledger with the clawback line claws back nothing more
-cut -f 1-9 "$M/claw.tsv" | sed 1d >>"$M/paid-q1.tsv"
+cut -f 1-10 "$M/claw.tsv" | sed 1d >>"$M/paid-q1.tsv"
 "$bindir/spm-score" -q --plan "$M/plan.tsv" --plan-name P --against "$M/paid-q1.tsv" --reversals "$M/rev.tsv" \
 	"$M/p2.tsv" >"$M/claw2.tsv"
 check_eq 'money: a clawback already paid is not taken twice' '1' "$(wc -l <"$M/claw2.tsv" | tr -d ' ')"
