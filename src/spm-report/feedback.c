@@ -57,6 +57,20 @@ static void percent(struct voice *v, decimal fraction)
 	sb_percent(&v->b, fraction);
 }
 
+/* "ACTUAL against TARGET (ATTAINMENT)": a goal's figures in one phrase, a limit named so;
+ * against: the words before a target that is not a limit. */
+static void actual_against(struct voice *v, const struct progress_row *g, const char *against)
+{
+	value(v, g->actual, g->metric);
+	sb_str(&v->b, g->lower ? " against a limit of " : against);
+	value(v, g->target, g->metric);
+	if (g->attainment.has) {
+		sb_str(&v->b, " (");
+		percent(v, g->attainment.v);
+		sb_str(&v->b, ")");
+	}
+}
+
 /* A difference of two values of a metric: percentage points for percentages. */
 static void difference(struct voice *v, decimal diff, int places, size_t metric)
 {
@@ -198,14 +212,7 @@ static void goal_strength(struct voice *v, const struct progress_row *g)
 		sb_str(&v->b, "You achieved your ");
 		metric_words(v, g->metric);
 		sb_str(&v->b, " goal: ");
-		value(v, g->actual, g->metric);
-		sb_str(&v->b, g->lower ? " against a limit of " : " against ");
-		value(v, g->target, g->metric);
-		if (g->attainment.has) {
-			sb_str(&v->b, " (");
-			percent(v, g->attainment.v);
-			sb_str(&v->b, ")");
-		}
+		actual_against(v, g, " against ");
 		sb_str(&v->b, ".");
 		say(v, T_STRENGTH, g->metric);
 		return;
@@ -240,14 +247,7 @@ static void goal_strength(struct voice *v, const struct progress_row *g)
 		sb_str(&v->b, c == 0 ? "You are at your " : g->lower ? "You are within your " : "You are above your ");
 		metric_words(v, g->metric);
 		sb_str(&v->b, g->lower ? " limit so far: " : " goal so far: ");
-		value(v, g->actual, g->metric);
-		sb_str(&v->b, g->lower ? " against a limit of " : " against ");
-		value(v, g->target, g->metric);
-		if (g->attainment.has) {
-			sb_str(&v->b, " (");
-			percent(v, g->attainment.v);
-			sb_str(&v->b, ")");
-		}
+		actual_against(v, g, " against ");
 		if (progress_running(g)) {
 			sb_str(&v->b, "; keep it there over the ");
 			days(v, g->days_left);
@@ -394,14 +394,7 @@ static void goal_to_improve(struct voice *v, const struct progress_row *g)
 	metric_first(v, g->metric);
 	if (g->status == STATUS_MISSED) {
 		sb_str(&v->b, " ended at ");
-		value(v, g->actual, g->metric);
-		sb_str(&v->b, g->lower ? " against a limit of " : " against ");
-		value(v, g->target, g->metric);
-		if (g->attainment.has) {
-			sb_str(&v->b, " (");
-			percent(v, g->attainment.v);
-			sb_str(&v->b, ")");
-		}
+		actual_against(v, g, " against ");
 		sb_str(&v->b, ": ");
 		difference(v, diff, wider(g->target, g->actual), g->metric);
 		sb_str(&v->b, over ? " above it." : " short.");
@@ -464,14 +457,7 @@ static void goal_to_improve(struct voice *v, const struct progress_row *g)
 		}
 	} else {
 		sb_str(&v->b, " is at ");
-		value(v, g->actual, g->metric);
-		sb_str(&v->b, g->lower ? " against a limit of " : " against a goal of ");
-		value(v, g->target, g->metric);
-		if (g->attainment.has) {
-			sb_str(&v->b, " (");
-			percent(v, g->attainment.v);
-			sb_str(&v->b, ")");
-		}
+		actual_against(v, g, " against a goal of ");
 		sb_str(&v->b, g->lower ? ". It has to come down " : ". It has to rise ");
 		difference(v, diff, wider(g->target, g->actual), g->metric);
 		sb_str(&v->b, " to ");

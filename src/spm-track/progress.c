@@ -2,6 +2,8 @@
  * target, attainment, pace, projection, gap and status, from src/lib/progress.c). */
 #include "spm-track.h"
 
+#include "sbuf.h"
+
 #include "arena.h"
 #include "diag.h"
 #include "options.h"
@@ -630,12 +632,12 @@ void print_goal_summary(const struct goal_plan *g)
 		(unsigned long long)g->sheet.rejected);
 	if (g->no_deal_owners) {
 		const struct goal *first = g->no_deal_first;
-		char *name = xmalloc(4 * first->owner_len + 1);
-		diag_escape(name, first->owner, first->owner_len);
+		struct sbuf name = { 0 };
+		sb_escape(&name, first->owner, first->owner_len);
 		fprintf(stderr,
 			"%s: goals: %llu owner(s) with no deal counted, such as \"%s\": a rep with no activity, or "
 			"a team's or region's goal read without --roster (its actual sums its reps' deals)\n",
-			diag_program(), (unsigned long long)g->no_deal_owners, name);
-		free(name);
+			diag_program(), (unsigned long long)g->no_deal_owners, sb_text(&name));
+		sb_free(&name);
 	}
 }
